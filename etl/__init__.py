@@ -1,0 +1,1 @@
+"""Read, validate and load the yearly workbooks into the DuckDB warehouse."""

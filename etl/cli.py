@@ -1,0 +1,199 @@
+"""Command line: python -m etl validate|load|template|history|restore|add-analyst.
+
+Exit codes: 0 success, 1 rejected input (nothing written), 2 usage error.
+Bad input never produces a traceback: every refusal is a Problem printed in
+the chosen language (--lang, default Indonesian).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from etl.load import FileCheck, LoadRejected, check_file, load_files, restore
+from etl.problems import Problem, Severity, WorkbookRefused
+from etl.warehouse import Warehouse
+from translations import DEFAULT_LANGUAGE, LANGUAGES, format_number, translate
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m etl",
+        description="Validate and load the yearly workbooks of the Jakarta–Beijing youth exchange "
+                    "into the DuckDB warehouse (DASHBOARD_DB, default data/warehouse.duckdb).")
+    parser.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE,
+                        help="language of messages (default: id)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    check = commands.add_parser("validate", help="check files and report every problem; nothing is written")
+    check.add_argument("files", nargs="+", type=Path)
+    check.add_argument("--year", type=int, help="the program year (default: from the file name or the rows)")
+
+    load = commands.add_parser("load", help="validate, then load all files in one transaction")
+    load.add_argument("files", nargs="+", type=Path)
+    load.add_argument("--replace", action="store_true", help="replace years that are already loaded")
+    load.add_argument("--by", dest="loaded_by", help="who is loading (default: the system user)")
+    load.add_argument("--year", type=int, help="the program year (only with one file)")
+
+    template = commands.add_parser("template", help="write the empty Excel template")
+    template.add_argument("out", type=Path)
+    template.add_argument("--template-lang", choices=LANGUAGES, default=None,
+                          help="language of the dropdown labels (default: --lang)")
+
+    commands.add_parser("history", help="list every load")
+
+    restore_cmd = commands.add_parser("restore", help="restore the state of a year from an earlier load")
+    restore_cmd.add_argument("load_id", type=int)
+    restore_cmd.add_argument("--by", dest="loaded_by")
+
+    analyst = commands.add_parser("add-analyst", help="create or reset an analyst account (asks the password)")
+    analyst.add_argument("name")
+    analyst.add_argument("--secrets", type=Path, default=None,
+                         help="secrets file (default: .streamlit/secrets.toml)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)  # exits 2 on a usage error
+    lang = args.lang
+    if args.command == "load" and args.year is not None and len(args.files) > 1:
+        print("--year needs exactly one file", file=sys.stderr)
+        return EXIT_USAGE
+    handlers = {"validate": _validate, "load": _load, "template": _template, "history": _history,
+                "restore": _restore, "add-analyst": _add_analyst}
+    return handlers[args.command](args, lang)
+
+
+def _progress(lang: str):
+    started = time.monotonic()
+
+    def report(key: str, **params: object) -> None:
+        elapsed = format_number(time.monotonic() - started, lang, 1)
+        print(f"[{elapsed} s] {translate(lang, f'cli.{key}', **params)}", file=sys.stderr, flush=True)
+
+    return report
+
+
+def _rows_text(rows: dict[str, int], lang: str) -> str:
+    return ", ".join(translate(lang, "cli.rows_per_sheet", sheet=sheet, count=format_number(count, lang))
+                     for sheet, count in rows.items())
+
+
+def print_problems(check: FileCheck, lang: str) -> None:
+    for problem in check.problems:
+        print(f"  {_problem_line(problem, lang)}")
+
+
+def _problem_line(problem: Problem, lang: str) -> str:
+    where = problem.location()
+    if problem.column and problem.cell:
+        where = f"{where} ({problem.column})"
+    elif problem.column:
+        where = f"{where} [{problem.column}]"
+    marker = "!" if problem.severity is Severity.WARNING else "✗"
+    return f"{marker} {where + ': ' if where else ''}{problem.message(lang)}"
+
+
+def _report(check: FileCheck, lang: str) -> None:
+    errors = [p for p in check.problems if p.severity is Severity.ERROR]
+    warnings = [p for p in check.problems if p.severity is Severity.WARNING]
+    if errors:
+        print(translate(lang, "cli.problems_found", file=check.file_name, count=len(errors)))
+    elif check.validation is not None:
+        print(translate(lang, "cli.ok_file", file=check.file_name, year=check.validation.year,
+                        rows=_rows_text(check.validation.rows, lang)))
+    if warnings:
+        print(translate(lang, "cli.warnings_found", file=check.file_name, count=len(warnings)))
+    print_problems(check, lang)
+
+
+def _validate(args: argparse.Namespace, lang: str) -> int:
+    progress = _progress(lang)
+    failed = False
+    for path in args.files:
+        progress("progress_validate", file=path.name)
+        check = check_file(path, year=args.year)
+        _report(check, lang)
+        failed = failed or not check.ok
+    progress("progress_done")
+    return EXIT_REJECTED if failed else EXIT_OK
+
+
+def _load(args: argparse.Namespace, lang: str) -> int:
+    warehouse = Warehouse()
+    progress = _progress(lang)
+    try:
+        results = load_files(warehouse, args.files, replace=args.replace, loaded_by=args.loaded_by,
+                             year=args.year, progress=progress)
+    except LoadRejected as rejected:
+        for check in rejected.checks:
+            _report(check, lang)
+        print(translate(lang, "cli.nothing_written"))
+        return EXIT_REJECTED
+    except WorkbookRefused as refused:
+        print(f"✗ {refused.problem.message(lang)}")
+        print(translate(lang, "cli.nothing_written"))
+        return EXIT_REJECTED
+    for result in results:
+        rows = _rows_text(result.rows, lang)
+        if result.replaced_load_id is None:
+            print(translate(lang, "cli.loaded", file=result.file_name, load_id=result.load_id,
+                            year=result.year, rows=rows))
+        else:
+            print(translate(lang, "cli.replaced", file=result.file_name, load_id=result.load_id,
+                            year=result.year, previous=result.replaced_load_id, rows=rows))
+    progress("progress_done")
+    return EXIT_OK
+
+
+def _template(args: argparse.Namespace, lang: str) -> int:
+    from etl.template import write_template
+
+    path = write_template(args.out, args.template_lang or lang)
+    print(translate(lang, "cli.template_written", path=path))
+    return EXIT_OK
+
+
+def _history(args: argparse.Namespace, lang: str) -> int:
+    loads = Warehouse().history()
+    if not loads:
+        print(translate(lang, "cli.history_empty"))
+        return EXIT_OK
+    header = ("load", "year", "file", "sha256", "participants", "activities", "benefits", "obstacles",
+              "by", "at (UTC)", "replaced", "restored from")
+    rows = [(str(load["load_id"]), str(load["year"]), str(load["file_name"]), str(load["sha256"])[:12],
+             str(load["rows_participants"]), str(load["rows_activities"]), str(load["rows_benefits"]),
+             str(load["rows_obstacles"]), str(load["loaded_by"]),
+             load["loaded_at"].strftime("%Y-%m-%d %H:%M:%S"),  # type: ignore[union-attr]
+             str(load["replaced_load_id"] or ""), str(load["restored_from_load_id"] or ""))
+            for load in loads]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    return EXIT_OK
+
+
+def _restore(args: argparse.Namespace, lang: str) -> int:
+    try:
+        result = restore(Warehouse(), args.load_id, loaded_by=args.loaded_by, progress=_progress(lang))
+    except LoadRejected as rejected:
+        for check in rejected.checks:
+            _report(check, lang)
+        print(translate(lang, "cli.nothing_written"))
+        return EXIT_REJECTED
+    except WorkbookRefused as refused:
+        print(f"✗ {refused.problem.message(lang)}")
+        return EXIT_REJECTED
+    print(translate(lang, "cli.restored", source=args.load_id, year=result.year, load_id=result.load_id))
+    return EXIT_OK
+
+
+def _add_analyst(args: argparse.Namespace, lang: str) -> int:
+    from etl.accounts import add_analyst_interactive
+
+    return add_analyst_interactive(args.name, args.secrets, lang)

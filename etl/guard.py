@@ -1,0 +1,242 @@
+"""Inspect an .xlsx file before any parser sees it.
+
+An .xlsx is a zip of XML parts. Hostile or broken files are refused here,
+cheaply and with a message an analyst can act on:
+
+1. By the first bytes and the central directory alone (nothing inflated):
+   not a zip, an encrypted (OLE) workbook, .xls/.xlsb/.ods, macros, too many
+   parts, a declared size or compression ratio beyond the limits. A 1 GiB
+   bomb packed into 1 MB is refused here in milliseconds.
+2. By one streaming pass over every part, inflated in 1 MiB chunks and never
+   held whole: Python's zipfile stops at the declared size and checks the
+   CRC, so a part that lies about its size is refused as damaged instead of
+   growing in memory (measured: fastexcel itself ignores the declared size).
+   The same pass refuses DOCTYPE/ENTITY declarations (entity-expansion
+   attacks), a declared sheet dimension or a row count
+   beyond the limits, and records what the reader must report per cell:
+   formulas, merged cells and where each sheet's first cell is.
+
+Only then does the fast Rust reader (fastexcel) parse the file.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+from etl.problems import Problem, WorkbookRefused
+from etl.schema import DEFAULT_LIMITS, Limits
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+CHUNK = 1 << 20
+# Enough overlap between chunks for any tag we look for to straddle a boundary.
+OVERLAP = 512
+# Ratios are only meaningful for parts big enough to matter.
+RATIO_MIN_BYTES = 1 << 20
+FORMULA_REFS_KEPT = 50
+
+_DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+_FIRST_VALUE_CELL = re.compile(
+    rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?(?<!/)>(?:(?!</c>).){0,4000}?<(?:v|is)\b', re.S)
+_FORMULA_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+\d+)"[^>]*?(?<!/)>\s*<f\b')
+_MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
+
+
+@dataclass
+class SheetLayout:
+    """What the streaming pass learned about one worksheet part."""
+
+    title: str
+    part: str
+    first_cell: tuple[str, int] | None = None  # (column letters, row) of the first value
+    rows: int = 0
+    merged: list[str] = field(default_factory=list)
+    formula_cells: list[str] = field(default_factory=list)
+    formula_count: int = 0
+
+
+@dataclass
+class XlsxLayout:
+    sheets: list[SheetLayout]
+
+    def sheet(self, title: str) -> SheetLayout | None:
+        return next((sheet for sheet in self.sheets if sheet.title == title), None)
+
+
+def _refuse(code: str, **params: object) -> WorkbookRefused:
+    return WorkbookRefused(Problem(code, params=params))
+
+
+def column_number(letters: str) -> int:
+    """'A' -> 1, 'AA' -> 27."""
+    number = 0
+    for char in letters:
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+def check_size(path: Path, limits: Limits = DEFAULT_LIMITS) -> int:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise _refuse("file_missing") from None
+    if size == 0:
+        raise _refuse("empty_file")
+    if size > limits.max_file_bytes:
+        raise _refuse("too_large_file", size_mb=round(size / 2**20, 1),
+                      limit_mb=limits.max_file_bytes // 2**20)
+    return size
+
+
+def _check_signature(path: Path) -> None:
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+        if head.startswith(ZIP_MAGIC):
+            return
+        if head == OLE_MAGIC:
+            # Password-protected .xlsx files are OLE containers holding an
+            # "EncryptedPackage" stream; anything else OLE is an old .xls/.doc.
+            handle.seek(0)
+            body = handle.read(4 << 20)
+            if "EncryptedPackage".encode("utf-16-le") in body:
+                raise _refuse("encrypted")
+            raise _refuse("old_xls")
+    raise _refuse("not_xlsx")
+
+
+def _check_directory(archive: zipfile.ZipFile, limits: Limits) -> None:
+    infos = archive.infolist()
+    names = {info.filename for info in infos}
+    if len(infos) > limits.max_zip_entries:
+        raise _refuse("too_many_parts", count=len(infos), limit=limits.max_zip_entries)
+    if "mimetype" in names and "content.xml" in names:
+        raise _refuse("ods")
+    if "xl/workbook.bin" in names:
+        raise _refuse("xlsb")
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise _refuse("not_xlsx")
+    if any(PurePosixPath(name).name.lower() == "vbaproject.bin" for name in names):
+        raise _refuse("macro_enabled")
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise _refuse("encrypted_entry")
+        total += info.file_size
+        if total > limits.max_uncompressed_bytes:
+            raise _refuse("too_large_uncompressed", limit_mb=limits.max_uncompressed_bytes // 2**20)
+        if info.file_size > RATIO_MIN_BYTES:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if ratio > limits.max_compression_ratio:
+                raise _refuse("zip_bomb", ratio=int(ratio), part=info.filename)
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part path -> sheet title, from workbook.xml and its relationships."""
+    workbook = SafeET.fromstring(archive.read("xl/workbook.xml"), forbid_dtd=True)
+    rels_name = "xl/_rels/workbook.xml.rels"
+    rels = SafeET.fromstring(archive.read(rels_name), forbid_dtd=True) if rels_name in archive.namelist() else None
+    targets: dict[str, str] = {}
+    if rels is not None:
+        for rel in rels:
+            target = rel.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            targets[rel.get("Id", "")] = str(PurePosixPath(path))
+    parts: dict[str, str] = {}
+    for element in workbook.iter():
+        if element.tag.endswith("}sheet"):
+            rel_id = next((v for k, v in element.attrib.items() if k.endswith("}id")), "")
+            if rel_id in targets:
+                parts[targets[rel_id]] = element.get("name", "")
+    return parts
+
+
+def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, layout: SheetLayout | None,
+               limits: Limits) -> None:
+    """Inflate one part chunk by chunk and check it; never holds it whole."""
+    is_xml = info.filename.endswith((".xml", ".rels", ".vml"))
+    tail = b""
+    first_chunk = True
+    with archive.open(info) as stream:
+        while chunk := stream.read(CHUNK):
+            window = tail + chunk
+            # XML allows a DOCTYPE (and the entities it declares) only in the prolog,
+            # before the root element, so the first chunk is where an attack must sit;
+            # a declaration later on is not well-formed, and neither fastexcel nor
+            # openpyxl (which uses defusedxml) would expand it.
+            if is_xml and first_chunk and (b"<!DOCTYPE" in window or b"<!ENTITY" in window):
+                raise _refuse("xml_entities", part=info.filename)
+            if layout is not None:
+                _scan_sheet_chunk(window, len(tail), layout, first_chunk, limits)
+            first_chunk = False
+            tail = window[-OVERLAP:]
+
+
+def _scan_sheet_chunk(window: bytes, overlap: int, layout: SheetLayout, first_chunk: bool,
+                      limits: Limits) -> None:
+    fresh = window[overlap:]
+    if first_chunk:
+        dimension = _DIMENSION.search(window)
+        if dimension and dimension.group(3):
+            rows = int(dimension.group(4)) - int(dimension.group(2)) + 1
+            columns = column_number(dimension.group(3).decode()) - column_number(dimension.group(1).decode()) + 1
+            if rows > limits.max_rows_per_sheet + 1:
+                raise _refuse("too_many_rows", limit=limits.max_rows_per_sheet)
+            if columns > limits.max_columns_per_sheet:
+                raise _refuse("too_many_columns", count=columns, limit=limits.max_columns_per_sheet)
+    if layout.first_cell is None:
+        found = _FIRST_VALUE_CELL.search(window)
+        if found:
+            layout.first_cell = (found.group(1).decode(), int(found.group(2)))
+    # Counting row tags catches a sheet whose <dimension> is missing or lies.
+    # Start 4 bytes early: a "<row " cut by the chunk boundary is counted here.
+    counted = window[max(overlap - 4, 0):]
+    layout.rows += counted.count(b"<row")  # may count a <rowBreaks> too: harmless
+    if layout.rows > limits.max_rows_per_sheet + 1:
+        raise _refuse("too_many_rows", limit=limits.max_rows_per_sheet)
+    if b"<f" in fresh:
+        for match in _FORMULA_CELL.finditer(window):
+            if match.end() <= overlap:
+                continue  # counted with the previous chunk
+            layout.formula_count += 1
+            if len(layout.formula_cells) < FORMULA_REFS_KEPT:
+                layout.formula_cells.append(match.group(1).decode())
+    if b"<mergeCell " in window:
+        for match in _MERGE.finditer(window):
+            if match.end() > overlap:
+                layout.merged.append(match.group(1).decode())
+
+
+def inspect_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> XlsxLayout:
+    """Refuse a hostile or unreadable .xlsx (WorkbookRefused), or describe its sheets."""
+    check_size(path, limits)
+    _check_signature(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            _check_directory(archive, limits)
+            # workbook.xml and its rels are read whole below: scan them first.
+            for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+                if name in archive.namelist():
+                    _scan_part(archive, archive.getinfo(name), None, limits)
+            parts = _sheet_parts(archive)
+            sheets: list[SheetLayout] = []
+            for info in archive.infolist():
+                layout = None
+                if info.filename in parts:
+                    layout = SheetLayout(title=parts[info.filename], part=info.filename)
+                    sheets.append(layout)
+                _scan_part(archive, info, layout, limits)
+    except WorkbookRefused:
+        raise
+    except DefusedXmlException:
+        raise _refuse("xml_entities", part="xl/workbook.xml") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, KeyError, ValueError,
+            NotImplementedError, SafeET.ParseError) as error:
+        raise _refuse("damaged", detail=str(error)[:200]) from None
+    return XlsxLayout(sheets)

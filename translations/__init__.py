@@ -1,0 +1,78 @@
+"""Translations: message catalogues and locale-aware number formatting.
+
+UI strings and validator messages live in one TOML catalogue per language
+(``id.toml``, ``en.toml``, ``zh.toml``), flattened to dotted keys. Category
+and column labels are not here: they come from ``etl.schema``. Numbers and
+dates are formatted by Babel (CLDR data), so Indonesian gets ``1.234,5``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from functools import cache
+from pathlib import Path
+
+from babel.dates import format_date as babel_format_date
+from babel.numbers import format_decimal, format_percent
+
+LANGUAGES: tuple[str, ...] = ("id", "en", "zh")
+DEFAULT_LANGUAGE = "id"
+LANGUAGE_NAMES: dict[str, str] = {"id": "Bahasa Indonesia", "en": "English", "zh": "简体中文"}
+BABEL_LOCALES: dict[str, str] = {"id": "id_ID", "en": "en_GB", "zh": "zh_Hans_CN"}
+
+CATALOGUE_DIR = Path(__file__).parent
+
+
+def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in table.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, dotted + "."))
+        else:
+            flat[dotted] = str(value)
+    return flat
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """All messages of one language, by dotted key."""
+    with open(CATALOGUE_DIR / f"{lang}.toml", "rb") as handle:
+        return _flatten(tomllib.load(handle))
+
+
+def resolve_language(lang: str | None) -> str:
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def translate(lang: str, key: str, **params: object) -> str:
+    """The message ``key`` in ``lang`` with ``{name}`` placeholders filled.
+
+    A key missing from a catalogue falls back to English, then to the key
+    itself; tests/test_translations.py keeps every catalogue complete.
+    """
+    text = catalogue(resolve_language(lang)).get(key) or catalogue("en").get(key) or key
+    return text.format(**params) if params else text
+
+
+def format_number(value: float | int | None, lang: str, decimals: int = 0) -> str:
+    """A number with the language's grouping and decimal marks (id: 1.234,5)."""
+    if value is None:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=BABEL_LOCALES[resolve_language(lang)])
+
+
+def format_percentage(fraction: float | None, lang: str, decimals: int = 1) -> str:
+    """0.034 -> '3,4%' in Indonesian, '3.4%' in English."""
+    if fraction is None:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
+    return format_percent(fraction, format=pattern, locale=BABEL_LOCALES[resolve_language(lang)])
+
+
+def format_day(day: dt.date | None, lang: str) -> str:
+    if day is None:
+        return "–"
+    return babel_format_date(day, format="medium", locale=BABEL_LOCALES[resolve_language(lang)])
