@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from etl.schema import Text
 from translations import translate
 
 
@@ -31,8 +32,10 @@ class Problem:
     severity: Severity = Severity.ERROR
 
     def message(self, lang: str) -> str:
+        # A label from the schema (Text) in params is shown in the reader's language.
+        params = {key: value(lang) if isinstance(value, Text) else value for key, value in self.params.items()}
         return translate(lang, f"problem.{self.code}", value=self.value or "",
-                         suggestion=self.suggestion or "", **self.params)
+                         suggestion=self.suggestion or "", **params)
 
     def location(self) -> str:
         """'participants!K5' or 'participants' or '' for a whole-file problem."""

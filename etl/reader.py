@@ -65,10 +65,7 @@ def file_sha256(path: Path) -> str:
 
 def auxiliary_sheet_names() -> set[str]:
     """Normalised names of the sheets the template adds (instructions, lists)."""
-    try:
-        from etl.template import auxiliary_sheet_names as template_sheets
-    except ImportError:  # TEMP
-        return set()
+    from etl.template import auxiliary_sheet_names as template_sheets
 
     return {normalize_header(name) for name in template_sheets()}
 

@@ -898,7 +898,9 @@ def _stable_zip(payload: bytes, core_xml: bytes) -> bytes:
     out = io.BytesIO()
     with (zipfile.ZipFile(io.BytesIO(payload)) as source,
           zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target):
-        for entry in source.infolist():
+        # [Content_Types].xml first, as Excel writes it: file-type sniffers look for it there.
+        entries = sorted(source.infolist(), key=lambda entry: entry.filename != "[Content_Types].xml")
+        for entry in entries:
             info = zipfile.ZipInfo(entry.filename, date_time=FIXED_TIMESTAMP.timetuple()[:6])
             info.external_attr = 0o600 << 16
             data = core_xml if entry.filename == "docProps/core.xml" else source.read(entry)

@@ -184,8 +184,9 @@ ORIGIN = Vocabulary("origin", _cats(
     ("kepulauan_seribu", "Thousand Islands", "Kepulauan Seribu", "千岛群岛"),
     ("partner_city", "Partner city", "Kota mitra", "友好城市"),
 ))
-# Origin codes that are areas of DKI Jakarta (outbound applicants come from these).
-JAKARTA_AREAS: tuple[str, ...] = ORIGIN.codes[:6]
+# The five kota administrasi and the kabupaten of DKI Jakarta.
+JAKARTA_AREAS: tuple[str, ...] = (
+    "jakarta_pusat", "jakarta_utara", "jakarta_barat", "jakarta_selatan", "jakarta_timur", "kepulauan_seribu")
 
 INSTITUTION_TYPE = Vocabulary("institution_type", _cats(
     ("high_school", "High school", "SMA/SMK", "高中"),
@@ -215,6 +216,13 @@ STATUS_STAGES: dict[str, tuple[str, ...]] = {
     "reserve": ("interview", "selected"),
     "not_selected": ("registered", "administrative", "written_test", "interview"),
     "withdrew": STAGE.codes,
+}
+
+# Which origins each direction is consistent with: outbound applicants come from
+# an area of Jakarta, inbound delegates from the partner city.
+DIRECTION_ORIGINS: dict[str, tuple[str, ...]] = {
+    "outbound": JAKARTA_AREAS,
+    "inbound": ("partner_city",),
 }
 
 ACTIVITY_TYPE = Vocabulary("activity_type", _cats(
@@ -269,6 +277,14 @@ UNIT = Vocabulary("unit", _cats(
     ("idr", "Rupiah", "Rupiah", "印尼盾"),
     ("score", "Score (1–5)", "Skor (1–5)", "评分（1–5）"),
 ))
+
+# Plausible range of a benefit's value for each unit (None: unbounded).
+UNIT_RANGES: dict[str, tuple[float | None, float | None]] = {
+    "percent": (0, 100),
+    "count": (0, None),
+    "idr": (0, None),
+    "score": (1, 5),
+}
 
 SOURCE = Vocabulary("source", _cats(
     ("survey", "Survey", "Survei", "问卷调查"),

@@ -170,6 +170,10 @@ def _checks_sql(sheet: Sheet, complete_sheets: set[str]) -> list[str]:
         age = privacy.age_sql("birth_date__v", "$year")
         add("birth_date", age, "age_out_of_range",
             f"birth_date__v IS NOT NULL AND ({age} < {schema.MIN_AGE} OR {age} > {schema.MAX_AGE})")
+    if sheet is schema.BENEFITS:
+        add("value", "value", "value_out_of_unit_range",
+            "value__v IS NOT NULL AND EXISTS (SELECT 1 FROM unit_ranges u WHERE u.unit = unit__v "
+            "AND (value__v < u.low OR value__v > u.high))", "unit__v")
     return checks
 
 
@@ -241,8 +245,11 @@ def validate(raw: RawWorkbook, year: int | None = None, complete: bool = True,
         problems.extend(_missing_sheets(raw))
     connection = duckdb.connect()
     connection.register("status_stages", _pairs_table(schema.STATUS_STAGES, "status", "stage"))
-    connection.register("direction_origins", _pairs_table(
-        {"outbound": schema.JAKARTA_AREAS, "inbound": ("partner_city",)}, "direction", "origin"))
+    connection.register("direction_origins", _pairs_table(schema.DIRECTION_ORIGINS, "direction", "origin"))
+    connection.register("unit_ranges", pa.table({
+        "unit": list(schema.UNIT_RANGES),
+        "low": pa.array([low for low, _ in schema.UNIT_RANGES.values()], pa.float64()),
+        "high": pa.array([high for _, high in schema.UNIT_RANGES.values()], pa.float64())}))
     sheets = raw.sheets
     rows: dict[str, int] = {}
     for name, raw_sheet in sheets.items():
@@ -331,6 +338,11 @@ def _to_problems(found: list[tuple], sheets: dict[str, RawSheet], year: int | No
         elif code == "age_out_of_range":
             params |= {"age": value, "year": year, "minimum": schema.MIN_AGE, "maximum": schema.MAX_AGE}
             value = None
+        elif code == "value_out_of_unit_range":
+            low, high = schema.UNIT_RANGES[str(extra)]
+            unit = next(c.label for c in schema.UNIT.categories if c.code == extra)
+            params |= {"unit": unit, "minimum": _plain_number(str(low)),
+                       "maximum": "∞" if high is None else _plain_number(str(high))}
         elif code in ("stage_status_mismatch", "origin_direction_mismatch"):
             params |= _row_context(code, sheets, sheet_name, row)
         problems.append(Problem(

@@ -52,6 +52,7 @@ DEFAULT_DB = REPO_ROOT / "data" / "warehouse.duckdb"
 SAMPLE_DIR = REPO_ROOT / "data" / "sample"
 VERSIONS_KEPT = 3
 LOCK_TIMEOUT_SECONDS = 120.0
+PAUSE_ENV = "DASHBOARD_TEST_PAUSE_BEFORE_PUBLISH"
 _VERSION_NAME = re.compile(r"^v(\d{6})\.duckdb$")
 
 LOADS_DDL = """
@@ -74,6 +75,17 @@ CREATE TABLE IF NOT EXISTS loads (
 """
 
 Progress = Callable[..., None]  # progress(message_key, **params)
+
+
+def _pause_for_tests() -> None:
+    """Fault injection for tests/test_warehouse.py: hold a written, unpublished version.
+
+    The test kills the process during this pause to prove that an interrupted
+    load leaves the warehouse as it was.
+    """
+    seconds = os.environ.get(PAUSE_ENV)
+    if seconds:
+        time.sleep(float(seconds))
 
 
 def database_path() -> Path:
@@ -221,6 +233,7 @@ class Warehouse:
                 if current is not None and current.exists():
                     shutil.copyfile(current, target)
                 results = self._write_version(target, pending, live, loaded_by)
+                _pause_for_tests()
                 self._publish(target)
             except BaseException:
                 target.unlink(missing_ok=True)

@@ -1,0 +1,39 @@
+"""Shared fixtures: a warehouse built once from the sample workbooks, copied per test."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from etl.load import ensure_built
+from etl.warehouse import SAMPLE_DIR, Warehouse
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_FILES = sorted(SAMPLE_DIR.glob("*.xlsx"))
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse directory holding the three sample years (built once per session)."""
+    directory = tmp_path_factory.mktemp("sample-warehouse")
+    assert ensure_built(Warehouse(directory / "warehouse.duckdb"))
+    return directory
+
+
+@pytest.fixture
+def warehouse(sample_warehouse_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Warehouse:
+    """A private copy of the sample warehouse; DASHBOARD_DB points at it."""
+    directory = tmp_path / "data"
+    shutil.copytree(sample_warehouse_dir, directory, symlinks=True)
+    path = directory / "warehouse.duckdb"
+    monkeypatch.setenv("DASHBOARD_DB", str(path))
+    return Warehouse(path)
+
+
+@pytest.fixture
+def empty_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Warehouse:
+    path = tmp_path / "data" / "warehouse.duckdb"
+    monkeypatch.setenv("DASHBOARD_DB", str(path))
+    return Warehouse(path)

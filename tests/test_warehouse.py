@@ -1,0 +1,180 @@
+"""Loading, replacing, restoring, and the coexistence of readers and writers."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.load import LoadRejected, ensure_built, load_files, restore
+from etl.problems import WorkbookRefused
+from etl.warehouse import PAUSE_ENV, Warehouse
+from tests.conftest import REPO_ROOT, SAMPLE_FILES
+
+SAMPLE_2018 = SAMPLE_FILES[1]
+
+
+def counts(warehouse: Warehouse) -> dict[str, list[tuple]]:
+    with warehouse.connect_reader() as connection:
+        return {table: connection.execute(f"SELECT year, count(*) FROM {table} GROUP BY year ORDER BY year")
+                .fetchall() for table in ("participants", "activities", "benefits", "obstacles", "loads")}
+
+
+def run_cli(*args: str, env_extra: dict[str, str] | None = None, **kwargs) -> subprocess.CompletedProcess:
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "etl", "--lang", "en", *args], cwd=REPO_ROOT, env=env,
+                          capture_output=True, text=True, timeout=120, **kwargs)
+
+
+def test_first_start_builds_the_sample_years_once(empty_warehouse: Warehouse) -> None:
+    assert not empty_warehouse.exists()
+    assert ensure_built(empty_warehouse) is True
+    assert ensure_built(empty_warehouse) is False
+    history = empty_warehouse.history()
+    assert sorted(load["year"] for load in history) == [2017, 2018, 2019]
+    assert all(load["is_sample"] for load in history)
+    assert empty_warehouse.path.is_symlink()
+
+
+def test_tables_hold_codes_and_the_2017_facts(warehouse: Warehouse) -> None:
+    with warehouse.connect_reader() as connection:
+        applicants, delegates = connection.execute(
+            "SELECT count(*), count(*) FILTER (status = 'delegate') FROM participants "
+            "WHERE year = 2017 AND direction = 'outbound'").fetchall()[0]
+        fields = connection.execute("SELECT DISTINCT field FROM participants ORDER BY 1").fetchall()
+        partner = connection.execute("SELECT DISTINCT partner_city FROM participants").fetchall()
+    assert (applicants, delegates) == (96, 3)
+    assert {f for (f,) in fields} == {"youth_sports", "urban_planning", "arts_culture", "transportation",
+                                      "tourism", "waste_management", "environment"}
+    assert partner == [("beijing",)]
+
+
+def test_a_loaded_year_is_refused_unless_replace_is_asked(warehouse: Warehouse) -> None:
+    before = warehouse.data_version()
+    with pytest.raises(WorkbookRefused) as refused:
+        load_files(warehouse, [SAMPLE_2018])
+    assert refused.value.problem.code == "year_exists"
+    assert warehouse.data_version() == before
+    (result,) = load_files(warehouse, [SAMPLE_2018], replace=True, loaded_by="analyst-a")
+    assert result.year == 2018 and result.replaced_load_id is not None
+    assert warehouse.data_version() != before
+    assert warehouse.history()[0]["loaded_by"] == "analyst-a"
+
+
+def test_replace_then_restore_brings_the_earlier_rows_back(warehouse: Warehouse, tmp_path: Path) -> None:
+    import openpyxl
+
+    edited = tmp_path / "2018.xlsx"
+    workbook = openpyxl.load_workbook(SAMPLE_2018)
+    sheet = workbook["participants"]
+    sheet.delete_rows(3, 10)  # ten applicants fewer
+    workbook.save(edited)
+    original = counts(warehouse)
+    first_2018 = next(load for load in warehouse.history() if load["year"] == 2018)["load_id"]
+    (replaced,) = load_files(warehouse, [edited], replace=True)
+    assert dict(counts(warehouse)["participants"])[2018] == dict(original["participants"])[2018] - 10
+    restored = restore(warehouse, first_2018, loaded_by="analyst-b")
+    assert restored.restored_from_load_id == first_2018 and restored.replaced_load_id == replaced.load_id
+    after = counts(warehouse)
+    for table in ("participants", "activities", "benefits", "obstacles"):
+        assert after[table] == original[table]
+    assert len(warehouse.history()) == sum(count for _, count in original["loads"]) + 2
+    assert {load["load_id"] for load in warehouse.history()} >= {first_2018, replaced.load_id, restored.load_id}
+
+
+def test_restore_of_an_unknown_load_is_refused(warehouse: Warehouse) -> None:
+    with pytest.raises(WorkbookRefused) as refused:
+        restore(warehouse, 999)
+    assert refused.value.problem.code == "load_not_found"
+
+
+def test_bad_workbook_writes_nothing(warehouse: Warehouse, tmp_path: Path) -> None:
+    bad = tmp_path / "2020.xlsx"
+    bad.write_bytes(SAMPLE_2018.read_bytes())  # rows say 2018, the file name says 2020
+    before, history = warehouse.data_version(), warehouse.history()
+    with pytest.raises(LoadRejected) as rejected:
+        load_files(warehouse, [bad, SAMPLE_2018], replace=True)
+    assert not rejected.value.checks[0].ok and rejected.value.checks[1].ok
+    assert warehouse.data_version() == before and warehouse.history() == history
+
+
+def test_archive_keeps_every_loaded_file_by_hash(warehouse: Warehouse) -> None:
+    for load in warehouse.history():
+        archived = warehouse.archive_dir / load["archive_path"]
+        assert archived.exists() and archived.name.startswith(load["sha256"])
+
+
+def test_reader_open_while_the_cli_loads(warehouse: Warehouse) -> None:
+    """The app's read-only connection and the CLI's load never block each other."""
+    reader = duckdb.connect(str(warehouse.current_file()), read_only=True)
+    before = reader.execute("SELECT count(*) FROM loads").fetchall()[0][0]
+    result = run_cli("load", "--replace", str(SAMPLE_2018))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Could not set lock" not in result.stdout + result.stderr
+    # The open reader still sees its consistent version...
+    assert reader.execute("SELECT count(*) FROM loads").fetchall()[0][0] == before
+    # ...and a new reader sees the new one.
+    with warehouse.connect_reader() as fresh:
+        assert fresh.execute("SELECT count(*) FROM loads").fetchall()[0][0] == before + 1
+    reader.close()
+
+
+def test_a_killed_load_leaves_the_warehouse_as_it_was(warehouse: Warehouse) -> None:
+    before, history, rows = warehouse.data_version(), warehouse.history(), counts(warehouse)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "etl", "--lang", "en", "load", "--replace", str(SAMPLE_2018)],
+        cwd=REPO_ROOT, env={**os.environ, PAUSE_ENV: "60"}, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    unpublished = warehouse.versions_dir / "v000002.duckdb"
+    while not unpublished.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert unpublished.exists(), "the load never started writing"
+    time.sleep(0.5)  # well inside the pause, after the new version is written
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    assert warehouse.data_version() == before
+    assert warehouse.history() == history and counts(warehouse) == rows
+    # The next load cleans up what the killed one left and succeeds.
+    assert run_cli("load", "--replace", str(SAMPLE_2018)).returncode == 0
+    assert warehouse.data_version() == "v000002"
+    assert len(warehouse.history()) == len(history) + 1
+
+
+def test_two_loads_at_once_are_serialised(warehouse: Warehouse) -> None:
+    env = {**os.environ, PAUSE_ENV: "0.5"}
+    command = [sys.executable, "-m", "etl", "--lang", "en", "load", "--replace"]
+    first = subprocess.Popen([*command, "--by", "one", str(SAMPLE_FILES[1])], cwd=REPO_ROOT, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    second = subprocess.Popen([*command, "--by", "two", str(SAMPLE_FILES[2])], cwd=REPO_ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    outputs = [p.communicate(timeout=120) for p in (first, second)]
+    assert [p.returncode for p in (first, second)] == [0, 0], outputs
+    loads = warehouse.history()
+    assert {loads[0]["loaded_by"], loads[1]["loaded_by"]} == {"one", "two"}
+    assert {loads[0]["year"], loads[1]["year"]} == {2018, 2019}
+    assert warehouse.data_version() == "v000003"  # two successive versions, none lost
+
+
+def test_cli_exit_codes(warehouse: Warehouse, tmp_path: Path) -> None:
+    assert run_cli("validate", str(SAMPLE_2018)).returncode == 0
+    assert run_cli("validate", str(tmp_path / "missing.xlsx")).returncode == 1
+    assert run_cli("frobnicate").returncode == 2
+    assert run_cli("load").returncode == 2
+    history = run_cli("history")
+    assert history.returncode == 0 and "2018.xlsx" in history.stdout and "sha256" in history.stdout
+    assert run_cli("restore", "999").returncode == 1
+
+
+def test_cli_template_is_valid_input_once_filled(tmp_path: Path) -> None:
+    out = tmp_path / "template.xlsx"
+    result = run_cli("template", str(out))
+    assert result.returncode == 0 and out.exists()
+    empty = run_cli("validate", str(out))
+    # An empty template is readable and reports empty sheets, not a crash.
+    assert empty.returncode == 1 and "no data rows" in empty.stdout and "Traceback" not in empty.stderr
