@@ -638,6 +638,15 @@ def category_spellings(vocabulary: Vocabulary) -> Iterator[tuple[str, str]]:
             yield normalize_value(spelling), category.code
 
 
+def column_label(name: str) -> Text:
+    """The label of a column by name (a name means the same in every sheet that has it)."""
+    for sheet in SHEETS:
+        for column in (*sheet.columns, *sheet.derived):
+            if column.name == name:
+                return column.label
+    raise KeyError(name)
+
+
 def column_letter(index: int) -> str:
     """0-based column index -> Excel column letters (0 -> A, 26 -> AA)."""
     letters = ""

@@ -166,7 +166,7 @@ def _quote_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
-def _range_text(column: Column) -> str:
+def range_text(column: Column) -> str:
     """The allowed range, written without words so it reads in every language."""
     if column.kind is Kind.DATE:
         lower = f"≥ {column.not_before}" if column.not_before else EARLIEST_DATE.isoformat()
@@ -204,9 +204,9 @@ def _rules(column: Column, lang: str) -> list[str]:
     languages = _languages(lang)
     rules = []
     if column.kind is Kind.DATE:
-        rules.append(f"YYYY-MM-DD: {_range_text(column)}")
-    elif _range_text(column):
-        rules.append(_range_text(column))
+        rules.append(f"YYYY-MM-DD: {range_text(column)}")
+    elif range_text(column):
+        rules.append(range_text(column))
     if column.unique:
         rules.append(_multi(lang, "unique"))
     if column.references:
@@ -288,11 +288,14 @@ def _fill_data_sheet(ws: Worksheet, sheet: Sheet, lang: str, ranges: dict[str, s
 
 
 def _data_width(column: Column, lang: str) -> float:
-    candidates = [len(column.name), _display_width(column.label(lang))]
+    # The example hints at what the cells will hold (a title is longer than its header).
+    candidates = [len(column.name), _display_width(column.label(lang)), _display_width(column.example), 8]
     if column.vocabulary is not None:
         candidates += [_display_width(label) for label in column.vocabulary.labels(lang).values()]
     if column.kind is Kind.DATE:
         candidates.append(len(DATE_FORMAT))
+    elif column.kind is Kind.TEXT and not (column.unique or column.references):
+        candidates.append(26)  # free text: names, titles, notes
     # Room for the dropdown arrow and the bold header; very long labels may wrap in the list.
     return min(max(candidates) + 4, 45)
 
@@ -321,7 +324,7 @@ def _validation(column: Column, lang: str, letter: str, letters: dict[str, str],
                 ranges: dict[str, str]) -> DataValidation:
     """The validation of one column over rows FIRST_DATA_ROW..LAST_DATA_ROW."""
     first, last = FIRST_DATA_ROW, LAST_DATA_ROW
-    range_text = _range_text(column)
+    range_text = range_text(column)
     if column.kind is Kind.CATEGORY and column.vocabulary is not None:
         # A warning, not a stop: the code or the other language's label is accepted too.
         validation = DataValidation(type="list", formula1=ranges[column.vocabulary.name],
@@ -489,6 +492,7 @@ def _fill_instructions(ws: Worksheet, lang: str, lists_title: str) -> None:
         swatch = _put(ws, row, 1, _multi(lang, "required" if required else "optional"))
         swatch.fill, swatch.font, swatch.border = _fill(fill), _BOLD, _BOX
         swatch.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.row_dimensions[row].height = _line_count(swatch.value, widths[0]) * _LINE_HEIGHT + 3
         _put(ws, row, 2, _multi(lang, "legend_required" if required else "legend_optional"))
 
     row += 2

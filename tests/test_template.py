@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from etl import schema, template
+from etl.load import check_file
+from etl.reader import read_file
 from etl.schema import Kind
 from translations import LANGUAGES, catalogue, translate
 
@@ -432,3 +435,35 @@ def test_template_module_spells_no_schema_name_or_label() -> None:
     literals = {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)
                 and isinstance(node.value, str)}
     assert not literals & vocabulary
+
+
+# --------------------------------------------------------------------------
+# Round trip through the project's own reader and validator
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_reader_ignores_the_template_sheets_silently(lang: str, tmp_path: Path) -> None:
+    raw = read_file(template.write_template(tmp_path / "2020.xlsx", lang))
+    assert list(raw.sheets) == [sheet.name for sheet in schema.SHEETS]
+    assert [problem.code for problem in raw.problems] == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_template_filled_with_the_schema_examples_is_valid(lang: str, tmp_path: Path) -> None:
+    """One row of every sheet from the schema's examples: the whole chain accepts it without a remark."""
+    workbook = template.build_template(lang)
+    convert = {Kind.INTEGER: int, Kind.NUMBER: float, Kind.DATE: dt.date.fromisoformat}
+    for sheet in schema.SHEETS:
+        ws = workbook[sheet.name]
+        for index, column in enumerate(sheet.columns, start=1):
+            if column.example:
+                ws.cell(2, index, convert.get(column.kind, str)(column.example))
+            elif column.required:
+                assert column.kind is Kind.TEXT, f"{sheet.name}.{column.name} needs an example"
+                ws.cell(2, index, column.label("en"))
+    path = tmp_path / f"{schema.PARTICIPANTS.column('year').example}.xlsx"
+    workbook.save(path)
+    check = check_file(path)
+    assert [(problem.code, problem.sheet, problem.column, problem.value) for problem in check.problems] == []
+    assert check.ok

@@ -27,6 +27,8 @@ SHEET_PARTS = {  # worksheet parts of the bundled samples (openpyxl keeps this o
     "benefits": "xl/worksheets/sheet3.xml",
     "obstacles": "xl/worksheets/sheet4.xml",
 }
+
+
 def _billion_laughs() -> bytes:
     """An XML prolog declaring ten nested levels of ten-fold entity expansion."""
     lines = [b'<?xml version="1.0" encoding="UTF-8"?>', b"<!DOCTYPE lolz [", b' <!ENTITY lol0 "lol">']
@@ -36,8 +38,6 @@ def _billion_laughs() -> bytes:
 
 
 BILLION_LAUGHS = _billion_laughs()
-
-
 Edit = Callable[[Workbook], None]
 
 
@@ -249,8 +249,10 @@ def forge_declared_size(path: Path, part: str, declared: int) -> Path:
     return path
 
 
-def with_shared_strings(source: Path, target: Path, prolog: bytes = b'<?xml version="1.0" encoding="UTF-8"?>\n'
-                        ) -> Path:
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+def with_shared_strings(source: Path, target: Path, prolog: bytes = XML_DECLARATION) -> Path:
     """A copy whose participants!A2 is a shared string, in a sharedStrings part starting with ``prolog``.
 
     The bundled samples (like openpyxl 3.1) write inline strings only; Excel writes shared ones.

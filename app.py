@@ -1,0 +1,46 @@
+"""Entry point: `streamlit run app.py`.
+
+Builds the warehouse from the sample workbooks on first start, draws the
+global filters (bound to the URL) and the navigation; the pages in pages/
+only compose parts of the dashboard package.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import db
+from dashboard.components import PageContext, set_context
+from dashboard.filters import Available, current_language, render_sidebar
+from dashboard.queries import fetch
+from translations import translate
+
+lang = current_language()
+st.set_page_config(page_title=translate(lang, "app.title"), page_icon=":material/handshake:", layout="wide")
+
+try:
+    reader = db.reader()
+except Exception as error:  # a broken or missing warehouse must not show a traceback to readers
+    st.error(translate(lang, "app.warehouse_unavailable", detail=type(error).__name__))
+    st.stop()
+
+options = fetch(reader, "available")
+available = Available(
+    years=tuple(int(v) for v in options.loc[options["kind"] == "year", "value"]),
+    partners=tuple(options.loc[options["kind"] == "partner", "value"]))
+filters = render_sidebar(available)
+lang = filters.lang
+set_context(PageContext(reader, filters))
+
+pages = [
+    st.Page("pages/overview.py", title=translate(lang, "nav.overview"), icon=":material/dashboard:",
+            url_path="overview", default=True),
+    st.Page("pages/participation.py", title=translate(lang, "nav.participation"), icon=":material/groups:",
+            url_path="participation"),
+    st.Page("pages/activities.py", title=translate(lang, "nav.activities"), icon=":material/event:",
+            url_path="activities"),
+    st.Page("pages/benefits.py", title=translate(lang, "nav.benefits"), icon=":material/trending_up:",
+            url_path="benefits"),
+    st.Page("pages/data.py", title=translate(lang, "nav.data"), icon=":material/table:", url_path="data"),
+]
+st.navigation(pages).run()

@@ -1,0 +1,1 @@
+"""Read side of the dashboard: connection, filters, queries, charts, findings and page parts."""

@@ -1,0 +1,194 @@
+"""Plotly figures with one theme: colour-blind-safe, same colour for the same category everywhere.
+
+Figures are built from the small aggregate frames of dashboard.queries (which
+hold category codes) and labelled in the reader's language here, so the
+same builders serve the pages and the offline report.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from etl import schema
+from translations import translate
+
+# Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
+OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
+EXTRA = ("#999999", "#882255", "#44AA99", "#117733", "#332288", "#DDCC77", "#AA4499", "#88CCEE")
+FONT = "Source Sans Pro, Noto Sans, Noto Sans CJK SC, Arial, sans-serif"
+# Plotly's "separators": decimal mark then thousands mark.
+SEPARATORS = {"id": ",.", "en": ".,", "zh": ".,"}
+
+
+def colours(vocabulary: schema.Vocabulary) -> dict[str, str]:
+    """Code -> colour, fixed by the code's place in the schema (stable across pages)."""
+    palette = OKABE_ITO + EXTRA
+    return {code: palette[index % len(palette)] for index, code in enumerate(vocabulary.codes)}
+
+
+def base_layout(figure: go.Figure, lang: str, title: str, x_title: str | None = None,
+                y_title: str | None = None, legend_title: str | None = None) -> go.Figure:
+    figure.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 18}},
+        font={"family": FONT, "size": 14},
+        separators=SEPARATORS.get(lang, ".,"),
+        template="plotly_white",
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        legend={"title": {"text": legend_title or ""}, "orientation": "h", "yanchor": "top", "y": -0.15,
+                "x": 0},
+        hoverlabel={"font": {"family": FONT}},
+    )
+    figure.update_xaxes(title_text=x_title)
+    figure.update_yaxes(title_text=y_title, tickformat=",d", rangemode="tozero")
+    return figure
+
+
+def year_axis(figure: go.Figure) -> go.Figure:
+    figure.update_xaxes(type="category", categoryorder="category ascending")
+    return figure
+
+
+def stacked_by_year(frame: pd.DataFrame, category: str, value: str, vocabulary: schema.Vocabulary,
+                    lang: str, title: str, y_title: str, legend_title: str) -> go.Figure:
+    """Bars per year stacked by a category, coloured by the category's fixed colour."""
+    figure = go.Figure()
+    palette = colours(vocabulary)
+    for code in vocabulary.codes:
+        part = frame[frame[category] == code]
+        if part.empty:
+            continue
+        label = vocabulary.label(code, lang)
+        figure.add_bar(x=part["year"].astype(str), y=part[value], name=label, marker_color=palette[code],
+                       hovertemplate=f"{label}<br>%{{x}}: %{{y:,}}<extra></extra>")
+    figure.update_layout(barmode="stack")
+    return year_axis(base_layout(figure, lang, title, translate(lang, "chart.year"), y_title, legend_title))
+
+
+def grouped_by_year(frame: pd.DataFrame, series: dict[str, str], lang: str, title: str, y_title: str,
+                    percent_column: str | None = None) -> go.Figure:
+    """Side-by-side bars per year for a few measures (column -> legend label)."""
+    figure = go.Figure()
+    for index, (column, label) in enumerate(series.items()):
+        figure.add_bar(x=frame["year"].astype(str), y=frame[column], name=label, marker_color=OKABE_ITO[index],
+                       hovertemplate=f"{label}<br>%{{x}}: %{{y:,}}<extra></extra>")
+    if percent_column:
+        figure.add_scatter(x=frame["year"].astype(str), y=frame[percent_column] * 100, yaxis="y2",
+                           mode="lines+markers", name=translate(lang, "chart.selection_rate"),
+                           marker_color=OKABE_ITO[5],
+                           hovertemplate="%{x}: %{y:,.1f}%<extra></extra>")
+        figure.update_layout(yaxis2={"overlaying": "y", "side": "right", "ticksuffix": "%", "rangemode": "tozero",
+                                     "showgrid": False, "title": translate(lang, "chart.selection_rate")})
+    figure.update_layout(barmode="group")
+    return year_axis(base_layout(figure, lang, title, translate(lang, "chart.year"), y_title))
+
+
+def horizontal_bars(frame: pd.DataFrame, category: str, value: str, vocabulary: schema.Vocabulary,
+                    lang: str, title: str, x_title: str) -> go.Figure:
+    """One bar per category (summed over years), largest on top."""
+    totals = frame.groupby(category, as_index=False)[value].sum().sort_values(value)
+    palette = colours(vocabulary)
+    labels = [vocabulary.label(code, lang) for code in totals[category]]
+    figure = go.Figure(go.Bar(
+        x=totals[value], y=labels, orientation="h", marker_color=[palette.get(c, "#999999") for c in totals[category]],
+        hovertemplate="%{y}: %{x:,}<extra></extra>"))
+    figure = base_layout(figure, lang, title, x_title, None)
+    figure.update_xaxes(tickformat=",d")
+    figure.update_yaxes(tickformat=None)
+    figure.update_layout(showlegend=False)
+    return figure
+
+
+def funnel(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
+    """The selection funnel, one trace per year, with stage-to-stage conversion on hover."""
+    figure = go.Figure()
+    years = sorted(frame["year"].unique())
+    for index, year in enumerate(years):
+        part = frame[frame["year"] == year].sort_values("position")
+        labels = [schema.STAGE.label(code, lang) for code in part["stage"]]
+        counts = part["applicants"].fillna(0).astype(int).tolist()
+        conversion = [1.0] + [(b / a if a else 0.0) for a, b in zip(counts, counts[1:], strict=False)]
+        figure.add_trace(go.Funnel(
+            name=str(year), y=labels, x=counts, customdata=[c * 100 for c in conversion],
+            marker_color=OKABE_ITO[index % len(OKABE_ITO)], textinfo="value",
+            hovertemplate=(f"{year} · %{{y}}: %{{x:,}}<br>{translate(lang, 'chart.conversion')}: "
+                           "%{customdata:,.1f}%<extra></extra>")))
+    return base_layout(figure, lang, title, None, None, translate(lang, "chart.year"))
+
+
+def timeline(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
+    """Activities as bars from start to end date (a Gantt chart), coloured by type."""
+    palette = colours(schema.ACTIVITY_TYPE)
+    figure = go.Figure()
+    ordered = frame.sort_values("start_date")
+    for code in schema.ACTIVITY_TYPE.codes:
+        part = ordered[ordered["type"] == code]
+        if part.empty:
+            continue
+        start = pd.to_datetime(part["start_date"])
+        # A one-day activity still gets a visible bar: end at the end of its last day.
+        end = pd.to_datetime(part["end_date"]) + pd.Timedelta(days=1)
+        figure.add_bar(
+            base=start, x=(end - start).dt.total_seconds() * 1000, y=part["title"], orientation="h",
+            name=schema.ACTIVITY_TYPE.label(code, lang), marker_color=palette[code],
+            customdata=part[["start_date", "end_date"]].astype(str).to_numpy(),
+            hovertemplate="%{y}<br>%{customdata[0]} – %{customdata[1]}<extra></extra>")
+    figure = base_layout(figure, lang, title, None, None, translate(lang, "chart.type"))
+    figure.update_xaxes(type="date")
+    figure.update_yaxes(autorange="reversed", tickformat=None, categoryorder="array",
+                        categoryarray=list(ordered["title"]))
+    figure.update_layout(height=max(320, 28 * len(ordered) + 140), barmode="overlay")
+    return figure
+
+
+def heatmap(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
+    """Obstacles: category × severity (1–5), counts in the cells."""
+    table = frame.pivot_table(index="category", columns="severity", values="obstacles", aggfunc="sum",
+                              fill_value=0)
+    table = table.reindex(columns=range(1, 6), fill_value=0)
+    codes = [code for code in schema.OBSTACLE_CATEGORY.codes if code in table.index]
+    table = table.loc[codes]
+    labels = [schema.OBSTACLE_CATEGORY.label(code, lang) for code in codes]
+    figure = go.Figure(go.Heatmap(
+        z=table.to_numpy(), x=[str(s) for s in table.columns], y=labels, colorscale="Oranges",
+        text=table.to_numpy(), texttemplate="%{text}", hovertemplate="%{y} · %{x}: %{z}<extra></extra>",
+        colorbar={"title": {"text": translate(lang, "chart.count")}}))
+    figure = base_layout(figure, lang, title, translate(lang, "chart.severity"), None)
+    figure.update_yaxes(tickformat=None, rangemode=None)
+    return figure
+
+
+def category_by_beneficiary(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
+    """Benefit indicators by category, stacked by beneficiary."""
+    totals = frame.groupby(["category", "beneficiary"], as_index=False)["indicators"].sum()
+    palette = colours(schema.BENEFICIARY)
+    figure = go.Figure()
+    order = [schema.BENEFIT_CATEGORY.label(code, lang) for code in schema.BENEFIT_CATEGORY.codes]
+    for code in schema.BENEFICIARY.codes:
+        part = totals[totals["beneficiary"] == code]
+        if part.empty:
+            continue
+        label = schema.BENEFICIARY.label(code, lang)
+        figure.add_bar(y=[schema.BENEFIT_CATEGORY.label(c, lang) for c in part["category"]], x=part["indicators"],
+                       orientation="h", name=label, marker_color=palette[code],
+                       hovertemplate=f"{label}<br>%{{y}}: %{{x:,}}<extra></extra>")
+    figure = base_layout(figure, lang, title, translate(lang, "chart.indicators"), None,
+                         translate(lang, "chart.beneficiary"))
+    figure.update_layout(barmode="stack")
+    figure.update_yaxes(tickformat=None, categoryorder="array", categoryarray=order[::-1])
+    figure.update_xaxes(tickformat=",d")
+    return figure
+
+
+def sides_by_type(frame: pd.DataFrame, lang: str, title: str, x_title: str, series: dict[str, str]) -> go.Figure:
+    """Participants from Jakarta and from the partner city per activity type, side by side."""
+    labels = [schema.ACTIVITY_TYPE.label(code, lang) for code in frame["type"]]
+    figure = go.Figure()
+    for index, (column, name) in enumerate(series.items()):
+        figure.add_bar(y=labels, x=frame[column], orientation="h", name=name, marker_color=OKABE_ITO[index],
+                       hovertemplate=f"{name}<br>%{{y}}: %{{x:,}}<extra></extra>")
+    figure = base_layout(figure, lang, title, x_title, None)
+    figure.update_layout(barmode="group")
+    figure.update_yaxes(tickformat=None)
+    figure.update_xaxes(tickformat=",d")
+    return figure

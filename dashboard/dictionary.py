@@ -1,0 +1,44 @@
+"""The data dictionary, generated from etl.schema in the reader's language."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from etl import schema
+from etl.schema import Column, DerivedColumn, Kind, Sheet
+from etl.template import range_text
+from translations import translate
+
+
+def _allowed(column: Column, lang: str) -> str:
+    if column.vocabulary is not None:
+        return "; ".join(f"{c.label(lang)} ({c.code})" for c in column.vocabulary.categories)
+    return range_text(column)
+
+
+def _stored(column: Column | DerivedColumn, lang: str) -> str:
+    if isinstance(column, DerivedColumn):
+        return translate(lang, "dictionary.derived")
+    if column.private:
+        return translate(lang, "dictionary.not_stored")
+    return translate(lang, "dictionary.stored")
+
+
+def dictionary(sheet: Sheet, lang: str) -> pd.DataFrame:
+    """One row per column of the sheet's workbook and warehouse table."""
+    rows = []
+    for column in (*sheet.columns, *sheet.derived):
+        workbook_column = isinstance(column, Column)
+        rows.append({
+            translate(lang, "dictionary.column"): column.name,
+            translate(lang, "dictionary.label"): column.label(lang),
+            translate(lang, "dictionary.type"): translate(lang, f"template.kind_{column.kind.value}"),
+            translate(lang, "dictionary.required"): translate(
+                lang, "template.yes" if workbook_column and column.required else "template.no"),
+            translate(lang, "dictionary.allowed"): _allowed(column, lang) if workbook_column else "",
+            translate(lang, "dictionary.description"): column.description(lang),
+            translate(lang, "dictionary.warehouse"): _stored(column, lang),
+        })
+    return pd.DataFrame(rows)
+
+

@@ -1,0 +1,34 @@
+"""Downloads of the filtered rows of a table, generated only when the button is pressed."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import exports
+from dashboard.components import PageContext, file_stem
+from dashboard.queries import export_count, export_rows
+from etl import schema
+
+CSV_MAX_ROWS = 2_000_000  # beyond this, use the CLI or DuckDB directly (README)
+
+
+def table_download(ctx: PageContext, table: str) -> None:
+    """One line per table: its label, row count, and CSV and XLSX buttons."""
+    scope, cursor = ctx.scope, ctx.reader.cursor
+    count = export_count(cursor, table, scope)
+    label = schema.SHEETS_BY_NAME[table].label(ctx.lang)
+    stem = file_stem("data", table, ctx.filters)
+    name, csv_column, xlsx_column = st.columns([3, 1, 1], vertical_alignment="center")
+    name.markdown(f"**{label}** · {ctx.t('data.rows', count=ctx.number(count))}")
+    too_many = count > CSV_MAX_ROWS
+    csv_column.download_button(
+        "CSV", data=lambda: exports.to_csv(export_rows(cursor, table, scope)), file_name=f"{stem}.csv",
+        mime="text/csv", on_click="ignore", key=f"download-{table}-csv", disabled=too_many or count == 0,
+        icon=":material/download:")
+    xlsx_column.download_button(
+        "XLSX", data=lambda: exports.to_xlsx(export_rows(cursor, table, scope), table), file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
+        key=f"download-{table}-xlsx", disabled=count == 0 or count > exports.XLSX_MAX_ROWS,
+        icon=":material/download:")
+    if too_many:
+        st.caption(ctx.t("data.too_many_rows", limit=ctx.number(CSV_MAX_ROWS)))

@@ -1,0 +1,104 @@
+"""Global filters and language, bound to the URL so a copied link reopens the same view.
+
+Streamlit's widget query-param binding does the binding (``bind="query-params"``):
+parameter names are lang, year (repeated), partner, field (repeated) and
+direction; a value equal to the default stays out of the URL, and an
+unknown value is dropped by Streamlit. Before the widgets are drawn, the
+raw parameters are compared with the accepted values so the reader is told
+when part of a link could not be applied, instead of silently seeing
+something else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from etl import schema
+from translations import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, translate
+
+DIRECTIONS = ("both", *schema.DIRECTION.codes)
+PARAMS = ("lang", "year", "partner", "field", "direction")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the reader chose; every query takes one of these."""
+
+    years: tuple[int, ...]
+    partner: str
+    fields: tuple[str, ...]
+    direction: str
+    lang: str
+
+    @property
+    def all_fields(self) -> bool:
+        """No field narrowing (rows without a field, e.g. some benefits, stay in)."""
+        return set(self.fields) == set(schema.FIELD.codes)
+
+    @property
+    def latest_year(self) -> int | None:
+        return max(self.years) if self.years else None
+
+
+@dataclass(frozen=True)
+class Available:
+    """What the warehouse holds, offered as filter options."""
+
+    years: tuple[int, ...]
+    partners: tuple[str, ...]
+
+
+def current_language() -> str:
+    """The language of this run (before the sidebar is drawn, from the URL)."""
+    lang = st.session_state.get("lang") or st.query_params.get("lang")
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _unknown_values(key: str, accepted: list[str]) -> list[str]:
+    return [value for value in st.query_params.get_all(key) if value and value not in accepted]
+
+
+def render_sidebar(available: Available) -> Filters:
+    """Draw the filter widgets in the sidebar and return the chosen filters."""
+    ignored: list[str] = []
+    ignored += _unknown_values("lang", list(LANGUAGES))
+    with st.sidebar:
+        lang = st.segmented_control(
+            "Bahasa · Language · 语言", options=list(LANGUAGES), default=DEFAULT_LANGUAGE, key="lang",
+            bind="query-params", required=True, help=" · ".join(LANGUAGE_NAMES.values())) or DEFAULT_LANGUAGE
+
+        def label(vocabulary: schema.Vocabulary):
+            return lambda code: vocabulary.label(code, lang)
+
+        st.header(translate(lang, "filters.title"))
+        years = list(available.years)
+        ignored += _unknown_values("year", [str(year) for year in years])
+        chosen_years = st.multiselect(translate(lang, "filters.years"), years, default=years, key="year",
+                                      bind="query-params", placeholder=translate(lang, "filters.none"))
+
+        partners = list(available.partners) or [schema.DEFAULT_PARTNER_CITY]
+        default_partner = (schema.DEFAULT_PARTNER_CITY if schema.DEFAULT_PARTNER_CITY in partners
+                           else partners[0])
+        if len(partners) > 1:
+            ignored += _unknown_values("partner", [schema.PARTNER_CITY.label(p, lang) for p in partners])
+            partner = st.selectbox(translate(lang, "filters.partner"), partners,
+                                   index=partners.index(default_partner), key="partner", bind="query-params",
+                                   format_func=label(schema.PARTNER_CITY)) or default_partner
+        else:
+            partner = default_partner
+
+        ignored += _unknown_values("field", [schema.FIELD.label(code, lang) for code in schema.FIELD.codes])
+        fields = st.multiselect(translate(lang, "filters.fields"), list(schema.FIELD.codes),
+                                default=list(schema.FIELD.codes), key="field", bind="query-params",
+                                format_func=label(schema.FIELD), placeholder=translate(lang, "filters.none"))
+
+        direction_labels = {"both": translate(lang, "filters.direction_both")} | schema.DIRECTION.labels(lang)
+        ignored += _unknown_values("direction", list(direction_labels.values()))
+        direction = st.radio(translate(lang, "filters.direction"), list(DIRECTIONS), index=0, key="direction",
+                             bind="query-params", format_func=direction_labels.__getitem__,
+                             help=translate(lang, "filters.direction_help")) or "both"
+    if ignored:
+        st.warning(translate(lang, "filters.ignored", values=", ".join(sorted(set(ignored)))), icon="🔗")
+    return Filters(tuple(sorted(chosen_years)), partner, tuple(fields), direction, lang)

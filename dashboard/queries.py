@@ -1,0 +1,296 @@
+"""Every number the dashboard shows, as a parameterised DuckDB aggregate.
+
+Rules kept here so pages never need to think about them:
+- GROUP BY runs in DuckDB; only aggregates (a few dozen rows) reach pandas.
+  Breakdowns share one scan with GROUPING SETS, so a page costs a handful of
+  queries whatever the data size.
+- Every value is a bound parameter ($years, $partner, ...); the only
+  identifiers in the SQL are this module's constants.
+- Results are cached per (warehouse version, query, scope): a new load
+  changes the version, so nothing stale is ever served and nothing has to
+  be invalidated by hand.
+- Lists of rows (timeline, indicator tables) are capped by LIMIT.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from dashboard.db import Reader
+from etl import schema
+
+ROW_LIMIT = 500  # rows shown in a table or timeline; downloads are not capped
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The part of the filters that changes the data (language does not)."""
+
+    years: tuple[int, ...]
+    partner: str = schema.DEFAULT_PARTNER_CITY
+    fields: tuple[str, ...] = schema.FIELD.codes
+    direction: str = "both"
+
+    @property
+    def all_fields(self) -> bool:
+        return set(self.fields) == set(schema.FIELD.codes)
+
+    def params(self) -> dict[str, object]:
+        return {"years": list(self.years), "partner": self.partner, "fields": list(self.fields),
+                "all_fields": self.all_fields, "direction": self.direction}
+
+
+# WHERE clauses per table. Direction only exists for participants; obstacles have no field.
+PARTICIPANT_FILTER = """partner_city = $partner AND ($all_fields OR list_contains($fields, field))
+    AND ($direction = 'both' OR direction = $direction)"""
+ACTIVITY_FILTER = "partner_city = $partner AND ($all_fields OR list_contains($fields, field))"
+BENEFIT_FILTER = ACTIVITY_FILTER
+OBSTACLE_FILTER = "partner_city = $partner"
+IN_YEARS = "list_contains($years, year)"
+# Applicants of a selection: Jakarta's (outbound) unless the reader asked for inbound.
+IS_APPLICANT = "(direction = 'outbound' OR $direction = 'inbound')"
+
+
+def _used(sql: str, params: dict[str, object]) -> dict[str, object]:
+    """Only the parameters the statement names (DuckDB refuses extra ones)."""
+    return {name: value for name, value in params.items() if re.search(rf"\${name}\b", sql)}
+
+
+def _frame(cursor: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]) -> pd.DataFrame:
+    return cursor.execute(sql, _used(sql, params)).df()
+
+
+# -- the queries (plain functions: the benchmark calls them without Streamlit) --
+
+def available(cursor: duckdb.DuckDBPyConnection, scope: Scope | None = None) -> pd.DataFrame:
+    """Loaded years and partner cities (filter options)."""
+    return _frame(cursor, """
+        SELECT 'year' AS kind, CAST(year AS VARCHAR) AS value FROM loads GROUP BY year
+        UNION ALL
+        SELECT 'partner', partner_city FROM (SELECT DISTINCT partner_city FROM participants
+                                            UNION SELECT DISTINCT partner_city FROM activities)
+        ORDER BY 1, 2""", {})
+
+
+def yearly_summary(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Headline figures per year, for every loaded year (for the change against the year before)."""
+    sql = f"""
+        WITH years AS (SELECT DISTINCT year FROM loads),
+        p AS (
+            SELECT year,
+                   count(*) FILTER ({IS_APPLICANT}) AS applicants,
+                   count(*) FILTER ({IS_APPLICANT} AND status = 'delegate') AS selected,
+                   count(*) FILTER (direction = 'outbound' AND status = 'delegate') AS delegates_outbound,
+                   count(*) FILTER (direction = 'inbound' AND status = 'delegate') AS delegates_inbound,
+                   count(DISTINCT field) FILTER ({IS_APPLICANT}) AS fields
+            FROM participants WHERE {PARTICIPANT_FILTER} GROUP BY year),
+        a AS (
+            SELECT year, count(*) AS activities,
+                   coalesce(sum(participants_jakarta), 0) AS participants_jakarta,
+                   coalesce(sum(participants_partner), 0) AS participants_partner,
+                   coalesce(sum(budget_idr), 0) AS budget_idr
+            FROM activities WHERE {ACTIVITY_FILTER} GROUP BY year),
+        b AS (SELECT year, count(*) AS benefits FROM benefits WHERE {BENEFIT_FILTER} GROUP BY year),
+        o AS (SELECT year, count(*) AS obstacles, avg(severity) AS mean_severity
+              FROM obstacles WHERE {OBSTACLE_FILTER} GROUP BY year)
+        SELECT years.year,
+               coalesce(p.applicants, 0) AS applicants, coalesce(p.selected, 0) AS selected,
+               coalesce(p.delegates_outbound, 0) AS delegates_outbound,
+               coalesce(p.delegates_inbound, 0) AS delegates_inbound,
+               coalesce(a.activities, 0) AS activities,
+               coalesce(a.participants_jakarta, 0) AS participants_jakarta,
+               coalesce(a.participants_partner, 0) AS participants_partner,
+               coalesce(a.budget_idr, 0) AS budget_idr,
+               coalesce(b.benefits, 0) AS benefits,
+               coalesce(o.obstacles, 0) AS obstacles, o.mean_severity
+        FROM years LEFT JOIN p USING (year) LEFT JOIN a USING (year) LEFT JOIN b USING (year)
+             LEFT JOIN o USING (year)
+        ORDER BY years.year"""
+    return _frame(cursor, sql, scope.params())
+
+
+BREAKDOWN_DIMENSIONS = ("field", "status", "gender", "origin", "institution_type", "direction")
+
+
+def participation_breakdown(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Participants and delegates per year by each dimension, in one scan (GROUPING SETS)."""
+    sets = ", ".join(f"(year, {dimension})" for dimension in BREAKDOWN_DIMENSIONS)
+    category = "coalesce(" + ", ".join(BREAKDOWN_DIMENSIONS) + ")"
+    dimension = "CASE " + " ".join(
+        f"WHEN grouping({d}) = 0 THEN '{d}'" for d in BREAKDOWN_DIMENSIONS) + " END"
+    sql = f"""
+        SELECT {dimension} AS dimension, {category} AS category, year,
+               count(*) AS participants, count(*) FILTER (status = 'delegate') AS delegates
+        FROM participants WHERE {IN_YEARS} AND {PARTICIPANT_FILTER}
+        GROUP BY GROUPING SETS ({sets})
+        ORDER BY dimension, year, category"""
+    return _frame(cursor, sql, scope.params())
+
+
+def selection_funnel(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Applicants who reached at least each selection stage, per year."""
+    sql = f"""
+        WITH reached AS (
+            SELECT year, list_position($stages, stage_reached) AS position, count(*) AS n
+            FROM participants WHERE {IN_YEARS} AND {PARTICIPANT_FILTER} AND {IS_APPLICANT}
+            GROUP BY ALL),
+        stages AS (SELECT unnest($stages) AS stage, generate_subscripts($stages, 1) AS position)
+        SELECT r.year, s.stage, s.position, sum(r.n) FILTER (r.position >= s.position) AS applicants
+        FROM reached r CROSS JOIN stages s
+        GROUP BY ALL ORDER BY r.year, s.position"""
+    return _frame(cursor, sql, scope.params() | {"stages": list(schema.STAGE.codes)})
+
+
+def repeat_applicants(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Per selected year: distinct applicants, and those who had applied in an earlier year."""
+    sql = f"""
+        WITH people AS (
+            SELECT person_key, year FROM participants
+            WHERE {PARTICIPANT_FILTER} AND {IS_APPLICANT} GROUP BY ALL),
+        first AS (SELECT person_key, min(year) AS first_year FROM people GROUP BY person_key)
+        SELECT people.year, count(*) AS applicants,
+               count(*) FILTER (first.first_year < people.year) AS returning
+        FROM people JOIN first USING (person_key)
+        WHERE list_contains($years, people.year)
+        GROUP BY people.year ORDER BY people.year"""
+    return _frame(cursor, sql, scope.params())
+
+
+ACTIVITY_DIMENSIONS = ("type", "field", "host_city")
+
+
+def activities_breakdown(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Activities and participants from each side per year by type, field and host city."""
+    sets = ", ".join(f"(year, {dimension})" for dimension in ACTIVITY_DIMENSIONS)
+    category = "coalesce(" + ", ".join(ACTIVITY_DIMENSIONS) + ")"
+    dimension = "CASE " + " ".join(
+        f"WHEN grouping({d}) = 0 THEN '{d}'" for d in ACTIVITY_DIMENSIONS) + " END"
+    sql = f"""
+        SELECT {dimension} AS dimension, {category} AS category, year, count(*) AS activities,
+               coalesce(sum(participants_jakarta), 0) AS participants_jakarta,
+               coalesce(sum(participants_partner), 0) AS participants_partner
+        FROM activities WHERE {IN_YEARS} AND {ACTIVITY_FILTER}
+        GROUP BY GROUPING SETS ({sets})
+        ORDER BY dimension, year, category"""
+    return _frame(cursor, sql, scope.params())
+
+
+def activity_timeline(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """The latest activities (at most ROW_LIMIT) with their dates, for a timeline."""
+    sql = f"""
+        SELECT activity_id, year, title, type, field, host_city, start_date, end_date,
+               participants_jakarta, participants_partner, organizer
+        FROM activities WHERE {IN_YEARS} AND {ACTIVITY_FILTER}
+        ORDER BY start_date DESC, activity_id LIMIT $limit"""
+    return _frame(cursor, sql, scope.params() | {"limit": ROW_LIMIT})
+
+
+BENEFIT_DIMENSIONS = ("category", "beneficiary", "level", "framework", "source")
+
+
+def benefits_breakdown(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Benefit indicators per year by category × beneficiary, and by level, framework, source."""
+    sql = f"""
+        SELECT CASE WHEN grouping(category, beneficiary) = 0 THEN 'category_beneficiary'
+                    WHEN grouping(level) = 0 THEN 'level'
+                    WHEN grouping(framework) = 0 THEN 'framework'
+                    ELSE 'source' END AS dimension,
+               year, category, beneficiary, coalesce(level, framework, source) AS value,
+               count(*) AS indicators
+        FROM benefits WHERE {IN_YEARS} AND {BENEFIT_FILTER}
+        GROUP BY GROUPING SETS ((year, category, beneficiary), (year, level), (year, framework),
+                                (year, source))
+        ORDER BY dimension, year"""
+    return _frame(cursor, sql, scope.params())
+
+
+def benefit_indicators(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """The indicator rows themselves (at most ROW_LIMIT)."""
+    sql = f"""
+        SELECT year, category, beneficiary, level, indicator, value, unit, framework, source, field
+        FROM benefits WHERE {IN_YEARS} AND {BENEFIT_FILTER}
+        ORDER BY year DESC, category, benefit_id LIMIT $limit"""
+    return _frame(cursor, sql, scope.params() | {"limit": ROW_LIMIT})
+
+
+def obstacles_breakdown(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Obstacles per year, category and severity."""
+    sql = f"""
+        SELECT year, category, severity, count(*) AS obstacles
+        FROM obstacles WHERE {IN_YEARS} AND {OBSTACLE_FILTER}
+        GROUP BY ALL ORDER BY year, category, severity"""
+    return _frame(cursor, sql, scope.params())
+
+
+def obstacle_list(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Obstacles with their mitigations, most severe first (at most ROW_LIMIT)."""
+    sql = f"""
+        SELECT year, category, severity, description, mitigation
+        FROM obstacles WHERE {IN_YEARS} AND {OBSTACLE_FILTER}
+        ORDER BY severity DESC, year DESC, obstacle_id LIMIT $limit"""
+    return _frame(cursor, sql, scope.params() | {"limit": ROW_LIMIT})
+
+
+def load_history(cursor: duckdb.DuckDBPyConnection, scope: Scope | None = None) -> pd.DataFrame:
+    return _frame(cursor, """
+        SELECT load_id, year, file_name, sha256, rows_participants, rows_activities, rows_benefits,
+               rows_obstacles, loaded_by, loaded_at, replaced_load_id, restored_from_load_id, is_sample
+        FROM loads ORDER BY load_id DESC""", {})
+
+
+def sample_years(cursor: duckdb.DuckDBPyConnection, scope: Scope | None = None) -> pd.DataFrame:
+    """Years whose live load is the bundled (illustrative) sample data."""
+    return _frame(cursor, """
+        SELECT year FROM loads WHERE load_id IN (SELECT max(load_id) FROM loads GROUP BY year)
+        AND is_sample ORDER BY year""", {})
+
+
+# Export: the filtered rows of each table; person_key (a linking pseudonym) is never exported.
+EXPORT_FILTERS = {"participants": PARTICIPANT_FILTER, "activities": ACTIVITY_FILTER,
+                  "benefits": BENEFIT_FILTER, "obstacles": OBSTACLE_FILTER}
+
+
+def export_columns(table: str) -> list[str]:
+    return [column.name for column in schema.SHEETS_BY_NAME[table].stored_columns
+            if column.name != "person_key"]
+
+
+def export_rows(cursor: duckdb.DuckDBPyConnection, table: str, scope: Scope) -> pd.DataFrame:
+    if table not in EXPORT_FILTERS:
+        raise KeyError(table)
+    columns = ", ".join(f'"{name}"' for name in export_columns(table))
+    sql = (f'SELECT {columns} FROM "{table}" WHERE {IN_YEARS} AND {EXPORT_FILTERS[table]} '
+           f"ORDER BY year, 1")
+    return _frame(cursor, sql, scope.params())
+
+
+def export_count(cursor: duckdb.DuckDBPyConnection, table: str, scope: Scope) -> int:
+    sql = f'SELECT count(*) FROM "{table}" WHERE {IN_YEARS} AND {EXPORT_FILTERS[table]}'
+    return int(cursor.execute(sql, _used(sql, scope.params())).fetchall()[0][0])
+
+
+# -- cached access for the pages ------------------------------------------------
+
+Query = Callable[[duckdb.DuckDBPyConnection, Scope], pd.DataFrame]
+QUERIES: dict[str, Query] = {query.__name__: query for query in (
+    available, yearly_summary, participation_breakdown, selection_funnel, repeat_applicants,
+    activities_breakdown, activity_timeline, benefits_breakdown, benefit_indicators,
+    obstacles_breakdown, obstacle_list, load_history, sample_years)}
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _cached(_cursor: duckdb.DuckDBPyConnection, data_version: str, name: str, scope: Scope | None) -> pd.DataFrame:
+    # data_version is part of the key: a new load is a new version, so a
+    # cached answer can never outlive the data it was computed from.
+    return QUERIES[name](_cursor, scope)  # type: ignore[arg-type]
+
+
+def fetch(reader: Reader, name: str, scope: Scope | None = None) -> pd.DataFrame:
+    """Run query ``name`` for ``scope`` through the cache."""
+    return _cached(reader.cursor, reader.data_version, name, scope)

@@ -1,0 +1,34 @@
+"""Data: the data dictionary, downloads of the filtered data, the load history, notes."""
+
+import streamlit as st
+
+from dashboard import exports
+from dashboard.components import context, page_header
+from dashboard.dictionary import dictionary
+from dashboard.downloads import table_download
+from etl import schema
+
+ctx = context()
+page_header(ctx, "data.title", "data.intro")
+
+st.subheader(ctx.t("data.section_notes"))
+st.markdown(ctx.t("data.note_sample"))
+st.markdown(ctx.t("data.note_privacy"))
+st.caption(ctx.t("data.version", version=ctx.reader.data_version))
+
+st.subheader(ctx.t("data.section_downloads"))
+st.caption(ctx.t("data.downloads_intro"))
+for sheet in schema.SHEETS:
+    table_download(ctx, sheet.name)
+
+st.subheader(ctx.t("data.section_dictionary"))
+for sheet in schema.SHEETS:
+    with st.expander(f"{sheet.label(ctx.lang)} (`{sheet.name}`)"):
+        st.caption(sheet.description(ctx.lang))
+        st.dataframe(dictionary(sheet, ctx.lang), hide_index=True)
+
+st.subheader(ctx.t("data.section_history"))
+history = ctx.fetch("load_history")
+st.dataframe(history.rename(columns=lambda column: ctx.t(f"history.{column}")), hide_index=True)
+st.download_button(ctx.t("chart.download_csv"), data=lambda: exports.to_csv(history), file_name="load-history.csv",
+                   mime="text/csv", on_click="ignore", key="history-csv", icon=":material/download:")
