@@ -1,8 +1,13 @@
 """Entry point: `streamlit run app.py`.
 
 Builds the warehouse from the sample workbooks on first start, draws the
-global filters (bound to the URL) and the navigation; the pages in pages/
-only compose parts of the dashboard package.
+global filters (bound to the URL) and the navigation; the page scripts in
+views/ only compose parts of the dashboard package.
+
+The page scripts live in views/, not pages/: Streamlit 1.67 treats a folder
+named pages/ beside the entry file as a legacy multipage app on every run,
+so a shared deep link (/participation?...) would run the page script
+without this file (no filters, no context). Measured with a browser test.
 """
 
 from __future__ import annotations
@@ -33,14 +38,14 @@ lang = filters.lang
 set_context(PageContext(reader, filters))
 
 pages = [
-    st.Page("pages/overview.py", title=translate(lang, "nav.overview"), icon=":material/dashboard:",
+    st.Page("views/overview.py", title=translate(lang, "nav.overview"), icon=":material/dashboard:",
             url_path="overview", default=True),
-    st.Page("pages/participation.py", title=translate(lang, "nav.participation"), icon=":material/groups:",
+    st.Page("views/participation.py", title=translate(lang, "nav.participation"), icon=":material/groups:",
             url_path="participation"),
-    st.Page("pages/activities.py", title=translate(lang, "nav.activities"), icon=":material/event:",
+    st.Page("views/activities.py", title=translate(lang, "nav.activities"), icon=":material/event:",
             url_path="activities"),
-    st.Page("pages/benefits.py", title=translate(lang, "nav.benefits"), icon=":material/trending_up:",
+    st.Page("views/benefits.py", title=translate(lang, "nav.benefits"), icon=":material/trending_up:",
             url_path="benefits"),
-    st.Page("pages/data.py", title=translate(lang, "nav.data"), icon=":material/table:", url_path="data"),
+    st.Page("views/data.py", title=translate(lang, "nav.data"), icon=":material/table:", url_path="data"),
 ]
 st.navigation(pages).run()

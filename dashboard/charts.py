@@ -78,7 +78,8 @@ def grouped_by_year(frame: pd.DataFrame, series: dict[str, str], lang: str, titl
                            marker_color=OKABE_ITO[5],
                            hovertemplate="%{x}: %{y:,.1f}%<extra></extra>")
         figure.update_layout(yaxis2={"overlaying": "y", "side": "right", "ticksuffix": "%", "rangemode": "tozero",
-                                     "showgrid": False, "title": translate(lang, "chart.selection_rate")})
+                                     "tickformat": ",.1f", "showgrid": False,
+                                     "title": translate(lang, "chart.selection_rate")})
     figure.update_layout(barmode="group")
     return year_axis(base_layout(figure, lang, title, translate(lang, "chart.year"), y_title))
 
@@ -152,7 +153,7 @@ def heatmap(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
     figure = go.Figure(go.Heatmap(
         z=table.to_numpy(), x=[str(s) for s in table.columns], y=labels, colorscale="Oranges",
         text=table.to_numpy(), texttemplate="%{text}", hovertemplate="%{y} · %{x}: %{z}<extra></extra>",
-        colorbar={"title": {"text": translate(lang, "chart.count")}}))
+        colorbar={"title": {"text": translate(lang, "chart.count")}, "dtick": 1}))
     figure = base_layout(figure, lang, title, translate(lang, "chart.severity"), None)
     figure.update_yaxes(tickformat=None, rangemode=None)
     return figure

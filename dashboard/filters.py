@@ -60,6 +60,26 @@ def _unknown_values(key: str, accepted: list[str]) -> list[str]:
     return [value for value in st.query_params.get_all(key) if value and value not in accepted]
 
 
+LABELLED_PARAMS = ("partner", "field", "direction")  # their URL values are labels in the current language
+_LAST_LANGUAGE = "_filters_last_language"
+
+
+def _relabel_on_language_change(lang: str) -> None:
+    """Re-set the labelled widgets when the language changes, so the URL carries the new labels.
+
+    The binding writes the label shown (the formatted option) into the URL.
+    Without this, a link copied after switching language would hold labels of
+    the previous language, which the next visitor's app would not recognise.
+    """
+    previous = st.session_state.get(_LAST_LANGUAGE)
+    if previous is not None and previous != lang:
+        for key in LABELLED_PARAMS:
+            if key in st.session_state:
+                value = st.session_state[key]
+                st.session_state[key] = list(value) if isinstance(value, list) else value
+    st.session_state[_LAST_LANGUAGE] = lang
+
+
 def render_sidebar(available: Available) -> Filters:
     """Draw the filter widgets in the sidebar and return the chosen filters."""
     ignored: list[str] = []
@@ -68,6 +88,8 @@ def render_sidebar(available: Available) -> Filters:
         lang = st.segmented_control(
             "Bahasa · Language · 语言", options=list(LANGUAGES), default=DEFAULT_LANGUAGE, key="lang",
             bind="query-params", required=True, help=" · ".join(LANGUAGE_NAMES.values())) or DEFAULT_LANGUAGE
+
+        _relabel_on_language_change(lang)
 
         def label(vocabulary: schema.Vocabulary):
             return lambda code: vocabulary.label(code, lang)

@@ -30,7 +30,7 @@ from pathlib import Path, PurePosixPath
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from etl.problems import Problem, WorkbookRefused
+from etl.problems import LocalNumber, Problem, WorkbookRefused
 from etl.schema import DEFAULT_LIMITS, Limits
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -90,8 +90,8 @@ def check_size(path: Path, limits: Limits = DEFAULT_LIMITS) -> int:
     if size == 0:
         raise _refuse("empty_file")
     if size > limits.max_file_bytes:
-        raise _refuse("too_large_file", size_mb=round(size / 2**20, 1),
-                      limit_mb=limits.max_file_bytes // 2**20)
+        raise _refuse("too_large_file", size_mb=LocalNumber(size / 2**20, 1),
+                      limit_mb=LocalNumber(limits.max_file_bytes / 2**20))
     return size
 
 
@@ -178,6 +178,10 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, layout: SheetLay
             tail = window[-OVERLAP:]
 
 
+def _too_big(code: str, layout: SheetLayout, **params: object) -> WorkbookRefused:
+    return WorkbookRefused(Problem(code, sheet=layout.title, params=params))
+
+
 def _scan_sheet_chunk(window: bytes, overlap: int, layout: SheetLayout, first_chunk: bool,
                       limits: Limits) -> None:
     fresh = window[overlap:]
@@ -187,9 +191,9 @@ def _scan_sheet_chunk(window: bytes, overlap: int, layout: SheetLayout, first_ch
             rows = int(dimension.group(4)) - int(dimension.group(2)) + 1
             columns = column_number(dimension.group(3).decode()) - column_number(dimension.group(1).decode()) + 1
             if rows > limits.max_rows_per_sheet + 1:
-                raise _refuse("too_many_rows", limit=limits.max_rows_per_sheet)
+                raise _too_big("too_many_rows", layout, limit=limits.max_rows_per_sheet)
             if columns > limits.max_columns_per_sheet:
-                raise _refuse("too_many_columns", count=columns, limit=limits.max_columns_per_sheet)
+                raise _too_big("too_many_columns", layout, count=columns, limit=limits.max_columns_per_sheet)
     if layout.first_cell is None:
         found = _FIRST_VALUE_CELL.search(window)
         if found:
@@ -199,7 +203,7 @@ def _scan_sheet_chunk(window: bytes, overlap: int, layout: SheetLayout, first_ch
     counted = window[max(overlap - 4, 0):]
     layout.rows += counted.count(b"<row")  # may count a <rowBreaks> too: harmless
     if layout.rows > limits.max_rows_per_sheet + 1:
-        raise _refuse("too_many_rows", limit=limits.max_rows_per_sheet)
+        raise _too_big("too_many_rows", layout, limit=limits.max_rows_per_sheet)
     if b"<f" in fresh:
         for match in _FORMULA_CELL.finditer(window):
             if match.end() <= overlap:

@@ -104,7 +104,7 @@ def _reject_duplicate_years(checks: list[FileCheck]) -> None:
             year = check.validation.year
             if year in seen:
                 check.validation.problems.append(Problem(
-                    "duplicate_sheet", params={"expected": str(year), "other": seen[year]}))
+                    "duplicate_year", params={"year": year, "other": seen[year]}))
             seen[year] = check.file_name
 
 

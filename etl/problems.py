@@ -7,11 +7,32 @@ parameters); its text is rendered in the reader's language from the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
-from etl.schema import Text
-from translations import translate
+from translations import format_number, translate
+
+
+@dataclass(frozen=True)
+class Localized:
+    """A message parameter that is itself a catalogue text, shown in the reader's language."""
+
+    key: str
+
+    def __call__(self, lang: str) -> str:
+        return translate(lang, self.key)
+
+
+@dataclass(frozen=True)
+class LocalNumber:
+    """A number in a message, written with the reader's decimal mark (1,5 MB in Indonesian)."""
+
+    value: float
+    decimals: int = 0
+
+    def __call__(self, lang: str) -> str:
+        return format_number(self.value, lang, self.decimals)
 
 
 class Severity(str, Enum):
@@ -32,8 +53,9 @@ class Problem:
     severity: Severity = Severity.ERROR
 
     def message(self, lang: str) -> str:
-        # A label from the schema (Text) in params is shown in the reader's language.
-        params = {key: value(lang) if isinstance(value, Text) else value for key, value in self.params.items()}
+        # Parameters that depend on the language (schema labels, catalogue texts,
+        # numbers) are callables taking the language.
+        params = {key: value(lang) if isinstance(value, Callable) else value for key, value in self.params.items()}
         return translate(lang, f"problem.{self.code}", value=self.value or "",
                          suggestion=self.suggestion or "", **params)
 

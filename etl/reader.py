@@ -200,7 +200,8 @@ def _map_columns(table: pa.Table, header: list[str | None], sheet: Sheet, title:
         letters[name] = letter
     missing = [column.name for column in sheet.columns if column.required and column.name not in arrays]
     for name in missing:
-        problems.append(Problem("missing_column", sheet=title, row=1, params={"expected": name}))
+        problems.append(Problem("missing_column", sheet=title, row=1,
+                                params={"expected": name, "label": sheet.column(name).label}))
     if missing:
         return None
     return _raw_sheet(sheet, title, arrays, headers, letters, table.num_rows)
@@ -223,14 +224,15 @@ def _read_csv(path: Path, name: str, limits: Limits) -> RawWorkbook:
     check_size(path, limits)
     with open(path, "rb") as handle:
         if b"\x00" in handle.read(1 << 16):
-            raise WorkbookRefused(Problem("csv_unreadable", params={"detail": "binary content"}))
+            raise WorkbookRefused(Problem("csv_unreadable"))
     try:
         connection = duckdb.connect()
-        table = connection.execute(
-            "SELECT * FROM read_csv(?, all_varchar = true, header = false, null_padding = true)",
-            [str(path)]).to_arrow_table()
-    except duckdb.Error as error:
-        raise WorkbookRefused(Problem("csv_unreadable", params={"detail": str(error).splitlines()[0][:200]})) from None
+        table = connection.sql(
+            "SELECT * FROM read_csv($path, all_varchar = true, header = false, null_padding = true)",
+            params={"path": str(path)}).to_arrow_table()
+    except duckdb.Error:
+        # DuckDB's message names the server's temporary path: not for the analyst's eyes.
+        raise WorkbookRefused(Problem("csv_unreadable")) from None
     if table.num_rows == 0:
         raise WorkbookRefused(Problem("empty_file"))
     header = [table.column(i)[0].as_py() for i in range(table.num_columns)]

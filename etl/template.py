@@ -324,7 +324,7 @@ def _validation(column: Column, lang: str, letter: str, letters: dict[str, str],
                 ranges: dict[str, str]) -> DataValidation:
     """The validation of one column over rows FIRST_DATA_ROW..LAST_DATA_ROW."""
     first, last = FIRST_DATA_ROW, LAST_DATA_ROW
-    range_text = range_text(column)
+    allowed_range = range_text(column)
     if column.kind is Kind.CATEGORY and column.vocabulary is not None:
         # A warning, not a stop: the code or the other language's label is accepted too.
         validation = DataValidation(type="list", formula1=ranges[column.vocabulary.name],
@@ -334,7 +334,7 @@ def _validation(column: Column, lang: str, letter: str, letters: dict[str, str],
         operator, formula1, formula2 = _bounds(column, INTEGER_LIMITS if integer else NUMBER_LIMITS)
         validation = DataValidation(
             type="whole" if integer else "decimal", operator=operator, formula1=formula1, formula2=formula2,
-            errorStyle="stop", error=_error(lang, "error_integer" if integer else "error_number", range_text))
+            errorStyle="stop", error=_error(lang, "error_integer" if integer else "error_number", allowed_range))
     elif column.kind is Kind.DATE:
         lower = _number(to_excel(EARLIEST_DATE))
         if column.not_before:
@@ -342,7 +342,7 @@ def _validation(column: Column, lang: str, letter: str, letters: dict[str, str],
             lower = f"MAX({lower},{letters[column.not_before]}{first})"
         validation = DataValidation(type="date", operator="between", formula1=lower,
                                     formula2=_number(to_excel(LATEST_DATE)), errorStyle="stop",
-                                    error=_error(lang, "error_date", range_text))
+                                    error=_error(lang, "error_date", allowed_range))
     elif column.unique:
         validation = DataValidation(
             type="custom", formula1=f"COUNTIF(${letter}${first}:${letter}${last},{letter}{first})<=1",
@@ -367,7 +367,7 @@ def _validation(column: Column, lang: str, letter: str, letters: dict[str, str],
     prompt = f"{_text(lang, 'required' if column.required else 'optional')}. {column.description(lang)}"
     validation.showInputMessage = True
     validation.promptTitle = _clip(column.label(lang), TITLE_MAX)
-    validation.prompt = _clip(f"{prompt} ({range_text})" if range_text else prompt, MESSAGE_MAX)
+    validation.prompt = _clip(f"{prompt} ({allowed_range})" if allowed_range else prompt, MESSAGE_MAX)
     validation.add(f"{letter}{first}:{letter}{last}")
     return validation
 

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import privacy, schema
-from etl.problems import Problem, Severity, errors
+from etl.problems import Localized, Problem, Severity, errors
 from etl.reader import ROW_COLUMN, RawSheet, RawWorkbook
 from etl.schema import DEFAULT_LIMITS, Column, Kind, Limits, Sheet
 
@@ -280,7 +280,7 @@ def _missing_sheets(raw: RawWorkbook) -> list[Problem]:
     aliases = schema.sheet_aliases()
     mentioned = {aliases.get(schema.normalize_header(problem.sheet or "")) for problem in raw.problems
                  if problem.severity is Severity.ERROR}
-    return [Problem("missing_sheet", params={"expected": sheet.name}) for sheet in schema.SHEETS
+    return [Problem("missing_sheet", params={"expected": sheet.name, "label": sheet.label}) for sheet in schema.SHEETS
             if sheet.required and sheet.name not in raw.sheets and sheet.name not in mentioned]
 
 
@@ -330,7 +330,7 @@ def _to_problems(found: list[tuple], sheets: dict[str, RawSheet], year: int | No
         elif code == "duplicate_id":
             params["first_row"] = extra
         elif code == "wrong_year":
-            params |= {"year": year, "year_source": year_source}
+            params |= {"year": year, "year_source": Localized(f"year_source.{year_source}")}
         elif code == "end_before_start":
             params["start"] = extra
         elif code == "unknown_activity":

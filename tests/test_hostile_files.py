@@ -400,9 +400,9 @@ def test_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
     path = rezipped(sample(), tmp_path / "2017.xlsx", add=padding)
     problem = refused(path, limits=Limits(max_file_bytes=2**20))
     assert problem.code == "too_large_file"
-    assert problem.params == {"size_mb": 1.5, "limit_mb": 1}
+    assert "1,5 MB" in problem.message("id") and "1.5 MB" in problem.message("en")
     for lang in LANGS:
-        assert re.search(r"1[.,]5", problem.message(lang)) and " 1 MB" in problem.message(lang)
+        assert " 1 MB" in problem.message(lang)
 
 
 # --------------------------------------------------------------------------
