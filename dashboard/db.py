@@ -30,7 +30,10 @@ _built: set[str] = set()
 @dataclass(frozen=True)
 class Reader:
     cursor: duckdb.DuckDBPyConnection
-    data_version: str
+    data_version: str  # shown to readers, e.g. "v000012"
+    # Identifies this exact file (path and write time): the cache key, so two
+    # warehouses (tests, benchmark) never share cached answers.
+    cache_key: str
 
 
 def ensure_warehouse() -> Warehouse:
@@ -59,4 +62,4 @@ def reader() -> Reader:
             # another thread may still be reading through its cursor.
             entry = (current, duckdb.connect(str(current), read_only=True, config=READER_CONFIG))
             _connections[key] = entry
-        return Reader(entry[1].cursor(), current.stem)
+        return Reader(entry[1].cursor(), current.stem, f"{current}@{current.stat().st_mtime_ns}")

@@ -286,11 +286,11 @@ QUERIES: dict[str, Query] = {query.__name__: query for query in (
 
 @st.cache_data(max_entries=512, show_spinner=False)
 def _cached(_cursor: duckdb.DuckDBPyConnection, data_version: str, name: str, scope: Scope | None) -> pd.DataFrame:
-    # data_version is part of the key: a new load is a new version, so a
-    # cached answer can never outlive the data it was computed from.
+    # data_version (the published file) is part of the key: a new load is a new
+    # file, so a cached answer can never outlive the data it was computed from.
     return QUERIES[name](_cursor, scope)  # type: ignore[arg-type]
 
 
 def fetch(reader: Reader, name: str, scope: Scope | None = None) -> pd.DataFrame:
     """Run query ``name`` for ``scope`` through the cache."""
-    return _cached(reader.cursor, reader.data_version, name, scope)
+    return _cached(reader.cursor, reader.cache_key, name, scope)
