@@ -15,6 +15,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import db
+from dashboard.auth import current_analyst
 from dashboard.components import PageContext, set_context
 from dashboard.filters import Available, current_language, render_sidebar
 from dashboard.queries import fetch
@@ -48,4 +49,10 @@ pages = [
             url_path="benefits"),
     st.Page("views/data.py", title=translate(lang, "nav.data"), icon=":material/table:", url_path="data"),
 ]
-st.navigation(pages).run()
+analyst_pages = [st.Page("views/signin.py", title=translate(lang, "nav.signin"), icon=":material/login:",
+                         url_path="signin")]
+if current_analyst() is not None:  # the navigation is built per role; the page checks again itself
+    analyst_pages.insert(0, st.Page("views/upload.py", title=translate(lang, "nav.upload"),
+                                    icon=":material/upload_file:", url_path="upload"))
+st.navigation({translate(lang, "nav.section_dashboard"): pages,
+               translate(lang, "nav.section_analysts"): analyst_pages}).run()

@@ -7,6 +7,8 @@ same builders serve the pages and the offline report.
 
 from __future__ import annotations
 
+import itertools
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -108,7 +110,7 @@ def funnel(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
         part = frame[frame["year"] == year].sort_values("position")
         labels = [schema.STAGE.label(code, lang) for code in part["stage"]]
         counts = part["applicants"].fillna(0).astype(int).tolist()
-        conversion = [1.0] + [(b / a if a else 0.0) for a, b in zip(counts, counts[1:], strict=False)]
+        conversion = [1.0] + [(b / a if a else 0.0) for a, b in itertools.pairwise(counts)]
         figure.add_trace(go.Funnel(
             name=str(year), y=labels, x=counts, customdata=[c * 100 for c in conversion],
             marker_color=OKABE_ITO[index % len(OKABE_ITO)], textinfo="value",

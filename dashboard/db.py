@@ -16,11 +16,8 @@ from pathlib import Path
 import duckdb
 
 from etl.load import ensure_built
-from etl.warehouse import Warehouse
+from etl.warehouse import READER_CONFIG, Warehouse
 
-# Bounds for the app's reader: two cores here, and the app must stay well
-# under 600 MB at 10M participant rows (bench/ measures it).
-READER_CONFIG = {"threads": 2, "memory_limit": "384MB"}
 
 _lock = threading.Lock()
 _connections: dict[str, tuple[Path, duckdb.DuckDBPyConnection]] = {}

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from etl import schema
-from etl.schema import Column, DerivedColumn, Kind, Sheet
+from etl.schema import Column, DerivedColumn, Sheet
 from etl.template import range_text
 from translations import translate
 

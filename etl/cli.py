@@ -116,8 +116,7 @@ def _validate(args: argparse.Namespace, lang: str) -> int:
     progress = _progress(lang)
     failed = False
     for path in args.files:
-        progress("progress_validate", file=path.name)
-        check = check_file(path, year=args.year)
+        check = check_file(path, year=args.year, progress=progress)
         _report(check, lang)
         failed = failed or not check.ok
     progress("progress_done")

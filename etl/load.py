@@ -45,15 +45,20 @@ class LoadRejected(Exception):
 
 
 def check_file(path: Path, original_name: str | None = None, year: int | None = None,
-               complete: bool = True, limits: Limits = DEFAULT_LIMITS) -> FileCheck:
+               complete: bool = True, limits: Limits = DEFAULT_LIMITS,
+               progress: Progress | None = None) -> FileCheck:
     """Read and validate one file; never raises for bad input."""
     name = original_name or Path(path).name
+    if progress:
+        progress("progress_read", file=name)
     try:
         raw: RawWorkbook = read_file(Path(path), original_name=name, limits=limits)
     except WorkbookRefused as refused:
         return FileCheck(name, None, refused.problem)
     if raw.path.suffix.lower() == ".csv" or Path(name).suffix.lower() == ".csv":
         complete = False  # a CSV holds one sheet
+    if progress:
+        progress("progress_validate", file=name)
     return FileCheck(name, validate(raw, year=year, complete=complete, limits=limits))
 
 
@@ -75,9 +80,7 @@ def load_files(warehouse: Warehouse, paths: Sequence[Path], replace: bool = Fals
     names = list(original_names) if original_names else [Path(p).name for p in paths]
     checks = []
     for path, name in zip(paths, names, strict=True):
-        if progress:
-            progress("progress_validate", file=name)
-        check = check_file(Path(path), name, year=year, limits=limits)
+        check = check_file(Path(path), name, year=year, limits=limits, progress=progress)
         if check.ok and Path(name).suffix.lower() != ".xlsx":
             check = FileCheck(name, None, Problem("csv_not_loadable"))
         checks.append(check)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from translations import format_number, translate
 
@@ -35,7 +35,7 @@ class LocalNumber:
         return format_number(self.value, lang, self.decimals)
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"  # blocks the load
     WARNING = "warning"  # shown, does not block (e.g. an extra column that is ignored)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from translations import DEFAULT_LANGUAGE, LANGUAGES  # noqa: F401  (re-exported)
 
@@ -32,7 +32,7 @@ class Text:
         return getattr(self, lang, self.en)
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """How a cell is read and stored."""
 
     TEXT = "text"
@@ -391,13 +391,15 @@ PARTICIPANTS = Sheet(
         _year(),
         _partner_city(),
         Column("direction", Kind.CATEGORY, Text("Direction", "Arah pertukaran", "交流方向"),
-               Text("Outbound: a Jakarta applicant going to the partner city; inbound: a partner-city delegate visiting Jakarta.",
+               Text("Outbound: a Jakarta applicant going to the partner city; "
+                    "inbound: a partner-city delegate visiting Jakarta.",
                     "Keluar: pendaftar Jakarta ke kota mitra; masuk: delegasi kota mitra yang berkunjung ke Jakarta.",
                     "出访：雅加达申请人前往友好城市；来访：友好城市代表访问雅加达。"),
                required=True, vocabulary=DIRECTION, example="Jakarta ke kota mitra"),
         Column("full_name", Kind.TEXT, Text("Full name", "Nama lengkap", "姓名"),
                Text("Needed to recognise repeat applicants; never stored in the warehouse (only a keyed pseudonym).",
-                    "Diperlukan untuk mengenali pendaftar berulang; tidak pernah disimpan di gudang data (hanya pseudonim berkunci).",
+                    "Diperlukan untuk mengenali pendaftar berulang; tidak pernah disimpan di gudang data "
+                    "(hanya pseudonim berkunci).",
                     "用于识别重复申请人；不会存入数据仓库（只保存加密假名）。"),
                required=True, private=True, example="Siti Rahmawati"),
         Column("gender", Kind.CATEGORY, Text("Gender", "Jenis kelamin", "性别"),
@@ -425,7 +427,8 @@ PARTICIPANTS = Sheet(
         _field(required=True),
         Column("stage_reached", Kind.CATEGORY, Text("Stage reached", "Tahap seleksi", "选拔阶段"),
                Text("Last selection stage reached: registered → administrative → written test → interview → selected.",
-                    "Tahap seleksi terakhir yang dicapai: mendaftar → administrasi → tes tertulis → wawancara → terpilih.",
+                    "Tahap seleksi terakhir yang dicapai: mendaftar → administrasi → tes tertulis → "
+                    "wawancara → terpilih.",
                     "到达的最后选拔阶段：报名 → 资格审查 → 笔试 → 面试 → 入选。"),
                required=True, vocabulary=STAGE, example="Wawancara"),
         Column("status", Kind.CATEGORY, Text("Status", "Status", "状态"),
@@ -443,8 +446,10 @@ PARTICIPANTS = Sheet(
                            "Usia pada 1 Juli tahun program, dihitung dari tanggal lahir.",
                            "根据出生日期计算的项目年份7月1日时的年龄。")),
         DerivedColumn("person_key", Kind.TEXT, Text("Person key", "Kunci orang", "个人假名键"),
-                      Text("Keyed pseudonym (HMAC-SHA256 of name and date of birth) that recognises a repeat applicant without storing who it is.",
-                           "Pseudonim berkunci (HMAC-SHA256 dari nama dan tanggal lahir) untuk mengenali pendaftar berulang tanpa menyimpan identitasnya.",
+                      Text("Keyed pseudonym (HMAC-SHA256 of name and date of birth) that recognises a repeat "
+                           "applicant without storing who it is.",
+                           "Pseudonim berkunci (HMAC-SHA256 dari nama dan tanggal lahir) untuk mengenali "
+                           "pendaftar berulang tanpa menyimpan identitasnya.",
                            "加密假名（姓名与出生日期的 HMAC-SHA256），可识别重复申请人而不保存其身份。")),
     ),
 )

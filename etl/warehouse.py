@@ -53,6 +53,10 @@ SAMPLE_DIR = REPO_ROOT / "data" / "sample"
 VERSIONS_KEPT = 3
 LOCK_TIMEOUT_SECONDS = 120.0
 PAUSE_ENV = "DASHBOARD_TEST_PAUSE_BEFORE_PUBLISH"
+# Every read-only connection of a process uses this configuration: DuckDB refuses
+# a second connection to an open file with a different one. Two threads (the
+# machine has two cores) and a memory cap that keeps the app small at 10M rows.
+READER_CONFIG = {"threads": 2, "memory_limit": "384MB"}
 _VERSION_NAME = re.compile(r"^v(\d{6})\.duckdb$")
 
 LOADS_DDL = """
@@ -157,7 +161,7 @@ class Warehouse:
         current = self.current_file()
         if current is None:
             raise FileNotFoundError(f"no warehouse at {self.path}")
-        return duckdb.connect(str(current), read_only=True)
+        return duckdb.connect(str(current), read_only=True, config=READER_CONFIG)
 
     def history(self) -> list[dict[str, object]]:
         if not self.exists():

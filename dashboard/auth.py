@@ -1,0 +1,83 @@
+"""Who is an analyst: local accounts (etl.accounts), or OIDC through st.login when configured.
+
+Browsing needs no sign-in and no secret. The navigation shows the Upload
+page only to analysts, and the page checks the role again itself, because
+its URL can be opened directly.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import streamlit as st
+
+from dashboard.components import PageContext
+from etl.accounts import SignInGuard, read_accounts
+from etl.warehouse import Warehouse
+
+SESSION_KEY = "analyst"
+
+
+def _secrets() -> dict:
+    try:
+        return st.secrets.to_dict()
+    except Exception:  # no secrets file: browsing works without one
+        return {}
+
+
+def oidc_configured() -> bool:
+    """An [auth] section in the secrets turns on sign-in with the organisation's identity provider."""
+    return bool(_secrets().get("auth"))
+
+
+@cache
+def guard() -> SignInGuard:
+    """One per process: failures are counted across sessions (a new tab does not reset them)."""
+    return SignInGuard(log_path=Warehouse().directory / "signins.log")
+
+
+def current_analyst() -> str | None:
+    """The signed-in analyst's name, or None."""
+    if oidc_configured():
+        user = st.user
+        if not user.is_logged_in:
+            return None
+        allowed = {str(email).lower() for email in _secrets().get("analyst_emails", [])}
+        email = str(user.get("email", "")).lower()
+        return email if email in allowed else None
+    return st.session_state.get(SESSION_KEY)
+
+
+def sign_in_form(ctx: PageContext) -> None:
+    """Local accounts: name and password; OIDC: the provider's sign-in button."""
+    if oidc_configured():
+        if st.button(ctx.t("auth.sign_in_oidc"), type="primary"):
+            st.login()
+        if st.user.is_logged_in and current_analyst() is None:
+            st.error(ctx.t("auth.not_an_analyst"))
+        return
+    accounts = read_accounts()
+    if not accounts:
+        st.info(ctx.t("auth.no_accounts"))
+    with st.form("sign-in"):
+        name = st.text_input(ctx.t("auth.name"), key="sign-in-name").strip().lower()
+        password = st.text_input(ctx.t("auth.password"), type="password", key="sign-in-password")
+        submitted = st.form_submit_button(ctx.t("auth.sign_in"), type="primary")
+    if not submitted:
+        return
+    waiting = guard().locked_for(name)
+    if waiting > 0:
+        st.error(ctx.t("auth.locked", minutes=max(1, round(waiting / 60))))
+        return
+    with st.spinner(ctx.t("auth.checking")):
+        ok = guard().check(name, password, accounts)
+    if ok:
+        st.session_state[SESSION_KEY] = name
+        st.rerun()
+    st.error(ctx.t("auth.failed", count=guard().failures(name)))
+
+
+def sign_out() -> None:
+    if oidc_configured():
+        st.logout()
+    st.session_state.pop(SESSION_KEY, None)

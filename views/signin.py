@@ -1,0 +1,19 @@
+"""Analyst sign-in (browsing needs none) and sign-out."""
+
+import streamlit as st
+
+from dashboard.auth import current_analyst, sign_in_form, sign_out
+from dashboard.components import context
+
+ctx = context()
+st.title(ctx.t("auth.title"))
+analyst = current_analyst()
+if analyst is None:
+    st.caption(ctx.t("auth.intro"))
+    sign_in_form(ctx)
+else:
+    st.success(ctx.t("auth.signed_in_as", name=analyst), icon=":material/verified_user:")
+    st.page_link("views/upload.py", label=ctx.t("nav.upload"), icon=":material/upload_file:")
+    if st.button(ctx.t("auth.sign_out")):
+        sign_out()
+        st.rerun()

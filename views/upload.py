@@ -1,0 +1,70 @@
+"""Upload (analysts only): template, upload, report, preview, confirm; history and restore."""
+
+import streamlit as st
+
+from dashboard import upload
+from dashboard.auth import current_analyst
+from dashboard.components import context
+from etl.warehouse import Warehouse
+
+ctx = context()
+st.title(ctx.t("upload.title"))
+analyst = current_analyst()
+if analyst is None:
+    # The page is only in the navigation for analysts, but its URL can be opened directly.
+    st.error(ctx.t("upload.sign_in_first"), icon=":material/lock:")
+    st.page_link("views/signin.py", label=ctx.t("nav.signin"), icon=":material/login:")
+    st.stop()
+
+warehouse = Warehouse()
+st.caption(ctx.t("upload.intro", analyst=analyst))
+
+result = st.session_state.pop(upload.RESULT_KEY, None)
+if result is not None:
+    st.success(ctx.t("upload.done", load_id=result.load_id, year=result.year), icon=":material/task_alt:")
+
+st.subheader(ctx.t("upload.step_template"))
+st.download_button(ctx.t("upload.template_button"), data=lambda: upload.template_bytes(ctx.lang),
+                   file_name=f"template-{ctx.lang}.xlsx", on_click="ignore", icon=":material/download:",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="template")
+
+st.subheader(ctx.t("upload.step_upload"))
+generation = st.session_state.setdefault(upload.UPLOADER_KEY, 0)
+uploaded = st.file_uploader(ctx.t("upload.uploader", limit=upload.MAX_UPLOAD_MB), type=["xlsx"],
+                            key=f"uploader-{generation}", max_upload_size=upload.MAX_UPLOAD_MB)
+checked = st.session_state.get(upload.STATE_KEY)
+if uploaded is not None and (checked is None or checked.restore_of is not None
+                             or checked.file_name != uploaded.name or checked.path.stat().st_size != uploaded.size):
+    path, sha256 = upload.save_upload(warehouse, uploaded.name, uploaded.getvalue())
+    checked = upload.check_upload(ctx, warehouse, uploaded.name, path, sha256)
+    st.session_state[upload.STATE_KEY] = checked
+
+if checked is not None:
+    title = ctx.t("upload.step_report_restore", load_id=checked.restore_of) if checked.restore_of else ctx.t(
+        "upload.step_report", file=checked.file_name)
+    st.subheader(title)
+    upload.show_report(ctx, checked)
+    if checked.check.ok:
+        upload.show_preview(ctx, checked)
+        done = upload.confirm(ctx, warehouse, checked, analyst)
+        if done is not None:
+            st.session_state.pop(upload.STATE_KEY, None)
+            st.session_state[upload.RESULT_KEY] = done
+            st.session_state[upload.UPLOADER_KEY] = generation + 1  # an empty uploader for the next file
+            st.rerun()
+
+st.subheader(ctx.t("upload.step_history"))
+history = ctx.fetch("load_history")
+st.dataframe(history.rename(columns=lambda column: ctx.t(f"history.{column}")), hide_index=True)
+choices = upload.restore_choices(history)
+if choices:
+    chosen = st.selectbox(ctx.t("upload.restore_choose"), choices, index=None, key="restore-choice",
+                          format_func=lambda load_id: upload.describe_load(ctx, history, load_id),
+                          placeholder=ctx.t("upload.restore_placeholder"))
+    if chosen is not None and st.button(ctx.t("upload.restore_preview"), key="restore-preview"):
+        record = history[history["load_id"] == chosen].iloc[0]
+        path = warehouse.archive_dir / str(record["archive_path"])
+        st.session_state[upload.STATE_KEY] = upload.check_upload(
+            ctx, warehouse, str(record["file_name"]), path, str(record["sha256"]), year=int(record["year"]),
+            restore_of=int(chosen))
+        st.rerun()
