@@ -49,10 +49,12 @@ pages = [
             url_path="benefits"),
     st.Page("views/data.py", title=translate(lang, "nav.data"), icon=":material/table:", url_path="data"),
 ]
-analyst_pages = [st.Page("views/signin.py", title=translate(lang, "nav.signin"), icon=":material/login:",
-                         url_path="signin")]
-if current_analyst() is not None:  # the navigation is built per role; the page checks again itself
-    analyst_pages.insert(0, st.Page("views/upload.py", title=translate(lang, "nav.upload"),
-                                    icon=":material/upload_file:", url_path="upload"))
+# The navigation is built per role: only analysts see Upload. Its URL still resolves
+# for everyone (hidden page), and the page checks the role itself before showing anything.
+analyst_pages = [
+    st.Page("views/upload.py", title=translate(lang, "nav.upload"), icon=":material/upload_file:",
+            url_path="upload", visibility="visible" if current_analyst() is not None else "hidden"),
+    st.Page("views/signin.py", title=translate(lang, "nav.signin"), icon=":material/login:", url_path="signin"),
+]
 st.navigation({translate(lang, "nav.section_dashboard"): pages,
                translate(lang, "nav.section_analysts"): analyst_pages}).run()

@@ -80,6 +80,18 @@ def _relabel_on_language_change(lang: str) -> None:
     st.session_state[_LAST_LANGUAGE] = lang
 
 
+_LAST_YEARS = "_filters_all_years"
+
+
+def _follow_new_years(years: list[int]) -> None:
+    """A reader who kept "every year" also gets a year loaded while the page was open."""
+    previous = st.session_state.get(_LAST_YEARS)
+    if previous is not None and previous != years and "year" in st.session_state \
+            and set(st.session_state["year"]) == set(previous):
+        st.session_state["year"] = list(years)
+    st.session_state[_LAST_YEARS] = list(years)
+
+
 def render_sidebar(available: Available) -> Filters:
     """Draw the filter widgets in the sidebar and return the chosen filters."""
     ignored: list[str] = []
@@ -96,6 +108,7 @@ def render_sidebar(available: Available) -> Filters:
 
         st.header(translate(lang, "filters.title"))
         years = list(available.years)
+        _follow_new_years(years)
         ignored += _unknown_values("year", [str(year) for year in years])
         chosen_years = st.multiselect(translate(lang, "filters.years"), years, default=years, key="year",
                                       bind="query-params", placeholder=translate(lang, "filters.none"))

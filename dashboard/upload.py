@@ -197,6 +197,14 @@ def confirm(ctx: PageContext, warehouse: Warehouse, checked: Checked, analyst: s
     return None
 
 
+def check_restore(ctx: PageContext, warehouse: Warehouse, load_id: int) -> Checked:
+    """Check the archived file of an earlier load again, with the preview of restoring it."""
+    record = next(load for load in warehouse.history() if load["load_id"] == load_id)
+    path = warehouse.archive_dir / str(record["archive_path"])
+    return check_upload(ctx, warehouse, str(record["file_name"]), path, str(record["sha256"]),
+                        year=int(record["year"]), restore_of=load_id)
+
+
 def restore_choices(history: pd.DataFrame) -> list[int]:
     return [int(load_id) for load_id in history["load_id"]]
 

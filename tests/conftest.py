@@ -37,3 +37,156 @@ def empty_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Warehous
     path = tmp_path / "data" / "warehouse.duckdb"
     monkeypatch.setenv("DASHBOARD_DB", str(path))
     return Warehouse(path)
+
+
+# -- AppTest helpers (tests/test_pages.py, test_filters_url.py, test_translations.py) ------------
+# Imported here rather than at the top so this section stays an append to the file.
+
+import base64  # noqa: E402
+import json  # noqa: E402
+import re  # noqa: E402
+import tomllib  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from typing import Any  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+APP_FILE = REPO_ROOT / "app.py"
+APP_TIMEOUT = 60  # AppTest's default of 3 s is too short for a first run that builds caches
+PAGES = ("views/overview.py", "views/participation.py", "views/activities.py", "views/benefits.py",
+         "views/data.py")
+CHART_PAGES = PAGES[:4]
+# A catalogue key shown as is (translate() falls back to the key when it is missing everywhere).
+RAW_KEY = re.compile(r"\b(?:chart|metric|overview|participation|activities|benefits|data|filters|empty|notice|"
+                     r"finding|theme|nav|dictionary|history|app|column|template|upload|auth)\.[a-z_]+\b")
+
+
+def open_app(params: dict[str, str | list[str]] | None = None, page: str | None = None) -> AppTest:
+    """Run app.py once, as a browser opening ``/<page>?<params>`` would; DASHBOARD_DB must be set."""
+    at = AppTest.from_file(str(APP_FILE), default_timeout=APP_TIMEOUT)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    if page is not None and page != PAGES[0]:
+        at.switch_page(page)
+    return at.run()
+
+
+def toml_catalogue(lang: str) -> dict[str, str]:
+    """A catalogue read straight from its TOML file (not through translations), flattened to dotted keys."""
+
+    def flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
+        flat: dict[str, str] = {}
+        for key, value in table.items():
+            if isinstance(value, dict):
+                flat |= flatten(value, f"{prefix}{key}.")
+            else:
+                flat[f"{prefix}{key}"] = value
+        return flat
+
+    with open(REPO_ROOT / "translations" / f"{lang}.toml", "rb") as handle:
+        return flatten(tomllib.load(handle))
+
+
+def _decoded(value: Any) -> Any:
+    """Plotly JSON with its typed arrays ({"dtype", "bdata", "shape"}) decoded to lists."""
+    if isinstance(value, dict):
+        if "bdata" in value and "dtype" in value:
+            array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+            if "shape" in value:
+                array = array.reshape([int(n) for n in str(value["shape"]).split(",")])
+            return array.tolist()
+        return {key: _decoded(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_decoded(item) for item in value]
+    return value
+
+
+def walk(node: Any) -> Iterator[Any]:
+    """Every element and block of an AppTest tree, in page order."""
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from walk(child)
+
+
+def charts(at: AppTest) -> dict[str, dict[str, Any]]:
+    """Plotly figures shown, by chart name (the page's key "chart-<name>"), as decoded JSON."""
+    figures: dict[str, dict[str, Any]] = {}
+    for element in at.get("plotly_chart"):
+        name = element.proto.id.split("-chart-", 1)[1]
+        figures[name] = _decoded(json.loads(element.proto.spec))
+    return figures
+
+
+def chart_tables(at: AppTest) -> dict[str, pd.DataFrame]:
+    """The data table under each chart (the expander holding the "csv-<name>" download), by chart name."""
+    tables: dict[str, pd.DataFrame] = {}
+    for expander in at.expander:
+        buttons = [e for e in walk(expander) if getattr(e, "type", "") == "download_button"]
+        frames = [e for e in walk(expander) if getattr(e, "type", "") == "dataframe"]
+        if buttons and frames and str(buttons[0].proto.id).rsplit("-csv-", 1)[-1]:
+            name = str(buttons[0].proto.id).split("-csv-", 1)[1]
+            tables[name] = frames[0].value
+    return tables
+
+
+def figure_texts(figure: dict[str, Any]) -> list[str]:
+    """Text a reader sees on a chart: title, axis and legend titles, trace names, category labels."""
+    texts: list[str] = []
+
+    def title(node: Any) -> None:
+        if isinstance(node, dict):
+            text = node.get("text")
+            if isinstance(text, str):
+                texts.append(text)
+        elif isinstance(node, str):
+            texts.append(node)
+
+    layout = figure.get("layout", {})
+    title(layout.get("title"))
+    title(layout.get("legend", {}).get("title"))
+    for name, axis in layout.items():
+        if name.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
+            title(axis.get("title"))
+        if name.startswith("yaxis") and isinstance(axis, dict):
+            texts += [str(v) for v in axis.get("categoryarray", [])]
+    for trace in figure.get("data", []):
+        texts += [str(trace.get("name", "")), str(trace.get("hovertemplate", ""))]
+        for axis in ("x", "y"):
+            values = trace.get(axis)
+            if isinstance(values, list):
+                texts += [v for v in values if isinstance(v, str)]
+        colorbar = trace.get("colorbar", {})
+        title(colorbar.get("title"))
+    return [text for text in texts if text]
+
+
+def visible_texts(at: AppTest) -> list[str]:
+    """Every text a reader sees on the page: headings, paragraphs, notices, widgets, tables, charts."""
+    texts: list[str] = []
+    for element in walk(at._tree):
+        kind = getattr(element, "type", "")
+        if kind in {"title", "header", "subheader", "markdown", "caption", "info", "warning", "error",
+                    "success", "exception", "text"}:
+            texts.append(str(element.value))
+        if kind in {"metric"}:
+            texts += [element.label, element.value, element.delta or "", element.proto.help]
+        if kind in {"multiselect", "radio", "selectbox", "button_group", "segmented_control"}:
+            texts += [str(element.proto.label), str(element.proto.help), *map(str, element.options)]
+            if hasattr(element.proto, "placeholder"):
+                texts.append(str(element.proto.placeholder))
+        if kind in {"expander", "tab"}:
+            texts.append(str(element.label))
+        if kind in {"download_button", "button"}:
+            texts += [str(element.proto.label), str(element.proto.help)]
+        if kind == "dataframe":
+            texts += [str(column) for column in element.value.columns]
+    for figure in charts(at).values():
+        texts += figure_texts(figure)
+    return [text for text in texts if text]
+
+
+def raw_keys(at: AppTest) -> list[str]:
+    """Catalogue keys a reader would see instead of a sentence (empty when every text is translated)."""
+    return sorted({match for text in visible_texts(at) for match in RAW_KEY.findall(text)})

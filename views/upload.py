@@ -62,9 +62,5 @@ if choices:
                           format_func=lambda load_id: upload.describe_load(ctx, history, load_id),
                           placeholder=ctx.t("upload.restore_placeholder"))
     if chosen is not None and st.button(ctx.t("upload.restore_preview"), key="restore-preview"):
-        record = history[history["load_id"] == chosen].iloc[0]
-        path = warehouse.archive_dir / str(record["archive_path"])
-        st.session_state[upload.STATE_KEY] = upload.check_upload(
-            ctx, warehouse, str(record["file_name"]), path, str(record["sha256"]), year=int(record["year"]),
-            restore_of=int(chosen))
+        st.session_state[upload.STATE_KEY] = upload.check_restore(ctx, warehouse, int(chosen))
         st.rerun()

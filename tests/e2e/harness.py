@@ -1,0 +1,233 @@
+"""Driving the real dashboard in a real browser: start/stop `streamlit run`, launch Chromium, wait for runs.
+
+Plain functions (no pytest) so the fixtures in conftest.py, tests/e2e/timing.py
+and the benchmark can share them. What "the app has finished" means here:
+the page is connected, Streamlit reports `notRunning`, no skeleton (a chart
+still loading) is left, and that stays true for a short quiet period, because
+a widget change or a page switch may start a second run right after the first.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from playwright.sync_api import Browser, Page, Playwright, ViewportSize
+
+from etl.warehouse import DB_ENV, PAUSE_ENV, Warehouse
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO_ROOT / "artifacts"  # git-ignored; CI uploads it
+SCREENSHOTS = ARTIFACTS / "screenshots"
+LOGS = ARTIFACTS / "logs"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+VIEWPORT: ViewportSize = {"width": 1400, "height": 1000}
+INSTALL_HINT = "sudo apt-get update && sudo apt-get install -y chromium"
+
+HEALTH_TIMEOUT_S = 60.0
+RUN_TIMEOUT_S = 45.0
+QUIET_S = 0.5
+
+# True when the app has finished its run and drawn everything it lazily loads.
+_READY_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+    && !document.querySelector('[data-testid="stSkeleton"]');
+}"""
+
+# Counts changes of the script-run state (each run changes it at least twice), so a
+# test can tell that the run an interaction caused has started, not only that the
+# app is idle (it is idle for a moment before the rerun request reaches the server).
+_RUN_COUNTER_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app) return -1;
+  if (window.__e2eRunStateChanges === undefined) {
+    window.__e2eRunStateChanges = 0;
+    new MutationObserver(records => { window.__e2eRunStateChanges += records.length; })
+      .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  }
+  return window.__e2eRunStateChanges;
+}"""
+
+
+# -- the server -------------------------------------------------------------------
+
+
+@dataclass
+class RunningApp:
+    """A `streamlit run app.py` process serving the dashboard on a loopback port."""
+
+    base_url: str
+    warehouse: Path  # DASHBOARD_DB: the link to the current version
+    log_path: Path
+    process: subprocess.Popen[bytes]
+    started_at: float  # time.monotonic() just before the process was started
+    healthy_at: float  # ... when /_stcore/health first answered "ok"
+    _log: IO[bytes] | None = field(default=None, repr=False)
+
+    def url(self, path: str = "/", query: str = "") -> str:
+        """The address of a page, e.g. url("/participation", "lang=en&year=2018")."""
+        return f"{self.base_url}{path}" + (f"?{query}" if query else "")
+
+    def database_file(self) -> Path:
+        """The published DuckDB file DASHBOARD_DB points at (what the app reads)."""
+        current = Warehouse(self.warehouse).current_file()
+        assert current is not None, f"no warehouse at {self.warehouse}"
+        return current
+
+    def log_text(self, last_chars: int = 6000) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-last_chars:]
+        except OSError as error:
+            return f"(log unreadable: {error})"
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return response.status == 200 and response.read().decode().strip() == "ok"
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+def start_app(warehouse: Path, log_path: Path, port: int | None = None,
+              timeout_s: float = HEALTH_TIMEOUT_S) -> RunningApp:
+    """Start the dashboard on `warehouse` (a DASHBOARD_DB path) and wait until it is healthy.
+
+    Raises RuntimeError with the end of the server log when the server exits or
+    does not answer /_stcore/health with "ok" within `timeout_s`.
+    """
+    port = port or free_port()
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, DB_ENV: str(warehouse), "PYTHONUNBUFFERED": "1"}
+    env.pop(PAUSE_ENV, None)
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true"]
+    log = open(log_path, "wb")  # noqa: SIM115 - closed in stop_app
+    started_at = time.monotonic()
+    process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    app = RunningApp(f"http://127.0.0.1:{port}", warehouse, log_path, process, started_at, started_at, log)
+    health = f"{app.base_url}/_stcore/health"
+    deadline = started_at + timeout_s
+    while not _healthy(health):
+        if process.poll() is not None or time.monotonic() > deadline:
+            reason = (f"exited with code {process.returncode}" if process.poll() is not None
+                      else f"did not answer {health} with 'ok' within {timeout_s:.0f} s")
+            stop_app(app)
+            raise RuntimeError(f"The dashboard server {reason}. Command: {' '.join(command)}\n"
+                               f"Server log ({log_path}):\n{app.log_text()}")
+        time.sleep(0.05)
+    app.healthy_at = time.monotonic()
+    return app
+
+
+def stop_app(app: RunningApp, timeout_s: float = 10.0) -> None:
+    """Stop the server by its process id: terminate, then kill if it does not exit in time."""
+    if app.process.poll() is None:
+        app.process.terminate()
+        try:
+            app.process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            app.process.kill()
+            app.process.wait(timeout=timeout_s)
+    if app._log is not None and not app._log.closed:
+        app._log.close()
+
+
+# -- the browser ------------------------------------------------------------------
+
+
+def chromium_missing_message() -> str | None:
+    """Why the browser tests cannot run, or None when Chromium is installed."""
+    if CHROMIUM.exists():
+        return None
+    where = "in CI (CI is set)" if os.environ.get("CI") else "on this machine"
+    return (f"{CHROMIUM} is missing {where}. Browser tests are never skipped: install Debian's Chromium "
+            f"with `{INSTALL_HINT}` (Playwright cannot download its own browser here).")
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    """Debian's Chromium, headless, launched the way this environment allows."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+# -- waiting for the app ----------------------------------------------------------
+
+
+def run_state_changes(page: Page) -> int:
+    """How often the script-run state changed since the page was loaded (installs the counter)."""
+    return int(page.evaluate(_RUN_COUNTER_JS))
+
+
+def wait_for_app(page: Page, timeout_s: float = RUN_TIMEOUT_S, quiet_s: float = QUIET_S) -> None:
+    """Wait until the app's run has finished and stays finished for `quiet_s` seconds.
+
+    Fails with what the app was doing if it is still running after `timeout_s`.
+    """
+    deadline = time.monotonic() + timeout_s
+    ready_since: float | None = None
+    while True:
+        now = time.monotonic()
+        if page.evaluate(_READY_JS):
+            ready_since = ready_since if ready_since is not None else now
+            if now - ready_since >= quiet_s:
+                run_state_changes(page)  # make sure the counter watches the next interaction
+                return
+        else:
+            ready_since = None
+        if now > deadline:
+            state = page.evaluate("""() => { const a = document.querySelector('[data-testid="stApp"]');
+                return a ? [a.getAttribute('data-test-script-state'), a.getAttribute('data-test-connection-state'),
+                            document.querySelectorAll('[data-testid="stSkeleton"]').length] : null; }""")
+            raise AssertionError(f"The app did not finish its run within {timeout_s:.0f} s at {page.url} "
+                                 f"(script state, connection, skeletons: {state}).")
+        page.wait_for_timeout(50)
+
+
+def open_page(page: Page, url: str, timeout_s: float = RUN_TIMEOUT_S) -> None:
+    """Navigate to `url` and wait until the app has run and drawn the page."""
+    page.goto(url, wait_until="domcontentloaded", timeout=timeout_s * 1000)
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_s * 1000)
+    # The first run has only started once the state left "initial".
+    page.wait_for_function("""() => { const a = document.querySelector('[data-testid="stApp"]');
+        return a && a.getAttribute('data-test-script-state') !== 'initial'; }""", timeout=timeout_s * 1000)
+    wait_for_app(page, timeout_s)
+
+
+def after_interaction(page: Page, action: Callable[[], object], timeout_s: float = RUN_TIMEOUT_S) -> None:
+    """Do `action` (a click...), wait for the run it causes to start, then for the app to settle."""
+    before = run_state_changes(page)
+    action()
+    try:
+        page.wait_for_function("n => window.__e2eRunStateChanges > n", arg=before, timeout=timeout_s * 1000)
+    except Exception as error:
+        raise AssertionError(f"The interaction did not make the app run again at {page.url}.") from error
+    wait_for_app(page, timeout_s)
+
+
+def save_screenshot(page: Page, name: str) -> Path:
+    """A full-page screenshot under artifacts/screenshots/<name>.png (name made file-safe)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name).strip('-')[:150]}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

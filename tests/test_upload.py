@@ -1,0 +1,272 @@
+"""The analysts' upload: sign-in, report, annotated workbook, preview, confirm, history, restore."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import openpyxl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from etl import accounts
+from etl.annotate import annotate
+from etl.load import check_file, load_files
+from etl.preview import compare_year
+from etl.warehouse import Warehouse
+from tests.conftest import REPO_ROOT, SAMPLE_FILES
+
+PASSWORD = "correct horse battery"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def secrets_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "secrets.toml"
+    monkeypatch.setenv(accounts.SECRETS_ENV, str(path))
+    accounts.write_account("siti", accounts.hash_password(PASSWORD), path)
+    return path
+
+
+def year_2020(tmp_path: Path, mistakes: bool = False) -> Path:
+    """The 2019 sample as a 2020 workbook; with two mistakes an analyst could make."""
+    workbook = openpyxl.load_workbook(SAMPLE_FILES[2])
+    for sheet in workbook.worksheets:
+        header = [cell.value for cell in sheet[1]]
+        year_column = header.index("year") + 1
+        for row in range(2, sheet.max_row + 1):
+            if sheet.cell(row, year_column).value is not None:
+                sheet.cell(row, year_column).value = 2020
+    if mistakes:
+        participants = workbook["participants"]
+        header = [cell.value for cell in participants[1]]
+        participants.cell(2, header.index("field") + 1).value = "Pariwisataa"
+        participants.cell(3, header.index("score") + 1).value = 140
+    path = tmp_path / ("2020-draft.xlsx" if mistakes else "2020.xlsx")
+    workbook.save(path)
+    return path
+
+
+def app(lang: str = "en") -> AppTest:
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=90)
+    at.query_params["lang"] = lang
+    at.run()
+    return at
+
+
+def sign_in(at: AppTest, password: str = PASSWORD) -> AppTest:
+    at.switch_page("views/signin.py").run()
+    at.text_input(key="sign-in-name").input("siti")
+    at.text_input(key="sign-in-password").input(password)
+    return next(b for b in at.button if b.label == "Sign in").click().run()
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for kind in ("markdown", "success", "error", "warning", "info", "subheader", "title", "caption")
+             for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_upload_page_without_sign_in_shows_no_uploader(warehouse: Warehouse, secrets_file: Path) -> None:
+    at = app()
+    at.switch_page("views/upload.py").run()
+    assert not at.exception
+    assert len(at.get("file_uploader")) == 0
+    assert "sign in first" in texts(at)
+
+
+def test_wrong_password_is_refused_and_counted(warehouse: Warehouse, secrets_file: Path) -> None:
+    at = sign_in(app(), "not the password")
+    assert not at.exception
+    assert "Wrong name or password (failed attempts: 1)" in texts(at)
+    at.switch_page("views/upload.py").run()
+    assert len(at.get("file_uploader")) == 0
+    log = (warehouse.directory / "signins.log").read_text()
+    assert "\tsiti\tfailed\t1" in log
+
+
+def test_guard_slows_and_locks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each failure waits longer than the one before; too many lock the name, even for the right password."""
+    delays: list[float] = []
+    monkeypatch.setattr(accounts.time, "sleep", delays.append)
+    guard = accounts.SignInGuard()
+    stored = {"ani": accounts.hash_password("right password 1")}
+    assert guard.check("ani", "right password 1", stored)
+    for attempt in range(1, accounts.LOCK_AFTER_FAILURES + 1):
+        assert not guard.check("ani", "wrong", stored)
+        assert guard.failures("ani") == attempt
+    assert delays == sorted(delays) and delays[0] < delays[-1] <= accounts.FAILURE_DELAY_CAP
+    assert guard.locked_for("ani") > 0
+    assert not guard.check("ani", "right password 1", stored), "a locked name stays locked"
+    assert not guard.check("nobody", "whatever", stored), "an unknown name is refused like a wrong password"
+
+
+def test_add_analyst_command_keeps_other_secrets(tmp_path: Path) -> None:
+    path = tmp_path / "secrets.toml"
+    path.write_text('[auth]\nredirect_uri = "http://localhost:8501/oauth2callback"\n')
+    env = {**os.environ, accounts.SECRETS_ENV: str(path)}
+    command = [sys.executable, "-m", "etl", "--lang", "en", "add-analyst", "budi"]
+    done = subprocess.run(command, input="a long password\na long password\n", text=True, capture_output=True,
+                          cwd=REPO_ROOT, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "a long password" not in done.stdout + done.stderr
+    stored = accounts.read_accounts(path)
+    assert accounts.verify_password("a long password", stored["budi"])
+    assert "redirect_uri" in path.read_text()
+    mismatch = subprocess.run(command, input="a long password\nanother one!!\n", text=True, capture_output=True,
+                              cwd=REPO_ROOT, env=env, timeout=60)
+    assert mismatch.returncode == 1 and "differ" in mismatch.stderr
+    bad_name = subprocess.run([*command[:-1], "Bad Name!"], text=True, capture_output=True, cwd=REPO_ROOT,
+                              env=env, timeout=60)
+    assert bad_name.returncode == 2
+
+
+def test_the_whole_flow(warehouse: Warehouse, secrets_file: Path, tmp_path: Path) -> None:
+    """Sign in, upload with two mistakes, read the report, fix, preview, confirm, see it everywhere, restore."""
+    at = sign_in(app())
+    assert "Signed in as siti." in texts(at)
+    at.switch_page("views/upload.py").run()
+    assert not at.exception
+
+    draft = year_2020(tmp_path, mistakes=True)
+    at.get("file_uploader")[0].upload(draft.name, draft.read_bytes(), XLSX).run()
+    assert not at.exception
+    report = texts(at)
+    assert "2 problem(s) must be fixed" in report
+    problems = at.dataframe[0].value
+    assert set(problems["Cell"]) == {"K2", "N3"}
+    assert "Pariwisata" in set(problems["Suggestion"])
+    assert any(b.label == "Download the workbook with the problems marked" for b in at.get("download_button"))
+    assert not [b for b in at.button if b.label.startswith("5.")], "an invalid workbook offers no load"
+    versions_before = warehouse.data_version()
+
+    fixed = year_2020(tmp_path)
+    at.get("file_uploader")[0].clear().upload(fixed.name, fixed.read_bytes(), XLSX).run()
+    assert not at.exception
+    assert "The workbook is valid (year 2020)." in texts(at)
+    assert "The year 2020 is new" in texts(at)
+    changes = at.dataframe[0].value if "Added" in at.dataframe[0].value.columns else at.dataframe[1].value
+    assert changes.set_index("Sheet").loc["participants", "Added"] == 137
+    assert warehouse.data_version() == versions_before, "nothing is written before the confirmation"
+
+    next(b for b in at.button if b.label == "5. Load year 2020").click().run()
+    assert not at.exception
+    assert "year 2020 is live on every page" in texts(at)
+    assert warehouse.history()[0]["loaded_by"] == "siti"
+
+    at.switch_page("views/overview.py").run()
+    assert "Headline figures for 2020" in texts(at)
+
+    # Restore the state before: load 2020 again with one row fewer, then restore the first 2020 load.
+    first_2020 = warehouse.history()[0]["load_id"]
+    smaller = openpyxl.load_workbook(fixed)
+    smaller["participants"].delete_rows(2, 1)
+    smaller_path = tmp_path / "2020.xlsx"
+    smaller.save(smaller_path)
+    at.switch_page("views/upload.py").run()
+    at.get("file_uploader")[0].upload(smaller_path.name, smaller_path.read_bytes(), XLSX).run()
+    assert "already loaded" in texts(at)
+    load_button = next(b for b in at.button if b.label == "5. Load year 2020")
+    assert load_button.disabled, "replacing a year needs the second confirmation"
+    at.checkbox[0].check().run()
+    next(b for b in at.button if b.label == "5. Load year 2020").click().run()
+    with warehouse.connect_reader() as connection:
+        assert connection.execute("SELECT count(*) FROM participants WHERE year = 2020").fetchall()[0][0] == 136
+
+    at.selectbox(key="restore-choice").set_value(first_2020).run()
+    next(b for b in at.button if b.label == "Check and preview the restore").click().run()
+    assert not at.exception
+    assert f"Report on the file of load {first_2020}" in texts(at)
+    at.checkbox[0].check().run()
+    next(b for b in at.button if b.label == f"5. Restore load {first_2020}").click().run()
+    assert not at.exception
+    with warehouse.connect_reader() as connection:
+        assert connection.execute("SELECT count(*) FROM participants WHERE year = 2020").fetchall()[0][0] == 137
+    assert warehouse.history()[0]["restored_from_load_id"] == first_2020
+
+
+def test_hostile_upload_is_refused_clearly(warehouse: Warehouse, secrets_file: Path, tmp_path: Path) -> None:
+    at = sign_in(app())
+    at.switch_page("views/upload.py").run()
+    version = warehouse.data_version()
+    at.get("file_uploader")[0].upload("2020.xlsx", b"%PDF-1.7 not a workbook", XLSX).run()
+    assert not at.exception
+    assert "not an Excel workbook" in at.dataframe[0].value["Problem"].iloc[0]
+    assert warehouse.data_version() == version
+    # Kept all the same: nothing a user uploaded is lost.
+    assert any(path.read_bytes().startswith(b"%PDF") for path in warehouse.archive_dir.iterdir())
+
+
+def test_annotated_workbook_marks_every_problem_cell(tmp_path: Path) -> None:
+    draft = year_2020(tmp_path, mistakes=True)
+    check = check_file(draft)
+    marked = openpyxl.load_workbook(io.BytesIO(annotate(draft, check.problems, "id")))
+    assert marked.sheetnames[0] == "Masalah"
+    participants = marked["participants"]
+    for ref in ("K2", "N3"):
+        assert participants[ref].fill.fgColor.rgb.endswith("FFC7CE")
+        assert participants[ref].comment is not None
+    assert "Pariwisata" in participants["K2"].comment.text
+    assert participants["A2"].comment is None
+
+
+def test_preview_counts_added_removed_changed(warehouse: Warehouse, tmp_path: Path) -> None:
+    edited = openpyxl.load_workbook(SAMPLE_FILES[1])
+    sheet = edited["participants"]
+    header = [cell.value for cell in sheet[1]]
+    sheet.cell(2, header.index("score") + 1).value = 12.5  # changed
+    sheet.delete_rows(3, 1)  # removed
+    path = tmp_path / "2018.xlsx"
+    edited.save(path)
+    check = check_file(path)
+    assert check.ok
+    tables = check.validation.clean_tables(warehouse.pseudonym_key())
+    changes = {c.sheet: c for c in compare_year(warehouse.current_file(), 2018, tables)}
+    assert (changes["participants"].removed, changes["participants"].changed, changes["participants"].added) == (1, 1, 0)
+    assert changes["activities"].changed == changes["activities"].added == changes["activities"].removed == 0
+
+
+def test_two_analysts_at_once_and_readers_keep_working(warehouse: Warehouse, tmp_path: Path) -> None:
+    """Both loads land one after the other; a reader thread queries throughout without an error."""
+    first, second = year_2020(tmp_path), tmp_path / "2021.xlsx"
+    workbook = openpyxl.load_workbook(first)
+    for sheet in workbook.worksheets:
+        header = [cell.value for cell in sheet[1]]
+        for row in range(2, sheet.max_row + 1):
+            if sheet.cell(row, header.index("year") + 1).value is not None:
+                sheet.cell(row, header.index("year") + 1).value = 2021
+    workbook.save(second)
+    errors: list[BaseException] = []
+    results = []
+    stop = threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            try:
+                with warehouse.connect_reader() as connection:
+                    connection.execute("SELECT count(*) FROM participants").fetchall()
+            except BaseException as error:  # noqa: BLE001 - any failure is the finding
+                errors.append(error)
+
+    def load(path: Path, who: str) -> None:
+        try:
+            results.extend(load_files(warehouse, [path], loaded_by=who))
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    loaders = [threading.Thread(target=load, args=(first, "a")), threading.Thread(target=load, args=(second, "b"))]
+    for thread in loaders:
+        thread.start()
+    for thread in loaders:
+        thread.join(timeout=120)
+    stop.set()
+    reader.join(timeout=30)
+    assert not errors, errors
+    assert sorted(r.year for r in results) == [2020, 2021]
+    assert {load["year"] for load in warehouse.history()[:2]} == {2020, 2021}
