@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -16,6 +17,9 @@ from dashboard.filters import Filters
 from dashboard.queries import Scope, fetch
 from etl import schema
 from translations import format_number, translate
+
+if TYPE_CHECKING:
+    from dashboard.figures import Chart
 
 CONTEXT_KEY = "_page_context"
 IMAGE_SCALE = 3  # PNG at 3x the on-screen size: sharp on a projector and in slides
@@ -96,21 +100,24 @@ def labelled(frame: pd.DataFrame, ctx: PageContext, vocabularies: dict[str, sche
     return table.rename(columns={column: ctx.header(key) for column, key in headers.items()})
 
 
-def show_chart(ctx: PageContext, figure: go.Figure, data: pd.DataFrame, *, page: str, name: str,
-               caption: str) -> None:
+def show_chart(ctx: PageContext, chart: Chart | None, empty_key: str = "empty.no_data") -> None:
     """The chart, its caption, and an expander with its data table and CSV download."""
-    stem = file_stem(page, name, ctx.filters)
+    if chart is None:
+        empty_state(ctx, empty_key)
+        return
+    stem = file_stem(chart.page, chart.name, ctx.filters)
+    figure = chart.figure
     if ctx.presenting:
-        figure.update_layout(font={"size": 20}, title={"font": {"size": 28}}, height=max(
-            figure.layout.height or 0, 560))
-    st.plotly_chart(figure, key=f"chart-{name}", config=chart_config(stem))
-    st.caption(caption)
+        figure = go.Figure(figure).update_layout(font={"size": 20}, title={"font": {"size": 28}},
+                                                 height=max(figure.layout.height or 0, 560))
+    st.plotly_chart(figure, key=f"chart-{chart.name}", config=chart_config(stem))
+    st.caption(chart.caption)
     if ctx.presenting:
         return
     with st.expander(ctx.t("chart.data_table")):
-        st.dataframe(data, hide_index=True)
-        st.download_button(ctx.t("chart.download_csv"), data=_lazy_csv(data), file_name=f"{stem}.csv",
-                           mime="text/csv", key=f"csv-{name}", on_click="ignore", icon=":material/download:")
+        st.dataframe(chart.data, hide_index=True)
+        st.download_button(ctx.t("chart.download_csv"), data=_lazy_csv(chart.data), file_name=f"{stem}.csv",
+                           mime="text/csv", key=f"csv-{chart.name}", on_click="ignore", icon=":material/download:")
 
 
 def _lazy_csv(data: pd.DataFrame) -> Callable[[], bytes]:

@@ -18,7 +18,6 @@ import duckdb
 from etl.load import ensure_built
 from etl.warehouse import READER_CONFIG, Warehouse
 
-
 _lock = threading.Lock()
 _connections: dict[str, tuple[Path, duckdb.DuckDBPyConnection]] = {}
 _built: set[str] = set()
