@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import db
+from dashboard import db, presentation
 from dashboard.auth import current_analyst
 from dashboard.components import PageContext, set_context
 from dashboard.filters import Available, current_language, render_sidebar
@@ -34,9 +34,11 @@ options = fetch(reader, "available")
 available = Available(
     years=tuple(int(v) for v in options.loc[options["kind"] == "year", "value"]),
     partners=tuple(options.loc[options["kind"] == "partner", "value"]))
+presenting = presentation.is_presenting()
 filters = render_sidebar(available)
 lang = filters.lang
-set_context(PageContext(reader, filters))
+context = PageContext(reader, filters, presenting)
+set_context(context)
 
 pages = [
     st.Page("views/overview.py", title=translate(lang, "nav.overview"), icon=":material/dashboard:",
@@ -56,5 +58,13 @@ analyst_pages = [
             url_path="upload", visibility="visible" if current_analyst() is not None else "hidden"),
     st.Page("views/signin.py", title=translate(lang, "nav.signin"), icon=":material/login:", url_path="signin"),
 ]
-st.navigation({translate(lang, "nav.section_dashboard"): pages,
-               translate(lang, "nav.section_analysts"): analyst_pages}).run()
+page = st.navigation({translate(lang, "nav.section_dashboard"): pages,
+                      translate(lang, "nav.section_analysts"): analyst_pages},
+                     position="hidden" if presenting else "sidebar")
+if page in pages:  # presenter tools belong to the dashboard pages, not to sign-in and upload
+    presentation.render_tools(context, available, page.url_path)
+if presenting:
+    presentation.presentation_bar(context, available)
+    if presentation.slideshow_seconds() and page in pages:
+        presentation.advance_slides(presentation.slideshow_seconds(), pages[(pages.index(page) + 1) % len(pages)])
+page.run()

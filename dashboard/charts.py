@@ -69,21 +69,22 @@ def stacked_by_year(frame: pd.DataFrame, category: str, value: str, vocabulary: 
 
 def grouped_by_year(frame: pd.DataFrame, series: dict[str, str], lang: str, title: str, y_title: str,
                     percent_column: str | None = None) -> go.Figure:
-    """Side-by-side bars per year for a few measures (column -> legend label)."""
+    """Side-by-side bars per year for a few measures (column -> legend label), and optionally a rate line."""
     figure = go.Figure()
     for index, (column, label) in enumerate(series.items()):
         figure.add_bar(x=frame["year"].astype(str), y=frame[column], name=label, marker_color=OKABE_ITO[index],
                        hovertemplate=f"{label}<br>%{{x}}: %{{y:,}}<extra></extra>")
-    if percent_column:
-        figure.add_scatter(x=frame["year"].astype(str), y=frame[percent_column] * 100, yaxis="y2",
-                           mode="lines+markers", name=translate(lang, "chart.selection_rate"),
-                           marker_color=OKABE_ITO[5],
-                           hovertemplate="%{x}: %{y:,.1f}%<extra></extra>")
-        figure.update_layout(yaxis2={"overlaying": "y", "side": "right", "ticksuffix": "%", "rangemode": "tozero",
-                                     "tickformat": ",.1f", "showgrid": False,
-                                     "title": translate(lang, "chart.selection_rate")})
     figure.update_layout(barmode="group")
-    return year_axis(base_layout(figure, lang, title, translate(lang, "chart.year"), y_title))
+    figure = year_axis(base_layout(figure, lang, title, translate(lang, "chart.year"), y_title))
+    if percent_column:
+        rate = translate(lang, "chart.selection_rate")
+        figure.add_scatter(x=frame["year"].astype(str), y=frame[percent_column] * 100, yaxis="y2",
+                           mode="lines+markers", name=rate, marker_color=OKABE_ITO[5],
+                           hovertemplate=f"{rate}<br>%{{x}}: %{{y:,.1f}}%<extra></extra>")
+        # After base_layout, whose axis settings would otherwise apply to this axis too.
+        figure.update_layout(yaxis2={"overlaying": "y", "side": "right", "ticksuffix": "%", "rangemode": "tozero",
+                                     "tickformat": ",.1f", "showgrid": False, "title": {"text": rate}})
+    return figure
 
 
 def horizontal_bars(frame: pd.DataFrame, category: str, value: str, vocabulary: schema.Vocabulary,

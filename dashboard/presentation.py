@@ -1,0 +1,155 @@
+"""For presenters: the link of the current view, presentation mode and the slideshow.
+
+Presentation mode lives in the URL as ``present=1`` (the issue's form, so it
+is handled here rather than by widget binding, which would write "true"),
+and the slideshow interval as ``slideshow=<seconds>``. Both are kept in the
+link that "Share this view" shows, with the page, the filters and the language.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from dashboard.components import PageContext
+from dashboard.filters import DIRECTIONS, Available, Filters
+from etl import schema
+from translations import DEFAULT_LANGUAGE, translate
+
+PRESENT_PARAM = "present"
+SLIDESHOW_PARAM = "slideshow"
+SLIDESHOW_CHOICES = (0, 15, 30, 60, 120)
+SLIDE_STARTED = "_slide_started"
+# Fixed style, no user data: hide the controls and enlarge everything for a projector.
+PRESENTATION_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+[data-testid="stExpander"], [data-testid="stToolbar"] { display: none !important; }
+.stMainBlockContainer, [data-testid="stMainBlockContainer"] { max-width: 100% !important;
+    padding-top: 1.5rem !important; }
+html, [data-testid="stAppViewContainer"] { font-size: 22px; }
+[data-testid="stMetricValue"] { font-size: 3.2rem !important; }
+h1 { font-size: 2.6rem !important; }
+</style>
+"""
+
+
+def is_presenting() -> bool:
+    return st.query_params.get(PRESENT_PARAM) in ("1", "true")
+
+
+def slideshow_seconds() -> int:
+    value = st.query_params.get(SLIDESHOW_PARAM, "0")
+    return int(value) if value.isdigit() and int(value) in SLIDESHOW_CHOICES else 0
+
+
+def set_presenting(on: bool) -> None:
+    if on:
+        st.query_params[PRESENT_PARAM] = "1"
+    else:
+        st.query_params.pop(PRESENT_PARAM, None)
+        st.query_params.pop(SLIDESHOW_PARAM, None)
+
+
+def share_url(base_url: str, page_path: str, filters: Filters, available: Available, presenting: bool,
+              slideshow: int = 0) -> str:
+    """The link that reopens this view: same page, filters, language (and presentation mode).
+
+    Values are written exactly as the widget binding reads them: years as
+    numbers, partner, fields and direction as labels in the view's language.
+    """
+    lang = filters.lang
+    params: list[tuple[str, str]] = []
+    if lang != DEFAULT_LANGUAGE:
+        params.append(("lang", lang))
+    if set(filters.years) != set(available.years):
+        params += [("year", str(year)) for year in filters.years] or [("year", "")]
+    if len(available.partners) > 1 and filters.partner != schema.DEFAULT_PARTNER_CITY:
+        params.append(("partner", schema.PARTNER_CITY.label(filters.partner, lang)))
+    if set(filters.fields) != set(schema.FIELD.codes):
+        params += [("field", schema.FIELD.label(code, lang)) for code in filters.fields] or [("field", "")]
+    if filters.direction != DIRECTIONS[0]:
+        params.append(("direction", schema.DIRECTION.label(filters.direction, lang)))
+    if presenting:
+        params.append((PRESENT_PARAM, "1"))
+        if slideshow:
+            params.append((SLIDESHOW_PARAM, str(slideshow)))
+    url = base_url.rstrip("/") + "/" + page_path.strip("/")
+    return url + ("?" + urlencode(params) if params else "")
+
+
+def app_base_url(browser_url: str | None, page_path: str) -> str:
+    """The app's root URL (with any server.baseUrlPath), from the URL the browser shows."""
+    url = (browser_url or "http://localhost:8501").rstrip("/")
+    suffix = "/" + page_path.strip("/")
+    return url[: -len(suffix)] if page_path and url.endswith(suffix) else url
+
+
+def filter_line(filters: Filters, available: Available) -> str:
+    """The compact line of active filters shown instead of the sidebar while presenting."""
+    lang = filters.lang
+    years = ", ".join(str(year) for year in filters.years) or "–"
+    fields = (translate(lang, "present.all_fields") if set(filters.fields) == set(schema.FIELD.codes)
+              else ", ".join(schema.FIELD.label(code, lang) for code in filters.fields) or "–")
+    direction = (translate(lang, "filters.direction_both") if filters.direction == DIRECTIONS[0]
+                 else schema.DIRECTION.label(filters.direction, lang))
+    return " · ".join([years, schema.PARTNER_CITY.label(filters.partner, lang), fields, direction])
+
+
+def advance_slides(seconds: int, next_page: st.Page) -> None:
+    """Switch to the next page every ``seconds`` (a fragment re-run by a timer)."""
+    started = st.session_state.setdefault(SLIDE_STARTED, time.monotonic())
+
+    @st.fragment(run_every=max(seconds, 1))
+    def tick() -> None:
+        if time.monotonic() - started >= seconds:
+            st.session_state.pop(SLIDE_STARTED, None)
+            st.switch_page(next_page)
+
+    tick()
+
+
+def reset_slide_timer() -> None:
+    st.session_state.pop(SLIDE_STARTED, None)
+
+
+def render_tools(ctx: PageContext, available: Available, page_path: str) -> None:
+    """Sidebar tools for presenters: share link, presentation mode, slideshow, offline report."""
+    from dashboard.report import build_report, report_file_name
+
+    with st.sidebar:
+        st.header(ctx.t("present.title"))
+        base = app_base_url(st.context.url, page_path)
+        with st.popover(ctx.t("present.share"), icon=":material/share:", width="stretch"):
+            st.caption(ctx.t("present.share_help"))
+            st.code(share_url(base, page_path, ctx.filters, available, ctx.presenting, slideshow_seconds()),
+                    language=None, wrap_lines=True)
+        if st.toggle(ctx.t("present.mode"), value=ctx.presenting, key="present-toggle",
+                     help=ctx.t("present.mode_help")) != ctx.presenting:
+            set_presenting(not ctx.presenting)
+            st.rerun()
+        seconds = st.selectbox(ctx.t("present.slideshow"), SLIDESHOW_CHOICES,
+                               index=SLIDESHOW_CHOICES.index(slideshow_seconds()), key="slideshow-choice",
+                               format_func=lambda s: ctx.t("present.slideshow_off") if s == 0
+                               else ctx.t("present.seconds", seconds=s))
+        if seconds != slideshow_seconds():
+            if seconds:
+                st.query_params[SLIDESHOW_PARAM] = str(seconds)
+            else:
+                st.query_params.pop(SLIDESHOW_PARAM, None)
+        st.download_button(ctx.t("present.report"), data=lambda: build_report(ctx, available).encode("utf-8"),
+                           file_name=report_file_name(ctx), mime="text/html", on_click="ignore",
+                           icon=":material/summarize:", key="report", help=ctx.t("present.report_help"),
+                           width="stretch")
+
+
+def presentation_bar(ctx: PageContext, available: Available) -> None:
+    """While presenting: the projector style, the active filters in one line, and the way out."""
+    st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)  # constant CSS only, never user data
+    line, leave = st.columns([6, 1], vertical_alignment="center")
+    line.caption(filter_line(ctx.filters, available))
+    if leave.button(ctx.t("present.leave"), icon=":material/close_fullscreen:", key="present-leave"):
+        set_presenting(False)
+        st.rerun()
