@@ -36,21 +36,40 @@ h1 { font-size: 2.6rem !important; }
 """
 
 
+PRESENTING_KEY = "present-toggle"  # the toggle's own state is the mode
+SLIDESHOW_KEY = "slideshow-choice"
+
+
 def is_presenting() -> bool:
-    return st.query_params.get(PRESENT_PARAM) in ("1", "true")
+    """From the link on a session's first run, then from the session (the toggle, "Leave")."""
+    if PRESENTING_KEY not in st.session_state:
+        st.session_state[PRESENTING_KEY] = st.query_params.get(PRESENT_PARAM) in ("1", "true")
+    return bool(st.session_state[PRESENTING_KEY])
 
 
 def slideshow_seconds() -> int:
-    value = st.query_params.get(SLIDESHOW_PARAM, "0")
-    return int(value) if value.isdigit() and int(value) in SLIDESHOW_CHOICES else 0
+    if SLIDESHOW_KEY not in st.session_state:
+        value = st.query_params.get(SLIDESHOW_PARAM, "0")
+        st.session_state[SLIDESHOW_KEY] = int(value) if value.isdigit() and int(value) in SLIDESHOW_CHOICES else 0
+    return int(st.session_state[SLIDESHOW_KEY])
 
 
-def set_presenting(on: bool) -> None:
-    if on:
+def _sync_url() -> None:
+    """Keep present=1 and slideshow=N in the URL in step with the session, so a copied link carries them."""
+    if st.session_state.get(PRESENTING_KEY):
         st.query_params[PRESENT_PARAM] = "1"
     else:
         st.query_params.pop(PRESENT_PARAM, None)
+    seconds = st.session_state.get(SLIDESHOW_KEY, 0)
+    if seconds:
+        st.query_params[SLIDESHOW_PARAM] = str(seconds)
+    else:
         st.query_params.pop(SLIDESHOW_PARAM, None)
+
+
+def leave_presentation() -> None:
+    st.session_state[PRESENTING_KEY] = False
+    _sync_url()
 
 
 def share_url(base_url: str, page_path: str, filters: Filters, available: Available, presenting: bool,
@@ -126,19 +145,10 @@ def render_tools(ctx: PageContext, available: Available, page_path: str) -> None
             st.caption(ctx.t("present.share_help"))
             st.code(share_url(base, page_path, ctx.filters, available, ctx.presenting, slideshow_seconds()),
                     language=None, wrap_lines=True)
-        if st.toggle(ctx.t("present.mode"), value=ctx.presenting, key="present-toggle",
-                     help=ctx.t("present.mode_help")) != ctx.presenting:
-            set_presenting(not ctx.presenting)
-            st.rerun()
-        seconds = st.selectbox(ctx.t("present.slideshow"), SLIDESHOW_CHOICES,
-                               index=SLIDESHOW_CHOICES.index(slideshow_seconds()), key="slideshow-choice",
-                               format_func=lambda s: ctx.t("present.slideshow_off") if s == 0
-                               else ctx.t("present.seconds", seconds=s))
-        if seconds != slideshow_seconds():
-            if seconds:
-                st.query_params[SLIDESHOW_PARAM] = str(seconds)
-            else:
-                st.query_params.pop(SLIDESHOW_PARAM, None)
+        st.toggle(ctx.t("present.mode"), key=PRESENTING_KEY, help=ctx.t("present.mode_help"), on_change=_sync_url)
+        st.selectbox(ctx.t("present.slideshow"), SLIDESHOW_CHOICES, key=SLIDESHOW_KEY, on_change=_sync_url,
+                     format_func=lambda s: ctx.t("present.slideshow_off") if s == 0
+                     else ctx.t("present.seconds", seconds=s))
         st.download_button(ctx.t("present.report"), data=lambda: build_report(ctx, available).encode("utf-8"),
                            file_name=report_file_name(ctx), mime="text/html", on_click="ignore",
                            icon=":material/summarize:", key="report", help=ctx.t("present.report_help"),
@@ -150,6 +160,5 @@ def presentation_bar(ctx: PageContext, available: Available) -> None:
     st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)  # constant CSS only, never user data
     line, leave = st.columns([6, 1], vertical_alignment="center")
     line.caption(filter_line(ctx.filters, available))
-    if leave.button(ctx.t("present.leave"), icon=":material/close_fullscreen:", key="present-leave"):
-        set_presenting(False)
-        st.rerun()
+    leave.button(ctx.t("present.leave"), icon=":material/close_fullscreen:", key="present-leave",
+                 on_click=leave_presentation)

@@ -106,7 +106,7 @@ def build_report(ctx: PageContext, available: Available, today: dt.date | None =
                                                "filename": file_stem(chart.page, chart.name, ctx.filters)}}
             div = chart.figure.to_html(full_html=False, include_plotlyjs=False, config=config,
                                        default_width="100%", default_height="460px")
-            parts.append(f"<div class='chart' data-chart='{html.escape(chart.name)}'>{div}"
+            parts.append(f"<div class='chart' data-chart='{chart.page}/{html.escape(chart.name)}'>{div}"
                          f"<p class='caption'>{html.escape(chart.caption)}</p></div>")
     parts.append(f"<h2>{html.escape(ctx.t('data.section_notes'))}</h2>")
     parts += [f"<p>{_markdown_bold(ctx.t(key))}</p>" for key in ("data.note_sample", "data.note_privacy")]

@@ -1,0 +1,123 @@
+"""Presenters: the share link, presentation mode and the offline report (AppTest and unit level)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import db
+from dashboard.components import PageContext
+from dashboard.filters import Available, Filters
+from dashboard.presentation import app_base_url, share_url
+from dashboard.report import build_report
+from etl import schema
+from etl.warehouse import Warehouse
+from tests.conftest import REPO_ROOT
+
+AVAILABLE = Available(years=(2017, 2018, 2019), partners=("beijing",))
+ALL_FIELDS = schema.FIELD.codes
+
+
+def run_app(params: list[tuple[str, str]]) -> AppTest:
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=90)
+    grouped: dict[str, list[str]] = {}
+    for key, value in params:
+        grouped.setdefault(key, []).append(value)
+    for key, values in grouped.items():
+        at.query_params[key] = values if len(values) > 1 else values[0]
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_default_view_has_a_bare_link() -> None:
+    filters = Filters((2017, 2018, 2019), "beijing", ALL_FIELDS, "both", "id")
+    assert share_url("https://x.go.id/dash", "overview", filters, AVAILABLE, False) == "https://x.go.id/dash/overview"
+
+
+def test_app_base_url_drops_the_page_but_keeps_a_path_prefix() -> None:
+    assert app_base_url("https://x.go.id/dashboard/participation", "participation") == "https://x.go.id/dashboard"
+    assert app_base_url("https://x.go.id/dashboard", "") == "https://x.go.id/dashboard"
+    assert app_base_url(None, "overview") == "http://localhost:8501"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_share_link_reopens_the_same_view(warehouse: Warehouse, lang: str) -> None:
+    """The link's parameters, fed back to the app, give the same widget values and presentation mode."""
+    filters = Filters((2018,), "beijing", ("arts_culture", "tourism"), "outbound", lang)
+    url = share_url("http://localhost:8501", "participation", filters, AVAILABLE, True)
+    parts = urlsplit(url)
+    assert parts.path == "/participation"
+    params = parse_qsl(parts.query, keep_blank_values=True)
+    assert ("present", "1") in params and ("lang", lang) in params
+    at = run_app(params)
+    assert at.multiselect(key="year").value == [2018]
+    assert sorted(at.multiselect(key="field").value) == ["arts_culture", "tourism"]
+    assert at.radio(key="direction").value == "outbound"
+    assert at.segmented_control(key="lang").value == lang
+    # Presentation mode: the compact filter line and the way out instead of the sidebar.
+    assert any(schema.FIELD.label("arts_culture", lang) in c.value for c in at.caption)
+    assert any(b.key == "present-leave" for b in at.button)
+
+
+def test_presentation_mode_enlarges_charts_and_hides_tables(warehouse: Warehouse) -> None:
+    at = run_app([("lang", "en"), ("present", "1")])
+    charts = at.get("plotly_chart")
+    assert charts, "charts are shown while presenting"
+    for chart in charts:
+        spec = chart.proto.spec
+        assert re.search(r'"font":\{[^}]*"size":20', spec), "projector-sized text"
+    assert not at.expander, "no data-table expanders on a projector"
+    leave = next(b for b in at.button if b.key == "present-leave")
+    leave.click().run()
+    assert at.expander, "leaving restores the normal view"
+    assert not any(b.key == "present-leave" for b in at.button)
+
+
+def test_toggle_enters_presentation_mode(warehouse: Warehouse) -> None:
+    at = run_app([("lang", "en"), ("year", "2018")])
+    at.toggle(key="present-toggle").set_value(True).run()
+    assert any(b.key == "present-leave" for b in at.button)
+    assert not at.expander
+    assert at.multiselect(key="year").value == [2018], "the filters stay as they were"
+
+
+def _context(lang: str, years: tuple[int, ...]) -> PageContext:
+    return PageContext(db.reader(), Filters(years, "beijing", ALL_FIELDS, "both", lang))
+
+
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_report_holds_every_chart_finding_and_note(warehouse: Warehouse, lang: str) -> None:
+    html = build_report(_context(lang, (2017, 2018, 2019)), AVAILABLE)
+    assert html.startswith("<!DOCTYPE html>") and f"<html lang='{lang}'>" in html
+    charts = re.findall(r"data-chart='([^']+)'", html)
+    # overview 4, participation 8 (selection, funnel, five profiles, repeat), activities 5, benefits 5
+    assert len(charts) == 22 and len(set(charts)) == 22
+    assert html.count('class="plotly-graph-div"') == len(charts)
+    # Offline: Plotly's JavaScript is inlined, nothing is fetched from the network.
+    assert "Plotly" in html and not re.search(r"<script[^>]+src=", html)
+    assert not re.search(r"https?://(?!www\.w3\.org)", html.split("</script>", 1)[1])
+    from translations import translate
+
+    assert translate(lang, "report.title") in html
+    assert html.count("class='finding'") == 4
+    assert translate(lang, "data.note_sample").split("**")[2].strip()[:20] in html
+
+
+def test_report_escapes_text_from_the_data(warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hostile caption (here through the catalogue) is shown as text, never run."""
+    from dashboard import components
+
+    original = components.PageContext.t
+
+    def hostile(self: PageContext, key: str, **params: object) -> str:
+        text = original(self, key, **params)
+        return text + "<script>alert(1)</script>" if key == "overview.caption_selection" else text
+
+    monkeypatch.setattr(components.PageContext, "t", hostile)
+    html = build_report(_context("en", (2019,)), AVAILABLE)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
