@@ -36,7 +36,9 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv(frame: pd.DataFrame) -> bytes:
     """UTF-8 with a byte-order mark, so Excel reads Indonesian and Chinese text correctly."""
-    return neutralise(frame).to_csv(index=False).encode("utf-8-sig")
+    # CRLF line ends make the csv writer quote any cell holding a CR or LF, so a
+    # "\r=cmd" inside a cell cannot start a new row that begins with a formula.
+    return neutralise(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def to_xlsx(frame: pd.DataFrame, sheet_name: str) -> bytes:
@@ -54,7 +56,7 @@ def to_xlsx(frame: pd.DataFrame, sheet_name: str) -> bytes:
 
 
 def _cell(sheet, value: object) -> object:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
         return None
     if isinstance(value, str):
         cell = WriteOnlyCell(sheet, value=value)

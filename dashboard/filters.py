@@ -60,6 +60,12 @@ def _unknown_values(key: str, accepted: list[str]) -> list[str]:
     return [value for value in st.query_params.get_all(key) if value and value not in accepted]
 
 
+def _labels(vocabulary: schema.Vocabulary, codes: list[str] | tuple[str, ...], languages: list[str]) -> list[str]:
+    """Labels a link may hold: the current language's, and right after a switch the previous one's
+    (the binding writes the new labels only when the widgets register)."""
+    return [vocabulary.label(code, lang) for lang in languages for code in codes]
+
+
 LABELLED_PARAMS = ("partner", "field", "direction")  # their URL values are labels in the current language
 _LAST_LANGUAGE = "_filters_last_language"
 
@@ -101,6 +107,7 @@ def render_sidebar(available: Available) -> Filters:
             "Bahasa · Language · 语言", options=list(LANGUAGES), default=DEFAULT_LANGUAGE, key="lang",
             bind="query-params", required=True, help=" · ".join(LANGUAGE_NAMES.values())) or DEFAULT_LANGUAGE
 
+        languages = [lang, *([previous] if (previous := st.session_state.get(_LAST_LANGUAGE)) else [])]
         _relabel_on_language_change(lang)
 
         def label(vocabulary: schema.Vocabulary):
@@ -116,21 +123,25 @@ def render_sidebar(available: Available) -> Filters:
         partners = list(available.partners) or [schema.DEFAULT_PARTNER_CITY]
         default_partner = (schema.DEFAULT_PARTNER_CITY if schema.DEFAULT_PARTNER_CITY in partners
                            else partners[0])
+        unknown_partner = _unknown_values("partner", _labels(schema.PARTNER_CITY, partners, languages))
+        ignored += unknown_partner
         if len(partners) > 1:
-            ignored += _unknown_values("partner", [schema.PARTNER_CITY.label(p, lang) for p in partners])
             partner = st.selectbox(translate(lang, "filters.partner"), partners,
                                    index=partners.index(default_partner), key="partner", bind="query-params",
                                    format_func=label(schema.PARTNER_CITY)) or default_partner
         else:
             partner = default_partner
+            if unknown_partner:  # not bound while there is one partner: drop it from the link here
+                st.query_params.pop("partner", None)
 
-        ignored += _unknown_values("field", [schema.FIELD.label(code, lang) for code in schema.FIELD.codes])
+        ignored += _unknown_values("field", _labels(schema.FIELD, schema.FIELD.codes, languages))
         fields = st.multiselect(translate(lang, "filters.fields"), list(schema.FIELD.codes),
                                 default=list(schema.FIELD.codes), key="field", bind="query-params",
                                 format_func=label(schema.FIELD), placeholder=translate(lang, "filters.none"))
 
         direction_labels = {"both": translate(lang, "filters.direction_both")} | schema.DIRECTION.labels(lang)
-        ignored += _unknown_values("direction", list(direction_labels.values()))
+        ignored += _unknown_values("direction", [translate(each, "filters.direction_both") for each in languages]
+                                   + _labels(schema.DIRECTION, schema.DIRECTION.codes, languages))
         direction = st.radio(translate(lang, "filters.direction"), list(DIRECTIONS), index=0, key="direction",
                              bind="query-params", format_func=direction_labels.__getitem__,
                              help=translate(lang, "filters.direction_help")) or "both"

@@ -49,6 +49,7 @@ import tomllib  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from typing import Any  # noqa: E402
 
+import duckdb  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
@@ -123,12 +124,18 @@ def chart_tables(at: AppTest) -> dict[str, pd.DataFrame]:
     """The data table under each chart (the expander holding the "csv-<name>" download), by chart name."""
     tables: dict[str, pd.DataFrame] = {}
     for expander in at.expander:
-        buttons = [e for e in walk(expander) if getattr(e, "type", "") == "download_button"]
+        buttons = [e for e in walk(expander) if getattr(e, "type", "") == "download_button"
+                   and "-csv-" in str(e.proto.id)]
         frames = [e for e in walk(expander) if getattr(e, "type", "") == "dataframe"]
-        if buttons and frames and str(buttons[0].proto.id).rsplit("-csv-", 1)[-1]:
-            name = str(buttons[0].proto.id).split("-csv-", 1)[1]
-            tables[name] = frames[0].value
+        if buttons and frames:
+            tables[str(buttons[0].proto.id).split("-csv-", 1)[1]] = frames[0].value
     return tables
+
+
+def loose_tables(at: AppTest) -> list[pd.DataFrame]:
+    """Data tables shown in the page itself (not under a chart), in page order."""
+    nested = {id(e) for expander in at.expander for e in walk(expander)}
+    return [element.value for element in at.dataframe if id(element) not in nested]
 
 
 def figure_texts(figure: dict[str, Any]) -> list[str]:
@@ -190,3 +197,51 @@ def visible_texts(at: AppTest) -> list[str]:
 def raw_keys(at: AppTest) -> list[str]:
     """Catalogue keys a reader would see instead of a sentence (empty when every text is translated)."""
     return sorted({match for text in visible_texts(at) for match in RAW_KEY.findall(text)})
+
+
+def _frozen(params: dict[str, str | list[str]]) -> tuple[tuple[str, str | tuple[str, ...]], ...]:
+    """The URL as a key: one value given as a list or as a string is the same URL."""
+    return tuple(sorted((key, value[0] if isinstance(value, list) and len(value) == 1
+                         else tuple(value) if isinstance(value, list) else value) for key, value in params.items()))
+
+
+class SharedApp:
+    """Pages rendered once per session on one copy of the sample warehouse, for tests that only read.
+
+    Each run points DASHBOARD_DB at the shared copy for its duration only, so it never disturbs a
+    test's own ``warehouse`` fixture.
+    """
+
+    def __init__(self, warehouse: Warehouse):
+        self.warehouse = warehouse
+        self._runs: dict[tuple[object, str], AppTest] = {}
+
+    def page(self, page: str, params: dict[str, str | list[str]] | None = None) -> AppTest:
+        key = (_frozen(params or {}), page)
+        if key not in self._runs:
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setenv("DASHBOARD_DB", str(self.warehouse.path))
+                self._runs[key] = open_app(params, page)
+        return self._runs[key]
+
+
+@pytest.fixture(scope="session")
+def shared_app(sample_warehouse_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> SharedApp:
+    """Read-only page runs shared by the whole session (a private copy of the sample warehouse)."""
+    directory = tmp_path_factory.mktemp("shared-app") / "data"
+    shutil.copytree(sample_warehouse_dir, directory, symlinks=True)
+    return SharedApp(Warehouse(directory / "warehouse.duckdb"))
+
+
+def expected_connection(warehouse: Warehouse, directory: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection for a test's own SQL, on a byte copy of the warehouse's current version.
+
+    A copy, because DuckDB refuses a second connection to a file this process (the app under test)
+    already opened with another configuration.
+    """
+    current = warehouse.current_file()
+    assert current is not None
+    directory.mkdir(parents=True, exist_ok=True)
+    copy = directory / f"expected-{current.name}"
+    shutil.copyfile(current, copy)
+    return duckdb.connect(str(copy), read_only=True)

@@ -23,6 +23,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from .harness import (
     LOGS,
+    SCREENSHOTS,
     VIEWPORT,
     RunningApp,
     after_interaction,
@@ -36,6 +37,13 @@ from .harness import (
 )
 
 __all__ = ["after_interaction", "open_page", "save_screenshot", "wait_for_app"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fresh_screenshots() -> None:
+    """Screenshots of earlier runs are removed, so the artifact folder shows this run only."""
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(scope="session")

@@ -95,6 +95,16 @@ class RunningApp:
             return f"(log unreadable: {error})"
 
 
+def last_traceback(log_path: Path, max_chars: int = 4000) -> str | None:
+    """The last Python traceback a server wrote to its log (the reader only sees a redacted error)."""
+    try:
+        log = log_path.read_text(errors="replace")
+    except OSError:
+        return None
+    start = log.rfind("Traceback (most recent call last)")
+    return log[start:start + max_chars] if start >= 0 else None
+
+
 def free_port() -> int:
     """A loopback port nobody listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:

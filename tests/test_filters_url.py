@@ -1,0 +1,215 @@
+"""Filters bound to the URL: a copied link reopens the same view, a broken one says what it dropped.
+
+How the round trip is checked. Streamlit's binding (``bind="query-params"``) has two halves: the
+server seeds widgets from the URL and corrects it (drops bad values, removes values equal to the
+default, writes values the app sets through st.session_state), and the browser writes the URL when
+the reader changes a widget. AppTest runs only the server half: ``at.query_params`` after a run is
+the server's URL, so it shows seeding and corrections, but not what a widget change would write.
+For the browser half these tests take what the binding serialises (a multiselect's formatted
+options, ``Multiselect.values``; a radio's formatted option; the segmented control's option) and
+open a new session with it: the same widgets must come back.
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from etl import schema
+from etl.warehouse import Warehouse
+from tests.conftest import PAGES, open_app, toml_catalogue
+
+ALL_YEARS = [2017, 2018, 2019]
+
+
+def lang_control(at: AppTest):
+    (control,) = [group for group in at.get("button_group") if group.key == "lang"]
+    return control
+
+
+def filters_of(at: AppTest) -> dict[str, object]:
+    """The filters a session holds: language, years, fields (codes) and direction (code)."""
+    return {"lang": lang_control(at).value, "year": at.multiselect(key="year").value,
+            "field": at.multiselect(key="field").value, "direction": at.radio(key="direction").value}
+
+
+def serialised(at: AppTest) -> dict[str, str | list[str]]:
+    """The URL the browser would write for the current widgets: formatted options, defaults left out."""
+    params: dict[str, str | list[str]] = {}
+    if lang_control(at).value != "id":
+        params["lang"] = lang_control(at).formatted_values[0]
+    years = at.multiselect(key="year")
+    if years.value != [int(option) for option in years.options]:
+        params["year"] = list(years.values) or ""
+    fields = at.multiselect(key="field")
+    if fields.value != list(schema.FIELD.codes):
+        params["field"] = list(fields.values) or ""
+    direction = at.radio(key="direction")
+    if direction.value != "both":
+        params["direction"] = direction.options[direction.index]
+    # One value is written as one parameter, as at.query_params shows it.
+    return {key: value[0] if isinstance(value, list) and len(value) == 1 else value for key, value in params.items()}
+
+
+def ignored_notice(at: AppTest, lang: str) -> list[str]:
+    """The 'part of the link could not be applied' warnings shown."""
+    before = toml_catalogue(lang)["filters.ignored"].split("{values}")[0]
+    return [warning.value for warning in at.warning if warning.value.startswith(before)]
+
+
+def no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+LINK = {"lang": "en", "year": "2018", "field": "Arts and culture", "direction": "Jakarta to partner city"}
+
+
+def test_link_sets_the_widgets_and_round_trips(warehouse: Warehouse) -> None:
+    """A shared link (English, 2018, arts and culture, Jakarta to partner city) opens with exactly those
+    filters, the server keeps the URL as it was, and the widgets serialise back to the same link."""
+    at = open_app(dict(LINK))
+    no_exception(at)
+    assert filters_of(at) == {"lang": "en", "year": [2018], "field": ["arts_culture"], "direction": "outbound"}
+    # What the sidebar shows: English labels, the chosen options.
+    assert at.multiselect(key="field").values == ["Arts and culture"]
+    assert at.radio(key="direction").options[at.radio(key="direction").index] == "Jakarta to partner city"
+    assert at.multiselect(key="year").label == "Program years"
+    assert not ignored_notice(at, "en")
+    assert at.markdown[0].value == "**Headline figures for 2018** · change against 2017"
+    # Params in == params out: the server kept them, and the widgets serialise to them.
+    assert at.query_params == LINK
+    assert serialised(at) == LINK
+    again = open_app(serialised(at))
+    assert filters_of(again) == filters_of(at)
+
+
+def test_changed_widgets_serialise_to_a_link_that_reopens_them(warehouse: Warehouse) -> None:
+    """After a reader changes every filter, the link the binding would write reopens the same view
+    (AppTest does not write widget changes to at.query_params: the browser does, see module doc)."""
+    at = open_app({"lang": "zh"})
+    at.multiselect(key="year").set_value([2017, 2019]).run()
+    at.multiselect(key="field").set_value(["tourism", "environment"]).run()
+    at.radio(key="direction").set_value("inbound").run()
+    no_exception(at)
+    link = serialised(at)
+    assert link == {"lang": "zh", "year": ["2017", "2019"], "field": ["旅游", "环境"], "direction": "友好城市赴雅加达"}
+    again = open_app(link)
+    no_exception(again)
+    assert filters_of(again) == {"lang": "zh", "year": [2017, 2019], "field": ["tourism", "environment"],
+                                 "direction": "inbound"}
+    assert not ignored_notice(again, "zh")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_link_to_each_page_applies_its_filters(warehouse: Warehouse, page: str) -> None:
+    """A deep link to any page (not only the Overview) applies the filters of its URL."""
+    at = open_app({"lang": "en", "year": "2019", "direction": "Partner city to Jakarta"}, page)
+    no_exception(at)
+    assert filters_of(at) == {"lang": "en", "year": [2019], "field": list(schema.FIELD.codes),
+                              "direction": "inbound"}
+    assert at.title[0].value == toml_catalogue("en")[f"{page.removeprefix('views/').removesuffix('.py')}.title"]
+
+
+def test_values_equal_to_the_default_stay_out_of_the_url(warehouse: Warehouse) -> None:
+    """Spelling out the defaults (every year, both directions, Indonesian) gives a clean URL."""
+    at = open_app({"year": ["2017", "2018", "2019"], "lang": "id", "direction": "Kedua arah"})
+    no_exception(at)
+    assert at.query_params == {}
+    assert filters_of(at) == {"lang": "id", "year": ALL_YEARS, "field": list(schema.FIELD.codes),
+                              "direction": "both"}
+    assert not ignored_notice(at, "id")
+
+
+def test_unknown_values_fall_back_to_the_default_with_a_notice(warehouse: Warehouse) -> None:
+    """year=1900, field=Nonsense and lang=xx are dropped; the reader sees the defaults and is told which
+    values of the link were not applied (in the default language), with no error."""
+    at = open_app({"year": "1900", "field": "Nonsense", "lang": "xx"})
+    no_exception(at)
+    assert filters_of(at) == {"lang": "id", "year": ALL_YEARS, "field": list(schema.FIELD.codes),
+                              "direction": "both"}
+    expected = toml_catalogue("id")["filters.ignored"].format(values="1900, Nonsense, xx")
+    assert ignored_notice(at, "id") == [expected]
+    assert at.query_params == {}
+    assert at.get("plotly_chart")
+
+
+def test_partly_unknown_link_keeps_what_it_can(warehouse: Warehouse) -> None:
+    """Of year=2018&year=1900 the 2018 is kept; an Indonesian field label in an English link is not a
+    field in English and is reported; the direction in the link applies."""
+    at = open_app({"lang": "en", "year": ["2018", "1900"], "field": "Seni dan budaya",
+                   "direction": "Partner city to Jakarta"})
+    no_exception(at)
+    assert filters_of(at) == {"lang": "en", "year": [2018], "field": list(schema.FIELD.codes),
+                              "direction": "inbound"}
+    expected = toml_catalogue("en")["filters.ignored"].format(values="1900, Seni dan budaya")
+    assert ignored_notice(at, "en") == [expected]
+    assert at.query_params == {"lang": "en", "year": "2018", "direction": "Partner city to Jakarta"}
+
+
+def test_unknown_partner_city_in_a_link_is_reported(warehouse: Warehouse) -> None:
+    """partner=Tokyo on a warehouse holding only Beijing cannot be applied: the reader must be told
+    (filters.py: 'the reader is told when part of a link could not be applied'), not silently shown
+    Beijing."""
+    at = open_app({"lang": "en", "partner": "Tokyo"})
+    no_exception(at)
+    assert at.markdown[0].value.startswith("**Headline figures for 2019**")
+    expected = toml_catalogue("en")["filters.ignored"].format(values="Tokyo")
+    assert ignored_notice(at, "en") == [expected]
+
+
+def test_empty_year_param_clears_the_years(warehouse: Warehouse) -> None:
+    """?year= (an empty value) stands for 'no year', not for the default: the link keeps it."""
+    at = open_app({"year": ""})
+    no_exception(at)
+    assert at.multiselect(key="year").value == []
+    assert at.query_params == {"year": ""}
+    assert serialised(at) == {"year": ""}
+    assert not ignored_notice(at, "id")
+
+
+# -- switching language ---------------------------------------------------------------------------
+
+INDONESIAN_LINK = {"field": ["Seni dan budaya", "Pariwisata"], "direction": "Jakarta ke kota mitra",
+                   "year": "2019"}
+
+
+def switch_to_english(at: AppTest) -> AppTest:
+    lang_control(at).set_value("en").run()
+    return at
+
+
+def test_switching_language_keeps_the_filters_and_relabels_them(warehouse: Warehouse) -> None:
+    """Switching from Indonesian to English keeps the chosen fields, direction and year (codes), shows
+    English labels, and the URL carries the English labels, so a link copied now still works."""
+    at = open_app(dict(INDONESIAN_LINK))
+    no_exception(at)
+    chosen = {"year": [2019], "field": ["arts_culture", "tourism"], "direction": "outbound"}
+    assert filters_of(at) == {"lang": "id", **chosen}
+    switch_to_english(at)
+    no_exception(at)
+    assert filters_of(at) == {"lang": "en", **chosen}
+    assert at.multiselect(key="field").values == ["Arts and culture", "Tourism"]
+    assert at.multiselect(key="field").label == "Fields of cooperation"
+    assert at.radio(key="direction").options == ["Both directions", "Jakarta to partner city",
+                                                 "Partner city to Jakarta"]
+    assert at.title[0].value == toml_catalogue("en")["overview.title"]
+    # The app re-set the labelled widgets, so the server's URL now holds English labels.
+    assert at.query_params["field"] == ["Arts and culture", "Tourism"]
+    assert at.query_params["direction"] == "Jakarta to partner city"
+    link = serialised(at)
+    assert link == {"lang": "en", "year": "2019", "field": ["Arts and culture", "Tourism"],
+                    "direction": "Jakarta to partner city"}
+    again = open_app(link)
+    assert filters_of(again) == filters_of(at)
+    assert not ignored_notice(again, "en")
+
+
+def test_switching_language_does_not_report_the_link_as_broken(warehouse: Warehouse) -> None:
+    """Nothing of the link is dropped when the reader switches language, so no 'could not be applied'
+    warning may appear (the fields it would name are still selected)."""
+    at = open_app(dict(INDONESIAN_LINK))
+    assert not ignored_notice(at, "id")
+    switch_to_english(at)
+    no_exception(at)
+    assert filters_of(at)["field"] == ["arts_culture", "tourism"]
+    assert ignored_notice(at, "en") == []

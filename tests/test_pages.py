@@ -1,0 +1,819 @@
+"""Every dashboard page, run with AppTest, against figures computed here with independent SQL.
+
+The expected numbers come from this file's own SQL on a copy of the warehouse (never from
+dashboard.queries), so a wrong filter, join or grouping in the app shows up as a difference
+between what a reader sees and what the data say. Pages are checked at the default filters and at
+narrowed ones (one year, one field, one direction), in Indonesian, English and Chinese.
+"""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from openpyxl import load_workbook
+from streamlit.testing.v1 import AppTest
+
+from etl import schema
+from etl.load import load_files
+from etl.warehouse import SAMPLE_DIR, Warehouse
+from tests.conftest import (
+    CHART_PAGES,
+    PAGES,
+    REPO_ROOT,
+    SharedApp,
+    chart_tables,
+    charts,
+    expected_connection,
+    loose_tables,
+    open_app,
+    toml_catalogue,
+)
+
+SAMPLE_YEARS = (2017, 2018, 2019)
+PARTNER = schema.DEFAULT_PARTNER_CITY
+ALL_FIELDS = schema.FIELD.codes
+MINUS = "−"  # the headline writes a decrease with U+2212
+
+
+# -- the filters of a view, as a reader sets them in the URL --------------------------------------
+
+@dataclass(frozen=True)
+class View:
+    """What a reader chose: the expected figures and the URL of the same view."""
+
+    name: str
+    lang: str
+    years: tuple[int, ...] = SAMPLE_YEARS
+    fields: tuple[str, ...] = ALL_FIELDS
+    direction: str = "both"
+
+    def params(self) -> dict[str, str | list[str]]:
+        """The query parameters of this view (labels in the URL's language, defaults left out)."""
+        params: dict[str, str | list[str]] = {}
+        if self.lang != "id":
+            params["lang"] = self.lang
+        if self.years != SAMPLE_YEARS:
+            params["year"] = [str(year) for year in self.years] or ""
+        if self.fields != ALL_FIELDS:
+            params["field"] = [schema.FIELD.label(code, self.lang) for code in self.fields] or ""
+        if self.direction != "both":
+            params["direction"] = schema.DIRECTION.label(self.direction, self.lang)
+        return params
+
+    def __str__(self) -> str:
+        return self.name
+
+
+DEFAULT_ID = View("default-id", "id")
+DEFAULT_EN = View("default-en", "en")
+DEFAULT_ZH = View("default-zh", "zh")
+NARROW_EN = View("2018-arts-outbound-en", "en", years=(2018,), fields=("arts_culture",), direction="outbound")
+NARROW_ID = View("2018-arts-outbound-id", "id", years=(2018,), fields=("arts_culture",), direction="outbound")
+NARROW_ZH = View("2018-arts-outbound-zh", "zh", years=(2018,), fields=("arts_culture",), direction="outbound")
+# 2017 has no year before it (no change shown), and inbound makes the partner's delegates the applicants.
+INBOUND_ZH = View("2017-inbound-zh", "zh", years=(2017,), direction="inbound")
+# Two years and two fields: sums over a selection that is neither everything nor a single value.
+TWO_YEARS_ID = View("2017-2019-two-fields-id", "id", years=(2017, 2019), fields=("youth_sports", "tourism"))
+FIGURE_VIEWS = (DEFAULT_ID, NARROW_EN, INBOUND_ZH, TWO_YEARS_ID)
+
+
+# -- numbers as the reader's language writes them -------------------------------------------------
+
+def number(value: float, lang: str, decimals: int = 0) -> str:
+    """1234.5 -> '1.234,5' in Indonesian, '1,234.5' in English and Chinese."""
+    text = f"{value:,.{decimals}f}"
+    return text.translate(str.maketrans({",": ".", ".": ","})) if lang == "id" else text
+
+
+def percent(fraction: float, lang: str) -> str:
+    return number(fraction * 100, lang, 1) + "%"
+
+
+def label(vocabulary: schema.Vocabulary, code: str, lang: str) -> str:
+    return vocabulary.label(code, lang)
+
+
+def top(counts: dict[str, float], vocabulary: schema.Vocabulary) -> str | None:
+    """The largest category; a tie goes to the code listed first in the schema (findings.py's rule)."""
+    positive = {code: n for code, n in counts.items() if n > 0}
+    if not positive:
+        return None
+    best = max(positive.values())
+    return next(code for code in vocabulary.codes if positive.get(code) == best)
+
+
+# -- independent SQL -------------------------------------------------------------------------------
+
+class Expected:
+    """The figures of a view, from this test's own SQL."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, view: View):
+        self.db = connection
+        self.view = view
+        self.t = toml_catalogue(view.lang)
+
+    def _in(self, values: Iterable[object]) -> str:
+        quoted = ", ".join(f"'{v}'" if isinstance(v, str) else str(v) for v in values)
+        return f"({quoted})" if quoted else "(NULL)"
+
+    def where(self, table: str, years: Iterable[int] | None = None) -> str:
+        """The WHERE clause of the view for one table (direction only concerns participants,
+        fields do not concern obstacles, and all fields keep benefits that have no field)."""
+        view = self.view
+        clauses = [f"partner_city = '{PARTNER}'",
+                   f"year IN {self._in(view.years if years is None else years)}"]
+        if table != "obstacles" and view.fields != ALL_FIELDS:
+            clauses.append(f"field IN {self._in(view.fields)}")
+        if table == "participants" and view.direction != "both":
+            clauses.append(f"direction = '{view.direction}'")
+        return " AND ".join(clauses)
+
+    @property
+    def applicant(self) -> str:
+        """Applicants are Jakarta's (outbound), or the partner city's when the reader chose inbound."""
+        return "direction = 'inbound'" if self.view.direction == "inbound" else "direction = 'outbound'"
+
+    def scalar(self, sql: str) -> Any:
+        return self.db.execute(sql).fetchone()[0]
+
+    def grouped(self, sql: str) -> dict[tuple[Any, ...], Any]:
+        """Rows of (key..., value) as {(key...): value}."""
+        return {tuple(row[:-1]): row[-1] for row in self.db.execute(sql).fetchall()}
+
+    def loaded_years(self) -> list[int]:
+        return [row[0] for row in self.db.execute("SELECT DISTINCT year FROM loads ORDER BY 1").fetchall()]
+
+    # -- one year's headline figures --
+
+    def year_figures(self, year: int) -> dict[str, float | None]:
+        p = self.where("participants", [year])
+        applicants = self.scalar(f"SELECT count(*) FROM participants WHERE {p} AND {self.applicant}")
+        selected = self.scalar(
+            f"SELECT count(*) FROM participants WHERE {p} AND {self.applicant} AND status = 'delegate'")
+        a = self.where("activities", [year])
+        return {
+            "applicants": applicants,
+            "delegates_outbound": self.scalar(f"SELECT count(*) FROM participants WHERE {p} "
+                                              "AND direction = 'outbound' AND status = 'delegate'"),
+            "delegates_inbound": self.scalar(f"SELECT count(*) FROM participants WHERE {p} "
+                                             "AND direction = 'inbound' AND status = 'delegate'"),
+            "selection_rate": selected / applicants if applicants else None,
+            "activities": self.scalar(f"SELECT count(*) FROM activities WHERE {a}"),
+            "participants_jakarta": self.scalar(
+                f"SELECT coalesce(sum(participants_jakarta), 0) FROM activities WHERE {a}"),
+            "participants_partner": self.scalar(
+                f"SELECT coalesce(sum(participants_partner), 0) FROM activities WHERE {a}"),
+            "benefits": self.scalar(f"SELECT count(*) FROM benefits WHERE {self.where('benefits', [year])}"),
+            "obstacles": self.scalar(f"SELECT count(*) FROM obstacles WHERE {self.where('obstacles', [year])}"),
+            "selected": selected,
+        }
+
+    def headline(self) -> tuple[str, dict[str, tuple[str, str | None]]]:
+        """The heading and {metric label: (value, delta)} of the Overview."""
+        lang, t = self.view.lang, self.t
+        year = max(self.view.years)
+        earlier = [y for y in self.loaded_years() if y < year]
+        previous = max(earlier) if earlier else None
+        now = self.year_figures(year)
+        before = self.year_figures(previous) if previous is not None else None
+        heading = t["metric.heading"].format(year=year)
+        if previous is not None:
+            heading += " · " + t["metric.compared"].format(previous=previous)
+        partner = label(schema.PARTNER_CITY, PARTNER, lang)
+        metrics: dict[str, tuple[str, str | None]] = {}
+        for key in ("applicants", "delegates_outbound", "delegates_inbound", "selection_rate", "activities",
+                    "participants_jakarta", "participants_partner", "benefits", "obstacles"):
+            value = now[key]
+            old = before[key] if before is not None else None
+            name = t[f"metric.{key}"].format(partner=partner)
+            if value is None:
+                metrics[name] = ("–", None)
+            elif key == "selection_rate":
+                delta = None
+                if old is not None:
+                    change = (value - old) * 100
+                    delta = f"{'+' if change >= 0 else MINUS}{number(abs(change), lang, 1)} {t['metric.pp']}"
+                metrics[name] = (percent(value, lang), delta)
+            else:
+                delta = None if old is None else (
+                    f"{'+' if value - old >= 0 else MINUS}{number(abs(value - old), lang)}")
+                metrics[name] = (number(value, lang), delta)
+        return heading, metrics
+
+    # -- the four finding sentences --
+
+    def findings(self) -> dict[str, set[str]]:
+        """Each theme's sentence (a set: several when the data leave a documented choice open)."""
+        lang, t, view = self.view.lang, self.t, self.view
+        year = max(view.years)
+        now = self.year_figures(year)
+        out: dict[str, set[str]] = {}
+
+        if not now["applicants"]:
+            out["selection"] = {t["finding.no_applicants"]}
+        else:
+            fields = self.grouped(f"SELECT field, count(*) FROM participants WHERE "
+                                  f"{self.where('participants', [year])} AND {self.applicant} GROUP BY ALL")
+            field = top({k[0]: v for k, v in fields.items()}, schema.FIELD)
+            out["selection"] = {t["finding.selection"].format(
+                year=year, selected=number(now["selected"], lang), applicants=number(now["applicants"], lang),
+                rate=percent(now["selected"] / now["applicants"], lang),
+                field=label(schema.FIELD, field, lang).lower() if field else "–")}
+
+        if not now["activities"]:
+            out["activities"] = {t["finding.no_activities"]}
+        else:
+            types = self.grouped(f"SELECT type, count(*) FROM activities WHERE "
+                                 f"{self.where('activities', [year])} GROUP BY ALL")
+            kind = top({k[0]: v for k, v in types.items()}, schema.ACTIVITY_TYPE)
+            out["activities"] = {t["finding.activities"].format(
+                year=year, count=number(now["activities"], lang),
+                type=label(schema.ACTIVITY_TYPE, kind, lang).lower() if kind else "–",
+                jakarta=number(now["participants_jakarta"], lang),
+                partner_count=number(now["participants_partner"], lang),
+                partner=label(schema.PARTNER_CITY, PARTNER, lang))}
+
+        obstacles = self.db.execute(f"SELECT category, count(*), avg(severity) FROM obstacles "
+                                    f"WHERE {self.where('obstacles')} GROUP BY ALL").fetchall()
+        if not obstacles:
+            out["obstacles"] = {t["finding.no_obstacles"]}
+        else:
+            frequent = top({c: n for c, n, _ in obstacles}, schema.OBSTACLE_CATEGORY)
+            worst = max(mean for _, _, mean in obstacles)
+            out["obstacles"] = {t["finding.obstacles"].format(
+                category=label(schema.OBSTACLE_CATEGORY, frequent, lang).lower(),
+                count=number(dict((c, n) for c, n, _ in obstacles)[frequent], lang),
+                total=number(sum(n for _, n, _ in obstacles), lang),
+                severe=label(schema.OBSTACLE_CATEGORY, category, lang).lower(),
+                severity=number(mean, lang, 1))
+                for category, _, mean in obstacles if math.isclose(mean, worst)}
+
+        where = self.where("benefits")
+        total = self.scalar(f"SELECT count(*) FROM benefits WHERE {where}")
+        if not total:
+            out["benefits"] = {t["finding.no_benefits"]}
+        else:
+            categories = self.grouped(f"SELECT category, count(*) FROM benefits WHERE {where} GROUP BY ALL")
+            beneficiaries = self.grouped(f"SELECT beneficiary, count(*) FROM benefits WHERE {where} GROUP BY ALL")
+            category = top({k[0]: v for k, v in categories.items()}, schema.BENEFIT_CATEGORY)
+            beneficiary = top({k[0]: v for k, v in beneficiaries.items()}, schema.BENEFICIARY)
+            out["benefits"] = {t["finding.benefits"].format(
+                count=number(total, lang),
+                category=label(schema.BENEFIT_CATEGORY, category, lang).lower(),
+                beneficiary=label(schema.BENEFICIARY, beneficiary, lang))}
+        return out
+
+    # -- chart data --
+
+    def per_year(self, table: str, column: str, vocabulary: schema.Vocabulary, value: str = "count(*)",
+                 extra: str = "TRUE") -> dict[tuple[str, str], float]:
+        """{(category label, year): value} of a stacked-by-year chart."""
+        rows = self.grouped(f"SELECT {column}, year, {value} FROM {table} "
+                            f"WHERE {self.where(table)} AND {extra} GROUP BY ALL")
+        return {(label(vocabulary, code, self.view.lang), str(year)): n for (code, year), n in rows.items()}
+
+    def selection(self) -> dict[str, dict[str, float]]:
+        """Applicants, selected and rate (in %) per selected year, by the chart's series names."""
+        t = self.t
+        rows = self.db.execute(
+            f"SELECT year, count(*), count(*) FILTER (status = 'delegate') FROM participants "
+            f"WHERE {self.where('participants')} AND {self.applicant} GROUP BY year").fetchall()
+        found = {year: (a, s) for year, a, s in rows}
+        series: dict[str, dict[str, float]] = {t["chart.applicants"]: {}, t["chart.selected"]: {},
+                                               t["chart.selection_rate"]: {}}
+        for year in self.view.years:
+            applicants, selected = found.get(year, (0, 0))
+            series[t["chart.applicants"]][str(year)] = applicants
+            series[t["chart.selected"]][str(year)] = selected
+            series[t["chart.selection_rate"]][str(year)] = selected / applicants * 100 if applicants else math.nan
+        return series
+
+    def funnel(self) -> dict[tuple[str, str], int]:
+        """{(year, stage label): applicants who reached at least that stage}."""
+        stages = schema.STAGE.codes
+        rows = self.grouped(f"SELECT year, stage_reached, count(*) FROM participants "
+                            f"WHERE {self.where('participants')} AND {self.applicant} GROUP BY ALL")
+        out: dict[tuple[str, str], int] = {}
+        for year in sorted({year for year, _ in rows}):
+            for position, stage in enumerate(stages):
+                reached = sum(n for (y, s), n in rows.items() if y == year and stages.index(s) >= position)
+                out[(str(year), label(schema.STAGE, stage, self.view.lang))] = reached
+        return out
+
+    def heatmap(self) -> dict[tuple[str, str], int]:
+        rows = self.grouped(f"SELECT category, severity, count(*) FROM obstacles "
+                            f"WHERE {self.where('obstacles')} GROUP BY ALL")
+        return {(label(schema.OBSTACLE_CATEGORY, c, self.view.lang), str(s)): n for (c, s), n in rows.items()}
+
+    def benefit_pairs(self) -> dict[tuple[str, str], int]:
+        """{(beneficiary label, category label): indicators} summed over the selected years."""
+        rows = self.grouped(f"SELECT beneficiary, category, count(*) FROM benefits "
+                            f"WHERE {self.where('benefits')} GROUP BY ALL")
+        lang = self.view.lang
+        return {(label(schema.BENEFICIARY, b, lang), label(schema.BENEFIT_CATEGORY, c, lang)): n
+                for (b, c), n in rows.items()}
+
+    def count(self, table: str, extra: str = "TRUE") -> int:
+        return self.scalar(f"SELECT count(*) FROM {table} WHERE {self.where(table)} AND {extra}")
+
+
+# -- what the page shows ----------------------------------------------------------------------------
+
+def bars(figure: dict[str, Any]) -> dict[tuple[str, str], float]:
+    """{(series name, category): value} of the bar traces (category on x, or on y when horizontal)."""
+    out: dict[tuple[str, str], float] = {}
+    for trace in figure["data"]:
+        if trace.get("type") != "bar":
+            continue
+        horizontal = trace.get("orientation") == "h"
+        categories, values = (trace["y"], trace["x"]) if horizontal else (trace["x"], trace["y"])
+        for category, value in zip(categories, values, strict=True):
+            out[(trace["name"], str(category))] = value
+    return out
+
+
+def series(figure: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """{series name: {x: y}} of every trace of a chart (bars and lines by year)."""
+    return {trace["name"]: {str(x): (math.nan if y is None else y)
+                            for x, y in zip(trace["x"], trace["y"], strict=True)}
+            for trace in figure["data"]}
+
+
+def cells(figure: dict[str, Any]) -> dict[tuple[str, str], int]:
+    """{(row label, column label): count} of the non-empty cells of a heatmap."""
+    (trace,) = figure["data"]
+    assert trace["type"] == "heatmap"
+    return {(row, str(column)): value for row, values in zip(trace["y"], trace["z"], strict=True)
+            for column, value in zip(trace["x"], values, strict=True) if value}
+
+
+def funnel_steps(figure: dict[str, Any]) -> dict[tuple[str, str], int]:
+    return {(trace["name"], stage): value for trace in figure["data"] if trace["type"] == "funnel"
+            for stage, value in zip(trace["y"], trace["x"], strict=True)}
+
+
+def same_series(shown: dict[str, dict[str, float]], expected: dict[str, dict[str, float]]) -> bool:
+    if shown.keys() != expected.keys():
+        return False
+    for name, values in expected.items():
+        if shown[name].keys() != values.keys():
+            return False
+        for x, value in values.items():
+            if not (math.isnan(value) and math.isnan(shown[name][x])) and not math.isclose(shown[name][x], value):
+                return False
+    return True
+
+
+def markdowns(at: AppTest) -> list[str]:
+    return [element.value for element in at.markdown]
+
+
+@pytest.fixture(scope="module")
+def expected_db(shared_app: SharedApp, tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+    """The test's own read-only connection, on a copy of the warehouse the shared pages read."""
+    return expected_connection(shared_app.warehouse, tmp_path_factory.mktemp("expected"))
+
+
+def no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+# -- every page renders ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("view", [DEFAULT_ID, DEFAULT_EN, DEFAULT_ZH, NARROW_ID, NARROW_EN, NARROW_ZH], ids=str)
+def test_every_page_renders_with_its_charts_and_the_sample_notice(shared_app: SharedApp, view: View) -> None:
+    """Each page opens without an error, in the reader's language, with its charts, and warns that
+    the selected years are sample data."""
+    t = toml_catalogue(view.lang)
+    notice = t["notice.sample"].format(years=", ".join(str(year) for year in view.years))
+    problems: list[str] = []
+    for page in PAGES:
+        at = shared_app.page(page, view.params())
+        section = Path(page).stem
+        if at.exception:
+            problems.append(f"{page}: exception {[e.value for e in at.exception]}")
+            continue
+        if [title.value for title in at.title] != [t[f"{section}.title"]]:
+            problems.append(f"{page}: title {[title.value for title in at.title]}")
+        shown = len(at.get("plotly_chart"))
+        if (page in CHART_PAGES) != (shown > 0):
+            problems.append(f"{page}: {shown} charts")
+        if notice not in [warning.value for warning in at.warning]:
+            problems.append(f"{page}: no sample notice {notice!r} in {[w.value for w in at.warning]}")
+        if [multiselect.label for multiselect in at.multiselect] != [t["filters.years"], t["filters.fields"]]:
+            problems.append(f"{page}: sidebar labels {[m.label for m in at.multiselect]}")
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("page", CHART_PAGES)
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_chart_data_tables_are_labelled_in_the_readers_language(shared_app: SharedApp, page: str,
+                                                                 lang: str) -> None:
+    """The table under every chart names its columns in the reader's language and shows category
+    labels, not the warehouse's column names and codes (e.g. 'cultural_visit')."""
+    at = shared_app.page(page, View("", lang).params())
+    t = toml_catalogue(lang)
+    headings = set(t.values()) | {
+        column.label(lang) for sheet in schema.SHEETS for column in (*sheet.columns, *sheet.derived)}
+    codes = {category.code for vocabulary in schema.VOCABULARIES for category in vocabulary.categories
+             if category.code != category.label(lang)}
+    problems: list[str] = []
+    tables = chart_tables(at)
+    assert tables.keys() == charts(at).keys()
+    for name, table in tables.items():
+        untranslated = [str(column) for column in table.columns if str(column) not in headings]
+        if untranslated:
+            problems.append(f"{name}: column names {untranslated}")
+        raw = sorted({value for column in table.columns for value in table[column].tolist()
+                      if isinstance(value, str) and value in codes})
+        if raw:
+            problems.append(f"{name}: codes {raw}")
+    assert not problems, f"{page} ({lang}): {problems}"
+
+
+# -- Overview ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("view", FIGURE_VIEWS, ids=str)
+def test_overview_headline_figures_equal_sql(shared_app: SharedApp, expected_db: duckdb.DuckDBPyConnection,
+                                             view: View) -> None:
+    """The nine headline figures of the latest selected year, and their change against the loaded
+    year before it, are the warehouse's, formatted for the reader's language."""
+    at = shared_app.page(PAGES[0], view.params())
+    no_exception(at)
+    heading, metrics = Expected(expected_db, view).headline()
+    assert markdowns(at)[0] == heading
+    shown = {metric.label: (metric.value, metric.delta or None) for metric in at.metric}
+    assert shown == metrics
+
+
+@pytest.mark.parametrize("view", FIGURE_VIEWS, ids=str)
+def test_overview_findings_equal_sql(shared_app: SharedApp, expected_db: duckdb.DuckDBPyConnection,
+                                     view: View) -> None:
+    """Each theme's finding sentence states the warehouse's numbers and the leading category
+    (ties going to the category listed first in the schema, as findings.py documents)."""
+    at = shared_app.page(PAGES[0], view.params())
+    no_exception(at)
+    t = toml_catalogue(view.lang)
+    assert [s.value for s in at.subheader] == [t["theme.selection"], t["theme.activities"], t["theme.obstacles"],
+                                               t["theme.benefits"]]
+    sentences = [text.removeprefix("**").removesuffix("**") for text in markdowns(at)[1:5]]
+    expected = Expected(expected_db, view).findings()
+    wrong = {theme: {"shown": sentence, "expected": sorted(expected[theme])}
+             for theme, sentence in zip(("selection", "activities", "obstacles", "benefits"), sentences, strict=True)
+             if sentence not in expected[theme]}
+    assert wrong == {}
+
+
+@pytest.mark.parametrize("view", FIGURE_VIEWS, ids=str)
+def test_overview_charts_equal_sql(shared_app: SharedApp, expected_db: duckdb.DuckDBPyConnection,
+                                   view: View) -> None:
+    """The Overview's four charts plot the warehouse's counts for the selection."""
+    at = shared_app.page(PAGES[0], view.params())
+    no_exception(at)
+    expected = Expected(expected_db, view)
+    shown = charts(at)
+    selection = expected.selection()
+    if sum(selection[expected.t["chart.applicants"]].values()):
+        assert same_series(series(shown["selection"]), selection)
+        table = chart_tables(at)["selection"]
+        assert table[expected.t["chart.applicants"]].tolist() == list(
+            selection[expected.t["chart.applicants"]].values())
+    else:
+        assert "selection" not in shown
+    assert bars(shown["activities"]) == expected.per_year("activities", "type", schema.ACTIVITY_TYPE)
+    assert cells(shown["obstacles"]) == expected.heatmap()
+    if expected.count("benefits"):
+        assert bars(shown["benefits"]) == expected.benefit_pairs()
+    else:
+        assert "benefits" not in shown
+        assert expected.t["empty.no_data"] in [info.value for info in at.info]
+
+
+# -- Participation -------------------------------------------------------------------------------------
+
+PROFILE = {"field": schema.FIELD, "status": schema.STATUS, "gender": schema.GENDER, "origin": schema.ORIGIN,
+           "institution_type": schema.INSTITUTION_TYPE}
+
+
+@pytest.mark.parametrize("view", FIGURE_VIEWS, ids=str)
+def test_participation_charts_equal_sql(shared_app: SharedApp, expected_db: duckdb.DuckDBPyConnection,
+                                        view: View) -> None:
+    """Selection, funnel, the five profile breakdowns and the repeat applicants equal the warehouse."""
+    at = shared_app.page(PAGES[1], view.params())
+    no_exception(at)
+    expected = Expected(expected_db, view)
+    t = expected.t
+    shown = charts(at)
+    assert same_series(series(shown["selection-rate"]), expected.selection())
+    assert funnel_steps(shown["funnel"]) == expected.funnel()
+    for dimension, vocabulary in PROFILE.items():
+        assert bars(shown[f"by-{dimension}"]) == expected.per_year("participants", dimension, vocabulary), dimension
+        table = chart_tables(at)[f"by-{dimension}"]
+        assert int(table[t["chart.participants"]].sum()) == expected.count("participants"), dimension
+
+    # Repeat applicants: each applicant once per year; returning = applied in an earlier loaded year.
+    people = (f"SELECT DISTINCT person_key, year FROM participants "
+              f"WHERE {expected.where('participants')} AND {expected.applicant}")
+    applicants = expected.grouped(f"SELECT year, count(*) FROM ({people}) GROUP BY year")
+    repeat = series(shown["repeat-applicants"])
+    first, returning = repeat[t["chart.first_time"]], repeat[t["chart.returning"]]
+    assert {int(year): first[year] + returning[year] for year in first} == {y: n for (y,), n in applicants.items()}
+    if view.fields == ALL_FIELDS:
+        earlier = expected.grouped(
+            f"SELECT p.year, count(*) FILTER (EXISTS (SELECT 1 FROM participants h WHERE h.person_key = p.person_key "
+            f"AND h.year < p.year AND h.partner_city = '{PARTNER}' AND h.{expected.applicant})) "
+            f"FROM ({people}) p GROUP BY p.year")
+        assert {int(year): n for year, n in returning.items()} == {y: n for (y,), n in earlier.items()}
+
+
+def test_participation_measure_switch_shows_delegates(shared_app: SharedApp,
+                                                     expected_db: duckdb.DuckDBPyConnection) -> None:
+    """Choosing 'Delegates' redraws the profile charts with delegate counts."""
+    view = DEFAULT_EN
+    at = open_app_shared(shared_app, PAGES[1], view.params())
+    (measure,) = [group for group in at.get("button_group") if group.key == "participation-measure"]
+    measure.set_value("delegates").run()
+    no_exception(at)
+    expected = Expected(expected_db, view)
+    for dimension, vocabulary in PROFILE.items():
+        shown = bars(charts(at)[f"by-{dimension}"])
+        wanted = expected.per_year("participants", dimension, vocabulary, "count(*) FILTER (status = 'delegate')")
+        assert shown == wanted, dimension
+        assert charts(at)[f"by-{dimension}"]["layout"]["title"]["text"].startswith(expected.t["chart.delegates"])
+
+
+def open_app_shared(shared_app: SharedApp, page: str, params: dict[str, str | list[str]]) -> AppTest:
+    """A private app run on the shared warehouse (for a test that interacts with the page)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DASHBOARD_DB", str(shared_app.warehouse.path))
+        return open_app(params, page)
+
+
+# -- Activities ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("view", FIGURE_VIEWS, ids=str)
+def test_activities_charts_equal_sql(shared_app: SharedApp, expected_db: duckdb.DuckDBPyConnection,
+                                     view: View) -> None:
+    """Activities by type, field and host city, participants per side and the timeline equal the warehouse."""
+    at = shared_app.page(PAGES[2], view.params())
+    no_exception(at)
+    expected = Expected(expected_db, view)
+    t, lang = expected.t, view.lang
+    shown = charts(at)
+    assert bars(shown["by-type"]) == expected.per_year("activities", "type", schema.ACTIVITY_TYPE)
+    assert bars(shown["by-field"]) == expected.per_year("activities", "field", schema.FIELD)
+    assert bars(shown["by-host-city"]) == expected.per_year("activities", "host_city", schema.HOST_CITY)
+    wanted: dict[tuple[str, str], float] = {}
+    for code, jakarta, partner in expected.db.execute(
+            f"SELECT type, coalesce(sum(participants_jakarta), 0), coalesce(sum(participants_partner), 0) "
+            f"FROM activities WHERE {expected.where('activities')} GROUP BY type").fetchall():
+        wanted[(t["chart.participants_jakarta"], label(schema.ACTIVITY_TYPE, code, lang))] = jakarta
+        wanted[(t["chart.participants_partner"], label(schema.ACTIVITY_TYPE, code, lang))] = partner
+    assert bars(shown["participants-per-type"]) == wanted
+    count = expected.count("activities")
+    timeline = shown["timeline"]
+    assert sum(len(trace["y"]) for trace in timeline["data"]) == min(count, 500)
+    titles = {title for (title,) in expected.db.execute(
+        f"SELECT title FROM activities WHERE {expected.where('activities')}").fetchall()}
+    assert {title for trace in timeline["data"] for title in trace["y"]} == titles
+    assert t["activities.caption_timeline"].format(limit=number(min(count, 500), lang)) in [
+        caption.value for caption in at.caption]
+
+
+# -- Benefits and obstacles ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("view", FIGURE_VIEWS, ids=str)
+def test_benefits_and_obstacles_equal_sql(shared_app: SharedApp, expected_db: duckdb.DuckDBPyConnection,
+                                          view: View) -> None:
+    """Benefit indicators by category, beneficiary, year and level, obstacles by category, severity and
+    year, and the two tables hold the warehouse's rows for the selection."""
+    at = shared_app.page(PAGES[3], view.params())
+    no_exception(at)
+    expected = Expected(expected_db, view)
+    t = expected.t
+    shown = charts(at)
+    tables = loose_tables(at)
+    benefits = expected.count("benefits")
+    if benefits:
+        assert bars(shown["category-beneficiary"]) == expected.benefit_pairs()
+        assert bars(shown["category-year"]) == expected.per_year("benefits", "category", schema.BENEFIT_CATEGORY)
+        assert bars(shown["level"]) == expected.per_year("benefits", "level", schema.LEVEL)
+        indicators = tables.pop(0)
+        assert len(indicators) == min(benefits, 500)
+        names = {name for (name,) in expected.db.execute(
+            f"SELECT indicator FROM benefits WHERE {expected.where('benefits')}").fetchall()}
+        assert set(indicators[schema.column_label("indicator")(view.lang)]) == names
+    else:
+        assert {"category-beneficiary", "category-year", "level"}.isdisjoint(shown)
+        assert t["empty.no_benefits"] in [info.value for info in at.info]
+    obstacles = expected.count("obstacles")
+    assert obstacles, "every sample year records obstacles"
+    assert cells(shown["obstacle-severity"]) == expected.heatmap()
+    assert bars(shown["obstacles-year"]) == expected.per_year("obstacles", "category", schema.OBSTACLE_CATEGORY)
+    (mitigations,) = tables
+    assert len(mitigations) == obstacles
+    severities = mitigations[schema.column_label("severity")(view.lang)].tolist()
+    assert severities == sorted(severities, reverse=True)
+
+
+# -- Data ---------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("view", FIGURE_VIEWS, ids=str)
+def test_data_page_counts_dictionary_and_history_equal_sql(
+        shared_app: SharedApp, expected_db: duckdb.DuckDBPyConnection, view: View) -> None:
+    """The row count of each download equals the filtered rows in the warehouse (an empty one cannot
+    be downloaded), the dictionary lists every column of the schema, the history every load."""
+    at = shared_app.page(PAGES[4], view.params())
+    no_exception(at)
+    expected = Expected(expected_db, view)
+    t, lang = expected.t, view.lang
+    texts = markdowns(at)
+    buttons = {str(button.proto.id).split("-download-", 1)[-1]: button.proto.disabled
+               for button in at.get("download_button") if "-download-" in str(button.proto.id)}
+    for sheet in schema.SHEETS:
+        count = expected.count(sheet.name)
+        assert f"**{sheet.label(lang)}** · {t['data.rows'].format(count=number(count, lang))}" in texts
+        assert buttons[f"{sheet.name}-csv"] == buttons[f"{sheet.name}-xlsx"] == (count == 0)
+    dictionaries = [expander for expander in at.expander if expander.label.endswith("`)")]
+    assert [expander.label for expander in dictionaries] == [f"{s.label(lang)} (`{s.name}`)" for s in schema.SHEETS]
+    for expander, sheet in zip(dictionaries, schema.SHEETS, strict=True):
+        (table,) = expander.dataframe
+        assert table.value[t["dictionary.column"]].tolist() == [
+            column.name for column in (*sheet.columns, *sheet.derived)]
+    history = loose_tables(at)[-1]
+    loads = [load_id for (load_id,) in expected.db.execute("SELECT load_id FROM loads ORDER BY 1 DESC").fetchall()]
+    assert history[t["history.load_id"]].tolist() == loads
+
+
+# -- empty selections ---------------------------------------------------------------------------------------
+
+def infos(at: AppTest) -> list[str]:
+    return [info.value for info in at.info]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_no_year_selected_explains_instead_of_empty_charts(shared_app: SharedApp, lang: str) -> None:
+    """A link with ?year= (every year deselected) explains on each page that no year is chosen,
+    draws no chart, shows no sample notice, and offers no empty download."""
+    t = toml_catalogue(lang)
+    params: dict[str, str | list[str]] = {"year": ""} | ({"lang": lang} if lang != "id" else {})
+    for page in PAGES:
+        at = shared_app.page(page, params)
+        no_exception(at)
+        assert at.multiselect(key="year").value == []
+        assert not at.get("plotly_chart"), page
+        assert not at.warning, page
+        if page in CHART_PAGES:
+            assert infos(at) == [t["empty.no_years"]], page
+            assert not at.metric
+        else:
+            zero = t["data.rows"].format(count="0")
+            assert sum(zero in text for text in markdowns(at)) == len(schema.SHEETS)
+            assert all(button.proto.disabled for button in at.get("download_button")
+                       if "-download-" in str(button.proto.id))
+
+
+def test_deselecting_every_year_in_the_sidebar_explains(warehouse: Warehouse) -> None:
+    """Clearing the year filter by hand gives the same explanation on every page."""
+    at = open_app({"lang": "en"})
+    at.multiselect(key="year").set_value([]).run()
+    t = toml_catalogue("en")
+    for page in CHART_PAGES:
+        at.switch_page(page).run()
+        no_exception(at)
+        assert infos(at) == [t["empty.no_years"]], page
+        assert not at.get("plotly_chart"), page
+
+
+@pytest.mark.parametrize("lang", ["id", "zh"])
+def test_no_field_selected_explains(shared_app: SharedApp, expected_db: duckdb.DuckDBPyConnection,
+                                    lang: str) -> None:
+    """With every field deselected the chart pages explain why nothing is shown; the data page offers
+    only the obstacles (which have no field)."""
+    t = toml_catalogue(lang)
+    params: dict[str, str | list[str]] = {"field": ""} | ({"lang": lang} if lang != "id" else {})
+    for page in CHART_PAGES:
+        at = shared_app.page(page, params)
+        no_exception(at)
+        assert at.multiselect(key="field").value == []
+        assert infos(at) == [t["empty.no_fields"]], page
+        assert not at.get("plotly_chart"), page
+    at = shared_app.page(PAGES[4], params)
+    no_exception(at)
+    obstacles = expected_db.execute("SELECT count(*) FROM obstacles").fetchone()[0]
+    counts = {sheet.name: (obstacles if sheet.name == "obstacles" else 0) for sheet in schema.SHEETS}
+    for sheet in schema.SHEETS:
+        text = f"**{sheet.label(lang)}** · {t['data.rows'].format(count=number(counts[sheet.name], lang))}"
+        assert text in markdowns(at)
+
+
+def test_field_without_benefits_shows_obstacles_and_explains(shared_app: SharedApp) -> None:
+    """Arts and culture has no benefit indicator in the sample: the Benefits page says so and still
+    shows the obstacles; the Overview's benefit finding says so too."""
+    view = View("arts", "en", fields=("arts_culture",))
+    t = toml_catalogue("en")
+    at = shared_app.page(PAGES[3], view.params())
+    no_exception(at)
+    assert t["empty.no_benefits"] in infos(at)
+    assert set(charts(at)) == {"obstacle-severity", "obstacles-year"}
+    overview = shared_app.page(PAGES[0], view.params())
+    no_exception(overview)
+    assert f"**{t['finding.no_benefits']}**" in markdowns(overview)
+    assert t["empty.no_data"] in infos(overview)
+
+
+def test_direction_and_field_without_participants(shared_app: SharedApp) -> None:
+    """No partner-city delegate ever came for tourism: Participation explains there is nothing to show,
+    the Overview says there are no applicants and shows '–' for the selection rate."""
+    view = View("inbound-tourism", "en", direction="inbound", fields=("tourism",))
+    t = toml_catalogue("en")
+    at = shared_app.page(PAGES[1], view.params())
+    no_exception(at)
+    assert infos(at) == [t["empty.no_data"]]
+    assert not at.get("plotly_chart")
+    overview = shared_app.page(PAGES[0], view.params())
+    no_exception(overview)
+    assert f"**{t['finding.no_applicants']}**" in markdowns(overview)
+    rate = next(metric for metric in overview.metric if metric.label == t["metric.selection_rate"])
+    assert rate.value == "–"
+    assert "selection" not in charts(overview)
+
+
+# -- a new year, loaded while the app runs ---------------------------------------------------------------------
+
+def year_2020_workbook(target: Path) -> Path:
+    """The 2019 sample with every row's year set to 2020 (everything else unchanged)."""
+    workbook = load_workbook(SAMPLE_DIR / "2019.xlsx")
+    for sheet in workbook.worksheets:
+        header = {cell.value: cell.column for cell in sheet[1]}
+        if "year" not in header:
+            continue
+        for row in range(2, sheet.max_row + 1):
+            cell = sheet.cell(row, header["year"])
+            if cell.value is not None:
+                cell.value = 2020
+    target.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(target)
+    return target
+
+
+def load_with_cli(workbook: Path) -> None:
+    """Load as an analyst does, with `python -m etl load` in its own process."""
+    done = subprocess.run([sys.executable, "-m", "etl", "--lang", "en", "load", str(workbook)], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_new_year_appears_without_restarting_the_app(warehouse: Warehouse, tmp_path: Path) -> None:
+    """A year loaded while the dashboard is open is offered at the next rerun of the same session;
+    choosing it shows its headline against the year before, and it is not marked as sample data."""
+    at = open_app({"lang": "en"})
+    no_exception(at)
+    assert at.multiselect(key="year").options == ["2017", "2018", "2019"]
+    load_with_cli(year_2020_workbook(tmp_path / "upload" / "2020.xlsx"))
+    at.run()
+    no_exception(at)
+    assert at.multiselect(key="year").options == ["2017", "2018", "2019", "2020"]
+    at.multiselect(key="year").set_value([2019, 2020]).run()
+    no_exception(at)
+    view = View("with-2020", "en", years=(2019, 2020))
+    heading, metrics = Expected(expected_connection(warehouse, tmp_path / "expected"), view).headline()
+    assert heading == "**Headline figures for 2020** · change against 2019"
+    assert markdowns(at)[0] == heading
+    assert {metric.label: (metric.value, metric.delta or None) for metric in at.metric} == metrics
+    t = toml_catalogue("en")
+    assert t["notice.sample"].format(years="2019") in [warning.value for warning in at.warning]
+
+
+def test_untouched_year_filter_includes_a_newly_loaded_year(warehouse: Warehouse, tmp_path: Path) -> None:
+    """A reader who never narrowed the years sees every loaded year: after 2020 is loaded, the next
+    rerun of the open session selects it and the headline moves to 2020 (as a new session does)."""
+    at = open_app()
+    no_exception(at)
+    load_with_cli(year_2020_workbook(tmp_path / "upload" / "2020.xlsx"))
+    fresh = open_app()
+    assert fresh.multiselect(key="year").value == [2017, 2018, 2019, 2020]
+    at.run()
+    no_exception(at)
+    assert at.multiselect(key="year").value == [2017, 2018, 2019, 2020]
+    assert markdowns(at)[0] == markdowns(fresh)[0] == "**Angka utama tahun 2020** · perubahan dibanding 2019"
+
+
+def test_loading_in_the_app_process_while_pages_are_read(warehouse: Warehouse, tmp_path: Path) -> None:
+    """The upload page loads with etl.load.load_files in the dashboard's own process: that must work
+    while the dashboard holds its read-only connection, and the next rerun shows the new year."""
+    at = open_app({"lang": "en"})
+    no_exception(at)
+    load_files(warehouse, [year_2020_workbook(tmp_path / "upload" / "2020.xlsx")], loaded_by="test")
+    at.run()
+    no_exception(at)
+    assert "2020" in at.multiselect(key="year").options
+

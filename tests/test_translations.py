@@ -1,0 +1,336 @@
+"""Translation completeness: every catalogue holds every message, and no page shows a raw key.
+
+translate() falls back to English and then to the key itself, so a missing message never raises:
+these tests are what notice it. The catalogues are read straight from their TOML files.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dashboard import queries
+from etl import schema
+from etl.schema import Kind
+from etl.warehouse import Warehouse
+from tests.conftest import (
+    PAGES,
+    RAW_KEY,
+    REPO_ROOT,
+    SharedApp,
+    expected_connection,
+    open_app,
+    raw_keys,
+    toml_catalogue,
+    visible_texts,
+)
+from translations import LANGUAGES, catalogue
+
+CATALOGUES = {lang: toml_catalogue(lang) for lang in LANGUAGES}
+ENGLISH = CATALOGUES["en"]
+SECTIONS = {key.split(".", 1)[0] for key in ENGLISH}
+PLACEHOLDER = re.compile(r"{(\w*)[^{}]*}")
+SOURCE_FILES = sorted([REPO_ROOT / "app.py", *(REPO_ROOT / "dashboard").glob("*.py"),
+                       *(REPO_ROOT / "views").glob("*.py"), *(REPO_ROOT / "etl").glob("*.py")])
+
+
+def missing_keys(catalogues: dict[str, dict[str, str]]) -> dict[str, list[str]]:
+    """Per language, the keys another catalogue has and this one lacks."""
+    every = set().union(*catalogues.values())
+    return {lang: sorted(every - set(messages)) for lang, messages in catalogues.items() if every - set(messages)}
+
+
+def placeholders(text: str) -> set[str]:
+    return set(PLACEHOLDER.findall(text.replace("{{", "").replace("}}", "")))
+
+
+# -- the catalogues ------------------------------------------------------------------------------
+
+def test_every_catalogue_has_the_same_keys() -> None:
+    """A message added in one language is added in all three."""
+    assert missing_keys(CATALOGUES) == {}
+
+
+def test_a_key_missing_in_one_catalogue_is_noticed() -> None:
+    """The comparison above can fail: dropping one Chinese message is reported as missing in zh."""
+    damaged = {lang: dict(messages) for lang, messages in CATALOGUES.items()}
+    del damaged["zh"]["overview.title"]
+    assert missing_keys(damaged) == {"zh": ["overview.title"]}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_message_is_empty(lang: str) -> None:
+    """An empty message would show as nothing at all (translate() does not fall back on '')."""
+    empty = [key for key, text in CATALOGUES[lang].items() if not isinstance(text, str) or not text.strip()]
+    assert empty == []
+
+
+def test_placeholders_are_the_same_in_every_language() -> None:
+    """Every {placeholder} of a message exists in each language (a missing one would drop a number, an
+    extra one would raise KeyError when formatted)."""
+    different = {key: {lang: sorted(placeholders(CATALOGUES[lang][key])) for lang in LANGUAGES}
+                 for key in ENGLISH if key in CATALOGUES["id"] and key in CATALOGUES["zh"]
+                 and len({frozenset(placeholders(CATALOGUES[lang][key])) for lang in LANGUAGES}) > 1}
+    assert different == {}
+
+
+def test_the_app_reads_the_same_catalogues() -> None:
+    """translations.catalogue() (what the app uses) is the TOML files, key for key."""
+    for lang in LANGUAGES:
+        assert catalogue(lang) == CATALOGUES[lang]
+
+
+# -- keys used by the code ------------------------------------------------------------------------
+
+# Call name -> positions of its message-key argument, and the prefix the callee adds to it.
+KEY_ARGUMENTS = {"translate": ((1,), ""), "_text": ((1,), "template."), "t": ((0,), ""),
+                 "Localized": ((0,), ""), "empty_state": ((1,), ""), "page_header": ((1, 2), "")}
+DOTTED = re.compile(r"^[a-z_]+\.[a-z0-9_]+$")
+
+
+def _call_name(node: ast.Call) -> str:
+    if isinstance(node.func, ast.Name):
+        return node.func.id
+    if isinstance(node.func, ast.Attribute):
+        return node.func.attr
+    return ""
+
+
+def _key_arguments(node: ast.Call) -> Iterator[tuple[ast.expr, str]]:
+    """(argument, prefix) of each message key a call passes."""
+    if _call_name(node) not in KEY_ARGUMENTS:
+        return
+    positions, prefix = KEY_ARGUMENTS[_call_name(node)]
+    for position in positions:
+        if position < len(node.args):
+            yield node.args[position], prefix
+    for keyword in node.keywords:
+        if keyword.arg in {"key", "title_key", "intro_key"}:
+            yield keyword.value, prefix
+
+
+def _constants(node: ast.expr) -> Iterator[ast.expr]:
+    """The literal strings (or f-strings) an argument can be: both branches of `a if c else b`."""
+    if isinstance(node, ast.IfExp):
+        yield from _constants(node.body)
+        yield from _constants(node.orelse)
+    elif isinstance(node, ast.BoolOp):
+        for value in node.values:
+            yield from _constants(value)
+    else:
+        yield node
+
+
+def used_keys() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """(literal keys, f-string key patterns) used in app.py, dashboard/, views/ and etl/, with where."""
+    literal: dict[str, list[str]] = {}
+    patterns: dict[str, list[str]] = {}
+    for path in SOURCE_FILES:
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        where = str(path.relative_to(REPO_ROOT))
+        in_fstrings = {id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for part in node.values}
+        for node in ast.walk(tree):
+            # Any dotted literal in a catalogue section is a key (e.g. tuples of keys looped over).
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and DOTTED.match(node.value) \
+                    and node.value.split(".")[0] in SECTIONS and id(node) not in in_fstrings:
+                literal.setdefault(node.value, []).append(f"{where}:{node.lineno}")
+            if not isinstance(node, ast.Call):
+                continue
+            for argument, prefix in _key_arguments(node):
+                for value in _constants(argument):
+                    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                        if not value.value.startswith("column."):
+                            literal.setdefault(prefix + value.value, []).append(f"{where}:{value.lineno}")
+                    elif isinstance(value, ast.JoinedStr):
+                        pattern = re.escape(prefix) + "".join(
+                            re.escape(part.value) if isinstance(part, ast.Constant) else r"[a-z0-9_]+"
+                            for part in value.values)
+                        patterns.setdefault(pattern, []).append(f"{where}:{value.lineno}")
+    return literal, patterns
+
+
+LITERAL_KEYS, KEY_PATTERNS = used_keys()
+
+
+def test_the_scan_finds_the_keys_of_every_part() -> None:
+    """The scan itself works: it sees keys of the app, the pages, the dashboard package and the ETL."""
+    assert {"app.title", "overview.title", "filters.ignored", "chart.data_table", "finding.selection",
+            "dictionary.column", "cli.loaded", "template.yes"} <= LITERAL_KEYS.keys()
+    assert any(pattern.startswith(re.escape("metric.")) for pattern in KEY_PATTERNS)
+
+
+def test_every_literal_key_in_the_code_exists() -> None:
+    """Each key the code names ("section.key") is in the catalogues (checked against English; the
+    others have the same keys)."""
+    missing = {key: where for key, where in LITERAL_KEYS.items() if key not in ENGLISH}
+    assert missing == {}
+
+
+def test_every_key_pattern_in_the_code_matches_a_key() -> None:
+    """Each key built with an f-string (f"chart.{measure}") matches at least one message."""
+    unmatched = {pattern: where for pattern, where in KEY_PATTERNS.items()
+                 if not any(re.fullmatch(pattern, key) for key in ENGLISH)}
+    assert unmatched == {}
+
+
+def _dict_keys(name: str) -> list[str]:
+    """The string keys of the dict literal assigned to ``name`` in dashboard/ or views/ (e.g. the
+    profile dimensions of the Participation page)."""
+    for path in SOURCE_FILES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] \
+                if isinstance(node, ast.AnnAssign) else []
+            value = getattr(node, "value", None)
+            if any(isinstance(t, ast.Name) and t.id == name for t in targets) and isinstance(value, ast.Dict):
+                return [key.value for key in value.keys if isinstance(key, ast.Constant)]
+    raise AssertionError(f"no dict {name} in the sources")
+
+
+def _figure_keys() -> list[str]:
+    """The first arguments of Figure(...) in dashboard/headline.py (the headline metrics)."""
+    tree = ast.parse((REPO_ROOT / "dashboard" / "headline.py").read_text(encoding="utf-8"))
+    return [node.args[0].value for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and _call_name(node) == "Figure" and node.args
+            and isinstance(node.args[0], ast.Constant)]
+
+
+def test_keys_built_from_names_exist(warehouse: Warehouse, tmp_path: Path) -> None:
+    """Keys made from a name at run time exist for every name the code uses: headline metrics and their
+    help, profile and activity chart titles, measures, load-history columns, field kinds, progress
+    messages."""
+    figures = _figure_keys()
+    assert len(figures) == 9
+    wanted = [f"metric.{key}" for key in figures] + [f"metric.{key}_help" for key in figures]
+    wanted += [f"participation.chart_by_{d}" for d in _dict_keys("PROFILE_DIMENSIONS")]
+    wanted += [f"activities.chart_by_{d}" for d in ("type", "field")]
+    wanted += [f"chart.{measure}" for measure in ("participants", "delegates")]
+    wanted += [f"template.kind_{kind.value}" for kind in Kind]
+    connection: duckdb.DuckDBPyConnection = expected_connection(warehouse, tmp_path)
+    wanted += [f"history.{column}" for column in queries.load_history(connection).columns]
+    progress = set()
+    for path in SOURCE_FILES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and _call_name(node) in {"progress", "report"} and node.args \
+                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                progress.add(f"cli.{node.args[0].value}")
+    assert "cli.progress_write" in progress
+    wanted += sorted(progress)
+    assert [key for key in wanted if key not in ENGLISH] == []
+
+
+def test_problem_codes_have_messages() -> None:
+    """Every Problem("code") the ETL raises has its message problem.<code>."""
+    codes = set()
+    for path in SOURCE_FILES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and _call_name(node) == "Problem" and node.args \
+                    and isinstance(node.args[0], ast.Constant):
+                codes.add(node.args[0].value)
+    assert len(codes) > 5
+    assert sorted(code for code in codes if f"problem.{code}" not in ENGLISH) == []
+
+
+def test_column_references_of_the_pages_exist_in_the_schema() -> None:
+    """Pages name table columns as "column.<name>" (labels from the schema): each name is a schema column."""
+    names = set()
+    for path in SOURCE_FILES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("column.") \
+                    and DOTTED.match(node.value):
+                names.add(node.value.removeprefix("column."))
+    assert "host_city" in names
+    unknown = []
+    for name in sorted(names):
+        try:
+            schema.column_label(name)
+        except KeyError:
+            unknown.append(name)
+    assert unknown == []
+
+
+# -- labels from the schema -----------------------------------------------------------------------
+
+def test_schema_labels_and_descriptions_exist_in_every_language() -> None:
+    """Sheets, columns and categories have a label (and sheets and columns a description) in id, en
+    and zh."""
+    empty = []
+    texts: list[tuple[str, schema.Text]] = []
+    for sheet in schema.SHEETS:
+        texts += [(f"sheet {sheet.name}", sheet.label), (f"sheet {sheet.name} description", sheet.description)]
+        for column in (*sheet.columns, *sheet.derived):
+            texts += [(f"{sheet.name}.{column.name}", column.label),
+                      (f"{sheet.name}.{column.name} description", column.description)]
+    for vocabulary in schema.VOCABULARIES:
+        texts += [(f"{vocabulary.name}:{category.code}", category.label) for category in vocabulary.categories]
+    for where, text in texts:
+        for lang in LANGUAGES:
+            value = getattr(text, lang, None)
+            if not isinstance(value, str) or not value.strip():
+                empty.append(f"{where} [{lang}]")
+    assert empty == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_category_labels_are_unique_within_each_vocabulary(lang: str) -> None:
+    """Links, legends and filters identify a category by its label: two equal labels in one vocabulary
+    would make them the same option."""
+    clashes = {}
+    for vocabulary in schema.VOCABULARIES:
+        labels = [category.label(lang) for category in vocabulary.categories]
+        if len(set(labels)) != len(labels):
+            clashes[vocabulary.name] = sorted({label for label in labels if labels.count(label) > 1})
+    assert clashes == {}
+
+
+# -- what pages show ---------------------------------------------------------------------------------
+
+UNFILLED = re.compile(r"(?<!%){[a-z_]+}")  # %{x} is Plotly's hover template, not a catalogue placeholder
+VIEWS = ("default", "narrowed", "no-years", "no-fields")
+
+
+def _params(view: str, lang: str) -> dict[str, str | list[str]]:
+    """The URL of a view: narrowed is 2018, arts and culture, Jakarta to partner city."""
+    params: dict[str, str | list[str]] = {"lang": lang} if lang != "id" else {}
+    if view == "narrowed":
+        params |= {"year": "2018", "field": schema.FIELD.label("arts_culture", lang),
+                   "direction": schema.DIRECTION.label("outbound", lang)}
+    elif view == "no-years":
+        params["year"] = ""
+    elif view == "no-fields":
+        params["field"] = ""
+    return params
+
+
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_page_shows_a_raw_key_or_an_unfilled_placeholder(shared_app: SharedApp, lang: str, view: str) -> None:
+    """Every page, in every language, at the default, a narrowed and two empty selections: no visible
+    text (headings, paragraphs, notices, metrics, widgets, tables, charts) is a catalogue key or
+    still holds a {placeholder}."""
+    problems = {}
+    for page in PAGES:
+        at = shared_app.page(page, _params(view, lang))
+        assert not at.exception, (page, [e.value for e in at.exception])
+        texts = visible_texts(at)
+        found = raw_keys(at) + sorted({m for text in texts for m in UNFILLED.findall(text)})
+        if found:
+            problems[page] = found
+    assert problems == {}
+
+
+def test_a_missing_message_shows_up_as_a_raw_key(warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page check above can fail: with overview.title and chart.year gone from every catalogue,
+    the Overview shows those keys and the check reports them."""
+    for lang in LANGUAGES:
+        monkeypatch.delitem(catalogue(lang), "overview.title")
+        monkeypatch.delitem(catalogue(lang), "chart.year")
+    at = open_app({"lang": "en"})
+    assert not at.exception
+    assert at.title[0].value == "overview.title"
+    assert raw_keys(at) == ["chart.year", "overview.title"]
+    assert RAW_KEY.search("Headline figures for 2019") is None
