@@ -22,7 +22,7 @@ from dashboard.queries import fetch
 from translations import translate
 
 lang = current_language()
-st.set_page_config(page_title=translate(lang, "app.title"), page_icon=":material/handshake:", layout="wide")
+st.set_page_config(page_title=translate(lang, "app.title"), page_icon="🤝", layout="wide")
 
 try:
     reader = db.reader()

@@ -66,7 +66,10 @@ def _labels(vocabulary: schema.Vocabulary, codes: list[str] | tuple[str, ...], l
     return [vocabulary.label(code, lang) for lang in languages for code in codes]
 
 
-LABELLED_PARAMS = ("partner", "field", "direction")  # their URL values are labels in the current language
+# Widgets whose options are shown as labels in the current language. Streamlit keeps
+# the label shown, so after a language switch each must be set again to its value.
+LABELLED_PARAMS = ("partner", "field", "direction")
+LABELLED_WIDGETS = (*LABELLED_PARAMS, "slideshow-choice", "participation-measure", "restore-choice")
 _LAST_LANGUAGE = "_filters_last_language"
 
 
@@ -79,7 +82,7 @@ def _relabel_on_language_change(lang: str) -> None:
     """
     previous = st.session_state.get(_LAST_LANGUAGE)
     if previous is not None and previous != lang:
-        for key in LABELLED_PARAMS:
+        for key in LABELLED_WIDGETS:
             if key in st.session_state:
                 value = st.session_state[key]
                 st.session_state[key] = list(value) if isinstance(value, list) else value

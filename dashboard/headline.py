@@ -52,6 +52,11 @@ def headline_figures(summary: pd.DataFrame, years: tuple[int, ...]) -> tuple[int
     return int(current["year"]), (int(previous["year"]) if previous is not None else None), figures
 
 
+def _sign(change: float) -> str:
+    # An ASCII minus: st.metric picks the arrow by whether the delta starts with "-".
+    return "+" if change >= 0 else "-"
+
+
 def _formatted(figure: Figure, ctx: PageContext) -> tuple[str, str | None]:
     if figure.value is None:
         return "–", None
@@ -60,12 +65,12 @@ def _formatted(figure: Figure, ctx: PageContext) -> tuple[str, str | None]:
         if figure.previous is None:
             return value, None
         change = (figure.value - figure.previous) * 100
-        return value, f"{'+' if change >= 0 else '−'}{format_number(abs(change), ctx.lang, 1)} {ctx.t('metric.pp')}"
+        return value, f"{_sign(change)}{format_number(abs(change), ctx.lang, 1)} {ctx.t('metric.pp')}"
     value = format_number(figure.value, ctx.lang)
     if figure.previous is None:
         return value, None
     change = figure.value - figure.previous
-    return value, f"{'+' if change >= 0 else '−'}{format_number(abs(change), ctx.lang)}"
+    return value, f"{_sign(change)}{format_number(abs(change), ctx.lang)}"
 
 
 def headline_metrics(ctx: PageContext, summary: pd.DataFrame) -> None:

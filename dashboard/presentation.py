@@ -48,7 +48,7 @@ def is_presenting() -> bool:
 
 
 def slideshow_seconds() -> int:
-    if SLIDESHOW_KEY not in st.session_state:
+    if st.session_state.get(SLIDESHOW_KEY) not in SLIDESHOW_CHOICES:
         value = st.query_params.get(SLIDESHOW_PARAM, "0")
         st.session_state[SLIDESHOW_KEY] = int(value) if value.isdigit() and int(value) in SLIDESHOW_CHOICES else 0
     return int(st.session_state[SLIDESHOW_KEY])

@@ -15,14 +15,14 @@ re-exported here.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from .harness import (
-    LOGS,
+    E2E_LOG,
     SCREENSHOTS,
     VIEWPORT,
     RunningApp,
@@ -51,7 +51,7 @@ def dashboard(sample_warehouse_dir: Path, tmp_path_factory: pytest.TempPathFacto
     """The dashboard served by `streamlit run app.py` on a private copy of the sample warehouse."""
     directory = tmp_path_factory.mktemp("e2e-warehouse") / "data"
     shutil.copytree(sample_warehouse_dir, directory, symlinks=True)
-    app = start_app(directory / "warehouse.duckdb", LOGS / "streamlit-e2e.log")
+    app = start_app(directory / "warehouse.duckdb", E2E_LOG)
     try:
         yield app
     finally:
@@ -73,7 +73,8 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+def pytest_runtest_makereport(item: pytest.Item,
+                               call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Remember each phase's report on the test item, so `page` knows whether the test failed."""
     report = yield
     setattr(item, f"e2e_report_{report.when}", report)

@@ -30,6 +30,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "artifacts"  # git-ignored; CI uploads it
 SCREENSHOTS = ARTIFACTS / "screenshots"
 LOGS = ARTIFACTS / "logs"
+E2E_LOG = LOGS / "streamlit-e2e.log"  # the log of the session's server (conftest.dashboard)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -235,9 +236,27 @@ def after_interaction(page: Page, action: Callable[[], object], timeout_s: float
     wait_for_app(page, timeout_s)
 
 
-def save_screenshot(page: Page, name: str) -> Path:
-    """A full-page screenshot under artifacts/screenshots/<name>.png (name made file-safe)."""
+def save_screenshot(page: Page, name: str, max_height: int = 16000) -> Path:
+    """A full-page screenshot under artifacts/screenshots/<name>.png (name made file-safe).
+
+    Streamlit scrolls inside its main area (and the sidebar), not the document, so
+    Playwright's full_page alone gives one viewport: the viewport is stretched to the
+    content's height for the shot, then restored.
+    """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name).strip('-')[:150]}.png"
-    page.screenshot(path=str(path), full_page=True)
+    viewport = page.viewport_size
+    height = int(page.evaluate("""() => Math.max(document.documentElement.scrollHeight,
+        ...['stMain', 'stSidebarContent'].map(id => document.querySelector(`[data-testid="${id}"]`))
+           .filter(Boolean).map(e => e.scrollHeight))"""))
+    stretch = viewport is not None and viewport["height"] < height
+    if stretch and viewport is not None:
+        page.set_viewport_size({"width": viewport["width"], "height": min(height, max_height)})
+        page.wait_for_timeout(300)  # charts re-fit the new size
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        if stretch and viewport is not None:
+            page.set_viewport_size(viewport)
+            page.wait_for_timeout(200)
     return path

@@ -29,7 +29,7 @@ from playwright.sync_api import Locator, Page, expect
 from etl import schema
 from translations import format_number, translate
 
-from .harness import LOGS, RunningApp, after_interaction, last_traceback, open_page, save_screenshot
+from .harness import E2E_LOG, RunningApp, after_interaction, last_traceback, open_page, save_screenshot
 
 PAGES = {"/": "overview", "/participation": "participation", "/activities": "activities",
          "/benefits": "benefits", "/data": "data"}
@@ -203,7 +203,7 @@ def assert_no_exception(page: Page, doing: str) -> None:
     """No error box on the page; if there is one, say what was being done and show the server's traceback."""
     if page.get_by_test_id("stException").count():
         save_screenshot(page, f"exception-{doing}")
-        logged = last_traceback(LOGS / "streamlit-e2e.log") or "(no traceback in the server log)"
+        logged = last_traceback(E2E_LOG) or "(no traceback in the server log)"
         raise AssertionError(f"The app showed an error after: {doing} ({page.url}).\nServer log:\n{logged}")
 
 
@@ -410,6 +410,18 @@ def test_switching_language_after_narrowing_does_not_claim_the_link_was_ignored(
                                               if c != "tourism"), "the field narrowing was lost"
     warning_start = translate("id", "filters.ignored", values="\0").split("\0")[0]
     expect(page.get_by_test_id("stAlert").filter(has_text=warning_start)).to_have_count(0)
+
+
+def test_filters_still_work_after_switching_language(dashboard: RunningApp, page: Page) -> None:
+    """After switching the language, the next click (here: removing a year) must still show the page.
+    If it fails with an error box, every reader who changes language is stuck until they reload."""
+    years = loaded_years(dashboard)
+    open_page(page, dashboard.url("/", "lang=en"))
+    choose_language(page, "id")
+    remove_chip(page, str(years[-1]))
+    save_screenshot(page, "language-switch-then-filter-id")
+    assert_headline(page, dashboard, Narrowing(tuple(years[:-1])), "id")
+    assert set(link_params(page.url)) <= {"year"}, f"unexpected parameters in the link: {page.url}"
 
 
 def test_headline_change_arrow_follows_the_sign_of_the_change(dashboard: RunningApp, page: Page) -> None:
