@@ -125,7 +125,9 @@ def advance_slides(seconds: int, next_page: st.Page) -> None:
     def tick() -> None:
         if time.monotonic() - started >= seconds:
             st.session_state.pop(SLIDE_STARTED, None)
-            st.switch_page(next_page)
+            # Only the unbound parameters are passed: the filters (bound to widgets) keep
+            # their values through the switch, and Streamlit refuses to clear them.
+            st.switch_page(next_page, query_params={PRESENT_PARAM: "1", SLIDESHOW_PARAM: str(seconds)})
 
     tick()
 

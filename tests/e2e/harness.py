@@ -122,22 +122,27 @@ def _healthy(url: str) -> bool:
 
 
 def start_app(warehouse: Path, log_path: Path, port: int | None = None,
-              timeout_s: float = HEALTH_TIMEOUT_S) -> RunningApp:
+              timeout_s: float = HEALTH_TIMEOUT_S, base_path: str = "",
+              extra_env: dict[str, str] | None = None) -> RunningApp:
     """Start the dashboard on `warehouse` (a DASHBOARD_DB path) and wait until it is healthy.
 
-    Raises RuntimeError with the end of the server log when the server exits or
-    does not answer /_stcore/health with "ok" within `timeout_s`.
+    `base_path` serves it under a path prefix (server.baseUrlPath), as behind a
+    reverse proxy. Raises RuntimeError with the end of the server log when the
+    server exits or does not answer /_stcore/health with "ok" within `timeout_s`.
     """
     port = port or free_port()
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, DB_ENV: str(warehouse), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, DB_ENV: str(warehouse), "PYTHONUNBUFFERED": "1", **(extra_env or {})}
     env.pop(PAUSE_ENV, None)
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true"]
+    if base_path:
+        command += ["--server.baseUrlPath", base_path.strip("/")]
     log = open(log_path, "wb")  # noqa: SIM115 - closed in stop_app
     started_at = time.monotonic()
     process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    app = RunningApp(f"http://127.0.0.1:{port}", warehouse, log_path, process, started_at, started_at, log)
+    prefix = f"/{base_path.strip('/')}" if base_path else ""
+    app = RunningApp(f"http://127.0.0.1:{port}{prefix}", warehouse, log_path, process, started_at, started_at, log)
     health = f"{app.base_url}/_stcore/health"
     deadline = started_at + timeout_s
     while not _healthy(health):

@@ -1,0 +1,109 @@
+"""Presenters in a real browser: the offline report, presentation mode, the slideshow, a path prefix."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from translations import translate
+
+from .harness import LOGS, VIEWPORT, RunningApp, after_interaction, open_page, save_screenshot, start_app, stop_app
+
+CHART = '[data-testid="stPlotlyChart"]'
+
+
+def test_offline_report_renders_every_chart_with_the_network_blocked(dashboard: RunningApp, page: Page,
+                                                                     browser: Browser, tmp_path: Path) -> None:
+    """A presenter downloads the report; on a laptop with no network every chart is drawn."""
+    open_page(page, dashboard.url("/participation", "lang=zh&year=2018"))
+    label = translate("zh", "present.report")
+    with page.expect_download() as download:
+        page.get_by_role("button", name=label).click()
+    report = tmp_path / download.value.suggested_filename
+    download.value.save_as(report)
+    assert report.name.startswith("report_all_2018_beijing") and report.suffix == ".html"
+
+    offline = browser.new_context(viewport=VIEWPORT, offline=True)
+    requests: list[str] = []
+    offline.route("**/*", lambda route: (requests.append(route.request.url),
+                                         route.continue_() if route.request.url.startswith("file:")
+                                         else route.abort()))
+    reader = offline.new_page()
+    errors: list[str] = []
+    reader.on("pageerror", lambda error: errors.append(str(error)))
+    reader.goto(report.as_uri())
+    reader.wait_for_function("() => document.querySelectorAll('.chart .main-svg').length > 0")
+    reader.wait_for_timeout(1500)
+    charts = reader.locator(".chart")
+    assert charts.count() == 22
+    for index in range(charts.count()):
+        chart = charts.nth(index)
+        assert chart.locator("svg.main-svg").count() >= 1, chart.get_attribute("data-chart")
+        assert chart.locator(".plot .trace, .plot path, .heatmaplayer image, .bars path").count() > 0, \
+            f"{chart.get_attribute('data-chart')} has no drawn marks"
+    assert translate("zh", "report.title") in reader.title()
+    assert not errors, errors
+    assert all(url.startswith("file:") for url in requests), requests
+    save_screenshot(reader, "report-offline-zh-2018")
+    offline.close()
+
+
+def test_presentation_mode_from_a_link_and_back(dashboard: RunningApp, page: Page) -> None:
+    """present=1 hides the sidebar and shows the filters in one line; Leave brings the controls back."""
+    open_page(page, dashboard.url("/activities", "lang=en&year=2018&present=1"))
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    assert page.get_by_text("2018 · Beijing · all fields · Both directions").is_visible()
+    assert page.locator(CHART).count() >= 4
+    title_size = float(page.locator("h1").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+    save_screenshot(page, "presentation-activities-en-2018")
+    after_interaction(page, lambda: page.get_by_role("button", name="Leave").click())
+    assert page.locator('[data-testid="stSidebar"]').is_visible()
+    assert "present" not in page.url
+    assert "year=2018" in page.url, "the filters stay as they were"
+    assert float(page.locator("h1").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) < title_size
+
+
+def test_slideshow_moves_to_the_next_page(dashboard: RunningApp, page: Page) -> None:
+    """With slideshow=15 the Overview gives way to Participation after about 15 seconds, same filters."""
+    open_page(page, dashboard.url("/overview", "lang=en&year=2018&present=1&slideshow=15"))
+    assert page.locator("h1").first.inner_text() == translate("en", "overview.title")
+    page.wait_for_function("t => document.querySelector('h1') && document.querySelector('h1').innerText === t",
+                           arg=translate("en", "participation.title"), timeout=45_000)
+    page.wait_for_selector(f"{CHART} svg.main-svg", timeout=30_000)
+    assert re.search(r"/participation\?", page.url)
+    assert page.get_by_text("2018 · Beijing · all fields · Both directions").is_visible()
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+
+
+@pytest.fixture(scope="module")
+def prefixed(sample_warehouse_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    """The dashboard served under /sister-city, as behind a reverse proxy."""
+    directory = tmp_path_factory.mktemp("prefixed") / "data"
+    shutil.copytree(sample_warehouse_dir, directory, symlinks=True)
+    app = start_app(directory / "warehouse.duckdb", LOGS / "streamlit-prefixed.log", base_path="sister-city")
+    try:
+        yield app
+    finally:
+        stop_app(app)
+
+
+def test_app_works_under_a_path_prefix(prefixed: RunningApp, page: Page) -> None:
+    assert prefixed.base_url.endswith("/sister-city")
+    with urllib.request.urlopen(prefixed.url("/_stcore/health"), timeout=5) as response:
+        assert response.read().decode().strip() == "ok"
+    open_page(page, prefixed.url("/benefits", "lang=en&year=2019"))
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator(f"{CHART} svg.main-svg").count() >= 5
+    page.get_by_text(translate("en", "present.share")).click()
+    link = page.locator('[data-testid="stCode"]').inner_text().strip()
+    assert link == prefixed.url("/benefits", "lang=en&year=2019")
+    page.keyboard.press("Escape")
+    after_interaction(page, lambda: page.get_by_role("link", name=translate("en", "nav.activities")).click())
+    assert "/sister-city/activities" in page.url
+    save_screenshot(page, "prefix-activities-en")

@@ -1,0 +1,89 @@
+"""An analyst in a real browser: sign in, upload a bad workbook, read the report, load a good one."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+from playwright.sync_api import Page
+
+from etl import accounts
+from etl.warehouse import Warehouse
+from tests.conftest import SAMPLE_FILES
+
+from .harness import LOGS, RunningApp, after_interaction, open_page, save_screenshot, start_app, stop_app
+
+PASSWORD = "a long test password"
+
+
+@pytest.fixture(scope="module")
+def analyst_app(sample_warehouse_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    """Its own server and warehouse copy (the test writes to it), with one analyst account."""
+    root = tmp_path_factory.mktemp("upload-e2e")
+    shutil.copytree(sample_warehouse_dir, root / "data", symlinks=True)
+    secrets = root / "secrets.toml"
+    accounts.write_account("siti", accounts.hash_password(PASSWORD), secrets)
+    app = start_app(root / "data" / "warehouse.duckdb", LOGS / "streamlit-upload.log",
+                    extra_env={accounts.SECRETS_ENV: str(secrets)})
+    try:
+        yield app
+    finally:
+        stop_app(app)
+
+
+def workbook_2020(folder: Path, mistake: bool) -> Path:
+    workbook = openpyxl.load_workbook(SAMPLE_FILES[2])
+    for sheet in workbook.worksheets:
+        header = [cell.value for cell in sheet[1]]
+        for row in range(2, sheet.max_row + 1):
+            if sheet.cell(row, header.index("year") + 1).value is not None:
+                sheet.cell(row, header.index("year") + 1).value = 2020
+    if mistake:
+        header = [cell.value for cell in workbook["participants"][1]]
+        workbook["participants"].cell(2, header.index("field") + 1).value = "Pariwisataa"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "2020.xlsx"
+    workbook.save(path)
+    return path
+
+
+def upload(page: Page, path: Path) -> None:
+    chooser_input = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+    after_interaction(page, lambda: chooser_input.set_input_files(str(path)))
+
+
+def test_analyst_uploads_a_year(analyst_app: RunningApp, page: Page, tmp_path: Path) -> None:
+    warehouse = Warehouse(analyst_app.warehouse)
+    version = warehouse.data_version()
+    open_page(page, analyst_app.url("/upload", "lang=en"))
+    assert page.locator('[data-testid="stFileUploaderDropzoneInput"]').count() == 0, "no uploader before sign-in"
+
+    open_page(page, analyst_app.url("/signin", "lang=en"))
+    page.get_by_role("textbox", name="Account name").fill("siti")
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    after_interaction(page, lambda: page.get_by_role("button", name="Sign in").click())
+    assert page.get_by_text("Signed in as siti.").is_visible()
+    after_interaction(page, lambda: page.get_by_role("link", name="Upload").first.click())
+
+    upload(page, workbook_2020(tmp_path / "bad", mistake=True))
+    page.get_by_text("1 problem(s) must be fixed").wait_for()
+    assert page.get_by_role("button", name="Download the workbook with the problems marked").is_visible()
+    assert page.get_by_role("button", name="5. Load year 2020").count() == 0
+    save_screenshot(page, "upload-report-bad-en")
+    assert warehouse.data_version() == version, "a bad file changes nothing"
+
+    upload(page, workbook_2020(tmp_path / "good", mistake=False))
+    page.get_by_text("The workbook is valid (year 2020).").wait_for()
+    assert page.get_by_text("The year 2020 is new: loading adds it.").is_visible()
+    save_screenshot(page, "upload-preview-en")
+    after_interaction(page, lambda: page.get_by_role("button", name="5. Load year 2020").click())
+    page.get_by_text("year 2020 is live on every page").wait_for()
+    assert warehouse.history()[0]["year"] == 2020 and warehouse.history()[0]["loaded_by"] == "siti"
+
+    after_interaction(page, lambda: page.get_by_role("link", name="Overview").first.click())
+    page.get_by_text("Headline figures for 2020").wait_for()
+    assert page.locator('[data-testid="stMetric"]').first.is_visible()
+    save_screenshot(page, "upload-overview-2020-en")
