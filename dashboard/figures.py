@@ -217,18 +217,24 @@ def benefits_category(ctx: PageContext) -> Chart | None:
                                "benefits.caption_category")
 
 
+def _per_year_by_category(ctx: PageContext, frame: pd.DataFrame, value: str, vocabulary: schema.Vocabulary,
+                          name: str, title_key: str, caption_key: str) -> Chart | None:
+    """Counts per year stacked by category (benefit or obstacle categories)."""
+    if frame.empty:
+        return None
+    per_year = frame.groupby(["year", "category"], as_index=False)[value].sum()
+    figure = charts.stacked_by_year(per_year, "category", value, vocabulary, ctx.lang, ctx.t(title_key),
+                                    ctx.t(f"chart.{value}"), ctx.column("category"))
+    data = labelled(per_year, ctx, {"category": vocabulary},
+                    {"year": "chart.year", "category": "column.category", value: f"chart.{value}"})
+    return Chart("benefits", name, figure, data, ctx.t(caption_key))
+
+
 def benefits_category_year(ctx: PageContext) -> Chart | None:
     pairs = ctx.fetch("benefits_breakdown")
-    pairs = pairs[pairs["dimension"] == "category_beneficiary"]
-    if pairs.empty:
-        return None
-    per_year = pairs.groupby(["year", "category"], as_index=False)["indicators"].sum()
-    figure = charts.stacked_by_year(per_year, "category", "indicators", schema.BENEFIT_CATEGORY, ctx.lang,
-                                    ctx.t("benefits.chart_category_year"), ctx.t("chart.indicators"),
-                                    ctx.column("category"))
-    data = labelled(per_year, ctx, {"category": schema.BENEFIT_CATEGORY},
-                    {"year": "chart.year", "category": "column.category", "indicators": "chart.indicators"})
-    return Chart("benefits", "category-year", figure, data, ctx.t("benefits.caption_category_year"))
+    return _per_year_by_category(ctx, pairs[pairs["dimension"] == "category_beneficiary"], "indicators",
+                                 schema.BENEFIT_CATEGORY, "category-year", "benefits.chart_category_year",
+                                 "benefits.caption_category_year")
 
 
 def benefits_level(ctx: PageContext) -> Chart | None:
@@ -249,16 +255,8 @@ def obstacles_severity(ctx: PageContext) -> Chart | None:
 
 
 def obstacles_per_year(ctx: PageContext) -> Chart | None:
-    obstacles = ctx.fetch("obstacles_breakdown")
-    if obstacles.empty:
-        return None
-    per_year = obstacles.groupby(["year", "category"], as_index=False)["obstacles"].sum()
-    figure = charts.stacked_by_year(per_year, "category", "obstacles", schema.OBSTACLE_CATEGORY, ctx.lang,
-                                    ctx.t("benefits.chart_obstacles_year"), ctx.t("chart.obstacles"),
-                                    ctx.column("category"))
-    data = labelled(per_year, ctx, {"category": schema.OBSTACLE_CATEGORY},
-                    {"year": "chart.year", "category": "column.category", "obstacles": "chart.obstacles"})
-    return Chart("benefits", "obstacles-year", figure, data, ctx.t("benefits.caption_obstacles_year"))
+    return _per_year_by_category(ctx, ctx.fetch("obstacles_breakdown"), "obstacles", schema.OBSTACLE_CATEGORY,
+                                 "obstacles-year", "benefits.chart_obstacles_year", "benefits.caption_obstacles_year")
 
 
 def indicator_table(ctx: PageContext) -> pd.DataFrame:

@@ -115,15 +115,24 @@ def yearly_summary(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFr
     return _frame(cursor, sql, scope.params())
 
 
+def _per_year_sets(dimensions: tuple[str, ...]) -> tuple[str, str, str]:
+    """GROUPING SETS (year, d) for each dimension d, and the expressions naming each row's set.
+
+    One scan answers every breakdown of a page; each output row says which
+    dimension it belongs to and holds that dimension's code as "category".
+    """
+    sets = ", ".join(f"(year, {d})" for d in dimensions)
+    category = "coalesce(" + ", ".join(dimensions) + ")"
+    dimension = "CASE " + " ".join(f"WHEN grouping({d}) = 0 THEN '{d}'" for d in dimensions) + " END"
+    return sets, category, dimension
+
+
 BREAKDOWN_DIMENSIONS = ("field", "status", "gender", "origin", "institution_type", "direction")
 
 
 def participation_breakdown(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Participants and delegates per year by each dimension, in one scan (GROUPING SETS)."""
-    sets = ", ".join(f"(year, {dimension})" for dimension in BREAKDOWN_DIMENSIONS)
-    category = "coalesce(" + ", ".join(BREAKDOWN_DIMENSIONS) + ")"
-    dimension = "CASE " + " ".join(
-        f"WHEN grouping({d}) = 0 THEN '{d}'" for d in BREAKDOWN_DIMENSIONS) + " END"
+    sets, category, dimension = _per_year_sets(BREAKDOWN_DIMENSIONS)
     sql = f"""
         SELECT {dimension} AS dimension, {category} AS category, year,
                count(*) AS participants, count(*) FILTER (status = 'delegate') AS delegates
@@ -174,10 +183,7 @@ ACTIVITY_DIMENSIONS = ("type", "field", "host_city")
 
 def activities_breakdown(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Activities and participants from each side per year by type, field and host city."""
-    sets = ", ".join(f"(year, {dimension})" for dimension in ACTIVITY_DIMENSIONS)
-    category = "coalesce(" + ", ".join(ACTIVITY_DIMENSIONS) + ")"
-    dimension = "CASE " + " ".join(
-        f"WHEN grouping({d}) = 0 THEN '{d}'" for d in ACTIVITY_DIMENSIONS) + " END"
+    sets, category, dimension = _per_year_sets(ACTIVITY_DIMENSIONS)
     sql = f"""
         SELECT {dimension} AS dimension, {category} AS category, year, count(*) AS activities,
                coalesce(sum(participants_jakarta), 0) AS participants_jakarta,
