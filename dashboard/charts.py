@@ -87,22 +87,6 @@ def grouped_by_year(frame: pd.DataFrame, series: dict[str, str], lang: str, titl
     return figure
 
 
-def horizontal_bars(frame: pd.DataFrame, category: str, value: str, vocabulary: schema.Vocabulary,
-                    lang: str, title: str, x_title: str) -> go.Figure:
-    """One bar per category (summed over years), largest on top."""
-    totals = frame.groupby(category, as_index=False)[value].sum().sort_values(value)
-    palette = colours(vocabulary)
-    labels = [vocabulary.label(code, lang) for code in totals[category]]
-    figure = go.Figure(go.Bar(
-        x=totals[value], y=labels, orientation="h", marker_color=[palette.get(c, "#999999") for c in totals[category]],
-        hovertemplate="%{y}: %{x:,}<extra></extra>"))
-    figure = base_layout(figure, lang, title, x_title, None)
-    figure.update_xaxes(tickformat=",d")
-    figure.update_yaxes(tickformat=None)
-    figure.update_layout(showlegend=False)
-    return figure
-
-
 def funnel(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
     """The selection funnel, one trace per year, with stage-to-stage conversion on hover."""
     figure = go.Figure()

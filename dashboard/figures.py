@@ -28,9 +28,6 @@ class Chart:
     caption: str
 
 
-Builder = Callable[[PageContext], "Chart | None"]
-
-
 def _chosen_summary(ctx: PageContext) -> pd.DataFrame:
     summary = ctx.fetch("yearly_summary")
     chosen = summary[summary["year"].isin(ctx.filters.years)]

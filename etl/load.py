@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from etl.problems import Problem, WorkbookRefused, errors
+from etl.problems import Problem, WorkbookRefused
 from etl.reader import RawWorkbook, file_sha256, read_file
 from etl.schema import DEFAULT_LIMITS, Limits
 from etl.validate import Validation, validate
@@ -138,7 +138,3 @@ def ensure_built(warehouse: Warehouse, sample_dir: Path = SAMPLE_DIR) -> bool:
             raise
         return False
     return True
-
-
-def problem_count(checks: list[FileCheck]) -> int:
-    return sum(len(errors(check.problems)) for check in checks)
