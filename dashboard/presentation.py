@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from dashboard.components import PageContext
 from dashboard.filters import DIRECTIONS, Available, Filters
 from etl import schema
 from translations import DEFAULT_LANGUAGE, translate
@@ -129,3 +130,33 @@ def advance_slides(seconds: int, next_page: st.Page) -> None:
             st.switch_page(next_page, query_params={PRESENT_PARAM: "1", SLIDESHOW_PARAM: str(seconds)})
 
     tick()
+
+
+def render_tools(ctx: PageContext, available: Available, page_path: str) -> None:
+    """Sidebar tools for presenters: share link, presentation mode, slideshow, offline report."""
+    from dashboard.report import build_report, report_file_name
+
+    with st.sidebar:
+        st.header(ctx.t("present.title"))
+        base = app_base_url(st.context.url, page_path)
+        with st.popover(ctx.t("present.share"), icon=":material/share:", width="stretch"):
+            st.caption(ctx.t("present.share_help"))
+            st.code(share_url(base, page_path, ctx.filters, available, ctx.presenting, slideshow_seconds()),
+                    language=None, wrap_lines=True)
+        st.toggle(ctx.t("present.mode"), key=PRESENTING_KEY, help=ctx.t("present.mode_help"), on_change=_sync_url)
+        st.selectbox(ctx.t("present.slideshow"), SLIDESHOW_CHOICES, key=SLIDESHOW_KEY, on_change=_sync_url,
+                     format_func=lambda s: ctx.t("present.slideshow_off") if s == 0
+                     else ctx.t("present.seconds", seconds=s))
+        st.download_button(ctx.t("present.report"), data=lambda: build_report(ctx, available).encode("utf-8"),
+                           file_name=report_file_name(ctx), mime="text/html", on_click="ignore",
+                           icon=":material/summarize:", key="report", help=ctx.t("present.report_help"),
+                           width="stretch")
+
+
+def presentation_bar(ctx: PageContext, available: Available) -> None:
+    """While presenting: the projector style, the active filters in one line, and the way out."""
+    st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)  # constant CSS only, never user data
+    line, leave = st.columns([6, 1], vertical_alignment="center")
+    line.caption(filter_line(ctx.filters, available))
+    leave.button(ctx.t("present.leave"), icon=":material/close_fullscreen:", key="present-leave",
+                 on_click=leave_presentation)
