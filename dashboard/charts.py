@@ -140,7 +140,10 @@ def heatmap(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
     figure = go.Figure(go.Heatmap(
         z=table.to_numpy(), x=[str(s) for s in table.columns], y=labels, colorscale="Oranges",
         text=table.to_numpy(), texttemplate="%{text}", hovertemplate="%{y} · %{x}: %{z}<extra></extra>",
-        colorbar={"title": {"text": translate(lang, "chart.count")}, "dtick": 1}))
+        # Whole-number ticks: dtick 1 only for small counts (at 10M rows a cell holds
+        # thousands, and a tick per unit stalls the browser for seconds).
+        colorbar={"title": {"text": translate(lang, "chart.count")}, "tickformat": ",d",
+                  **({"dtick": 1} if table.to_numpy().max() <= 10 else {})}))
     figure = base_layout(figure, lang, title, translate(lang, "chart.severity"), None)
     figure.update_yaxes(tickformat=None, rangemode=None)
     return figure

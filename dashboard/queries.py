@@ -157,24 +157,16 @@ def selection_funnel(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Data
 
 
 def repeat_applicants(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """Per selected year: distinct applicants, and those who had applied in an earlier year.
+    """Per selected year: applicants, and those who had applied in an earlier year.
 
-    "Earlier" looks at every field: someone who applied in tourism before and in
+    "Earlier" looks at every field and direction (participants.first_year, kept
+    by the warehouse at each load): someone who applied in tourism before and in
     arts and culture now is a returning applicant of arts and culture.
     """
     sql = f"""
-        WITH people AS (
-            SELECT person_key, year FROM participants
-            WHERE {PARTICIPANT_FILTER} AND {IS_APPLICANT} GROUP BY ALL),
-        first AS (
-            SELECT person_key, min(year) AS first_year FROM participants
-            WHERE partner_city = $partner AND ($direction = 'both' OR direction = $direction) AND {IS_APPLICANT}
-            GROUP BY person_key)
-        SELECT people.year, count(*) AS applicants,
-               count(*) FILTER (first.first_year < people.year) AS returning
-        FROM people JOIN first USING (person_key)
-        WHERE list_contains($years, people.year)
-        GROUP BY people.year ORDER BY people.year"""
+        SELECT year, count(*) AS applicants, count(*) FILTER (first_year < year) AS returning
+        FROM participants WHERE {IN_YEARS} AND {PARTICIPANT_FILTER} AND {IS_APPLICANT}
+        GROUP BY year ORDER BY year"""
     return _frame(cursor, sql, scope.params())
 
 

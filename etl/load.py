@@ -129,6 +129,8 @@ def restore(warehouse: Warehouse, load_id: int, loaded_by: str | None = None,
 def ensure_built(warehouse: Warehouse, sample_dir: Path = SAMPLE_DIR) -> bool:
     """On first start, build the warehouse from the bundled sample workbooks."""
     if warehouse.exists():
+        if warehouse.outdated():  # built before a schema change: add the new columns once
+            warehouse.upgrade()
         return False
     samples = sorted(sample_dir.glob("*.xlsx"))
     try:

@@ -71,7 +71,8 @@ def compare_year(database: Path | None, year: int, tables: dict[str, pa.Table]) 
     attached = _attach(connection, database)
     changes = []
     for sheet in schema.SHEETS:
-        names = [c.name for c in sheet.stored_columns]
+        # Columns the warehouse computes across years (first_year) are not the workbook's change.
+        names = [c.name for c in sheet.stored_columns if not getattr(c, "across_years", False)]
         key = quote(sheet.id_column.name)
         connection.register("incoming", tables.get(sheet.name, _empty(sheet)))
         current = (f"SELECT {', '.join(map(quote, names))} FROM warehouse.{quote(sheet.name)} "

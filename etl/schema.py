@@ -114,6 +114,8 @@ class DerivedColumn:
     kind: Kind
     label: Text
     description: Text
+    # Computed by the warehouse across all years when writing, not from the workbook alone.
+    across_years: bool = False
 
 
 @dataclass(frozen=True)
@@ -451,6 +453,13 @@ PARTICIPANTS = Sheet(
                            "Pseudonim berkunci (HMAC-SHA256 dari nama dan tanggal lahir) untuk mengenali "
                            "pendaftar berulang tanpa menyimpan identitasnya.",
                            "加密假名（姓名与出生日期的 HMAC-SHA256），可识别重复申请人而不保存其身份。")),
+        DerivedColumn("first_year", Kind.INTEGER, Text("First year applied", "Tahun pertama mendaftar", "首次申请年份"),
+                      across_years=True,
+                      description=Text("The earliest program year in which the same person (same person key "
+                           "and partner city) appears; recomputed by the warehouse at every load.",
+                           "Tahun program paling awal orang yang sama (kunci orang dan kota mitra yang sama) "
+                           "tercatat; dihitung ulang oleh gudang data pada setiap pemuatan.",
+                           "同一人（相同个人假名键和友好城市）最早出现的项目年份；每次载入时由数据仓库重新计算。")),
     ),
 )
 

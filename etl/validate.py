@@ -199,6 +199,8 @@ def _derived_sql(name: str) -> str:
         return f"CAST({privacy.age_sql('birth_date__v', '$year')} AS INTEGER) AS age"
     if name == "person_key":
         return f"{privacy.person_key_sql('full_name', 'birth_date__v')} AS person_key"
+    if name == "first_year":
+        return "CAST(NULL AS INTEGER) AS first_year"  # needs every year: set by the warehouse when writing
     raise KeyError(f"no derivation for {name}")
 
 

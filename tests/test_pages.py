@@ -538,9 +538,12 @@ def test_participation_measure_switch_shows_delegates(shared_app: SharedApp,
                                                      expected_db: duckdb.DuckDBPyConnection) -> None:
     """Choosing 'Delegates' redraws the profile charts with delegate counts."""
     view = DEFAULT_EN
-    at = open_app_shared(shared_app, PAGES[1], view.params())
-    (measure,) = [group for group in at.get("button_group") if group.key == "participation-measure"]
-    measure.set_value("delegates").run()
+    with pytest.MonkeyPatch.context() as patch:
+        # The rerun must read the same warehouse as the first run.
+        patch.setenv("DASHBOARD_DB", str(shared_app.warehouse.path))
+        at = open_app(view.params(), PAGES[1])
+        (measure,) = [group for group in at.get("button_group") if group.key == "participation-measure"]
+        measure.set_value("delegates").run()
     no_exception(at)
     expected = Expected(expected_db, view)
     for dimension, vocabulary in PROFILE.items():
@@ -548,13 +551,6 @@ def test_participation_measure_switch_shows_delegates(shared_app: SharedApp,
         wanted = expected.per_year("participants", dimension, vocabulary, "count(*) FILTER (status = 'delegate')")
         assert shown == wanted, dimension
         assert charts(at)[f"by-{dimension}"]["layout"]["title"]["text"].startswith(expected.t["chart.delegates"])
-
-
-def open_app_shared(shared_app: SharedApp, page: str, params: dict[str, str | list[str]]) -> AppTest:
-    """A private app run on the shared warehouse (for a test that interacts with the page)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DASHBOARD_DB", str(shared_app.warehouse.path))
-        return open_app(params, page)
 
 
 # -- Activities ------------------------------------------------------------------------------------------

@@ -129,7 +129,7 @@ def test_spellings_are_unambiguous() -> None:
 def test_warehouse_keeps_no_name_and_no_birth_date() -> None:
     stored = [c.name for c in schema.PARTICIPANTS.stored_columns]
     assert "full_name" not in stored and "birth_date" not in stored
-    assert stored[-2:] == ["age", "person_key"]
+    assert stored[-3:] == ["age", "person_key", "first_year"]
 
 
 def test_consistency_rules_use_known_codes() -> None:

@@ -1,0 +1,225 @@
+"""Command line and orchestration of `python -m bench`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bench.contention import CpuSnapshot, describe, wait_until_quiet
+from bench.machine import machine_info
+from bench.measure import log, median
+from bench.report import Section, render_report
+from bench.warehouses import Size, build_sample, ensure_big, parse_size, scaled_counts, table_counts
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+OUT_DIR = REPO_ROOT / "artifacts" / "bench"
+CACHE_DIR = OUT_DIR / "cache"
+SECTIONS = ("etl", "pages", "memory", "startup")
+
+
+@dataclass(frozen=True)
+class Defaults:
+    sizes: str
+    repeats: int
+    cold_repeats: int
+    naive_rows: int | None  # None: as many as the ETL workbook
+    pandas_full_up_to: int  # participant rows up to which the pandas baseline repeats like the rest
+
+
+# quick: a smoke run of a few minutes; full: everything the issue asks for.
+MODES = {"quick": Defaults("sample,1m", 3, 2, 10_000, 100_000),
+         "full": Defaults("sample,1m,10m", 5, 3, None, 2_000_000)}
+
+
+@dataclass(frozen=True)
+class Config:
+    mode: str
+    sizes: tuple[Size, ...]
+    repeats: int
+    cold_repeats: int
+    rows: int
+    naive_rows: int
+    seed: int
+    sections: tuple[str, ...]
+    wait_quiet_s: float
+    pandas_full_up_to: int
+
+
+def parse_args(argv: list[str] | None) -> Config:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=(
+        "Measure ETL throughput, page times, memory and start-up; print the medians with the targets "
+        "(never asserted) and write artifacts/bench/results.md."))
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke run (~2-3 min): sample and 1M, fewer repeats, naive ETL on 10k rows, "
+                             "memory measured at 1M")
+    parser.add_argument("--sizes", help="comma-separated warehouse sizes: sample, 1m, 10m, 250k... "
+                                        "(default: quick sample,1m; full sample,1m,10m)")
+    parser.add_argument("--repeats", type=int, help="timed repeats of each warm measure (quick 3, full 5)")
+    parser.add_argument("--cold-repeats", type=int,
+                        help="cold page runs per page, each a new process (quick 2, full 3)")
+    parser.add_argument("--rows", type=int, default=100_000, help="participant rows of the ETL workbook")
+    parser.add_argument("--naive-rows", type=int, help="rows for the naive ETL (quick 10000, full = --rows)")
+    parser.add_argument("--seed", type=int, default=42, help="seed of the generated ETL workbook")
+    parser.add_argument("--sections", default=",".join(SECTIONS), help=f"subset of {','.join(SECTIONS)}")
+    parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
+                        help="first wait up to SECONDS until other processes use under 15%% of the CPUs")
+    args = parser.parse_args(argv)
+    mode = "quick" if args.quick else "full"
+    defaults = MODES[mode]
+    sections = tuple(s.strip() for s in args.sections.split(",") if s.strip())
+    unknown = set(sections) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
+    try:
+        sizes = tuple(parse_size(text) for text in (args.sizes or defaults.sizes).split(","))
+    except ValueError as error:
+        parser.error(str(error))
+    return Config(mode, sizes, args.repeats or defaults.repeats, args.cold_repeats or defaults.cold_repeats,
+                  args.rows, args.naive_rows or defaults.naive_rows or args.rows, args.seed, sections,
+                  args.wait_quiet, defaults.pandas_full_up_to)
+
+
+class Warehouses:
+    """The sample warehouse (built fresh in a temporary directory) and the cached big ones."""
+
+    def __init__(self, workdir: Path):
+        self.sample = build_sample(workdir / "sample")
+        self.sample_counts = table_counts(self.sample)
+        self._big: dict[Size, tuple[Path, dict[str, int]]] = {}
+
+    def get(self, size: Size) -> tuple[Path, dict[str, int]]:
+        if size.participants is None:
+            return self.sample, self.sample_counts
+        if size not in self._big:
+            counts = scaled_counts(size.participants, self.sample_counts)
+            log(f"warehouse {size.label}: building (the first time, ~1 min per 10M rows) or reusing the cache")
+            self._big[size] = ensure_big(CACHE_DIR, counts), counts
+        return self._big[size]
+
+
+def _guarded(title: str, action: Callable[[], list[Section]]) -> list[Section]:
+    """Run a section, noting how busy the machine was; a failure becomes a section saying so."""
+    before = CpuSnapshot.take()
+    try:
+        sections = action()
+    except Exception as error:
+        log(f"{title} failed: {error}")
+        traceback.print_exc()
+        sections = [Section(f"{title} — FAILED", notes=[f"{type(error).__name__}: {error}"])]
+    contention = describe(before.others_share(CpuSnapshot.take()))
+    for section in sections:
+        section.notes.append(contention)
+    return sections
+
+
+def _etl(config: Config, raw: dict[str, Any]) -> list[Section]:
+    from bench.etl_bench import EtlConfig, run_etl
+
+    section, raw["etl"] = run_etl(EtlConfig(config.rows, config.naive_rows, config.seed, config.repeats, CACHE_DIR))
+    return [section]
+
+
+def _pages(config: Config, warehouses: Warehouses, raw: dict[str, Any]) -> list[Section]:
+    from bench.pages import SECTION_NOTES, Repeats, measure_size, size_section
+
+    sections, sample = [], None
+    raw["pages"] = {}
+    repeats = Repeats(config.repeats, config.cold_repeats, config.pandas_full_up_to)
+    for size in config.sizes:
+        database, counts = warehouses.get(size)
+        result = measure_size(size, database, counts, repeats)
+        sample = result if size.is_sample else sample
+        sections.append(size_section(result, sample))
+        raw["pages"][size.label] = asdict(result)
+    if sections:
+        sections[0].notes = SECTION_NOTES + sections[0].notes
+    return sections
+
+
+def _memory_size(config: Config) -> Size:
+    """10M in a full run; otherwise the largest size of the run (labelled as such)."""
+    big = [size for size in config.sizes if size.participants]
+    return max(big, key=lambda size: size.participants or 0) if big else config.sizes[0]
+
+
+def _memory(config: Config, warehouses: Warehouses, raw: dict[str, Any]) -> list[Section]:
+    from bench.browser import measure_memory, memory_section
+    from bench.pages import TARGET_ROWS
+
+    size = _memory_size(config)
+    database, _ = warehouses.get(size)
+    log(f"memory: streamlit run on the {size.label} warehouse, every page in Chromium")
+    result = measure_memory(database, size.label, OUT_DIR / "logs")
+    raw["memory"] = asdict(result)
+    measured = raw.get("pages", {}).get(size.label, {})
+    cold = {name: seconds for name, times in measured.get("pages", {}).items()
+            if (seconds := median(times["run_cold"])) is not None}
+    return [memory_section(result, (size.participants or 0) >= TARGET_ROWS,
+                           measured.get("pandas", {}).get("vm_hwm_mb"), cold)]
+
+
+def _startup(config: Config, warehouses: Warehouses, raw: dict[str, Any]) -> list[Section]:
+    from bench.browser import measure_startups, startup_section
+
+    log(f"startup: {config.repeats} + {config.cold_repeats} fresh servers on the sample warehouse")
+    result = measure_startups(warehouses.sample, config.repeats, config.cold_repeats, OUT_DIR / "logs")
+    raw["startup"] = asdict(result)
+    return [startup_section(result)]
+
+
+def _preamble(config: Config, argv: list[str], started: datetime, seconds: float,
+              others: float | None) -> list[str]:
+    sizes = ", ".join(size.label for size in config.sizes)
+    busy = f" Other processes used {others:.0%} of the CPUs over the whole run (see each section)." \
+        if others is not None else ""
+    return [
+        f"`{' '.join(['python -m bench', *argv])}`",
+        "",
+        f"Mode **{config.mode}**; sizes {sizes}; {config.repeats} warm repeats, {config.cold_repeats} cold runs; "
+        f"started {started:%Y-%m-%d %H:%M:%S}, took {seconds / 60:.1f} min. Values are medians over n runs; every "
+        f"ratio compares figures measured in this same run. Targets are printed, never asserted.{busy}",
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
+    config = parse_args(arguments)
+    if config.wait_quiet_s > 0:
+        wait_until_quiet(config.wait_quiet_s)
+    started, clock, cpu = datetime.now(), time.monotonic(), CpuSnapshot.take()
+    machine = machine_info()
+    raw: dict[str, Any] = {"config": asdict(config), "machine": dict(machine)}
+    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    sections: list[Section] = []
+    try:
+        warehouses = Warehouses(workdir)
+        steps: dict[str, Callable[[], list[Section]]] = {
+            "etl": lambda: _etl(config, raw),
+            "pages": lambda: _pages(config, warehouses, raw),
+            "memory": lambda: _memory(config, warehouses, raw),
+            "startup": lambda: _startup(config, warehouses, raw),
+        }
+        for name in SECTIONS:
+            if name in config.sections:
+                sections += _guarded(name, steps[name])
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    title = "Benchmark: Jakarta–Beijing youth exchange dashboard"
+    preamble = _preamble(config, arguments, started, time.monotonic() - clock, cpu.others_share(CpuSnapshot.take()))
+    report = render_report(title, machine, sections, preamble)
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    (OUT_DIR / "results.md").write_text(report)
+    (OUT_DIR / "results.json").write_text(json.dumps(raw, indent=2, default=str) + "\n")
+    print(report)
+    log(f"written {OUT_DIR / 'results.md'} and results.json")
+    return 0

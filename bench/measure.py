@@ -1,0 +1,41 @@
+"""Small measuring helpers shared by the sections (and the worker subprocesses)."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+_STARTED = time.monotonic()
+
+
+def log(message: str) -> None:
+    """Progress on stderr, so stdout keeps only the tables."""
+    print(f"[bench {time.monotonic() - _STARTED:6.0f} s] {message}", file=sys.stderr, flush=True)
+
+
+def timed(action: Callable[[], T]) -> tuple[float, T]:
+    """(seconds, result) of one call, on the monotonic high-resolution clock."""
+    start = time.perf_counter()
+    result = action()
+    return time.perf_counter() - start, result
+
+
+def median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def process_memory_mb(pid: int | str = "self", field: str = "VmHWM") -> float | None:
+    """VmHWM (peak resident set) or VmRSS of a process from /proc (psutil is not a dependency)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) / 1024  # the kernel reports kB
+    except OSError:
+        return None
+    return None
