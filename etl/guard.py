@@ -184,7 +184,7 @@ def _too_big(code: str, layout: SheetLayout, **params: object) -> WorkbookRefuse
 
 def _scan_sheet_chunk(window: bytes, overlap: int, layout: SheetLayout, first_chunk: bool,
                       limits: Limits) -> None:
-    fresh = window[overlap:]
+    # Searches start at offsets instead of slicing: a slice would copy the megabyte.
     if first_chunk:
         dimension = _DIMENSION.search(window)
         if dimension and dimension.group(3):
@@ -200,18 +200,17 @@ def _scan_sheet_chunk(window: bytes, overlap: int, layout: SheetLayout, first_ch
             layout.first_cell = (found.group(1).decode(), int(found.group(2)))
     # Counting row tags catches a sheet whose <dimension> is missing or lies.
     # Start 4 bytes early: a "<row " cut by the chunk boundary is counted here.
-    counted = window[max(overlap - 4, 0):]
-    layout.rows += counted.count(b"<row")  # may count a <rowBreaks> too: harmless
+    layout.rows += window.count(b"<row", max(overlap - 4, 0))  # may count a <rowBreaks> too: harmless
     if layout.rows > limits.max_rows_per_sheet + 1:
         raise _too_big("too_many_rows", layout, limit=limits.max_rows_per_sheet)
-    if b"<f" in fresh:
+    if window.find(b"<f", overlap) != -1:
         for match in _FORMULA_CELL.finditer(window):
             if match.end() <= overlap:
                 continue  # counted with the previous chunk
             layout.formula_count += 1
             if len(layout.formula_cells) < FORMULA_REFS_KEPT:
                 layout.formula_cells.append(match.group(1).decode())
-    if b"<mergeCell " in window:
+    if window.find(b"<mergeCell ", max(overlap - 11, 0)) != -1:
         for match in _MERGE.finditer(window):
             if match.end() > overlap:
                 layout.merged.append(match.group(1).decode())
