@@ -87,8 +87,7 @@ def yearly_summary(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFr
                    count(*) FILTER ({IS_APPLICANT}) AS applicants,
                    count(*) FILTER ({IS_APPLICANT} AND status = 'delegate') AS selected,
                    count(*) FILTER (direction = 'outbound' AND status = 'delegate') AS delegates_outbound,
-                   count(*) FILTER (direction = 'inbound' AND status = 'delegate') AS delegates_inbound,
-                   count(DISTINCT field) FILTER ({IS_APPLICANT}) AS fields
+                   count(*) FILTER (direction = 'inbound' AND status = 'delegate') AS delegates_inbound
             FROM participants WHERE {PARTICIPANT_FILTER} GROUP BY year),
         a AS (
             SELECT year, count(*) AS activities,
@@ -127,16 +126,26 @@ def _per_year_sets(dimensions: tuple[str, ...]) -> tuple[str, str, str]:
     return sets, category, dimension
 
 
-BREAKDOWN_DIMENSIONS = ("field", "status", "gender", "origin", "institution_type", "direction")
+BREAKDOWN_DIMENSIONS = ("field", "status", "gender", "origin", "institution_type")
 
 
 def participation_breakdown(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """Participants and delegates per year by each dimension, in one scan (GROUPING SETS)."""
+    """Participants and delegates per year by each dimension.
+
+    One scan groups at the finest grain (a few thousand rows even at 10M
+    participants); GROUPING SETS then roll that small result up per dimension.
+    Measured at 10M rows: 0.33 s with GROUPING SETS on the table itself, 0.22 s this way.
+    """
     sets, category, dimension = _per_year_sets(BREAKDOWN_DIMENSIONS)
+    columns = ", ".join(BREAKDOWN_DIMENSIONS)
     sql = f"""
+        WITH fine AS (
+            SELECT year, {columns}, count(*) AS n, count(*) FILTER (status = 'delegate') AS d
+            FROM participants WHERE {IN_YEARS} AND {PARTICIPANT_FILTER}
+            GROUP BY year, {columns})
         SELECT {dimension} AS dimension, {category} AS category, year,
-               count(*) AS participants, count(*) FILTER (status = 'delegate') AS delegates
-        FROM participants WHERE {IN_YEARS} AND {PARTICIPANT_FILTER}
+               sum(n)::BIGINT AS participants, sum(d)::BIGINT AS delegates
+        FROM fine
         GROUP BY GROUPING SETS ({sets})
         ORDER BY dimension, year, category"""
     return _frame(cursor, sql, scope.params())
