@@ -125,6 +125,8 @@ def _stored(sheet: schema.Sheet, typed: dict[str, object]) -> tuple[object, ...]
             values.append(typed["year"] - born.year - ((born.month, born.day) > (month, day)))  # type: ignore[operator]
         elif column.name == "person_key":
             values.append(privacy.person_key(NAIVE_KEY, str(typed["full_name"]), str(typed["birth_date"])))
+        elif column.name == "first_year":
+            values.append(typed["year"])  # a single year: everyone's first
         else:
             values.append(typed[column.name])
     return (*values, 1)  # load_id

@@ -117,12 +117,12 @@ def selection_funnel(f: Frames, scope: Scope) -> pd.DataFrame:
 
 
 def repeat_applicants(f: Frames, scope: Scope) -> pd.DataFrame:
+    """Without first_year (which the warehouse keeps): each person's first year over every row."""
     p = f["participants"]
-    people = p[_participant_mask(p, scope) & _applicant(p, scope)][["person_key", "year"]].drop_duplicates()
-    first = people.groupby("person_key")["year"].transform("min")
-    people = people.assign(returning=first < people["year"])
-    people = people[_in_years(people, scope)]
-    return people.groupby("year").agg(applicants=("year", "size"), returning=("returning", "sum")).reset_index()
+    first = p.groupby(["person_key", "partner_city"])["year"].transform("min")
+    rows = p.assign(returning=first < p["year"])
+    rows = rows[_participant_mask(rows, scope) & _applicant(rows, scope) & _in_years(rows, scope)]
+    return rows.groupby("year").agg(applicants=("year", "size"), returning=("returning", "sum")).reset_index()
 
 
 def activities_breakdown(f: Frames, scope: Scope) -> pd.DataFrame:
