@@ -153,3 +153,16 @@ def page_header(ctx: PageContext, title_key: str, intro_key: str) -> None:
     if not ctx.presenting:
         st.caption(ctx.t(intro_key))
     sample_notice(ctx)
+
+
+def begin_page(ctx: PageContext, page: str, requires: str | None = None) -> None:
+    """Title, intro and sample notice; stops the page, saying why, when the filters leave nothing.
+
+    ``requires`` names a query whose empty result means there is nothing to draw.
+    """
+    page_header(ctx, f"{page}.title", f"{page}.intro")
+    if nothing_selected(ctx):
+        st.stop()
+    if requires is not None and ctx.fetch(requires).empty:
+        empty_state(ctx)
+        st.stop()

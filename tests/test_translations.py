@@ -159,7 +159,7 @@ LITERAL_KEYS, KEY_PATTERNS = used_keys()
 
 def test_the_scan_finds_the_keys_of_every_part() -> None:
     """The scan itself works: it sees keys of the app, the pages, the dashboard package and the ETL."""
-    assert {"app.title", "overview.title", "filters.ignored", "chart.data_table", "finding.selection",
+    assert {"app.title", "overview.chart_selection", "filters.ignored", "chart.data_table", "finding.selection",
             "dictionary.column", "cli.loaded", "template.yes"} <= LITERAL_KEYS.keys()
     assert any(pattern.startswith(re.escape("metric.")) for pattern in KEY_PATTERNS)
 

@@ -3,15 +3,10 @@
 import streamlit as st
 
 from dashboard import figures
-from dashboard.components import context, nothing_selected, page_header, show_chart
+from dashboard.components import begin_page, context, show_chart
 
 ctx = context()
-page_header(ctx, "activities.title", "activities.intro")
-if nothing_selected(ctx):
-    st.stop()
-if ctx.fetch("activities_breakdown").empty:
-    st.info(ctx.t("empty.no_data"))
-    st.stop()
+begin_page(ctx, "activities", requires="activities_breakdown")
 
 left, right = st.columns(2)
 with left:

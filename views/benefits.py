@@ -3,12 +3,10 @@
 import streamlit as st
 
 from dashboard import figures
-from dashboard.components import context, nothing_selected, page_header, show_chart
+from dashboard.components import begin_page, context, show_chart
 
 ctx = context()
-page_header(ctx, "benefits.title", "benefits.intro")
-if nothing_selected(ctx):
-    st.stop()
+begin_page(ctx, "benefits")
 
 st.subheader(ctx.t("benefits.section_benefits"))
 if ctx.fetch("benefits_breakdown").empty:

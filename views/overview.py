@@ -3,13 +3,11 @@
 import streamlit as st
 
 from dashboard import figures, findings
-from dashboard.components import context, nothing_selected, page_header, show_chart
+from dashboard.components import begin_page, context, show_chart
 from dashboard.headline import headline_metrics
 
 ctx = context()
-page_header(ctx, "overview.title", "overview.intro")
-if nothing_selected(ctx):
-    st.stop()
+begin_page(ctx, "overview")
 
 summary = ctx.fetch("yearly_summary")
 headline_metrics(ctx, summary)

@@ -3,15 +3,10 @@
 import streamlit as st
 
 from dashboard import figures
-from dashboard.components import context, nothing_selected, page_header, show_chart
+from dashboard.components import begin_page, context, show_chart
 
 ctx = context()
-page_header(ctx, "participation.title", "participation.intro")
-if nothing_selected(ctx):
-    st.stop()
-if ctx.fetch("participation_breakdown").empty:
-    st.info(ctx.t("empty.no_data"))
-    st.stop()
+begin_page(ctx, "participation", requires="participation_breakdown")
 
 st.subheader(ctx.t("participation.section_selection"))
 show_chart(ctx, figures.participation_selection(ctx))
