@@ -121,3 +121,16 @@ def test_report_escapes_text_from_the_data(warehouse: Warehouse, monkeypatch: py
     html = build_report(_context("en", (2019,)), AVAILABLE)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_every_chart_saves_a_sharp_png_named_after_page_chart_and_filters(warehouse: Warehouse) -> None:
+    """The camera icon of each chart saves a PNG at 3x screen size, named page_chart_years_partner_fields_lang."""
+    import json
+
+    at = run_app([("lang", "en"), ("year", "2018"), ("field", "Tourism")])
+    charts = at.get("plotly_chart")
+    assert charts
+    for chart in charts:
+        options = json.loads(chart.proto.config)["toImageButtonOptions"]
+        assert options["format"] == "png" and options["scale"] == 3
+        assert re.fullmatch(r"overview_[a-z-]+_2018_beijing_tourism_en", options["filename"]), options
