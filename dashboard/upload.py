@@ -8,6 +8,7 @@ disagree about what a valid workbook is.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,8 +57,6 @@ class Checked:
 
 
 def template_bytes(lang: str) -> bytes:
-    import io
-
     buffer = io.BytesIO()
     build_template(lang).save(buffer)
     return buffer.getvalue()

@@ -65,6 +65,7 @@ def file_sha256(path: Path) -> str:
 
 def auxiliary_sheet_names() -> set[str]:
     """Normalised names of the sheets the template adds (instructions, lists)."""
+    # Imported here: the template module pulls in openpyxl, which reading does not need.
     from etl.template import auxiliary_sheet_names as template_sheets
 
     return {normalize_header(name) for name in template_sheets()}
