@@ -19,6 +19,7 @@ import streamlit as st
 
 from dashboard.components import PageContext
 from dashboard.queries import Scope, yearly_summary
+from etl import schema
 from etl.annotate import annotate
 from etl.load import FileCheck, LoadRejected, check_file, load_files, restore
 from etl.preview import SheetChange, compare_year, staged_connection
@@ -135,7 +136,7 @@ def show_report(ctx: PageContext, checked: Checked) -> None:
         rows = check.validation.rows
         columns = st.columns(max(len(rows), 1))
         for column, (sheet, count) in zip(columns, rows.items(), strict=False):
-            column.metric(sheet, ctx.number(count))
+            column.metric(schema.SHEETS_BY_NAME[sheet].label(ctx.lang), ctx.number(count))
     if errors:
         st.error(ctx.t("upload.invalid", count=ctx.number(len(errors))), icon=":material/error:")
     elif check.problems:
