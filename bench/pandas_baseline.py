@@ -22,7 +22,7 @@ from dashboard.queries import Scope
 from etl import schema
 
 Frames = dict[str, pd.DataFrame]
-Call = tuple[str, str | None]  # (dashboard.queries function, table argument of export_count or None)
+Call = tuple[str, str | None]  # (dashboard.queries function, an argument it was called with, if any)
 
 
 def load_table(cursor: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
@@ -191,15 +191,15 @@ EXPORT_MASKS: dict[str, Callable[[pd.DataFrame, Scope], pd.Series]] = {
     "obstacles": lambda frame, scope: frame["partner_city"] == scope.partner}
 
 
-def export_count(f: Frames, scope: Scope, table: str) -> int:
-    frame = f[table]
-    return int((_in_years(frame, scope) & EXPORT_MASKS[table](frame, scope)).sum())
+def export_counts(f: Frames, scope: Scope) -> pd.DataFrame:
+    return pd.DataFrame({"table": list(EXPORT_MASKS), "rows": [
+        int((_in_years(f[table], scope) & mask(f[table], scope)).sum()) for table, mask in EXPORT_MASKS.items()]})
 
 
 FIGURES: dict[str, Callable[[Frames, Scope], pd.DataFrame]] = {function.__name__: function for function in (
     available, yearly_summary, participation_breakdown, selection_funnel, repeat_applicants, activities_breakdown,
     activity_timeline, benefits_breakdown, benefit_indicators, obstacles_breakdown, obstacle_list, load_history,
-    sample_years)}
+    sample_years, export_counts)}
 # The tables each figure reads (whole), for the cost of loading them.
 TABLES: dict[str, tuple[str, ...]] = {
     "available": ("loads", "participants", "activities"),
@@ -208,30 +208,21 @@ TABLES: dict[str, tuple[str, ...]] = {
     "repeat_applicants": ("participants",), "activities_breakdown": ("activities",),
     "activity_timeline": ("activities",), "benefits_breakdown": ("benefits",), "benefit_indicators": ("benefits",),
     "obstacles_breakdown": ("obstacles",), "obstacle_list": ("obstacles",), "load_history": ("loads",),
-    "sample_years": ("loads",),
+    "sample_years": ("loads",), "export_counts": ("participants", "activities", "benefits", "obstacles"),
 }
 
 
 def tables_of(call: Call) -> tuple[str, ...]:
-    name, table = call
-    return (table,) if name == "export_count" and table else TABLES[name]
+    return TABLES[call[0]]
 
 
 def compute(call: Call, frames: Frames, scope: Scope) -> pd.DataFrame | int:
-    name, table = call
-    if name == "export_count":
-        assert table is not None
-        return export_count(frames, scope, table)
-    return FIGURES[name](frames, scope)
+    return FIGURES[call[0]](frames, scope)
 
 
 def run_query(call: Call, cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame | int:
     """The dashboard's own query for a call (what the page runs)."""
-    name, table = call
-    if name == "export_count":
-        assert table is not None
-        return queries.export_count(cursor, table, scope)
-    return queries.QUERIES[name](cursor, scope)
+    return queries.QUERIES[call[0]](cursor, scope)
 
 
 # -- checking that the baseline computes the same figures ---------------------------

@@ -79,14 +79,13 @@ def _discover(page: str) -> list[Call]:
 
     from dashboard import queries
 
-    public = set(queries.QUERIES) | {"export_count"}
+    public = set(queries.QUERIES)
     calls: list[Call] = []
 
     def profile(frame: FrameType, event: str, _arg: object) -> None:
         if event == "call" and frame.f_globals.get("__name__") == queries.__name__ \
                 and frame.f_code.co_name in public:
-            table = frame.f_locals.get("table") if frame.f_code.co_name == "export_count" else None
-            calls.append((frame.f_code.co_name, table))
+            calls.append((frame.f_code.co_name, None))
 
     st.cache_data.clear()
     test = app_test(page)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import exports
 from dashboard.components import PageContext, file_stem
-from dashboard.queries import export_count, export_rows
+from dashboard.queries import export_rows
 from etl import schema
 
 CSV_MAX_ROWS = 2_000_000  # beyond this, use the CLI or DuckDB directly (README)
@@ -15,7 +15,8 @@ CSV_MAX_ROWS = 2_000_000  # beyond this, use the CLI or DuckDB directly (README)
 def table_download(ctx: PageContext, table: str) -> None:
     """One line per table: its label, row count, and CSV and XLSX buttons."""
     scope, cursor = ctx.scope, ctx.reader.cursor
-    count = export_count(cursor, table, scope)
+    counts = ctx.fetch("export_counts")
+    count = int(counts.loc[counts["table"] == table, "rows"].iloc[0])
     label = schema.SHEETS_BY_NAME[table].label(ctx.lang)
     stem = file_stem("data", table, ctx.filters)
     name, csv_column, xlsx_column = st.columns([3, 1, 1], vertical_alignment="center")
