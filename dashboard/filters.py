@@ -68,8 +68,14 @@ def _labels(vocabulary: schema.Vocabulary, codes: list[str] | tuple[str, ...], l
 
 # Widgets whose options are shown as labels in the current language. Streamlit keeps
 # the label shown, so after a language switch each must be set again to its value.
-LABELLED_PARAMS = ("partner", "field", "direction")
-LABELLED_WIDGETS = (*LABELLED_PARAMS, "slideshow-choice", "participation-measure", "restore-choice")
+# The filters are here; other widgets register with labelled(key) where they are made.
+LABELLED_WIDGETS: set[str] = {"partner", "field", "direction"}
+
+
+def labelled(key: str) -> str:
+    """Mark a widget key as showing language-dependent labels (see _relabel_on_language_change)."""
+    LABELLED_WIDGETS.add(key)
+    return key
 _LAST_LANGUAGE = "_filters_last_language"
 
 
@@ -82,7 +88,7 @@ def _relabel_on_language_change(lang: str) -> None:
     """
     previous = st.session_state.get(_LAST_LANGUAGE)
     if previous is not None and previous != lang:
-        for key in LABELLED_WIDGETS:
+        for key in sorted(LABELLED_WIDGETS):
             if key in st.session_state:
                 value = st.session_state[key]
                 st.session_state[key] = list(value) if isinstance(value, list) else value

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from dashboard.components import PageContext
-from dashboard.filters import DIRECTIONS, Available, Filters
+from dashboard.filters import DIRECTIONS, Available, Filters, labelled
 from etl import schema
 from translations import DEFAULT_LANGUAGE, translate
 
@@ -144,7 +144,7 @@ def render_tools(ctx: PageContext, available: Available, page_path: str) -> None
             st.code(share_url(base, page_path, ctx.filters, available, ctx.presenting, slideshow_seconds()),
                     language=None, wrap_lines=True)
         st.toggle(ctx.t("present.mode"), key=PRESENTING_KEY, help=ctx.t("present.mode_help"), on_change=_sync_url)
-        st.selectbox(ctx.t("present.slideshow"), SLIDESHOW_CHOICES, key=SLIDESHOW_KEY, on_change=_sync_url,
+        st.selectbox(ctx.t("present.slideshow"), SLIDESHOW_CHOICES, key=labelled(SLIDESHOW_KEY), on_change=_sync_url,
                      format_func=lambda s: ctx.t("present.slideshow_off") if s == 0
                      else ctx.t("present.seconds", seconds=s))
         st.download_button(ctx.t("present.report"), data=lambda: build_report(ctx, available).encode("utf-8"),

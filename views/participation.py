@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import figures
 from dashboard.components import begin_page, context, show_chart
+from dashboard.filters import labelled
 
 ctx = context()
 begin_page(ctx, "participation", requires="participation_breakdown")
@@ -14,7 +15,7 @@ show_chart(ctx, figures.participation_funnel(ctx))
 
 st.subheader(ctx.t("participation.section_profile"))
 measure = st.segmented_control(ctx.t("participation.measure"), ["participants", "delegates"], default="participants",
-                               format_func=lambda m: ctx.t(f"chart.{m}"), key="participation-measure",
+                               format_func=lambda m: ctx.t(f"chart.{m}"), key=labelled("participation-measure"),
                                required=True) or "participants"
 tabs = st.tabs([ctx.column(dimension) for dimension in figures.PROFILE_DIMENSIONS])
 for tab, dimension in zip(tabs, figures.PROFILE_DIMENSIONS, strict=True):

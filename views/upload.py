@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import upload
 from dashboard.auth import current_analyst
 from dashboard.components import context
+from dashboard.filters import labelled
 from etl.warehouse import Warehouse
 
 ctx = context()
@@ -58,7 +59,7 @@ history = ctx.fetch("load_history")
 st.dataframe(history.rename(columns=lambda column: ctx.t(f"history.{column}")), hide_index=True)
 choices = upload.restore_choices(history)
 if choices:
-    chosen = st.selectbox(ctx.t("upload.restore_choose"), choices, index=None, key="restore-choice",
+    chosen = st.selectbox(ctx.t("upload.restore_choose"), choices, index=None, key=labelled("restore-choice"),
                           format_func=lambda load_id: upload.describe_load(ctx, history, load_id),
                           placeholder=ctx.t("upload.restore_placeholder"))
     if chosen is not None and st.button(ctx.t("upload.restore_preview"), key="restore-preview"):
