@@ -38,6 +38,20 @@ def _dimension(frame: pd.DataFrame, dimension: str) -> pd.DataFrame:
     return frame[frame["dimension"] == dimension].rename(columns={"category": dimension})
 
 
+def _stacked(ctx: PageContext, frame: pd.DataFrame, dimension: str, value: str, vocabulary: schema.Vocabulary,
+             where: tuple[str, str], title: str, caption: str, legend: str | None = None,
+             headers: dict[str, str] | None = None) -> Chart | None:
+    """Bars per year stacked by one category (value axis titled chart.<value>), with its labelled table."""
+    if frame.empty:
+        return None
+    figure = charts.stacked_by_year(frame, dimension, value, vocabulary, ctx.lang, title, ctx.t(f"chart.{value}"),
+                                    legend or ctx.column(dimension))
+    data = labelled(frame, ctx, {dimension: vocabulary},
+                    headers or {"year": "chart.year", dimension: f"column.{dimension}", value: f"chart.{value}"})
+    page, name = where
+    return Chart(page, name, figure, data, caption)
+
+
 # -- Overview --------------------------------------------------------------------
 
 def _selection(ctx: PageContext, page: str, name: str, title_key: str, caption_key: str) -> Chart | None:
@@ -57,14 +71,9 @@ def overview_selection(ctx: PageContext) -> Chart | None:
 
 
 def overview_activities(ctx: PageContext) -> Chart | None:
-    types = _dimension(ctx.fetch("activities_breakdown"), "type")
-    if types.empty:
-        return None
-    figure = charts.stacked_by_year(types, "type", "activities", schema.ACTIVITY_TYPE, ctx.lang,
-                                    ctx.t("overview.chart_activities"), ctx.t("chart.activities"), ctx.t("chart.type"))
-    data = labelled(types, ctx, {"type": schema.ACTIVITY_TYPE},
-                    {"year": "chart.year", "type": "column.type", "activities": "chart.activities"})
-    return Chart("overview", "activities", figure, data, ctx.t("overview.caption_activities"))
+    return _stacked(ctx, _dimension(ctx.fetch("activities_breakdown"), "type"), "type", "activities",
+                    schema.ACTIVITY_TYPE, ("overview", "activities"), ctx.t("overview.chart_activities"),
+                    ctx.t("overview.caption_activities"), legend=ctx.t("chart.type"))
 
 
 def _obstacle_heatmap(ctx: PageContext, page: str, name: str, title_key: str, caption_key: str) -> Chart | None:
@@ -125,17 +134,12 @@ PROFILE_DIMENSIONS: dict[str, schema.Vocabulary] = {
 
 def participation_profile(ctx: PageContext, dimension: str, measure: str = "participants") -> Chart | None:
     """Participants (or delegates) per year by one profile dimension."""
-    part = _dimension(ctx.fetch("participation_breakdown"), dimension)
-    if part.empty:
-        return None
-    vocabulary = PROFILE_DIMENSIONS[dimension]
-    title = ctx.t(f"participation.chart_by_{dimension}", measure=ctx.t(f"chart.{measure}"))
-    figure = charts.stacked_by_year(part, dimension, measure, vocabulary, ctx.lang, title,
-                                    ctx.t(f"chart.{measure}"), ctx.column(dimension))
-    data = labelled(part, ctx, {dimension: vocabulary},
-                    {"year": "chart.year", dimension: f"column.{dimension}", "participants": "chart.participants",
-                     "delegates": "chart.delegates"})
-    return Chart("participation", f"by-{dimension}", figure, data, ctx.t("participation.caption_profile"))
+    return _stacked(ctx, _dimension(ctx.fetch("participation_breakdown"), dimension), dimension, measure,
+                    PROFILE_DIMENSIONS[dimension], ("participation", f"by-{dimension}"),
+                    ctx.t(f"participation.chart_by_{dimension}", measure=ctx.t(f"chart.{measure}")),
+                    ctx.t("participation.caption_profile"),
+                    headers={"year": "chart.year", dimension: f"column.{dimension}",
+                             "participants": "chart.participants", "delegates": "chart.delegates"})
 
 
 def participation_repeat(ctx: PageContext) -> Chart | None:
@@ -163,19 +167,14 @@ ACTIVITY_DIMENSIONS: dict[str, schema.Vocabulary] = {
 
 
 def activities_by(ctx: PageContext, dimension: str) -> Chart | None:
-    rows = _dimension(ctx.fetch("activities_breakdown"), dimension)
-    if rows.empty:
-        return None
-    vocabulary = ACTIVITY_DIMENSIONS[dimension]
     if dimension == "host_city":
         title, caption = ctx.t("activities.chart_by_host", partner=ctx.partner_name()), "activities.caption_host"
     else:
         title, caption = ctx.t(f"activities.chart_by_{dimension}"), "activities.caption_counts"
-    figure = charts.stacked_by_year(rows, dimension, "activities", vocabulary, ctx.lang, title,
-                                    ctx.t("chart.activities"), ctx.column(dimension))
-    data = labelled(rows, ctx, {dimension: vocabulary}, {dimension: f"column.{dimension}", **ACTIVITY_HEADERS})
     name = "by-host-city" if dimension == "host_city" else f"by-{dimension}"
-    return Chart("activities", name, figure, data, ctx.t(caption))
+    return _stacked(ctx, _dimension(ctx.fetch("activities_breakdown"), dimension), dimension, "activities",
+                    ACTIVITY_DIMENSIONS[dimension], ("activities", name), title, ctx.t(caption),
+                    headers={dimension: f"column.{dimension}", **ACTIVITY_HEADERS})
 
 
 def activities_sides(ctx: PageContext) -> Chart | None:
@@ -217,14 +216,9 @@ def benefits_category(ctx: PageContext) -> Chart | None:
 def _per_year_by_category(ctx: PageContext, frame: pd.DataFrame, value: str, vocabulary: schema.Vocabulary,
                           name: str, title_key: str, caption_key: str) -> Chart | None:
     """Counts per year stacked by category (benefit or obstacle categories)."""
-    if frame.empty:
-        return None
     per_year = frame.groupby(["year", "category"], as_index=False)[value].sum()
-    figure = charts.stacked_by_year(per_year, "category", value, vocabulary, ctx.lang, ctx.t(title_key),
-                                    ctx.t(f"chart.{value}"), ctx.column("category"))
-    data = labelled(per_year, ctx, {"category": vocabulary},
-                    {"year": "chart.year", "category": "column.category", value: f"chart.{value}"})
-    return Chart("benefits", name, figure, data, ctx.t(caption_key))
+    return _stacked(ctx, per_year, "category", value, vocabulary, ("benefits", name), ctx.t(title_key),
+                    ctx.t(caption_key))
 
 
 def benefits_category_year(ctx: PageContext) -> Chart | None:
@@ -237,13 +231,8 @@ def benefits_category_year(ctx: PageContext) -> Chart | None:
 def benefits_level(ctx: PageContext) -> Chart | None:
     levels = ctx.fetch("benefits_breakdown")
     levels = levels[levels["dimension"] == "level"].rename(columns={"value": "level"})
-    if levels.empty:
-        return None
-    figure = charts.stacked_by_year(levels, "level", "indicators", schema.LEVEL, ctx.lang,
-                                    ctx.t("benefits.chart_level"), ctx.t("chart.indicators"), ctx.column("level"))
-    data = labelled(levels, ctx, {"level": schema.LEVEL},
-                    {"year": "chart.year", "level": "column.level", "indicators": "chart.indicators"})
-    return Chart("benefits", "level", figure, data, ctx.t("benefits.caption_level"))
+    return _stacked(ctx, levels, "level", "indicators", schema.LEVEL, ("benefits", "level"),
+                    ctx.t("benefits.chart_level"), ctx.t("benefits.caption_level"))
 
 
 def obstacles_severity(ctx: PageContext) -> Chart | None:
