@@ -25,6 +25,7 @@ lang = current_language()
 st.set_page_config(page_title=translate(lang, "app.title"), page_icon="🤝", layout="wide")
 
 try:
+    db.prepare_warehouse()  # the one write of the read side: first start or upgrade, once per process
     reader = db.reader()
 except Exception as error:  # a broken or missing warehouse must not show a traceback to readers
     st.error(translate(lang, "app.warehouse_unavailable", detail=type(error).__name__))

@@ -7,8 +7,6 @@ its URL can be opened directly.
 
 from __future__ import annotations
 
-from functools import cache
-
 import streamlit as st
 
 from dashboard.components import PageContext
@@ -30,9 +28,9 @@ def oidc_configured() -> bool:
     return bool(_secrets().get("auth"))
 
 
-@cache
 def guard() -> SignInGuard:
-    """One per process: failures are counted across sessions (a new tab does not reset them)."""
+    """The sign-in guard beside the warehouse. It keeps nothing in memory: the count lives in
+    data/signins.state.json, so a new tab, another server process or a restart does not reset it."""
     return SignInGuard(log_path=Warehouse().directory / "signins.log")
 
 
@@ -65,16 +63,18 @@ def sign_in_form(ctx: PageContext) -> None:
         submitted = st.form_submit_button(ctx.t("auth.sign_in"), type="primary")
     if not submitted:
         return
-    waiting = guard().locked_for(name)
-    if waiting > 0:
-        st.error(ctx.t("auth.locked", minutes=max(1, round(waiting / 60))))
-        return
     with st.spinner(ctx.t("auth.checking")):
-        ok = guard().check(name, password, accounts)
-    if ok:
+        attempt = guard().attempt(name, password, accounts)  # a locked name is refused before any check
+    if attempt.ok:
         st.session_state[SESSION_KEY] = name
         st.rerun()
-    st.error(ctx.t("auth.failed", count=guard().failures(name)))
+    if attempt.status == "unavailable":
+        st.error(ctx.t("auth.unavailable"))
+        return
+    if attempt.status == "failed":
+        st.error(ctx.t("auth.failed", count=attempt.failures))
+    if attempt.locked_for > 0:
+        st.error(ctx.t("auth.locked", minutes=max(1, round(attempt.locked_for / 60))))
 
 
 def sign_out() -> None:

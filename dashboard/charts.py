@@ -3,11 +3,18 @@
 Figures are built from the small aggregate frames of dashboard.queries (which
 hold category codes) and labelled in the reader's language here, so the
 same builders serve the pages and the offline report.
+
+Every string a builder puts into a figure goes through ``plain`` (and tick
+labels of workbook text through ``short_label``): Plotly draws a subset of
+HTML in titles, ticks, legends and hover labels (links, styled spans), and
+substitutes ``%{...}`` in hover templates, so text from a workbook must reach
+it escaped or a title could plant a link or huge text on a public chart.
 """
 
 from __future__ import annotations
 
 import itertools
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -22,6 +29,52 @@ FONT = "Source Sans Pro, Noto Sans, Noto Sans CJK SC, Arial, sans-serif"
 # Plotly's "separators": decimal mark then thousands mark.
 SEPARATORS = {"id": ",.", "en": ".,", "zh": ".,"}
 
+# Characters of workbook text shown as a chart label (a tick of the timeline); longer text is cut
+# with "…" and shown whole in the hover label and the data table. The sample titles reach 66.
+LABEL_LIMIT = 80
+# Hover labels do not wrap by themselves: long text is broken into lines of about this many characters.
+HOVER_WIDTH = 80
+ELLIPSIS = "…"
+
+# Plotly reads its text as HTML-like markup (<a href>, <span style>, <b>, <br>...) and decodes only
+# the entities &amp; &lt; &gt; (and a few symbols) by name, but every numeric one: "&quot;" would
+# be shown as is, so quotes are written as numbers. "$" is written as a number too, since a
+# "$...$" text is typeset as LaTeX where MathJax is present.
+_PLOTLY_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;",
+                                 "$": "&#36;"})
+
+
+def plain(text: object) -> str:
+    """``text`` as Plotly shows it literally: no markup, no entity, no hover-template field.
+
+    For any string put into a figure (titles, ticks, legend names, hover text, customdata shown in
+    hover). Apply it once, to the final text: escaped twice, "&" would show as "&amp;". The
+    "%{" of a hover template becomes "&#37;{", which Plotly shows as "%{" without substituting.
+    Missing values (None, NaN) become "".
+    """
+    return _as_str(text).translate(_PLOTLY_ESCAPES).replace("%{", "&#37;{")
+
+
+def short_label(text: object, limit: int = LABEL_LIMIT) -> str:
+    """``text`` on one line, cut to at most ``limit`` characters ending in "…", then made ``plain``.
+
+    Cut before escaping, so the limit counts what the reader sees and no entity is cut in half.
+    """
+    line = " ".join(_as_str(text).split())
+    if len(line) > limit:
+        line = line[:limit - 1].rstrip() + ELLIPSIS
+    return plain(line)
+
+
+def hover_text(text: object, width: int = HOVER_WIDTH) -> str:
+    """The whole ``text`` for a hover label, made ``plain`` and broken into lines of about ``width``."""
+    lines = textwrap.wrap(_as_str(text), width, break_long_words=True, break_on_hyphens=False)
+    return "<br>".join(plain(line) for line in lines)
+
+
+def _as_str(text: object) -> str:
+    return "" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text)
+
 
 def colours(vocabulary: schema.Vocabulary) -> dict[str, str]:
     """Code -> colour, fixed by the code's place in the schema (stable across pages)."""
@@ -32,17 +85,17 @@ def colours(vocabulary: schema.Vocabulary) -> dict[str, str]:
 def base_layout(figure: go.Figure, lang: str, title: str, x_title: str | None = None,
                 y_title: str | None = None, legend_title: str | None = None) -> go.Figure:
     figure.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 18}},
+        title={"text": plain(title), "x": 0, "xanchor": "left", "font": {"size": 18}},
         font={"family": FONT, "size": 14},
         separators=SEPARATORS.get(lang, ".,"),
         template="plotly_white",
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        legend={"title": {"text": legend_title or ""}, "orientation": "h", "yanchor": "top", "y": -0.15,
+        legend={"title": {"text": plain(legend_title)}, "orientation": "h", "yanchor": "top", "y": -0.15,
                 "x": 0},
         hoverlabel={"font": {"family": FONT}},
     )
-    figure.update_xaxes(title_text=x_title)
-    figure.update_yaxes(title_text=y_title, tickformat=",d", rangemode="tozero")
+    figure.update_xaxes(title_text=x_title and plain(x_title))
+    figure.update_yaxes(title_text=y_title and plain(y_title), tickformat=",d", rangemode="tozero")
     return figure
 
 
@@ -60,7 +113,7 @@ def stacked_by_year(frame: pd.DataFrame, category: str, value: str, vocabulary: 
         part = frame[frame[category] == code]
         if part.empty:
             continue
-        label = vocabulary.label(code, lang)
+        label = plain(vocabulary.label(code, lang))
         figure.add_bar(x=part["year"].astype(str), y=part[value], name=label, marker_color=palette[code],
                        hovertemplate=f"{label}<br>%{{x}}: %{{y:,}}<extra></extra>")
     figure.update_layout(barmode="stack")
@@ -72,12 +125,13 @@ def grouped_by_year(frame: pd.DataFrame, series: dict[str, str], lang: str, titl
     """Side-by-side bars per year for a few measures (column -> legend label), and optionally a rate line."""
     figure = go.Figure()
     for index, (column, label) in enumerate(series.items()):
-        figure.add_bar(x=frame["year"].astype(str), y=frame[column], name=label, marker_color=OKABE_ITO[index],
-                       hovertemplate=f"{label}<br>%{{x}}: %{{y:,}}<extra></extra>")
+        name = plain(label)
+        figure.add_bar(x=frame["year"].astype(str), y=frame[column], name=name, marker_color=OKABE_ITO[index],
+                       hovertemplate=f"{name}<br>%{{x}}: %{{y:,}}<extra></extra>")
     figure.update_layout(barmode="group")
     figure = year_axis(base_layout(figure, lang, title, translate(lang, "chart.year"), y_title))
     if percent_column:
-        rate = translate(lang, "chart.selection_rate")
+        rate = plain(translate(lang, "chart.selection_rate"))
         figure.add_scatter(x=frame["year"].astype(str), y=frame[percent_column] * 100, yaxis="y2",
                            mode="lines+markers", name=rate, marker_color=OKABE_ITO[5],
                            hovertemplate=f"{rate}<br>%{{x}}: %{{y:,.1f}}%<extra></extra>")
@@ -93,22 +147,31 @@ def funnel(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
     years = sorted(frame["year"].unique())
     for index, year in enumerate(years):
         part = frame[frame["year"] == year].sort_values("position")
-        labels = [schema.STAGE.label(code, lang) for code in part["stage"]]
+        labels = [plain(schema.STAGE.label(code, lang)) for code in part["stage"]]
         counts = part["applicants"].fillna(0).astype(int).tolist()
         conversion = [1.0] + [(b / a if a else 0.0) for a, b in itertools.pairwise(counts)]
         figure.add_trace(go.Funnel(
             name=str(year), y=labels, x=counts, customdata=[c * 100 for c in conversion],
             marker_color=OKABE_ITO[index % len(OKABE_ITO)], textinfo="value",
-            hovertemplate=(f"{year} · %{{y}}: %{{x:,}}<br>{translate(lang, 'chart.conversion')}: "
+            hovertemplate=(f"{year} · %{{y}}: %{{x:,}}<br>{plain(translate(lang, 'chart.conversion'))}: "
                            "%{customdata:,.1f}%<extra></extra>")))
     return base_layout(figure, lang, title, None, None, translate(lang, "chart.year"))
 
 
 def timeline(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
-    """Activities as bars from start to end date (a Gantt chart), coloured by type."""
+    """Activities as bars from start to end date (a Gantt chart), coloured by type.
+
+    One row per activity, keyed by year and activity ID (unique in the warehouse), so activities of
+    the same title in different years keep their own rows. A row is labelled with its title cut to
+    LABEL_LIMIT characters; the hover label shows the whole title (the data table too).
+    """
     palette = colours(schema.ACTIVITY_TYPE)
     figure = go.Figure()
-    ordered = frame.sort_values("start_date")
+    ordered = frame.sort_values("start_date", kind="stable")
+    ordered = ordered.assign(
+        row=[plain(f"{year} · {activity}") for year, activity in zip(ordered["year"], ordered["activity_id"],
+                                                                      strict=True)],
+        label=ordered["title"].map(short_label), full_title=ordered["title"].map(hover_text))
     for code in schema.ACTIVITY_TYPE.codes:
         part = ordered[ordered["type"] == code]
         if part.empty:
@@ -117,14 +180,15 @@ def timeline(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
         # A one-day activity still gets a visible bar: end at the end of its last day.
         end = pd.to_datetime(part["end_date"]) + pd.Timedelta(days=1)
         figure.add_bar(
-            base=start, x=(end - start).dt.total_seconds() * 1000, y=part["title"], orientation="h",
-            name=schema.ACTIVITY_TYPE.label(code, lang), marker_color=palette[code],
-            customdata=part[["start_date", "end_date"]].astype(str).to_numpy(),
-            hovertemplate="%{y}<br>%{customdata[0]} – %{customdata[1]}<extra></extra>")
+            base=start, x=(end - start).dt.total_seconds() * 1000, y=part["row"], orientation="h",
+            name=plain(schema.ACTIVITY_TYPE.label(code, lang)), marker_color=palette[code],
+            customdata=part[["start_date", "end_date", "full_title"]].astype(str).to_numpy(),
+            hovertemplate="%{customdata[2]}<br>%{customdata[0]} – %{customdata[1]}<extra></extra>")
     figure = base_layout(figure, lang, title, None, None, translate(lang, "chart.type"))
     figure.update_xaxes(type="date")
-    figure.update_yaxes(autorange="reversed", tickformat=None, categoryorder="array",
-                        categoryarray=list(ordered["title"]))
+    rows = list(ordered["row"])
+    figure.update_yaxes(autorange="reversed", tickformat=None, type="category", categoryorder="array",
+                        categoryarray=rows, tickmode="array", tickvals=rows, ticktext=list(ordered["label"]))
     figure.update_layout(height=max(320, 28 * len(ordered) + 140), barmode="overlay")
     return figure
 
@@ -136,13 +200,13 @@ def heatmap(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
     table = table.reindex(columns=range(1, 6), fill_value=0)
     codes = [code for code in schema.OBSTACLE_CATEGORY.codes if code in table.index]
     table = table.loc[codes]
-    labels = [schema.OBSTACLE_CATEGORY.label(code, lang) for code in codes]
+    labels = [plain(schema.OBSTACLE_CATEGORY.label(code, lang)) for code in codes]
     figure = go.Figure(go.Heatmap(
         z=table.to_numpy(), x=[str(s) for s in table.columns], y=labels, colorscale="Oranges",
         text=table.to_numpy(), texttemplate="%{text}", hovertemplate="%{y} · %{x}: %{z}<extra></extra>",
         # Whole-number ticks: dtick 1 only for small counts (at 10M rows a cell holds
         # thousands, and a tick per unit stalls the browser for seconds).
-        colorbar={"title": {"text": translate(lang, "chart.count")}, "tickformat": ",d",
+        colorbar={"title": {"text": plain(translate(lang, "chart.count"))}, "tickformat": ",d",
                   **({"dtick": 1} if table.to_numpy().max() <= 10 else {})}))
     figure = base_layout(figure, lang, title, translate(lang, "chart.severity"), None)
     figure.update_yaxes(tickformat=None, rangemode=None)
@@ -154,14 +218,14 @@ def category_by_beneficiary(frame: pd.DataFrame, lang: str, title: str) -> go.Fi
     totals = frame.groupby(["category", "beneficiary"], as_index=False)["indicators"].sum()
     palette = colours(schema.BENEFICIARY)
     figure = go.Figure()
-    order = [schema.BENEFIT_CATEGORY.label(code, lang) for code in schema.BENEFIT_CATEGORY.codes]
+    order = [plain(schema.BENEFIT_CATEGORY.label(code, lang)) for code in schema.BENEFIT_CATEGORY.codes]
     for code in schema.BENEFICIARY.codes:
         part = totals[totals["beneficiary"] == code]
         if part.empty:
             continue
-        label = schema.BENEFICIARY.label(code, lang)
-        figure.add_bar(y=[schema.BENEFIT_CATEGORY.label(c, lang) for c in part["category"]], x=part["indicators"],
-                       orientation="h", name=label, marker_color=palette[code],
+        label = plain(schema.BENEFICIARY.label(code, lang))
+        figure.add_bar(y=[plain(schema.BENEFIT_CATEGORY.label(c, lang)) for c in part["category"]],
+                       x=part["indicators"], orientation="h", name=label, marker_color=palette[code],
                        hovertemplate=f"{label}<br>%{{y}}: %{{x:,}}<extra></extra>")
     figure = base_layout(figure, lang, title, translate(lang, "chart.indicators"), None,
                          translate(lang, "chart.beneficiary"))
@@ -173,9 +237,10 @@ def category_by_beneficiary(frame: pd.DataFrame, lang: str, title: str) -> go.Fi
 
 def sides_by_type(frame: pd.DataFrame, lang: str, title: str, x_title: str, series: dict[str, str]) -> go.Figure:
     """Participants from Jakarta and from the partner city per activity type, side by side."""
-    labels = [schema.ACTIVITY_TYPE.label(code, lang) for code in frame["type"]]
+    labels = [plain(schema.ACTIVITY_TYPE.label(code, lang)) for code in frame["type"]]
     figure = go.Figure()
-    for index, (column, name) in enumerate(series.items()):
+    for index, (column, label) in enumerate(series.items()):
+        name = plain(label)
         figure.add_bar(y=labels, x=frame[column], orientation="h", name=name, marker_color=OKABE_ITO[index],
                        hovertemplate=f"{name}<br>%{{y}}: %{{x:,}}<extra></extra>")
     figure = base_layout(figure, lang, title, x_title, None)

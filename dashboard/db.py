@@ -1,26 +1,27 @@
-"""One read-only DuckDB connection per process, a cursor per script run.
+"""The read side's access to the warehouse: a cursor per script run, never a write.
 
 Streamlit runs each session's script in its own thread and a DuckDB
 connection is not thread-safe, so every run takes ``reader()``, which hands
-out a fresh cursor of the shared connection. The connection follows the
-warehouse's published version: after a load, the next run opens the new
-version (see etl.warehouse for why versions never change once published).
+out a fresh cursor of the process's shared read-only connection
+(etl.warehouse opens it: one module opens every connection to the
+warehouse). The connection follows the published version: after a load,
+the next run reads the new version.
+
+Building the warehouse on first start, upgrading one of an older release
+and applying the upload retention are writes: app.py asks for them once per
+process, explicitly, through ``prepare_warehouse()``; ``reader()`` itself
+never writes.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
+import streamlit as st
 
 from etl.load import ensure_built
-from etl.warehouse import READER_CONFIG, Warehouse
-
-_lock = threading.Lock()
-_connections: dict[str, tuple[Path, duckdb.DuckDBPyConnection]] = {}
-_built: set[str] = set()
+from etl.warehouse import Warehouse
 
 
 @dataclass(frozen=True)
@@ -32,30 +33,17 @@ class Reader:
     cache_key: str
 
 
-def ensure_warehouse() -> Warehouse:
-    """The warehouse of DASHBOARD_DB, built from the sample workbooks on first start."""
-    warehouse = Warehouse()
-    key = str(warehouse.path)
-    if key not in _built:
-        with _lock:
-            if key not in _built:
-                ensure_built(warehouse)
-                _built.add(key)
-    return warehouse
+@st.cache_resource(show_spinner=False)
+def _prepared(path: str) -> bool:
+    return ensure_built(Warehouse())
+
+
+def prepare_warehouse() -> bool:
+    """Build (first start) or upgrade the warehouse of DASHBOARD_DB, once per process and path."""
+    return _prepared(str(Warehouse().path))
 
 
 def reader() -> Reader:
-    """A cursor on the current version of the warehouse, and that version's name."""
-    warehouse = ensure_warehouse()
-    current = warehouse.current_file()
-    if current is None:
-        raise FileNotFoundError(f"no warehouse at {warehouse.path}")
-    key = str(warehouse.path)
-    with _lock:
-        entry = _connections.get(key)
-        if entry is None or entry[0] != current:
-            # The previous version's connection is dropped, not closed: a run in
-            # another thread may still be reading through its cursor.
-            entry = (current, duckdb.connect(str(current), read_only=True, config=READER_CONFIG))
-            _connections[key] = entry
-        return Reader(entry[1].cursor(), current.stem, f"{current}@{current.stat().st_mtime_ns}")
+    """A cursor on the current version of the warehouse, and that version's name (read-only)."""
+    cursor, current = Warehouse().shared_cursor()
+    return Reader(cursor, current.stem, f"{current}@{current.stat().st_mtime_ns}")

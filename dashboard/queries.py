@@ -253,7 +253,7 @@ def obstacle_list(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFra
 
 def load_history(cursor: duckdb.DuckDBPyConnection, scope: Scope | None = None) -> pd.DataFrame:
     return _frame(cursor, """
-        SELECT load_id, year, file_name, sha256, rows_participants, rows_activities, rows_benefits,
+        SELECT load_id, year, file_name, sha256, snapshot_sha256, rows_participants, rows_activities, rows_benefits,
                rows_obstacles, loaded_by, loaded_at, replaced_load_id, restored_from_load_id, is_sample
         FROM loads ORDER BY load_id DESC""", {})
 

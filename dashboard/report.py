@@ -2,8 +2,10 @@
 
 Built from the same queries and chart builders as the pages (dashboard.figures),
 with Plotly's JavaScript inlined once, so it opens with no network on any
-laptop and every chart stays interactive. All text is HTML-escaped; Plotly
-escapes the figure JSON itself (e.g. "</script>" in a title cannot break out).
+laptop and every chart stays interactive. All text of the page is HTML-escaped
+here; text inside the charts was made plain by their builders (dashboard.charts.plain,
+so Plotly shows a workbook's "<a href=...>" as text), and Plotly escapes the figure
+JSON itself (e.g. "</script>" in a title cannot break out).
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from functools import cache
 import plotly.offline
 
 from dashboard import figures, findings
-from dashboard.components import PageContext, file_stem
+from dashboard.components import PageContext, chart_config, file_stem
 from dashboard.filters import Available
 from dashboard.headline import headline_figures
 from dashboard.presentation import filter_line
+from etl.uploads import retention_days
 from translations import format_day, format_number
 
 PAGES = ("overview", "participation", "activities", "benefits")
@@ -101,15 +104,15 @@ def build_report(ctx: PageContext, available: Available, today: dt.date | None =
         if not charts[page]:
             parts.append(f"<p>{html.escape(ctx.t('empty.no_data'))}</p>")
         for chart in charts[page]:
-            config = {"displaylogo": False, "responsive": True,
-                      "toImageButtonOptions": {"format": "png", "scale": 3,
-                                               "filename": file_stem(chart.page, chart.name, ctx.filters)}}
+            config = {**chart_config(file_stem(chart.page, chart.name, ctx.filters)), "responsive": True}
             div = chart.figure.to_html(full_html=False, include_plotlyjs=False, config=config,
                                        default_width="100%", default_height="460px")
-            parts.append(f"<div class='chart' data-chart='{chart.page}/{html.escape(chart.name)}'>{div}"
+            where = html.escape(f"{chart.page}/{chart.name}")
+            parts.append(f"<div class='chart' data-chart='{where}'>{div}"
                          f"<p class='caption'>{html.escape(chart.caption)}</p></div>")
     parts.append(f"<h2>{html.escape(ctx.t('data.section_notes'))}</h2>")
-    parts += [f"<p>{_markdown_bold(ctx.t(key))}</p>" for key in ("data.note_sample", "data.note_privacy")]
+    days = format_number(retention_days(), ctx.lang)
+    parts += [f"<p>{_markdown_bold(ctx.t(key, days=days))}</p>" for key in ("data.note_sample", "data.note_privacy")]
     parts.append("</body></html>")
     return "\n".join(parts)
 

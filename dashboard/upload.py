@@ -1,32 +1,36 @@
 """The analysts' upload flow: check, report, preview, confirm; history and restore.
 
-Every step uses the ETL's own reader, validator and loader (etl.load), the
-same code as `python -m etl`, so the app and the command line can never
-disagree about what a valid workbook is.
+Every step uses the ETL's own code (etl.load), the same as `python -m etl`,
+so the app and the command line never disagree about what a valid workbook
+is. The check runs in a child process (etl.isolated: the app's memory stays
+small) and keeps the checked tables as a snapshot; the preview reads that
+snapshot, and Confirm writes exactly it — the file is never parsed twice,
+and a new check happens whenever the file's content (its SHA-256) changes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 import streamlit as st
 
 from dashboard.components import PageContext
 from dashboard.queries import Scope, yearly_summary
 from etl import schema
-from etl.annotate import annotate
-from etl.load import FileCheck, LoadRejected, check_file, load_files, restore
+from etl.annotate import annotate, problem_report
+from etl.isolated import stage_in_child
+from etl.load import Staged, load_record, restore, write_staged
 from etl.preview import SheetChange, compare_year, staged_connection
-from etl.problems import Problem, Severity, WorkbookRefused
-from etl.reader import file_sha256
+from etl.problems import Problem, WorkbookRefused, error_count
 from etl.schema import Limits
+from etl.snapshots import Snapshot
 from etl.template import build_template
+from etl.uploads import expires_on, retention_days
 from etl.warehouse import LoadResult, Warehouse
 
 MAX_UPLOAD_MB = 50
@@ -40,21 +44,29 @@ RESULT_KEY = "upload_result"
 UPLOADER_KEY = "upload_uploader_generation"
 HEADLINE_COLUMNS = ("applicants", "delegates_outbound", "delegates_inbound", "activities",
                     "participants_jakarta", "participants_partner", "benefits", "obstacles")
+REMOVED_STYLE = "background-color: #FDECEA; color: #8C1D18; font-weight: 600"
 
 
 @dataclass
 class Checked:
-    """A file that was saved, archived and checked; with its preview when it is valid."""
+    """A checked file (or an earlier load to restore), with its preview when it can be loaded."""
 
     file_name: str
-    sha256: str
-    path: Path  # the archived copy: nothing uploaded is ever lost
-    check: FileCheck
-    year: int | None = None
-    existing_load: int | None = None
+    sha256: str | None  # of the uploaded file: a different file means a new check
+    staged: Staged
+    raw_path: Path | None = None  # the upload as received, while the retention period keeps it
     restore_of: int | None = None
+    existing_load: int | None = None
     changes: list[SheetChange] = field(default_factory=list)
     headline: pd.DataFrame | None = None
+
+    @property
+    def year(self) -> int | None:
+        return self.staged.year
+
+    @property
+    def emptied(self) -> list[SheetChange]:
+        return [change for change in self.changes if change.emptied]
 
 
 def template_bytes(lang: str) -> bytes:
@@ -63,48 +75,54 @@ def template_bytes(lang: str) -> bytes:
     return buffer.getvalue()
 
 
-def save_upload(warehouse: Warehouse, name: str, content: bytes) -> tuple[Path, str]:
-    """Write the upload to disk and archive it by hash before anything else happens."""
-    uploads = warehouse.directory / "uploads"
-    uploads.mkdir(parents=True, exist_ok=True)
-    temporary = uploads / f".{uuid.uuid4().hex}{Path(name).suffix.lower()}"
-    temporary.write_bytes(content)
-    try:
-        sha256 = file_sha256(temporary)
-        return warehouse.archive(temporary, sha256, name), sha256
-    finally:
-        temporary.unlink(missing_ok=True)
+def content_sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
 
 
-def check_upload(ctx: PageContext, warehouse: Warehouse, name: str, path: Path, sha256: str,
-                 year: int | None = None, restore_of: int | None = None) -> Checked:
-    """Read and validate with a progress indicator; compute the preview of a valid file."""
+def check_upload(ctx: PageContext, warehouse: Warehouse, name: str, content: bytes) -> Checked:
+    """Keep the upload (owner-only, for the retention period), check it in a child process, preview it."""
+    sha256 = content_sha256(content)
+    raw_path = warehouse.uploads.keep(name, content, sha256)
     with st.status(ctx.t("upload.checking", file=name), expanded=False) as status:
         def progress(key: str, **params: object) -> None:
             status.update(label=ctx.t(f"cli.{key}", **params))
 
-        check = check_file(path, original_name=name, year=year, limits=UPLOAD_LIMITS, progress=progress)
-        checked = Checked(name, sha256, path, check, restore_of=restore_of)
-        if check.ok and check.validation is not None and check.validation.year is not None:
+        staged = stage_in_child(warehouse, raw_path, name, limits=UPLOAD_LIMITS, progress=progress)
+        checked = Checked(name, sha256, staged, raw_path=raw_path)
+        if staged.ok:
             status.update(label=ctx.t("upload.previewing"))
-            checked.year = check.validation.year
-            checked.existing_load = warehouse.current_loads().get(checked.year)
-            tables = check.validation.clean_tables(warehouse.pseudonym_key())
-            checked.changes = compare_year(warehouse.current_file(), checked.year, tables)
-            checked.headline = _headline_before_after(ctx, warehouse, checked.year, tables)
-        if check.validation is not None:
-            check.validation.close()
-        status.update(label=ctx.t("upload.checked", file=name),
-                      state="complete" if check.ok else "error")
+            _preview(ctx, warehouse, checked, warehouse.snapshots.open(staged.snapshot_sha256))
+        status.update(label=ctx.t("upload.checked", file=name), state="complete" if staged.ok else "error")
     return checked
 
 
-def _headline_before_after(ctx: PageContext, warehouse: Warehouse, year: int,
-                           tables: dict[str, pa.Table]) -> pd.DataFrame:
+def check_restore(ctx: PageContext, warehouse: Warehouse, load_id: int) -> Checked:
+    """An earlier load's snapshot, verified by hash, with the preview of restoring it."""
+    record = load_record(warehouse, load_id)
+    name = str(record["file_name"])
+    try:
+        snapshot = warehouse.snapshots.open(record.get("snapshot_sha256"))  # type: ignore[arg-type]
+    except WorkbookRefused as refused:
+        staged = Staged(name, str(record["sha256"]), int(str(record["year"])), [refused.problem])
+        return Checked(name, None, staged, restore_of=load_id)
+    staged = Staged(name, snapshot.source_sha256, snapshot.year, [], snapshot.rows, snapshot.sha256)
+    checked = Checked(name, None, staged, restore_of=load_id)
+    _preview(ctx, warehouse, checked, snapshot)
+    return checked
+
+
+def _preview(ctx: PageContext, warehouse: Warehouse, checked: Checked, snapshot: Snapshot) -> None:
+    checked.existing_load = warehouse.current_loads().get(snapshot.year)
+    checked.changes = compare_year(warehouse, snapshot)
+    checked.headline = _headline_before_after(ctx, warehouse, snapshot)
+
+
+def _headline_before_after(ctx: PageContext, warehouse: Warehouse, snapshot: Snapshot) -> pd.DataFrame:
     """The year's headline figures now and after the load, with the dashboard's own query."""
+    year = snapshot.year
     scope = Scope((year,))
     before = yearly_summary(ctx.reader.cursor, scope)
-    with staged_connection(warehouse.current_file(), year, tables) as staged:
+    with staged_connection(warehouse, snapshot) as staged:
         after = yearly_summary(staged, scope)
     rows = []
     for column in HEADLINE_COLUMNS:
@@ -130,27 +148,69 @@ def problems_frame(ctx: PageContext, problems: list[Problem]) -> pd.DataFrame:
 
 def show_report(ctx: PageContext, checked: Checked) -> None:
     """Rows per sheet and every problem, with the annotated workbook to fix them in Excel."""
-    check = checked.check
-    errors = [p for p in check.problems if p.severity is Severity.ERROR]
-    if check.validation is not None:
-        rows = check.validation.rows
-        columns = st.columns(max(len(rows), 1))
-        for column, (sheet, count) in zip(columns, rows.items(), strict=False):
+    staged = checked.staged
+    problems = staged.problems
+    if staged.rows:
+        columns = st.columns(max(len(staged.rows), 1))
+        for column, (sheet, count) in zip(columns, staged.rows.items(), strict=False):
             column.metric(schema.SHEETS_BY_NAME[sheet].label(ctx.lang), ctx.number(count))
+    errors = error_count(problems)
     if errors:
-        st.error(ctx.t("upload.invalid", count=ctx.number(len(errors))), icon=":material/error:")
-    elif check.problems:
-        st.warning(ctx.t("upload.warnings", count=ctx.number(len(check.problems))), icon=":material/warning:")
+        st.error(ctx.t("upload.invalid", count=ctx.number(errors)), icon=":material/error:")
+    elif problems:
+        st.warning(ctx.t("upload.warnings", count=ctx.number(len(problems))), icon=":material/warning:")
+    elif checked.restore_of is not None:
+        st.success(ctx.t("upload.snapshot_valid", load_id=checked.restore_of, year=checked.year),
+                   icon=":material/check_circle:")
     else:
         st.success(ctx.t("upload.valid", year=checked.year), icon=":material/check_circle:")
-    if check.problems:
-        st.dataframe(problems_frame(ctx, check.problems), hide_index=True)
-    if check.problems and check.refusal is None:
+    if problems:
+        st.dataframe(problems_frame(ctx, problems), hide_index=True)
+    if checked.raw_path is not None:
+        _retention_note(ctx, checked.raw_path)
+    if problems and checked.restore_of is None:
+        _problems_download(ctx, checked)
+
+
+def _retention_note(ctx: PageContext, raw_path: Path) -> None:
+    if raw_path.exists():
+        st.caption(ctx.t("upload.kept_until", date=expires_on(raw_path).isoformat(),
+                         days=ctx.number(retention_days())))
+
+
+def _problems_download(ctx: PageContext, checked: Checked) -> None:
+    """The analyst's own workbook annotated; after the retention period, the problem list alone."""
+    problems = checked.staged.problems
+    stem = Path(checked.file_name).stem
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    raw = checked.raw_path
+    readable = raw is not None and raw.exists() and not any(
+        p.code in ("not_xlsx", "old_xls", "encrypted", "damaged", "file_missing", "empty_file", "too_large_file")
+        for p in problems)
+    if readable and raw is not None and raw.suffix == ".xlsx":
         st.download_button(
-            ctx.t("upload.annotated"), data=lambda: annotate(checked.path, check.problems, ctx.lang),
-            file_name=f"{Path(checked.file_name).stem}-{ctx.t('upload.annotated_suffix')}.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
+            ctx.t("upload.annotated"), data=lambda: annotate(raw, problems, ctx.lang),
+            file_name=f"{stem}-{ctx.t('upload.annotated_suffix')}.xlsx", mime=xlsx, on_click="ignore",
             key="annotated", icon=":material/download:", help=ctx.t("upload.annotated_help"))
+        return
+    if raw is not None and not raw.exists():
+        st.info(ctx.t("upload.raw_purged", days=ctx.number(retention_days())), icon=":material/auto_delete:")
+    st.download_button(
+        ctx.t("upload.problem_list"), data=lambda: problem_report(problems, ctx.lang),
+        file_name=f"{stem}-{ctx.t('upload.annotated_suffix')}.xlsx", mime=xlsx, on_click="ignore",
+        key="problem-list", icon=":material/download:")
+
+
+def _changes_table(ctx: PageContext, checked: Checked) -> pd.io.formats.style.Styler:
+    """Rows per sheet before and after, a sheet that would be emptied in red."""
+    frame = pd.DataFrame([{
+        ctx.t("upload.col_sheet"): schema.SHEETS_BY_NAME[change.sheet].label(ctx.lang),
+        ctx.t("upload.col_before"): change.before, ctx.t("upload.col_after"): change.after,
+        ctx.t("upload.col_added"): change.added, ctx.t("upload.col_removed"): change.removed,
+        ctx.t("upload.col_changed"): change.changed,
+    } for change in checked.changes])
+    emptied = [change.emptied for change in checked.changes]
+    return frame.style.apply(lambda row: [REMOVED_STYLE if emptied[row.name] else ""] * len(row), axis=1)
 
 
 def show_preview(ctx: PageContext, checked: Checked) -> None:
@@ -160,12 +220,10 @@ def show_preview(ctx: PageContext, checked: Checked) -> None:
                    icon=":material/swap_horiz:")
     else:
         st.info(ctx.t("upload.new_year", year=checked.year), icon=":material/add_circle:")
-    changes = pd.DataFrame([{
-        ctx.t("upload.col_sheet"): change.sheet, ctx.t("upload.col_before"): change.before,
-        ctx.t("upload.col_after"): change.after, ctx.t("upload.col_added"): change.added,
-        ctx.t("upload.col_removed"): change.removed, ctx.t("upload.col_changed"): change.changed,
-    } for change in checked.changes])
-    st.dataframe(changes, hide_index=True)
+    for change in checked.emptied:
+        st.error(ctx.t("upload.emptied", year=checked.year, count=ctx.number(change.before),
+                       sheet=schema.SHEETS_BY_NAME[change.sheet].label(ctx.lang)), icon=":material/delete_forever:")
+    st.dataframe(_changes_table(ctx, checked), hide_index=True)
     if checked.headline is not None:
         st.markdown(f"**{ctx.t('upload.headline_title', year=checked.year)}**")
         st.dataframe(checked.headline.rename(columns={"figure": ctx.t("upload.col_figure"),
@@ -174,38 +232,35 @@ def show_preview(ctx: PageContext, checked: Checked) -> None:
 
 
 def confirm(ctx: PageContext, warehouse: Warehouse, checked: Checked, analyst: str) -> LoadResult | None:
-    """The confirm button (and the second confirmation a replacement needs); loads on click."""
-    replacing = checked.existing_load is not None
+    """The confirm button, and the named confirmations a replacement needs; writes the staged snapshot on click."""
+    key = f"{checked.staged.snapshot_sha256}-{checked.restore_of}"
     understood = True
-    if replacing:
+    if checked.existing_load is not None:
         understood = st.checkbox(ctx.t("upload.confirm_replace", year=checked.year, load_id=checked.existing_load),
-                                 key=f"understood-{checked.sha256}-{checked.restore_of}")
+                                 key=f"understood-{key}")
+    allowed: set[str] = set()
+    for change in checked.emptied:
+        label = ctx.t("upload.confirm_empty", year=checked.year, count=ctx.number(change.before),
+                      sheet=schema.SHEETS_BY_NAME[change.sheet].label(ctx.lang))
+        if st.checkbox(label, key=f"empty-{change.sheet}-{key}"):
+            allowed.add(change.sheet)
+    ready = understood and len(allowed) == len(checked.emptied)
     label = ctx.t("upload.restore_button", load_id=checked.restore_of) if checked.restore_of else ctx.t(
         "upload.load_button", year=checked.year)
-    if not st.button(label, type="primary", disabled=not understood, key=f"confirm-{checked.sha256}"):
+    if not st.button(label, type="primary", disabled=not ready, key=f"confirm-{key}"):
         return None
     try:
         with st.spinner(ctx.t("cli.progress_write")):
             if checked.restore_of is not None:
-                return restore(warehouse, checked.restore_of, loaded_by=analyst)
-            (result,) = load_files(warehouse, [checked.path], replace=replacing, loaded_by=analyst,
-                                   original_names=[checked.file_name], limits=UPLOAD_LIMITS)
+                return restore(warehouse, checked.restore_of, loaded_by=analyst, allow_empty=frozenset(allowed))
+            (result,) = write_staged(warehouse, [checked.staged], replace=checked.existing_load is not None,
+                                     loaded_by=analyst, allow_empty=frozenset(allowed))
             return result
-    except LoadRejected as rejected:
-        st.error(ctx.t("upload.rejected_now"))
-        st.dataframe(problems_frame(ctx, [p for c in rejected.checks for p in c.problems]), hide_index=True)
     except WorkbookRefused as refused:
         # e.g. another analyst loaded the same year meanwhile: check and confirm again.
+        st.error(ctx.t("upload.rejected_now"))
         st.error(refused.problem.message(ctx.lang))
     return None
-
-
-def check_restore(ctx: PageContext, warehouse: Warehouse, load_id: int) -> Checked:
-    """Check the archived file of an earlier load again, with the preview of restoring it."""
-    record = next(load for load in warehouse.history() if load["load_id"] == load_id)
-    path = warehouse.archive_dir / str(record["archive_path"])
-    return check_upload(ctx, warehouse, str(record["file_name"]), path, str(record["sha256"]),
-                        year=int(record["year"]), restore_of=load_id)
 
 
 def restore_choices(history: pd.DataFrame) -> list[int]:
@@ -218,3 +273,4 @@ def describe_load(ctx: PageContext, history: pd.DataFrame, load_id: int) -> str:
     when = loaded_at.strftime("%Y-%m-%d %H:%M") if isinstance(loaded_at, dt.datetime | pd.Timestamp) else str(loaded_at)
     return ctx.t("upload.load_choice", load_id=load_id, year=int(row["year"]), file=row["file_name"],
                  by=row["loaded_by"], when=when)
+

@@ -1,4 +1,4 @@
-"""Command line: python -m etl validate|load|template|history|restore|add-analyst.
+"""Command line: python -m etl validate|load|template|history|restore|purge|add-analyst.
 
 Exit codes: 0 success, 1 rejected input (nothing written), 2 usage error.
 Bad input never produces a traceback: every refusal is a Problem printed in
@@ -10,12 +10,14 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from etl.load import FileCheck, LoadRejected, check_file, load_files, restore
-from etl.problems import Problem, Severity, WorkbookRefused
-from etl.warehouse import Warehouse
+from etl import schema
+from etl.load import FileCheck, LoadRejected, Staged, check_file, load_files, restore, upgrade_if_needed
+from etl.problems import Problem, Severity, WorkbookRefused, error_count
+from etl.uploads import RETENTION_ENV, retention_days
+from etl.warehouse import LoadResult, Warehouse
 from translations import DEFAULT_LANGUAGE, LANGUAGES, format_number, translate
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
@@ -39,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--replace", action="store_true", help="replace years that are already loaded")
     load.add_argument("--by", dest="loaded_by", help="who is loading (default: the system user)")
     load.add_argument("--year", type=int, help="the program year (only with one file)")
+    _allow_empty_argument(load)
 
     template = commands.add_parser("template", help="write the empty Excel template")
     template.add_argument("out", type=Path)
@@ -50,12 +53,24 @@ def _parser() -> argparse.ArgumentParser:
     restore_cmd = commands.add_parser("restore", help="restore the state of a year from an earlier load")
     restore_cmd.add_argument("load_id", type=int)
     restore_cmd.add_argument("--by", dest="loaded_by")
+    _allow_empty_argument(restore_cmd)
+
+    purge = commands.add_parser(
+        "purge", help=f"delete uploaded workbooks older than the retention period ({RETENTION_ENV}, default 30 days)")
+    purge.add_argument("--days", type=float, default=None, help="retention in days (default: the configured one)")
 
     analyst = commands.add_parser("add-analyst", help="create or reset an analyst account (asks the password)")
     analyst.add_argument("name")
     analyst.add_argument("--secrets", type=Path, default=None,
                          help="secrets file (default: .streamlit/secrets.toml)")
     return parser
+
+
+def _allow_empty_argument(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--allow-empty", action="append", default=[], metavar="SHEET", choices=[s.name for s in schema.SHEETS],
+        help="allow a replacement to remove every row of this sheet of the year (repeatable); "
+             "without it such a replacement is refused")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -65,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("--year needs exactly one file", file=sys.stderr)
         return EXIT_USAGE
     handlers = {"validate": _validate, "load": _load, "template": _template, "history": _history,
-                "restore": _restore, "add-analyst": _add_analyst}
+                "restore": _restore, "purge": _purge, "add-analyst": _add_analyst}
     return handlers[args.command](args, lang)
 
 
@@ -84,7 +99,7 @@ def _rows_text(rows: dict[str, int], lang: str) -> str:
                      for sheet, count in rows.items())
 
 
-def print_problems(check: FileCheck, lang: str) -> None:
+def print_problems(check: FileCheck | Staged, lang: str) -> None:
     for problem in check.problems:
         print(f"  {_problem_line(problem, lang)}")
 
@@ -99,14 +114,14 @@ def _problem_line(problem: Problem, lang: str) -> str:
     return f"{marker} {where + ': ' if where else ''}{problem.message(lang)}"
 
 
-def _report(check: FileCheck, lang: str) -> None:
-    errors = [p for p in check.problems if p.severity is Severity.ERROR]
+def _report(check: FileCheck | Staged, lang: str) -> None:
+    errors = error_count(check.problems)  # exact: a line standing for many cells counts them all
     warnings = [p for p in check.problems if p.severity is Severity.WARNING]
     if errors:
-        print(translate(lang, "cli.problems_found", file=check.file_name, count=len(errors)))
-    elif check.validation is not None:
-        print(translate(lang, "cli.ok_file", file=check.file_name, year=check.validation.year,
-                        rows=_rows_text(check.validation.rows, lang)))
+        print(translate(lang, "cli.problems_found", file=check.file_name, count=format_number(errors, lang)))
+    elif check.year is not None:
+        print(translate(lang, "cli.ok_file", file=check.file_name, year=check.year,
+                        rows=_rows_text(check.rows, lang)))
     if warnings:
         print(translate(lang, "cli.warnings_found", file=check.file_name, count=len(warnings)))
     print_problems(check, lang)
@@ -126,12 +141,39 @@ def _validate(args: argparse.Namespace, lang: str) -> int:
 def _load(args: argparse.Namespace, lang: str) -> int:
     warehouse = Warehouse()
     progress = _progress(lang)
+
+    def write() -> list[LoadResult]:
+        upgrade_if_needed(warehouse)
+        results = load_files(warehouse, args.files, replace=args.replace, loaded_by=args.loaded_by, year=args.year,
+                             progress=progress, allow_empty=frozenset(args.allow_empty),
+                             on_checked=lambda staged: _report(staged, lang) if staged.ok else None)
+        warehouse.uploads.purge()
+        return results
+
+    return _change(write, lang, progress)
+
+
+def _restore(args: argparse.Namespace, lang: str) -> int:
+    warehouse = Warehouse()
+    progress = _progress(lang)
+
+    def write() -> list[LoadResult]:
+        upgrade_if_needed(warehouse)
+        return [restore(warehouse, args.load_id, loaded_by=args.loaded_by, progress=progress,
+                        allow_empty=frozenset(args.allow_empty))]
+
+    return _change(write, lang, progress, restored_from=args.load_id)
+
+
+def _change(write: Callable[[], list[LoadResult]], lang: str, progress: Callable[..., None],
+            restored_from: int | None = None) -> int:
+    """Run a load or restore; print what it did, or why nothing was written."""
     try:
-        results = load_files(warehouse, args.files, replace=args.replace, loaded_by=args.loaded_by,
-                             year=args.year, progress=progress)
+        results = write()
     except LoadRejected as rejected:
         for check in rejected.checks:
-            _report(check, lang)
+            if not check.ok:
+                _report(check, lang)
         print(translate(lang, "cli.nothing_written"))
         return EXIT_REJECTED
     except WorkbookRefused as refused:
@@ -140,7 +182,9 @@ def _load(args: argparse.Namespace, lang: str) -> int:
         return EXIT_REJECTED
     for result in results:
         rows = _rows_text(result.rows, lang)
-        if result.replaced_load_id is None:
+        if restored_from is not None:
+            print(translate(lang, "cli.restored", source=restored_from, year=result.year, load_id=result.load_id))
+        elif result.replaced_load_id is None:
             print(translate(lang, "cli.loaded", file=result.file_name, load_id=result.load_id,
                             year=result.year, rows=rows))
         else:
@@ -163,9 +207,10 @@ def _history(args: argparse.Namespace, lang: str) -> int:
     if not loads:
         print(translate(lang, "cli.history_empty"))
         return EXIT_OK
-    header = ("load", "year", "file", "sha256", "participants", "activities", "benefits", "obstacles",
+    header = ("load", "year", "file", "sha256", "snapshot", "participants", "activities", "benefits", "obstacles",
               "by", "at (UTC)", "replaced", "restored from")
     rows = [(str(load["load_id"]), str(load["year"]), str(load["file_name"]), str(load["sha256"])[:12],
+             str(load["snapshot_sha256"] or "–")[:12],
              str(load["rows_participants"]), str(load["rows_activities"]), str(load["rows_benefits"]),
              str(load["rows_obstacles"]), str(load["loaded_by"]),
              load["loaded_at"].strftime("%Y-%m-%d %H:%M:%S"),  # type: ignore[union-attr]
@@ -177,18 +222,10 @@ def _history(args: argparse.Namespace, lang: str) -> int:
     return EXIT_OK
 
 
-def _restore(args: argparse.Namespace, lang: str) -> int:
-    try:
-        result = restore(Warehouse(), args.load_id, loaded_by=args.loaded_by, progress=_progress(lang))
-    except LoadRejected as rejected:
-        for check in rejected.checks:
-            _report(check, lang)
-        print(translate(lang, "cli.nothing_written"))
-        return EXIT_REJECTED
-    except WorkbookRefused as refused:
-        print(f"✗ {refused.problem.message(lang)}")
-        return EXIT_REJECTED
-    print(translate(lang, "cli.restored", source=args.load_id, year=result.year, load_id=result.load_id))
+def _purge(args: argparse.Namespace, lang: str) -> int:
+    purged = Warehouse().uploads.purge(days=args.days)
+    print(translate(lang, "cli.purged", removed=purged.removed, kept=purged.kept,
+                    days=format_number(retention_days() if args.days is None else args.days, lang)))
     return EXIT_OK
 
 

@@ -14,9 +14,14 @@ cheaply and with a message an analyst can act on:
    The same pass refuses DOCTYPE/ENTITY declarations (entity-expansion
    attacks), a declared sheet dimension or a row count
    beyond the limits, and records what the reader must report per cell:
-   formulas, merged cells and where each sheet's first cell is.
+   formulas, Excel error values (#N/A, #DIV/0!...: fastexcel reads them as
+   empty cells), merged cells and where each sheet's first cell is.
 
 Only then does the fast Rust reader (fastexcel) parse the file.
+
+:func:`number_cells` is a second, targeted pass over one sheet, run only when
+the reader holds cells whose text reads differently as a number cell and as
+typed text (see etl/validate.py for the number rule).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -36,17 +42,32 @@ from etl.schema import DEFAULT_LIMITS, Limits
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 CHUNK = 1 << 20
-# Enough overlap between chunks for any tag we look for to straddle a boundary.
-OVERLAP = 512
+# Enough overlap between chunks for anything we look for to straddle a boundary: the
+# longest is an error cell whose formula (at most 8,192 characters in Excel, more once
+# XML-escaped) sits between its tag and its value.
+OVERLAP = 32 << 10
 # Ratios are only meaningful for parts big enough to matter.
 RATIO_MIN_BYTES = 1 << 20
 FORMULA_REFS_KEPT = 50
+# Error cells are listed one by one like any bad cell (the validator lists up to
+# Limits.max_problems), and the validator needs their places so an empty required
+# cell holding an error is not also called "required but empty"; past this many the
+# rest are only counted (a few hundred kilobytes of references at most).
+ERROR_REFS_KEPT = 10_000
 
 _DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _FIRST_VALUE_CELL = re.compile(
     rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?(?<!/)>(?:(?!</c>).){0,4000}?<(?:v|is)\b', re.S)
 _FORMULA_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+\d+)"[^>]*?(?<!/)>\s*<f\b')
 _MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
+# A cell of type "e" (error) and its value, e.g. <c r="K5" s="2" t="e"><f>1/0</f><v>#DIV/0!</v></c>.
+_ERROR_CELL = re.compile(
+    rb'<c\b(?=[^>]*?\bt=["\']e["\'])[^>]*?\br="([A-Z]+\d+)"[^>]*?(?<!/)>'
+    rb'(?:(?!</c>).){0,%d}?<v>([^<]{0,40})</v>' % (OVERLAP - 1024), re.S)
+_ERROR_TYPE = (b't="e"', b"t='e'")
+_TYPE = re.compile(rb'\bt=["\'](\w+)["\']')
+_LAST_ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
+TEXT_TYPES = frozenset({b"s", b"str", b"inlineStr"})
 
 
 @dataclass
@@ -60,6 +81,8 @@ class SheetLayout:
     merged: list[str] = field(default_factory=list)
     formula_cells: list[str] = field(default_factory=list)
     formula_count: int = 0
+    error_cells: list[tuple[str, str]] = field(default_factory=list)  # (reference, error value) kept
+    error_count: int = 0
 
 
 @dataclass
@@ -210,6 +233,14 @@ def _scan_sheet_chunk(window: bytes, overlap: int, layout: SheetLayout, first_ch
             layout.formula_count += 1
             if len(layout.formula_cells) < FORMULA_REFS_KEPT:
                 layout.formula_cells.append(match.group(1).decode())
+    # Most sheets hold no error value: the regex runs only on a window that has one.
+    if any(window.find(marker) != -1 for marker in _ERROR_TYPE):
+        for match in _ERROR_CELL.finditer(window):
+            if match.end() <= overlap:
+                continue  # counted with the previous chunk
+            layout.error_count += 1
+            if len(layout.error_cells) < ERROR_REFS_KEPT:
+                layout.error_cells.append((match.group(1).decode(), match.group(2).decode(errors="replace")))
     if window.find(b"<mergeCell ", max(overlap - 11, 0)) != -1:
         for match in _MERGE.finditer(window):
             if match.end() > overlap:
@@ -243,3 +274,44 @@ def inspect_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> XlsxLayout:
             NotImplementedError, SafeET.ParseError) as error:
         raise _refuse("damaged", detail=str(error)[:200]) from None
     return XlsxLayout(sheets)
+
+
+def _cell_pattern(letters: Collection[str]) -> re.Pattern[bytes]:
+    """The opening tag of any cell in these columns, whatever the order of its attributes."""
+    alternatives = b"|".join(sorted(letter.encode() for letter in letters))
+    return re.compile(rb'<c\b([^>]*?)\br="(' + alternatives + rb')(\d+)"([^>]*)>')
+
+
+def number_cells(path: Path, part: str, candidates: Mapping[str, Collection[int]]) -> set[str]:
+    """Of the candidate cells (column letters -> Excel rows), the references of number cells.
+
+    A number cell has no type or type "n"; text is "s" (shared), "str" (a formula's text)
+    or "inlineStr". The part is streamed like in :func:`inspect_xlsx` (it already passed
+    that inspection), looking only at the candidate columns, and the pass stops after the
+    last candidate row. A candidate not found stays out of the result, so it is read as
+    text: a cell is taken for a number only when the file says so.
+    """
+    if not any(candidates.values()):
+        return set()
+    wanted = {letter: set(rows) for letter, rows in candidates.items() if rows}
+    last_row = max(max(rows) for rows in wanted.values())
+    pattern = _cell_pattern(wanted)
+    found: set[str] = set()
+    tail = b""
+    with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
+        while chunk := stream.read(CHUNK):
+            window = tail + chunk
+            overlap = len(tail)
+            for match in pattern.finditer(window):
+                if match.end() <= overlap:
+                    continue  # seen in the previous chunk
+                letter, row = match.group(2).decode(), int(match.group(3))
+                if row in wanted.get(letter, ()):
+                    kind = _TYPE.search(match.group(1) + b" " + match.group(4))
+                    if kind is None or kind.group(1) == b"n":
+                        found.add(f"{letter}{row}")
+            rows = [int(number) for number in _LAST_ROW.findall(window, max(len(window) - OVERLAP, 0))]
+            if rows and rows[-1] > last_row:
+                break
+            tail = window[-OVERLAP:]
+    return found

@@ -1,21 +1,25 @@
 """What a load would change, computed before anything is written.
 
 ``compare_year`` counts rows added, removed and changed per sheet (rows are
-matched by their ID). ``staged_connection`` gives a private in-memory
-database in which the year is already replaced, so the dashboard's own
-queries can compute the headline figures "after" exactly as they will be.
+matched by their ID), and says which sheets the load would empty.
+``staged_connection`` gives a private in-memory database in which the year
+is already replaced, so the dashboard's own queries can compute the
+headline figures "after" exactly as they will be. Both read the staged
+snapshot — the very tables the load will write — and the published
+warehouse, attached read-only through etl.warehouse (the one module that
+opens it).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from etl import schema
+from etl.snapshots import Snapshot
 from etl.validate import quote
+from etl.warehouse import Warehouse, snapshot_columns
 
 
 @dataclass(frozen=True)
@@ -27,65 +31,71 @@ class SheetChange:
     removed: int
     changed: int
 
-
-def _attach(connection: duckdb.DuckDBPyConnection, database: Path | None) -> bool:
-    if database is None:
-        return False
-    connection.execute("ATTACH $path AS warehouse (READ_ONLY)", {"path": str(database)})
-    return True
+    @property
+    def emptied(self) -> bool:
+        """Every row the year holds in this sheet would be removed, and none comes in."""
+        return self.before > 0 and self.after == 0
 
 
-def staged_connection(database: Path | None, year: int, tables: dict[str, pa.Table]) -> duckdb.DuckDBPyConnection:
-    """In-memory views named like the warehouse tables, with ``year`` taken from ``tables``."""
+def _incoming(connection: duckdb.DuckDBPyConnection, snapshot: Snapshot, sheet: schema.Sheet) -> str:
+    """SQL reading the snapshot's rows of a sheet (no rows when the workbook had none)."""
+    names = snapshot_columns(sheet)
+    path = snapshot.table_path(sheet.name)
+    if path is None:
+        empty = ", ".join(f"CAST(NULL AS {c.kind.sql_type}) AS {quote(c.name)}" for c in sheet.stored_columns
+                          if c.name in names)
+        return f"SELECT {empty} WHERE false"
+    view = f"incoming_{sheet.name}"
+    connection.read_parquet(str(path)).create_view(view, replace=True)  # no path spelled into SQL
+    return f"SELECT {', '.join(map(quote, names))} FROM {quote(view)}"
+
+
+def staged_connection(warehouse: Warehouse, snapshot: Snapshot) -> duckdb.DuckDBPyConnection:
+    """In-memory views named like the warehouse tables, with the snapshot's year taken from the snapshot."""
     connection = duckdb.connect()
-    attached = _attach(connection, database)
+    attached = warehouse.attach_current(connection)
+    year = int(snapshot.year)
     for sheet in schema.SHEETS:
-        columns = ", ".join(quote(c.name) for c in sheet.stored_columns)
-        incoming = tables.get(sheet.name)
-        parts = []
+        names = snapshot_columns(sheet)
+        columns = ", ".join(map(quote, names))
+        parts = [_incoming(connection, snapshot, sheet)]
         if attached:
-            parts.append(f"SELECT {columns} FROM warehouse.{quote(sheet.name)} WHERE year <> {int(year)}")
-        if incoming is not None:
-            connection.register(f"incoming_{sheet.name}", incoming)
-            parts.append(f"SELECT {columns} FROM {quote('incoming_' + sheet.name)}")
-        if not parts:
-            parts.append(f"SELECT {columns} FROM {quote('incoming_' + sheet.name)} WHERE false")
-            connection.register(f"incoming_{sheet.name}", _empty(sheet))
-        connection.execute(f"CREATE VIEW {quote(sheet.name)} AS {' UNION ALL '.join(parts)}")
-    loads = f"SELECT {int(year)} AS year"
+            parts.insert(0, f"SELECT {columns} FROM warehouse.{quote(sheet.name)} WHERE year <> {year}")
+        # first_year is the warehouse's across-years column: recomputed here as the load will.
+        derived = ""
+        if sheet is schema.PARTICIPANTS:
+            derived = ", min(year) OVER (PARTITION BY person_key, partner_city) AS first_year"
+        connection.execute(f"CREATE VIEW {quote(sheet.name)} AS SELECT *{derived} FROM "
+                           f"({' UNION ALL '.join(parts)})")
+    loads = f"SELECT {year} AS year"
     if attached:
         loads = f"SELECT year FROM warehouse.loads UNION {loads}"
     connection.execute(f"CREATE VIEW loads AS {loads}")
     return connection
 
 
-def _empty(sheet: schema.Sheet) -> pa.Table:
+def compare_year(warehouse: Warehouse, snapshot: Snapshot) -> list[SheetChange]:
+    """Rows added, removed and changed per sheet if the snapshot replaced its year."""
     connection = duckdb.connect()
-    columns = ", ".join(f"CAST(NULL AS {c.kind.sql_type}) AS {quote(c.name)}" for c in sheet.stored_columns)
-    return connection.sql(f"SELECT {columns} WHERE false").to_arrow_table()
-
-
-def compare_year(database: Path | None, year: int, tables: dict[str, pa.Table]) -> list[SheetChange]:
-    """Rows added, removed and changed per sheet if ``tables`` replaced ``year``."""
-    connection = duckdb.connect()
-    attached = _attach(connection, database)
+    attached = warehouse.attach_current(connection)
+    year = int(snapshot.year)
     changes = []
     for sheet in schema.SHEETS:
         # Columns the warehouse computes across years (first_year) are not the workbook's change.
-        names = [c.name for c in sheet.stored_columns if not getattr(c, "across_years", False)]
+        names = snapshot_columns(sheet)
         key = quote(sheet.id_column.name)
-        connection.register("incoming", tables.get(sheet.name, _empty(sheet)))
+        incoming = _incoming(connection, snapshot, sheet)
         current = (f"SELECT {', '.join(map(quote, names))} FROM warehouse.{quote(sheet.name)} "
-                   f"WHERE year = {int(year)}") if attached else "SELECT * FROM incoming WHERE false"
+                   f"WHERE year = {year}") if attached else f"SELECT * FROM ({incoming}) WHERE false"
         new_row = "struct_pack(" + ", ".join(f"{quote(n)} := n.{quote(n)}" for n in names) + ")"
         old_row = "struct_pack(" + ", ".join(f"{quote(n)} := o.{quote(n)}" for n in names) + ")"
         before, after, added, removed, changed = connection.execute(f"""
-            WITH o AS ({current}), n AS (SELECT * FROM incoming)
+            WITH o AS ({current}), n AS ({incoming})
             SELECT (SELECT count(*) FROM o), (SELECT count(*) FROM n),
                    count(*) FILTER (o.{key} IS NULL), count(*) FILTER (n.{key} IS NULL),
                    count(*) FILTER (o.{key} IS NOT NULL AND n.{key} IS NOT NULL
                                     AND {new_row} IS DISTINCT FROM {old_row})
             FROM o FULL OUTER JOIN n ON o.{key} = n.{key}""").fetchall()[0]
-        connection.unregister("incoming")
         changes.append(SheetChange(sheet.name, before, after, added, removed, changed))
+    connection.close()
     return changes

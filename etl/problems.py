@@ -51,6 +51,9 @@ class Problem:
     suggestion: str | None = None
     params: dict[str, object] = field(default_factory=dict)
     severity: Severity = Severity.ERROR
+    # How many cells or facts this one line stands for: a summary ("23 more cells hold
+    # formulas", "a year other than the workbook's on 120 rows") counts every one of them.
+    count: int = 1
 
     def message(self, lang: str) -> str:
         # Parameters that depend on the language (schema labels, catalogue texts,
@@ -60,7 +63,11 @@ class Problem:
                          suggestion=self.suggestion or "", **params)
 
     def location(self) -> str:
-        """'participants!K5' or 'participants' or '' for a whole-file problem."""
+        """'participants!K5', 'participants!2' (a row) or 'participants' or '' for a whole-file problem.
+
+        A problem about a whole column (a missing column) has no row: it is located by its
+        sheet and ``column``, which the CLI prints beside it as 'participants [full_name]'.
+        """
         if self.sheet and self.cell:
             return f"{self.sheet}!{self.cell}"
         if self.sheet and self.row:
@@ -78,3 +85,12 @@ class WorkbookRefused(Exception):
 
 def errors(problems: list[Problem]) -> list[Problem]:
     return [problem for problem in problems if problem.severity is Severity.ERROR]
+
+
+def error_count(problems: list[Problem]) -> int:
+    """The exact number of errors: summary lines count every cell or row they stand for.
+
+    ``len(errors(...))`` is the number of lines shown, which is smaller when formulas,
+    Excel errors, wrong years or problems past the listing limit are summarised.
+    """
+    return sum(problem.count for problem in problems if problem.severity is Severity.ERROR)

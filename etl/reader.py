@@ -4,6 +4,21 @@ Values are read as text by fastexcel (Rust, Arrow output; measured 15x
 faster than pandas with openpyxl) and typed later by the validator in
 DuckDB, so one code path checks .xlsx and .csv alike and every bad cell can
 be reported instead of being coerced to null by the reader.
+
+Reading as text loses one fact the validator needs: whether a cell of a
+number column was a number cell or typed text, which etl/validate.py reads
+by the number rule ("45.000" typed as text may mean forty-five thousand or
+forty-five, and is refused as ambiguous). fastexcel writes a number cell as
+its shortest decimal text ("78.5", "45", "12.345", never a thousands
+separator), which the rule reads as the same number, except texts like
+"12.345" (one to three digits, a point, three digits). Only for such
+cells, and only when there are any, the sheet's XML is streamed once more
+to take their type from the file (guard.number_cells); the reader passes it
+on as a boolean column ``<column>__number_cell``. A CSV has no cell types:
+every value in it is text.
+
+Excel error values (#N/A, #DIV/0!...) read as empty; the guard finds them in
+the XML and the reader reports each at its cell, naming its column.
 """
 
 from __future__ import annotations
@@ -17,16 +32,20 @@ from pathlib import Path
 import duckdb
 import fastexcel
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl import schema
-from etl.guard import XlsxLayout, check_size, column_number, inspect_xlsx
+from etl.guard import SheetLayout, XlsxLayout, check_size, column_number, inspect_xlsx, number_cells
 from etl.problems import Problem, Severity, WorkbookRefused
-from etl.schema import DEFAULT_LIMITS, Limits, Sheet, column_letter, normalize_header
+from etl.schema import DEFAULT_LIMITS, Kind, Limits, Sheet, column_letter, normalize_header
 
 ROW_COLUMN = "_row"  # Excel row number of each data row (the header is row 1)
 HEADER_SEARCH_ROWS = 10
 XLSX_SUFFIXES = (".xlsx",)
 CSV_SUFFIXES = (".csv",)
+NUMBER_CELL_SUFFIX = "__number_cell"
+# The only number-cell texts the number rule would read otherwise if typed: "12.345".
+CANDIDATE_PATTERN = r"^-?[1-9][0-9]{0,2}\.[0-9]{3}$"
 
 Progress = Callable[[str], None]
 
@@ -40,10 +59,17 @@ class RawSheet:
     table: pa.Table
     headers: dict[str, str] = field(default_factory=dict)  # column -> header as written
     letters: dict[str, str] = field(default_factory=dict)  # column -> Excel column letter
+    # column -> Excel rows whose cell holds an Excel error value (reported by the reader)
+    error_rows: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def rows(self) -> int:
         return self.table.num_rows
+
+
+def number_cell_column(name: str) -> str:
+    """The boolean column that marks the number cells of number column ``name``."""
+    return name + NUMBER_CELL_SUFFIX
 
 
 @dataclass
@@ -112,33 +138,41 @@ def _read_xlsx(path: Path, name: str, limits: Limits) -> RawWorkbook:
             problems.append(Problem("duplicate_sheet", sheet=title,
                                     params={"expected": sheet_name, "other": sheets[sheet_name].title}))
             continue
-        raw = _read_xlsx_sheet(reader, title, schema.SHEETS_BY_NAME[sheet_name], layout, problems)
+        raw = _read_xlsx_sheet(path, reader, title, schema.SHEETS_BY_NAME[sheet_name], layout, problems)
         if raw is not None:
             sheets[sheet_name] = raw
     return RawWorkbook(path, name, file_sha256(path), sheets, problems)
 
 
-def _read_xlsx_sheet(reader: fastexcel.ExcelReader, title: str, sheet: Sheet, layout: XlsxLayout,
+def _read_xlsx_sheet(path: Path, reader: fastexcel.ExcelReader, title: str, sheet: Sheet, layout: XlsxLayout,
                      problems: list[Problem]) -> RawSheet | None:
     sheet_layout = layout.sheet(title)
     if sheet_layout is None or sheet_layout.first_cell is None:
         if sheet.required:
             problems.append(Problem("empty_sheet", sheet=title))
         return None
-    for merged in sheet_layout.merged:
-        problems.append(Problem("merged_cells", sheet=title, cell=merged.split(":")[0], value=merged,
-                                row=_row_of(merged)))
-    for cell in sheet_layout.formula_cells:
-        problems.append(Problem("formula", sheet=title, cell=cell, row=_row_of(cell)))
-    if sheet_layout.formula_count > len(sheet_layout.formula_cells):
-        problems.append(Problem("formulas_more", sheet=title,
-                                params={"count": sheet_layout.formula_count - len(sheet_layout.formula_cells)}))
-
     first_letters, first_row = sheet_layout.first_cell
     # One parse of the whole sheet without a header row; calamine parses the whole
     # sheet even for n_rows, so a separate preview would double the cost.
     batch = reader.load_sheet(title, header_row=None, dtypes="string", eager=True)
     found = _find_header(batch.slice(0, HEADER_SEARCH_ROWS), sheet)
+    # Batch column i is Excel column first_letters + i. Headers by letter name the column
+    # of a formula, even when the header is misplaced and the sheet goes no further.
+    offset = column_number(first_letters) - 1
+    header_at = {} if found is None else {
+        column_letter(offset + index): text for index, text in enumerate(found[1]) if text}
+
+    for merged in sheet_layout.merged:
+        problems.append(Problem("merged_cells", sheet=title, cell=merged.split(":")[0], value=merged,
+                                row=_row_of(merged)))
+    for cell in sheet_layout.formula_cells:
+        letter = _letters_of(cell)
+        problems.append(Problem("formula", sheet=title, cell=cell, row=_row_of(cell), column=header_at.get(letter),
+                                params={"column": header_at.get(letter, letter)}))
+    if sheet_layout.formula_count > len(sheet_layout.formula_cells):
+        more = sheet_layout.formula_count - len(sheet_layout.formula_cells)
+        problems.append(Problem("formulas_more", sheet=title, params={"count": more}, count=more))
+
     if found is None:
         problems.append(Problem("header_not_found", sheet=title, row=1))
         return None
@@ -148,11 +182,61 @@ def _read_xlsx_sheet(reader: fastexcel.ExcelReader, title: str, sheet: Sheet, la
                                 params={"found": first_row + header_index}))
         return None
     first_header_column = next(i for i, text in enumerate(header) if text)
-    if column_number(first_letters) + first_header_column != 1:
-        letter = column_letter(column_number(first_letters) - 1 + first_header_column)
+    if offset + first_header_column != 0:
+        letter = column_letter(offset + first_header_column)
         problems.append(Problem("header_not_column_a", sheet=title, row=1, params={"found": letter}))
         return None
-    return _map_columns(pa.Table.from_batches([batch.slice(1)]), header, sheet, title, problems)
+    raw = _map_columns(pa.Table.from_batches([batch.slice(1)]), header, sheet, title, problems)
+    if raw is None:
+        return None
+    _report_error_cells(raw, sheet_layout, problems)
+    return _mark_number_cells(raw, path, sheet_layout.part)
+
+
+def _letters_of(reference: str) -> str:
+    return reference.rstrip("0123456789")
+
+
+def _report_error_cells(raw: RawSheet, layout: SheetLayout, problems: list[Problem]) -> None:
+    """One problem per Excel error value (#N/A, #DIV/0!...) in a column of the schema.
+
+    Errors in a column the schema does not know are not reported: that column is
+    ignored with its own warning and none of its values is read, so nothing is lost.
+    """
+    names = {letter: name for name, letter in raw.letters.items()}
+    for cell, error in layout.error_cells:
+        row, name = _row_of(cell), names.get(_letters_of(cell))
+        if name is None or row is None or row == 1:
+            continue
+        header = raw.headers[name]
+        problems.append(Problem("excel_error", sheet=raw.title, row=row, column=header, cell=cell, value=error,
+                                params={"column": header, "cell": cell}))
+        raw.error_rows.setdefault(name, []).append(row)
+    if layout.error_count > len(layout.error_cells):
+        more = layout.error_count - len(layout.error_cells)
+        problems.append(Problem("excel_errors_more", sheet=raw.title, params={"count": more}, count=more))
+
+
+def _mark_number_cells(raw: RawSheet, path: Path, part: str) -> RawSheet:
+    """Set the ``__number_cell`` flags of cells that look alike as number and as text (module docstring)."""
+    candidates: dict[str, list[int]] = {}
+    for column in raw.sheet.columns:
+        if column.kind in (Kind.NUMBER, Kind.INTEGER) and column.name in raw.letters:
+            looks_alike = pc.match_substring_regex(raw.table.column(column.name), CANDIDATE_PATTERN)
+            if pc.any(looks_alike).as_py():
+                candidates[column.name] = pc.filter(raw.table.column(ROW_COLUMN), looks_alike).to_pylist()
+    if not candidates:
+        return raw
+    found = number_cells(path, part, {raw.letters[name]: rows for name, rows in candidates.items()})
+    table = raw.table
+    for name in candidates:
+        letter = raw.letters[name]
+        rows = [int(reference[len(letter):]) for reference in found if _letters_of(reference) == letter]
+        flags = pc.is_in(table.column(ROW_COLUMN), value_set=pa.array(rows, pa.int32()))
+        table = table.set_column(table.schema.get_field_index(number_cell_column(name)),
+                                 number_cell_column(name), flags)
+    raw.table = table
+    return raw
 
 
 def _row_of(reference: str) -> int | None:
@@ -201,7 +285,8 @@ def _map_columns(table: pa.Table, header: list[str | None], sheet: Sheet, title:
         letters[name] = letter
     missing = [column.name for column in sheet.columns if column.required and column.name not in arrays]
     for name in missing:
-        problems.append(Problem("missing_column", sheet=title, row=1,
+        # Located by sheet and column name: it has no cell, and "row 1" would point at nothing.
+        problems.append(Problem("missing_column", sheet=title, column=name,
                                 params={"expected": name, "label": sheet.column(name).label}))
     if missing:
         return None
@@ -210,10 +295,17 @@ def _map_columns(table: pa.Table, header: list[str | None], sheet: Sheet, title:
 
 def _raw_sheet(sheet: Sheet, title: str, arrays: dict[str, pa.ChunkedArray], headers: dict[str, str],
                letters: dict[str, str], num_rows: int) -> RawSheet:
-    """Every schema column present (absent optional ones as nulls) plus the Excel row number."""
+    """Every schema column present (absent optional ones as nulls) plus the Excel row number.
+
+    Number columns get their ``__number_cell`` flags, all empty here: a CSV has no cell
+    types, so every value is read by the rule for text; _mark_number_cells sets them.
+    """
     columns = {ROW_COLUMN: pa.array(range(2, num_rows + 2), pa.int32())}
     for column in sheet.columns:
         columns[column.name] = arrays.get(column.name, pa.nulls(num_rows, pa.string()))
+    for column in sheet.columns:
+        if column.kind in (Kind.NUMBER, Kind.INTEGER):
+            columns[number_cell_column(column.name)] = pa.nulls(num_rows, pa.bool_())
     return RawSheet(sheet, title, pa.table(columns), headers, letters)
 
 

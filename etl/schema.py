@@ -104,6 +104,8 @@ class Column:
     # Must exist as this (sheet, column) of the same workbook.
     references: tuple[str, str] | None = None
     example: str = ""
+    # Longest accepted text, in characters (every TEXT column has one; see TEXT_LENGTHS).
+    max_length: int | None = None
 
 
 @dataclass(frozen=True)
@@ -334,6 +336,18 @@ VOCABULARIES: tuple[Vocabulary, ...] = (
 )
 
 # --------------------------------------------------------------------------
+# Longest text per kind of text column, in characters
+# --------------------------------------------------------------------------
+# Past these a value is no longer a label or a note but a pasted document or a slip of
+# the mouse, and it breaks every chart and table it reaches (a 2,800-character title
+# squashed the Activities timeline). Each leaves ample room for what the column holds.
+ID_LENGTH = 40  # codes such as P2019-001, like indicator_code in the contract: short and stable
+NAME_LENGTH = 200  # a person's, an institution's or an activity's name: one line of text
+INDICATOR_LENGTH = 300  # one measured statement: a sentence
+NOTE_LENGTH = 1_000  # a remark to the reader: a short paragraph
+LONG_TEXT_LENGTH = 2_000  # what happened, what was done: a few paragraphs, not a report
+
+# --------------------------------------------------------------------------
 # Columns shared by every sheet
 # --------------------------------------------------------------------------
 
@@ -371,7 +385,7 @@ def _field(required: bool) -> Column:
 def _description(required: bool, en: str, id_: str, zh: str) -> Column:
     return Column(
         "description", Kind.TEXT, Text("Description", "Deskripsi", "描述"),
-        Text(en, id_, zh), required=required)
+        Text(en, id_, zh), required=required, max_length=LONG_TEXT_LENGTH)
 
 
 # --------------------------------------------------------------------------
@@ -389,7 +403,7 @@ PARTICIPANTS = Sheet(
                Text("Applicant's ID, unique within the year.",
                     "ID pendaftar, unik dalam satu tahun.",
                     "申请人编号，在同一年份内唯一。"),
-               required=True, unique=True, example="P2019-001"),
+               required=True, unique=True, example="P2019-001", max_length=ID_LENGTH),
         _year(),
         _partner_city(),
         Column("direction", Kind.CATEGORY, Text("Direction", "Arah pertukaran", "交流方向"),
@@ -403,7 +417,7 @@ PARTICIPANTS = Sheet(
                     "Diperlukan untuk mengenali pendaftar berulang; tidak pernah disimpan di gudang data "
                     "(hanya pseudonim berkunci).",
                     "用于识别重复申请人；不会存入数据仓库（只保存加密假名）。"),
-               required=True, private=True, example="Siti Rahmawati"),
+               required=True, private=True, example="Siti Rahmawati", max_length=NAME_LENGTH),
         Column("gender", Kind.CATEGORY, Text("Gender", "Jenis kelamin", "性别"),
                Text("Female (F, P) or male (M, L).", "Perempuan (F, P) atau laki-laki (M, L).",
                     "女（F、P）或男（M、L）。"),
@@ -425,7 +439,7 @@ PARTICIPANTS = Sheet(
         Column("institution", Kind.TEXT, Text("Institution", "Institusi", "机构"),
                Text("Name of the school, university or organisation.",
                     "Nama sekolah, perguruan tinggi atau organisasi.", "学校、大学或组织名称。"),
-               example="Universitas Negeri Jakarta"),
+               example="Universitas Negeri Jakarta", max_length=NAME_LENGTH),
         _field(required=True),
         Column("stage_reached", Kind.CATEGORY, Text("Stage reached", "Tahap seleksi", "选拔阶段"),
                Text("Last selection stage reached: registered → administrative → written test → interview → selected.",
@@ -472,12 +486,12 @@ ACTIVITIES = Sheet(
         Column("activity_id", Kind.TEXT, Text("Activity ID", "ID kegiatan", "活动编号"),
                Text("Activity's ID, unique within the year.", "ID kegiatan, unik dalam satu tahun.",
                     "活动编号，在同一年份内唯一。"),
-               required=True, unique=True, example="A2019-01"),
+               required=True, unique=True, example="A2019-01", max_length=ID_LENGTH),
         _year(),
         _partner_city(),
         Column("title", Kind.TEXT, Text("Title", "Judul", "标题"),
                Text("Name of the activity.", "Nama kegiatan.", "活动名称。"),
-               required=True, example="Beijing Sister City Youth Camp"),
+               required=True, example="Beijing Sister City Youth Camp", max_length=NAME_LENGTH),
         Column("type", Kind.CATEGORY, Text("Type", "Jenis kegiatan", "活动类型"),
                Text("Kind of activity.", "Jenis kegiatan.", "活动类别。"),
                required=True, vocabulary=ACTIVITY_TYPE, example="Forum atau seminar"),
@@ -506,7 +520,8 @@ ACTIVITIES = Sheet(
                     "Jumlah peserta dari kota mitra (0 atau lebih).", "来自友好城市的参与人数（0或以上）。"),
                minimum=0, example="40"),
         Column("organizer", Kind.TEXT, Text("Organizer", "Penyelenggara", "主办方"),
-               Text("Who organised it.", "Pihak penyelenggara.", "组织者。"), example="Dispora DKI Jakarta"),
+               Text("Who organised it.", "Pihak penyelenggara.", "组织者。"), example="Dispora DKI Jakarta",
+               max_length=NAME_LENGTH),
         Column("budget_idr", Kind.NUMBER, Text("Budget (IDR)", "Anggaran (Rp)", "预算（印尼盾）"),
                Text("Budget in rupiah (0 or more).", "Anggaran dalam rupiah (0 atau lebih).",
                     "以印尼盾计的预算（0或以上）。"),
@@ -524,7 +539,7 @@ BENEFITS = Sheet(
         Column("benefit_id", Kind.TEXT, Text("Benefit ID", "ID manfaat", "成效编号"),
                Text("Indicator's ID, unique within the year.", "ID indikator, unik dalam satu tahun.",
                     "指标编号，在同一年份内唯一。"),
-               required=True, unique=True, example="B2019-01"),
+               required=True, unique=True, example="B2019-01", max_length=ID_LENGTH),
         _year(),
         _partner_city(),
         Column("beneficiary", Kind.CATEGORY, Text("Beneficiary", "Penerima manfaat", "受益方"),
@@ -543,7 +558,8 @@ BENEFITS = Sheet(
                vocabulary=FRAMEWORK, example="Indikator lokal"),
         Column("indicator", Kind.TEXT, Text("Indicator", "Indikator", "指标"),
                Text("What was measured.", "Apa yang diukur.", "测量内容。"),
-               required=True, example="Peserta yang melaporkan peningkatan kemampuan bahasa"),
+               required=True, example="Peserta yang melaporkan peningkatan kemampuan bahasa",
+               max_length=INDICATOR_LENGTH),
         Column("value", Kind.NUMBER, Text("Value", "Nilai capaian", "指标值"),
                Text("Measured value, in the unit given.", "Nilai yang diukur, dalam satuan yang disebut.",
                     "测量值，单位见“单位”列。"),
@@ -556,12 +572,13 @@ BENEFITS = Sheet(
                Text("Activity this benefit comes from; must exist in the activities sheet of the same year.",
                     "Kegiatan asal manfaat ini; harus ada di lembar kegiatan tahun yang sama.",
                     "成效来源的活动；必须存在于同一年份的活动表中。"),
-               references=("activities", "activity_id"), example="A2019-01"),
+               references=("activities", "activity_id"), example="A2019-01", max_length=ID_LENGTH),
         Column("source", Kind.CATEGORY, Text("Source", "Sumber", "来源"),
                Text("Where the value comes from.", "Asal nilai.", "数据来源。"),
                vocabulary=SOURCE, example="Survei"),
         Column("note", Kind.TEXT, Text("Note", "Catatan", "备注"),
-               Text("Anything a reader should know.", "Hal yang perlu diketahui pembaca.", "读者需要了解的其他信息。")),
+               Text("Anything a reader should know.", "Hal yang perlu diketahui pembaca.", "读者需要了解的其他信息。"),
+               max_length=NOTE_LENGTH),
     ),
 )
 
@@ -576,7 +593,7 @@ OBSTACLES = Sheet(
         Column("obstacle_id", Kind.TEXT, Text("Obstacle ID", "ID hambatan", "障碍编号"),
                Text("Obstacle's ID, unique within the year.", "ID hambatan, unik dalam satu tahun.",
                     "障碍编号，在同一年份内唯一。"),
-               required=True, unique=True, example="H2019-01"),
+               required=True, unique=True, example="H2019-01", max_length=ID_LENGTH),
         _year(),
         _partner_city(),
         Column("category", Kind.CATEGORY, Text("Category", "Kategori", "类别"),
@@ -588,7 +605,8 @@ OBSTACLES = Sheet(
                required=True, minimum=1, maximum=5, example="3"),
         _description(True, "What happened.", "Uraian hambatan.", "障碍说明。"),
         Column("mitigation", Kind.TEXT, Text("Mitigation", "Mitigasi", "缓解措施"),
-               Text("What was done about it.", "Langkah yang diambil.", "采取的措施。")),
+               Text("What was done about it.", "Langkah yang diambil.", "采取的措施。"),
+               max_length=LONG_TEXT_LENGTH),
     ),
 )
 

@@ -1,4 +1,9 @@
-"""The DuckDB warehouse: immutable versions, one writer at a time, archived loads.
+"""The DuckDB warehouse: immutable versions, one writer at a time, every load restorable.
+
+This module is the one door to the warehouse file: every connection to it —
+the app's readers, the writer, the preview's read-only attachment — is
+opened here. (In-memory DuckDB connections that check a workbook are not
+the warehouse and live with the validator.)
 
 Why versions. DuckDB lets one process write a database file, and while it
 does, no other process may even open the file read-only ("Could not set
@@ -8,19 +13,30 @@ again:
 
 - ``DASHBOARD_DB`` (default data/warehouse.duckdb) is a symbolic link to the
   current version, e.g. ``warehouse.versions/v000012.duckdb``.
-- A load copies the current version to a new file nobody else knows about,
-  writes the year there in one transaction, checkpoints and closes it, then
-  publishes it by atomically replacing the link (rename(2)).
+- A change (a load, a restore, a schema upgrade) copies the current version
+  to a new file nobody else knows about, writes there in one transaction,
+  checkpoints and closes it, then publishes it by atomically replacing the
+  link (rename(2)).
 - Readers resolve the link and open that file read-only; they see the old
   version or the new one, never a half-loaded year, and never block a load.
-  A killed load leaves only an unpublished file, removed by the next load.
+- Every file of a version that was not published — the database and its
+  ``.wal`` — is removed under the lock before the next change starts. (A
+  load killed after COMMIT but before CHECKPOINT leaves a WAL; if it stayed,
+  the next load, which reuses the version number, would replay it and the
+  killed load would come back.)
 - Writers are serialised by an exclusive lock on ``warehouse.lock`` (flock),
   so two analysts uploading at once get one after the other.
 
-Every loaded file is archived by its SHA-256 under ``archive/`` before
-anything is written, and the ``loads`` table records who loaded what, when,
-and which load it replaced, so any earlier state of a year can be restored
-by loading its archived file again.
+Every load's cleaned, pseudonymised tables are kept as a snapshot verified
+by hash (etl.snapshots), and the ``loads`` table records who loaded what,
+when, from which file (its SHA-256), from which snapshot, and which load it
+replaced, so any earlier state of a year can be restored exactly.
+
+Fault injection (tests/test_warehouse.py): ``DASHBOARD_TEST_FAULT=<point>``
+kills the process with SIGKILL at that point of a load, and
+``DASHBOARD_TEST_PAUSE=<point>:<seconds>`` holds it there; the points are
+FAULT_POINTS. Both are read only from the environment, which a deployment
+does not set.
 """
 
 from __future__ import annotations
@@ -31,20 +47,24 @@ import getpass
 import os
 import re
 import shutil
+import signal
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
-import pyarrow as pa
 
 from etl import schema
 from etl.privacy import load_or_create_key
 from etl.problems import Problem, WorkbookRefused
-from etl.validate import Validation, quote
+from etl.snapshots import Snapshot, SnapshotStore
+from etl.uploads import UploadStore
+from etl.validate import quote
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DB_ENV = "DASHBOARD_DB"
@@ -52,20 +72,23 @@ DEFAULT_DB = REPO_ROOT / "data" / "warehouse.duckdb"
 SAMPLE_DIR = REPO_ROOT / "data" / "sample"
 VERSIONS_KEPT = 3
 LOCK_TIMEOUT_SECONDS = 120.0
-PAUSE_ENV = "DASHBOARD_TEST_PAUSE_BEFORE_PUBLISH"
+FAULT_ENV = "DASHBOARD_TEST_FAULT"
+PAUSE_ENV = "DASHBOARD_TEST_PAUSE"
+# The steps of a load at which tests kill it (SIGKILL) or hold it, in order.
+FAULT_POINTS = ("after_archive", "during_write", "after_commit", "after_checkpoint", "after_publish")
 # Every read-only connection of a process uses this configuration: DuckDB refuses
 # a second connection to an open file with a different one. Two threads (the
 # machine has two cores) and a memory cap that keeps the app small at 10M rows.
 READER_CONFIG = {"threads": 2, "memory_limit": "384MB"}
 _VERSION_NAME = re.compile(r"^v(\d{6})\.duckdb$")
+_VERSION_FILE = re.compile(r"^(v\d{6}\.duckdb)(\.wal|\.tmp)?$")
 
-LOADS_DDL = """
-CREATE TABLE IF NOT EXISTS loads (
+LOADS_COLUMNS = """
     load_id INTEGER PRIMARY KEY,
     year INTEGER NOT NULL,
     file_name VARCHAR NOT NULL,
     sha256 VARCHAR NOT NULL,
-    archive_path VARCHAR NOT NULL,
+    snapshot_sha256 VARCHAR,
     rows_participants INTEGER NOT NULL,
     rows_activities INTEGER NOT NULL,
     rows_benefits INTEGER NOT NULL,
@@ -75,31 +98,35 @@ CREATE TABLE IF NOT EXISTS loads (
     replaced_load_id INTEGER,
     restored_from_load_id INTEGER,
     is_sample BOOLEAN NOT NULL DEFAULT false
-)
 """
+LOADS_DDL = f"CREATE TABLE IF NOT EXISTS loads ({LOADS_COLUMNS})"
+LOADS_COLUMN_NAMES = tuple(line.split()[0] for line in LOADS_COLUMNS.strip().splitlines())
 
 Progress = Callable[..., None]  # progress(message_key, **params)
+T = TypeVar("T")
 
 
-def _pause_for_tests() -> None:
-    """Fault injection for tests/test_warehouse.py: hold a written, unpublished version.
-
-    The test kills the process during this pause to prove that an interrupted
-    load leaves the warehouse as it was.
-    """
-    seconds = os.environ.get(PAUSE_ENV)
-    if seconds:
-        time.sleep(float(seconds))
+def fault_point(point: str) -> None:
+    """Fault injection for tests: die (or pause) here when the environment asks for it."""
+    if os.environ.get(FAULT_ENV) == point:
+        os.kill(os.getpid(), signal.SIGKILL)
+    pause = os.environ.get(PAUSE_ENV, "")
+    if pause.startswith(f"{point}:"):
+        time.sleep(float(pause.split(":", 1)[1]))
 
 
 def missing_columns(connection: duckdb.DuckDBPyConnection,
                     sheet: schema.Sheet) -> list[schema.Column | schema.DerivedColumn]:
     """Stored columns of the schema that the sheet's table does not have (yet)."""
-    present = {row[0] for row in connection.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [sheet.name]).fetchall()}
+    present = _table_columns(connection, sheet.name)
     if not present:
         return []  # no table at all: CREATE TABLE makes it whole
     return [column for column in sheet.stored_columns if column.name not in present]
+
+
+def _table_columns(connection: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    return {row[0] for row in connection.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
 
 
 def refresh_first_years(connection: duckdb.DuckDBPyConnection) -> None:
@@ -129,6 +156,11 @@ def table_ddl(sheet: schema.Sheet) -> str:
     return f"CREATE TABLE IF NOT EXISTS {quote(sheet.name)} ({', '.join(columns)})"
 
 
+def snapshot_columns(sheet: schema.Sheet) -> list[str]:
+    """The columns a snapshot holds: what the workbook gave, not what the warehouse derives across years."""
+    return [column.name for column in sheet.stored_columns if not getattr(column, "across_years", False)]
+
+
 @dataclass(frozen=True)
 class LoadResult:
     load_id: int
@@ -141,18 +173,58 @@ class LoadResult:
 
 @dataclass(frozen=True)
 class PendingLoad:
-    """A valid workbook ready to be written, with its clean tables."""
+    """One year ready to be written: its verified snapshot and where it came from."""
 
-    validation: Validation
-    tables: dict[str, pa.Table]
-    archive_path: Path
+    snapshot: Snapshot
     restored_from_load_id: int | None = None
     is_sample: bool = False
 
     @property
     def year(self) -> int:
-        assert self.validation.year is not None
-        return self.validation.year
+        return self.snapshot.year
+
+
+@dataclass(frozen=True)
+class Emptied:
+    """A sheet whose every row of a year a replacement would remove."""
+
+    year: int
+    sheet: str
+    rows: int
+
+
+def emptied_sheets(current_rows: dict[str, int], incoming_rows: dict[str, int], year: int) -> list[Emptied]:
+    return [Emptied(year, sheet.name, current_rows.get(sheet.name, 0)) for sheet in schema.SHEETS
+            if current_rows.get(sheet.name, 0) > 0 and incoming_rows.get(sheet.name, 0) == 0]
+
+
+class _SheetsWithRows:
+    """Message parameter: 'obstacles (7 rows)' in the reader's language."""
+
+    def __init__(self, emptied: list[Emptied]):
+        self.emptied = emptied
+
+    def __call__(self, lang: str) -> str:
+        from translations import format_number, translate
+
+        return ", ".join(translate(lang, "problem.sheet_rows", sheet=schema.SHEETS_BY_NAME[e.sheet].label(lang),
+                                   code=e.sheet, count=format_number(e.rows, lang)) for e in self.emptied)
+
+
+def emptying_refused(emptied: list[Emptied]) -> WorkbookRefused:
+    return WorkbookRefused(Problem(
+        "replace_empties_sheet", sheet=emptied[0].sheet,
+        params={"year": emptied[0].year, "sheets": _SheetsWithRows(emptied),
+                "codes": " ".join(e.sheet for e in emptied)}))
+
+
+@dataclass
+class _ReaderCache:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    connections: dict[str, tuple[Path, duckdb.DuckDBPyConnection]] = field(default_factory=dict)
+
+
+_READERS = _ReaderCache()
 
 
 class Warehouse:
@@ -162,7 +234,9 @@ class Warehouse:
         self.path = Path(path) if path is not None else database_path()
         self.directory = self.path.parent
         self.versions_dir = self.directory / f"{self.path.stem}.versions"
-        self.archive_dir = self.directory / "archive"
+        self.legacy_archive_dir = self.directory / "archive"  # raw workbooks kept by releases before snapshots
+        self.snapshots = SnapshotStore(self.directory / "snapshots")
+        self.uploads = UploadStore(self.directory / "uploads")
         self.lock_path = self.directory / f"{self.path.stem}.lock"
         self.key_path = self.directory / "pseudonym.key"
 
@@ -184,10 +258,40 @@ class Warehouse:
         return current.stem if current is not None else "empty"
 
     def connect_reader(self) -> duckdb.DuckDBPyConnection:
+        """A new read-only connection to the published version (close it when done)."""
         current = self.current_file()
         if current is None:
             raise FileNotFoundError(f"no warehouse at {self.path}")
         return duckdb.connect(str(current), read_only=True, config=READER_CONFIG)
+
+    def shared_cursor(self) -> tuple[duckdb.DuckDBPyConnection, Path]:
+        """A cursor of this process's read-only connection to the published version, and that version.
+
+        One connection per process and version (opening one per script run would
+        cost a file open and a catalogue read each time); a cursor per caller,
+        because a DuckDB connection is not thread-safe and Streamlit runs each
+        session in its own thread. After a load, the next call opens the new version.
+        """
+        current = self.current_file()
+        if current is None or not current.exists():
+            raise FileNotFoundError(f"no warehouse at {self.path}")
+        key = str(self.path)
+        with _READERS.lock:
+            entry = _READERS.connections.get(key)
+            if entry is None or entry[0] != current:
+                # The previous version's connection is dropped, not closed: a run in
+                # another thread may still be reading through its cursor.
+                entry = (current, duckdb.connect(str(current), read_only=True, config=READER_CONFIG))
+                _READERS.connections[key] = entry
+            return entry[1].cursor(), current
+
+    def attach_current(self, connection: duckdb.DuckDBPyConnection, alias: str = "warehouse") -> bool:
+        """Attach the published version read-only to a scratch connection (False when there is none yet)."""
+        current = self.current_file()
+        if current is None or not current.exists():
+            return False
+        connection.execute(f"ATTACH $path AS {quote(alias)} (READ_ONLY)", {"path": str(current)})
+        return True
 
     def history(self) -> list[dict[str, object]]:
         if not self.exists():
@@ -203,6 +307,21 @@ class Warehouse:
             return {}
         with self.connect_reader() as connection:
             return dict(connection.execute("SELECT year, max(load_id) FROM loads GROUP BY year").fetchall())
+
+    def year_rows(self, year: int) -> dict[str, int]:
+        """Rows per sheet the published warehouse holds for ``year``."""
+        if not self.exists():
+            return {}
+        with self.connect_reader() as connection:
+            return self._year_rows(connection, year)
+
+    @staticmethod
+    def _year_rows(connection: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
+        present = {row[0] for row in connection.execute(
+            "SELECT table_name FROM information_schema.tables").fetchall()}
+        return {sheet.name: connection.execute(f"SELECT count(*) FROM {quote(sheet.name)} WHERE year = ?",
+                                               [year]).fetchall()[0][0]
+                for sheet in schema.SHEETS if sheet.name in present}
 
     def pseudonym_key(self) -> bytes:
         return load_or_create_key(self.key_path)
@@ -233,81 +352,106 @@ class Warehouse:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def archive(self, source: Path, sha256: str, file_name: str) -> Path:
-        """Keep the uploaded file by hash (idempotent, atomic) before anything is written."""
-        self.archive_dir.mkdir(parents=True, exist_ok=True)
-        suffix = Path(file_name).suffix.lower() or ".bin"
-        target = self.archive_dir / f"{sha256}{suffix}"
-        if not target.exists():
-            temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-            shutil.copyfile(source, temporary)
-            os.replace(temporary, target)
-        return target
-
     def write(self, pending: list[PendingLoad], replace: bool, loaded_by: str | None = None,
-              progress: Progress | None = None) -> list[LoadResult]:
-        """Publish a new version holding these years; all of them or none."""
+              progress: Progress | None = None, allow_empty: frozenset[str] = frozenset()) -> list[LoadResult]:
+        """Publish a new version holding these years; all of them or none.
+
+        Refused (WorkbookRefused, nothing written) when a year is loaded and
+        ``replace`` is not asked, when a snapshot no longer matches its hash,
+        and when a replacement would remove every row of a sheet the year
+        holds, unless that sheet is named in ``allow_empty``.
+        """
         loaded_by = loaded_by or getpass.getuser()
-        with self.writer_lock(progress):
-            self._remove_unpublished()
-            current = self.current_file()
-            live = self.current_loads()
+        for load in pending:
+            load.snapshot.verify()
+
+        def change(connection: duckdb.DuckDBPyConnection) -> list[LoadResult]:
+            live = dict(connection.execute("SELECT year, max(load_id) FROM loads GROUP BY year").fetchall())
             for load in pending:
                 if load.year in live and not replace:
                     raise WorkbookRefused(Problem("year_exists",
                                                   params={"year": load.year, "load_id": live[load.year]}))
+                emptied = [e for e in emptied_sheets(self._year_rows(connection, load.year), load.snapshot.rows,
+                                                     load.year) if e.sheet not in allow_empty]
+                if emptied:
+                    raise emptying_refused(emptied)
             if progress:
                 progress("progress_write")
+            return self._write_loads(connection, pending, live, loaded_by)
+
+        return self.change(change, progress)
+
+    def _write_loads(self, connection: duckdb.DuckDBPyConnection, pending: list[PendingLoad],
+                     live: dict[int, int], loaded_by: str) -> list[LoadResult]:
+        results: list[LoadResult] = []
+        next_id = connection.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchall()[0][0]
+        for offset, load in enumerate(pending):
+            load_id = next_id + offset
+            snapshot = load.snapshot
+            for sheet in schema.SHEETS:
+                connection.execute(f"DELETE FROM {quote(sheet.name)} WHERE year = ?", [load.year])
+                path = snapshot.table_path(sheet.name)
+                if path is None:
+                    continue
+                # Named columns: a table upgraded by ALTER TABLE has its new columns last.
+                names = ", ".join(quote(name) for name in snapshot_columns(sheet))
+                connection.execute(f"INSERT INTO {quote(sheet.name)} ({names}, load_id) "
+                                   f"SELECT {names}, $load_id FROM read_parquet($path)",
+                                   {"load_id": load_id, "path": str(path)})
+                fault_point("during_write")
+            rows = snapshot.rows
+            values = {
+                "load_id": load_id, "year": load.year, "file_name": snapshot.file_name,
+                "sha256": snapshot.source_sha256, "snapshot_sha256": snapshot.sha256,
+                **{f"rows_{sheet}": count for sheet, count in rows.items()},
+                "loaded_by": loaded_by, "loaded_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                "replaced_load_id": live.get(load.year), "restored_from_load_id": load.restored_from_load_id,
+                "is_sample": load.is_sample}
+            names = ", ".join(values)
+            connection.execute(f"INSERT INTO loads ({names}) VALUES ({', '.join('$' + n for n in values)})", values)
+            results.append(LoadResult(load_id, load.year, snapshot.file_name, rows, live.get(load.year),
+                                      load.restored_from_load_id))
+        refresh_first_years(connection)
+        return results
+
+    def change(self, change: Callable[[duckdb.DuckDBPyConnection], T], progress: Progress | None = None) -> T:
+        """Run ``change`` in one transaction on a copy of the current version, then publish the copy.
+
+        Everything that alters the warehouse goes through here, under the writer
+        lock: the copy is written, committed, checkpointed (so no WAL is left),
+        fsynced and only then published. An exception inside ``change`` removes
+        the copy and leaves the published version as it was.
+        """
+        with self.writer_lock(progress):
+            self._remove_unpublished()
+            current = self.current_file()
             target = self._next_version_path(current)
             try:
                 if current is not None and current.exists():
                     shutil.copyfile(current, target)
-                results = self._write_version(target, pending, live, loaded_by)
-                _pause_for_tests()
+                with duckdb.connect(str(target)) as connection:
+                    connection.execute("BEGIN TRANSACTION")
+                    self._create_tables(connection)
+                    result = change(connection)
+                    connection.execute("COMMIT")
+                    fault_point("after_commit")
+                    connection.execute("CHECKPOINT")
+                fault_point("after_checkpoint")
+                with open(target, "rb+") as handle:
+                    os.fsync(handle.fileno())
                 self._publish(target)
             except BaseException:
-                target.unlink(missing_ok=True)
+                self._remove_version_files(target)
                 raise
+            fault_point("after_publish")
             self._remove_old_versions()
-        return results
+            self.snapshots.remove_unreferenced(self._referenced_snapshots())
+        return result
 
-    def _write_version(self, target: Path, pending: list[PendingLoad], live: dict[int, int],
-                       loaded_by: str) -> list[LoadResult]:
-        results: list[LoadResult] = []
-        with duckdb.connect(str(target)) as connection:
-            connection.execute("BEGIN TRANSACTION")
-            self._create_tables(connection)
-            next_id = connection.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchall()[0][0]
-            for offset, load in enumerate(pending):
-                load_id = next_id + offset
-                rows = {sheet.name: 0 for sheet in schema.SHEETS}
-                for sheet in schema.SHEETS:
-                    connection.execute(f"DELETE FROM {quote(sheet.name)} WHERE year = ?", [load.year])
-                    table = load.tables.get(sheet.name)
-                    if table is None:
-                        continue
-                    connection.register("incoming", table)
-                    # Named columns: a table upgraded by ALTER TABLE has its new columns last.
-                    names = ", ".join(quote(c.name) for c in sheet.stored_columns)
-                    connection.execute(f"INSERT INTO {quote(sheet.name)} ({names}, load_id) "
-                                       f"SELECT {names}, ? FROM incoming", [load_id])
-                    connection.unregister("incoming")
-                    rows[sheet.name] = table.num_rows
-                raw = load.validation.raw
-                connection.execute(
-                    "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [load_id, load.year, raw.file_name, raw.sha256, load.archive_path.name,
-                     rows["participants"], rows["activities"], rows["benefits"], rows["obstacles"],
-                     loaded_by, dt.datetime.now(dt.UTC).replace(tzinfo=None), live.get(load.year),
-                     load.restored_from_load_id, load.is_sample])
-                results.append(LoadResult(load_id, load.year, raw.file_name, rows, live.get(load.year),
-                                          load.restored_from_load_id))
-            refresh_first_years(connection)
-            connection.execute("COMMIT")
-            connection.execute("CHECKPOINT")
-        with open(target, "rb+") as handle:
-            os.fsync(handle.fileno())
-        return results
+    def _referenced_snapshots(self) -> set[str]:
+        with self.connect_reader() as connection:
+            return {sha for (sha,) in connection.execute(
+                "SELECT DISTINCT snapshot_sha256 FROM loads WHERE snapshot_sha256 IS NOT NULL").fetchall()}
 
     def _create_tables(self, connection: duckdb.DuckDBPyConnection) -> None:
         for sheet in schema.SHEETS:
@@ -319,15 +463,27 @@ class Warehouse:
         connection.execute(LOADS_DDL)
 
     def outdated(self) -> bool:
-        """True when the published version lacks a column the schema now describes."""
+        """True when the published version lacks a column the schema now describes, or keeps the old archive."""
         if not self.exists():
             return False
         with self.connect_reader() as connection:
-            return any(missing_columns(connection, sheet) for sheet in schema.SHEETS)
+            return (any(missing_columns(connection, sheet) for sheet in schema.SHEETS)
+                    or _table_columns(connection, "loads") != set(LOADS_COLUMN_NAMES))
 
-    def upgrade(self, progress: Progress | None = None) -> None:
-        """Publish a version with the current schema's columns (no year changes)."""
-        self.write([], replace=False, loaded_by="schema upgrade", progress=progress)
+    def upgrade(self, migrate_loads: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+                progress: Progress | None = None) -> None:
+        """Publish a version with the current schema's columns (no year changes).
+
+        ``migrate_loads`` rebuilds a ``loads`` table of an older release
+        (etl.migrate): it runs inside the same transaction.
+        """
+
+        def change(connection: duckdb.DuckDBPyConnection) -> None:
+            if migrate_loads is not None:
+                migrate_loads(connection)
+            refresh_first_years(connection)
+
+        self.change(change, progress)
 
     def _next_version_path(self, current: Path | None) -> Path:
         self.versions_dir.mkdir(parents=True, exist_ok=True)
@@ -356,17 +512,29 @@ class Warehouse:
             return []
         return sorted(p for p in self.versions_dir.iterdir() if _VERSION_NAME.match(p.name))
 
+    @staticmethod
+    def _remove_version_files(version: Path) -> None:
+        """A version's database and everything DuckDB keeps beside it (its WAL)."""
+        for path in (version, Path(f"{version}.wal"), Path(f"{version}.tmp")):
+            path.unlink(missing_ok=True)
+
     def _remove_unpublished(self) -> None:
-        """Files left by a load that was killed before publishing (called under the lock)."""
+        """Every file left by a change that was not published (called under the lock)."""
         current = self.current_file()
-        for version in self._versions():
-            if current is None or version.name > current.name:
-                version.unlink(missing_ok=True)
+        if self.versions_dir.exists():
+            for path in self.versions_dir.iterdir():
+                match = _VERSION_FILE.match(path.name)
+                if match is None:
+                    continue
+                base = match.group(1)
+                if current is None or base > current.name or (base == current.name and match.group(2)):
+                    # Newer than the published version, or a WAL beside it (a published
+                    # version was checkpointed: a WAL there can only be a stale one).
+                    path.unlink(missing_ok=True)
         for leftover in self.directory.glob(f".{self.path.name}.*.tmp"):
             leftover.unlink(missing_ok=True)
 
     def _remove_old_versions(self) -> None:
         """Keep a few versions; a reader still on a removed one keeps its open file (POSIX)."""
         for version in self._versions()[:-VERSIONS_KEPT]:
-            version.unlink(missing_ok=True)
-            Path(f"{version}.wal").unlink(missing_ok=True)
+            self._remove_version_files(version)

@@ -579,7 +579,7 @@ def test_activities_charts_equal_sql(shared_app: SharedApp, expected_db: duckdb.
     assert sum(len(trace["y"]) for trace in timeline["data"]) == min(count, 500)
     titles = {title for (title,) in expected.db.execute(
         f"SELECT title FROM activities WHERE {expected.where('activities')}").fetchall()}
-    assert {title for trace in timeline["data"] for title in trace["y"]} == titles
+    assert {row[2] for trace in timeline["data"] for row in trace["customdata"]} == titles  # hover: full titles
     assert t["activities.caption_timeline"].format(limit=number(min(count, 500), lang)) in [
         caption.value for caption in at.caption]
 

@@ -87,13 +87,23 @@ def test_wrong_password_is_refused_and_counted(warehouse: Warehouse, secrets_fil
     assert len(at.get("file_uploader")) == 0
     log = (warehouse.directory / "signins.log").read_text()
     assert "\tsiti\tfailed\t1" in log
+    # The count is on disk, beside the log: another server process (a guard of its own) continues it ...
+    elsewhere = accounts.SignInGuard(warehouse.directory / "signins.log", delay_seconds=0)
+    assert elsewhere.failures("siti") == 1
+    for _ in range(accounts.LOCK_AFTER_FAILURES - 1):
+        assert not elsewhere.check("siti", "still not it", accounts.read_accounts(secrets_file))
+    # ... and this one refuses the right password while the name is locked, and says so.
+    at = sign_in(app())
+    assert "Too many failed attempts for this account" in texts(at)
+    assert "Signed in as" not in texts(at)
+    assert "\tsiti\tlocked\t8" in (warehouse.directory / "signins.log").read_text()
 
 
-def test_guard_slows_and_locks(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_guard_slows_and_locks(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Each failure waits longer than the one before; too many lock the name, even for the right password."""
     delays: list[float] = []
     monkeypatch.setattr(accounts.time, "sleep", delays.append)
-    guard = accounts.SignInGuard()
+    guard = accounts.SignInGuard(tmp_path / "signins.log")
     stored = {"ani": accounts.hash_password("right password 1")}
     assert guard.check("ani", "right password 1", stored)
     for attempt in range(1, accounts.LOCK_AFTER_FAILURES + 1):
@@ -101,8 +111,9 @@ def test_guard_slows_and_locks(monkeypatch: pytest.MonkeyPatch) -> None:
         assert guard.failures("ani") == attempt
     assert delays == sorted(delays) and delays[0] < delays[-1] <= accounts.FAILURE_DELAY_CAP
     assert guard.locked_for("ani") > 0
-    assert not guard.check("ani", "right password 1", stored), "a locked name stays locked"
+    assert guard.attempt("ani", "right password 1", stored).status == "locked", "a locked name stays locked"
     assert not guard.check("nobody", "whatever", stored), "an unknown name is refused like a wrong password"
+    assert accounts.SignInGuard(tmp_path / "signins.log").locked_for("ani") > 0, "and stays locked after a restart"
 
 
 def test_add_analyst_command_keeps_other_secrets(tmp_path: Path) -> None:

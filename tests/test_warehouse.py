@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import duckdb
@@ -14,7 +14,7 @@ import pytest
 
 from etl.load import LoadRejected, ensure_built, load_files, restore
 from etl.problems import WorkbookRefused
-from etl.warehouse import PAUSE_ENV, Warehouse
+from etl.warehouse import FAULT_ENV, FAULT_POINTS, PAUSE_ENV, Warehouse
 from tests.conftest import REPO_ROOT, SAMPLE_FILES
 
 SAMPLE_2018 = SAMPLE_FILES[1]
@@ -104,12 +104,6 @@ def test_bad_workbook_writes_nothing(warehouse: Warehouse, tmp_path: Path) -> No
     assert warehouse.data_version() == before and warehouse.history() == history
 
 
-def test_archive_keeps_every_loaded_file_by_hash(warehouse: Warehouse) -> None:
-    for load in warehouse.history():
-        archived = warehouse.archive_dir / load["archive_path"]
-        assert archived.exists() and archived.name.startswith(load["sha256"])
-
-
 def test_reader_open_while_the_cli_loads(warehouse: Warehouse) -> None:
     """The app's read-only connection and the CLI's load never block each other."""
     reader = duckdb.connect(str(warehouse.current_file()), read_only=True)
@@ -125,29 +119,49 @@ def test_reader_open_while_the_cli_loads(warehouse: Warehouse) -> None:
     reader.close()
 
 
-def test_a_killed_load_leaves_the_warehouse_as_it_was(warehouse: Warehouse) -> None:
-    before, history, rows = warehouse.data_version(), warehouse.history(), counts(warehouse)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "etl", "--lang", "en", "load", "--replace", str(SAMPLE_2018)],
-        cwd=REPO_ROOT, env={**os.environ, PAUSE_ENV: "60"}, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    unpublished = warehouse.versions_dir / "v000002.duckdb"
-    while not unpublished.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert unpublished.exists(), "the load never started writing"
-    time.sleep(0.5)  # well inside the pause, after the new version is written
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=10)
-    assert warehouse.data_version() == before
-    assert warehouse.history() == history and counts(warehouse) == rows
-    # The next load cleans up what the killed one left and succeeds.
-    assert run_cli("load", "--replace", str(SAMPLE_2018)).returncode == 0
-    assert warehouse.data_version() == "v000002"
-    assert len(warehouse.history()) == len(history) + 1
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("point", FAULT_POINTS)
+def test_a_load_killed_at_any_step_leaves_old_or_new_and_no_trace(warehouse: Warehouse, point: str) -> None:
+    """SIGKILL at each step: the published warehouse is exactly the old or the new one, the next load
+    succeeds, and history holds no trace of a load that was not published (a WAL left after COMMIT
+    must not be replayed by the next load)."""
+    before_file, before_digest = warehouse.current_file(), file_digest(warehouse.current_file())
+    history, rows = warehouse.history(), counts(warehouse)
+    killed = run_cli("load", "--replace", "--by", "killed", str(SAMPLE_2018), env_extra={FAULT_ENV: point})
+    assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
+    if point == "after_publish":  # published, then killed before cleaning up: exactly the new version
+        assert warehouse.current_file() != before_file
+        assert warehouse.history()[0]["loaded_by"] == "killed" and len(warehouse.history()) == len(history) + 1
+        assert counts(warehouse)["participants"] == rows["participants"]
+    else:  # exactly the old version, byte for byte
+        assert warehouse.current_file() == before_file and file_digest(before_file) == before_digest
+        assert warehouse.history() == history and counts(warehouse) == rows
+    next_load = run_cli("load", "--replace", "--by", "next", str(SAMPLE_2018))
+    assert next_load.returncode == 0, next_load.stdout + next_load.stderr
+    loads = warehouse.history()
+    assert loads[0]["loaded_by"] == "next"
+    assert [load["loaded_by"] for load in loads].count("killed") == (1 if point == "after_publish" else 0)
+    assert counts(warehouse)["participants"] == rows["participants"]
+    # Nothing of the unpublished version is left: only published versions, no WAL.
+    leftovers = [p.name for p in warehouse.versions_dir.iterdir() if not p.name.endswith(".duckdb")]
+    assert leftovers == []
+    assert warehouse.current_file().name == sorted(p.name for p in warehouse.versions_dir.iterdir())[-1]
+
+
+def test_a_stale_wal_beside_the_next_version_is_never_replayed(warehouse: Warehouse) -> None:
+    """The exact failure of issue 9: a WAL of a load killed after COMMIT, named like the next version."""
+    killed = run_cli("load", "--replace", "--by", "killed", str(SAMPLE_2018), env_extra={FAULT_ENV: "after_commit"})
+    assert killed.returncode == -signal.SIGKILL
+    assert any(p.name.endswith(".wal") for p in warehouse.versions_dir.iterdir()), "the kill left no WAL to test"
+    assert run_cli("load", "--replace", "--by", "next", str(SAMPLE_FILES[2])).returncode == 0
+    assert "killed" not in {load["loaded_by"] for load in warehouse.history()}
 
 
 def test_two_loads_at_once_are_serialised(warehouse: Warehouse) -> None:
-    env = {**os.environ, PAUSE_ENV: "0.5"}
+    env = {**os.environ, PAUSE_ENV: "after_checkpoint:0.5"}
     command = [sys.executable, "-m", "etl", "--lang", "en", "load", "--replace"]
     first = subprocess.Popen([*command, "--by", "one", str(SAMPLE_FILES[1])], cwd=REPO_ROOT, env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -7,13 +7,14 @@ from dashboard.components import context, page_header
 from dashboard.dictionary import dictionary
 from dashboard.downloads import table_download
 from etl import schema
+from etl.uploads import retention_days
 
 ctx = context()
 page_header(ctx, "data.title", "data.intro")
 
 st.subheader(ctx.t("data.section_notes"))
 st.markdown(ctx.t("data.note_sample"))
-st.markdown(ctx.t("data.note_privacy"))
+st.markdown(ctx.t("data.note_privacy", days=ctx.number(retention_days())))
 st.caption(ctx.t("data.version", version=ctx.reader.data_version))
 
 st.subheader(ctx.t("data.section_downloads"))

@@ -6,6 +6,7 @@ from dashboard import upload
 from dashboard.auth import current_analyst
 from dashboard.components import context
 from dashboard.filters import labelled
+from etl.uploads import retention_days
 from etl.warehouse import Warehouse
 
 ctx = context()
@@ -18,7 +19,7 @@ if analyst is None:
     st.stop()
 
 warehouse = Warehouse()
-st.caption(ctx.t("upload.intro", analyst=analyst))
+st.caption(ctx.t("upload.intro", analyst=analyst, days=ctx.number(retention_days())))
 
 result = st.session_state.pop(upload.RESULT_KEY, None)
 if result is not None:
@@ -34,18 +35,19 @@ generation = st.session_state.setdefault(upload.UPLOADER_KEY, 0)
 uploaded = st.file_uploader(ctx.t("upload.uploader", limit=upload.MAX_UPLOAD_MB), type=["xlsx"],
                             key=f"uploader-{generation}", max_upload_size=upload.MAX_UPLOAD_MB)
 checked = st.session_state.get(upload.STATE_KEY)
-if uploaded is not None and (checked is None or checked.restore_of is not None
-                             or checked.file_name != uploaded.name or checked.path.stat().st_size != uploaded.size):
-    path, sha256 = upload.save_upload(warehouse, uploaded.name, uploaded.getvalue())
-    checked = upload.check_upload(ctx, warehouse, uploaded.name, path, sha256)
-    st.session_state[upload.STATE_KEY] = checked
+if uploaded is not None:
+    content = uploaded.getvalue()
+    # Keyed on the content: a corrected file with the same name and size is checked again.
+    if checked is None or checked.sha256 != upload.content_sha256(content):
+        checked = upload.check_upload(ctx, warehouse, uploaded.name, content)
+        st.session_state[upload.STATE_KEY] = checked
 
 if checked is not None:
     title = ctx.t("upload.step_report_restore", load_id=checked.restore_of) if checked.restore_of else ctx.t(
         "upload.step_report", file=checked.file_name)
     st.subheader(title)
     upload.show_report(ctx, checked)
-    if checked.check.ok:
+    if checked.staged.ok:
         upload.show_preview(ctx, checked)
         done = upload.confirm(ctx, warehouse, checked, analyst)
         if done is not None:
@@ -64,4 +66,5 @@ if choices:
                           placeholder=ctx.t("upload.restore_placeholder"))
     if chosen is not None and st.button(ctx.t("upload.restore_preview"), key="restore-preview"):
         st.session_state[upload.STATE_KEY] = upload.check_restore(ctx, warehouse, int(chosen))
+        st.session_state[upload.UPLOADER_KEY] = generation + 1  # the restore, not a file left in the uploader
         st.rerun()

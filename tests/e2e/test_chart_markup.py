@@ -1,0 +1,76 @@
+"""Workbook text on a chart is drawn as text in a real browser: no planted link, no huge text.
+
+What a reader would notice when this fails: an activity titled
+`<a href="https://evil.example/login">Klik di sini</a>` is a clickable link on the public
+Activities timeline, and `<span style="font-size:90px">` draws a title as huge text over it.
+
+The dashboard runs here on its own warehouse (the sample, with 2017's workbook replaced by one
+holding those titles), so the session's shared server keeps the plain sample data.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from dashboard.charts import ELLIPSIS, LABEL_LIMIT
+from etl.load import load_files
+from etl.warehouse import Warehouse
+from tests.workbooks import edited_sample, set_cells
+from translations import translate
+
+from .harness import LOGS, RunningApp, open_page, start_app, stop_app
+
+LINK = '<a href="https://evil.example/login">Klik di sini</a>'
+SPAN = '<span style="font-size:90px">Besar sekali</span>'
+LONG = ("Diskusi revitalisasi kawasan Kota Tua dan trotoar Sudirman–Thamrin bersama warga " * 2)[:150]
+
+# Links and text sizes Plotly drew inside the timeline's SVG, and its tick labels as shown.
+DRAWN_JS = """(chart) => {
+  const xlink = 'http://www.w3.org/1999/xlink';
+  const links = Array.from(chart.querySelectorAll('svg a')).map(a =>
+      a.getAttribute('href') || a.getAttributeNS(xlink, 'href') || '');
+  const sizes = Array.from(chart.querySelectorAll('svg text, svg tspan')).map(e =>
+      [(e.getAttribute('style') || ''), getComputedStyle(e).fontSize]);
+  const ticks = Array.from(chart.querySelectorAll('.ytick text')).map(e => e.textContent);
+  return {links, sizes, ticks};
+}"""
+
+
+@pytest.fixture(scope="module")
+def hostile_dashboard(sample_warehouse_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    """`streamlit run` on a copy of the sample warehouse whose 2017 activities have hostile titles."""
+    root = tmp_path_factory.mktemp("e2e-markup")
+    shutil.copytree(sample_warehouse_dir, root / "data", symlinks=True)
+    warehouse = Warehouse(root / "data" / "warehouse.duckdb")
+    titles = set_cells("activities", {("title", 2): LINK, ("title", 3): SPAN, ("title", 4): LONG})
+    load_files(warehouse, [edited_sample(root / "upload" / "2017.xlsx", titles, year=2017)], replace=True,
+               loaded_by="test")
+    app = start_app(warehouse.path, LOGS / "streamlit-e2e-markup.log")
+    try:
+        yield app
+    finally:
+        stop_app(app)
+
+
+def test_activities_timeline_draws_workbook_markup_as_text(hostile_dashboard: RunningApp, page: Page) -> None:
+    open_page(page, hostile_dashboard.url("/activities", "lang=en"))
+    title = translate("en", "activities.chart_timeline")
+    chart = page.get_by_test_id("stPlotlyChart").filter(has=page.locator(".gtitle", has_text=title))
+    expect(chart).to_have_count(1)
+    chart.scroll_into_view_if_needed()
+    expect(chart.locator(".ytick text").first).to_be_attached()
+    drawn = chart.evaluate(DRAWN_JS)
+
+    assert [href for href in drawn["links"] if "evil.example" in href] == []
+    assert [size for size in drawn["sizes"] if "90px" in size[0] or size[1] == "90px"] == []
+    # The markup is there to read, as the words the analyst typed.
+    assert LINK in drawn["ticks"] and SPAN in drawn["ticks"]
+    expect(chart.locator(".ytick text").filter(has_text='<a href="https://evil.example/login">')).to_be_visible()
+    # The long title is cut on the axis.
+    assert LONG[:LABEL_LIMIT - 1].rstrip() + ELLIPSIS in drawn["ticks"]
+    assert all(len(tick) <= LABEL_LIMIT for tick in drawn["ticks"])

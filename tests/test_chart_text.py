@@ -1,0 +1,267 @@
+"""Workbook text on charts is shown as text, never as markup, and long text is cut on the chart only.
+
+Plotly draws a subset of HTML in every text it shows (titles, ticks, legend names, hover labels):
+an activity titled `<a href="https://evil.example/login">Klik di sini</a>` became a link on the
+public Activities timeline, `<span style="font-size:90px">` huge text, and a 2,800-character
+title a 2,800-character tick label. These tests build figures from hostile text (directly, through
+dashboard.figures on a warehouse loaded from an edited workbook, and in the offline report) and
+read the figure JSON Plotly receives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from dashboard import charts, db, figures
+from dashboard.components import PageContext
+from dashboard.filters import Available, Filters
+from dashboard.report import build_report, plotly_js
+from etl import schema
+from etl.load import load_files
+from etl.warehouse import Warehouse
+from tests.workbooks import edited_sample, set_cells
+
+LINK = '<a href="https://evil.example/login">Klik di sini</a>'
+SPAN = '<span style="font-size:90px">Besar sekali</span>'
+TEMPLATE = "Lomba %{x} dan %{customdata[0]}"
+LONG = ("Pertukaran pemuda Jakarta–Beijing tentang seni, budaya & olahraga " * 50)[:2800]
+HOSTILE = (LINK, SPAN, TEMPLATE, LONG)
+# Markup Plotly would draw; the builders' own hover templates use only <br> and <extra>.
+MARKUP = re.compile(r"<(?!br>|extra>|/extra>)/?[a-z]", re.IGNORECASE)
+TEMPLATE_KEYS = {"hovertemplate", "texttemplate"}
+
+
+def strings(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """(path, string) for every string of a figure's JSON."""
+    if isinstance(node, str):
+        yield path, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from strings(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from strings(value, f"{path}[{index}]")
+
+
+def figure_json(figure: go.Figure) -> dict[str, Any]:
+    """The figure as the browser receives it."""
+    return json.loads(figure.to_json())
+
+
+def markup_problems(figure: go.Figure) -> list[str]:
+    """Strings of the figure that Plotly would read as markup or as hover-template fields."""
+    problems = []
+    for path, text in strings(figure_json(figure)):
+        key = path.rsplit(".", 1)[-1]
+        if MARKUP.search(text) or "&quot;" in text:
+            problems.append(f"{path}: {text[:80]!r}")
+        if "%{" in text and (key not in TEMPLATE_KEYS or TEMPLATE.split("%{")[0] + "%{" in text):
+            problems.append(f"{path}: template field {text[:80]!r}")
+    return problems
+
+
+def shown(text: str) -> str:
+    """What Plotly shows for a text of the figure: entities decoded, <br> as a line break."""
+    return html.unescape(text.replace("<br>", "\n"))
+
+
+# -- the helpers ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", HOSTILE, ids=["link", "span", "template", "long"])
+def test_plain_text_is_shown_as_written(text: str) -> None:
+    made = charts.plain(text)
+    assert "<" not in made and ">" not in made and "%{" not in made and "&quot;" not in made
+    assert html.unescape(made) == text
+
+
+def test_plain_escapes_quotes_as_numbers_plotly_decodes() -> None:
+    # Plotly decodes &amp; &lt; &gt; by name but not &quot;: quotes must be numeric entities.
+    assert charts.plain("""Tom & "Jerry's" $5 100%""") == "Tom &amp; &#34;Jerry&#39;s&#34; &#36;5 100%"
+    assert charts.plain(None) == "" and charts.plain(float("nan")) == ""
+
+
+def test_short_label_cuts_before_escaping_and_ends_with_an_ellipsis() -> None:
+    limit = charts.LABEL_LIMIT
+    assert charts.short_label("Kunjungan budaya") == "Kunjungan budaya"
+    assert charts.short_label("x" * limit) == "x" * limit
+    cut = charts.short_label(LONG)
+    assert len(shown(cut)) == limit and shown(cut).endswith(charts.ELLIPSIS)
+    assert LONG.startswith(shown(cut)[:-1].rstrip())
+    # The limit counts what the reader sees; an entity is never cut in half.
+    amps = charts.short_label("&" * (limit + 5))
+    assert amps == "&amp;" * (limit - 1) + charts.ELLIPSIS
+    assert charts.short_label(LINK, 10) == "&lt;a href=&#34;…"
+    assert charts.short_label("  two\nlines\t here ") == "two lines here"
+
+
+def test_hover_text_keeps_the_whole_text_in_lines() -> None:
+    hover = charts.hover_text(LONG)
+    lines = hover.split("<br>")
+    assert all(len(html.unescape(line)) <= charts.HOVER_WIDTH for line in lines)
+    assert " ".join(html.unescape(line) for line in lines) == " ".join(LONG.split())
+    assert charts.hover_text(LINK) == charts.plain(LINK)
+
+
+# -- the timeline ----------------------------------------------------------------------------------------
+
+def activities(titles: list[str], years: list[int] | None = None) -> pd.DataFrame:
+    """Rows as dashboard.queries.activity_timeline returns them."""
+    years = years or [2019] * len(titles)
+    types = schema.ACTIVITY_TYPE.codes
+    return pd.DataFrame({
+        "activity_id": [f"A{year}-{index:02d}" for index, year in enumerate(years, start=1)],
+        "year": years, "title": titles,
+        "type": [types[index % len(types)] for index in range(len(titles))],
+        "field": "arts_culture", "host_city": "jakarta",
+        "start_date": [dt.date(year, 7, 1 + index) for index, year in enumerate(years)],
+        "end_date": [dt.date(year, 7, 2 + index) for index, year in enumerate(years)],
+        "participants_jakarta": 3, "participants_partner": 4, "organizer": LINK})
+
+
+def rows(figure: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """Timeline row -> (its tick label, its hover title)."""
+    axis = figure["layout"]["yaxis"]
+    ticks = dict(zip(axis.get("tickvals", []), axis.get("ticktext", []), strict=True))
+    return {row: (ticks.get(row, row), custom[2] if len(custom) > 2 else row) for trace in figure["data"]
+            for row, custom in zip(trace["y"], trace["customdata"], strict=True)}
+
+
+def test_timeline_shows_hostile_titles_as_text_and_cuts_long_ones() -> None:
+    figure = charts.timeline(activities(list(HOSTILE)), "id", "Linimasa kegiatan")
+    assert markup_problems(figure) == []
+    by_title = {shown(hover): (tick, hover) for tick, hover in rows(figure_json(figure)).values()}
+    long_hover = next(title for title in by_title if title.startswith(LONG[:50]))
+    assert set(by_title) == {LINK, SPAN, TEMPLATE, long_hover}
+    for tick, _hover in by_title.values():
+        assert len(shown(tick)) <= charts.LABEL_LIMIT, tick
+    assert shown(by_title[LINK][0]) == LINK and by_title[LINK][1] == charts.plain(LINK)
+    assert shown(by_title[TEMPLATE][0]) == TEMPLATE
+    # The long title: cut with "…" on the axis, whole (in lines) in the hover label.
+    long_tick = shown(by_title[long_hover][0])
+    assert long_tick.endswith(charts.ELLIPSIS) and LONG.startswith(long_tick[:-1])
+    assert long_hover.replace("\n", " ") == " ".join(LONG.split())
+
+
+def test_timeline_gives_each_activity_its_own_row() -> None:
+    """The same title in two years: two rows (they shared one before), both labelled with the title."""
+    frame = activities(["Youth camp", "Youth camp", "Forum"], years=[2018, 2019, 2019])
+    shown_rows = rows(figure_json(charts.timeline(frame, "en", "Timeline")))
+    assert len(shown_rows) == 3
+    assert sorted(tick for tick, _ in shown_rows.values()) == ["Forum", "Youth camp", "Youth camp"]
+
+
+# -- every builder, with every label hostile -------------------------------------------------------------
+
+def _hostile_labels(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every vocabulary label and catalogue text the builders use becomes markup."""
+    monkeypatch.setattr(schema.Vocabulary, "label", lambda self, code, lang: f"{SPAN}{code}")
+    monkeypatch.setattr(charts, "translate", lambda lang, key, **params: f"{LINK}{key}")
+
+
+def _year_frame(**columns: object) -> pd.DataFrame:
+    return pd.DataFrame({"year": [2018, 2019], **columns})
+
+
+BUILDERS: dict[str, Callable[[], go.Figure]] = {
+    "stacked_by_year": lambda: charts.stacked_by_year(
+        pd.DataFrame({"year": [2018, 2019], "type": ["forum", "forum"], "activities": [1, 2]}), "type",
+        "activities", schema.ACTIVITY_TYPE, "en", LINK, SPAN, TEMPLATE),
+    "grouped_by_year": lambda: charts.grouped_by_year(
+        _year_frame(applicants=[5, 6], selected=[1, 2], rate=[0.2, 0.3]), {"applicants": LINK, "selected": SPAN},
+        "en", TEMPLATE, LINK, percent_column="rate"),
+    "funnel": lambda: charts.funnel(pd.DataFrame({"year": [2019, 2019], "position": [1, 2],
+                                                  "stage": list(schema.STAGE.codes[:2]), "applicants": [9, 3]}),
+                                    "en", LINK),
+    "timeline": lambda: charts.timeline(activities(list(HOSTILE)), "en", SPAN),
+    "heatmap": lambda: charts.heatmap(pd.DataFrame({"category": list(schema.OBSTACLE_CATEGORY.codes[:2]),
+                                                    "severity": [1, 5], "obstacles": [2, 3]}), "en", LINK),
+    "category_by_beneficiary": lambda: charts.category_by_beneficiary(
+        pd.DataFrame({"category": list(schema.BENEFIT_CATEGORY.codes[:2]),
+                      "beneficiary": list(schema.BENEFICIARY.codes[:2]), "indicators": [4, 5]}), "en", LINK),
+    "sides_by_type": lambda: charts.sides_by_type(
+        pd.DataFrame({"type": list(schema.ACTIVITY_TYPE.codes[:2]), "participants_jakarta": [1, 2],
+                      "participants_partner": [3, 4]}), "en", LINK, SPAN,
+        {"participants_jakarta": TEMPLATE, "participants_partner": LINK}),
+}
+
+
+@pytest.mark.parametrize("builder", BUILDERS, ids=str)
+def test_every_builder_shows_its_labels_as_text(builder: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _hostile_labels(monkeypatch)
+    figure = BUILDERS[builder]()
+    assert markup_problems(figure) == []
+    texts = [shown(text) for _path, text in strings(figure_json(figure))]
+    assert any(LINK in text or SPAN in text for text in texts), "the hostile text is still shown, as text"
+
+
+def test_the_check_finds_raw_markup() -> None:
+    """markup_problems is not blind: a figure built without plain() is reported."""
+    figure = go.Figure(go.Bar(y=[LINK], x=[1], name=SPAN, customdata=[TEMPLATE],
+                              hovertemplate="%{customdata}<extra></extra>"))
+    figure.update_layout(title={"text": LINK})
+    found = {problem.split(":", 1)[0] for problem in markup_problems(figure)}
+    assert found == {".data[0].y[0]", ".data[0].name", ".data[0].customdata[0]", ".layout.title.text"}, found
+
+
+# -- through dashboard.figures and the report, on a warehouse ---------------------------------------------
+
+HOSTILE_ROWS = {2: LINK, 3: SPAN, 4: TEMPLATE}
+# Longer than the chart label, within any sane limit of the schema for a title.
+LONGISH = ("Diskusi revitalisasi kawasan Kota Tua dan trotoar Sudirman–Thamrin bersama warga " * 2)[:150]
+
+
+@pytest.fixture
+def hostile_warehouse(warehouse: Warehouse, tmp_path: Path) -> Warehouse:
+    """The sample warehouse with 2017 replaced by a workbook whose activity titles are hostile."""
+    titles = set_cells("activities", {("title", row): title for row, title in {**HOSTILE_ROWS, 5: LONGISH}.items()})
+    path = edited_sample(tmp_path / "upload" / "2017.xlsx", titles, year=2017)
+    load_files(warehouse, [path], replace=True, loaded_by="test")
+    return warehouse
+
+
+def _context(lang: str = "id") -> PageContext:
+    return PageContext(db.reader(), Filters((2017, 2018, 2019), "beijing", schema.FIELD.codes, "both", lang))
+
+
+def test_activities_timeline_from_a_workbook_shows_titles_as_text(hostile_warehouse: Warehouse) -> None:
+    ctx = _context()
+    chart = figures.activities_timeline(ctx)
+    assert chart is not None
+    assert markup_problems(chart.figure) == []
+    shown_rows = rows(figure_json(chart.figure))
+    hovers = {shown(hover).replace("\n", " ") for _tick, hover in shown_rows.values()}
+    assert {LINK, SPAN, TEMPLATE, LONGISH} <= hovers
+    ticks = {shown(tick) for tick, _hover in shown_rows.values()}
+    assert {LINK, SPAN, TEMPLATE} <= ticks
+    assert all(len(tick) <= charts.LABEL_LIMIT for tick in ticks)
+    assert LONGISH[:charts.LABEL_LIMIT - 1].rstrip() + charts.ELLIPSIS in ticks
+    # The data table keeps the whole text, unescaped (st.dataframe shows text as text).
+    titles = set(chart.data[ctx.column("title")])
+    assert {LINK, SPAN, TEMPLATE, LONGISH} <= titles
+    # Every chart of every page passes the same check.
+    for page, built in figures.all_charts(ctx).items():
+        for each in built:
+            assert markup_problems(each.figure) == [], (page, each.name)
+
+
+def test_offline_report_holds_no_hostile_markup(hostile_warehouse: Warehouse) -> None:
+    report = build_report(_context("en"), Available(years=(2017, 2018, 2019), partners=("beijing",)))
+    assert report.count(plotly_js()) == 1
+    page = report.replace(plotly_js(), "")  # Plotly's own code holds HTML snippets of its own
+    # The figures' JSON as the browser reads it (Plotly writes "/" and maybe "<" as \u escapes).
+    page = re.sub(r"\\u([0-9a-fA-F]{4})", lambda match: chr(int(match[1], 16)), page)
+    assert "evil.example" in page, "the hostile title is in the report (as text)"
+    for raw in ("<a href", "<span style", "%{x} dan"):
+        assert raw not in page, raw
+    assert "&lt;a href=&#34;https://evil.example/login&#34;&gt;Klik di sini&lt;/a&gt;" in page
+
