@@ -99,11 +99,16 @@ _LAST_YEARS = "_filters_all_years"
 
 
 def _follow_new_years(years: list[int]) -> None:
-    """A reader who kept "every year" also gets a year loaded while the page was open."""
+    """A reader who kept "every year" also gets a year loaded while the page was open.
+
+    The widget's state is dropped rather than set: it then starts again from its
+    default (every loaded year), and Streamlit does not warn about a widget whose
+    value was set through the Session State API while it also has a default.
+    """
     previous = st.session_state.get(_LAST_YEARS)
     if previous is not None and previous != years and "year" in st.session_state \
             and set(st.session_state["year"]) == set(previous):
-        st.session_state["year"] = list(years)
+        del st.session_state["year"]
     st.session_state[_LAST_YEARS] = list(years)
 
 

@@ -207,6 +207,8 @@ def _rules(column: Column, lang: str) -> list[str]:
         rules.append(f"YYYY-MM-DD: {range_text(column)}")
     elif range_text(column):
         rules.append(range_text(column))
+    if column.max_length is not None:
+        rules.append(_joined([_text(each, "max_length", maximum=column.max_length) for each in languages]))
     if column.unique:
         rules.append(_multi(lang, "unique"))
     if column.references:
@@ -355,6 +357,11 @@ def _validation(column: Column, lang: str, letter: str, letters: dict[str, str],
         validation = DataValidation(
             type="list", formula1=f"{_quote_sheet(ref_sheet)}!${ref_letter}${first}:${ref_letter}${last}",
             errorStyle="warning", error=_text(lang, "error_reference", target=_reference_target(column)))
+    elif column.max_length is not None:
+        # Free text: Excel stops a text longer than the validator accepts.
+        validation = DataValidation(type="textLength", operator="lessThanOrEqual",
+                                    formula1=str(column.max_length), errorStyle="stop",
+                                    error=_text(lang, "error_length", maximum=column.max_length))
     else:
         validation = DataValidation()  # free text: no rule, only the input message below
 
@@ -393,7 +400,7 @@ def _error(lang: str, key: str, range_text: str) -> str:
 # --------------------------------------------------------------------------
 
 _STEPS = ("step_year", "step_sheets", "step_header", "step_rows", "step_values", "step_dates",
-          "step_categories", "step_required", "step_ids", "step_privacy", "step_upload")
+          "step_numbers", "step_categories", "step_required", "step_ids", "step_privacy", "step_upload")
 
 
 def _table_columns(lang: str) -> list[tuple[str, float, Callable[[Sheet, Column], str]]]:

@@ -9,6 +9,27 @@ every value from the workbook or the caller is a bound parameter.
 The same typed view that the checks read also produces the clean tables the
 warehouse stores: category codes, real dates and numbers, the workbook's
 year, and age and person_key instead of the name and date of birth.
+
+How numbers are read (the template's instructions sheet says the same)
+----------------------------------------------------------------------
+A number cell keeps its value: 78.5 stays 78.5, 12.345 stays 12.345 (the
+reader marks number cells, see etl/reader.py). A number written as text, in
+an .xlsx text cell or anywhere in a CSV file (which has no cell types), is
+read by one rule, the same for every number column:
+
+1. Plain digits, with an optional sign, are that number: 45000, -3.
+2. Otherwise the text is tried in the Indonesian convention (thousands ".",
+   decimal ","; ``-?([1-9]\\d{0,2}(\\.\\d{3})+|\\d+)(,\\d+)?``: 120.000.000,
+   1.234,5, 78,5) and in the international one (thousands ",", decimal ".":
+   1,234.5, 78.5). If it fits one of them, or both with the same value,
+   that value is used: 120.000.000 is 120000000 and 78,5 is 78.5.
+3. If it fits both with different values (45.000, 1,500, 1.500) it is
+   refused as ``ambiguous_number``, with both readings in the message and
+   how to write it: as a number cell, or as 45000 or 45 (12,3450 for a
+   decimal with three decimals). 45 is never stored for "45.000".
+4. Scientific notation, as Excel writes large numbers into a CSV file
+   (1.5E+11, 1,5E+11), is read as such.
+5. Anything else is not a number (``not_number`` / ``not_integer``).
 """
 
 from __future__ import annotations
@@ -16,6 +37,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -24,8 +46,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import privacy, schema
-from etl.problems import Localized, Problem, Severity, errors
-from etl.reader import ROW_COLUMN, RawSheet, RawWorkbook
+from etl.problems import Localized, LocalNumber, Problem, Severity, errors
+from etl.reader import ROW_COLUMN, RawSheet, RawWorkbook, number_cell_column
 from etl.schema import DEFAULT_LIMITS, Column, Kind, Limits, Sheet
 
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(\d{4})(?!\d)")
@@ -78,16 +100,52 @@ def _pairs_table(pairs: dict[str, tuple[str, ...]], left: str, right: str) -> pa
     return pa.table({left: [r[0] for r in rows], right: [r[1] for r in rows]})
 
 
-def _number_sql(text: str) -> str:
-    # A decimal comma (Indonesian "78,5") is accepted when it is the only separator.
-    return (f"TRY_CAST(CASE WHEN contains({text}, ',') AND regexp_full_match({text}, '-?[0-9]+,[0-9]+') "
-            f"THEN replace({text}, ',', '.') ELSE {text} END AS DOUBLE)")
+# The number rule of the module docstring. A thousands group starts with 1-3 digits and
+# no leading 0, so "0.500" can only be a decimal. Both conventions accept plain digits.
+_SIGN = "[-+]?"
+INDONESIAN_NUMBER = _SIGN + r"([1-9][0-9]{0,2}(\.[0-9]{3})+|[0-9]+)(,[0-9]+)?"
+INTERNATIONAL_NUMBER = _SIGN + r"([1-9][0-9]{0,2}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?"
+SCIENTIFIC_NUMBER = _SIGN + r"[0-9]+([.,][0-9]+)?[eE][-+]?[0-9]+"
+
+
+def _number_columns(sheet: Sheet) -> list[Column]:
+    return [column for column in sheet.columns if column.kind in (Kind.INTEGER, Kind.NUMBER)]
+
+
+def _readings_sql(column: Column) -> str:
+    """The column's text read in each convention (NULL where it does not fit)."""
+    text = quote(column.name)
+    return (f"CASE WHEN regexp_full_match({text}, '{INDONESIAN_NUMBER}') "
+            f"THEN TRY_CAST(replace(replace({text}, '.', ''), ',', '.') AS DOUBLE) END "
+            f"AS {quote(column.name + '__id')}, "
+            f"CASE WHEN regexp_full_match({text}, '{INTERNATIONAL_NUMBER}') "
+            f"THEN TRY_CAST(replace({text}, ',', '') AS DOUBLE) END AS {quote(column.name + '__en')}")
+
+
+def _number_sql(column: Column) -> str:
+    """The number (``__n``) and, for ambiguous text, both readings (``__readings``)."""
+    text, flag = quote(column.name), quote(number_cell_column(column.name))
+    indonesian, international = quote(column.name + "__id"), quote(column.name + "__en")
+    # Different readings: NULL as a number, and the readings say why.
+    differ = f"NOT coalesce({flag}, false) AND {indonesian} <> {international}"
+    number = (f"CASE WHEN {flag} THEN TRY_CAST({text} AS DOUBLE) WHEN {differ} THEN NULL "
+              f"ELSE coalesce({indonesian}, {international}, CASE WHEN regexp_full_match({text}, "
+              f"'{SCIENTIFIC_NUMBER}') THEN TRY_CAST(replace({text}, ',', '.') AS DOUBLE) END) END")
+    readings = (f"CASE WHEN {differ} THEN CAST({indonesian} AS VARCHAR) || ' ' || "
+                f"CAST({international} AS VARCHAR) END")
+    return f"{number} AS {quote(column.name + '__n')}, {readings} AS {readings_column(column)}"
+
+
+def readings_column(column: Column) -> str:
+    return quote(column.name + "__readings")
 
 
 def _typed_sql(sheet: Sheet) -> str:
     """Trimmed text (blank as NULL) plus one typed twin per column, blank rows left out."""
     raw_table = quote(f"raw_{sheet.name}")
+    numbers = _number_columns(sheet)
     trimmed = ", ".join(f"NULLIF(trim(r.{quote(c.name)}), '') AS {quote(c.name)}" for c in sheet.columns)
+    flags = "".join(f", r.{quote(number_cell_column(c.name))}" for c in numbers)
     selects = [f"s.{quote(ROW_COLUMN)}"] + [f"s.{quote(c.name)}" for c in sheet.columns]
     joins: list[str] = []
     for column in sheet.columns:
@@ -95,11 +153,11 @@ def _typed_sql(sheet: Sheet) -> str:
         if column.kind is Kind.TEXT:
             continue
         if column.kind is Kind.INTEGER:
-            number = _number_sql(text)
+            number = f"s.{quote(column.name + '__n')}"
             expression = (f"CASE WHEN isfinite({number}) AND {number} = round({number}) "
                           f"AND abs({number}) < 2e9 THEN CAST({number} AS INTEGER) END")
         elif column.kind is Kind.NUMBER:
-            number = _number_sql(text)
+            number = f"s.{quote(column.name + '__n')}"
             expression = f"CASE WHEN isfinite({number}) THEN {number} END"
         elif column.kind is Kind.DATE:
             expression = f"TRY_CAST({text} AS DATE)"
@@ -115,41 +173,69 @@ def _typed_sql(sheet: Sheet) -> str:
                 expression = (f"COALESCE({alias}.code, CASE WHEN {alias}.partner = {partner} "
                               f"THEN '{vocabulary.partner_name_code}' END)")
         selects.append(f"{expression} AS {typed(column)}")
+    selects += [f"s.{readings_column(c)}" for c in numbers]
     # The untrimmed text of category cells is kept only to join the map on it.
     untrimmed = ", ".join(f"r.{quote(c.name)} AS {quote(c.name + '__raw')}"
                           for c in sheet.columns if c.vocabulary is not None)
     any_value = " OR ".join(f"NULLIF(trim(r.{quote(c.name)}), '') IS NOT NULL" for c in sheet.columns)
-    staged = (f"SELECT r.{quote(ROW_COLUMN)}, {trimmed}, {untrimmed} FROM {raw_table} r "
+    staged = (f"SELECT r.{quote(ROW_COLUMN)}, {trimmed}, {untrimmed}{flags} FROM {raw_table} r "
               f"WHERE {any_value}")
+    if numbers:
+        # Two steps: each convention's reading once, then the rule that chooses between them.
+        staged = f"SELECT *, {', '.join(_readings_sql(c) for c in numbers)} FROM ({staged})"
+        staged = f"SELECT *, {', '.join(_number_sql(c) for c in numbers)} FROM ({staged})"
     return f"SELECT {', '.join(selects)} FROM ({staged}) s {' '.join(joins)}"
 
 
-def _checks_sql(sheet: Sheet, complete_sheets: set[str]) -> list[str]:
-    """One SELECT per check, each returning (_row, col, value, code, extra)."""
+# Longest part of an over-long text quoted back in its problem.
+TOO_LONG_PREVIEW = 60
+# Wrong years listed in the one problem of a sheet; more are shown as "…".
+WRONG_YEARS_SHOWN = 5
+
+
+def _checks_sql(sheet: Sheet, complete_sheets: set[str], error_columns: set[str] = frozenset()) -> list[str]:
+    """One SELECT per check, each returning (row, col, value, code, extra, n).
+
+    ``n`` is how many cells the line stands for: 1, except for a summary (wrong years).
+    ``error_columns`` hold Excel error values, already reported by the reader: their
+    cells read as empty but must not also be called "required but empty".
+    """
     table = quote("t_" + sheet.name)
+    row = quote(ROW_COLUMN)
     checks: list[str] = []
 
     def add(column: str, value_sql: str, code: str, where: str, extra: str = "NULL") -> None:
-        checks.append(f"SELECT {quote(ROW_COLUMN)}, '{column}', CAST({value_sql} AS VARCHAR), '{code}', "
-                      f"CAST({extra} AS VARCHAR) FROM {table} WHERE {where}")
+        checks.append(f"SELECT {row} AS excel_row, '{column}' AS col, CAST({value_sql} AS VARCHAR) AS value, "
+                      f"'{code}' AS code, CAST({extra} AS VARCHAR) AS extra, 1 AS n FROM {table} WHERE {where}")
 
     for column in sheet.columns:
         raw, value = quote(column.name), typed(column)
         if column.required:
-            add(column.name, "NULL", "required", f"{raw} IS NULL")
-        if column.kind is not Kind.TEXT:
-            code = {Kind.INTEGER: "not_integer", Kind.NUMBER: "not_number", Kind.DATE: "not_date",
-                    Kind.CATEGORY: "unknown_category"}[column.kind]
+            where = f"{raw} IS NULL"
+            if column.name in error_columns:
+                where += (f" AND {row} NOT IN (SELECT {row} FROM excel_errors "
+                          f"WHERE sheet = '{sheet.name}' AND col = '{column.name}')")
+            add(column.name, "NULL", "required", where)
+        if column.kind in (Kind.INTEGER, Kind.NUMBER):
+            readings = readings_column(column)
+            add(column.name, raw, "ambiguous_number", f"{readings} IS NOT NULL", readings)
+            code = "not_integer" if column.kind is Kind.INTEGER else "not_number"
+            add(column.name, raw, code, f"{raw} IS NOT NULL AND {value} IS NULL AND {readings} IS NULL")
+        elif column.kind is not Kind.TEXT:
+            code = {Kind.DATE: "not_date", Kind.CATEGORY: "unknown_category"}[column.kind]
             add(column.name, raw, code, f"{raw} IS NOT NULL AND {value} IS NULL")
+        if column.max_length is not None:
+            add(column.name, f"left({raw}, {TOO_LONG_PREVIEW}) || '…'", "too_long",
+                f"length({raw}) > {column.max_length}", f"length({raw})")
         if column.minimum is not None:
             add(column.name, raw, "below_minimum", f"{value} < {column.minimum}", str(column.minimum))
         if column.maximum is not None:
             add(column.name, raw, "above_maximum", f"{value} > {column.maximum}", str(column.maximum))
         if column.unique:
             checks.append(
-                f"SELECT {quote(ROW_COLUMN)}, '{column.name}', {raw}, 'duplicate_id', CAST(first_row AS VARCHAR) "
-                f"FROM (SELECT {quote(ROW_COLUMN)}, {raw}, min({quote(ROW_COLUMN)}) OVER (PARTITION BY {raw}) "
-                f"AS first_row FROM {table} WHERE {raw} IS NOT NULL) WHERE {quote(ROW_COLUMN)} > first_row")
+                f"SELECT {row}, '{column.name}', {raw}, 'duplicate_id', CAST(first_row AS VARCHAR), 1 "
+                f"FROM (SELECT {row}, {raw}, min({row}) OVER (PARTITION BY {raw}) "
+                f"AS first_row FROM {table} WHERE {raw} IS NOT NULL) WHERE {row} > first_row")
         if column.not_before:
             other = typed(sheet.column(column.not_before))
             add(column.name, value, "end_before_start", f"{value} < {other}", other)
@@ -159,7 +245,13 @@ def _checks_sql(sheet: Sheet, complete_sheets: set[str]) -> list[str]:
                 f"{raw} IS NOT NULL AND {raw} NOT IN (SELECT {quote(ref_column)} FROM "
                 f"{quote('t_' + ref_sheet)} WHERE {quote(ref_column)} IS NOT NULL)")
         if column.name == "year":
-            add("year", value, "wrong_year", f"{value} <> $year")
+            # Once per sheet, at its first row: a file of another year would otherwise
+            # bury every other problem under one line per row.
+            checks.append(
+                f"SELECT first_row, 'year', array_to_string(list_slice(years, 1, {WRONG_YEARS_SHOWN}), ', ') "
+                f"|| CASE WHEN len(years) > {WRONG_YEARS_SHOWN} THEN ', …' ELSE '' END, 'wrong_year', NULL, n "
+                f"FROM (SELECT min({row}) AS first_row, count(*) AS n, list(DISTINCT {value} ORDER BY {value}) "
+                f"AS years FROM {table} WHERE {value} <> $year) WHERE n > 0")
     if sheet is schema.PARTICIPANTS:
         add("status", "status", "stage_status_mismatch",
             "status__v IS NOT NULL AND stage_reached__v IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
@@ -261,19 +353,29 @@ def validate(raw: RawWorkbook, year: int | None = None, complete: bool = True,
         rows[name] = connection.execute(f"SELECT count(*) FROM {quote('t_' + name)}").fetchall()[0][0]
         if raw_sheet.sheet.required and rows[name] == 0:
             problems.append(Problem("empty_sheet", sheet=raw_sheet.title))
+    error_cells = [(name, column, row) for name, raw_sheet in sheets.items()
+                   for column, error_rows in raw_sheet.error_rows.items() for row in error_rows]
+    if error_cells:
+        connection.register("excel_errors", pa.table({
+            "sheet": pa.array([cell[0] for cell in error_cells], pa.string()),
+            "col": pa.array([cell[1] for cell in error_cells], pa.string()),
+            ROW_COLUMN: pa.array([cell[2] for cell in error_cells], pa.int32())}))
     year, year_source = _workbook_year(connection, raw, year, problems)
     if year is not None and sheets:
         # Each check is tagged with its sheet, so problems sort by sheet, row, column.
         union = " UNION ALL ".join(
             f"SELECT '{raw_sheet.sheet.name}' AS sheet, * FROM ({check})"
-            for raw_sheet in sheets.values() for check in _checks_sql(raw_sheet.sheet, set(sheets)))
+            for raw_sheet in sheets.values()
+            for check in _checks_sql(raw_sheet.sheet, set(sheets), set(raw_sheet.error_rows)))
         connection.execute(f"CREATE TEMP TABLE found AS {union}", {"year": year})
-        total = connection.execute("SELECT count(*) FROM found").fetchall()[0][0]
-        found = connection.execute("SELECT * FROM found ORDER BY sheet, 2, 3 LIMIT ?",
+        total = connection.execute("SELECT coalesce(sum(n), 0) FROM found").fetchall()[0][0]
+        found = connection.execute("SELECT * FROM found ORDER BY sheet, excel_row, col LIMIT ?",
                                    [limits.max_problems]).fetchall()
         problems.extend(_to_problems(found, sheets, year, year_source))
-        if total > len(found):
-            problems.append(Problem("more_problems", params={"count": total - len(found)}))
+        # Exact: the lines not listed, counted by the cells each stands for.
+        unlisted = int(total) - sum(line[-1] for line in found)
+        if unlisted:
+            problems.append(Problem("more_problems", params={"count": unlisted}, count=unlisted))
     return Validation(raw, year, year_source, problems, rows, connection)
 
 
@@ -310,52 +412,108 @@ def _workbook_year(connection: duckdb.DuckDBPyConnection, raw: RawWorkbook, requ
     return None, "data"
 
 
+@dataclass(frozen=True)
+class PlainNumber:
+    """A reading of an ambiguous number, written so the number rule reads it one way only.
+
+    No thousands separator; the reader's decimal mark (1,5 in Indonesian, 1.5 in English);
+    a fourth decimal where three would look like a thousands group again (12,3450).
+    """
+
+    value: float
+
+    def __call__(self, lang: str) -> str:
+        if self.value == int(self.value):
+            return str(int(self.value))
+        whole, fraction = repr(self.value).split(".")
+        digits = whole.lstrip("-")
+        if len(fraction) == 3 and len(digits) <= 3 and digits[0] != "0":
+            fraction += "0"
+        return f"{whole}{',' if lang == 'id' else '.'}{fraction}"
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One row of the checks' results, with what its message may need."""
+
+    raw_sheet: RawSheet
+    sheets: dict[str, RawSheet]
+    row: int
+    column: Column
+    value: str | None
+    extra: str | None
+    count: int
+    year: int | None
+    year_source: str
+
+    @property
+    def header(self) -> str:
+        return self.raw_sheet.headers.get(self.column.name, self.column.name)
+
+
+def _ambiguous(line: _Line) -> dict[str, object]:
+    assert line.value is not None and line.extra is not None
+    indonesian, international = (float(reading) for reading in line.extra.split())
+    mark = "." if "." in line.value else ","
+    # The mark as thousands separator gives the whole number, as decimal mark the fraction.
+    thousands, decimal = (indonesian, international) if mark == "." else (international, indonesian)
+    return {"mark": mark, "thousands": PlainNumber(thousands), "decimal": PlainNumber(decimal)}
+
+
+def _unit_range(line: _Line) -> dict[str, object]:
+    low, high = schema.UNIT_RANGES[str(line.extra)]
+    unit = next(c.label for c in schema.UNIT.categories if c.code == line.extra)
+    return {"unit": unit, "minimum": _plain_number(str(low)),
+            "maximum": "∞" if high is None else _plain_number(str(high))}
+
+
+# Message parameters of each problem code found by the checks (others need none).
+_PARAMS: dict[str, Callable[[_Line], dict[str, object]]] = {
+    "unknown_category": lambda line: {"column_label": line.header},
+    "ambiguous_number": _ambiguous,
+    "too_long": lambda line: {"column": line.header, "length": LocalNumber(int(line.extra or 0)),
+                              "maximum": LocalNumber(line.column.max_length or 0)},
+    "below_minimum": lambda line: {"minimum": _plain_number(str(line.extra))},
+    "above_maximum": lambda line: {"maximum": _plain_number(str(line.extra))},
+    "duplicate_id": lambda line: {"first_row": line.extra},
+    "wrong_year": lambda line: {"year": line.year, "year_source": Localized(f"year_source.{line.year_source}"),
+                                "rows": LocalNumber(line.count), "first_row": line.row},
+    "end_before_start": lambda line: {"start": line.extra},
+    "unknown_activity": lambda line: {"year": line.year},
+    "age_out_of_range": lambda line: {"age": line.value, "year": line.year, "minimum": schema.MIN_AGE,
+                                      "maximum": schema.MAX_AGE},
+    "value_out_of_unit_range": _unit_range,
+    "stage_status_mismatch": lambda line: _row_context("stage_status_mismatch", line),
+    "origin_direction_mismatch": lambda line: _row_context("origin_direction_mismatch", line),
+}
+
+
 def _to_problems(found: list[tuple], sheets: dict[str, RawSheet], year: int | None,
                  year_source: str) -> list[Problem]:
     problems = []
-    for sheet_name, row, column_name, value, code, extra in found:
+    for sheet_name, row, column_name, value, code, extra, count in found:
         raw_sheet = sheets[sheet_name]
-        column = raw_sheet.sheet.column(column_name)
-        letter = raw_sheet.letters.get(column_name)
-        params: dict[str, object] = {}
+        line = _Line(raw_sheet, sheets, row, raw_sheet.sheet.column(column_name), value, extra, count, year,
+                     year_source)
+        params = _PARAMS[code](line) if code in _PARAMS else {}
         suggestion = None
         if code == "unknown_category":
-            assert column.vocabulary is not None
-            suggestion = suggest(column.vocabulary, value)
-            params["column_label"] = raw_sheet.headers.get(column_name, column_name)
+            assert line.column.vocabulary is not None
+            suggestion = suggest(line.column.vocabulary, value)
             if suggestion:
                 code = "unknown_category_suggestion"
-        elif code == "below_minimum":
-            params["minimum"] = _plain_number(extra)
-        elif code == "above_maximum":
-            params["maximum"] = _plain_number(extra)
-        elif code == "duplicate_id":
-            params["first_row"] = extra
-        elif code == "wrong_year":
-            params |= {"year": year, "year_source": Localized(f"year_source.{year_source}")}
-        elif code == "end_before_start":
-            params["start"] = extra
-        elif code == "unknown_activity":
-            params["year"] = year
         elif code == "age_out_of_range":
-            params |= {"age": value, "year": year, "minimum": schema.MIN_AGE, "maximum": schema.MAX_AGE}
-            value = None
-        elif code == "value_out_of_unit_range":
-            low, high = schema.UNIT_RANGES[str(extra)]
-            unit = next(c.label for c in schema.UNIT.categories if c.code == extra)
-            params |= {"unit": unit, "minimum": _plain_number(str(low)),
-                       "maximum": "∞" if high is None else _plain_number(str(high))}
-        elif code in ("stage_status_mismatch", "origin_direction_mismatch"):
-            params |= _row_context(code, sheets, sheet_name, row)
+            value = None  # the age is in the message; the date of birth stays out of it
+        letter = raw_sheet.letters.get(column_name)
         problems.append(Problem(
-            code, sheet=raw_sheet.title, row=row, column=raw_sheet.headers.get(column_name, column_name),
-            cell=f"{letter}{row}" if letter else None, value=value, suggestion=suggestion, params=params))
+            code, sheet=raw_sheet.title, row=row, column=line.header, cell=f"{letter}{row}" if letter else None,
+            value=value, suggestion=suggestion, params=params, count=count))
     return problems
 
 
-def _row_context(code: str, sheets: dict[str, RawSheet], sheet_name: str, row: int) -> dict[str, object]:
-    table = sheets[sheet_name].table
-    index = row - 2
+def _row_context(code: str, line: _Line) -> dict[str, object]:
+    table = line.raw_sheet.table
+    index = line.row - 2
     cell = lambda name: table.column(name)[index].as_py()  # noqa: E731
     if code == "stage_status_mismatch":
         return {"status": cell("status"), "stage": cell("stage_reached")}

@@ -28,7 +28,7 @@ from openpyxl import Workbook, load_workbook
 
 from etl import guard, schema
 from etl.load import FileCheck, LoadRejected, check_file, load_files
-from etl.problems import Problem, Severity
+from etl.problems import Problem, Severity, error_count
 from etl.schema import Limits
 from etl.warehouse import Warehouse
 from tests.workbooks import (
@@ -565,10 +565,12 @@ def test_missing_optional_sheet_is_fine(tmp_path: Path) -> None:
 
 
 def test_missing_required_column(tmp_path: Path) -> None:
-    """A deleted required column (full_name) is named, on the sheet's header row."""
+    """A deleted required column (full_name) is located by its sheet and name, not by a row or cell."""
     check = checked(edited_sample(tmp_path / "2017.xlsx", lambda wb: wb["participants"].delete_cols(5)))
     problem = only(check, "missing_column")
-    assert (problem.sheet, problem.row, problem.params["expected"]) == ("participants", 1, "full_name")
+    assert (problem.sheet, problem.column, problem.params["expected"]) == ("participants", "full_name", "full_name")
+    assert (problem.row, problem.cell) == (None, None)
+    assert problem.location() == "participants"  # printed as "participants [full_name]", not "participants!1"
     in_both(problem, "full_name")
     assert not check.ok
 
@@ -638,16 +640,19 @@ def test_wrong_year_message_says_where_the_year_comes_from(tmp_path: Path) -> No
 
 
 def test_file_name_year_differs_from_every_row(tmp_path: Path) -> None:
-    """2018 data saved as 2019.xlsx: the conflict is named once, and every row's year cell is flagged."""
+    """2018 data saved as 2019.xlsx: the conflict is named once, and the wrong year once per sheet
+    with its row count (not once per row), at the sheet's first row; the error count stays exact."""
     check = checked(copy_sample(tmp_path / "2019.xlsx", year=2018))
     conflict = only(check, "year_conflict")
     assert conflict.params == {"file_year": 2019, "data_year": 2018}
     in_both(conflict, "2019", "2018")
     wrong = problems_of(check, "wrong_year")
     rows_2018 = check_file(sample(2018)).validation.rows  # type: ignore[union-attr]
-    assert len(wrong) == sum(rows_2018.values())
-    year_cells = {f"B{row}" for row in range(2, rows_2018["participants"] + 2)}
-    assert {p.cell for p in wrong if p.sheet == "participants"} == year_cells
+    assert {p.sheet: p.count for p in wrong} == rows_2018
+    assert {(p.row, p.cell, p.value) for p in wrong} == {(2, "B2", "2018")}
+    participants = next(p for p in wrong if p.sheet == "participants")
+    in_both(participants, str(rows_2018["participants"]), "2018", "2019")
+    assert error_count(check.problems) == 1 + sum(rows_2018.values())
     assert error_codes(check) == {"year_conflict", "wrong_year"}
 
 

@@ -8,6 +8,7 @@ narrowed ones (one year, one field, one direction), in Indonesian, English and C
 
 from __future__ import annotations
 
+import logging
 import math
 import subprocess
 import sys
@@ -797,9 +798,18 @@ def test_untouched_year_filter_includes_a_newly_loaded_year(warehouse: Warehouse
     load_with_cli(year_2020_workbook(tmp_path / "upload" / "2020.xlsx"))
     fresh = open_app()
     assert fresh.multiselect(key="year").value == [2017, 2018, 2019, 2020]
-    at.run()
+    warnings: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: warnings.append(record.getMessage())  # type: ignore[method-assign]
+    policies = logging.getLogger("streamlit.elements.lib.policies")
+    policies.addHandler(handler)
+    try:
+        at.run()
+    finally:
+        policies.removeHandler(handler)
     no_exception(at)
     assert at.multiselect(key="year").value == [2017, 2018, 2019, 2020]
+    assert not [w for w in warnings if "Session State API" in w], warnings
     assert markdowns(at)[0] == markdowns(fresh)[0] == "**Angka utama tahun 2020** · perubahan dibanding 2019"
 
 

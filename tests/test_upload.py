@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import subprocess
 import sys
 import threading
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -15,10 +17,11 @@ from streamlit.testing.v1 import AppTest
 
 from etl import accounts
 from etl.annotate import annotate
-from etl.load import check_file, load_files
+from etl.load import check_file, load_files, stage_file
 from etl.preview import compare_year
 from etl.warehouse import Warehouse
 from tests.conftest import REPO_ROOT, SAMPLE_FILES
+from tests.workbooks import SHEET_PARTS, read_parts, write_zip
 
 PASSWORD = "correct horse battery"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -161,7 +164,7 @@ def test_the_whole_flow(warehouse: Warehouse, secrets_file: Path, tmp_path: Path
     assert "The workbook is valid (year 2020)." in texts(at)
     assert "The year 2020 is new" in texts(at)
     changes = at.dataframe[0].value if "Added" in at.dataframe[0].value.columns else at.dataframe[1].value
-    assert changes.set_index("Sheet").loc["participants", "Added"] == 137
+    assert changes.set_index("Sheet").loc["Participants", "Added"] == 137
     assert warehouse.data_version() == versions_before, "nothing is written before the confirmation"
 
     next(b for b in at.button if b.label == "5. Load year 2020").click().run()
@@ -208,8 +211,11 @@ def test_hostile_upload_is_refused_clearly(warehouse: Warehouse, secrets_file: P
     assert not at.exception
     assert "not an Excel workbook" in at.dataframe[0].value["Problem"].iloc[0]
     assert warehouse.data_version() == version
-    # Kept all the same: nothing a user uploaded is lost.
-    assert any(path.read_bytes().startswith(b"%PDF") for path in warehouse.archive_dir.iterdir())
+    # Kept as received for the retention period only, readable by the server's account alone.
+    kept = [path for path in warehouse.uploads.directory.iterdir() if path.read_bytes().startswith(b"%PDF")]
+    assert len(kept) == 1 and stat.S_IMODE(kept[0].stat().st_mode) == 0o600
+    assert stat.S_IMODE(warehouse.uploads.directory.stat().st_mode) == 0o700
+    assert "kept on the server until" in texts(at)
 
 
 def test_annotated_workbook_marks_every_problem_cell(tmp_path: Path) -> None:
@@ -233,13 +239,13 @@ def test_preview_counts_added_removed_changed(warehouse: Warehouse, tmp_path: Pa
     sheet.delete_rows(3, 1)  # removed
     path = tmp_path / "2018.xlsx"
     edited.save(path)
-    check = check_file(path)
-    assert check.ok
-    tables = check.validation.clean_tables(warehouse.pseudonym_key())
-    changes = {c.sheet: c for c in compare_year(warehouse.current_file(), 2018, tables)}
+    staged = stage_file(warehouse, path)
+    assert staged.ok
+    changes = {c.sheet: c for c in compare_year(warehouse, warehouse.snapshots.open(staged.snapshot_sha256))}
     participants = changes["participants"]
     assert (participants.removed, participants.changed, participants.added) == (1, 1, 0)
     assert changes["activities"].changed == changes["activities"].added == changes["activities"].removed == 0
+    assert not any(change.emptied for change in changes.values())
 
 
 def test_two_analysts_at_once_and_readers_keep_working(warehouse: Warehouse, tmp_path: Path) -> None:
@@ -282,3 +288,74 @@ def test_two_analysts_at_once_and_readers_keep_working(warehouse: Warehouse, tmp
     assert not errors, errors
     assert sorted(r.year for r in results) == [2020, 2021]
     assert {load["year"] for load in warehouse.history()[:2]} == {2020, 2021}
+
+
+def stored_copy(source: Path, target: Path, change: tuple[bytes, bytes] | None = None) -> Path:
+    """The workbook re-zipped without compression, optionally with one same-length edit in participants."""
+    parts = read_parts(source)
+    if change is not None:
+        sheet = SHEET_PARTS["participants"]
+        assert change[0] in parts[sheet] and len(change[0]) == len(change[1])
+        parts[sheet] = parts[sheet].replace(change[0], change[1], 1)
+    return write_zip(target, parts, zipfile.ZIP_STORED)
+
+
+def test_a_different_file_with_the_same_name_and_size_is_checked_again(
+        warehouse: Warehouse, secrets_file: Path, tmp_path: Path) -> None:
+    valid = stored_copy(year_2020(tmp_path), tmp_path / "a" / "2020.xlsx")
+    wrong = stored_copy(year_2020(tmp_path), tmp_path / "b" / "2020.xlsx", (b"<v>2020</v>", b"<v>2021</v>"))
+    assert valid.stat().st_size == wrong.stat().st_size and valid.read_bytes() != wrong.read_bytes()
+    at = sign_in(app())
+    at.switch_page("views/upload.py").run()
+    at.get("file_uploader")[0].upload(valid.name, valid.read_bytes(), XLSX).run()
+    assert "The workbook is valid (year 2020)." in texts(at)
+    at.get("file_uploader")[0].clear().upload(wrong.name, wrong.read_bytes(), XLSX).run()
+    assert not at.exception
+    assert "must be fixed" in texts(at) and "The workbook is valid" not in texts(at)
+    assert not [b for b in at.button if b.label == "5. Load year 2020"]
+
+
+def test_a_replacement_that_empties_a_sheet_needs_its_own_named_confirmation(
+        warehouse: Warehouse, secrets_file: Path, tmp_path: Path) -> None:
+    workbook = openpyxl.load_workbook(SAMPLE_FILES[2])
+    workbook["obstacles"].title = "Kendala lapangan"
+    path = tmp_path / "2019.xlsx"
+    workbook.save(path)
+    obstacles = dict(warehouse.year_rows(2019))["obstacles"]
+    at = sign_in(app())
+    at.switch_page("views/upload.py").run()
+    at.get("file_uploader")[0].upload(path.name, path.read_bytes(), XLSX).run()
+    assert not at.exception
+    assert f"Loading removes all {obstacles} rows of Obstacles for 2019" in texts(at)
+    labels = [box.label for box in at.checkbox]
+    assert f"Yes, remove all {obstacles} rows of Obstacles for 2019." in labels
+    load = next(b for b in at.button if b.label == "5. Load year 2019")
+    assert load.disabled
+    at.checkbox[0].check().run()  # the replacement alone is not enough
+    assert next(b for b in at.button if b.label == "5. Load year 2019").disabled
+    next(box for box in at.checkbox if box.label.startswith("Yes, remove all")).check().run()
+    next(b for b in at.button if b.label == "5. Load year 2019").click().run()
+    assert not at.exception
+    assert warehouse.year_rows(2019)["obstacles"] == 0
+
+
+def test_after_the_retention_period_the_problem_list_is_still_offered(
+        warehouse: Warehouse, secrets_file: Path, tmp_path: Path) -> None:
+    draft = year_2020(tmp_path, mistakes=True)
+    at = sign_in(app())
+    at.switch_page("views/upload.py").run()
+    at.get("file_uploader")[0].upload(draft.name, draft.read_bytes(), XLSX).run()
+    assert any(b.label == "Download the workbook with the problems marked" for b in at.get("download_button"))
+    assert run_purge(warehouse, days=0).returncode == 0
+    assert not any(warehouse.uploads.directory.iterdir())
+    at.run()
+    assert "no longer kept" in texts(at)
+    labels = [b.label for b in at.get("download_button")]
+    assert "Download the list of problems (Excel)" in labels
+    assert "Download the workbook with the problems marked" not in labels
+
+
+def run_purge(warehouse: Warehouse, days: float) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DASHBOARD_DB": str(warehouse.path)}
+    return subprocess.run([sys.executable, "-m", "etl", "purge", "--days", str(days)], cwd=REPO_ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
