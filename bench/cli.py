@@ -24,7 +24,7 @@ from bench.warehouses import Size, build_sample, ensure_big, parse_size, scaled_
 REPO_ROOT = Path(__file__).resolve().parents[1]
 OUT_DIR = REPO_ROOT / "artifacts" / "bench"
 CACHE_DIR = OUT_DIR / "cache"
-SECTIONS = ("etl", "pages", "memory", "startup")
+SECTIONS = ("etl", "pages", "memory", "upload", "startup")
 
 
 @dataclass(frozen=True)
@@ -168,6 +168,15 @@ def _memory(config: Config, warehouses: Warehouses, raw: dict[str, Any]) -> list
                            measured.get("pandas", {}).get("vm_hwm_mb"), cold)]
 
 
+def _upload(config: Config, warehouses: Warehouses, raw: dict[str, Any]) -> list[Section]:
+    from bench.upload_memory import measure_upload_memory, upload_memory_section
+
+    log("upload memory: a 200,000-row workbook uploaded in Chromium")
+    result = measure_upload_memory(warehouses.sample, CACHE_DIR, OUT_DIR / "logs", seed=config.seed)
+    raw["upload"] = asdict(result)
+    return [upload_memory_section(result)]
+
+
 def _startup(config: Config, warehouses: Warehouses, raw: dict[str, Any]) -> list[Section]:
     from bench.browser import measure_startups, startup_section
 
@@ -207,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
             "etl": lambda: _etl(config, raw),
             "pages": lambda: _pages(config, warehouses, raw),
             "memory": lambda: _memory(config, warehouses, raw),
+            "upload": lambda: _upload(config, warehouses, raw),
             "startup": lambda: _startup(config, warehouses, raw),
         }
         for name in SECTIONS:

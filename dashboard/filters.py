@@ -101,14 +101,16 @@ _LAST_YEARS = "_filters_all_years"
 def _follow_new_years(years: list[int]) -> None:
     """A reader who kept "every year" also gets a year loaded while the page was open.
 
-    The widget's state is dropped rather than set: it then starts again from its
-    default (every loaded year), and Streamlit does not warn about a widget whose
-    value was set through the Session State API while it also has a default.
+    Set through the Session State API, so the browser's widget follows (dropping
+    the state instead is undone by the value the browser sends back). The widget
+    keeps its default too, so "every year" stays out of the URL: that pairing is
+    deliberate, and .streamlit/config.toml turns off Streamlit's advisory warning
+    about it.
     """
     previous = st.session_state.get(_LAST_YEARS)
     if previous is not None and previous != years and "year" in st.session_state \
             and set(st.session_state["year"]) == set(previous):
-        del st.session_state["year"]
+        st.session_state["year"] = list(years)
     st.session_state[_LAST_YEARS] = list(years)
 
 

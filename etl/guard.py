@@ -67,7 +67,6 @@ _ERROR_CELL = re.compile(
 _ERROR_TYPE = (b't="e"', b"t='e'")
 _TYPE = re.compile(rb'\bt=["\'](\w+)["\']')
 _LAST_ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
-TEXT_TYPES = frozenset({b"s", b"str", b"inlineStr"})
 
 
 @dataclass
@@ -276,10 +275,38 @@ def inspect_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> XlsxLayout:
     return XlsxLayout(sheets)
 
 
-def _cell_pattern(letters: Collection[str]) -> re.Pattern[bytes]:
-    """The opening tag of any cell in these columns, whatever the order of its attributes."""
+def _cell_patterns(letters: Collection[str]) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """(column letters, row, type) of the cells of these columns: fast, and in any attribute order.
+
+    Excel, LibreOffice and openpyxl write r first (<c r="K5" s="1" t="s">), which the fast
+    pattern finds by its literal start; the second finds r anywhere, about seven times slower.
+    """
     alternatives = b"|".join(sorted(letter.encode() for letter in letters))
-    return re.compile(rb'<c\b([^>]*?)\br="(' + alternatives + rb')(\d+)"([^>]*)>')
+    kind = rb'(?:[^>]*?\bt=["\'](\w+)["\'])?'
+    fast = re.compile(rb'<c r="(' + alternatives + rb')(\d+)"' + kind)
+    any_order = re.compile(rb'<c\b(?=[^>]*?\br="(' + alternatives + rb')(\d+)")' + kind)
+    return fast, any_order
+
+
+def _cell_types(path: Path, part: str, wanted: dict[str, set[int]], pattern: re.Pattern[bytes]) -> dict[str, bytes]:
+    """Reference -> type ("" when none) of the wanted cells found, streaming the part."""
+    last_row = max(max(rows) for rows in wanted.values())
+    types: dict[str, bytes] = {}
+    tail = b""
+    with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
+        while chunk := stream.read(CHUNK):
+            window = tail + chunk
+            # A cell ending in the overlap was seen with the previous chunk; the tags we
+            # look for are far shorter than the overlap, so starting there is enough.
+            for letter, row, kind in pattern.findall(window, max(len(tail) - 64, 0)):
+                number = int(row)
+                if number in wanted.get(letter.decode(), ()):
+                    types[f"{letter.decode()}{number}"] = kind
+            rows = _LAST_ROW.findall(window, max(len(window) - OVERLAP, 0))
+            if rows and int(rows[-1]) > last_row:
+                break  # rows come in order: every candidate is behind us
+            tail = window[-OVERLAP:]
+    return types
 
 
 def number_cells(path: Path, part: str, candidates: Mapping[str, Collection[int]]) -> set[str]:
@@ -291,27 +318,16 @@ def number_cells(path: Path, part: str, candidates: Mapping[str, Collection[int]
     last candidate row. A candidate not found stays out of the result, so it is read as
     text: a cell is taken for a number only when the file says so.
     """
-    if not any(candidates.values()):
-        return set()
     wanted = {letter: set(rows) for letter, rows in candidates.items() if rows}
-    last_row = max(max(rows) for rows in wanted.values())
-    pattern = _cell_pattern(wanted)
-    found: set[str] = set()
-    tail = b""
-    with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
-        while chunk := stream.read(CHUNK):
-            window = tail + chunk
-            overlap = len(tail)
-            for match in pattern.finditer(window):
-                if match.end() <= overlap:
-                    continue  # seen in the previous chunk
-                letter, row = match.group(2).decode(), int(match.group(3))
-                if row in wanted.get(letter, ()):
-                    kind = _TYPE.search(match.group(1) + b" " + match.group(4))
-                    if kind is None or kind.group(1) == b"n":
-                        found.add(f"{letter}{row}")
-            rows = [int(number) for number in _LAST_ROW.findall(window, max(len(window) - OVERLAP, 0))]
-            if rows and rows[-1] > last_row:
-                break
-            tail = window[-OVERLAP:]
-    return found
+    if not wanted:
+        return set()
+    fast, any_order = _cell_patterns(wanted)
+    types = _cell_types(path, part, wanted, fast)
+    missing: dict[str, set[int]] = {}
+    for letter, rows in wanted.items():
+        for row in rows:
+            if f"{letter}{row}" not in types:
+                missing.setdefault(letter, set()).add(row)
+    if missing:  # a writer that puts r after other attributes
+        types |= _cell_types(path, part, missing, any_order)
+    return {reference for reference, kind in types.items() if kind in (b"", b"n")}
