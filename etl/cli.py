@@ -147,7 +147,6 @@ def _load(args: argparse.Namespace, lang: str) -> int:
         results = load_files(warehouse, args.files, replace=args.replace, loaded_by=args.loaded_by, year=args.year,
                              progress=progress, allow_empty=frozenset(args.allow_empty),
                              on_checked=lambda staged: _report(staged, lang) if staged.ok else None)
-        warehouse.uploads.purge()
         return results
 
     return _change(write, lang, progress)

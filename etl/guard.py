@@ -65,7 +65,6 @@ _ERROR_CELL = re.compile(
     rb'<c\b(?=[^>]*?\bt=["\']e["\'])[^>]*?\br="([A-Z]+\d+)"[^>]*?(?<!/)>'
     rb'(?:(?!</c>).){0,%d}?<v>([^<]{0,40})</v>' % (OVERLAP - 1024), re.S)
 _ERROR_TYPE = (b't="e"', b"t='e'")
-_TYPE = re.compile(rb'\bt=["\'](\w+)["\']')
 _LAST_ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
 
 
@@ -296,9 +295,9 @@ def _cell_types(path: Path, part: str, wanted: dict[str, set[int]], pattern: re.
     with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
         while chunk := stream.read(CHUNK):
             window = tail + chunk
-            # A cell ending in the overlap was seen with the previous chunk; the tags we
-            # look for are far shorter than the overlap, so starting there is enough.
-            for letter, row, kind in pattern.findall(window, max(len(tail) - 64, 0)):
+            # Tags are short: one cut by the previous chunk's end starts in the last bytes
+            # of the overlap, and is read whole here (the later, whole reading wins).
+            for letter, row, kind in pattern.findall(window, max(len(tail) - 1024, 0)):
                 number = int(row)
                 if number in wanted.get(letter.decode(), ()):
                     types[f"{letter.decode()}{number}"] = kind

@@ -62,7 +62,7 @@ import duckdb
 from etl import schema
 from etl.privacy import load_or_create_key
 from etl.problems import Problem, WorkbookRefused
-from etl.snapshots import Snapshot, SnapshotStore
+from etl.snapshots import Snapshot, SnapshotStore, private_directory
 from etl.uploads import UploadStore
 from etl.validate import quote
 
@@ -446,6 +446,7 @@ class Warehouse:
             fault_point("after_publish")
             self._remove_old_versions()
             self.snapshots.remove_unreferenced(self._referenced_snapshots())
+            self.uploads.purge()  # the retention period holds at every change, with no scheduled job
         return result
 
     def _referenced_snapshots(self) -> set[str]:
@@ -486,7 +487,7 @@ class Warehouse:
         self.change(change, progress)
 
     def _next_version_path(self, current: Path | None) -> Path:
-        self.versions_dir.mkdir(parents=True, exist_ok=True)
+        private_directory(self.versions_dir)  # pseudonymised rows: the server account's only
         number = 0
         if current is not None:
             match = _VERSION_NAME.match(current.name)

@@ -28,7 +28,7 @@ from openpyxl import Workbook, load_workbook
 
 from etl import guard, schema
 from etl.load import FileCheck, LoadRejected, check_file, load_files
-from etl.problems import Problem, Severity, error_count
+from etl.problems import Problem, Severity, error_count, errors
 from etl.schema import Limits
 from etl.warehouse import Warehouse
 from tests.workbooks import (
@@ -46,6 +46,7 @@ from tests.workbooks import (
     rezipped,
     sample,
     set_cells,
+    with_cell_xml,
     with_doctype,
     with_shared_strings,
     zip_bomb,
@@ -524,6 +525,114 @@ def test_many_formulas_are_summarised(tmp_path: Path) -> None:
     in_both(more, str(70 - guard.FORMULA_REFS_KEPT))
 
 
+def test_formula_message_names_the_column(tmp_path: Path) -> None:
+    """The formula problem says which column it is in, by the sheet's header (or the letter without one)."""
+
+    def edit(workbook: Workbook) -> None:
+        workbook["participants"]["N2"] = "=80+5"
+        workbook["participants"]["P3"] = "=1+1"  # a column without a header
+
+    check = checked(edited_sample(tmp_path / "2017.xlsx", edit))
+    named = next(p for p in problems_of(check, "formula") if p.cell == "N2")
+    assert named.column == "score"
+    in_both(named, "score")
+    loose = next(p for p in problems_of(check, "formula") if p.cell == "P3")
+    assert loose.column is None
+    in_both(loose, "'P'")
+
+
+def test_many_formulas_count_every_cell(tmp_path: Path) -> None:
+    """The error count is exact: 70 formula cells are 70 errors, though 51 lines list them."""
+
+    def edit(workbook: Workbook) -> None:
+        for row in range(2, 72):
+            workbook["participants"][f"N{row}"] = f"=50+{row}"
+
+    check = checked(edited_sample(tmp_path / "2017.xlsx", edit))
+    assert len(errors(check.problems)) == guard.FORMULA_REFS_KEPT + 1
+    assert only(check, "formulas_more").count == 70 - guard.FORMULA_REFS_KEPT
+    assert error_count(check.problems) == 70
+
+
+def test_problems_past_the_listing_limit_are_counted_exactly(tmp_path: Path) -> None:
+    """With a limit of 5 listed problems, 20 bad cells are 20 errors: 5 listed, 15 in "more problems"."""
+    edit = set_cells("participants", {("gender", row): "X" for row in range(2, 22)})
+    check = checked(edited_sample(tmp_path / "2017.xlsx", edit), limits=Limits(max_problems=5))
+    assert len(problems_of(check, "unknown_category")) == 5
+    more = only(check, "more_problems")
+    assert more.count == 15
+    in_both(more, "15")
+    assert error_count(check.problems) == 20
+
+
+# --------------------------------------------------------------------------
+# Excel error values (#N/A, #DIV/0!...), which fastexcel reads as empty
+# --------------------------------------------------------------------------
+
+def test_excel_error_in_an_optional_cell_is_reported(tmp_path: Path) -> None:
+    """#DIV/0! in budget_idr (optional) is not silently empty: located, naming the column and the error."""
+    check = checked(edited_sample(tmp_path / "2017.xlsx", set_cells("activities", {("budget_idr", 4): "#DIV/0!"})))
+    problem = only(check, "excel_error")
+    assert (problem.sheet, problem.row, problem.cell, problem.column, problem.value) == (
+        "activities", 4, "M4", "budget_idr", "#DIV/0!")
+    in_both(problem, "M4", "budget_idr", "#DIV/0!")
+    assert error_codes(check) == {"excel_error"}
+
+
+def test_excel_error_in_a_required_cell_is_not_called_empty(tmp_path: Path) -> None:
+    """#N/A in full_name (required) is an Excel error, and not also "required but empty"."""
+    edit = set_cells("participants", {("full_name", 3): "#N/A", ("gender", 5): "#VALUE!", ("full_name", 6): None})
+    check = checked(edited_sample(tmp_path / "2017.xlsx", edit))
+    found = sorted((p.cell, p.value) for p in problems_of(check, "excel_error"))
+    assert found == [("E3", "#N/A"), ("F5", "#VALUE!")]
+    assert [p.cell for p in problems_of(check, "required")] == ["E6"]  # a really empty cell still is
+    assert error_codes(check) == {"excel_error", "required"}
+
+
+def test_excel_error_with_its_formula(tmp_path: Path) -> None:
+    """A formula whose result is an error: both the formula and the error value are reported, by column."""
+    path = with_cell_xml(sample(), tmp_path / "2017.xlsx", "activities", "M5",
+                         b'<c r="M5" t="e"><f>M2/0</f><v>#DIV/0!</v></c>')
+    check = checked(path)
+    assert (only(check, "formula").cell, only(check, "formula").column) == ("M5", "budget_idr")
+    assert (only(check, "excel_error").cell, only(check, "excel_error").value) == ("M5", "#DIV/0!")
+
+
+def test_excel_error_in_an_unknown_column_is_ignored(tmp_path: Path) -> None:
+    """A column the schema does not know is ignored with a warning; its error values lose nothing."""
+
+    def edit(workbook: Workbook) -> None:
+        workbook["participants"]["O1"] = "Catatan internal"
+        workbook["participants"]["O2"] = "#REF!"
+
+    check = checked(edited_sample(tmp_path / "2017.xlsx", edit))
+    assert check.ok
+    assert [p.code for p in check.problems] == ["unknown_column"]
+
+
+def test_many_excel_errors_are_counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the references kept, the remaining error cells are counted in one problem; the count stays exact."""
+    monkeypatch.setattr(guard, "ERROR_REFS_KEPT", 3)
+    edit = set_cells("participants", {("score", row): "#N/A" for row in range(2, 10)})
+    check = checked(edited_sample(tmp_path / "2017.xlsx", edit))
+    assert [p.cell for p in problems_of(check, "excel_error")] == ["N2", "N3", "N4"]
+    more = only(check, "excel_errors_more")
+    assert (more.sheet, more.count) == ("participants", 5)
+    in_both(more, "5")
+    assert error_count(check.problems) == 8
+
+
+def test_excel_errors_across_chunk_boundaries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Streamed in tiny chunks, the guard finds each error cell once."""
+    edit = set_cells("participants", {("score", row): "#N/A" for row in range(2, 40, 3)})
+    path = edited_sample(tmp_path / "2017.xlsx", edit)
+    monkeypatch.setattr(guard, "CHUNK", 101)
+    layout = guard.inspect_xlsx(path).sheet("participants")
+    assert layout is not None
+    assert layout.error_cells == [(f"N{row}", "#N/A") for row in range(2, 40, 3)]
+    assert layout.error_count == len(range(2, 40, 3))
+
+
 # --------------------------------------------------------------------------
 # Sheets and columns
 # --------------------------------------------------------------------------
@@ -694,6 +803,30 @@ def test_delegate_who_was_not_selected(tmp_path: Path) -> None:
     assert problem.cell == f"M{row}"
     in_both(problem, str(sample_value("participants", "status", row)), "Wawancara")
     assert error_codes(check) == {"stage_status_mismatch"}
+
+
+def test_over_long_text_is_refused_by_sheet_row_and_column(tmp_path: Path) -> None:
+    """A 2,800-character title is refused at its cell, with its length and the limit in the message."""
+    limit = schema.ACTIVITIES.column("title").max_length
+    assert limit is not None
+    edit = set_cells("activities", {("title", 3): "Kemah " * 466 + "ab", ("title", 4): "x" * limit})
+    check = checked(edited_sample(tmp_path / "2017.xlsx", edit))
+    problem = only(check, "too_long")
+    assert (problem.sheet, problem.row, problem.cell, problem.column) == ("activities", 3, "D3", "title")
+    assert problem.value is not None and len(problem.value) <= 61 and problem.value.startswith("Kemah Kemah")
+    assert "2.798" in problem.message("id") and "2,798" in problem.message("en")
+    in_both(problem, str(limit), "title")
+    assert error_codes(check) == {"too_long"}  # exactly the limit (row 4) is accepted
+
+
+def test_every_text_column_has_a_length_limit() -> None:
+    """The over-long check is generated from the schema: no text column is without a limit."""
+    for sheet in schema.SHEETS:
+        for column in sheet.columns:
+            if column.kind is schema.Kind.TEXT:
+                assert column.max_length is not None and 40 <= column.max_length <= 2000, column.name
+            else:
+                assert column.max_length is None, column.name
 
 
 # --------------------------------------------------------------------------

@@ -8,6 +8,8 @@ memory.
 
 from __future__ import annotations
 
+import csv
+import re
 import shutil
 import struct
 import zipfile
@@ -250,6 +252,20 @@ def forge_declared_size(path: Path, part: str, declared: int) -> Path:
 
 
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+SPREADSHEET_NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_SHARED_RELATIONSHIP = (b'<Relationship Id="rIdShared" Type="http://schemas.openxmlformats.org/officeDocument/'
+                        b'2006/relationships/sharedStrings" Target="sharedStrings.xml"/>')
+_SHARED_OVERRIDE = (b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>')
+
+
+def _with_shared_part(parts: Mapping[str, bytes]) -> dict[str, bytes]:
+    """The workbook relationships and content types, changed to declare xl/sharedStrings.xml."""
+    return {
+        "xl/_rels/workbook.xml.rels": parts["xl/_rels/workbook.xml.rels"].replace(
+            b"</Relationships>", _SHARED_RELATIONSHIP + b"</Relationships>"),
+        "[Content_Types].xml": parts["[Content_Types].xml"].replace(b"</Types>", _SHARED_OVERRIDE + b"</Types>"),
+    }
 
 
 def with_shared_strings(source: Path, target: Path, prolog: bytes = XML_DECLARATION) -> Path:
@@ -262,17 +278,50 @@ def with_shared_strings(source: Path, target: Path, prolog: bytes = XML_DECLARAT
     start = sheet.index(b'<c r="A2"')
     end = sheet.index(b"</c>", start) + len(b"</c>")
     text = sheet[start:end].split(b"<t>", 1)[1].split(b"</t>", 1)[0]
-    main = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-    shared = (prolog + b'<sst xmlns="' + main + b'" count="1" uniqueCount="1"><si><t>'
+    shared = (prolog + b'<sst xmlns="' + SPREADSHEET_NS + b'" count="1" uniqueCount="1"><si><t>'
               + (text + b"&lol9;" if b"<!ENTITY" in prolog else text) + b"</t></si></sst>")
-    relationship = (b'<Relationship Id="rIdShared" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                    b'relationships/sharedStrings" Target="sharedStrings.xml"/>')
-    override = (b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-                b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>')
-    rels = parts["xl/_rels/workbook.xml.rels"]
-    types = parts["[Content_Types].xml"]
     return rezipped(source, target, replace={
         SHEET_PARTS["participants"]: sheet[:start] + b'<c r="A2" t="s"><v>0</v></c>' + sheet[end:],
-        "xl/_rels/workbook.xml.rels": rels.replace(b"</Relationships>", relationship + b"</Relationships>"),
-        "[Content_Types].xml": types.replace(b"</Types>", override + b"</Types>"),
+        **_with_shared_part(parts),
     }, add={"xl/sharedStrings.xml": shared})
+
+
+_INLINE_STRING = re.compile(rb'<c ([^>]*?)t="inlineStr"([^>]*)><is><t(?: [^>]*)?>(.*?)</t></is></c>', re.S)
+
+
+def with_all_shared_strings(source: Path, target: Path) -> Path:
+    """A copy whose every text cell, on every sheet, is a shared string (t="s"), as Excel writes them."""
+    parts = read_parts(source)
+    texts: dict[bytes, int] = {}
+
+    def shared(match: re.Match[bytes]) -> bytes:
+        index = texts.setdefault(match.group(3), len(texts))
+        return b'<c ' + match.group(1) + b't="s"' + match.group(2) + b"><v>%d</v></c>" % index
+
+    replace: dict[str, bytes | None] = {part: _INLINE_STRING.sub(shared, parts[part]) for part in SHEET_PARTS.values()}
+    items = b"".join(b"<si><t>" + text + b"</t></si>" for text in texts)
+    counts = b' count="%d" uniqueCount="%d"' % (len(texts), len(texts))
+    shared_part = XML_DECLARATION + b'<sst xmlns="' + SPREADSHEET_NS + b'"' + counts + b">" + items + b"</sst>"
+    return rezipped(source, target, replace={**replace, **_with_shared_part(parts)},
+                    add={"xl/sharedStrings.xml": shared_part})
+
+
+def with_cell_xml(source: Path, target: Path, sheet_name: str, reference: str, cell: bytes) -> Path:
+    """A copy whose cell ``reference`` on ``sheet_name`` is replaced by the raw XML ``cell``.
+
+    For what openpyxl cannot write: an error value with its formula, attributes in another order.
+    """
+    def change(xml: bytes) -> bytes:
+        found = re.search(rb'<c r="' + reference.encode() + rb'"[^>]*?(?:/>|>.*?</c>)', xml, re.S)
+        assert found, f"no cell {reference} in {sheet_name}"
+        return xml[:found.start()] + cell + xml[found.end():]
+
+    return edit_part(source, target, SHEET_PARTS[sheet_name], change)
+
+
+def write_csv(target: Path, rows: list[list[object]], delimiter: str = ",") -> Path:
+    """A CSV file (UTF-8) of ``rows``, the first being the header."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, delimiter=delimiter).writerows(rows)
+    return target
