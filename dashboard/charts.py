@@ -121,7 +121,7 @@ def stacked_by_year(frame: pd.DataFrame, category: str, value: str, vocabulary: 
 
 
 def grouped_by_year(frame: pd.DataFrame, series: dict[str, str], lang: str, title: str, y_title: str,
-                    percent_column: str | None = None) -> go.Figure:
+                    percent_column: str | None = None, rate_label: str = "") -> go.Figure:
     """Side-by-side bars per year for a few measures (column -> legend label), and optionally a rate line."""
     figure = go.Figure()
     for index, (column, label) in enumerate(series.items()):
@@ -131,7 +131,7 @@ def grouped_by_year(frame: pd.DataFrame, series: dict[str, str], lang: str, titl
     figure.update_layout(barmode="group")
     figure = year_axis(base_layout(figure, lang, title, translate(lang, "chart.year"), y_title))
     if percent_column:
-        rate = plain(translate(lang, "chart.selection_rate"))
+        rate = plain(rate_label)
         figure.add_scatter(x=frame["year"].astype(str), y=frame[percent_column] * 100, yaxis="y2",
                            mode="lines+markers", name=rate, marker_color=OKABE_ITO[5],
                            hovertemplate=f"{rate}<br>%{{x}}: %{{y:,.1f}}%<extra></extra>")
@@ -141,19 +141,20 @@ def grouped_by_year(frame: pd.DataFrame, series: dict[str, str], lang: str, titl
     return figure
 
 
-def funnel(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
+def funnel(frame: pd.DataFrame, lang: str, title: str, stage_labels: dict[str, str],
+           conversion_label: str) -> go.Figure:
     """The selection funnel, one trace per year, with stage-to-stage conversion on hover."""
     figure = go.Figure()
     years = sorted(frame["year"].unique())
     for index, year in enumerate(years):
         part = frame[frame["year"] == year].sort_values("position")
-        labels = [plain(schema.STAGE.label(code, lang)) for code in part["stage"]]
+        labels = [plain(stage_labels.get(code, code)) for code in part["stage"]]
         counts = part["applicants"].fillna(0).astype(int).tolist()
         conversion = [1.0] + [(b / a if a else 0.0) for a, b in itertools.pairwise(counts)]
         figure.add_trace(go.Funnel(
             name=str(year), y=labels, x=counts, customdata=[c * 100 for c in conversion],
             marker_color=OKABE_ITO[index % len(OKABE_ITO)], textinfo="value",
-            hovertemplate=(f"{year} · %{{y}}: %{{x:,}}<br>{plain(translate(lang, 'chart.conversion'))}: "
+            hovertemplate=(f"{year} · %{{y}}: %{{x:,}}<br>{plain(conversion_label)}: "
                            "%{customdata:,.1f}%<extra></extra>")))
     return base_layout(figure, lang, title, None, None, translate(lang, "chart.year"))
 
@@ -193,7 +194,7 @@ def timeline(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
     return figure
 
 
-def heatmap(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
+def heatmap(frame: pd.DataFrame, lang: str, title: str, count_title: str) -> go.Figure:
     """Obstacles: category × severity (1–5), counts in the cells."""
     table = frame.pivot_table(index="category", columns="severity", values="obstacles", aggfunc="sum",
                               fill_value=0)
@@ -206,14 +207,14 @@ def heatmap(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
         text=table.to_numpy(), texttemplate="%{text}", hovertemplate="%{y} · %{x}: %{z}<extra></extra>",
         # Whole-number ticks: dtick 1 only for small counts (at 10M rows a cell holds
         # thousands, and a tick per unit stalls the browser for seconds).
-        colorbar={"title": {"text": plain(translate(lang, "chart.count"))}, "tickformat": ",d",
+        colorbar={"title": {"text": plain(count_title)}, "tickformat": ",d",
                   **({"dtick": 1} if table.to_numpy().max() <= 10 else {})}))
     figure = base_layout(figure, lang, title, translate(lang, "chart.severity"), None)
     figure.update_yaxes(tickformat=None, rangemode=None)
     return figure
 
 
-def category_by_beneficiary(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
+def category_by_beneficiary(frame: pd.DataFrame, lang: str, title: str, x_title: str) -> go.Figure:
     """Benefit indicators by category, stacked by beneficiary."""
     totals = frame.groupby(["category", "beneficiary"], as_index=False)["indicators"].sum()
     palette = colours(schema.BENEFICIARY)
@@ -227,8 +228,7 @@ def category_by_beneficiary(frame: pd.DataFrame, lang: str, title: str) -> go.Fi
         figure.add_bar(y=[plain(schema.BENEFIT_CATEGORY.label(c, lang)) for c in part["category"]],
                        x=part["indicators"], orientation="h", name=label, marker_color=palette[code],
                        hovertemplate=f"{label}<br>%{{y}}: %{{x:,}}<extra></extra>")
-    figure = base_layout(figure, lang, title, translate(lang, "chart.indicators"), None,
-                         translate(lang, "chart.beneficiary"))
+    figure = base_layout(figure, lang, title, x_title, None, translate(lang, "chart.beneficiary"))
     figure.update_layout(barmode="stack")
     figure.update_yaxes(tickformat=None, categoryorder="array", categoryarray=order[::-1])
     figure.update_xaxes(tickformat=",d")

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from dashboard import exports
 from dashboard.db import Reader
 from dashboard.filters import Filters
+from dashboard.metrics import METRICS
 from dashboard.queries import Scope, fetch
 from etl import schema
-from translations import format_number, translate
+from translations import format_list, format_number, translate
 
 if TYPE_CHECKING:
     from dashboard.figures import Chart
@@ -61,6 +63,25 @@ class PageContext:
     def partner_name(self) -> str:
         return schema.PARTNER_CITY.label(self.filters.partner, self.lang)
 
+    def metric_name(self, key: str) -> str:
+        """A metric's name from the catalogue, in the reader's language."""
+        return METRICS[key].label(self.lang, self.partner_name())
+
+    @property
+    def provisional_years(self) -> frozenset[int]:
+        """The selected years whose figures are provisional now, for whatever marks a figure of them.
+
+        From the cached query ``provisional_years`` (keyed on the data version:
+        a finalise publishes a new version, so the mark goes with it).
+        """
+        years = fetch(self.reader, "provisional_years")["year"]
+        return frozenset(int(year) for year in years) & frozenset(self.filters.years)
+
+    def provisional_note(self) -> str:
+        """'Figures for 2019, 2020 are provisional…' in the reader's language; '' when no selected year is."""
+        years = sorted(self.provisional_years)
+        return self.t("notice.provisional", years=format_list(years, self.lang)) if years else ""
+
 
 def set_context(context: PageContext) -> None:
     st.session_state[CONTEXT_KEY] = context
@@ -88,16 +109,32 @@ def chart_config(filename: str) -> dict[str, object]:
             "toImageButtonOptions": {"format": "png", "filename": filename, "scale": IMAGE_SCALE}}
 
 
-def labelled(frame: pd.DataFrame, ctx: PageContext, vocabularies: dict[str, schema.Vocabulary],
-             headers: dict[str, str]) -> pd.DataFrame:
-    """A data table for readers: codes shown as labels, columns named in their language."""
-    table = frame.copy()
-    for column, vocabulary in vocabularies.items():
-        if column in table:
-            table[column] = table[column].map(lambda code, v=vocabulary: v.label(code, ctx.lang)
-                                              if isinstance(code, str) else code)
-    table = table[[c for c in headers if c in table.columns]]
-    return table.rename(columns={column: ctx.header(key) for column, key in headers.items()})
+def styled(data: pd.DataFrame, formats: Mapping[str, object]) -> pd.DataFrame | Styler:
+    """The table with its numbers shown in the reader's language (1.234,5; 3,1%), still sorting as numbers.
+
+    ``formats`` maps a column header to a function of the value, or to a per-row format
+    (dashboard.figures.PerRow: each row in its own unit). st.dataframe shows a Styler's
+    display text and sorts by the values underneath, and the browser's locale plays no part.
+    """
+    if data.empty or not formats:
+        return data
+    styler = data.style
+    for header, shown in formats.items():
+        if header not in data.columns:
+            continue
+        units = getattr(shown, "units", None)
+        if units is None:
+            styler = styler.format(shown, subset=[header], na_rep="")  # type: ignore[arg-type]
+            continue
+        for unit in set(units):
+            rows = [label for label, row_unit in zip(data.index, units, strict=True) if row_unit == unit]
+            styler = styler.format(lambda value, u=unit, s=shown: s.show(value, u),  # type: ignore[attr-defined]
+                                   subset=pd.IndexSlice[rows, [header]])
+    return styler
+
+
+def show_table(data: pd.DataFrame, formats: Mapping[str, object] | None = None) -> None:
+    st.dataframe(styled(data, formats or {}), hide_index=True)
 
 
 def show_chart(ctx: PageContext, chart: Chart | None, empty_key: str = "empty.no_data") -> None:
@@ -115,7 +152,7 @@ def show_chart(ctx: PageContext, chart: Chart | None, empty_key: str = "empty.no
     if ctx.presenting:
         return
     with st.expander(ctx.t("chart.data_table")):
-        st.dataframe(chart.data, hide_index=True)
+        show_table(chart.data, chart.formats)
         st.download_button(ctx.t("chart.download_csv"), data=_lazy_csv(chart.data), file_name=f"{stem}.csv",
                            mime="text/csv", key=f"csv-{chart.name}", on_click="ignore", icon=":material/download:")
 
@@ -142,10 +179,29 @@ def nothing_selected(ctx: PageContext) -> bool:
 
 def sample_notice(ctx: PageContext) -> None:
     """Shown on every page while any selected year is the bundled sample data."""
-    years = set(ctx.fetch("sample_years")["year"].tolist()) & set(ctx.filters.years or [])
+    years = sorted(set(ctx.fetch("sample_years")["year"].tolist()) & set(ctx.filters.years or []))
     if years:
-        st.warning(ctx.t("notice.sample", years=", ".join(str(y) for y in sorted(years))),
-                   icon=":material/science:")
+        st.warning(sample_text(ctx, years), icon=":material/science:")
+
+
+def sample_text(ctx: PageContext, years: list[int]) -> str:
+    """The sample-data notice; 2017's public facts are cited only when 2017 is shown."""
+    text = ctx.t("notice.sample", years=format_list(years, ctx.lang))
+    return text + (" " + ctx.t("notice.sample_2017") if 2017 in years else "")
+
+
+def history_table(ctx: PageContext) -> pd.DataFrame:
+    """The load history for readers: columns named, the sample loads' author in the reader's language."""
+    history = ctx.fetch("load_history").copy()
+    history["loaded_by"] = history["loaded_by"].replace({"sample data": ctx.t("history.sample_data")})
+    return history.rename(columns=lambda column: ctx.t(f"history.{column}"))
+
+
+def provisional_notice(ctx: PageContext) -> None:
+    """Shown on every page while any selected year is provisional (its figures may still change)."""
+    note = ctx.provisional_note()
+    if note:
+        st.info(note, icon=":material/hourglass_top:")
 
 
 def page_header(ctx: PageContext, title_key: str, intro_key: str) -> None:
@@ -153,6 +209,7 @@ def page_header(ctx: PageContext, title_key: str, intro_key: str) -> None:
     if not ctx.presenting:
         st.caption(ctx.t(intro_key))
     sample_notice(ctx)
+    provisional_notice(ctx)
 
 
 def begin_page(ctx: PageContext, page: str, requires: str | None = None) -> None:

@@ -2,21 +2,30 @@
 
 The page scripts place these charts; the offline report (dashboard.report)
 renders the same list, so a chart is defined once and looks the same in the
-app and in the report. Each builder returns None when the filters leave
-nothing to draw (the page then explains why instead).
+app and in the report. Every measure a chart shows is a metric of the
+catalogue (dashboard.metrics): its axis title, legend name and data-table
+header are the metric's name, its numbers the metric's format in the
+reader's language, and its caption says the period it covers. Each builder
+returns None when the filters leave nothing to draw (the page then explains
+why instead).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import charts
-from dashboard.components import PageContext, labelled
+from dashboard.components import PageContext
+from dashboard.metrics import METRICS, PERIOD_NAMES, Period
+from dashboard.queries import DELEGATES_STAGE
 from etl import schema
+from translations import format_list, format_number, format_percentage, format_rupiah
+
+Formatter = Callable[[object], str]
 
 
 @dataclass(frozen=True)
@@ -24,8 +33,81 @@ class Chart:
     page: str
     name: str
     figure: go.Figure
-    data: pd.DataFrame  # the chart's numbers, labelled for readers
+    data: pd.DataFrame  # the chart's numbers with reader's headers (raw values: the CSV download)
     caption: str
+    metrics: tuple[str, ...]  # catalogue keys of the measures it shows
+    formats: dict[str, Formatter] = field(default_factory=dict)  # header -> display in the reader's language
+
+
+# -- data tables: headers and number formats from the catalogue and the schema ----------------------
+
+YEAR = "year"  # a column spec: the program year (never grouped: 2019, not 2.019)
+
+
+def metric_formatter(key: str, lang: str) -> Formatter:
+    metric = METRICS[key]
+    return lambda value: "" if _missing(value) else metric.format(value, lang)  # type: ignore[arg-type]
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value))
+
+
+def column_formatter(name: str, lang: str) -> Formatter | None:
+    """Display of a schema column's numbers (None: shown as it is)."""
+    column = next((c for sheet in schema.SHEETS for c in (*sheet.columns, *sheet.derived) if c.name == name), None)
+    if column is None or column.kind not in (schema.Kind.INTEGER, schema.Kind.NUMBER) or name == "year":
+        return None
+    if name == "budget_idr":
+        return lambda value: "" if _missing(value) else format_rupiah(value, lang)  # type: ignore[arg-type]
+    decimals = 0 if column.kind is schema.Kind.INTEGER else 1
+    return lambda value: "" if _missing(value) else format_number(value, lang, decimals)  # type: ignore[arg-type]
+
+
+def table(ctx: PageContext, frame: pd.DataFrame, vocabularies: dict[str, schema.Vocabulary],
+          columns: dict[str, str]) -> tuple[pd.DataFrame, dict[str, Formatter]]:
+    """A data table for readers and the display format of each of its number columns.
+
+    ``columns`` maps a frame column to what it is: YEAR, "metric:<key>" (a catalogue metric),
+    "column:<name>" (a schema column) or "label:<key>" (a catalogue text for a non-number column).
+    Category codes become labels; numbers stay numbers (they sort and download as numbers).
+    """
+    data = frame.copy()
+    for column, vocabulary in vocabularies.items():
+        if column in data:
+            data[column] = data[column].map(lambda code, v=vocabulary: v.label(code, ctx.lang)
+                                            if isinstance(code, str) else code)
+    data = data[[c for c in columns if c in data.columns]]
+    headers: dict[str, str] = {}
+    formats: dict[str, Formatter] = {}
+    for column, spec in columns.items():
+        if column not in data.columns:
+            continue
+        kind, _, ref = spec.partition(":")
+        if spec == YEAR:
+            header = ctx.t("chart.year")
+        elif kind == "metric":
+            header = METRICS[ref].label(ctx.lang, ctx.partner_name())
+            formats[header] = metric_formatter(ref, ctx.lang)
+        elif kind == "column":
+            header = ctx.column(ref)
+            formatter = column_formatter(ref, ctx.lang)
+            if formatter is not None:
+                formats[header] = formatter
+        else:
+            header = ctx.t(ref)
+        headers[column] = header
+    return data.rename(columns=headers), formats
+
+
+def period_caption(ctx: PageContext, text: str, period: Period) -> str:
+    """A caption that says which years its chart covers."""
+    years = format_list(ctx.filters.years, ctx.lang)
+    return f"{text} {ctx.t('chart.period', period=PERIOD_NAMES[period](ctx.lang), years=years)}"
+
+
+def _name(ctx: PageContext, key: str) -> str:
+    return METRICS[key].label(ctx.lang, ctx.partner_name())
 
 
 def _chosen_summary(ctx: PageContext) -> pd.DataFrame:
@@ -38,18 +120,19 @@ def _dimension(frame: pd.DataFrame, dimension: str) -> pd.DataFrame:
     return frame[frame["dimension"] == dimension].rename(columns={"category": dimension})
 
 
-def _stacked(ctx: PageContext, frame: pd.DataFrame, dimension: str, value: str, vocabulary: schema.Vocabulary,
-             where: tuple[str, str], title: str, caption: str, legend: str | None = None,
-             headers: dict[str, str] | None = None) -> Chart | None:
-    """Bars per year stacked by one category (value axis titled chart.<value>), with its labelled table."""
+def _stacked(ctx: PageContext, frame: pd.DataFrame, dimension: str, column: str, metric: str,
+             vocabulary: schema.Vocabulary, where: tuple[str, str], title: str, caption: str,
+             legend: str | None = None, extra: dict[str, str] | None = None) -> Chart | None:
+    """Bars per year stacked by one category; the value axis is the metric's name."""
     if frame.empty:
         return None
-    figure = charts.stacked_by_year(frame, dimension, value, vocabulary, ctx.lang, title, ctx.t(f"chart.{value}"),
+    figure = charts.stacked_by_year(frame, dimension, column, vocabulary, ctx.lang, title, _name(ctx, metric),
                                     legend or ctx.column(dimension))
-    data = labelled(frame, ctx, {dimension: vocabulary},
-                    headers or {"year": "chart.year", dimension: f"column.{dimension}", value: f"chart.{value}"})
+    data, formats = table(ctx, frame, {dimension: vocabulary},
+                          {"year": YEAR, dimension: f"column:{dimension}", column: f"metric:{metric}", **(extra or {})})
     page, name = where
-    return Chart(page, name, figure, data, caption)
+    metrics = (metric, *(spec.split(":", 1)[1] for spec in (extra or {}).values() if spec.startswith("metric:")))
+    return Chart(page, name, figure, data, period_caption(ctx, caption, Period.PER_YEAR), metrics, formats)
 
 
 # -- Overview --------------------------------------------------------------------
@@ -59,11 +142,13 @@ def _selection(ctx: PageContext, page: str, name: str, title_key: str, caption_k
     if rated["applicants"].sum() == 0:
         return None
     figure = charts.grouped_by_year(
-        rated, {"applicants": ctx.t("chart.applicants"), "selected": ctx.t("chart.selected")}, ctx.lang,
-        ctx.t(title_key), ctx.t("chart.people"), percent_column="rate")
-    data = labelled(rated, ctx, {}, {"year": "chart.year", "applicants": "chart.applicants",
-                                     "selected": "chart.selected", "rate": "chart.selection_rate"})
-    return Chart(page, name, figure, data, ctx.t(caption_key))
+        rated, {"applicants": _name(ctx, "applicants"), "selected": _name(ctx, "delegates")}, ctx.lang,
+        ctx.t(title_key), ctx.t("chart.people"), percent_column="rate", rate_label=_name(ctx, "selection_rate"))
+    data, formats = table(ctx, rated, {}, {"year": YEAR, "applicants": "metric:applicants",
+                                           "selected": "metric:delegates", "reserves": "metric:reserves",
+                                           "rate": "metric:selection_rate"})
+    return Chart(page, name, figure, data, period_caption(ctx, ctx.t(caption_key), Period.PER_YEAR),
+                 ("applicants", "delegates", "reserves", "selection_rate"), formats)
 
 
 def overview_selection(ctx: PageContext) -> Chart | None:
@@ -71,7 +156,7 @@ def overview_selection(ctx: PageContext) -> Chart | None:
 
 
 def overview_activities(ctx: PageContext) -> Chart | None:
-    return _stacked(ctx, _dimension(ctx.fetch("activities_breakdown"), "type"), "type", "activities",
+    return _stacked(ctx, _dimension(ctx.fetch("activities_breakdown"), "type"), "type", "activities", "activities",
                     schema.ACTIVITY_TYPE, ("overview", "activities"), ctx.t("overview.chart_activities"),
                     ctx.t("overview.caption_activities"), legend=ctx.t("chart.type"))
 
@@ -80,10 +165,12 @@ def _obstacle_heatmap(ctx: PageContext, page: str, name: str, title_key: str, ca
     obstacles = ctx.fetch("obstacles_breakdown")
     if obstacles.empty:
         return None
-    data = labelled(obstacles, ctx, {"category": schema.OBSTACLE_CATEGORY},
-                    {"year": "chart.year", "category": "column.category", "severity": "column.severity",
-                     "obstacles": "chart.obstacles"})
-    return Chart(page, name, charts.heatmap(obstacles, ctx.lang, ctx.t(title_key)), data, ctx.t(caption_key))
+    data, formats = table(ctx, obstacles, {"category": schema.OBSTACLE_CATEGORY},
+                          {"year": YEAR, "category": "column:category", "severity": "column:severity",
+                           "obstacles": "metric:obstacles"})
+    figure = charts.heatmap(obstacles, ctx.lang, ctx.t(title_key), _name(ctx, "obstacles"))
+    return Chart(page, name, figure, data, period_caption(ctx, ctx.t(caption_key), Period.SELECTED_YEARS),
+                 ("obstacles",), formats)
 
 
 def overview_obstacles(ctx: PageContext) -> Chart | None:
@@ -95,11 +182,12 @@ def _benefit_categories(ctx: PageContext, page: str, name: str, title_key: str, 
     pairs = pairs[pairs["dimension"] == "category_beneficiary"]
     if pairs.empty:
         return None
-    data = labelled(pairs, ctx, {"category": schema.BENEFIT_CATEGORY, "beneficiary": schema.BENEFICIARY},
-                    {"year": "chart.year", "category": "column.category", "beneficiary": "column.beneficiary",
-                     "indicators": "chart.indicators"})
-    figure = charts.category_by_beneficiary(pairs, ctx.lang, ctx.t(title_key))
-    return Chart(page, name, figure, data, ctx.t(caption_key))
+    data, formats = table(ctx, pairs, {"category": schema.BENEFIT_CATEGORY, "beneficiary": schema.BENEFICIARY},
+                          {"year": YEAR, "category": "column:category", "beneficiary": "column:beneficiary",
+                           "indicators": "metric:benefit_indicators"})
+    figure = charts.category_by_beneficiary(pairs, ctx.lang, ctx.t(title_key), _name(ctx, "benefit_indicators"))
+    return Chart(page, name, figure, data, period_caption(ctx, ctx.t(caption_key), Period.SELECTED_YEARS),
+                 ("benefit_indicators",), formats)
 
 
 def overview_benefits(ctx: PageContext) -> Chart | None:
@@ -113,33 +201,49 @@ def participation_selection(ctx: PageContext) -> Chart | None:
                       "participation.caption_selection")
 
 
+def funnel_stage_labels(ctx: PageContext) -> dict[str, str]:
+    """Stage code -> the funnel's label: 'selected' says it includes reserves, then the delegates."""
+    labels = {code: schema.STAGE.label(code, ctx.lang) for code in schema.STAGE.codes}
+    labels["selected"] = ctx.t("chart.stage_selected_with_reserves", stage=labels["selected"])
+    labels[DELEGATES_STAGE] = _name(ctx, "delegates")
+    return labels
+
+
 def participation_funnel(ctx: PageContext) -> Chart | None:
     funnel = ctx.fetch("selection_funnel")
     if funnel.empty:
         return None
     funnel = funnel.sort_values(["year", "position"])
     funnel["conversion"] = funnel.groupby("year")["applicants"].transform(
-        lambda counts: counts / counts.shift(1)).fillna(1.0)
-    data = labelled(funnel, ctx, {"stage": schema.STAGE},
-                    {"year": "chart.year", "stage": "chart.stage", "applicants": "chart.applicants",
-                     "conversion": "chart.conversion"})
-    return Chart("participation", "funnel", charts.funnel(funnel, ctx.lang, ctx.t("participation.chart_funnel")),
-                 data, ctx.t("participation.caption_funnel"))
+        lambda counts: counts / counts.shift(1).where(counts.shift(1) > 0)).fillna(1.0)
+    labels = funnel_stage_labels(ctx)
+    shown = funnel.assign(stage=funnel["stage"].map(labels))
+    data, formats = table(ctx, shown, {}, {"year": YEAR, "stage": "label:chart.stage",
+                                           "applicants": "metric:reached_stage",
+                                           "conversion": "metric:stage_conversion"})
+    figure = charts.funnel(funnel, ctx.lang, ctx.t("participation.chart_funnel"), labels,
+                           _name(ctx, "stage_conversion"))
+    return Chart("participation", "funnel", figure, data,
+                 period_caption(ctx, ctx.t("participation.caption_funnel"), Period.PER_YEAR),
+                 ("reached_stage", "stage_conversion", "delegates"), formats)
 
 
 PROFILE_DIMENSIONS: dict[str, schema.Vocabulary] = {
     "field": schema.FIELD, "status": schema.STATUS, "gender": schema.GENDER, "origin": schema.ORIGIN,
     "institution_type": schema.INSTITUTION_TYPE}
+# The profile's measures: query column -> metric.
+PROFILE_MEASURES = {"participants": "people_on_record", "delegates": "delegates_both_ways"}
 
 
 def participation_profile(ctx: PageContext, dimension: str, measure: str = "participants") -> Chart | None:
-    """Participants (or delegates) per year by one profile dimension."""
-    return _stacked(ctx, _dimension(ctx.fetch("participation_breakdown"), dimension), dimension, measure,
+    """People on record (or delegates) per year by one profile dimension."""
+    other = next(column for column in PROFILE_MEASURES if column != measure)
+    metric = PROFILE_MEASURES[measure]
+    return _stacked(ctx, _dimension(ctx.fetch("participation_breakdown"), dimension), dimension, measure, metric,
                     PROFILE_DIMENSIONS[dimension], ("participation", f"by-{dimension}"),
-                    ctx.t(f"participation.chart_by_{dimension}", measure=ctx.t(f"chart.{measure}")),
+                    ctx.t(f"participation.chart_by_{dimension}", measure=_name(ctx, metric)),
                     ctx.t("participation.caption_profile"),
-                    headers={"year": "chart.year", dimension: f"column.{dimension}",
-                             "participants": "chart.participants", "delegates": "chart.delegates"})
+                    extra={other: f"metric:{PROFILE_MEASURES[other]}"})
 
 
 def participation_repeat(ctx: PageContext) -> Chart | None:
@@ -147,23 +251,24 @@ def participation_repeat(ctx: PageContext) -> Chart | None:
     if repeat.empty:
         return None
     repeat = repeat.assign(first_time=repeat["applicants"] - repeat["returning"],
-                           share=repeat["returning"] / repeat["applicants"])
+                           share=repeat["returning"] / repeat["applicants"].where(repeat["applicants"] > 0))
     figure = charts.grouped_by_year(
-        repeat, {"first_time": ctx.t("chart.first_time"), "returning": ctx.t("chart.returning")}, ctx.lang,
-        ctx.t("participation.chart_repeat"), ctx.t("chart.people"))
-    data = labelled(repeat, ctx, {}, {"year": "chart.year", "applicants": "chart.applicants",
-                                      "first_time": "chart.first_time", "returning": "chart.returning",
-                                      "share": "chart.returning_share"})
-    return Chart("participation", "repeat-applicants", figure, data, ctx.t("participation.caption_repeat"))
+        repeat, {"first_time": _name(ctx, "first_time_applicants"), "returning": _name(ctx, "returning_applicants")},
+        ctx.lang, ctx.t("participation.chart_repeat"), ctx.t("chart.people"))
+    data, formats = table(ctx, repeat, {}, {
+        "year": YEAR, "applicants": "metric:applicants", "first_time": "metric:first_time_applicants",
+        "returning": "metric:returning_applicants", "share": "metric:returning_share"})
+    return Chart("participation", "repeat-applicants", figure, data,
+                 period_caption(ctx, ctx.t("participation.caption_repeat"), Period.PER_YEAR),
+                 ("applicants", "first_time_applicants", "returning_applicants", "returning_share"), formats)
 
 
 # -- Activities ------------------------------------------------------------------
 
-ACTIVITY_HEADERS = {"year": "chart.year", "activities": "chart.activities",
-                    "participants_jakarta": "chart.participants_jakarta",
-                    "participants_partner": "chart.participants_partner"}
 ACTIVITY_DIMENSIONS: dict[str, schema.Vocabulary] = {
     "type": schema.ACTIVITY_TYPE, "field": schema.FIELD, "host_city": schema.HOST_CITY}
+ATTENDANCES = {"participants_jakarta": "metric:attendances_jakarta",
+               "participants_partner": "metric:attendances_partner"}
 
 
 def activities_by(ctx: PageContext, dimension: str) -> Chart | None:
@@ -173,8 +278,8 @@ def activities_by(ctx: PageContext, dimension: str) -> Chart | None:
         title, caption = ctx.t(f"activities.chart_by_{dimension}"), "activities.caption_counts"
     name = "by-host-city" if dimension == "host_city" else f"by-{dimension}"
     return _stacked(ctx, _dimension(ctx.fetch("activities_breakdown"), dimension), dimension, "activities",
-                    ACTIVITY_DIMENSIONS[dimension], ("activities", name), title, ctx.t(caption),
-                    headers={dimension: f"column.{dimension}", **ACTIVITY_HEADERS})
+                    "activities", ACTIVITY_DIMENSIONS[dimension], ("activities", name), title, ctx.t(caption),
+                    extra=ATTENDANCES)
 
 
 def activities_sides(ctx: PageContext) -> Chart | None:
@@ -182,28 +287,30 @@ def activities_sides(ctx: PageContext) -> Chart | None:
     if types.empty:
         return None
     totals = types.groupby("type", as_index=False)[["participants_jakarta", "participants_partner"]].sum()
-    figure = charts.sides_by_type(totals, ctx.lang, ctx.t("activities.chart_sides"), ctx.t("chart.people"),
-                                  {"participants_jakarta": ctx.t("chart.participants_jakarta"),
-                                   "participants_partner": ctx.t("chart.participants_partner")})
-    data = labelled(totals, ctx, {"type": schema.ACTIVITY_TYPE},
-                    {"type": "column.type", "participants_jakarta": "chart.participants_jakarta",
-                     "participants_partner": "chart.participants_partner"})
-    return Chart("activities", "participants-per-type", figure, data,
-                 ctx.t("activities.caption_sides", partner=ctx.partner_name()))
+    figure = charts.sides_by_type(totals, ctx.lang, ctx.t("activities.chart_sides"), ctx.t("chart.attendances"),
+                                  {"participants_jakarta": _name(ctx, "attendances_jakarta"),
+                                   "participants_partner": _name(ctx, "attendances_partner")})
+    data, formats = table(ctx, totals, {"type": schema.ACTIVITY_TYPE}, {"type": "column:type", **ATTENDANCES})
+    caption = period_caption(ctx, ctx.t("activities.caption_sides", partner=ctx.partner_name()),
+                             Period.SELECTED_YEARS)
+    return Chart("activities", "participants-per-type", figure, data, caption,
+                 ("attendances_jakarta", "attendances_partner"), formats)
 
 
 def activities_timeline(ctx: PageContext) -> Chart | None:
     timeline = ctx.fetch("activity_timeline")
     if timeline.empty:
         return None
-    data = labelled(timeline, ctx, {"type": schema.ACTIVITY_TYPE, "field": schema.FIELD,
-                                    "host_city": schema.HOST_CITY},
-                    {"year": "chart.year", "title": "column.title", "type": "column.type", "field": "column.field",
-                     "host_city": "column.host_city", "start_date": "column.start_date",
-                     "end_date": "column.end_date", "participants_jakarta": "chart.participants_jakarta",
-                     "participants_partner": "chart.participants_partner", "organizer": "column.organizer"})
+    data, formats = table(ctx, timeline, {"type": schema.ACTIVITY_TYPE, "field": schema.FIELD,
+                                          "host_city": schema.HOST_CITY}, {
+        "year": YEAR, "title": "column:title", "type": "column:type", "field": "column:field",
+        "host_city": "column:host_city", "start_date": "column:start_date", "end_date": "column:end_date",
+        "participants_jakarta": "column:participants_jakarta", "participants_partner": "column:participants_partner",
+        "organizer": "column:organizer"})
+    caption = period_caption(ctx, ctx.t("activities.caption_timeline", limit=ctx.number(len(timeline))),
+                             Period.PER_YEAR)
     return Chart("activities", "timeline", charts.timeline(timeline, ctx.lang, ctx.t("activities.chart_timeline")),
-                 data, ctx.t("activities.caption_timeline", limit=ctx.number(len(timeline))))
+                 data, caption, ("activities",), formats)
 
 
 # -- Benefits and obstacles ----------------------------------------------------------
@@ -213,25 +320,25 @@ def benefits_category(ctx: PageContext) -> Chart | None:
                                "benefits.caption_category")
 
 
-def _per_year_by_category(ctx: PageContext, frame: pd.DataFrame, value: str, vocabulary: schema.Vocabulary,
-                          name: str, title_key: str, caption_key: str) -> Chart | None:
+def _per_year_by_category(ctx: PageContext, frame: pd.DataFrame, column: str, metric: str,
+                          vocabulary: schema.Vocabulary, name: str, title_key: str, caption_key: str) -> Chart | None:
     """Counts per year stacked by category (benefit or obstacle categories)."""
-    per_year = frame.groupby(["year", "category"], as_index=False)[value].sum()
-    return _stacked(ctx, per_year, "category", value, vocabulary, ("benefits", name), ctx.t(title_key),
+    per_year = frame.groupby(["year", "category"], as_index=False)[column].sum()
+    return _stacked(ctx, per_year, "category", column, metric, vocabulary, ("benefits", name), ctx.t(title_key),
                     ctx.t(caption_key))
 
 
 def benefits_category_year(ctx: PageContext) -> Chart | None:
     pairs = ctx.fetch("benefits_breakdown")
     return _per_year_by_category(ctx, pairs[pairs["dimension"] == "category_beneficiary"], "indicators",
-                                 schema.BENEFIT_CATEGORY, "category-year", "benefits.chart_category_year",
-                                 "benefits.caption_category_year")
+                                 "benefit_indicators", schema.BENEFIT_CATEGORY, "category-year",
+                                 "benefits.chart_category_year", "benefits.caption_category_year")
 
 
 def benefits_level(ctx: PageContext) -> Chart | None:
     levels = ctx.fetch("benefits_breakdown")
     levels = levels[levels["dimension"] == "level"].rename(columns={"value": "level"})
-    return _stacked(ctx, levels, "level", "indicators", schema.LEVEL, ("benefits", "level"),
+    return _stacked(ctx, levels, "level", "indicators", "benefit_indicators", schema.LEVEL, ("benefits", "level"),
                     ctx.t("benefits.chart_level"), ctx.t("benefits.caption_level"))
 
 
@@ -241,23 +348,50 @@ def obstacles_severity(ctx: PageContext) -> Chart | None:
 
 
 def obstacles_per_year(ctx: PageContext) -> Chart | None:
-    return _per_year_by_category(ctx, ctx.fetch("obstacles_breakdown"), "obstacles", schema.OBSTACLE_CATEGORY,
-                                 "obstacles-year", "benefits.chart_obstacles_year", "benefits.caption_obstacles_year")
+    return _per_year_by_category(ctx, ctx.fetch("obstacles_breakdown"), "obstacles", "obstacles",
+                                 schema.OBSTACLE_CATEGORY, "obstacles-year", "benefits.chart_obstacles_year",
+                                 "benefits.caption_obstacles_year")
 
 
-def indicator_table(ctx: PageContext) -> pd.DataFrame:
-    return labelled(ctx.fetch("benefit_indicators"), ctx, {
+@dataclass(frozen=True)
+class PerRow:
+    """A column whose rows each have their own unit (benefit values): the display of each row."""
+
+    units: tuple[str, ...]  # one per row of the table, in order
+    lang: str
+
+    def show(self, value: object, unit: str) -> str:
+        """A benefit value in its own unit: 83,3% · 3,8 · 6 · Rp 76.000.000 (Indonesian)."""
+        if _missing(value):
+            return ""
+        number = float(value)  # type: ignore[arg-type]
+        if unit == "percent":
+            return format_percentage(number / 100, self.lang, 1)
+        if unit == "score":
+            return format_number(number, self.lang, 1)
+        if unit == "idr":
+            return format_rupiah(number, self.lang)
+        return format_number(number, self.lang, 0 if number.is_integer() else 1)
+
+
+def indicator_table(ctx: PageContext) -> tuple[pd.DataFrame, dict[str, Formatter | PerRow]]:
+    """The indicator rows, each achieved value shown in its own unit."""
+    rows = ctx.fetch("benefit_indicators")
+    data, formats = table(ctx, rows, {
         "category": schema.BENEFIT_CATEGORY, "beneficiary": schema.BENEFICIARY, "level": schema.LEVEL,
         "unit": schema.UNIT, "framework": schema.FRAMEWORK, "source": schema.SOURCE, "field": schema.FIELD},
-        {"year": "chart.year", "category": "column.category", "indicator": "column.indicator",
-         "value": "column.value", "unit": "column.unit", "beneficiary": "column.beneficiary",
-         "level": "column.level", "framework": "column.framework", "source": "column.source"})
+        {"year": YEAR, "category": "column:category", "indicator": "column:indicator",
+         "value": "metric:achieved_value", "unit": "column:unit", "beneficiary": "column:beneficiary",
+         "level": "column:level", "framework": "column:framework", "source": "column:source"})
+    shown: dict[str, Formatter | PerRow] = dict(formats)
+    shown[_name(ctx, "achieved_value")] = PerRow(tuple(rows["unit"]), ctx.lang)
+    return data, shown
 
 
-def mitigation_table(ctx: PageContext) -> pd.DataFrame:
-    return labelled(ctx.fetch("obstacle_list"), ctx, {"category": schema.OBSTACLE_CATEGORY},
-                    {"year": "chart.year", "category": "column.category", "severity": "column.severity",
-                     "description": "column.description", "mitigation": "column.mitigation"})
+def mitigation_table(ctx: PageContext) -> tuple[pd.DataFrame, dict[str, Formatter]]:
+    return table(ctx, ctx.fetch("obstacle_list"), {"category": schema.OBSTACLE_CATEGORY},
+                 {"year": YEAR, "category": "column:category", "severity": "column:severity",
+                  "description": "column:description", "mitigation": "column:mitigation"})
 
 
 # -- Every chart, page by page, for the report ----------------------------------------
@@ -281,3 +415,4 @@ PAGE_CHARTS: dict[str, Callable[[PageContext], list[Chart | None]]] = {
 def all_charts(ctx: PageContext) -> dict[str, list[Chart]]:
     """page -> its charts, in page order (empty ones left out)."""
     return {page: [chart for chart in build(ctx) if chart is not None] for page, build in PAGE_CHARTS.items()}
+

@@ -1,16 +1,33 @@
-"""One finding sentence per theme of the study, computed from the data in the reader's language."""
+"""One finding per theme of the study, for the same period as the headline cards beside it.
+
+Every finding speaks of the latest selected year — the year the cards show —
+and names it; its numbers are catalogue metrics (dashboard.metrics) of that
+year under the reader's filters. A finding never restates a filter as a
+result: with one field chosen, it does not say most applicants came from it.
+The Overview and the offline report take their findings from
+``overview_findings``.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
+from dashboard.components import PageContext
+from dashboard.metrics import METRICS, summary_value
 from etl import schema
-from translations import format_number, format_percentage, translate
+from translations import format_number, translate
+
+THEMES = ("selection", "activities", "obstacles", "benefits")
 
 
-def _latest(summary: pd.DataFrame, years: tuple[int, ...]) -> pd.Series | None:
-    chosen = summary[summary["year"].isin(years)]
-    return None if chosen.empty else chosen.sort_values("year").iloc[-1]
+@dataclass(frozen=True)
+class Finding:
+    theme: str
+    text: str
+    year: int | None
+    metrics: tuple[str, ...]  # the catalogue metrics its numbers are
 
 
 def _top(frame: pd.DataFrame, category: str, value: str, vocabulary: schema.Vocabulary) -> tuple[str, int] | None:
@@ -22,59 +39,94 @@ def _top(frame: pd.DataFrame, category: str, value: str, vocabulary: schema.Voca
     return max(ranked, key=lambda item: item[1])  # max keeps the first of equal totals
 
 
-def selection(summary: pd.DataFrame, breakdown: pd.DataFrame, years: tuple[int, ...], lang: str) -> str:
-    """'In 2019, 5 of 131 applicants (3.8%) were selected; most applied in arts and culture.'"""
-    latest = _latest(summary, years)
-    if latest is None or latest["applicants"] == 0:
-        return translate(lang, "finding.no_applicants")
-    year = int(latest["year"])
-    fields = breakdown[(breakdown["dimension"] == "field") & (breakdown["year"] == year)]
-    top = _top(fields, "category", "participants", schema.FIELD)
-    rate = latest["selected"] / latest["applicants"]
-    return translate(lang, "finding.selection", year=year, selected=format_number(latest["selected"], lang),
-                     applicants=format_number(latest["applicants"], lang), rate=format_percentage(rate, lang),
-                     field=schema.FIELD.label(top[0], lang).lower() if top else "–")
+def latest_year(summary: pd.DataFrame, years: tuple[int, ...]) -> int | None:
+    """The period of the cards and the findings: the latest selected year that is loaded."""
+    chosen = summary[summary["year"].isin(years)]
+    return None if chosen.empty else int(chosen["year"].max())
 
 
-def activities(summary: pd.DataFrame, breakdown: pd.DataFrame, years: tuple[int, ...], partner: str,
-               lang: str) -> str:
-    latest = _latest(summary, years)
-    if latest is None or latest["activities"] == 0:
-        return translate(lang, "finding.no_activities")
-    year = int(latest["year"])
+def _row(summary: pd.DataFrame, year: int) -> pd.Series:
+    return summary[summary["year"] == year].iloc[0]
+
+
+def selection(ctx: PageContext, summary: pd.DataFrame, breakdown: pd.DataFrame, year: int | None) -> Finding:
+    lang = ctx.lang
+    metrics = ("applicants", "delegates", "reserves", "selection_rate")
+    if year is None or not _row(summary, year)["applicants"]:
+        return Finding("selection", translate(lang, "finding.no_applicants"), year, ())
+    row = _row(summary, year)
+    text = translate(lang, "finding.selection", year=year,
+                     delegates=format_number(row["selected"], lang), applicants=format_number(row["applicants"], lang),
+                     rate=METRICS["selection_rate"].format(summary_value("selection_rate", row), lang),
+                     reserves=format_number(row["reserves"], lang))
+    if len(ctx.filters.fields) > 1:  # with one field chosen, "most came from it" would restate the filter
+        fields = breakdown[(breakdown["dimension"] == "field") & (breakdown["year"] == year)]
+        top = _top(fields, "category", "applicants", schema.FIELD)
+        if top is not None:
+            text += " " + translate(lang, "finding.selection_field", year=year, field=schema.FIELD.label(top[0], lang),
+                                    count=format_number(top[1], lang))
+            metrics += ("applicants",)
+    return Finding("selection", text, year, metrics)
+
+
+def activities(ctx: PageContext, summary: pd.DataFrame, breakdown: pd.DataFrame, year: int | None) -> Finding:
+    lang = ctx.lang
+    if year is None or not _row(summary, year)["activities"]:
+        return Finding("activities", translate(lang, "finding.no_activities"), year, ())
+    row = _row(summary, year)
     types = breakdown[(breakdown["dimension"] == "type") & (breakdown["year"] == year)]
     top = _top(types, "category", "activities", schema.ACTIVITY_TYPE)
-    return translate(lang, "finding.activities", year=year, count=format_number(latest["activities"], lang),
-                     type=schema.ACTIVITY_TYPE.label(top[0], lang).lower() if top else "–",
-                     jakarta=format_number(latest["participants_jakarta"], lang),
-                     partner_count=format_number(latest["participants_partner"], lang),
-                     partner=schema.PARTNER_CITY.label(partner, lang))
+    text = translate(lang, "finding.activities", year=year, count=format_number(row["activities"], lang),
+                     type=schema.ACTIVITY_TYPE.label(top[0], lang) if top else "–",
+                     type_count=format_number(top[1] if top else 0, lang),
+                     jakarta=format_number(row["participants_jakarta"], lang),
+                     partner_count=format_number(row["participants_partner"], lang), partner=ctx.partner_name())
+    return Finding("activities", text, year, ("activities", "attendances_jakarta", "attendances_partner"))
 
 
-def obstacles(breakdown: pd.DataFrame, lang: str) -> str:
-    if breakdown.empty:
-        return translate(lang, "finding.no_obstacles")
-    top = _top(breakdown, "category", "obstacles", schema.OBSTACLE_CATEGORY)
+def obstacles(ctx: PageContext, breakdown: pd.DataFrame, year: int | None) -> Finding:
+    lang = ctx.lang
+    of_year = breakdown[breakdown["year"] == year] if year is not None else breakdown.iloc[0:0]
+    if of_year.empty:
+        key = "finding.no_obstacles_year" if year is not None else "finding.no_obstacles"
+        return Finding("obstacles", translate(lang, key, year=year), year, ())
+    top = _top(of_year, "category", "obstacles", schema.OBSTACLE_CATEGORY)
     assert top is not None
-    total = int(breakdown["obstacles"].sum())
-    severe = breakdown.assign(weighted=breakdown["severity"] * breakdown["obstacles"]).groupby("category")[
+    total = int(of_year["obstacles"].sum())
+    severe = of_year.assign(weighted=of_year["severity"] * of_year["obstacles"]).groupby("category")[
         ["weighted", "obstacles"]].sum()
     mean = severe["weighted"] / severe["obstacles"]
     # The most severe on average; a tie goes to the code that comes first in the schema.
     worst = max((code for code in schema.OBSTACLE_CATEGORY.codes if code in mean), key=lambda code: mean[code])
-    return translate(lang, "finding.obstacles", category=schema.OBSTACLE_CATEGORY.label(top[0], lang).lower(),
-                     count=format_number(top[1], lang), total=format_number(total, lang),
-                     severe=schema.OBSTACLE_CATEGORY.label(worst, lang).lower(),
-                     severity=format_number(float(mean[worst]), lang, 1))
+    text = translate(lang, "finding.obstacles", year=year, total=format_number(total, lang),
+                     category=schema.OBSTACLE_CATEGORY.label(top[0], lang), count=format_number(top[1], lang),
+                     severe=schema.OBSTACLE_CATEGORY.label(worst, lang),
+                     severity=METRICS["mean_severity"].format(float(mean[worst]), lang))
+    return Finding("obstacles", text, year, ("obstacles", "mean_severity"))
 
 
-def benefits(breakdown: pd.DataFrame, lang: str) -> str:
-    pairs = breakdown[breakdown["dimension"] == "category_beneficiary"]
-    if pairs.empty:
-        return translate(lang, "finding.no_benefits")
+def benefits(ctx: PageContext, breakdown: pd.DataFrame, year: int | None) -> Finding:
+    lang = ctx.lang
+    pairs = breakdown[(breakdown["dimension"] == "category_beneficiary") & (breakdown["year"] == year)]
+    if year is None or pairs.empty:
+        key = "finding.no_benefits_year" if year is not None else "finding.no_benefits"
+        return Finding("benefits", translate(lang, key, year=year), year, ())
     top = _top(pairs, "category", "indicators", schema.BENEFIT_CATEGORY)
     beneficiary = _top(pairs, "beneficiary", "indicators", schema.BENEFICIARY)
     assert top is not None and beneficiary is not None
-    return translate(lang, "finding.benefits", count=format_number(int(pairs["indicators"].sum()), lang),
-                     category=schema.BENEFIT_CATEGORY.label(top[0], lang).lower(),
+    text = translate(lang, "finding.benefits", year=year, count=format_number(int(pairs["indicators"].sum()), lang),
+                     category=schema.BENEFIT_CATEGORY.label(top[0], lang), category_count=format_number(top[1], lang),
                      beneficiary=schema.BENEFICIARY.label(beneficiary[0], lang))
+    return Finding("benefits", text, year, ("benefit_indicators",))
+
+
+def overview_findings(ctx: PageContext) -> dict[str, Finding]:
+    """theme -> its finding, all for the year of the headline cards."""
+    summary = ctx.fetch("yearly_summary")
+    year = latest_year(summary, ctx.filters.years)
+    return {
+        "selection": selection(ctx, summary, ctx.fetch("participation_breakdown"), year),
+        "activities": activities(ctx, summary, ctx.fetch("activities_breakdown"), year),
+        "obstacles": obstacles(ctx, ctx.fetch("obstacles_breakdown"), year),
+        "benefits": benefits(ctx, ctx.fetch("benefits_breakdown"), year),
+    }

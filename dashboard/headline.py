@@ -1,4 +1,10 @@
-"""Headline figures of the latest selected year, each with its change against the year before."""
+"""Headline cards: the latest selected year, each figure with its change against the loaded year before.
+
+The cards, their labels, help texts and number formats come from the metric
+catalogue (dashboard.metrics), grouped by theme — selection, exchange,
+activities, outcomes — so related figures sit together and come in reading
+order at every width (each theme is one column that stacks whole on a phone).
+"""
 
 from __future__ import annotations
 
@@ -8,22 +14,19 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.components import PageContext
+from dashboard.metrics import CARD_METRICS, THEME_NAMES, Metric, Theme, Unit, summary_value
 from translations import format_number
 
 
 @dataclass(frozen=True)
 class Figure:
-    key: str  # translation key of the label, under "metric."
+    metric: Metric
     value: float | None
     previous: float | None
-    percent: bool = False
-    lower_is_better: bool = False
 
-
-def _rate(row: pd.Series | None) -> float | None:
-    if row is None or not row["applicants"]:
-        return None
-    return float(row["selected"] / row["applicants"])
+    @property
+    def key(self) -> str:
+        return self.metric.key
 
 
 def headline_figures(summary: pd.DataFrame, years: tuple[int, ...]) -> tuple[int | None, int | None, list[Figure]]:
@@ -34,21 +37,8 @@ def headline_figures(summary: pd.DataFrame, years: tuple[int, ...]) -> tuple[int
     current = chosen.iloc[-1]
     earlier = summary[summary["year"] < current["year"]].sort_values("year")
     previous = earlier.iloc[-1] if not earlier.empty else None
-
-    def pair(column: str) -> tuple[float, float | None]:
-        return float(current[column]), (float(previous[column]) if previous is not None else None)
-
-    figures = [
-        Figure("applicants", *pair("applicants")),
-        Figure("delegates_outbound", *pair("delegates_outbound")),
-        Figure("delegates_inbound", *pair("delegates_inbound")),
-        Figure("selection_rate", _rate(current), _rate(previous), percent=True),
-        Figure("activities", *pair("activities")),
-        Figure("participants_jakarta", *pair("participants_jakarta")),
-        Figure("participants_partner", *pair("participants_partner")),
-        Figure("benefits", *pair("benefits")),
-        Figure("obstacles", *pair("obstacles"), lower_is_better=True),
-    ]
+    figures = [Figure(metric, summary_value(metric.key, current), summary_value(metric.key, previous))
+               for metric in CARD_METRICS]
     return int(current["year"]), (int(previous["year"]) if previous is not None else None), figures
 
 
@@ -57,20 +47,23 @@ def _sign(change: float) -> str:
     return "+" if change >= 0 else "-"
 
 
-def _formatted(figure: Figure, ctx: PageContext) -> tuple[str, str | None]:
-    if figure.value is None:
-        return "–", None
-    if figure.percent:
-        value = f"{format_number(figure.value * 100, ctx.lang, 1)}%"
-        if figure.previous is None:
-            return value, None
-        change = (figure.value - figure.previous) * 100
-        return value, f"{_sign(change)}{format_number(abs(change), ctx.lang, 1)} {ctx.t('metric.pp')}"
-    value = format_number(figure.value, ctx.lang)
-    if figure.previous is None:
+def formatted(figure: Figure, lang: str, pp: str) -> tuple[str, str | None]:
+    """The card's value and its change, in the reader's number format."""
+    value = figure.metric.format(figure.value, lang)
+    if figure.value is None or figure.previous is None:
         return value, None
+    if figure.metric.unit is Unit.PERCENT:
+        change = (figure.value - figure.previous) * 100
+        return value, f"{_sign(change)}{format_number(abs(change), lang, 1)} {pp}"
     change = figure.value - figure.previous
-    return value, f"{_sign(change)}{format_number(abs(change), ctx.lang)}"
+    return value, f"{_sign(change)}{format_number(abs(change), lang, figure.metric.decimals)}"
+
+
+def themes(figures: list[Figure]) -> dict[Theme, list[Figure]]:
+    grouped: dict[Theme, list[Figure]] = {}
+    for figure in figures:
+        grouped.setdefault(figure.metric.theme, []).append(figure)
+    return grouped
 
 
 def headline_metrics(ctx: PageContext, summary: pd.DataFrame) -> None:
@@ -78,12 +71,17 @@ def headline_metrics(ctx: PageContext, summary: pd.DataFrame) -> None:
     if year is None:
         return
     partner = ctx.partner_name()
-    st.markdown(ctx.t("metric.heading", year=year) + (
-        " · " + ctx.t("metric.compared", previous=previous_year) if previous_year else ""))
-    columns = st.columns(3 if not ctx.presenting else 5)
-    for index, figure in enumerate(figures):
-        value, delta = _formatted(figure, ctx)
-        with columns[index % len(columns)]:
-            st.metric(ctx.t(f"metric.{figure.key}", partner=partner), value, delta,
-                      delta_color="inverse" if figure.lower_is_better else "normal",
-                      help=ctx.t(f"metric.{figure.key}_help", partner=partner), border=True)
+    heading = ctx.t("metric.heading", year=year) + (
+        " · " + ctx.t("metric.compared", previous=previous_year) if previous_year else "")
+    if year in ctx.provisional_years:
+        heading += f" · {ctx.t('notice.provisional_mark')}"
+    st.markdown(heading)
+    grouped = themes(figures)
+    for column, (theme, members) in zip(st.columns(len(grouped)), grouped.items(), strict=True):
+        with column:
+            st.markdown(f"**{THEME_NAMES[theme](ctx.lang)}**")
+            for figure in members:
+                value, delta = formatted(figure, ctx.lang, ctx.t("metric.pp"))
+                st.metric(figure.metric.label(ctx.lang, partner), value, delta,
+                          delta_color="inverse" if figure.metric.lower_is_better else "normal",
+                          help=figure.metric.explain(ctx.lang, partner), border=True)

@@ -24,6 +24,7 @@ import streamlit as st
 
 from dashboard.db import Reader
 from etl import schema
+from etl.warehouse import PROVISIONAL_YEARS_SQL
 
 ROW_LIMIT = 500  # rows shown in a table or timeline; downloads are not capped
 
@@ -86,6 +87,7 @@ def yearly_summary(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFr
             SELECT year,
                    count(*) FILTER ({IS_APPLICANT}) AS applicants,
                    count(*) FILTER ({IS_APPLICANT} AND status = 'delegate') AS selected,
+                   count(*) FILTER ({IS_APPLICANT} AND status = 'reserve') AS reserves,
                    count(*) FILTER (direction = 'outbound' AND status = 'delegate') AS delegates_outbound,
                    count(*) FILTER (direction = 'inbound' AND status = 'delegate') AS delegates_inbound
             FROM participants WHERE {PARTICIPANT_FILTER} GROUP BY year),
@@ -100,6 +102,7 @@ def yearly_summary(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFr
               FROM obstacles WHERE {OBSTACLE_FILTER} GROUP BY year)
         SELECT years.year,
                coalesce(p.applicants, 0) AS applicants, coalesce(p.selected, 0) AS selected,
+               coalesce(p.reserves, 0) AS reserves,
                coalesce(p.delegates_outbound, 0) AS delegates_outbound,
                coalesce(p.delegates_inbound, 0) AS delegates_inbound,
                coalesce(a.activities, 0) AS activities,
@@ -140,28 +143,42 @@ def participation_breakdown(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> 
     columns = ", ".join(BREAKDOWN_DIMENSIONS)
     sql = f"""
         WITH fine AS (
-            SELECT year, {columns}, count(*) AS n, count(*) FILTER (status = 'delegate') AS d
+            SELECT year, {columns}, count(*) AS n, count(*) FILTER (status = 'delegate') AS d,
+                   count(*) FILTER ({IS_APPLICANT}) AS a
             FROM participants WHERE {IN_YEARS} AND {PARTICIPANT_FILTER}
             GROUP BY year, {columns})
         SELECT {dimension} AS dimension, {category} AS category, year,
-               sum(n)::BIGINT AS participants, sum(d)::BIGINT AS delegates
+               sum(n)::BIGINT AS participants, sum(d)::BIGINT AS delegates, sum(a)::BIGINT AS applicants
         FROM fine
         GROUP BY GROUPING SETS ({sets})
         ORDER BY dimension, year, category"""
     return _frame(cursor, sql, scope.params())
 
 
+DELEGATES_STAGE = "delegates"  # the funnel's last bar: applicants whose status is delegate
+
+
 def selection_funnel(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """Applicants who reached at least each selection stage, per year."""
+    """Applicants who reached at least each selection stage, per year, and then the delegates.
+
+    The stage "selected" holds delegates and reserves; the last row of each
+    year (stage DELEGATES_STAGE) counts delegates only, so the funnel ends on
+    the number every other screen calls delegates.
+    """
     sql = f"""
         WITH reached AS (
-            SELECT year, list_position($stages, stage_reached) AS position, count(*) AS n
+            SELECT year, list_position($stages, stage_reached) AS position, status = 'delegate' AS delegate,
+                   count(*) AS n
             FROM participants WHERE {IN_YEARS} AND {PARTICIPANT_FILTER} AND {IS_APPLICANT}
             GROUP BY ALL),
         stages AS (SELECT unnest($stages) AS stage, generate_subscripts($stages, 1) AS position)
-        SELECT r.year, s.stage, s.position, sum(r.n) FILTER (r.position >= s.position) AS applicants
+        SELECT r.year, s.stage, s.position, coalesce(sum(r.n) FILTER (r.position >= s.position), 0) AS applicants
         FROM reached r CROSS JOIN stages s
-        GROUP BY ALL ORDER BY r.year, s.position"""
+        GROUP BY ALL
+        UNION ALL
+        SELECT year, '{DELEGATES_STAGE}', len($stages) + 1, coalesce(sum(n) FILTER (delegate), 0)
+        FROM reached GROUP BY year
+        ORDER BY 1, 3"""
     return _frame(cursor, sql, scope.params() | {"stages": list(schema.STAGE.codes)})
 
 
@@ -252,10 +269,13 @@ def obstacle_list(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFra
 
 
 def load_history(cursor: duckdb.DuckDBPyConnection, scope: Scope | None = None) -> pd.DataFrame:
+    """Every load, with the status (provisional or not) it recorded for its year; a load from
+    before year statuses were kept counts as final."""
     return _frame(cursor, """
-        SELECT load_id, year, file_name, sha256, snapshot_sha256, rows_participants, rows_activities, rows_benefits,
-               rows_obstacles, loaded_by, loaded_at, replaced_load_id, restored_from_load_id, is_sample
-        FROM loads ORDER BY load_id DESC""", {})
+        SELECT load_id, loads.year, file_name, sha256, snapshot_sha256, rows_participants, rows_activities,
+               rows_benefits, rows_obstacles, loaded_by, loaded_at, replaced_load_id, restored_from_load_id,
+               is_sample, coalesce(s.provisional, false) AS provisional
+        FROM loads LEFT JOIN year_status s USING (load_id) ORDER BY load_id DESC""", {})
 
 
 def sample_years(cursor: duckdb.DuckDBPyConnection, scope: Scope | None = None) -> pd.DataFrame:
@@ -265,20 +285,29 @@ def sample_years(cursor: duckdb.DuckDBPyConnection, scope: Scope | None = None) 
         AND is_sample ORDER BY year""", {})
 
 
+def provisional_years(cursor: duckdb.DuckDBPyConnection, scope: Scope | None = None) -> pd.DataFrame:
+    """Years whose figures are provisional now (the latest status change of the year says so)."""
+    return _frame(cursor, f"{PROVISIONAL_YEARS_SQL} ORDER BY year", {})
+
+
 # Export: the filtered rows of each table; person_key (a linking pseudonym) is never exported.
 EXPORT_FILTERS = {"participants": PARTICIPANT_FILTER, "activities": ACTIVITY_FILTER,
                   "benefits": BENEFIT_FILTER, "obstacles": OBSTACLE_FILTER}
+# The last column of every download: true on the rows of a year whose figures are provisional now.
+PROVISIONAL_COLUMN = "provisional"
 
 
 def export_columns(table: str) -> list[str]:
-    return [column.name for column in schema.SHEETS_BY_NAME[table].stored_columns
-            if column.name != "person_key"]
+    """The columns of a table's download: its stored columns but person_key, then PROVISIONAL_COLUMN."""
+    return [*(column.name for column in schema.SHEETS_BY_NAME[table].stored_columns
+              if column.name != "person_key"), PROVISIONAL_COLUMN]
 
 
 def export_rows(cursor: duckdb.DuckDBPyConnection, table: str, scope: Scope) -> pd.DataFrame:
     if table not in EXPORT_FILTERS:
         raise KeyError(table)
-    columns = ", ".join(f'"{name}"' for name in export_columns(table))
+    columns = ", ".join(f'"{name}"' if name != PROVISIONAL_COLUMN else f"year IN ({PROVISIONAL_YEARS_SQL}) AS {name}"
+                        for name in export_columns(table))
     sql = (f'SELECT {columns} FROM "{table}" WHERE {IN_YEARS} AND {EXPORT_FILTERS[table]} '
            f"ORDER BY year, 1")
     return _frame(cursor, sql, scope.params())
@@ -298,7 +327,7 @@ Query = Callable[[duckdb.DuckDBPyConnection, Scope], pd.DataFrame]
 QUERIES: dict[str, Query] = {query.__name__: query for query in (
     available, yearly_summary, participation_breakdown, selection_funnel, repeat_applicants,
     activities_breakdown, activity_timeline, benefits_breakdown, benefit_indicators,
-    obstacles_breakdown, obstacle_list, load_history, sample_years, export_counts)}
+    obstacles_breakdown, obstacle_list, load_history, sample_years, provisional_years, export_counts)}
 
 
 @st.cache_data(max_entries=512, show_spinner=False)

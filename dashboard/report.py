@@ -17,9 +17,10 @@ from functools import cache
 
 import plotly.offline
 
-from dashboard import figures, findings
+from dashboard import figures
 from dashboard.components import PageContext, chart_config, file_stem
 from dashboard.filters import Available
+from dashboard.findings import overview_findings
 from dashboard.headline import headline_figures
 from dashboard.presentation import filter_line
 from etl.uploads import retention_days
@@ -54,26 +55,16 @@ def _headline_table(ctx: PageContext) -> str:
         return ""
     rows = []
     for figure in figures_:
-        def shown(value: float | None, percent: bool = figure.percent) -> str:
-            if value is None:
-                return "–"
-            return f"{format_number(value * 100, ctx.lang, 1)}%" if percent else format_number(value, ctx.lang)
-        label = ctx.t(f"metric.{figure.key}", partner=ctx.partner_name())
-        rows.append(f"<tr><td>{html.escape(label)}</td><td>{shown(figure.value)}</td>"
-                    f"<td>{shown(figure.previous)}</td></tr>")
+        label = figure.metric.label(ctx.lang, ctx.partner_name())
+        rows.append(f"<tr><td>{html.escape(label)}</td><td>{html.escape(figure.metric.format(figure.value, ctx.lang))}"
+                    f"</td><td>{html.escape(figure.metric.format(figure.previous, ctx.lang))}</td></tr>")
     heading = html.escape(ctx.t("metric.heading", year=year).strip("*"))
     return (f"<h2>{heading}</h2><table class='headline'><tr><th></th><th>{year}</th>"
             f"<th>{previous if previous else '–'}</th></tr>{''.join(rows)}</table>")
 
 
 def _findings(ctx: PageContext) -> list[str]:
-    summary, years = ctx.fetch("yearly_summary"), ctx.filters.years
-    return [
-        findings.selection(summary, ctx.fetch("participation_breakdown"), years, ctx.lang),
-        findings.activities(summary, ctx.fetch("activities_breakdown"), years, ctx.filters.partner, ctx.lang),
-        findings.obstacles(ctx.fetch("obstacles_breakdown"), ctx.lang),
-        findings.benefits(ctx.fetch("benefits_breakdown"), ctx.lang),
-    ]
+    return [finding.text for finding in overview_findings(ctx).values()]
 
 
 def build_report(ctx: PageContext, available: Available, today: dt.date | None = None) -> str:
@@ -111,6 +102,8 @@ def build_report(ctx: PageContext, available: Available, today: dt.date | None =
             parts.append(f"<div class='chart' data-chart='{where}'>{div}"
                          f"<p class='caption'>{html.escape(chart.caption)}</p></div>")
     parts.append(f"<h2>{html.escape(ctx.t('data.section_notes'))}</h2>")
+    if provisional := ctx.provisional_note():  # the selected years whose figures may still change
+        parts.append(f"<p class='notice'>{html.escape(provisional)}</p>")
     days = format_number(retention_days(), ctx.lang)
     parts += [f"<p>{_markdown_bold(ctx.t(key, days=days))}</p>" for key in ("data.note_sample", "data.note_privacy")]
     parts.append("</body></html>")

@@ -6,6 +6,13 @@ is. The check runs in a child process (etl.isolated: the app's memory stays
 small) and keeps the checked tables as a snapshot; the preview reads that
 snapshot, and Confirm writes exactly it — the file is never parsed twice,
 and a new check happens whenever the file's content (its SHA-256) changes.
+
+Beside Confirm, a checkbox says whether the figures are provisional
+(etl.warehouse, "Provisional years"). It starts as the year's status now:
+unticked for a new year, ticked when a provisional year is replaced or
+restored, so confirming without touching it never changes the status by
+accident; a restore whose box is left as it was keeps the status the year
+has at the moment of writing.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.components import PageContext
+from dashboard.metrics import CARD_METRICS, SUMMARY_COLUMNS
 from dashboard.queries import Scope, yearly_summary
 from etl import schema
 from etl.annotate import annotate, problem_report
@@ -42,8 +50,8 @@ UPLOAD_LIMITS = Limits(max_file_bytes=MAX_UPLOAD_MB * 2**20, max_uncompressed_by
 STATE_KEY = "upload_checked"
 RESULT_KEY = "upload_result"
 UPLOADER_KEY = "upload_uploader_generation"
-HEADLINE_COLUMNS = ("applicants", "delegates_outbound", "delegates_inbound", "activities",
-                    "participants_jakarta", "participants_partner", "benefits", "obstacles")
+# The headline metrics compared before and after a load (the catalogue's cards that are counts).
+HEADLINE_METRICS = tuple(metric for metric in CARD_METRICS if metric.key in SUMMARY_COLUMNS)
 REMOVED_STYLE = "background-color: #FDECEA; color: #8C1D18; font-weight: 600"
 
 
@@ -57,6 +65,7 @@ class Checked:
     raw_path: Path | None = None  # the upload as received, while the retention period keeps it
     restore_of: int | None = None
     existing_load: int | None = None
+    provisional_now: bool = False  # the year's status when the preview was made
     changes: list[SheetChange] = field(default_factory=list)
     headline: pd.DataFrame | None = None
 
@@ -113,6 +122,7 @@ def check_restore(ctx: PageContext, warehouse: Warehouse, load_id: int) -> Check
 
 def _preview(ctx: PageContext, warehouse: Warehouse, checked: Checked, snapshot: Snapshot) -> None:
     checked.existing_load = warehouse.current_loads().get(snapshot.year)
+    checked.provisional_now = snapshot.year in warehouse.provisional_years()
     checked.changes = compare_year(warehouse, snapshot)
     checked.headline = _headline_before_after(ctx, warehouse, snapshot)
 
@@ -125,10 +135,11 @@ def _headline_before_after(ctx: PageContext, warehouse: Warehouse, snapshot: Sna
     with staged_connection(warehouse, snapshot) as staged:
         after = yearly_summary(staged, scope)
     rows = []
-    for column in HEADLINE_COLUMNS:
+    for metric in HEADLINE_METRICS:
+        column = SUMMARY_COLUMNS[metric.key]
         old = before.loc[before["year"] == year, column]
         new = after.loc[after["year"] == year, column]
-        rows.append({"figure": ctx.t(f"metric.{column}", partner=ctx.partner_name()),
+        rows.append({"figure": metric.label(ctx.lang, ctx.partner_name()),
                      "before": int(old.iloc[0]) if len(old) else 0, "after": int(new.iloc[0]) if len(new) else 0})
     return pd.DataFrame(rows)
 
@@ -247,14 +258,19 @@ def confirm(ctx: PageContext, warehouse: Warehouse, checked: Checked, analyst: s
     ready = understood and len(allowed) == len(checked.emptied)
     label = ctx.t("upload.restore_button", load_id=checked.restore_of) if checked.restore_of else ctx.t(
         "upload.load_button", year=checked.year)
-    if not st.button(label, type="primary", disabled=not ready, key=f"confirm-{key}"):
+    box, button = st.columns([1, 1], vertical_alignment="center")
+    provisional = box.checkbox(ctx.t("upload.provisional"), value=checked.provisional_now,
+                               key=f"provisional-{key}", help=ctx.t("upload.provisional_help"))
+    if not button.button(label, type="primary", disabled=not ready, key=f"confirm-{key}"):
         return None
     try:
         with st.spinner(ctx.t("cli.progress_write")):
             if checked.restore_of is not None:
-                return restore(warehouse, checked.restore_of, loaded_by=analyst, allow_empty=frozenset(allowed))
+                asked = None if provisional == checked.provisional_now else provisional  # None: keep the status
+                return restore(warehouse, checked.restore_of, loaded_by=analyst, allow_empty=frozenset(allowed),
+                               provisional=asked)
             (result,) = write_staged(warehouse, [checked.staged], replace=checked.existing_load is not None,
-                                     loaded_by=analyst, allow_empty=frozenset(allowed))
+                                     loaded_by=analyst, allow_empty=frozenset(allowed), provisional=provisional)
             return result
     except WorkbookRefused as refused:
         # e.g. another analyst loaded the same year meanwhile: check and confirm again.

@@ -1,4 +1,4 @@
-"""Command line: python -m etl validate|load|template|history|restore|purge|add-analyst.
+"""Command line: python -m etl validate|load|template|history|restore|finalise|purge|add-analyst.
 
 Exit codes: 0 success, 1 rejected input (nothing written), 2 usage error.
 Bad input never produces a traceback: every refusal is a Problem printed in
@@ -41,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--replace", action="store_true", help="replace years that are already loaded")
     load.add_argument("--by", dest="loaded_by", help="who is loading (default: the system user)")
     load.add_argument("--year", type=int, help="the program year (only with one file)")
+    load.add_argument("--provisional", action="store_true",
+                      help="the figures may still change: mark the years provisional (sementara) on every page, "
+                           "the report and the downloads until `finalise YEAR` (default: final)")
     _allow_empty_argument(load)
 
     template = commands.add_parser("template", help="write the empty Excel template")
@@ -48,12 +51,16 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("--template-lang", choices=LANGUAGES, default=None,
                           help="language of the dropdown labels (default: --lang)")
 
-    commands.add_parser("history", help="list every load")
+    commands.add_parser("history", help="list every load and every change of a year's status")
 
     restore_cmd = commands.add_parser("restore", help="restore the state of a year from an earlier load")
     restore_cmd.add_argument("load_id", type=int)
     restore_cmd.add_argument("--by", dest="loaded_by")
     _allow_empty_argument(restore_cmd)
+
+    finalise = commands.add_parser("finalise", help="mark a provisional year final (a new data version)")
+    finalise.add_argument("year", type=int)
+    finalise.add_argument("--by", dest="changed_by", help="who finalises (default: the system user)")
 
     purge = commands.add_parser(
         "purge", help=f"delete uploaded workbooks older than the retention period ({RETENTION_ENV}, default 30 days)")
@@ -80,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("--year needs exactly one file", file=sys.stderr)
         return EXIT_USAGE
     handlers = {"validate": _validate, "load": _load, "template": _template, "history": _history,
-                "restore": _restore, "purge": _purge, "add-analyst": _add_analyst}
+                "restore": _restore, "finalise": _finalise, "purge": _purge, "add-analyst": _add_analyst}
     return handlers[args.command](args, lang)
 
 
@@ -146,7 +153,8 @@ def _load(args: argparse.Namespace, lang: str) -> int:
         upgrade_if_needed(warehouse)
         results = load_files(warehouse, args.files, replace=args.replace, loaded_by=args.loaded_by, year=args.year,
                              progress=progress, allow_empty=frozenset(args.allow_empty),
-                             on_checked=lambda staged: _report(staged, lang) if staged.ok else None)
+                             on_checked=lambda staged: _report(staged, lang) if staged.ok else None,
+                             provisional=args.provisional)
         return results
 
     return _change(write, lang, progress)
@@ -176,9 +184,7 @@ def _change(write: Callable[[], list[LoadResult]], lang: str, progress: Callable
         print(translate(lang, "cli.nothing_written"))
         return EXIT_REJECTED
     except WorkbookRefused as refused:
-        print(f"✗ {refused.problem.message(lang)}")
-        print(translate(lang, "cli.nothing_written"))
-        return EXIT_REJECTED
+        return _refused(refused, lang)
     for result in results:
         rows = _rows_text(result.rows, lang)
         if restored_from is not None:
@@ -189,6 +195,30 @@ def _change(write: Callable[[], list[LoadResult]], lang: str, progress: Callable
         else:
             print(translate(lang, "cli.replaced", file=result.file_name, load_id=result.load_id,
                             year=result.year, previous=result.replaced_load_id, rows=rows))
+        if result.provisional:
+            print(translate(lang, "cli.marked_provisional", year=result.year))
+        elif result.was_provisional:
+            print(translate(lang, "cli.now_final", year=result.year))
+    progress("progress_done")
+    return EXIT_OK
+
+
+def _refused(refused: WorkbookRefused, lang: str) -> int:
+    print(f"✗ {refused.problem.message(lang)}")
+    print(translate(lang, "cli.nothing_written"))
+    return EXIT_REJECTED
+
+
+def _finalise(args: argparse.Namespace, lang: str) -> int:
+    warehouse = Warehouse()
+    progress = _progress(lang)
+    try:
+        upgrade_if_needed(warehouse)
+        change = warehouse.finalise(args.year, changed_by=args.changed_by, progress=progress)
+    except WorkbookRefused as refused:
+        return _refused(refused, lang)
+    print(translate(lang, "cli.finalised", year=change.year, change_id=change.change_id, by=change.changed_by,
+                    version=warehouse.data_version()))
     progress("progress_done")
     return EXIT_OK
 
@@ -202,23 +232,45 @@ def _template(args: argparse.Namespace, lang: str) -> int:
 
 
 def _history(args: argparse.Namespace, lang: str) -> int:
-    loads = Warehouse().history()
+    """Every load with the status it recorded, then every status change (the latest of a year counts)."""
+    warehouse = Warehouse()
+    loads = warehouse.history()
     if not loads:
         print(translate(lang, "cli.history_empty"))
         return EXIT_OK
+    changes = warehouse.status_history()
+    recorded = {change["load_id"]: change["provisional"] for change in changes if change["load_id"] is not None}
+
+    def status(provisional: object) -> str:
+        return translate(lang, "cli.status_provisional" if provisional else "cli.status_final")
+
     header = ("load", "year", "file", "sha256", "snapshot", "participants", "activities", "benefits", "obstacles",
-              "by", "at (UTC)", "replaced", "restored from")
+              "by", "at (UTC)", "replaced", "restored from", "status")
     rows = [(str(load["load_id"]), str(load["year"]), str(load["file_name"]), str(load["sha256"])[:12],
              str(load["snapshot_sha256"] or "–")[:12],
              str(load["rows_participants"]), str(load["rows_activities"]), str(load["rows_benefits"]),
-             str(load["rows_obstacles"]), str(load["loaded_by"]),
-             load["loaded_at"].strftime("%Y-%m-%d %H:%M:%S"),  # type: ignore[union-attr]
-             str(load["replaced_load_id"] or ""), str(load["restored_from_load_id"] or ""))
+             str(load["rows_obstacles"]), str(load["loaded_by"]), _when(load["loaded_at"]),
+             str(load["replaced_load_id"] or ""), str(load["restored_from_load_id"] or ""),
+             status(recorded.get(load["load_id"], False)))  # a load from before year_status: final
             for load in loads]
+    _print_table(header, rows)
+    print()
+    print(translate(lang, "cli.status_heading"))
+    _print_table(("change", "year", "status", "by", "at (UTC)", "load"),
+                 [(str(change["change_id"]), str(change["year"]), status(change["provisional"]),
+                   str(change["changed_by"]), _when(change["changed_at"]), str(change["load_id"] or ""))
+                  for change in reversed(changes)])
+    return EXIT_OK
+
+
+def _when(moment: object) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S")  # type: ignore[attr-defined]
+
+
+def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
-    return EXIT_OK
 
 
 def _purge(args: argparse.Namespace, lang: str) -> int:

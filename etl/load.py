@@ -149,11 +149,13 @@ def load_files(warehouse: Warehouse, paths: Sequence[Path], replace: bool = Fals
                loaded_by: str | None = None, original_names: Sequence[str] | None = None,
                year: int | None = None, progress: Progress | None = None, limits: Limits = DEFAULT_LIMITS,
                allow_empty: frozenset[str] = frozenset(),
-               on_checked: Callable[[Staged], None] | None = None) -> list[LoadResult]:
+               on_checked: Callable[[Staged], None] | None = None, provisional: bool = False) -> list[LoadResult]:
     """Check every file, then write all of them in one new version, or nothing.
 
     ``on_checked`` sees each checked file (the CLI prints its warnings, as
-    validate does). Raises LoadRejected (with every problem) or
+    validate does). ``provisional`` marks every year loaded as provisional
+    (default final; see etl.warehouse, "Provisional years"). Raises
+    LoadRejected (with every problem) or
     WorkbookRefused (year exists, a sheet would be emptied, lock timeout);
     the warehouse is unchanged in both cases.
     """
@@ -168,15 +170,15 @@ def load_files(warehouse: Warehouse, paths: Sequence[Path], replace: bool = Fals
         raise LoadRejected(staged)
     fault_point("after_archive")
     return write_staged(warehouse, staged, replace=replace, loaded_by=loaded_by, progress=progress,
-                        allow_empty=allow_empty)
+                        allow_empty=allow_empty, provisional=provisional)
 
 
 def write_staged(warehouse: Warehouse, staged: Sequence[Staged], replace: bool = False,
                  loaded_by: str | None = None, progress: Progress | None = None,
-                 allow_empty: frozenset[str] = frozenset()) -> list[LoadResult]:
-    """Write checked files from their snapshots (verified by hash), all in one version."""
+                 allow_empty: frozenset[str] = frozenset(), provisional: bool = False) -> list[LoadResult]:
+    """Write checked files from their snapshots (verified by hash), all in one version, final or provisional."""
     pending = [PendingLoad(warehouse.snapshots.open(each.snapshot_sha256),
-                           is_sample=each.sha256 in sample_hashes()) for each in staged]
+                           is_sample=each.sha256 in sample_hashes(), provisional=provisional) for each in staged]
     return warehouse.write(pending, replace=replace, loaded_by=loaded_by, progress=progress,
                            allow_empty=allow_empty)
 
@@ -198,16 +200,19 @@ def load_record(warehouse: Warehouse, load_id: int) -> dict[str, object]:
 
 
 def restore(warehouse: Warehouse, load_id: int, loaded_by: str | None = None, progress: Progress | None = None,
-            allow_empty: frozenset[str] = frozenset()) -> LoadResult:
+            allow_empty: frozenset[str] = frozenset(), provisional: bool | None = None) -> LoadResult:
     """Write again exactly the rows of an earlier load, replacing its year.
 
     The rows come from the load's snapshot, checked against the hash the
     warehouse recorded for it; a missing or altered snapshot is refused.
+    The year keeps the status it has now (provisional or final), not the one
+    the restored load had, unless ``provisional`` says otherwise.
     """
     record = load_record(warehouse, load_id)
     snapshot = warehouse.snapshots.open(record.get("snapshot_sha256"))  # type: ignore[arg-type]
     (result,) = warehouse.write(
-        [PendingLoad(snapshot, restored_from_load_id=load_id, is_sample=bool(record["is_sample"]))],
+        [PendingLoad(snapshot, restored_from_load_id=load_id, is_sample=bool(record["is_sample"]),
+                     provisional=provisional)],
         replace=True, loaded_by=loaded_by, progress=progress, allow_empty=allow_empty)
     return result
 

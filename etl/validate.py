@@ -112,6 +112,10 @@ def _number_columns(sheet: Sheet) -> list[Column]:
     return [column for column in sheet.columns if column.kind in (Kind.INTEGER, Kind.NUMBER)]
 
 
+def _readings_column(column: Column) -> str:
+    return quote(column.name + "__readings")
+
+
 def _readings_sql(column: Column) -> str:
     """The column's text read in each convention (NULL where it does not fit)."""
     text = quote(column.name)
@@ -133,11 +137,7 @@ def _number_sql(column: Column) -> str:
               f"'{SCIENTIFIC_NUMBER}') THEN TRY_CAST(replace({text}, ',', '.') AS DOUBLE) END) END")
     readings = (f"CASE WHEN {differ} THEN CAST({indonesian} AS VARCHAR) || ' ' || "
                 f"CAST({international} AS VARCHAR) END")
-    return f"{number} AS {quote(column.name + '__n')}, {readings} AS {readings_column(column)}"
-
-
-def readings_column(column: Column) -> str:
-    return quote(column.name + "__readings")
+    return f"{number} AS {quote(column.name + '__n')}, {readings} AS {_readings_column(column)}"
 
 
 def _typed_sql(sheet: Sheet) -> str:
@@ -173,7 +173,7 @@ def _typed_sql(sheet: Sheet) -> str:
                 expression = (f"COALESCE({alias}.code, CASE WHEN {alias}.partner = {partner} "
                               f"THEN '{vocabulary.partner_name_code}' END)")
         selects.append(f"{expression} AS {typed(column)}")
-    selects += [f"s.{readings_column(c)}" for c in numbers]
+    selects += [f"s.{_readings_column(c)}" for c in numbers]
     # The untrimmed text of category cells is kept only to join the map on it.
     untrimmed = ", ".join(f"r.{quote(c.name)} AS {quote(c.name + '__raw')}"
                           for c in sheet.columns if c.vocabulary is not None)
@@ -194,7 +194,7 @@ WRONG_YEARS_SHOWN = 5
 
 
 def _checks_sql(sheet: Sheet, complete_sheets: set[str], error_columns: set[str] = frozenset()) -> list[str]:
-    """One SELECT per check, each returning (row, col, value, code, extra, n).
+    """One SELECT per check, each returning (excel_row, col, value, code, extra, n).
 
     ``n`` is how many cells the line stands for: 1, except for a summary (wrong years).
     ``error_columns`` hold Excel error values, already reported by the reader: their
@@ -217,7 +217,7 @@ def _checks_sql(sheet: Sheet, complete_sheets: set[str], error_columns: set[str]
                           f"WHERE sheet = '{sheet.name}' AND col = '{column.name}')")
             add(column.name, "NULL", "required", where)
         if column.kind in (Kind.INTEGER, Kind.NUMBER):
-            readings = readings_column(column)
+            readings = _readings_column(column)
             add(column.name, raw, "ambiguous_number", f"{readings} IS NOT NULL", readings)
             code = "not_integer" if column.kind is Kind.INTEGER else "not_number"
             add(column.name, raw, code, f"{raw} IS NOT NULL AND {value} IS NULL AND {readings} IS NULL")
@@ -425,7 +425,7 @@ class PlainNumber:
     def __call__(self, lang: str) -> str:
         if self.value == int(self.value):
             return str(int(self.value))
-        whole, fraction = repr(self.value).split(".")
+        whole, fraction = f"{self.value:.10f}".rstrip("0").split(".")
         digits = whole.lstrip("-")
         if len(fraction) == 3 and len(digits) <= 3 and digits[0] != "0":
             fraction += "0"
@@ -437,7 +437,6 @@ class _Line:
     """One row of the checks' results, with what its message may need."""
 
     raw_sheet: RawSheet
-    sheets: dict[str, RawSheet]
     row: int
     column: Column
     value: str | None
@@ -493,8 +492,7 @@ def _to_problems(found: list[tuple], sheets: dict[str, RawSheet], year: int | No
     problems = []
     for sheet_name, row, column_name, value, code, extra, count in found:
         raw_sheet = sheets[sheet_name]
-        line = _Line(raw_sheet, sheets, row, raw_sheet.sheet.column(column_name), value, extra, count, year,
-                     year_source)
+        line = _Line(raw_sheet, row, raw_sheet.sheet.column(column_name), value, extra, count, year, year_source)
         params = _PARAMS[code](line) if code in _PARAMS else {}
         suggestion = None
         if code == "unknown_category":

@@ -32,6 +32,27 @@ by hash (etl.snapshots), and the ``loads`` table records who loaded what,
 when, from which file (its SHA-256), from which snapshot, and which load it
 replaced, so any earlier state of a year can be restored exactly.
 
+Provisional years. A year's figures may be published before they are final
+(as the Erasmus+ statistics mark the current and previous year), so each
+year has a status, provisional or final, kept as a history in
+``year_status``: one row per change (who, when, and the load that made it,
+if any), never updated or deleted; the current status of a year is its
+latest change (PROVISIONAL_YEARS_SQL), and a year without any change row —
+every year loaded before this table existed — is final.
+
+- Every load records the status it was loaded with: final unless the load
+  says provisional (``python -m etl load --provisional``, the Upload
+  page's checkbox). A replacement says again what it is; it does not
+  inherit the status of the load it replaces.
+- A restore keeps the status the year has now, unless it is asked for one
+  (``restore(..., provisional=...)``): restoring earlier rows is a repair,
+  not a statement that the figures became final or provisional again.
+- ``finalise(year)`` appends a change (final, who, when, no load) and, like
+  a load, publishes a new version through ``change()``, so the data version
+  changes and every cache keyed on it and every reader follows. Finalising
+  a year that is not loaded, or not provisional, is refused and writes
+  nothing.
+
 Fault injection (tests/test_warehouse.py): ``DASHBOARD_TEST_FAULT=<point>``
 kills the process with SIGKILL at that point of a load, and
 ``DASHBOARD_TEST_PAUSE=<point>:<seconds>`` holds it there; the points are
@@ -101,6 +122,19 @@ LOADS_COLUMNS = """
 """
 LOADS_DDL = f"CREATE TABLE IF NOT EXISTS loads ({LOADS_COLUMNS})"
 LOADS_COLUMN_NAMES = tuple(line.split()[0] for line in LOADS_COLUMNS.strip().splitlines())
+# The history of each year's status (see "Provisional years" above): appended to, never updated.
+# load_id is the load that recorded the change, NULL for a change of its own (finalise).
+YEAR_STATUS_DDL = """CREATE TABLE IF NOT EXISTS year_status (
+    change_id INTEGER PRIMARY KEY,
+    year INTEGER NOT NULL,
+    provisional BOOLEAN NOT NULL,
+    changed_by VARCHAR NOT NULL,
+    changed_at TIMESTAMP NOT NULL,
+    load_id INTEGER
+)"""
+# The years whose latest status change says provisional: the one definition of "provisional now",
+# used by the warehouse, the dashboard's queries and the downloads.
+PROVISIONAL_YEARS_SQL = "SELECT year FROM year_status GROUP BY year HAVING arg_max(provisional, change_id)"
 
 Progress = Callable[..., None]  # progress(message_key, **params)
 T = TypeVar("T")
@@ -145,6 +179,36 @@ def refresh_first_years(connection: duckdb.DuckDBPyConnection) -> None:
           AND participants.first_year IS DISTINCT FROM f.first_year""")
 
 
+def year_statuses(connection: duckdb.DuckDBPyConnection) -> dict[int, bool]:
+    """year -> provisional, by each year's latest change (years without a change are final: absent here)."""
+    if not _table_columns(connection, "year_status"):
+        return {}  # a warehouse of an older release, before it is upgraded: every year is final
+    return dict(connection.execute(
+        "SELECT year, arg_max(provisional, change_id) FROM year_status GROUP BY year").fetchall())
+
+
+def _record_status(connection: duckdb.DuckDBPyConnection, year: int, provisional: bool, changed_by: str,
+                   changed_at: dt.datetime, load_id: int | None) -> StatusChange:
+    change_id = connection.execute("SELECT coalesce(max(change_id), 0) + 1 FROM year_status").fetchall()[0][0]
+    connection.execute("INSERT INTO year_status VALUES (?, ?, ?, ?, ?, ?)",
+                       [change_id, year, provisional, changed_by, changed_at, load_id])
+    return StatusChange(change_id, year, provisional, changed_by, changed_at, load_id)
+
+
+def _finalise_refusal(connection: duckdb.DuckDBPyConnection, year: int) -> Problem | None:
+    """Why ``year`` cannot be finalised (not loaded, or not provisional), or None."""
+    if not connection.execute("SELECT count(*) FROM loads WHERE year = ?", [year]).fetchall()[0][0]:
+        return Problem("year_not_loaded", params={"year": year})
+    if not year_statuses(connection).get(year, False):
+        return Problem("year_not_provisional", params={"year": year})
+    return None
+
+
+def _now() -> dt.datetime:
+    """UTC, without a time zone (the warehouse's TIMESTAMP columns are UTC)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
 def database_path() -> Path:
     return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
 
@@ -169,15 +233,34 @@ class LoadResult:
     rows: dict[str, int]
     replaced_load_id: int | None
     restored_from_load_id: int | None
+    provisional: bool = False  # the status the load recorded for its year
+    was_provisional: bool = False  # the year's status just before the load
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """One row of ``year_status``: a year became provisional or final."""
+
+    change_id: int
+    year: int
+    provisional: bool
+    changed_by: str
+    changed_at: dt.datetime
+    load_id: int | None
 
 
 @dataclass(frozen=True)
 class PendingLoad:
-    """One year ready to be written: its verified snapshot and where it came from."""
+    """One year ready to be written: its verified snapshot, where it came from, and its status.
+
+    ``provisional`` None keeps the status the year has now (a restore); a
+    new load says final (False) or provisional (True).
+    """
 
     snapshot: Snapshot
     restored_from_load_id: int | None = None
     is_sample: bool = False
+    provisional: bool | None = False
 
     @property
     def year(self) -> int:
@@ -301,6 +384,24 @@ class Warehouse:
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
+    def status_history(self) -> list[dict[str, object]]:
+        """Every status change of every year, oldest first (empty for a warehouse not yet upgraded)."""
+        if not self.exists():
+            return []
+        with self.connect_reader() as connection:
+            if not _table_columns(connection, "year_status"):
+                return []
+            cursor = connection.execute("SELECT * FROM year_status ORDER BY change_id")
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def provisional_years(self) -> set[int]:
+        """Loaded years whose figures are provisional now."""
+        if not self.exists():
+            return set()
+        with self.connect_reader() as connection:
+            return {year for year, provisional in year_statuses(connection).items() if provisional}
+
     def current_loads(self) -> dict[int, int]:
         """year -> load_id of the load that is live for that year."""
         if not self.exists():
@@ -385,6 +486,7 @@ class Warehouse:
                      live: dict[int, int], loaded_by: str) -> list[LoadResult]:
         results: list[LoadResult] = []
         next_id = connection.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchall()[0][0]
+        statuses = year_statuses(connection)
         for offset, load in enumerate(pending):
             load_id = next_id + offset
             snapshot = load.snapshot
@@ -400,19 +502,48 @@ class Warehouse:
                                    {"load_id": load_id, "path": str(path)})
                 fault_point("during_write")
             rows = snapshot.rows
+            loaded_at = _now()
             values = {
                 "load_id": load_id, "year": load.year, "file_name": snapshot.file_name,
                 "sha256": snapshot.source_sha256, "snapshot_sha256": snapshot.sha256,
                 **{f"rows_{sheet}": count for sheet, count in rows.items()},
-                "loaded_by": loaded_by, "loaded_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                "loaded_by": loaded_by, "loaded_at": loaded_at,
                 "replaced_load_id": live.get(load.year), "restored_from_load_id": load.restored_from_load_id,
                 "is_sample": load.is_sample}
             names = ", ".join(values)
             connection.execute(f"INSERT INTO loads ({names}) VALUES ({', '.join('$' + n for n in values)})", values)
+            was_provisional = statuses.get(load.year, False)
+            provisional = was_provisional if load.provisional is None else load.provisional
+            _record_status(connection, load.year, provisional, loaded_by, loaded_at, load_id)
             results.append(LoadResult(load_id, load.year, snapshot.file_name, rows, live.get(load.year),
-                                      load.restored_from_load_id))
+                                      load.restored_from_load_id, provisional, was_provisional))
         refresh_first_years(connection)
         return results
+
+    def finalise(self, year: int, changed_by: str | None = None, progress: Progress | None = None) -> StatusChange:
+        """Mark a provisional year final, in a new published version (its rows are not touched).
+
+        Refused (WorkbookRefused: year_not_loaded, year_not_provisional) with
+        nothing written. Checked first on the published version, so a refusal
+        costs no copy of the warehouse, and again under the writer lock.
+        """
+        changed_by = changed_by or getpass.getuser()
+        if not self.exists():
+            raise WorkbookRefused(Problem("year_not_loaded", params={"year": year}))
+        with self.connect_reader() as connection:
+            refusal = _finalise_refusal(connection, year)
+        if refusal is not None:
+            raise WorkbookRefused(refusal)
+
+        def change(connection: duckdb.DuckDBPyConnection) -> StatusChange:
+            refusal = _finalise_refusal(connection, year)
+            if refusal is not None:
+                raise WorkbookRefused(refusal)
+            if progress:
+                progress("progress_write")
+            return _record_status(connection, year, False, changed_by, _now(), None)
+
+        return self.change(change, progress)
 
     def change(self, change: Callable[[duckdb.DuckDBPyConnection], T], progress: Progress | None = None) -> T:
         """Run ``change`` in one transaction on a copy of the current version, then publish the copy.
@@ -462,14 +593,17 @@ class Warehouse:
                 connection.execute(f"ALTER TABLE {quote(sheet.name)} ADD COLUMN {quote(column.name)} "
                                    f"{column.kind.sql_type}")
         connection.execute(LOADS_DDL)
+        connection.execute(YEAR_STATUS_DDL)
 
     def outdated(self) -> bool:
-        """True when the published version lacks a column the schema now describes, or keeps the old archive."""
+        """True when the published version lacks a column the schema now describes, keeps the old archive,
+        or has no ``year_status`` table (a release before provisional years)."""
         if not self.exists():
             return False
         with self.connect_reader() as connection:
             return (any(missing_columns(connection, sheet) for sheet in schema.SHEETS)
-                    or _table_columns(connection, "loads") != set(LOADS_COLUMN_NAMES))
+                    or _table_columns(connection, "loads") != set(LOADS_COLUMN_NAMES)
+                    or not _table_columns(connection, "year_status"))
 
     def upgrade(self, migrate_loads: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
                 progress: Progress | None = None) -> None:

@@ -144,3 +144,13 @@ def test_normalisation() -> None:
     assert schema.normalize_value("Laki-laki") == schema.normalize_value("laki laki")
     assert schema.normalize_header("Nama  lengkap") == schema.normalize_header("nama_lengkap") == "namalengkap"
     assert schema.column_letter(0) == "A" and schema.column_letter(25) == "Z" and schema.column_letter(27) == "AB"
+
+
+def test_every_text_column_has_a_length_limit() -> None:
+    """The over-long check is generated from the schema: no text column is without a limit."""
+    for sheet in schema.SHEETS:
+        for column in sheet.columns:
+            if column.kind is schema.Kind.TEXT:
+                assert column.max_length is not None and 40 <= column.max_length <= 2000, column.name
+            else:
+                assert column.max_length is None, column.name

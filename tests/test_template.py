@@ -467,3 +467,46 @@ def test_template_filled_with_the_schema_examples_is_valid(lang: str, tmp_path: 
     check = check_file(path)
     assert [(problem.code, problem.sheet, problem.column, problem.value) for problem in check.problems] == []
     assert check.ok
+
+
+# --------------------------------------------------------------------------
+# Limits and the number rule, written where the analyst reads them
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_text_limits_are_in_comments_table_and_validations(books: dict[str, Workbook], lang: str) -> None:
+    """Each text column's maximum length, from the schema, in its header comment, the column table and
+    (for free text) an Excel validation that stops a longer text."""
+    ws = _instructions(books[lang], lang)
+    header_row, rows = _table(ws, lang)
+    allowed_at = [cell.value for cell in ws[header_row]].index(_shown(lang, "col_allowed"))
+    allowed = {(row[0], row[1]): row[allowed_at] or "" for row in rows}
+    limited = 0
+    for sheet in schema.SHEETS:
+        validations = _validations(books[lang][sheet.name])
+        for letter, column in _columns(sheet):
+            if column.max_length is None:
+                continue
+            limited += 1
+            for each in _explained_in(lang):
+                limit = translate(each, "template.max_length", maximum=column.max_length)
+                assert limit in books[lang][sheet.name][f"{letter}1"].comment.text, (sheet.name, column.name)
+                assert limit in allowed[(sheet.name, column.name)], (sheet.name, column.name)
+            if not (column.unique or column.references):
+                validation = validations[letter]
+                assert (validation.type, validation.operator, validation.formula1) == (
+                    "textLength", "lessThanOrEqual", str(column.max_length))
+                assert validation.errorStyle == "stop" and str(column.max_length) in validation.error
+    assert limited == sum(column.kind is Kind.TEXT for sheet in schema.SHEETS for column in sheet.columns)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_instructions_state_the_number_rule(books: dict[str, Workbook], lang: str) -> None:
+    """The rule for numbers typed as text (and for CSV files) is on the instructions sheet."""
+    texts = {cell.value for row in _instructions(books[lang], lang).iter_rows() for cell in row if cell.value}
+    for each in _explained_in(lang):
+        rule = _t(each, "step_numbers")
+        assert rule in texts
+        for example in ("120.000.000", "1.234,5", "45.000", "1,500", "45000", "CSV"):
+            assert example in rule, (each, example)

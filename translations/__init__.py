@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
 from babel.dates import format_date as babel_format_date
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal, format_percent
 
 LANGUAGES: tuple[str, ...] = ("id", "en", "zh")
 DEFAULT_LANGUAGE = "id"
@@ -72,7 +73,22 @@ def format_percentage(fraction: float | None, lang: str, decimals: int = 1) -> s
     return format_percent(fraction, format=pattern, locale=BABEL_LOCALES[resolve_language(lang)])
 
 
+def format_rupiah(value: float | int | None, lang: str) -> str:
+    """An amount in rupiah without decimals: 'Rp 76.000.000' in Indonesian, 'IDR 76,000,000' in English."""
+    if value is None:
+        return "–"
+    return format_currency(value, "IDR", format="¤ #,##0", currency_digits=False,
+                           locale=BABEL_LOCALES[resolve_language(lang)])
+
+
 def format_day(day: dt.date | None, lang: str) -> str:
     if day is None:
         return "–"
     return babel_format_date(day, format="medium", locale=BABEL_LOCALES[resolve_language(lang)])
+
+
+def format_list(items: Iterable[object], lang: str) -> str:
+    """An enumeration as the language writes it: '2019、2020' in Chinese (the enumeration comma),
+    '2019, 2020' in Indonesian and English."""
+    separator = "、" if resolve_language(lang) == "zh" else ", "
+    return separator.join(str(item) for item in items)

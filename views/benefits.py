@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import figures
-from dashboard.components import begin_page, context, show_chart
+from dashboard.components import begin_page, context, show_chart, show_table
 
 ctx = context()
 begin_page(ctx, "benefits")
@@ -19,7 +19,7 @@ else:
         show_chart(ctx, figures.benefits_category_year(ctx))
     show_chart(ctx, figures.benefits_level(ctx))
     st.markdown(f"**{ctx.t('benefits.indicator_table')}**")
-    st.dataframe(figures.indicator_table(ctx), hide_index=True)
+    show_table(*figures.indicator_table(ctx))
 
 st.subheader(ctx.t("benefits.section_obstacles"))
 if ctx.fetch("obstacles_breakdown").empty:
@@ -31,4 +31,4 @@ else:
     with right:
         show_chart(ctx, figures.obstacles_per_year(ctx))
     st.markdown(f"**{ctx.t('benefits.mitigation_table')}**")
-    st.dataframe(figures.mitigation_table(ctx), hide_index=True)
+    show_table(*figures.mitigation_table(ctx))

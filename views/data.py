@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import exports
-from dashboard.components import context, page_header
+from dashboard.components import context, history_table, page_header
 from dashboard.dictionary import dictionary
 from dashboard.downloads import table_download
 from etl import schema
@@ -30,6 +30,6 @@ for sheet in schema.SHEETS:
 
 st.subheader(ctx.t("data.section_history"))
 history = ctx.fetch("load_history")
-st.dataframe(history.rename(columns=lambda column: ctx.t(f"history.{column}")), hide_index=True)
+st.dataframe(history_table(ctx), hide_index=True)
 st.download_button(ctx.t("chart.download_csv"), data=lambda: exports.to_csv(history), file_name="load-history.csv",
                    mime="text/csv", on_click="ignore", key="history-csv", icon=":material/download:")

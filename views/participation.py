@@ -14,9 +14,9 @@ show_chart(ctx, figures.participation_selection(ctx))
 show_chart(ctx, figures.participation_funnel(ctx))
 
 st.subheader(ctx.t("participation.section_profile"))
-measure = st.segmented_control(ctx.t("participation.measure"), ["participants", "delegates"], default="participants",
-                               format_func=lambda m: ctx.t(f"chart.{m}"), key=labelled("participation-measure"),
-                               required=True) or "participants"
+measure = st.segmented_control(ctx.t("participation.measure"), list(figures.PROFILE_MEASURES), default="participants",
+                               format_func=lambda m: ctx.metric_name(figures.PROFILE_MEASURES[m]),
+                               key=labelled("participation-measure"), required=True) or "participants"
 tabs = st.tabs([ctx.column(dimension) for dimension in figures.PROFILE_DIMENSIONS])
 for tab, dimension in zip(tabs, figures.PROFILE_DIMENSIONS, strict=True):
     with tab:

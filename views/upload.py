@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import upload
 from dashboard.auth import current_analyst
-from dashboard.components import context
+from dashboard.components import context, history_table
 from dashboard.filters import labelled
 from etl.uploads import retention_days
 from etl.warehouse import Warehouse
@@ -23,7 +23,8 @@ st.caption(ctx.t("upload.intro", analyst=analyst, days=ctx.number(retention_days
 
 result = st.session_state.pop(upload.RESULT_KEY, None)
 if result is not None:
-    st.success(ctx.t("upload.done", load_id=result.load_id, year=result.year), icon=":material/task_alt:")
+    done = "upload.done_provisional" if result.provisional else "upload.done"
+    st.success(ctx.t(done, load_id=result.load_id, year=result.year), icon=":material/task_alt:")
 
 st.subheader(ctx.t("upload.step_template"))
 st.download_button(ctx.t("upload.template_button"), data=lambda: upload.template_bytes(ctx.lang),
@@ -58,7 +59,7 @@ if checked is not None:
 
 st.subheader(ctx.t("upload.step_history"))
 history = ctx.fetch("load_history")
-st.dataframe(history.rename(columns=lambda column: ctx.t(f"history.{column}")), hide_index=True)
+st.dataframe(history_table(ctx), hide_index=True)
 choices = upload.restore_choices(history)
 if choices:
     chosen = st.selectbox(ctx.t("upload.restore_choose"), choices, index=None, key=labelled("restore-choice"),

@@ -1,0 +1,270 @@
+"""The metric catalogue: every figure the dashboard shows, defined once.
+
+A headline card, a chart's measure, a finding, a table column, the offline
+report, the API and the glossary all take a figure's name, definition, unit,
+number format and period from here; no page defines a metric. Each entry
+says, in Indonesian, English and Chinese, what is counted (which rows, the
+numerator and the denominator), and names the query column that computes
+it (dashboard.queries), so tests can compare every catalogue figure with
+independent SQL.
+
+Names and definitions may hold ``{partner}`` (the partner city's name in the
+reader's language).
+
+Periods, one rule for every screen:
+- LATEST_YEAR: the latest selected year, compared with the loaded year
+  before it (headline cards and findings);
+- PER_YEAR: one value per selected year (charts over time);
+- SELECTED_YEARS: summed over every selected year (charts that span them,
+  which say so in their caption).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from etl.schema import Text
+from translations import format_number, format_percentage
+
+
+class Unit(StrEnum):
+    PEOPLE = "people"
+    ATTENDANCES = "attendances"  # one person at two activities counts twice
+    ACTIVITIES = "activities"
+    INDICATORS = "indicators"
+    OBSTACLES = "obstacles"
+    PERCENT = "percent"  # a share, stored as a fraction 0–1
+    SCORE = "score"  # 1–5
+    MIXED = "mixed"  # each row in its own unit (benefit values)
+
+
+class Theme(StrEnum):
+    SELECTION = "selection"
+    EXCHANGE = "exchange"
+    ACTIVITIES = "activities"
+    OUTCOMES = "outcomes"
+
+
+class Period(StrEnum):
+    LATEST_YEAR = "latest_year"
+    PER_YEAR = "per_year"
+    SELECTED_YEARS = "selected_years"
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    name: Text
+    definition: Text
+    unit: Unit
+    theme: Theme
+    source: str  # "query.column" that computes it
+    decimals: int = 0
+    lower_is_better: bool = False
+    on_card: bool = False  # a headline card of the Overview
+
+    def label(self, lang: str, partner: str = "") -> str:
+        return self.name(lang).format(partner=partner)
+
+    def explain(self, lang: str, partner: str = "") -> str:
+        return self.definition(lang).format(partner=partner)
+
+    def format(self, value: float | int | None, lang: str) -> str:
+        """The value as the reader's language writes it (1.234; 3,8%)."""
+        if value is None:
+            return "–"
+        if self.unit is Unit.PERCENT:
+            return format_percentage(float(value), lang, 1)
+        return format_number(value, lang, self.decimals)
+
+
+def _m(key: str, theme: Theme, unit: Unit, source: str, name: tuple[str, str, str],
+       definition: tuple[str, str, str], **options: object) -> Metric:
+    """A metric from (en, id, zh) name and definition."""
+    return Metric(key, Text(*name), Text(*definition), unit, theme, source, **options)  # type: ignore[arg-type]
+
+
+CATALOGUE: tuple[Metric, ...] = (
+    # -- selection --------------------------------------------------------------------------
+    _m("applicants", Theme.SELECTION, Unit.PEOPLE, "yearly_summary.applicants",
+       ("Applicants", "Pendaftar", "申请人"),
+       ("People who applied to Jakarta's selection in the year: rows of the participants sheet with direction "
+        "'Jakarta to partner city'. With the direction filter set to 'partner city to Jakarta', the partner "
+        "city's participants instead. Each person counts once per year.",
+        "Orang yang mendaftar seleksi Jakarta pada tahun itu: baris lembar peserta dengan arah 'Jakarta ke kota "
+        "mitra'. Jika filter arah 'kota mitra ke Jakarta', peserta dari kota mitra. Setiap orang dihitung sekali "
+        "per tahun.",
+        "当年报名参加雅加达选拔的人：参与者表中方向为“雅加达赴友好城市”的行。若方向筛选为“友好城市赴雅加达”，则为友好城市的参与者。"
+        "每人每年计一次。"), on_card=True),
+    _m("delegates", Theme.SELECTION, Unit.PEOPLE, "yearly_summary.selected",
+       ("Delegates selected", "Delegasi terpilih", "入选代表"),
+       ("Applicants whose final status is 'delegate': the people who actually went. Reserves are not "
+        "included.",
+        "Pendaftar dengan status akhir 'delegasi': orang yang benar-benar berangkat. Cadangan tidak termasuk.",
+        "最终状态为“代表”的申请人，即实际出行的人，不含候补。")),
+    _m("reserves", Theme.SELECTION, Unit.PEOPLE, "yearly_summary.reserves",
+       ("Reserves", "Cadangan", "候补"),
+       ("Applicants whose final status is 'reserve': chosen to stand in, did not go.",
+        "Pendaftar dengan status akhir 'cadangan': dipilih sebagai pengganti, tidak berangkat.",
+        "最终状态为“候补”的申请人：被选为替补，未出行。")),
+    _m("selection_rate", Theme.SELECTION, Unit.PERCENT, "yearly_summary.selected / yearly_summary.applicants",
+       ("Selection rate", "Tingkat keterpilihan", "入选率"),
+       ("Delegates selected divided by applicants, in the same year and filters. Its change against the year "
+        "before is in percentage points (pp).",
+        "Delegasi terpilih dibagi pendaftar, pada tahun dan filter yang sama. Perubahannya dibanding tahun "
+        "sebelumnya dalam poin persentase (pp).",
+        "入选代表除以申请人（同一年份与筛选条件）。与上一年的变化以百分点（pp）表示。"), on_card=True),
+    _m("reached_stage", Theme.SELECTION, Unit.PEOPLE, "selection_funnel.applicants",
+       ("Applicants reaching the stage", "Pendaftar yang mencapai tahap", "到达该阶段的申请人"),
+       ("Applicants whose last selection stage is this stage or a later one. The stage 'Selected' counts "
+        "delegates and reserves; the funnel's last bar counts delegates only.",
+        "Pendaftar yang tahap seleksi terakhirnya adalah tahap ini atau sesudahnya. Tahap 'Terpilih' menghitung "
+        "delegasi dan cadangan; batang terakhir corong hanya delegasi.",
+        "最后到达的选拔阶段为该阶段或之后阶段的申请人。“入选”阶段包括代表和候补；漏斗最后一栏只计代表。")),
+    _m("stage_conversion", Theme.SELECTION, Unit.PERCENT, "selection_funnel (stage / previous stage)",
+       ("Conversion from the previous stage", "Konversi dari tahap sebelumnya", "较上一阶段的转化率"),
+       ("Applicants reaching a stage divided by those reaching the stage before it.",
+        "Pendaftar yang mencapai suatu tahap dibagi yang mencapai tahap sebelumnya.",
+        "到达某阶段的申请人除以到达前一阶段的申请人。")),
+    _m("first_time_applicants", Theme.SELECTION, Unit.PEOPLE, "repeat_applicants.applicants - returning",
+       ("First-time applicants", "Pendaftar pertama kali", "首次申请人"),
+       ("Applicants of the year who had not applied in any earlier loaded year (recognised by their keyed "
+        "pseudonym, never by name).",
+        "Pendaftar tahun itu yang belum pernah mendaftar pada tahun sebelumnya yang dimuat (dikenali dari "
+        "pseudonim berkunci, tidak dari nama).",
+        "在此前已载入的任何年份中都未申请过的当年申请人（通过加密假名识别，而非姓名）。")),
+    _m("returning_applicants", Theme.SELECTION, Unit.PEOPLE, "repeat_applicants.returning",
+       ("Returning applicants", "Pendaftar berulang", "重复申请人"),
+       ("Applicants of the year who had applied in an earlier loaded year, in any field or direction.",
+        "Pendaftar tahun itu yang pernah mendaftar pada tahun sebelumnya yang dimuat, di bidang atau arah mana "
+        "pun.",
+        "曾在此前已载入年份（任何领域或方向）申请过的当年申请人。")),
+    _m("returning_share", Theme.SELECTION, Unit.PERCENT, "repeat_applicants.returning / applicants",
+       ("Share of returning applicants", "Porsi pendaftar berulang", "重复申请人占比"),
+       ("Returning applicants divided by applicants of the same year.",
+        "Pendaftar berulang dibagi pendaftar pada tahun yang sama.", "重复申请人除以同年申请人。")),
+    _m("people_on_record", Theme.SELECTION, Unit.PEOPLE, "participation_breakdown.participants",
+       ("People on record", "Orang tercatat", "登记人数"),
+       ("Every row of the participants sheet: Jakarta's applicants and the partner city's delegates (the "
+        "direction filter narrows it). Each person counts once per year.",
+        "Setiap baris lembar peserta: pendaftar Jakarta dan delegasi kota mitra (filter arah mempersempitnya). "
+        "Setiap orang dihitung sekali per tahun.",
+        "参与者表的每一行：雅加达申请人和友好城市代表（方向筛选可缩小范围）。每人每年计一次。")),
+    _m("delegates_both_ways", Theme.SELECTION, Unit.PEOPLE, "participation_breakdown.delegates",
+       ("Delegates, both directions", "Delegasi, kedua arah", "代表（双向）"),
+       ("People on record whose final status is 'delegate': Jakarta's delegates and the partner city's "
+        "(the direction filter narrows it).",
+        "Orang tercatat dengan status akhir 'delegasi': delegasi Jakarta dan delegasi kota mitra (filter arah "
+        "mempersempitnya).",
+        "最终状态为“代表”的登记人员：雅加达代表和友好城市代表（方向筛选可缩小范围）。")),
+    # -- exchange ---------------------------------------------------------------------------
+    _m("delegates_outbound", Theme.EXCHANGE, Unit.PEOPLE, "yearly_summary.delegates_outbound",
+       ("Delegates Jakarta → {partner}", "Delegasi Jakarta → {partner}", "雅加达 → {partner} 代表"),
+       ("Jakarta's young people sent to {partner} as delegates in the year (status 'delegate', direction "
+        "'Jakarta to partner city'). Reserves are not included.",
+        "Pemuda Jakarta yang dikirim ke {partner} sebagai delegasi pada tahun itu (status 'delegasi', arah "
+        "'Jakarta ke kota mitra'). Cadangan tidak termasuk.",
+        "当年作为代表派往{partner}的雅加达青年（状态“代表”，方向“雅加达赴友好城市”），不含候补。"), on_card=True),
+    _m("delegates_inbound", Theme.EXCHANGE, Unit.PEOPLE, "yearly_summary.delegates_inbound",
+       ("Delegates {partner} → Jakarta", "Delegasi {partner} → Jakarta", "{partner} → 雅加达 代表"),
+       ("Delegates of {partner} received in Jakarta in the year (status 'delegate', direction 'partner city "
+        "to Jakarta').",
+        "Delegasi {partner} yang diterima di Jakarta pada tahun itu (status 'delegasi', arah 'kota mitra ke "
+        "Jakarta').",
+        "当年在雅加达接待的{partner}代表（状态“代表”，方向“友好城市赴雅加达”）。"), on_card=True),
+    # -- activities -------------------------------------------------------------------------
+    _m("activities", Theme.ACTIVITIES, Unit.ACTIVITIES, "yearly_summary.activities",
+       ("Activities", "Kegiatan", "活动"),
+       ("Activities of the exchange held in the year: rows of the activities sheet.",
+        "Kegiatan pertukaran yang diadakan pada tahun itu: baris lembar kegiatan.",
+        "当年举办的交流活动：活动表的行数。"), on_card=True),
+    _m("attendances_jakarta", Theme.ACTIVITIES, Unit.ATTENDANCES, "yearly_summary.participants_jakarta",
+       ("Attendances from Jakarta", "Kehadiran dari Jakarta", "雅加达参与人次"),
+       ("Jakarta participants summed over the activities of the year: a person at two activities counts "
+        "twice, so this is attendances, not people.",
+        "Peserta Jakarta dijumlahkan atas kegiatan tahun itu: orang yang ikut dua kegiatan dihitung dua kali, "
+        "jadi ini jumlah kehadiran, bukan jumlah orang.",
+        "当年各项活动的雅加达参与人数之和：参加两项活动的人计两次，因此是人次而非人数。"), on_card=True),
+    _m("attendances_partner", Theme.ACTIVITIES, Unit.ATTENDANCES, "yearly_summary.participants_partner",
+       ("Attendances from {partner}", "Kehadiran dari {partner}", "{partner}参与人次"),
+       ("{partner} participants summed over the activities of the year: attendances, not people.",
+        "Peserta {partner} dijumlahkan atas kegiatan tahun itu: jumlah kehadiran, bukan jumlah orang.",
+        "当年各项活动的{partner}参与人数之和：人次而非人数。"), on_card=True),
+    # -- outcomes ---------------------------------------------------------------------------
+    _m("benefit_indicators", Theme.OUTCOMES, Unit.INDICATORS, "yearly_summary.benefits",
+       ("Benefit indicators recorded", "Indikator manfaat tercatat", "记录的成效指标"),
+       ("Rows of the benefits sheet: each is one indicator measured for the year. A count of records, not "
+        "of what was achieved: see 'Achieved value'.",
+        "Baris lembar manfaat: masing-masing satu indikator yang diukur untuk tahun itu. Jumlah catatan, bukan "
+        "capaian: lihat 'Nilai capaian'.",
+        "成效表的行数：每行是当年测量的一个指标。这是记录数，而非成果：请看“达成值”。"), on_card=True),
+    _m("achieved_value", Theme.OUTCOMES, Unit.MIXED, "benefit_values.value",
+       ("Achieved value", "Nilai capaian", "达成值"),
+       ("What an indicator measured, in its own unit: a percentage (0–100), a score (1–5), a count or rupiah. "
+        "An indicator is followed across years by its indicator code.",
+        "Apa yang diukur sebuah indikator, dalam satuannya sendiri: persen (0–100), skor (1–5), jumlah atau "
+        "rupiah. Indikator diikuti antar tahun melalui kode indikatornya.",
+        "指标所测量的结果，以其自身单位表示：百分比（0–100）、评分（1–5）、数量或印尼盾。通过指标代码跨年份跟踪同一指标。")),
+    _m("obstacles", Theme.OUTCOMES, Unit.OBSTACLES, "yearly_summary.obstacles",
+       ("Obstacles recorded", "Hambatan tercatat", "记录的障碍"),
+       ("Rows of the obstacles sheet for the year; fewer is better.",
+        "Baris lembar hambatan tahun itu; makin sedikit makin baik.", "当年障碍表的行数；越少越好。"),
+       lower_is_better=True, on_card=True),
+    _m("mean_severity", Theme.OUTCOMES, Unit.SCORE, "obstacles_breakdown (severity × obstacles / obstacles)",
+       ("Mean severity", "Rata-rata keparahan", "平均严重程度"),
+       ("The average severity (1 minor – 5 blocking) of the obstacles counted.",
+        "Rata-rata tingkat keparahan (1 ringan – 5 menghambat total) hambatan yang dihitung.",
+        "所计障碍的平均严重程度（1 轻微 – 5 严重阻碍）。"), decimals=1, lower_is_better=True),
+)
+
+METRICS: dict[str, Metric] = {metric.key: metric for metric in CATALOGUE}
+CARD_METRICS: tuple[Metric, ...] = tuple(metric for metric in CATALOGUE if metric.on_card)
+
+UNIT_NAMES: dict[Unit, Text] = {
+    Unit.PEOPLE: Text("people", "orang", "人"),
+    Unit.ATTENDANCES: Text("attendances", "kehadiran", "人次"),
+    Unit.ACTIVITIES: Text("activities", "kegiatan", "项活动"),
+    Unit.INDICATORS: Text("indicators", "indikator", "个指标"),
+    Unit.OBSTACLES: Text("obstacles", "hambatan", "项障碍"),
+    Unit.PERCENT: Text("percent", "persen", "百分比"),
+    Unit.SCORE: Text("score 1–5", "skor 1–5", "评分 1–5"),
+    Unit.MIXED: Text("each in its unit", "menurut satuannya", "按各自单位"),
+}
+THEME_NAMES: dict[Theme, Text] = {
+    Theme.SELECTION: Text("Selection", "Seleksi", "选拔"),
+    Theme.EXCHANGE: Text("Exchange", "Pertukaran", "交流"),
+    Theme.ACTIVITIES: Text("Activities", "Kegiatan", "活动"),
+    Theme.OUTCOMES: Text("Outcomes", "Hasil", "成果"),
+}
+PERIOD_NAMES: dict[Period, Text] = {
+    Period.LATEST_YEAR: Text("the latest selected year, with its change against the loaded year before it",
+                             "tahun terakhir yang dipilih, dengan perubahannya dibanding tahun sebelumnya yang dimuat",
+                             "所选的最近一年，以及与此前已载入年份相比的变化"),
+    Period.PER_YEAR: Text("each selected year", "setiap tahun yang dipilih", "每个所选年份"),
+    Period.SELECTED_YEARS: Text("all selected years together", "semua tahun yang dipilih digabung", "所有所选年份合计"),
+}
+
+
+# Columns of dashboard.queries.yearly_summary holding each per-year count.
+SUMMARY_COLUMNS: dict[str, str] = {
+    "applicants": "applicants", "delegates": "selected", "reserves": "reserves",
+    "delegates_outbound": "delegates_outbound", "delegates_inbound": "delegates_inbound",
+    "activities": "activities", "attendances_jakarta": "participants_jakarta",
+    "attendances_partner": "participants_partner", "benefit_indicators": "benefits", "obstacles": "obstacles",
+}
+
+
+def metric(key: str) -> Metric:
+    return METRICS[key]
+
+
+def summary_value(key: str, row: Mapping[str, object] | None) -> float | None:
+    """A metric's value in one row of yearly_summary (None when there is no row, or no denominator)."""
+    if row is None:
+        return None
+    if key == "selection_rate":
+        applicants = float(row["applicants"])  # type: ignore[arg-type]
+        return float(row["selected"]) / applicants if applicants else None  # type: ignore[arg-type]
+    return float(row[SUMMARY_COLUMNS[key]])  # type: ignore[arg-type]
