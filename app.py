@@ -51,6 +51,8 @@ pages = [
     st.Page("views/benefits.py", title=translate(lang, "nav.benefits"), icon=":material/trending_up:",
             url_path="benefits"),
     st.Page("views/data.py", title=translate(lang, "nav.data"), icon=":material/table:", url_path="data"),
+    st.Page("views/glossary.py", title=translate(lang, "nav.glossary"), icon=":material/menu_book:",
+            url_path="glossary"),
 ]
 # The navigation is built per role: only analysts see Upload. Its URL still resolves
 # for everyone (hidden page), and the page checks the role itself before showing anything.

@@ -64,7 +64,6 @@ _MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
 _ERROR_CELL = re.compile(
     rb'<c\b(?=[^>]*?\bt=["\']e["\'])[^>]*?\br="([A-Z]+\d+)"[^>]*?(?<!/)>'
     rb'(?:(?!</c>).){0,%d}?<v>([^<]{0,40})</v>' % (OVERLAP - 1024), re.S)
-_ERROR_TYPE = (b't="e"', b"t='e'")
 _LAST_ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
 
 
@@ -81,6 +80,8 @@ class SheetLayout:
     formula_count: int = 0
     error_cells: list[tuple[str, str]] = field(default_factory=list)  # (reference, error value) kept
     error_count: int = 0
+    # How this part writes an error cell's type; the quotes are the writer's choice (Excel: ").
+    error_marker: bytes = b't="e"'
 
 
 @dataclass
@@ -215,6 +216,8 @@ def _scan_sheet_chunk(window: bytes, overlap: int, layout: SheetLayout, first_ch
                 raise _too_big("too_many_rows", layout, limit=limits.max_rows_per_sheet)
             if columns > limits.max_columns_per_sheet:
                 raise _too_big("too_many_columns", layout, count=columns, limit=limits.max_columns_per_sheet)
+    if first_chunk and b"<c r='" in window:
+        layout.error_marker = b"t='e'"
     if layout.first_cell is None:
         found = _FIRST_VALUE_CELL.search(window)
         if found:
@@ -232,7 +235,7 @@ def _scan_sheet_chunk(window: bytes, overlap: int, layout: SheetLayout, first_ch
             if len(layout.formula_cells) < FORMULA_REFS_KEPT:
                 layout.formula_cells.append(match.group(1).decode())
     # Most sheets hold no error value: the regex runs only on a window that has one.
-    if any(window.find(marker) != -1 for marker in _ERROR_TYPE):
+    if window.find(layout.error_marker) != -1:
         for match in _ERROR_CELL.finditer(window):
             if match.end() <= overlap:
                 continue  # counted with the previous chunk

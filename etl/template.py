@@ -1,9 +1,11 @@
 """The Excel template analysts fill in for each program year.
 
-Everything in it (sheets, headers, header comments, dropdowns, ranges and the
-column table of the instructions sheet) is generated from ``etl.schema``, so
-the template cannot drift from what the validator accepts. Its own texts come
-from the ``template.*`` keys of the translation catalogues.
+Everything in it (sheets, headers, header comments, dropdowns, ranges, text
+length limits and the column table of the instructions sheet) is generated
+from ``etl.schema``, so the template cannot drift from what the validator
+accepts. Its own texts come from the ``template.*`` keys of the translation
+catalogues; among them the rule for numbers typed as text and for CSV files
+(``step_numbers``), which etl/validate.py implements and documents.
 
 Layout: an instructions sheet first, one sheet per schema sheet with the
 column codes on row 1, and a hidden sheet holding the dropdown lists (a list

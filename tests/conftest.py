@@ -57,7 +57,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 APP_FILE = REPO_ROOT / "app.py"
 APP_TIMEOUT = 60  # AppTest's default of 3 s is too short for a first run that builds caches
 PAGES = ("views/overview.py", "views/participation.py", "views/activities.py", "views/benefits.py",
-         "views/data.py")
+         "views/data.py", "views/glossary.py")
 CHART_PAGES = PAGES[:4]
 # A catalogue key shown as is (translate() falls back to the key when it is missing everywhere).
 RAW_KEY = re.compile(r"\b(?:chart|metric|overview|participation|activities|benefits|data|filters|empty|notice|"

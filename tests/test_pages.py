@@ -22,6 +22,7 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
+from dashboard.metrics import CARD_METRICS, CATALOGUE, METRICS, THEME_NAMES
 from etl import schema
 from etl.load import load_files
 from etl.warehouse import SAMPLE_DIR, Warehouse
@@ -102,6 +103,21 @@ def label(vocabulary: schema.Vocabulary, code: str, lang: str) -> str:
     return vocabulary.label(code, lang)
 
 
+def metric_name(key: str, lang: str) -> str:
+    """A metric's name as the catalogue gives it (the numbers always come from this file's SQL)."""
+    return METRICS[key].label(lang, label(schema.PARTNER_CITY, PARTNER, lang))
+
+
+def years_text(years: Iterable[int], lang: str) -> str:
+    return ("、" if lang == "zh" else ", ").join(str(year) for year in years)
+
+
+def sample_notice(years: tuple[int, ...], lang: str) -> str:
+    t = toml_catalogue(lang)
+    text = t["notice.sample"].format(years=years_text(years, lang))
+    return text + (" " + t["notice.sample_2017"] if 2017 in years else "")
+
+
 def top(counts: dict[str, float], vocabulary: schema.Vocabulary) -> str | None:
     """The largest category; a tie goes to the code listed first in the schema (findings.py's rule)."""
     positive = {code: n for code, n in counts.items() if n > 0}
@@ -155,6 +171,7 @@ class Expected:
     # -- one year's headline figures --
 
     def year_figures(self, year: int) -> dict[str, float | None]:
+        """The card metrics of one year (catalogue keys), plus 'delegates' and 'reserves'."""
         p = self.where("participants", [year])
         applicants = self.scalar(f"SELECT count(*) FROM participants WHERE {p} AND {self.applicant}")
         selected = self.scalar(
@@ -168,13 +185,15 @@ class Expected:
                                              "AND direction = 'inbound' AND status = 'delegate'"),
             "selection_rate": selected / applicants if applicants else None,
             "activities": self.scalar(f"SELECT count(*) FROM activities WHERE {a}"),
-            "participants_jakarta": self.scalar(
+            "attendances_jakarta": self.scalar(
                 f"SELECT coalesce(sum(participants_jakarta), 0) FROM activities WHERE {a}"),
-            "participants_partner": self.scalar(
+            "attendances_partner": self.scalar(
                 f"SELECT coalesce(sum(participants_partner), 0) FROM activities WHERE {a}"),
-            "benefits": self.scalar(f"SELECT count(*) FROM benefits WHERE {self.where('benefits', [year])}"),
+            "benefit_indicators": self.scalar(f"SELECT count(*) FROM benefits WHERE {self.where('benefits', [year])}"),
             "obstacles": self.scalar(f"SELECT count(*) FROM obstacles WHERE {self.where('obstacles', [year])}"),
-            "selected": selected,
+            "delegates": selected,
+            "reserves": self.scalar(
+                f"SELECT count(*) FROM participants WHERE {p} AND {self.applicant} AND status = 'reserve'"),
         }
 
     def headline(self) -> tuple[str, dict[str, tuple[str, str | None]]]:
@@ -188,31 +207,30 @@ class Expected:
         heading = t["metric.heading"].format(year=year)
         if previous is not None:
             heading += " · " + t["metric.compared"].format(previous=previous)
-        partner = label(schema.PARTNER_CITY, PARTNER, lang)
         metrics: dict[str, tuple[str, str | None]] = {}
-        for key in ("applicants", "delegates_outbound", "delegates_inbound", "selection_rate", "activities",
-                    "participants_jakarta", "participants_partner", "benefits", "obstacles"):
+        for metric in CARD_METRICS:
+            key = metric.key
             value = now[key]
             old = before[key] if before is not None else None
-            name = t[f"metric.{key}"].format(partner=partner)
             if value is None:
-                metrics[name] = ("–", None)
+                metrics[metric_name(key, lang)] = ("–", None)
             elif key == "selection_rate":
                 delta = None
                 if old is not None:
                     change = (value - old) * 100
                     delta = f"{'+' if change >= 0 else MINUS}{number(abs(change), lang, 1)} {t['metric.pp']}"
-                metrics[name] = (percent(value, lang), delta)
+                metrics[metric_name(key, lang)] = (percent(value, lang), delta)
             else:
                 delta = None if old is None else (
                     f"{'+' if value - old >= 0 else MINUS}{number(abs(value - old), lang)}")
-                metrics[name] = (number(value, lang), delta)
+                metrics[metric_name(key, lang)] = (number(value, lang), delta)
         return heading, metrics
 
     # -- the four finding sentences --
 
     def findings(self) -> dict[str, set[str]]:
-        """Each theme's sentence (a set: several when the data leave a documented choice open)."""
+        """Each theme's sentence for the latest selected year, the cards' year (a set: several when the
+        data leave a documented choice open)."""
         lang, t, view = self.view.lang, self.t, self.view
         year = max(view.years)
         now = self.year_figures(year)
@@ -221,13 +239,16 @@ class Expected:
         if not now["applicants"]:
             out["selection"] = {t["finding.no_applicants"]}
         else:
-            fields = self.grouped(f"SELECT field, count(*) FROM participants WHERE "
-                                  f"{self.where('participants', [year])} AND {self.applicant} GROUP BY ALL")
-            field = top({k[0]: v for k, v in fields.items()}, schema.FIELD)
-            out["selection"] = {t["finding.selection"].format(
-                year=year, selected=number(now["selected"], lang), applicants=number(now["applicants"], lang),
-                rate=percent(now["selected"] / now["applicants"], lang),
-                field=label(schema.FIELD, field, lang).lower() if field else "–")}
+            sentence = t["finding.selection"].format(
+                year=year, delegates=number(now["delegates"], lang), applicants=number(now["applicants"], lang),
+                rate=percent(now["delegates"] / now["applicants"], lang), reserves=number(now["reserves"], lang))
+            if len(view.fields) > 1:  # one field chosen: the finding does not restate it
+                fields = self.grouped(f"SELECT field, count(*) FROM participants WHERE "
+                                      f"{self.where('participants', [year])} AND {self.applicant} GROUP BY ALL")
+                field = top({k[0]: v for k, v in fields.items()}, schema.FIELD)
+                sentence += " " + t["finding.selection_field"].format(
+                    year=year, field=label(schema.FIELD, field, lang), count=number(fields[(field,)], lang))
+            out["selection"] = {sentence}
 
         if not now["activities"]:
             out["activities"] = {t["finding.no_activities"]}
@@ -236,39 +257,37 @@ class Expected:
                                  f"{self.where('activities', [year])} GROUP BY ALL")
             kind = top({k[0]: v for k, v in types.items()}, schema.ACTIVITY_TYPE)
             out["activities"] = {t["finding.activities"].format(
-                year=year, count=number(now["activities"], lang),
-                type=label(schema.ACTIVITY_TYPE, kind, lang).lower() if kind else "–",
-                jakarta=number(now["participants_jakarta"], lang),
-                partner_count=number(now["participants_partner"], lang),
+                year=year, count=number(now["activities"], lang), type=label(schema.ACTIVITY_TYPE, kind, lang),
+                type_count=number(types[(kind,)], lang), jakarta=number(now["attendances_jakarta"], lang),
+                partner_count=number(now["attendances_partner"], lang),
                 partner=label(schema.PARTNER_CITY, PARTNER, lang))}
 
         obstacles = self.db.execute(f"SELECT category, count(*), avg(severity) FROM obstacles "
-                                    f"WHERE {self.where('obstacles')} GROUP BY ALL").fetchall()
+                                    f"WHERE {self.where('obstacles', [year])} GROUP BY ALL").fetchall()
         if not obstacles:
-            out["obstacles"] = {t["finding.no_obstacles"]}
+            out["obstacles"] = {t["finding.no_obstacles_year"].format(year=year)}
         else:
             frequent = top({c: n for c, n, _ in obstacles}, schema.OBSTACLE_CATEGORY)
             worst = max(mean for _, _, mean in obstacles)
+            total = sum(n for _, n, _ in obstacles)
             out["obstacles"] = {t["finding.obstacles"].format(
-                category=label(schema.OBSTACLE_CATEGORY, frequent, lang).lower(),
+                year=year, total=number(total, lang), category=label(schema.OBSTACLE_CATEGORY, frequent, lang),
                 count=number(dict((c, n) for c, n, _ in obstacles)[frequent], lang),
-                total=number(sum(n for _, n, _ in obstacles), lang),
-                severe=label(schema.OBSTACLE_CATEGORY, category, lang).lower(),
-                severity=number(mean, lang, 1))
+                severe=label(schema.OBSTACLE_CATEGORY, category, lang), severity=number(mean, lang, 1))
                 for category, _, mean in obstacles if math.isclose(mean, worst)}
 
-        where = self.where("benefits")
+        where = self.where("benefits", [year])
         total = self.scalar(f"SELECT count(*) FROM benefits WHERE {where}")
         if not total:
-            out["benefits"] = {t["finding.no_benefits"]}
+            out["benefits"] = {t["finding.no_benefits_year"].format(year=year)}
         else:
             categories = self.grouped(f"SELECT category, count(*) FROM benefits WHERE {where} GROUP BY ALL")
             beneficiaries = self.grouped(f"SELECT beneficiary, count(*) FROM benefits WHERE {where} GROUP BY ALL")
             category = top({k[0]: v for k, v in categories.items()}, schema.BENEFIT_CATEGORY)
             beneficiary = top({k[0]: v for k, v in beneficiaries.items()}, schema.BENEFICIARY)
             out["benefits"] = {t["finding.benefits"].format(
-                count=number(total, lang),
-                category=label(schema.BENEFIT_CATEGORY, category, lang).lower(),
+                year=year, count=number(total, lang), category=label(schema.BENEFIT_CATEGORY, category, lang),
+                category_count=number(categories[(category,)], lang),
                 beneficiary=label(schema.BENEFICIARY, beneficiary, lang))}
         return out
 
@@ -283,30 +302,38 @@ class Expected:
 
     def selection(self) -> dict[str, dict[str, float]]:
         """Applicants, selected and rate (in %) per selected year, by the chart's series names."""
-        t = self.t
+        lang = self.view.lang
         rows = self.db.execute(
             f"SELECT year, count(*), count(*) FILTER (status = 'delegate') FROM participants "
             f"WHERE {self.where('participants')} AND {self.applicant} GROUP BY year").fetchall()
         found = {year: (a, s) for year, a, s in rows}
-        series: dict[str, dict[str, float]] = {t["chart.applicants"]: {}, t["chart.selected"]: {},
-                                               t["chart.selection_rate"]: {}}
+        applicants_, delegates_ = metric_name("applicants", lang), metric_name("delegates", lang)
+        rate_ = metric_name("selection_rate", lang)
+        series: dict[str, dict[str, float]] = {applicants_: {}, delegates_: {}, rate_: {}}
         for year in self.view.years:
             applicants, selected = found.get(year, (0, 0))
-            series[t["chart.applicants"]][str(year)] = applicants
-            series[t["chart.selected"]][str(year)] = selected
-            series[t["chart.selection_rate"]][str(year)] = selected / applicants * 100 if applicants else math.nan
+            series[applicants_][str(year)] = applicants
+            series[delegates_][str(year)] = selected
+            series[rate_][str(year)] = selected / applicants * 100 if applicants else math.nan
         return series
 
     def funnel(self) -> dict[tuple[str, str], int]:
-        """{(year, stage label): applicants who reached at least that stage}."""
-        stages = schema.STAGE.codes
+        """{(year, stage label): applicants who reached at least that stage}, then the delegates: the
+        stage 'selected' is named as including reserves, and the last bar equals the delegates."""
+        stages, lang = schema.STAGE.codes, self.view.lang
         rows = self.grouped(f"SELECT year, stage_reached, count(*) FROM participants "
                             f"WHERE {self.where('participants')} AND {self.applicant} GROUP BY ALL")
+        delegates = self.grouped(f"SELECT year, count(*) FILTER (status = 'delegate') FROM participants "
+                                 f"WHERE {self.where('participants')} AND {self.applicant} GROUP BY ALL")
         out: dict[tuple[str, str], int] = {}
         for year in sorted({year for year, _ in rows}):
             for position, stage in enumerate(stages):
                 reached = sum(n for (y, s), n in rows.items() if y == year and stages.index(s) >= position)
-                out[(str(year), label(schema.STAGE, stage, self.view.lang))] = reached
+                shown = label(schema.STAGE, stage, lang)
+                if stage == "selected":
+                    shown = self.t["chart.stage_selected_with_reserves"].format(stage=shown)
+                out[(str(year), shown)] = reached
+            out[(str(year), metric_name("delegates", lang))] = delegates[(year,)]
         return out
 
     def heatmap(self) -> dict[tuple[str, str], int]:
@@ -394,7 +421,7 @@ def test_every_page_renders_with_its_charts_and_the_sample_notice(shared_app: Sh
     """Each page opens without an error, in the reader's language, with its charts, and warns that
     the selected years are sample data."""
     t = toml_catalogue(view.lang)
-    notice = t["notice.sample"].format(years=", ".join(str(year) for year in view.years))
+    notice = sample_notice(view.years, view.lang)
     problems: list[str] = []
     for page in PAGES:
         at = shared_app.page(page, view.params())
@@ -422,7 +449,9 @@ def test_chart_data_tables_are_labelled_in_the_readers_language(shared_app: Shar
     labels, not the warehouse's column names and codes (e.g. 'cultural_visit')."""
     at = shared_app.page(page, View("", lang).params())
     t = toml_catalogue(lang)
-    headings = set(t.values()) | {
+    # Every column is the year, the funnel's stage, a schema column or a metric of the catalogue:
+    # a table showing a figure the catalogue does not define fails here.
+    headings = {t["chart.year"], t["chart.stage"]} | {metric_name(metric.key, lang) for metric in CATALOGUE} | {
         column.label(lang) for sheet in schema.SHEETS for column in (*sheet.columns, *sheet.derived)}
     codes = {category.code for vocabulary in schema.VOCABULARIES for category in vocabulary.categories
              if category.code != category.label(lang)}
@@ -453,6 +482,10 @@ def test_overview_headline_figures_equal_sql(shared_app: SharedApp, expected_db:
     assert markdowns(at)[0] == heading
     shown = {metric.label: (metric.value, metric.delta or None) for metric in at.metric}
     assert shown == metrics
+    # Grouped by theme, in reading order: each theme's name, then its cards.
+    assert [metric.label for metric in at.metric] == [metric_name(metric.key, view.lang) for metric in CARD_METRICS]
+    themes = [THEME_NAMES[theme](view.lang) for theme in dict.fromkeys(m.theme for m in CARD_METRICS)]
+    assert markdowns(at)[1:1 + len(themes)] == [f"**{theme}**" for theme in themes]
 
 
 @pytest.mark.parametrize("view", FIGURE_VIEWS, ids=str)
@@ -465,7 +498,8 @@ def test_overview_findings_equal_sql(shared_app: SharedApp, expected_db: duckdb.
     t = toml_catalogue(view.lang)
     assert [s.value for s in at.subheader] == [t["theme.selection"], t["theme.activities"], t["theme.obstacles"],
                                                t["theme.benefits"]]
-    sentences = [text.removeprefix("**").removesuffix("**") for text in markdowns(at)[1:5]]
+    themes = len({metric.theme for metric in CARD_METRICS})
+    sentences = [text.removeprefix("**").removesuffix("**") for text in markdowns(at)[1 + themes:5 + themes]]
     expected = Expected(expected_db, view).findings()
     wrong = {theme: {"shown": sentence, "expected": sorted(expected[theme])}
              for theme, sentence in zip(("selection", "activities", "obstacles", "benefits"), sentences, strict=True)
@@ -482,11 +516,11 @@ def test_overview_charts_equal_sql(shared_app: SharedApp, expected_db: duckdb.Du
     expected = Expected(expected_db, view)
     shown = charts(at)
     selection = expected.selection()
-    if sum(selection[expected.t["chart.applicants"]].values()):
+    applicants = metric_name("applicants", view.lang)
+    if sum(selection[applicants].values()):
         assert same_series(series(shown["selection"]), selection)
         table = chart_tables(at)["selection"]
-        assert table[expected.t["chart.applicants"]].tolist() == list(
-            selection[expected.t["chart.applicants"]].values())
+        assert table[applicants].tolist() == list(selection[applicants].values())
     else:
         assert "selection" not in shown
     assert bars(shown["activities"]) == expected.per_year("activities", "type", schema.ACTIVITY_TYPE)
@@ -511,21 +545,21 @@ def test_participation_charts_equal_sql(shared_app: SharedApp, expected_db: duck
     at = shared_app.page(PAGES[1], view.params())
     no_exception(at)
     expected = Expected(expected_db, view)
-    t = expected.t
     shown = charts(at)
     assert same_series(series(shown["selection-rate"]), expected.selection())
     assert funnel_steps(shown["funnel"]) == expected.funnel()
     for dimension, vocabulary in PROFILE.items():
         assert bars(shown[f"by-{dimension}"]) == expected.per_year("participants", dimension, vocabulary), dimension
         table = chart_tables(at)[f"by-{dimension}"]
-        assert int(table[t["chart.participants"]].sum()) == expected.count("participants"), dimension
+        assert int(table[metric_name("people_on_record", view.lang)].sum()) == expected.count("participants"), dimension
 
     # Repeat applicants: each applicant once per year; returning = applied in an earlier loaded year.
     people = (f"SELECT DISTINCT person_key, year FROM participants "
               f"WHERE {expected.where('participants')} AND {expected.applicant}")
     applicants = expected.grouped(f"SELECT year, count(*) FROM ({people}) GROUP BY year")
     repeat = series(shown["repeat-applicants"])
-    first, returning = repeat[t["chart.first_time"]], repeat[t["chart.returning"]]
+    first = repeat[metric_name("first_time_applicants", view.lang)]
+    returning = repeat[metric_name("returning_applicants", view.lang)]
     assert {int(year): first[year] + returning[year] for year in first} == {y: n for (y,), n in applicants.items()}
     if view.fields == ALL_FIELDS:
         earlier = expected.grouped(
@@ -551,7 +585,8 @@ def test_participation_measure_switch_shows_delegates(shared_app: SharedApp,
         shown = bars(charts(at)[f"by-{dimension}"])
         wanted = expected.per_year("participants", dimension, vocabulary, "count(*) FILTER (status = 'delegate')")
         assert shown == wanted, dimension
-        assert charts(at)[f"by-{dimension}"]["layout"]["title"]["text"].startswith(expected.t["chart.delegates"])
+        title = charts(at)[f"by-{dimension}"]["layout"]["title"]["text"]
+        assert title.startswith(metric_name("delegates_both_ways", "en")), title
 
 
 # -- Activities ------------------------------------------------------------------------------------------
@@ -572,8 +607,8 @@ def test_activities_charts_equal_sql(shared_app: SharedApp, expected_db: duckdb.
     for code, jakarta, partner in expected.db.execute(
             f"SELECT type, coalesce(sum(participants_jakarta), 0), coalesce(sum(participants_partner), 0) "
             f"FROM activities WHERE {expected.where('activities')} GROUP BY type").fetchall():
-        wanted[(t["chart.participants_jakarta"], label(schema.ACTIVITY_TYPE, code, lang))] = jakarta
-        wanted[(t["chart.participants_partner"], label(schema.ACTIVITY_TYPE, code, lang))] = partner
+        wanted[(metric_name("attendances_jakarta", lang), label(schema.ACTIVITY_TYPE, code, lang))] = jakarta
+        wanted[(metric_name("attendances_partner", lang), label(schema.ACTIVITY_TYPE, code, lang))] = partner
     assert bars(shown["participants-per-type"]) == wanted
     count = expected.count("activities")
     timeline = shown["timeline"]
@@ -581,8 +616,8 @@ def test_activities_charts_equal_sql(shared_app: SharedApp, expected_db: duckdb.
     titles = {title for (title,) in expected.db.execute(
         f"SELECT title FROM activities WHERE {expected.where('activities')}").fetchall()}
     assert {row[2] for trace in timeline["data"] for row in trace["customdata"]} == titles  # hover: full titles
-    assert t["activities.caption_timeline"].format(limit=number(min(count, 500), lang)) in [
-        caption.value for caption in at.caption]
+    caption = t["activities.caption_timeline"].format(limit=number(min(count, 500), lang))
+    assert any(shown_caption.value.startswith(caption) for shown_caption in at.caption)
 
 
 # -- Benefits and obstacles ---------------------------------------------------------------------------------
@@ -671,7 +706,7 @@ def test_no_year_selected_explains_instead_of_empty_charts(shared_app: SharedApp
         if page in CHART_PAGES:
             assert infos(at) == [t["empty.no_years"]], page
             assert not at.metric
-        else:
+        elif page == "views/data.py":
             zero = t["data.rows"].format(count="0")
             assert sum(zero in text for text in markdowns(at)) == len(schema.SHEETS)
             assert all(button.proto.disabled for button in at.get("download_button")
@@ -723,7 +758,7 @@ def test_field_without_benefits_shows_obstacles_and_explains(shared_app: SharedA
     assert set(charts(at)) == {"obstacle-severity", "obstacles-year"}
     overview = shared_app.page(PAGES[0], view.params())
     no_exception(overview)
-    assert f"**{t['finding.no_benefits']}**" in markdowns(overview)
+    assert f"**{t['finding.no_benefits_year'].format(year=2019)}**" in markdowns(overview)
     assert t["empty.no_data"] in infos(overview)
 
 
@@ -739,7 +774,7 @@ def test_direction_and_field_without_participants(shared_app: SharedApp) -> None
     overview = shared_app.page(PAGES[0], view.params())
     no_exception(overview)
     assert f"**{t['finding.no_applicants']}**" in markdowns(overview)
-    rate = next(metric for metric in overview.metric if metric.label == t["metric.selection_rate"])
+    rate = next(metric for metric in overview.metric if metric.label == metric_name("selection_rate", "en"))
     assert rate.value == "–"
     assert "selection" not in charts(overview)
 

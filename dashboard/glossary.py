@@ -1,0 +1,60 @@
+"""The glossary: every metric of the catalogue and every category of the schema, in the reader's language.
+
+Generated, never written by hand: a card, a chart or a finding can only
+show a metric of dashboard.metrics, and each one is listed here with its
+definition, unit and how it is computed, as the Erasmus+ statistics publish
+a glossary of their data terms.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.metrics import CATALOGUE, PERIOD_NAMES, THEME_NAMES, UNIT_NAMES, Metric, Period, Theme
+from etl import schema
+from translations import translate
+
+
+def metrics_by_theme() -> dict[Theme, list[Metric]]:
+    grouped: dict[Theme, list[Metric]] = {theme: [] for theme in Theme}
+    for metric in CATALOGUE:
+        grouped[metric.theme].append(metric)
+    return grouped
+
+
+def metric_rows(metrics: list[Metric], lang: str, partner: str) -> pd.DataFrame:
+    return pd.DataFrame([{
+        translate(lang, "glossary.col_name"): metric.label(lang, partner),
+        translate(lang, "glossary.col_definition"): metric.explain(lang, partner),
+        translate(lang, "glossary.col_unit"): UNIT_NAMES[metric.unit](lang),
+        translate(lang, "glossary.col_card"): translate(lang, "template.yes" if metric.on_card else "template.no"),
+        translate(lang, "glossary.col_source"): metric.source,
+    } for metric in metrics])
+
+
+def periods(lang: str) -> list[tuple[str, str]]:
+    """(where, which years) for each period rule of the dashboard."""
+    return [(translate(lang, f"glossary.period_{period.value}"), PERIOD_NAMES[period](lang)) for period in Period]
+
+
+def category_rows(vocabulary: schema.Vocabulary, lang: str) -> pd.DataFrame:
+    others = [other for other in ("id", "en", "zh") if other != lang]
+    return pd.DataFrame([{
+        translate(lang, "glossary.col_label"): category.label(lang),
+        translate(lang, "glossary.col_code"): category.code,
+        **{translate(lang, f"glossary.col_in_{other}"): category.label(other) for other in others},
+    } for category in vocabulary.categories])
+
+
+def vocabulary_title(vocabulary: schema.Vocabulary, lang: str) -> str:
+    """The vocabulary named by the column that uses it (e.g. 'Field', 'Status')."""
+    for sheet in schema.SHEETS:
+        for column in sheet.columns:
+            if column.vocabulary is vocabulary:
+                return column.label(lang) if vocabulary.name == column.name else (
+                    f"{column.label(lang)} ({sheet.label(lang)})")
+    return vocabulary.name
+
+
+def theme_name(theme: Theme, lang: str) -> str:
+    return THEME_NAMES[theme](lang)
