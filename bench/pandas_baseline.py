@@ -176,14 +176,21 @@ def obstacle_list(f: Frames, scope: Scope) -> pd.DataFrame:
 
 
 def load_history(f: Frames, scope: Scope) -> pd.DataFrame:
-    loads = f["loads"].sort_values("load_id", ascending=False)
-    return loads.drop(columns=["archive_path"])
+    recorded = f["year_status"].dropna(subset=["load_id"])[["load_id", "provisional"]]
+    loads = f["loads"].merge(recorded.astype({"load_id": f["loads"]["load_id"].dtype}), on="load_id", how="left")
+    loads["provisional"] = loads["provisional"].fillna(False).astype(bool)
+    return loads.sort_values("load_id", ascending=False)
 
 
 def sample_years(f: Frames, scope: Scope) -> pd.DataFrame:
     loads = f["loads"]
     live = loads[loads["load_id"].isin(loads.groupby("year")["load_id"].max())]
     return live[live["is_sample"]][["year"]].sort_values("year")
+
+
+def provisional_years(f: Frames, scope: Scope) -> pd.DataFrame:
+    latest = f["year_status"].sort_values("change_id").groupby("year").tail(1)
+    return latest[latest["provisional"].astype(bool)][["year"]].sort_values("year")
 
 
 EXPORT_MASKS: dict[str, Callable[[pd.DataFrame, Scope], pd.Series]] = {
@@ -199,7 +206,7 @@ def export_counts(f: Frames, scope: Scope) -> pd.DataFrame:
 FIGURES: dict[str, Callable[[Frames, Scope], pd.DataFrame]] = {function.__name__: function for function in (
     available, yearly_summary, participation_breakdown, selection_funnel, repeat_applicants, activities_breakdown,
     activity_timeline, benefits_breakdown, benefit_indicators, obstacles_breakdown, obstacle_list, load_history,
-    sample_years, export_counts)}
+    sample_years, provisional_years, export_counts)}
 # The tables each figure reads (whole), for the cost of loading them.
 TABLES: dict[str, tuple[str, ...]] = {
     "available": ("loads", "participants", "activities"),
@@ -207,8 +214,9 @@ TABLES: dict[str, tuple[str, ...]] = {
     "participation_breakdown": ("participants",), "selection_funnel": ("participants",),
     "repeat_applicants": ("participants",), "activities_breakdown": ("activities",),
     "activity_timeline": ("activities",), "benefits_breakdown": ("benefits",), "benefit_indicators": ("benefits",),
-    "obstacles_breakdown": ("obstacles",), "obstacle_list": ("obstacles",), "load_history": ("loads",),
-    "sample_years": ("loads",), "export_counts": ("participants", "activities", "benefits", "obstacles"),
+    "obstacles_breakdown": ("obstacles",), "obstacle_list": ("obstacles",),
+    "load_history": ("loads", "year_status"), "sample_years": ("loads",), "provisional_years": ("year_status",),
+    "export_counts": ("participants", "activities", "benefits", "obstacles"),
 }
 
 

@@ -132,9 +132,10 @@ YEAR_STATUS_DDL = """CREATE TABLE IF NOT EXISTS year_status (
     changed_at TIMESTAMP NOT NULL,
     load_id INTEGER
 )"""
-# The years whose latest status change says provisional: the one definition of "provisional now",
-# used by the warehouse, the dashboard's queries and the downloads.
-PROVISIONAL_YEARS_SQL = "SELECT year FROM year_status GROUP BY year HAVING arg_max(provisional, change_id)"
+# Each year's status now, its latest change: the one definition, used by the warehouse, the
+# dashboard's queries and the downloads.
+YEAR_STATUS_NOW_SQL = "SELECT year, arg_max(provisional, change_id) AS provisional FROM year_status GROUP BY year"
+PROVISIONAL_YEARS_SQL = f"SELECT year FROM ({YEAR_STATUS_NOW_SQL}) WHERE provisional"
 
 Progress = Callable[..., None]  # progress(message_key, **params)
 T = TypeVar("T")
@@ -183,8 +184,7 @@ def year_statuses(connection: duckdb.DuckDBPyConnection) -> dict[int, bool]:
     """year -> provisional, by each year's latest change (years without a change are final: absent here)."""
     if not _table_columns(connection, "year_status"):
         return {}  # a warehouse of an older release, before it is upgraded: every year is final
-    return dict(connection.execute(
-        "SELECT year, arg_max(provisional, change_id) FROM year_status GROUP BY year").fetchall())
+    return dict(connection.execute(YEAR_STATUS_NOW_SQL).fetchall())
 
 
 def _record_status(connection: duckdb.DuckDBPyConnection, year: int, provisional: bool, changed_by: str,

@@ -1,0 +1,102 @@
+"""Issue 10: one catalogue for every figure — charts, findings, cards, glossary and number formats."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from dashboard import db, figures
+from dashboard.components import PageContext, styled
+from dashboard.filters import Filters
+from dashboard.findings import overview_findings
+from dashboard.metrics import CARD_METRICS, CATALOGUE, METRICS
+from etl import schema
+from etl.warehouse import Warehouse
+from tests.conftest import SharedApp
+
+ALL_FIELDS = schema.FIELD.codes
+VIEWS = [
+    ((2017, 2018, 2019), ALL_FIELDS, "both"),
+    ((2018,), ("arts_culture",), "outbound"),
+    ((2017,), ALL_FIELDS, "inbound"),
+    ((2017, 2019), ("youth_sports", "tourism"), "both"),
+]
+
+
+def context(years: tuple[int, ...], fields: tuple[str, ...], direction: str, lang: str) -> PageContext:
+    return PageContext(db.reader(), Filters(years, "beijing", fields, direction, lang))
+
+
+def test_catalogue_entries_are_complete() -> None:
+    assert len(METRICS) == len(CATALOGUE), "metric keys are unique"
+    for metric in CATALOGUE:
+        for lang in ("id", "en", "zh"):
+            assert metric.label(lang, "Beijing").strip() and metric.explain(lang, "Beijing").strip(), metric.key
+        assert metric.source, metric.key
+
+
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+@pytest.mark.parametrize("view", VIEWS, ids=lambda v: f"{len(v[0])}y-{len(v[1])}f-{v[2]}")
+def test_every_chart_and_finding_shows_only_catalogue_metrics(warehouse: Warehouse, view: tuple, lang: str) -> None:
+    """A chart or finding that shows a figure the catalogue lacks fails here: its measures, value-axis
+    title and the value columns of its table are catalogue metrics."""
+    ctx = context(*view, lang)
+    names = {metric.label(lang, ctx.partner_name()) for metric in CATALOGUE}
+    for page, built in figures.all_charts(ctx).items():
+        for chart in built:
+            assert chart.metrics and set(chart.metrics) <= METRICS.keys(), (page, chart.name)
+            allowed = names | {ctx.t("chart.year")} | {
+                c.label(lang) for sheet in schema.SHEETS for c in (*sheet.columns, *sheet.derived)}
+            assert set(chart.formats) <= allowed, (page, chart.name, set(chart.formats) - allowed)
+            numeric = [c for c in chart.data.columns if pd.api.types.is_numeric_dtype(chart.data[c])]
+            assert set(numeric) <= allowed, (page, chart.name, set(numeric) - allowed)
+            period = ctx.t("chart.period", period="", years="").split("(")[0].split("：")[0].split(":")[0].strip()
+            assert period in chart.caption, (chart.name, chart.caption)
+    for finding in overview_findings(ctx).values():
+        assert set(finding.metrics) <= METRICS.keys()
+        if finding.metrics:
+            assert str(finding.year) in finding.text, finding.text  # every finding names its period
+            assert finding.year == max(view[0]), "the cards' year"
+
+
+def test_a_finding_never_restates_the_filter(warehouse: Warehouse) -> None:
+    one_field = overview_findings(context((2018,), ("arts_culture",), "outbound", "en"))["selection"]
+    assert "Arts and culture" not in one_field.text
+    every_field = overview_findings(context((2018,), ALL_FIELDS, "outbound", "en"))["selection"]
+    assert "Most applicants of 2018 applied in" in every_field.text
+
+
+def test_card_labels_are_in_the_glossary_with_their_definitions(shared_app: SharedApp) -> None:
+    for lang in ("id", "en", "zh"):
+        at = shared_app.page("views/glossary.py", {"lang": lang} if lang != "id" else {})
+        assert not at.exception
+        tables = [frame.value for frame in at.dataframe]
+        rows = pd.concat([t for t in tables if len(t.columns) >= 5])
+        names, definitions = rows.iloc[:, 0].tolist(), rows.iloc[:, 1].tolist()
+        overview = shared_app.page("views/overview.py", {"lang": lang} if lang != "id" else {})
+        for card in overview.metric:
+            assert card.label in names, (lang, card.label)
+            assert definitions[names.index(card.label)] == card.help, (lang, card.label)
+        assert len(overview.metric) == len(CARD_METRICS)
+        # Every category of the schema is listed with its code.
+        codes = {value for frame in tables for value in frame.iloc[:, 1].tolist()}
+        assert {c.code for v in schema.VOCABULARIES for c in v.categories} <= codes
+
+
+def test_tables_show_numbers_in_the_readers_format_and_keep_them_numbers() -> None:
+    frame = pd.DataFrame({"Rate": [0.0313, 0.5], "Budget": [76_000_000, 1_234.5], "Year": [2019, 2018]})
+    formats = {"Rate": figures.metric_formatter("selection_rate", "id"),
+               "Budget": figures.column_formatter("budget_idr", "id")}
+    html = styled(frame, formats).to_html()
+    assert "3,1%" in html and "Rp 76.000.000" in html and ">2019<" in html
+    english = styled(frame, {"Rate": figures.metric_formatter("selection_rate", "en")}).to_html()
+    assert "3.1%" in english
+    assert styled(frame, formats).data["Rate"].dtype.kind == "f", "the values underneath stay numbers (sorting)"
+
+
+def test_achieved_values_are_shown_in_their_units() -> None:
+    per_row = figures.PerRow(("percent", "score", "count", "idr"), "id")
+    frame = pd.DataFrame({"Nilai capaian": [83.333, 3.8, 6.0, 76_000_000.0]})
+    html = styled(frame, {"Nilai capaian": per_row}).to_html()
+    for shown in ("83,3%", "3,8", ">6<", "Rp 76.000.000"):
+        assert shown in html, shown
