@@ -61,8 +61,9 @@ _FIRST_VALUE_CELL = re.compile(
 _FORMULA_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+\d+)"[^>]*?(?<!/)>\s*<f\b')
 _MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
 # A cell of type "e" (error) and its value, e.g. <c r="K5" s="2" t="e"><f>1/0</f><v>#DIV/0!</v></c>.
+# Attributes in double quotes, as every spreadsheet writer does (and _FIRST_VALUE_CELL assumes).
 _ERROR_CELL = re.compile(
-    rb'<c\b(?=[^>]*?\bt=["\']e["\'])[^>]*?\br="([A-Z]+\d+)"[^>]*?(?<!/)>'
+    rb'<c\b(?=[^>]*?\bt="e")[^>]*?\br="([A-Z]+\d+)"[^>]*?(?<!/)>'
     rb'(?:(?!</c>).){0,%d}?<v>([^<]{0,40})</v>' % (OVERLAP - 1024), re.S)
 _LAST_ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
 
@@ -80,8 +81,6 @@ class SheetLayout:
     formula_count: int = 0
     error_cells: list[tuple[str, str]] = field(default_factory=list)  # (reference, error value) kept
     error_count: int = 0
-    # How this part writes an error cell's type; the quotes are the writer's choice (Excel: ").
-    error_marker: bytes = b't="e"'
 
 
 @dataclass
@@ -216,8 +215,6 @@ def _scan_sheet_chunk(window: bytes, overlap: int, layout: SheetLayout, first_ch
                 raise _too_big("too_many_rows", layout, limit=limits.max_rows_per_sheet)
             if columns > limits.max_columns_per_sheet:
                 raise _too_big("too_many_columns", layout, count=columns, limit=limits.max_columns_per_sheet)
-    if first_chunk and b"<c r='" in window:
-        layout.error_marker = b"t='e'"
     if layout.first_cell is None:
         found = _FIRST_VALUE_CELL.search(window)
         if found:
@@ -235,7 +232,7 @@ def _scan_sheet_chunk(window: bytes, overlap: int, layout: SheetLayout, first_ch
             if len(layout.formula_cells) < FORMULA_REFS_KEPT:
                 layout.formula_cells.append(match.group(1).decode())
     # Most sheets hold no error value: the regex runs only on a window that has one.
-    if window.find(layout.error_marker) != -1:
+    if window.find(b't="e"') != -1:
         for match in _ERROR_CELL.finditer(window):
             if match.end() <= overlap:
                 continue  # counted with the previous chunk
@@ -284,7 +281,7 @@ def _cell_patterns(letters: Collection[str]) -> tuple[re.Pattern[bytes], re.Patt
     pattern finds by its literal start; the second finds r anywhere, about seven times slower.
     """
     alternatives = b"|".join(sorted(letter.encode() for letter in letters))
-    kind = rb'(?:[^>]*?\bt=["\'](\w+)["\'])?'
+    kind = rb'(?:[^>]*?\bt="(\w+)")?'
     fast = re.compile(rb'<c r="(' + alternatives + rb')(\d+)"' + kind)
     any_order = re.compile(rb'<c\b(?=[^>]*?\br="(' + alternatives + rb')(\d+)")' + kind)
     return fast, any_order

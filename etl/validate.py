@@ -117,12 +117,17 @@ def _readings_column(column: Column) -> str:
 
 
 def _readings_sql(column: Column) -> str:
-    """The column's text read in each convention (NULL where it does not fit)."""
+    """The column's text read in each convention (NULL where it does not fit).
+
+    Without a separator both conventions read the same plain digits: the second regex
+    is skipped for them (most cells: years, counts, whole amounts), saving its cost.
+    """
     text = quote(column.name)
     return (f"CASE WHEN regexp_full_match({text}, '{INDONESIAN_NUMBER}') "
             f"THEN TRY_CAST(replace(replace({text}, '.', ''), ',', '.') AS DOUBLE) END "
             f"AS {quote(column.name + '__id')}, "
-            f"CASE WHEN regexp_full_match({text}, '{INTERNATIONAL_NUMBER}') "
+            f"CASE WHEN (contains({text}, '.') OR contains({text}, ',')) "
+            f"AND regexp_full_match({text}, '{INTERNATIONAL_NUMBER}') "
             f"THEN TRY_CAST(replace({text}, ',', '') AS DOUBLE) END AS {quote(column.name + '__en')}")
 
 

@@ -15,6 +15,7 @@ import duckdb
 import pytest
 
 from dashboard import queries
+from dashboard.metrics import Period
 from etl import schema
 from etl.schema import Kind
 from etl.warehouse import Warehouse
@@ -161,7 +162,7 @@ def test_the_scan_finds_the_keys_of_every_part() -> None:
     """The scan itself works: it sees keys of the app, the pages, the dashboard package and the ETL."""
     assert {"app.title", "overview.chart_selection", "filters.ignored", "chart.data_table", "finding.selection",
             "dictionary.column", "cli.loaded", "template.yes"} <= LITERAL_KEYS.keys()
-    assert any(pattern.startswith(re.escape("metric.")) for pattern in KEY_PATTERNS)
+    assert any(pattern.startswith(re.escape("glossary.")) for pattern in KEY_PATTERNS)
 
 
 def test_every_literal_key_in_the_code_exists() -> None:
@@ -191,24 +192,14 @@ def _dict_keys(name: str) -> list[str]:
     raise AssertionError(f"no dict {name} in the sources")
 
 
-def _figure_keys() -> list[str]:
-    """The first arguments of Figure(...) in dashboard/headline.py (the headline metrics)."""
-    tree = ast.parse((REPO_ROOT / "dashboard" / "headline.py").read_text(encoding="utf-8"))
-    return [node.args[0].value for node in ast.walk(tree)
-            if isinstance(node, ast.Call) and _call_name(node) == "Figure" and node.args
-            and isinstance(node.args[0], ast.Constant)]
-
-
 def test_keys_built_from_names_exist(warehouse: Warehouse, tmp_path: Path) -> None:
-    """Keys made from a name at run time exist for every name the code uses: headline metrics and their
-    help, profile and activity chart titles, measures, load-history columns, field kinds, progress
-    messages."""
-    figures = _figure_keys()
-    assert len(figures) == 9
-    wanted = [f"metric.{key}" for key in figures] + [f"metric.{key}_help" for key in figures]
-    wanted += [f"participation.chart_by_{d}" for d in _dict_keys("PROFILE_DIMENSIONS")]
+    """Keys made from a name at run time exist for every name the code uses: profile and activity chart
+    titles, glossary periods and languages, load-history columns, field kinds, progress messages.
+    (Metric names and definitions are not keys: they live in the catalogue, dashboard.metrics.)"""
+    wanted = [f"participation.chart_by_{d}" for d in _dict_keys("PROFILE_DIMENSIONS")]
     wanted += [f"activities.chart_by_{d}" for d in ("type", "field")]
-    wanted += [f"chart.{measure}" for measure in ("participants", "delegates")]
+    wanted += [f"glossary.period_{period.value}" for period in Period]
+    wanted += [f"glossary.col_in_{lang}" for lang in LANGUAGES]
     wanted += [f"template.kind_{kind.value}" for kind in Kind]
     connection: duckdb.DuckDBPyConnection = expected_connection(warehouse, tmp_path)
     wanted += [f"history.{column}" for column in queries.load_history(connection).columns]
@@ -236,13 +227,14 @@ def test_problem_codes_have_messages() -> None:
 
 
 def test_column_references_of_the_pages_exist_in_the_schema() -> None:
-    """Pages name table columns as "column.<name>" (labels from the schema): each name is a schema column."""
+    """Pages name table columns as "column.<name>" or "column:<name>" (labels from the schema): each name
+    is a schema column."""
     names = set()
     for path in SOURCE_FILES:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("column.") \
-                    and DOTTED.match(node.value):
-                names.add(node.value.removeprefix("column."))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                    and re.fullmatch(r"column[.:][a-z_]+", node.value):
+                names.add(node.value[len("column."):])
     assert "host_city" in names
     unknown = []
     for name in sorted(names):
@@ -334,3 +326,15 @@ def test_a_missing_message_shows_up_as_a_raw_key(warehouse: Warehouse, monkeypat
     assert at.title[0].value == "overview.title"
     assert raw_keys(at) == ["chart.year", "overview.title"]
     assert RAW_KEY.search("Headline figures for 2019") is None
+
+
+def test_every_message_is_used() -> None:
+    """No message is left behind: a figure's name lives in the metric catalogue, not in a stray key."""
+    specs = set()
+    for path in SOURCE_FILES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("label:"):
+                specs.add(node.value.removeprefix("label:"))  # a data-table header named by a key
+    unused = [key for key in ENGLISH if key not in LITERAL_KEYS and key not in specs
+              and not any(re.fullmatch(pattern, key) for pattern in KEY_PATTERNS)]
+    assert unused == []
