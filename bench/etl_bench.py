@@ -53,7 +53,8 @@ STAGES = {
     "read": "etl.reader.read_file (zip/XML guard, SHA-256, every sheet as text)",
     "validate": "etl.validate.validate (typed view and every check, in DuckDB)",
     "clean": "Validation.clean_tables (codes, age, HMAC pseudonym)",
-    "write": "archive + Warehouse.write (copy, one transaction, fsync, publish)",
+    "snapshot": "the clean tables kept as a snapshot (Parquet, SHA-256, fsync)",
+    "write": "Warehouse.write from the snapshot (verify hashes, copy, one transaction, fsync, publish)",
 }
 
 
@@ -70,11 +71,9 @@ def _staged_load(path: Path) -> dict[str, float]:
         times["clean"], tables = timed(lambda: validation.clean_tables(key))
         validation.close()
 
-        def write() -> None:
-            archived = warehouse.archive(path, raw.sha256, path.name)
-            warehouse.write([PendingLoad(validation, tables, archived)], replace=False)
-
-        times["write"], _ = timed(write)
+        times["snapshot"], snapshot = timed(
+            lambda: warehouse.snapshots.write(validation.year, path.name, raw.sha256, tables))
+        times["write"], _ = timed(lambda: warehouse.write([PendingLoad(snapshot)], replace=False))
         return times
     finally:
         shutil.rmtree(directory, ignore_errors=True)

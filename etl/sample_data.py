@@ -420,6 +420,18 @@ class BenefitSpec:
 
 
 B = BenefitSpec
+_FRAMEWORK_PREFIX = {"kc2018": "KC", "ray": "RAY", "local": "LOK"}
+_CATEGORY_ABBREVIATION = {"knowledge_transfer": "KT", "intercultural": "IC", "skills": "SK", "network": "NW",
+                          "follow_up": "FU", "policy": "PO", "city_image": "CI"}
+
+
+def indicator_code(spec: BenefitSpec) -> str:
+    """A stable code per indicator of the pool (e.g. RAY-IC-01), the same in every year it is measured."""
+    same = [other for other in BENEFIT_POOL if (other.framework, other.category) == (spec.framework, spec.category)]
+    return f"{_FRAMEWORK_PREFIX[spec.framework or 'local']}-{_CATEGORY_ABBREVIATION[spec.category]}-" \
+           f"{same.index(spec) + 1:02d}"
+
+
 BENEFIT_POOL: tuple[BenefitSpec, ...] = (
     B("knowledge_transfer", "participant", "jakarta", "kc2018", "percent", 70, 95, "survey", "camp", None,
       "Delegasi yang menerapkan pengetahuan dari Beijing dalam kegiatan organisasinya", population=OUT),
@@ -840,6 +852,7 @@ def _benefit_rows(year: int) -> list[Row]:
             "level": cells.category(i, LEVEL, spec.level),
             "category": cells.category(i, BENEFIT_CATEGORY, spec.category),
             "framework": cells.category(i, FRAMEWORK, spec.framework),
+            "indicator_code": indicator_code(spec),
             "indicator": spec.indicator,
             "value": _benefit_value(rng, spec, PLANS[year]),
             "unit": cells.category(i, UNIT, spec.unit),

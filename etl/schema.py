@@ -106,6 +106,8 @@ class Column:
     example: str = ""
     # Longest accepted text, in characters (every TEXT column has one; see TEXT_LENGTHS).
     max_length: int | None = None
+    # The characters a code may hold (a regular expression the whole value must match; SQL and Python alike).
+    pattern: str | None = None
 
 
 @dataclass(frozen=True)
@@ -341,6 +343,7 @@ VOCABULARIES: tuple[Vocabulary, ...] = (
 # Past these a value is no longer a label or a note but a pasted document or a slip of
 # the mouse, and it breaks every chart and table it reaches (a 2,800-character title
 # squashed the Activities timeline). Each leaves ample room for what the column holds.
+CODE_PATTERN = "[A-Za-z0-9._-]+"  # indicator_code (VOCABULARY.md): letters, digits, '-', '_', '.'
 ID_LENGTH = 40  # codes such as P2019-001, like indicator_code in the contract: short and stable
 NAME_LENGTH = 200  # a person's, an institution's or an activity's name: one line of text
 INDICATOR_LENGTH = 300  # one measured statement: a sentence
@@ -556,6 +559,13 @@ BENEFITS = Sheet(
         Column("framework", Kind.CATEGORY, Text("Framework", "Kerangka", "框架"),
                Text("Measurement framework of the indicator.", "Kerangka pengukuran indikator.", "指标的测量框架。"),
                vocabulary=FRAMEWORK, example="Indikator lokal"),
+        Column("indicator_code", Kind.TEXT, Text("Indicator code", "Kode indikator", "指标代码"),
+               Text("Optional short code of the indicator (letters, digits, '-', '_', '.'), the same in every year "
+                    "it is measured, so its values can be followed across years.",
+                    "Kode singkat indikator (opsional; huruf, angka, '-', '_', '.'), sama di setiap tahun indikator "
+                    "itu diukur, agar nilainya dapat diikuti antar tahun.",
+                    "指标的简短代码（可选；字母、数字、“-”“_”“.”），在测量该指标的每一年都相同，以便跨年份跟踪其数值。"),
+               example="RAY-IC-01", max_length=ID_LENGTH, pattern=CODE_PATTERN),
         Column("indicator", Kind.TEXT, Text("Indicator", "Indikator", "指标"),
                Text("What was measured.", "Apa yang diukur.", "测量内容。"),
                required=True, example="Peserta yang melaporkan peningkatan kemampuan bahasa",

@@ -232,6 +232,8 @@ def _checks_sql(sheet: Sheet, complete_sheets: set[str], error_columns: set[str]
         if column.max_length is not None:
             add(column.name, f"left({raw}, {TOO_LONG_PREVIEW}) || '…'", "too_long",
                 f"length({raw}) > {column.max_length}", f"length({raw})")
+        if column.pattern is not None:  # a schema constant, never user input
+            add(column.name, raw, "bad_code", f"{raw} IS NOT NULL AND NOT regexp_full_match({raw}, '{column.pattern}')")
         if column.minimum is not None:
             add(column.name, raw, "below_minimum", f"{value} < {column.minimum}", str(column.minimum))
         if column.maximum is not None:
@@ -474,6 +476,7 @@ def _unit_range(line: _Line) -> dict[str, object]:
 # Message parameters of each problem code found by the checks (others need none).
 _PARAMS: dict[str, Callable[[_Line], dict[str, object]]] = {
     "unknown_category": lambda line: {"column_label": line.header},
+    "bad_code": lambda line: {"column": line.header},
     "ambiguous_number": _ambiguous,
     "too_long": lambda line: {"column": line.header, "length": LocalNumber(int(line.extra or 0)),
                               "maximum": LocalNumber(line.column.max_length or 0)},
