@@ -248,3 +248,60 @@ def sides_by_type(frame: pd.DataFrame, lang: str, title: str, x_title: str, seri
     figure.update_yaxes(tickformat=None)
     figure.update_xaxes(tickformat=",d")
     return figure
+
+
+# How each unit's axis reads: fixed ranges where the unit has one, "Rp" before rupiah.
+UNIT_AXES: dict[str, dict[str, object]] = {
+    "percent": {"range": [0, 100], "ticksuffix": "%", "tickformat": ",d"},
+    "score": {"range": [0, 5], "tickformat": ",.1f", "dtick": 1},
+    "count": {"tickformat": ",d", "rangemode": "tozero"},
+    "idr": {"tickprefix": "Rp ", "tickformat": ",d", "rangemode": "tozero"},
+}
+
+
+def indicator_values(frame: pd.DataFrame, lang: str, title: str, x_title: str, unit: str) -> go.Figure:
+    """Achieved values of one unit: a bar per indicator, coloured by beneficiary, grouped by category.
+
+    Rows are keyed by benefit ID (unique within a year); each shows the indicator's shortened name,
+    the full name and its category in the hover label.
+    """
+    palette = colours(schema.BENEFICIARY)
+    order = {code: index for index, code in enumerate(schema.BENEFIT_CATEGORY.codes)}
+    ordered = frame.assign(rank=frame["category"].map(order)).sort_values(["rank", "indicator"], kind="stable")
+    ordered = ordered.assign(
+        row=[plain(f"{year} · {benefit}") for year, benefit in zip(ordered["year"], ordered["benefit_id"],
+                                                                     strict=True)],
+        label=ordered["indicator"].map(lambda text: short_label(text, 48)),
+        full=ordered["indicator"].map(hover_text),
+        category_label=ordered["category"].map(lambda code: plain(schema.BENEFIT_CATEGORY.label(code, lang))))
+    figure = go.Figure()
+    for code in schema.BENEFICIARY.codes:
+        part = ordered[ordered["beneficiary"] == code]
+        if part.empty:
+            continue
+        name = plain(schema.BENEFICIARY.label(code, lang))
+        figure.add_bar(y=part["row"], x=part["value"], orientation="h", name=name, marker_color=palette[code],
+                       customdata=part[["full", "category_label"]].to_numpy(),
+                       hovertemplate=f"%{{customdata[0]}}<br>%{{customdata[1]}} · {name}: %{{x:,}}<extra></extra>")
+    figure = base_layout(figure, lang, title, x_title, None, translate(lang, "chart.beneficiary"))
+    rows = list(ordered["row"])
+    figure.update_yaxes(autorange="reversed", tickformat=None, type="category", categoryorder="array",
+                        categoryarray=rows, tickmode="array", tickvals=rows, ticktext=list(ordered["label"]))
+    figure.update_xaxes(**UNIT_AXES.get(unit, {}))
+    figure.update_layout(height=max(260, 30 * len(ordered) + 160), barmode="overlay")
+    return figure
+
+
+def indicator_trends(frame: pd.DataFrame, lang: str, title: str, y_title: str, unit: str) -> go.Figure:
+    """Indicators measured in more than one year: one line per indicator code, years on the x axis."""
+    figure = go.Figure()
+    for index, (code, part) in enumerate(frame.sort_values("year").groupby("indicator_code", sort=True)):
+        latest = part.iloc[-1]["indicator"]
+        name = f"{plain(code)} · {short_label(latest, 40)}"
+        figure.add_scatter(x=part["year"].astype(str), y=part["value"], mode="lines+markers", name=name,
+                           marker_color=(OKABE_ITO + EXTRA)[index % (len(OKABE_ITO) + len(EXTRA))],
+                           customdata=[[hover_text(text)] for text in part["indicator"]],
+                           hovertemplate="%{customdata[0]}<br>%{x}: %{y:,}<extra></extra>")
+    figure = year_axis(base_layout(figure, lang, title, translate(lang, "chart.year"), y_title))
+    figure.update_yaxes(**UNIT_AXES.get(unit, {}))
+    return figure

@@ -29,6 +29,27 @@ Formatter = Callable[[object], str]
 
 
 @dataclass(frozen=True)
+class PerRow:
+    """A column whose rows each have their own unit (benefit values): the display of each row."""
+
+    units: tuple[str, ...]  # one per row of the table, in order
+    lang: str
+
+    def show(self, value: object, unit: str) -> str:
+        """A benefit value in its own unit: 83,3% · 3,8 · 6 · Rp 76.000.000 (Indonesian)."""
+        if _missing(value):
+            return ""
+        number = float(value)  # type: ignore[arg-type]
+        if unit == "percent":
+            return format_percentage(number / 100, self.lang, 1)
+        if unit == "score":
+            return format_number(number, self.lang, 1)
+        if unit == "idr":
+            return format_rupiah(number, self.lang)
+        return format_number(number, self.lang, 0 if number.is_integer() else 1)
+
+
+@dataclass(frozen=True)
 class Chart:
     page: str
     name: str
@@ -36,7 +57,8 @@ class Chart:
     data: pd.DataFrame  # the chart's numbers with reader's headers (raw values: the CSV download)
     caption: str
     metrics: tuple[str, ...]  # catalogue keys of the measures it shows
-    formats: dict[str, Formatter] = field(default_factory=dict)  # header -> display in the reader's language
+    # header -> display in the reader's language (a function of the value, or a PerRow for mixed units)
+    formats: dict[str, Formatter | PerRow] = field(default_factory=dict)
 
 
 # -- data tables: headers and number formats from the catalogue and the schema ----------------------
@@ -315,6 +337,57 @@ def activities_timeline(ctx: PageContext) -> Chart | None:
 
 # -- Benefits and obstacles ----------------------------------------------------------
 
+OUTCOME_UNITS = schema.UNIT.codes
+
+
+def _unit_title(ctx: PageContext, unit: str) -> str:
+    return f"{_name(ctx, 'achieved_value')} ({schema.UNIT.label(unit, ctx.lang)})"
+
+
+def _values_table(ctx: PageContext, rows: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Formatter | PerRow]]:
+    data, formats = table(ctx, rows, {"category": schema.BENEFIT_CATEGORY, "beneficiary": schema.BENEFICIARY,
+                                      "unit": schema.UNIT},
+                          {"year": YEAR, "indicator_code": "column:indicator_code", "indicator": "column:indicator",
+                           "category": "column:category", "beneficiary": "column:beneficiary",
+                           "value": "metric:achieved_value", "unit": "column:unit"})
+    shown: dict[str, Formatter | PerRow] = dict(formats)
+    shown[_name(ctx, "achieved_value")] = PerRow(tuple(rows["unit"]), ctx.lang)
+    return data, shown
+
+
+def outcome_values(ctx: PageContext, unit: str) -> Chart | None:
+    """The achieved values in one unit, for the latest selected year (the cards' year)."""
+    values = ctx.fetch("benefit_values")
+    year = max(ctx.filters.years) if ctx.filters.years else None
+    rows = values[(values["unit"] == unit) & (values["year"] == year)]
+    if rows.empty:
+        return None
+    title = ctx.t("benefits.chart_values", unit=schema.UNIT.label(unit, ctx.lang), year=year)
+    figure = charts.indicator_values(rows, ctx.lang, title, _unit_title(ctx, unit), unit)
+    data, formats = _values_table(ctx, rows)
+    caption = f"{ctx.t('benefits.caption_values')} {ctx.t('chart.period_year', year=year)}"
+    return Chart("benefits", f"values-{unit}", figure, data, caption, ("achieved_value",), formats)
+
+
+def outcome_trends(ctx: PageContext, unit: str) -> Chart | None:
+    """Indicators of one unit measured in more than one selected year, followed by their code."""
+    values = ctx.fetch("benefit_values")
+    rows = values[(values["unit"] == unit) & values["recurs"]]
+    if rows.empty:
+        return None
+    figure = charts.indicator_trends(rows, ctx.lang, ctx.t("benefits.chart_trends", unit=schema.UNIT.label(
+        unit, ctx.lang)), _unit_title(ctx, unit), unit)
+    data, formats = _values_table(ctx, rows.sort_values(["indicator_code", "year"]))
+    caption = period_caption(ctx, ctx.t("benefits.caption_trends"), Period.PER_YEAR)
+    return Chart("benefits", f"trend-{unit}", figure, data, caption, ("achieved_value",), formats)
+
+
+def outcome_charts(ctx: PageContext) -> list[Chart | None]:
+    """Achieved values first (one chart per unit), then the indicators followed across years."""
+    return [outcome_values(ctx, unit) for unit in OUTCOME_UNITS] + [outcome_trends(ctx, unit)
+                                                                     for unit in OUTCOME_UNITS]
+
+
 def benefits_category(ctx: PageContext) -> Chart | None:
     return _benefit_categories(ctx, "benefits", "category-beneficiary", "benefits.chart_category",
                                "benefits.caption_category")
@@ -353,35 +426,15 @@ def obstacles_per_year(ctx: PageContext) -> Chart | None:
                                  "benefits.caption_obstacles_year")
 
 
-@dataclass(frozen=True)
-class PerRow:
-    """A column whose rows each have their own unit (benefit values): the display of each row."""
-
-    units: tuple[str, ...]  # one per row of the table, in order
-    lang: str
-
-    def show(self, value: object, unit: str) -> str:
-        """A benefit value in its own unit: 83,3% · 3,8 · 6 · Rp 76.000.000 (Indonesian)."""
-        if _missing(value):
-            return ""
-        number = float(value)  # type: ignore[arg-type]
-        if unit == "percent":
-            return format_percentage(number / 100, self.lang, 1)
-        if unit == "score":
-            return format_number(number, self.lang, 1)
-        if unit == "idr":
-            return format_rupiah(number, self.lang)
-        return format_number(number, self.lang, 0 if number.is_integer() else 1)
-
-
 def indicator_table(ctx: PageContext) -> tuple[pd.DataFrame, dict[str, Formatter | PerRow]]:
     """The indicator rows, each achieved value shown in its own unit."""
     rows = ctx.fetch("benefit_indicators")
     data, formats = table(ctx, rows, {
         "category": schema.BENEFIT_CATEGORY, "beneficiary": schema.BENEFICIARY, "level": schema.LEVEL,
         "unit": schema.UNIT, "framework": schema.FRAMEWORK, "source": schema.SOURCE, "field": schema.FIELD},
-        {"year": YEAR, "category": "column:category", "indicator": "column:indicator",
-         "value": "metric:achieved_value", "unit": "column:unit", "beneficiary": "column:beneficiary",
+        {"year": YEAR, "category": "column:category", "indicator_code": "column:indicator_code",
+         "indicator": "column:indicator", "value": "metric:achieved_value", "unit": "column:unit",
+         "beneficiary": "column:beneficiary",
          "level": "column:level", "framework": "column:framework", "source": "column:source"})
     shown: dict[str, Formatter | PerRow] = dict(formats)
     shown[_name(ctx, "achieved_value")] = PerRow(tuple(rows["unit"]), ctx.lang)
@@ -407,8 +460,8 @@ PAGE_CHARTS: dict[str, Callable[[PageContext], list[Chart | None]]] = {
                                   participation_repeat(ctx)],
     "activities": lambda ctx: [*(activities_by(ctx, d) for d in ACTIVITY_DIMENSIONS), activities_sides(ctx),
                                activities_timeline(ctx)],
-    "benefits": lambda ctx: [benefits_category(ctx), benefits_category_year(ctx), benefits_level(ctx),
-                             obstacles_severity(ctx), obstacles_per_year(ctx)],
+    "benefits": lambda ctx: [*outcome_charts(ctx), benefits_category(ctx), benefits_category_year(ctx),
+                             benefits_level(ctx), obstacles_severity(ctx), obstacles_per_year(ctx)],
 }
 
 

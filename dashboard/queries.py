@@ -244,9 +244,25 @@ def benefits_breakdown(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Da
 def benefit_indicators(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """The indicator rows themselves (at most ROW_LIMIT)."""
     sql = f"""
-        SELECT year, category, beneficiary, level, indicator, value, unit, framework, source, field
+        SELECT year, category, beneficiary, level, indicator_code, indicator, value, unit, framework, source, field
         FROM benefits WHERE {IN_YEARS} AND {BENEFIT_FILTER}
         ORDER BY year DESC, category, benefit_id LIMIT $limit"""
+    return _frame(cursor, sql, scope.params() | {"limit": ROW_LIMIT})
+
+
+def benefit_values(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Achieved values of the indicators, for the outcome charts (at most ROW_LIMIT).
+
+    ``recurs`` marks the indicators whose code appears in more than one selected
+    year: those are followed across years; an indicator without a code is shown
+    for its own year only.
+    """
+    sql = f"""
+        SELECT year, benefit_id, indicator_code, indicator, category, beneficiary, level, unit, value,
+               indicator_code IS NOT NULL
+               AND count(DISTINCT year) OVER (PARTITION BY indicator_code, unit) > 1 AS recurs
+        FROM benefits WHERE {IN_YEARS} AND {BENEFIT_FILTER}
+        ORDER BY unit, category, beneficiary, indicator_code NULLS LAST, year LIMIT $limit"""
     return _frame(cursor, sql, scope.params() | {"limit": ROW_LIMIT})
 
 
@@ -326,7 +342,7 @@ def export_counts(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFra
 Query = Callable[[duckdb.DuckDBPyConnection, Scope], pd.DataFrame]
 QUERIES: dict[str, Query] = {query.__name__: query for query in (
     available, yearly_summary, participation_breakdown, selection_funnel, repeat_applicants,
-    activities_breakdown, activity_timeline, benefits_breakdown, benefit_indicators,
+    activities_breakdown, activity_timeline, benefits_breakdown, benefit_indicators, benefit_values,
     obstacles_breakdown, obstacle_list, load_history, sample_years, provisional_years, export_counts)}
 
 

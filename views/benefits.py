@@ -12,6 +12,11 @@ st.subheader(ctx.t("benefits.section_benefits"))
 if ctx.fetch("benefits_breakdown").empty:
     st.info(ctx.t("empty.no_benefits"))
 else:
+    st.markdown(f"**{ctx.t('benefits.section_values')}**")
+    for chart in figures.outcome_charts(ctx):
+        if chart is not None:
+            show_chart(ctx, chart)
+    st.markdown(f"**{ctx.t('benefits.section_counts')}**")
     left, right = st.columns(2)
     with left:
         show_chart(ctx, figures.benefits_category(ctx))
