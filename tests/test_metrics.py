@@ -11,8 +11,8 @@ from dashboard.filters import Filters
 from dashboard.findings import overview_findings
 from dashboard.metrics import CARD_METRICS, CATALOGUE, METRICS
 from etl import schema
-from etl.warehouse import Warehouse
-from tests.conftest import SharedApp
+from etl.warehouse import SAMPLE_DIR, Warehouse
+from tests.conftest import SharedApp, charts, expected_connection
 
 ALL_FIELDS = schema.FIELD.codes
 VIEWS = [
@@ -100,3 +100,55 @@ def test_achieved_values_are_shown_in_their_units() -> None:
     html = styled(frame, {"Nilai capaian": per_row}).to_html()
     for shown in ("83,3%", "3,8", ">6<", "Rp 76.000.000"):
         assert shown in html, shown
+
+
+# -- outcomes as achieved values -------------------------------------------------------------------
+
+def test_achieved_values_and_trends_equal_sql(shared_app: SharedApp, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each unit's chart holds the latest selected year's values; the trends hold every indicator whose
+    code recurs in more than one selected year, with its value per year."""
+    at = shared_app.page("views/benefits.py", {"lang": "en"})
+    assert not at.exception
+    shown = charts(at)
+    expected = expected_connection(shared_app.warehouse, tmp_path_factory.mktemp("outcomes"))
+    for unit in schema.UNIT.codes:
+        rows = expected.execute("SELECT year, benefit_id, value FROM benefits WHERE year = 2019 AND unit = ?",
+                                [unit]).fetchall()
+        chart = shown.get(f"values-{unit}")
+        if not rows:
+            assert chart is None, unit
+            continue
+        bars = {(y, x) for trace in chart["data"] for y, x in zip(trace["y"], trace["x"], strict=True)}
+        assert bars == {(f"{year} · {benefit}", value) for year, benefit, value in rows}, unit
+        recurring = expected.execute("""
+            SELECT indicator_code, year, value FROM benefits WHERE unit = ? AND indicator_code IN (
+                SELECT indicator_code FROM benefits WHERE unit = ? AND indicator_code IS NOT NULL
+                GROUP BY indicator_code HAVING count(DISTINCT year) > 1)""", [unit, unit]).fetchall()
+        trend = shown.get(f"trend-{unit}")
+        if not recurring:
+            assert trend is None, unit
+            continue
+        lines = {(trace["name"].split(" · ")[0], int(x), y) for trace in trend["data"]
+                 for x, y in zip(trace["x"], trace["y"], strict=True)}
+        assert lines == {(code, year, value) for code, year, value in recurring}, unit
+    assert any(name.startswith("trend-") for name in shown), "the sample follows some indicators across years"
+
+
+def test_a_workbook_without_indicator_codes_stays_valid(warehouse: Warehouse, tmp_path) -> None:
+    """indicator_code is optional: without the column the indicators are shown for their own year only."""
+    import openpyxl
+
+    from etl.load import load_files
+
+    workbook = openpyxl.load_workbook(SAMPLE_DIR / "2019.xlsx")
+    sheet = workbook["benefits"]
+    column = [cell.value for cell in sheet[1]].index("indicator_code") + 1
+    sheet.delete_cols(column)
+    path = tmp_path / "2019.xlsx"
+    workbook.save(path)
+    load_files(warehouse, [path], replace=True)
+    ctx = context((2018, 2019), ALL_FIELDS, "both", "en")
+    values = ctx.fetch("benefit_values")
+    assert values[values["year"] == 2019]["indicator_code"].isna().all()
+    assert not values[values["year"] == 2019]["recurs"].any()
+    assert figures.outcome_values(ctx, "percent") is not None
