@@ -6,12 +6,14 @@ import pandas as pd
 
 from etl.schema import Column, DerivedColumn, Sheet
 from etl.template import range_text
-from translations import translate
+from translations import format_number, translate
 
 
 def _allowed(column: Column, lang: str) -> str:
     if column.vocabulary is not None:
         return "; ".join(f"{c.label(lang)} ({c.code})" for c in column.vocabulary.categories)
+    if column.max_length is not None:
+        return translate(lang, "template.max_length", maximum=format_number(column.max_length, lang))
     return range_text(column)
 
 

@@ -113,12 +113,14 @@ def print_problems(check: FileCheck | Staged, lang: str) -> None:
 
 def _problem_line(problem: Problem, lang: str) -> str:
     where = problem.location()
-    if problem.column and problem.cell:
+    message = problem.message(lang)
+    named = bool(problem.column) and str(problem.column) in message  # the message names the column already
+    if problem.column and problem.cell and not named:
         where = f"{where} ({problem.column})"
-    elif problem.column:
+    elif problem.column and not problem.cell:
         where = f"{where} [{problem.column}]"
     marker = "!" if problem.severity is Severity.WARNING else "✗"
-    return f"{marker} {where + ': ' if where else ''}{problem.message(lang)}"
+    return f"{marker} {where + ': ' if where else ''}{message}"
 
 
 def _report(check: FileCheck | Staged, lang: str) -> None:
