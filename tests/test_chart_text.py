@@ -178,16 +178,23 @@ BUILDERS: dict[str, Callable[[], go.Figure]] = {
         "activities", schema.ACTIVITY_TYPE, "en", LINK, SPAN, TEMPLATE),
     "grouped_by_year": lambda: charts.grouped_by_year(
         _year_frame(applicants=[5, 6], selected=[1, 2], rate=[0.2, 0.3]), {"applicants": LINK, "selected": SPAN},
-        "en", TEMPLATE, LINK, percent_column="rate"),
+        "en", TEMPLATE, LINK, percent_column="rate", rate_label=SPAN),
     "funnel": lambda: charts.funnel(pd.DataFrame({"year": [2019, 2019], "position": [1, 2],
                                                   "stage": list(schema.STAGE.codes[:2]), "applicants": [9, 3]}),
-                                    "en", LINK),
+                                    "en", LINK, {code: SPAN for code in schema.STAGE.codes}, TEMPLATE),
     "timeline": lambda: charts.timeline(activities(list(HOSTILE)), "en", SPAN),
     "heatmap": lambda: charts.heatmap(pd.DataFrame({"category": list(schema.OBSTACLE_CATEGORY.codes[:2]),
-                                                    "severity": [1, 5], "obstacles": [2, 3]}), "en", LINK),
+                                                    "severity": [1, 5], "obstacles": [2, 3]}), "en", LINK, SPAN),
     "category_by_beneficiary": lambda: charts.category_by_beneficiary(
         pd.DataFrame({"category": list(schema.BENEFIT_CATEGORY.codes[:2]),
-                      "beneficiary": list(schema.BENEFICIARY.codes[:2]), "indicators": [4, 5]}), "en", LINK),
+                      "beneficiary": list(schema.BENEFICIARY.codes[:2]), "indicators": [4, 5]}), "en", LINK, SPAN),
+    "indicator_values": lambda: charts.indicator_values(
+        pd.DataFrame({"year": [2019, 2019], "benefit_id": [LINK, "B2"], "indicator": [LINK, SPAN],
+                      "category": list(schema.BENEFIT_CATEGORY.codes[:2]), "beneficiary": ["jakarta", "both"],
+                      "value": [50.0, 60.0]}), "en", TEMPLATE, SPAN, "percent"),
+    "indicator_trends": lambda: charts.indicator_trends(
+        pd.DataFrame({"year": [2018, 2019], "indicator_code": ["X-1", "X-1"], "indicator": [LINK, SPAN],
+                      "value": [3.5, 4.0]}), "en", TEMPLATE, SPAN, "score"),
     "sides_by_type": lambda: charts.sides_by_type(
         pd.DataFrame({"type": list(schema.ACTIVITY_TYPE.codes[:2]), "participants_jakarta": [1, 2],
                       "participants_partner": [3, 4]}), "en", LINK, SPAN,

@@ -94,8 +94,15 @@ def test_report_holds_every_chart_finding_and_note(warehouse: Warehouse, lang: s
     html = build_report(_context(lang, (2017, 2018, 2019)), AVAILABLE)
     assert html.startswith("<!DOCTYPE html>") and f"<html lang='{lang}'>" in html
     charts = re.findall(r"data-chart='([^']+)'", html)
-    # overview 4, participation 8 (selection, funnel, five profiles, repeat), activities 5, benefits 5
-    assert len(charts) == 22 and len(set(charts)) == 22
+    # overview 4, participation 8 (selection, funnel, five profiles, repeat), activities 5, benefits 5,
+    # and the outcome charts: one per unit measured in 2019, one per unit with an indicator code in two years
+    with warehouse.connect_reader() as connection:
+        (outcomes,), = connection.execute("""
+            SELECT (SELECT count(DISTINCT unit) FROM benefits WHERE year = 2019)
+                 + (SELECT count(DISTINCT unit) FROM (SELECT unit FROM benefits WHERE indicator_code IS NOT NULL
+                    GROUP BY unit, indicator_code HAVING count(DISTINCT year) > 1))""").fetchall()
+    assert outcomes > 0
+    assert len(charts) == 22 + outcomes and len(set(charts)) == len(charts)
     assert html.count('class="plotly-graph-div"') == len(charts)
     # Offline: Plotly's JavaScript is inlined, nothing is fetched from the network.
     assert "Plotly" in html and not re.search(r"<script[^>]+src=", html)

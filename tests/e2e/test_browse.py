@@ -26,6 +26,7 @@ import duckdb
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from dashboard.metrics import METRICS
 from etl import schema
 from translations import format_number, translate
 
@@ -179,7 +180,7 @@ def expected_headline(app: RunningApp, narrowing: Narrowing, lang: str) -> dict[
         if before is not None:
             difference = value - before[key]
             change = f"{'+' if difference >= 0 else '−'}{format_number(abs(difference), lang)}"
-        shown[translate(lang, f"metric.{key}", partner=partner)] = (format_number(value, lang), change)
+        shown[METRICS[key].label(lang, partner)] = (format_number(value, lang), change)
     return shown
 
 
