@@ -29,7 +29,7 @@ from bench.measure import process_memory_mb, timed
 from etl.warehouse import DB_ENV, Warehouse
 
 MARKER = "BENCH_RESULT "
-APP_FILE = Path(__file__).resolve().parents[1] / "app.py"
+APP_FILE = Path(__file__).resolve().parents[1] / "navigation.py"  # the per-session script
 DEFAULT_PAGE = "views/overview.py"
 APP_TIMEOUT_S = 600  # AppTest's default of 3 s is far too short for a cold run at 10M rows
 TABLES = ("loads", "participants", "activities", "benefits", "obstacles")

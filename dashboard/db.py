@@ -15,10 +15,10 @@ never writes.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import duckdb
-import streamlit as st
 
 from etl.load import ensure_built
 from etl.warehouse import Warehouse
@@ -33,14 +33,20 @@ class Reader:
     cache_key: str
 
 
-@st.cache_resource(show_spinner=False)
-def _prepared(path: str) -> bool:
-    return ensure_built(Warehouse())
+_prepared: set[str] = set()
+_prepare_lock = threading.Lock()
 
 
-def prepare_warehouse() -> bool:
-    """Build (first start) or upgrade the warehouse of DASHBOARD_DB, once per process and path."""
-    return _prepared(str(Warehouse().path))
+def prepare_warehouse() -> None:
+    """Build (first start) or upgrade the warehouse of DASHBOARD_DB, once per process and path.
+
+    Called by app.py when the server starts; never by a page.
+    """
+    warehouse = Warehouse()
+    with _prepare_lock:
+        if str(warehouse.path) not in _prepared:
+            ensure_built(warehouse)
+            _prepared.add(str(warehouse.path))
 
 
 def reader() -> Reader:

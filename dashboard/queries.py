@@ -319,14 +319,20 @@ def export_columns(table: str) -> list[str]:
               if column.name != "person_key"), PROVISIONAL_COLUMN]
 
 
-def export_rows(cursor: duckdb.DuckDBPyConnection, table: str, scope: Scope) -> pd.DataFrame:
+def export_rows(cursor: duckdb.DuckDBPyConnection, table: str, scope: Scope, limit: int | None = None,
+                offset: int = 0) -> pd.DataFrame:
+    """The filtered rows of a table's download, in a stable order (year, ID); a page of them with ``limit``."""
     if table not in EXPORT_FILTERS:
         raise KeyError(table)
     columns = ", ".join(f'"{name}"' if name != PROVISIONAL_COLUMN else f"year IN ({PROVISIONAL_YEARS_SQL}) AS {name}"
                         for name in export_columns(table))
     sql = (f'SELECT {columns} FROM "{table}" WHERE {IN_YEARS} AND {EXPORT_FILTERS[table]} '
            f"ORDER BY year, 1")
-    return _frame(cursor, sql, scope.params())
+    params = scope.params()
+    if limit is not None:
+        sql += " LIMIT $limit OFFSET $offset"
+        params |= {"limit": limit, "offset": offset}
+    return _frame(cursor, sql, params)
 
 
 def export_counts(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:

@@ -54,7 +54,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-APP_FILE = REPO_ROOT / "app.py"
+APP_FILE = REPO_ROOT / "navigation.py"  # the script of each session (app.py serves it)
 APP_TIMEOUT = 60  # AppTest's default of 3 s is too short for a first run that builds caches
 PAGES = ("views/overview.py", "views/participation.py", "views/activities.py", "views/benefits.py",
          "views/data.py", "views/glossary.py")
@@ -65,7 +65,7 @@ RAW_KEY = re.compile(r"\b(?:chart|metric|overview|participation|activities|benef
 
 
 def open_app(params: dict[str, str | list[str]] | None = None, page: str | None = None) -> AppTest:
-    """Run app.py once, as a browser opening ``/<page>?<params>`` would; DASHBOARD_DB must be set."""
+    """Run navigation.py once, as a browser opening ``/<page>?<params>`` would; DASHBOARD_DB must be set."""
     at = AppTest.from_file(str(APP_FILE), default_timeout=APP_TIMEOUT)
     for key, value in (params or {}).items():
         at.query_params[key] = value

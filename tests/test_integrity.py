@@ -205,7 +205,7 @@ def test_an_older_warehouse_is_migrated_on_first_start(warehouse: Warehouse, tmp
 
 # -- one door to DuckDB -----------------------------------------------------------------
 
-PRODUCT = [REPO_ROOT / "app.py", *sorted((REPO_ROOT / "dashboard").glob("*.py")),
+PRODUCT = [REPO_ROOT / "app.py", REPO_ROOT / "navigation.py", *sorted((REPO_ROOT / "dashboard").glob("*.py")),
            *sorted((REPO_ROOT / "etl").glob("*.py")), *sorted((REPO_ROOT / "views").glob("*.py"))]
 
 

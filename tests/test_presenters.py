@@ -22,7 +22,7 @@ ALL_FIELDS = schema.FIELD.codes
 
 
 def run_app(params: list[tuple[str, str]]) -> AppTest:
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=90)
+    at = AppTest.from_file(str(REPO_ROOT / "navigation.py"), default_timeout=90)
     grouped: dict[str, list[str]] = {}
     for key, value in params:
         grouped.setdefault(key, []).append(value)

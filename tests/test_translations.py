@@ -36,7 +36,7 @@ CATALOGUES = {lang: toml_catalogue(lang) for lang in LANGUAGES}
 ENGLISH = CATALOGUES["en"]
 SECTIONS = {key.split(".", 1)[0] for key in ENGLISH}
 PLACEHOLDER = re.compile(r"{(\w*)[^{}]*}")
-SOURCE_FILES = sorted([REPO_ROOT / "app.py", *(REPO_ROOT / "dashboard").glob("*.py"),
+SOURCE_FILES = sorted([REPO_ROOT / "app.py", REPO_ROOT / "navigation.py", *(REPO_ROOT / "dashboard").glob("*.py"),
                        *(REPO_ROOT / "views").glob("*.py"), *(REPO_ROOT / "etl").glob("*.py")])
 
 

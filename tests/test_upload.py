@@ -55,7 +55,7 @@ def year_2020(tmp_path: Path, mistakes: bool = False) -> Path:
 
 
 def app(lang: str = "en") -> AppTest:
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=90)
+    at = AppTest.from_file(str(REPO_ROOT / "navigation.py"), default_timeout=90)
     at.query_params["lang"] = lang
     at.run()
     return at

@@ -1,0 +1,262 @@
+"""The public HTTP API, served by the same process as the dashboard (app.py mounts these routes).
+
+Read-only, GET only, open to other sites (CORS), under the server's base path:
+
+- ``/api/v1/{participants,activities,benefits,obstacles}.{csv,json}``: the rows
+  of a table for the filters, with the same columns as the Data page's
+  downloads (no name, birth date or pseudonym), ``limit`` (at most
+  MAX_LIMIT rows) and ``offset`` to page through them;
+- ``/api/v1/summary.json``: the headline figures for the filters, named and
+  defined as the dashboard names them (the metric catalogue), in ``lang``;
+- ``/api/v1/datapackage.json``: the Frictionless descriptor of the whole
+  published data (etl.package).
+
+Filters are the dashboard's own vocabulary of codes (dashboard.params): the
+API takes codes only and answers a label, an unknown parameter or value with
+400 and a message naming it. Responses are cached per data version (a load
+publishes a new version, so nothing stale is served) and carry it, with the
+years whose figures are provisional.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+import pandas as pd
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from dashboard import exports, queries
+from dashboard.findings import latest_year
+from dashboard.metrics import CARD_METRICS, PERIOD_NAMES, Period, summary_value
+from dashboard.params import BadParameter, View, parse_api
+from dashboard.queries import Scope
+from etl import schema
+from etl.warehouse import Warehouse
+
+TABLES = tuple(sheet.name for sheet in schema.SHEETS)
+DEFAULT_LIMIT = 10_000
+MAX_LIMIT = 50_000
+CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, OPTIONS",
+        "Access-Control-Allow-Headers": "Accept, Content-Type", "Access-Control-Max-Age": "86400"}
+CACHE = {"Cache-Control": "public, max-age=60"}
+PAGING = {"limit": "rows per response", "offset": "rows to skip"}
+CSV_OPTIONS = {**PAGING, "header": "true (default) or false: the CSV's header row"}
+
+
+def routes(base_path: str | None) -> list[BaseRoute]:
+    """The API's routes under the server's base path (custom routes do not get it by themselves)."""
+    prefix = "/" + (base_path or "").strip("/") if (base_path or "").strip("/") else ""
+    api = f"{prefix}/api/v1"
+    return [
+        Route(f"{api}/summary.json", _endpoint(_summary), methods=["GET", "OPTIONS"]),
+        Route(f"{api}/datapackage.json", _endpoint(_datapackage), methods=["GET", "OPTIONS"]),
+        Route(api + "/{table}.{extension}", _endpoint(_table), methods=["GET", "OPTIONS"]),
+    ]
+
+
+class NotFound(LookupError):
+    pass
+
+
+Handler = Callable[[Request, "_Data"], Response]
+
+
+def _endpoint(handler: Handler) -> Callable[[Request], Response]:
+    """Common to every endpoint: preflight, the published version, errors as JSON, CORS and caching headers."""
+
+    def endpoint(request: Request) -> Response:
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers=CORS)
+        try:
+            response = handler(request, _Data.current())
+        except BadParameter as bad:
+            response = _error(400, str(bad), parameter=bad.parameter, value=bad.value)
+        except NotFound as missing:
+            response = _error(404, str(missing))
+        except FileNotFoundError:
+            response = _error(503, "The warehouse is not built yet; try again in a minute.")
+        response.headers.update(CORS)
+        return response
+
+    return endpoint
+
+
+def _error(status: int, message: str, **details: object) -> JSONResponse:
+    return JSONResponse({"error": {"status": status, "message": message, **details}}, status_code=status)
+
+
+class _Data:
+    """The published version a request reads: cursor, version name and what it holds."""
+
+    def __init__(self, warehouse: Warehouse):
+        self.cursor, current = warehouse.shared_cursor()
+        self.version = current.stem
+        self.key = f"{current}@{current.stat().st_mtime_ns}"
+        self.warehouse = warehouse
+
+    @classmethod
+    def current(cls) -> _Data:
+        return cls(Warehouse())
+
+    def available(self) -> tuple[list[int], list[str]]:
+        options = _cached(self, "available", None)
+        years = [int(value) for value in options.loc[options["kind"] == "year", "value"]]
+        partners = list(options.loc[options["kind"] == "partner", "value"]) or [schema.DEFAULT_PARTNER_CITY]
+        return years, partners
+
+    def provisional(self) -> list[int]:
+        return sorted(int(year) for year in _cached(self, "provisional_years", None)["year"])
+
+    def scope(self, view: View) -> Scope:
+        years, _ = self.available()
+        return Scope(view.years or tuple(years), view.partner, view.fields or schema.FIELD.codes, view.direction)
+
+
+# Answers and pages kept per (data version, request): a load publishes a new version, so an old
+# answer is never served again and drops out as new ones come in (oldest first).
+ANSWERS_KEPT = 256
+PAGES_KEPT = 64
+_ANSWERS: dict[tuple[str, str, Scope | None], pd.DataFrame] = {}
+_PAGES: dict[tuple[str, str, Scope, int, int, str, bool], tuple[bytes, int, int]] = {}
+
+
+def _remember(cache: dict, entry: tuple, kept: int, compute: Callable[[], Any]) -> Any:
+    if entry not in cache:
+        if len(cache) >= kept:
+            cache.pop(next(iter(cache)))
+        cache[entry] = compute()
+    return cache[entry]
+
+
+def _cached(data: _Data, query: str, scope: Scope | None) -> pd.DataFrame:
+    """A query's answer, cached per (data version, query, filters), as the pages cache theirs."""
+    return _remember(_ANSWERS, (data.key, query, scope), ANSWERS_KEPT,
+                     lambda: queries.QUERIES[query](data.cursor, scope))  # type: ignore[arg-type]
+
+
+def _view(request: Request, data: _Data, extra: dict[str, str] | None = None) -> tuple[View, dict[str, str]]:
+    years, partners = data.available()
+    return parse_api(request.query_params.multi_items(), years, partners, extra)
+
+
+def _filters(view: View, scope: Scope) -> dict[str, object]:
+    return {"lang": view.lang, "year": list(scope.years), "partner": scope.partner, "field": list(scope.fields),
+            "direction": scope.direction}
+
+
+# -- /{table}.{csv,json} --------------------------------------------------------------
+
+def _table(request: Request, data: _Data) -> Response:
+    table, extension = request.path_params["table"], request.path_params["extension"]
+    if table not in TABLES or extension not in ("csv", "json"):
+        raise NotFound(f"No such endpoint: {table}.{extension}. Tables: {', '.join(TABLES)}; formats: csv, json.")
+    view, options = _view(request, data, CSV_OPTIONS if extension == "csv" else PAGING)
+    limit = _whole(options, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    offset = _whole(options, "offset", 0, 0, None)
+    header = options.get("header", "true")
+    if header not in ("true", "false"):
+        raise BadParameter("header", header, f"header='{header}' must be true or false.")
+    scope = data.scope(view)
+    body, total, shown = _page(data, table, scope, limit, offset, extension, header == "true")
+    headers = {**CACHE, "X-Data-Version": data.version, "X-Total-Count": str(total)}
+    next_url = _next(request, view, data, offset + shown, limit) if offset + shown < total else None
+    if next_url:
+        headers["Link"] = f'<{next_url}>; rel="next"'
+    if extension == "csv":
+        return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
+    payload = {"data_version": data.version, "provisional_years": data.provisional(), "table": table,
+               "filters": _filters(view, scope), "total": total, "offset": offset, "limit": limit,
+               "next": next_url, "columns": queries.export_columns(table), "rows": json.loads(body)}
+    return JSONResponse(payload, headers=headers)
+
+
+def _whole(values: dict[str, str], name: str, default: int, low: int, high: int | None) -> int:
+    text = values.get(name)
+    if text is None:
+        return default
+    if not text.isdigit() or int(text) < low or (high is not None and int(text) > high):
+        bound = f"from {low} to {high}" if high is not None else f"{low} or more"
+        raise BadParameter(name, text, f"{name}='{text}' must be a whole number {bound}.")
+    return int(text)
+
+
+def _next(request: Request, view: View, data: _Data, offset: int, limit: int) -> str:
+    years, _ = data.available()
+    query = [*view.query(years), ("limit", str(limit)), ("offset", str(offset))]
+    return str(request.url.replace(query=urlencode(query)))
+
+
+def _page(data: _Data, table: str, scope: Scope, limit: int, offset: int, extension: str,
+          header: bool) -> tuple[bytes, int, int]:
+    """(body, total rows, rows in this page), cached per data version and request."""
+
+    def compute() -> tuple[bytes, int, int]:
+        counts = _cached(data, "export_counts", scope)
+        total = int(counts.loc[counts["table"] == table, "rows"].iloc[0])
+        rows = queries.export_rows(data.cursor, table, scope, limit=limit, offset=offset)
+        if extension == "csv":
+            body = exports.to_csv(rows, header=header)
+        else:
+            body = rows.to_json(orient="records", date_format="iso", force_ascii=False).encode("utf-8")
+        return body, total, len(rows)
+
+    return _remember(_PAGES, (data.key, table, scope, limit, offset, extension, header), PAGES_KEPT, compute)
+
+
+# -- /summary.json ----------------------------------------------------------------------
+
+def _summary(request: Request, data: _Data) -> Response:
+    view, _ = _view(request, data)
+    scope = data.scope(view)
+    summary = _cached(data, "yearly_summary", scope)
+    year = latest_year(summary, scope.years)
+    earlier = summary[summary["year"] < year] if year is not None else summary.iloc[0:0]
+    current = summary[summary["year"] == year].iloc[0] if year is not None else None
+    previous = earlier.sort_values("year").iloc[-1] if not earlier.empty else None
+    partner = schema.PARTNER_CITY.label(scope.partner, view.lang)
+    figures: list[dict[str, Any]] = []
+    for metric in CARD_METRICS:
+        value, before = summary_value(metric.key, current), summary_value(metric.key, previous)
+        figures.append({
+            "key": metric.key, "name": metric.label(view.lang, partner),
+            "definition": metric.explain(view.lang, partner), "theme": metric.theme.value,
+            "unit": metric.unit.value, "value": value, "previous": before,
+            "change": None if value is None or before is None else value - before,
+            "formatted": metric.format(value, view.lang)})
+    return JSONResponse({
+        "data_version": data.version, "provisional_years": data.provisional(),
+        "provisional": year in data.provisional(), "filters": _filters(view, scope), "year": year,
+        "compared_with": int(previous["year"]) if previous is not None else None,
+        "period": PERIOD_NAMES[Period.LATEST_YEAR](view.lang), "figures": figures}, headers=CACHE)
+
+
+# -- /datapackage.json ---------------------------------------------------------------------
+
+def _datapackage(request: Request, data: _Data) -> Response:
+    """The whole published data, unfiltered: each table's path is its CSV endpoint, every year and field,
+    one partner city after the other, in parts of at most MAX_LIMIT rows (a multipart resource when there
+    is more than one part; every part after the first comes without its header row)."""
+    from etl import package  # imported when asked for: the descriptor is built rarely
+
+    _view(request, data)  # no filters apply, but unknown parameters are still refused
+    base = str(request.url.replace(query="")).rsplit("/", 1)[0]
+    years, partners = data.available()
+    paths: dict[str, str | list[str]] = {}
+    for table in TABLES:
+        parts: list[str] = []
+        for partner in partners:
+            counts = _cached(data, "export_counts", Scope(tuple(years), partner))
+            total = int(counts.loc[counts["table"] == table, "rows"].iloc[0])
+            for offset in range(0, total, MAX_LIMIT):
+                query = [*(("year", year) for year in years), ("partner", partner), ("limit", MAX_LIMIT),
+                         ("offset", offset), *([("header", "false")] if parts else [])]
+                parts.append(f"{base}/{table}.csv?{urlencode(query)}")
+        if not parts:  # an empty table: its header alone
+            parts.append(f"{base}/{table}.csv")
+        paths[table] = parts[0] if len(parts) == 1 else parts
+    return JSONResponse(package.descriptor(data.warehouse, paths), headers=CACHE)

@@ -1,0 +1,137 @@
+"""One filter vocabulary for links, the report's notes and the HTTP API.
+
+Every shared form of a view names its filters the same way, with stable codes
+that mean the same in every language:
+
+    lang=zh&year=2018&field=arts_culture&direction=outbound&partner=beijing
+
+- ``lang``: id (default), en, zh;
+- ``year``: a loaded program year, repeated for several (none: every year);
+- ``partner``: a partner city's code (default beijing);
+- ``field``: a field's code, repeated (none: every field);
+- ``direction``: both (default), outbound, inbound.
+
+A value equal to the default stays out. Links made by earlier releases carried
+labels in the sharer's language (``field=Seni+dan+budaya``): the dashboard
+still reads them (``dashboard_code``), the API does not: it answers a label
+with an error naming the code to use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from etl import schema
+from translations import DEFAULT_LANGUAGE, LANGUAGES, translate
+
+LANG, YEAR, PARTNER, FIELD, DIRECTION = "lang", "year", "partner", "field", "direction"
+FILTER_PARAMS = (LANG, YEAR, PARTNER, FIELD, DIRECTION)
+DIRECTIONS = ("both", *schema.DIRECTION.codes)
+DEFAULT_DIRECTION = "both"
+VOCABULARIES: dict[str, schema.Vocabulary] = {PARTNER: schema.PARTNER_CITY, FIELD: schema.FIELD,
+                                              DIRECTION: schema.DIRECTION}
+
+
+def label_code(parameter: str, text: str) -> str | None:
+    """The code a label in any language (or the code itself) stands for, or None."""
+    key = schema.normalize_value(text)
+    if parameter == DIRECTION and key in {schema.normalize_value(translate(lang, "filters.direction_both"))
+                                          for lang in LANGUAGES} | {"both"}:
+        return "both"
+    vocabulary = VOCABULARIES.get(parameter)
+    if vocabulary is None:
+        return None
+    return dict(schema.category_spellings(vocabulary)).get(key)
+
+
+def dashboard_code(parameter: str, text: str) -> str | None:
+    """A link's value as a code: a code as it is, or a label of an earlier release's link."""
+    if parameter == DIRECTION and text in DIRECTIONS:
+        return text
+    vocabulary = VOCABULARIES.get(parameter)
+    if vocabulary is not None and text in vocabulary.codes:
+        return text
+    return label_code(parameter, text)
+
+
+@dataclass(frozen=True)
+class View:
+    """A view's filters as codes: what a link, the report's notes and the API carry."""
+
+    lang: str = DEFAULT_LANGUAGE
+    years: tuple[int, ...] = ()  # empty: every loaded year
+    partner: str = schema.DEFAULT_PARTNER_CITY
+    fields: tuple[str, ...] = ()  # empty: every field
+    direction: str = DEFAULT_DIRECTION
+
+    def query(self, all_years: Sequence[int] = ()) -> list[tuple[str, str]]:
+        """The link's parameters, defaults left out (every year, every field)."""
+        params: list[tuple[str, str]] = []
+        if self.lang != DEFAULT_LANGUAGE:
+            params.append((LANG, self.lang))
+        if self.years and set(self.years) != set(all_years):
+            params += [(YEAR, str(year)) for year in sorted(self.years)]
+        if self.partner != schema.DEFAULT_PARTNER_CITY:
+            params.append((PARTNER, self.partner))
+        if self.fields and set(self.fields) != set(schema.FIELD.codes):
+            params += [(FIELD, code) for code in schema.FIELD.codes if code in self.fields]
+        if self.direction != DEFAULT_DIRECTION:
+            params.append((DIRECTION, self.direction))
+        return params
+
+
+class BadParameter(ValueError):
+    """A query parameter the API does not accept; the message names it and says what to use."""
+
+    def __init__(self, parameter: str, value: str | None, message: str):
+        super().__init__(message)
+        self.parameter = parameter
+        self.value = value
+
+
+def parse_api(query: Iterable[tuple[str, str]], years: Sequence[int], partners: Sequence[str],
+              extra: Mapping[str, str] | None = None) -> tuple[View, dict[str, str]]:
+    """Strict parsing for the API: codes only, every parameter known, every value valid.
+
+    ``extra`` names the other parameters an endpoint accepts (e.g. limit); their raw
+    values are returned for the endpoint to check. Raises BadParameter.
+    """
+    extra = dict(extra or {})
+    values: dict[str, list[str]] = {}
+    for name, value in query:
+        if name not in FILTER_PARAMS and name not in extra:
+            known = ", ".join([*FILTER_PARAMS, *extra])
+            raise BadParameter(name, value, f"Unknown parameter '{name}'. Known parameters: {known}.")
+        values.setdefault(name, []).append(value)
+    for name, given in values.items():
+        if name in extra or name in (YEAR, FIELD):
+            continue
+        if len(given) > 1:
+            raise BadParameter(name, given[1], f"Parameter '{name}' is given {len(given)} times; give it once.")
+    lang = values.get(LANG, [DEFAULT_LANGUAGE])[0]
+    if lang not in LANGUAGES:
+        raise BadParameter(LANG, lang, f"lang='{lang}' is not a language of the dashboard: use one of "
+                                       f"{', '.join(LANGUAGES)}.")
+    chosen_years: list[int] = []
+    for text in values.get(YEAR, []):
+        if not text.isdigit() or int(text) not in years:
+            raise BadParameter(YEAR, text, f"year='{text}' is not a loaded program year: use one of "
+                                           f"{', '.join(map(str, years))}.")
+        chosen_years.append(int(text))
+    partner = _code(PARTNER, values.get(PARTNER, [schema.DEFAULT_PARTNER_CITY])[0], partners)
+    fields = [_code(FIELD, text, schema.FIELD.codes) for text in values.get(FIELD, [])]
+    direction = _code(DIRECTION, values.get(DIRECTION, [DEFAULT_DIRECTION])[0], DIRECTIONS)
+    view = View(lang, tuple(sorted(set(chosen_years))), partner, tuple(dict.fromkeys(fields)), direction)
+    return view, {name: given[-1] for name, given in values.items() if name in extra}
+
+
+def _code(parameter: str, text: str, accepted: Sequence[str]) -> str:
+    if text in accepted:
+        return text
+    code = label_code(parameter, text)
+    if code is not None and code in accepted:
+        raise BadParameter(parameter, text, f"{parameter}='{text}' is a label; the API takes codes: "
+                                            f"use {parameter}={code}.")
+    raise BadParameter(parameter, text, f"{parameter}='{text}' is not a known code: use one of "
+                                        f"{', '.join(accepted)}.")

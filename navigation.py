@@ -1,0 +1,72 @@
+"""The script every browser session runs: language, filters (in the URL), navigation per role.
+
+app.py serves it (with the HTTP API beside it); the page scripts in views/
+only compose parts of the dashboard package. AppTest-driven tests run this
+file, as the server does for each session.
+
+The page scripts live in views/, not pages/: Streamlit 1.67 treats a folder
+named pages/ beside the entry file as a legacy multipage app on every run,
+so a shared deep link (/participation?...) would run the page script
+without this file (no filters, no context). Measured with a browser test.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import db, presentation
+from dashboard.auth import current_analyst
+from dashboard.components import PageContext, set_context
+from dashboard.filters import Available, current_language, render_sidebar
+from dashboard.queries import fetch
+from translations import translate
+
+lang = current_language()
+st.set_page_config(page_title=translate(lang, "app.title"), page_icon="🤝", layout="wide")
+
+try:
+    reader = db.reader()  # read-only: app.py builds or upgrades the warehouse when the server starts
+except Exception as error:  # a broken or missing warehouse must not show a traceback to readers
+    st.error(translate(lang, "app.warehouse_unavailable", detail=type(error).__name__))
+    st.stop()
+
+options = fetch(reader, "available")
+available = Available(
+    years=tuple(int(v) for v in options.loc[options["kind"] == "year", "value"]),
+    partners=tuple(options.loc[options["kind"] == "partner", "value"]))
+presenting = presentation.is_presenting()
+filters = render_sidebar(available)
+lang = filters.lang
+context = PageContext(reader, filters, presenting)
+set_context(context)
+
+pages = [
+    st.Page("views/overview.py", title=translate(lang, "nav.overview"), icon=":material/dashboard:",
+            url_path="overview", default=True),
+    st.Page("views/participation.py", title=translate(lang, "nav.participation"), icon=":material/groups:",
+            url_path="participation"),
+    st.Page("views/activities.py", title=translate(lang, "nav.activities"), icon=":material/event:",
+            url_path="activities"),
+    st.Page("views/benefits.py", title=translate(lang, "nav.benefits"), icon=":material/trending_up:",
+            url_path="benefits"),
+    st.Page("views/data.py", title=translate(lang, "nav.data"), icon=":material/table:", url_path="data"),
+    st.Page("views/glossary.py", title=translate(lang, "nav.glossary"), icon=":material/menu_book:",
+            url_path="glossary"),
+]
+# The navigation is built per role: only analysts see Upload. Its URL still resolves
+# for everyone (hidden page), and the page checks the role itself before showing anything.
+analyst_pages = [
+    st.Page("views/upload.py", title=translate(lang, "nav.upload"), icon=":material/upload_file:",
+            url_path="upload", visibility="visible" if current_analyst() is not None else "hidden"),
+    st.Page("views/signin.py", title=translate(lang, "nav.signin"), icon=":material/login:", url_path="signin"),
+]
+page = st.navigation({translate(lang, "nav.section_dashboard"): pages,
+                      translate(lang, "nav.section_analysts"): analyst_pages},
+                     position="hidden" if presenting else "sidebar")
+if page in pages:  # presenter tools belong to the dashboard pages, not to sign-in and upload
+    presentation.render_tools(context, available, page.url_path)
+if presenting:
+    presentation.presentation_bar(context, available)
+    if presentation.slideshow_seconds() and page in pages:
+        presentation.advance_slides(presentation.slideshow_seconds(), pages[(pages.index(page) + 1) % len(pages)])
+page.run()
