@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -99,6 +101,12 @@ def test_app_works_under_a_path_prefix(prefixed: RunningApp, page: Page) -> None
     assert prefixed.base_url.endswith("/sister-city")
     with urllib.request.urlopen(prefixed.url("/_stcore/health"), timeout=5) as response:
         assert response.read().decode().strip() == "ok"
+    # The API's routes follow the prefix too (Streamlit does not add it to custom routes by itself).
+    with urllib.request.urlopen(prefixed.url("/api/v1/summary.json", "year=2019"), timeout=30) as response:
+        assert json.loads(response.read())["year"] == 2019
+    with pytest.raises(urllib.error.HTTPError) as outside:
+        urllib.request.urlopen(prefixed.base_url.removesuffix("/sister-city") + "/api/v1/summary.json", timeout=30)
+    assert outside.value.code == 404
     open_page(page, prefixed.url("/benefits", "lang=en&year=2019"))
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator(f"{CHART} svg.main-svg").count() >= 5

@@ -1,0 +1,132 @@
+"""The HTTP API, asked over HTTP of the very server that serves the dashboard (`streamlit run app.py`).
+
+Every figure is compared with this file's own SQL on the file the server reads.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import urllib.error
+import urllib.request
+from typing import Any
+
+import duckdb
+import pytest
+
+from dashboard.metrics import CARD_METRICS
+from etl import schema
+
+from .harness import RunningApp
+
+TABLES = ("participants", "activities", "benefits", "obstacles")
+PRIVATE = {"full_name", "birth_date", "person_key"}
+
+
+def get(app: RunningApp, path: str, query: str = "") -> tuple[int, dict[str, str], bytes]:
+    url = app.url(f"/api/v1/{path}", query) if query else app.url(f"/api/v1/{path}")
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def sql(app: RunningApp, statement: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+    with duckdb.connect(str(app.database_file()), read_only=True) as connection:
+        return connection.execute(statement, params or []).fetchall()
+
+
+FILTERS = [
+    ("", "TRUE", "TRUE"),
+    ("year=2018", "year = 2018", "year = 2018"),
+    ("year=2017&year=2019&field=tourism&field=youth_sports",
+     "year IN (2017, 2019) AND field IN ('tourism', 'youth_sports')", "year IN (2017, 2019)"),
+    ("direction=inbound&field=arts_culture", "field = 'arts_culture' AND direction = 'inbound'", "TRUE"),
+]
+
+
+@pytest.mark.parametrize(("query", "participants_where", "obstacles_where"), FILTERS)
+@pytest.mark.parametrize("table", TABLES)
+def test_table_endpoints_equal_sql(dashboard: RunningApp, table: str, query: str, participants_where: str,
+                                   obstacles_where: str) -> None:
+    where = {"participants": participants_where, "obstacles": obstacles_where}.get(
+        table, participants_where.replace(" AND direction = 'inbound'", ""))
+    ids = [row[0] for row in sql(dashboard, f"SELECT {schema.SHEETS_BY_NAME[table].id_column.name} FROM {table} "
+                                            f"WHERE partner_city = 'beijing' AND {where} ORDER BY year, 1")]
+    status, headers, body = get(dashboard, f"{table}.json", query)
+    assert status == 200, body
+    payload = json.loads(body)
+    assert payload["total"] == len(ids) and [row[schema.SHEETS_BY_NAME[table].id_column.name]
+                                              for row in payload["rows"]] == ids
+    assert payload["data_version"] == dashboard.database_file().stem == headers["x-data-version"]
+    assert payload["provisional_years"] == []
+    assert not PRIVATE & set(payload["columns"]) and not PRIVATE & set(payload["rows"][0] if ids else {})
+    assert headers["access-control-allow-origin"] == "*"
+    status, headers, body = get(dashboard, f"{table}.csv", query)
+    assert status == 200 and headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0] == payload["columns"] and len(rows) - 1 == len(ids)
+
+
+def test_pages_are_bounded_and_linked(dashboard: RunningApp) -> None:
+    (total,), = sql(dashboard, "SELECT count(*) FROM participants")
+    seen: list[str] = []
+    query = "limit=100"
+    while query:
+        status, _, body = get(dashboard, "participants.json", query)
+        payload = json.loads(body)
+        assert status == 200 and len(payload["rows"]) <= 100
+        seen += [row["participant_id"] + str(row["year"]) for row in payload["rows"]]
+        query = payload["next"].split("?", 1)[1] if payload["next"] else ""
+    assert len(seen) == len(set(seen)) == total
+    assert get(dashboard, "participants.json", "limit=50001")[0] == 400
+
+
+def test_summary_names_figures_as_the_dashboard(dashboard: RunningApp) -> None:
+    status, _, body = get(dashboard, "summary.json", "lang=en&year=2018&direction=outbound")
+    assert status == 200
+    summary = json.loads(body)
+    assert summary["year"] == 2018 and summary["compared_with"] == 2017
+    figures = {figure["key"]: figure for figure in summary["figures"]}
+    assert [figure["key"] for figure in summary["figures"]] == [metric.key for metric in CARD_METRICS]
+    assert figures["applicants"]["name"] == "Applicants"
+    (applicants, delegates, activities), = sql(dashboard, """
+        SELECT (SELECT count(*) FROM participants WHERE year = 2018 AND direction = 'outbound'),
+               (SELECT count(*) FROM participants WHERE year = 2018 AND direction = 'outbound'
+                AND status = 'delegate'),
+               (SELECT count(*) FROM activities WHERE year = 2018)""")
+    assert figures["applicants"]["value"] == applicants
+    assert figures["selection_rate"]["value"] == pytest.approx(delegates / applicants)
+    assert figures["activities"]["value"] == activities
+    chinese = json.loads(get(dashboard, "summary.json", "lang=zh&year=2018")[2])
+    assert chinese["figures"][0]["name"] == "申请人" and chinese["figures"][0]["value"] is not None
+
+
+@pytest.mark.parametrize(("query", "parameter", "says"), [
+    ("field=Seni+dan+budaya", "field", "use field=arts_culture"),
+    ("field=Arts+and+culture", "field", "use field=arts_culture"),
+    ("direction=Jakarta+ke+kota+mitra", "direction", "use direction=outbound"),
+    ("partner=Beijing", "partner", "use partner=beijing"),
+    ("year=2031", "year", "not a loaded program year"),
+    ("colour=red", "colour", "Unknown parameter 'colour'"),
+    ("lang=fr", "lang", "not a language"),
+    ("limit=ten", "limit", "whole number"),
+])
+def test_bad_parameters_get_a_400_naming_them(dashboard: RunningApp, query: str, parameter: str, says: str) -> None:
+    status, headers, body = get(dashboard, "activities.json", query)
+    error = json.loads(body)["error"]
+    assert status == 400 and error["parameter"] == parameter and says in error["message"], error
+    assert headers["access-control-allow-origin"] == "*"
+
+
+def test_unknown_endpoint_is_404(dashboard: RunningApp) -> None:
+    assert get(dashboard, "people.json")[0] == 404
+
+
+def test_preflight_allows_get_from_other_sites(dashboard: RunningApp) -> None:
+    request = urllib.request.Request(dashboard.url("/api/v1/summary.json"), method="OPTIONS")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 204
+        assert "GET" in response.headers["access-control-allow-methods"]
