@@ -1,4 +1,4 @@
-"""Downloads of the filtered rows of a table, generated only when the button is pressed."""
+"""Downloads of the filtered rows of a table, and of the open-data package, generated only when pressed."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import streamlit as st
 from dashboard import exports
 from dashboard.components import PageContext, file_stem
 from dashboard.queries import export_rows
-from etl import schema
+from etl import package, schema
+from etl.warehouse import Warehouse
 
 CSV_MAX_ROWS = 2_000_000  # beyond this, use the CLI or DuckDB directly (README)
 
@@ -33,3 +34,15 @@ def table_download(ctx: PageContext, table: str) -> None:
         icon=":material/download:")
     if too_many:
         st.caption(ctx.t("data.too_many_rows", limit=ctx.number(CSV_MAX_ROWS)))
+
+
+def package_download(ctx: PageContext) -> None:
+    """The open-data package: every published row of every table, unfiltered, as a zip (etl.package)."""
+    st.caption(ctx.t("data.package_intro"))
+    too_many = sum(package.published_rows(Warehouse()).values()) > CSV_MAX_ROWS
+    st.download_button(
+        ctx.t("data.package_download"), data=lambda: package.package_zip(Warehouse()),
+        file_name=f"{package.NAME}-{ctx.reader.data_version}.zip", mime="application/zip", on_click="ignore",
+        key="open-data-package", help=ctx.t("data.package_help"), disabled=too_many, icon=":material/folder_zip:")
+    if too_many:
+        st.caption(ctx.t("data.package_too_big", limit=ctx.number(CSV_MAX_ROWS)))

@@ -1,12 +1,17 @@
-"""Global filters and language, bound to the URL so a copied link reopens the same view.
+"""Global filters and language, in the URL so a copied link reopens the same view.
 
-Streamlit's widget query-param binding does the binding (``bind="query-params"``):
-parameter names are lang, year (repeated), partner, field (repeated) and
-direction; a value equal to the default stays out of the URL, and an
-unknown value is dropped by Streamlit. Before the widgets are drawn, the
-raw parameters are compared with the accepted values so the reader is told
-when part of a link could not be applied, instead of silently seeing
-something else.
+The URL speaks the filter vocabulary of dashboard.params: lang, year
+(repeated), partner, field (repeated) and direction, with codes that mean
+the same in every language; a value equal to the default stays out. The
+language and the years are bound by Streamlit (``bind="query-params"``:
+their options are codes and numbers already). Partner, fields and direction
+show labels, and a bound widget writes the label it shows, so these three
+are synced with the URL here: seeded from it on a session's first run (a
+code, or a label in any language from a link of an earlier release), and
+written back as codes on every run. Before the widgets are drawn, the raw
+parameters are compared with the accepted values so the reader is told when
+part of a link could not be applied, instead of silently seeing something
+else.
 """
 
 from __future__ import annotations
@@ -15,11 +20,12 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from dashboard import params
 from etl import schema
 from translations import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, translate
 
-DIRECTIONS = ("both", *schema.DIRECTION.codes)
-PARAMS = ("lang", "year", "partner", "field", "direction")
+DIRECTIONS = params.DIRECTIONS
+PARAMS = params.FILTER_PARAMS
 
 
 @dataclass(frozen=True)
@@ -58,12 +64,6 @@ def current_language() -> str:
 
 def _unknown_values(key: str, accepted: list[str]) -> list[str]:
     return [value for value in st.query_params.get_all(key) if value and value not in accepted]
-
-
-def _labels(vocabulary: schema.Vocabulary, codes: list[str] | tuple[str, ...], languages: list[str]) -> list[str]:
-    """Labels a link may hold: the current language's, and right after a switch the previous one's
-    (the binding writes the new labels only when the widgets register)."""
-    return [vocabulary.label(code, lang) for lang in languages for code in codes]
 
 
 # Widgets whose options are shown as labels in the current language. Streamlit keeps
@@ -114,16 +114,63 @@ def _follow_new_years(years: list[int]) -> None:
     st.session_state[_LAST_YEARS] = list(years)
 
 
+def _from_link(name: str, accepted: list[str]) -> tuple[list[str], list[str]]:
+    """(codes, values that could not be applied) of a parameter of the link; labels become codes."""
+    codes, ignored = [], []
+    for value in st.query_params.get_all(name):
+        if not value:
+            continue
+        code = params.dashboard_code(name, value)
+        if code in accepted:
+            codes.append(code)
+        else:
+            ignored.append(value)
+    return codes, ignored
+
+
+def _seed(key: str, value: object) -> None:
+    """A widget's value on the session's first run (later runs keep what the reader chose)."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def _seed_from_link(partners: list[str], default_partner: str) -> list[str]:
+    """Partner, fields and direction from the link (codes or old labels); what could not be applied."""
+    partner, bad_partner = _from_link(params.PARTNER, partners)
+    fields, bad_fields = _from_link(params.FIELD, list(schema.FIELD.codes))
+    direction, bad_direction = _from_link(params.DIRECTION, list(DIRECTIONS))
+    cleared = params.FIELD in st.query_params and not any(st.query_params.get_all(params.FIELD))
+    _seed("partner", partner[0] if partner else default_partner)
+    _seed("field", [] if cleared else (list(dict.fromkeys(fields)) or list(schema.FIELD.codes)))
+    _seed("direction", direction[0] if direction else DIRECTIONS[0])
+    return bad_partner + bad_fields + bad_direction
+
+
+def _write_link(partner: str, default_partner: str, fields: list[str], direction: str) -> None:
+    """The three synced filters back into the URL, as codes; a default stays out."""
+    def put(name: str, value: str | list[str] | None) -> None:
+        if value is None:
+            st.query_params.pop(name, None)
+        elif st.query_params.get_all(name) != (value if isinstance(value, list) else [value]):
+            st.query_params[name] = value
+
+    put(params.PARTNER, None if partner == default_partner else partner)
+    all_fields = set(fields) == set(schema.FIELD.codes)
+    put(params.FIELD, None if all_fields else ([code for code in schema.FIELD.codes if code in fields] or ""))
+    put(params.DIRECTION, None if direction == DIRECTIONS[0] else direction)
+
+
 def render_sidebar(available: Available) -> Filters:
     """Draw the filter widgets in the sidebar and return the chosen filters."""
     ignored: list[str] = []
     ignored += _unknown_values("lang", list(LANGUAGES))
+    partners = list(available.partners) or [schema.DEFAULT_PARTNER_CITY]
+    default_partner = (schema.DEFAULT_PARTNER_CITY if schema.DEFAULT_PARTNER_CITY in partners else partners[0])
+    ignored += _seed_from_link(partners, default_partner)
     with st.sidebar:
         lang = st.segmented_control(
             "Bahasa · Language · 语言", options=list(LANGUAGES), default=DEFAULT_LANGUAGE, key="lang",
             bind="query-params", required=True, help=" · ".join(LANGUAGE_NAMES.values())) or DEFAULT_LANGUAGE
-
-        languages = [lang, *([previous] if (previous := st.session_state.get(_LAST_LANGUAGE)) else [])]
         _relabel_on_language_change(lang)
 
         def label(vocabulary: schema.Vocabulary):
@@ -136,31 +183,18 @@ def render_sidebar(available: Available) -> Filters:
         chosen_years = st.multiselect(translate(lang, "filters.years"), years, default=years, key="year",
                                       bind="query-params", placeholder=translate(lang, "filters.none"))
 
-        partners = list(available.partners) or [schema.DEFAULT_PARTNER_CITY]
-        default_partner = (schema.DEFAULT_PARTNER_CITY if schema.DEFAULT_PARTNER_CITY in partners
-                           else partners[0])
-        unknown_partner = _unknown_values("partner", _labels(schema.PARTNER_CITY, partners, languages))
-        ignored += unknown_partner
         if len(partners) > 1:
-            partner = st.selectbox(translate(lang, "filters.partner"), partners,
-                                   index=partners.index(default_partner), key="partner", bind="query-params",
+            partner = st.selectbox(translate(lang, "filters.partner"), partners, key="partner",
                                    format_func=label(schema.PARTNER_CITY)) or default_partner
         else:
             partner = default_partner
-            if unknown_partner:  # not bound while there is one partner: drop it from the link here
-                st.query_params.pop("partner", None)
-
-        ignored += _unknown_values("field", _labels(schema.FIELD, schema.FIELD.codes, languages))
-        fields = st.multiselect(translate(lang, "filters.fields"), list(schema.FIELD.codes),
-                                default=list(schema.FIELD.codes), key="field", bind="query-params",
+        fields = st.multiselect(translate(lang, "filters.fields"), list(schema.FIELD.codes), key="field",
                                 format_func=label(schema.FIELD), placeholder=translate(lang, "filters.none"))
-
         direction_labels = {"both": translate(lang, "filters.direction_both")} | schema.DIRECTION.labels(lang)
-        ignored += _unknown_values("direction", [translate(each, "filters.direction_both") for each in languages]
-                                   + _labels(schema.DIRECTION, schema.DIRECTION.codes, languages))
-        direction = st.radio(translate(lang, "filters.direction"), list(DIRECTIONS), index=0, key="direction",
-                             bind="query-params", format_func=direction_labels.__getitem__,
+        direction = st.radio(translate(lang, "filters.direction"), list(DIRECTIONS), key="direction",
+                             format_func=direction_labels.__getitem__,
                              help=translate(lang, "filters.direction_help")) or "both"
+    _write_link(partner, default_partner, fields, direction)
     if ignored:
         st.warning(translate(lang, "filters.ignored", values=", ".join(sorted(set(ignored)))), icon="🔗")
     return Filters(tuple(sorted(chosen_years)), partner, tuple(fields), direction, lang)

@@ -13,10 +13,11 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from dashboard import params
 from dashboard.components import PageContext
 from dashboard.filters import DIRECTIONS, Available, Filters, labelled
 from etl import schema
-from translations import DEFAULT_LANGUAGE, translate
+from translations import translate
 
 PRESENT_PARAM = "present"
 SLIDESHOW_PARAM = "slideshow"
@@ -72,31 +73,31 @@ def leave_presentation() -> None:
     _sync_url()
 
 
+def view_of(filters: Filters) -> params.View:
+    """The filters as the shared vocabulary of codes (dashboard.params)."""
+    return params.View(filters.lang, tuple(filters.years), filters.partner, tuple(filters.fields), filters.direction)
+
+
+def link_query(filters: Filters, available: Available) -> list[tuple[str, str]]:
+    """The parameters of a link to this view: codes, the same in every language; defaults left out."""
+    query = view_of(filters).query(available.years)
+    if set(filters.years) != set(available.years) and not filters.years:
+        query.append((params.YEAR, ""))  # every year deselected: said explicitly
+    if not filters.fields:
+        query.append((params.FIELD, ""))
+    return query
+
+
 def share_url(base_url: str, page_path: str, filters: Filters, available: Available, presenting: bool,
               slideshow: int = 0) -> str:
-    """The link that reopens this view: same page, filters, language (and presentation mode).
-
-    Values are written exactly as the widget binding reads them: years as
-    numbers, partner, fields and direction as labels in the view's language.
-    """
-    lang = filters.lang
-    params: list[tuple[str, str]] = []
-    if lang != DEFAULT_LANGUAGE:
-        params.append(("lang", lang))
-    if set(filters.years) != set(available.years):
-        params += [("year", str(year)) for year in filters.years] or [("year", "")]
-    if len(available.partners) > 1 and filters.partner != schema.DEFAULT_PARTNER_CITY:
-        params.append(("partner", schema.PARTNER_CITY.label(filters.partner, lang)))
-    if set(filters.fields) != set(schema.FIELD.codes):
-        params += [("field", schema.FIELD.label(code, lang)) for code in filters.fields] or [("field", "")]
-    if filters.direction != DIRECTIONS[0]:
-        params.append(("direction", schema.DIRECTION.label(filters.direction, lang)))
+    """The link that reopens this view: same page, filters, language (and presentation mode)."""
+    query = link_query(filters, available)
     if presenting:
-        params.append((PRESENT_PARAM, "1"))
+        query.append((PRESENT_PARAM, "1"))
         if slideshow:
-            params.append((SLIDESHOW_PARAM, str(slideshow)))
+            query.append((SLIDESHOW_PARAM, str(slideshow)))
     url = base_url.rstrip("/") + "/" + page_path.strip("/")
-    return url + ("?" + urlencode(params) if params else "")
+    return url + ("?" + urlencode(query) if query else "")
 
 
 def app_base_url(browser_url: str | None, page_path: str) -> str:

@@ -14,6 +14,7 @@ import datetime as dt
 import html
 import re
 from functools import cache
+from urllib.parse import urlencode
 
 import plotly.offline
 
@@ -22,7 +23,7 @@ from dashboard.components import PageContext, chart_config, file_stem
 from dashboard.filters import Available
 from dashboard.findings import overview_findings
 from dashboard.headline import headline_figures
-from dashboard.presentation import filter_line
+from dashboard.presentation import filter_line, link_query
 from etl.uploads import retention_days
 from translations import format_day, format_number
 
@@ -80,6 +81,7 @@ def build_report(ctx: PageContext, available: Available, today: dt.date | None =
         f"<h1>{html.escape(title)}</h1>",
         f"<p class='meta'>{html.escape(meta)}</p>",
         f"<p class='meta'>{html.escape(ctx.t('report.filters', filters=filter_line(ctx.filters, available)))}</p>",
+        f"<p class='meta'>{html.escape(ctx.t('report.parameters', query=_query_text(ctx, available)))}</p>",
     ]
     samples = sorted(set(ctx.fetch("sample_years")["year"]) & set(ctx.filters.years))
     if samples:
@@ -108,6 +110,11 @@ def build_report(ctx: PageContext, available: Available, today: dt.date | None =
     parts += [f"<p>{_markdown_bold(ctx.t(key, days=days))}</p>" for key in ("data.note_sample", "data.note_privacy")]
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _query_text(ctx: PageContext, available: Available) -> str:
+    """The view's parameters as codes: what its link and the API take (dashboard.params)."""
+    return urlencode(link_query(ctx.filters, available)) or "–"
 
 
 def report_file_name(ctx: PageContext) -> str:

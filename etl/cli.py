@@ -1,4 +1,4 @@
-"""Command line: python -m etl validate|load|template|history|restore|finalise|purge|add-analyst.
+"""Command line: python -m etl validate|load|template|history|restore|finalise|export-package|purge|add-analyst.
 
 Exit codes: 0 success, 1 rejected input (nothing written), 2 usage error.
 Bad input never produces a traceback: every refusal is a Problem printed in
@@ -8,6 +8,7 @@ the chosen language (--lang, default Indonesian).
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -62,6 +63,11 @@ def _parser() -> argparse.ArgumentParser:
     finalise.add_argument("year", type=int)
     finalise.add_argument("--by", dest="changed_by", help="who finalises (default: the system user)")
 
+    export = commands.add_parser(
+        "export-package", help="write the whole published data as an open data package (Frictionless Data Package: "
+                               "datapackage.json and one CSV per table, CC BY 4.0) into DIR")
+    export.add_argument("directory", type=Path, metavar="DIR")
+
     purge = commands.add_parser(
         "purge", help=f"delete uploaded workbooks older than the retention period ({RETENTION_ENV}, default 30 days)")
     purge.add_argument("--days", type=float, default=None, help="retention in days (default: the configured one)")
@@ -87,7 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("--year needs exactly one file", file=sys.stderr)
         return EXIT_USAGE
     handlers = {"validate": _validate, "load": _load, "template": _template, "history": _history,
-                "restore": _restore, "finalise": _finalise, "purge": _purge, "add-analyst": _add_analyst}
+                "restore": _restore, "finalise": _finalise, "export-package": _export_package, "purge": _purge,
+                "add-analyst": _add_analyst}
     return handlers[args.command](args, lang)
 
 
@@ -273,6 +280,20 @@ def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+def _export_package(args: argparse.Namespace, lang: str) -> int:
+    from etl.package import export_package
+
+    warehouse = Warehouse()
+    upgrade_if_needed(warehouse)
+    if not warehouse.exists():
+        print(translate(lang, "cli.package_empty"))
+        return EXIT_REJECTED
+    path = export_package(warehouse, args.directory)
+    version = json.loads(path.read_text(encoding="utf-8"))["version"]  # the version written, even if a load followed
+    print(translate(lang, "cli.package_written", path=path.parent, version=version))
+    return EXIT_OK
 
 
 def _purge(args: argparse.Namespace, lang: str) -> int:

@@ -120,6 +120,8 @@ class DerivedColumn:
     description: Text
     # Computed by the warehouse across all years when writing, not from the workbook alone.
     across_years: bool = False
+    # Kept in the warehouse but never given out (downloads, API, open-data package): a linking pseudonym.
+    published: bool = True
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,11 @@ class Sheet:
         """Columns of the warehouse table, in order (private ones replaced)."""
         kept: list[Column | DerivedColumn] = [c for c in self.columns if not c.private]
         return tuple(kept) + self.derived
+
+    @property
+    def published_columns(self) -> tuple[Column | DerivedColumn, ...]:
+        """Stored columns anyone may download (the downloads, the API, the open-data package), in order."""
+        return tuple(column for column in self.stored_columns if getattr(column, "published", True))
 
 
 def _cats(*rows: tuple) -> tuple[Category, ...]:
@@ -469,7 +476,8 @@ PARTICIPANTS = Sheet(
                            "applicant without storing who it is.",
                            "Pseudonim berkunci (HMAC-SHA256 dari nama dan tanggal lahir) untuk mengenali "
                            "pendaftar berulang tanpa menyimpan identitasnya.",
-                           "加密假名（姓名与出生日期的 HMAC-SHA256），可识别重复申请人而不保存其身份。")),
+                           "加密假名（姓名与出生日期的 HMAC-SHA256），可识别重复申请人而不保存其身份。"),
+                      published=False),
         DerivedColumn("first_year", Kind.INTEGER, Text("First year applied", "Tahun pertama mendaftar", "首次申请年份"),
                       across_years=True,
                       description=Text("The earliest program year in which the same person (same person key "

@@ -1,13 +1,12 @@
-"""Filters bound to the URL: a copied link reopens the same view, a broken one says what it dropped.
+"""Filters in the URL: a copied link reopens the same view, a broken one says what it dropped.
 
-How the round trip is checked. Streamlit's binding (``bind="query-params"``) has two halves: the
-server seeds widgets from the URL and corrects it (drops bad values, removes values equal to the
-default, writes values the app sets through st.session_state), and the browser writes the URL when
-the reader changes a widget. AppTest runs only the server half: ``at.query_params`` after a run is
-the server's URL, so it shows seeding and corrections, but not what a widget change would write.
-For the browser half these tests take what the binding serialises (a multiselect's formatted
-options, ``Multiselect.values``; a radio's formatted option; the segmented control's option) and
-open a new session with it: the same widgets must come back.
+Links carry codes (dashboard.params), the same in every language; links of earlier releases, with
+labels in Indonesian, English or Chinese, still open the same view. How the round trip is checked:
+partner, fields and direction are written to the URL by the app on every run, so ``at.query_params``
+after a run shows them; the language and the years are bound by Streamlit (``bind="query-params"``),
+whose browser half writes them when the reader changes a widget, which AppTest does not run. So
+``serialised`` takes the widgets' values as codes, and a new session opened with them must come back
+to the same view.
 """
 
 from __future__ import annotations
@@ -34,19 +33,19 @@ def filters_of(at: AppTest) -> dict[str, object]:
 
 
 def serialised(at: AppTest) -> dict[str, str | list[str]]:
-    """The URL the browser would write for the current widgets: formatted options, defaults left out."""
+    """The link of the current widgets: codes, defaults left out."""
     params: dict[str, str | list[str]] = {}
     if lang_control(at).value != "id":
-        params["lang"] = lang_control(at).formatted_values[0]
+        params["lang"] = lang_control(at).value
     years = at.multiselect(key="year")
     if years.value != [int(option) for option in years.options]:
-        params["year"] = list(years.values) or ""
+        params["year"] = [str(year) for year in years.value] or ""
     fields = at.multiselect(key="field")
     if fields.value != list(schema.FIELD.codes):
-        params["field"] = list(fields.values) or ""
+        params["field"] = [code for code in schema.FIELD.codes if code in fields.value] or ""
     direction = at.radio(key="direction")
     if direction.value != "both":
-        params["direction"] = direction.options[direction.index]
+        params["direction"] = direction.value
     # One value is written as one parameter, as at.query_params shows it.
     return {key: value[0] if isinstance(value, list) and len(value) == 1 else value for key, value in params.items()}
 
@@ -61,12 +60,18 @@ def no_exception(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
 
-LINK = {"lang": "en", "year": "2018", "field": "Arts and culture", "direction": "Jakarta to partner city"}
+LINK = {"lang": "en", "year": "2018", "field": "arts_culture", "direction": "outbound"}
+# The same view as links of earlier releases wrote it: labels in the sharer's language.
+LABEL_LINKS = {
+    "id": {"year": "2018", "field": "Seni dan budaya", "direction": "Jakarta ke kota mitra"},
+    "en": {"lang": "en", "year": "2018", "field": "Arts and culture", "direction": "Jakarta to partner city"},
+    "zh": {"lang": "zh", "year": "2018", "field": "文化艺术", "direction": "雅加达赴友好城市"},
+}
 
 
 def test_link_sets_the_widgets_and_round_trips(warehouse: Warehouse) -> None:
-    """A shared link (English, 2018, arts and culture, Jakarta to partner city) opens with exactly those
-    filters, the server keeps the URL as it was, and the widgets serialise back to the same link."""
+    """A shared link (English, 2018, arts_culture, outbound) opens with exactly those filters, the server
+    keeps the URL as it was, and the widgets serialise back to the same link."""
     at = open_app(dict(LINK))
     no_exception(at)
     assert filters_of(at) == {"lang": "en", "year": [2018], "field": ["arts_culture"], "direction": "outbound"}
@@ -83,6 +88,24 @@ def test_link_sets_the_widgets_and_round_trips(warehouse: Warehouse) -> None:
     assert filters_of(again) == filters_of(at)
 
 
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_an_old_label_link_and_the_same_link_in_codes_open_the_same_view(warehouse: Warehouse, lang: str) -> None:
+    """A link with labels (as earlier releases wrote them) opens the view its codes open, in every
+    language; the URL is rewritten with codes, and switching the language keeps the filters."""
+    old = open_app(dict(LABEL_LINKS[lang]))
+    no_exception(old)
+    codes = {**({"lang": lang} if lang != "id" else {}), "year": "2018", "field": "arts_culture",
+             "direction": "outbound"}
+    new = open_app(codes)
+    assert filters_of(old) == filters_of(new) == {"lang": lang, "year": [2018], "field": ["arts_culture"],
+                                                  "direction": "outbound"}
+    assert not ignored_notice(old, lang)
+    assert old.query_params == codes
+    for other in ("id", "en", "zh"):
+        switched = open_app({**codes, "lang": other})
+        assert filters_of(switched)["field"] == ["arts_culture"], other
+
+
 def test_changed_widgets_serialise_to_a_link_that_reopens_them(warehouse: Warehouse) -> None:
     """After a reader changes every filter, the link the binding would write reopens the same view
     (AppTest does not write widget changes to at.query_params: the browser does, see module doc)."""
@@ -92,7 +115,10 @@ def test_changed_widgets_serialise_to_a_link_that_reopens_them(warehouse: Wareho
     at.radio(key="direction").set_value("inbound").run()
     no_exception(at)
     link = serialised(at)
-    assert link == {"lang": "zh", "year": ["2017", "2019"], "field": ["旅游", "环境"], "direction": "友好城市赴雅加达"}
+    assert link == {"lang": "zh", "year": ["2017", "2019"], "field": ["tourism", "environment"],
+                    "direction": "inbound"}
+    # The app writes the synced filters to the URL itself, as codes.
+    assert at.query_params["field"] == ["tourism", "environment"] and at.query_params["direction"] == "inbound"
     again = open_app(link)
     no_exception(again)
     assert filters_of(again) == {"lang": "zh", "year": [2017, 2019], "field": ["tourism", "environment"],
@@ -134,16 +160,15 @@ def test_unknown_values_fall_back_to_the_default_with_a_notice(warehouse: Wareho
 
 
 def test_partly_unknown_link_keeps_what_it_can(warehouse: Warehouse) -> None:
-    """Of year=2018&year=1900 the 2018 is kept; an Indonesian field label in an English link is not a
-    field in English and is reported; the direction in the link applies."""
-    at = open_app({"lang": "en", "year": ["2018", "1900"], "field": "Seni dan budaya",
+    """Of year=2018&year=1900 the 2018 is kept; an Indonesian field label in an English link is still
+    a field (links of earlier releases carried labels in any language); an unknown field is reported."""
+    at = open_app({"lang": "en", "year": ["2018", "1900"], "field": ["Seni dan budaya", "Nonsense"],
                    "direction": "Partner city to Jakarta"})
     no_exception(at)
-    assert filters_of(at) == {"lang": "en", "year": [2018], "field": list(schema.FIELD.codes),
-                              "direction": "inbound"}
-    expected = toml_catalogue("en")["filters.ignored"].format(values="1900, Seni dan budaya")
+    assert filters_of(at) == {"lang": "en", "year": [2018], "field": ["arts_culture"], "direction": "inbound"}
+    expected = toml_catalogue("en")["filters.ignored"].format(values="1900, Nonsense")
     assert ignored_notice(at, "en") == [expected]
-    assert at.query_params == {"lang": "en", "year": "2018", "direction": "Partner city to Jakarta"}
+    assert at.query_params == {"lang": "en", "year": "2018", "field": "arts_culture", "direction": "inbound"}
 
 
 def test_unknown_partner_city_in_a_link_is_reported(warehouse: Warehouse) -> None:
@@ -180,7 +205,7 @@ def switch_to_english(at: AppTest) -> AppTest:
 
 def test_switching_language_keeps_the_filters_and_relabels_them(warehouse: Warehouse) -> None:
     """Switching from Indonesian to English keeps the chosen fields, direction and year (codes), shows
-    English labels, and the URL carries the English labels, so a link copied now still works."""
+    English labels, and the URL keeps the same codes, so a link copied now means the same view."""
     at = open_app(dict(INDONESIAN_LINK))
     no_exception(at)
     chosen = {"year": [2019], "field": ["arts_culture", "tourism"], "direction": "outbound"}
@@ -193,12 +218,11 @@ def test_switching_language_keeps_the_filters_and_relabels_them(warehouse: Wareh
     assert at.radio(key="direction").options == ["Both directions", "Jakarta to partner city",
                                                  "Partner city to Jakarta"]
     assert at.title[0].value == toml_catalogue("en")["overview.title"]
-    # The app re-set the labelled widgets, so the server's URL now holds English labels.
-    assert at.query_params["field"] == ["Arts and culture", "Tourism"]
-    assert at.query_params["direction"] == "Jakarta to partner city"
+    # The URL holds codes, the same before and after the switch.
+    assert at.query_params["field"] == ["arts_culture", "tourism"]
+    assert at.query_params["direction"] == "outbound"
     link = serialised(at)
-    assert link == {"lang": "en", "year": "2019", "field": ["Arts and culture", "Tourism"],
-                    "direction": "Jakarta to partner city"}
+    assert link == {"lang": "en", "year": "2019", "field": ["arts_culture", "tourism"], "direction": "outbound"}
     again = open_app(link)
     assert filters_of(again) == filters_of(at)
     assert not ignored_notice(again, "en")

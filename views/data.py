@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import exports
 from dashboard.components import context, history_table, page_header
 from dashboard.dictionary import dictionary
-from dashboard.downloads import table_download
+from dashboard.downloads import package_download, table_download
 from etl import schema
 from etl.uploads import retention_days
 
@@ -21,6 +21,7 @@ st.subheader(ctx.t("data.section_downloads"))
 st.caption(ctx.t("data.downloads_intro"))
 for sheet in schema.SHEETS:
     table_download(ctx, sheet.name)
+package_download(ctx)
 
 st.subheader(ctx.t("data.section_dictionary"))
 for sheet in schema.SHEETS:
