@@ -16,7 +16,7 @@ import streamlit as st
 
 from dashboard import db, presentation
 from dashboard.auth import current_analyst
-from dashboard.components import PageContext, set_context
+from dashboard.components import PageContext, framed_chart, set_context
 from dashboard.filters import Available, current_language, render_sidebar
 from dashboard.queries import fetch
 from translations import translate
@@ -35,6 +35,7 @@ available = Available(
     years=tuple(int(v) for v in options.loc[options["kind"] == "year", "value"]),
     partners=tuple(options.loc[options["kind"] == "partner", "value"]))
 presenting = presentation.is_presenting()
+framed = presentation.frame_target()  # shown in another site's <iframe>: content only
 filters = render_sidebar(available)
 lang = filters.lang
 context = PageContext(reader, filters, presenting)
@@ -62,8 +63,13 @@ analyst_pages = [
 ]
 page = st.navigation({translate(lang, "nav.section_dashboard"): pages,
                       translate(lang, "nav.section_analysts"): analyst_pages},
-                     position="hidden" if presenting else "sidebar")
-if page in pages:  # presenter tools belong to the dashboard pages, not to sign-in and upload
+                     position="hidden" if presenting or framed else "sidebar")
+if framed:
+    presentation.frame_style()
+    if framed != presentation.FRAME_PAGE and page in pages:
+        framed_chart(context, page.url_path, framed)
+        st.stop()
+elif page in pages:  # presenter tools belong to the dashboard pages, not to sign-in and upload
     presentation.render_tools(context, available, page.url_path)
 if presenting:
     presentation.presentation_bar(context, available)

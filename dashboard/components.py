@@ -137,6 +137,22 @@ def show_table(data: pd.DataFrame, formats: Mapping[str, object] | None = None) 
     st.dataframe(styled(data, formats or {}), hide_index=True)
 
 
+def framed_chart(ctx: PageContext, page: str, name: str) -> None:
+    """One chart alone, for another site's <iframe>: the chart, its caption, the notices and the source."""
+    from dashboard.figures import PAGE_CHARTS  # figures builds on this module
+
+    build = PAGE_CHARTS.get(page)
+    chart = next((c for c in (build(ctx) if build else []) if c is not None and c.name == name), None)
+    if chart is None:
+        empty_state(ctx, "empty.no_chart")
+        return
+    st.plotly_chart(chart.figure, key=f"chart-{chart.name}", config=chart_config(file_stem(page, name, ctx.filters)))
+    st.caption(chart.caption)
+    sample_notice(ctx)
+    provisional_notice(ctx)
+    st.caption(ctx.t("present.embed_source", version=ctx.reader.data_version))
+
+
 def show_chart(ctx: PageContext, chart: Chart | None, empty_key: str = "empty.no_data") -> None:
     """The chart, its caption, and an expander with its data table and CSV download."""
     if chart is None:

@@ -8,6 +8,7 @@ link that "Share this view" shows, with the page, the filters and the language.
 
 from __future__ import annotations
 
+import html
 import time
 from urllib.parse import urlencode
 
@@ -21,6 +22,19 @@ from translations import translate
 
 PRESENT_PARAM = "present"
 SLIDESHOW_PARAM = "slideshow"
+# frame=page shows a page, frame=<chart name> one chart, without sidebar or controls, for another site's
+# <iframe> ("embed" itself is Streamlit's own parameter and cannot be read by the app).
+FRAME_PARAM = "frame"
+FRAME_PAGE = "page"
+# Fixed style, no user data: nothing but the content, nothing to click that leaves the frame.
+FRAME_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stExpander"], [data-testid="stDecoration"] { display: none !important; }
+.stMainBlockContainer, [data-testid="stMainBlockContainer"] { max-width: 100% !important;
+    padding: 0.5rem 1rem !important; }
+</style>
+"""
 SLIDESHOW_CHOICES = (0, 15, 30, 60, 120)
 SLIDE_STARTED = "_slide_started"
 # Fixed style, no user data: hide the controls and enlarge everything for a projector.
@@ -53,6 +67,28 @@ def slideshow_seconds() -> int:
         value = st.query_params.get(SLIDESHOW_PARAM, "0")
         st.session_state[SLIDESHOW_KEY] = int(value) if value.isdigit() and int(value) in SLIDESHOW_CHOICES else 0
     return int(st.session_state[SLIDESHOW_KEY])
+
+
+def frame_target() -> str | None:
+    """None, FRAME_PAGE or a chart's name: what an embedding site asked for."""
+    value = st.query_params.get(FRAME_PARAM)
+    return value if value and len(value) <= 60 else None
+
+
+def frame_style() -> None:
+    st.markdown(FRAME_CSS, unsafe_allow_html=True)  # constant CSS only, never user data
+
+
+def frame_url(base_url: str, page_path: str, filters: Filters, available: Available, target: str) -> str:
+    """The address an <iframe> shows: this view's filters and language, one page or one chart."""
+    query = [*link_query(filters, available), (FRAME_PARAM, target)]
+    return base_url.rstrip("/") + "/" + page_path.strip("/") + "?" + urlencode(query)
+
+
+def iframe_snippet(url: str, title: str, height: int) -> str:
+    """HTML another site pastes; the title is escaped (it is a label of ours, but stays text)."""
+    return (f'<iframe src="{html.escape(url, quote=True)}" title="{html.escape(title, quote=True)}" '
+            f'width="100%" height="{height}" loading="lazy" style="border:0"></iframe>')
 
 
 def _sync_url() -> None:
@@ -144,6 +180,7 @@ def render_tools(ctx: PageContext, available: Available, page_path: str) -> None
             st.caption(ctx.t("present.share_help"))
             st.code(share_url(base, page_path, ctx.filters, available, ctx.presenting, slideshow_seconds()),
                     language=None, wrap_lines=True)
+            _embed_snippet(ctx, available, base, page_path)
         st.toggle(ctx.t("present.mode"), key=PRESENTING_KEY, help=ctx.t("present.mode_help"), on_change=_sync_url)
         st.selectbox(ctx.t("present.slideshow"), SLIDESHOW_CHOICES, key=labelled(SLIDESHOW_KEY), on_change=_sync_url,
                      format_func=lambda s: ctx.t("present.slideshow_off") if s == 0
@@ -152,6 +189,22 @@ def render_tools(ctx: PageContext, available: Available, page_path: str) -> None
                            file_name=report_file_name(ctx), mime="text/html", on_click="ignore",
                            icon=":material/summarize:", key="report", help=ctx.t("present.report_help"),
                            width="stretch")
+
+
+def _embed_snippet(ctx: PageContext, available: Available, base: str, page_path: str) -> None:
+    """An <iframe> of this page, or of one of its charts, for another site."""
+    from dashboard.figures import PAGE_CHARTS
+
+    build = PAGE_CHARTS.get(page_path)
+    charts = [chart for chart in build(ctx) if chart is not None] if build else []
+    titles = {FRAME_PAGE: ctx.t("present.embed_page")} | {
+        chart.name: str(chart.figure.layout.title.text or chart.name) for chart in charts}
+    target = st.selectbox(ctx.t("present.embed"), list(titles), format_func=lambda name: html.unescape(titles[name]),
+                          key=labelled("embed-target"), help=ctx.t("present.embed_help"))
+    url = frame_url(base, page_path, ctx.filters, available, target or FRAME_PAGE)
+    height = 900 if target == FRAME_PAGE else 520
+    st.code(iframe_snippet(url, html.unescape(titles.get(target or FRAME_PAGE, "")), height), language="html",
+            wrap_lines=True)
 
 
 def presentation_bar(ctx: PageContext, available: Available) -> None:

@@ -13,12 +13,13 @@ import duckdb
 import frictionless
 import pytest
 
+from dashboard import downloads
 from etl import package, schema
 from etl.cli import main
 from etl.load import load_files
 from etl.warehouse import Warehouse
-from tests.conftest import SAMPLE_FILES, expected_connection, toml_catalogue
-from translations import LANGUAGES
+from tests.conftest import SAMPLE_FILES, expected_connection, open_app, toml_catalogue
+from translations import LANGUAGES, format_number
 
 PRIVATE = ("full_name", "birth_date", "person_key")
 TYPES = {schema.Kind.TEXT: "string", schema.Kind.CATEGORY: "string", schema.Kind.INTEGER: "integer",
@@ -318,3 +319,20 @@ def test_the_zip_holds_the_same_files(warehouse: Warehouse, exported: Path, tmp_
     assert {**zipped, "created": None} == {**written, "created": None}
     (tmp_path / "download.zip").write_bytes(data)
     assert unexpected(frictionless.validate(str(tmp_path / "download.zip"))) == []
+
+
+@pytest.mark.parametrize("too_many", [False, True], ids=["offered", "too-many-rows"])
+def test_the_data_page_offers_the_package(warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch,
+                                          too_many: bool) -> None:
+    """One button beside the per-table downloads; past the download row limit it points to the command."""
+    limit = sum(package.published_rows(warehouse).values()) - 1 if too_many else downloads.CSV_MAX_ROWS
+    monkeypatch.setattr(downloads, "CSV_MAX_ROWS", limit)
+    at = open_app({"lang": "en"}, page="views/data.py")
+    assert not at.exception
+    t = toml_catalogue("en")
+    (button,) = [b for b in at.get("download_button") if str(b.proto.id).endswith("-open-data-package")]
+    assert button.label == t["data.package_download"] and button.proto.help == t["data.package_help"]
+    assert button.proto.disabled == too_many
+    captions = [caption.value for caption in at.caption]
+    assert t["data.package_intro"] in captions
+    assert (t["data.package_too_big"].format(limit=format_number(limit, "en")) in captions) == too_many

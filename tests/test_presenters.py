@@ -15,7 +15,8 @@ from dashboard.presentation import app_base_url, share_url
 from dashboard.report import build_report
 from etl import schema
 from etl.warehouse import Warehouse
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, charts, open_app
+from translations import translate
 
 AVAILABLE = Available(years=(2017, 2018, 2019), partners=("beijing",))
 ALL_FIELDS = schema.FIELD.codes
@@ -141,3 +142,29 @@ def test_every_chart_saves_a_sharp_png_named_after_page_chart_and_filters(wareho
         options = json.loads(chart.proto.config)["toImageButtonOptions"]
         assert options["format"] == "png" and options["scale"] == 3
         assert re.fullmatch(r"overview_[a-z-]+_2018_beijing_tourism_en", options["filename"]), options
+
+
+def test_a_framed_chart_shows_that_chart_alone(warehouse: Warehouse) -> None:
+    """frame=<chart> (for another site's <iframe>): the one chart, its caption and source, no navigation
+    and no presenter tools; frame=page: the page without them."""
+    at = open_app({"lang": "en", "year": "2018", "frame": "funnel"}, "views/participation.py")
+    assert not at.exception
+    assert list(charts(at)) == ["funnel"]
+    assert not at.get("download_button") and not at.title
+    assert any("data version" in caption.value for caption in at.caption)
+    page = open_app({"lang": "en", "frame": "page"}, "views/activities.py")
+    assert not page.exception and len(charts(page)) >= 4
+    assert not [b for b in page.get("download_button") if b.label == translate("en", "present.report")]
+    missing = open_app({"lang": "en", "frame": "no-such-chart"}, "views/overview.py")
+    assert translate("en", "empty.no_chart") in [info.value for info in missing.info]
+
+
+def test_share_offers_an_iframe_of_the_page_or_a_chart(warehouse: Warehouse) -> None:
+    at = open_app({"lang": "zh", "year": "2018", "field": "Seni dan budaya"}, "views/participation.py")
+    codes = [block.value for block in at.code]
+    snippet = next(code for code in codes if code.startswith("<iframe"))
+    assert "frame=page" in snippet and "field=arts_culture" in snippet and "lang=zh" in snippet
+    assert 'loading="lazy"' in snippet and "title=" in snippet
+    at.selectbox(key="embed-target").set_value("funnel").run()
+    snippet = next(block.value for block in at.code if block.value.startswith("<iframe"))
+    assert "frame=funnel" in snippet

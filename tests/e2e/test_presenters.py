@@ -15,7 +15,17 @@ from playwright.sync_api import Browser, Page
 
 from translations import translate
 
-from .harness import LOGS, VIEWPORT, RunningApp, after_interaction, open_page, save_screenshot, start_app, stop_app
+from .harness import (
+    LOGS,
+    SCREENSHOTS,
+    VIEWPORT,
+    RunningApp,
+    after_interaction,
+    open_page,
+    save_screenshot,
+    start_app,
+    stop_app,
+)
 
 CHART = '[data-testid="stPlotlyChart"]'
 
@@ -117,3 +127,25 @@ def test_app_works_under_a_path_prefix(prefixed: RunningApp, page: Page) -> None
     after_interaction(page, lambda: page.get_by_role("link", name=translate("en", "nav.activities")).click())
     assert "/sister-city/activities" in page.url
     save_screenshot(page, "prefix-activities-en")
+
+
+def test_a_chart_embedded_in_another_site_draws_without_controls(dashboard: RunningApp, browser: Browser,
+                                                                 tmp_path: Path) -> None:
+    """A page of another origin (a local file) embeds the share control's <iframe> of one chart: the chart
+    is drawn in the frame, with no sidebar and no presenter tools."""
+    src = dashboard.url("/participation", "lang=zh&year=2018&frame=funnel")
+    host = tmp_path / "partner-site.html"
+    host.write_text(f'<!DOCTYPE html><html lang="en"><body><h1>Partner portal</h1>'
+                    f'<iframe src="{src}" title="funnel" width="900" height="560" style="border:0"></iframe>'
+                    f"</body></html>", encoding="utf-8")
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.goto(host.as_uri())
+    frame = page.frame_locator("iframe")
+    frame.locator(f"{CHART} svg.main-svg").first.wait_for(timeout=60_000)
+    assert frame.locator(CHART).count() == 1
+    assert frame.locator('[data-testid="stSidebar"]').evaluate_all(
+        "els => els.every(el => getComputedStyle(el).display === 'none')")
+    assert frame.get_by_text(translate("zh", "present.report")).count() == 0
+    page.screenshot(path=str(SCREENSHOTS / "embed-funnel-zh.png"))
+    context.close()
