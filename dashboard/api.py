@@ -30,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from dashboard import exports, queries
+from dashboard import queries
 from dashboard.findings import latest_year
 from dashboard.metrics import CARD_METRICS, PERIOD_NAMES, Period, summary_value
 from dashboard.params import BadParameter, View, parse_api
@@ -200,7 +200,9 @@ def _page(data: _Data, table: str, scope: Scope, limit: int, offset: int, extens
         total = int(counts.loc[counts["table"] == table, "rows"].iloc[0])
         rows = queries.export_rows(data.cursor, table, scope, limit=limit, offset=offset)
         if extension == "csv":
-            body = exports.to_csv(rows, header=header)
+            # Machine-readable: values exactly as stored (as in the open data package), no byte-order mark;
+            # the page's downloads, meant for spreadsheets, are the ones guarded against formulas.
+            body = rows.to_csv(index=False, header=header, lineterminator="\r\n").encode("utf-8")
         else:
             body = rows.to_json(orient="records", date_format="iso", force_ascii=False).encode("utf-8")
         return body, total, len(rows)

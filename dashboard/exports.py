@@ -34,16 +34,11 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
-def to_csv(frame: pd.DataFrame, header: bool = True) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel reads Indonesian and Chinese text correctly.
-
-    Without ``header`` (a later part of a multipart resource) there is neither header row nor
-    byte-order mark: the part continues the first one.
-    """
+def to_csv(frame: pd.DataFrame) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel reads Indonesian and Chinese text correctly."""
     # CRLF line ends make the csv writer quote any cell holding a CR or LF, so a
     # "\r=cmd" inside a cell cannot start a new row that begins with a formula.
-    text = neutralise(frame).to_csv(index=False, header=header, lineterminator="\r\n")
-    return text.encode("utf-8-sig" if header else "utf-8")
+    return neutralise(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def to_xlsx(frame: pd.DataFrame, sheet_name: str) -> bytes:

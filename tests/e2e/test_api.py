@@ -66,7 +66,7 @@ def test_table_endpoints_equal_sql(dashboard: RunningApp, table: str, query: str
     assert headers["access-control-allow-origin"] == "*"
     status, headers, body = get(dashboard, f"{table}.csv", query)
     assert status == 200 and headers["content-type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8"))))
     assert rows[0] == payload["columns"] and len(rows) - 1 == len(ids)
 
 
