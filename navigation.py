@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import db, presentation
+from dashboard import db, presentation, theme
 from dashboard.auth import current_analyst
 from dashboard.components import PageContext, framed_chart, set_context
 from dashboard.filters import Available, current_language, render_sidebar
@@ -23,6 +23,7 @@ from translations import translate
 
 lang = current_language()
 st.set_page_config(page_title=translate(lang, "app.title"), page_icon="🤝", layout="wide")
+theme.apply(lang)
 
 try:
     reader = db.reader()  # read-only: app.py builds or upgrades the warehouse when the server starts
@@ -42,8 +43,10 @@ context = PageContext(reader, filters, presenting)
 set_context(context)
 
 pages = [
+    # The Overview is the app's root; "/overview" (its name in download file names) opens it too,
+    # through a hidden page of the same script (the default page answers only at the root).
     st.Page("views/overview.py", title=translate(lang, "nav.overview"), icon=":material/dashboard:",
-            url_path="overview", default=True),
+            url_path="home", default=True),
     st.Page("views/participation.py", title=translate(lang, "nav.participation"), icon=":material/groups:",
             url_path="participation"),
     st.Page("views/activities.py", title=translate(lang, "nav.activities"), icon=":material/event:",
@@ -56,20 +59,24 @@ pages = [
 ]
 # The navigation is built per role: only analysts see Upload. Its URL still resolves
 # for everyone (hidden page), and the page checks the role itself before showing anything.
+aliases = [st.Page("views/overview.py", title=translate(lang, "nav.overview"), url_path="overview",
+                   visibility="hidden")]
 analyst_pages = [
     st.Page("views/upload.py", title=translate(lang, "nav.upload"), icon=":material/upload_file:",
             url_path="upload", visibility="visible" if current_analyst() is not None else "hidden"),
     st.Page("views/signin.py", title=translate(lang, "nav.signin"), icon=":material/login:", url_path="signin"),
 ]
-page = st.navigation({translate(lang, "nav.section_dashboard"): pages,
+page = st.navigation({translate(lang, "nav.section_dashboard"): pages + aliases,
                       translate(lang, "nav.section_analysts"): analyst_pages},
                      position="hidden" if presenting or framed else "sidebar")
+dashboard_page = page in pages or page in aliases
+page_name = page.url_path or "overview"  # the default page's path is the root
 if framed:
     presentation.frame_style()
-    if framed != presentation.FRAME_PAGE and page in pages:
-        framed_chart(context, page.url_path, framed)
+    if framed != presentation.FRAME_PAGE and dashboard_page:
+        framed_chart(context, page_name, framed)
         st.stop()
-elif page in pages:  # presenter tools belong to the dashboard pages, not to sign-in and upload
+elif dashboard_page:  # presenter tools belong to the dashboard pages, not to sign-in and upload
     presentation.render_tools(context, available, page.url_path)
 if presenting:
     presentation.presentation_bar(context, available)

@@ -18,14 +18,22 @@ import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from etl import schema
-from translations import translate
+from translations import format_number, format_percentage, translate
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
 EXTRA = ("#999999", "#882255", "#44AA99", "#117733", "#332288", "#DDCC77", "#AA4499", "#88CCEE")
 FONT = "Source Sans Pro, Noto Sans, Noto Sans CJK SC, Arial, sans-serif"
+# Text colours against the white plot (WCAG contrast): INK 15.4:1, MUTED_INK 7.5:1; lines need not contrast.
+INK = "#1f2933"
+MUTED_INK = "#4a5561"
+GRID = "#e6e9ed"
+AXIS_LINE = "#9aa5b1"
+LEGEND_BASE_HEIGHT = 430  # px of a chart with a one-row legend; each further row of entries adds a little
+LEGEND_ROW_HEIGHT = 22
 # Plotly's "separators": decimal mark then thousands mark.
 SEPARATORS = {"id": ",.", "en": ".,", "zh": ".,"}
 
@@ -84,18 +92,32 @@ def colours(vocabulary: schema.Vocabulary) -> dict[str, str]:
 
 def base_layout(figure: go.Figure, lang: str, title: str, x_title: str | None = None,
                 y_title: str | None = None, legend_title: str | None = None) -> go.Figure:
+    """The one theme of every chart: readable text, the legend above the plot, axes that make room.
+
+    The legend sits between the title and the plot, horizontally, so it never covers an axis
+    title and wraps on a phone instead of growing taller than a half-width plot; the title and
+    the axes push the margins (automargin), so long labels are not cut. Every text colour keeps
+    at least 4.5:1 against white (WCAG 2.2 AA).
+    """
+    entries = sum(1 for trace in figure.data if trace.showlegend is not False and trace.name)
     figure.update_layout(
-        title={"text": plain(title), "x": 0, "xanchor": "left", "font": {"size": 18}},
-        font={"family": FONT, "size": 14},
+        title={"text": plain(title), "x": 0, "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top",
+               "pad": {"t": 6, "b": 10}, "font": {"size": 17, "color": INK}, "automargin": True},
+        font={"family": FONT, "size": 14, "color": INK},
         separators=SEPARATORS.get(lang, ".,"),
         template="plotly_white",
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        legend={"title": {"text": plain(legend_title)}, "orientation": "h", "yanchor": "top", "y": -0.15,
-                "x": 0},
+        margin={"l": 8, "r": 8, "t": 8, "b": 8},
+        legend={"title": {"text": plain(legend_title) if legend_title else "", "side": "top left"},
+                "orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom",
+                "font": {"size": 13, "color": INK}, "entrywidthmode": "pixels"},
+        showlegend=entries > 1,
         hoverlabel={"font": {"family": FONT}},
+        height=LEGEND_BASE_HEIGHT + LEGEND_ROW_HEIGHT * max(0, (entries - 1) // 3),
     )
-    figure.update_xaxes(title_text=x_title and plain(x_title))
-    figure.update_yaxes(title_text=y_title and plain(y_title), tickformat=",d", rangemode="tozero")
+    axis = {"automargin": True, "tickfont": {"color": MUTED_INK}, "title_font": {"color": MUTED_INK},
+            "linecolor": AXIS_LINE, "gridcolor": GRID}
+    figure.update_xaxes(title_text=x_title and plain(x_title), **axis)
+    figure.update_yaxes(title_text=y_title and plain(y_title), tickformat=",d", rangemode="tozero", **axis)
     return figure
 
 
@@ -120,25 +142,44 @@ def stacked_by_year(frame: pd.DataFrame, category: str, value: str, vocabulary: 
     return year_axis(base_layout(figure, lang, title, translate(lang, "chart.year"), y_title, legend_title))
 
 
-def grouped_by_year(frame: pd.DataFrame, series: dict[str, str], lang: str, title: str, y_title: str,
-                    percent_column: str | None = None, rate_label: str = "") -> go.Figure:
-    """Side-by-side bars per year for a few measures (column -> legend label), and optionally a rate line."""
+def selection_panels(frame: pd.DataFrame, lang: str, title: str, applicants: str, delegates: str,
+                     rate: str, y_title: str) -> go.Figure:
+    """Applicants and delegates per year side by side, each on its own scale (96–131 beside 3–6 would
+    leave the delegates invisible on one axis); each delegates bar says its selection rate."""
+    figure = make_subplots(rows=1, cols=2, subplot_titles=(plain(applicants), plain(delegates)),
+                           horizontal_spacing=0.14)
+    years = frame["year"].astype(str)
+    figure.add_bar(x=years, y=frame["applicants"], name=plain(applicants), marker_color=OKABE_ITO[4],
+                   text=[format_number(v, lang) for v in frame["applicants"]], textposition="outside",
+                   hovertemplate=f"{plain(applicants)}<br>%{{x}}: %{{y:,}}<extra></extra>", row=1, col=1)
+    rates = [format_percentage(r, lang, 1) if pd.notna(r) else "–" for r in frame["rate"]]
+    figure.add_bar(x=years, y=frame["selected"], name=plain(delegates), marker_color=OKABE_ITO[5],
+                   text=[f"{format_number(v, lang)} · {r}" for v, r in zip(frame["selected"], rates, strict=True)],
+                   textposition="outside", customdata=rates,
+                   hovertemplate=(f"{plain(delegates)}<br>%{{x}}: %{{y:,}}<br>{plain(rate)}: %{{customdata}}"
+                                  "<extra></extra>"), row=1, col=2)
+    figure = base_layout(figure, lang, title, None, y_title)
+    figure.update_layout(showlegend=False)
+    figure.update_yaxes(title_text=None, row=1, col=2)
+    figure.update_xaxes(type="category", categoryorder="category ascending")
+    figure.update_yaxes(rangemode="tozero", autorangeoptions={"include": 0})
+    for column, values in ((1, frame["applicants"]), (2, frame["selected"])):
+        top = float(values.max() or 1)
+        figure.update_yaxes(range=[0, top * 1.25], row=1, col=column)  # room for the text above the bars
+    figure.update_annotations(font={"size": 14, "color": MUTED_INK})
+    figure.update_layout(margin={"t": 36})  # room for the panels' titles
+    return figure
+
+
+def stacked_parts(frame: pd.DataFrame, series: dict[str, str], lang: str, title: str, y_title: str) -> go.Figure:
+    """Bars per year split into parts that add up (first-time and returning applicants)."""
     figure = go.Figure()
     for index, (column, label) in enumerate(series.items()):
         name = plain(label)
-        figure.add_bar(x=frame["year"].astype(str), y=frame[column], name=name, marker_color=OKABE_ITO[index],
+        figure.add_bar(x=frame["year"].astype(str), y=frame[column], name=name, marker_color=OKABE_ITO[4 + index],
                        hovertemplate=f"{name}<br>%{{x}}: %{{y:,}}<extra></extra>")
-    figure.update_layout(barmode="group")
-    figure = year_axis(base_layout(figure, lang, title, translate(lang, "chart.year"), y_title))
-    if percent_column:
-        rate = plain(rate_label)
-        figure.add_scatter(x=frame["year"].astype(str), y=frame[percent_column] * 100, yaxis="y2",
-                           mode="lines+markers", name=rate, marker_color=OKABE_ITO[5],
-                           hovertemplate=f"{rate}<br>%{{x}}: %{{y:,.1f}}%<extra></extra>")
-        # After base_layout, whose axis settings would otherwise apply to this axis too.
-        figure.update_layout(yaxis2={"overlaying": "y", "side": "right", "ticksuffix": "%", "rangemode": "tozero",
-                                     "tickformat": ",.1f", "showgrid": False, "title": {"text": rate}})
-    return figure
+    figure.update_layout(barmode="stack")
+    return year_axis(base_layout(figure, lang, title, translate(lang, "chart.year"), y_title))
 
 
 def funnel(frame: pd.DataFrame, lang: str, title: str, stage_labels: dict[str, str],
@@ -159,38 +200,76 @@ def funnel(frame: pd.DataFrame, lang: str, title: str, stage_labels: dict[str, s
     return base_layout(figure, lang, title, None, None, translate(lang, "chart.year"))
 
 
-def timeline(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
-    """Activities as bars from start to end date (a Gantt chart), coloured by type.
+TIMELINE_ROWS = 60  # up to this many activities one row each; more are counted per month
+TIMELINE_LABEL = 40  # characters of a title on its row (the whole title is in the hover label)
 
-    One row per activity, keyed by year and activity ID (unique in the warehouse), so activities of
-    the same title in different years keep their own rows. A row is labelled with its title cut to
-    LABEL_LIMIT characters; the hover label shows the whole title (the data table too).
+
+def timeline(frame: pd.DataFrame, lang: str, title: str, month_title: str = "") -> go.Figure:
+    """When the activities took place: one row per activity, a panel per year; per month beyond TIMELINE_ROWS.
+
+    Each year's panel spans that year's activities only (a day stays visible: 46 activities over
+    three years on one axis become hairlines), rows are keyed by year and activity ID (two activities
+    of the same title keep their rows), labelled with the title cut to TIMELINE_LABEL characters.
     """
+    if len(frame) > TIMELINE_ROWS:
+        return activities_per_month(frame, lang, title, month_title)
     palette = colours(schema.ACTIVITY_TYPE)
-    figure = go.Figure()
-    ordered = frame.sort_values("start_date", kind="stable")
-    ordered = ordered.assign(
-        row=[plain(f"{year} · {activity}") for year, activity in zip(ordered["year"], ordered["activity_id"],
-                                                                      strict=True)],
-        label=ordered["title"].map(short_label), full_title=ordered["title"].map(hover_text))
-    for code in schema.ACTIVITY_TYPE.codes:
-        part = ordered[ordered["type"] == code]
-        if part.empty:
-            continue
+    years = sorted(frame["year"].unique())
+    counts = [int((frame["year"] == year).sum()) for year in years]
+    figure = make_subplots(rows=len(years), cols=1, row_heights=counts, vertical_spacing=min(0.08, 0.3 / len(years)),
+                           subplot_titles=[str(year) for year in years])
+    shown_types: set[str] = set()
+    for index, year in enumerate(years, start=1):
+        part = frame[frame["year"] == year].sort_values(["start_date", "activity_id"], kind="stable")
         start = pd.to_datetime(part["start_date"])
         # A one-day activity still gets a visible bar: end at the end of its last day.
         end = pd.to_datetime(part["end_date"]) + pd.Timedelta(days=1)
-        figure.add_bar(
-            base=start, x=(end - start).dt.total_seconds() * 1000, y=part["row"], orientation="h",
-            name=plain(schema.ACTIVITY_TYPE.label(code, lang)), marker_color=palette[code],
-            customdata=part[["start_date", "end_date", "full_title"]].astype(str).to_numpy(),
-            hovertemplate="%{customdata[2]}<br>%{customdata[0]} – %{customdata[1]}<extra></extra>")
+        rows = [plain(f"{year} · {activity}") for activity in part["activity_id"]]
+        for code in schema.ACTIVITY_TYPE.codes:
+            mask = (part["type"] == code).to_numpy()
+            if not mask.any():
+                continue
+            figure.add_bar(
+                base=start[mask], x=((end - start).dt.total_seconds() * 1000)[mask], y=[r for r, m in zip(
+                    rows, mask, strict=True) if m], orientation="h", name=plain(schema.ACTIVITY_TYPE.label(code, lang)),
+                marker_color=palette[code], legendgroup=code, showlegend=code not in shown_types,
+                customdata=[[hover_text(t), str(a), str(b)] for t, a, b in zip(
+                    part["title"][mask], part["start_date"][mask], part["end_date"][mask], strict=True)],
+                hovertemplate="%{customdata[0]}<br>%{customdata[1]} – %{customdata[2]}<extra></extra>",
+                row=index, col=1)
+            shown_types.add(code)
+        padding = pd.Timedelta(days=2)
+        figure.update_xaxes(type="date", range=[start.min() - padding, end.max() + padding], tickformat="%d %b",
+                            tickangle=0, nticks=6, row=index, col=1)
+        figure.update_yaxes(type="category", categoryorder="array", categoryarray=rows, autorange="reversed",
+                            tickmode="array", tickvals=rows, tickformat=None, rangemode=None,
+                            ticktext=[short_label(t, TIMELINE_LABEL) for t in part["title"]], row=index, col=1)
+    entries = len(shown_types)
     figure = base_layout(figure, lang, title, None, None, translate(lang, "chart.type"))
-    figure.update_xaxes(type="date")
-    rows = list(ordered["row"])
-    figure.update_yaxes(autorange="reversed", tickformat=None, type="category", categoryorder="array",
-                        categoryarray=rows, tickmode="array", tickvals=rows, ticktext=list(ordered["label"]))
-    figure.update_layout(height=max(320, 28 * len(ordered) + 140), barmode="overlay")
+    figure.update_xaxes(type="date", tickangle=0)
+    figure.update_yaxes(tickformat=None, rangemode=None)
+    figure.update_annotations(font={"size": 14, "color": MUTED_INK}, x=0, xanchor="left")
+    figure.update_layout(barmode="overlay", showlegend=entries > 1, margin={"t": 30},
+                         height=len(frame) * 26 + len(years) * 40 + LEGEND_ROW_HEIGHT * (entries // 3) + 120)
+    return figure
+
+
+def activities_per_month(frame: pd.DataFrame, lang: str, title: str, y_title: str) -> go.Figure:
+    """Many activities: how many started each month, stacked by type (the list is in the data table)."""
+    palette = colours(schema.ACTIVITY_TYPE)
+    months = pd.to_datetime(frame["start_date"]).dt.to_period("M").dt.to_timestamp()
+    counts = frame.assign(month=months).groupby(["month", "type"], as_index=False).size()
+    figure = go.Figure()
+    for code in schema.ACTIVITY_TYPE.codes:
+        part = counts[counts["type"] == code]
+        if part.empty:
+            continue
+        name = plain(schema.ACTIVITY_TYPE.label(code, lang))
+        figure.add_bar(x=part["month"], y=part["size"], name=name, marker_color=palette[code],
+                       hovertemplate=f"{name}<br>%{{x|%b %Y}}: %{{y:,}}<extra></extra>")
+    figure.update_layout(barmode="stack")
+    figure = base_layout(figure, lang, title, None, y_title, translate(lang, "chart.type"))
+    figure.update_xaxes(type="date", tickformat="%b %Y", tickangle=0)
     return figure
 
 
@@ -204,11 +283,8 @@ def heatmap(frame: pd.DataFrame, lang: str, title: str, count_title: str) -> go.
     labels = [plain(schema.OBSTACLE_CATEGORY.label(code, lang)) for code in codes]
     figure = go.Figure(go.Heatmap(
         z=table.to_numpy(), x=[str(s) for s in table.columns], y=labels, colorscale="Oranges",
-        text=table.to_numpy(), texttemplate="%{text}", hovertemplate="%{y} · %{x}: %{z}<extra></extra>",
-        # Whole-number ticks: dtick 1 only for small counts (at 10M rows a cell holds
-        # thousands, and a tick per unit stalls the browser for seconds).
-        colorbar={"title": {"text": plain(count_title)}, "tickformat": ",d",
-                  **({"dtick": 1} if table.to_numpy().max() <= 10 else {})}))
+        text=table.to_numpy(), texttemplate="%{text}", showscale=False,  # the counts are written in the cells
+        hovertemplate=f"%{{y}} · %{{x}}: %{{z}} {plain(count_title)}<extra></extra>"))
     figure = base_layout(figure, lang, title, translate(lang, "chart.severity"), None)
     figure.update_yaxes(tickformat=None, rangemode=None)
     return figure

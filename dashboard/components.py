@@ -137,6 +137,13 @@ def show_table(data: pd.DataFrame, formats: Mapping[str, object] | None = None) 
     st.dataframe(styled(data, formats or {}), hide_index=True)
 
 
+def columns(ctx: PageContext, count: int) -> list:
+    """Side-by-side columns; one under the other while presenting, where every chart gets the full width."""
+    if ctx.presenting:
+        return [st.container() for _ in range(count)]
+    return list(st.columns(count))
+
+
 def framed_chart(ctx: PageContext, page: str, name: str) -> None:
     """One chart alone, for another site's <iframe>: the chart, its caption, the notices and the source."""
     from dashboard.figures import PAGE_CHARTS  # figures builds on this module
@@ -158,13 +165,23 @@ def show_chart(ctx: PageContext, chart: Chart | None, empty_key: str = "empty.no
     if chart is None:
         empty_state(ctx, empty_key)
         return
+    with st.container(key=f"figure-{chart.name}"):  # one figure: heading, chart, caption (theme.py ties them)
+        _figure(ctx, chart)
+
+
+def _figure(ctx: PageContext, chart: Chart) -> None:
+    from dashboard.figures import summary  # figures builds on this module
+
     stem = file_stem(chart.page, chart.name, ctx.filters)
-    figure = chart.figure
+    # The title is a heading of the page, not a text inside the figure: it wraps on a phone instead of
+    # being cut, and headings stay in order (page h1, section h2, chart h3).
+    st.subheader(chart.heading, anchor=False)
+    figure = go.Figure(chart.figure).update_layout(title=None)
     if ctx.presenting:
-        figure = go.Figure(figure).update_layout(font={"size": 20}, title={"font": {"size": 28}},
-                                                 height=max(figure.layout.height or 0, 560))
+        figure.update_layout(font={"size": 20}, height=max(figure.layout.height or 0, 560))
     st.plotly_chart(figure, key=f"chart-{chart.name}", config=chart_config(stem))
-    st.caption(chart.caption)
+    described = summary(ctx, chart)
+    st.caption(f"{described} {chart.caption}" if described else chart.caption)
     if ctx.presenting:
         return
     with st.expander(ctx.t("chart.data_table")):

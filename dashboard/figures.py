@@ -12,6 +12,7 @@ why instead).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -20,7 +21,7 @@ import plotly.graph_objects as go
 
 from dashboard import charts
 from dashboard.components import PageContext
-from dashboard.metrics import METRICS, PERIOD_NAMES, Period
+from dashboard.metrics import METRICS, PERIOD_NAMES, Period, Unit
 from dashboard.queries import DELEGATES_STAGE
 from etl import schema
 from translations import format_list, format_number, format_percentage, format_rupiah
@@ -59,6 +60,36 @@ class Chart:
     metrics: tuple[str, ...]  # catalogue keys of the measures it shows
     # header -> display in the reader's language (a function of the value, or a PerRow for mixed units)
     formats: dict[str, Formatter | PerRow] = field(default_factory=dict)
+
+
+    @property
+    def heading(self) -> str:
+        """The chart's title as text (the figure holds it escaped for Plotly)."""
+        return html.unescape(str(self.figure.layout.title.text or ""))
+
+
+def summary(ctx: PageContext, chart: Chart) -> str:
+    """A one-sentence text alternative of a chart, from its own data table: the main measure per year,
+    or, for a chart over all selected years, its largest categories."""
+    key = chart.metrics[0]
+    metric = METRICS[key]
+    column = metric.label(ctx.lang, ctx.partner_name())
+    data = chart.data
+    if column not in data.columns or data.empty:
+        return ""
+    year = ctx.t("chart.year")
+    additive = metric.unit not in (Unit.PERCENT, Unit.SCORE, Unit.MIXED)
+    if year in data.columns and (additive or not data[year].duplicated().any()):
+        per_year = data.groupby(year, sort=True)[column].sum() if additive else data.set_index(year)[column]
+        items = [f"{value_text} ({int(when)})" for when, value in per_year.items()
+                 if (value_text := metric.format(value, ctx.lang)) != "–"]
+    else:
+        label = next((c for c in data.columns if c not in (year, column) and data[c].dtype == object), None)
+        if label is None or not additive:
+            return ""
+        top = data.groupby(label)[column].sum().sort_values(ascending=False).head(3)
+        items = [f"{name} {metric.format(value, ctx.lang)}" for name, value in top.items()]
+    return ctx.t("chart.summary", metric=column, items=format_list(items, ctx.lang)) if items else ""
 
 
 # -- data tables: headers and number formats from the catalogue and the schema ----------------------
@@ -163,9 +194,8 @@ def _selection(ctx: PageContext, page: str, name: str, title_key: str, caption_k
     rated = _chosen_summary(ctx)
     if rated["applicants"].sum() == 0:
         return None
-    figure = charts.grouped_by_year(
-        rated, {"applicants": _name(ctx, "applicants"), "selected": _name(ctx, "delegates")}, ctx.lang,
-        ctx.t(title_key), ctx.t("chart.people"), percent_column="rate", rate_label=_name(ctx, "selection_rate"))
+    figure = charts.selection_panels(rated, ctx.lang, ctx.t(title_key), _name(ctx, "applicants"),
+                                     _name(ctx, "delegates"), _name(ctx, "selection_rate"), ctx.t("chart.people"))
     data, formats = table(ctx, rated, {}, {"year": YEAR, "applicants": "metric:applicants",
                                            "selected": "metric:delegates", "reserves": "metric:reserves",
                                            "rate": "metric:selection_rate"})
@@ -274,7 +304,7 @@ def participation_repeat(ctx: PageContext) -> Chart | None:
         return None
     repeat = repeat.assign(first_time=repeat["applicants"] - repeat["returning"],
                            share=repeat["returning"] / repeat["applicants"].where(repeat["applicants"] > 0))
-    figure = charts.grouped_by_year(
+    figure = charts.stacked_parts(
         repeat, {"first_time": _name(ctx, "first_time_applicants"), "returning": _name(ctx, "returning_applicants")},
         ctx.lang, ctx.t("participation.chart_repeat"), ctx.t("chart.people"))
     data, formats = table(ctx, repeat, {}, {
@@ -331,8 +361,8 @@ def activities_timeline(ctx: PageContext) -> Chart | None:
         "organizer": "column:organizer"})
     caption = period_caption(ctx, ctx.t("activities.caption_timeline", limit=ctx.number(len(timeline))),
                              Period.PER_YEAR)
-    return Chart("activities", "timeline", charts.timeline(timeline, ctx.lang, ctx.t("activities.chart_timeline")),
-                 data, caption, ("activities",), formats)
+    figure = charts.timeline(timeline, ctx.lang, ctx.t("activities.chart_timeline"), _name(ctx, "activities"))
+    return Chart("activities", "timeline", figure, data, caption, ("activities",), formats)
 
 
 # -- Benefits and obstacles ----------------------------------------------------------

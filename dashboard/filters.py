@@ -176,7 +176,7 @@ def render_sidebar(available: Available) -> Filters:
         def label(vocabulary: schema.Vocabulary):
             return lambda code: vocabulary.label(code, lang)
 
-        st.header(translate(lang, "filters.title"))
+        st.markdown(f"**{translate(lang, 'filters.title')}**")  # not a heading: the page's h1 comes first
         years = list(available.years)
         _follow_new_years(years)
         ignored += _unknown_values("year", [str(year) for year in years])

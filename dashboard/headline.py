@@ -77,6 +77,11 @@ def headline_metrics(ctx: PageContext, summary: pd.DataFrame) -> None:
         heading += f" · {ctx.t('notice.provisional_mark')}"
     st.markdown(heading)
     grouped = themes(figures)
+    with st.container(key="headline"):  # theme.py keeps two themes side by side on a phone
+        _cards(ctx, grouped, partner)
+
+
+def _cards(ctx: PageContext, grouped: dict[Theme, list[Figure]], partner: str) -> None:
     for column, (theme, members) in zip(st.columns(len(grouped)), grouped.items(), strict=True):
         with column:
             st.markdown(f"**{THEME_NAMES[theme](ctx.lang)}**")

@@ -174,7 +174,7 @@ def render_tools(ctx: PageContext, available: Available, page_path: str) -> None
     from dashboard.report import build_report, report_file_name
 
     with st.sidebar:
-        st.header(ctx.t("present.title"))
+        st.markdown(f"**{ctx.t('present.title')}**")  # not a heading: the page's h1 comes first
         base = app_base_url(st.context.url, page_path)
         with st.popover(ctx.t("present.share"), icon=":material/share:", width="stretch"):
             st.caption(ctx.t("present.share_help"))
@@ -195,7 +195,7 @@ def _embed_snippet(ctx: PageContext, available: Available, base: str, page_path:
     """An <iframe> of this page, or of one of its charts, for another site."""
     from dashboard.figures import PAGE_CHARTS
 
-    build = PAGE_CHARTS.get(page_path)
+    build = PAGE_CHARTS.get(page_path or "overview")  # the default page answers at the root
     charts = [chart for chart in build(ctx) if chart is not None] if build else []
     titles = {FRAME_PAGE: ctx.t("present.embed_page")} | {
         chart.name: str(chart.figure.layout.title.text or chart.name) for chart in charts}

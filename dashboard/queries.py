@@ -24,6 +24,7 @@ import streamlit as st
 
 from dashboard.db import Reader
 from etl import schema
+from etl.package import PROVISIONAL_COLUMN, published_columns
 from etl.warehouse import PROVISIONAL_YEARS_SQL
 
 ROW_LIMIT = 500  # rows shown in a table or timeline; downloads are not capped
@@ -310,13 +311,10 @@ def provisional_years(cursor: duckdb.DuckDBPyConnection, scope: Scope | None = N
 EXPORT_FILTERS = {"participants": PARTICIPANT_FILTER, "activities": ACTIVITY_FILTER,
                   "benefits": BENEFIT_FILTER, "obstacles": OBSTACLE_FILTER}
 # The last column of every download: true on the rows of a year whose figures are provisional now.
-PROVISIONAL_COLUMN = "provisional"
-
-
-def export_columns(table: str) -> list[str]:
-    """The columns of a table's download: its stored columns but person_key, then PROVISIONAL_COLUMN."""
-    return [*(column.name for column in schema.SHEETS_BY_NAME[table].stored_columns
-              if column.name != "person_key"), PROVISIONAL_COLUMN]
+# The columns of a table's download, the API and the open data package: one definition (etl.package).
+export_columns = published_columns
+INTEGER_COLUMNS = {column.name for sheet in schema.SHEETS for column in (*sheet.columns, *sheet.derived)
+                   if column.kind is schema.Kind.INTEGER}
 
 
 def export_rows(cursor: duckdb.DuckDBPyConnection, table: str, scope: Scope, limit: int | None = None,
@@ -332,7 +330,9 @@ def export_rows(cursor: duckdb.DuckDBPyConnection, table: str, scope: Scope, lim
     if limit is not None:
         sql += " LIMIT $limit OFFSET $offset"
         params |= {"limit": limit, "offset": offset}
-    return _frame(cursor, sql, params)
+    rows = _frame(cursor, sql, params)
+    # Whole numbers stay whole where a cell is empty (pandas would turn the column into 3.0, 4.0).
+    return rows.astype({name: "Int64" for name in rows.columns if name in INTEGER_COLUMNS})
 
 
 def export_counts(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:

@@ -13,9 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections.abc import Mapping
 from functools import cache
 from urllib.parse import urlencode
 
+import pandas as pd
+import plotly.graph_objects as go
 import plotly.offline
 
 from dashboard import figures
@@ -25,19 +28,92 @@ from dashboard.findings import overview_findings
 from dashboard.headline import headline_figures
 from dashboard.presentation import filter_line, link_query
 from etl.uploads import retention_days
-from translations import format_day, format_number
+from translations import LANGUAGE_NAMES, format_day, format_number
 
 PAGES = ("overview", "participation", "activities", "benefits")
+
+# Print: A4 portrait. Plotly's charts are responsive: printed as they are, they keep the width
+# the screen gave them and the page cuts them. So the script PRINT_SCRIPT draws every chart at
+# a definite size whenever print media applies (on `beforeprint`, which current browsers fire
+# before they lay out the pages, and on the print media query), and gives it back to the
+# screen afterwards. A chart is drawn as on a desktop screen (DRAW_WIDTH_PX wide, so its legend
+# and labels wrap as they do there) and printed at PRINT_ZOOM, which fits the page's content
+# width; it keeps its own height, at most one page's worth, so that `break-inside: avoid`
+# can always keep a chart and its caption on one page.
+PX_PER_MM = 96 / 25.4  # CSS pixels: 96 per inch
+A4_MM = (210, 297)
+PAGE_MARGIN_MM = (14, 15, 16, 15)  # top, right, bottom, left; the bottom one holds the page number
+PRINT_WIDTH_PX = int((A4_MM[0] - PAGE_MARGIN_MM[1] - PAGE_MARGIN_MM[3]) * PX_PER_MM)  # 680: the content box
+PRINT_PAGE_HEIGHT_PX = int((A4_MM[1] - PAGE_MARGIN_MM[0] - PAGE_MARGIN_MM[2]) * PX_PER_MM)  # 1009
+PRINT_ZOOM = 0.8  # 14-px chart text prints at 8.4 pt; two charts of the usual height share a page
+DRAW_WIDTH_PX = round(PRINT_WIDTH_PX / PRINT_ZOOM)  # 850
+SCREEN_HEIGHT_PX = 460  # a chart's height on screen unless its figure sets one
+PRINT_MAX_HEIGHT_PX = 800  # printed: a tall chart (the timeline) is squeezed so it and its caption fit a page
+
 STYLE = """
 body { font-family: "Source Sans Pro", "Noto Sans", "Noto Sans CJK SC", Arial, sans-serif; margin: 2rem auto;
        max-width: 1100px; color: #262730; line-height: 1.45; padding: 0 1rem; }
 h1 { font-size: 2rem; margin-bottom: .2rem; } h2 { margin-top: 2.5rem; border-bottom: 2px solid #B3261E; }
-.meta { color: #555; } .notice { background: #FFF8E1; border-left: 4px solid #E69F00; padding: .6rem 1rem; }
-table.headline { border-collapse: collapse; margin: 1rem 0; } table.headline td, table.headline th {
-       border: 1px solid #ddd; padding: .35rem .7rem; text-align: right; } table.headline td:first-child,
+.meta { color: #555; margin: .3rem 0; } .notice { background: #FFF8E1; border-left: 4px solid #E69F00;
+       padding: .6rem 1rem; }
+table { border-collapse: collapse; margin: 1rem 0; } td, th { border: 1px solid #ddd; padding: .35rem .7rem; }
+table.headline td, table.headline th { text-align: right; } table.headline td:first-child,
 table.headline th:first-child { text-align: left; } .finding { font-weight: 600; } .caption { color: #666;
-       font-size: .9rem; margin-bottom: 1.5rem; } .chart { page-break-inside: avoid; }
+       font-size: .9rem; margin-bottom: 1.5rem; } .figure-label { font-weight: 600; color: #262730; }
+table.data { font-size: .85rem; width: 100%; } table.data th { background: #F0F2F6; text-align: left; }
+table.data td.number { text-align: right; } table.data td.number, table.data td.short,
+table.data th { white-space: nowrap; } table.data td.text { min-width: 12em; }
+.chart, tr, .notice, li { break-inside: avoid; page-break-inside: avoid; }
+h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+thead { display: table-header-group; }
+""" + f"""
+@page {{ size: A4 portrait; margin: {" ".join(f"{mm}mm" for mm in PAGE_MARGIN_MM)};
+        @bottom-right {{ content: counter(page) " / " counter(pages); font: 9pt sans-serif; color: #666; }} }}
+@page :first {{ @bottom-right {{ content: none; }} }}
+@media print {{
+  body {{ margin: 0; padding: 0; max-width: none; font-size: 10.5pt; }}
+  .cover {{ break-after: page; page-break-after: always; }}
+  .cover h1 {{ margin-top: 0; }}
+  section {{ break-before: page; page-break-before: always; }}
+  section.notes {{ break-before: auto; page-break-before: auto; }}
+  h2 {{ margin-top: 0; }}
+  .chart {{ margin-bottom: 1.2rem; }}
+  .caption {{ margin: .3rem 0 0; font-size: 9pt; }}
+  .figure {{ zoom: {PRINT_ZOOM}; width: {DRAW_WIDTH_PX}px; }}
+  .figure > div, .figure .plotly-graph-div {{ width: auto !important; height: auto !important; }}
+  .modebar-container, .modebar {{ display: none !important; }}
+  table.data {{ font-size: 8pt; }} table.data td, table.data th {{ padding: .15rem .35rem; }}
+  .notice {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
+}}
 """
+
+# Draws the charts at their printed size while print media applies (see DRAW_WIDTH_PX).
+PRINT_SCRIPT = """
+(() => {
+  const WIDTH = DRAW_WIDTH_PX;
+  let printing = false;
+  const plots = () => [...document.querySelectorAll('.chart')]
+    .map(chart => [chart, chart.querySelector('.js-plotly-plot')]).filter(([, plot]) => plot && plot._fullLayout);
+  function toPrint() {
+    if (printing) return;
+    printing = true;
+    for (const [chart, plot] of plots()) {
+      plot._screenSize = {width: plot.layout.width ?? null, height: plot.layout.height ?? null};
+      Plotly.relayout(plot, {width: WIDTH, height: Number(chart.dataset.printHeight)});
+    }
+  }
+  function toScreen() {
+    if (!printing || matchMedia('print').matches) return;
+    printing = false;
+    for (const [, plot] of plots()) {
+      Plotly.relayout(plot, plot._screenSize).then(() => Plotly.Plots.resize(plot));
+    }
+  }
+  addEventListener('beforeprint', toPrint);
+  addEventListener('afterprint', () => setTimeout(toScreen, 0));
+  matchMedia('print').addEventListener('change', event => (event.matches ? toPrint() : toScreen()));
+})();
+""".replace("DRAW_WIDTH_PX", str(DRAW_WIDTH_PX))
 
 
 @cache
@@ -60,8 +136,8 @@ def _headline_table(ctx: PageContext) -> str:
         rows.append(f"<tr><td>{html.escape(label)}</td><td>{html.escape(figure.metric.format(figure.value, ctx.lang))}"
                     f"</td><td>{html.escape(figure.metric.format(figure.previous, ctx.lang))}</td></tr>")
     heading = html.escape(ctx.t("metric.heading", year=year).strip("*"))
-    return (f"<h2>{heading}</h2><table class='headline'><tr><th></th><th>{year}</th>"
-            f"<th>{previous if previous else '–'}</th></tr>{''.join(rows)}</table>")
+    return (f"<h2>{heading}</h2><table class='headline'><thead><tr><th></th><th>{year}</th>"
+            f"<th>{previous if previous else '–'}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
 def _findings(ctx: PageContext) -> list[str]:
@@ -69,47 +145,104 @@ def _findings(ctx: PageContext) -> list[str]:
 
 
 def build_report(ctx: PageContext, available: Available, today: dt.date | None = None) -> str:
-    """The whole report as one HTML document."""
-    today = today or dt.date.today()
+    """The whole report as one HTML document: a cover, the charts page by page, tables, notes."""
     title = ctx.t("report.title")
-    meta = ctx.t("report.meta", date=format_day(today, ctx.lang), version=ctx.reader.data_version)
     parts = [
         f"<!DOCTYPE html><html lang='{ctx.lang}'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         f"<title>{html.escape(title)}</title><style>{STYLE}</style>",
         f"<script>{plotly_js()}</script></head><body>",
-        f"<h1>{html.escape(title)}</h1>",
-        f"<p class='meta'>{html.escape(meta)}</p>",
-        f"<p class='meta'>{html.escape(ctx.t('report.filters', filters=filter_line(ctx.filters, available)))}</p>",
-        f"<p class='meta'>{html.escape(ctx.t('report.parameters', query=_query_text(ctx, available)))}</p>",
+        _cover(ctx, available, today or dt.date.today()),
     ]
-    samples = sorted(set(ctx.fetch("sample_years")["year"]) & set(ctx.filters.years))
-    if samples:
-        notice = ctx.t("notice.sample", years=", ".join(map(str, samples)))
-        parts.append(f"<p class='notice'>{html.escape(notice)}</p>")
-    parts.append(_headline_table(ctx))
-    parts.append(f"<h2>{html.escape(ctx.t('report.findings'))}</h2><ul>")
-    parts += [f"<li class='finding'>{html.escape(sentence)}</li>" for sentence in _findings(ctx)]
-    parts.append("</ul>")
     charts = figures.all_charts(ctx)
+    number = 0
     for page in PAGES:
-        parts.append(f"<h2>{html.escape(ctx.t(f'{page}.title'))}</h2>")
+        parts.append(f"<section data-page='{page}'><h2>{html.escape(ctx.t(f'{page}.title'))}</h2>")
         if not charts[page]:
             parts.append(f"<p>{html.escape(ctx.t('empty.no_data'))}</p>")
         for chart in charts[page]:
-            config = {**chart_config(file_stem(chart.page, chart.name, ctx.filters)), "responsive": True}
-            div = chart.figure.to_html(full_html=False, include_plotlyjs=False, config=config,
-                                       default_width="100%", default_height="460px")
-            where = html.escape(f"{chart.page}/{chart.name}")
-            parts.append(f"<div class='chart' data-chart='{where}'>{div}"
-                         f"<p class='caption'>{html.escape(chart.caption)}</p></div>")
-    parts.append(f"<h2>{html.escape(ctx.t('data.section_notes'))}</h2>")
+            number += 1
+            parts.append(_chart_block(ctx, chart, number))
+        parts.append("</section>")
+    parts.append(_tables(ctx))
+    parts.append(f"<section class='notes'><h2>{html.escape(ctx.t('data.section_notes'))}</h2>")
     if provisional := ctx.provisional_note():  # the selected years whose figures may still change
         parts.append(f"<p class='notice'>{html.escape(provisional)}</p>")
     days = format_number(retention_days(), ctx.lang)
     parts += [f"<p>{_markdown_bold(ctx.t(key, days=days))}</p>" for key in ("data.note_sample", "data.note_privacy")]
-    parts.append("</body></html>")
+    parts.append(f"</section><script>{PRINT_SCRIPT}</script></body></html>")
     return "\n".join(parts)
+
+
+def _cover(ctx: PageContext, available: Available, today: dt.date) -> str:
+    """The first printed page: what the report shows (filters, language, data version, date), its caveats,
+    the headline figures and the findings."""
+    meta = ctx.t("report.meta", date=format_day(today, ctx.lang), version=ctx.reader.data_version)
+    lines = [meta, ctx.t("report.filters", filters=filter_line(ctx.filters, available)),
+             ctx.t("report.language", language=LANGUAGE_NAMES[ctx.lang]),
+             ctx.t("report.parameters", query=_query_text(ctx, available))]
+    parts = [f"<header class='cover'><h1>{html.escape(ctx.t('report.title'))}</h1>"]
+    parts += [f"<p class='meta'>{html.escape(line)}</p>" for line in lines]
+    samples = sorted(set(ctx.fetch("sample_years")["year"]) & set(ctx.filters.years))
+    notices = [ctx.t("notice.sample", years=", ".join(map(str, samples))) if samples else "", ctx.provisional_note()]
+    parts += [f"<p class='notice'>{html.escape(notice)}</p>" for notice in notices if notice]
+    parts.append(_headline_table(ctx))
+    parts.append(f"<h2>{html.escape(ctx.t('report.findings'))}</h2><ul>")
+    parts += [f"<li class='finding'>{html.escape(sentence)}</li>" for sentence in _findings(ctx)]
+    parts.append("</ul></header>")
+    return "".join(parts)
+
+
+def draw_height(figure: go.Figure) -> int:
+    """The height (CSS px before PRINT_ZOOM) a chart is drawn at for print: its own, at most a page's worth."""
+    return min(figure.layout.height or SCREEN_HEIGHT_PX, round(PRINT_MAX_HEIGHT_PX / PRINT_ZOOM))
+
+
+def _chart_block(ctx: PageContext, chart: figures.Chart, number: int) -> str:
+    """A chart and its caption, numbered ("Figure 3.") so that a printed page can be referred to."""
+    config = {**chart_config(file_stem(chart.page, chart.name, ctx.filters)), "responsive": True}
+    div = chart.figure.to_html(full_html=False, include_plotlyjs=False, config=config,
+                               default_width="100%", default_height=f"{SCREEN_HEIGHT_PX}px")
+    where = html.escape(f"{chart.page}/{chart.name}")
+    label = html.escape(ctx.t("report.figure", number=number))
+    return (f"<div class='chart' data-chart='{where}' data-print-height='{draw_height(chart.figure)}'>"
+            f"<div class='figure'>{div}</div><p class='caption'><span class='figure-label'>{label}</span> "
+            f"{html.escape(chart.caption)}</p></div>")
+
+
+def _tables(ctx: PageContext) -> str:
+    """The Benefits page's two tables, whole, in an appendix: long ones run over pages, their header on each."""
+    tables = [("benefits.indicator_table", *figures.indicator_table(ctx)),
+              ("benefits.mitigation_table", *figures.mitigation_table(ctx))]
+    parts = [f"<section class='tables'><h2>{html.escape(ctx.t('report.tables'))}</h2>"]
+    for key, data, formats in tables:
+        parts.append(f"<h3>{html.escape(ctx.t(key))}</h3>")
+        parts.append(data_table(data, formats) if not data.empty else f"<p>{html.escape(ctx.t('empty.no_data'))}</p>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def data_table(data: pd.DataFrame, formats: Mapping[str, object]) -> str:
+    """A table as HTML, its numbers shown as the dashboard shows them (dashboard.components.styled)."""
+    columns: dict[str, list[str]] = {}
+    for header in data.columns:
+        shown = formats.get(header)
+        units = getattr(shown, "units", None)
+        values = list(data[header])
+        if units is not None:
+            columns[header] = [shown.show(value, unit) for value, unit in zip(values, units, strict=True)]  # type: ignore[union-attr]
+        elif callable(shown):
+            columns[header] = [shown(value) for value in values]
+        else:
+            columns[header] = ["" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+                               for value in values]
+    # Numbers right-aligned; text of a few words kept on one line, so long text gets the width.
+    kinds = {header: "number" if header in formats else "text" if max(map(len, texts), default=0) > 40 else "short"
+             for header, texts in columns.items()}
+    head = "".join(f"<th scope='col'>{html.escape(str(header))}</th>" for header in data.columns)
+    rows = ("<tr>" + "".join(f"<td class='{kinds[header]}'>{html.escape(columns[header][position])}</td>"
+                             for header in data.columns) + "</tr>" for position in range(len(data)))
+    return f"<table class='data'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
 def _query_text(ctx: PageContext, available: Available) -> str:

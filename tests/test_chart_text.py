@@ -176,9 +176,11 @@ BUILDERS: dict[str, Callable[[], go.Figure]] = {
     "stacked_by_year": lambda: charts.stacked_by_year(
         pd.DataFrame({"year": [2018, 2019], "type": ["forum", "forum"], "activities": [1, 2]}), "type",
         "activities", schema.ACTIVITY_TYPE, "en", LINK, SPAN, TEMPLATE),
-    "grouped_by_year": lambda: charts.grouped_by_year(
-        _year_frame(applicants=[5, 6], selected=[1, 2], rate=[0.2, 0.3]), {"applicants": LINK, "selected": SPAN},
-        "en", TEMPLATE, LINK, percent_column="rate", rate_label=SPAN),
+    "selection_panels": lambda: charts.selection_panels(
+        _year_frame(applicants=[5, 6], selected=[1, 2], rate=[0.2, 0.3]), "en", TEMPLATE, LINK, SPAN, TEMPLATE, LINK),
+    "stacked_parts": lambda: charts.stacked_parts(
+        _year_frame(first_time=[5, 6], returning=[1, 2]), {"first_time": LINK, "returning": SPAN}, "en", TEMPLATE,
+        LINK),
     "funnel": lambda: charts.funnel(pd.DataFrame({"year": [2019, 2019], "position": [1, 2],
                                                   "stage": list(schema.STAGE.codes[:2]), "applicants": [9, 3]}),
                                     "en", LINK, {code: SPAN for code in schema.STAGE.codes}, TEMPLATE),

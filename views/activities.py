@@ -3,21 +3,21 @@
 import streamlit as st
 
 from dashboard import figures
-from dashboard.components import begin_page, context, show_chart
+from dashboard.components import begin_page, columns, context, show_chart
 
 ctx = context()
 begin_page(ctx, "activities", requires="activities_breakdown")
 
-left, right = st.columns(2)
+left, right = columns(ctx, 2)
 with left:
     show_chart(ctx, figures.activities_by(ctx, "type"))
 with right:
     show_chart(ctx, figures.activities_by(ctx, "field"))
-left, right = st.columns(2)
+left, right = columns(ctx, 2)
 with left:
     show_chart(ctx, figures.activities_by(ctx, "host_city"))
 with right:
     show_chart(ctx, figures.activities_sides(ctx))
 
-st.subheader(ctx.t("activities.section_timeline"))
+st.header(ctx.t("activities.section_timeline"))
 show_chart(ctx, figures.activities_timeline(ctx))

@@ -3,12 +3,12 @@
 import streamlit as st
 
 from dashboard import figures
-from dashboard.components import begin_page, context, show_chart, show_table
+from dashboard.components import begin_page, columns, context, show_chart, show_table
 
 ctx = context()
 begin_page(ctx, "benefits")
 
-st.subheader(ctx.t("benefits.section_benefits"))
+st.header(ctx.t("benefits.section_benefits"))
 if ctx.fetch("benefits_breakdown").empty:
     st.info(ctx.t("empty.no_benefits"))
 else:
@@ -17,7 +17,7 @@ else:
         if chart is not None:
             show_chart(ctx, chart)
     st.markdown(f"**{ctx.t('benefits.section_counts')}**")
-    left, right = st.columns(2)
+    left, right = columns(ctx, 2)
     with left:
         show_chart(ctx, figures.benefits_category(ctx))
     with right:
@@ -26,11 +26,11 @@ else:
     st.markdown(f"**{ctx.t('benefits.indicator_table')}**")
     show_table(*figures.indicator_table(ctx))
 
-st.subheader(ctx.t("benefits.section_obstacles"))
+st.header(ctx.t("benefits.section_obstacles"))
 if ctx.fetch("obstacles_breakdown").empty:
     st.info(ctx.t("empty.no_obstacles"))
 else:
-    left, right = st.columns(2)
+    left, right = columns(ctx, 2)
     with left:
         show_chart(ctx, figures.obstacles_severity(ctx))
     with right:

@@ -12,24 +12,24 @@ from etl.uploads import retention_days
 ctx = context()
 page_header(ctx, "data.title", "data.intro")
 
-st.subheader(ctx.t("data.section_notes"))
+st.header(ctx.t("data.section_notes"))
 st.markdown(ctx.t("data.note_sample"))
 st.markdown(ctx.t("data.note_privacy", days=ctx.number(retention_days())))
 st.caption(ctx.t("data.version", version=ctx.reader.data_version))
 
-st.subheader(ctx.t("data.section_downloads"))
+st.header(ctx.t("data.section_downloads"))
 st.caption(ctx.t("data.downloads_intro"))
 for sheet in schema.SHEETS:
     table_download(ctx, sheet.name)
 package_download(ctx)
 
-st.subheader(ctx.t("data.section_dictionary"))
+st.header(ctx.t("data.section_dictionary"))
 for sheet in schema.SHEETS:
     with st.expander(f"{sheet.label(ctx.lang)} (`{sheet.name}`)"):
         st.caption(sheet.description(ctx.lang))
         st.dataframe(dictionary(sheet, ctx.lang), hide_index=True)
 
-st.subheader(ctx.t("data.section_history"))
+st.header(ctx.t("data.section_history"))
 history = ctx.fetch("load_history")
 st.dataframe(history_table(ctx), hide_index=True)
 st.download_button(ctx.t("chart.download_csv"), data=lambda: exports.to_csv(history), file_name="load-history.csv",

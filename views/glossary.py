@@ -9,16 +9,16 @@ from etl import schema
 ctx = context()
 page_header(ctx, "glossary.title", "glossary.intro")
 
-st.subheader(ctx.t("glossary.section_periods"))
+st.header(ctx.t("glossary.section_periods"))
 for where, which in glossary.periods(ctx.lang):
     st.markdown(f"- **{where}**: {which}")
 
-st.subheader(ctx.t("glossary.section_metrics"))
+st.header(ctx.t("glossary.section_metrics"))
 for theme, members in glossary.metrics_by_theme().items():
     st.markdown(f"**{glossary.theme_name(theme, ctx.lang)}**")
     st.dataframe(glossary.metric_rows(members, ctx.lang, ctx.partner_name()), hide_index=True)
 
-st.subheader(ctx.t("glossary.section_categories"))
+st.header(ctx.t("glossary.section_categories"))
 for vocabulary in schema.VOCABULARIES:
     with st.expander(glossary.vocabulary_title(vocabulary, ctx.lang)):
         st.dataframe(glossary.category_rows(vocabulary, ctx.lang), hide_index=True)

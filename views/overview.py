@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import figures
-from dashboard.components import begin_page, context, show_chart
+from dashboard.components import begin_page, columns, context, show_chart
 from dashboard.findings import overview_findings
 from dashboard.headline import headline_metrics
 
@@ -13,22 +13,22 @@ begin_page(ctx, "overview")
 headline_metrics(ctx, ctx.fetch("yearly_summary"))
 found = overview_findings(ctx)
 
-left, right = st.columns(2)
+left, right = columns(ctx, 2)
 with left:
-    st.subheader(ctx.t("theme.selection"))
+    st.header(ctx.t("theme.selection"))
     st.markdown(f"**{found['selection'].text}**")
     show_chart(ctx, figures.overview_selection(ctx))
 with right:
-    st.subheader(ctx.t("theme.activities"))
+    st.header(ctx.t("theme.activities"))
     st.markdown(f"**{found['activities'].text}**")
     show_chart(ctx, figures.overview_activities(ctx))
 
-left, right = st.columns(2)
+left, right = columns(ctx, 2)
 with left:
-    st.subheader(ctx.t("theme.obstacles"))
+    st.header(ctx.t("theme.obstacles"))
     st.markdown(f"**{found['obstacles'].text}**")
     show_chart(ctx, figures.overview_obstacles(ctx), "empty.no_obstacles")
 with right:
-    st.subheader(ctx.t("theme.benefits"))
+    st.header(ctx.t("theme.benefits"))
     st.markdown(f"**{found['benefits'].text}**")
     show_chart(ctx, figures.overview_benefits(ctx))

@@ -9,11 +9,11 @@ from dashboard.filters import labelled
 ctx = context()
 begin_page(ctx, "participation", requires="participation_breakdown")
 
-st.subheader(ctx.t("participation.section_selection"))
+st.header(ctx.t("participation.section_selection"))
 show_chart(ctx, figures.participation_selection(ctx))
 show_chart(ctx, figures.participation_funnel(ctx))
 
-st.subheader(ctx.t("participation.section_profile"))
+st.header(ctx.t("participation.section_profile"))
 measure = st.segmented_control(ctx.t("participation.measure"), list(figures.PROFILE_MEASURES), default="participants",
                                format_func=lambda m: ctx.metric_name(figures.PROFILE_MEASURES[m]),
                                key=labelled("participation-measure"), required=True) or "participants"
@@ -22,5 +22,5 @@ for tab, dimension in zip(tabs, figures.PROFILE_DIMENSIONS, strict=True):
     with tab:
         show_chart(ctx, figures.participation_profile(ctx, dimension, measure))
 
-st.subheader(ctx.t("participation.section_repeat"))
+st.header(ctx.t("participation.section_repeat"))
 show_chart(ctx, figures.participation_repeat(ctx))

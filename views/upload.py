@@ -26,12 +26,12 @@ if result is not None:
     done = "upload.done_provisional" if result.provisional else "upload.done"
     st.success(ctx.t(done, load_id=result.load_id, year=result.year), icon=":material/task_alt:")
 
-st.subheader(ctx.t("upload.step_template"))
+st.header(ctx.t("upload.step_template"))
 st.download_button(ctx.t("upload.template_button"), data=lambda: upload.template_bytes(ctx.lang),
                    file_name=f"template-{ctx.lang}.xlsx", on_click="ignore", icon=":material/download:",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="template")
 
-st.subheader(ctx.t("upload.step_upload"))
+st.header(ctx.t("upload.step_upload"))
 generation = st.session_state.setdefault(upload.UPLOADER_KEY, 0)
 uploaded = st.file_uploader(ctx.t("upload.uploader", limit=upload.MAX_UPLOAD_MB), type=["xlsx"],
                             key=f"uploader-{generation}", max_upload_size=upload.MAX_UPLOAD_MB)
@@ -46,7 +46,7 @@ if uploaded is not None:
 if checked is not None:
     title = ctx.t("upload.step_report_restore", load_id=checked.restore_of) if checked.restore_of else ctx.t(
         "upload.step_report", file=checked.file_name)
-    st.subheader(title)
+    st.header(title)
     upload.show_report(ctx, checked)
     if checked.staged.ok:
         upload.show_preview(ctx, checked)
@@ -57,7 +57,7 @@ if checked is not None:
             st.session_state[upload.UPLOADER_KEY] = generation + 1  # an empty uploader for the next file
             st.rerun()
 
-st.subheader(ctx.t("upload.step_history"))
+st.header(ctx.t("upload.step_history"))
 history = ctx.fetch("load_history")
 st.dataframe(history_table(ctx), hide_index=True)
 choices = upload.restore_choices(history)

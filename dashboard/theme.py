@@ -1,0 +1,87 @@
+"""What every page gets around Streamlit's own markup: readable text, page language, figure semantics.
+
+Streamlit 1.67 has no setting for the page's language (``<html lang="en">``
+whatever the reader chose), draws captions in a grey that fails WCAG
+contrast (#828180 on white, 3.9:1), truncates long card labels, and stacks
+columns one under the other on a phone. This module fixes what the project
+controls, with constant CSS and one constant script (no text from a
+workbook or a reader ever goes into either):
+
+- ``<html lang>`` follows the chosen language (set after load and kept by a
+  MutationObserver, which is what assistive technology and axe read);
+- each chart is a figure: its container gets role="figure", named by the
+  chart's heading and described by its caption (which holds the one-sentence
+  summary of the data), so the text alternative is tied to the chart;
+- captions and card labels at ≥ 4.5:1, card labels wrap instead of being cut,
+  focus stays visible, and the headline cards keep two themes side by side on
+  a phone (reading order stays the document order: theme after theme).
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from translations import LANGUAGES
+
+CAPTION_INK = "#4a5561"  # 7.5:1 on white
+STYLE = """
+<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] p,
+[data-testid="stWidgetLabel"] p { color: __CAPTION__ !important; }
+[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div { white-space: normal !important;
+    overflow: visible !important; text-overflow: clip !important; }
+[data-testid="stMetricLabel"] { height: auto !important; }
+:focus-visible { outline: 3px solid #0b62c4 !important; outline-offset: 2px !important; }
+.st-key-page-semantics { display: none !important; }
+[class*="st-key-figure-"] h3 { font-size: 1.15rem !important; padding-top: 0.5rem !important; }
+@media (max-width: 640px) {
+  .st-key-headline [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; gap: 0.5rem !important; }
+  .st-key-headline [data-testid="stColumn"] { min-width: calc(50% - 0.5rem) !important;
+      flex: 1 1 calc(50% - 0.5rem) !important; }
+  .st-key-headline [data-testid="stMetricValue"] { font-size: 1.6rem !important; }
+}
+</style>
+""".replace("__CAPTION__", CAPTION_INK)
+
+# Runs once per browser page; a language switch updates window.__dashboardLang and the observer applies it.
+SCRIPT = """
+<script>
+(() => {
+  window.__dashboardLang = __LANG__;
+  const apply = () => {
+    const root = window.parent && window.parent !== window ? window.parent.document : document;
+    for (const doc of new Set([document, root])) {
+      if (doc.documentElement.lang !== window.__dashboardLang) doc.documentElement.lang = window.__dashboardLang;
+      doc.querySelectorAll('[class*="st-key-figure-"]').forEach((box, index) => {
+        const heading = box.querySelector('h3');
+        const caption = box.querySelector('[data-testid="stCaptionContainer"]');
+        if (!heading || box.getAttribute('role') === 'figure') return;
+        heading.id = heading.id || `figure-title-${index}`;
+        box.setAttribute('role', 'figure');
+        box.setAttribute('aria-labelledby', heading.id);
+        if (caption) { caption.id = caption.id || `figure-caption-${index}`;
+                       box.setAttribute('aria-describedby', caption.id); }
+      });
+    }
+  };
+  apply();
+  if (!window.__dashboardObserver) {
+    window.__dashboardObserver = new MutationObserver(apply);
+    window.__dashboardObserver.observe(document.body, {childList: true, subtree: true});
+  }
+})();
+</script>
+"""
+
+
+def apply(lang: str) -> None:
+    """The page's style and semantics; call once per run, before anything is drawn."""
+    if lang not in LANGUAGES:  # only one of our own codes ever reaches the script
+        lang = LANGUAGES[0]
+    st.markdown(STYLE, unsafe_allow_html=True)  # constant CSS, never user data
+    with st.container(key="page-semantics"):
+        # A constant script and one of our language codes: nothing from a reader or a workbook.
+        st.html(SCRIPT.replace("__LANG__", json.dumps(lang)), unsafe_allow_javascript=True)

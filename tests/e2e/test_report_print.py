@@ -1,0 +1,220 @@
+"""The printed report: Chromium prints the offline report to A4 portrait, as a reader's Ctrl+P would.
+
+The report is built in-process (dashboard.report.build_report) from the sample warehouse and
+opened from a file. Chromium's page.pdf() fires `beforeprint` like a print dialog does, so the
+PDF shows what a reader gets from any print. The PDF is read back with pypdf: page size and
+count, the cover's text, each chart's page, a long table's header on every page it spans, and
+no text running off the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+from pypdf import PdfReader
+
+from dashboard import db, figures
+from dashboard.components import PageContext
+from dashboard.filters import Available, Filters
+from dashboard.presentation import filter_line
+from dashboard.report import (
+    DRAW_WIDTH_PX,
+    PAGE_MARGIN_MM,
+    PRINT_PAGE_HEIGHT_PX,
+    PRINT_WIDTH_PX,
+    build_report,
+)
+from etl import schema
+from etl.warehouse import Warehouse
+from translations import LANGUAGE_NAMES, format_day, translate
+
+from .harness import ARTIFACTS
+
+PRINTS = ARTIFACTS / "print"
+AVAILABLE = Available(years=(2017, 2018, 2019), partners=("beijing",))
+TODAY = dt.date(2026, 3, 5)
+PT_PER_MM = 72 / 25.4
+A4_PT = (210 * PT_PER_MM, 297 * PT_PER_MM)
+SCREEN = {"width": 1400, "height": 1000}  # charts drawn on screen far wider than the page
+
+_DRAWN_JS = """() => [...document.querySelectorAll('.chart')].every(chart => {
+    const plot = chart.querySelector('.js-plotly-plot');
+    return plot && plot._fullLayout && chart.querySelector('svg.main-svg'); })"""
+# Each chart: its block's box and its plot's box (CSS px of the page), and whether a mode bar shows.
+_BOXES_JS = """() => [...document.querySelectorAll('.chart')].map(chart => {
+    const box = chart.getBoundingClientRect(), plot = chart.querySelector('svg.main-svg').getBoundingClientRect();
+    const bar = chart.querySelector('.modebar-container');
+    return {name: chart.dataset.chart, top: box.top, height: box.height, plotLeft: plot.left, plotRight: plot.right,
+            plotWidth: Number(chart.querySelector('svg.main-svg').getAttribute('width')),
+            modeBar: !!bar && getComputedStyle(bar).display !== 'none'}; })"""
+_SVG_WIDTHS_JS = "() => [...document.querySelectorAll('.chart svg.main-svg')].map(svg => Number(svg.getAttribute('width')))"
+
+
+def text(value: str) -> str:
+    """Text as compared with the PDF's: ligatures undone (NFKC), every dash a '-', no white space."""
+    value = re.sub(r"[\u2010-\u2015\u2212]", "-", unicodedata.normalize("NFKC", value))
+    return re.sub(r"\s+", "", value)
+
+
+@dataclass
+class Printed:
+    pdf: bytes
+    pages: list[str]  # each page's text, as text() gives it
+    runs: list[list[tuple[float, float, str]]]  # each page's text runs: x, y (pt from the bottom left), text
+    sizes: list[tuple[float, float]]
+
+
+def read_pdf(pdf: bytes) -> Printed:
+    reader = PdfReader(BytesIO(pdf))
+    pages, runs, sizes = [], [], []
+    for page in reader.pages:
+        found: list[tuple[float, float, str]] = []
+
+        def visit(run: str, cm: list[float], tm: list[float], *_: object, found: list = found) -> None:
+            if run.strip():
+                found.append((tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5], run))
+
+        pages.append(text(page.extract_text(visitor_text=visit)))
+        runs.append(found)
+        sizes.append((float(page.mediabox.width), float(page.mediabox.height)))
+    return Printed(pdf, pages, runs, sizes)
+
+
+def pages_with(printed: Printed, needle: str, start: int = 0) -> list[int]:
+    return [index for index, page in enumerate(printed.pages) if index >= start and text(needle) in page]
+
+
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_report_prints_to_a4_with_a_cover_whole_charts_and_repeated_table_headers(
+        warehouse: Warehouse, browser: Browser, tmp_path: Path, lang: str) -> None:
+    ctx = PageContext(db.reader(), Filters((2017, 2018, 2019), "beijing", schema.FIELD.codes, "both", lang))
+    report = tmp_path / f"report-{lang}.html"
+    report.write_text(build_report(ctx, AVAILABLE, today=TODAY), encoding="utf-8")
+    charts = [chart for built in figures.all_charts(ctx).values() for chart in built]
+
+    context = browser.new_context(viewport=SCREEN, offline=True)
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(report.as_uri())
+        page.wait_for_function(_DRAWN_JS, timeout=30_000)
+        assert page.locator(".chart").count() == len(charts)
+
+        check_print_layout(page, lang)
+        page.emulate_media(media="screen")
+        page.set_viewport_size(SCREEN)
+        screen_widths(page)  # back on screen, at the screen's width again
+
+        # As a reader's print: from the screen, the browser fires beforeprint and lays out the pages.
+        pdf = page.pdf(format="A4", prefer_css_page_size=True, print_background=True)
+        PRINTS.mkdir(parents=True, exist_ok=True)
+        (PRINTS / f"report-{lang}.pdf").write_bytes(pdf)
+        widths = screen_widths(page)  # afterprint gave the charts back to the screen
+        assert min(widths) > PRINT_WIDTH_PX, widths
+        assert not errors, errors
+    finally:
+        context.close()
+
+    printed = read_pdf(pdf)
+    check_pages(printed, ctx, charts)
+    check_table_headers(printed, ctx)
+    check_nothing_off_the_page(printed)
+
+
+def check_print_layout(page: Page, lang: str) -> None:
+    """In print media at the page's content width: every chart drawn at the printed size, fits one page,
+    no mode bar. Also saves a picture of the first page (artifacts/print/report-<lang>-cover.png)."""
+    page.set_viewport_size({"width": PRINT_WIDTH_PX, "height": PRINT_PAGE_HEIGHT_PX})
+    page.emulate_media(media="print")
+    page.wait_for_function(f"() => ({_SVG_WIDTHS_JS})().every(width => width === {DRAW_WIDTH_PX})",
+                           timeout=30_000)
+    for box in page.evaluate(_BOXES_JS):
+        assert box["plotWidth"] == DRAW_WIDTH_PX, box
+        assert box["plotLeft"] >= -0.5 and box["plotRight"] <= PRINT_WIDTH_PX + 0.5, f"wider than the page: {box}"
+        assert box["height"] <= PRINT_PAGE_HEIGHT_PX, f"taller than a page: {box}"
+        assert not box["modeBar"], box
+    cover = page.locator(".cover").bounding_box()
+    assert cover is not None and cover["height"] <= PRINT_PAGE_HEIGHT_PX, "the cover fits its page"
+    PRINTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(PRINTS / f"report-{lang}-cover.png"),
+                    clip={"x": 0, "y": 0, "width": PRINT_WIDTH_PX, "height": PRINT_PAGE_HEIGHT_PX})
+
+
+def screen_widths(page: Page) -> list[float]:
+    """The charts' widths once they have left their printed size (they follow the window on screen)."""
+    page.wait_for_function(f"() => ({_SVG_WIDTHS_JS})().every(width => width !== {DRAW_WIDTH_PX})",
+                           timeout=30_000)
+    return page.evaluate(_SVG_WIDTHS_JS)
+
+
+def check_pages(printed: Printed, ctx: PageContext, charts: list[figures.Chart]) -> None:
+    """A4 portrait; the cover alone on page 1; each chart whole on one page; a sane page count."""
+    for width, height in printed.sizes:
+        assert abs(width - A4_PT[0]) < 1 and abs(height - A4_PT[1]) < 1, (width, height)
+    cover = printed.pages[0]
+    expected = [ctx.t("report.title"), ctx.t("report.meta", date=format_day(TODAY, ctx.lang), version=ctx.reader.data_version),
+                ctx.t("report.filters", filters=filter_line(ctx.filters, AVAILABLE)),
+                ctx.t("report.language", language=LANGUAGE_NAMES[ctx.lang]),
+                ctx.t("report.parameters", query=f"lang={ctx.lang}" if ctx.lang != "id" else "–"),
+                ctx.t("notice.sample", years="2017, 2018, 2019"), ctx.t("report.findings")]
+    for line in expected:
+        assert text(line) in cover, f"page 1 lacks {line!r}"
+    assert not re.search(label_pattern(ctx, r"\d+"), cover), "the cover holds no chart"
+    assert printed.pages[1].find(text(ctx.t("overview.title"))) >= 0, "the charts start on page 2"
+
+    chart_pages = set()
+    for number, chart in enumerate(charts, start=1):
+        found = [index for index, page in enumerate(printed.pages) if re.search(label_pattern(ctx, str(number)), page)]
+        assert len(found) == 1, f"{chart.page}/{chart.name} (figure {number}) is on pages {found}"
+        title = text(chart.figure.layout.title.text or "")[:16]
+        assert title and title in printed.pages[found[0]], \
+            f"{chart.page}/{chart.name}: its title is not on page {found[0] + 1} with its caption: cut across pages"
+        chart_pages.add(found[0])
+    assert min(chart_pages) == 1 and max(chart_pages) - min(chart_pages) + 1 == len(chart_pages)
+    # Two or three charts share a page, a tall one has its own; then the tables and the notes.
+    assert math.ceil(len(charts) / 3) <= len(chart_pages) <= len(charts)
+    rest = len(printed.pages) - 1 - len(chart_pages)
+    assert 2 <= rest <= 8, f"{rest} pages of tables and notes"
+
+
+def label_pattern(ctx: PageContext, number: str) -> str:
+    """A figure's label ("Figure 12.") as it reads in the PDF, not matching Figure 120."""
+    before, after = text(ctx.t("report.figure", number="{}")).split("{}")
+    return rf"{re.escape(before)}{number}{re.escape(after)}"
+
+
+def check_table_headers(printed: Printed, ctx: PageContext) -> None:
+    """The indicator table runs over pages, each with its header; no row is cut across pages."""
+    data, _ = figures.indicator_table(ctx)
+    start = pages_with(printed, ctx.t("benefits.indicator_table"), start=1)[-1]
+    end = pages_with(printed, ctx.t("benefits.mitigation_table"), start=start)[0]
+    codes = set(data[ctx.column("indicator_code")].dropna())
+    spanned = [index for index in range(start, end + 1)
+               if any(text(code) in printed.pages[index] for code in codes)]
+    assert len(spanned) >= 2, f"the indicator table is long enough to need pages {spanned}"
+    for index in spanned:
+        for header in data.columns:
+            assert text(header) in printed.pages[index], f"page {index + 1} lacks the header {header!r}"
+    rows = [index for indicator in data[ctx.column("indicator")] for index in spanned
+            if text(indicator) in printed.pages[index]]
+    assert len(rows) >= len(data), "every row's text is whole on a page"
+
+
+def check_nothing_off_the_page(printed: Printed) -> None:
+    """No text starts outside the page's content box (a chart drawn at the screen's width would)."""
+    top, right, _, left = (mm * PT_PER_MM for mm in PAGE_MARGIN_MM)
+    for number, runs in enumerate(printed.runs, start=1):
+        for x, y, run in runs:
+            if y < PAGE_MARGIN_MM[2] * PT_PER_MM:
+                continue  # the page number, in the bottom margin
+            assert left - 1 <= x <= A4_PT[0] - right and y <= A4_PT[1] - top + 1, \
+                f"page {number}: {run!r} at ({x:.0f}, {y:.0f}) pt is off the page's content box"
