@@ -61,8 +61,8 @@ table.headline td, table.headline th { text-align: right; } table.headline td:fi
 table.headline th:first-child { text-align: left; } .finding { font-weight: 600; } .caption { color: #666;
        font-size: .9rem; margin-bottom: 1.5rem; } .figure-label { font-weight: 600; color: #262730; }
 table.data { font-size: .85rem; width: 100%; } table.data th { background: #F0F2F6; text-align: left; }
-table.data td.number { text-align: right; } table.data td.number, table.data td.short,
-table.data th { white-space: nowrap; } table.data td.text { min-width: 12em; }
+table.data td.number { text-align: right; } table.data td.number, table.data td.short { white-space: nowrap; }
+table.data td.text { min-width: 10em; }
 .chart, tr, .notice, li { break-inside: avoid; page-break-inside: avoid; }
 h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
 thead { display: table-header-group; }
@@ -236,11 +236,13 @@ def data_table(data: pd.DataFrame, formats: Mapping[str, object]) -> str:
         else:
             columns[header] = ["" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
                                for value in values]
-    # Numbers right-aligned; text of a few words kept on one line, so long text gets the width.
-    kinds = {header: "number" if header in formats else "text" if max(map(len, texts), default=0) > 40 else "short"
-             for header, texts in columns.items()}
+    # Numbers and codes kept on one line, sentences given room; the rest wraps, so the table fits a page.
+    longest = {header: max(map(len, texts), default=0) for header, texts in columns.items()}
+    kinds = {header: "number" if header in formats else "short" if longest[header] <= 12
+             else "text" if longest[header] > 40 else "" for header in columns}
     head = "".join(f"<th scope='col'>{html.escape(str(header))}</th>" for header in data.columns)
-    rows = ("<tr>" + "".join(f"<td class='{kinds[header]}'>{html.escape(columns[header][position])}</td>"
+    cell = {header: f"<td class='{kind}'>" if kind else "<td>" for header, kind in kinds.items()}
+    rows = ("<tr>" + "".join(f"{cell[header]}{html.escape(columns[header][position])}</td>"
                              for header in data.columns) + "</tr>" for position in range(len(data)))
     return f"<table class='data'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 

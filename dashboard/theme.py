@@ -9,6 +9,7 @@ workbook or a reader ever goes into either):
 
 - ``<html lang>`` follows the chosen language (set after load and kept by a
   MutationObserver, which is what assistive technology and axe read);
+- the sidebar navigation, a <ul> holding <div> sections, is read as labelled groups of links;
 - each chart is a figure: its container gets role="figure", named by the
   chart's heading and described by its caption (which holds the one-sentence
   summary of the data), so the text alternative is tied to the chart;
@@ -30,7 +31,7 @@ STYLE = """
 <style>
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] p,
-[data-testid="stWidgetLabel"] p { color: __CAPTION__ !important; }
+[data-testid="stWidgetLabel"] p { color: __CAPTION__ !important; opacity: 1 !important; }
 [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div { white-space: normal !important;
     overflow: visible !important; text-overflow: clip !important; }
 [data-testid="stMetricLabel"] { height: auto !important; }
@@ -55,6 +56,18 @@ SCRIPT = """
     const root = window.parent && window.parent !== window ? window.parent.document : document;
     for (const doc of new Set([document, root])) {
       if (doc.documentElement.lang !== window.__dashboardLang) doc.documentElement.lang = window.__dashboardLang;
+      // Streamlit's sidebar navigation puts <div> sections inside its <ul> (axe: list, listitem):
+      // read it as labelled groups of links instead of a broken list.
+      doc.querySelectorAll('[data-testid="stSidebarNavItems"]').forEach(list => {
+        list.setAttribute('role', 'none');
+        list.querySelectorAll(':scope > div').forEach((section, index) => {
+          const header = section.querySelector('header');
+          section.setAttribute('role', 'group');
+          if (header) { header.id = header.id || `nav-section-${index}`;
+                        section.setAttribute('aria-labelledby', header.id); }
+        });
+        list.querySelectorAll('li').forEach(item => item.setAttribute('role', 'none'));
+      });
       doc.querySelectorAll('[class*="st-key-figure-"]').forEach((box, index) => {
         const heading = box.querySelector('h3');
         const caption = box.querySelector('[data-testid="stCaptionContainer"]');

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the run scripts: create .venv with Python 3.11+ and install a requirements file,
 # saying what it does and how long that usually takes (the first install is a minute of
 # silence otherwise). Re-installs only when a requirements file changed since the last
@@ -27,7 +28,7 @@ _count_pins() {
 # Everything pip says is in the log (its warnings too: this machine's extra package
 # indexes add one per package).
 _pip_progress() {
-  local n=0 line name tty=""
+  local n=0 line name version tty=""
   if [ -t 1 ]; then tty=1; fi
   while IFS= read -r line; do
     case "$line" in
@@ -36,6 +37,7 @@ _pip_progress() {
         if [ "$n" = 1 ] && [ -z "$tty" ]; then echo "  Collecting packages …"; fi
         if [ -n "$tty" ]; then
           name="${line#* }"; name="${name%% *}"; name="${name##*/}"
+          case "$name" in *.whl) IFS=- read -r name version _ <<< "$name"; name="$name $version" ;; esac
           printf '\r\033[K  collecting package %d: %s' "$n" "$name"
         fi ;;
       "Installing collected packages:"*)
@@ -83,7 +85,7 @@ if [ -n "$_new_venv" ] || [ ! -f "$_installed" ] || [ "$_requirements" -nt "$_in
     esac
     echo "Installing $_requirements into $VENV/ (once)."
   else
-    _usual="from seconds to a minute, by what changed"
+    _usual="a few seconds to a minute (by what changed)"
     echo "$_requirements changed since the last install: updating $VENV/."
   fi
   echo "  Installing $(_count_pins "$_requirements") pinned packages from $_requirements and the packages" \

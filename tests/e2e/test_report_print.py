@@ -142,6 +142,8 @@ def check_print_layout(page: Page, lang: str) -> None:
         assert box["plotLeft"] >= -0.5 and box["plotRight"] <= PRINT_WIDTH_PX + 0.5, f"wider than the page: {box}"
         assert box["height"] <= PRINT_PAGE_HEIGHT_PX, f"taller than a page: {box}"
         assert not box["modeBar"], box
+    widest = page.evaluate("() => document.documentElement.scrollWidth")
+    assert widest <= PRINT_WIDTH_PX, f"something is {widest} px wide: the browser would shrink every page or cut it"
     cover = page.locator(".cover").bounding_box()
     assert cover is not None and cover["height"] <= PRINT_PAGE_HEIGHT_PX, "the cover fits its page"
     PRINTS.mkdir(parents=True, exist_ok=True)
