@@ -61,7 +61,7 @@ table.headline td, table.headline th { text-align: right; } table.headline td:fi
 table.headline th:first-child { text-align: left; } .finding { font-weight: 600; } .caption { color: #666;
        font-size: .9rem; margin-bottom: 1.5rem; } .figure-label { font-weight: 600; color: #262730; }
 table.data { font-size: .85rem; width: 100%; } table.data th { background: #F0F2F6; text-align: left; }
-table.data td.number { text-align: right; } table.data td.number, table.data td.short { white-space: nowrap; }
+table.data td.number { text-align: right; } table.data td.number, table.data td.code { white-space: nowrap; }
 table.data td.text { min-width: 10em; }
 .chart, tr, .notice, li { break-inside: avoid; page-break-inside: avoid; }
 h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
@@ -236,10 +236,16 @@ def data_table(data: pd.DataFrame, formats: Mapping[str, object]) -> str:
         else:
             columns[header] = ["" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
                                for value in values]
-    # Numbers and codes kept on one line, sentences given room; the rest wraps, so the table fits a page.
-    longest = {header: max(map(len, texts), default=0) for header, texts in columns.items()}
-    kinds = {header: "number" if header in formats else "short" if longest[header] <= 12
-             else "text" if longest[header] > 40 else "" for header in columns}
+    # Numbers and codes (LOK-CI-01) kept on one line, sentences given room; the rest wraps: the table fits a page.
+    def kind(header: str) -> str:
+        texts = columns[header]
+        if header in formats:
+            return "number"
+        if all(len(text) <= 12 and " " not in text for text in texts):
+            return "code"
+        return "text" if max(map(len, texts), default=0) > 40 else ""
+
+    kinds = {header: kind(header) for header in columns}
     head = "".join(f"<th scope='col'>{html.escape(str(header))}</th>" for header in data.columns)
     cell = {header: f"<td class='{kind}'>" if kind else "<td>" for header, kind in kinds.items()}
     rows = ("<tr>" + "".join(f"{cell[header]}{html.escape(columns[header][position])}</td>"

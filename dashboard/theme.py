@@ -56,8 +56,9 @@ SCRIPT = """
     const root = window.parent && window.parent !== window ? window.parent.document : document;
     for (const doc of new Set([document, root])) {
       if (doc.documentElement.lang !== window.__dashboardLang) doc.documentElement.lang = window.__dashboardLang;
-      // Streamlit's sidebar navigation puts <div> sections inside its <ul> (axe: list, listitem):
-      // read it as labelled groups of links instead of a broken list.
+      // Streamlit's sidebar navigation puts div sections inside its ul element (axe: list, listitem):
+      // read it as labelled groups of links instead of a broken list. (No angle brackets in this
+      // script: st.html reads it as HTML first.)
       doc.querySelectorAll('[data-testid="stSidebarNavItems"]').forEach(list => {
         list.setAttribute('role', 'none');
         list.querySelectorAll(':scope > div').forEach((section, index) => {
