@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -30,13 +31,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from dashboard import queries
-from dashboard.findings import latest_year
 from dashboard.metrics import CARD_METRICS, PERIOD_NAMES, Period, summary_value
 from dashboard.params import BadParameter, View, parse_api
-from dashboard.queries import Scope
 from etl import schema
 from etl.warehouse import Warehouse
+
+if TYPE_CHECKING:
+    from dashboard.queries import Scope
 
 TABLES = tuple(sheet.name for sheet in schema.SHEETS)
 DEFAULT_LIMIT = 10_000
@@ -46,6 +47,14 @@ CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET
 CACHE = {"Cache-Control": "public, max-age=60"}
 PAGING = {"limit": "rows per response", "offset": "rows to skip"}
 CSV_OPTIONS = {**PAGING, "header": "true (default) or false: the CSV's header row"}
+
+
+def _queries() -> ModuleType:
+    """dashboard.queries, imported when first asked: app.py imports this module before Streamlit's runtime
+    starts, and a module-level @st.cache_data would then be set up against a temporary store (and warn)."""
+    from dashboard import queries
+
+    return queries
 
 
 def routes(base_path: str | None) -> list[BaseRoute]:
@@ -114,7 +123,8 @@ class _Data:
 
     def scope(self, view: View) -> Scope:
         years, _ = self.available()
-        return Scope(view.years or tuple(years), view.partner, view.fields or schema.FIELD.codes, view.direction)
+        return _queries().Scope(view.years or tuple(years), view.partner, view.fields or schema.FIELD.codes,
+                                view.direction)
 
 
 # Answers and pages kept per (data version, request): a load publishes a new version, so an old
@@ -136,7 +146,7 @@ def _remember(cache: dict, entry: tuple, kept: int, compute: Callable[[], Any]) 
 def _cached(data: _Data, query: str, scope: Scope | None) -> pd.DataFrame:
     """A query's answer, cached per (data version, query, filters), as the pages cache theirs."""
     return _remember(_ANSWERS, (data.key, query, scope), ANSWERS_KEPT,
-                     lambda: queries.QUERIES[query](data.cursor, scope))  # type: ignore[arg-type]
+                     lambda: _queries().QUERIES[query](data.cursor, scope))  # type: ignore[arg-type]
 
 
 def _view(request: Request, data: _Data, extra: dict[str, str] | None = None) -> tuple[View, dict[str, str]]:
@@ -171,7 +181,7 @@ def _table(request: Request, data: _Data) -> Response:
         return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
     payload = {"data_version": data.version, "provisional_years": data.provisional(), "table": table,
                "filters": _filters(view, scope), "total": total, "offset": offset, "limit": limit,
-               "next": next_url, "columns": queries.export_columns(table), "rows": json.loads(body)}
+               "next": next_url, "columns": _queries().export_columns(table), "rows": json.loads(body)}
     return JSONResponse(payload, headers=headers)
 
 
@@ -198,7 +208,7 @@ def _page(data: _Data, table: str, scope: Scope, limit: int, offset: int, extens
     def compute() -> tuple[bytes, int, int]:
         counts = _cached(data, "export_counts", scope)
         total = int(counts.loc[counts["table"] == table, "rows"].iloc[0])
-        rows = queries.export_rows(data.cursor, table, scope, limit=limit, offset=offset)
+        rows = _queries().export_rows(data.cursor, table, scope, limit=limit, offset=offset)
         if extension == "csv":
             # Machine-readable: values exactly as stored (as in the open data package), no byte-order mark;
             # the page's downloads, meant for spreadsheets, are the ones guarded against formulas.
@@ -215,6 +225,8 @@ def _page(data: _Data, table: str, scope: Scope, limit: int, offset: int, extens
 def _summary(request: Request, data: _Data) -> Response:
     view, _ = _view(request, data)
     scope = data.scope(view)
+    from dashboard.findings import latest_year  # see _queries
+
     summary = _cached(data, "yearly_summary", scope)
     year = latest_year(summary, scope.years)
     earlier = summary[summary["year"] < year] if year is not None else summary.iloc[0:0]
@@ -252,7 +264,7 @@ def _datapackage(request: Request, data: _Data) -> Response:
     for table in TABLES:
         parts: list[str] = []
         for partner in partners:
-            counts = _cached(data, "export_counts", Scope(tuple(years), partner))
+            counts = _cached(data, "export_counts", _queries().Scope(tuple(years), partner))
             total = int(counts.loc[counts["table"] == table, "rows"].iloc[0])
             for offset in range(0, total, MAX_LIMIT):
                 query = [*(("year", year) for year in years), ("partner", partner), ("limit", MAX_LIMIT),

@@ -62,7 +62,7 @@ table.headline th:first-child { text-align: left; } .finding { font-weight: 600;
        font-size: .9rem; margin-bottom: 1.5rem; } .figure-label { font-weight: 600; color: #262730; }
 table.data { font-size: .85rem; width: 100%; } table.data th { background: #F0F2F6; text-align: left; }
 table.data td.number { text-align: right; } table.data td.number, table.data td.code { white-space: nowrap; }
-table.data td.text { min-width: 10em; }
+table.data td.text { min-width: 8em; } table.data td, table.data th { overflow-wrap: anywhere; }
 .chart, tr, .notice, li { break-inside: avoid; page-break-inside: avoid; }
 h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
 thead { display: table-header-group; }
@@ -82,7 +82,7 @@ thead { display: table-header-group; }
   .figure {{ zoom: {PRINT_ZOOM}; width: {DRAW_WIDTH_PX}px; }}
   .figure > div, .figure .plotly-graph-div {{ width: auto !important; height: auto !important; }}
   .modebar-container, .modebar {{ display: none !important; }}
-  table.data {{ font-size: 8pt; }} table.data td, table.data th {{ padding: .15rem .35rem; }}
+  table.data {{ font-size: 7.5pt; }} table.data td, table.data th {{ padding: .1rem .25rem; }}
   .notice {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
 }}
 """
