@@ -347,7 +347,7 @@ def indicator_values(frame: pd.DataFrame, lang: str, title: str, x_title: str, u
     ordered = ordered.assign(
         row=[plain(f"{year} · {benefit}") for year, benefit in zip(ordered["year"], ordered["benefit_id"],
                                                                      strict=True)],
-        label=ordered["indicator"].map(lambda text: short_label(text, 48)),
+        label=ordered["indicator"].map(lambda text: short_label(text, 36)),
         full=ordered["indicator"].map(hover_text),
         category_label=ordered["category"].map(lambda code: plain(schema.BENEFIT_CATEGORY.label(code, lang))))
     figure = go.Figure()

@@ -393,7 +393,8 @@ def outcome_values(ctx: PageContext, unit: str) -> Chart | None:
     if rows.empty:
         return None
     title = ctx.t("benefits.chart_values", unit=schema.UNIT.label(unit, ctx.lang), year=year)
-    figure = charts.indicator_values(rows, ctx.lang, title, _unit_title(ctx, unit), unit)
+    # The axis names the unit alone: the heading says what is measured (a long title overflows a phone).
+    figure = charts.indicator_values(rows, ctx.lang, title, schema.UNIT.label(unit, ctx.lang), unit)
     data, formats = _values_table(ctx, rows)
     caption = f"{ctx.t('benefits.caption_values')} {ctx.t('chart.period_year', year=year)}"
     return Chart("benefits", f"values-{unit}", figure, data, caption, ("achieved_value",), formats)

@@ -6,6 +6,12 @@ laptop and every chart stays interactive. All text of the page is HTML-escaped
 here; text inside the charts was made plain by their builders (dashboard.charts.plain,
 so Plotly shows a workbook's "<a href=...>" as text), and Plotly escapes the figure
 JSON itself (e.g. "</script>" in a title cannot break out).
+
+It also prints, from any browser, as an A4 portrait briefing: a first page with
+what the report shows (filters, language, data version, date), its caveats, the
+headline figures and findings; then each page's charts, numbered, each whole on
+one page; the Benefits page's tables with their header on every page; the notes.
+tests/e2e/test_report_print.py prints it with Chromium and reads the PDF back.
 """
 
 from __future__ import annotations
@@ -62,7 +68,7 @@ table.headline th:first-child { text-align: left; } .finding { font-weight: 600;
        font-size: .9rem; margin-bottom: 1.5rem; } .figure-label { font-weight: 600; color: #262730; }
 table.data { font-size: .85rem; width: 100%; } table.data th { background: #F0F2F6; text-align: left; }
 table.data td.number { text-align: right; } table.data td.number, table.data td.code { white-space: nowrap; }
-table.data td.text { min-width: 8em; } table.data td, table.data th { overflow-wrap: anywhere; }
+table.data td.text { min-width: 8em; overflow-wrap: anywhere; }
 .chart, tr, .notice, li { break-inside: avoid; page-break-inside: avoid; }
 h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
 thead { display: table-header-group; }
@@ -99,7 +105,7 @@ PRINT_SCRIPT = """
     printing = true;
     for (const [chart, plot] of plots()) {
       plot._screenSize = {width: plot.layout.width ?? null, height: plot.layout.height ?? null};
-      Plotly.relayout(plot, {width: WIDTH, height: Number(chart.dataset.printHeight)});
+      Plotly.relayout(plot, {width: WIDTH, height: Number(chart.dataset.drawHeight)});
     }
   }
   function toScreen() {
@@ -205,7 +211,7 @@ def _chart_block(ctx: PageContext, chart: figures.Chart, number: int) -> str:
                                default_width="100%", default_height=f"{SCREEN_HEIGHT_PX}px")
     where = html.escape(f"{chart.page}/{chart.name}")
     label = html.escape(ctx.t("report.figure", number=number))
-    return (f"<div class='chart' data-chart='{where}' data-print-height='{draw_height(chart.figure)}'>"
+    return (f"<div class='chart' data-chart='{where}' data-draw-height='{draw_height(chart.figure)}'>"
             f"<div class='figure'>{div}</div><p class='caption'><span class='figure-label'>{label}</span> "
             f"{html.escape(chart.caption)}</p></div>")
 

@@ -168,3 +168,52 @@ def test_share_offers_an_iframe_of_the_page_or_a_chart(warehouse: Warehouse) -> 
     at.selectbox(key="embed-target").set_value("funnel").run()
     snippet = next(block.value for block in at.code if block.value.startswith("<iframe"))
     assert "frame=funnel" in snippet
+
+
+def test_report_prints_on_a4_with_a_cover_and_charts_sized_for_paper(warehouse: Warehouse) -> None:
+    """Print CSS and sizes: A4 portrait, the cover its own page, each chart numbered and drawn to fit a page."""
+    import datetime as dt
+
+    import plotly.graph_objects as go
+
+    from dashboard import report
+    from translations import LANGUAGE_NAMES, format_day
+
+    ctx = _context("en", (2018, 2019))
+    html = build_report(ctx, AVAILABLE, today=dt.date(2026, 3, 5))
+    assert "@page { size: A4 portrait;" in html and "@media print" in html
+    assert ".cover { break-after: page;" in html and "thead { display: table-header-group; }" in html
+    assert report.PRINT_WIDTH_PX == 680 and abs(report.DRAW_WIDTH_PX * report.PRINT_ZOOM - 680) <= 1
+    cover = html.split("<header class='cover'>", 1)[1].split("</header>", 1)[0]
+    for text in (ctx.t("report.title"), format_day(dt.date(2026, 3, 5), "en"), ctx.reader.data_version,
+                 "2018, 2019 · Beijing · all fields · Both directions", LANGUAGE_NAMES["en"],
+                 "lang=en&amp;year=2018&amp;year=2019"):
+        assert text in cover, text
+    # Figures numbered in order; each drawn for print no taller than fits a page with its caption.
+    labels = re.findall(r"<span class='figure-label'>Figure (\d+)\.</span>", html)
+    heights = [int(h) for h in re.findall(r"data-draw-height='(\d+)'", html)]
+    assert labels == [str(n) for n in range(1, len(labels) + 1)] and len(heights) == len(labels) > 22
+    assert all(0 < h * report.PRINT_ZOOM <= report.PRINT_MAX_HEIGHT_PX for h in heights)
+    assert report.draw_height(go.Figure(layout={"height": 3000})) * report.PRINT_ZOOM == report.PRINT_MAX_HEIGHT_PX
+    assert report.draw_height(go.Figure()) == report.SCREEN_HEIGHT_PX
+    assert "addEventListener('beforeprint'" in html and f"const WIDTH = {report.DRAW_WIDTH_PX};" in html
+    # The Benefits page's tables, whole, with a header row that repeats on every printed page.
+    tables = html.split("<section class='tables'>", 1)[1].split("</section>", 1)[0]
+    assert tables.count("<table class='data'><thead>") == 2
+    assert ctx.t("benefits.indicator_table") in tables and ctx.t("benefits.mitigation_table") in tables
+
+
+def test_report_data_table_shows_numbers_as_the_dashboard_does() -> None:
+    """Each value in its own unit (a PerRow column), codes kept whole, text escaped."""
+    import pandas as pd
+
+    from dashboard.figures import PerRow
+    from dashboard.report import data_table
+
+    data = pd.DataFrame({"Code": ["LOK-CI-01", "KC-SK-01"], "Value": [83.3, 76_000_000.0],
+                         "Text": ["<b>" + "x" * 45, None]})
+    html = data_table(data, {"Value": PerRow(("percent", "idr"), "id")})
+    assert "<thead><tr><th scope='col'>Code</th><th scope='col'>Value</th><th scope='col'>Text</th></tr>" in html
+    assert "<td class='code'>LOK-CI-01</td><td class='number'>83,3%</td>" in html
+    assert "<td class='number'>Rp 76.000.000</td><td class='text'></td>" in html
+    assert "&lt;b&gt;xxx" in html and "<b>" not in html
