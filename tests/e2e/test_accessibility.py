@@ -132,3 +132,33 @@ def test_nothing_is_cut_and_a_phone_never_scrolls_sideways(dashboard: RunningApp
                 problems.append(f"{name}: the page scrolls sideways by {overflow} px on a phone")
             save_screenshot(page, f"{name}-{size.name}-{lang}", max_height=12000)
     assert not problems, "\n".join(problems)
+
+
+FOCUS_JS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const ring = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) ||
+               (style.boxShadow && style.boxShadow !== 'none');
+  return {tag: el.tagName, text: (el.getAttribute('aria-label') || el.innerText || el.value || '').slice(0, 40),
+          testid: el.closest('[data-testid]')?.getAttribute('data-testid') || '', ring};
+}"""
+
+
+def test_keyboard_reaches_the_controls_with_a_visible_focus(dashboard: RunningApp, browser: Browser) -> None:
+    """Tab alone reaches the language, the filters, the navigation, a chart's data table and the report,
+    and every element it stops on shows where the focus is."""
+    with _page(browser, LAPTOP) as page:
+        open_page(page, dashboard.url("/", "lang=en"))
+        stops = []
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            if (focused := page.evaluate(FOCUS_JS)) is not None:
+                stops.append(focused)
+    reached = {stop["testid"] for stop in stops} | {stop["text"] for stop in stops}
+    for wanted in ("stSidebarNavLink", "stMultiSelect", "stExpander", "Download report (HTML)"):
+        assert any(wanted in item for item in reached), f"Tab never reaches {wanted}: {reached}"
+    # The language control is one tab stop; its arrows move between id, en and zh.
+    assert any(stop["testid"] == "stButtonGroup" and stop["text"] in ("id", "en", "zh") for stop in stops), stops
+    invisible = [stop for stop in stops if not stop["ring"]]
+    assert not invisible, f"focus without a visible ring: {invisible[:5]}"
