@@ -71,6 +71,7 @@ table.data td.number { text-align: right; } table.data td.number, table.data td.
 table.data td.text { min-width: 8em; overflow-wrap: anywhere; }
 .chart, tr, .notice, li { break-inside: avoid; page-break-inside: avoid; }
 h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+h3.chart-title { font-size: 1.05rem; margin: 1.2rem 0 .3rem; }
 thead { display: table-header-group; }
 """ + f"""
 @page {{ size: A4 portrait; margin: {" ".join(f"{mm}mm" for mm in PAGE_MARGIN_MM)};
@@ -207,13 +208,18 @@ def draw_height(figure: go.Figure) -> int:
 def _chart_block(ctx: PageContext, chart: figures.Chart, number: int) -> str:
     """A chart and its caption, numbered ("Figure 3.") so that a printed page can be referred to."""
     config = {**chart_config(file_stem(chart.page, chart.name, ctx.filters)), "responsive": True}
-    div = chart.figure.to_html(full_html=False, include_plotlyjs=False, config=config,
-                               default_width="100%", default_height=f"{SCREEN_HEIGHT_PX}px")
+    # The title is a heading of the document, as on the pages: it never collides with a long legend.
+    untitled = go.Figure(chart.figure).update_layout(title=None)
+    div = untitled.to_html(full_html=False, include_plotlyjs=False, config=config,
+                           default_width="100%", default_height=f"{SCREEN_HEIGHT_PX}px")
     where = html.escape(f"{chart.page}/{chart.name}")
     label = html.escape(ctx.t("report.figure", number=number))
+    described = figures.summary(ctx, chart)
+    caption = f"{described} {chart.caption}" if described else chart.caption
     return (f"<div class='chart' data-chart='{where}' data-draw-height='{draw_height(chart.figure)}'>"
+            f"<h3 class='chart-title'>{html.escape(chart.heading)}</h3>"
             f"<div class='figure'>{div}</div><p class='caption'><span class='figure-label'>{label}</span> "
-            f"{html.escape(chart.caption)}</p></div>")
+            f"{html.escape(caption)}</p></div>")
 
 
 def _tables(ctx: PageContext) -> str:
