@@ -237,6 +237,10 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, month_title: str = "") 
                     part["title"][mask], part["start_date"][mask], part["end_date"][mask], strict=True)],
                 hovertemplate="%{customdata[0]}<br>%{customdata[1]} – %{customdata[2]}<extra></extra>",
                 row=index, col=1)
+            # A dot at the start: a one-day activity stays visible beside one of weeks.
+            figure.add_scatter(x=start[mask], y=[r for r, m in zip(rows, mask, strict=True) if m], mode="markers",
+                               marker={"color": palette[code], "size": 9, "symbol": "diamond"}, legendgroup=code,
+                               showlegend=False, hoverinfo="skip", row=index, col=1)
             shown_types.add(code)
         padding = pd.Timedelta(days=2)
         figure.update_xaxes(type="date", range=[start.min() - padding, end.max() + padding], tickformat="%d %b",
@@ -331,7 +335,7 @@ UNIT_AXES: dict[str, dict[str, object]] = {
     "percent": {"range": [0, 100], "ticksuffix": "%", "tickformat": ",d"},
     "score": {"range": [0, 5], "tickformat": ",.1f", "dtick": 1},
     "count": {"tickformat": ",d", "rangemode": "tozero"},
-    "idr": {"tickprefix": "Rp ", "tickformat": ",d", "rangemode": "tozero"},
+    "idr": {"tickprefix": "Rp ", "tickformat": ",d", "rangemode": "tozero", "nticks": 3, "tickangle": 0},
 }
 
 

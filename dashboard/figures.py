@@ -60,6 +60,8 @@ class Chart:
     metrics: tuple[str, ...]  # catalogue keys of the measures it shows
     # header -> display in the reader's language (a function of the value, or a PerRow for mixed units)
     formats: dict[str, Formatter | PerRow] = field(default_factory=dict)
+    # The one-sentence text alternative where the generic one (summary()) would not say it right.
+    alternative: str = ""
 
 
     @property
@@ -71,6 +73,8 @@ class Chart:
 def summary(ctx: PageContext, chart: Chart) -> str:
     """A one-sentence text alternative of a chart, from its own data table: the main measure per year,
     or, for a chart over all selected years, its largest categories."""
+    if chart.alternative:
+        return chart.alternative
     key = chart.metrics[0]
     metric = METRICS[key]
     column = metric.label(ctx.lang, ctx.partner_name())
@@ -275,9 +279,14 @@ def participation_funnel(ctx: PageContext) -> Chart | None:
                                            "conversion": "metric:stage_conversion"})
     figure = charts.funnel(funnel, ctx.lang, ctx.t("participation.chart_funnel"), labels,
                            _name(ctx, "stage_conversion"))
+    # Reached-stage counts are cumulative, so the generic per-year sum would mean nothing: say registered → delegates.
+    ends = funnel.groupby("year").agg(first=("applicants", "first"), last=("applicants", "last"))
+    items = [ctx.t("chart.funnel_item", year=int(year), registered=ctx.number(row["first"]),
+                   delegates=ctx.number(row["last"])) for year, row in ends.iterrows()]
+    alternative = ctx.t("chart.summary", metric=_name(ctx, "reached_stage"), items=format_list(items, ctx.lang))
     return Chart("participation", "funnel", figure, data,
                  period_caption(ctx, ctx.t("participation.caption_funnel"), Period.PER_YEAR),
-                 ("reached_stage", "stage_conversion", "delegates"), formats)
+                 ("reached_stage", "stage_conversion", "delegates"), formats, alternative)
 
 
 PROFILE_DIMENSIONS: dict[str, schema.Vocabulary] = {
