@@ -95,7 +95,6 @@ def apply(lang: str) -> None:
     """The page's style and semantics; call once per run, before anything is drawn."""
     if lang not in LANGUAGES:  # only one of our own codes ever reaches the script
         lang = LANGUAGES[0]
-    st.markdown(STYLE, unsafe_allow_html=True)  # constant CSS, never user data
     with st.container(key="page-semantics"):
-        # A constant script and one of our language codes: nothing from a reader or a workbook.
-        st.html(SCRIPT.replace("__LANG__", json.dumps(lang)), unsafe_allow_javascript=True)
+        # Constant CSS, a constant script and one of our language codes: nothing from a reader or a workbook.
+        st.html(STYLE + SCRIPT.replace("__LANG__", json.dumps(lang)), unsafe_allow_javascript=True)

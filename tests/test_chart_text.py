@@ -129,10 +129,12 @@ def activities(titles: list[str], years: list[int] | None = None) -> pd.DataFram
 
 
 def rows(figure: dict[str, Any]) -> dict[str, tuple[str, str]]:
-    """Timeline row -> (its tick label, its hover title)."""
-    axis = figure["layout"]["yaxis"]
-    ticks = dict(zip(axis.get("tickvals", []), axis.get("ticktext", []), strict=True))
-    return {row: (ticks.get(row, row), custom[2] if len(custom) > 2 else row) for trace in figure["data"]
+    """Timeline row -> (its tick label, its hover title), over every year's panel (yaxis, yaxis2, ...)."""
+    ticks: dict[str, str] = {}
+    for name, axis in figure["layout"].items():
+        if name.startswith("yaxis"):
+            ticks |= dict(zip(axis.get("tickvals", []), axis.get("ticktext", []), strict=True))
+    return {row: (ticks.get(row, row), custom[0]) for trace in figure["data"] if trace["type"] == "bar"
             for row, custom in zip(trace["y"], trace["customdata"], strict=True)}
 
 
@@ -143,9 +145,10 @@ def test_timeline_shows_hostile_titles_as_text_and_cuts_long_ones() -> None:
     long_hover = next(title for title in by_title if title.startswith(LONG[:50]))
     assert set(by_title) == {LINK, SPAN, TEMPLATE, long_hover}
     for tick, _hover in by_title.values():
-        assert len(shown(tick)) <= charts.LABEL_LIMIT, tick
-    assert shown(by_title[LINK][0]) == LINK and by_title[LINK][1] == charts.plain(LINK)
-    assert shown(by_title[TEMPLATE][0]) == TEMPLATE
+        assert len(shown(tick)) <= charts.TIMELINE_LABEL, tick
+    cut = lambda text: shown(charts.short_label(text, charts.TIMELINE_LABEL))  # noqa: E731
+    assert shown(by_title[LINK][0]) == cut(LINK) and by_title[LINK][1] == charts.plain(LINK)
+    assert shown(by_title[TEMPLATE][0]) == cut(TEMPLATE)
     # The long title: cut with "…" on the axis, whole (in lines) in the hover label.
     long_tick = shown(by_title[long_hover][0])
     assert long_tick.endswith(charts.ELLIPSIS) and LONG.startswith(long_tick[:-1])
@@ -251,9 +254,9 @@ def test_activities_timeline_from_a_workbook_shows_titles_as_text(hostile_wareho
     hovers = {shown(hover).replace("\n", " ") for _tick, hover in shown_rows.values()}
     assert {LINK, SPAN, TEMPLATE, LONGISH} <= hovers
     ticks = {shown(tick) for tick, _hover in shown_rows.values()}
-    assert {LINK, SPAN, TEMPLATE} <= ticks
-    assert all(len(tick) <= charts.LABEL_LIMIT for tick in ticks)
-    assert LONGISH[:charts.LABEL_LIMIT - 1].rstrip() + charts.ELLIPSIS in ticks
+    assert {shown(charts.short_label(text, charts.TIMELINE_LABEL)) for text in (LINK, SPAN, TEMPLATE)} <= ticks
+    assert all(len(tick) <= charts.TIMELINE_LABEL for tick in ticks)
+    assert LONGISH[:charts.TIMELINE_LABEL - 1].rstrip() + charts.ELLIPSIS in ticks
     # The data table keeps the whole text, unescaped (st.dataframe shows text as text).
     titles = set(chart.data[ctx.column("title")])
     assert {LINK, SPAN, TEMPLATE, LONGISH} <= titles

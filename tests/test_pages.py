@@ -8,6 +8,7 @@ narrowed ones (one year, one field, one direction), in Indonesian, English and C
 
 from __future__ import annotations
 
+import html
 import logging
 import math
 import subprocess
@@ -301,7 +302,8 @@ class Expected:
         return {(label(vocabulary, code, self.view.lang), str(year)): n for (code, year), n in rows.items()}
 
     def selection(self) -> dict[str, dict[str, float]]:
-        """Applicants, selected and rate (in %) per selected year, by the chart's series names."""
+        """Applicants and delegates per selected year, by the chart's panel names; the rate (in %) under
+        the rate's name (the chart writes it on each delegates bar: see selection_rates)."""
         lang = self.view.lang
         rows = self.db.execute(
             f"SELECT year, count(*), count(*) FILTER (status = 'delegate') FROM participants "
@@ -400,6 +402,15 @@ def same_series(shown: dict[str, dict[str, float]], expected: dict[str, dict[str
     return True
 
 
+def assert_selection(figure: dict[str, Any], expected: dict[str, dict[str, float]], lang: str) -> None:
+    """Applicants and delegates each in their own panel; each delegates bar says its selection rate."""
+    rate = expected.pop(metric_name("selection_rate", lang))
+    assert same_series(series(figure), expected)
+    delegates = next(trace for trace in figure["data"] if trace["name"] == metric_name("delegates", lang))
+    shown = dict(zip(delegates["x"], delegates["customdata"], strict=True))
+    assert shown == {year: ("–" if math.isnan(value) else number(value, lang, 1) + "%") for year, value in rate.items()}
+
+
 def markdowns(at: AppTest) -> list[str]:
     return [element.value for element in at.markdown]
 
@@ -496,7 +507,7 @@ def test_overview_findings_equal_sql(shared_app: SharedApp, expected_db: duckdb.
     at = shared_app.page(PAGES[0], view.params())
     no_exception(at)
     t = toml_catalogue(view.lang)
-    assert [s.value for s in at.subheader] == [t["theme.selection"], t["theme.activities"], t["theme.obstacles"],
+    assert [s.value for s in at.header] == [t["theme.selection"], t["theme.activities"], t["theme.obstacles"],
                                                t["theme.benefits"]]
     themes = len({metric.theme for metric in CARD_METRICS})
     sentences = [text.removeprefix("**").removesuffix("**") for text in markdowns(at)[1 + themes:5 + themes]]
@@ -518,7 +529,7 @@ def test_overview_charts_equal_sql(shared_app: SharedApp, expected_db: duckdb.Du
     selection = expected.selection()
     applicants = metric_name("applicants", view.lang)
     if sum(selection[applicants].values()):
-        assert same_series(series(shown["selection"]), selection)
+        assert_selection(shown["selection"], selection, view.lang)
         table = chart_tables(at)["selection"]
         assert table[applicants].tolist() == list(selection[applicants].values())
     else:
@@ -546,7 +557,7 @@ def test_participation_charts_equal_sql(shared_app: SharedApp, expected_db: duck
     no_exception(at)
     expected = Expected(expected_db, view)
     shown = charts(at)
-    assert same_series(series(shown["selection-rate"]), expected.selection())
+    assert_selection(shown["selection-rate"], expected.selection(), view.lang)
     assert funnel_steps(shown["funnel"]) == expected.funnel()
     for dimension, vocabulary in PROFILE.items():
         assert bars(shown[f"by-{dimension}"]) == expected.per_year("participants", dimension, vocabulary), dimension
@@ -585,8 +596,9 @@ def test_participation_measure_switch_shows_delegates(shared_app: SharedApp,
         shown = bars(charts(at)[f"by-{dimension}"])
         wanted = expected.per_year("participants", dimension, vocabulary, "count(*) FILTER (status = 'delegate')")
         assert shown == wanted, dimension
-        title = charts(at)[f"by-{dimension}"]["layout"]["title"]["text"]
-        assert title.startswith(metric_name("delegates_both_ways", "en")), title
+        title = charts(at)[f"by-{dimension}"]["layout"].get("title", {}).get("text", "")
+        headings = [heading.value for heading in at.subheader]
+        assert any(h.startswith(metric_name("delegates_both_ways", "en")) for h in [*headings, title]), headings
 
 
 # -- Activities ------------------------------------------------------------------------------------------
@@ -612,10 +624,12 @@ def test_activities_charts_equal_sql(shared_app: SharedApp, expected_db: duckdb.
     assert bars(shown["participants-per-type"]) == wanted
     count = expected.count("activities")
     timeline = shown["timeline"]
-    assert sum(len(trace["y"]) for trace in timeline["data"]) == min(count, 500)
+    bars_ = [trace for trace in timeline["data"] if trace["type"] == "bar"]
+    assert sum(len(trace["y"]) for trace in bars_) == min(count, 500)
     titles = {title for (title,) in expected.db.execute(
         f"SELECT title FROM activities WHERE {expected.where('activities')}").fetchall()}
-    assert {row[2] for trace in timeline["data"] for row in trace["customdata"]} == titles  # hover: full titles
+    hovers = {html.unescape(row[0].replace("<br>", " ")) for trace in bars_ for row in trace["customdata"]}
+    assert hovers == titles  # hover: the full titles
     caption = t["activities.caption_timeline"].format(limit=number(min(count, 500), lang))
     assert any(shown_caption.value.startswith(caption) for shown_caption in at.caption)
 
