@@ -24,7 +24,8 @@ from bench.warehouses import Size, build_sample, ensure_big, parse_size, scaled_
 REPO_ROOT = Path(__file__).resolve().parents[1]
 OUT_DIR = REPO_ROOT / "artifacts" / "bench"
 CACHE_DIR = OUT_DIR / "cache"
-SECTIONS = ("etl", "pages", "memory", "upload", "startup")
+TEN_MILLION = 10_000_000
+SECTIONS = ("etl", "pages", "memory", "upload", "startup", "visits")
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,23 @@ def _upload(config: Config, warehouses: Warehouses, raw: dict[str, Any]) -> list
     return [upload_memory_section(result)]
 
 
+def _visits(config: Config, warehouses: Warehouses, raw: dict[str, Any]) -> list[Section]:
+    from bench.visits import measure_visits, visits_section
+
+    sections = []
+    raw["visits"] = {}
+    for size in config.sizes:
+        if not (size.is_sample or (size.participants or 0) >= TEN_MILLION):
+            continue  # the targets are for sample size and 10M rows
+        database, _ = warehouses.get(size)
+        log(f"visits: new visitors, page switches and filter changes @ {size.label}")
+        result = measure_visits(database, size.label, config.repeats, OUT_DIR / "logs",
+                                cold_repeats=config.cold_repeats if size.is_sample else 0)
+        raw["visits"][size.label] = asdict(result)
+        sections.append(visits_section(result, size.is_sample))
+    return sections
+
+
 def _startup(config: Config, warehouses: Warehouses, raw: dict[str, Any]) -> list[Section]:
     from bench.browser import measure_startups, startup_section
 
@@ -218,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
             "memory": lambda: _memory(config, warehouses, raw),
             "upload": lambda: _upload(config, warehouses, raw),
             "startup": lambda: _startup(config, warehouses, raw),
+            "visits": lambda: _visits(config, warehouses, raw),
         }
         for name in SECTIONS:
             if name in config.sections:

@@ -123,7 +123,7 @@ def _healthy(url: str) -> bool:
 
 def start_app(warehouse: Path, log_path: Path, port: int | None = None,
               timeout_s: float = HEALTH_TIMEOUT_S, base_path: str = "",
-              extra_env: dict[str, str] | None = None) -> RunningApp:
+              extra_env: dict[str, str] | None = None, script: str = "app.py") -> RunningApp:
     """Start the dashboard on `warehouse` (a DASHBOARD_DB path) and wait until it is healthy.
 
     `base_path` serves it under a path prefix (server.baseUrlPath), as behind a
@@ -134,7 +134,7 @@ def start_app(warehouse: Path, log_path: Path, port: int | None = None,
     log_path.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, DB_ENV: str(warehouse), "PYTHONUNBUFFERED": "1", **(extra_env or {})}
     env.pop(PAUSE_ENV, None)
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+    command = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true"]
     if base_path:
         command += ["--server.baseUrlPath", base_path.strip("/")]

@@ -1,0 +1,212 @@
+"""(f) What a reader waits for, in Chromium, as ratios to the framework's floor measured in the same run.
+
+- New visitor on a running server: page requested → first chart drawn, and → every chart of the page
+  drawn; the baseline is the bare one-chart page (bench/bare_app.py) served by its own server.
+- Page switch from the sidebar: click → the next page's first chart drawn.
+- Filter change: a year chip removed, then one field chosen → every chart redrawn.
+- Cold `streamlit run` → first chart, dashboard against the bare page's cold start.
+
+Runs are interleaved (bare, dashboard, bare, dashboard...) so a busy moment of the machine weighs on
+both, and the load average is printed beside the medians. Nothing here is asserted.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from bench.measure import log, median
+from bench.report import Row, Section, Target, Unit
+from tests.e2e.harness import VIEWPORT, launch_chromium, open_page, start_app, stop_app, wait_for_app
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+BARE_SCRIPT = "bench/bare_app.py"
+TIMEOUT_MS = 120_000
+# A chart counts as drawn when its traces are in the SVG (bars, lines, funnel) or its heatmap image is.
+DRAWN = "svg.main-svg g.trace, svg.main-svg .heatmaplayer image"
+FRESH = '[data-testid="stElementContainer"]:not([data-stale="true"]) [data-testid="stPlotlyChart"]'
+FIRST_CHART_JS = f"""() => [...document.querySelectorAll('{FRESH}')].some(c => c.querySelector('{DRAWN}'))"""
+ALL_CHARTS_JS = f"""() => {{
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelector('[data-testid="stSkeleton"], [data-stale="true"]')) return false;
+  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+  return charts.length > 0 && charts.every(c => c.querySelector('{DRAWN}'));
+}}"""
+
+
+@dataclass
+class VisitResult:
+    label: str
+    bare_first_s: list[float] = field(default_factory=list)
+    first_chart_s: list[float] = field(default_factory=list)
+    all_charts_s: list[float] = field(default_factory=list)
+    switch_s: list[float] = field(default_factory=list)
+    filter_s: list[float] = field(default_factory=list)
+    bare_cold_s: list[float] = field(default_factory=list)
+    cold_s: list[float] = field(default_factory=list)
+    load: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _timed_visit(browser: Browser, url: str) -> tuple[float, float]:
+    """(first chart, every chart) in seconds after a new visitor asked for `url`."""
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        started = time.perf_counter()
+        page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
+        page.wait_for_function(FIRST_CHART_JS, timeout=TIMEOUT_MS, polling=20)
+        first = time.perf_counter() - started
+        page.wait_for_function(ALL_CHARTS_JS, timeout=TIMEOUT_MS, polling=20)
+        return first, time.perf_counter() - started
+    finally:
+        context.close()
+
+
+def _timed(page: Page, action: Callable[[], object], done_js: str) -> float:
+    started = time.perf_counter()
+    action()
+    page.wait_for_function(done_js, timeout=TIMEOUT_MS, polling=20)
+    return time.perf_counter() - started
+
+
+def _switch(page: Page, url: str) -> float:
+    """On a settled Overview: click the sidebar's Participation link → its first chart drawn."""
+    open_page(page, url)
+    return _timed(page, lambda: page.click('[data-testid="stSidebarNavLink"][href$="/participation"]'),
+                  f"() => location.pathname.endsWith('/participation') && ({FIRST_CHART_JS})()")
+
+
+def _filter(page: Page, url: str) -> list[float]:
+    """On a settled Overview: remove the latest year's chip, then choose one field → all charts redrawn."""
+    open_page(page, url)
+    times = []
+    chip = page.locator('[data-testid="stMultiSelect"]').first.locator('[data-baseweb="tag"]').last
+    times.append(_changed(page, lambda: chip.locator('[role="presentation"]').click()))
+    fields = page.locator('[data-testid="stMultiSelect"]').nth(1)
+    clear = fields.locator('[data-testid="stMultiSelectClearIcon"], svg[title="Clear all"]').first
+    if clear.count():
+        _changed(page, lambda: clear.click())  # no field: a page with nothing to draw, not timed
+        times.append(_changed(page, lambda: (fields.click(), page.keyboard.type("Tourism"),
+                                             page.keyboard.press("Enter"))))
+    return times
+
+
+def _changed(page: Page, action: Callable[[], object]) -> float:
+    from tests.e2e.harness import run_state_changes
+
+    before = run_state_changes(page)
+    started = time.perf_counter()
+    action()
+    page.wait_for_function("n => window.__e2eRunStateChanges > n", arg=before, timeout=TIMEOUT_MS)
+    page.wait_for_function(ALL_CHARTS_JS + " || !!document.querySelector('[data-testid=\"stAlert\"]')",
+                           timeout=TIMEOUT_MS, polling=20)
+    seconds = time.perf_counter() - started
+    wait_for_app(page)
+    return seconds
+
+
+def _cold(browser: Browser, warehouse: Path, log_dir: Path, script: str) -> float:
+    """`streamlit run` started → the page's first chart drawn (the browser asks as soon as it is healthy)."""
+    app = start_app(warehouse, log_dir / f"streamlit-cold-{Path(script).stem}.log", script=script)
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.goto(app.url("/", "lang=en"), wait_until="commit", timeout=TIMEOUT_MS)
+        page.wait_for_function(FIRST_CHART_JS, timeout=TIMEOUT_MS, polling=20)
+        return time.monotonic() - app.started_at
+    finally:
+        context.close()
+        stop_app(app)
+
+
+def measure_visits(warehouse: Path, label: str, repeats: int, log_dir: Path, cold_repeats: int = 0) -> VisitResult:
+    result = VisitResult(label)
+    dashboard = start_app(warehouse, log_dir / f"streamlit-visits-{label}.log")
+    bare = start_app(warehouse, log_dir / "streamlit-visits-bare.log", script=BARE_SCRIPT)
+    try:
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            try:
+                _timed_visit(browser, bare.url("/"))  # the first visit pays the servers' first imports
+                _timed_visit(browser, dashboard.url("/", "lang=en"))
+                for run in range(repeats):
+                    log(f"visits @ {label}: run {run + 1}/{repeats}")
+                    result.load.append(os.getloadavg()[0])
+                    try:
+                        result.bare_first_s.append(_timed_visit(browser, bare.url("/"))[0])
+                        first, every = _timed_visit(browser, dashboard.url("/", "lang=en"))
+                        result.first_chart_s.append(first)
+                        result.all_charts_s.append(every)
+                        context = browser.new_context(viewport=VIEWPORT)
+                        page = context.new_page()
+                        result.switch_s.append(_switch(page, dashboard.url("/", "lang=en")))
+                        result.filter_s += _filter(page, dashboard.url("/", "lang=en"))
+                        context.close()
+                    except Exception as error:  # recorded, the next run is tried
+                        result.errors.append(f"{type(error).__name__}: {str(error).splitlines()[0][:200]}")
+                stop_app(dashboard)
+                stop_app(bare)
+                for run in range(cold_repeats):
+                    log(f"visits @ {label}: cold start {run + 1}/{cold_repeats}")
+                    try:
+                        result.bare_cold_s.append(_cold(browser, warehouse, log_dir, BARE_SCRIPT))
+                        result.cold_s.append(_cold(browser, warehouse, log_dir, "app.py"))
+                    except Exception as error:
+                        result.errors.append(f"{type(error).__name__}: {str(error).splitlines()[0][:200]}")
+            finally:
+                browser.close()
+    finally:
+        stop_app(dashboard)
+        stop_app(bare)
+    return result
+
+
+def _ratio(values: list[float], baseline: list[float]) -> float | None:
+    a, b = median(values), median(baseline)
+    return a / b if a and b else None
+
+
+def visits_section(result: VisitResult, is_sample: bool) -> Section:
+    first, every = _ratio(result.first_chart_s, result.bare_first_s), _ratio(result.all_charts_s, result.bare_first_s)
+    cold = _ratio(result.cold_s, result.bare_cold_s)
+    limit = 0.5 if is_sample else 1.0
+
+    def ratio_text(value: float | None) -> str:
+        return f"{value:.2f}× the bare page" if value else ""
+
+    section = Section(f"(f) What a reader waits for, in Chromium @ {result.label}")
+    section.rows = [
+        Row("bare one-chart page: new visitor → its chart drawn", median(result.bare_first_s), Unit.SECONDS,
+            len(result.bare_first_s)),
+        Row("new visitor → Overview's first chart", median(result.first_chart_s), Unit.SECONDS,
+            len(result.first_chart_s), ratio=ratio_text(first), target_note="≤ 1.3× the bare page"),
+        Row("new visitor → every chart of the Overview drawn", median(result.all_charts_s), Unit.SECONDS,
+            len(result.all_charts_s), ratio=ratio_text(every), target_note="≤ 1.6× the bare page"),
+        Row("page switch (sidebar) → next page's first chart", median(result.switch_s), Unit.SECONDS,
+            len(result.switch_s), target=Target(limit, Unit.SECONDS)),
+        Row("filter change (a year removed; one field) → charts redrawn", median(result.filter_s), Unit.SECONDS,
+            len(result.filter_s), target=Target(limit, Unit.SECONDS)),
+    ]
+    if result.cold_s:
+        section.rows += [
+            Row("bare page: cold `streamlit run` → its chart", median(result.bare_cold_s), Unit.SECONDS,
+                len(result.bare_cold_s)),
+            Row("dashboard: cold `streamlit run` → first chart", median(result.cold_s), Unit.SECONDS,
+                len(result.cold_s), ratio=ratio_text(cold), target_note="≤ 1.5× the bare page's cold start"),
+        ]
+    load = median(result.load)
+    section.notes = [
+        "Interleaved runs: bare page, then the dashboard's new visitor, page switch and filter changes, repeated. "
+        "'Drawn' = the chart's traces (or heatmap image) are in its SVG, in an element that is not stale. "
+        "Each new visitor is a new browser context (no cache of the app's static files is shared).",
+        f"Load average (1 min) during the runs: median {load:.2f} on {os.cpu_count()} CPUs." if load else "",
+    ]
+    section.notes += [f"ERROR in a run (left out): {error}" for error in result.errors]
+    return section
