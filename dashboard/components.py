@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from dashboard.figures import Chart
 
 CONTEXT_KEY = "_page_context"
+TABLE_KEY_PREFIX = "table-"  # the expander of a chart's data table: "table-<chart name>"
 IMAGE_SCALE = 3  # PNG at 3x the on-screen size: sharp on a projector and in slides
 
 
@@ -184,10 +185,15 @@ def _figure(ctx: PageContext, chart: Chart) -> None:
     st.caption(f"{described} {chart.caption}" if described else chart.caption)
     if ctx.presenting:
         return
-    with st.expander(ctx.t("chart.data_table")):
-        show_table(chart.data, chart.formats)
-        st.download_button(ctx.t("chart.download_csv"), data=_lazy_csv(chart.data), file_name=f"{stem}.csv",
-                           mime="text/csv", key=f"csv-{chart.name}", on_click="ignore", icon=":material/download:")
+    # The table is built and sent only when a reader opens it (a rerun): a page's first run then sends
+    # its charts alone, and every chart is still drawn at once.
+    table = st.expander(ctx.t("chart.data_table"), key=f"{TABLE_KEY_PREFIX}{chart.name}", on_change="rerun")
+    if table.open:
+        with table:
+            show_table(chart.data, chart.formats)
+            st.download_button(ctx.t("chart.download_csv"), data=_lazy_csv(chart.data), file_name=f"{stem}.csv",
+                               mime="text/csv", key=f"csv-{chart.name}", on_click="ignore",
+                               icon=":material/download:")
 
 
 def _lazy_csv(data: pd.DataFrame) -> Callable[[], bytes]:

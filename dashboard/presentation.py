@@ -52,6 +52,7 @@ h1 { font-size: 2.6rem !important; }
 
 
 PRESENTING_KEY = "present-toggle"  # the toggle's own state is the mode
+SHARE_KEY = "share-popover"
 SLIDESHOW_KEY = "slideshow-choice"
 
 
@@ -176,11 +177,16 @@ def render_tools(ctx: PageContext, available: Available, page_path: str) -> None
     with st.sidebar:
         st.markdown(f"**{ctx.t('present.title')}**")  # not a heading: the page's h1 comes first
         base = app_base_url(st.context.url, page_path)
-        with st.popover(ctx.t("present.share"), icon=":material/share:", width="stretch"):
-            st.caption(ctx.t("present.share_help"))
-            st.code(share_url(base, page_path, ctx.filters, available, ctx.presenting, slideshow_seconds()),
-                    language=None, wrap_lines=True)
-            _embed_snippet(ctx, available, base, page_path)
+        # Filled only when opened (a rerun): the embed list builds the page's charts, which must not
+        # delay a page's first chart for every visitor.
+        share = st.popover(ctx.t("present.share"), icon=":material/share:", width="stretch", key=SHARE_KEY,
+                           on_change="rerun")
+        if share.open:
+            with share:
+                st.caption(ctx.t("present.share_help"))
+                st.code(share_url(base, page_path, ctx.filters, available, ctx.presenting, slideshow_seconds()),
+                        language=None, wrap_lines=True)
+                _embed_snippet(ctx, available, base, page_path)
         st.toggle(ctx.t("present.mode"), key=PRESENTING_KEY, help=ctx.t("present.mode_help"), on_change=_sync_url)
         st.selectbox(ctx.t("present.slideshow"), SLIDESHOW_CHOICES, key=labelled(SLIDESHOW_KEY), on_change=_sync_url,
                      format_func=lambda s: ctx.t("present.slideshow_off") if s == 0

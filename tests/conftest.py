@@ -120,8 +120,21 @@ def charts(at: AppTest) -> dict[str, dict[str, Any]]:
     return figures
 
 
+def open_tables(at: AppTest) -> AppTest:
+    """Open every chart's data table (each is filled only when opened) and run again, once."""
+    closed = [key for key in at.session_state.keys()  # noqa: SIM118 (the test session state has no __iter__)
+              if str(key).startswith("table-") and not at.session_state[key]]
+    for key in closed:
+        at.session_state[key] = True
+    return at.run() if closed else at
+
+
 def chart_tables(at: AppTest) -> dict[str, pd.DataFrame]:
-    """The data table under each chart (the expander holding the "csv-<name>" download), by chart name."""
+    """The data table under each chart (the expander holding the "csv-<name>" download), by chart name.
+
+    The tables are filled only when opened: each is opened (and the app run again) first.
+    """
+    open_tables(at)
     tables: dict[str, pd.DataFrame] = {}
     for expander in at.expander:
         buttons = [e for e in walk(expander) if getattr(e, "type", "") == "download_button"

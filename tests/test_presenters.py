@@ -161,6 +161,9 @@ def test_a_framed_chart_shows_that_chart_alone(warehouse: Warehouse) -> None:
 
 def test_share_offers_an_iframe_of_the_page_or_a_chart(warehouse: Warehouse) -> None:
     at = open_app({"lang": "zh", "year": "2018", "field": "Seni dan budaya"}, "views/participation.py")
+    assert not at.code, "the share popover is filled only when opened"
+    at.session_state["share-popover"] = True  # as a reader opening it
+    at.run()
     codes = [block.value for block in at.code]
     snippet = next(code for code in codes if code.startswith("<iframe"))
     assert "frame=page" in snippet and "field=arts_culture" in snippet and "lang=zh" in snippet

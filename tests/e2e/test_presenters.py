@@ -120,7 +120,7 @@ def test_app_works_under_a_path_prefix(prefixed: RunningApp, page: Page) -> None
     open_page(page, prefixed.url("/benefits", "lang=en&year=2019"))
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator(f"{CHART} svg.main-svg").count() >= 5
-    page.get_by_text(translate("en", "present.share")).click()
+    after_interaction(page, page.get_by_text(translate("en", "present.share")).click)  # filled when opened
     link = page.locator('[data-testid="stCode"]').first.inner_text().strip()  # then the embed snippet
     assert link == prefixed.url("/benefits", "lang=en&year=2019")
     page.keyboard.press("Escape")
