@@ -6,23 +6,27 @@
   as the pages, as JSON and CSV), under the server's --server.baseUrlPath;
 - when the server starts, the warehouse is built from the sample workbooks
   (first start) or upgraded (an older release), once: the read side never
-  writes.
+  writes; then a background thread warms imports and the default view's
+  answers (dashboard.warmup) while the first browser loads.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import streamlit as st
 
-from dashboard import api, db
+from dashboard import api, db, warmup
 
 
 @asynccontextmanager
 async def lifespan(_app: st.App) -> AsyncIterator[None]:
     await asyncio.to_thread(db.prepare_warehouse)
+    # Imports and the default view's answers, beside the browser fetching Streamlit's files.
+    threading.Thread(target=warmup.warm, name="warm-up", daemon=True).start()
     yield
 
 
