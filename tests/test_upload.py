@@ -69,8 +69,8 @@ def sign_in(at: AppTest, password: str = PASSWORD) -> AppTest:
 
 
 def texts(at: AppTest) -> str:
-    parts = [e.value for kind in ("markdown", "success", "error", "warning", "info", "subheader", "title", "caption")
-             for e in getattr(at, kind)]
+    kinds = ("markdown", "success", "error", "warning", "info", "header", "subheader", "title", "caption")
+    parts = [e.value for kind in kinds for e in getattr(at, kind)]
     return "\n".join(str(p) for p in parts)
 
 
