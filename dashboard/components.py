@@ -154,6 +154,7 @@ def framed_chart(ctx: PageContext, page: str, name: str) -> None:
     if chart is None:
         empty_state(ctx, "empty.no_chart")
         return
+    st.subheader(chart.heading, anchor=False)  # as on the pages: a heading, outside the plot
     st.plotly_chart(chart.figure, key=f"chart-{chart.name}", config=chart_config(file_stem(page, name, ctx.filters)))
     st.caption(chart.caption)
     sample_notice(ctx)
@@ -177,9 +178,9 @@ def _figure(ctx: PageContext, chart: Chart) -> None:
     # The title is a heading of the page, not a text inside the figure: it wraps on a phone instead of
     # being cut, and headings stay in order (page h1, section h2, chart h3).
     st.subheader(chart.heading, anchor=False)
-    figure = go.Figure(chart.figure).update_layout(title=None)
+    figure = chart.figure
     if ctx.presenting:
-        figure.update_layout(font={"size": 20}, height=max(figure.layout.height or 0, 560))
+        figure = go.Figure(figure).update_layout(font={"size": 20}, height=max(figure.layout.height or 0, 560))
     st.plotly_chart(figure, key=f"chart-{chart.name}", config=chart_config(stem))
     described = summary(ctx, chart)
     st.caption(f"{described} {chart.caption}" if described else chart.caption)

@@ -63,11 +63,15 @@ class Chart:
     # The one-sentence text alternative where the generic one (summary()) would not say it right.
     alternative: str = ""
 
+    # The chart's title as text. It is shown as the figure's heading on the page (it wraps on a phone,
+    # and headings stay in order), not inside the plot: the figure's own title is taken out here.
+    heading: str = field(init=False, default="")
 
-    @property
-    def heading(self) -> str:
-        """The chart's title as text (the figure holds it escaped for Plotly)."""
-        return html.unescape(str(self.figure.layout.title.text or ""))
+    def __post_init__(self) -> None:
+        # The figure was just built for this chart; taking the title out costs nothing, where a
+        # copy would validate the whole figure again for every chart of every run.
+        object.__setattr__(self, "heading", html.unescape(str(self.figure.layout.title.text or "")))
+        self.figure.layout.title = None
 
 
 def summary(ctx: PageContext, chart: Chart) -> str:

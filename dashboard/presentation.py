@@ -177,6 +177,7 @@ def render_tools(ctx: PageContext, available: Available, page_path: str) -> None
     with st.sidebar:
         st.markdown(f"**{ctx.t('present.title')}**")  # not a heading: the page's h1 comes first
         base = app_base_url(st.context.url, page_path)
+        seconds = slideshow_seconds()  # seeded from the link before its selectbox is drawn
         # Filled only when opened (a rerun): the embed list builds the page's charts, which must not
         # delay a page's first chart for every visitor.
         share = st.popover(ctx.t("present.share"), icon=":material/share:", width="stretch", key=SHARE_KEY,
@@ -184,7 +185,7 @@ def render_tools(ctx: PageContext, available: Available, page_path: str) -> None
         if share.open:
             with share:
                 st.caption(ctx.t("present.share_help"))
-                st.code(share_url(base, page_path, ctx.filters, available, ctx.presenting, slideshow_seconds()),
+                st.code(share_url(base, page_path, ctx.filters, available, ctx.presenting, seconds),
                         language=None, wrap_lines=True)
                 _embed_snippet(ctx, available, base, page_path)
         st.toggle(ctx.t("present.mode"), key=PRESENTING_KEY, help=ctx.t("present.mode_help"), on_change=_sync_url)
@@ -204,8 +205,8 @@ def _embed_snippet(ctx: PageContext, available: Available, base: str, page_path:
     build = PAGE_CHARTS.get(page_path or "overview")  # the default page answers at the root
     charts = [chart for chart in build(ctx) if chart is not None] if build else []
     titles = {FRAME_PAGE: ctx.t("present.embed_page")} | {
-        chart.name: str(chart.figure.layout.title.text or chart.name) for chart in charts}
-    target = st.selectbox(ctx.t("present.embed"), list(titles), format_func=lambda name: html.unescape(titles[name]),
+        chart.name: chart.heading or chart.name for chart in charts}
+    target = st.selectbox(ctx.t("present.embed"), list(titles), format_func=lambda name: titles[name],
                           key=labelled("embed-target"), help=ctx.t("present.embed_help"))
     url = frame_url(base, page_path, ctx.filters, available, target or FRAME_PAGE)
     height = 900 if target == FRAME_PAGE else 520

@@ -21,7 +21,6 @@ workbook or a reader ever goes into either):
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import streamlit as st
 
@@ -83,14 +82,6 @@ SCRIPT = """
     }
   };
   apply();
-  // Streamlit loads each kind of element's code when the first one is drawn, one wave after the
-  // other; asking for the kinds the pages use now (a no-op when already loaded) lets the charts'
-  // code (Plotly, 4.7 MB) load beside the sidebar's instead of after it.
-  const main = document.querySelector('script[type="module"][src*="/static/js/index."]');
-  if (main && !window.__dashboardPreloaded) {
-    window.__dashboardPreloaded = true;
-    for (const file of __CHUNKS__) import(new URL(file, main.src).href).catch(() => {});
-  }
   let pending = false;  // at most one pass per frame, however many nodes a chart adds
   const schedule = () => { if (!pending) { pending = true;
                                            requestAnimationFrame(() => { pending = false; apply(); }); } };
@@ -103,25 +94,10 @@ SCRIPT = """
 """
 
 
-# The element kinds the dashboard pages draw, by the name of their code file in Streamlit's build,
-# largest first.
-PRELOADED_ELEMENTS = ("PlotlyChart", "Metric", "Multiselect", "Radio", "Checkbox", "Selectbox", "DownloadButton")
-
-
-def _frontend_chunks() -> list[str]:
-    """File names of those elements' code in the installed Streamlit (hashed names change per release)."""
-    folder = Path(st.__file__).parent / "static" / "static" / "js"
-    return [path.name for name in PRELOADED_ELEMENTS for path in sorted(folder.glob(f"{name}.*.js"))]
-
-
-CHUNKS = json.dumps(_frontend_chunks())
-
-
 def apply(lang: str) -> None:
     """The page's style and semantics; call once per run, before anything is drawn."""
     if lang not in LANGUAGES:  # only one of our own codes ever reaches the script
         lang = LANGUAGES[0]
     with st.container(key="page-semantics"):
         # Constant CSS, a constant script and one of our language codes: nothing from a reader or a workbook.
-        script = SCRIPT.replace("__LANG__", json.dumps(lang)).replace("__CHUNKS__", CHUNKS)
-        st.html(STYLE + script, unsafe_allow_javascript=True)
+        st.html(STYLE + SCRIPT.replace("__LANG__", json.dumps(lang)), unsafe_allow_javascript=True)

@@ -86,6 +86,16 @@ def test_toggle_enters_presentation_mode(warehouse: Warehouse) -> None:
     assert at.multiselect(key="year").value == [2018], "the filters stay as they were"
 
 
+def test_a_slideshow_link_starts_the_slideshow(warehouse: Warehouse) -> None:
+    """slideshow=15 in a shared link is the slideshow's setting from the first run (the share popover,
+    filled only when opened, used to be what read it first)."""
+    at = run_app([("lang", "en"), ("present", "1"), ("slideshow", "15")])
+    assert at.selectbox(key="slideshow-choice").value == 15
+    assert at.query_params["slideshow"] in ("15", ["15"])
+    still = run_app([("lang", "en"), ("present", "1")])
+    assert still.selectbox(key="slideshow-choice").value == 0
+
+
 def _context(lang: str, years: tuple[int, ...]) -> PageContext:
     return PageContext(db.reader(), Filters(years, "beijing", ALL_FIELDS, "both", lang))
 

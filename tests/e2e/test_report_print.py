@@ -189,7 +189,7 @@ def check_pages(printed: Printed, ctx: PageContext, charts: list[figures.Chart])
     for number, chart in enumerate(charts, start=1):
         found = [index for index, page in enumerate(printed.pages) if re.search(label_pattern(ctx, str(number)), page)]
         assert len(found) == 1, f"{chart.page}/{chart.name} (figure {number}) is on pages {found}"
-        title = text(chart.figure.layout.title.text or "")[:16]
+        title = text(chart.heading)[:16]
         assert title and contains(printed.pages[found[0]], title), \
             f"{chart.page}/{chart.name}: its title is not on page {found[0] + 1} with its caption: cut across pages"
         chart_pages.add(found[0])
