@@ -26,7 +26,6 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-import pandas as pd
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -37,6 +36,8 @@ from etl import schema
 from etl.warehouse import Warehouse
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from dashboard.queries import Scope
 
 TABLES = tuple(sheet.name for sheet in schema.SHEETS)

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 import duckdb
 
-from etl.load import ensure_built
 from etl.warehouse import Warehouse
 
 
@@ -45,7 +44,14 @@ def prepare_warehouse() -> None:
     warehouse = Warehouse()
     with _prepare_lock:
         if str(warehouse.path) not in _prepared:
-            ensure_built(warehouse)
+            if warehouse.exists() and not warehouse.outdated():
+                warehouse.uploads.purge()  # the usual start: nothing to build or upgrade
+            else:
+                # The loader (pandas, the Excel readers) is imported only when there is work for it: the
+                # server answers sooner, and the warm-up thread imports pandas while the browser loads.
+                from etl.load import ensure_built
+
+                ensure_built(warehouse)
             _prepared.add(str(warehouse.path))
 
 
