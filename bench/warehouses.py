@@ -29,9 +29,9 @@ import duckdb
 
 from etl import schema
 from etl.load import ensure_built
-from etl.warehouse import LOADS_DDL, Warehouse, refresh_first_years, table_ddl
+from etl.warehouse import LOADS_DDL, YEAR_STATUS_DDL, Warehouse, refresh_first_years, table_ddl
 
-GENERATOR_VERSION = 2  # 2: participants.first_year
+GENERATOR_VERSION = 3  # 2: participants.first_year; 3: benefits.indicator_code, year_status
 FIRST_YEAR, YEARS = 2017, 10  # 2017..2026
 OTHER_PARTNERS = ("seoul", "tokyo")  # 5% of rows, so the partner filter has something to drop
 STEM = "warehouse"
@@ -103,6 +103,7 @@ def _fill(database: Path, counts: dict[str, int]) -> None:
         for sheet in schema.SHEETS:
             connection.execute(table_ddl(sheet))
         connection.execute(LOADS_DDL)
+        connection.execute(YEAR_STATUS_DDL)  # no status change: every year final, as loaded before
         connection.execute(_participants_sql(counts["participants"]))
         connection.execute(_activities_sql(counts["activities"]))
         connection.execute(_benefits_sql(counts["benefits"], counts["activities"]))
@@ -209,7 +210,7 @@ def _benefits_sql(n: int, activities: int) -> str:
         SELECT {_id('B', 7)}, year, {_partner()}, {_pick(schema.BENEFICIARY.codes, 'beneficiary')},
                {_pick(schema.LEVEL.codes, 'level')}, {_pick(schema.BENEFIT_CATEGORY.codes, 'category')},
                {sometimes(_pick(schema.FRAMEWORK.codes, 'framework'), 'no framework', 20)},
-               'Indikator ' || (i + 1), {_benefit_value()}, unit,
+               'IND-' || lpad(CAST(i % 40 + 1 AS VARCHAR), 3, '0'), 'Indikator ' || (i + 1), {_benefit_value()}, unit,
                {sometimes(_pick(schema.FIELD.codes, 'field'), 'no field', 10)},
                {sometimes(activity, 'no activity', 30)},
                {sometimes(_pick(schema.SOURCE.codes, 'source'), 'no source', 10)}, NULL,
