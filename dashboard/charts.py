@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import textwrap
+from collections.abc import Iterator
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -96,6 +97,16 @@ def colours(vocabulary: schema.Vocabulary) -> dict[str, str]:
 
 
 Props = dict[str, object]
+
+
+def by_category(frame: pd.DataFrame, column: str, vocabulary: schema.Vocabulary,
+                lang: str) -> Iterator[tuple[str, pd.DataFrame, str]]:
+    """(code, its rows, its label made plain) for each code present in ``frame[column]``, in schema order:
+    one trace per category, in the same order and colour on every chart."""
+    for code in vocabulary.codes:
+        part = frame[frame[column] == code]
+        if not part.empty:
+            yield code, part, plain(vocabulary.label(code, lang))
 
 
 def _merge(target: Props, patch: Props) -> Props:
@@ -203,11 +214,7 @@ def stacked_by_year(frame: pd.DataFrame, category: str, value: str, vocabulary: 
     """Bars per year stacked by a category, coloured by the category's fixed colour."""
     draft = Draft()
     palette = colours(vocabulary)
-    for code in vocabulary.codes:
-        part = frame[frame[category] == code]
-        if part.empty:
-            continue
-        label = plain(vocabulary.label(code, lang))
+    for code, part, label in by_category(frame, category, vocabulary, lang):
         draft.add("bar", x=part["year"].astype(str), y=part[value], name=label, marker={"color": palette[code]},
                   hovertemplate=f"{label}<br>%{{x}}: %{{y:,}}<extra></extra>")
     draft.update_layout(barmode="stack")
@@ -334,11 +341,7 @@ def activities_per_month(frame: pd.DataFrame, lang: str, title: str, y_title: st
     months = pd.to_datetime(frame["start_date"]).dt.to_period("M").dt.to_timestamp()
     counts = frame.assign(month=months).groupby(["month", "type"], as_index=False).size()
     draft = Draft()
-    for code in schema.ACTIVITY_TYPE.codes:
-        part = counts[counts["type"] == code]
-        if part.empty:
-            continue
-        name = plain(schema.ACTIVITY_TYPE.label(code, lang))
+    for code, part, name in by_category(counts, "type", schema.ACTIVITY_TYPE, lang):
         draft.add("bar", x=part["month"], y=part["size"], name=name, marker={"color": palette[code]},
                   hovertemplate=f"{name}<br>%{{x|%b %Y}}: %{{y:,}}<extra></extra>")
     draft.update_layout(barmode="stack")
@@ -368,11 +371,7 @@ def category_by_beneficiary(frame: pd.DataFrame, lang: str, title: str, x_title:
     palette = colours(schema.BENEFICIARY)
     draft = Draft()
     order = [plain(schema.BENEFIT_CATEGORY.label(code, lang)) for code in schema.BENEFIT_CATEGORY.codes]
-    for code in schema.BENEFICIARY.codes:
-        part = totals[totals["beneficiary"] == code]
-        if part.empty:
-            continue
-        label = plain(schema.BENEFICIARY.label(code, lang))
+    for code, part, label in by_category(totals, "beneficiary", schema.BENEFICIARY, lang):
         draft.add("bar", y=[plain(schema.BENEFIT_CATEGORY.label(c, lang)) for c in part["category"]],
                   x=part["indicators"], orientation="h", name=label, marker={"color": palette[code]},
                   hovertemplate=f"{label}<br>%{{y}}: %{{x:,}}<extra></extra>")
@@ -421,11 +420,7 @@ def indicator_values(frame: pd.DataFrame, lang: str, title: str, x_title: str, u
         full=ordered["indicator"].map(hover_text),
         category_label=ordered["category"].map(lambda code: plain(schema.BENEFIT_CATEGORY.label(code, lang))))
     draft = Draft()
-    for code in schema.BENEFICIARY.codes:
-        part = ordered[ordered["beneficiary"] == code]
-        if part.empty:
-            continue
-        name = plain(schema.BENEFICIARY.label(code, lang))
+    for code, part, name in by_category(ordered, "beneficiary", schema.BENEFICIARY, lang):
         draft.add("bar", y=part["row"], x=part["value"], orientation="h", name=name, marker={"color": palette[code]},
                   customdata=part[["full", "category_label"]].to_numpy(),
                   hovertemplate=f"%{{customdata[0]}}<br>%{{customdata[1]}} · {name}: %{{x:,}}<extra></extra>")
