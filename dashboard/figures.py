@@ -8,16 +8,24 @@ header are the metric's name, its numbers the metric's format in the
 reader's language, and its caption says the period it covers. Each builder
 returns None when the filters leave nothing to draw (the page then explains
 why instead).
+
+A built chart is shared: kept per (data version, filters, chart) for every
+session (``shared``), since most readers ask for the same few views. It is
+read-only from then on; whoever needs it changed (presentation mode) copies
+its figure first.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
+import streamlit as st
 
 from dashboard import charts
 from dashboard.components import PageContext
@@ -27,6 +35,7 @@ from etl import schema
 from translations import format_list, format_number, format_percentage, format_rupiah
 
 Formatter = Callable[[object], str]
+SHARED_CHARTS = 256  # built charts kept (oldest dropped first); each is a few small frames and a figure
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,26 @@ class Chart:
         # copy would validate the whole figure again for every chart of every run.
         object.__setattr__(self, "heading", html.unescape(str(self.figure.layout.title.text or "")))
         self.figure.layout.title = None
+
+
+def shared(builder: Callable[..., Chart | None]) -> Callable[..., Chart | None]:
+    """The chart built once per (data version, filters, builder, arguments) and shared by all sessions.
+
+    A new load is a new data version, so a shared chart never outlives its data.
+    """
+
+    @functools.wraps(builder)
+    def cached(ctx: PageContext, *args: str) -> Chart | None:
+        return _shared_chart(builder.__name__, args, ctx.reader.cache_key, dataclasses.astuple(ctx.filters),
+                             _ctx=ctx, _builder=builder)
+
+    return cached
+
+
+@st.cache_resource(max_entries=SHARED_CHARTS, show_spinner=False)
+def _shared_chart(name: str, args: tuple[str, ...], data_key: str, filters: tuple[object, ...], *,
+                  _ctx: PageContext, _builder: Callable[..., Chart | None]) -> Chart | None:
+    return _builder(_ctx, *args)
 
 
 def summary(ctx: PageContext, chart: Chart) -> str:
@@ -211,10 +240,12 @@ def _selection(ctx: PageContext, page: str, name: str, title_key: str, caption_k
                  ("applicants", "delegates", "reserves", "selection_rate"), formats)
 
 
+@shared
 def overview_selection(ctx: PageContext) -> Chart | None:
     return _selection(ctx, "overview", "selection", "overview.chart_selection", "overview.caption_selection")
 
 
+@shared
 def overview_activities(ctx: PageContext) -> Chart | None:
     return _stacked(ctx, _dimension(ctx.fetch("activities_breakdown"), "type"), "type", "activities", "activities",
                     schema.ACTIVITY_TYPE, ("overview", "activities"), ctx.t("overview.chart_activities"),
@@ -233,6 +264,7 @@ def _obstacle_heatmap(ctx: PageContext, page: str, name: str, title_key: str, ca
                  ("obstacles",), formats)
 
 
+@shared
 def overview_obstacles(ctx: PageContext) -> Chart | None:
     return _obstacle_heatmap(ctx, "overview", "obstacles", "overview.chart_obstacles", "overview.caption_obstacles")
 
@@ -250,12 +282,14 @@ def _benefit_categories(ctx: PageContext, page: str, name: str, title_key: str, 
                  ("benefit_indicators",), formats)
 
 
+@shared
 def overview_benefits(ctx: PageContext) -> Chart | None:
     return _benefit_categories(ctx, "overview", "benefits", "overview.chart_benefits", "overview.caption_benefits")
 
 
 # -- Participation ---------------------------------------------------------------
 
+@shared
 def participation_selection(ctx: PageContext) -> Chart | None:
     return _selection(ctx, "participation", "selection-rate", "participation.chart_selection",
                       "participation.caption_selection")
@@ -269,6 +303,7 @@ def funnel_stage_labels(ctx: PageContext) -> dict[str, str]:
     return labels
 
 
+@shared
 def participation_funnel(ctx: PageContext) -> Chart | None:
     funnel = ctx.fetch("selection_funnel")
     if funnel.empty:
@@ -300,6 +335,7 @@ PROFILE_DIMENSIONS: dict[str, schema.Vocabulary] = {
 PROFILE_MEASURES = {"participants": "people_on_record", "delegates": "delegates_both_ways"}
 
 
+@shared
 def participation_profile(ctx: PageContext, dimension: str, measure: str = "participants") -> Chart | None:
     """People on record (or delegates) per year by one profile dimension."""
     other = next(column for column in PROFILE_MEASURES if column != measure)
@@ -311,6 +347,7 @@ def participation_profile(ctx: PageContext, dimension: str, measure: str = "part
                     extra={other: f"metric:{PROFILE_MEASURES[other]}"})
 
 
+@shared
 def participation_repeat(ctx: PageContext) -> Chart | None:
     repeat = ctx.fetch("repeat_applicants")
     if repeat.empty:
@@ -336,6 +373,7 @@ ATTENDANCES = {"participants_jakarta": "metric:attendances_jakarta",
                "participants_partner": "metric:attendances_partner"}
 
 
+@shared
 def activities_by(ctx: PageContext, dimension: str) -> Chart | None:
     if dimension == "host_city":
         title, caption = ctx.t("activities.chart_by_host", partner=ctx.partner_name()), "activities.caption_host"
@@ -347,6 +385,7 @@ def activities_by(ctx: PageContext, dimension: str) -> Chart | None:
                     extra=ATTENDANCES)
 
 
+@shared
 def activities_sides(ctx: PageContext) -> Chart | None:
     types = _dimension(ctx.fetch("activities_breakdown"), "type")
     if types.empty:
@@ -362,6 +401,7 @@ def activities_sides(ctx: PageContext) -> Chart | None:
                  ("attendances_jakarta", "attendances_partner"), formats)
 
 
+@shared
 def activities_timeline(ctx: PageContext) -> Chart | None:
     timeline = ctx.fetch("activity_timeline")
     if timeline.empty:
@@ -398,6 +438,7 @@ def _values_table(ctx: PageContext, rows: pd.DataFrame) -> tuple[pd.DataFrame, d
     return data, shown
 
 
+@shared
 def outcome_values(ctx: PageContext, unit: str) -> Chart | None:
     """The achieved values in one unit, for the latest selected year (the cards' year)."""
     values = ctx.fetch("benefit_values")
@@ -413,6 +454,7 @@ def outcome_values(ctx: PageContext, unit: str) -> Chart | None:
     return Chart("benefits", f"values-{unit}", figure, data, caption, ("achieved_value",), formats)
 
 
+@shared
 def outcome_trends(ctx: PageContext, unit: str) -> Chart | None:
     """Indicators of one unit measured in more than one selected year, followed by their code."""
     values = ctx.fetch("benefit_values")
@@ -432,6 +474,7 @@ def outcome_charts(ctx: PageContext) -> list[Chart | None]:
                                                                      for unit in OUTCOME_UNITS]
 
 
+@shared
 def benefits_category(ctx: PageContext) -> Chart | None:
     return _benefit_categories(ctx, "benefits", "category-beneficiary", "benefits.chart_category",
                                "benefits.caption_category")
@@ -445,6 +488,7 @@ def _per_year_by_category(ctx: PageContext, frame: pd.DataFrame, column: str, me
                     ctx.t(caption_key))
 
 
+@shared
 def benefits_category_year(ctx: PageContext) -> Chart | None:
     pairs = ctx.fetch("benefits_breakdown")
     return _per_year_by_category(ctx, pairs[pairs["dimension"] == "category_beneficiary"], "indicators",
@@ -452,6 +496,7 @@ def benefits_category_year(ctx: PageContext) -> Chart | None:
                                  "benefits.chart_category_year", "benefits.caption_category_year")
 
 
+@shared
 def benefits_level(ctx: PageContext) -> Chart | None:
     levels = ctx.fetch("benefits_breakdown")
     levels = levels[levels["dimension"] == "level"].rename(columns={"value": "level"})
@@ -459,11 +504,13 @@ def benefits_level(ctx: PageContext) -> Chart | None:
                     ctx.t("benefits.chart_level"), ctx.t("benefits.caption_level"))
 
 
+@shared
 def obstacles_severity(ctx: PageContext) -> Chart | None:
     return _obstacle_heatmap(ctx, "benefits", "obstacle-severity", "benefits.chart_severity",
                              "benefits.caption_severity")
 
 
+@shared
 def obstacles_per_year(ctx: PageContext) -> Chart | None:
     return _per_year_by_category(ctx, ctx.fetch("obstacles_breakdown"), "obstacles", "obstacles",
                                  schema.OBSTACLE_CATEGORY, "obstacles-year", "benefits.chart_obstacles_year",

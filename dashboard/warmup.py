@@ -1,4 +1,4 @@
-"""Warm the server before its first visitor: imports, Plotly's validators, the default view's answers.
+"""Warm the server before its first visitor: imports, the default view's answers and Overview charts.
 
 app.py starts this in a background thread when the server starts, so it overlaps with the browser
 loading Streamlit's own files: the first visitor's first run then finds pandas, Plotly and the
@@ -20,17 +20,24 @@ DEFAULT_QUERIES = ("yearly_summary", "participation_breakdown", "selection_funne
 
 def warm() -> None:
     try:
-        from dashboard import charts, db, figures, queries  # noqa: F401 - the imports are the point
+        from dashboard import db, figures, queries
+        from dashboard.components import PageContext
+        from dashboard.filters import Filters
+        from etl import schema
+        from translations import LANGUAGES
 
         reader = db.reader()
         options = queries.fetch(reader, "available")
-        years = tuple(int(v) for v in options.loc[options["kind"] == "year", "value"])
+        years = tuple(sorted(int(v) for v in options.loc[options["kind"] == "year", "value"]))  # as the sidebar
         scope = queries.Scope(years)
         for name in DEFAULT_QUERIES:
             queries.fetch(reader, name, scope)
-        summary = queries.fetch(reader, "activities_breakdown", scope)
-        # One figure through every builder's common path: Plotly imports its validators lazily.
-        types = summary[summary["dimension"] == "type"].rename(columns={"category": "type"})
-        charts.stacked_by_year(types, "type", "activities", charts.schema.ACTIVITY_TYPE, "id", "", "", "")
+        # The Overview's charts of the default view in each language: built once, shared by every
+        # session (figures.shared), and Plotly's validators imported on the way.
+        partners = tuple(options.loc[options["kind"] == "partner", "value"])
+        partner = schema.DEFAULT_PARTNER_CITY if schema.DEFAULT_PARTNER_CITY in partners else partners[0]
+        for lang in LANGUAGES:
+            figures.PAGE_CHARTS["overview"](
+                PageContext(reader, Filters(years, partner, tuple(schema.FIELD.codes), "both", lang)))
     except Exception:  # warming is an optimisation: a failure only means a slower first visitor
         logger.warning("warming the server failed", exc_info=True)

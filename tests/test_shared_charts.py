@@ -1,0 +1,59 @@
+"""Built charts are shared by every session of the same data and filters, and never outlive their data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dashboard import db, figures
+from dashboard.components import PageContext
+from dashboard.filters import Filters
+from etl import schema
+from etl.load import load_files
+from etl.warehouse import Warehouse
+from tests.conftest import charts as charts_of
+from tests.conftest import open_app
+from tests.test_upload import year_2020
+from translations import LANGUAGES
+
+
+def _context(years: tuple[int, ...], lang: str = "en", presenting: bool = False) -> PageContext:
+    return PageContext(db.reader(), Filters(years, "beijing", schema.FIELD.codes, "both", lang), presenting)
+
+
+def test_two_sessions_with_the_same_view_share_one_chart(warehouse: Warehouse) -> None:
+    first = figures.overview_activities(_context((2017, 2018, 2019)))
+    again = figures.overview_activities(_context((2017, 2018, 2019), presenting=True))  # another session
+    assert first is not None and again is first
+    assert figures.overview_activities(_context((2018, 2019))) is not first, "other filters, another chart"
+    assert figures.overview_activities(_context((2017, 2018, 2019), "zh")) is not first, "another language"
+    assert figures.activities_by(_context((2018,)), "type") is not figures.activities_by(_context((2018,)), "field")
+
+
+def test_a_load_is_a_new_version_and_its_charts_are_built_again(warehouse: Warehouse, tmp_path: Path) -> None:
+    before = figures.overview_selection(_context((2017, 2018, 2019)))
+    load_files(warehouse, [year_2020(tmp_path)], loaded_by="test")
+    after = figures.overview_selection(_context((2017, 2018, 2019, 2020)))
+    assert before is not None and after is not None and after is not before
+    assert "2020" in after.data.iloc[:, 0].astype(str).tolist()
+    same_years = figures.overview_selection(_context((2017, 2018, 2019)))
+    assert same_years is not before, "the same filters on the new data version are not served the old chart"
+
+
+def test_the_server_warms_the_overview_of_the_default_view_in_every_language(
+        warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard import charts, warmup
+
+    warmup.warm()
+    built: list[str] = []
+    real = charts.stacked_by_year
+    monkeypatch.setattr(charts, "stacked_by_year", lambda *args, **kwargs: built.append("x") or real(*args, **kwargs))
+    for lang in LANGUAGES:  # a new visitor's first run: every Overview chart comes from the warm-up
+        assert all(chart is not None for chart in figures.PAGE_CHARTS["overview"](_context((2017, 2018, 2019), lang)))
+    assert built == []
+    at = open_app({"lang": "id"})  # and the app's own default view is that view
+    assert not at.exception and len(charts_of(at)) == 4
+    assert built == []
+    figures.overview_activities(_context((2018, 2019)))
+    assert built == ["x"], "a view the warm-up did not build is built on demand"
