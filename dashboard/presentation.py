@@ -51,6 +51,8 @@ h1 { font-size: 2.6rem !important; }
 """
 
 
+FRAME_PAGE_HEIGHT = 900  # px of the suggested <iframe> of a whole page (it scrolls inside)
+FRAME_CHART_EXTRA = 280  # px above and below a framed chart: heading, caption, notices, source
 PRESENTING_KEY = "present-toggle"  # the toggle's own state is the mode
 SHARE_KEY = "share-popover"
 SLIDESHOW_KEY = "slideshow-choice"
@@ -209,8 +211,10 @@ def _embed_snippet(ctx: PageContext, available: Available, base: str, page_path:
     target = st.selectbox(ctx.t("present.embed"), list(titles), format_func=lambda name: titles[name],
                           key=labelled("embed-target"), help=ctx.t("present.embed_help"))
     url = frame_url(base, page_path, ctx.filters, available, target or FRAME_PAGE)
-    height = 900 if target == FRAME_PAGE else 520
-    st.code(iframe_snippet(url, html.unescape(titles.get(target or FRAME_PAGE, "")), height), language="html",
+    chart = next((c for c in charts if c.name == target), None)
+    # A chart's frame holds its heading, the chart at its own height, its caption, notices and source.
+    height = int(chart.figure.layout.height or 450) + FRAME_CHART_EXTRA if chart else FRAME_PAGE_HEIGHT
+    st.code(iframe_snippet(url, titles.get(target or FRAME_PAGE, ""), height), language="html",
             wrap_lines=True)
 
 

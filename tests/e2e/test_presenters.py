@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
+from dashboard.charts import LEGEND_BASE_HEIGHT
+from dashboard.presentation import FRAME_CHART_EXTRA
 from translations import translate
 
 from .harness import (
@@ -135,8 +137,9 @@ def test_a_chart_embedded_in_another_site_draws_without_controls(dashboard: Runn
     is drawn in the frame, with no sidebar and no presenter tools."""
     src = dashboard.url("/participation", "lang=zh&year=2018&frame=funnel")
     host = tmp_path / "partner-site.html"
+    height = LEGEND_BASE_HEIGHT + FRAME_CHART_EXTRA  # what the share control suggests for a one-year funnel
     host.write_text(f'<!DOCTYPE html><html lang="en"><body><h1>Partner portal</h1>'
-                    f'<iframe src="{src}" title="funnel" width="900" height="560" style="border:0"></iframe>'
+                    f'<iframe src="{src}" title="funnel" width="900" height="{height}" style="border:0"></iframe>'
                     f"</body></html>", encoding="utf-8")
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
@@ -147,5 +150,10 @@ def test_a_chart_embedded_in_another_site_draws_without_controls(dashboard: Runn
     assert frame.locator('[data-testid="stSidebar"]').evaluate_all(
         "els => els.every(el => getComputedStyle(el).display === 'none')")
     assert frame.get_by_text(translate("zh", "present.report")).count() == 0
+    # The suggested height (the chart's own plus FRAME_CHART_EXTRA) shows the caption and the source line.
+    source = frame.locator('[data-testid="stCaptionContainer"]').last
+    source.wait_for()
+    box, bottom = page.locator("iframe").bounding_box(), source.bounding_box()
+    assert box and bottom and bottom["y"] + bottom["height"] <= box["y"] + box["height"], (bottom, box)
     page.screenshot(path=str(SCREENSHOTS / "embed-funnel-zh.png"))
     context.close()
