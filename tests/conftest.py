@@ -234,8 +234,25 @@ class SharedApp:
         if key not in self._runs:
             with pytest.MonkeyPatch.context() as patch:
                 patch.setenv("DASHBOARD_DB", str(self.warehouse.path))
-                self._runs[key] = open_app(params, page)
+                self._runs[key] = self._pinned(open_app(params, page))
         return self._runs[key]
+
+    def _pinned(self, at: AppTest) -> AppTest:
+        """Every later run of ``at`` (a table opened, a widget changed) reads the shared copy too.
+
+        Without this, a re-run outside ``page()`` read whatever DASHBOARD_DB said at that moment
+        (unset in a fresh clone: the page showed "warehouse unavailable" and nothing else). Both
+        ``at.run()`` and a widget's ``.run()`` go through the runner's ``_run``.
+        """
+        run = at._run
+
+        def run_on_shared_copy(*args: Any, **kwargs: Any) -> AppTest:
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setenv("DASHBOARD_DB", str(self.warehouse.path))
+                return run(*args, **kwargs)
+
+        at._run = run_on_shared_copy  # type: ignore[method-assign]
+        return at
 
 
 @pytest.fixture(scope="session")

@@ -468,6 +468,7 @@ def test_chart_data_tables_are_labelled_in_the_readers_language(shared_app: Shar
              if category.code != category.label(lang)}
     problems: list[str] = []
     tables = chart_tables(at)
+    assert charts(at), f"{page} ({lang}) shows no chart once its tables are opened"
     assert tables.keys() == charts(at).keys()
     for name, table in tables.items():
         untranslated = [str(column) for column in table.columns if str(column) not in headings]
