@@ -23,7 +23,6 @@ the XML and the reader reports each at its cell, naming its column.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,6 +37,7 @@ from etl import schema
 from etl.guard import SheetLayout, XlsxLayout, check_size, column_number, inspect_xlsx, number_cells
 from etl.problems import Problem, Severity, WorkbookRefused
 from etl.schema import DEFAULT_LIMITS, Kind, Limits, Sheet, column_letter, normalize_header
+from etl.snapshots import sha256_of
 
 ROW_COLUMN = "_row"  # Excel row number of each data row (the header is row 1)
 HEADER_SEARCH_ROWS = 10
@@ -82,11 +82,8 @@ class RawWorkbook:
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
+    """The raw file's SHA-256, as the archive and the loads table record it (one definition)."""
+    return sha256_of(path)
 
 
 def auxiliary_sheet_names() -> set[str]:
