@@ -232,10 +232,14 @@ class SharedApp:
     def page(self, page: str, params: dict[str, str | list[str]] | None = None) -> AppTest:
         key = (_frozen(params or {}), page)
         if key not in self._runs:
-            with pytest.MonkeyPatch.context() as patch:
-                patch.setenv("DASHBOARD_DB", str(self.warehouse.path))
-                self._runs[key] = self._pinned(open_app(params, page))
+            self._runs[key] = self.fresh(page, params)
         return self._runs[key]
+
+    def fresh(self, page: str, params: dict[str, str | list[str]] | None = None) -> AppTest:
+        """A run of its own (for a test that changes widgets), on the shared copy like every other."""
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("DASHBOARD_DB", str(self.warehouse.path))
+            return self._pinned(open_app(params, page))
 
     def _pinned(self, at: AppTest) -> AppTest:
         """Every later run of ``at`` (a table opened, a widget changed) reads the shared copy too.

@@ -17,10 +17,15 @@ st.header(ctx.t("participation.section_profile"))
 measure = st.segmented_control(ctx.t("participation.measure"), list(figures.PROFILE_MEASURES), default="participants",
                                format_func=lambda m: ctx.metric_name(figures.PROFILE_MEASURES[m]),
                                key=labelled("participation-measure"), required=True) or "participants"
-tabs = st.tabs([ctx.column(dimension) for dimension in figures.PROFILE_DIMENSIONS])
+# Only the open tab's chart is built and drawn (a tab switch reruns): hidden tabs used to hold four
+# more Plotly charts that the browser drew for nobody, on every visit. The key carries the language,
+# as the tabs' state is the label shown.
+tabs = st.tabs([ctx.column(dimension) for dimension in figures.PROFILE_DIMENSIONS],
+               key=f"{figures.PROFILE_TABS_KEY}-{ctx.lang}", on_change="rerun")
 for tab, dimension in zip(tabs, figures.PROFILE_DIMENSIONS, strict=True):
-    with tab:
-        show_chart(ctx, figures.participation_profile(ctx, dimension, measure))
+    if tab.open:
+        with tab:
+            show_chart(ctx, figures.participation_profile(ctx, dimension, measure))
 
 st.header(ctx.t("participation.section_repeat"))
 show_chart(ctx, figures.participation_repeat(ctx))
