@@ -31,10 +31,7 @@ except Exception as error:  # a broken or missing warehouse must not show a trac
     st.error(translate(lang, "app.warehouse_unavailable", detail=type(error).__name__))
     st.stop()
 
-options = fetch(reader, "available")
-available = Available(
-    years=tuple(int(v) for v in options.loc[options["kind"] == "year", "value"]),
-    partners=tuple(options.loc[options["kind"] == "partner", "value"]))
+available = Available.of(fetch(reader, "available"))
 presenting = presentation.is_presenting()
 framed = presentation.frame_target()  # shown in another site's <iframe>: content only
 filters = render_sidebar(available)

@@ -333,7 +333,6 @@ PROFILE_DIMENSIONS: dict[str, schema.Vocabulary] = {
     "institution_type": schema.INSTITUTION_TYPE}
 # The profile's measures: query column -> metric.
 PROFILE_MEASURES = {"participants": "people_on_record", "delegates": "delegates_both_ways"}
-PROFILE_TABS_KEY = "participation-profile"  # + "-<lang>": the open tab of the profile charts
 
 
 @shared

@@ -17,12 +17,16 @@ else.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from dashboard import params
 from etl import schema
 from translations import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, translate
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DIRECTIONS = params.DIRECTIONS
 PARAMS = params.FILTER_PARAMS
@@ -54,6 +58,23 @@ class Available:
 
     years: tuple[int, ...]
     partners: tuple[str, ...]
+
+    @staticmethod
+    def of(options: pd.DataFrame) -> Available:
+        """From the "available" query's answer (kind, value)."""
+        return Available(years=tuple(int(v) for v in options.loc[options["kind"] == "year", "value"]),
+                         partners=tuple(options.loc[options["kind"] == "partner", "value"]))
+
+
+def default_partner(available: Available) -> str:
+    partners = available.partners or (schema.DEFAULT_PARTNER_CITY,)
+    return schema.DEFAULT_PARTNER_CITY if schema.DEFAULT_PARTNER_CITY in partners else partners[0]
+
+
+def default_filters(available: Available, lang: str = DEFAULT_LANGUAGE) -> Filters:
+    """The view of a link that chooses nothing: the sidebar's defaults (every year and field, both ways)."""
+    return Filters(tuple(sorted(available.years)), default_partner(available), tuple(schema.FIELD.codes), "both",
+                   lang)
 
 
 def current_language() -> str:
@@ -165,8 +186,8 @@ def render_sidebar(available: Available) -> Filters:
     ignored: list[str] = []
     ignored += _unknown_values("lang", list(LANGUAGES))
     partners = list(available.partners) or [schema.DEFAULT_PARTNER_CITY]
-    default_partner = (schema.DEFAULT_PARTNER_CITY if schema.DEFAULT_PARTNER_CITY in partners else partners[0])
-    ignored += _seed_from_link(partners, default_partner)
+    partner_default = default_partner(available)
+    ignored += _seed_from_link(partners, partner_default)
     with st.sidebar:
         lang = st.segmented_control(
             "Bahasa · Language · 语言", options=list(LANGUAGES), default=DEFAULT_LANGUAGE, key="lang",
@@ -185,16 +206,16 @@ def render_sidebar(available: Available) -> Filters:
 
         if len(partners) > 1:
             partner = st.selectbox(translate(lang, "filters.partner"), partners, key="partner",
-                                   format_func=label(schema.PARTNER_CITY)) or default_partner
+                                   format_func=label(schema.PARTNER_CITY)) or partner_default
         else:
-            partner = default_partner
+            partner = partner_default
         fields = st.multiselect(translate(lang, "filters.fields"), list(schema.FIELD.codes), key="field",
                                 format_func=label(schema.FIELD), placeholder=translate(lang, "filters.none"))
         direction_labels = {"both": translate(lang, "filters.direction_both")} | schema.DIRECTION.labels(lang)
         direction = st.radio(translate(lang, "filters.direction"), list(DIRECTIONS), key="direction",
                              format_func=direction_labels.__getitem__,
                              help=translate(lang, "filters.direction_help")) or "both"
-    _write_link(partner, default_partner, fields, direction)
+    _write_link(partner, partner_default, fields, direction)
     if ignored:
         st.warning(translate(lang, "filters.ignored", values=", ".join(sorted(set(ignored)))), icon="🔗")
     return Filters(tuple(sorted(chosen_years)), partner, tuple(fields), direction, lang)

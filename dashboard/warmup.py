@@ -22,23 +22,17 @@ def warm() -> None:
     try:
         from dashboard import db, figures, queries
         from dashboard.components import PageContext
-        from dashboard.filters import Filters
-        from etl import schema
-        from translations import DEFAULT_LANGUAGE
+        from dashboard.filters import Available, default_filters
 
         reader = db.reader()
-        options = queries.fetch(reader, "available")
-        years = tuple(sorted(int(v) for v in options.loc[options["kind"] == "year", "value"]))  # as the sidebar
-        scope = queries.Scope(years)
+        filters = default_filters(Available.of(queries.fetch(reader, "available")))
+        scope = queries.Scope(filters.years)
         for name in DEFAULT_QUERIES:
             queries.fetch(reader, name, scope)
         # The Overview's charts of the default view in the default language (a link without lang=):
         # built once, shared by every session (figures.shared), Plotly's validators imported on the
         # way. Only that language: a cold start's first visitor competes with this thread for the
         # interpreter, and three languages delayed it by 0.4 s (5.36 s against 4.95 s, 7 rounds).
-        partners = tuple(options.loc[options["kind"] == "partner", "value"])
-        partner = schema.DEFAULT_PARTNER_CITY if schema.DEFAULT_PARTNER_CITY in partners else partners[0]
-        figures.PAGE_CHARTS["overview"](
-            PageContext(reader, Filters(years, partner, tuple(schema.FIELD.codes), "both", DEFAULT_LANGUAGE)))
+        figures.PAGE_CHARTS["overview"](PageContext(reader, filters))
     except Exception:  # warming is an optimisation: a failure only means a slower first visitor
         logger.warning("warming the server failed", exc_info=True)

@@ -21,7 +21,7 @@ measure = st.segmented_control(ctx.t("participation.measure"), list(figures.PROF
 # more Plotly charts that the browser drew for nobody, on every visit. The key carries the language,
 # as the tabs' state is the label shown.
 tabs = st.tabs([ctx.column(dimension) for dimension in figures.PROFILE_DIMENSIONS],
-               key=f"{figures.PROFILE_TABS_KEY}-{ctx.lang}", on_change="rerun")
+               key=f"participation-profile-{ctx.lang}", on_change="rerun")
 for tab, dimension in zip(tabs, figures.PROFILE_DIMENSIONS, strict=True):
     if tab.open:
         with tab:
