@@ -22,6 +22,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
+from dashboard import margins
 from etl import schema
 from translations import format_number, format_percentage, translate
 
@@ -32,12 +33,23 @@ pio.templates.default = None
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
 EXTRA = ("#999999", "#882255", "#44AA99", "#117733", "#332288", "#DDCC77", "#AA4499", "#88CCEE")
-FONT = "Source Sans Pro, Noto Sans, Noto Sans CJK SC, Arial, sans-serif"
+# "Source Sans" is the web font Streamlit loads for its own text: charts get the same letters (and the same
+# widths, which dashboard.margins relies on) on every machine; the others serve the report and CJK glyphs.
+FONT = "Source Sans, Source Sans Pro, Noto Sans, Noto Sans CJK SC, Arial, sans-serif"
 # Text colours against the white plot (WCAG contrast): INK 15.4:1, MUTED_INK 7.5:1; lines need not contrast.
 INK = "#1f2933"
 MUTED_INK = "#4a5561"
 GRID = "#e6e9ed"
 AXIS_LINE = "#9aa5b1"
+# Text sizes (px). The figures are drawn with Plotly's own defaults for everything else, not Streamlit's
+# theme (st.plotly_chart(theme=None)): what the page shows is what the report prints.
+TEXT_SIZE = 14
+TICK_SIZE = 12
+LEGEND_SIZE = 13
+LEGEND_TITLE_SIZE = 12
+PROJECTOR_SCALE = 20 / 14  # presentation mode: 14 px text becomes 20 px
+PROJECTOR_HEIGHT = 560  # px, at least, of a chart in presentation mode
+RESERVED_MARGIN = {"l": 8, "r": 8, "b": 8}  # the margins every chart starts from (more is reserved per figure)
 LEGEND_BASE_HEIGHT = 430  # px of a chart with a one-row legend; each further row of entries adds a little
 LEGEND_ROW_HEIGHT = 22
 # Plotly's "separators": decimal mark then thousands mark.
@@ -186,23 +198,40 @@ def base_layout(draft: Draft, lang: str, title: str, x_title: str | None = None,
     draft.update_layout(
         title={"text": plain(title), "x": 0, "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top",
                "pad": {"t": 6, "b": 10}, "font": {"size": 17, "color": INK}, "automargin": True},
-        font={"family": FONT, "size": 14, "color": INK},
+        font={"family": FONT, "size": TEXT_SIZE, "color": INK},
         separators=SEPARATORS.get(lang, ".,"),
         paper_bgcolor="white", plot_bgcolor="white",
-        margin={"l": 8, "r": 8, "t": 8, "b": 8},
-        legend={"title": {"text": plain(legend_title) if legend_title else "", "side": "top left"},
+        margin={**RESERVED_MARGIN, "t": 8},
+        legend={"title": {"text": plain(legend_title) if legend_title else "", "side": "top left",
+                          "font": {"size": LEGEND_TITLE_SIZE, "color": MUTED_INK}},
                 "orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom",
-                "font": {"size": 13, "color": INK}, "entrywidthmode": "pixels"},
+                "font": {"size": LEGEND_SIZE, "color": INK}, "entrywidthmode": "pixels"},
         showlegend=entries > 1,
         hoverlabel={"font": {"family": FONT}},
         height=LEGEND_BASE_HEIGHT + LEGEND_ROW_HEIGHT * max(0, (entries - 1) // 3),
     )
-    axis: Props = {"automargin": True, "tickfont": {"color": MUTED_INK}, "linecolor": AXIS_LINE, "gridcolor": GRID,
-                   "zeroline": False}
+    axis: Props = {"automargin": True, "tickfont": {"size": TICK_SIZE, "color": MUTED_INK}, "linecolor": AXIS_LINE,
+                   "gridcolor": GRID, "zeroline": False}
     draft.update_axes("x", **axis, title={"text": x_title and plain(x_title), "font": {"color": MUTED_INK}})
     draft.update_axes("y", **axis, title={"text": y_title and plain(y_title), "font": {"color": MUTED_INK}},
                       tickformat=",d", rangemode="tozero")
     return draft
+
+
+def for_projector(figure: go.Figure, width: int, scale: float = PROJECTOR_SCALE) -> go.Figure:
+    """A copy of a built figure for presentation mode: every text ``scale`` times larger, a taller plot,
+    and margins reserved for the larger labels (dashboard.margins)."""
+    bigger = go.Figure(figure)
+    bigger.update_layout(font={"size": round(TEXT_SIZE * scale)}, legend_font_size=round(LEGEND_SIZE * scale),
+                         legend_title_font_size=round(LEGEND_TITLE_SIZE * scale),
+                         height=max(figure.layout.height or 0, PROJECTOR_HEIGHT))
+    bigger.update_xaxes(tickfont_size=round(TICK_SIZE * scale))
+    bigger.update_yaxes(tickfont_size=round(TICK_SIZE * scale))
+    bigger.update_annotations(font_size=round(TEXT_SIZE * scale))
+    unreserved = {**bigger.layout.margin.to_plotly_json(), **RESERVED_MARGIN}
+    bigger.layout.margin = margins.reserve({**bigger.to_dict(), "layout": {**bigger.layout.to_plotly_json(),
+                                                                          "margin": unreserved}}, width)
+    return bigger
 
 
 def year_axis(draft: Draft) -> Draft:
@@ -244,7 +273,7 @@ def selection_panels(frame: pd.DataFrame, lang: str, title: str, applicants: str
     for column, values in ((1, frame["applicants"]), (2, frame["selected"])):
         top = float(values.max() or 1)
         draft.update_axes("y", range=[0, top * 1.25], row=1, col=column)  # room for the text above the bars
-    draft.update_annotations(font={"size": 14, "color": MUTED_INK})
+    draft.update_annotations(font={"size": TEXT_SIZE, "color": MUTED_INK})
     return draft.build()
 
 
@@ -329,7 +358,7 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, month_title: str = "") 
     base_layout(draft, lang, title, None, None, translate(lang, "chart.type"))
     draft.update_axes("x", type="date", tickangle=0)
     draft.update_axes("y", tickformat=None, rangemode=None)
-    draft.update_annotations(font={"size": 14, "color": MUTED_INK}, x=0, xanchor="left")
+    draft.update_annotations(font={"size": TEXT_SIZE, "color": MUTED_INK}, x=0, xanchor="left")
     draft.update_layout(barmode="overlay", showlegend=entries > 1, margin={"t": 30},
                         height=len(frame) * 26 + len(years) * 40 + LEGEND_ROW_HEIGHT * (entries // 3) + 120)
     return draft.build()
@@ -362,6 +391,7 @@ def heatmap(frame: pd.DataFrame, lang: str, title: str, count_title: str) -> go.
               text=table.to_numpy(), texttemplate="%{text}", showscale=False,  # the counts are written in the cells
               hovertemplate=f"%{{y}} · %{{x}}: %{{z}} {plain(count_title)}<extra></extra>")
     base_layout(draft, lang, title, translate(lang, "chart.severity"), None)
+    draft.update_axes("x", type="category")  # every severity 1–5 labelled (as numbers, Plotly showed 2 and 4)
     return draft.update_axes("y", tickformat=None, rangemode=None).build()
 
 

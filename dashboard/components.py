@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from dashboard import exports
+from dashboard import charts, exports, margins
 from dashboard.db import Reader
 from dashboard.filters import Filters
 from dashboard.metrics import METRICS
@@ -155,7 +154,8 @@ def framed_chart(ctx: PageContext, page: str, name: str) -> None:
         empty_state(ctx, "empty.no_chart")
         return
     st.subheader(chart.heading, anchor=False)  # as on the pages: a heading, outside the plot
-    st.plotly_chart(chart.figure, key=f"chart-{chart.name}", config=chart_config(file_stem(page, name, ctx.filters)))
+    st.plotly_chart(chart.figure, key=f"chart-{chart.name}", theme=None,
+                    config=chart_config(file_stem(page, name, ctx.filters)))
     st.caption(chart.caption)
     sample_notice(ctx)
     provisional_notice(ctx)
@@ -180,8 +180,8 @@ def _figure(ctx: PageContext, chart: Chart) -> None:
     st.subheader(chart.heading, anchor=False)
     figure = chart.figure
     if ctx.presenting:
-        figure = go.Figure(figure).update_layout(font={"size": 20}, height=max(figure.layout.height or 0, 560))
-    st.plotly_chart(figure, key=f"chart-{chart.name}", config=chart_config(stem))
+        figure = charts.for_projector(figure, margins.FULL_WIDTH)  # one under the other: each at the full width
+    st.plotly_chart(figure, key=f"chart-{chart.name}", theme=None, config=chart_config(stem))
     described = summary(ctx, chart)
     st.caption(f"{described} {chart.caption}" if described else chart.caption)
     if ctx.presenting:

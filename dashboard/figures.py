@@ -27,7 +27,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts
+from dashboard import charts, margins
 from dashboard.components import PageContext
 from dashboard.metrics import METRICS, PERIOD_NAMES, Period, Unit
 from dashboard.queries import DELEGATES_STAGE
@@ -36,6 +36,16 @@ from translations import format_list, format_number, format_percentage, format_r
 
 Formatter = Callable[[object], str]
 SHARED_CHARTS = 256  # built charts kept (oldest dropped first); each is a few small frames and a figure
+
+# The charts the pages set side by side (views/: ``columns(ctx, 2)``): their margins are reserved for
+# half the page's width (dashboard.margins); tests/e2e/test_chart_margins.py checks this list against
+# the pages as drawn.
+SIDE_BY_SIDE = frozenset({
+    ("overview", "selection"), ("overview", "activities"), ("overview", "obstacles"), ("overview", "benefits"),
+    ("activities", "by-type"), ("activities", "by-field"), ("activities", "by-host-city"),
+    ("activities", "participants-per-type"), ("benefits", "category-beneficiary"), ("benefits", "category-year"),
+    ("benefits", "obstacle-severity"), ("benefits", "obstacles-year"),
+})
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,12 @@ class Chart:
         # copy would validate the whole figure again for every chart of every run.
         object.__setattr__(self, "heading", html.unescape(str(self.figure.layout.title.text or "")))
         self.figure.layout.title = None
+        self.figure.layout.margin = margins.reserve(self.figure.to_dict(), self.width)
+
+    @property
+    def width(self) -> int:
+        """The width (px) the chart has on a laptop, where its margins are reserved for."""
+        return margins.HALF_WIDTH if (self.page, self.name) in SIDE_BY_SIDE else margins.FULL_WIDTH
 
 
 def shared(builder: Callable[..., Chart | None]) -> Callable[..., Chart | None]:

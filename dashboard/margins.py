@@ -1,0 +1,264 @@
+"""Room for a chart's labels, reserved before the browser draws it.
+
+Every axis keeps Plotly's automargin: Plotly measures the drawn labels and, when they need more room
+than the margins give, moves the plot and draws the whole figure a second time. That second drawing
+was most of a chart's cost in the browser (the Overview's four charts: 194 ms drawn as built, 50 ms
+with margins that already fit, headless Chromium on these machines). So each figure's margins are
+estimated here from its own labels, with the advance widths of the font the page draws them in
+(``FONT`` of dashboard.charts: Streamlit's "Source Sans", CJK from the system). The estimate only
+decides whether a second drawing is needed: where it falls short (a phone wraps the legend into more
+rows) automargin still makes room, so no label is ever cut because of it.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+
+Props = dict[str, object]
+
+# The width (px) of a chart on a laptop (1440 px screen, sidebar open), the screen most readers use: the
+# page's full width, or half of it side by side. Margins are reserved for one of these; on other
+# screens only the legend may wrap differently.
+FULL_WIDTH = 980
+HALF_WIDTH = 482
+
+# Advance widths of Source Sans 3 (regular) in thousandths of an em, measured in Chromium with the
+# page's own web font (tests/e2e/test_chart_margins.py measures them again). U+0020..U+007E, then
+# U+00A0..U+00FF, then a few marks the labels use.
+_ASCII = (200, 289, 426, 497, 497, 824, 609, 249, 303, 303, 418, 497, 249, 311, 249, 350, 497, 497, 497, 497, 497,
+          497, 497, 497, 497, 497, 249, 249, 497, 497, 497, 425, 847, 543, 588, 571, 615, 527, 494, 617, 652, 263,
+          479, 579, 486, 727, 647, 664, 566, 664, 569, 534, 536, 645, 515, 786, 513, 476, 539, 303, 350, 303, 497,
+          500, 542, 504, 553, 456, 555, 496, 292, 504, 544, 246, 247, 495, 255, 829, 547, 542, 555, 555, 347, 419,
+          338, 544, 467, 719, 446, 467, 425, 303, 241, 303, 497)
+_LATIN1 = (200, 289, 497, 497, 497, 497, 241, 497, 542, 744, 345, 429, 497, 0, 423, 542, 331, 497, 367, 367, 542,
+           562, 560, 249, 542, 367, 365, 429, 781, 808, 796, 425, 544, 544, 544, 544, 544, 544, 822, 571, 527, 527,
+           527, 527, 263, 263, 263, 263, 639, 647, 664, 664, 664, 664, 664, 497, 664, 645, 645, 645, 645, 476, 583,
+           576, 504, 504, 504, 504, 504, 504, 778, 456, 496, 496, 496, 496, 246, 246, 246, 246, 544, 547, 542, 542,
+           542, 542, 542, 497, 542, 544, 544, 544, 544, 467, 555, 467)
+_MARKS = {"–": 480, "—": 800, "…": 948, "·": 249, "→": 619, "’": 249, "‘": 249, "“": 426, "”": 426, "•": 304,
+          "×": 497}
+WIDE = 1000  # CJK ideographs, kana and full-width forms: one em
+OTHER = 600  # anything else: a little wider than an average Latin letter
+
+# Plotly's own spacing (with no template), in px, found by comparing these estimates with what
+# Chromium drew (tests/e2e/test_chart_margins.py keeps them honest).
+Y_TICK_GAP = 10  # between the plot's left edge and the end of a tick label
+Y_TITLE = 1.29  # a y axis title (turned upright) takes this many times its font size, beside its labels
+X_TICK_GAP = 12  # between the plot's lower edge and the top of a tick label, and below it
+X_TITLE = 1.21  # an x axis title takes this many times its font size, under its labels
+LINE = 1.25  # a line of text is this many times its font size high
+LEGEND_ITEM = 40  # a legend entry's symbol and gaps beside its text
+LEGEND_COLUMN = 50  # ... in rows of columns (the widest entry sets the column)
+LEGEND_GROUP_ITEM = 43  # ... of a legend of groups (the timeline's), which packs entries by their own width
+LEGEND_ROW = 19.9  # a row of the horizontal legend
+LEGEND_GAP = 10  # below the entries; a legend of groups has it below every row
+LEGEND_TITLE = 1.36  # the legend's title, on a row of its own: this many times its font size
+LEGEND_PAD = 9  # between the legend and the plot, besides legend.y
+LEGEND_Y = 0.02  # the legend stands this share of the plot's height above it (legend.y = 1.02)
+HEATMAP_EDGE = 4  # a heatmap's axes stand a little further out (its cells end at the axis)
+OVERHANG_GAP = 8
+SLACK = 4  # a few px more than the estimate: a label a pixel wider than its estimate would cost a redraw
+
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def char_width(char: str) -> int:
+    """Advance width of one character, in thousandths of an em."""
+    code = ord(char)
+    if 0x20 <= code <= 0x7E:
+        return _ASCII[code - 0x20]
+    if 0xA0 <= code <= 0xFF:
+        return _LATIN1[code - 0xA0]
+    if char in _MARKS:
+        return _MARKS[char]
+    if 0x2E80 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF or 0xF900 <= code <= 0xFAFF or 0xFF00 <= code <= 0xFF60:
+        return WIDE
+    return OTHER
+
+
+def text_width(text: object, size: float) -> float:
+    """Width in px of a label as Plotly draws it: entities decoded, tags dropped, its longest line."""
+    lines = html.unescape(_TAGS.sub("\n", str(text))).split("\n") if "<" in str(text) else [html.unescape(str(text))]
+    return max(sum(char_width(c) for c in line) for line in lines) * size / 1000
+
+
+def reserve(figure: Mapping[str, object], width: int) -> dict[str, int]:
+    """Margins (l, r, t, b in px) that fit the figure's tick labels, axis titles and legend at ``width``.
+
+    Never less than the margins the figure already asks for.
+    """
+    layout: Mapping[str, object] = figure.get("layout", {})  # type: ignore[assignment]
+    data: Sequence[Mapping[str, object]] = figure.get("data", [])  # type: ignore[assignment]
+    given: Mapping[str, float] = layout.get("margin", {})  # type: ignore[assignment]
+    font_size = _size(layout.get("font"), 12)
+    left = bottom = 0.0
+    for name, axis in _axes(layout, "y"):
+        if _starts_at_zero(layout, axis, "x"):
+            left = max(left, _axis_depth(layout, data, name, axis, font_size, across=True))
+    for name, axis in _axes(layout, "x"):
+        if _starts_at_zero(layout, axis, "y"):
+            bottom = max(bottom, _axis_depth(layout, data, name, axis, font_size, across=False))
+    room = width - max(left + SLACK, float(given.get("l", 0))) - float(given.get("r", 0))  # the plot's width
+    top = _legend_height(layout, data, font_size, room, bottom)
+    right = max((_overhang(layout, axis, font_size) for _, axis in _axes(layout, "x")), default=0.0)
+    needed = {"l": left, "r": right, "t": top, "b": bottom}
+    # The estimate plus SLACK, or what the figure asks for if more (so reserving twice changes nothing).
+    return {side: math.ceil(max(value + SLACK if value else 0.0, float(given.get(side, 0))))
+            for side, value in needed.items()}
+
+
+def _size(font: object, default: float) -> float:
+    return float(font.get("size", default)) if isinstance(font, Mapping) else default  # type: ignore[arg-type]
+
+
+def _axes(layout: Mapping[str, object], kind: str) -> list[tuple[str, Mapping[str, object]]]:
+    found = [(name, axis) for name, axis in layout.items()
+             if re.fullmatch(f"{kind}axis\\d*", name) and isinstance(axis, Mapping)]
+    return found or [(f"{kind}axis", {})]
+
+
+def _starts_at_zero(layout: Mapping[str, object], axis: Mapping[str, object], other: str) -> bool:
+    """Whether the axis lies on the figure's edge: its anchor's domain starts at 0 (left column, bottom row)."""
+    anchor = axis.get("anchor")
+    if not isinstance(anchor, str) or anchor == "free":
+        return True
+    partner = layout.get(anchor.replace(other, f"{other}axis"), {})
+    domain = partner.get("domain", (0, 1)) if isinstance(partner, Mapping) else (0, 1)
+    return float(domain[0]) <= 0.001  # type: ignore[index]
+
+
+def _axis_depth(layout: Mapping[str, object], data: Sequence[Mapping[str, object]], name: str,
+                axis: Mapping[str, object], font_size: float, across: bool) -> float:
+    """How far an axis's tick labels and title reach out of the plot (across: a y axis, measured sideways)."""
+    short = name.replace("axis", "")
+    drawn_on = [trace for trace in data if str(trace.get(f"{short[0]}axis", short[0])) == short]
+    if axis.get("showticklabels") is False or (drawn_on and all(t.get("type") == "funnel" for t in drawn_on)
+                                               and not across):
+        labels: list[str] = []  # a funnel draws no value axis
+    else:
+        labels = _tick_labels(layout, data, name, axis)
+    tick_size = _size(axis.get("tickfont"), font_size)
+    if across:
+        reach = max((text_width(label, tick_size) for label in labels), default=0.0)
+    else:
+        reach = tick_size * LINE if labels else 0.0
+    if reach and any(trace.get("type") == "heatmap" for trace in data):
+        reach += HEATMAP_EDGE
+    if reach:
+        reach += (Y_TICK_GAP if across else X_TICK_GAP) + (
+            float(axis.get("ticklen", 5)) if axis.get("ticks") == "outside" else 0.0)  # type: ignore[arg-type]
+    title = axis.get("title")
+    if isinstance(title, Mapping) and title.get("text"):
+        reach += _size(title.get("font"), font_size) * (Y_TITLE if across else X_TITLE)
+    return reach
+
+
+def _overhang(layout: Mapping[str, object], axis: Mapping[str, object], font_size: float) -> float:
+    """How far the last tick label of a number axis that ends on a tick (a fixed range in whole steps)
+    reaches past the plot's right edge."""
+    given = axis.get("range")
+    if not (axis.get("dtick") and isinstance(given, Sequence) and len(given) == 2):
+        return 0.0
+    label = _number_label(float(given[1]), axis, layout)  # type: ignore[arg-type]
+    return text_width(label, _size(axis.get("tickfont"), font_size)) / 2 + OVERHANG_GAP
+
+
+def _tick_labels(layout: Mapping[str, object], data: Sequence[Mapping[str, object]], name: str,
+                 axis: Mapping[str, object]) -> list[str]:
+    if isinstance(axis.get("ticktext"), Sequence) and not isinstance(axis.get("ticktext"), str):
+        return [str(t) for t in axis["ticktext"]]  # type: ignore[union-attr]
+    short = name.replace("axis", "")
+    letter = short[0]
+    values = [v for trace in data if str(trace.get(f"{letter}axis", letter)) == short
+              for v in _values(trace, letter)]
+    if axis.get("type") == "date" or any(isinstance(v, str) for v in values) or axis.get("type") == "category":
+        if axis.get("type") == "date":
+            return ["30 Sep"]  # the widest of the day-and-month ticks ("%d %b")
+        return [str(v) for v in dict.fromkeys(values)]
+    numbers = [float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    top = _value_top(layout, data, axis, letter, short, numbers)
+    return [_number_label(top, axis, layout)] if top is not None else []
+
+
+def _values(trace: Mapping[str, object], letter: str) -> Iterable[object]:
+    values = trace.get(letter)
+    if values is None:
+        return ()
+    if isinstance(values, Mapping):  # a number array as Plotly sends it: {"dtype": "i1", "bdata": base64}
+        if "bdata" not in values:
+            return ()
+        array = np.frombuffer(base64.b64decode(str(values["bdata"])), dtype=np.dtype(str(values["dtype"])))
+        return array.tolist()
+    return values.tolist() if isinstance(values, np.ndarray) else values  # type: ignore[return-value]
+
+
+def _value_top(layout: Mapping[str, object], data: Sequence[Mapping[str, object]], axis: Mapping[str, object],
+               letter: str, short: str, numbers: list[float]) -> float | None:
+    given = axis.get("range")
+    if isinstance(given, Sequence) and len(given) == 2:
+        return max(abs(float(given[0])), abs(float(given[1])))  # type: ignore[arg-type]
+    if not numbers:
+        return None
+    top = max(abs(n) for n in numbers)
+    if layout.get("barmode") == "stack":
+        other = "y" if letter == "x" else "x"
+        sums: dict[object, float] = {}
+        for trace in data:
+            if str(trace.get(f"{letter}axis", letter)) != short or trace.get("type") != "bar":
+                continue
+            for where, value in zip(_values(trace, other), _values(trace, letter), strict=False):
+                if isinstance(value, (int, float)):
+                    sums[where] = sums.get(where, 0.0) + float(value)
+        top = max([top, *sums.values()])
+    return top * 1.05  # autorange pads a little
+
+
+def _number_label(top: float, axis: Mapping[str, object], layout: Mapping[str, object]) -> str:
+    """The widest tick label of a number axis: its largest value, grouped as ``tickformat`` says."""
+    fmt = str(axis.get("tickformat") or "")
+    decimals = int(match.group(1)) if (match := re.search(r"\.(\d+)f", fmt)) else 0
+    step = 10 ** -decimals
+    text = f"{math.ceil(top / step) * step:,.{decimals}f}" if "," in fmt else f"{top:.{decimals}f}"
+    return f"{axis.get('tickprefix') or ''}{text}{axis.get('ticksuffix') or ''}"
+
+
+def _legend_height(layout: Mapping[str, object], data: Sequence[Mapping[str, object]], font_size: float,
+                   room: float, bottom: float) -> float:
+    """The top margin the horizontal legend above the plot needs, its entries packed into rows within ``room``."""
+    if layout.get("showlegend") is False:
+        return 0.0
+    names = [str(trace["name"]) for trace in data if trace.get("showlegend") is not False and trace.get("name")]
+    if len(names) < 2 and layout.get("showlegend") is not True:
+        return 0.0
+    legend: Mapping[str, object] = layout.get("legend", {})  # type: ignore[assignment]
+    size = _size(legend.get("font"), font_size)
+    widths = [text_width(name, size) for name in names]
+    grouped = any(trace.get("legendgroup") for trace in data)
+    if grouped:
+        rows = _packed_rows([w + LEGEND_GROUP_ITEM for w in widths], room)
+    elif sum(widths) + LEGEND_ITEM * len(widths) <= room:
+        rows = 1
+    else:  # entries then line up in columns as wide as the widest
+        rows = math.ceil(len(widths) / max(1, int(room // (max(widths) + LEGEND_COLUMN))))
+    height = rows * LEGEND_ROW + LEGEND_GAP * (rows if grouped else 1)
+    title: Mapping[str, object] = legend.get("title", {})  # type: ignore[assignment]
+    if isinstance(title, Mapping) and title.get("text"):
+        height += _size(title.get("font"), size) * LEGEND_TITLE
+    # legend.y puts it a share of the plot's height above the plot, and the plot is what the margins leave.
+    figure_height = float(layout.get("height") or 450)  # type: ignore[arg-type]
+    return (height + LEGEND_PAD + LEGEND_Y * (figure_height - bottom)) / (1 + LEGEND_Y)
+
+
+def _packed_rows(widths: Sequence[float], room: float) -> int:
+    rows, used = 1, 0.0
+    for width in widths:
+        if used and used + width > room:
+            rows, used = rows + 1, 0.0
+        used += width
+    return rows
