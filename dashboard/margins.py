@@ -62,7 +62,7 @@ LEGEND_TITLE = 1.36  # the legend's title, on a row of its own: this many times 
 LEGEND_PAD = 9  # between the legend and the plot, besides legend.y
 LEGEND_Y = 0.02  # the legend stands this share of the plot's height above it (legend.y = 1.02)
 HEATMAP_EDGE = 4  # a heatmap's axes stand a little further out (its cells end at the axis)
-OVERHANG_GAP = 8
+OVERHANG_GAP = 8  # beside the half of a last tick label that stands past the plot's right edge
 SLACK = 4  # a few px more than the estimate: a label a pixel wider than its estimate would cost a redraw
 
 _TAGS = re.compile(r"<[^>]+>")
@@ -83,7 +83,7 @@ def char_width(char: str) -> int:
 
 
 def text_width(text: object, size: float) -> float:
-    """Width in px of a label as Plotly draws it: entities decoded, tags dropped, its longest line."""
+    """Width in px of a label as Plotly draws it: entities decoded, its longest line (lines break at <br>)."""
     lines = html.unescape(_TAGS.sub("\n", str(text))).split("\n") if "<" in str(text) else [html.unescape(str(text))]
     return max(sum(char_width(c) for c in line) for line in lines) * size / 1000
 
