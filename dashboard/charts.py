@@ -49,7 +49,6 @@ LEGEND_SIZE = 13
 LEGEND_TITLE_SIZE = 12
 PROJECTOR_SCALE = 20 / 14  # presentation mode: 14 px text becomes 20 px
 PROJECTOR_HEIGHT = 560  # px, at least, of a chart in presentation mode
-RESERVED_MARGIN = {"l": 8, "r": 8, "b": 8}  # the margins every chart starts from (more is reserved per figure)
 LEGEND_BASE_HEIGHT = 430  # px of a chart with a one-row legend; each further row of entries adds a little
 LEGEND_ROW_HEIGHT = 22
 # Plotly's "separators": decimal mark then thousands mark.
@@ -201,7 +200,7 @@ def base_layout(draft: Draft, lang: str, title: str, x_title: str | None = None,
         font={"family": FONT, "size": TEXT_SIZE, "color": INK},
         separators=SEPARATORS.get(lang, ".,"),
         paper_bgcolor="white", plot_bgcolor="white",
-        margin={**RESERVED_MARGIN, "t": 8},
+        margin={"l": 8, "r": 8, "t": 8, "b": 8},  # more is reserved for each figure's labels (dashboard.margins)
         legend={"title": {"text": plain(legend_title) if legend_title else "", "side": "top left",
                           "font": {"size": LEGEND_TITLE_SIZE, "color": MUTED_INK}},
                 "orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom",
@@ -218,19 +217,18 @@ def base_layout(draft: Draft, lang: str, title: str, x_title: str | None = None,
     return draft
 
 
-def for_projector(figure: go.Figure, width: int, scale: float = PROJECTOR_SCALE) -> go.Figure:
+def for_projector(figure: go.Figure, asked_margin: dict[str, int], width: int,
+                  scale: float = PROJECTOR_SCALE) -> go.Figure:
     """A copy of a built figure for presentation mode: every text ``scale`` times larger, a taller plot,
-    and margins reserved for the larger labels (dashboard.margins)."""
+    and margins reserved anew (from those its builder asked for) for the larger labels at ``width``."""
     bigger = go.Figure(figure)
     bigger.update_layout(font={"size": round(TEXT_SIZE * scale)}, legend_font_size=round(LEGEND_SIZE * scale),
                          legend_title_font_size=round(LEGEND_TITLE_SIZE * scale),
-                         height=max(figure.layout.height or 0, PROJECTOR_HEIGHT))
+                         height=max(figure.layout.height or 0, PROJECTOR_HEIGHT), margin=asked_margin)
     bigger.update_xaxes(tickfont_size=round(TICK_SIZE * scale))
     bigger.update_yaxes(tickfont_size=round(TICK_SIZE * scale))
     bigger.update_annotations(font_size=round(TEXT_SIZE * scale))
-    unreserved = {**bigger.layout.margin.to_plotly_json(), **RESERVED_MARGIN}
-    bigger.layout.margin = margins.reserve({**bigger.to_dict(), "layout": {**bigger.layout.to_plotly_json(),
-                                                                          "margin": unreserved}}, width)
+    bigger.layout.margin = margins.reserve(bigger.to_dict(), width)
     return bigger
 
 

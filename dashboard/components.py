@@ -180,7 +180,7 @@ def _figure(ctx: PageContext, chart: Chart) -> None:
     st.subheader(chart.heading, anchor=False)
     figure = chart.figure
     if ctx.presenting:
-        figure = charts.for_projector(figure, margins.FULL_WIDTH)  # one under the other: each at the full width
+        figure = charts.for_projector(figure, chart.asked_margin, margins.PROJECTOR_WIDTH)
     st.plotly_chart(figure, key=f"chart-{chart.name}", theme=None, config=chart_config(stem))
     described = summary(ctx, chart)
     st.caption(f"{described} {chart.caption}" if described else chart.caption)

@@ -85,12 +85,15 @@ class Chart:
     # The chart's title as text. It is shown as the figure's heading on the page (it wraps on a phone,
     # and headings stay in order), not inside the plot: the figure's own title is taken out here.
     heading: str = field(init=False, default="")
+    # The margins the builder asked for (room for panel titles); more is reserved for the labels.
+    asked_margin: dict[str, int] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         # The figure was just built for this chart; taking the title out costs nothing, where a
         # copy would validate the whole figure again for every chart of every run.
         object.__setattr__(self, "heading", html.unescape(str(self.figure.layout.title.text or "")))
         self.figure.layout.title = None
+        object.__setattr__(self, "asked_margin", self.figure.layout.margin.to_plotly_json())
         self.figure.layout.margin = margins.reserve(self.figure.to_dict(), self.width)
 
     @property

@@ -27,6 +27,10 @@ Props = dict[str, object]
 # screens only the legend may wrap differently.
 FULL_WIDTH = 980
 HALF_WIDTH = 482
+# In presentation mode every chart has the page's width: 1700 px on a 1920 × 1080 projector. Reserved for
+# that, a smaller projector's legend may need a row more (a second drawing) rather than a big one
+# showing a band of empty space above its legend.
+PROJECTOR_WIDTH = 1700
 
 # Advance widths of Source Sans 3 (regular) in thousandths of an em, measured in Chromium with the
 # page's own web font (tests/e2e/test_chart_margins.py measures them again). U+0020..U+007E, then
@@ -56,14 +60,15 @@ LINE = 1.25  # a line of text is this many times its font size high
 LEGEND_ITEM = 40  # a legend entry's symbol and gaps beside its text
 LEGEND_COLUMN = 50  # ... in rows of columns (the widest entry sets the column)
 LEGEND_GROUP_ITEM = 43  # ... of a legend of groups (the timeline's), which packs entries by their own width
-LEGEND_ROW = 19.9  # a row of the horizontal legend
+LEGEND_ROW = 19.9  # a row of the horizontal legend, at least
+LEGEND_LINE = 1.4  # ... and this many times its font size (the projector's larger text)
 LEGEND_GAP = 10  # below the entries; a legend of groups has it below every row
 LEGEND_TITLE = 1.36  # the legend's title, on a row of its own: this many times its font size
 LEGEND_PAD = 9  # between the legend and the plot, besides legend.y
 LEGEND_Y = 0.02  # the legend stands this share of the plot's height above it (legend.y = 1.02)
 HEATMAP_EDGE = 4  # a heatmap's axes stand a little further out (its cells end at the axis)
 OVERHANG_GAP = 8  # beside the half of a last tick label that stands past the plot's right edge
-SLACK = 4  # a few px more than the estimate: a label a pixel wider than its estimate would cost a redraw
+SLACK = 4 / 14  # of the text size: a few px more than the estimate (a label a pixel wider would cost a redraw)
 
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -104,12 +109,13 @@ def reserve(figure: Mapping[str, object], width: int) -> dict[str, int]:
     for name, axis in _axes(layout, "x"):
         if _starts_at_zero(layout, axis, "y"):
             bottom = max(bottom, _axis_depth(layout, data, name, axis, font_size, across=False))
-    room = width - max(left + SLACK, float(given.get("l", 0))) - float(given.get("r", 0))  # the plot's width
+    slack = SLACK * font_size
+    room = width - max(left + slack, float(given.get("l", 0))) - float(given.get("r", 0))  # the plot's width
     top = _legend_height(layout, data, font_size, room, bottom)
     right = max((_overhang(layout, axis, font_size) for _, axis in _axes(layout, "x")), default=0.0)
     needed = {"l": left, "r": right, "t": top, "b": bottom}
-    # The estimate plus SLACK, or what the figure asks for if more (so reserving twice changes nothing).
-    return {side: math.ceil(max(value + SLACK if value else 0.0, float(given.get(side, 0))))
+    # The estimate plus the slack, or what the figure asks for if more (so reserving twice changes nothing).
+    return {side: math.ceil(max(value + slack if value else 0.0, float(given.get(side, 0))))
             for side, value in needed.items()}
 
 
@@ -246,7 +252,7 @@ def _legend_height(layout: Mapping[str, object], data: Sequence[Mapping[str, obj
         rows = 1
     else:  # entries then line up in columns as wide as the widest
         rows = math.ceil(len(widths) / max(1, int(room // (max(widths) + LEGEND_COLUMN))))
-    height = rows * LEGEND_ROW + LEGEND_GAP * (rows if grouped else 1)
+    height = rows * max(LEGEND_ROW, size * LEGEND_LINE) + LEGEND_GAP * (rows if grouped else 1)
     title: Mapping[str, object] = legend.get("title", {})  # type: ignore[assignment]
     if isinstance(title, Mapping) and title.get("text"):
         height += _size(title.get("font"), size) * LEGEND_TITLE

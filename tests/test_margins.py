@@ -108,7 +108,7 @@ def test_presentation_mode_reserves_room_for_its_larger_text(warehouse: Warehous
     ctx = PageContext(db.reader(), Filters((2017, 2018, 2019), "beijing", tuple(schema.FIELD.codes), "both", "en"))
     chart = figures.overview_benefits(ctx)
     assert chart is not None
-    projected = charts.for_projector(chart.figure, margins.FULL_WIDTH)
+    projected = charts.for_projector(chart.figure, chart.asked_margin, margins.PROJECTOR_WIDTH)
     assert projected.layout.font.size == 20 and projected.layout.yaxis.tickfont.size == 17
     assert projected.layout.margin.l > chart.figure.layout.margin.l * 1.3
     assert chart.figure.layout.font.size == 14, "the shared figure is left as it was"
