@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -135,6 +137,31 @@ def styled(data: pd.DataFrame, formats: Mapping[str, object]) -> pd.DataFrame | 
 
 def show_table(data: pd.DataFrame, formats: Mapping[str, object] | None = None) -> None:
     st.dataframe(styled(data, formats or {}), hide_index=True)
+
+
+SHARED_ANSWERS = 256  # built charts and findings kept (oldest dropped first); each a few small frames
+Built = TypeVar("Built")
+
+
+def shared(builder: Callable[..., Built]) -> Callable[..., Built]:
+    """Built once per (data version, filters, builder, arguments) and shared by every session: a chart,
+    the findings. Most readers ask for the same few views; what is shared is read-only from then on.
+
+    A new load is a new data version, so a shared answer never outlives its data.
+    """
+
+    @functools.wraps(builder)
+    def cached(ctx: PageContext, *args: str) -> Built:
+        return _shared_answer(builder.__name__, args, ctx.reader.cache_key, dataclasses.astuple(ctx.filters),
+                              _ctx=ctx, _builder=builder)
+
+    return cached
+
+
+@st.cache_resource(max_entries=SHARED_ANSWERS, show_spinner=False)
+def _shared_answer(name: str, args: tuple[str, ...], data_key: str, filters: tuple[object, ...], *,
+                   _ctx: PageContext, _builder: Callable[..., Built]) -> Built:
+    return _builder(_ctx, *args)
 
 
 def columns(ctx: PageContext, count: int) -> list:

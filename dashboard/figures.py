@@ -10,32 +10,28 @@ returns None when the filters leave nothing to draw (the page then explains
 why instead).
 
 A built chart is shared: kept per (data version, filters, chart) for every
-session (``shared``), since most readers ask for the same few views. It is
+session (``components.shared``), since most readers ask for the same few views. It is
 read-only from then on; whoever needs it changed (presentation mode) copies
 its figure first.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
-import streamlit as st
 
 from dashboard import charts, margins
-from dashboard.components import PageContext
+from dashboard.components import PageContext, shared
 from dashboard.metrics import METRICS, PERIOD_NAMES, Period, Unit
 from dashboard.queries import DELEGATES_STAGE
 from etl import schema
 from translations import format_list, format_number, format_percentage, format_rupiah
 
 Formatter = Callable[[object], str]
-SHARED_CHARTS = 256  # built charts kept (oldest dropped first); each is a few small frames and a figure
 
 # The charts the pages set side by side (views/: ``columns(ctx, 2)``): their margins are reserved for
 # half the page's width (dashboard.margins); tests/e2e/test_chart_margins.py checks this list against
@@ -100,26 +96,6 @@ class Chart:
     def width(self) -> int:
         """The width (px) the chart has on a laptop, where its margins are reserved for."""
         return margins.HALF_WIDTH if (self.page, self.name) in SIDE_BY_SIDE else margins.FULL_WIDTH
-
-
-def shared(builder: Callable[..., Chart | None]) -> Callable[..., Chart | None]:
-    """The chart built once per (data version, filters, builder, arguments) and shared by all sessions.
-
-    A new load is a new data version, so a shared chart never outlives its data.
-    """
-
-    @functools.wraps(builder)
-    def cached(ctx: PageContext, *args: str) -> Chart | None:
-        return _shared_chart(builder.__name__, args, ctx.reader.cache_key, dataclasses.astuple(ctx.filters),
-                             _ctx=ctx, _builder=builder)
-
-    return cached
-
-
-@st.cache_resource(max_entries=SHARED_CHARTS, show_spinner=False)
-def _shared_chart(name: str, args: tuple[str, ...], data_key: str, filters: tuple[object, ...], *,
-                  _ctx: PageContext, _builder: Callable[..., Chart | None]) -> Chart | None:
-    return _builder(_ctx, *args)
 
 
 def summary(ctx: PageContext, chart: Chart) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.components import PageContext
+from dashboard.components import PageContext, shared
 from dashboard.metrics import METRICS, summary_value
 from etl import schema
 from translations import format_number, translate
@@ -120,8 +120,9 @@ def benefits(ctx: PageContext, breakdown: pd.DataFrame, year: int | None) -> Fin
     return Finding("benefits", text, year, ("benefit_indicators",))
 
 
+@shared
 def overview_findings(ctx: PageContext) -> dict[str, Finding]:
-    """theme -> its finding, all for the year of the headline cards."""
+    """theme -> its finding, all for the year of the headline cards (shared: 25 ms of every run before)."""
     summary = ctx.fetch("yearly_summary")
     year = latest_year(summary, ctx.filters.years)
     return {

@@ -10,6 +10,7 @@ import pytest
 from dashboard import db, figures
 from dashboard.components import PageContext
 from dashboard.filters import Filters
+from dashboard.findings import overview_findings
 from etl import schema
 from etl.load import load_files
 from etl.warehouse import Warehouse
@@ -30,6 +31,13 @@ def test_two_sessions_with_the_same_view_share_one_chart(warehouse: Warehouse) -
     assert figures.overview_activities(_context((2018, 2019))) is not first, "other filters, another chart"
     assert figures.overview_activities(_context((2017, 2018, 2019), "zh")) is not first, "another language"
     assert figures.activities_by(_context((2018,)), "type") is not figures.activities_by(_context((2018,)), "field")
+
+
+def test_the_findings_of_a_view_are_shared_too_and_follow_its_filters(warehouse: Warehouse) -> None:
+    found = overview_findings(_context((2017, 2018, 2019)))
+    assert overview_findings(_context((2017, 2018, 2019), presenting=True)) is found
+    earlier = overview_findings(_context((2017, 2018)))
+    assert earlier is not found and earlier["selection"].year == 2018 and found["selection"].year == 2019
 
 
 def test_a_load_is_a_new_version_and_its_charts_are_built_again(warehouse: Warehouse, tmp_path: Path) -> None:
