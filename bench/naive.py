@@ -20,7 +20,7 @@ import pandas as pd
 
 from bench.measure import timed
 from etl import privacy, schema
-from etl.validate import quote
+from etl.schema import quote
 from etl.warehouse import table_ddl
 
 NAIVE_KEY = b"naive-benchmark-key-32-bytes-ok!"

@@ -27,7 +27,7 @@ import duckdb
 import pyarrow as pa
 
 from etl import schema
-from etl.validate import quote
+from etl.schema import quote
 from etl.warehouse import LOADS_COLUMN_NAMES, LOADS_DDL, Warehouse, snapshot_columns
 
 # (archived workbook, year, original file name, pseudonym key) -> clean tables, or None when unusable

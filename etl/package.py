@@ -55,8 +55,7 @@ from pathlib import Path
 import duckdb
 
 from etl import schema
-from etl.schema import Kind
-from etl.validate import quote
+from etl.schema import Kind, quote
 from etl.warehouse import PROVISIONAL_YEARS_SQL, Warehouse
 from translations import LANGUAGES, translate
 

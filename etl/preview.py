@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import duckdb
 
 from etl import schema
+from etl.schema import quote
 from etl.snapshots import Snapshot
-from etl.validate import quote
 from etl.warehouse import Warehouse, snapshot_columns
 
 

@@ -721,3 +721,8 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+def quote(identifier: str) -> str:
+    """Quote a schema identifier for SQL (they are constants, never user input)."""
+    return '"' + identifier.replace('"', '""') + '"'

@@ -48,15 +48,10 @@ import pyarrow.compute as pc
 from etl import privacy, schema
 from etl.problems import Localized, LocalNumber, Problem, Severity, errors
 from etl.reader import ROW_COLUMN, RawSheet, RawWorkbook, number_cell_column
-from etl.schema import DEFAULT_LIMITS, Column, Kind, Limits, Sheet
+from etl.schema import DEFAULT_LIMITS, Column, Kind, Limits, Sheet, quote
 
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 SUGGESTION_CUTOFF = 0.75
-
-
-def quote(identifier: str) -> str:
-    """Quote a schema identifier for SQL (they are constants, never user input)."""
-    return '"' + identifier.replace('"', '""') + '"'
 
 
 def typed(column: Column) -> str:

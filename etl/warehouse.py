@@ -83,9 +83,9 @@ import duckdb
 from etl import schema
 from etl.privacy import load_or_create_key
 from etl.problems import Problem, WorkbookRefused
+from etl.schema import quote
 from etl.snapshots import Snapshot, SnapshotStore, private_directory
 from etl.uploads import UploadStore
-from etl.validate import quote
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DB_ENV = "DASHBOARD_DB"
