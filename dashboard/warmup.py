@@ -50,7 +50,8 @@ def settle_memory() -> None:
     holding the interpreter while the run's last messages wait to be sent (py-spy during filter
     changes: 47 % of the server's samples). Modules, Plotly's validators and the warm caches live as
     long as the server, so they are frozen (gc.freeze) once warm: later collections walk only what
-    runs create, and still free it.
+    runs create, and still free it. Only the young generations are collected first: a full collection
+    here (~0.1 s) would hold up a cold start's first visitor, whose run is usually under way by now.
     """
-    gc.collect()
+    gc.collect(1)
     gc.freeze()
