@@ -66,6 +66,8 @@ LEGEND_GAP = 10  # below the entries; a legend of groups has it below every row
 LEGEND_TITLE = 1.36  # the legend's title, on a row of its own: this many times its font size
 LEGEND_PAD = 9  # between the legend and the plot, besides legend.y
 LEGEND_Y = 0.02  # the legend stands this share of the plot's height above it (legend.y = 1.02)
+LABEL_GAP = 6  # px Plotly keeps between side-by-side x tick labels; with less it turns them
+TURNED_ANGLE = 30  # degrees Plotly turns crowded x tick labels by
 HEATMAP_EDGE = 4  # a heatmap's axes stand a little further out (its cells end at the axis)
 OVERHANG_GAP = 8  # beside the half of a last tick label that stands past the plot's right edge
 SLACK = 4 / 14  # of the text size: a few px more than the estimate (a label a pixel wider would cost a redraw)
@@ -106,11 +108,11 @@ def reserve(figure: Mapping[str, object], width: int) -> dict[str, int]:
     for name, axis in _axes(layout, "y"):
         if _starts_at_zero(layout, axis, "x"):
             left = max(left, _axis_depth(layout, data, name, axis, font_size, across=True))
-    for name, axis in _axes(layout, "x"):
-        if _starts_at_zero(layout, axis, "y"):
-            bottom = max(bottom, _axis_depth(layout, data, name, axis, font_size, across=False))
     slack = SLACK * font_size
     room = width - max(left + slack, float(given.get("l", 0))) - float(given.get("r", 0))  # the plot's width
+    for name, axis in _axes(layout, "x"):
+        if _starts_at_zero(layout, axis, "y"):
+            bottom = max(bottom, _axis_depth(layout, data, name, axis, font_size, across=False, room=room))
     top = _legend_height(layout, data, font_size, room, bottom)
     right = max((_overhang(layout, axis, font_size) for _, axis in _axes(layout, "x")), default=0.0)
     needed = {"l": left, "r": right, "t": top, "b": bottom}
@@ -140,8 +142,9 @@ def _starts_at_zero(layout: Mapping[str, object], axis: Mapping[str, object], ot
 
 
 def _axis_depth(layout: Mapping[str, object], data: Sequence[Mapping[str, object]], name: str,
-                axis: Mapping[str, object], font_size: float, across: bool) -> float:
-    """How far an axis's tick labels and title reach out of the plot (across: a y axis, measured sideways)."""
+                axis: Mapping[str, object], font_size: float, across: bool, room: float = 0.0) -> float:
+    """How far an axis's tick labels and title reach out of the plot (across: a y axis, measured sideways;
+    an x axis's labels are turned when they do not fit side by side in its share of ``room``)."""
     short = name.replace("axis", "")
     drawn_on = [trace for trace in data if str(trace.get(f"{short[0]}axis", short[0])) == short]
     if axis.get("showticklabels") is False or (drawn_on and all(t.get("type") == "funnel" for t in drawn_on)
@@ -153,7 +156,7 @@ def _axis_depth(layout: Mapping[str, object], data: Sequence[Mapping[str, object
     if across:
         reach = max((text_width(label, tick_size) for label in labels), default=0.0)
     else:
-        reach = tick_size * LINE if labels else 0.0
+        reach = _label_height(labels, axis, tick_size, room) if labels else 0.0
     if reach and any(trace.get("type") == "heatmap" for trace in data):
         reach += HEATMAP_EDGE
     if reach:
@@ -163,6 +166,19 @@ def _axis_depth(layout: Mapping[str, object], data: Sequence[Mapping[str, object
     if isinstance(title, Mapping) and title.get("text"):
         reach += _size(title.get("font"), font_size) * (Y_TITLE if across else X_TITLE)
     return reach
+
+
+def _label_height(labels: Sequence[str], axis: Mapping[str, object], size: float, room: float) -> float:
+    """Height of an x axis's tick labels: one line, or labels turned by TURNED_ANGLE when a category axis
+    has more of them than fit side by side (many years in a narrow panel)."""
+    line = size * LINE
+    domain = axis.get("domain", (0, 1))
+    span = room * (float(domain[1]) - float(domain[0]))  # type: ignore[index]
+    widest = max(text_width(label, size) for label in labels)
+    if len(labels) < 2 or not room or widest + LABEL_GAP <= span / len(labels):
+        return line
+    angle = math.radians(TURNED_ANGLE)
+    return widest * math.sin(angle) + line * math.cos(angle)
 
 
 def _overhang(layout: Mapping[str, object], axis: Mapping[str, object], font_size: float) -> float:

@@ -112,3 +112,14 @@ def test_presentation_mode_reserves_room_for_its_larger_text(warehouse: Warehous
     assert projected.layout.font.size == 20 and projected.layout.yaxis.tickfont.size == 17
     assert projected.layout.margin.l > chart.figure.layout.margin.l * 1.3
     assert chart.figure.layout.font.size == 14, "the shared figure is left as it was"
+
+
+def test_crowded_year_labels_are_turned_and_get_more_room_below() -> None:
+    """Nine years in half of a half-width chart do not fit side by side: Plotly turns them (10M sample)."""
+    def bottom(years: int) -> int:
+        figure = go.Figure(go.Bar(x=[str(2017 + n) for n in range(years)], y=[1] * years))
+        figure.update_layout(margin={"l": 8, "r": 8, "t": 8, "b": 8}, showlegend=False)
+        figure.update_xaxes(type="category", domain=[0, 0.43], tickfont={"size": 12})
+        return margins.reserve(figure.to_dict(), margins.HALF_WIDTH)["b"]
+
+    assert bottom(9) > bottom(3) + 5
