@@ -29,7 +29,8 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -245,25 +246,44 @@ def _scan_sheet_chunk(window: bytes, overlap: int, layout: SheetLayout, first_ch
                 layout.merged.append(match.group(1).decode())
 
 
-def inspect_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> XlsxLayout:
-    """Refuse a hostile or unreadable .xlsx (WorkbookRefused), or describe its sheets."""
+def check_container(path: Path, limits: Limits = DEFAULT_LIMITS) -> int:
+    """Step 1 of the module docstring (nothing inflated): refuse, or return the parts' declared total size."""
     check_size(path, limits)
     _check_signature(path)
+    with _damage_refused(), zipfile.ZipFile(path) as archive:
+        _check_directory(archive, limits)
+        return sum(info.file_size for info in archive.infolist())
+
+
+def scan_parts(path: Path, limits: Limits = DEFAULT_LIMITS) -> XlsxLayout:
+    """Step 2 of the module docstring, on a file that passed :func:`check_container`."""
+    with _damage_refused(), zipfile.ZipFile(path) as archive:
+        # workbook.xml and its rels are read whole below: scan them first.
+        for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+            if name in archive.namelist():
+                _scan_part(archive, archive.getinfo(name), None, limits)
+        parts = _sheet_parts(archive)
+        sheets: list[SheetLayout] = []
+        for info in archive.infolist():
+            layout = None
+            if info.filename in parts:
+                layout = SheetLayout(title=parts[info.filename], part=info.filename)
+                sheets.append(layout)
+            _scan_part(archive, info, layout, limits)
+    return XlsxLayout(sheets)
+
+
+def inspect_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> XlsxLayout:
+    """Refuse a hostile or unreadable .xlsx (WorkbookRefused), or describe its sheets."""
+    check_container(path, limits)
+    return scan_parts(path, limits)
+
+
+@contextmanager
+def _damage_refused() -> Iterator[None]:
+    """What zipfile, zlib and the XML parser raise on a broken file, as a refusal an analyst can read."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            _check_directory(archive, limits)
-            # workbook.xml and its rels are read whole below: scan them first.
-            for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
-                if name in archive.namelist():
-                    _scan_part(archive, archive.getinfo(name), None, limits)
-            parts = _sheet_parts(archive)
-            sheets: list[SheetLayout] = []
-            for info in archive.infolist():
-                layout = None
-                if info.filename in parts:
-                    layout = SheetLayout(title=parts[info.filename], part=info.filename)
-                    sheets.append(layout)
-                _scan_part(archive, info, layout, limits)
+        yield
     except WorkbookRefused:
         raise
     except DefusedXmlException:
@@ -271,7 +291,6 @@ def inspect_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> XlsxLayout:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, KeyError, ValueError,
             NotImplementedError, SafeET.ParseError) as error:
         raise _refuse("damaged", detail=str(error)[:200]) from None
-    return XlsxLayout(sheets)
 
 
 def _cell_patterns(letters: Collection[str]) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:

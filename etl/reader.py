@@ -29,12 +29,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import fastexcel
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import schema
-from etl.guard import SheetLayout, XlsxLayout, check_size, column_number, inspect_xlsx, number_cells
+from etl.guard import SheetLayout, XlsxLayout, check_size, column_number, number_cells
+from etl.parse import guarded_parse
 from etl.problems import Problem, Severity, WorkbookRefused
 from etl.schema import DEFAULT_LIMITS, Kind, Limits, Sheet, column_letter, normalize_header
 from etl.snapshots import sha256_of
@@ -116,16 +116,12 @@ def read_file(path: Path, original_name: str | None = None, limits: Limits = DEF
 # --------------------------------------------------------------------------
 
 def _read_xlsx(path: Path, name: str, limits: Limits) -> RawWorkbook:
-    layout = inspect_xlsx(path, limits)
-    try:
-        reader = fastexcel.read_excel(str(path))
-    except Exception as error:  # the guard passed, so this is a damaged file
-        raise WorkbookRefused(Problem("damaged", params={"detail": str(error)[:200]})) from None
+    aliases = schema.sheet_aliases()
+    layout, parsed = guarded_parse(path, lambda title: normalize_header(title) in aliases, limits)
     problems: list[Problem] = []
     sheets: dict[str, RawSheet] = {}
-    aliases = schema.sheet_aliases()
     auxiliary = auxiliary_sheet_names()
-    for title in reader.sheet_names:
+    for title in parsed.titles:
         sheet_name = aliases.get(normalize_header(title))
         if sheet_name is None:
             if normalize_header(title) not in auxiliary:
@@ -135,13 +131,14 @@ def _read_xlsx(path: Path, name: str, limits: Limits) -> RawWorkbook:
             problems.append(Problem("duplicate_sheet", sheet=title,
                                     params={"expected": sheet_name, "other": sheets[sheet_name].title}))
             continue
-        raw = _read_xlsx_sheet(path, reader, title, schema.SHEETS_BY_NAME[sheet_name], layout, problems)
+        raw = _read_xlsx_sheet(path, parsed.batches[title], title, schema.SHEETS_BY_NAME[sheet_name], layout,
+                               problems)
         if raw is not None:
             sheets[sheet_name] = raw
     return RawWorkbook(path, name, file_sha256(path), sheets, problems)
 
 
-def _read_xlsx_sheet(path: Path, reader: fastexcel.ExcelReader, title: str, sheet: Sheet, layout: XlsxLayout,
+def _read_xlsx_sheet(path: Path, batch: pa.RecordBatch, title: str, sheet: Sheet, layout: XlsxLayout,
                      problems: list[Problem]) -> RawSheet | None:
     sheet_layout = layout.sheet(title)
     if sheet_layout is None or sheet_layout.first_cell is None:
@@ -149,9 +146,6 @@ def _read_xlsx_sheet(path: Path, reader: fastexcel.ExcelReader, title: str, shee
             problems.append(Problem("empty_sheet", sheet=title))
         return None
     first_letters, first_row = sheet_layout.first_cell
-    # One parse of the whole sheet without a header row; calamine parses the whole
-    # sheet even for n_rows, so a separate preview would double the cost.
-    batch = reader.load_sheet(title, header_row=None, dtypes="string", eager=True)
     found = _find_header(batch.slice(0, HEADER_SEARCH_ROWS), sheet)
     # Batch column i is Excel column first_letters + i. Headers by letter name the column
     # of a formula, even when the header is misplaced and the sheet goes no further.
