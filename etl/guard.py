@@ -17,7 +17,9 @@ cheaply and with a message an analyst can act on:
    formulas, Excel error values (#N/A, #DIV/0!...: fastexcel reads them as
    empty cells), merged cells and where each sheet's first cell is.
 
-Only then does the fast Rust reader (fastexcel) parse the file.
+The fast Rust reader (fastexcel) parses the file only after step 1, and
+beside step 2 only in a child process capped in memory that a refusal kills
+(etl.parse); otherwise after step 2.
 
 :func:`number_cells` is a second, targeted pass over one sheet, run only when
 the reader holds cells whose text reads differently as a number cell and as
