@@ -50,7 +50,7 @@ def _bare_read(path: Path) -> float:
 
 
 STAGES = {
-    "read": "etl.reader.read_file (zip/XML guard, SHA-256, every sheet as text)",
+    "read": "etl.reader.read_file (zip/XML guard beside the parse of every sheet as text, SHA-256)",
     "validate": "etl.validate.validate (typed view and every check, in DuckDB)",
     "clean": "Validation.clean_tables (codes, age, HMAC pseudonym)",
     "snapshot": "the clean tables kept as a snapshot (Parquet, SHA-256, fsync)",
