@@ -11,6 +11,8 @@ import openpyxl
 import pytest
 
 from etl import privacy
+from etl import validate as validate_module
+from etl.reader import read_file
 from etl.warehouse import Warehouse
 from tests.conftest import SAMPLE_FILES
 
@@ -86,3 +88,21 @@ def test_repeat_applicants_share_a_key_across_years(warehouse: Warehouse) -> Non
             "SELECT count(*) FROM (SELECT person_key FROM participants GROUP BY person_key "
             "HAVING count(DISTINCT year) > 1)").fetchall()[0][0]
     assert repeats > 0
+
+
+def test_a_large_sheet_is_cleaned_in_halves_to_the_same_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two queries at once (etl.validate, large sheets) give exactly the rows, keys and order of one."""
+    key = bytes(range(32))
+    validation = validate_module.validate(read_file(SAMPLE_FILES[0]))
+    try:
+        whole = validation.clean_tables(key)
+        monkeypatch.setattr(validate_module, "PARALLEL_CLEAN_ROWS", 1)
+        halves = validation.clean_tables(key)
+    finally:
+        validation.close()
+    assert halves.keys() == whole.keys()
+    for name, table in halves.items():
+        assert table.num_rows == whole[name].num_rows > 1 and table.equals(whole[name]), name
+    names = _names_and_birth_dates()
+    keys = halves["participants"].column("person_key").to_pylist()
+    assert keys[-1] == privacy.person_key(key, names[-1][0], f"{names[-1][1]:%Y-%m-%d}")
