@@ -145,8 +145,7 @@ def _axis_depth(layout: Mapping[str, object], data: Sequence[Mapping[str, object
                 axis: Mapping[str, object], font_size: float, across: bool, room: float = 0.0) -> float:
     """How far an axis's tick labels and title reach out of the plot (across: a y axis, measured sideways;
     an x axis's labels are turned when they do not fit side by side in its share of ``room``)."""
-    short = name.replace("axis", "")
-    drawn_on = [trace for trace in data if str(trace.get(f"{short[0]}axis", short[0])) == short]
+    drawn_on = _traces_on(data, name.replace("axis", ""))
     if axis.get("showticklabels") is False or (drawn_on and all(t.get("type") == "funnel" for t in drawn_on)
                                                and not across):
         labels: list[str] = []  # a funnel draws no value axis
@@ -197,8 +196,7 @@ def _tick_labels(layout: Mapping[str, object], data: Sequence[Mapping[str, objec
         return [str(t) for t in axis["ticktext"]]  # type: ignore[union-attr]
     short = name.replace("axis", "")
     letter = short[0]
-    values = [v for trace in data if str(trace.get(f"{letter}axis", letter)) == short
-              for v in _values(trace, letter)]
+    values = [v for trace in _traces_on(data, short) for v in _values(trace, letter)]
     if axis.get("type") == "date" or any(isinstance(v, str) for v in values) or axis.get("type") == "category":
         if axis.get("type") == "date":
             return ["30 Sep"]  # the widest of the day-and-month ticks ("%d %b")
@@ -206,6 +204,12 @@ def _tick_labels(layout: Mapping[str, object], data: Sequence[Mapping[str, objec
     numbers = [float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
     top = _value_top(layout, data, axis, letter, short, numbers)
     return [_number_label(top, axis, layout)] if top is not None else []
+
+
+def _traces_on(data: Sequence[Mapping[str, object]], short: str) -> list[Mapping[str, object]]:
+    """The traces drawn on one axis, named as traces name it ("x", "x2", "y3")."""
+    letter = short[0]
+    return [trace for trace in data if str(trace.get(f"{letter}axis", letter)) == short]
 
 
 def _values(trace: Mapping[str, object], letter: str) -> Iterable[object]:
@@ -231,8 +235,8 @@ def _value_top(layout: Mapping[str, object], data: Sequence[Mapping[str, object]
     if layout.get("barmode") == "stack":
         other = "y" if letter == "x" else "x"
         sums: dict[object, float] = {}
-        for trace in data:
-            if str(trace.get(f"{letter}axis", letter)) != short or trace.get("type") != "bar":
+        for trace in _traces_on(data, short):
+            if trace.get("type") != "bar":
                 continue
             for where, value in zip(_values(trace, other), _values(trace, letter), strict=False):
                 if isinstance(value, (int, float)):
