@@ -21,10 +21,14 @@ A small file is parsed here after the pass, as before: forking and copying
 the result cost more than the pass they would hide.
 
 The child is forked, not spawned: a new interpreter would spend longer
-importing pyarrow than the pass takes. Forking is safe in the processes that
-read workbooks (the CLI, etl.isolated's child for an upload, the app's first
-build of the sample): the child only parses and writes Arrow IPC, and ends
-with os._exit.
+importing pyarrow than the pass takes. The processes that read large
+workbooks (the CLI, etl.isolated's child for an upload) run one Python thread
+when they read, and the child only parses and writes Arrow IPC. A process
+running other Python threads (a server) could hold a lock at the fork that
+no thread in the child would release, so there the file is parsed after the
+pass instead. The cap counts the address space the child inherits, heap the
+parent freed but kept included, so in a long-lived process it is looser than
+its budget; the processes above start fresh.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -68,7 +73,7 @@ class ParsedSheets:
 def guarded_parse(path: Path, wanted: Wanted, limits: Limits = DEFAULT_LIMITS) -> tuple[XlsxLayout, ParsedSheets]:
     """The guard's layout of the file and its wanted sheets; WorkbookRefused when either refuses it."""
     declared = guard.check_container(path, limits)
-    if path.stat().st_size < CHILD_MIN_BYTES:
+    if path.stat().st_size < CHILD_MIN_BYTES or not _forking_is_safe():
         layout = guard.scan_parts(path, limits)
         return layout, parse_sheets(path, wanted)
     child = _Child.start(path, wanted, MEMORY_FLOOR_BYTES + MEMORY_PER_DECLARED_BYTE * declared)
@@ -77,6 +82,11 @@ def guarded_parse(path: Path, wanted: Wanted, limits: Limits = DEFAULT_LIMITS) -
         return layout, child.result()
     finally:
         child.stop()
+
+
+def _forking_is_safe() -> bool:
+    """No other Python thread runs here (the module docstring says why that matters)."""
+    return threading.active_count() == 1
 
 
 def parse_sheets(path: Path, wanted: Wanted) -> ParsedSheets:

@@ -12,6 +12,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,9 @@ def children(monkeypatch: pytest.MonkeyPatch) -> list[parse._Child]:
         return child
 
     monkeypatch.setattr(parse, "CHILD_MIN_BYTES", 0)
+    # Earlier tests in this process may leave threads behind (a browser driver's, a server's);
+    # the rule that keeps a threaded process from forking has its own test below.
+    monkeypatch.setattr(parse, "_forking_is_safe", lambda: True)
     monkeypatch.setattr(parse._Child, "start", staticmethod(recorded))
     return started
 
@@ -123,3 +127,19 @@ def test_a_parse_over_its_memory_cap_is_refused(tmp_path: Path) -> None:
     assert exit_code not in ("0", "None") and exit_code in message
     # With the cap the file's declared size gives, the same file is read.
     assert _read_in_a_new_process(path) == "read 30000"
+
+
+def test_a_process_running_other_threads_parses_after_the_guard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fork copies one thread: with others running (a server), the file is parsed here, after the pass."""
+    monkeypatch.setattr(parse, "CHILD_MIN_BYTES", 0)
+    started: list[object] = []
+    monkeypatch.setattr(parse._Child, "start", lambda *args: started.append(args))
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert read_file(sample()).sheets["participants"].rows > 0
+    finally:
+        release.set()
+        other.join()
+    assert started == []
