@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from dashboard import charts, exports, margins
+from dashboard import exports
 from dashboard.db import Reader
 from dashboard.filters import Filters
 from dashboard.metrics import METRICS
@@ -205,9 +205,7 @@ def _figure(ctx: PageContext, chart: Chart) -> None:
     # The title is a heading of the page, not a text inside the figure: it wraps on a phone instead of
     # being cut, and headings stay in order (page h1, section h2, chart h3).
     st.subheader(chart.heading, anchor=False)
-    figure = chart.figure
-    if ctx.presenting:
-        figure = charts.for_projector(figure, chart.asked_margin, margins.PROJECTOR_WIDTH)
+    figure = chart.projector_figure if ctx.presenting else chart.figure
     st.plotly_chart(figure, key=f"chart-{chart.name}", theme=None, config=chart_config(stem))
     described = summary(ctx, chart)
     st.caption(f"{described} {chart.caption}" if described else chart.caption)

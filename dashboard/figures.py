@@ -17,6 +17,7 @@ its figure first.
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -96,6 +97,11 @@ class Chart:
     def width(self) -> int:
         """The width (px) the chart has on a laptop, where its margins are reserved for."""
         return margins.HALF_WIDTH if (self.page, self.name) in SIDE_BY_SIDE else margins.FULL_WIDTH
+
+    @functools.cached_property
+    def projector_figure(self) -> go.Figure:
+        """The figure as presentation mode draws it, made once: a chart is shared by every session."""
+        return charts.for_projector(self.figure, self.asked_margin, margins.PROJECTOR_WIDTH)
 
 
 def summary(ctx: PageContext, chart: Chart) -> str:

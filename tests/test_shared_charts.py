@@ -33,6 +33,15 @@ def test_two_sessions_with_the_same_view_share_one_chart(warehouse: Warehouse) -
     assert figures.activities_by(_context((2018,)), "type") is not figures.activities_by(_context((2018,)), "field")
 
 
+def test_presentation_mode_makes_its_larger_figure_once_per_shared_chart(warehouse: Warehouse) -> None:
+    chart = figures.overview_activities(_context((2017, 2018, 2019), presenting=True))
+    assert chart is not None
+    projected = chart.projector_figure
+    assert chart.projector_figure is projected is not chart.figure
+    assert projected.layout.font.size > chart.figure.layout.font.size
+    assert projected.layout.margin.l >= chart.figure.layout.margin.l
+
+
 def test_the_findings_of_a_view_are_shared_too_and_follow_its_filters(warehouse: Warehouse) -> None:
     found = overview_findings(_context((2017, 2018, 2019)))
     assert overview_findings(_context((2017, 2018, 2019), presenting=True)) is found
