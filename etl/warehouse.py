@@ -164,17 +164,21 @@ def _table_columns(connection: duckdb.DuckDBPyConnection, table: str) -> set[str
         "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
 
 
-def refresh_first_years(connection: duckdb.DuckDBPyConnection) -> None:
+def refresh_first_years(connection: duckdb.DuckDBPyConnection, people: str | None = None) -> None:
     """Set participants.first_year: the earliest year each person (key and partner city) appears.
 
     Kept in the table so "returning applicants" is a plain filter on 10M rows
     instead of a self-join (measured: 5 s → well under a second). Only rows
     whose value changes are written: a new year's rows, and people whose first
-    year moved because an earlier year was loaded or replaced.
+    year moved because an earlier year was loaded or replaced. ``people`` names
+    a table of the (person_key, partner_city) whose rows were added or removed:
+    no one else's first year can have moved, so only theirs are recomputed
+    (measured on 10M rows: 3.8 s for everyone).
     """
-    connection.execute("""
+    scope = "" if people is None else f"SEMI JOIN {quote(people)} USING (person_key, partner_city)"
+    connection.execute(f"""
         UPDATE participants SET first_year = f.first_year
-        FROM (SELECT person_key, partner_city, min(year) AS first_year FROM participants
+        FROM (SELECT person_key, partner_city, min(year) AS first_year FROM participants {scope}
               GROUP BY person_key, partner_city) f
         WHERE participants.person_key = f.person_key AND participants.partner_city = f.partner_city
           AND participants.first_year IS DISTINCT FROM f.first_year""")
@@ -487,6 +491,12 @@ class Warehouse:
         results: list[LoadResult] = []
         next_id = connection.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchall()[0][0]
         statuses = year_statuses(connection)
+        # The people of the years written, before and after: the only ones whose first year can move.
+        people = "people_written"
+        collect = ("SELECT DISTINCT person_key, partner_city FROM participants "
+                   "WHERE list_contains($years, year)")
+        years = {"years": [load.year for load in pending]}
+        connection.execute(f"CREATE TEMP TABLE {quote(people)} AS {collect}", years)
         for offset, load in enumerate(pending):
             load_id = next_id + offset
             snapshot = load.snapshot
@@ -517,7 +527,8 @@ class Warehouse:
             _record_status(connection, load.year, provisional, loaded_by, loaded_at, load_id)
             results.append(LoadResult(load_id, load.year, snapshot.file_name, rows, live.get(load.year),
                                       load.restored_from_load_id, provisional, was_provisional))
-        refresh_first_years(connection)
+        connection.execute(f"INSERT INTO {quote(people)} {collect}", years)
+        refresh_first_years(connection, people)
         return results
 
     def finalise(self, year: int, changed_by: str | None = None, progress: Progress | None = None) -> StatusChange:

@@ -11,11 +11,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from openpyxl import Workbook, load_workbook
 
 from etl.load import LoadRejected, ensure_built, load_files, restore
 from etl.problems import WorkbookRefused
 from etl.warehouse import FAULT_ENV, FAULT_POINTS, PAUSE_ENV, Warehouse
 from tests.conftest import REPO_ROOT, SAMPLE_FILES
+from tests.workbooks import edited_sample
 
 SAMPLE_2018 = SAMPLE_FILES[1]
 
@@ -224,3 +226,41 @@ def test_first_year_follows_years_loaded_out_of_order(empty_warehouse: Warehouse
             WHERE EXISTS (SELECT 1 FROM participants q WHERE q.person_key = p.person_key
                           AND q.partner_city = p.partner_city AND q.year < p.year)""").fetchall()[0][0]
     assert stored == expected > 0
+
+
+def _first_years_wrong(warehouse: Warehouse) -> int:
+    """Rows whose first_year differs from the earliest year of their person, recomputed over every row."""
+    with warehouse.connect_reader() as connection:
+        return connection.execute("""
+            SELECT count(*) FROM (SELECT first_year, min(year) OVER (PARTITION BY person_key, partner_city)
+                                  AS earliest FROM participants) WHERE first_year IS DISTINCT FROM earliest
+            """).fetchall()[0][0]
+
+
+def _returning(warehouse: Warehouse) -> int:
+    with warehouse.connect_reader() as connection:
+        return connection.execute("SELECT count(*) FROM participants WHERE first_year < year").fetchall()[0][0]
+
+
+def test_replacing_a_year_moves_the_first_year_of_the_people_it_no_longer_holds(
+        empty_warehouse: Warehouse, tmp_path: Path) -> None:
+    """A load recomputes only the people of the years it writes: enough, when 2018 loses its returning people."""
+    load_files(empty_warehouse, [SAMPLE_2018, SAMPLE_FILES[2]])
+    returning = _returning(empty_warehouse)
+    assert returning > 0 and _first_years_wrong(empty_warehouse) == 0
+    later = load_workbook(SAMPLE_FILES[2], read_only=True)["participants"]
+    header, *rows = list(later.iter_rows(values_only=True))
+    people_of_2019 = {(row[header.index("full_name")], row[header.index("birth_date")]) for row in rows}
+
+    def without_them(workbook: Workbook) -> None:
+        sheet = workbook["participants"]
+        columns = [cell.value for cell in sheet[1]]
+        for number in range(sheet.max_row, 1, -1):
+            person = (sheet.cell(number, columns.index("full_name") + 1).value,
+                      sheet.cell(number, columns.index("birth_date") + 1).value)
+            if person in people_of_2019:
+                sheet.delete_rows(number)
+
+    load_files(empty_warehouse, [edited_sample(tmp_path / "2018.xlsx", without_them, 2018)], replace=True)
+    assert _first_years_wrong(empty_warehouse) == 0
+    assert _returning(empty_warehouse) == 0  # every 2019 applicant now applies for the first time
