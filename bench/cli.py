@@ -123,10 +123,16 @@ def _guarded(title: str, action: Callable[[], list[Section]]) -> list[Section]:
     return sections
 
 
-def _etl(config: Config, raw: dict[str, Any]) -> list[Section]:
+def _etl(config: Config, warehouses: Warehouses, raw: dict[str, Any]) -> list[Section]:
     from bench.etl_bench import EtlConfig, run_etl
 
-    section, raw["etl"] = run_etl(EtlConfig(config.rows, config.naive_rows, config.seed, config.repeats, CACHE_DIR))
+    big = [size for size in config.sizes if size.participants]
+    into = None
+    if big:  # a load into the largest warehouse of the run, as an analyst's next upload
+        largest = max(big, key=lambda size: size.participants or 0)
+        into = (largest.label, warehouses.get(largest)[0])
+    section, raw["etl"] = run_etl(EtlConfig(config.rows, config.naive_rows, config.seed, config.repeats, CACHE_DIR,
+                                            into))
     return [section]
 
 
@@ -231,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         warehouses = Warehouses(workdir)
         steps: dict[str, Callable[[], list[Section]]] = {
-            "etl": lambda: _etl(config, raw),
+            "etl": lambda: _etl(config, warehouses, raw),
             "pages": lambda: _pages(config, warehouses, raw),
             "memory": lambda: _memory(config, warehouses, raw),
             "upload": lambda: _upload(config, warehouses, raw),
