@@ -36,25 +36,16 @@ class EtlConfig:
 INTO_REPEATS = 3
 
 
-def _real_load(path: Path) -> float:
-    """One load into a fresh temporary warehouse (archive, key, new version and all)."""
+def _real_load(path: Path, into: Path | None = None) -> float:
+    """One load into a fresh temporary warehouse (archive, key, new version and all), or into a copy of
+    the big warehouse whose link is ``into``, replacing the workbook's year (the copy is not timed)."""
     directory = Path(tempfile.mkdtemp(prefix="bench-etl-"))
     try:
-        seconds, results = timed(lambda: load_files(Warehouse(directory / "warehouse.duckdb"), [path]))
-        assert results[0].rows["participants"] > 0
-        return seconds
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
-
-
-def _load_into(path: Path, link: Path) -> float:
-    """One load into a copy of a big warehouse, replacing the workbook's year (copy not timed)."""
-    directory = Path(tempfile.mkdtemp(prefix="bench-etl-into-"))
-    try:
-        copy = directory / link.parent.name
-        shutil.copytree(link.parent, copy, symlinks=True)
-        warehouse = Warehouse(copy / link.name)
-        seconds, results = timed(lambda: load_files(warehouse, [path], replace=True))
+        target = directory / "warehouse.duckdb"
+        if into is not None:
+            shutil.copytree(into.parent, directory / into.parent.name, symlinks=True)
+            target = directory / into.parent.name / into.name
+        seconds, results = timed(lambda: load_files(Warehouse(target), [path], replace=into is not None))
         assert results[0].rows["participants"] > 0
         return seconds
     finally:
@@ -136,7 +127,7 @@ def run_etl(config: EtlConfig) -> tuple[Section, dict[str, object]]:
     if config.into is not None:
         label, link = config.into
         log(f"ETL: the real path into a copy of the {label} warehouse, {INTO_REPEATS} times")
-        into = (label, median([_load_into(path, link) for _ in range(INTO_REPEATS)]))
+        into = (label, median([_real_load(path, link) for _ in range(INTO_REPEATS)]))
     log(f"ETL: naive baseline on {config.naive_rows:,} rows (executemany is slow: about a minute per 100k)")
     naive = _naive(config)
     assert real is not None and bare is not None
