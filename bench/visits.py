@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from bench.measure import log, median
 from bench.report import Row, Section, Target, Unit
@@ -117,11 +118,14 @@ def _timed_visit(browser: Browser, url: str) -> tuple[float, float]:
         context.close()
 
 
-def _timed(page: Page, action: Callable[[], object], done_js: str) -> float:
-    started = time.perf_counter()
-    action()
-    page.wait_for_function(done_js, timeout=TIMEOUT_MS, polling=20)
-    return time.perf_counter() - started
+def _probed(page: Page, predicate: str, arg: object, polling: float | str, step: str) -> dict[str, float | None]:
+    """Wait for `predicate` over the probe; on a timeout, say which step and what the probe saw."""
+    try:
+        page.wait_for_function(predicate, arg=arg, timeout=TIMEOUT_MS, polling=polling)
+    except PlaywrightTimeoutError as error:
+        raise TimeoutError(f"{step}: not within {TIMEOUT_MS / 1000:.0f} s; "
+                           f"probe {page.evaluate('window.__benchProbe')}") from error
+    return page.evaluate("window.__benchProbe")
 
 
 def _switch(page: Page, url: str) -> Timing:
@@ -131,9 +135,8 @@ def _switch(page: Page, url: str) -> Timing:
     started = time.perf_counter()
     page.click('[data-testid="stSidebarNavLink"][href$="/participation"]')
     condition = f"() => location.pathname.endsWith('/participation') && ({FIRST_CHART_JS})()"
-    page.wait_for_function(FIRST_HOLDS_JS, arg=condition, timeout=TIMEOUT_MS, polling="raf")
+    probe = _probed(page, FIRST_HOLDS_JS, condition, "raf", "page switch: the next page's first chart")
     driver = time.perf_counter() - started
-    probe = page.evaluate("window.__benchProbe")
     return Timing((probe["firstChart"] - probe["click"]) / 1000, driver)
 
 
@@ -162,8 +165,7 @@ def _changed(page: Page, action: Callable[[], object]) -> Timing:
     page.wait_for_function("n => window.__e2eRunStateChanges > n", arg=before, timeout=TIMEOUT_MS)
     page.wait_for_function(ALL_CHARTS_JS, timeout=TIMEOUT_MS, polling=20)  # every chart redrawn
     driver = time.perf_counter() - started
-    page.wait_for_function(SETTLED_JS, arg=[ALL_CHARTS_JS, SETTLED_MS], timeout=TIMEOUT_MS, polling=50)
-    probe = page.evaluate("window.__benchProbe")
+    probe = _probed(page, SETTLED_JS, [ALL_CHARTS_JS, SETTLED_MS], 50, "filter change: the charts settled")
     wait_for_app(page)
     return Timing((probe["lastChartChange"] - probe["click"]) / 1000, driver)
 
