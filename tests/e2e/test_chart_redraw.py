@@ -6,8 +6,9 @@ layout carries a data revision, and a number array sent as a typed array ({"dtyp
 decoded into a new one at every call, so before dashboard.charts.Draft.build sent plain lists and a
 revision, every chart of every page, on every visit and filter change, was drawn a second time.
 
-The figures are the exact JSON the dashboard sends (every chart of the four chart pages, through
-AppTest); they are drawn in Chromium by the Plotly.js that plotly.py ships (4.1, Streamlit bundles 4.2).
+The figures are the exact JSON the dashboard sends (every chart of the four chart pages, and the
+Overview's in presentation mode, through AppTest); they are drawn in Chromium by the Plotly.js
+that plotly.py ships (4.1; Streamlit bundles 4.2).
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ def _every_chart_spec() -> dict[str, str]:
         for tab in at.tabs[1:]:  # the profile tabs build only the open one
             at.session_state["participation-profile-en"] = tab.label
             specs |= {f"{Path(page).stem}/{name}": spec for name, spec in _specs(at.run()).items()}
+    # Presentation mode sends larger copies of the figures (charts.for_projector).
+    specs |= {f"projector/{name}": spec for name, spec in _specs(open_app({"lang": "en", "present": "1"})).items()}
     return specs
 
 
