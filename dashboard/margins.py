@@ -12,13 +12,10 @@ rows) automargin still makes room, so no label is ever cut because of it.
 
 from __future__ import annotations
 
-import base64
 import html
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
-
-import numpy as np
+from collections.abc import Mapping, Sequence
 
 Props = dict[str, object]
 
@@ -212,16 +209,10 @@ def _traces_on(data: Sequence[Mapping[str, object]], short: str) -> list[Mapping
     return [trace for trace in data if str(trace.get(f"{letter}axis", letter)) == short]
 
 
-def _values(trace: Mapping[str, object], letter: str) -> Iterable[object]:
+def _values(trace: Mapping[str, object], letter: str) -> Sequence[object]:
+    """A trace's values on one axis: plain lists, as charts.Draft.build sends every figure."""
     values = trace.get(letter)
-    if values is None:
-        return ()
-    if isinstance(values, Mapping):  # a number array as Plotly sends it: {"dtype": "i1", "bdata": base64}
-        if "bdata" not in values:
-            return ()
-        array = np.frombuffer(base64.b64decode(str(values["bdata"])), dtype=np.dtype(str(values["dtype"])))
-        return array.tolist()
-    return values.tolist() if isinstance(values, np.ndarray) else values  # type: ignore[return-value]
+    return values if isinstance(values, list | tuple) else ()
 
 
 def _value_top(layout: Mapping[str, object], data: Sequence[Mapping[str, object]], axis: Mapping[str, object],
