@@ -214,20 +214,40 @@ TOO_LONG_PREVIEW = 60
 WRONG_YEARS_SHOWN = 5
 
 
-def _checks_sql(sheet: Sheet, complete_sheets: set[str], error_columns: set[str] = frozenset()) -> list[str]:
-    """One SELECT per check, each returning (excel_row, col, value, code, extra, n).
+@dataclass
+class _Checks:
+    """A sheet's checks, each a SELECT returning (excel_row, col, value, code, extra, n).
+
+    Most look at one row at a time: they read the sheet's suspect rows, those that meet
+    any of their conditions (``conditions``), gathered in one scan of the typed view
+    instead of one scan per check (measured at 100,000 valid rows: every check 0.17-0.24 s
+    before, 0.11 s now). The others compare rows (duplicate IDs) and read the whole view.
+    """
+
+    conditions: list[str] = field(default_factory=list)
+    selects: list[str] = field(default_factory=list)
+
+
+def suspect_table(sheet: Sheet) -> str:
+    return quote("suspect_" + sheet.name)
+
+
+def _checks_sql(sheet: Sheet, complete_sheets: set[str], error_columns: set[str] = frozenset()) -> _Checks:
+    """Every check of one sheet (see _Checks).
 
     ``n`` is how many cells the line stands for: 1, except for a summary (wrong years).
     ``error_columns`` hold Excel error values, already reported by the reader: their
     cells read as empty but must not also be called "required but empty".
     """
-    table = quote("t_" + sheet.name)
+    table, suspects = quote("t_" + sheet.name), suspect_table(sheet)
     row = quote(ROW_COLUMN)
-    checks: list[str] = []
+    checks = _Checks()
 
     def add(column: str, value_sql: str, code: str, where: str, extra: str = "NULL") -> None:
-        checks.append(f"SELECT {row} AS excel_row, '{column}' AS col, CAST({value_sql} AS VARCHAR) AS value, "
-                      f"'{code}' AS code, CAST({extra} AS VARCHAR) AS extra, 1 AS n FROM {table} WHERE {where}")
+        checks.conditions.append(where)
+        checks.selects.append(
+            f"SELECT {row} AS excel_row, '{column}' AS col, CAST({value_sql} AS VARCHAR) AS value, "
+            f"'{code}' AS code, CAST({extra} AS VARCHAR) AS extra, 1 AS n FROM {suspects} WHERE {where}")
 
     for column in sheet.columns:
         raw, value = quote(column.name), typed(column)
@@ -254,8 +274,8 @@ def _checks_sql(sheet: Sheet, complete_sheets: set[str], error_columns: set[str]
             add(column.name, raw, "below_minimum", f"{value} < {column.minimum}", str(column.minimum))
         if column.maximum is not None:
             add(column.name, raw, "above_maximum", f"{value} > {column.maximum}", str(column.maximum))
-        if column.unique:
-            checks.append(
+        if column.unique:  # compares rows: over the whole typed view
+            checks.selects.append(
                 f"SELECT {row}, '{column.name}', {raw}, 'duplicate_id', CAST(first_row AS VARCHAR), 1 "
                 f"FROM (SELECT {row}, {raw}, min({row}) OVER (PARTITION BY {raw}) "
                 f"AS first_row FROM {table} WHERE {raw} IS NOT NULL) WHERE {row} > first_row")
@@ -270,11 +290,13 @@ def _checks_sql(sheet: Sheet, complete_sheets: set[str], error_columns: set[str]
         if column.name == "year":
             # Once per sheet, at its first row: a file of another year would otherwise
             # bury every other problem under one line per row.
-            checks.append(
+            wrong = f"{value} <> $year"
+            checks.conditions.append(wrong)
+            checks.selects.append(
                 f"SELECT first_row, 'year', array_to_string(list_slice(years, 1, {WRONG_YEARS_SHOWN}), ', ') "
                 f"|| CASE WHEN len(years) > {WRONG_YEARS_SHOWN} THEN ', …' ELSE '' END, 'wrong_year', NULL, n "
                 f"FROM (SELECT min({row}) AS first_row, count(*) AS n, list(DISTINCT {value} ORDER BY {value}) "
-                f"AS years FROM {table} WHERE {value} <> $year) WHERE n > 0")
+                f"AS years FROM {suspects} WHERE {wrong}) WHERE n > 0")
     if sheet is schema.PARTICIPANTS:
         add("status", "status", "stage_status_mismatch",
             "status__v IS NOT NULL AND stage_reached__v IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
@@ -389,12 +411,15 @@ def validate(raw: RawWorkbook, year: int | None = None, complete: bool = True,
             ROW_COLUMN: pa.array([cell[2] for cell in error_cells], pa.int32())}))
     year, year_source = _workbook_year(connection, raw, year, problems)
     if year is not None and sheets:
-        # Each check is tagged with its sheet, so problems sort by sheet, row, column.
-        union = " UNION ALL ".join(
-            f"SELECT '{raw_sheet.sheet.name}' AS sheet, * FROM ({check})"
-            for raw_sheet in sheets.values()
-            for check in _checks_sql(raw_sheet.sheet, set(sheets), set(raw_sheet.error_rows)))
-        connection.execute(f"CREATE TEMP TABLE found AS {union}", {"year": year})
+        selects = []
+        for raw_sheet in sheets.values():
+            checks = _checks_sql(raw_sheet.sheet, set(sheets), set(raw_sheet.error_rows))
+            connection.execute(f"CREATE TEMP TABLE {suspect_table(raw_sheet.sheet)} AS SELECT * FROM "
+                               f"{quote('t_' + raw_sheet.sheet.name)} WHERE "
+                               + " OR ".join(f"({condition})" for condition in checks.conditions), {"year": year})
+            # Each check is tagged with its sheet, so problems sort by sheet, row, column.
+            selects += [f"SELECT '{raw_sheet.sheet.name}' AS sheet, * FROM ({check})" for check in checks.selects]
+        connection.execute(f"CREATE TEMP TABLE found AS {' UNION ALL '.join(selects)}", {"year": year})
         total = connection.execute("SELECT coalesce(sum(n), 0) FROM found").fetchall()[0][0]
         found = connection.execute("SELECT * FROM found ORDER BY sheet, excel_row, col LIMIT ?",
                                    [limits.max_problems]).fetchall()
