@@ -228,7 +228,7 @@ class _Checks:
     selects: list[str] = field(default_factory=list)
 
 
-def suspect_table(sheet: Sheet) -> str:
+def _suspect_table(sheet: Sheet) -> str:
     return quote("suspect_" + sheet.name)
 
 
@@ -239,7 +239,7 @@ def _checks_sql(sheet: Sheet, complete_sheets: set[str], error_columns: set[str]
     ``error_columns`` hold Excel error values, already reported by the reader: their
     cells read as empty but must not also be called "required but empty".
     """
-    table, suspects = quote("t_" + sheet.name), suspect_table(sheet)
+    table, suspects = quote("t_" + sheet.name), _suspect_table(sheet)
     row = quote(ROW_COLUMN)
     checks = _Checks()
 
@@ -414,7 +414,7 @@ def validate(raw: RawWorkbook, year: int | None = None, complete: bool = True,
         selects = []
         for raw_sheet in sheets.values():
             checks = _checks_sql(raw_sheet.sheet, set(sheets), set(raw_sheet.error_rows))
-            connection.execute(f"CREATE TEMP TABLE {suspect_table(raw_sheet.sheet)} AS SELECT * FROM "
+            connection.execute(f"CREATE TEMP TABLE {_suspect_table(raw_sheet.sheet)} AS SELECT * FROM "
                                f"{quote('t_' + raw_sheet.sheet.name)} WHERE "
                                + " OR ".join(f"({condition})" for condition in checks.conditions), {"year": year})
             # Each check is tagged with its sheet, so problems sort by sheet, row, column.

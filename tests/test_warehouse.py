@@ -266,7 +266,6 @@ def test_replacing_a_year_moves_the_first_year_of_the_people_it_no_longer_holds(
     assert _returning(empty_warehouse) == 0  # every 2019 applicant now applies for the first time
 
 
-
 def _first_row_group_storage(warehouse: Warehouse) -> list[tuple]:
     """Where the scratch table ``rows`` keeps its first row group (122,880 rows of 2017): block and offset."""
     with warehouse.connect_reader() as connection:
