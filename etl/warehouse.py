@@ -324,6 +324,39 @@ class _ReaderCache:
 _READERS = _ReaderCache()
 
 
+def _fsync(path: Path) -> None:
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+@contextmanager
+def _flushed_meanwhile(path: Path) -> Iterator[None]:
+    """Write the copy of the current version to disk while the change runs, not in its commit.
+
+    A copy of the 10M-row warehouse is half a gigabyte of dirty pages, which
+    DuckDB's checkpoint at COMMIT would otherwise wait for. The final fsync
+    before publishing still covers every write of the change.
+    """
+    failures: list[OSError] = []
+
+    def flush() -> None:
+        try:
+            _fsync(path)
+        except OSError as error:  # raised below: Linux reports a write error to one fsync only
+            failures.append(error)
+
+    thread = threading.Thread(target=flush, name="flush-copy", daemon=True)
+    if path.exists():
+        thread.start()
+    try:
+        yield
+    finally:
+        if thread.ident is not None:
+            thread.join()
+    if failures:
+        raise failures[0]
+
+
 class Warehouse:
     """The versioned warehouse around one DASHBOARD_DB path."""
 
@@ -581,7 +614,7 @@ class Warehouse:
             try:
                 if current is not None and current.exists():
                     shutil.copyfile(current, target)
-                with duckdb.connect(str(target), config=WRITER_CONFIG) as connection:
+                with _flushed_meanwhile(target), duckdb.connect(str(target), config=WRITER_CONFIG) as connection:
                     connection.execute("BEGIN TRANSACTION")
                     self._create_tables(connection)
                     result = change(connection)
@@ -589,8 +622,7 @@ class Warehouse:
                     fault_point("after_commit")
                     connection.execute("CHECKPOINT")
                 fault_point("after_checkpoint")
-                with open(target, "rb+") as handle:
-                    os.fsync(handle.fileno())
+                _fsync(target)
                 self._publish(target)
             except BaseException:
                 self._remove_version_files(target)

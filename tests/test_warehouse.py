@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import duckdb
 import pytest
 from openpyxl import Workbook, load_workbook
 
+import etl.warehouse
 from etl.load import LoadRejected, ensure_built, load_files, restore
 from etl.problems import WorkbookRefused
 from etl.warehouse import FAULT_ENV, FAULT_POINTS, PAUSE_ENV, Warehouse
@@ -298,3 +301,45 @@ def test_replacing_a_year_rewrites_only_the_storage_it_changes(empty_warehouse: 
                                   ).fetchall() == [(2017, 150000, 11249925000), (2018, 150000, -11249925000),
                                                    (2019, 150000, 11249925000)]
     assert before and _first_row_group_storage(empty_warehouse) == before
+
+
+def test_the_copy_is_flushed_to_disk_while_the_change_runs(warehouse: Warehouse,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The new version's copy is fsynced beside the transaction, then once more before it is published."""
+    flushes: list[tuple[str, str]] = []
+    fsync = etl.warehouse._fsync
+
+    def recorded(path: Path) -> None:
+        flushes.append((threading.current_thread().name, path.name))
+        fsync(path)
+
+    def change(connection: duckdb.DuckDBPyConnection) -> None:
+        flushes.append(("change", ""))
+        connection.execute("DELETE FROM obstacles WHERE year = 2019")
+
+    monkeypatch.setattr(etl.warehouse, "_fsync", recorded)
+    warehouse.change(change)
+    version = warehouse.current_file().name
+    assert ("flush-copy", version) in flushes
+    assert flushes[-1] == ("MainThread", version)  # the last write before publishing covers the change
+
+
+def test_a_write_error_while_flushing_the_copy_publishes_nothing(warehouse: Warehouse,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Linux reports a write error to one fsync only: the background flush's error must fail the change."""
+    before_file, before_digest = warehouse.current_file(), file_digest(warehouse.current_file())
+    rows = counts(warehouse)
+    fsync = etl.warehouse._fsync
+
+    def failing_in_background(path: Path) -> None:
+        if threading.current_thread().name == "flush-copy":
+            raise OSError(errno.EIO, "Input/output error", str(path))
+        fsync(path)
+
+    monkeypatch.setattr(etl.warehouse, "_fsync", failing_in_background)
+    with pytest.raises(OSError) as raised:
+        warehouse.change(lambda connection: connection.execute("DELETE FROM obstacles"))
+    assert raised.value.errno == errno.EIO
+    assert warehouse.current_file() == before_file and file_digest(before_file) == before_digest
+    assert counts(warehouse) == rows
+    assert sorted(p.name for p in warehouse.versions_dir.iterdir()) == [before_file.name]
