@@ -66,9 +66,14 @@ def _chromium_version() -> str:
         return "unknown"
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity), which a container may set below the machine's."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def machine_info() -> list[tuple[str, str]]:
     """(item, value) pairs, printed before the results."""
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    usable = usable_cores()
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     rows = [
         ("CPU", _cpu_model()),
