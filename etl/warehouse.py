@@ -324,6 +324,12 @@ class _ReaderCache:
 _READERS = _ReaderCache()
 
 
+def _referenced_snapshots(connection: duckdb.DuckDBPyConnection) -> set[str]:
+    """The snapshots the loads of the version being written point at (the others can go once it is published)."""
+    return {sha for (sha,) in connection.execute(
+        "SELECT DISTINCT snapshot_sha256 FROM loads WHERE snapshot_sha256 IS NOT NULL").fetchall()}
+
+
 def _fsync(path: Path) -> None:
     with open(path, "rb+") as handle:
         os.fsync(handle.fileno())
@@ -618,6 +624,7 @@ class Warehouse:
                     connection.execute("BEGIN TRANSACTION")
                     self._create_tables(connection)
                     result = change(connection)
+                    referenced = _referenced_snapshots(connection)
                     connection.execute("COMMIT")
                     fault_point("after_commit")
                     connection.execute("CHECKPOINT")
@@ -629,14 +636,9 @@ class Warehouse:
                 raise
             fault_point("after_publish")
             self._remove_old_versions()
-            self.snapshots.remove_unreferenced(self._referenced_snapshots())
+            self.snapshots.remove_unreferenced(referenced)
             self.uploads.purge()  # the retention period holds at every change, with no scheduled job
         return result
-
-    def _referenced_snapshots(self) -> set[str]:
-        with self.connect_reader() as connection:
-            return {sha for (sha,) in connection.execute(
-                "SELECT DISTINCT snapshot_sha256 FROM loads WHERE snapshot_sha256 IS NOT NULL").fetchall()}
 
     def _create_tables(self, connection: duckdb.DuckDBPyConnection) -> None:
         for sheet in schema.SHEETS:
