@@ -313,12 +313,8 @@ def test_the_copy_is_flushed_to_disk_while_the_change_runs(warehouse: Warehouse,
         flushes.append((threading.current_thread().name, path.name))
         fsync(path)
 
-    def change(connection: duckdb.DuckDBPyConnection) -> None:
-        flushes.append(("change", ""))
-        connection.execute("DELETE FROM obstacles WHERE year = 2019")
-
     monkeypatch.setattr(etl.warehouse, "_fsync", recorded)
-    warehouse.change(change)
+    warehouse.change(lambda connection: connection.execute("DELETE FROM obstacles WHERE year = 2019"))
     version = warehouse.current_file().name
     assert ("flush-copy", version) in flushes
     assert flushes[-1] == ("MainThread", version)  # the last write before publishing covers the change
