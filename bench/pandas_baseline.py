@@ -64,6 +64,7 @@ def _participant_summary(p: pd.DataFrame, scope: Scope) -> pd.DataFrame:
     applicant, delegate = _applicant(p, scope), p["status"] == "delegate"
     flags = pd.DataFrame({
         "year": p["year"], "applicants": applicant, "selected": applicant & delegate,
+        "reserves": applicant & (p["status"] == "reserve"),
         "delegates_outbound": (p["direction"] == "outbound") & delegate,
         "delegates_inbound": (p["direction"] == "inbound") & delegate})
     return flags.groupby("year").sum()
@@ -95,9 +96,10 @@ def _grouping_sets(frame: pd.DataFrame, dimensions: tuple[str, ...],
 
 def participation_breakdown(f: Frames, scope: Scope) -> pd.DataFrame:
     p = f["participants"]
-    p = p[_in_years(p, scope) & _participant_mask(p, scope)].assign(delegate=lambda d: d["status"] == "delegate")
+    p = p[_in_years(p, scope) & _participant_mask(p, scope)]
+    p = p.assign(delegate=p["status"] == "delegate", applicant=_applicant(p, scope))
     return _grouping_sets(p, queries.BREAKDOWN_DIMENSIONS, lambda g: g.agg(
-        participants=("year", "size"), delegates=("delegate", "sum")))
+        participants=("year", "size"), delegates=("delegate", "sum"), applicants=("applicant", "sum")))
 
 
 def selection_funnel(f: Frames, scope: Scope) -> pd.DataFrame:
@@ -105,14 +107,13 @@ def selection_funnel(f: Frames, scope: Scope) -> pd.DataFrame:
     p = p[_in_years(p, scope) & _participant_mask(p, scope) & _applicant(p, scope)]
     stages = list(schema.STAGE.codes)
     position = p["stage_reached"].map({stage: i + 1 for i, stage in enumerate(stages)})
-    reached = position.groupby(p["year"]).value_counts()
     rows = []
     for year in sorted(p["year"].unique()):
-        counts = reached[year]
+        reached, in_year = position[p["year"] == year], p[p["year"] == year]
         for index, stage in enumerate(stages, start=1):
-            total = counts[counts.index >= index].sum()
-            rows.append({"year": year, "stage": stage, "position": index,
-                         "applicants": total if (counts.index >= index).any() else None})
+            rows.append({"year": year, "stage": stage, "position": index, "applicants": int((reached >= index).sum())})
+        rows.append({"year": year, "stage": queries.DELEGATES_STAGE, "position": len(stages) + 1,
+                     "applicants": int((in_year["status"] == "delegate").sum())})
     return pd.DataFrame(rows, columns=["year", "stage", "position", "applicants"])
 
 
@@ -157,8 +158,8 @@ def benefit_indicators(f: Frames, scope: Scope) -> pd.DataFrame:
     b = f["benefits"]
     b = b[_in_years(b, scope) & _activity_mask(b, scope)]
     b = b.sort_values(["year", "category", "benefit_id"], ascending=[False, True, True]).head(queries.ROW_LIMIT)
-    return b[["year", "category", "beneficiary", "level", "indicator", "value", "unit", "framework", "source",
-              "field"]]
+    return b[["year", "category", "beneficiary", "level", "indicator_code", "indicator", "value", "unit", "framework",
+              "source", "field"]]
 
 
 def _obstacles(f: Frames, scope: Scope) -> pd.DataFrame:

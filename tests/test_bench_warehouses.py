@@ -1,9 +1,13 @@
-"""The benchmark's generated warehouses follow the schema the app reads (a 10M run failed once on a new column)."""
+"""The benchmark's warehouses follow the schema the app reads (a 10M run failed once on a new column), and its
+pandas baseline computes the figures the dashboard's queries do (it fell behind three new columns once)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from bench.pandas_baseline import FIGURES, TABLES, compute, load_table, run_query, same_figure
 from bench.warehouses import ensure_big, scaled_counts, table_counts
 from dashboard import queries
 from etl.warehouse import Warehouse
@@ -23,3 +27,16 @@ def test_a_generated_warehouse_is_current_and_answers_every_query(tmp_path: Path
             assert answer is not None, name
         codes = connection.execute("SELECT count(*) FROM benefits WHERE indicator_code IS NULL").fetchall()[0][0]
         assert codes == 0
+
+
+@pytest.mark.parametrize("scope", [queries.Scope((2017, 2018, 2019)),
+                                   queries.Scope((2018,), fields=("tourism", "arts_culture"), direction="inbound")],
+                         ids=["default", "narrowed"])
+def test_the_pandas_baseline_computes_the_dashboards_figures(warehouse: Warehouse, scope: queries.Scope) -> None:
+    """The bench times pandas against DuckDB on the same figures; a figure that differs is no comparison."""
+    with warehouse.connect_reader() as connection:
+        cursor = connection.cursor()
+        frames = {table: load_table(cursor, table) for tables in TABLES.values() for table in tables}
+        differing = [name for name in FIGURES
+                     if not same_figure(run_query((name, None), cursor, scope), compute((name, None), frames, scope))]
+    assert set(FIGURES) <= set(queries.QUERIES) and differing == []
