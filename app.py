@@ -18,8 +18,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import streamlit as st
+from starlette.middleware import Middleware
 
 from dashboard import api, db, warmup
+from dashboard.compression import CompressedStatic
 
 
 @asynccontextmanager
@@ -30,4 +32,6 @@ async def lifespan(_app: st.App) -> AsyncIterator[None]:
     yield
 
 
-app = st.App("navigation.py", routes=api.routes(st.get_option("server.baseUrlPath")), lifespan=lifespan)
+base_url = st.get_option("server.baseUrlPath")
+app = st.App("navigation.py", routes=api.routes(base_url), lifespan=lifespan,
+             middleware=[Middleware(CompressedStatic, base_url=base_url)])
