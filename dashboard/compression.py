@@ -19,7 +19,6 @@ to Streamlit unchanged.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import gzip
 import mimetypes
@@ -110,7 +109,7 @@ class CompressedStatic:
             if name in self._pending:
                 return
             self._pending.add(name)
-        asyncio.get_running_loop().run_in_executor(self._worker, self._compress, name)
+        self._worker.submit(self._compress, name)
 
     def _compress(self, name: str) -> None:
         body = gzip.compress(self.files[name].read_bytes(), compresslevel=LEVEL, mtime=0)

@@ -1,0 +1,157 @@
+"""Streamlit's bundles sent compressed (dashboard.compression), driven over ASGI.
+
+The inner app is Starlette's real StaticFiles over real files, as Streamlit's
+server serves its bundles; tests/e2e/test_api.py asks the running server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import time
+from pathlib import Path
+
+import pytest
+from starlette.exceptions import HTTPException
+from starlette.staticfiles import StaticFiles
+
+from dashboard.compression import STATIC_ROOT, CompressedStatic, accepts_gzip, compressible_files
+
+BUNDLE = "static/js/chart.abc123.js"
+CONTENT = b"function draw(){return 'chart'}\n" * 400  # 12 kB, compressible
+GZIP = [(b"accept-encoding", b"gzip, deflate, br, zstd")]
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    (tmp_path / "static" / "js").mkdir(parents=True)
+    (tmp_path / BUNDLE).write_bytes(CONTENT)
+    (tmp_path / "static" / "js" / "tiny.js").write_bytes(b"x=1")
+    (tmp_path / "static" / "media").mkdir()
+    (tmp_path / "static" / "media" / "font.woff2").write_bytes(bytes(4096))
+    (tmp_path / "index.html").write_bytes(b"<html>" + b" " * 4096 + b"</html>")
+    return tmp_path
+
+
+def _app(root: Path, base_url: str = "") -> CompressedStatic:
+    return CompressedStatic(StaticFiles(directory=root), base_url=base_url, root=root)
+
+
+def get(app: CompressedStatic, path: str, headers: list[tuple[bytes, bytes]] | None = None,
+        method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+    """(status, headers, body) of one request through the middleware."""
+    scope = {"type": "http", "http_version": "1.1", "method": method, "scheme": "http", "path": path,
+             "raw_path": path.encode(), "root_path": "", "query_string": b"", "headers": headers or [],
+             "server": ("testserver", 80), "client": ("127.0.0.1", 1234)}
+    messages: list[dict] = []
+    requests = [{"type": "http.request", "body": b"", "more_body": False}]
+
+    async def receive() -> dict:
+        if requests:
+            return requests.pop()
+        await asyncio.sleep(3600)  # the client stays until the response is sent (then this is cancelled)
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict) -> None:
+        messages.append(message)
+
+    try:
+        asyncio.run(app(scope, receive, send))
+    except HTTPException as error:  # StaticFiles' 404, which a whole Starlette app turns into a response
+        return error.status_code, {}, b""
+    start = next(m for m in messages if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
+    return start["status"], {k.decode().lower(): v.decode() for k, v in start["headers"]}, body
+
+
+def compressed_once(app: CompressedStatic, path: str, name: str) -> tuple[int, dict[str, str], bytes]:
+    """The first answer (as Streamlit's), after which the file is compressed in the background."""
+    answer = get(app, path, GZIP)
+    deadline = time.monotonic() + 10
+    while name not in app.compressed and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return answer
+
+
+def test_a_bundle_is_sent_as_is_first_then_compressed(root: Path) -> None:
+    app = _app(root)
+    status, headers, body = compressed_once(app, "/" + BUNDLE, BUNDLE)
+    assert (status, body) == (200, CONTENT)
+    assert "content-encoding" not in headers
+    assert headers["vary"] == "Accept-Encoding"  # a shared cache keeps the two copies apart
+
+    status, headers, body = get(app, "/" + BUNDLE, GZIP)
+    assert status == 200
+    assert headers["content-encoding"] == "gzip"
+    assert headers["vary"] == "Accept-Encoding"
+    assert headers["content-type"].startswith(("application/javascript", "text/javascript"))
+    assert headers["cache-control"] == "public, immutable, max-age=31536000"
+    assert int(headers["content-length"]) == len(body) < len(CONTENT) / 10
+    assert gzip.decompress(body) == CONTENT
+
+
+@pytest.mark.parametrize("extra, method", [
+    ([], "GET"),  # no Accept-Encoding: the browser did not say it reads gzip
+    ([(b"accept-encoding", b"gzip;q=0, identity")], "GET"),
+    ([(b"accept-encoding", b"gzip"), (b"range", b"bytes=0-99")], "GET"),
+    ([(b"accept-encoding", b"gzip"), (b"if-none-match", b'"abc"')], "GET"),
+    ([(b"accept-encoding", b"gzip")], "HEAD"),
+])
+def test_other_requests_get_streamlits_answer(root: Path, extra: list[tuple[bytes, bytes]], method: str) -> None:
+    app = _app(root)
+    compressed_once(app, "/" + BUNDLE, BUNDLE)
+    status, headers, body = get(app, "/" + BUNDLE, extra, method)
+    assert "content-encoding" not in headers
+    if dict(extra).get(b"range"):
+        assert (status, body) == (206, CONTENT[:100])
+    elif method == "GET":
+        assert (status, body) == (200, CONTENT)
+
+
+@pytest.mark.parametrize("path", [
+    "/static/js/tiny.js",  # too small to gain anything
+    "/static/media/font.woff2",  # already compressed
+    "/index.html",  # not a bundle: Streamlit's own answer, never cached
+    "/static/js/../../index.html",  # outside the listed bundles
+    "/static/js/missing.js",
+])
+def test_only_listed_bundles_are_compressed(root: Path, path: str) -> None:
+    app = _app(root)
+    for _ in range(2):
+        _, headers, _ = get(app, path, GZIP)
+        assert "content-encoding" not in headers
+    assert app.compressed == {}
+
+
+def test_bundles_follow_the_base_url(root: Path) -> None:
+    app = _app(root, base_url="/sister-city/")
+    compressed_once(app, "/sister-city/" + BUNDLE, BUNDLE)
+    _, headers, body = get(app, "/sister-city/" + BUNDLE, GZIP)
+    assert headers["content-encoding"] == "gzip" and gzip.decompress(body) == CONTENT
+    _, headers, _ = get(app, "/" + BUNDLE, GZIP)  # not under the prefix: not this app's bundle
+    assert "content-encoding" not in headers
+
+
+@pytest.mark.parametrize("header, accepted", [
+    ("gzip, deflate, br, zstd", True),
+    ("br;q=1.0, gzip;q=0.8, *;q=0.1", True),
+    ("GZIP", True),
+    ("x-gzip", True),
+    ("*", True),
+    ("gzip;q=0", False),
+    ("gzip;q=0, *", False),  # named outright: counts before the wildcard
+    ("*;q=0", False),
+    ("identity", False),
+    ("br", False),
+    ("", False),
+    ("gzip;q=abc", False),
+])
+def test_accept_encoding_is_read_as_the_rfc_says(header: str, accepted: bool) -> None:
+    assert accepts_gzip(header) is accepted
+
+
+def test_streamlits_bundles_are_listed() -> None:
+    """The real folder: Plotly's bundle, the largest a first visit loads, is among them."""
+    files = compressible_files(STATIC_ROOT)
+    assert any(name.startswith("static/js/PlotlyChart") for name in files)
+    assert all(name.startswith("static/") and path.is_file() for name, path in files.items())
