@@ -195,7 +195,7 @@ def _visits(config: Config, warehouses: Warehouses, raw: dict[str, Any]) -> list
         database, _ = warehouses.get(size)
         log(f"visits: new visitors, page switches and filter changes @ {size.label}")
         result = measure_visits(database, size.label, config.repeats, OUT_DIR / "logs",
-                                cold_repeats=config.cold_repeats if size.is_sample else 0)
+                                cold_repeats=config.cold_repeats if size.is_sample else 0, phone=size.is_sample)
         raw["visits"][size.label] = asdict(result)
         sections.append(visits_section(result, size.is_sample))
     return sections

@@ -5,6 +5,8 @@
 - Page switch from the sidebar: click → the next page's first chart drawn.
 - Filter change: a year chip removed, then one field chosen → every chart redrawn.
 - Cold `streamlit run` → first chart, dashboard against the bare page's cold start.
+- New visitor on a phone's connection (throttled by Chromium, at sample size only: what is sent does not
+  depend on the data's size): first chart, and the megabytes sent, against the bare page on the same link.
 
 Runs are interleaved (bare, dashboard, bare, dashboard...) so a busy moment of the machine weighs on
 both, and the load average is printed beside the medians. Nothing here is asserted.
@@ -81,6 +83,12 @@ ALL_CHARTS_JS = f"""() => {{
 }}"""
 
 
+# A phone on 4G, as Chromium emulates it (DevTools protocol): 9 Mbit/s down, 1.5 Mbit/s up, 165 ms latency.
+PHONE_NETWORK = {"offline": False, "latency": 165, "downloadThroughput": 9e6 / 8 * 0.9,
+                 "uploadThroughput": 1.5e6 / 8 * 0.9}
+PHONE_LINK = "9 Mbit/s, 165 ms"
+
+
 @dataclass(frozen=True)
 class Timing:
     """One interaction, on the page's clock (the click event → drawn) and on the test driver's."""
@@ -99,6 +107,10 @@ class VisitResult:
     filter: list[Timing] = field(default_factory=list)
     bare_cold_s: list[float] = field(default_factory=list)
     cold_s: list[float] = field(default_factory=list)
+    bare_phone_s: list[float] = field(default_factory=list)
+    phone_s: list[float] = field(default_factory=list)
+    bare_phone_mb: list[float] = field(default_factory=list)
+    phone_mb: list[float] = field(default_factory=list)
     load: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -114,6 +126,24 @@ def _timed_visit(browser: Browser, url: str) -> tuple[float, float]:
         first = time.perf_counter() - started
         page.wait_for_function(ALL_CHARTS_JS, timeout=TIMEOUT_MS, polling=20)
         return first, time.perf_counter() - started
+    finally:
+        context.close()
+
+
+def _phone_visit(browser: Browser, url: str) -> tuple[float, float]:
+    """(first chart in seconds, megabytes received) for a new visitor on PHONE_NETWORK."""
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        session = context.new_cdp_session(page)
+        session.send("Network.enable")
+        session.send("Network.emulateNetworkConditions", PHONE_NETWORK)
+        received: list[float] = []  # bytes on the wire per response (compressed when sent compressed)
+        session.on("Network.loadingFinished", lambda event: received.append(event["encodedDataLength"]))
+        started = time.perf_counter()
+        page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
+        page.wait_for_function(FIRST_CHART_JS, timeout=TIMEOUT_MS, polling=20)
+        return time.perf_counter() - started, sum(received) / 1e6
     finally:
         context.close()
 
@@ -184,7 +214,8 @@ def _cold(browser: Browser, warehouse: Path, log_dir: Path, script: str) -> floa
         stop_app(app)
 
 
-def measure_visits(warehouse: Path, label: str, repeats: int, log_dir: Path, cold_repeats: int = 0) -> VisitResult:
+def measure_visits(warehouse: Path, label: str, repeats: int, log_dir: Path, cold_repeats: int = 0,
+                   phone: bool = False) -> VisitResult:
     result = VisitResult(label)
     dashboard = start_app(warehouse, log_dir / f"streamlit-visits-{label}.log")
     bare = start_app(warehouse, log_dir / "streamlit-visits-bare.log", script=BARE_SCRIPT)
@@ -207,6 +238,13 @@ def measure_visits(warehouse: Path, label: str, repeats: int, log_dir: Path, col
                         result.switch.append(_switch(page, dashboard.url("/", "lang=en")))
                         result.filter += _filter(page, dashboard.url("/", "lang=en"))
                         context.close()
+                        if phone:
+                            seconds, megabytes = _phone_visit(browser, bare.url("/"))
+                            result.bare_phone_s.append(seconds)
+                            result.bare_phone_mb.append(megabytes)
+                            seconds, megabytes = _phone_visit(browser, dashboard.url("/", "lang=en"))
+                            result.phone_s.append(seconds)
+                            result.phone_mb.append(megabytes)
                     except Exception as error:  # recorded, the next run is tried
                         result.errors.append(f"{type(error).__name__}: {str(error).splitlines()[0][:200]}")
                 stop_app(dashboard)
@@ -264,6 +302,15 @@ def visits_section(result: VisitResult, is_sample: bool) -> Section:
             Row("dashboard: cold `streamlit run` → first chart", median(result.cold_s), Unit.SECONDS,
                 len(result.cold_s), ratio=ratio_text(cold), target_note="≤ 1.5× the bare page's cold start"),
         ]
+    if result.phone_s:
+        phone = _ratio(result.phone_s, result.bare_phone_s)
+        section.rows += [
+            Row(f"bare page on a phone's link ({PHONE_LINK}): new visitor → its chart", median(result.bare_phone_s),
+                Unit.SECONDS, len(result.bare_phone_s), detail=f"{median(result.bare_phone_mb):.2f} MB received"),
+            Row(f"new visitor on a phone's link ({PHONE_LINK}) → Overview's first chart", median(result.phone_s),
+                Unit.SECONDS, len(result.phone_s), ratio=ratio_text(phone),
+                detail=f"{median(result.phone_mb):.2f} MB received"),
+        ]
     load = median(result.load)
     section.notes = [
         "Interleaved runs: bare page, then the dashboard's new visitor, page switch and filter changes, repeated. "
@@ -274,6 +321,10 @@ def visits_section(result: VisitResult, is_sample: bool) -> Section:
         "chart, once none followed for 0.4 s). On the test driver's clock (before Playwright's click, with its "
         "checks that the target is ready, to its detection of the drawn charts) the same interactions took "
         f"{_median_text([t.driver_s for t in result.switch])} and {_median_text([t.driver_s for t in result.filter])}.",
+        "On the phone's link (Chromium's network emulation, a new browser context each time), the dashboard's "
+        "server sends Streamlit's bundles gzip-compressed once it has compressed each (dashboard/compression.py; "
+        "the warm-up visit asks for them first); the bare page is Streamlit as it comes, uncompressed."
+        if result.phone_s else "",
         f"Load average (1 min) during the runs: median {load:.2f} on {os.cpu_count()} CPUs." if load else "",
     ]
     section.notes += [f"ERROR in a run (left out): {error}" for error in result.errors]

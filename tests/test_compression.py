@@ -34,7 +34,7 @@ def root(tmp_path: Path) -> Path:
 
 
 def _app(root: Path, base_url: str = "") -> CompressedStatic:
-    return CompressedStatic(StaticFiles(directory=root), base_url=base_url, root=root)
+    return CompressedStatic(StaticFiles(directory=root), base_url=base_url, root=root, quiet_seconds=0)
 
 
 def get(app: CompressedStatic, path: str, headers: list[tuple[bytes, bytes]] | None = None,
@@ -155,3 +155,15 @@ def test_streamlits_bundles_are_listed() -> None:
     files = compressible_files(STATIC_ROOT)
     assert any(name.startswith("static/js/PlotlyChart") for name in files)
     assert all(name.startswith("static/") and path.is_file() for name, path in files.items())
+
+
+def test_compression_waits_until_no_bundle_is_asked_for(root: Path) -> None:
+    """The visit that asks for a bundle is not slowed by compressing it: that waits for a quiet server."""
+    app = CompressedStatic(StaticFiles(directory=root), root=root, quiet_seconds=60)
+    get(app, "/" + BUNDLE, GZIP)
+    time.sleep(0.5)
+    _, headers, _ = get(app, "/" + BUNDLE, GZIP)
+    assert "content-encoding" not in headers and app.compressed == {}
+    app.quiet_seconds = 0  # the server went quiet
+    compressed_once(app, "/" + BUNDLE, BUNDLE)
+    assert gzip.decompress(get(app, "/" + BUNDLE, GZIP)[2]) == CONTENT
