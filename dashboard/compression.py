@@ -6,13 +6,15 @@ server skips them on purpose because compressing on every request costs
 CPU. Here each file is compressed once and kept in memory (the bundles a
 visit needs come to about 2.6 MB compressed). Requests for a file not yet
 compressed get it as before, and put it in a queue that one thread works
-through only once no bundle has been asked for during QUIET_SECONDS: the
-0.4 CPU-seconds of a visit's bundles then never compete with the visit that
-asked for them (measured on a cold start: compressing at once, even at the
-lowest priority or fastest level, cost its first chart about half a second
-on two cores). Bundles are named by their content and cached by browsers
-for a year, so a new visitor is the one who pays for every byte: on a phone
-connection, about two thirds of them are saved (measured in bench/).
+through only once no bundle has been asked for during QUIET_SECONDS, so
+the 0.4 CPU-seconds of a visit's bundles do not compete with that visit.
+Measured on cold starts, interleaved with the app without compression:
+compressing at once, even at the lowest priority or zlib's fastest level,
+cost the first chart 0.2-0.9 s on two cores; after 2 s of quiet, +0.49,
++0.28 and -0.03 s in three runs; after 5 s, +0.01 s. Bundles are named by
+their content and cached by browsers for a year, so a new visitor is the
+one who pays for every byte: on a phone's connection about two thirds of
+them are saved (bench/visits.py).
 
 Only plain GET requests for files that exist in Streamlit's static folder
 are answered here (listed once, so no request path reaches the file
@@ -39,9 +41,10 @@ COMPRESSED_SUFFIXES = (".js", ".css", ".json", ".svg", ".map")
 MIN_BYTES = 1024
 # zlib's default: Plotly's bundle in 0.2 s, 0.2 % larger than at level 9 in 0.26 s.
 LEVEL = 6
-# A visit asks for its bundles in waves less than a second apart (on a phone's link the waves
-# are further apart, but the server has nothing else to do while the bytes travel).
-QUIET_SECONDS = 2.0
+# A visit asks for its bundles in waves: the page's, then each kind of element's as the first
+# script run draws it, which after a cold start can come seconds later (on a phone's link the
+# waves are further apart still, but the server has nothing else to do while the bytes travel).
+QUIET_SECONDS = 5.0
 # On a server never quiet that long (visitors arriving all the time), compress anyway after this.
 MAX_WAIT_SECONDS = 30.0
 # What Streamlit sends for its hashed bundles (starlette_static_routes._apply_cache_headers).
