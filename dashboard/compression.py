@@ -139,7 +139,10 @@ class CompressedStatic:
             if name is None:
                 time.sleep(min(wait, 0.25))  # short naps: a changed quiet_seconds is seen soon
                 continue
-            self.compressed[name] = gzip.compress(self.files[name].read_bytes(), compresslevel=LEVEL, mtime=0)
+            try:
+                self.compressed[name] = gzip.compress(self.files[name].read_bytes(), compresslevel=LEVEL, mtime=0)
+            except OSError:  # gone or unreadable (Streamlit upgraded under a running server): sent as is
+                self.files.pop(name, None)
             with self._lock:
                 self._queue.remove(name)
 

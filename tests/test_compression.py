@@ -167,3 +167,13 @@ def test_compression_waits_until_no_bundle_is_asked_for(root: Path) -> None:
     app.quiet_seconds = 0  # the server went quiet
     compressed_once(app, "/" + BUNDLE, BUNDLE)
     assert gzip.decompress(get(app, "/" + BUNDLE, GZIP)[2]) == CONTENT
+
+
+def test_a_bundle_gone_before_compression_is_sent_as_is(root: Path) -> None:
+    app = _app(root)
+    (root / BUNDLE).unlink()
+    (root / "static" / "js" / "other.js").write_bytes(CONTENT)
+    app.files["static/js/other.js"] = root / "static" / "js" / "other.js"
+    get(app, "/" + BUNDLE, GZIP)  # 404 from StaticFiles; its compression fails in the thread
+    compressed_once(app, "/static/js/other.js", "static/js/other.js")  # the thread goes on with the next
+    assert BUNDLE not in app.files and "static/js/other.js" in app.compressed
