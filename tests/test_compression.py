@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import threading
 import time
 from pathlib import Path
 
@@ -55,10 +56,19 @@ def get(app: CompressedStatic, path: str, headers: list[tuple[bytes, bytes]] | N
     async def send(message: dict) -> None:
         messages.append(message)
 
-    try:
-        asyncio.run(app(scope, receive, send))
-    except HTTPException as error:  # StaticFiles' 404, which a whole Starlette app turns into a response
-        return error.status_code, {}, b""
+    refused: list[HTTPException] = []
+
+    def serve() -> None:  # in a thread of its own: the browser tests' Playwright keeps a loop in this one
+        try:
+            asyncio.run(app(scope, receive, send))
+        except HTTPException as error:  # StaticFiles' 404, which a whole Starlette app turns into a response
+            refused.append(error)
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    thread.join()
+    if refused:
+        return refused[0].status_code, {}, b""
     start = next(m for m in messages if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
     return start["status"], {k.decode().lower(): v.decode() for k, v in start["headers"]}, body
