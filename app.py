@@ -21,7 +21,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from dashboard import api, db, warmup
-from dashboard.compression import CompressedStatic
+from dashboard.bundles import BundleDelivery
 
 
 @asynccontextmanager
@@ -34,4 +34,4 @@ async def lifespan(_app: st.App) -> AsyncIterator[None]:
 
 base_url = st.get_option("server.baseUrlPath")
 app = st.App("navigation.py", routes=api.routes(base_url), lifespan=lifespan,
-             middleware=[Middleware(CompressedStatic, base_url=base_url)])
+             middleware=[Middleware(BundleDelivery, base_url=base_url)])

@@ -322,8 +322,9 @@ def visits_section(result: VisitResult, is_sample: bool) -> Section:
         "checks that the target is ready, to its detection of the drawn charts) the same interactions took "
         f"{_median_text([t.driver_s for t in result.switch])} and {_median_text([t.driver_s for t in result.filter])}.",
         "On the phone's link (Chromium's network emulation, a new browser context each time), the dashboard's "
-        "server sends Streamlit's bundles gzip-compressed once it has compressed each (dashboard/compression.py; "
-        "the warm-up visit asks for them first); the bare page is Streamlit as it comes, uncompressed."
+        "server sends Streamlit's bundles gzip-compressed once it has compressed each, and its pages preload "
+        "Plotly's (dashboard/bundles.py; the warm-up visit asks for them first); the bare page is Streamlit as "
+        "it comes."
         if result.phone_s else "",
         f"Load average (1 min) during the runs: median {load:.2f} on {os.cpu_count()} CPUs." if load else "",
     ]

@@ -11,13 +11,14 @@ import io
 import json
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any
 
 import duckdb
 import pytest
 
-from dashboard.compression import QUIET_SECONDS, STATIC_ROOT, compressible_files
+from dashboard.bundles import QUIET_SECONDS, STATIC_ROOT, compressible_files
 from dashboard.metrics import CARD_METRICS
 from etl import schema
 
@@ -156,3 +157,15 @@ def test_streamlits_bundles_are_sent_compressed(dashboard: RunningApp) -> None:
     assert len(body) < len(original) / 2 and gzip.decompress(body) == original
     headers, body = _bundle(dashboard, "/" + name, "identity")
     assert "content-encoding" not in {key.lower() for key in headers} and body == original
+
+
+@pytest.mark.parametrize("page", ["/", "/participation"])
+def test_pages_preload_plotlys_bundle(dashboard: RunningApp, page: str) -> None:
+    """Every page asks the browser for Plotly's bundle at once, at a path the server answers."""
+    with urllib.request.urlopen(dashboard.url(page), timeout=30) as response:
+        link = response.headers["link"]
+        assert response.headers["content-type"].startswith("text/html")
+    target = link.split(">")[0].removeprefix("<")
+    assert "/static/js/PlotlyChart." in target and link.endswith("rel=preload; as=script; crossorigin")
+    with urllib.request.urlopen(urllib.parse.urljoin(dashboard.url(page), target), timeout=30) as response:
+        assert response.status == 200 and len(response.read()) > 1_000_000

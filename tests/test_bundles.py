@@ -1,4 +1,4 @@
-"""Streamlit's bundles sent compressed (dashboard.compression), driven over ASGI.
+"""Streamlit's bundles sent compressed and Plotly's preloaded (dashboard.bundles), driven over ASGI.
 
 The inner app is Starlette's real StaticFiles over real files, as Streamlit's
 server serves its bundles; tests/e2e/test_api.py asks the running server.
@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 from starlette.exceptions import HTTPException
+from starlette.routing import Mount, Router
 from starlette.staticfiles import StaticFiles
 
-from dashboard.compression import STATIC_ROOT, CompressedStatic, accepts_gzip, compressible_files
+from dashboard.bundles import STATIC_ROOT, BundleDelivery, accepts_gzip, compressible_files
 
 BUNDLE = "static/js/chart.abc123.js"
 CONTENT = b"function draw(){return 'chart'}\n" * 400  # 12 kB, compressible
@@ -34,11 +35,14 @@ def root(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _app(root: Path, base_url: str = "") -> CompressedStatic:
-    return CompressedStatic(StaticFiles(directory=root), base_url=base_url, root=root, quiet_seconds=0)
+def _app(root: Path, base_url: str = "") -> BundleDelivery:
+    """The middleware over the files, mounted under ``base_url`` as Streamlit mounts its own."""
+    files = StaticFiles(directory=root)
+    inner = Router([Mount(f"/{base_url}", app=files)]) if base_url else files
+    return BundleDelivery(inner, base_url=base_url, root=root, quiet_seconds=0)
 
 
-def get(app: CompressedStatic, path: str, headers: list[tuple[bytes, bytes]] | None = None,
+def get(app: BundleDelivery, path: str, headers: list[tuple[bytes, bytes]] | None = None,
         method: str = "GET") -> tuple[int, dict[str, str], bytes]:
     """(status, headers, body) of one request through the middleware."""
     scope = {"type": "http", "http_version": "1.1", "method": method, "scheme": "http", "path": path,
@@ -74,7 +78,7 @@ def get(app: CompressedStatic, path: str, headers: list[tuple[bytes, bytes]] | N
     return start["status"], {k.decode().lower(): v.decode() for k, v in start["headers"]}, body
 
 
-def compressed_once(app: CompressedStatic, path: str, name: str) -> tuple[int, dict[str, str], bytes]:
+def compressed_once(app: BundleDelivery, path: str, name: str) -> tuple[int, dict[str, str], bytes]:
     """The first answer (as Streamlit's), after which the file is compressed in the background."""
     answer = get(app, path, GZIP)
     deadline = time.monotonic() + 10
@@ -169,7 +173,7 @@ def test_streamlits_bundles_are_listed() -> None:
 
 def test_compression_waits_until_no_bundle_is_asked_for(root: Path) -> None:
     """The visit that asks for a bundle is not slowed by compressing it: that waits for a quiet server."""
-    app = CompressedStatic(StaticFiles(directory=root), root=root, quiet_seconds=60)
+    app = BundleDelivery(StaticFiles(directory=root), root=root, quiet_seconds=60)
     get(app, "/" + BUNDLE, GZIP)
     time.sleep(0.5)
     _, headers, _ = get(app, "/" + BUNDLE, GZIP)
@@ -187,3 +191,22 @@ def test_a_bundle_gone_before_compression_is_sent_as_is(root: Path) -> None:
     get(app, "/" + BUNDLE, GZIP)  # 404 from StaticFiles; its compression fails in the thread
     compressed_once(app, "/static/js/other.js", "static/js/other.js")  # the thread goes on with the next
     assert BUNDLE not in app.files and "static/js/other.js" in app.compressed
+
+
+@pytest.mark.parametrize("base_url, prefix", [("", "/"), ("sister-city", "/sister-city/")])
+def test_pages_ask_for_plotlys_bundle_early(root: Path, base_url: str, prefix: str) -> None:
+    (root / "static" / "js" / "PlotlyChart.x1y2.js").write_bytes(CONTENT)
+    (root / "media").mkdir()
+    (root / "media" / "report.html").write_bytes(b"<html>report</html>")
+    app = _app(root, base_url=base_url)
+    expected = f"<{prefix}static/js/PlotlyChart.x1y2.js>; rel=preload; as=script; crossorigin"
+    for method in ("GET", "HEAD"):
+        status, headers, _ = get(app, prefix + "index.html", GZIP, method)
+        assert (status, headers.get("link")) == (200, expected)
+    assert "link" not in get(app, prefix + BUNDLE, GZIP)[1]  # a bundle is not a page
+    assert "link" not in get(app, prefix + "media/report.html", GZIP)[1]  # a download is not a page
+
+
+def test_no_preload_without_the_bundle(root: Path) -> None:
+    app = _app(root)
+    assert "link" not in get(app, "/index.html", GZIP)[1]

@@ -1,4 +1,4 @@
-"""Streamlit's own JavaScript and CSS, sent gzip-compressed to browsers that accept it.
+"""How Streamlit's own JavaScript reaches a new visitor: gzip-compressed, and Plotly's asked for early.
 
 Streamlit serves its bundles uncompressed (7.5 MB for the Overview's first
 visit, 4.7 MB of it Plotly) and leaves compression to a reverse proxy; its
@@ -20,6 +20,16 @@ Only plain GET requests for files that exist in Streamlit's static folder
 are answered here (listed once, so no request path reaches the file
 system); a range, a conditional request or anything else passes through
 to Streamlit unchanged.
+
+Every page of the app (Streamlit's index.html) also gets a ``Link:
+rel=preload`` header for Plotly's bundle. Streamlit asks for that file only
+when the script's first chart reaches the browser, seconds into a visit on
+a phone; asked for at once, it travels while the page's own code loads and
+the first script runs. A preload only downloads (``modulepreload`` would
+also compile it, which on two cores delayed Streamlit's own code: tried in
+an earlier session). Measured on a phone's link, 5 interleaved rounds: first
+chart 6.84 → 5.68 s, the same 2.59 MB received (the preloaded copy is the
+one used); on the loopback, 10 rounds: 2.95 → 2.91 s.
 """
 
 from __future__ import annotations
@@ -50,6 +60,9 @@ MAX_WAIT_SECONDS = 30.0
 # What Streamlit sends for its hashed bundles (starlette_static_routes._apply_cache_headers).
 CACHE_CONTROL = "public, immutable, max-age=31536000"
 _CONDITIONAL = (b"range", b"if-none-match", b"if-modified-since", b"if-range")
+# Bundles every dashboard page needs, which Streamlit asks for late: when an element of their kind
+# first arrives. Plotly's is the largest file of a first visit (4.7 MB, 1.4 MB compressed).
+PRELOADED = ("PlotlyChart.",)
 
 
 def compressible_files(root: Path = STATIC_ROOT) -> dict[str, Path]:
@@ -61,7 +74,7 @@ def compressible_files(root: Path = STATIC_ROOT) -> dict[str, Path]:
             if path.suffix in COMPRESSED_SUFFIXES and path.is_file() and path.stat().st_size >= MIN_BYTES}
 
 
-class CompressedStatic:
+class BundleDelivery:
     """ASGI middleware: answers GET requests for Streamlit's bundles with their gzip-compressed copy."""
 
     def __init__(self, app: ASGIApp, base_url: str = "", root: Path = STATIC_ROOT,
@@ -69,6 +82,9 @@ class CompressedStatic:
         self.app = app
         self.prefix = "/" + "/".join(part for part in (base_url.strip("/"), STATIC_PREFIX) if part)
         self.files = compressible_files(root)
+        self.preload_header = preload_header(self.prefix, self.files)
+        # Streamlit's media files include the offline report (HTML), a download: no preload there.
+        self.media_prefix = self.prefix.removesuffix(STATIC_PREFIX) + "media/"
         self.compressed: dict[str, bytes] = {}
         self.quiet_seconds = quiet_seconds
         self._queue: list[str] = []  # asked for, not compressed yet, in the order asked
@@ -80,7 +96,7 @@ class CompressedStatic:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         name = self._bundle(scope)
         if name is None:
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, send_preloading(send, self.preload_header) if self._page(scope) else send)
             return
         with self._lock:
             self._last_request = time.monotonic()
@@ -116,6 +132,11 @@ class CompressedStatic:
             return None
         return name
 
+    def _page(self, scope: Scope) -> bool:
+        """A request that may get one of the app's pages (Streamlit's index.html), not a download."""
+        return (scope["type"] == "http" and scope["method"] in ("GET", "HEAD") and bool(self.preload_header)
+                and not scope["path"].startswith(self.media_prefix))
+
     def _compress_later(self, name: str) -> None:
         with self._lock:
             if not self._queue:
@@ -145,6 +166,24 @@ class CompressedStatic:
                 self.files.pop(name, None)
             with self._lock:
                 self._queue.remove(name)
+
+
+def preload_header(prefix: str, files: dict[str, Path]) -> bytes:
+    """The ``Link`` header value that preloads the PRELOADED bundles ("" when Streamlit has none of that name)."""
+    links = [f"<{prefix}{name.removeprefix(STATIC_PREFIX)}>; rel=preload; as=script; crossorigin"
+             for name in sorted(files) if Path(name).name.startswith(PRELOADED)]
+    return ", ".join(links).encode()
+
+
+def send_preloading(send: Send, header: bytes) -> Send:
+    """``send`` with ``header`` as a ``Link`` header on an HTML page (the app's pages, not its data)."""
+    async def preloading(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = message.get("headers", [])
+            if any(key.lower() == b"content-type" and value.startswith(b"text/html") for key, value in headers):
+                message = {**message, "headers": [*headers, (b"link", header)]}
+        await send(message)
+    return preloading
 
 
 def send_varying(send: Send) -> Send:
