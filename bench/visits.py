@@ -17,7 +17,8 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,27 +116,31 @@ class VisitResult:
     errors: list[str] = field(default_factory=list)
 
 
-def _timed_visit(browser: Browser, url: str) -> tuple[float, float]:
-    """(first chart, every chart) in seconds after a new visitor asked for `url`."""
+@contextmanager
+def _new_visitor(browser: Browser) -> Iterator[Page]:
+    """A page in a browser context of its own: nothing of the app cached."""
     context = browser.new_context(viewport=VIEWPORT)
     try:
-        page = context.new_page()
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def _timed_visit(browser: Browser, url: str) -> tuple[float, float]:
+    """(first chart, every chart) in seconds after a new visitor asked for `url`."""
+    with _new_visitor(browser) as page:
         started = time.perf_counter()
         page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
         page.wait_for_function(FIRST_CHART_JS, timeout=TIMEOUT_MS, polling=20)
         first = time.perf_counter() - started
         page.wait_for_function(ALL_CHARTS_JS, timeout=TIMEOUT_MS, polling=20)
         return first, time.perf_counter() - started
-    finally:
-        context.close()
 
 
 def _phone_visit(browser: Browser, url: str) -> tuple[float, float]:
     """(first chart in seconds, megabytes received) for a new visitor on PHONE_NETWORK."""
-    context = browser.new_context(viewport=VIEWPORT)
-    try:
-        page = context.new_page()
-        session = context.new_cdp_session(page)
+    with _new_visitor(browser) as page:
+        session = page.context.new_cdp_session(page)
         session.send("Network.enable")
         session.send("Network.emulateNetworkConditions", PHONE_NETWORK)
         received: list[float] = []  # bytes on the wire per response (compressed when sent compressed)
@@ -144,8 +149,6 @@ def _phone_visit(browser: Browser, url: str) -> tuple[float, float]:
         page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
         page.wait_for_function(FIRST_CHART_JS, timeout=TIMEOUT_MS, polling=20)
         return time.perf_counter() - started, sum(received) / 1e6
-    finally:
-        context.close()
 
 
 def _probed(page: Page, predicate: str, arg: object, polling: float | str, step: str) -> dict[str, float | None]:

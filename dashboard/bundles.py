@@ -40,6 +40,8 @@ import threading
 import time
 from pathlib import Path
 
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from streamlit import file_util
 
@@ -59,7 +61,7 @@ QUIET_SECONDS = 5.0
 MAX_WAIT_SECONDS = 30.0
 # What Streamlit sends for its hashed bundles (starlette_static_routes._apply_cache_headers).
 CACHE_CONTROL = "public, immutable, max-age=31536000"
-_CONDITIONAL = (b"range", b"if-none-match", b"if-modified-since", b"if-range")
+_CONDITIONAL = ("range", "if-none-match", "if-modified-since", "if-range")
 # Bundles every dashboard page needs, which Streamlit asks for late: when an element of their kind
 # first arrives. Plotly's is the largest file of a first visit (4.7 MB, 1.4 MB compressed).
 PRELOADED = ("PlotlyChart.",)
@@ -106,14 +108,8 @@ class BundleDelivery:
             await self.app(scope, receive, send_varying(send))
             return
         media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        await send({"type": "http.response.start", "status": 200, "headers": [
-            (b"content-type", media_type.encode()),
-            (b"content-encoding", b"gzip"),
-            (b"content-length", str(len(body)).encode()),
-            (b"cache-control", CACHE_CONTROL.encode()),
-            (b"vary", b"Accept-Encoding"),
-        ]})
-        await send({"type": "http.response.body", "body": body})
+        headers = {"Content-Encoding": "gzip", "Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding"}
+        await Response(body, media_type=media_type, headers=headers)(scope, receive, send)
 
     def _bundle(self, scope: Scope) -> str | None:
         """The bundle a plain GET asks for in gzip, or None to let Streamlit answer."""
@@ -125,10 +121,10 @@ class BundleDelivery:
         name = STATIC_PREFIX + path[len(self.prefix):]
         if name not in self.files:
             return None
-        headers = dict(scope["headers"])
+        headers = Headers(scope=scope)
         if any(header in headers for header in _CONDITIONAL):
             return None
-        if not accepts_gzip(headers.get(b"accept-encoding", b"").decode("latin-1")):
+        if not accepts_gzip(headers.get("accept-encoding", "")):
             return None
         return name
 
@@ -168,20 +164,20 @@ class BundleDelivery:
                 self._queue.remove(name)
 
 
-def preload_header(prefix: str, files: dict[str, Path]) -> bytes:
+def preload_header(prefix: str, files: dict[str, Path]) -> str:
     """The ``Link`` header value that preloads the PRELOADED bundles ("" when Streamlit has none of that name)."""
     links = [f"<{prefix}{name.removeprefix(STATIC_PREFIX)}>; rel=preload; as=script; crossorigin"
              for name in sorted(files) if Path(name).name.startswith(PRELOADED)]
-    return ", ".join(links).encode()
+    return ", ".join(links)
 
 
-def send_preloading(send: Send, header: bytes) -> Send:
+def send_preloading(send: Send, header: str) -> Send:
     """``send`` with ``header`` as a ``Link`` header on an HTML page (the app's pages, not its data)."""
     async def preloading(message: Message) -> None:
         if message["type"] == "http.response.start":
-            headers = message.get("headers", [])
-            if any(key.lower() == b"content-type" and value.startswith(b"text/html") for key, value in headers):
-                message = {**message, "headers": [*headers, (b"link", header)]}
+            headers = MutableHeaders(scope=message)
+            if headers.get("content-type", "").startswith("text/html"):
+                headers.append("Link", header)
         await send(message)
     return preloading
 
@@ -190,8 +186,7 @@ def send_varying(send: Send) -> Send:
     """``send`` with ``Vary: Accept-Encoding`` added: a shared cache must not give this copy to everyone."""
     async def varying(message: Message) -> None:
         if message["type"] == "http.response.start":
-            headers = [(key, value) for key, value in message.get("headers", []) if key.lower() != b"vary"]
-            message = {**message, "headers": [*headers, (b"vary", b"Accept-Encoding")]}
+            MutableHeaders(scope=message).add_vary_header("Accept-Encoding")
         await send(message)
     return varying
 
