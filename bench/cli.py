@@ -65,11 +65,11 @@ def parse_args(argv: list[str] | None) -> Config:
                              "memory measured at 1M")
     parser.add_argument("--sizes", help="comma-separated warehouse sizes: sample, 1m, 10m, 250k... "
                                         "(default: quick sample,1m; full sample,1m,10m)")
-    parser.add_argument("--repeats", type=int, help="timed repeats of each warm measure (quick 3, full 5)")
-    parser.add_argument("--cold-repeats", type=int,
+    parser.add_argument("--repeats", type=_at_least_one, help="timed repeats of each warm measure (quick 3, full 5)")
+    parser.add_argument("--cold-repeats", type=_at_least_one,
                         help="cold page runs per page, each a new process (quick 2, full 3)")
-    parser.add_argument("--rows", type=int, default=100_000, help="participant rows of the ETL workbook")
-    parser.add_argument("--naive-rows", type=int, help="rows for the naive ETL (quick 10000, full = --rows)")
+    parser.add_argument("--rows", type=_at_least_one, default=100_000, help="participant rows of the ETL workbook")
+    parser.add_argument("--naive-rows", type=_at_least_one, help="rows for the naive ETL (quick 10000, full = --rows)")
     parser.add_argument("--seed", type=int, default=42, help="seed of the generated ETL workbook")
     parser.add_argument("--sections", default=",".join(SECTIONS), help=f"subset of {','.join(SECTIONS)}")
     parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
@@ -85,9 +85,24 @@ def parse_args(argv: list[str] | None) -> Config:
         sizes = tuple(parse_size(text) for text in (args.sizes or defaults.sizes).split(","))
     except ValueError as error:
         parser.error(str(error))
-    return Config(mode, sizes, args.repeats or defaults.repeats, args.cold_repeats or defaults.cold_repeats,
-                  args.rows, args.naive_rows or defaults.naive_rows or args.rows, args.seed, sections,
+    return Config(mode, sizes, _given(args.repeats, defaults.repeats), _given(args.cold_repeats, defaults.cold_repeats),
+                  args.rows, _given(args.naive_rows, defaults.naive_rows or args.rows), args.seed, sections,
                   args.wait_quiet, defaults.pandas_full_up_to)
+
+
+def _at_least_one(text: str) -> int:
+    """A count of runs: a median needs at least one (0 used to be read as "not given")."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _given(value: int | None, default: int) -> int:
+    return default if value is None else value
 
 
 class Warehouses:

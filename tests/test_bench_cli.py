@@ -1,0 +1,34 @@
+"""The bench's command line: counts are taken as given, and a count that cannot be measured is refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.cli import MODES, parse_args
+
+
+def test_defaults_follow_the_mode() -> None:
+    full, quick = parse_args([]), parse_args(["--quick"])
+    assert (full.repeats, full.cold_repeats, full.naive_rows) == (5, 3, 100_000)
+    assert (quick.repeats, quick.cold_repeats, quick.naive_rows) == (3, 2, MODES["quick"].naive_rows)
+
+
+def test_counts_given_are_used() -> None:
+    config = parse_args(["--repeats", "2", "--cold-repeats", "1", "--rows", "2000", "--naive-rows", "500"])
+    assert (config.repeats, config.cold_repeats, config.rows, config.naive_rows) == (2, 1, 2000, 500)
+
+
+def test_naive_rows_default_to_the_workbooks_rows() -> None:
+    assert parse_args(["--rows", "2000"]).naive_rows == 2000
+
+
+@pytest.mark.parametrize("option", ["--repeats", "--cold-repeats", "--rows", "--naive-rows"])
+@pytest.mark.parametrize("value", ["0", "-1", "two"])
+def test_a_count_that_cannot_be_measured_is_refused(option: str, value: str,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    # 0 cold repeats used to run the default 3: read as "not given".
+    with pytest.raises(SystemExit) as exit_info:
+        parse_args([option, value])
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err
+    assert option in error and ("at least 1" in error or "not a whole number" in error)
