@@ -199,7 +199,7 @@ def test_pages_ask_for_plotlys_bundle_early(root: Path, base_url: str, prefix: s
     (root / "media").mkdir()
     (root / "media" / "report.html").write_bytes(b"<html>report</html>")
     app = _app(root, base_url=base_url)
-    expected = f"<{prefix}static/js/PlotlyChart.x1y2.js>; rel=preload; as=script; crossorigin"
+    expected = f"<{prefix}static/js/PlotlyChart.x1y2.js>; rel=modulepreload; crossorigin"
     for method in ("GET", "HEAD"):
         status, headers, _ = get(app, prefix + "index.html", GZIP, method)
         assert (status, headers.get("link")) == (200, expected)

@@ -166,6 +166,6 @@ def test_pages_preload_plotlys_bundle(dashboard: RunningApp, page: str) -> None:
         link = response.headers["link"]
         assert response.headers["content-type"].startswith("text/html")
     target = link.split(">")[0].removeprefix("<")
-    assert "/static/js/PlotlyChart." in target and link.endswith("rel=preload; as=script; crossorigin")
+    assert "/static/js/PlotlyChart." in target and link.endswith("rel=modulepreload; crossorigin")
     with urllib.request.urlopen(urllib.parse.urljoin(dashboard.url(page), target), timeout=30) as response:
         assert response.status == 200 and len(response.read()) > 1_000_000
