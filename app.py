@@ -20,7 +20,7 @@ from contextlib import asynccontextmanager
 import streamlit as st
 from starlette.middleware import Middleware
 
-from dashboard import api, db, warmup
+from dashboard import api, db, params, warmup
 from dashboard.bundles import BundleDelivery
 
 
@@ -33,5 +33,6 @@ async def lifespan(_app: st.App) -> AsyncIterator[None]:
 
 
 base_url = st.get_option("server.baseUrlPath")
+# Plotly's bundle is preloaded where charts are drawn: the root is the Overview.
 app = st.App("navigation.py", routes=api.routes(base_url), lifespan=lifespan,
-             middleware=[Middleware(BundleDelivery, base_url=base_url)])
+             middleware=[Middleware(BundleDelivery, base_url=base_url, chart_pages=("", *params.CHART_PAGES))])

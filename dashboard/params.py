@@ -31,6 +31,8 @@ DIRECTIONS = ("both", *schema.DIRECTION.codes)
 DEFAULT_DIRECTION = "both"
 VOCABULARIES: dict[str, schema.Vocabulary] = {PARTNER: schema.PARTNER_CITY, FIELD: schema.FIELD,
                                               DIRECTION: schema.DIRECTION}
+# The pages that draw charts, by their URL path (the Overview's is also the root's).
+CHART_PAGES = ("overview", "participation", "activities", "benefits")
 
 
 def label_code(parameter: str, text: str) -> str | None:

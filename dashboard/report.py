@@ -27,7 +27,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.offline
 
-from dashboard import figures
+from dashboard import figures, params
 from dashboard.components import PageContext, chart_config, file_stem
 from dashboard.filters import Available
 from dashboard.findings import overview_findings
@@ -35,8 +35,6 @@ from dashboard.headline import headline_figures
 from dashboard.presentation import filter_line, link_query
 from etl.uploads import retention_days
 from translations import LANGUAGE_NAMES, format_day, format_number
-
-PAGES = ("overview", "participation", "activities", "benefits")
 
 # Print: A4 portrait. Plotly's charts are responsive: printed as they are, they keep the width
 # the screen gave them and the page cuts them. So the script PRINT_SCRIPT draws every chart at
@@ -163,7 +161,7 @@ def build_report(ctx: PageContext, available: Available, today: dt.date | None =
     ]
     charts = figures.all_charts(ctx)
     number = 0
-    for page in PAGES:
+    for page in params.CHART_PAGES:
         parts.append(f"<section data-page='{page}'><h2>{html.escape(ctx.t(f'{page}.title'))}</h2>")
         if not charts[page]:
             parts.append(f"<p>{html.escape(ctx.t('empty.no_data'))}</p>")

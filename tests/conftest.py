@@ -54,11 +54,15 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from dashboard import params  # noqa: E402
+
 APP_FILE = REPO_ROOT / "navigation.py"  # the script of each session (app.py serves it)
 APP_TIMEOUT = 60  # AppTest's default of 3 s is too short for a first run that builds caches
 PAGES = ("views/overview.py", "views/participation.py", "views/activities.py", "views/benefits.py",
          "views/data.py", "views/glossary.py")
-CHART_PAGES = PAGES[:4]
+# The pages that draw charts, as the server knows them (its preload of Plotly's bundle, the report):
+# tests/test_pages.py checks that exactly these draw charts.
+CHART_PAGES = tuple(f"views/{name}.py" for name in params.CHART_PAGES)
 # A catalogue key shown as is (translate() falls back to the key when it is missing everywhere).
 RAW_KEY = re.compile(r"\b(?:chart|metric|overview|participation|activities|benefits|data|filters|empty|notice|"
                      r"finding|theme|nav|dictionary|history|app|column|template|upload|auth)\.[a-z_]+\b")

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 from starlette.exceptions import HTTPException
+from starlette.responses import HTMLResponse
 from starlette.routing import Mount, Router
 from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
 
 from dashboard.bundles import STATIC_ROOT, BundleDelivery, accepts_gzip, compressible_files
 
@@ -193,20 +195,35 @@ def test_a_bundle_gone_before_compression_is_sent_as_is(root: Path) -> None:
     assert BUNDLE not in app.files and "static/js/other.js" in app.compressed
 
 
+async def _pages(scope: Scope, receive: Receive, send: Send) -> None:
+    """Streamlit's answer to any page path: its index.html."""
+    await HTMLResponse("<html>app</html>")(scope, receive, send)
+
+
 @pytest.mark.parametrize("base_url, prefix", [("", "/"), ("sister-city", "/sister-city/")])
-def test_pages_ask_for_plotlys_bundle_early(root: Path, base_url: str, prefix: str) -> None:
+def test_pages_with_charts_ask_for_plotlys_bundle_early(root: Path, base_url: str, prefix: str) -> None:
     (root / "static" / "js" / "PlotlyChart.x1y2.js").write_bytes(CONTENT)
-    (root / "media").mkdir()
-    (root / "media" / "report.html").write_bytes(b"<html>report</html>")
-    app = _app(root, base_url=base_url)
+    app = BundleDelivery(_pages, base_url=base_url, root=root, chart_pages=("", "participation"))
     expected = f"<{prefix}static/js/PlotlyChart.x1y2.js>; rel=modulepreload; crossorigin"
-    for method in ("GET", "HEAD"):
-        status, headers, _ = get(app, prefix + "index.html", GZIP, method)
-        assert (status, headers.get("link")) == (200, expected)
-    assert "link" not in get(app, prefix + BUNDLE, GZIP)[1]  # a bundle is not a page
-    assert "link" not in get(app, prefix + "media/report.html", GZIP)[1]  # a download is not a page
+    for path in (prefix, prefix.rstrip("/") or "/", prefix + "participation", prefix + "participation/"):
+        for method in ("GET", "HEAD"):
+            status, headers, _ = get(app, path, GZIP, method)
+            assert (status, headers.get("link")) == (200, expected), (path, method)
+    # Pages without charts, a download (Streamlit's media files: the offline report), other paths:
+    for path in ("glossary", "participation/x", "media/report.html", "static/js/other.html"):
+        assert "link" not in get(app, prefix + path, GZIP)[1], path
+    if base_url:  # the same paths outside the prefix are not the app's
+        for path in ("/", "/participation"):
+            assert "link" not in get(app, path, GZIP)[1], path
+
+
+def test_only_html_answers_get_the_preload(root: Path) -> None:
+    (root / "static" / "js" / "PlotlyChart.x1y2.js").write_bytes(CONTENT)
+    app = BundleDelivery(StaticFiles(directory=root), root=root, chart_pages=("index.html", "static/js/tiny.js"))
+    assert "link" in get(app, "/index.html", GZIP)[1]
+    assert "link" not in get(app, "/static/js/tiny.js", GZIP)[1]  # JavaScript, not a page
 
 
 def test_no_preload_without_the_bundle(root: Path) -> None:
-    app = _app(root)
-    assert "link" not in get(app, "/index.html", GZIP)[1]
+    app = BundleDelivery(_pages, root=root, chart_pages=("",))
+    assert "link" not in get(app, "/", GZIP)[1]

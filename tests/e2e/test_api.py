@@ -161,7 +161,7 @@ def test_streamlits_bundles_are_sent_compressed(dashboard: RunningApp) -> None:
 
 @pytest.mark.parametrize("page", ["/", "/participation"])
 def test_pages_preload_plotlys_bundle(dashboard: RunningApp, page: str) -> None:
-    """Every page asks the browser for Plotly's bundle at once, at a path the server answers."""
+    """A page with charts asks the browser for Plotly's bundle at once, at a path the server answers."""
     with urllib.request.urlopen(dashboard.url(page), timeout=30) as response:
         link = response.headers["link"]
         assert response.headers["content-type"].startswith("text/html")
@@ -169,3 +169,10 @@ def test_pages_preload_plotlys_bundle(dashboard: RunningApp, page: str) -> None:
     assert "/static/js/PlotlyChart." in target and link.endswith("rel=modulepreload; crossorigin")
     with urllib.request.urlopen(urllib.parse.urljoin(dashboard.url(page), target), timeout=30) as response:
         assert response.status == 200 and len(response.read()) > 1_000_000
+
+
+@pytest.mark.parametrize("page", ["/glossary", "/signin"])
+def test_pages_without_charts_do_not_preload_plotly(dashboard: RunningApp, page: str) -> None:
+    """There the 1.4 MB would only compete with the page's own files."""
+    with urllib.request.urlopen(dashboard.url(page), timeout=30) as response:
+        assert response.headers["content-type"].startswith("text/html") and response.headers["link"] is None
