@@ -201,18 +201,22 @@ async def _pages(scope: Scope, receive: Receive, send: Send) -> None:
 
 
 @pytest.mark.parametrize("base_url, prefix", [("", "/"), ("sister-city", "/sister-city/")])
-def test_pages_with_charts_ask_for_plotlys_bundle_early(root: Path, base_url: str, prefix: str) -> None:
+def test_pages_ask_for_plotlys_bundle_early(root: Path, base_url: str, prefix: str) -> None:
     (root / "static" / "js" / "PlotlyChart.x1y2.js").write_bytes(CONTENT)
     app = BundleDelivery(_pages, base_url=base_url, root=root, chart_pages=("", "participation"))
-    expected = f"<{prefix}static/js/PlotlyChart.x1y2.js>; rel=modulepreload; crossorigin"
+    bundle = f"<{prefix}static/js/PlotlyChart.x1y2.js>"
+    # Pages with charts: preloaded as a module, compiled off the main thread.
     for path in (prefix, prefix.rstrip("/") or "/", prefix + "participation", prefix + "participation/"):
         for method in ("GET", "HEAD"):
             status, headers, _ = get(app, path, GZIP, method)
-            assert (status, headers.get("link")) == (200, expected), (path, method)
-    # Pages without charts, a download (Streamlit's media files: the offline report), other paths:
-    for path in ("glossary", "participation/x", "media/report.html", "static/js/other.html"):
+            assert (status, headers.get("link")) == (200, f"{bundle}; rel=modulepreload; crossorigin"), (path, method)
+    # Other pages: fetched at the lowest priority for the next one, not compiled.
+    for path in ("glossary", "participation/x"):
+        assert get(app, prefix + path, GZIP)[1].get("link") == f"{bundle}; rel=prefetch", path
+    # Not pages: Streamlit's files and media (a download such as the offline report), and outside the prefix.
+    for path in ("media/report.html", "static/js/other.html", "_stcore/health"):
         assert "link" not in get(app, prefix + path, GZIP)[1], path
-    if base_url:  # the same paths outside the prefix are not the app's
+    if base_url:
         for path in ("/", "/participation"):
             assert "link" not in get(app, path, GZIP)[1], path
 

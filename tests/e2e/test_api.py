@@ -172,7 +172,12 @@ def test_pages_preload_plotlys_bundle(dashboard: RunningApp, page: str) -> None:
 
 
 @pytest.mark.parametrize("page", ["/glossary", "/signin"])
-def test_pages_without_charts_do_not_preload_plotly(dashboard: RunningApp, page: str) -> None:
-    """There the 1.4 MB would only compete with the page's own files."""
+def test_pages_without_charts_prefetch_plotlys_bundle(dashboard: RunningApp, page: str) -> None:
+    """Only fetched at the lowest priority, for the next page: a preload would compete with this one's files."""
     with urllib.request.urlopen(dashboard.url(page), timeout=30) as response:
-        assert response.headers["content-type"].startswith("text/html") and response.headers["link"] is None
+        link = response.headers["link"]
+        assert response.headers["content-type"].startswith("text/html")
+    target = link.split(">")[0].removeprefix("<")
+    assert "/static/js/PlotlyChart." in target and link.endswith("; rel=prefetch")
+    with urllib.request.urlopen(urllib.parse.urljoin(dashboard.url(page), target), timeout=30) as response:
+        assert response.status == 200 and len(response.read()) > 1_000_000
