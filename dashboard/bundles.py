@@ -23,12 +23,11 @@ to Streamlit unchanged.
 
 Every page of the app that draws charts (Streamlit's index.html at the
 paths it is given) also gets a ``Link: rel=modulepreload`` header for
-Plotly's bundle. Streamlit asks for that file
-only when the script's first chart reaches the browser, seconds into a visit
-on a phone; asked for at once, it travels while the page's own code loads
-and the first script runs. Plotly's chunk is an ES module, so the preload
-says so: Chromium then parses it as a module off the main thread, and the
-import finds it ready. A plain ``rel=preload; as=script`` (used first) was
+Plotly's bundle. Streamlit asks for that file only when the script's first
+chart reaches the browser, seconds into a visit on a phone; asked for at
+once, it travels while the page's own code loads and the first script runs.
+Plotly's chunk is an ES module, so the preload says so: Chromium then parses
+it as a module off the main thread, and the import finds it ready. A plain ``rel=preload; as=script`` (used first) was
 parsed as a classic script, in the background all the same, and then
 compiled again as a module on the main thread (140 ms in a Chromium trace)
 just when the first messages were being drawn. Measured against it,
@@ -97,7 +96,7 @@ class BundleDelivery:
     def __init__(self, app: ASGIApp, base_url: str = "", root: Path = STATIC_ROOT,
                  quiet_seconds: float = QUIET_SECONDS, chart_pages: Collection[str] = ()) -> None:
         """``chart_pages``: the URL paths below ``base_url`` ("" for the root) of the pages that draw
-        charts, which get the preload header."""
+        charts; they preload Plotly's bundle, the app's other pages prefetch it."""
         self.app = app
         self.prefix = "/" + "/".join(part for part in (base_url.strip("/"), STATIC_PREFIX) if part)
         self.files = compressible_files(root)
