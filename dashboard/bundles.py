@@ -21,20 +21,21 @@ are answered here (listed once, so no request path reaches the file
 system); a range, a conditional request or anything else passes through
 to Streamlit unchanged.
 
-Every page of the app that draws charts (Streamlit's index.html at the
-paths it is given) also gets a ``Link: rel=modulepreload`` header for
-Plotly's bundle. Streamlit asks for that file only when the script's first
-chart reaches the browser, seconds into a visit on a phone; asked for at
-once, it travels while the page's own code loads and the first script runs.
-Plotly's chunk is an ES module, so the preload says so: Chromium then parses
-it as a module off the main thread, and the import finds it ready. A plain ``rel=preload; as=script`` (used first) was
-parsed as a classic script, in the background all the same, and then
-compiled again as a module on the main thread (140 ms in a Chromium trace)
-just when the first messages were being drawn. Measured against it,
-interleaved: the first chart 2.66 → 2.54 s, 3.14 → 2.73 s and 2.56 → 2.51 s
-on the loopback (10, 16 and 14 rounds at load 3.7-5), the same 5.71 s on a
-phone's link (5 rounds). The preload itself, against none, on a phone's
-link: 6.84 → 5.68 s (5 rounds, the same 2.59 MB received).
+Every page of the app that draws charts (Streamlit's index.html at the paths
+it is given) also gets a ``Link: rel=modulepreload`` header for Plotly's
+bundle. Streamlit asks for that file only when the script's first chart
+reaches the browser, seconds into a visit on a phone; asked for at once, it
+travels while the page's own code loads and the first script runs. Plotly's
+chunk is an ES module, so the preload says so: Chromium then parses it as a
+module off the main thread, and the import finds it ready. A plain
+``rel=preload; as=script`` (used first) was parsed as a classic script, in
+the background all the same, and then compiled again as a module on the main
+thread (140 ms in a Chromium trace) just when the first messages were being
+drawn. Measured against it, interleaved: the first chart 2.66 → 2.54 s, 3.14
+→ 2.73 s and 2.56 → 2.51 s on the loopback (10, 16 and 14 rounds at load
+3.7-5), the same 5.71 s on a phone's link (5 rounds). The preload itself,
+against none, on a phone's link: 6.84 → 5.68 s (5 rounds, the same 2.59 MB
+received).
 
 A page without charts gets ``rel=prefetch`` instead: the browser fetches the
 file at its lowest priority into its cache, for the chart page a reader may
