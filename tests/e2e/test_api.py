@@ -159,25 +159,17 @@ def test_streamlits_bundles_are_sent_compressed(dashboard: RunningApp) -> None:
     assert "content-encoding" not in {key.lower() for key in headers} and body == original
 
 
-@pytest.mark.parametrize("page", ["/", "/participation"])
-def test_pages_preload_plotlys_bundle(dashboard: RunningApp, page: str) -> None:
-    """A page with charts asks the browser for Plotly's bundle at once, at a path the server answers."""
+@pytest.mark.parametrize("page, relation", [
+    ("/", "rel=modulepreload; crossorigin"), ("/participation", "rel=modulepreload; crossorigin"),
+    # Without charts: fetched at the lowest priority for the next page; a preload would compete with this one.
+    ("/glossary", "rel=prefetch"), ("/signin", "rel=prefetch"),
+])
+def test_pages_ask_for_plotlys_bundle_early(dashboard: RunningApp, page: str, relation: str) -> None:
+    """Every page names Plotly's bundle in a Link header, at a path the server answers."""
     with urllib.request.urlopen(dashboard.url(page), timeout=30) as response:
         link = response.headers["link"]
         assert response.headers["content-type"].startswith("text/html")
     target = link.split(">")[0].removeprefix("<")
-    assert "/static/js/PlotlyChart." in target and link.endswith("rel=modulepreload; crossorigin")
-    with urllib.request.urlopen(urllib.parse.urljoin(dashboard.url(page), target), timeout=30) as response:
-        assert response.status == 200 and len(response.read()) > 1_000_000
-
-
-@pytest.mark.parametrize("page", ["/glossary", "/signin"])
-def test_pages_without_charts_prefetch_plotlys_bundle(dashboard: RunningApp, page: str) -> None:
-    """Only fetched at the lowest priority, for the next page: a preload would compete with this one's files."""
-    with urllib.request.urlopen(dashboard.url(page), timeout=30) as response:
-        link = response.headers["link"]
-        assert response.headers["content-type"].startswith("text/html")
-    target = link.split(">")[0].removeprefix("<")
-    assert "/static/js/PlotlyChart." in target and link.endswith("; rel=prefetch")
+    assert "/static/js/PlotlyChart." in target and link.endswith(f"; {relation}")
     with urllib.request.urlopen(urllib.parse.urljoin(dashboard.url(page), target), timeout=30) as response:
         assert response.status == 200 and len(response.read()) > 1_000_000
