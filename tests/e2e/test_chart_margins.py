@@ -14,14 +14,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page
 
-from dashboard import margins
+from dashboard import margins, params
 from dashboard.figures import SIDE_BY_SIDE
 
 from .harness import RunningApp, after_interaction, open_page
 
 LAPTOP = {"width": 1440, "height": 900}
 PROJECTOR = {"width": 1920, "height": 1080}
-CHART_PAGES = ("overview", "participation", "activities", "benefits")
 
 # Each drawn chart: its name (the figure container's key), width, the margins it was sent with and the
 # ones Plotly ended up with.
@@ -55,7 +54,7 @@ def test_every_chart_is_drawn_once(dashboard: RunningApp, browser: Browser, scre
     try:
         page = context.new_page()
         problems, names = [], set()
-        for name in CHART_PAGES:
+        for name in params.CHART_PAGES:
             path = "/" if name == "overview" else f"/{name}"
             query = f"lang={lang}" + ("&present=1" if presenting else "")
             for chart in _drawn_charts(page, dashboard.url(path, query), tabs=name == "participation"):
