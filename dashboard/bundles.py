@@ -44,17 +44,31 @@ rounds, the Glossary was ready after 4.46 s with the module preload, 4.01 s
 with nothing and 4.22 s with the prefetch; with the prefetch, the Overview's
 first chart, opened from the sidebar 3 s later, came after 2.03 s instead
 of 3.38 s (the same 2.94 MB received: the prefetched copy is the one used).
+
+Each compressed copy is also kept on disk (``BundleCache``), so a restarted
+server sends it compressed to its very first visitor instead of waiting for
+the quiet time again; the set-up script fills that cache right after it
+installs Streamlit (``python -m dashboard.bundles``). A copy read back is
+used only if it decompresses to exactly the file Streamlit has now.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gzip
+import logging
 import mimetypes
+import os
+import shutil
+import sys
+import tempfile
 import threading
 import time
+import zlib
 from collections.abc import Collection
 from pathlib import Path
 
+import streamlit
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -80,6 +94,11 @@ _CONDITIONAL = ("range", "if-none-match", "if-modified-since", "if-range")
 # Bundles the chart pages need, which Streamlit asks for late: when an element of their kind first
 # arrives. Plotly's is the largest file of a first visit (4.7 MB, 1.4 MB compressed).
 PRELOADED = ("PlotlyChart.",)
+# Where the compressed copies are kept: by default in the environment Streamlit is installed in,
+# so the cache lasts as long as the install it was made from (one folder per Streamlit version).
+CACHE_ENV = "DASHBOARD_BUNDLE_CACHE"
+
+logger = logging.getLogger(__name__)
 
 
 def compressible_files(root: Path = STATIC_ROOT) -> dict[str, Path]:
@@ -91,14 +110,65 @@ def compressible_files(root: Path = STATIC_ROOT) -> dict[str, Path]:
             if path.suffix in COMPRESSED_SUFFIXES and path.is_file() and path.stat().st_size >= MIN_BYTES}
 
 
+def default_cache_folder() -> Path:
+    """$DASHBOARD_BUNDLE_CACHE, else var/dashboard-bundles in Streamlit's environment; below it, this
+    Streamlit version's folder."""
+    configured = os.environ.get(CACHE_ENV)
+    base = Path(configured) if configured else Path(sys.prefix) / "var" / "dashboard-bundles"
+    return base / f"streamlit-{streamlit.__version__}"
+
+
+class BundleCache:
+    """gzip copies of the bundles on disk (``<folder>/static/js/….js.gz``), shared by every start of the
+    server. Neither reading nor writing ever fails a request: a cache that cannot be used is skipped."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def path(self, name: str) -> Path:
+        return self.folder / (name + ".gz")
+
+    def load(self, name: str, source: Path) -> bytes | None:
+        """The kept copy of ``name``, if it decompresses to exactly ``source``'s bytes (else None)."""
+        try:
+            body = self.path(name).read_bytes()
+            matches = gzip.decompress(body) == source.read_bytes()
+        except (OSError, EOFError, zlib.error):  # missing, unreadable, truncated or not gzip
+            return None
+        return body if matches else None
+
+    def save(self, name: str, body: bytes) -> bool:
+        """Keep ``body`` as the copy of ``name``, replacing any other at once (never half written)."""
+        target = self.path(name)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=target.parent, prefix=target.name, suffix=".partial",
+                                             delete=False) as partial:
+                partial.write(body)
+            os.replace(partial.name, target)
+        except OSError as error:  # a read-only install, a full disk: the copy lives in memory only
+            logger.info("Compressed bundles are not kept in %s: %s", self.folder, error)
+            return False
+        return True
+
+    def remove_other_versions(self) -> None:
+        """Delete the folders kept for other Streamlit versions beside this one's."""
+        for folder in self.folder.parent.glob("streamlit-*"):
+            if folder != self.folder and folder.is_dir():
+                shutil.rmtree(folder, ignore_errors=True)
+
+
 class BundleDelivery:
     """ASGI middleware: answers GET requests for Streamlit's bundles with their gzip-compressed copy."""
 
     def __init__(self, app: ASGIApp, base_url: str = "", root: Path = STATIC_ROOT,
-                 quiet_seconds: float = QUIET_SECONDS, chart_pages: Collection[str] = ()) -> None:
+                 quiet_seconds: float = QUIET_SECONDS, chart_pages: Collection[str] = (),
+                 cache: BundleCache | None = None) -> None:
         """``chart_pages``: the URL paths below ``base_url`` ("" for the root) of the pages that draw
-        charts; they preload Plotly's bundle, the app's other pages prefetch it."""
+        charts; they preload Plotly's bundle, the app's other pages prefetch it. ``cache``: where
+        compressed copies are kept between starts (default: ``default_cache_folder()``)."""
         self.app = app
+        self.cache = cache or BundleCache(default_cache_folder())
         self.prefix = "/" + "/".join(part for part in (base_url.strip("/"), STATIC_PREFIX) if part)
         self.files = compressible_files(root)
         self.preload_header = link_header(self.prefix, self.files, "modulepreload; crossorigin")
@@ -106,6 +176,7 @@ class BundleDelivery:
         self.base = self.prefix.removesuffix(STATIC_PREFIX)  # "/" or "/prefix/"
         self.chart_pages = frozenset(path.strip("/") for path in chart_pages)
         self.compressed: dict[str, bytes] = {}
+        self._not_looked_up = set(self.files)  # not yet looked for in the cache since the start
         self.quiet_seconds = quiet_seconds
         self._queue: list[str] = []  # asked for, not compressed yet, in the order asked
         self._queued_at = 0.0  # when the queue last went from empty to not empty
@@ -122,6 +193,12 @@ class BundleDelivery:
         with self._lock:
             self._last_request = time.monotonic()
         body = self.compressed.get(name)
+        if body is None and name in self._not_looked_up:
+            self._not_looked_up.discard(name)
+            # Read and checked in a thread: Plotly's copy takes about 20 ms to decompress.
+            body = await asyncio.to_thread(self.cache.load, name, self.files[name])
+            if body is not None:
+                self.compressed[name] = body
         if body is None:
             self._compress_later(name)
             await self.app(scope, receive, send_varying(send))
@@ -185,12 +262,39 @@ class BundleDelivery:
             if name is None:
                 time.sleep(min(wait, 0.25))  # short naps: a changed quiet_seconds is seen soon
                 continue
-            try:
-                self.compressed[name] = gzip.compress(self.files[name].read_bytes(), compresslevel=LEVEL, mtime=0)
-            except OSError:  # gone or unreadable (Streamlit upgraded under a running server): sent as is
-                self.files.pop(name, None)
+            if name not in self.compressed:  # not read from the cache meanwhile
+                try:
+                    body = compress(self.files[name])
+                except OSError:  # gone or unreadable (Streamlit upgraded under a running server): sent as is
+                    self.files.pop(name, None)
+                else:
+                    self.compressed[name] = body
+                    self.cache.save(name, body)
             with self._lock:
                 self._queue.remove(name)
+
+
+def compress(source: Path) -> bytes:
+    """``source`` gzip-compressed, the same bytes every time (no timestamp in the header)."""
+    return gzip.compress(source.read_bytes(), compresslevel=LEVEL, mtime=0)
+
+
+def fill_cache(cache: BundleCache, files: dict[str, Path]) -> tuple[int, int]:
+    """Compress into ``cache`` every file it lacks a good copy of: (compressed now, already kept).
+
+    Run by the set-up script after it installs Streamlit, so even the first visitor after the first
+    start gets compressed bundles (every one of Streamlit's: about 1 CPU-second, once).
+    """
+    cache.remove_other_versions()
+    done = kept = 0
+    for name, source in sorted(files.items()):
+        if cache.load(name, source) is not None:
+            kept += 1
+        elif cache.save(name, compress(source)):
+            done += 1
+        else:
+            raise OSError(f"cannot write to {cache.folder}")
+    return done, kept
 
 
 def link_header(prefix: str, files: dict[str, Path], relation: str) -> str:
@@ -239,3 +343,22 @@ def accepts_gzip(accept_encoding: str) -> bool:
         if coding in qualities:
             return qualities[coding] > 0
     return False
+
+
+def main() -> int:
+    """``python -m dashboard.bundles``: fill the cache of compressed bundles for this Streamlit."""
+    cache = BundleCache(default_cache_folder())
+    started = time.perf_counter()
+    try:
+        done, kept = fill_cache(cache, compressible_files())
+    except OSError as error:
+        print(f"  Streamlit's files were not compressed ahead ({error}); the server compresses them "
+              "when it has been idle for a few seconds.")
+        return 1
+    print(f"  Compressed {done} of Streamlit's files for new visitors ({kept} already were) "
+          f"in {time.perf_counter() - started:.1f} s: {cache.folder}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -2,7 +2,8 @@
 # Sourced by the run scripts: create .venv with Python 3.11+ and install a requirements file,
 # saying what it does and how long that usually takes (the first install is a minute of
 # silence otherwise). Re-installs only when a requirements file changed since the last
-# install (stamp files). Sets VENV for the caller. Environment:
+# install (stamp files), and after an install fills the cache of compressed bundles
+# (dashboard/bundles.py). Sets VENV for the caller. Environment:
 #   PYTHON             the Python that creates the venv (default python3)
 #   DASHBOARD_VENV     where the venv lives (default .venv; tests/test_scripts.py points it elsewhere)
 #   DASHBOARD_DRY_RUN  1: say what would be installed and install nothing
@@ -95,6 +96,7 @@ if [ -n "$_new_venv" ] || [ ! -f "$_installed" ] || [ "$_requirements" -nt "$_in
     if [ -n "$_new_venv" ]; then echo "  dry run: would run: $PYTHON -m venv $VENV"; fi
     echo "  dry run: would run: $VENV/bin/python -m pip install --upgrade pip"
     echo "  dry run: would run: $VENV/bin/python -m pip install -r $_requirements"
+    echo "  dry run: would run: $VENV/bin/python -m dashboard.bundles"
   else
     _started=$SECONDS
     if [ -n "$_new_venv" ]; then "$PYTHON" -m venv "$VENV"; fi
@@ -107,5 +109,8 @@ if [ -n "$_new_venv" ] || [ ! -f "$_installed" ] || [ "$_requirements" -nt "$_in
     fi
     touch "$_stamp"
     echo "  Done in $((SECONDS - _started)) s (pip's full output: $_log)."
+    # Streamlit's JavaScript compressed once per install (dashboard/bundles.py), so the server sends it
+    # compressed from its first visitor on. Not needed to run: the server compresses it later by itself.
+    "$VENV/bin/python" -m dashboard.bundles || true
   fi
 fi

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import os
+import re
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -19,11 +23,27 @@ from starlette.routing import Mount, Router
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
-from dashboard.bundles import STATIC_ROOT, BundleDelivery, accepts_gzip, compressible_files
+from dashboard.bundles import (
+    CACHE_ENV,
+    STATIC_ROOT,
+    BundleCache,
+    BundleDelivery,
+    accepts_gzip,
+    compressible_files,
+    default_cache_folder,
+    fill_cache,
+)
 
 BUNDLE = "static/js/chart.abc123.js"
 CONTENT = b"function draw(){return 'chart'}\n" * 400  # 12 kB, compressible
 GZIP = [(b"accept-encoding", b"gzip, deflate, br, zstd")]
+
+
+@pytest.fixture(autouse=True)
+def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """This test's own cache of compressed copies (never the one of the environment running the tests)."""
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    return default_cache_folder()
 
 
 @pytest.fixture
@@ -231,3 +251,64 @@ def test_only_html_answers_get_the_preload(root: Path) -> None:
 def test_no_preload_without_the_bundle(root: Path) -> None:
     app = BundleDelivery(_pages, root=root, chart_pages=("",))
     assert "link" not in get(app, "/", GZIP)[1]
+
+
+# -- compressed copies kept between starts ---------------------------------------------
+
+
+def test_a_compressed_bundle_is_kept_for_the_next_start(root: Path, cache_folder: Path) -> None:
+    compressed_once(_app(root), "/" + BUNDLE, BUNDLE)
+    assert gzip.decompress(BundleCache(cache_folder).path(BUNDLE).read_bytes()) == CONTENT
+    restarted = _app(root)
+    status, headers, body = get(restarted, "/" + BUNDLE, GZIP)  # its very first request
+    assert (status, headers["content-encoding"]) == (200, "gzip") and gzip.decompress(body) == CONTENT
+    assert headers["vary"] == "Accept-Encoding"
+
+
+@pytest.mark.parametrize("kept", [
+    gzip.compress(b"what Streamlit had before an upgrade"),
+    gzip.compress(CONTENT)[:-20],  # cut short (a full disk, an older release's half-written file)
+    b"not gzip at all",
+], ids=["another version", "cut short", "not gzip"])
+def test_a_kept_copy_that_does_not_match_is_not_sent(root: Path, cache_folder: Path, kept: bytes) -> None:
+    cache = BundleCache(cache_folder)
+    cache.save(BUNDLE, kept)
+    app = _app(root)
+    status, headers, body = compressed_once(app, "/" + BUNDLE, BUNDLE)
+    assert (status, body) == (200, CONTENT) and "content-encoding" not in headers
+    assert gzip.decompress(cache.path(BUNDLE).read_bytes()) == CONTENT  # replaced by the good copy
+
+
+def test_a_cache_that_cannot_be_written_costs_only_the_copy(root: Path, cache_folder: Path) -> None:
+    cache_folder.parent.mkdir(parents=True)
+    cache_folder.write_text("a file where the folder should be")
+    app = _app(root)
+    compressed_once(app, "/" + BUNDLE, BUNDLE)
+    _, headers, body = get(app, "/" + BUNDLE, GZIP)
+    assert headers["content-encoding"] == "gzip" and gzip.decompress(body) == CONTENT
+
+
+def test_the_set_up_fills_the_cache_once(root: Path, cache_folder: Path) -> None:
+    older = cache_folder.with_name("streamlit-0.1.0")
+    older.mkdir(parents=True)
+    cache = BundleCache(cache_folder)
+    files = compressible_files(root)
+    assert fill_cache(cache, files) == (1, 0)  # only the bundle: tiny.js and the font are not compressed
+    assert fill_cache(cache, files) == (0, 1)
+    assert not older.exists()  # another Streamlit version's copies are removed
+    assert [path.relative_to(cache_folder).as_posix() for path in cache_folder.rglob("*") if path.is_file()] == [
+        BUNDLE + ".gz"]
+
+
+def test_the_set_up_command_says_what_it_did(tmp_path: Path) -> None:
+    env = {**os.environ, CACHE_ENV: str(tmp_path / "cache")}
+    command = [sys.executable, "-m", "dashboard.bundles"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    count = len(compressible_files())
+    assert re.fullmatch(rf"  Compressed {count} of Streamlit's files for new visitors \(0 already were\) "
+                        rf"in \d+\.\d s: {re.escape(str(tmp_path / 'cache'))}/streamlit-[\d.]+\n", done.stdout)
+    (tmp_path / "file").write_text("")
+    refused = subprocess.run(command, env={**env, CACHE_ENV: str(tmp_path / "file")}, capture_output=True,
+                             text=True, timeout=120)
+    assert refused.returncode == 1 and "were not compressed ahead (cannot write to" in refused.stdout

@@ -210,6 +210,7 @@ def test_dashboard_command_first_run_says_what_it_installs_and_how_long(machine:
     assert lines[2] == (f"  Installing {_pinned('requirements.txt')} pinned packages from requirements.txt "
                         "and the packages they need; usually about a minute here.")
     assert f"  dry run: would run: {new_venv}/bin/python -m pip install -r requirements.txt" in lines
+    assert f"  dry run: would run: {new_venv}/bin/python -m dashboard.bundles" in lines
     assert lines[-2:] == ["Starting the dashboard…", f"  dry run: would run: {new_venv}/bin/python -m streamlit "
                           "run app.py"]
     assert not new_venv.exists()
@@ -220,6 +221,17 @@ def test_dashboard_command_later_runs_start_at_once(machine: Machine) -> None:
     assert result.returncode == 0, result.stdout
     assert result.stdout == "Starting the dashboard…\n"
     assert machine.calls() == ["python -m streamlit run app.py --server.port 8599"]
+
+
+def test_an_update_compresses_streamlits_bundles_before_the_start(machine: Machine) -> None:
+    """After pip installs (a requirements file changed), the bundles are compressed for new visitors."""
+    (machine.venv / ".installed-requirements.txt").unlink()
+    (machine.venv / ".installed-requirements-dev.txt").unlink()
+    result = machine.run(RUN_DASHBOARD)
+    assert result.returncode == 0, result.stdout
+    assert machine.calls() == ["python -m pip install --progress-bar off --upgrade pip",
+                               "python -m pip install --progress-bar off -r requirements.txt",
+                               "python -m dashboard.bundles", "python -m streamlit run app.py"]
 
 
 def test_dashboard_address_is_the_first_thing_streamlit_prints(machine: Machine) -> None:

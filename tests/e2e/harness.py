@@ -24,6 +24,7 @@ from typing import IO
 
 from playwright.sync_api import Browser, Page, Playwright, ViewportSize
 
+from dashboard.bundles import CACHE_ENV
 from etl.warehouse import DB_ENV, PAUSE_ENV, Warehouse
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -77,6 +78,7 @@ class RunningApp:
     process: subprocess.Popen[bytes]
     started_at: float  # time.monotonic() just before the process was started
     healthy_at: float  # ... when /_stcore/health first answered "ok"
+    bundle_cache: Path  # DASHBOARD_BUNDLE_CACHE: where it keeps compressed bundles between starts
     _log: IO[bytes] | None = field(default=None, repr=False)
 
     def url(self, path: str = "/", query: str = "") -> str:
@@ -127,12 +129,15 @@ def start_app(warehouse: Path, log_path: Path, port: int | None = None,
     """Start the dashboard on `warehouse` (a DASHBOARD_DB path) and wait until it is healthy.
 
     `base_path` serves it under a path prefix (server.baseUrlPath), as behind a
-    reverse proxy. Raises RuntimeError with the end of the server log when the
+    reverse proxy. Its cache of compressed bundles is a new folder beside its log
+    unless `extra_env` names one (DASHBOARD_BUNDLE_CACHE), so a test never reads
+    what another server, or the venv's set-up, compressed. Raises RuntimeError with the end of the server log when the
     server exits or does not answer /_stcore/health with "ok" within `timeout_s`.
     """
     port = port or free_port()
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, DB_ENV: str(warehouse), "PYTHONUNBUFFERED": "1", **(extra_env or {})}
+    env = {**os.environ, DB_ENV: str(warehouse), "PYTHONUNBUFFERED": "1",
+           CACHE_ENV: str(log_path.with_name(f"{log_path.stem}-bundles-{port}")), **(extra_env or {})}
     env.pop(PAUSE_ENV, None)
     command = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true"]
@@ -142,7 +147,8 @@ def start_app(warehouse: Path, log_path: Path, port: int | None = None,
     started_at = time.monotonic()
     process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     prefix = f"/{base_path.strip('/')}" if base_path else ""
-    app = RunningApp(f"http://127.0.0.1:{port}{prefix}", warehouse, log_path, process, started_at, started_at, log)
+    app = RunningApp(f"http://127.0.0.1:{port}{prefix}", warehouse, log_path, process, started_at, started_at,
+                     Path(env[CACHE_ENV]), log)
     health = f"{app.base_url}/_stcore/health"
     deadline = started_at + timeout_s
     while not _healthy(health):
