@@ -48,13 +48,13 @@ of 3.38 s (the same 2.94 MB received: the prefetched copy is the one used).
 Each compressed copy is also kept on disk (``BundleCache``), so a restarted
 server sends it compressed to its very first visitor instead of waiting for
 the quiet time again; the set-up script fills that cache right after it
-installs Streamlit (``python -m dashboard.bundles``). A copy read back is
-used only if it decompresses to exactly the file Streamlit has now.
+installs Streamlit (``python -m dashboard.bundles``). The copies are read
+beside the server's start, and one is used only if it decompresses to
+exactly the file Streamlit has now.
 """
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import logging
 import mimetypes
@@ -176,13 +176,16 @@ class BundleDelivery:
         self.base = self.prefix.removesuffix(STATIC_PREFIX)  # "/" or "/prefix/"
         self.chart_pages = frozenset(path.strip("/") for path in chart_pages)
         self.compressed: dict[str, bytes] = {}
-        self._not_looked_up = set(self.files)  # not yet looked for in the cache since the start
         self.quiet_seconds = quiet_seconds
         self._queue: list[str] = []  # asked for, not compressed yet, in the order asked
         self._queued_at = 0.0  # when the queue last went from empty to not empty
         self._last_request = 0.0
         self._worker: threading.Thread | None = None
         self._lock = threading.Lock()
+        # The kept copies are read and checked beside the server's start (0.12-0.19 s for all 214 of
+        # Streamlit 1.67's files); a bundle asked for before its copy is read is sent as before.
+        self.kept_copies_read = threading.Event()
+        threading.Thread(target=self._read_kept_copies, name="read-compressed-bundles", daemon=True).start()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         name = self._bundle(scope)
@@ -193,12 +196,6 @@ class BundleDelivery:
         with self._lock:
             self._last_request = time.monotonic()
         body = self.compressed.get(name)
-        if body is None and name in self._not_looked_up:
-            self._not_looked_up.discard(name)
-            # Read and checked in a thread: Plotly's copy takes about 20 ms to decompress.
-            body = await asyncio.to_thread(self.cache.load, name, self.files[name])
-            if body is not None:
-                self.compressed[name] = body
         if body is None:
             self._compress_later(name)
             await self.app(scope, receive, send_varying(send))
@@ -238,6 +235,13 @@ class BundleDelivery:
         if page.startswith((STATIC_PREFIX, "media/", "_stcore/")):
             return ""
         return self.prefetch_header
+
+    def _read_kept_copies(self) -> None:
+        for name, source in list(self.files.items()):
+            body = self.cache.load(name, source)
+            if body is not None:
+                self.compressed.setdefault(name, body)
+        self.kept_copies_read.set()
 
     def _compress_later(self, name: str) -> None:
         with self._lock:

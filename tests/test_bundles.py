@@ -260,6 +260,7 @@ def test_a_compressed_bundle_is_kept_for_the_next_start(root: Path, cache_folder
     compressed_once(_app(root), "/" + BUNDLE, BUNDLE)
     assert gzip.decompress(BundleCache(cache_folder).path(BUNDLE).read_bytes()) == CONTENT
     restarted = _app(root)
+    assert restarted.kept_copies_read.wait(10)
     status, headers, body = get(restarted, "/" + BUNDLE, GZIP)  # its very first request
     assert (status, headers["content-encoding"]) == (200, "gzip") and gzip.decompress(body) == CONTENT
     assert headers["vary"] == "Accept-Encoding"
@@ -274,6 +275,7 @@ def test_a_kept_copy_that_does_not_match_is_not_sent(root: Path, cache_folder: P
     cache = BundleCache(cache_folder)
     cache.save(BUNDLE, kept)
     app = _app(root)
+    assert app.kept_copies_read.wait(10)
     status, headers, body = compressed_once(app, "/" + BUNDLE, BUNDLE)
     assert (status, body) == (200, CONTENT) and "content-encoding" not in headers
     assert gzip.decompress(cache.path(BUNDLE).read_bytes()) == CONTENT  # replaced by the good copy
