@@ -60,6 +60,7 @@ import logging
 import mimetypes
 import os
 import shutil
+import struct
 import sys
 import tempfile
 import threading
@@ -97,6 +98,9 @@ PRELOADED = ("PlotlyChart.",)
 # Where the compressed copies are kept: by default in the environment Streamlit is installed in,
 # so the cache lasts as long as the install it was made from (one folder per Streamlit version).
 CACHE_ENV = "DASHBOARD_BUNDLE_CACHE"
+# A gzip member: magic and deflate's method byte first, CRC-32 and length last (RFC 1952).
+GZIP_MAGIC = b"\x1f\x8b\x08"
+GZIP_MINIMUM = 18
 
 logger = logging.getLogger(__name__)
 
@@ -129,13 +133,22 @@ class BundleCache:
         return self.folder / (name + ".gz")
 
     def load(self, name: str, source: Path) -> bytes | None:
-        """The kept copy of ``name``, if it decompresses to exactly ``source``'s bytes (else None)."""
+        """The kept copy of ``name`` if it is a copy of ``source`` as it is now (else None).
+
+        Checked by gzip's own trailer, the CRC-32 and length of what the copy decompresses to:
+        a copy of another version of the file, or one cut short, does not match. Decompressing
+        every copy to compare would cost 0.12-0.19 s of CPU at each start, the trailer 0.02 s.
+        Copies are only ever written whole (``save``), so the middle of one is not checked.
+        """
         try:
             body = self.path(name).read_bytes()
-            matches = gzip.decompress(body) == source.read_bytes()
-        except (OSError, EOFError, zlib.error):  # missing, unreadable, truncated or not gzip
+            original = source.read_bytes()
+        except OSError:  # not kept, or unreadable
             return None
-        return body if matches else None
+        if len(body) < GZIP_MINIMUM or not body.startswith(GZIP_MAGIC):
+            return None
+        crc, size = struct.unpack("<II", body[-8:])
+        return body if (crc, size) == (zlib.crc32(original), len(original) & 0xFFFFFFFF) else None
 
     def save(self, name: str, body: bytes) -> bool:
         """Keep ``body`` as the copy of ``name``, replacing any other at once (never half written)."""
@@ -182,8 +195,8 @@ class BundleDelivery:
         self._last_request = 0.0
         self._worker: threading.Thread | None = None
         self._lock = threading.Lock()
-        # The kept copies are read and checked beside the server's start (0.12-0.19 s for all 214 of
-        # Streamlit 1.67's files); a bundle asked for before its copy is read is sent as before.
+        # The kept copies are read and checked beside the server's start (all 214 of Streamlit 1.67's
+        # files in a few hundredths of a second); a bundle asked for before that is sent as before.
         self.kept_copies_read = threading.Event()
         threading.Thread(target=self._read_kept_copies, name="read-compressed-bundles", daemon=True).start()
 
