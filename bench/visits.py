@@ -6,7 +6,11 @@
 - Filter change: a year chip removed, then one field chosen → every chart redrawn.
 - Cold `streamlit run` → first chart, dashboard against the bare page's cold start.
 - New visitor on a phone's connection (throttled by Chromium, at sample size only: what is sent does not
-  depend on the data's size): first chart, and the megabytes sent, against the bare page on the same link.
+  depend on the data's size): first chart, and the megabytes sent, against the bare page on the same link;
+  with the cold starts, also the first visitor right after a restart on that link.
+
+The dashboard's servers keep their compressed bundles where the set-up puts them (scripts/setup-venv.sh
+runs `python -m dashboard.bundles` after each install): here a folder of the bench's, filled the same way.
 
 Runs are interleaved (bare, dashboard, bare, dashboard...) so a busy moment of the machine weighs on
 both, and the load average is printed beside the medians. Nothing here is asserted.
@@ -27,6 +31,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from bench.measure import log, median
 from bench.report import Row, Section, Target, Unit
+from dashboard.bundles import CACHE_ENV, BundleCache, compressible_files, fill_cache, versioned
 from tests.e2e.harness import (
     VIEWPORT,
     after_interaction,
@@ -112,6 +117,9 @@ class VisitResult:
     phone_s: list[float] = field(default_factory=list)
     bare_phone_mb: list[float] = field(default_factory=list)
     phone_mb: list[float] = field(default_factory=list)
+    bare_restart_phone_s: list[float] = field(default_factory=list)
+    restart_phone_s: list[float] = field(default_factory=list)
+    restart_phone_mb: list[float] = field(default_factory=list)
     load: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -203,9 +211,16 @@ def _changed(page: Page, action: Callable[[], object]) -> Timing:
     return Timing((probe["lastChartChange"] - probe["click"]) / 1000, driver)
 
 
-def _cold(browser: Browser, warehouse: Path, log_dir: Path, script: str) -> float:
+def _kept_bundles(log_dir: Path) -> dict[str, str]:
+    """The environment that gives a dashboard server the compressed bundles the set-up keeps."""
+    base = log_dir / "bundle-cache"
+    fill_cache(BundleCache(versioned(base)), compressible_files())
+    return {CACHE_ENV: str(base)}
+
+
+def _cold(browser: Browser, warehouse: Path, log_dir: Path, script: str, env: dict[str, str]) -> float:
     """`streamlit run` started → the page's first chart drawn (the browser asks as soon as it is healthy)."""
-    app = start_app(warehouse, log_dir / f"streamlit-cold-{Path(script).stem}.log", script=script)
+    app = start_app(warehouse, log_dir / f"streamlit-cold-{Path(script).stem}.log", script=script, extra_env=env)
     context = browser.new_context(viewport=VIEWPORT)
     try:
         page = context.new_page()
@@ -217,10 +232,21 @@ def _cold(browser: Browser, warehouse: Path, log_dir: Path, script: str) -> floa
         stop_app(app)
 
 
+def _restarted_on_phone(browser: Browser, warehouse: Path, log_dir: Path, script: str,
+                        env: dict[str, str]) -> tuple[float, float]:
+    """A new server, and at once a new visitor on the phone's link: (first chart in seconds, megabytes)."""
+    app = start_app(warehouse, log_dir / f"streamlit-restart-{Path(script).stem}.log", script=script, extra_env=env)
+    try:
+        return _phone_visit(browser, app.url("/", "lang=en") if script == "app.py" else app.url("/"))
+    finally:
+        stop_app(app)
+
+
 def measure_visits(warehouse: Path, label: str, repeats: int, log_dir: Path, cold_repeats: int = 0,
                    phone: bool = False) -> VisitResult:
     result = VisitResult(label)
-    dashboard = start_app(warehouse, log_dir / f"streamlit-visits-{label}.log")
+    kept = _kept_bundles(log_dir)
+    dashboard = start_app(warehouse, log_dir / f"streamlit-visits-{label}.log", extra_env=kept)
     bare = start_app(warehouse, log_dir / "streamlit-visits-bare.log", script=BARE_SCRIPT)
     try:
         with sync_playwright() as playwright:
@@ -255,8 +281,14 @@ def measure_visits(warehouse: Path, label: str, repeats: int, log_dir: Path, col
                 for run in range(cold_repeats):
                     log(f"visits @ {label}: cold start {run + 1}/{cold_repeats}")
                     try:
-                        result.bare_cold_s.append(_cold(browser, warehouse, log_dir, BARE_SCRIPT))
-                        result.cold_s.append(_cold(browser, warehouse, log_dir, "app.py"))
+                        result.bare_cold_s.append(_cold(browser, warehouse, log_dir, BARE_SCRIPT, {}))
+                        result.cold_s.append(_cold(browser, warehouse, log_dir, "app.py", kept))
+                        if phone:
+                            seconds, _ = _restarted_on_phone(browser, warehouse, log_dir, BARE_SCRIPT, {})
+                            result.bare_restart_phone_s.append(seconds)
+                            seconds, megabytes = _restarted_on_phone(browser, warehouse, log_dir, "app.py", kept)
+                            result.restart_phone_s.append(seconds)
+                            result.restart_phone_mb.append(megabytes)
                     except Exception as error:
                         result.errors.append(f"{type(error).__name__}: {str(error).splitlines()[0][:200]}")
             finally:
@@ -314,6 +346,15 @@ def visits_section(result: VisitResult, is_sample: bool) -> Section:
                 Unit.SECONDS, len(result.phone_s), ratio=ratio_text(phone),
                 detail=f"{median(result.phone_mb):.2f} MB received"),
         ]
+    if result.restart_phone_s:
+        restarted = _ratio(result.restart_phone_s, result.bare_restart_phone_s)
+        section.rows += [
+            Row("bare page restarted, at once a new visitor on the phone's link → its chart",
+                median(result.bare_restart_phone_s), Unit.SECONDS, len(result.bare_restart_phone_s)),
+            Row("dashboard restarted, at once a new visitor on the phone's link → first chart",
+                median(result.restart_phone_s), Unit.SECONDS, len(result.restart_phone_s), ratio=ratio_text(restarted),
+                detail=f"{median(result.restart_phone_mb):.2f} MB received"),
+        ]
     load = median(result.load)
     section.notes = [
         "Interleaved runs: bare page, then the dashboard's new visitor, page switch and filter changes, repeated. "
@@ -325,9 +366,9 @@ def visits_section(result: VisitResult, is_sample: bool) -> Section:
         "checks that the target is ready, to its detection of the drawn charts) the same interactions took "
         f"{_median_text([t.driver_s for t in result.switch])} and {_median_text([t.driver_s for t in result.filter])}.",
         "On the phone's link (Chromium's network emulation, a new browser context each time), the dashboard's "
-        "server sends Streamlit's bundles gzip-compressed once it has compressed each, and its pages preload "
-        "Plotly's (dashboard/bundles.py; the warm-up visit asks for them first); the bare page is Streamlit as "
-        "it comes."
+        "server sends Streamlit's bundles gzip-compressed, from the copies the set-up keeps (or, without them, "
+        "once it has compressed each after a quiet moment), and its chart pages preload Plotly's "
+        "(dashboard/bundles.py); the bare page is Streamlit as it comes."
         if result.phone_s else "",
         f"Load average (1 min) during the runs: median {load:.2f} on {os.cpu_count()} CPUs." if load else "",
     ]

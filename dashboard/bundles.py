@@ -118,7 +118,11 @@ def default_cache_folder() -> Path:
     """$DASHBOARD_BUNDLE_CACHE, else var/dashboard-bundles in Streamlit's environment; below it, this
     Streamlit version's folder."""
     configured = os.environ.get(CACHE_ENV)
-    base = Path(configured) if configured else Path(sys.prefix) / "var" / "dashboard-bundles"
+    return versioned(Path(configured) if configured else Path(sys.prefix) / "var" / "dashboard-bundles")
+
+
+def versioned(base: Path) -> Path:
+    """The folder below a cache's ``base`` (what DASHBOARD_BUNDLE_CACHE names) for this Streamlit version."""
     return base / f"streamlit-{streamlit.__version__}"
 
 

@@ -19,9 +19,16 @@ from typing import Any
 
 import duckdb
 import pytest
-import streamlit
 
-from dashboard.bundles import CACHE_ENV, QUIET_SECONDS, STATIC_ROOT, BundleCache, compressible_files, fill_cache
+from dashboard.bundles import (
+    CACHE_ENV,
+    QUIET_SECONDS,
+    STATIC_ROOT,
+    BundleCache,
+    compressible_files,
+    fill_cache,
+    versioned,
+)
 from dashboard.metrics import CARD_METRICS
 from etl import schema
 
@@ -160,7 +167,7 @@ def test_streamlits_bundles_are_sent_compressed(dashboard: RunningApp) -> None:
     assert len(body) < len(original) / 2 and gzip.decompress(body) == original
     headers, body = _bundle(dashboard, "/" + name, "identity")
     assert "content-encoding" not in {key.lower() for key in headers} and body == original
-    kept = BundleCache(dashboard.bundle_cache / f"streamlit-{streamlit.__version__}").path(name)
+    kept = BundleCache(versioned(dashboard.bundle_cache)).path(name)
     assert gzip.decompress(kept.read_bytes()) == original  # for the server's next start
 
 
@@ -170,7 +177,7 @@ def test_a_restarted_server_sends_bundles_compressed_at_once(sample_warehouse_di
     name = next(name for name in compressible_files() if name.startswith("static/js/PlotlyChart"))
     stale = next(other for other in sorted(compressible_files()) if other.endswith(".js") and other != name)
     original = (STATIC_ROOT / name).read_bytes()
-    cache = BundleCache(tmp_path / "cache" / f"streamlit-{streamlit.__version__}")
+    cache = BundleCache(versioned(tmp_path / "cache"))
     assert fill_cache(cache, {name: STATIC_ROOT / name}) == (1, 0)
     cache.save(stale, gzip.compress(b"not the file Streamlit has"))
     shutil.copytree(sample_warehouse_dir, tmp_path / "data", symlinks=True)
