@@ -22,14 +22,22 @@ def metrics_by_theme() -> dict[Theme, list[Metric]]:
     return grouped
 
 
-def metric_rows(metrics: list[Metric], lang: str, partner: str) -> pd.DataFrame:
-    return pd.DataFrame([{
-        translate(lang, "glossary.col_name"): metric.label(lang, partner),
-        translate(lang, "glossary.col_definition"): metric.explain(lang, partner),
-        translate(lang, "glossary.col_unit"): UNIT_NAMES[metric.unit](lang),
-        translate(lang, "glossary.col_card"): translate(lang, "template.yes" if metric.on_card else "template.no"),
-        translate(lang, "glossary.col_source"): metric.source,
-    } for metric in metrics])
+def metric_list(metrics: list[Metric], lang: str, partner: str) -> str:
+    """The metrics as a Markdown list: each name in bold, its whole definition below it, then its unit,
+    whether it is a headline card and the query column that computes it, in small type.
+
+    A list, not a table: in a table the definitions, the reason this page exists, were cut at the
+    column's edge on a laptop and at the screen's edge on a phone. Every text here is the
+    catalogue's own (dashboard.metrics), never a workbook's.
+    """
+    def details(metric: Metric) -> str:
+        card = translate(lang, "template.yes" if metric.on_card else "template.no")
+        return " · ".join((f"{translate(lang, 'glossary.col_unit')}: {UNIT_NAMES[metric.unit](lang)}",
+                           f"{translate(lang, 'glossary.col_card')}: {card}",
+                           f"{translate(lang, 'glossary.col_source')}: `{metric.source}`"))
+
+    return "\n".join(f"- **{metric.label(lang, partner)}**  \n  {metric.explain(lang, partner)}  \n"
+                     f"  :small[{details(metric)}]" for metric in metrics)
 
 
 def periods(lang: str) -> list[tuple[str, str]]:

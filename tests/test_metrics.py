@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -70,15 +72,17 @@ def test_card_labels_are_in_the_glossary_with_their_definitions(shared_app: Shar
     for lang in ("id", "en", "zh"):
         at = shared_app.page("views/glossary.py", {"lang": lang} if lang != "id" else {})
         assert not at.exception
-        tables = [frame.value for frame in at.dataframe]
-        rows = pd.concat([t for t in tables if len(t.columns) >= 5])
-        names, definitions = rows.iloc[:, 0].tolist(), rows.iloc[:, 1].tolist()
+        # Each figure is an item of a list: its name in bold, its whole definition on the next line.
+        items = [item for block in at.markdown for item in block.value.split("\n- ")]
+        definitions = {match[1]: match[2] for item in items
+                       if (match := re.match(r"(?:- )?\*\*(.+?)\*\*  \n  (.+?)  \n", item))}
+        assert len(definitions) == len(CATALOGUE), (lang, sorted(definitions))
         overview = shared_app.page("views/overview.py", {"lang": lang} if lang != "id" else {})
         for card in overview.metric:
-            assert card.label in names, (lang, card.label)
-            assert definitions[names.index(card.label)] == card.help, (lang, card.label)
+            assert definitions.get(card.label) == card.help, (lang, card.label)
         assert len(overview.metric) == len(CARD_METRICS)
         # Every category of the schema is listed with its code.
+        tables = [frame.value for frame in at.dataframe]
         codes = {value for frame in tables for value in frame.iloc[:, 1].tolist()}
         assert {c.code for v in schema.VOCABULARIES for c in v.categories} <= codes
 

@@ -16,7 +16,7 @@ for where, which in glossary.periods(ctx.lang):
 st.header(ctx.t("glossary.section_metrics"))
 for theme, members in glossary.metrics_by_theme().items():
     st.markdown(f"**{glossary.theme_name(theme, ctx.lang)}**")
-    st.dataframe(glossary.metric_rows(members, ctx.lang, ctx.partner_name()), hide_index=True)
+    st.markdown(glossary.metric_list(members, ctx.lang, ctx.partner_name()))
 
 st.header(ctx.t("glossary.section_categories"))
 for vocabulary in schema.VOCABULARIES:
