@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -79,6 +81,7 @@ class RunningApp:
     started_at: float  # time.monotonic() just before the process was started
     healthy_at: float  # ... when /_stcore/health first answered "ok"
     bundle_cache: Path  # DASHBOARD_BUNDLE_CACHE: where it keeps compressed bundles between starts
+    own_bundle_cache: bool  # made for this server alone: removed when it stops
     _log: IO[bytes] | None = field(default=None, repr=False)
 
     def url(self, path: str = "/", query: str = "") -> str:
@@ -129,15 +132,18 @@ def start_app(warehouse: Path, log_path: Path, port: int | None = None,
     """Start the dashboard on `warehouse` (a DASHBOARD_DB path) and wait until it is healthy.
 
     `base_path` serves it under a path prefix (server.baseUrlPath), as behind a
-    reverse proxy. Its cache of compressed bundles is a new folder beside its log
-    unless `extra_env` names one (DASHBOARD_BUNDLE_CACHE), so a test never reads
-    what another server, or the venv's set-up, compressed. Raises RuntimeError with the end of the server log when the
-    server exits or does not answer /_stcore/health with "ok" within `timeout_s`.
+    reverse proxy. Its cache of compressed bundles is a new temporary folder,
+    removed by stop_app, unless `extra_env` names one (DASHBOARD_BUNDLE_CACHE):
+    a test never reads what another server, or the venv's set-up, compressed.
+    Raises RuntimeError with the end of the server log when the server exits or
+    does not answer /_stcore/health with "ok" within `timeout_s`.
     """
     port = port or free_port()
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, DB_ENV: str(warehouse), "PYTHONUNBUFFERED": "1",
-           CACHE_ENV: str(log_path.with_name(f"{log_path.stem}-bundles-{port}")), **(extra_env or {})}
+    own_bundle_cache = CACHE_ENV not in (extra_env or {})
+    env = {**os.environ, DB_ENV: str(warehouse), "PYTHONUNBUFFERED": "1", **(extra_env or {})}
+    if own_bundle_cache:
+        env[CACHE_ENV] = tempfile.mkdtemp(prefix="e2e-bundles-")
     env.pop(PAUSE_ENV, None)
     command = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true"]
@@ -148,7 +154,7 @@ def start_app(warehouse: Path, log_path: Path, port: int | None = None,
     process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     prefix = f"/{base_path.strip('/')}" if base_path else ""
     app = RunningApp(f"http://127.0.0.1:{port}{prefix}", warehouse, log_path, process, started_at, started_at,
-                     Path(env[CACHE_ENV]), log)
+                     Path(env[CACHE_ENV]), own_bundle_cache, log)
     health = f"{app.base_url}/_stcore/health"
     deadline = started_at + timeout_s
     while not _healthy(health):
@@ -174,6 +180,8 @@ def stop_app(app: RunningApp, timeout_s: float = 10.0) -> None:
             app.process.wait(timeout=timeout_s)
     if app._log is not None and not app._log.closed:
         app._log.close()
+    if app.own_bundle_cache:
+        shutil.rmtree(app.bundle_cache, ignore_errors=True)
 
 
 # -- the browser ------------------------------------------------------------------
