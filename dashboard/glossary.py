@@ -8,8 +8,6 @@ a glossary of their data terms.
 
 from __future__ import annotations
 
-import pandas as pd
-
 from dashboard.metrics import CATALOGUE, PERIOD_NAMES, THEME_NAMES, UNIT_NAMES, Metric, Period, Theme
 from etl import schema
 from translations import translate
@@ -45,13 +43,19 @@ def periods(lang: str) -> list[tuple[str, str]]:
     return [(translate(lang, f"glossary.period_{period.value}"), PERIOD_NAMES[period](lang)) for period in Period]
 
 
-def category_rows(vocabulary: schema.Vocabulary, lang: str) -> pd.DataFrame:
+def category_list(vocabulary: schema.Vocabulary, lang: str) -> str:
+    """A vocabulary's categories as a Markdown list: each label in the reader's language in bold, then its
+    code and its labels in the two other languages, in small type (a list for the figures' reason:
+    a table ran off a phone's screen). The labels are the schema's (VOCABULARY.md), never a workbook's."""
     others = [other for other in ("id", "en", "zh") if other != lang]
-    return pd.DataFrame([{
-        translate(lang, "glossary.col_label"): category.label(lang),
-        translate(lang, "glossary.col_code"): category.code,
-        **{translate(lang, f"glossary.col_in_{other}"): category.label(other) for other in others},
-    } for category in vocabulary.categories])
+
+    def details(category: schema.Category) -> str:
+        return " · ".join((f"{translate(lang, 'glossary.col_code')}: `{category.code}`",
+                           *(f"{translate(lang, f'glossary.col_in_{other}')}: {category.label(other)}"
+                             for other in others)))
+
+    return "\n".join(f"- **{category.label(lang)}**  \n  :small[{details(category)}]"
+                     for category in vocabulary.categories)
 
 
 def vocabulary_title(vocabulary: schema.Vocabulary, lang: str) -> str:

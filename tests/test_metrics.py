@@ -81,9 +81,12 @@ def test_card_labels_are_in_the_glossary_with_their_definitions(shared_app: Shar
         for card in overview.metric:
             assert definitions.get(card.label) == card.help, (lang, card.label)
         assert len(overview.metric) == len(CARD_METRICS)
-        # Every category of the schema is listed with its code.
-        tables = [frame.value for frame in at.dataframe]
-        codes = {value for frame in tables for value in frame.iloc[:, 1].tolist()}
+        # Every category of the schema is listed with its label in bold and its code.
+        listed = {match for block in at.markdown for match in re.findall(r"\*\*(.+?)\*\*  \n  :small\[[^`]*`(\w+)`",
+                                                                         block.value)}
+        codes = {code for _, code in listed}
+        for vocabulary in schema.VOCABULARIES:
+            assert {(c.label(lang), c.code) for c in vocabulary.categories} <= listed, (lang, vocabulary.name)
         assert {c.code for v in schema.VOCABULARIES for c in v.categories} <= codes
 
 

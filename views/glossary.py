@@ -21,4 +21,4 @@ for theme, members in glossary.metrics_by_theme().items():
 st.header(ctx.t("glossary.section_categories"))
 for vocabulary in schema.VOCABULARIES:
     with st.expander(glossary.vocabulary_title(vocabulary, ctx.lang)):
-        st.dataframe(glossary.category_rows(vocabulary, ctx.lang), hide_index=True)
+        st.markdown(glossary.category_list(vocabulary, ctx.lang))
