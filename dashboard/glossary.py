@@ -28,14 +28,14 @@ def metric_list(metrics: list[Metric], lang: str, partner: str) -> str:
     column's edge on a laptop and at the screen's edge on a phone. Every text here is the
     catalogue's own (dashboard.metrics), never a workbook's.
     """
-    def details(metric: Metric) -> str:
+    def details(metric: Metric) -> list[str]:
         card = translate(lang, "template.yes" if metric.on_card else "template.no")
-        return " · ".join((f"{translate(lang, 'glossary.col_unit')}: {UNIT_NAMES[metric.unit](lang)}",
-                           f"{translate(lang, 'glossary.col_card')}: {card}",
-                           f"{translate(lang, 'glossary.col_source')}: `{metric.source}`"))
+        return [f"{translate(lang, 'glossary.col_unit')}: {UNIT_NAMES[metric.unit](lang)}",
+                f"{translate(lang, 'glossary.col_card')}: {card}",
+                f"{translate(lang, 'glossary.col_source')}: `{metric.source}`"]
 
-    return "\n".join(f"- **{metric.label(lang, partner)}**  \n  {metric.explain(lang, partner)}  \n"
-                     f"  :small[{details(metric)}]" for metric in metrics)
+    return "\n".join(_list_item(metric.label(lang, partner), details(metric), metric.explain(lang, partner))
+                     for metric in metrics)
 
 
 def periods(lang: str) -> list[tuple[str, str]]:
@@ -49,13 +49,18 @@ def category_list(vocabulary: schema.Vocabulary, lang: str) -> str:
     a table ran off a phone's screen). The labels are the schema's (VOCABULARY.md), never a workbook's."""
     others = [other for other in ("id", "en", "zh") if other != lang]
 
-    def details(category: schema.Category) -> str:
-        return " · ".join((f"{translate(lang, 'glossary.col_code')}: `{category.code}`",
-                           *(f"{translate(lang, f'glossary.col_in_{other}')}: {category.label(other)}"
-                             for other in others)))
+    def details(category: schema.Category) -> list[str]:
+        return [f"{translate(lang, 'glossary.col_code')}: `{category.code}`",
+                *(f"{translate(lang, f'glossary.col_in_{other}')}: {category.label(other)}" for other in others)]
 
-    return "\n".join(f"- **{category.label(lang)}**  \n  :small[{details(category)}]"
-                     for category in vocabulary.categories)
+    return "\n".join(_list_item(category.label(lang), details(category)) for category in vocabulary.categories)
+
+
+def _list_item(title: str, details: list[str], body: str = "") -> str:
+    """One Markdown list item of the glossary: ``title`` in bold, ``body`` on the next line, then
+    ``details`` in small type, each line a hard break (two spaces) indented under the item."""
+    lines = [f"- **{title}**", *([f"  {body}"] if body else []), f"  :small[{' · '.join(details)}]"]
+    return "  \n".join(lines)
 
 
 def vocabulary_title(vocabulary: schema.Vocabulary, lang: str) -> str:
