@@ -294,8 +294,8 @@ class BundleDelivery:
                 except OSError:  # gone or unreadable (Streamlit upgraded under a running server): sent as is
                     self.files.pop(name, None)
                 else:
+                    self.cache.save(name, body)  # kept first: a copy served from memory is on disk too
                     self.compressed[name] = body
-                    self.cache.save(name, body)
             with self._lock:
                 self._queue.remove(name)
 
