@@ -21,7 +21,7 @@ from etl import schema
 
 BENCH_YEAR = 2025
 # Bump when the generated content changes, so cached workbooks are not reused.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: cells placed by column name (1 lacked benefits' indicator_code)
 INBOUND_SHARE = 0.08
 LABEL_LANGUAGE = "id"
 
@@ -34,7 +34,7 @@ LAST_NAMES = ("Santoso", "Wijaya", "Pratama", "Saputra", "Hidayat", "Kusuma", "N
 PINYIN_NAMES = ("Wang Fang", "Li Wei", "Zhang Min", "Liu Yang", "Chen Jing", "Yang Lei", "Zhao Li", "Huang Tao")
 STATUS_WEIGHTS = {"delegate": 3, "reserve": 4, "not_selected": 84, "withdrew": 9}
 
-Row = list[object]
+Row = dict[str, object]  # a cell per column name; the schema gives the order
 
 
 def workbook_path(cache_dir: Path, rows: int, seed: int) -> Path:
@@ -67,10 +67,19 @@ def write_workbook(path: Path, rows: int, rng: random.Random) -> None:
     for sheet in schema.SHEETS:
         count, build = builders[sheet.name]
         worksheet = workbook.create_sheet(sheet.name)
-        worksheet.append([column.name for column in sheet.columns])
+        names = [column.name for column in sheet.columns]
+        worksheet.append(names)
         for row in _rows(rng, count, build):
-            worksheet.append(row)
+            worksheet.append(_in_schema_order(sheet, names, row))
     workbook.save(path)
+
+
+def _in_schema_order(sheet: schema.Sheet, names: list[str], row: Row) -> list[object]:
+    """The row's cells in the sheet's column order; a name the schema lacks is a generator bug."""
+    unknown = set(row) - set(names)
+    if unknown:
+        raise ValueError(f"bench workbook: {sheet.name} has no column {sorted(unknown)}")
+    return [row.get(name) for name in names]
 
 
 def _rows(rng: random.Random, count: int, build: Callable[[random.Random, int, int], Row]) -> Iterator[Row]:
@@ -110,26 +119,33 @@ def _participant(rng: random.Random, index: int, _count: int) -> Row:
         origin = rng.choice(schema.JAKARTA_AREAS)
         name, age = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}", rng.randint(15, 30)
     institution_type = rng.choice(schema.INSTITUTION_TYPE.codes)
-    return [
-        f"P{BENCH_YEAR}-{index + 1:06d}", BENCH_YEAR, _partner(rng), _label(rng, schema.DIRECTION, direction), name,
-        _label(rng, schema.GENDER, rng.choice(schema.GENDER.codes)), _birth_date(rng, age),
-        _label(rng, schema.ORIGIN, origin), _label(rng, schema.INSTITUTION_TYPE, institution_type),
-        f"Institusi {rng.randrange(400)}", _label(rng, schema.FIELD, rng.choice(schema.FIELD.codes)),
-        _label(rng, schema.STAGE, stage), _label(rng, schema.STATUS, status), score,
-    ]
+    return {
+        "participant_id": f"P{BENCH_YEAR}-{index + 1:06d}", "year": BENCH_YEAR, "partner_city": _partner(rng),
+        "direction": _label(rng, schema.DIRECTION, direction), "full_name": name,
+        "gender": _label(rng, schema.GENDER, rng.choice(schema.GENDER.codes)), "birth_date": _birth_date(rng, age),
+        "origin": _label(rng, schema.ORIGIN, origin),
+        "institution_type": _label(rng, schema.INSTITUTION_TYPE, institution_type),
+        "institution": f"Institusi {rng.randrange(400)}",
+        "field": _label(rng, schema.FIELD, rng.choice(schema.FIELD.codes)),
+        "stage_reached": _label(rng, schema.STAGE, stage), "status": _label(rng, schema.STATUS, status),
+        "score": score,
+    }
 
 
 def _activity(rng: random.Random, index: int, _count: int) -> Row:
     start = date(BENCH_YEAR, 1, 1) + timedelta(days=rng.randrange(330))
     host = rng.choice(schema.HOST_CITY.codes)
-    return [
-        f"A{BENCH_YEAR}-{index + 1:04d}", BENCH_YEAR, _partner(rng), f"Kegiatan pertukaran {index + 1}",
-        _label(rng, schema.ACTIVITY_TYPE, rng.choice(schema.ACTIVITY_TYPE.codes)),
-        _label(rng, schema.FIELD, rng.choice(schema.FIELD.codes)),
-        "Beijing" if host == "partner_city" else _label(rng, schema.HOST_CITY, host),
-        start, start + timedelta(days=rng.randrange(10)), rng.randint(0, 40), rng.randint(0, 40),
-        "Dispora DKI Jakarta", rng.randrange(10, 500) * 1_000_000, "Uraian kegiatan.",
-    ]
+    return {
+        "activity_id": f"A{BENCH_YEAR}-{index + 1:04d}", "year": BENCH_YEAR, "partner_city": _partner(rng),
+        "title": f"Kegiatan pertukaran {index + 1}",
+        "type": _label(rng, schema.ACTIVITY_TYPE, rng.choice(schema.ACTIVITY_TYPE.codes)),
+        "field": _label(rng, schema.FIELD, rng.choice(schema.FIELD.codes)),
+        "host_city": "Beijing" if host == "partner_city" else _label(rng, schema.HOST_CITY, host),
+        "start_date": start, "end_date": start + timedelta(days=rng.randrange(10)),
+        "participants_jakarta": rng.randint(0, 40), "participants_partner": rng.randint(0, 40),
+        "organizer": "Dispora DKI Jakarta", "budget_idr": rng.randrange(10, 500) * 1_000_000,
+        "description": "Uraian kegiatan.",
+    }
 
 
 def _benefit_value(rng: random.Random, unit: str) -> float:
@@ -140,22 +156,24 @@ def _benefit_value(rng: random.Random, unit: str) -> float:
 def _benefit(rng: random.Random, index: int, activities: int) -> Row:
     unit = rng.choice(schema.UNIT.codes)
     beneficiary = rng.choice(schema.BENEFICIARY.codes)
-    return [
-        f"B{BENCH_YEAR}-{index + 1:04d}", BENCH_YEAR, _partner(rng),
-        "Beijing" if beneficiary == "partner_city" else _label(rng, schema.BENEFICIARY, beneficiary),
-        _label(rng, schema.LEVEL, rng.choice(schema.LEVEL.codes)),
-        _label(rng, schema.BENEFIT_CATEGORY, rng.choice(schema.BENEFIT_CATEGORY.codes)),
-        _label(rng, schema.FRAMEWORK, rng.choice(schema.FRAMEWORK.codes)), f"Indikator {index + 1}",
-        _benefit_value(rng, unit), _label(rng, schema.UNIT, unit),
-        _label(rng, schema.FIELD, rng.choice(schema.FIELD.codes)),
-        f"A{BENCH_YEAR}-{rng.randrange(activities) + 1:04d}",
-        _label(rng, schema.SOURCE, rng.choice(schema.SOURCE.codes)), None,
-    ]
+    return {
+        "benefit_id": f"B{BENCH_YEAR}-{index + 1:04d}", "year": BENCH_YEAR, "partner_city": _partner(rng),
+        "beneficiary": "Beijing" if beneficiary == "partner_city" else _label(rng, schema.BENEFICIARY, beneficiary),
+        "level": _label(rng, schema.LEVEL, rng.choice(schema.LEVEL.codes)),
+        "category": _label(rng, schema.BENEFIT_CATEGORY, rng.choice(schema.BENEFIT_CATEGORY.codes)),
+        "framework": _label(rng, schema.FRAMEWORK, rng.choice(schema.FRAMEWORK.codes)),
+        "indicator_code": f"IND-{index % 40 + 1:02d}",  # recurring codes, as analysts follow indicators
+        "indicator": f"Indikator {index + 1}",
+        "value": _benefit_value(rng, unit), "unit": _label(rng, schema.UNIT, unit),
+        "field": _label(rng, schema.FIELD, rng.choice(schema.FIELD.codes)),
+        "activity_id": f"A{BENCH_YEAR}-{rng.randrange(activities) + 1:04d}",
+        "source": _label(rng, schema.SOURCE, rng.choice(schema.SOURCE.codes)),
+    }
 
 
 def _obstacle(rng: random.Random, index: int, _count: int) -> Row:
-    return [
-        f"H{BENCH_YEAR}-{index + 1:04d}", BENCH_YEAR, _partner(rng),
-        _label(rng, schema.OBSTACLE_CATEGORY, rng.choice(schema.OBSTACLE_CATEGORY.codes)), rng.randint(1, 5),
-        "Uraian hambatan.", "Langkah mitigasi.",
-    ]
+    return {
+        "obstacle_id": f"H{BENCH_YEAR}-{index + 1:04d}", "year": BENCH_YEAR, "partner_city": _partner(rng),
+        "category": _label(rng, schema.OBSTACLE_CATEGORY, rng.choice(schema.OBSTACLE_CATEGORY.codes)),
+        "severity": rng.randint(1, 5), "description": "Uraian hambatan.", "mitigation": "Langkah mitigasi.",
+    }

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import db
+from dashboard import db, glossary
 from dashboard.components import PageContext
 from dashboard.filters import Available, Filters
 from dashboard.presentation import app_base_url, share_url
@@ -76,6 +76,20 @@ def test_presentation_mode_enlarges_charts_and_hides_tables(warehouse: Warehouse
     leave.click().run()
     assert at.expander, "leaving restores the normal view"
     assert not any(b.key == "present-leave" for b in at.button)
+
+
+def test_the_glossary_lists_every_category_open_while_presenting(warehouse: Warehouse) -> None:
+    """Presentation mode hides expanders, so on a projector the category lists must not be inside one."""
+    at = run_app([("lang", "en"), ("present", "1")])
+    at.switch_page("views/glossary.py").run()
+    assert not at.exception and not at.expander
+    titles = [s.value for s in at.subheader]
+    shown = "\n".join(block.value for block in at.markdown)
+    for vocabulary in schema.VOCABULARIES:
+        assert glossary.vocabulary_title(vocabulary, "en") in titles, vocabulary.name
+        assert glossary.category_list(vocabulary, "en") in shown, vocabulary.name
+    at.button(key="present-leave").click().run()
+    assert len(at.expander) == len(schema.VOCABULARIES), "leaving folds them again"
 
 
 def test_toggle_enters_presentation_mode(warehouse: Warehouse) -> None:

@@ -20,5 +20,10 @@ for theme, members in glossary.metrics_by_theme().items():
 
 st.header(ctx.t("glossary.section_categories"))
 for vocabulary in schema.VOCABULARIES:
-    with st.expander(glossary.vocabulary_title(vocabulary, ctx.lang)):
+    title = glossary.vocabulary_title(vocabulary, ctx.lang)
+    if ctx.presenting:  # presentation mode hides expanders: on a projector each list stands open
+        st.subheader(title)
         st.markdown(glossary.category_list(vocabulary, ctx.lang))
+    else:
+        with st.expander(title):
+            st.markdown(glossary.category_list(vocabulary, ctx.lang))
