@@ -123,6 +123,14 @@ class Warehouses:
         return self._big[size]
 
 
+FAILED = " — FAILED"  # ends the title of a section whose measure raised
+
+
+def exit_status(sections: list[Section]) -> int:
+    """1 when a section failed, so a script or a person running the bench notices beyond the report."""
+    return 1 if any(section.title.endswith(FAILED) for section in sections) else 0
+
+
 def _guarded(title: str, action: Callable[[], list[Section]]) -> list[Section]:
     """Run a section, noting how busy the machine was; a failure becomes a section saying so."""
     before = CpuSnapshot.take()
@@ -131,7 +139,7 @@ def _guarded(title: str, action: Callable[[], list[Section]]) -> list[Section]:
     except Exception as error:
         log(f"{title} failed: {error}")
         traceback.print_exc()
-        sections = [Section(f"{title} — FAILED", notes=[f"{type(error).__name__}: {error}"])]
+        sections = [Section(f"{title}{FAILED}", notes=[f"{type(error).__name__}: {error}"])]
     contention = describe(before.others_share(CpuSnapshot.take()))
     for section in sections:
         section.notes.append(contention)
@@ -272,4 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     (OUT_DIR / "results.json").write_text(json.dumps(raw, indent=2, default=str) + "\n")
     print(report)
     log(f"written {OUT_DIR / 'results.md'} and results.json")
-    return 0
+    failed = [section.title for section in sections if section.title.endswith(FAILED)]
+    if failed:
+        log(f"{len(failed)} section(s) failed, their figures are missing: {', '.join(failed)}")
+    return exit_status(sections)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.cli import MODES, parse_args
+from bench.cli import MODES, _guarded, exit_status, parse_args
 
 
 def test_defaults_follow_the_mode() -> None:
@@ -32,3 +32,15 @@ def test_a_count_that_cannot_be_measured_is_refused(option: str, value: str,
     assert exit_info.value.code == 2
     error = capsys.readouterr().err
     assert option in error and ("at least 1" in error or "not a whole number" in error)
+
+
+def test_a_section_that_fails_is_reported_and_fails_the_run() -> None:
+    """A fresh machine's bench once had every ETL load rejected and still exited 0."""
+    def rejected() -> list:
+        raise ValueError("load rejected")
+
+    failed = _guarded("etl", rejected)
+    assert [section.title for section in failed] == ["etl — FAILED"]
+    assert any("ValueError: load rejected" in note for note in failed[0].notes)
+    assert exit_status(failed) == 1
+    assert exit_status(_guarded("etl", list)) == 0
