@@ -23,7 +23,8 @@ the result cost more than the pass they would hide.
 The child is forked, not spawned: a new interpreter would spend longer
 importing pyarrow than the pass takes. The processes that read large
 workbooks (the CLI, etl.isolated's child for an upload) run one Python thread
-when they read, and the child only parses and writes Arrow IPC. A process
+when they read, and the child only parses and writes Arrow IPC to a memory
+file the parent maps (its size is bounded by the capped parse). A process
 running other Python threads (a server) could hold a lock at the fork that
 no thread in the child would release, so there the file is parsed after the
 pass instead. The cap counts the address space the child inherits, heap the
@@ -33,6 +34,7 @@ its budget; the processes above start fresh.
 
 from __future__ import annotations
 
+import mmap
 import multiprocessing
 import os
 import resource
@@ -110,28 +112,33 @@ def parse_sheets(path: Path, wanted: Wanted) -> ParsedSheets:
 class _Child:
     process: multiprocessing.process.BaseProcess
     receiver: Connection
+    # The parsed sheets come back in this memory file (memfd) as Arrow IPC streams, mapped here
+    # without a copy. Measured at 100,000 rows, 22 MB: sent through the pipe, they cost the parent
+    # 0.15 s of reading; a whole load took 1.73 s before, 1.63 s after (7 interleaved runs).
+    memory_file: int
 
     @classmethod
     def start(cls, path: Path, wanted: Wanted, memory_bytes: int) -> _Child:
         context = multiprocessing.get_context("fork")
         receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_child_main, args=(path, wanted, memory_bytes, sender), daemon=True)
+        memory_file = os.memfd_create("parsed-sheets", os.MFD_CLOEXEC)
+        process = context.Process(target=_child_main, args=(path, wanted, memory_bytes, sender, memory_file),
+                                  daemon=True)
         process.start()
         sender.close()  # the child's copy stays open: end of file here means the child is gone
-        return cls(process, receiver)
+        return cls(process, receiver, memory_file)
 
     def result(self) -> ParsedSheets:
         try:
             if not self.receiver.poll(TIMEOUT_SECONDS):
                 raise EOFError
-            titles, refusal, parsed_titles = self.receiver.recv()
+            titles, refusal, extents = self.receiver.recv()
             if refusal is not None:
                 raise WorkbookRefused(refusal)
-            parsed = ParsedSheets(titles)
-            for title in parsed_titles:
-                parsed.batches[title] = pa.ipc.open_stream(self.receiver.recv_bytes()).read_next_batch()
-            self.process.join(timeout=5)  # it exits once it has sent everything
-            return parsed
+            self.process.join(timeout=5)  # it exits once it has written everything
+            if self.process.exitcode != 0:
+                raise EOFError
+            return ParsedSheets(titles, _mapped_batches(self.memory_file, extents))
         except (EOFError, OSError):
             self.stop()  # killed for memory, crashed or hung: refused, with its exit code
             raise WorkbookRefused(Problem("check_failed", params={"code": self.process.exitcode})) from None
@@ -141,21 +148,38 @@ class _Child:
             self.process.kill()
         self.process.join()
         self.receiver.close()
+        if self.memory_file >= 0:
+            os.close(self.memory_file)  # the mapping of a result keeps its pages; nothing else does
+            self.memory_file = -1
 
 
-def _child_main(path: Path, wanted: Wanted, memory_bytes: int, sender: Connection) -> None:
+Extent = tuple[str, int, int]  # a sheet's title, and where its IPC stream starts and ends in the memory file
+
+
+def _mapped_batches(memory_file: int, extents: list[Extent]) -> dict[str, pa.RecordBatch]:
+    if not extents:
+        return {}
+    mapped = pa.py_buffer(mmap.mmap(memory_file, 0, prot=mmap.PROT_READ))
+    return {title: pa.ipc.open_stream(mapped.slice(start, end - start)).read_next_batch()
+            for title, start, end in extents}
+
+
+def _child_main(path: Path, wanted: Wanted, memory_bytes: int, sender: Connection, memory_file: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (_address_space() + memory_bytes,) * 2)
     try:
         parsed = parse_sheets(path, wanted)
     except WorkbookRefused as refused:
         sender.send(([], refused.problem, []))
         return
-    sender.send((parsed.titles, None, list(parsed.batches)))
-    for batch in parsed.batches.values():
-        sink = pa.BufferOutputStream()
-        with pa.ipc.new_stream(sink, batch.schema) as writer:
-            writer.write_batch(batch)
-        sender.send_bytes(sink.getvalue())
+    extents: list[Extent] = []
+    # Written through the file, not built in memory first: no copy under the address-space cap.
+    with pa.OSFile(f"/proc/self/fd/{memory_file}", "wb") as sink:
+        for title, batch in parsed.batches.items():
+            start = sink.tell()
+            with pa.ipc.new_stream(sink, batch.schema) as writer:
+                writer.write_batch(batch)
+            extents.append((title, start, sink.tell()))
+    sender.send((parsed.titles, None, extents))
 
 
 def _address_space() -> int:
