@@ -87,8 +87,12 @@ def guarded_parse(path: Path, wanted: Wanted, limits: Limits = DEFAULT_LIMITS) -
 
 
 def _forking_is_safe() -> bool:
-    """No other Python thread runs here (the module docstring says why that matters)."""
-    return threading.active_count() == 1
+    """No other Python thread runs here (the module docstring says why that matters), on Linux.
+
+    The child's result comes back in a memfd, which only Linux has (a developer's macOS parses
+    after the pass, like a server).
+    """
+    return threading.active_count() == 1 and hasattr(os, "memfd_create")
 
 
 def parse_sheets(path: Path, wanted: Wanted) -> ParsedSheets:

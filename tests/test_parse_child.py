@@ -170,3 +170,14 @@ def test_a_process_running_other_threads_parses_after_the_guard(monkeypatch: pyt
         release.set()
         other.join()
     assert started == []
+
+
+def test_without_memfd_the_file_is_parsed_after_the_guard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child hands its sheets back in a memfd (Linux only): elsewhere the parse runs here, after the pass."""
+    monkeypatch.setattr(parse, "CHILD_MIN_BYTES", 0)
+    monkeypatch.setattr(parse.threading, "active_count", lambda: 1)
+    monkeypatch.delattr(os, "memfd_create")
+    started: list[object] = []
+    monkeypatch.setattr(parse._Child, "start", lambda *args: started.append(args))
+    assert read_file(sample()).sheets["participants"].rows > 0
+    assert started == []
