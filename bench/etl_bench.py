@@ -170,6 +170,25 @@ def _cpu_rows(real: Timing, bare: Timing, n: int) -> list[Row]:
     ]
 
 
+AFTER_THE_READ = ("validate", "clean", "snapshot", "write")
+
+
+def budget_rows(stages: dict[str, float], bare_seconds: float, n: int) -> list[Row]:
+    """What the ratio's target leaves for the stages after the read, and what they take.
+
+    The read cannot be faster than the bare read it contains (the same parse), so at the
+    target every later stage must fit in (target - 1) x the bare read.
+    """
+    budget = (TARGET_OVER_BARE.limit - 1) * bare_seconds
+    after = sum(stages[stage] for stage in AFTER_THE_READ)
+    return [
+        Row(f"  time the {TARGET_OVER_BARE.text} target leaves for the stages after the read "
+            f"({TARGET_OVER_BARE.limit - 1:g} × the bare read)", budget, Unit.SECONDS, n),
+        Row(f"  the stages after the read ({', '.join(AFTER_THE_READ)})", after, Unit.SECONDS, n,
+            ratio=f"{after / budget:.1f}× that time" if budget > 0 else ""),
+    ]
+
+
 def _section(config: EtlConfig, path: Path, real_timing: Timing, stages: dict[str, float], bare_timing: Timing,
              naive: NaiveResult, into: tuple[str, float | None] | None) -> Section:
     rows, n = config.rows, config.repeats
@@ -184,6 +203,7 @@ def _section(config: EtlConfig, path: Path, real_timing: Timing, stages: dict[st
         _rate_row("Bare read (the limit): fastexcel load_sheet(participants, eager)", rows, bare, n),
         Row("Real path time / bare read time", real / bare, Unit.TIMES, n, target=TARGET_OVER_BARE),
         *_cpu_rows(real_timing, bare_timing, n),
+        *budget_rows(stages, bare, n),
         *([_rate_row(f"Real path into a copy of the {into[0]} warehouse (replacing the year)", rows, into[1],
                      INTO_REPEATS)] if into and into[1] else []),
         _rate_row(f"Naive: pandas.read_excel(openpyxl) + per-cell Python checks + executemany{on}",
@@ -206,6 +226,9 @@ def _section(config: EtlConfig, path: Path, real_timing: Timing, stages: dict[st
         "it bounds the ratio: no scheduling of the same work on the usable cores can bring the real path "
         "below its CPU time spread evenly on them, so a floor above the target means less work, not more "
         "parallelism, is what the target needs.",
+        "The second bound is the path's order: every stage after the read needs the parsed sheets, and the "
+        "read contains the bare read's parse of the participants sheet, so at the target those stages must "
+        "fit in (target − 1) × the bare read, however many cores each of them uses.",
     ]
     if into:
         section.notes.append(f"The load into the {into[0]} warehouse is what an analyst's next upload costs: a copy "
