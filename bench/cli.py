@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bench.contention import CpuSnapshot, describe, wait_until_quiet
+from bench.contention import CpuSnapshot, adopt_orphans, describe, wait_until_quiet
 from bench.machine import machine_info
 from bench.measure import log, median
 from bench.report import Section, render_report
@@ -250,6 +250,7 @@ def _preamble(config: Config, argv: list[str], started: datetime, seconds: float
 def main(argv: list[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else argv
     config = parse_args(arguments)
+    adopt_orphans()  # Chromium's leftover processes stay the bench's own (bench.contention)
     if config.wait_quiet_s > 0:
         wait_until_quiet(config.wait_quiet_s)
     started, clock, cpu = datetime.now(), time.monotonic(), CpuSnapshot.take()
