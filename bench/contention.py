@@ -55,7 +55,7 @@ def adopt_orphans() -> bool:
 
     An adopted orphan that exits stays a zombie until this process exits (nothing here waits for
     it, so no exit status of a child the code waits for is taken away); a zombie still shows its
-    CPU time in /proc. For the benchmark's one run that is a few hundred zombies at most.
+    CPU time in /proc. The benchmark is one run that then exits, and its zombies with it.
     Returns whether it took effect.
     """
     try:
@@ -70,8 +70,9 @@ def tree_cpu_seconds(root: int | None = None) -> float:
 
     Each process counts its own time and that of the children it has waited for (cutime, cstime);
     a child still running (or not yet reaped) is counted through the walk instead, so each
-    CPU-second is counted once. A descendant whose parent exited without waiting for it is
-    re-parented outside the tree and no longer counted.
+    CPU-second is counted once (a child reaped between the reading of its parent and its own is
+    missed, a tick or two). A descendant whose parent exited without waiting for it is re-parented
+    outside the tree and no longer counted, unless this process adopted it (adopt_orphans).
     """
     root = os.getpid() if root is None else root
     own: dict[int, float] = {}
