@@ -70,8 +70,8 @@ def tree_cpu_seconds(root: int | None = None) -> float:
 
     Each process counts its own time and that of the children it has waited for (cutime, cstime);
     a child still running (or not yet reaped) is counted through the walk instead, so each
-    CPU-second is counted once (a child reaped between the reading of its parent and its own is
-    missed, a tick or two). A descendant whose parent exited without waiting for it is re-parented
+    CPU-second is counted once (a child reaped in the instant between the reading of its parent and
+    its own is missed by that snapshot). A descendant whose parent exited without waiting for it is re-parented
     outside the tree and no longer counted, unless this process adopted it (adopt_orphans).
     """
     root = os.getpid() if root is None else root
