@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.measure import log
+from bench.measure import cpu_seconds, log
 
 QUIET_SHARE = 0.15  # others using under 15% of the CPUs counts as quiet
 SAMPLE_S = 5.0
@@ -81,8 +81,7 @@ def tree_cpu_seconds(root: int | None = None) -> float:
         own[pid] = seconds
         children.setdefault(parent, []).append(pid)
     if root not in own:  # no /proc here: what os.times() knows
-        times = os.times()
-        return times.user + times.system + times.children_user + times.children_system
+        return cpu_seconds()
     total, pending = 0.0, [root]
     while pending:
         pid = pending.pop()
