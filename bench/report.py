@@ -76,6 +76,11 @@ class Row:
     detail: str = ""  # a second reading of the same figure, e.g. the seconds behind a rate
     error: str = ""
     target_note: str = ""  # why no verdict, e.g. "applies at 10M"
+    judged: float | None = None  # what the target judges when it is not the value: a ratio to a baseline
+
+    @property
+    def _judged(self) -> float | None:
+        return self.judged if self.judged is not None else self.value
 
     def cells(self) -> list[str]:
         if self.value is None:
@@ -85,8 +90,8 @@ class Row:
         target = self.target.text if self.target else ""
         if self.target and self.target_note:
             target += f" ({self.target_note})"
-        if self.target and self.value is not None and not self.target_note:
-            verdict = self.target.verdict(self.value)
+        if self.target and self._judged is not None and not self.target_note:
+            verdict = self.target.verdict(self._judged)
         else:
             verdict = ""
         return [self.measure, value, f"n={self.n}" if self.value is not None else "", target, self.ratio, verdict]
@@ -118,8 +123,9 @@ def markdown_table(headers: list[str], rows: list[list[str]]) -> str:
 
 def render_section(section: Section) -> str:
     parts = [f"## {section.title}", "", markdown_table(HEADERS, [row.cells() for row in section.rows])]
-    if section.notes:
-        parts += [""] + [f"- {note}" for note in section.notes]
+    notes = [note for note in section.notes if note]  # a note that does not apply to this run is ""
+    if notes:
+        parts += [""] + [f"- {note}" for note in notes]
     return "\n".join(parts)
 
 

@@ -1,0 +1,56 @@
+"""The bench's report: ratio targets get a verdict, each round's ratio is shown, and no note is printed empty."""
+
+from __future__ import annotations
+
+from bench.report import Row, Section, Target, Unit, render_section
+from bench.visits import VisitResult, visits_section
+
+
+def test_a_row_judged_by_its_ratio_shows_the_target_and_a_verdict() -> None:
+    """The first-chart row used to print its ratio with no target and no verdict at all."""
+    missed = Row("first chart", 2.94, Unit.SECONDS, 5, target=Target(1.3, Unit.TIMES), judged=1.36)
+    met = Row("first chart", 2.94, Unit.SECONDS, 5, target=Target(1.3, Unit.TIMES), judged=1.28)
+    assert missed.cells()[3] == "≤ 1.3×"
+    assert missed.cells()[5] == "MISSED by 0.06× (+5%)"
+    assert met.cells()[5] == "met"
+    # Judged by its ratio, not by its 2.94 seconds (which a ≤ 1.3 bound would call missed).
+    assert Row("x", 2.94, Unit.SECONDS, target=Target(3.0, Unit.TIMES), judged=3.1).cells()[5].startswith("MISSED")
+
+
+def _result() -> VisitResult:
+    # Four rounds, the bare page 2.0 s in each: the dashboard's ratios 1.2, 1.4, 1.25, 1.35.
+    return VisitResult("sample", bare_first_s=[2.0, 2.0, 2.0, 2.0], first_chart_s=[2.4, 2.8, 2.5, 2.7],
+                       all_charts_s=[2.5, 2.9, 2.6, 2.8], bare_cold_s=[3.0, 2.0], cold_s=[4.2, 3.2])
+
+
+def _row(section: Section, starts: str) -> list[str]:
+    return next(row.cells() for row in section.rows if row.measure.startswith(starts))
+
+
+def test_the_first_chart_row_says_each_rounds_ratio_and_how_many_met_the_target() -> None:
+    section = visits_section(_result(), is_sample=True)
+    first = _row(section, "new visitor → Overview's first chart")
+    # Median 2.6 s ÷ 2.0 s = 1.30×: met, at its line.
+    assert first[3:] == ["≤ 1.3×", "1.30× the bare page (per round 1.30×, middle half 1.24–1.36×, ≤ 1.3× in 2 of 4)",
+                         "met"]
+    every = _row(section, "new visitor → every chart")
+    assert every[3] == "≤ 1.6×" and every[5] == "met" and "≤ 1.6× in 4 of 4" in every[4]
+
+
+def test_the_cold_start_is_judged_against_its_own_baseline_round_by_round() -> None:
+    # Medians 3.7 ÷ 2.5 = 1.48× (met); per round 1.40× and 1.60×: one of the two within 1.5×.
+    cold = _row(visits_section(_result(), is_sample=True), "dashboard: cold")
+    assert cold[3] == "≤ 1.5×" and cold[5] == "met"
+    assert "per round 1.50×, middle half 1.45–1.55×, ≤ 1.5× in 1 of 2" in cold[4]
+
+
+def test_a_single_round_has_no_spread_to_show() -> None:
+    result = VisitResult("sample", bare_first_s=[2.0], first_chart_s=[2.4], all_charts_s=[2.5])
+    assert _row(visits_section(result, is_sample=True), "new visitor → Overview's")[4] == "1.20× the bare page"
+
+
+def test_no_note_is_printed_empty() -> None:
+    """Without the phone's link, the section used to print a bare '- ' line where its note would be."""
+    rendered = render_section(visits_section(_result(), is_sample=False))
+    assert "\n- \n" not in rendered and not rendered.endswith("- ")
+    assert "phone's link" not in rendered
