@@ -3,7 +3,7 @@
 On a cold start the first visitor's run waits for the warm-up's imports, which also slow the server
 while the browser fetches Streamlit's files. openpyxl (with Pillow) and pandas' Styler (with jinja2)
 were loaded for XLSX downloads and data tables that the Overview does not show until asked:
-interleaved cold starts, 10 rounds, first chart 4.19 → 3.91 s (README, "Speed and memory").
+interleaved cold starts, 10 rounds, first chart 4.19 → 3.91 s (docs/speed-history.md, 1 Dec).
 """
 
 from __future__ import annotations
