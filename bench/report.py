@@ -78,10 +78,6 @@ class Row:
     target_note: str = ""  # why no verdict, e.g. "applies at 10M"
     judged: float | None = None  # what the target judges when it is not the value: a ratio to a baseline
 
-    @property
-    def _judged(self) -> float | None:
-        return self.judged if self.judged is not None else self.value
-
     def cells(self) -> list[str]:
         if self.value is None:
             value = f"error: {self.error}" if self.error else "—"
@@ -90,8 +86,9 @@ class Row:
         target = self.target.text if self.target else ""
         if self.target and self.target_note:
             target += f" ({self.target_note})"
-        if self.target and self._judged is not None and not self.target_note:
-            verdict = self.target.verdict(self._judged)
+        judged = self.value if self.judged is None else self.judged
+        if self.target and judged is not None and not self.target_note:
+            verdict = self.target.verdict(judged)
         else:
             verdict = ""
         return [self.measure, value, f"n={self.n}" if self.value is not None else "", target, self.ratio, verdict]
