@@ -122,7 +122,12 @@ def _tall_sample(target: Path, rows: int) -> Path:
 
 
 # Run as its own process, like the CLI: a fork of pytest would inherit whatever heap pytest
-# freed but kept mapped, which the cap counts as the parent's and the parse may reuse.
+# freed but kept mapped, which the cap counts as the parent's and the parse may reuse. For the
+# same reason the process has one malloc arena: glibc reserves 64 MB of address space for each
+# further arena (one per thread that allocated, e.g. during an import), and when the main heap
+# reaches the cap it retries there, inside space the cap already counts. Which arenas an import
+# leaves behind changed with unrelated edits (a method added to etl/schema.py made the 1 MB
+# parse below succeed in 5 of 6 runs).
 _READ_IN_A_NEW_PROCESS = """
 import sys
 from pathlib import Path
@@ -141,7 +146,8 @@ except WorkbookRefused as refused:
 
 def _read_in_a_new_process(path: Path, *memory_floor: int) -> str:
     done = subprocess.run([sys.executable, "-c", _READ_IN_A_NEW_PROCESS, str(path), *map(str, memory_floor)],
-                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=True)
+                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=True,
+                          env={**os.environ, "MALLOC_ARENA_MAX": "1"})
     return done.stdout.strip()
 
 
