@@ -16,7 +16,8 @@ import streamlit as st
 
 from dashboard import db, presentation, theme
 from dashboard.auth import current_analyst
-from dashboard.components import PageContext, framed_chart, set_context
+from dashboard.components import framed_chart
+from dashboard.context import PageContext, set_context
 from dashboard.filters import Available, current_language, render_sidebar
 from dashboard.queries import fetch
 from translations import translate

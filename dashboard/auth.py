@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.components import PageContext
+from dashboard.context import PageContext
 from etl.accounts import SignInGuard, read_accounts
 from etl.warehouse import Warehouse
 

@@ -1,107 +1,35 @@
-"""Page parts shared by every page: the run's context, charts with their data, notices."""
+"""Page parts shared by every page: charts with their data tables, notices, headers."""
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import exports
-from dashboard.db import Reader
+from dashboard.context import PageContext
+from dashboard.figures import PAGE_CHARTS, Chart, summary
 from dashboard.filters import Filters
-from dashboard.metrics import METRICS
-from dashboard.queries import Scope, fetch
 from etl import schema
-from translations import format_list, format_number, translate
+from translations import format_list
 
 if TYPE_CHECKING:
     # Only a type here: importing pandas' Styler loads jinja2 (0.04-0.05 s of a cold start's first
     # visit); `data.style` loads it when a data table is first shown.
     from pandas.io.formats.style import Styler
 
-    from dashboard.figures import Chart
-
-CONTEXT_KEY = "_page_context"
 TABLE_KEY_PREFIX = "table-"  # the expander of a chart's data table: "table-<chart name>"
 IMAGE_SCALE = 3  # PNG at 3x the on-screen size: sharp on a projector and in slides
-
-
-@dataclass(frozen=True)
-class PageContext:
-    """What app.py prepared for this run: the reader, the filters and the language."""
-
-    reader: Reader
-    filters: Filters
-    presenting: bool = False
-
-    @property
-    def lang(self) -> str:
-        return self.filters.lang
-
-    @property
-    def scope(self) -> Scope:
-        return Scope(self.filters.years, self.filters.partner, self.filters.fields, self.filters.direction)
-
-    def t(self, key: str, **params: object) -> str:
-        return translate(self.lang, key, **params)
-
-    def number(self, value: float | int | None, decimals: int = 0) -> str:
-        return format_number(value, self.lang, decimals)
-
-    def fetch(self, query: str) -> pd.DataFrame:
-        return fetch(self.reader, query, self.scope)
-
-    def column(self, name: str) -> str:
-        """A column's label (from the schema) in the reader's language."""
-        return schema.column_label(name)(self.lang)
-
-    def header(self, key: str) -> str:
-        """'column.<name>' is a schema column label; anything else a catalogue key."""
-        return self.column(key.removeprefix("column.")) if key.startswith("column.") else self.t(key)
-
-    def partner_name(self) -> str:
-        return schema.PARTNER_CITY.label(self.filters.partner, self.lang)
-
-    def metric_name(self, key: str) -> str:
-        """A metric's name from the catalogue, in the reader's language."""
-        return METRICS[key].label(self.lang, self.partner_name())
-
-    @property
-    def provisional_years(self) -> frozenset[int]:
-        """The selected years whose figures are provisional now, for whatever marks a figure of them.
-
-        From the cached query ``provisional_years`` (keyed on the data version:
-        a finalise publishes a new version, so the mark goes with it).
-        """
-        years = fetch(self.reader, "provisional_years")["year"]
-        return frozenset(int(year) for year in years) & frozenset(self.filters.years)
-
-    def provisional_note(self) -> str:
-        """'Figures for 2019, 2020 are provisional…' in the reader's language; '' when no selected year is."""
-        years = sorted(self.provisional_years)
-        return self.t("notice.provisional", years=format_list(years, self.lang)) if years else ""
-
-
-def set_context(context: PageContext) -> None:
-    st.session_state[CONTEXT_KEY] = context
-
-
-def context() -> PageContext:
-    """The context app.py stored for this run (pages are only run through app.py)."""
-    return st.session_state[CONTEXT_KEY]
 
 
 def file_stem(page: str, chart: str, filters: Filters) -> str:
     """A meaningful download name: page, chart and the filters in force."""
     years = (f"{min(filters.years)}-{max(filters.years)}" if len(filters.years) > 1
              else "".join(str(y) for y in filters.years)) or "no-years"
-    fields = "all-fields" if set(filters.fields) == set(schema.FIELD.codes) else "-".join(filters.fields)
+    fields = "all-fields" if schema.FIELD.covers(filters.fields) else "-".join(filters.fields)
     parts = [page, chart, years, filters.partner, fields]
     if filters.direction != "both":
         parts.append(filters.direction)
@@ -142,31 +70,6 @@ def show_table(data: pd.DataFrame, formats: Mapping[str, object] | None = None) 
     st.dataframe(styled(data, formats or {}), hide_index=True)
 
 
-SHARED_ANSWERS = 256  # built charts and findings kept (oldest dropped first); each a few small frames
-Built = TypeVar("Built")
-
-
-def shared(builder: Callable[..., Built]) -> Callable[..., Built]:
-    """Built once per (data version, filters, builder, arguments) and shared by every session: a chart,
-    the findings. Most readers ask for the same few views; what is shared is read-only from then on.
-
-    A new load is a new data version, so a shared answer never outlives its data.
-    """
-
-    @functools.wraps(builder)
-    def cached(ctx: PageContext, *args: str) -> Built:
-        return _shared_answer(builder.__name__, args, ctx.reader.cache_key, dataclasses.astuple(ctx.filters),
-                              _ctx=ctx, _builder=builder)
-
-    return cached
-
-
-@st.cache_resource(max_entries=SHARED_ANSWERS, show_spinner=False)
-def _shared_answer(name: str, args: tuple[str, ...], data_key: str, filters: tuple[object, ...], *,
-                   _ctx: PageContext, _builder: Callable[..., Built]) -> Built:
-    return _builder(_ctx, *args)
-
-
 def columns(ctx: PageContext, count: int) -> list:
     """Side-by-side columns; one under the other while presenting, where every chart gets the full width."""
     if ctx.presenting:
@@ -176,8 +79,6 @@ def columns(ctx: PageContext, count: int) -> list:
 
 def framed_chart(ctx: PageContext, page: str, name: str) -> None:
     """One chart alone, for another site's <iframe>: the chart, its caption, the notices and the source."""
-    from dashboard.figures import PAGE_CHARTS  # figures builds on this module
-
     build = PAGE_CHARTS.get(page)
     chart = next((c for c in (build(ctx) if build else []) if c is not None and c.name == name), None)
     if chart is None:
@@ -202,8 +103,6 @@ def show_chart(ctx: PageContext, chart: Chart | None, empty_key: str = "empty.no
 
 
 def _figure(ctx: PageContext, chart: Chart) -> None:
-    from dashboard.figures import summary  # figures builds on this module
-
     stem = file_stem(chart.page, chart.name, ctx.filters)
     # The title is a heading of the page, not a text inside the figure: it wraps on a phone instead of
     # being cut, and headings stay in order (page h1, section h2, chart h3).

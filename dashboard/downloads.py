@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import exports
-from dashboard.components import PageContext, file_stem
+from dashboard.components import file_stem
+from dashboard.context import PageContext
 from dashboard.queries import export_rows
 from etl import package, schema
 from etl.warehouse import Warehouse

@@ -10,7 +10,7 @@ returns None when the filters leave nothing to draw (the page then explains
 why instead).
 
 A built chart is shared: kept per (data version, filters, chart) for every
-session (``components.shared``), since most readers ask for the same few views. It is
+session (``context.shared``), since most readers ask for the same few views. It is
 read-only from then on; whoever needs it changed (presentation mode) copies
 its figure first.
 """
@@ -26,7 +26,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import charts, margins
-from dashboard.components import PageContext, shared
+from dashboard.context import PageContext, shared
 from dashboard.metrics import METRICS, PERIOD_NAMES, Period, Unit
 from dashboard.queries import DELEGATES_STAGE
 from etl import schema

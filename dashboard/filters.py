@@ -43,11 +43,6 @@ class Filters:
     lang: str
 
     @property
-    def all_fields(self) -> bool:
-        """No field narrowing (rows without a field, e.g. some benefits, stay in)."""
-        return set(self.fields) == set(schema.FIELD.codes)
-
-    @property
     def latest_year(self) -> int | None:
         return max(self.years) if self.years else None
 
@@ -176,8 +171,8 @@ def _write_link(partner: str, default_partner: str, fields: list[str], direction
             st.query_params[name] = value
 
     put(params.PARTNER, None if partner == default_partner else partner)
-    all_fields = set(fields) == set(schema.FIELD.codes)
-    put(params.FIELD, None if all_fields else ([code for code in schema.FIELD.codes if code in fields] or ""))
+    chosen = [code for code in schema.FIELD.codes if code in fields] or ""  # "": every field deselected
+    put(params.FIELD, None if schema.FIELD.covers(fields) else chosen)
     put(params.DIRECTION, None if direction == DIRECTIONS[0] else direction)
 
 
@@ -219,3 +214,29 @@ def render_sidebar(available: Available) -> Filters:
     if ignored:
         st.warning(translate(lang, "filters.ignored", values=", ".join(sorted(set(ignored)))), icon="🔗")
     return Filters(tuple(sorted(chosen_years)), partner, tuple(fields), direction, lang)
+
+
+def _view_of(filters: Filters) -> params.View:
+    """The filters as the shared vocabulary of codes (dashboard.params)."""
+    return params.View(filters.lang, tuple(filters.years), filters.partner, tuple(filters.fields), filters.direction)
+
+
+def link_query(filters: Filters, available: Available) -> list[tuple[str, str]]:
+    """The parameters of a link to this view: codes, the same in every language; defaults left out."""
+    query = _view_of(filters).query(available.years)
+    if set(filters.years) != set(available.years) and not filters.years:
+        query.append((params.YEAR, ""))  # every year deselected: said explicitly
+    if not filters.fields:
+        query.append((params.FIELD, ""))
+    return query
+
+
+def filter_line(filters: Filters, available: Available) -> str:
+    """The compact line of active filters shown instead of the sidebar while presenting."""
+    lang = filters.lang
+    years = ", ".join(str(year) for year in filters.years) or "–"
+    fields = (translate(lang, "present.all_fields") if schema.FIELD.covers(filters.fields)
+              else ", ".join(schema.FIELD.label(code, lang) for code in filters.fields) or "–")
+    direction = (translate(lang, "filters.direction_both") if filters.direction == DIRECTIONS[0]
+                 else schema.DIRECTION.label(filters.direction, lang))
+    return " · ".join([years, schema.PARTNER_CITY.label(filters.partner, lang), fields, direction])

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.components import PageContext, shared
+from dashboard.context import PageContext, shared
 from dashboard.metrics import METRICS, summary_value
 from etl import schema
 from translations import format_number, translate

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import PageContext
+from dashboard.context import PageContext
 from dashboard.metrics import CARD_METRICS, THEME_NAMES, Metric, Theme, Unit, summary_value
 from translations import format_number
 

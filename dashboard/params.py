@@ -76,7 +76,7 @@ class View:
             params += [(YEAR, str(year)) for year in sorted(self.years)]
         if self.partner != schema.DEFAULT_PARTNER_CITY:
             params.append((PARTNER, self.partner))
-        if self.fields and set(self.fields) != set(schema.FIELD.codes):
+        if self.fields and not schema.FIELD.covers(self.fields):
             params += [(FIELD, code) for code in schema.FIELD.codes if code in self.fields]
         if self.direction != DEFAULT_DIRECTION:
             params.append((DIRECTION, self.direction))

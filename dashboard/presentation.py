@@ -14,11 +14,10 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from dashboard import params
-from dashboard.components import PageContext
-from dashboard.filters import DIRECTIONS, Available, Filters, labelled
-from etl import schema
-from translations import translate
+from dashboard.context import PageContext
+from dashboard.figures import PAGE_CHARTS
+from dashboard.filters import Available, Filters, filter_line, labelled, link_query
+from dashboard.report import build_report, report_file_name
 
 PRESENT_PARAM = "present"
 SLIDESHOW_PARAM = "slideshow"
@@ -112,21 +111,6 @@ def leave_presentation() -> None:
     _sync_url()
 
 
-def view_of(filters: Filters) -> params.View:
-    """The filters as the shared vocabulary of codes (dashboard.params)."""
-    return params.View(filters.lang, tuple(filters.years), filters.partner, tuple(filters.fields), filters.direction)
-
-
-def link_query(filters: Filters, available: Available) -> list[tuple[str, str]]:
-    """The parameters of a link to this view: codes, the same in every language; defaults left out."""
-    query = view_of(filters).query(available.years)
-    if set(filters.years) != set(available.years) and not filters.years:
-        query.append((params.YEAR, ""))  # every year deselected: said explicitly
-    if not filters.fields:
-        query.append((params.FIELD, ""))
-    return query
-
-
 def share_url(base_url: str, page_path: str, filters: Filters, available: Available, presenting: bool,
               slideshow: int = 0) -> str:
     """The link that reopens this view: same page, filters, language (and presentation mode)."""
@@ -146,17 +130,6 @@ def app_base_url(browser_url: str | None, page_path: str) -> str:
     return url[: -len(suffix)] if page_path and url.endswith(suffix) else url
 
 
-def filter_line(filters: Filters, available: Available) -> str:
-    """The compact line of active filters shown instead of the sidebar while presenting."""
-    lang = filters.lang
-    years = ", ".join(str(year) for year in filters.years) or "–"
-    fields = (translate(lang, "present.all_fields") if set(filters.fields) == set(schema.FIELD.codes)
-              else ", ".join(schema.FIELD.label(code, lang) for code in filters.fields) or "–")
-    direction = (translate(lang, "filters.direction_both") if filters.direction == DIRECTIONS[0]
-                 else schema.DIRECTION.label(filters.direction, lang))
-    return " · ".join([years, schema.PARTNER_CITY.label(filters.partner, lang), fields, direction])
-
-
 def advance_slides(seconds: int, next_page: st.Page) -> None:
     """Switch to the next page every ``seconds`` (a fragment re-run by a timer)."""
     started = st.session_state.setdefault(SLIDE_STARTED, time.monotonic())
@@ -174,7 +147,6 @@ def advance_slides(seconds: int, next_page: st.Page) -> None:
 
 def render_tools(ctx: PageContext, available: Available, page_path: str) -> None:
     """Sidebar tools for presenters: share link, presentation mode, slideshow, offline report."""
-    from dashboard.report import build_report, report_file_name
 
     with st.sidebar:
         st.markdown(f"**{ctx.t('present.title')}**")  # not a heading: the page's h1 comes first
@@ -202,8 +174,6 @@ def render_tools(ctx: PageContext, available: Available, page_path: str) -> None
 
 def _embed_snippet(ctx: PageContext, available: Available, base: str, page_path: str) -> None:
     """An <iframe> of this page, or of one of its charts, for another site."""
-    from dashboard.figures import PAGE_CHARTS
-
     build = PAGE_CHARTS.get(page_path or "overview")  # the default page answers at the root
     charts = [chart for chart in build(ctx) if chart is not None] if build else []
     titles = {FRAME_PAGE: ctx.t("present.embed_page")} | {

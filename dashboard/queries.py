@@ -41,7 +41,8 @@ class Scope:
 
     @property
     def all_fields(self) -> bool:
-        return set(self.fields) == set(schema.FIELD.codes)
+        """No field narrowing (rows without a field, e.g. some benefits, stay in)."""
+        return schema.FIELD.covers(self.fields)
 
     def params(self) -> dict[str, object]:
         return {"years": list(self.years), "partner": self.partner, "fields": list(self.fields),

@@ -28,11 +28,11 @@ import plotly.graph_objects as go
 import plotly.offline
 
 from dashboard import figures, params
-from dashboard.components import PageContext, chart_config, file_stem
-from dashboard.filters import Available
+from dashboard.components import chart_config, file_stem
+from dashboard.context import PageContext
+from dashboard.filters import Available, filter_line, link_query
 from dashboard.findings import overview_findings
 from dashboard.headline import headline_figures
-from dashboard.presentation import filter_line, link_query
 from etl.uploads import retention_days
 from translations import LANGUAGE_NAMES, format_day, format_number
 

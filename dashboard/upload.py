@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import PageContext
+from dashboard.context import PageContext
 from dashboard.metrics import CARD_METRICS, SUMMARY_COLUMNS
 from dashboard.queries import Scope, yearly_summary
 from etl import schema

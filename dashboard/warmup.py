@@ -23,7 +23,7 @@ DEFAULT_QUERIES = ("yearly_summary", "participation_breakdown", "selection_funne
 def warm() -> None:
     try:
         from dashboard import db, figures, queries
-        from dashboard.components import PageContext
+        from dashboard.context import PageContext
         from dashboard.filters import Available, default_filters
 
         reader = db.reader()
@@ -32,7 +32,7 @@ def warm() -> None:
         for name in DEFAULT_QUERIES:
             queries.fetch(reader, name, scope)
         # The Overview's charts of the default view in the default language (a link without lang=):
-        # built once, shared by every session (components.shared), Plotly's validators imported on the
+        # built once, shared by every session (context.shared), Plotly's validators imported on the
         # way. Only that language: a cold start's first visitor competes with this thread for the
         # interpreter, and three languages delayed it by 0.4 s (5.36 s against 4.95 s, 7 rounds).
         figures.PAGE_CHARTS["overview"](PageContext(reader, filters))

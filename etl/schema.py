@@ -13,7 +13,7 @@ dictionary can be shown in the reader's language.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -83,6 +83,10 @@ class Vocabulary:
 
     def labels(self, lang: str) -> dict[str, str]:
         return {category.code: category.label(lang) for category in self.categories}
+
+    def covers(self, codes: Iterable[str]) -> bool:
+        """True when ``codes`` name every category: a filter on them narrows nothing."""
+        return set(codes) == set(self.codes)
 
 
 @dataclass(frozen=True)

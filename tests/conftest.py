@@ -1,4 +1,7 @@
-"""Shared fixtures: a warehouse built once from the sample workbooks, copied per test."""
+"""Shared fixtures: a warehouse built once from the sample workbooks, copied per test; shared page runs.
+
+The helpers tests import live in tests/apptest.py (AppTest helpers) and tests/paths.py (shared paths).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +11,8 @@ from pathlib import Path
 import pytest
 
 from etl.load import ensure_built
-from etl.warehouse import SAMPLE_DIR, Warehouse
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_FILES = sorted(SAMPLE_DIR.glob("*.xlsx"))
+from etl.warehouse import Warehouse
+from tests.apptest import SharedApp
 
 
 @pytest.fixture(scope="session")
@@ -39,247 +40,9 @@ def empty_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Warehous
     return Warehouse(path)
 
 
-# -- AppTest helpers (tests/test_pages.py, test_filters_url.py, test_translations.py) ------------
-# Imported here rather than at the top so this section stays an append to the file.
-
-import base64  # noqa: E402
-import json  # noqa: E402
-import re  # noqa: E402
-import tomllib  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
-from typing import Any  # noqa: E402
-
-import duckdb  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
-from dashboard import params  # noqa: E402
-
-APP_FILE = REPO_ROOT / "navigation.py"  # the script of each session (app.py serves it)
-APP_TIMEOUT = 60  # AppTest's default of 3 s is too short for a first run that builds caches
-PAGES = ("views/overview.py", "views/participation.py", "views/activities.py", "views/benefits.py",
-         "views/data.py", "views/glossary.py")
-# The pages that draw charts, as the server knows them (its preload of Plotly's bundle, the report):
-# tests/test_pages.py checks that exactly these draw charts.
-CHART_PAGES = tuple(f"views/{name}.py" for name in params.CHART_PAGES)
-# A catalogue key shown as is (translate() falls back to the key when it is missing everywhere).
-RAW_KEY = re.compile(r"\b(?:chart|metric|overview|participation|activities|benefits|data|filters|empty|notice|"
-                     r"finding|theme|nav|dictionary|history|app|column|template|upload|auth)\.[a-z_]+\b")
-
-
-def open_app(params: dict[str, str | list[str]] | None = None, page: str | None = None) -> AppTest:
-    """Run navigation.py once, as a browser opening ``/<page>?<params>`` would; DASHBOARD_DB must be set."""
-    at = AppTest.from_file(str(APP_FILE), default_timeout=APP_TIMEOUT)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    if page is not None and page != PAGES[0]:
-        at.switch_page(page)
-    return at.run()
-
-
-def toml_catalogue(lang: str) -> dict[str, str]:
-    """A catalogue read straight from its TOML file (not through translations), flattened to dotted keys."""
-
-    def flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
-        flat: dict[str, str] = {}
-        for key, value in table.items():
-            if isinstance(value, dict):
-                flat |= flatten(value, f"{prefix}{key}.")
-            else:
-                flat[f"{prefix}{key}"] = value
-        return flat
-
-    with open(REPO_ROOT / "translations" / f"{lang}.toml", "rb") as handle:
-        return flatten(tomllib.load(handle))
-
-
-def _decoded(value: Any) -> Any:
-    """Plotly JSON with its typed arrays ({"dtype", "bdata", "shape"}) decoded to lists."""
-    if isinstance(value, dict):
-        if "bdata" in value and "dtype" in value:
-            array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-            if "shape" in value:
-                array = array.reshape([int(n) for n in str(value["shape"]).split(",")])
-            return array.tolist()
-        return {key: _decoded(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_decoded(item) for item in value]
-    return value
-
-
-def walk(node: Any) -> Iterator[Any]:
-    """Every element and block of an AppTest tree, in page order."""
-    yield node
-    for child in getattr(node, "children", {}).values():
-        yield from walk(child)
-
-
-def charts(at: AppTest) -> dict[str, dict[str, Any]]:
-    """Plotly figures shown, by chart name (the page's key "chart-<name>"), as decoded JSON."""
-    figures: dict[str, dict[str, Any]] = {}
-    for element in at.get("plotly_chart"):
-        name = element.proto.id.split("-chart-", 1)[1]
-        figures[name] = _decoded(json.loads(element.proto.spec))
-    return figures
-
-
-def open_tables(at: AppTest) -> AppTest:
-    """Open every chart's data table (each is filled only when opened) and run again, once."""
-    closed = [key for key in at.session_state.keys()  # noqa: SIM118 (the test session state has no __iter__)
-              if str(key).startswith("table-") and not at.session_state[key]]
-    for key in closed:
-        at.session_state[key] = True
-    return at.run() if closed else at
-
-
-def chart_tables(at: AppTest) -> dict[str, pd.DataFrame]:
-    """The data table under each chart (the expander holding the "csv-<name>" download), by chart name.
-
-    The tables are filled only when opened: each is opened (and the app run again) first.
-    """
-    open_tables(at)
-    tables: dict[str, pd.DataFrame] = {}
-    for expander in at.expander:
-        buttons = [e for e in walk(expander) if getattr(e, "type", "") == "download_button"
-                   and "-csv-" in str(e.proto.id)]
-        frames = [e for e in walk(expander) if getattr(e, "type", "") == "dataframe"]
-        if buttons and frames:
-            tables[str(buttons[0].proto.id).split("-csv-", 1)[1]] = frames[0].value
-    return tables
-
-
-def loose_tables(at: AppTest) -> list[pd.DataFrame]:
-    """Data tables shown in the page itself (not under a chart), in page order."""
-    nested = {id(e) for expander in at.expander for e in walk(expander)}
-    return [element.value for element in at.dataframe if id(element) not in nested]
-
-
-def figure_texts(figure: dict[str, Any]) -> list[str]:
-    """Text a reader sees on a chart: title, axis and legend titles, trace names, category labels."""
-    texts: list[str] = []
-
-    def title(node: Any) -> None:
-        if isinstance(node, dict):
-            text = node.get("text")
-            if isinstance(text, str):
-                texts.append(text)
-        elif isinstance(node, str):
-            texts.append(node)
-
-    layout = figure.get("layout", {})
-    title(layout.get("title"))
-    title(layout.get("legend", {}).get("title"))
-    for name, axis in layout.items():
-        if name.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
-            title(axis.get("title"))
-        if name.startswith("yaxis") and isinstance(axis, dict):
-            texts += [str(v) for v in axis.get("categoryarray", [])]
-    for trace in figure.get("data", []):
-        texts += [str(trace.get("name", "")), str(trace.get("hovertemplate", ""))]
-        for axis in ("x", "y"):
-            values = trace.get(axis)
-            if isinstance(values, list):
-                texts += [v for v in values if isinstance(v, str)]
-        colorbar = trace.get("colorbar", {})
-        title(colorbar.get("title"))
-    return [text for text in texts if text]
-
-
-def visible_texts(at: AppTest) -> list[str]:
-    """Every text a reader sees on the page: headings, paragraphs, notices, widgets, tables, charts."""
-    texts: list[str] = []
-    for element in walk(at._tree):
-        kind = getattr(element, "type", "")
-        if kind in {"title", "header", "subheader", "markdown", "caption", "info", "warning", "error",
-                    "success", "exception", "text"}:
-            texts.append(str(element.value))
-        if kind in {"metric"}:
-            texts += [element.label, element.value, element.delta or "", element.proto.help]
-        if kind in {"multiselect", "radio", "selectbox", "button_group", "segmented_control"}:
-            texts += [str(element.proto.label), str(element.proto.help), *map(str, element.options)]
-            if hasattr(element.proto, "placeholder"):
-                texts.append(str(element.proto.placeholder))
-        if kind in {"expander", "tab"}:
-            texts.append(str(element.label))
-        if kind in {"download_button", "button"}:
-            texts += [str(element.proto.label), str(element.proto.help)]
-        if kind == "dataframe":
-            texts += [str(column) for column in element.value.columns]
-    for figure in charts(at).values():
-        texts += figure_texts(figure)
-    return [text for text in texts if text]
-
-
-def raw_keys(at: AppTest) -> list[str]:
-    """Catalogue keys a reader would see instead of a sentence (empty when every text is translated)."""
-    return sorted({match for text in visible_texts(at) for match in RAW_KEY.findall(text)})
-
-
-def _frozen(params: dict[str, str | list[str]]) -> tuple[tuple[str, str | tuple[str, ...]], ...]:
-    """The URL as a key: one value given as a list or as a string is the same URL."""
-    return tuple(sorted((key, value[0] if isinstance(value, list) and len(value) == 1
-                         else tuple(value) if isinstance(value, list) else value) for key, value in params.items()))
-
-
-class SharedApp:
-    """Pages rendered once per session on one copy of the sample warehouse, for tests that only read.
-
-    Each run points DASHBOARD_DB at the shared copy for its duration only, so it never disturbs a
-    test's own ``warehouse`` fixture.
-    """
-
-    def __init__(self, warehouse: Warehouse):
-        self.warehouse = warehouse
-        self._runs: dict[tuple[object, str], AppTest] = {}
-
-    def page(self, page: str, params: dict[str, str | list[str]] | None = None) -> AppTest:
-        key = (_frozen(params or {}), page)
-        if key not in self._runs:
-            self._runs[key] = self.fresh(page, params)
-        return self._runs[key]
-
-    def fresh(self, page: str, params: dict[str, str | list[str]] | None = None) -> AppTest:
-        """A run of its own (for a test that changes widgets), on the shared copy like every other."""
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setenv("DASHBOARD_DB", str(self.warehouse.path))
-            return self._pinned(open_app(params, page))
-
-    def _pinned(self, at: AppTest) -> AppTest:
-        """Every later run of ``at`` (a table opened, a widget changed) reads the shared copy too.
-
-        Without this, a re-run outside ``page()`` read whatever DASHBOARD_DB said at that moment
-        (unset in a fresh clone: the page showed "warehouse unavailable" and nothing else). Both
-        ``at.run()`` and a widget's ``.run()`` go through the runner's ``_run``.
-        """
-        run = at._run
-
-        def run_on_shared_copy(*args: Any, **kwargs: Any) -> AppTest:
-            with pytest.MonkeyPatch.context() as patch:
-                patch.setenv("DASHBOARD_DB", str(self.warehouse.path))
-                return run(*args, **kwargs)
-
-        at._run = run_on_shared_copy  # type: ignore[method-assign]
-        return at
-
-
 @pytest.fixture(scope="session")
 def shared_app(sample_warehouse_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> SharedApp:
     """Read-only page runs shared by the whole session (a private copy of the sample warehouse)."""
     directory = tmp_path_factory.mktemp("shared-app") / "data"
     shutil.copytree(sample_warehouse_dir, directory, symlinks=True)
     return SharedApp(Warehouse(directory / "warehouse.duckdb"))
-
-
-def expected_connection(warehouse: Warehouse, directory: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection for a test's own SQL, on a byte copy of the warehouse's current version.
-
-    A copy, because DuckDB refuses a second connection to a file this process (the app under test)
-    already opened with another configuration.
-    """
-    current = warehouse.current_file()
-    assert current is not None
-    directory.mkdir(parents=True, exist_ok=True)
-    copy = directory / f"expected-{current.name}"
-    shutil.copyfile(current, copy)
-    return duckdb.connect(str(copy), read_only=True)

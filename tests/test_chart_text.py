@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboard import charts, db, figures
-from dashboard.components import PageContext
+from dashboard.context import PageContext
 from dashboard.filters import Available, Filters
 from dashboard.report import build_report, plotly_js
 from etl import schema

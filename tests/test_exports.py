@@ -25,7 +25,7 @@ from dashboard import exports
 from dashboard.dictionary import dictionary
 from etl import schema
 from etl.warehouse import Warehouse
-from tests.conftest import expected_connection, toml_catalogue
+from tests.apptest import expected_connection, toml_catalogue
 from translations import LANGUAGES
 
 BOM = b"\xef\xbb\xbf"

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from etl import schema
 from etl.warehouse import Warehouse
-from tests.conftest import PAGES, open_app, toml_catalogue
+from tests.apptest import PAGES, open_app, toml_catalogue
 
 ALL_YEARS = [2017, 2018, 2019]
 

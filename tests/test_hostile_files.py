@@ -14,8 +14,6 @@ import datetime as dt
 import hashlib
 import os
 import re
-import subprocess
-import sys
 import time
 import zipfile
 from collections.abc import Callable
@@ -31,6 +29,7 @@ from etl.load import FileCheck, LoadRejected, check_file, load_files
 from etl.problems import Problem, Severity, error_count, errors
 from etl.schema import Limits
 from etl.warehouse import Warehouse
+from tests.cli import run_cli, run_cli_process
 from tests.workbooks import (
     BILLION_LAUGHS,
     SHEET_PARTS,
@@ -1007,16 +1006,18 @@ def test_one_bad_file_rejects_the_whole_batch(warehouse: Warehouse, tmp_path: Pa
 # The command line
 # --------------------------------------------------------------------------
 
-def run_cli(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "DASHBOARD_DB": str(database)}
-    return subprocess.run([sys.executable, "-m", "etl", "--lang", "en", *args], cwd=REPO_ROOT,
-                          env=environment, capture_output=True, text=True, timeout=60, check=False)
+def _database(path: Path) -> dict[str, str]:
+    return {"DASHBOARD_DB": str(path)}
 
 
 def test_cli_validate_reports_cells_of_a_bad_file(tmp_path: Path) -> None:
-    """`validate` of a bad file exits 1 and prints sheet!cell and the message, without a traceback."""
+    """`validate` of a bad file exits 1 and prints sheet!cell and the message, without a traceback.
+
+    The one run of the real `python -m etl` here (the others call etl.cli.main in this process):
+    the entry point passes main()'s exit code on, and its output (✗ markers) prints in a process.
+    """
     path = edited_sample(tmp_path / "2017.xlsx", set_cells("participants", {("field", 2): "Pariwisataa"}))
-    result = run_cli("validate", str(path), database=tmp_path / "db" / "warehouse.duckdb")
+    result = run_cli_process("validate", str(path), env_extra=_database(tmp_path / "db" / "warehouse.duckdb"))
     assert result.returncode == 1, result.stderr
     assert "participants!K2" in result.stdout
     assert "Did you mean 'Pariwisata'?" in result.stdout
@@ -1027,7 +1028,7 @@ def test_cli_validate_reports_cells_of_a_bad_file(tmp_path: Path) -> None:
 def test_cli_validate_refuses_a_hostile_file(tmp_path: Path) -> None:
     """`validate` of a file refused whole (XML entities) exits 1 with the reason, without a traceback."""
     path = entities_in_sheet(tmp_path)
-    result = run_cli("validate", str(path), database=tmp_path / "db" / "warehouse.duckdb")
+    result = run_cli("validate", str(path), env_extra=_database(tmp_path / "db" / "warehouse.duckdb"))
     assert result.returncode == 1, result.stderr
     assert "xl/worksheets/sheet2.xml" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
@@ -1035,7 +1036,7 @@ def test_cli_validate_refuses_a_hostile_file(tmp_path: Path) -> None:
 
 def test_cli_validate_accepts_a_good_file(tmp_path: Path) -> None:
     """`validate` of a valid workbook exits 0 and writes nothing."""
-    result = run_cli("validate", str(sample(2019)), database=tmp_path / "db" / "warehouse.duckdb")
+    result = run_cli("validate", str(sample(2019)), env_extra=_database(tmp_path / "db" / "warehouse.duckdb"))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2019.xlsx" in result.stdout and "Traceback" not in result.stdout + result.stderr
     assert not (tmp_path / "db").exists()
@@ -1045,7 +1046,7 @@ def test_cli_load_of_a_bad_file_writes_nothing(tmp_path: Path, warehouse: Wareho
     """`load` of a bad file exits 1: a fresh warehouse is not created, an existing one is unchanged."""
     path = _formulas(tmp_path)
     fresh = tmp_path / "fresh" / "warehouse.duckdb"
-    result = run_cli("load", str(path), database=fresh)
+    result = run_cli("load", str(path), env_extra=_database(fresh))
     assert result.returncode == 1, result.stdout + result.stderr
     assert "participants!N2" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
@@ -1053,7 +1054,7 @@ def test_cli_load_of_a_bad_file_writes_nothing(tmp_path: Path, warehouse: Wareho
     assert not fresh.parent.exists() or not any(fresh.parent.iterdir())
 
     before = snapshot(warehouse)
-    result = run_cli("load", "--replace", str(path), database=warehouse.path)
+    result = run_cli("load", "--replace", str(path), env_extra=_database(warehouse.path))
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert snapshot(warehouse) == before

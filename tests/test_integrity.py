@@ -19,7 +19,7 @@ from etl.load import ensure_built, load_files, restore
 from etl.problems import WorkbookRefused
 from etl.uploads import RETENTION_ENV
 from etl.warehouse import Warehouse
-from tests.conftest import REPO_ROOT, SAMPLE_FILES
+from tests.paths import REPO_ROOT, SAMPLE_FILES
 from tests.test_warehouse import counts, run_cli
 
 SAMPLE_2019 = SAMPLE_FILES[2]

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboard import charts, db, figures, margins
-from dashboard.components import PageContext
+from dashboard.context import PageContext
 from dashboard.filters import Filters
 from etl import schema
 from etl.warehouse import Warehouse

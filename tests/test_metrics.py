@@ -8,13 +8,14 @@ import pandas as pd
 import pytest
 
 from dashboard import db, figures
-from dashboard.components import PageContext, styled
+from dashboard.components import styled
+from dashboard.context import PageContext
 from dashboard.filters import Filters
 from dashboard.findings import overview_findings
 from dashboard.metrics import CARD_METRICS, CATALOGUE, METRICS
 from etl import schema
 from etl.warehouse import SAMPLE_DIR, Warehouse
-from tests.conftest import SharedApp, charts, expected_connection
+from tests.apptest import SharedApp, charts, expected_connection
 
 ALL_FIELDS = schema.FIELD.codes
 VIEWS = [

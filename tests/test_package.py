@@ -18,7 +18,8 @@ from etl import package, schema
 from etl.cli import main
 from etl.load import load_files
 from etl.warehouse import Warehouse
-from tests.conftest import SAMPLE_FILES, expected_connection, open_app, toml_catalogue
+from tests.apptest import expected_connection, open_app, toml_catalogue
+from tests.paths import SAMPLE_FILES
 from translations import LANGUAGES, format_number
 
 PRIVATE = ("full_name", "birth_date", "person_key")

@@ -27,10 +27,9 @@ from dashboard.metrics import CARD_METRICS, CATALOGUE, METRICS, THEME_NAMES
 from etl import schema
 from etl.load import load_files
 from etl.warehouse import SAMPLE_DIR, Warehouse
-from tests.conftest import (
+from tests.apptest import (
     CHART_PAGES,
     PAGES,
-    REPO_ROOT,
     SharedApp,
     chart_tables,
     charts,
@@ -39,6 +38,7 @@ from tests.conftest import (
     open_app,
     toml_catalogue,
 )
+from tests.paths import REPO_ROOT
 
 SAMPLE_YEARS = (2017, 2018, 2019)
 PARTNER = schema.DEFAULT_PARTNER_CITY

@@ -9,13 +9,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import db, glossary
-from dashboard.components import PageContext
+from dashboard.context import PageContext
 from dashboard.filters import Available, Filters
 from dashboard.presentation import app_base_url, share_url
 from dashboard.report import build_report
 from etl import schema
 from etl.warehouse import Warehouse
-from tests.conftest import REPO_ROOT, charts, open_app
+from tests.apptest import charts, open_app
+from tests.paths import REPO_ROOT
 from translations import translate
 
 AVAILABLE = Available(years=(2017, 2018, 2019), partners=("beijing",))
@@ -141,15 +142,15 @@ def test_report_holds_every_chart_finding_and_note(warehouse: Warehouse, lang: s
 
 def test_report_escapes_text_from_the_data(warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch) -> None:
     """A hostile caption (here through the catalogue) is shown as text, never run."""
-    from dashboard import components
+    from dashboard import context
 
-    original = components.PageContext.t
+    original = context.PageContext.t
 
     def hostile(self: PageContext, key: str, **params: object) -> str:
         text = original(self, key, **params)
         return text + "<script>alert(1)</script>" if key == "overview.caption_selection" else text
 
-    monkeypatch.setattr(components.PageContext, "t", hostile)
+    monkeypatch.setattr(context.PageContext, "t", hostile)
     html = build_report(_context("en", (2019,)), AVAILABLE)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -14,7 +14,7 @@ from etl import privacy
 from etl import validate as validate_module
 from etl.reader import read_file
 from etl.warehouse import Warehouse
-from tests.conftest import SAMPLE_FILES
+from tests.paths import SAMPLE_FILES
 
 
 def test_sql_hmac_equals_pythons_hmac() -> None:

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from dashboard import db, exports
-from dashboard.components import PageContext
+from dashboard.context import PageContext
 from dashboard.filters import Available, Filters
 from dashboard.queries import export_columns, export_rows
 from dashboard.report import build_report
@@ -19,7 +19,8 @@ from etl import schema
 from etl.cli import main
 from etl.load import ensure_built, load_files, restore
 from etl.warehouse import Warehouse
-from tests.conftest import SAMPLE_FILES, expected_connection, open_app, toml_catalogue, visible_texts
+from tests.apptest import expected_connection, open_app, toml_catalogue, visible_texts
+from tests.paths import SAMPLE_FILES
 from tests.test_upload import XLSX, app, secrets_file, sign_in, texts, year_2020  # noqa: F401  (fixture)
 from translations import LANGUAGES
 

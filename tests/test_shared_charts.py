@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 
 from dashboard import db, figures
-from dashboard.components import PageContext
+from dashboard.context import PageContext
 from dashboard.filters import Filters
 from dashboard.findings import overview_findings
 from etl import schema
 from etl.load import load_files
 from etl.warehouse import Warehouse
-from tests.conftest import charts as charts_of
-from tests.conftest import open_app
+from tests.apptest import charts as charts_of
+from tests.apptest import open_app
 from tests.test_upload import year_2020
 from translations import DEFAULT_LANGUAGE, LANGUAGES
 

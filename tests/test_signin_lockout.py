@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from etl.accounts import LOCK_AFTER_FAILURES, SignInGuard, hash_password, verify_password
-from tests.conftest import REPO_ROOT
+from tests.paths import REPO_ROOT
 
 RIGHT = "right password 1"
 WRONG = "wrong guess"

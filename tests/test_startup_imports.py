@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 from etl.warehouse import Warehouse
-from tests.conftest import REPO_ROOT
+from tests.paths import REPO_ROOT
 
 # The Overview's first run, as a new visitor's, in a fresh interpreter: which of these it loaded.
 FIRST_VISIT = """

@@ -19,10 +19,9 @@ from dashboard.metrics import Period
 from etl import schema
 from etl.schema import Kind
 from etl.warehouse import Warehouse
-from tests.conftest import (
+from tests.apptest import (
     PAGES,
     RAW_KEY,
-    REPO_ROOT,
     SharedApp,
     expected_connection,
     open_app,
@@ -30,6 +29,7 @@ from tests.conftest import (
     toml_catalogue,
     visible_texts,
 )
+from tests.paths import REPO_ROOT
 from translations import LANGUAGES, catalogue
 
 CATALOGUES = {lang: toml_catalogue(lang) for lang in LANGUAGES}

@@ -20,7 +20,7 @@ from etl.annotate import annotate
 from etl.load import check_file, load_files, stage_file
 from etl.preview import compare_year
 from etl.warehouse import Warehouse
-from tests.conftest import REPO_ROOT, SAMPLE_FILES
+from tests.paths import REPO_ROOT, SAMPLE_FILES
 from tests.workbooks import SHEET_PARTS, read_parts, write_zip
 
 PASSWORD = "correct horse battery"

@@ -19,7 +19,8 @@ import etl.warehouse
 from etl.load import LoadRejected, ensure_built, load_files, restore
 from etl.problems import WorkbookRefused
 from etl.warehouse import FAULT_ENV, FAULT_POINTS, PAUSE_ENV, Warehouse
-from tests.conftest import REPO_ROOT, SAMPLE_FILES
+from tests.cli import run_cli, run_cli_process
+from tests.paths import REPO_ROOT, SAMPLE_FILES
 from tests.workbooks import edited_sample
 
 SAMPLE_2018 = SAMPLE_FILES[1]
@@ -29,12 +30,6 @@ def counts(warehouse: Warehouse) -> dict[str, list[tuple]]:
     with warehouse.connect_reader() as connection:
         return {table: connection.execute(f"SELECT year, count(*) FROM {table} GROUP BY year ORDER BY year")
                 .fetchall() for table in ("participants", "activities", "benefits", "obstacles", "loads")}
-
-
-def run_cli(*args: str, env_extra: dict[str, str] | None = None, **kwargs) -> subprocess.CompletedProcess:
-    env = {**os.environ, **(env_extra or {})}
-    return subprocess.run([sys.executable, "-m", "etl", "--lang", "en", *args], cwd=REPO_ROOT, env=env,
-                          capture_output=True, text=True, timeout=120, **kwargs)
 
 
 def test_first_start_builds_the_sample_years_once(empty_warehouse: Warehouse) -> None:
@@ -113,7 +108,7 @@ def test_reader_open_while_the_cli_loads(warehouse: Warehouse) -> None:
     """The app's read-only connection and the CLI's load never block each other."""
     reader = duckdb.connect(str(warehouse.current_file()), read_only=True)
     before = reader.execute("SELECT count(*) FROM loads").fetchall()[0][0]
-    result = run_cli("load", "--replace", str(SAMPLE_2018))
+    result = run_cli_process("load", "--replace", str(SAMPLE_2018))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Could not set lock" not in result.stdout + result.stderr
     # The open reader still sees its consistent version...
@@ -135,7 +130,7 @@ def test_a_load_killed_at_any_step_leaves_old_or_new_and_no_trace(warehouse: War
     must not be replayed by the next load)."""
     before_file, before_digest = warehouse.current_file(), file_digest(warehouse.current_file())
     history, rows = warehouse.history(), counts(warehouse)
-    killed = run_cli("load", "--replace", "--by", "killed", str(SAMPLE_2018), env_extra={FAULT_ENV: point})
+    killed = run_cli_process("load", "--replace", "--by", "killed", str(SAMPLE_2018), env_extra={FAULT_ENV: point})
     assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
     if point == "after_publish":  # published, then killed before cleaning up: exactly the new version
         assert warehouse.current_file() != before_file
@@ -158,7 +153,8 @@ def test_a_load_killed_at_any_step_leaves_old_or_new_and_no_trace(warehouse: War
 
 def test_a_stale_wal_beside_the_next_version_is_never_replayed(warehouse: Warehouse) -> None:
     """The exact failure of issue 9: a WAL of a load killed after COMMIT, named like the next version."""
-    killed = run_cli("load", "--replace", "--by", "killed", str(SAMPLE_2018), env_extra={FAULT_ENV: "after_commit"})
+    killed = run_cli_process("load", "--replace", "--by", "killed", str(SAMPLE_2018),
+                             env_extra={FAULT_ENV: "after_commit"})
     assert killed.returncode == -signal.SIGKILL
     assert any(p.name.endswith(".wal") for p in warehouse.versions_dir.iterdir()), "the kill left no WAL to test"
     assert run_cli("load", "--replace", "--by", "next", str(SAMPLE_FILES[2])).returncode == 0

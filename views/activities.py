@@ -3,7 +3,8 @@
 import streamlit as st
 
 from dashboard import figures
-from dashboard.components import begin_page, columns, context, show_chart
+from dashboard.components import begin_page, columns, show_chart
+from dashboard.context import context
 
 ctx = context()
 begin_page(ctx, "activities", requires="activities_breakdown")

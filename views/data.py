@@ -3,7 +3,8 @@
 import streamlit as st
 
 from dashboard import exports
-from dashboard.components import context, history_table, page_header
+from dashboard.components import history_table, page_header
+from dashboard.context import context
 from dashboard.dictionary import dictionary
 from dashboard.downloads import package_download, table_download
 from etl import schema

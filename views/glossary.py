@@ -3,7 +3,8 @@
 import streamlit as st
 
 from dashboard import glossary
-from dashboard.components import context, page_header
+from dashboard.components import page_header
+from dashboard.context import context
 from etl import schema
 
 ctx = context()

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from dashboard import figures
-from dashboard.components import begin_page, context, show_chart
+from dashboard.components import begin_page, show_chart
+from dashboard.context import context
 from dashboard.filters import labelled
 
 ctx = context()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard.auth import current_analyst, sign_in_form, sign_out
-from dashboard.components import context
+from dashboard.context import context
 
 ctx = context()
 st.title(ctx.t("auth.title"))

@@ -4,7 +4,8 @@ import streamlit as st
 
 from dashboard import upload
 from dashboard.auth import current_analyst
-from dashboard.components import context, history_table
+from dashboard.components import history_table
+from dashboard.context import context
 from dashboard.filters import labelled
 from etl.uploads import retention_days
 from etl.warehouse import Warehouse

@@ -21,7 +21,7 @@ from playwright.sync_api import Browser
 from streamlit.testing.v1 import AppTest
 
 from etl.warehouse import Warehouse
-from tests.conftest import CHART_PAGES, open_app
+from tests.apptest import CHART_PAGES, open_app
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 

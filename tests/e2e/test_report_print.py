@@ -22,9 +22,8 @@ from playwright.sync_api import Browser, Page
 from pypdf import PdfReader
 
 from dashboard import db, figures
-from dashboard.components import PageContext
-from dashboard.filters import Available, Filters
-from dashboard.presentation import filter_line
+from dashboard.context import PageContext
+from dashboard.filters import Available, Filters, filter_line
 from dashboard.report import (
     DRAW_WIDTH_PX,
     PAGE_MARGIN_MM,

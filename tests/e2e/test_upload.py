@@ -12,7 +12,7 @@ from playwright.sync_api import Page
 
 from etl import accounts
 from etl.warehouse import Warehouse
-from tests.conftest import SAMPLE_FILES
+from tests.paths import SAMPLE_FILES
 
 from .harness import LOGS, RunningApp, after_interaction, open_page, save_screenshot, start_app, stop_app
 

@@ -1,0 +1,117 @@
+"""The run's context and what runs of the same context share.
+
+app.py prepares a PageContext for every run (the reader of the published
+data version, the filters, the language) and stores it for the page script;
+chart and finding builders take it, and ``shared`` keeps what they build for
+every session asking for the same view of the same data version.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.db import Reader
+from dashboard.filters import Filters
+from dashboard.metrics import METRICS
+from dashboard.queries import Scope, fetch
+from etl import schema
+from translations import format_list, format_number, translate
+
+CONTEXT_KEY = "_page_context"
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What app.py prepared for this run: the reader, the filters and the language."""
+
+    reader: Reader
+    filters: Filters
+    presenting: bool = False
+
+    @property
+    def lang(self) -> str:
+        return self.filters.lang
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(self.filters.years, self.filters.partner, self.filters.fields, self.filters.direction)
+
+    def t(self, key: str, **params: object) -> str:
+        return translate(self.lang, key, **params)
+
+    def number(self, value: float | int | None, decimals: int = 0) -> str:
+        return format_number(value, self.lang, decimals)
+
+    def fetch(self, query: str) -> pd.DataFrame:
+        return fetch(self.reader, query, self.scope)
+
+    def column(self, name: str) -> str:
+        """A column's label (from the schema) in the reader's language."""
+        return schema.column_label(name)(self.lang)
+
+    def header(self, key: str) -> str:
+        """'column.<name>' is a schema column label; anything else a catalogue key."""
+        return self.column(key.removeprefix("column.")) if key.startswith("column.") else self.t(key)
+
+    def partner_name(self) -> str:
+        return schema.PARTNER_CITY.label(self.filters.partner, self.lang)
+
+    def metric_name(self, key: str) -> str:
+        """A metric's name from the catalogue, in the reader's language."""
+        return METRICS[key].label(self.lang, self.partner_name())
+
+    @property
+    def provisional_years(self) -> frozenset[int]:
+        """The selected years whose figures are provisional now, for whatever marks a figure of them.
+
+        From the cached query ``provisional_years`` (keyed on the data version:
+        a finalise publishes a new version, so the mark goes with it).
+        """
+        years = fetch(self.reader, "provisional_years")["year"]
+        return frozenset(int(year) for year in years) & frozenset(self.filters.years)
+
+    def provisional_note(self) -> str:
+        """'Figures for 2019, 2020 are provisional…' in the reader's language; '' when no selected year is."""
+        years = sorted(self.provisional_years)
+        return self.t("notice.provisional", years=format_list(years, self.lang)) if years else ""
+
+
+def set_context(context: PageContext) -> None:
+    st.session_state[CONTEXT_KEY] = context
+
+
+def context() -> PageContext:
+    """The context app.py stored for this run (pages are only run through app.py)."""
+    return st.session_state[CONTEXT_KEY]
+
+
+SHARED_ANSWERS = 256  # built charts and findings kept (oldest dropped first); each a few small frames
+Built = TypeVar("Built")
+
+
+def shared(builder: Callable[..., Built]) -> Callable[..., Built]:
+    """Built once per (data version, filters, builder, arguments) and shared by every session: a chart,
+    the findings. Most readers ask for the same few views; what is shared is read-only from then on.
+
+    A new load is a new data version, so a shared answer never outlives its data.
+    """
+
+    @functools.wraps(builder)
+    def cached(ctx: PageContext, *args: str) -> Built:
+        return _shared_answer(builder.__name__, args, ctx.reader.cache_key, dataclasses.astuple(ctx.filters),
+                              _ctx=ctx, _builder=builder)
+
+    return cached
+
+
+@st.cache_resource(max_entries=SHARED_ANSWERS, show_spinner=False)
+def _shared_answer(name: str, args: tuple[str, ...], data_key: str, filters: tuple[object, ...], *,
+                   _ctx: PageContext, _builder: Callable[..., Built]) -> Built:
+    return _builder(_ctx, *args)
