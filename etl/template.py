@@ -405,14 +405,17 @@ _STEPS = ("step_year", "step_sheets", "step_header", "step_rows", "step_values",
           "step_numbers", "step_categories", "step_required", "step_ids", "step_privacy", "step_upload")
 
 
-def _table_columns(lang: str) -> list[tuple[str, float, Callable[[Sheet, Column], str]]]:
+TableColumn = tuple[str, float, Callable[[Sheet, Column], str]]  # header, width, the value of a column
+
+
+def _table_columns(lang: str) -> list[TableColumn]:
     """(header, width, value) of each column of the column table."""
     languages = _languages(lang)
 
     def per_language(key: str, each: str) -> str:
         return f"{_multi(lang, key)} ({each.upper()})"
 
-    columns: list[tuple[str, float, Callable[[Sheet, Column], str]]] = [
+    columns: list[TableColumn] = [
         (_multi(lang, "col_sheet"), 20, lambda sheet, column: sheet.name),
         (_multi(lang, "col_column"), 24, lambda sheet, column: column.name),
     ]
@@ -465,22 +468,39 @@ def _step_params(lang: str, template_lang: str, lists_title: str) -> dict[str, s
 
 
 def _fill_instructions(ws: Worksheet, lang: str, lists_title: str) -> None:
-    languages = _languages(lang)
+    """The instructions sheet: a title, the steps in every language, the colour legend, and a table
+    describing every column of every sheet (from the schema)."""
     table = _table_columns(lang)
     widths = [width for _, width, _ in table]
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
-    # The explanation sits above the table, one language per group of table columns; those cells
-    # are merged (only here: this sheet is never read back) so each language gets a wide column.
-    spans = _spans(widths, len(languages))
-    span_widths = [sum(widths[start - 1:end]) for start, end in spans]
-
+    languages = _languages(lang)
     title = _put(ws, 1, 1, _joined([_text(each, "heading") for each in languages]))
     title.font = Font(bold=True, size=14)
     ws.row_dimensions[1].height = 22
     _put(ws, 2, 1, _joined([_text(each, "doc_title") for each in languages])).font = Font(italic=True)
 
-    row = 4
+    row = _put_steps(ws, 4, lang, lists_title, widths)
+    row = _put_legend(ws, row + 2, lang, widths[0])
+    header_row = row + 3
+    row = _put_column_table(ws, row + 2, lang, table)
+    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(table))}{row}"
+    # Not frozen: freezing the table header would also pin the whole explanation above it.
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    _fit_width_when_printed(ws)
+    ws.sheet_view.showGridLines = False
+    ws.sheet_properties.tabColor = AUX_TAB_COLOUR
+
+
+def _put_steps(ws: Worksheet, row: int, lang: str, lists_title: str, widths: list[float]) -> int:
+    """The numbered steps from ``row`` on, side by side in each language; returns the last row used.
+
+    One language per group of table columns, whose cells are merged (only here: this sheet is
+    never read back) so each language gets a wide column.
+    """
+    languages = _languages(lang)
+    spans = _spans(widths, len(languages))
+    span_widths = [sum(widths[start - 1:end]) for start, end in spans]
     for (start, end), each in zip(spans, languages, strict=True):
         _merged(ws, row, start, end, LANGUAGE_NAMES[each]).font = _BOLD
     params = {each: _step_params(each, lang, lists_title) for each in languages}
@@ -493,21 +513,26 @@ def _fill_instructions(ws: Worksheet, lang: str, lists_title: str) -> None:
             _merged(ws, row, start, end, text).alignment = _WRAP_TOP
             lines = max(lines, _line_count(text, width))
         ws.row_dimensions[row].height = min(lines * _LINE_HEIGHT + 3, _MAX_ROW_HEIGHT)
+    return row
 
-    row += 2
+
+def _put_legend(ws: Worksheet, row: int, lang: str, swatch_width: float) -> int:
+    """What the header colours mean (required, optional), from ``row`` on; returns the last row used."""
     _put(ws, row, 1, _multi(lang, "legend")).font = _BOLD
     for required, fill in ((True, REQUIRED_FILL), (False, OPTIONAL_FILL)):
         row += 1
         swatch = _put(ws, row, 1, _multi(lang, "required" if required else "optional"))
         swatch.fill, swatch.font, swatch.border = _fill(fill), _BOLD, _BOX
         swatch.alignment = Alignment(wrap_text=True, vertical="center")
-        ws.row_dimensions[row].height = _line_count(swatch.value, widths[0]) * _LINE_HEIGHT + 3
+        ws.row_dimensions[row].height = _line_count(swatch.value, swatch_width) * _LINE_HEIGHT + 3
         _put(ws, row, 2, _multi(lang, "legend_required" if required else "legend_optional"))
+    return row
 
-    row += 2
+
+def _put_column_table(ws: Worksheet, row: int, lang: str, table: list[TableColumn]) -> int:
+    """Its heading at ``row``, then a header row and one row per column of every sheet; returns the last row."""
     _put(ws, row, 1, _multi(lang, "table_heading")).font = Font(bold=True, size=12)
     row += 1
-    header_row = row
     for index, (header, _, _) in enumerate(table, start=1):
         cell = _put(ws, row, index, header)
         cell.font, cell.fill, cell.border, cell.alignment = _BOLD, _fill(TABLE_HEADER_FILL), _BOX, _WRAP_TOP
@@ -525,13 +550,7 @@ def _fill_instructions(ws: Worksheet, lang: str, lists_title: str) -> None:
             # The code cell carries the legend's colour, as on the data sheets.
             ws.cell(row, 2).fill = _fill(REQUIRED_FILL if column.required else OPTIONAL_FILL)
             ws.row_dimensions[row].height = min(lines * _LINE_HEIGHT + 3, _MAX_ROW_HEIGHT)
-    last_letter = get_column_letter(len(table))
-    ws.auto_filter.ref = f"A{header_row}:{last_letter}{row}"
-    # Not frozen: freezing the table header would also pin the whole explanation above it.
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    _fit_width_when_printed(ws)
-    ws.sheet_view.showGridLines = False
-    ws.sheet_properties.tabColor = AUX_TAB_COLOUR
+    return row
 
 
 # --------------------------------------------------------------------------
