@@ -10,8 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import exports
+from dashboard.charts import PAGE_CHARTS, Chart, summary
 from dashboard.context import PageContext
-from dashboard.figures import PAGE_CHARTS, Chart, summary
 from dashboard.filters import Filters
 from etl import schema
 from translations import format_list
@@ -46,7 +46,7 @@ def styled(data: pd.DataFrame, formats: Mapping[str, object]) -> pd.DataFrame | 
     """The table with its numbers shown in the reader's language (1.234,5; 3,1%), still sorting as numbers.
 
     ``formats`` maps a column header to a function of the value, or to a per-row format
-    (dashboard.figures.PerRow: each row in its own unit). st.dataframe shows a Styler's
+    (dashboard.charts.PerRow: each row in its own unit). st.dataframe shows a Styler's
     display text and sorts by the values underneath, and the browser's locale plays no part.
     """
     if data.empty or not formats:

@@ -5,7 +5,7 @@ than the margins give, moves the plot and draws the whole figure a second time. 
 was most of a chart's cost in the browser (the Overview's four charts: 194 ms drawn as built, 50 ms
 with margins that already fit, headless Chromium on these machines). So each figure's margins are
 estimated here from its own labels, with the advance widths of the font the page draws them in
-(``FONT`` of dashboard.charts: Streamlit's "Source Sans", CJK from the system). The estimate only
+(``FONT`` of dashboard.figures: Streamlit's "Source Sans", CJK from the system). The estimate only
 decides whether a second drawing is needed: where it falls short (a phone wraps the legend into more
 rows) automargin still makes room, so no label is ever cut because of it.
 """
@@ -210,7 +210,7 @@ def _traces_on(data: Sequence[Mapping[str, object]], short: str) -> list[Mapping
 
 
 def _values(trace: Mapping[str, object], letter: str) -> Sequence[object]:
-    """A trace's values on one axis: plain lists, as charts.Draft.build sends every figure."""
+    """A trace's values on one axis: plain lists, as figures.Draft.build sends every figure."""
     values = trace.get(letter)
     return values if isinstance(values, list | tuple) else ()
 

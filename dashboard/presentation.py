@@ -14,8 +14,8 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from dashboard.charts import PAGE_CHARTS
 from dashboard.context import PageContext
-from dashboard.figures import PAGE_CHARTS
 from dashboard.filters import Available, Filters, filter_line, labelled, link_query
 from dashboard.report import build_report, report_file_name
 

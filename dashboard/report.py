@@ -1,9 +1,9 @@
 """The offline report: one self-contained HTML file of the current filters and language.
 
-Built from the same queries and chart builders as the pages (dashboard.figures),
+Built from the same queries and chart builders as the pages (dashboard.charts),
 with Plotly's JavaScript inlined once, so it opens with no network on any
 laptop and every chart stays interactive. All text of the page is HTML-escaped
-here; text inside the charts was made plain by their builders (dashboard.charts.plain,
+here; text inside the charts was made plain by their builders (dashboard.figures.plain,
 so Plotly shows a workbook's "<a href=...>" as text), and Plotly escapes the figure
 JSON itself (e.g. "</script>" in a title cannot break out).
 
@@ -27,7 +27,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.offline
 
-from dashboard import figures, params
+from dashboard import charts, params
 from dashboard.components import chart_config, file_stem
 from dashboard.context import PageContext
 from dashboard.filters import Available, filter_line, link_query
@@ -159,13 +159,13 @@ def build_report(ctx: PageContext, available: Available, today: dt.date | None =
         f"<script>{plotly_js()}</script></head><body>",
         _cover(ctx, available, today or dt.date.today()),
     ]
-    charts = figures.all_charts(ctx)
+    built = charts.all_charts(ctx)
     number = 0
     for page in params.CHART_PAGES:
         parts.append(f"<section data-page='{page}'><h2>{html.escape(ctx.t(f'{page}.title'))}</h2>")
-        if not charts[page]:
+        if not built[page]:
             parts.append(f"<p>{html.escape(ctx.t('empty.no_data'))}</p>")
-        for chart in charts[page]:
+        for chart in built[page]:
             number += 1
             parts.append(_chart_block(ctx, chart, number))
         parts.append("</section>")
@@ -203,7 +203,7 @@ def draw_height(figure: go.Figure) -> int:
     return min(figure.layout.height or SCREEN_HEIGHT_PX, round(PRINT_MAX_HEIGHT_PX / PRINT_ZOOM))
 
 
-def _chart_block(ctx: PageContext, chart: figures.Chart, number: int) -> str:
+def _chart_block(ctx: PageContext, chart: charts.Chart, number: int) -> str:
     """A chart and its caption, numbered ("Figure 3.") so that a printed page can be referred to."""
     config = {**chart_config(file_stem(chart.page, chart.name, ctx.filters)), "responsive": True}
     # The title is a heading of the document, as on the pages: it never collides with a long legend.
@@ -211,7 +211,7 @@ def _chart_block(ctx: PageContext, chart: figures.Chart, number: int) -> str:
                            default_width="100%", default_height=f"{SCREEN_HEIGHT_PX}px")
     where = html.escape(f"{chart.page}/{chart.name}")
     label = html.escape(ctx.t("report.figure", number=number))
-    described = figures.summary(ctx, chart)
+    described = charts.summary(ctx, chart)
     caption = f"{described} {chart.caption}" if described else chart.caption
     return (f"<div class='chart' data-chart='{where}' data-draw-height='{draw_height(chart.figure)}'>"
             f"<h3 class='chart-title'>{html.escape(chart.heading)}</h3>"
@@ -221,8 +221,8 @@ def _chart_block(ctx: PageContext, chart: figures.Chart, number: int) -> str:
 
 def _tables(ctx: PageContext) -> str:
     """The Benefits page's two tables, whole, in an appendix: long ones run over pages, their header on each."""
-    tables = [("benefits.indicator_table", *figures.indicator_table(ctx)),
-              ("benefits.mitigation_table", *figures.mitigation_table(ctx))]
+    tables = [("benefits.indicator_table", *charts.indicator_table(ctx)),
+              ("benefits.mitigation_table", *charts.mitigation_table(ctx))]
     parts = [f"<section class='tables'><h2>{html.escape(ctx.t('report.tables'))}</h2>"]
     for key, data, formats in tables:
         parts.append(f"<h3>{html.escape(ctx.t(key))}</h3>")

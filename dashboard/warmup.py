@@ -22,7 +22,7 @@ DEFAULT_QUERIES = ("yearly_summary", "participation_breakdown", "selection_funne
 
 def warm() -> None:
     try:
-        from dashboard import db, figures, queries
+        from dashboard import charts, db, queries
         from dashboard.context import PageContext
         from dashboard.filters import Available, default_filters
 
@@ -35,7 +35,7 @@ def warm() -> None:
         # built once, shared by every session (context.shared), Plotly's validators imported on the
         # way. Only that language: a cold start's first visitor competes with this thread for the
         # interpreter, and three languages delayed it by 0.4 s (5.36 s against 4.95 s, 7 rounds).
-        figures.PAGE_CHARTS["overview"](PageContext(reader, filters))
+        charts.PAGE_CHARTS["overview"](PageContext(reader, filters))
     except Exception:  # warming is an optimisation: a failure only means a slower first visitor
         logger.warning("warming the server failed", exc_info=True)
     finally:

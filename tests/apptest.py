@@ -84,7 +84,7 @@ def walk(node: Any) -> Iterator[Any]:
         yield from walk(child)
 
 
-def charts(at: AppTest) -> dict[str, dict[str, Any]]:
+def drawn_charts(at: AppTest) -> dict[str, dict[str, Any]]:
     """Plotly figures shown, by chart name (the page's key "chart-<name>"), as decoded JSON."""
     figures: dict[str, dict[str, Any]] = {}
     for element in at.get("plotly_chart"):
@@ -175,7 +175,7 @@ def visible_texts(at: AppTest) -> list[str]:
             texts += [str(element.proto.label), str(element.proto.help)]
         if kind == "dataframe":
             texts += [str(column) for column in element.value.columns]
-    for figure in charts(at).values():
+    for figure in drawn_charts(at).values():
         texts += figure_texts(figure)
     return [text for text in texts if text]
 

@@ -39,7 +39,7 @@ def _imports(path: Path) -> Iterator[str]:
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            # "from dashboard import figures" imports the module dashboard.figures
+            # "from dashboard import figures" imports the module dashboard.charts
             names = [f"{node.module}.{alias.name}" for alias in node.names]
             names = [name if name in MODULES else node.module for name in names]
         else:

@@ -4,7 +4,7 @@ Plotly draws a subset of HTML in every text it shows (titles, ticks, legend name
 an activity titled `<a href="https://evil.example/login">Klik di sini</a>` became a link on the
 public Activities timeline, `<span style="font-size:90px">` huge text, and a 2,800-character
 title a 2,800-character tick label. These tests build figures from hostile text (directly, through
-dashboard.figures on a warehouse loaded from an edited workbook, and in the offline report) and
+dashboard.charts on a warehouse loaded from an edited workbook, and in the offline report) and
 read the figure JSON Plotly receives.
 """
 
@@ -79,37 +79,37 @@ def shown(text: str) -> str:
 
 @pytest.mark.parametrize("text", HOSTILE, ids=["link", "span", "template", "long"])
 def test_plain_text_is_shown_as_written(text: str) -> None:
-    made = charts.plain(text)
+    made = figures.plain(text)
     assert "<" not in made and ">" not in made and "%{" not in made and "&quot;" not in made
     assert html.unescape(made) == text
 
 
 def test_plain_escapes_quotes_as_numbers_plotly_decodes() -> None:
     # Plotly decodes &amp; &lt; &gt; by name but not &quot;: quotes must be numeric entities.
-    assert charts.plain("""Tom & "Jerry's" $5 100%""") == "Tom &amp; &#34;Jerry&#39;s&#34; &#36;5 100%"
-    assert charts.plain(None) == "" and charts.plain(float("nan")) == ""
+    assert figures.plain("""Tom & "Jerry's" $5 100%""") == "Tom &amp; &#34;Jerry&#39;s&#34; &#36;5 100%"
+    assert figures.plain(None) == "" and figures.plain(float("nan")) == ""
 
 
 def test_short_label_cuts_before_escaping_and_ends_with_an_ellipsis() -> None:
-    limit = charts.LABEL_LIMIT
-    assert charts.short_label("Kunjungan budaya") == "Kunjungan budaya"
-    assert charts.short_label("x" * limit) == "x" * limit
-    cut = charts.short_label(LONG)
-    assert len(shown(cut)) == limit and shown(cut).endswith(charts.ELLIPSIS)
+    limit = figures.LABEL_LIMIT
+    assert figures.short_label("Kunjungan budaya") == "Kunjungan budaya"
+    assert figures.short_label("x" * limit) == "x" * limit
+    cut = figures.short_label(LONG)
+    assert len(shown(cut)) == limit and shown(cut).endswith(figures.ELLIPSIS)
     assert LONG.startswith(shown(cut)[:-1].rstrip())
     # The limit counts what the reader sees; an entity is never cut in half.
-    amps = charts.short_label("&" * (limit + 5))
-    assert amps == "&amp;" * (limit - 1) + charts.ELLIPSIS
-    assert charts.short_label(LINK, 10) == "&lt;a href=&#34;…"
-    assert charts.short_label("  two\nlines\t here ") == "two lines here"
+    amps = figures.short_label("&" * (limit + 5))
+    assert amps == "&amp;" * (limit - 1) + figures.ELLIPSIS
+    assert figures.short_label(LINK, 10) == "&lt;a href=&#34;…"
+    assert figures.short_label("  two\nlines\t here ") == "two lines here"
 
 
 def test_hover_text_keeps_the_whole_text_in_lines() -> None:
-    hover = charts.hover_text(LONG)
+    hover = figures.hover_text(LONG)
     lines = hover.split("<br>")
-    assert all(len(html.unescape(line)) <= charts.HOVER_WIDTH for line in lines)
+    assert all(len(html.unescape(line)) <= figures.HOVER_WIDTH for line in lines)
     assert " ".join(html.unescape(line) for line in lines) == " ".join(LONG.split())
-    assert charts.hover_text(LINK) == charts.plain(LINK)
+    assert figures.hover_text(LINK) == figures.plain(LINK)
 
 
 # -- the timeline ----------------------------------------------------------------------------------------
@@ -139,26 +139,26 @@ def rows(figure: dict[str, Any]) -> dict[str, tuple[str, str]]:
 
 
 def test_timeline_shows_hostile_titles_as_text_and_cuts_long_ones() -> None:
-    figure = charts.timeline(activities(list(HOSTILE)), "id", "Linimasa kegiatan")
+    figure = figures.timeline(activities(list(HOSTILE)), "id", "Linimasa kegiatan")
     assert markup_problems(figure) == []
     by_title = {shown(hover): (tick, hover) for tick, hover in rows(figure_json(figure)).values()}
     long_hover = next(title for title in by_title if title.startswith(LONG[:50]))
     assert set(by_title) == {LINK, SPAN, TEMPLATE, long_hover}
     for tick, _hover in by_title.values():
-        assert len(shown(tick)) <= charts.TIMELINE_LABEL, tick
-    cut = lambda text: shown(charts.short_label(text, charts.TIMELINE_LABEL))  # noqa: E731
-    assert shown(by_title[LINK][0]) == cut(LINK) and by_title[LINK][1] == charts.plain(LINK)
+        assert len(shown(tick)) <= figures.TIMELINE_LABEL, tick
+    cut = lambda text: shown(figures.short_label(text, figures.TIMELINE_LABEL))  # noqa: E731
+    assert shown(by_title[LINK][0]) == cut(LINK) and by_title[LINK][1] == figures.plain(LINK)
     assert shown(by_title[TEMPLATE][0]) == cut(TEMPLATE)
     # The long title: cut with "…" on the axis, whole (in lines) in the hover label.
     long_tick = shown(by_title[long_hover][0])
-    assert long_tick.endswith(charts.ELLIPSIS) and LONG.startswith(long_tick[:-1])
+    assert long_tick.endswith(figures.ELLIPSIS) and LONG.startswith(long_tick[:-1])
     assert long_hover.replace("\n", " ") == " ".join(LONG.split())
 
 
 def test_timeline_gives_each_activity_its_own_row() -> None:
     """The same title in two years: two rows (they shared one before), both labelled with the title."""
     frame = activities(["Youth camp", "Youth camp", "Forum"], years=[2018, 2019, 2019])
-    shown_rows = rows(figure_json(charts.timeline(frame, "en", "Timeline")))
+    shown_rows = rows(figure_json(figures.timeline(frame, "en", "Timeline")))
     assert len(shown_rows) == 3
     assert sorted(tick for tick, _ in shown_rows.values()) == ["Forum", "Youth camp", "Youth camp"]
 
@@ -168,7 +168,7 @@ def test_timeline_gives_each_activity_its_own_row() -> None:
 def _hostile_labels(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every vocabulary label and catalogue text the builders use becomes markup."""
     monkeypatch.setattr(schema.Vocabulary, "label", lambda self, code, lang: f"{SPAN}{code}")
-    monkeypatch.setattr(charts, "translate", lambda lang, key, **params: f"{LINK}{key}")
+    monkeypatch.setattr(figures, "translate", lambda lang, key, **params: f"{LINK}{key}")
 
 
 def _year_frame(**columns: object) -> pd.DataFrame:
@@ -176,31 +176,31 @@ def _year_frame(**columns: object) -> pd.DataFrame:
 
 
 BUILDERS: dict[str, Callable[[], go.Figure]] = {
-    "stacked_by_year": lambda: charts.stacked_by_year(
+    "stacked_by_year": lambda: figures.stacked_by_year(
         pd.DataFrame({"year": [2018, 2019], "type": ["forum", "forum"], "activities": [1, 2]}), "type",
         "activities", schema.ACTIVITY_TYPE, "en", LINK, SPAN, TEMPLATE),
-    "selection_panels": lambda: charts.selection_panels(
+    "selection_panels": lambda: figures.selection_panels(
         _year_frame(applicants=[5, 6], selected=[1, 2], rate=[0.2, 0.3]), "en", TEMPLATE, LINK, SPAN, TEMPLATE, LINK),
-    "stacked_parts": lambda: charts.stacked_parts(
+    "stacked_parts": lambda: figures.stacked_parts(
         _year_frame(first_time=[5, 6], returning=[1, 2]), {"first_time": LINK, "returning": SPAN}, "en", TEMPLATE,
         LINK),
-    "funnel": lambda: charts.funnel(pd.DataFrame({"year": [2019, 2019], "position": [1, 2],
+    "funnel": lambda: figures.funnel(pd.DataFrame({"year": [2019, 2019], "position": [1, 2],
                                                   "stage": list(schema.STAGE.codes[:2]), "applicants": [9, 3]}),
                                     "en", LINK, {code: SPAN for code in schema.STAGE.codes}, TEMPLATE),
-    "timeline": lambda: charts.timeline(activities(list(HOSTILE)), "en", SPAN),
-    "heatmap": lambda: charts.heatmap(pd.DataFrame({"category": list(schema.OBSTACLE_CATEGORY.codes[:2]),
+    "timeline": lambda: figures.timeline(activities(list(HOSTILE)), "en", SPAN),
+    "heatmap": lambda: figures.heatmap(pd.DataFrame({"category": list(schema.OBSTACLE_CATEGORY.codes[:2]),
                                                     "severity": [1, 5], "obstacles": [2, 3]}), "en", LINK, SPAN),
-    "category_by_beneficiary": lambda: charts.category_by_beneficiary(
+    "category_by_beneficiary": lambda: figures.category_by_beneficiary(
         pd.DataFrame({"category": list(schema.BENEFIT_CATEGORY.codes[:2]),
                       "beneficiary": list(schema.BENEFICIARY.codes[:2]), "indicators": [4, 5]}), "en", LINK, SPAN),
-    "indicator_values": lambda: charts.indicator_values(
+    "indicator_values": lambda: figures.indicator_values(
         pd.DataFrame({"year": [2019, 2019], "benefit_id": [LINK, "B2"], "indicator": [LINK, SPAN],
                       "category": list(schema.BENEFIT_CATEGORY.codes[:2]), "beneficiary": ["jakarta", "both"],
                       "value": [50.0, 60.0]}), "en", TEMPLATE, SPAN, "percent"),
-    "indicator_trends": lambda: charts.indicator_trends(
+    "indicator_trends": lambda: figures.indicator_trends(
         pd.DataFrame({"year": [2018, 2019], "indicator_code": ["X-1", "X-1"], "indicator": [LINK, SPAN],
                       "value": [3.5, 4.0]}), "en", TEMPLATE, SPAN, "score"),
-    "sides_by_type": lambda: charts.sides_by_type(
+    "sides_by_type": lambda: figures.sides_by_type(
         pd.DataFrame({"type": list(schema.ACTIVITY_TYPE.codes[:2]), "participants_jakarta": [1, 2],
                       "participants_partner": [3, 4]}), "en", LINK, SPAN,
         {"participants_jakarta": TEMPLATE, "participants_partner": LINK}),
@@ -225,7 +225,7 @@ def test_the_check_finds_raw_markup() -> None:
     assert found == {".data[0].y[0]", ".data[0].name", ".data[0].customdata[0]", ".layout.title.text"}, found
 
 
-# -- through dashboard.figures and the report, on a warehouse ---------------------------------------------
+# -- through dashboard.charts and the report, on a warehouse ---------------------------------------------
 
 HOSTILE_ROWS = {2: LINK, 3: SPAN, 4: TEMPLATE}
 # Longer than the chart label, within any sane limit of the schema for a title.
@@ -247,21 +247,21 @@ def _context(lang: str = "id") -> PageContext:
 
 def test_activities_timeline_from_a_workbook_shows_titles_as_text(hostile_warehouse: Warehouse) -> None:
     ctx = _context()
-    chart = figures.activities_timeline(ctx)
+    chart = charts.activities_timeline(ctx)
     assert chart is not None
     assert markup_problems(chart.figure) == []
     shown_rows = rows(figure_json(chart.figure))
     hovers = {shown(hover).replace("\n", " ") for _tick, hover in shown_rows.values()}
     assert {LINK, SPAN, TEMPLATE, LONGISH} <= hovers
     ticks = {shown(tick) for tick, _hover in shown_rows.values()}
-    assert {shown(charts.short_label(text, charts.TIMELINE_LABEL)) for text in (LINK, SPAN, TEMPLATE)} <= ticks
-    assert all(len(tick) <= charts.TIMELINE_LABEL for tick in ticks)
-    assert LONGISH[:charts.TIMELINE_LABEL - 1].rstrip() + charts.ELLIPSIS in ticks
+    assert {shown(figures.short_label(text, figures.TIMELINE_LABEL)) for text in (LINK, SPAN, TEMPLATE)} <= ticks
+    assert all(len(tick) <= figures.TIMELINE_LABEL for tick in ticks)
+    assert LONGISH[:figures.TIMELINE_LABEL - 1].rstrip() + figures.ELLIPSIS in ticks
     # The data table keeps the whole text, unescaped (st.dataframe shows text as text).
     titles = set(chart.data[ctx.column("title")])
     assert {LINK, SPAN, TEMPLATE, LONGISH} <= titles
     # Every chart of every page passes the same check.
-    for page, built in figures.all_charts(ctx).items():
+    for page, built in charts.all_charts(ctx).items():
         for each in built:
             assert markup_problems(each.figure) == [], (page, each.name)
 

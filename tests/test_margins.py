@@ -30,7 +30,7 @@ def test_text_width_counts_each_letter_and_takes_cjk_as_one_em() -> None:
 
 def test_text_width_measures_what_plotly_shows_not_the_escapes() -> None:
     shown = margins.text_width("Rock & roll", 12)
-    assert margins.text_width(charts.plain("Rock & roll"), 12) == pytest.approx(shown)
+    assert margins.text_width(figures.plain("Rock & roll"), 12) == pytest.approx(shown)
     assert margins.text_width("short<br>a much longer second line", 12) == pytest.approx(
         margins.text_width("a much longer second line", 12))
 
@@ -93,11 +93,11 @@ def test_a_legend_above_the_plot_takes_more_rows_on_a_narrower_chart() -> None:
 def test_every_chart_of_the_sample_carries_its_reserved_margins(warehouse: Warehouse, lang: str) -> None:
     """Each built chart is sent with its estimate: room for its labels, for its own width on the page."""
     ctx = PageContext(db.reader(), Filters((2017, 2018, 2019), "beijing", tuple(schema.FIELD.codes), "both", lang))
-    for page, built in figures.all_charts(ctx).items():
+    for page, built in charts.all_charts(ctx).items():
         for chart in built:
             figure = chart.figure.to_dict()
             assert chart.figure.layout.margin.to_plotly_json() == margins.reserve(figure, chart.width), chart.name
-            assert chart.width == (margins.HALF_WIDTH if (page, chart.name) in figures.SIDE_BY_SIDE
+            assert chart.width == (margins.HALF_WIDTH if (page, chart.name) in charts.SIDE_BY_SIDE
                                    else margins.FULL_WIDTH)
             if chart.name in ("obstacles", "obstacle-severity", "funnel", "category-beneficiary"):
                 labels = figure["layout"]["yaxis"].get("ticktext") or figure["data"][0]["y"]
@@ -106,9 +106,9 @@ def test_every_chart_of_the_sample_carries_its_reserved_margins(warehouse: Wareh
 
 def test_presentation_mode_reserves_room_for_its_larger_text(warehouse: Warehouse) -> None:
     ctx = PageContext(db.reader(), Filters((2017, 2018, 2019), "beijing", tuple(schema.FIELD.codes), "both", "en"))
-    chart = figures.overview_benefits(ctx)
+    chart = charts.overview_benefits(ctx)
     assert chart is not None
-    projected = charts.for_projector(chart.figure, chart.asked_margin, margins.PROJECTOR_WIDTH)
+    projected = figures.for_projector(chart.figure, chart.asked_margin, margins.PROJECTOR_WIDTH)
     assert projected.layout.font.size == 20 and projected.layout.yaxis.tickfont.size == 17
     assert projected.layout.margin.l > chart.figure.layout.margin.l * 1.3
     assert chart.figure.layout.font.size == 14, "the shared figure is left as it was"

@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from dashboard import db, figures
+from dashboard import charts, db
 from dashboard.components import styled
 from dashboard.context import PageContext
 from dashboard.filters import Filters
@@ -15,7 +15,7 @@ from dashboard.findings import overview_findings
 from dashboard.metrics import CARD_METRICS, CATALOGUE, METRICS
 from etl import schema
 from etl.warehouse import SAMPLE_DIR, Warehouse
-from tests.apptest import SharedApp, charts, expected_connection
+from tests.apptest import SharedApp, drawn_charts, expected_connection
 
 ALL_FIELDS = schema.FIELD.codes
 VIEWS = [
@@ -45,7 +45,7 @@ def test_every_chart_and_finding_shows_only_catalogue_metrics(warehouse: Warehou
     title and the value columns of its table are catalogue metrics."""
     ctx = context(*view, lang)
     names = {metric.label(lang, ctx.partner_name()) for metric in CATALOGUE}
-    for page, built in figures.all_charts(ctx).items():
+    for page, built in charts.all_charts(ctx).items():
         for chart in built:
             assert chart.metrics and set(chart.metrics) <= METRICS.keys(), (page, chart.name)
             allowed = names | {ctx.t("chart.year")} | {
@@ -93,17 +93,17 @@ def test_card_labels_are_in_the_glossary_with_their_definitions(shared_app: Shar
 
 def test_tables_show_numbers_in_the_readers_format_and_keep_them_numbers() -> None:
     frame = pd.DataFrame({"Rate": [0.0313, 0.5], "Budget": [76_000_000, 1_234.5], "Year": [2019, 2018]})
-    formats = {"Rate": figures.metric_formatter("selection_rate", "id"),
-               "Budget": figures.column_formatter("budget_idr", "id")}
+    formats = {"Rate": charts.metric_formatter("selection_rate", "id"),
+               "Budget": charts.column_formatter("budget_idr", "id")}
     html = styled(frame, formats).to_html()
     assert "3,1%" in html and "Rp 76.000.000" in html and ">2019<" in html
-    english = styled(frame, {"Rate": figures.metric_formatter("selection_rate", "en")}).to_html()
+    english = styled(frame, {"Rate": charts.metric_formatter("selection_rate", "en")}).to_html()
     assert "3.1%" in english
     assert styled(frame, formats).data["Rate"].dtype.kind == "f", "the values underneath stay numbers (sorting)"
 
 
 def test_achieved_values_are_shown_in_their_units() -> None:
-    per_row = figures.PerRow(("percent", "score", "count", "idr"), "id")
+    per_row = charts.PerRow(("percent", "score", "count", "idr"), "id")
     frame = pd.DataFrame({"Nilai capaian": [83.333, 3.8, 6.0, 76_000_000.0]})
     html = styled(frame, {"Nilai capaian": per_row}).to_html()
     for shown in ("83,3%", "3,8", ">6<", "Rp 76.000.000"):
@@ -117,7 +117,7 @@ def test_achieved_values_and_trends_equal_sql(shared_app: SharedApp, tmp_path_fa
     code recurs in more than one selected year, with its value per year."""
     at = shared_app.page("views/benefits.py", {"lang": "en"})
     assert not at.exception
-    shown = charts(at)
+    shown = drawn_charts(at)
     expected = expected_connection(shared_app.warehouse, tmp_path_factory.mktemp("outcomes"))
     for unit in schema.UNIT.codes:
         rows = expected.execute("SELECT year, benefit_id, value FROM benefits WHERE year = 2019 AND unit = ?",
@@ -159,4 +159,4 @@ def test_a_workbook_without_indicator_codes_stays_valid(warehouse: Warehouse, tm
     values = ctx.fetch("benefit_values")
     assert values[values["year"] == 2019]["indicator_code"].isna().all()
     assert not values[values["year"] == 2019]["recurs"].any()
-    assert figures.outcome_values(ctx, "percent") is not None
+    assert charts.outcome_values(ctx, "percent") is not None

@@ -32,7 +32,7 @@ from tests.apptest import (
     PAGES,
     SharedApp,
     chart_tables,
-    charts,
+    drawn_charts,
     expected_connection,
     loose_tables,
     open_app,
@@ -468,8 +468,8 @@ def test_chart_data_tables_are_labelled_in_the_readers_language(shared_app: Shar
              if category.code != category.label(lang)}
     problems: list[str] = []
     tables = chart_tables(at)
-    assert charts(at), f"{page} ({lang}) shows no chart once its tables are opened"
-    assert tables.keys() == charts(at).keys()
+    assert drawn_charts(at), f"{page} ({lang}) shows no chart once its tables are opened"
+    assert tables.keys() == drawn_charts(at).keys()
     for name, table in tables.items():
         untranslated = [str(column) for column in table.columns if str(column) not in headings]
         if untranslated:
@@ -526,7 +526,7 @@ def test_overview_charts_equal_sql(shared_app: SharedApp, expected_db: duckdb.Du
     at = shared_app.page(PAGES[0], view.params())
     no_exception(at)
     expected = Expected(expected_db, view)
-    shown = charts(at)
+    shown = drawn_charts(at)
     selection = expected.selection()
     applicants = metric_name("applicants", view.lang)
     if sum(selection[applicants].values()):
@@ -565,14 +565,14 @@ def test_participation_charts_equal_sql(shared_app: SharedApp, expected_db: duck
     at = shared_app.page(PAGES[1], view.params())
     no_exception(at)
     expected = Expected(expected_db, view)
-    shown = charts(at)
+    shown = drawn_charts(at)
     assert_selection(shown["selection-rate"], expected.selection(), view.lang)
     assert funnel_steps(shown["funnel"]) == expected.funnel()
     repeat = series(shown["repeat-applicants"])
     for dimension, vocabulary in PROFILE.items():
-        profiles = [name for name in charts(open_profile_tab(at, dimension, view.lang)) if name.startswith("by-")]
+        profiles = [name for name in drawn_charts(open_profile_tab(at, dimension, view.lang)) if name.startswith("by-")]
         assert profiles == [f"by-{dimension}"], "only the open tab's chart is built"
-        assert bars(charts(at)[f"by-{dimension}"]) == expected.per_year("participants", dimension, vocabulary), \
+        assert bars(drawn_charts(at)[f"by-{dimension}"]) == expected.per_year("participants", dimension, vocabulary), \
             dimension
         table = chart_tables(at)[f"by-{dimension}"]
         assert int(table[metric_name("people_on_record", view.lang)].sum()) == expected.count("participants"), dimension
@@ -603,10 +603,10 @@ def test_participation_measure_switch_shows_delegates(shared_app: SharedApp,
     no_exception(at)
     expected = Expected(expected_db, view)
     for dimension, vocabulary in PROFILE.items():
-        shown = bars(charts(open_profile_tab(at, dimension, view.lang))[f"by-{dimension}"])
+        shown = bars(drawn_charts(open_profile_tab(at, dimension, view.lang))[f"by-{dimension}"])
         wanted = expected.per_year("participants", dimension, vocabulary, "count(*) FILTER (status = 'delegate')")
         assert shown == wanted, dimension
-        title = charts(at)[f"by-{dimension}"]["layout"].get("title", {}).get("text", "")
+        title = drawn_charts(at)[f"by-{dimension}"]["layout"].get("title", {}).get("text", "")
         headings = [heading.value for heading in at.subheader]
         assert any(h.startswith(metric_name("delegates_both_ways", "en")) for h in [*headings, title]), headings
 
@@ -621,7 +621,7 @@ def test_activities_charts_equal_sql(shared_app: SharedApp, expected_db: duckdb.
     no_exception(at)
     expected = Expected(expected_db, view)
     t, lang = expected.t, view.lang
-    shown = charts(at)
+    shown = drawn_charts(at)
     assert bars(shown["by-type"]) == expected.per_year("activities", "type", schema.ACTIVITY_TYPE)
     assert bars(shown["by-field"]) == expected.per_year("activities", "field", schema.FIELD)
     assert bars(shown["by-host-city"]) == expected.per_year("activities", "host_city", schema.HOST_CITY)
@@ -655,7 +655,7 @@ def test_benefits_and_obstacles_equal_sql(shared_app: SharedApp, expected_db: du
     no_exception(at)
     expected = Expected(expected_db, view)
     t = expected.t
-    shown = charts(at)
+    shown = drawn_charts(at)
     tables = loose_tables(at)
     benefits = expected.count("benefits")
     if benefits:
@@ -779,7 +779,7 @@ def test_field_without_benefits_shows_obstacles_and_explains(shared_app: SharedA
     at = shared_app.page(PAGES[3], view.params())
     no_exception(at)
     assert t["empty.no_benefits"] in infos(at)
-    assert set(charts(at)) == {"obstacle-severity", "obstacles-year"}
+    assert set(drawn_charts(at)) == {"obstacle-severity", "obstacles-year"}
     overview = shared_app.page(PAGES[0], view.params())
     no_exception(overview)
     assert f"**{t['finding.no_benefits_year'].format(year=2019)}**" in markdowns(overview)
@@ -800,7 +800,7 @@ def test_direction_and_field_without_participants(shared_app: SharedApp) -> None
     assert f"**{t['finding.no_applicants']}**" in markdowns(overview)
     rate = next(metric for metric in overview.metric if metric.label == metric_name("selection_rate", "en"))
     assert rate.value == "–"
-    assert "selection" not in charts(overview)
+    assert "selection" not in drawn_charts(overview)
 
 
 # -- a new year, loaded while the app runs ---------------------------------------------------------------------

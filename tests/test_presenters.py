@@ -15,7 +15,7 @@ from dashboard.presentation import app_base_url, share_url
 from dashboard.report import build_report
 from etl import schema
 from etl.warehouse import Warehouse
-from tests.apptest import charts, open_app
+from tests.apptest import drawn_charts, open_app
 from tests.paths import REPO_ROOT
 from translations import translate
 
@@ -174,11 +174,11 @@ def test_a_framed_chart_shows_that_chart_alone(warehouse: Warehouse) -> None:
     and no presenter tools; frame=page: the page without them."""
     at = open_app({"lang": "en", "year": "2018", "frame": "funnel"}, "views/participation.py")
     assert not at.exception
-    assert list(charts(at)) == ["funnel"]
+    assert list(drawn_charts(at)) == ["funnel"]
     assert not at.get("download_button") and not at.title
     assert any("data version" in caption.value for caption in at.caption)
     page = open_app({"lang": "en", "frame": "page"}, "views/activities.py")
-    assert not page.exception and len(charts(page)) >= 4
+    assert not page.exception and len(drawn_charts(page)) >= 4
     assert not [b for b in page.get("download_button") if b.label == translate("en", "present.report")]
     missing = open_app({"lang": "en", "frame": "no-such-chart"}, "views/overview.py")
     assert translate("en", "empty.no_chart") in [info.value for info in missing.info]
@@ -235,7 +235,7 @@ def test_report_data_table_shows_numbers_as_the_dashboard_does() -> None:
     """Each value in its own unit (a PerRow column), codes kept whole, text escaped."""
     import pandas as pd
 
-    from dashboard.figures import PerRow
+    from dashboard.charts import PerRow
     from dashboard.report import data_table
 
     data = pd.DataFrame({"Code": ["LOK-CI-01", "KC-SK-01"], "Value": [83.3, 76_000_000.0],

@@ -7,15 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import db, figures
+from dashboard import charts, db
 from dashboard.context import PageContext
 from dashboard.filters import Filters
 from dashboard.findings import overview_findings
 from etl import schema
 from etl.load import load_files
 from etl.warehouse import Warehouse
-from tests.apptest import charts as charts_of
-from tests.apptest import open_app
+from tests.apptest import drawn_charts, open_app
 from tests.test_upload import year_2020
 from translations import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -25,16 +24,16 @@ def _context(years: tuple[int, ...], lang: str = "en", presenting: bool = False)
 
 
 def test_two_sessions_with_the_same_view_share_one_chart(warehouse: Warehouse) -> None:
-    first = figures.overview_activities(_context((2017, 2018, 2019)))
-    again = figures.overview_activities(_context((2017, 2018, 2019), presenting=True))  # another session
+    first = charts.overview_activities(_context((2017, 2018, 2019)))
+    again = charts.overview_activities(_context((2017, 2018, 2019), presenting=True))  # another session
     assert first is not None and again is first
-    assert figures.overview_activities(_context((2018, 2019))) is not first, "other filters, another chart"
-    assert figures.overview_activities(_context((2017, 2018, 2019), "zh")) is not first, "another language"
-    assert figures.activities_by(_context((2018,)), "type") is not figures.activities_by(_context((2018,)), "field")
+    assert charts.overview_activities(_context((2018, 2019))) is not first, "other filters, another chart"
+    assert charts.overview_activities(_context((2017, 2018, 2019), "zh")) is not first, "another language"
+    assert charts.activities_by(_context((2018,)), "type") is not charts.activities_by(_context((2018,)), "field")
 
 
 def test_presentation_mode_makes_its_larger_figure_once_per_shared_chart(warehouse: Warehouse) -> None:
-    chart = figures.overview_activities(_context((2017, 2018, 2019), presenting=True))
+    chart = charts.overview_activities(_context((2017, 2018, 2019), presenting=True))
     assert chart is not None
     projected = chart.projector_figure
     assert chart.projector_figure is projected is not chart.figure
@@ -50,18 +49,18 @@ def test_the_findings_of_a_view_are_shared_too_and_follow_its_filters(warehouse:
 
 
 def test_a_load_is_a_new_version_and_its_charts_are_built_again(warehouse: Warehouse, tmp_path: Path) -> None:
-    before = figures.overview_selection(_context((2017, 2018, 2019)))
+    before = charts.overview_selection(_context((2017, 2018, 2019)))
     load_files(warehouse, [year_2020(tmp_path)], loaded_by="test")
-    after = figures.overview_selection(_context((2017, 2018, 2019, 2020)))
+    after = charts.overview_selection(_context((2017, 2018, 2019, 2020)))
     assert before is not None and after is not None and after is not before
     assert "2020" in after.data.iloc[:, 0].astype(str).tolist()
-    same_years = figures.overview_selection(_context((2017, 2018, 2019)))
+    same_years = charts.overview_selection(_context((2017, 2018, 2019)))
     assert same_years is not before, "the same filters on the new data version are not served the old chart"
 
 
 def test_the_server_warms_the_overview_of_the_default_view_in_the_default_language(
         warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch) -> None:
-    from dashboard import charts, warmup
+    from dashboard import figures, warmup
 
     try:
         warmup.warm()
@@ -70,18 +69,18 @@ def test_the_server_warms_the_overview_of_the_default_view_in_the_default_langua
     finally:
         gc.unfreeze()  # this test process goes on with other tests
     built: list[str] = []
-    real = charts.stacked_by_year
-    monkeypatch.setattr(charts, "stacked_by_year", lambda *args, **kwargs: built.append("x") or real(*args, **kwargs))
+    real = figures.stacked_by_year
+    monkeypatch.setattr(figures, "stacked_by_year", lambda *args, **kwargs: built.append("x") or real(*args, **kwargs))
     # A new visitor's first run of a link without lang=: every Overview chart comes from the warm-up.
-    assert all(chart is not None for chart in figures.PAGE_CHARTS["overview"](_context((2017, 2018, 2019),
+    assert all(chart is not None for chart in charts.PAGE_CHARTS["overview"](_context((2017, 2018, 2019),
                                                                                        DEFAULT_LANGUAGE)))
     assert built == []
     at = open_app()  # and the app's own default view is that view
-    assert not at.exception and len(charts_of(at)) == 4
+    assert not at.exception and len(drawn_charts(at)) == 4
     assert built == []
     other = next(lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE)
-    figures.overview_activities(_context((2017, 2018, 2019), other))
+    charts.overview_activities(_context((2017, 2018, 2019), other))
     assert built == ["x"], "the other languages are built by their first visitor (the warm-up would delay a cold start)"
     built.clear()
-    figures.overview_activities(_context((2018, 2019)))
+    charts.overview_activities(_context((2018, 2019)))
     assert built == ["x"], "a view the warm-up did not build is built on demand"

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import figures
+from dashboard import charts
 from dashboard.components import begin_page, columns, show_chart
 from dashboard.context import context
 
@@ -11,14 +11,14 @@ begin_page(ctx, "activities", requires="activities_breakdown")
 
 left, right = columns(ctx, 2)
 with left:
-    show_chart(ctx, figures.activities_by(ctx, "type"))
+    show_chart(ctx, charts.activities_by(ctx, "type"))
 with right:
-    show_chart(ctx, figures.activities_by(ctx, "field"))
+    show_chart(ctx, charts.activities_by(ctx, "field"))
 left, right = columns(ctx, 2)
 with left:
-    show_chart(ctx, figures.activities_by(ctx, "host_city"))
+    show_chart(ctx, charts.activities_by(ctx, "host_city"))
 with right:
-    show_chart(ctx, figures.activities_sides(ctx))
+    show_chart(ctx, charts.activities_sides(ctx))
 
 st.header(ctx.t("activities.section_timeline"))
-show_chart(ctx, figures.activities_timeline(ctx))
+show_chart(ctx, charts.activities_timeline(ctx))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import figures
+from dashboard import charts
 from dashboard.components import begin_page, columns, show_chart, show_table
 from dashboard.context import context
 
@@ -14,18 +14,18 @@ if ctx.fetch("benefits_breakdown").empty:
     st.info(ctx.t("empty.no_benefits"))
 else:
     st.markdown(f"**{ctx.t('benefits.section_values')}**")
-    for chart in figures.outcome_charts(ctx):
+    for chart in charts.outcome_charts(ctx):
         if chart is not None:
             show_chart(ctx, chart)
     st.markdown(f"**{ctx.t('benefits.section_counts')}**")
     left, right = columns(ctx, 2)
     with left:
-        show_chart(ctx, figures.benefits_category(ctx))
+        show_chart(ctx, charts.benefits_category(ctx))
     with right:
-        show_chart(ctx, figures.benefits_category_year(ctx))
-    show_chart(ctx, figures.benefits_level(ctx))
+        show_chart(ctx, charts.benefits_category_year(ctx))
+    show_chart(ctx, charts.benefits_level(ctx))
     st.markdown(f"**{ctx.t('benefits.indicator_table')}**")
-    show_table(*figures.indicator_table(ctx))
+    show_table(*charts.indicator_table(ctx))
 
 st.header(ctx.t("benefits.section_obstacles"))
 if ctx.fetch("obstacles_breakdown").empty:
@@ -33,8 +33,8 @@ if ctx.fetch("obstacles_breakdown").empty:
 else:
     left, right = columns(ctx, 2)
     with left:
-        show_chart(ctx, figures.obstacles_severity(ctx))
+        show_chart(ctx, charts.obstacles_severity(ctx))
     with right:
-        show_chart(ctx, figures.obstacles_per_year(ctx))
+        show_chart(ctx, charts.obstacles_per_year(ctx))
     st.markdown(f"**{ctx.t('benefits.mitigation_table')}**")
-    show_table(*figures.mitigation_table(ctx))
+    show_table(*charts.mitigation_table(ctx))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import figures
+from dashboard import charts
 from dashboard.components import begin_page, columns, show_chart
 from dashboard.context import context
 from dashboard.findings import overview_findings
@@ -18,18 +18,18 @@ left, right = columns(ctx, 2)
 with left:
     st.header(ctx.t("theme.selection"))
     st.markdown(f"**{found['selection'].text}**")
-    show_chart(ctx, figures.overview_selection(ctx))
+    show_chart(ctx, charts.overview_selection(ctx))
 with right:
     st.header(ctx.t("theme.activities"))
     st.markdown(f"**{found['activities'].text}**")
-    show_chart(ctx, figures.overview_activities(ctx))
+    show_chart(ctx, charts.overview_activities(ctx))
 
 left, right = columns(ctx, 2)
 with left:
     st.header(ctx.t("theme.obstacles"))
     st.markdown(f"**{found['obstacles'].text}**")
-    show_chart(ctx, figures.overview_obstacles(ctx), "empty.no_obstacles")
+    show_chart(ctx, charts.overview_obstacles(ctx), "empty.no_obstacles")
 with right:
     st.header(ctx.t("theme.benefits"))
     st.markdown(f"**{found['benefits'].text}**")
-    show_chart(ctx, figures.overview_benefits(ctx))
+    show_chart(ctx, charts.overview_benefits(ctx))

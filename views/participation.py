@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import figures
+from dashboard import charts
 from dashboard.components import begin_page, show_chart
 from dashboard.context import context
 from dashboard.filters import labelled
@@ -11,22 +11,22 @@ ctx = context()
 begin_page(ctx, "participation", requires="participation_breakdown")
 
 st.header(ctx.t("participation.section_selection"))
-show_chart(ctx, figures.participation_selection(ctx))
-show_chart(ctx, figures.participation_funnel(ctx))
+show_chart(ctx, charts.participation_selection(ctx))
+show_chart(ctx, charts.participation_funnel(ctx))
 
 st.header(ctx.t("participation.section_profile"))
-measure = st.segmented_control(ctx.t("participation.measure"), list(figures.PROFILE_MEASURES), default="participants",
-                               format_func=lambda m: ctx.metric_name(figures.PROFILE_MEASURES[m]),
+measure = st.segmented_control(ctx.t("participation.measure"), list(charts.PROFILE_MEASURES), default="participants",
+                               format_func=lambda m: ctx.metric_name(charts.PROFILE_MEASURES[m]),
                                key=labelled("participation-measure"), required=True) or "participants"
 # Only the open tab's chart is built and drawn (a tab switch reruns): hidden tabs used to hold four
 # more Plotly charts that the browser drew for nobody, on every visit. The key carries the language,
 # as the tabs' state is the label shown.
-tabs = st.tabs([ctx.column(dimension) for dimension in figures.PROFILE_DIMENSIONS],
+tabs = st.tabs([ctx.column(dimension) for dimension in charts.PROFILE_DIMENSIONS],
                key=f"participation-profile-{ctx.lang}", on_change="rerun")
-for tab, dimension in zip(tabs, figures.PROFILE_DIMENSIONS, strict=True):
+for tab, dimension in zip(tabs, charts.PROFILE_DIMENSIONS, strict=True):
     if tab.open:
         with tab:
-            show_chart(ctx, figures.participation_profile(ctx, dimension, measure))
+            show_chart(ctx, charts.participation_profile(ctx, dimension, measure))
 
 st.header(ctx.t("participation.section_repeat"))
-show_chart(ctx, figures.participation_repeat(ctx))
+show_chart(ctx, charts.participation_repeat(ctx))

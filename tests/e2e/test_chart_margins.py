@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from dashboard import margins, params
-from dashboard.figures import SIDE_BY_SIDE
+from dashboard.charts import SIDE_BY_SIDE
 
 from .harness import RunningApp, after_interaction, open_page
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from dashboard.charts import TIMELINE_LABEL, short_label
+from dashboard.figures import TIMELINE_LABEL, short_label
 from etl.load import load_files
 from etl.warehouse import Warehouse
 from tests.workbooks import edited_sample, set_cells

@@ -3,7 +3,7 @@
 Streamlit's chart element gives each new figure to Plotly.react twice: the figure, then a JSON copy of
 the figure it keeps as its state. Plotly takes an array object it has not seen for new data unless the
 layout carries a data revision, and a number array sent as a typed array ({"dtype", "bdata"}) is
-decoded into a new one at every call, so before dashboard.charts.Draft.build sent plain lists and a
+decoded into a new one at every call, so before dashboard.figures.Draft.build sent plain lists and a
 revision, every chart of every page, on every visit and filter change, was drawn a second time.
 
 The figures are the exact JSON the dashboard sends (every chart of the four chart pages, and the
@@ -56,7 +56,7 @@ def _every_chart_spec() -> dict[str, str]:
         for tab in at.tabs[1:]:  # the profile tabs build only the open one
             at.session_state["participation-profile-en"] = tab.label
             specs |= {f"{Path(page).stem}/{name}": spec for name, spec in _specs(at.run()).items()}
-    # Presentation mode sends larger copies of the figures (charts.for_projector).
+    # Presentation mode sends larger copies of the figures (figures.for_projector).
     specs |= {f"projector/{name}": spec for name, spec in _specs(open_app({"lang": "en", "present": "1"})).items()}
     return specs
 

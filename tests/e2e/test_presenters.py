@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from dashboard.charts import LEGEND_BASE_HEIGHT
+from dashboard.figures import LEGEND_BASE_HEIGHT
 from dashboard.presentation import FRAME_CHART_EXTRA
 from translations import translate
 

@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 from pypdf import PdfReader
 
-from dashboard import db, figures
+from dashboard import charts, db
 from dashboard.context import PageContext
 from dashboard.filters import Available, Filters, filter_line
 from dashboard.report import (
@@ -109,7 +109,7 @@ def test_report_prints_to_a4_with_a_cover_whole_charts_and_repeated_table_header
     ctx = PageContext(db.reader(), Filters((2017, 2018, 2019), "beijing", schema.FIELD.codes, "both", lang))
     report = tmp_path / f"report-{lang}.html"
     report.write_text(build_report(ctx, AVAILABLE, today=TODAY), encoding="utf-8")
-    charts = [chart for built in figures.all_charts(ctx).values() for chart in built]
+    every_chart = [chart for built in charts.all_charts(ctx).values() for chart in built]
 
     context = browser.new_context(viewport=SCREEN, offline=True)
     try:
@@ -118,7 +118,7 @@ def test_report_prints_to_a4_with_a_cover_whole_charts_and_repeated_table_header
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(report.as_uri())
         page.wait_for_function(_DRAWN_JS, timeout=30_000)
-        assert page.locator(".chart").count() == len(charts)
+        assert page.locator(".chart").count() == len(every_chart)
 
         check_print_layout(page, lang)
         page.emulate_media(media="no-override")  # "screen" would print with the screen's styles
@@ -136,7 +136,7 @@ def test_report_prints_to_a4_with_a_cover_whole_charts_and_repeated_table_header
         context.close()
 
     printed = read_pdf(pdf)
-    check_pages(printed, ctx, charts)
+    check_pages(printed, ctx, every_chart)
     check_table_headers(printed, ctx)
     check_nothing_off_the_page(printed)
 
@@ -168,7 +168,7 @@ def screen_widths(page: Page) -> list[float]:
     return page.evaluate(_SVG_WIDTHS_JS)
 
 
-def check_pages(printed: Printed, ctx: PageContext, charts: list[figures.Chart]) -> None:
+def check_pages(printed: Printed, ctx: PageContext, every_chart: list[charts.Chart]) -> None:
     """A4 portrait; the cover alone on page 1; each chart whole on one page; a sane page count."""
     for width, height in printed.sizes:
         assert abs(width - A4_PT[0]) < 1 and abs(height - A4_PT[1]) < 1, (width, height)
@@ -185,7 +185,7 @@ def check_pages(printed: Printed, ctx: PageContext, charts: list[figures.Chart])
     assert contains(printed.pages[1], ctx.t("overview.title")), "the charts start on page 2"
 
     chart_pages = set()
-    for number, chart in enumerate(charts, start=1):
+    for number, chart in enumerate(every_chart, start=1):
         found = [index for index, page in enumerate(printed.pages) if re.search(label_pattern(ctx, str(number)), page)]
         assert len(found) == 1, f"{chart.page}/{chart.name} (figure {number}) is on pages {found}"
         title = text(chart.heading)[:16]
@@ -194,7 +194,7 @@ def check_pages(printed: Printed, ctx: PageContext, charts: list[figures.Chart])
         chart_pages.add(found[0])
     assert min(chart_pages) == 1 and max(chart_pages) - min(chart_pages) + 1 == len(chart_pages)
     # Two or three charts share a page, a tall one has its own; then the tables and the notes.
-    assert math.ceil(len(charts) / 3) <= len(chart_pages) <= len(charts)
+    assert math.ceil(len(every_chart) / 3) <= len(chart_pages) <= len(every_chart)
     rest = len(printed.pages) - 1 - len(chart_pages)
     assert 2 <= rest <= 8, f"{rest} pages of tables and notes"
 
@@ -207,7 +207,7 @@ def label_pattern(ctx: PageContext, number: str) -> str:
 
 def check_table_headers(printed: Printed, ctx: PageContext) -> None:
     """The indicator table runs over pages, each with its header; no row is cut across pages."""
-    data, _ = figures.indicator_table(ctx)
+    data, _ = charts.indicator_table(ctx)
     start = pages_with(printed, ctx.t("benefits.indicator_table"), start=1)[-1]
     end = pages_with(printed, ctx.t("benefits.mitigation_table"), start=start)[0]
     codes = set(data[ctx.column("indicator_code")].dropna())
