@@ -54,6 +54,7 @@ class Config:
     sections: tuple[str, ...]
     wait_quiet_s: float
     pandas_full_up_to: int
+    against: str | None = None  # a git commit whose dashboard the visits section also measures (bench.against)
 
 
 def parse_args(argv: list[str] | None) -> Config:
@@ -74,6 +75,9 @@ def parse_args(argv: list[str] | None) -> Config:
     parser.add_argument("--sections", default=",".join(SECTIONS), help=f"subset of {','.join(SECTIONS)}")
     parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
                         help="first wait up to SECONDS until other processes use under 15%% of the CPUs")
+    parser.add_argument("--against", metavar="REF",
+                        help="with the visits section: also serve REF's dashboard (a git commit, from a temporary "
+                             "worktree) and time this checkout against it, round by round, at sample size")
     args = parser.parse_args(argv)
     mode = "quick" if args.quick else "full"
     defaults = MODES[mode]
@@ -85,9 +89,18 @@ def parse_args(argv: list[str] | None) -> Config:
         sizes = tuple(parse_size(text) for text in (args.sizes or defaults.sizes).split(","))
     except ValueError as error:
         parser.error(str(error))
+    if args.against is not None:
+        if "visits" not in sections:
+            parser.error("--against measures new visitors and cold starts: it needs the visits section")
+        from bench.against import resolve
+
+        try:
+            resolve(args.against)
+        except ValueError as error:
+            parser.error(str(error))
     return Config(mode, sizes, _given(args.repeats, defaults.repeats), _given(args.cold_repeats, defaults.cold_repeats),
                   args.rows, _given(args.naive_rows, defaults.naive_rows or args.rows), args.seed, sections,
-                  args.wait_quiet, defaults.pandas_full_up_to)
+                  args.wait_quiet, defaults.pandas_full_up_to, args.against)
 
 
 def _at_least_one(text: str) -> int:
@@ -221,6 +234,14 @@ def _visits(config: Config, warehouses: Warehouses, raw: dict[str, Any]) -> list
                                 cold_repeats=config.cold_repeats if size.is_sample else 0, phone=size.is_sample)
         raw["visits"][size.label] = asdict(result)
         sections.append(visits_section(result, size.is_sample))
+    if config.against is not None:
+        from bench.against import against_section, measure_against
+
+        log(f"visits: this checkout against {config.against}, at sample size")
+        against = measure_against(warehouses.sample, config.against, config.repeats, config.cold_repeats,
+                                  OUT_DIR / "logs")
+        raw["against"] = asdict(against)
+        sections.append(against_section(against))
     return sections
 
 

@@ -221,9 +221,11 @@ def _kept_bundles(log_dir: Path) -> dict[str, str]:
     return {CACHE_ENV: str(base)}
 
 
-def _cold(browser: Browser, warehouse: Path, log_dir: Path, script: str, env: dict[str, str]) -> float:
+def _cold(browser: Browser, warehouse: Path, log_dir: Path, script: str, env: dict[str, str],
+          root: Path = REPO_ROOT) -> float:
     """`streamlit run` started → the page's first chart drawn (the browser asks as soon as it is healthy)."""
-    app = start_app(warehouse, log_dir / f"streamlit-cold-{Path(script).stem}.log", script=script, extra_env=env)
+    app = start_app(warehouse, log_dir / f"streamlit-cold-{Path(script).stem}.log", script=script, extra_env=env,
+                    root=root)
     context = browser.new_context(viewport=VIEWPORT)
     try:
         page = context.new_page()

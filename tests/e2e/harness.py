@@ -128,8 +128,12 @@ def _healthy(url: str) -> bool:
 
 def start_app(warehouse: Path, log_path: Path, port: int | None = None,
               timeout_s: float = HEALTH_TIMEOUT_S, base_path: str = "",
-              extra_env: dict[str, str] | None = None, script: str = "app.py") -> RunningApp:
+              extra_env: dict[str, str] | None = None, script: str = "app.py",
+              root: Path = REPO_ROOT) -> RunningApp:
     """Start the dashboard on `warehouse` (a DASHBOARD_DB path) and wait until it is healthy.
+
+    `root` is the checkout whose `script` runs (the bench's before-and-after serves another
+    commit's from a git worktree).
 
     `base_path` serves it under a path prefix (server.baseUrlPath), as behind a
     reverse proxy. Its cache of compressed bundles is a new temporary folder,
@@ -151,7 +155,7 @@ def start_app(warehouse: Path, log_path: Path, port: int | None = None,
         command += ["--server.baseUrlPath", base_path.strip("/")]
     log = open(log_path, "wb")  # noqa: SIM115 - closed in stop_app
     started_at = time.monotonic()
-    process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     prefix = f"/{base_path.strip('/')}" if base_path else ""
     app = RunningApp(f"http://127.0.0.1:{port}{prefix}", warehouse, log_path, process, started_at, started_at,
                      Path(env[CACHE_ENV]), own_bundle_cache, log)

@@ -1,0 +1,198 @@
+"""(g) Before and after: this checkout's dashboard against another commit's, in the same run.
+
+`python -m bench --sections visits --against REF` checks REF out in a temporary git worktree and serves
+the bare page, this checkout's dashboard and REF's side by side, on copies of the same sample warehouse.
+Each round times a new visitor on each of the three (first chart, every chart), in an order that turns
+round by round, so neither dashboard always follows the other; with --cold-repeats, each round also
+starts each of the three from cold. What the section judges is each round's ratio of this checkout to
+REF, the two measured one after the other: a change is only called faster or slower when most rounds
+agree. REF runs with this checkout's Python packages: a commit whose requirements differ is not a fair
+"before".
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from bench.measure import log, median
+from bench.report import Row, Section, Unit
+from bench.visits import BARE_SCRIPT, _cold, _kept_bundles, _timed_visit
+from tests.e2e.harness import launch_chromium, start_app, stop_app
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+KINDS = ("bare", "this", "ref")
+
+
+@dataclass
+class AgainstResult:
+    ref: str  # as given
+    commit: str  # what it resolved to
+    first_chart_s: dict[str, list[float]] = field(default_factory=lambda: {kind: [] for kind in KINDS})
+    all_charts_s: dict[str, list[float]] = field(default_factory=lambda: {kind: [] for kind in KINDS})
+    cold_s: dict[str, list[float]] = field(default_factory=lambda: {kind: [] for kind in KINDS})
+    load: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def resolve(ref: str) -> str:
+    """REF's commit (short); ValueError saying so when git does not know it."""
+    done = subprocess.run(["git", "rev-parse", "--verify", "--short", f"{ref}^{{commit}}"], cwd=REPO_ROOT,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise ValueError(f"--against {ref}: not a commit of this repository ({done.stderr.strip()})")
+    return done.stdout.strip()
+
+
+@contextmanager
+def checkout(commit: str) -> Iterator[Path]:
+    """``commit`` in a temporary worktree, removed afterwards (also when the measurement fails)."""
+    root = Path(tempfile.mkdtemp(prefix="bench-against-")) / "tree"
+    subprocess.run(["git", "worktree", "add", "--detach", str(root), commit], cwd=REPO_ROOT, check=True,
+                   capture_output=True)
+    try:
+        yield root
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(root)], cwd=REPO_ROOT, capture_output=True)
+        shutil.rmtree(root.parent, ignore_errors=True)
+
+
+def _own_copy(warehouse: Path, into: Path) -> Path:
+    """A copy of the warehouse's directory for one server: an older commit may upgrade what it opens."""
+    target = into / warehouse.parent.name
+    shutil.copytree(warehouse.parent, target, symlinks=True)
+    return target / warehouse.name
+
+
+def rotated(round_number: int) -> tuple[str, ...]:
+    """The order of the three in a round: bare, this, ref; then this, ref, bare; then ref, bare, this..."""
+    shift = round_number % len(KINDS)
+    return KINDS[shift:] + KINDS[:shift]
+
+
+def measure_against(warehouse: Path, ref: str, repeats: int, cold_repeats: int, log_dir: Path) -> AgainstResult:
+    result = AgainstResult(ref, resolve(ref))
+    kept = _kept_bundles(log_dir)
+    scratch = Path(tempfile.mkdtemp(prefix="bench-against-data-"))
+    try:
+        with checkout(result.commit) as ref_root:
+            warehouses = {kind: _own_copy(warehouse, scratch / kind) for kind in KINDS}
+            roots = {"bare": REPO_ROOT, "this": REPO_ROOT, "ref": ref_root}
+            scripts = {"bare": BARE_SCRIPT, "this": "app.py", "ref": "app.py"}
+            envs = {"bare": {}, "this": kept, "ref": kept}
+            queries = {"bare": "", "this": "lang=en", "ref": "lang=en"}
+            servers = {kind: start_app(warehouses[kind], log_dir / f"streamlit-against-{kind}.log",
+                                       script=scripts[kind], extra_env=envs[kind], root=roots[kind])
+                       for kind in KINDS}
+            try:
+                with sync_playwright() as playwright:
+                    browser = launch_chromium(playwright)
+                    try:
+                        for kind in KINDS:  # the first visit pays each server's first imports
+                            _timed_visit(browser, servers[kind].url("/", queries[kind]))
+                        for run in range(repeats):
+                            log(f"against {result.commit}: run {run + 1}/{repeats}")
+                            result.load.append(os.getloadavg()[0])
+                            _round(result, rotated(run), lambda kind: _timed_visit(
+                                browser, servers[kind].url("/", queries[kind])))
+                        for server in servers.values():
+                            stop_app(server)
+                        for run in range(cold_repeats):
+                            log(f"against {result.commit}: cold start {run + 1}/{cold_repeats}")
+                            _cold_round(result, rotated(run), lambda kind: _cold(
+                                browser, warehouses[kind], log_dir, scripts[kind], envs[kind], roots[kind]))
+                    finally:
+                        browser.close()
+            finally:
+                for server in servers.values():
+                    stop_app(server)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return result
+
+
+def _round(result: AgainstResult, order: tuple[str, ...], visit: Callable[[str], tuple[float, float]]) -> None:
+    """One new visitor on each, in ``order``; a round with an error is left out whole (rounds stay paired)."""
+    try:
+        timed = {kind: visit(kind) for kind in order}
+    except Exception as error:  # recorded, the next round is tried
+        result.errors.append(f"{type(error).__name__}: {str(error).splitlines()[0][:200]}")
+        return
+    for kind, (first, every) in timed.items():
+        result.first_chart_s[kind].append(first)
+        result.all_charts_s[kind].append(every)
+
+
+def _cold_round(result: AgainstResult, order: tuple[str, ...], start: Callable[[str], float]) -> None:
+    try:
+        timed = {kind: start(kind) for kind in order}
+    except Exception as error:
+        result.errors.append(f"{type(error).__name__}: {str(error).splitlines()[0][:200]}")
+        return
+    for kind, seconds in timed.items():
+        result.cold_s[kind].append(seconds)
+
+
+def compared(this: list[float], ref: list[float]) -> str:
+    """Each round's time here ÷ REF's: median, middle half, and in how many rounds this checkout was faster."""
+    ratios = [mine / theirs for mine, theirs in zip(this, ref, strict=True) if theirs > 0]
+    if not ratios:
+        return ""
+    faster = sum(ratio < 1 for ratio in ratios)
+    if len(ratios) < 2:
+        return f"{ratios[0]:.2f}× REF's (one round)"
+    low, middle, high = statistics.quantiles(ratios, n=4, method="inclusive")
+    return (f"{middle:.2f}× REF's per round (middle half {low:.2f}–{high:.2f}×), "
+            f"faster in {faster} of {len(ratios)}")
+
+
+def _verdict(this: list[float], ref: list[float]) -> str:
+    """'faster' or 'slower' when the middle half of the per-round ratios lies below or above 1; else 'no change
+    beyond the noise'."""
+    ratios = [mine / theirs for mine, theirs in zip(this, ref, strict=True) if theirs > 0]
+    if len(ratios) < 4:
+        return "too few rounds to tell"
+    low, _, high = statistics.quantiles(ratios, n=4, method="inclusive")
+    if high < 1:
+        return "faster"
+    if low > 1:
+        return "slower"
+    return "no change beyond the noise"
+
+
+def against_section(result: AgainstResult) -> Section:
+    section = Section(f"(g) Before and after: this checkout against {result.ref} ({result.commit}), sample size")
+    measures = (("new visitor → Overview's first chart", result.first_chart_s),
+                ("new visitor → every chart of the Overview", result.all_charts_s),
+                ("cold `streamlit run` → first chart", result.cold_s))
+    for measure, times in measures:
+        if not times["this"]:
+            continue
+        bare = median(times["bare"])
+        for kind, who in (("bare", "bare page"), ("ref", f"{result.commit}"), ("this", "this checkout")):
+            value = median(times[kind])
+            ratio = f"{value / bare:.2f}× the bare page" if kind != "bare" and value and bare else ""
+            if kind == "this":
+                ratio = "; ".join(filter(None, [ratio, compared(times["this"], times["ref"]),
+                                                _verdict(times["this"], times["ref"])]))
+            section.rows.append(Row(f"{who}: {measure}", value, Unit.SECONDS, len(times[kind]), ratio=ratio))
+    load = median(result.load)
+    section.notes = [
+        f"REF {result.ref} is commit {result.commit}, checked out in a temporary git worktree and served with "
+        "this checkout's Python packages; each server has its own copy of the sample warehouse.",
+        "Each round times the three one after the other, in an order that turns round by round (bare, this, REF; "
+        "this, REF, bare; ...). 'Faster' or 'slower' is said only when the middle half of the per-round ratios "
+        "(this ÷ REF) lies wholly below or above 1.",
+        f"Load average (1 min) during the warm rounds: median {load:.2f} on {os.cpu_count()} CPUs." if load else "",
+    ]
+    section.notes += [f"ERROR in a round (left out): {error}" for error in result.errors]
+    return section

@@ -1,0 +1,65 @@
+"""The bench's before-and-after (python -m bench --against REF): fair order, honest verdicts, a clean checkout."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from bench.against import KINDS, AgainstResult, against_section, checkout, compared, resolve, rotated
+from bench.cli import parse_args
+from tests.paths import REPO_ROOT
+
+
+def test_each_of_the_three_goes_first_as_often_as_the_others() -> None:
+    orders = [rotated(number) for number in range(6)]
+    assert all(sorted(order) == sorted(KINDS) for order in orders)
+    assert [order[0] for order in orders] == ["bare", "this", "ref", "bare", "this", "ref"]
+
+
+def test_a_change_is_called_faster_only_when_most_rounds_agree() -> None:
+    result = AgainstResult("main", "abc1234")
+    result.first_chart_s = {"bare": [2.0] * 8, "this": [2.2, 2.3, 2.2, 2.4, 2.2, 2.3, 2.2, 2.5],
+                            "ref": [2.6, 2.7, 2.6, 2.8, 2.6, 2.7, 2.6, 2.4]}
+    # Every chart: as often slower as faster.
+    result.all_charts_s = {"bare": [2.0] * 8, "this": [2.5, 2.7] * 4, "ref": [2.7, 2.5] * 4}
+    rows = {row.measure: row for row in against_section(result).rows}
+    first = rows["this checkout: new visitor → Overview's first chart"]
+    assert first.value == pytest.approx(2.25)
+    assert "1.12× the bare page" in first.ratio
+    assert "faster in 7 of 8" in first.ratio and first.ratio.endswith("faster")
+    every = rows["this checkout: new visitor → every chart of the Overview"]
+    assert "faster in 4 of 8" in every.ratio and every.ratio.endswith("no change beyond the noise")
+    assert rows["abc1234: new visitor → Overview's first chart"].value == pytest.approx(2.6)
+    assert not any("cold" in measure for measure in rows)  # no cold rounds measured: no rows for them
+
+
+def test_the_per_round_ratio_pairs_rounds() -> None:
+    assert compared([1.0, 3.0], [2.0, 2.0]).startswith("1.00× REF's per round (middle half 0.75–1.25×)")
+    assert compared([1.0], [2.0]) == "0.50× REF's (one round)"
+    assert compared([], []) == ""
+
+
+def test_an_unknown_ref_is_refused_before_anything_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        parse_args(["--sections", "visits", "--against", "no-such-branch-anywhere"])
+    assert exit_info.value.code == 2
+    assert "not a commit of this repository" in capsys.readouterr().err
+
+
+def test_against_needs_the_visits_section(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        parse_args(["--sections", "etl", "--against", "HEAD"])
+    assert "needs the visits section" in capsys.readouterr().err
+    assert parse_args(["--sections", "visits", "--against", "HEAD"]).against == "HEAD"
+
+
+def test_the_checkout_is_the_commit_and_is_removed_afterwards() -> None:
+    commit = resolve("HEAD")
+    with checkout(commit) as root:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True)
+        assert head.stdout.strip() == commit
+        assert (root / "app.py").exists()
+    assert not root.exists()
+    worktrees = subprocess.run(["git", "worktree", "list"], cwd=REPO_ROOT, capture_output=True, text=True).stdout
+    assert str(root) not in worktrees
