@@ -25,7 +25,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 OUT_DIR = REPO_ROOT / "artifacts" / "bench"
 CACHE_DIR = OUT_DIR / "cache"
 TEN_MILLION = 10_000_000
-SECTIONS = ("etl", "pages", "memory", "upload", "startup", "visits")
+SECTIONS = ("etl", "pages", "memory", "upload", "startup", "visits", "against")
+DEFAULT_SECTIONS = SECTIONS[:-1]  # "against" needs --against REF
 
 
 @dataclass(frozen=True)
@@ -72,16 +73,19 @@ def parse_args(argv: list[str] | None) -> Config:
     parser.add_argument("--rows", type=_at_least_one, default=100_000, help="participant rows of the ETL workbook")
     parser.add_argument("--naive-rows", type=_at_least_one, help="rows for the naive ETL (quick 10000, full = --rows)")
     parser.add_argument("--seed", type=int, default=42, help="seed of the generated ETL workbook")
-    parser.add_argument("--sections", default=",".join(SECTIONS), help=f"subset of {','.join(SECTIONS)}")
+    parser.add_argument("--sections", help=f"subset of {','.join(SECTIONS)} (default: all but against; "
+                                           "with --against, against alone)")
     parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
                         help="first wait up to SECONDS until other processes use under 15%% of the CPUs")
     parser.add_argument("--against", metavar="REF",
-                        help="with the visits section: also serve REF's dashboard (a git commit, from a temporary "
-                             "worktree) and time this checkout against it, round by round, at sample size")
+                        help="the against section: serve REF's dashboard (a git commit, from a temporary worktree) "
+                             "beside this checkout's and time new visitors and cold starts on both, round by round, "
+                             "at sample size")
     args = parser.parse_args(argv)
     mode = "quick" if args.quick else "full"
     defaults = MODES[mode]
-    sections = tuple(s.strip() for s in args.sections.split(",") if s.strip())
+    given = args.sections or ("against" if args.against else ",".join(DEFAULT_SECTIONS))
+    sections = tuple(s.strip() for s in given.split(",") if s.strip())
     unknown = set(sections) - set(SECTIONS)
     if unknown:
         parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
@@ -89,9 +93,9 @@ def parse_args(argv: list[str] | None) -> Config:
         sizes = tuple(parse_size(text) for text in (args.sizes or defaults.sizes).split(","))
     except ValueError as error:
         parser.error(str(error))
+    if ("against" in sections) != (args.against is not None):
+        parser.error("the against section and --against REF go together")
     if args.against is not None:
-        if "visits" not in sections:
-            parser.error("--against measures new visitors and cold starts: it needs the visits section")
         from bench.against import resolve
 
         try:
@@ -234,15 +238,17 @@ def _visits(config: Config, warehouses: Warehouses, raw: dict[str, Any]) -> list
                                 cold_repeats=config.cold_repeats if size.is_sample else 0, phone=size.is_sample)
         raw["visits"][size.label] = asdict(result)
         sections.append(visits_section(result, size.is_sample))
-    if config.against is not None:
-        from bench.against import against_section, measure_against
-
-        log(f"visits: this checkout against {config.against}, at sample size")
-        against = measure_against(warehouses.sample, config.against, config.repeats, config.cold_repeats,
-                                  OUT_DIR / "logs")
-        raw["against"] = asdict(against)
-        sections.append(against_section(against))
     return sections
+
+
+def _against(config: Config, warehouses: Warehouses, raw: dict[str, Any]) -> list[Section]:
+    from bench.against import against_section, measure_against
+
+    assert config.against is not None  # parse_args requires it with this section
+    log(f"against: this checkout against {config.against}, at sample size")
+    result = measure_against(warehouses.sample, config.against, config.repeats, config.cold_repeats, OUT_DIR / "logs")
+    raw["against"] = asdict(result)
+    return [against_section(result)]
 
 
 def _startup(config: Config, warehouses: Warehouses, raw: dict[str, Any]) -> list[Section]:
@@ -288,6 +294,7 @@ def main(argv: list[str] | None = None) -> int:
             "upload": lambda: _upload(config, warehouses, raw),
             "startup": lambda: _startup(config, warehouses, raw),
             "visits": lambda: _visits(config, warehouses, raw),
+            "against": lambda: _against(config, warehouses, raw),
         }
         for name in SECTIONS:
             if name in config.sections:

@@ -42,16 +42,20 @@ def test_the_per_round_ratio_pairs_rounds() -> None:
 
 def test_an_unknown_ref_is_refused_before_anything_runs(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
-        parse_args(["--sections", "visits", "--against", "no-such-branch-anywhere"])
+        parse_args(["--against", "no-such-branch-anywhere"])
     assert exit_info.value.code == 2
     assert "not a commit of this repository" in capsys.readouterr().err
 
 
-def test_against_needs_the_visits_section(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit):
-        parse_args(["--sections", "etl", "--against", "HEAD"])
-    assert "needs the visits section" in capsys.readouterr().err
-    assert parse_args(["--sections", "visits", "--against", "HEAD"]).against == "HEAD"
+def test_the_against_section_and_its_ref_go_together(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["--sections", "etl,against"], ["--sections", "etl", "--against", "HEAD"]):
+        with pytest.raises(SystemExit):
+            parse_args(argv)
+        assert "go together" in capsys.readouterr().err
+    alone = parse_args(["--against", "HEAD"])
+    assert (alone.sections, alone.against) == (("against",), "HEAD")
+    assert parse_args(["--sections", "visits,against", "--against", "HEAD"]).sections == ("visits", "against")
+    assert "against" not in parse_args([]).sections
 
 
 def test_the_checkout_is_the_commit_and_is_removed_afterwards() -> None:
