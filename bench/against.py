@@ -1,17 +1,20 @@
 """(g) Before and after: this checkout's dashboard against another commit's, in the same run.
 
-`python -m bench --sections visits --against REF` checks REF out in a temporary git worktree and serves
+`python -m bench --against REF` checks REF out in a temporary git worktree and serves
 the bare page, this checkout's dashboard and REF's side by side, on copies of the same sample warehouse.
 Each round times a new visitor on each of the three (first chart, every chart), in an order that turns
 round by round, so neither dashboard always follows the other; with --cold-repeats, each round also
-starts each of the three from cold. What the section judges is each round's ratio of this checkout to
-REF, the two measured one after the other: a change is only called faster or slower when most rounds
-agree. REF runs with this checkout's Python packages: a commit whose requirements differ is not a fair
+starts each of the three from cold. What the section judges is each round's pair, this checkout and
+REF measured one after the other: a change is only called faster or slower when the rounds agree
+beyond chance (a sign test). An A/A run (--against HEAD, nothing changed) showed why: with the
+order turning only one way and 4 cold rounds, identical code came out "0.95×, faster in 3 of 4".
+REF runs with this checkout's Python packages: a commit whose requirements differ is not a fair
 "before".
 """
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import statistics
@@ -31,6 +34,8 @@ from tests.e2e.harness import launch_chromium, start_app, stop_app
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 KINDS = ("bare", "this", "ref")
+MIN_ROUNDS = 6  # fewer rounds can never agree beyond chance (p < 0.05) in a sign test
+SIGNIFICANCE = 0.05
 
 
 @dataclass
@@ -74,9 +79,12 @@ def _own_copy(warehouse: Path, into: Path) -> Path:
 
 
 def rotated(round_number: int) -> tuple[str, ...]:
-    """The order of the three in a round: bare, this, ref; then this, ref, bare; then ref, bare, this..."""
-    shift = round_number % len(KINDS)
-    return KINDS[shift:] + KINDS[:shift]
+    """The order of the three in a round: this checkout and REF swap every round (each goes first in half of
+    them), and the bare page takes each place in turn; every 6 rounds hold each of the 6 orders once."""
+    pair = ("this", "ref") if round_number % 2 == 0 else ("ref", "this")
+    order = list(pair)
+    order.insert((round_number // 2) % 3, "bare")
+    return tuple(order)
 
 
 def measure_against(warehouse: Path, ref: str, repeats: int, cold_repeats: int, log_dir: Path) -> AgainstResult:
@@ -155,18 +163,26 @@ def compared(this: list[float], ref: list[float]) -> str:
             f"faster in {faster} of {len(ratios)}")
 
 
-def _verdict(this: list[float], ref: list[float]) -> str:
-    """'faster' or 'slower' when the middle half of the per-round ratios lies below or above 1; else 'no change
-    beyond the noise'."""
-    ratios = [mine / theirs for mine, theirs in zip(this, ref, strict=True) if theirs > 0]
-    if len(ratios) < 4:
-        return "too few rounds to tell"
-    low, _, high = statistics.quantiles(ratios, n=4, method="inclusive")
-    if high < 1:
-        return "faster"
-    if low > 1:
-        return "slower"
-    return "no change beyond the noise"
+def sign_test(this: list[float], ref: list[float]) -> float:
+    """Two-sided sign test: the chance of rounds split at least this unevenly if neither were faster."""
+    faster = sum(mine < theirs for mine, theirs in zip(this, ref, strict=True))
+    slower = sum(mine > theirs for mine, theirs in zip(this, ref, strict=True))
+    rounds, fewer = faster + slower, min(faster, slower)
+    if rounds == 0:
+        return 1.0
+    tail = sum(math.comb(rounds, k) for k in range(fewer + 1)) / 2**rounds
+    return min(1.0, 2 * tail)
+
+
+def verdict(this: list[float], ref: list[float]) -> str:
+    """'faster' or 'slower' only when the rounds agree beyond chance (sign test, p < 0.05: at least 6 of 6,
+    9 of 10 or 10 of 12); otherwise 'no change beyond the noise'."""
+    if len(this) < MIN_ROUNDS:
+        return f"too few rounds to tell (at least {MIN_ROUNDS})"
+    p = sign_test(this, ref)
+    if p >= SIGNIFICANCE:
+        return f"no change beyond the noise (sign test p = {p:.2f})"
+    return f"{'faster' if median(this) < median(ref) else 'slower'} (sign test p = {p:.3f})"
 
 
 def against_section(result: AgainstResult) -> Section:
@@ -183,15 +199,16 @@ def against_section(result: AgainstResult) -> Section:
             ratio = f"{value / bare:.2f}× the bare page" if kind != "bare" and value and bare else ""
             if kind == "this":
                 ratio = "; ".join(filter(None, [ratio, compared(times["this"], times["ref"]),
-                                                _verdict(times["this"], times["ref"])]))
+                                                verdict(times["this"], times["ref"])]))
             section.rows.append(Row(f"{who}: {measure}", value, Unit.SECONDS, len(times[kind]), ratio=ratio))
     load = median(result.load)
     section.notes = [
         f"REF {result.ref} is commit {result.commit}, checked out in a temporary git worktree and served with "
         "this checkout's Python packages; each server has its own copy of the sample warehouse.",
-        "Each round times the three one after the other, in an order that turns round by round (bare, this, REF; "
-        "this, REF, bare; ...). 'Faster' or 'slower' is said only when the middle half of the per-round ratios "
-        "(this ÷ REF) lies wholly below or above 1.",
+        "Each round times the three one after the other; this checkout and REF swap places every round and the "
+        "bare page takes each place in turn (each of the 6 orders once in every 6 rounds). 'Faster' or 'slower' "
+        "is said only when the rounds agree beyond chance: a two-sided sign test on the rounds in which this "
+        "checkout was faster or slower than REF, p < 0.05.",
         f"Load average (1 min) during the warm rounds: median {load:.2f} on {os.cpu_count()} CPUs." if load else "",
     ]
     section.notes += [f"ERROR in a round (left out): {error}" for error in result.errors]

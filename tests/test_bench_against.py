@@ -6,15 +6,27 @@ import subprocess
 
 import pytest
 
-from bench.against import KINDS, AgainstResult, against_section, checkout, compared, resolve, rotated
+from bench.against import (
+    KINDS,
+    AgainstResult,
+    against_section,
+    checkout,
+    compared,
+    resolve,
+    rotated,
+    verdict,
+)
 from bench.cli import parse_args
 from tests.paths import REPO_ROOT
 
 
-def test_each_of_the_three_goes_first_as_often_as_the_others() -> None:
-    orders = [rotated(number) for number in range(6)]
-    assert all(sorted(order) == sorted(KINDS) for order in orders)
-    assert [order[0] for order in orders] == ["bare", "this", "ref", "bare", "this", "ref"]
+def test_every_order_comes_once_in_six_rounds_and_the_two_dashboards_swap_every_round() -> None:
+    """An A/A run with the order turning one way only called identical code faster: order matters."""
+    orders = [rotated(number) for number in range(12)]
+    assert len(set(orders[:6])) == 6 and all(sorted(order) == sorted(KINDS) for order in orders)
+    assert orders[6:] == orders[:6]
+    this_first = [order.index("this") < order.index("ref") for order in orders]
+    assert this_first == [True, False] * 6
 
 
 def test_a_change_is_called_faster_only_when_most_rounds_agree() -> None:
@@ -27,11 +39,20 @@ def test_a_change_is_called_faster_only_when_most_rounds_agree() -> None:
     first = rows["this checkout: new visitor → Overview's first chart"]
     assert first.value == pytest.approx(2.25)
     assert "1.12× the bare page" in first.ratio
-    assert "faster in 7 of 8" in first.ratio and first.ratio.endswith("faster")
+    assert "faster in 7 of 8" in first.ratio and "no change beyond the noise (sign test p = 0.07)" in first.ratio
     every = rows["this checkout: new visitor → every chart of the Overview"]
-    assert "faster in 4 of 8" in every.ratio and every.ratio.endswith("no change beyond the noise")
+    assert "faster in 4 of 8" in every.ratio and "no change beyond the noise (sign test p = 1.00)" in every.ratio
     assert rows["abc1234: new visitor → Overview's first chart"].value == pytest.approx(2.6)
     assert not any("cold" in measure for measure in rows)  # no cold rounds measured: no rows for them
+
+
+@pytest.mark.parametrize(("faster", "rounds", "said"), [
+    (6, 6, "faster (sign test p = 0.031)"), (5, 6, "no change beyond the noise (sign test p = 0.22)"),
+    (9, 10, "faster (sign test p = 0.021)"), (8, 10, "no change beyond the noise (sign test p = 0.11)"),
+    (1, 10, "slower (sign test p = 0.021)"), (4, 5, "too few rounds to tell (at least 6)")])
+def test_a_change_is_named_only_when_the_rounds_agree_beyond_chance(faster: int, rounds: int, said: str) -> None:
+    this = [1.0] * faster + [3.0] * (rounds - faster)
+    assert verdict(this, [2.0] * rounds) == said
 
 
 def test_the_per_round_ratio_pairs_rounds() -> None:
