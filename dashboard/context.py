@@ -1,6 +1,6 @@
 """The run's context and what runs of the same context share.
 
-app.py prepares a PageContext for every run (the reader of the published
+navigation.py prepares a PageContext for every run (the reader of the published
 data version, the filters, the language) and stores it for the page script;
 chart and finding builders take it, and ``shared`` keeps what they build for
 every session asking for the same view of the same data version.
@@ -29,7 +29,7 @@ CONTEXT_KEY = "_page_context"
 
 @dataclass(frozen=True)
 class PageContext:
-    """What app.py prepared for this run: the reader, the filters and the language."""
+    """What navigation.py prepared for this run: the reader, the filters and the language."""
 
     reader: Reader
     filters: Filters
@@ -88,7 +88,7 @@ def set_context(context: PageContext) -> None:
 
 
 def context() -> PageContext:
-    """The context app.py stored for this run (pages are only run through app.py)."""
+    """The context navigation.py stored for this run (pages are only run through it)."""
     return st.session_state[CONTEXT_KEY]
 
 

@@ -231,7 +231,7 @@ def link_query(filters: Filters, available: Available) -> list[tuple[str, str]]:
     return query
 
 
-def filter_line(filters: Filters, available: Available) -> str:
+def filter_line(filters: Filters) -> str:
     """The compact line of active filters shown instead of the sidebar while presenting."""
     lang = filters.lang
     years = ", ".join(str(year) for year in filters.years) or "–"

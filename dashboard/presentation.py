@@ -188,10 +188,10 @@ def _embed_snippet(ctx: PageContext, available: Available, base: str, page_path:
             wrap_lines=True)
 
 
-def presentation_bar(ctx: PageContext, available: Available) -> None:
+def presentation_bar(ctx: PageContext) -> None:
     """While presenting: the projector style, the active filters in one line, and the way out."""
     st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)  # constant CSS only, never user data
     line, leave = st.columns([6, 1], vertical_alignment="center")
-    line.caption(filter_line(ctx.filters, available))
+    line.caption(filter_line(ctx.filters))
     leave.button(ctx.t("present.leave"), icon=":material/close_fullscreen:", key="present-leave",
                  on_click=leave_presentation)

@@ -175,7 +175,7 @@ def check_pages(printed: Printed, ctx: PageContext, every_chart: list[charts.Cha
     cover = printed.pages[0]
     expected = [ctx.t("report.title"),
                 ctx.t("report.meta", date=format_day(TODAY, ctx.lang), version=ctx.reader.data_version),
-                ctx.t("report.filters", filters=filter_line(ctx.filters, AVAILABLE)),
+                ctx.t("report.filters", filters=filter_line(ctx.filters)),
                 ctx.t("report.language", language=LANGUAGE_NAMES[ctx.lang]),
                 ctx.t("report.parameters", query=f"lang={ctx.lang}" if ctx.lang != "id" else "–"),
                 ctx.t("notice.sample", years="2017, 2018, 2019"), ctx.t("report.findings")]
