@@ -17,23 +17,24 @@ from __future__ import annotations
 import math
 import os
 import shutil
-import statistics
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from playwright.sync_api import sync_playwright
 
-from bench.measure import log, median
+from bench.measure import error_line, log, median, middle_half
 from bench.report import Row, Section, Unit
 from bench.visits import BARE_SCRIPT, _cold, _kept_bundles, _timed_visit
 from tests.e2e.harness import launch_chromium, start_app, stop_app
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 KINDS = ("bare", "this", "ref")
+T = TypeVar("T")
 # Three measures are judged in each run: each at 0.05 / 3, so that identical code is called faster or slower
 # in about one run in twenty (Bonferroni), not one in seven. Fewer than 7 rounds can never reach it.
 SIGNIFICANCE = 0.05 / 3
@@ -114,7 +115,8 @@ def measure_against(warehouse: Path, ref: str, repeats: int, cold_repeats: int, 
     scratch = Path(tempfile.mkdtemp(prefix="bench-against-data-"))
     try:
         with checkout(result.commit) as ref_root, snapshot_of_this_checkout() as this_root:
-            warehouses = {kind: _own_copy(warehouse, scratch / kind) for kind in KINDS}
+            # The bare page reads no warehouse; each dashboard gets its own copy.
+            warehouses = {"bare": warehouse} | {kind: _own_copy(warehouse, scratch / kind) for kind in ("this", "ref")}
             roots = {"bare": REPO_ROOT, "this": this_root, "ref": ref_root}
             scripts = {"bare": BARE_SCRIPT, "this": "app.py", "ref": "app.py"}
             envs = {"bare": {}, "this": kept, "ref": kept}
@@ -131,14 +133,19 @@ def measure_against(warehouse: Path, ref: str, repeats: int, cold_repeats: int, 
                         for run in range(repeats):
                             log(f"against {result.commit}: run {run + 1}/{repeats}")
                             result.load.append(os.getloadavg()[0])
-                            _round(result, rotated(run), lambda kind: _timed_visit(
+                            visits = _timed_round(result, rotated(run), lambda kind: _timed_visit(
                                 browser, servers[kind].url("/", queries[kind])))
+                            for kind, (first, every) in visits.items():
+                                result.first_chart_s[kind].append(first)
+                                result.all_charts_s[kind].append(every)
                         for server in servers.values():
                             stop_app(server)
                         for run in range(cold_repeats):
                             log(f"against {result.commit}: cold start {run + 1}/{cold_repeats}")
-                            _cold_round(result, rotated(run), lambda kind: _cold(
+                            starts = _timed_round(result, rotated(run), lambda kind: _cold(
                                 browser, warehouses[kind], log_dir, scripts[kind], envs[kind], roots[kind]))
+                            for kind, seconds in starts.items():
+                                result.cold_s[kind].append(seconds)
                     finally:
                         browser.close()
             finally:
@@ -149,26 +156,13 @@ def measure_against(warehouse: Path, ref: str, repeats: int, cold_repeats: int, 
     return result
 
 
-def _round(result: AgainstResult, order: tuple[str, ...], visit: Callable[[str], tuple[float, float]]) -> None:
-    """One new visitor on each, in ``order``; a round with an error is left out whole (rounds stay paired)."""
+def _timed_round(result: AgainstResult, order: tuple[str, ...], measure: Callable[[str], T]) -> dict[str, T]:
+    """Each of the three measured in ``order``; a round with an error is left out whole (rounds stay paired)."""
     try:
-        timed = {kind: visit(kind) for kind in order}
+        return {kind: measure(kind) for kind in order}
     except Exception as error:  # recorded, the next round is tried
-        result.errors.append(f"{type(error).__name__}: {str(error).splitlines()[0][:200]}")
-        return
-    for kind, (first, every) in timed.items():
-        result.first_chart_s[kind].append(first)
-        result.all_charts_s[kind].append(every)
-
-
-def _cold_round(result: AgainstResult, order: tuple[str, ...], start: Callable[[str], float]) -> None:
-    try:
-        timed = {kind: start(kind) for kind in order}
-    except Exception as error:
-        result.errors.append(f"{type(error).__name__}: {str(error).splitlines()[0][:200]}")
-        return
-    for kind, seconds in timed.items():
-        result.cold_s[kind].append(seconds)
+        result.errors.append(error_line(error))
+        return {}
 
 
 def compared(this: list[float], ref: list[float]) -> str:
@@ -179,7 +173,7 @@ def compared(this: list[float], ref: list[float]) -> str:
     faster = sum(ratio < 1 for ratio in ratios)
     if len(ratios) < 2:
         return f"{ratios[0]:.2f}× REF's (one round)"
-    low, middle, high = statistics.quantiles(ratios, n=4, method="inclusive")
+    low, middle, high = middle_half(ratios)
     return (f"{middle:.2f}× REF's per round (middle half {low:.2f}–{high:.2f}×), "
             f"faster in {faster} of {len(ratios)}")
 
@@ -226,7 +220,7 @@ def against_section(result: AgainstResult) -> Section:
     section.notes = [
         f"REF {result.ref} is commit {result.commit}, checked out in a temporary git worktree and served with "
         "this checkout's Python packages; this checkout is served from a copy of its files beside it (what git "
-        "tracks or does not ignore), and each server has its own copy of the sample warehouse.",
+        "tracks or does not ignore), and each has its own copy of the sample warehouse.",
         "Each round times the three one after the other; this checkout and REF swap places every round and the "
         "bare page takes each place in turn (each of the 6 orders once in every 6 rounds). 'Faster' or 'slower' "
         "is said only when the rounds agree beyond chance: a two-sided sign test on the rounds in which this "

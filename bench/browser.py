@@ -15,7 +15,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from bench.measure import log, median, process_memory_mb, timed
+from bench.measure import error_line, log, median, process_memory_mb, timed
 from bench.report import Row, Section, Target, Unit
 from tests.e2e.harness import VIEWPORT, launch_chromium, open_page, start_app, stop_app
 from tests.e2e.timing import measure_startup
@@ -176,7 +176,7 @@ def measure_startups(warehouse: Path, repeats: int, milestone_runs: int, log_dir
                         failures = 0
                     except Exception as error:
                         failures += 1
-                        result.errors.append(f"{type(error).__name__}: {str(error).splitlines()[0][:200]}")
+                        result.errors.append(error_line(error))
                         if failures >= MAX_FAILURES_IN_A_ROW:
                             break
             finally:

@@ -55,7 +55,7 @@ class Config:
     sections: tuple[str, ...]
     wait_quiet_s: float
     pandas_full_up_to: int
-    against: str | None = None  # a git commit whose dashboard the visits section also measures (bench.against)
+    against: str | None = None  # the git commit the against section measures this checkout against
 
 
 def parse_args(argv: list[str] | None) -> Config:

@@ -44,6 +44,17 @@ def median(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
+def middle_half(values: list[float]) -> tuple[float, float, float]:
+    """(25th percentile, median, 75th percentile) of at least two values."""
+    low, middle, high = statistics.quantiles(values, n=4, method="inclusive")
+    return low, middle, high
+
+
+def error_line(error: BaseException) -> str:
+    """A failed run as one line of the report: the error's type and the first line of its message."""
+    return f"{type(error).__name__}: {str(error).splitlines()[0][:200] if str(error) else ''}"
+
+
 def process_memory_mb(pid: int | str = "self", field: str = "VmHWM") -> float | None:
     """VmHWM (peak resident set) or VmRSS of a process from /proc (psutil is not a dependency)."""
     try:

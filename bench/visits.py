@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import re
-import statistics
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,7 +29,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from bench.measure import log, median
+from bench.measure import error_line, log, median, middle_half
 from bench.report import Row, Section, Target, Unit
 from dashboard.bundles import CACHE_ENV, BundleCache, compressible_files, fill_cache, versioned
 from tests.e2e.harness import (
@@ -282,7 +281,7 @@ def measure_visits(warehouse: Path, label: str, repeats: int, log_dir: Path, col
                             result.phone_s.append(seconds)
                             result.phone_mb.append(megabytes)
                     except Exception as error:  # recorded, the next run is tried
-                        result.errors.append(f"{type(error).__name__}: {str(error).splitlines()[0][:200]}")
+                        result.errors.append(error_line(error))
                 stop_app(dashboard)
                 stop_app(bare)
                 for run in range(cold_repeats):
@@ -299,7 +298,7 @@ def measure_visits(warehouse: Path, label: str, repeats: int, log_dir: Path, col
                             result.restart_phone_s.append(seconds)
                             result.restart_phone_mb.append(megabytes)
                     except Exception as error:
-                        result.errors.append(f"{type(error).__name__}: {str(error).splitlines()[0][:200]}")
+                        result.errors.append(error_line(error))
             finally:
                 browser.close()
     finally:
@@ -322,7 +321,7 @@ def _per_round(values: list[float], baseline: list[float], limit: float | None =
     ratios = [value / base for value, base in zip(values, baseline, strict=True)]
     if len(ratios) < 2:
         return ""
-    low, middle, high = statistics.quantiles(ratios, n=4, method="inclusive")
+    low, middle, high = middle_half(ratios)
     text = f"per round {middle:.2f}×, middle half {low:.2f}–{high:.2f}×"
     if limit is not None:
         text += f", ≤ {limit:g}× in {sum(ratio <= limit for ratio in ratios)} of {len(ratios)}"
