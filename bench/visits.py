@@ -87,6 +87,19 @@ ALL_CHARTS_JS = f"""() => {{
   const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
   return charts.length > 0 && charts.every(c => c.querySelector('{DRAWN}'));
 }}"""
+# What a timeout's message reports: enough to tell a lost rerun from a slow one or an error on the page.
+PAGE_STATE_JS = f"""() => {{
+  const app = document.querySelector('[data-testid="stApp"]');
+  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+  return {{url: location.pathname + location.search, script: app?.getAttribute('data-test-script-state'),
+    connection: app?.getAttribute('data-test-connection-state'), charts: charts.length,
+    drawn: charts.filter(c => c.querySelector('{DRAWN}')).length,
+    stale: document.querySelectorAll('[data-stale="true"]').length,
+    skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length,
+    runStateChanges: window.__e2eRunStateChanges ?? null, probe: window.__benchProbe ?? null,
+    errors: [...document.querySelectorAll('[data-testid="stException"], [data-testid="stAlertContentError"]')]
+      .map(e => e.innerText.slice(0, 300))}};
+}}"""
 
 
 # A phone on 4G, as Chromium emulates it (DevTools protocol): 9 Mbit/s down, 1.5 Mbit/s up, 165 ms latency.
@@ -141,9 +154,9 @@ def _timed_visit(browser: Browser, url: str) -> tuple[float, float]:
     with _new_visitor(browser) as page:
         started = time.perf_counter()
         page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
-        page.wait_for_function(FIRST_CHART_JS, timeout=TIMEOUT_MS, polling=20)
+        _waited(page, FIRST_CHART_JS, f"new visitor at {url}: the first chart")
         first = time.perf_counter() - started
-        page.wait_for_function(ALL_CHARTS_JS, timeout=TIMEOUT_MS, polling=20)
+        _waited(page, ALL_CHARTS_JS, f"new visitor at {url}: every chart")
         return first, time.perf_counter() - started
 
 
@@ -157,18 +170,23 @@ def _phone_visit(browser: Browser, url: str) -> tuple[float, float]:
         session.on("Network.loadingFinished", lambda event: received.append(event["encodedDataLength"]))
         started = time.perf_counter()
         page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
-        page.wait_for_function(FIRST_CHART_JS, timeout=TIMEOUT_MS, polling=20)
+        _waited(page, FIRST_CHART_JS, f"phone at {url}: the first chart")
         return time.perf_counter() - started, sum(received) / 1e6
 
 
 def _probed(page: Page, predicate: str, arg: object, polling: float | str, step: str) -> dict[str, float | None]:
-    """Wait for `predicate` over the probe; on a timeout, say which step and what the probe saw."""
+    """Wait for `predicate` over the probe; on a timeout, say which step and what the page showed."""
+    _waited(page, predicate, step, arg=arg, polling=polling)
+    return page.evaluate("window.__benchProbe")
+
+
+def _waited(page: Page, predicate: str, step: str, arg: object = None, polling: float | str = 20) -> None:
+    """Wait for `predicate`; on a timeout, raise one that names the step and describes the page."""
     try:
         page.wait_for_function(predicate, arg=arg, timeout=TIMEOUT_MS, polling=polling)
     except PlaywrightTimeoutError as error:
         raise TimeoutError(f"{step}: not within {TIMEOUT_MS / 1000:.0f} s; "
-                           f"probe {page.evaluate('window.__benchProbe')}") from error
-    return page.evaluate("window.__benchProbe")
+                           f"the page {page.evaluate(PAGE_STATE_JS)}") from error
 
 
 def _switch(page: Page, url: str) -> Timing:
@@ -188,16 +206,17 @@ def _filter(page: Page, url: str) -> list[Timing]:
     open_page(page, url)
     sidebar = page.get_by_test_id("stSidebar")
     latest = sidebar.get_by_role("button", name=re.compile(r"^Remove \d{4}$")).last
-    times = [_changed(page, latest.click)]
+    times = [_changed(page, latest.click, "filter change (a year removed)")]
     fields = sidebar.get_by_test_id("stMultiSelect").nth(1)
     # Not timed: with no field the page has nothing to draw.
     after_interaction(page, fields.get_by_role("button", name=re.compile("clear all", re.I)).first.click)
     fields.locator("input").click()
-    times.append(_changed(page, page.get_by_role("option", name="Tourism", exact=True).click))
+    times.append(_changed(page, page.get_by_role("option", name="Tourism", exact=True).click,
+                          "filter change (one field chosen)"))
     return times
 
 
-def _changed(page: Page, action: Callable[[], object]) -> Timing:
+def _changed(page: Page, action: Callable[[], object], step: str) -> Timing:
     """The click → the end of the last chart's redraw (page clock); the driver's clock stops at its detection."""
     from tests.e2e.harness import run_state_changes
 
@@ -205,10 +224,10 @@ def _changed(page: Page, action: Callable[[], object]) -> Timing:
     page.evaluate(PROBE_JS)
     started = time.perf_counter()
     action()
-    page.wait_for_function("n => window.__e2eRunStateChanges > n", arg=before, timeout=TIMEOUT_MS)
-    page.wait_for_function(ALL_CHARTS_JS, timeout=TIMEOUT_MS, polling=20)  # every chart redrawn
+    _waited(page, "n => window.__e2eRunStateChanges > n", f"{step}: the rerun started", arg=before)
+    _waited(page, ALL_CHARTS_JS, f"{step}: every chart redrawn")
     driver = time.perf_counter() - started
-    probe = _probed(page, SETTLED_JS, [ALL_CHARTS_JS, SETTLED_MS], 50, "filter change: the charts settled")
+    probe = _probed(page, SETTLED_JS, [ALL_CHARTS_JS, SETTLED_MS], 50, f"{step}: the charts settled")
     wait_for_app(page)
     return Timing((probe["lastChartChange"] - probe["click"]) / 1000, driver)
 
@@ -229,7 +248,7 @@ def _cold(browser: Browser, warehouse: Path, log_dir: Path, script: str, env: di
     try:
         page = context.new_page()
         page.goto(app.url("/", "lang=en"), wait_until="commit", timeout=TIMEOUT_MS)
-        page.wait_for_function(FIRST_CHART_JS, timeout=TIMEOUT_MS, polling=20)
+        _waited(page, FIRST_CHART_JS, f"cold start of {script}: the first chart")
         return time.monotonic() - app.started_at
     finally:
         context.close()

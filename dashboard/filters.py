@@ -16,6 +16,7 @@ else.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -177,43 +178,68 @@ def _write_link(partner: str, default_partner: str, fields: list[str], direction
 
 
 def render_sidebar(available: Available) -> Filters:
-    """Draw the filter widgets in the sidebar and return the chosen filters."""
-    ignored: list[str] = []
-    ignored += _unknown_values("lang", list(LANGUAGES))
+    """Draw the filter widgets in the sidebar and return the chosen filters.
+
+    Parameters of the link that cannot be applied are collected before the
+    widgets are drawn (a bound widget drops them from the URL) and named in
+    one warning.
+    """
+    ignored = _unknown_values("lang", list(LANGUAGES))
     partners = list(available.partners) or [schema.DEFAULT_PARTNER_CITY]
     partner_default = default_partner(available)
     ignored += _seed_from_link(partners, partner_default)
     with st.sidebar:
-        lang = st.segmented_control(
-            "Bahasa · Language · 语言", options=list(LANGUAGES), default=DEFAULT_LANGUAGE, key="lang",
-            bind="query-params", required=True, help=" · ".join(LANGUAGE_NAMES.values())) or DEFAULT_LANGUAGE
-        _relabel_on_language_change(lang)
-
-        def label(vocabulary: schema.Vocabulary):
-            return lambda code: vocabulary.label(code, lang)
-
+        lang = _language_widget()
         st.markdown(f"**{translate(lang, 'filters.title')}**")  # not a heading: the page's h1 comes first
-        years = list(available.years)
-        _follow_new_years(years)
-        ignored += _unknown_values("year", [str(year) for year in years])
-        chosen_years = st.multiselect(translate(lang, "filters.years"), years, default=years, key="year",
-                                      bind="query-params", placeholder=translate(lang, "filters.none"))
-
-        if len(partners) > 1:
-            partner = st.selectbox(translate(lang, "filters.partner"), partners, key="partner",
-                                   format_func=label(schema.PARTNER_CITY)) or partner_default
-        else:
-            partner = partner_default
-        fields = st.multiselect(translate(lang, "filters.fields"), list(schema.FIELD.codes), key="field",
-                                format_func=label(schema.FIELD), placeholder=translate(lang, "filters.none"))
-        direction_labels = {"both": translate(lang, "filters.direction_both")} | schema.DIRECTION.labels(lang)
-        direction = st.radio(translate(lang, "filters.direction"), list(DIRECTIONS), key="direction",
-                             format_func=direction_labels.__getitem__,
-                             help=translate(lang, "filters.direction_help")) or "both"
+        years, bad_years = _years_widget(lang, list(available.years))
+        partner = _partner_widget(lang, partners) or partner_default
+        fields = _fields_widget(lang)
+        direction = _direction_widget(lang)
     _write_link(partner, partner_default, fields, direction)
+    ignored += bad_years
     if ignored:
         st.warning(translate(lang, "filters.ignored", values=", ".join(sorted(set(ignored)))), icon="🔗")
-    return Filters(tuple(sorted(chosen_years)), partner, tuple(fields), direction, lang)
+    return Filters(tuple(sorted(years)), partner, tuple(fields), direction, lang)
+
+
+def _labels(vocabulary: schema.Vocabulary, lang: str) -> Callable[[str], str]:
+    return lambda code: vocabulary.label(code, lang)
+
+
+def _language_widget() -> str:
+    lang = st.segmented_control(
+        "Bahasa · Language · 语言", options=list(LANGUAGES), default=DEFAULT_LANGUAGE, key="lang",
+        bind="query-params", required=True, help=" · ".join(LANGUAGE_NAMES.values())) or DEFAULT_LANGUAGE
+    _relabel_on_language_change(lang)
+    return lang
+
+
+def _years_widget(lang: str, years: list[int]) -> tuple[list[int], list[str]]:
+    """(the chosen years, years of the link that are not loaded)."""
+    _follow_new_years(years)
+    ignored = _unknown_values("year", [str(year) for year in years])
+    chosen = st.multiselect(translate(lang, "filters.years"), years, default=years, key="year",
+                            bind="query-params", placeholder=translate(lang, "filters.none"))
+    return chosen, ignored
+
+
+def _partner_widget(lang: str, partners: list[str]) -> str | None:
+    """A choice only when the warehouse holds more than one partner city."""
+    if len(partners) < 2:
+        return None
+    return st.selectbox(translate(lang, "filters.partner"), partners, key="partner",
+                        format_func=_labels(schema.PARTNER_CITY, lang))
+
+
+def _fields_widget(lang: str) -> list[str]:
+    return st.multiselect(translate(lang, "filters.fields"), list(schema.FIELD.codes), key="field",
+                          format_func=_labels(schema.FIELD, lang), placeholder=translate(lang, "filters.none"))
+
+
+def _direction_widget(lang: str) -> str:
+    labels = {"both": translate(lang, "filters.direction_both")} | schema.DIRECTION.labels(lang)
+    return st.radio(translate(lang, "filters.direction"), list(DIRECTIONS), key="direction",
+                    format_func=labels.__getitem__, help=translate(lang, "filters.direction_help")) or "both"
 
 
 def _view_of(filters: Filters) -> params.View:
