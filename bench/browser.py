@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from bench.measure import error_line, log, median, process_memory_mb, timed
 from bench.report import Row, Section, Target, Unit
-from tests.e2e.harness import VIEWPORT, launch_chromium, open_page, start_app, stop_app
+from tests.e2e.harness import VIEWPORT, launch_chromium, new_context, open_page, start_app, stop_app
 from tests.e2e.timing import measure_startup
 
 PAGE_PATHS = {"overview": "/", "participation": "/participation", "activities": "/activities",
@@ -44,7 +44,7 @@ def measure_memory(warehouse: Path, label: str, log_dir: Path) -> MemoryResult:
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
             try:
-                page = browser.new_context(viewport=VIEWPORT).new_page()
+                page = new_context(browser, viewport=VIEWPORT).new_page()
                 for name, path in PAGE_PATHS.items():
                     log(f"memory @ {label}: opening {name}")
                     result.page_s[name], _ = timed(lambda path=path: open_page(page, app.url(path), PAGE_TIMEOUT_S))
@@ -134,7 +134,7 @@ def _watch_milestones(page: Page, started_at: float) -> dict[str, float]:
 
 def _milestone_run(warehouse: Path, browser: Browser, log_dir: Path) -> dict[str, float]:
     app = start_app(warehouse, log_dir / "streamlit-milestones.log")
-    context = browser.new_context(viewport=VIEWPORT)
+    context = new_context(browser, viewport=VIEWPORT)
     try:
         page = context.new_page()
         page.goto(app.url("/?lang=en"), wait_until="commit")

@@ -24,7 +24,7 @@ from bench.measure import log, process_memory_mb, timed
 from bench.report import Row, Section, Target, Unit
 from bench.workbook import ensure_workbook
 from etl import accounts
-from tests.e2e.harness import VIEWPORT, after_interaction, launch_chromium, open_page, start_app, stop_app
+from tests.e2e.harness import VIEWPORT, after_interaction, launch_chromium, new_context, open_page, start_app, stop_app
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 UPLOAD_ROWS = 200_000
@@ -62,7 +62,7 @@ def measure_upload_memory(sample_warehouse: Path, cache_dir: Path, log_dir: Path
             with sync_playwright() as playwright:
                 browser = launch_chromium(playwright)
                 try:
-                    page = browser.new_context(viewport=VIEWPORT).new_page()
+                    page = new_context(browser, viewport=VIEWPORT).new_page()
                     open_page(page, app.url("/signin", "lang=en"))
                     page.get_by_role("textbox", name="Account name").fill("bench")
                     page.get_by_role("textbox", name="Password").fill(PASSWORD)

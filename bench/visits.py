@@ -36,7 +36,9 @@ from tests.e2e.harness import (
     VIEWPORT,
     after_interaction,
     launch_chromium,
+    new_context,
     open_page,
+    server_messages,
     start_app,
     stop_app,
     wait_for_app,
@@ -96,7 +98,7 @@ PAGE_STATE_JS = f"""() => {{
     drawn: charts.filter(c => c.querySelector('{DRAWN}')).length,
     stale: document.querySelectorAll('[data-stale="true"]').length,
     skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length,
-    runStateChanges: window.__e2eRunStateChanges ?? null, probe: window.__benchProbe ?? null,
+    serverMessages: window.__e2eServerMessages ?? null, probe: window.__benchProbe ?? null,
     errors: [...document.querySelectorAll('[data-testid="stException"], [data-testid="stAlertContentError"]')]
       .map(e => e.innerText.slice(0, 300))}};
 }}"""
@@ -142,7 +144,7 @@ class VisitResult:
 @contextmanager
 def _new_visitor(browser: Browser) -> Iterator[Page]:
     """A page in a browser context of its own: nothing of the app cached."""
-    context = browser.new_context(viewport=VIEWPORT)
+    context = new_context(browser, viewport=VIEWPORT)
     try:
         yield context.new_page()
     finally:
@@ -218,13 +220,11 @@ def _filter(page: Page, url: str) -> list[Timing]:
 
 def _changed(page: Page, action: Callable[[], object], step: str) -> Timing:
     """The click → the end of the last chart's redraw (page clock); the driver's clock stops at its detection."""
-    from tests.e2e.harness import run_state_changes
-
-    before = run_state_changes(page)
+    before = server_messages(page)
     page.evaluate(PROBE_JS)
     started = time.perf_counter()
     action()
-    _waited(page, "n => window.__e2eRunStateChanges > n", f"{step}: the rerun started", arg=before)
+    _waited(page, "n => window.__e2eServerMessages > n", f"{step}: the rerun reached the page", arg=before)
     _waited(page, ALL_CHARTS_JS, f"{step}: every chart redrawn")
     driver = time.perf_counter() - started
     probe = _probed(page, SETTLED_JS, [ALL_CHARTS_JS, SETTLED_MS], 50, f"{step}: the charts settled")
@@ -244,7 +244,7 @@ def _cold(browser: Browser, warehouse: Path, log_dir: Path, script: str, env: di
     """`streamlit run` started → the page's first chart drawn (the browser asks as soon as it is healthy)."""
     app = start_app(warehouse, log_dir / f"streamlit-cold-{Path(script).stem}.log", script=script, extra_env=env,
                     root=root)
-    context = browser.new_context(viewport=VIEWPORT)
+    context = new_context(browser, viewport=VIEWPORT)
     try:
         page = context.new_page()
         page.goto(app.url("/", "lang=en"), wait_until="commit", timeout=TIMEOUT_MS)
@@ -287,7 +287,7 @@ def measure_visits(warehouse: Path, label: str, repeats: int, log_dir: Path, col
                         result.bare_first_s.append(bare_first)
                         result.first_chart_s.append(first)
                         result.all_charts_s.append(every)
-                        context = browser.new_context(viewport=VIEWPORT)
+                        context = new_context(browser, viewport=VIEWPORT)
                         page = context.new_page()
                         result.switch.append(_switch(page, dashboard.url("/", "lang=en")))
                         result.filter += _filter(page, dashboard.url("/", "lang=en"))

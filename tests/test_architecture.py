@@ -119,3 +119,18 @@ def test_pages_are_views_not_a_pages_folder() -> None:
     navigation = (REPO_ROOT / "navigation.py").read_text(encoding="utf-8")
     for script in sorted((REPO_ROOT / "views").glob("*.py")):
         assert f'"views/{script.name}"' in navigation, f"views/{script.name} is not a page of st.navigation"
+
+
+def test_browser_pages_are_opened_by_the_harness() -> None:
+    """The browser tests and the bench open pages in harness.new_context, whose pages count the server's
+    messages: after_interaction and the bench's filter changes rely on that count to see a rerun."""
+    allowed = {REPO_ROOT / "tests/e2e/harness.py", REPO_ROOT / "tests/e2e/test_harness.py"}
+    opening = []
+    for path in sorted([*(REPO_ROOT / "tests").rglob("*.py"), *(REPO_ROOT / "bench").glob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("new_context", "new_page")
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "browser"
+                    and path not in allowed):
+                opening.append(f"{path.relative_to(REPO_ROOT)}:{node.lineno}")
+    assert not opening, f"a browser page opened outside harness.new_context: {opening}"

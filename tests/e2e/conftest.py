@@ -29,6 +29,7 @@ from .harness import (
     after_interaction,
     chromium_missing_message,
     launch_chromium,
+    new_context,
     open_page,
     save_screenshot,
     start_app,
@@ -84,7 +85,7 @@ def pytest_runtest_makereport(item: pytest.Item,
 @pytest.fixture
 def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A page in a fresh browser context; screenshotted as FAILED-<test>.png when the test fails."""
-    context = browser.new_context(viewport=VIEWPORT)
+    context = new_context(browser, viewport=VIEWPORT)
     context.set_default_timeout(30_000)
     tab = context.new_page()
     try:
@@ -105,7 +106,7 @@ def new_page(browser: Browser) -> Iterator[Callable[[], Page]]:
     contexts: list[BrowserContext] = []
 
     def make() -> Page:
-        context = browser.new_context(viewport=VIEWPORT)
+        context = new_context(browser, viewport=VIEWPORT)
         context.set_default_timeout(30_000)
         contexts.append(context)
         return context.new_page()

@@ -22,9 +22,9 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-from playwright.sync_api import Browser, Page, Playwright, ViewportSize
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, ViewportSize
 
 from dashboard.bundles import CACHE_ENV
 from etl.warehouse import DB_ENV, PAUSE_ENV, Warehouse
@@ -52,19 +52,21 @@ _READY_JS = """() => {
     && !document.querySelector('[data-testid="stSkeleton"]');
 }"""
 
-# Counts changes of the script-run state (each run changes it at least twice), so a
-# test can tell that the run an interaction caused has started, not only that the
-# app is idle (it is idle for a moment before the rerun request reaches the server).
-_RUN_COUNTER_JS = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  if (!app) return -1;
-  if (window.__e2eRunStateChanges === undefined) {
-    window.__e2eRunStateChanges = 0;
-    new MutationObserver(records => { window.__e2eRunStateChanges += records.length; })
-      .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-  }
-  return window.__e2eRunStateChanges;
-}"""
+# Counts the messages the server sends over Streamlit's WebSocket, from before the app's own code runs
+# (installed by new_context), so a test can tell that the run an interaction caused has reached the
+# browser. The script-run state attribute cannot tell: a fast run's "running" and "notRunning" may be
+# drawn in one React commit, so the attribute never changes (the bench saw it: a run that cleared the
+# fields wrote its link, and the state never left "notRunning").
+_MESSAGE_COUNTER_JS = """(() => {
+  const Native = window.WebSocket;
+  window.__e2eServerMessages = 0;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', () => { window.__e2eServerMessages += 1; });
+    }
+  };
+})();"""
 
 
 # -- the server -------------------------------------------------------------------
@@ -208,9 +210,22 @@ def launch_chromium(playwright: Playwright) -> Browser:
 # -- waiting for the app ----------------------------------------------------------
 
 
-def run_state_changes(page: Page) -> int:
-    """How often the script-run state changed since the page was loaded (installs the counter)."""
-    return int(page.evaluate(_RUN_COUNTER_JS))
+def new_context(browser: Browser, **options: Any) -> BrowserContext:
+    """A browser context (Playwright's options) whose pages count the server's messages (server_messages).
+
+    Every page of the browser tests and the bench is opened in one of these.
+    """
+    context = browser.new_context(**options)
+    context.add_init_script(_MESSAGE_COUNTER_JS)
+    return context
+
+
+def server_messages(page: Page) -> int:
+    """How many messages the server has sent this page since it was loaded."""
+    count = page.evaluate("window.__e2eServerMessages ?? null")
+    if count is None:
+        raise AssertionError(f"{page.url} counts no server messages: open it in a harness.new_context.")
+    return int(count)
 
 
 def wait_for_app(page: Page, timeout_s: float = RUN_TIMEOUT_S, quiet_s: float = QUIET_S) -> None:
@@ -225,7 +240,6 @@ def wait_for_app(page: Page, timeout_s: float = RUN_TIMEOUT_S, quiet_s: float = 
         if page.evaluate(_READY_JS):
             ready_since = ready_since if ready_since is not None else now
             if now - ready_since >= quiet_s:
-                run_state_changes(page)  # make sure the counter watches the next interaction
                 return
         else:
             ready_since = None
@@ -250,10 +264,10 @@ def open_page(page: Page, url: str, timeout_s: float = RUN_TIMEOUT_S) -> None:
 
 def after_interaction(page: Page, action: Callable[[], object], timeout_s: float = RUN_TIMEOUT_S) -> None:
     """Do `action` (a click...), wait for the run it causes to start, then for the app to settle."""
-    before = run_state_changes(page)
+    before = server_messages(page)
     action()
     try:
-        page.wait_for_function("n => window.__e2eRunStateChanges > n", arg=before, timeout=timeout_s * 1000)
+        page.wait_for_function("n => window.__e2eServerMessages > n", arg=before, timeout=timeout_s * 1000)
     except Exception as error:
         raise AssertionError(f"The interaction did not make the app run again at {page.url}.") from error
     wait_for_app(page, timeout_s)

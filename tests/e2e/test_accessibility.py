@@ -18,7 +18,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
-from .harness import RunningApp, open_page, save_screenshot
+from .harness import RunningApp, new_context, open_page, save_screenshot
 
 PAGES = {"overview": "/", "participation": "/participation", "activities": "/activities",
          "benefits": "/benefits", "data": "/data", "glossary": "/glossary", "signin": "/signin"}
@@ -53,7 +53,7 @@ def axe() -> Axe:
 
 @contextmanager
 def _page(browser: Browser, size: Size) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": size.width, "height": size.height})
+    context = new_context(browser, viewport={"width": size.width, "height": size.height})
     try:
         yield context.new_page()
     finally:

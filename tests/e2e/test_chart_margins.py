@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page
 from dashboard import margins, params
 from dashboard.charts import SIDE_BY_SIDE
 
-from .harness import RunningApp, after_interaction, open_page
+from .harness import RunningApp, after_interaction, new_context, open_page
 
 LAPTOP = {"width": 1440, "height": 900}
 PROJECTOR = {"width": 1920, "height": 1080}
@@ -50,7 +50,7 @@ def _drawn_charts(page: Page, url: str, tabs: bool) -> list[dict]:
 def test_every_chart_is_drawn_once(dashboard: RunningApp, browser: Browser, screen: str, lang: str) -> None:
     """At a laptop's size, and in presentation mode on a 1920 × 1080 projector (larger text)."""
     presenting = screen == "projector"
-    context = browser.new_context(viewport=PROJECTOR if presenting else LAPTOP)
+    context = new_context(browser, viewport=PROJECTOR if presenting else LAPTOP)
     try:
         page = context.new_page()
         problems, names = [], set()
@@ -75,7 +75,7 @@ def test_every_chart_is_drawn_once(dashboard: RunningApp, browser: Browser, scre
 
 def test_the_width_table_is_the_font_the_page_draws(dashboard: RunningApp, browser: Browser) -> None:
     """dashboard.margins measures labels with a table of Source Sans widths: Chromium agrees, letter by letter."""
-    context = browser.new_context(viewport=LAPTOP)
+    context = new_context(browser, viewport=LAPTOP)
     try:
         page = context.new_page()
         open_page(page, dashboard.url("/", "lang=en"))

@@ -23,6 +23,8 @@ from streamlit.testing.v1 import AppTest
 from etl.warehouse import Warehouse
 from tests.apptest import CHART_PAGES, open_app
 
+from .harness import new_context
+
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 # Draw the figure as Streamlit does, then count what a second Plotly.react with a copy of it changes.
@@ -76,7 +78,8 @@ def test_a_chart_given_to_plotly_again_draws_nothing(warehouse: Warehouse, brows
         figure = json.loads(spec)
         assert _typed_arrays(figure) == 0, f"{name}: a typed array is decoded anew at each Plotly.react"
         assert figure["layout"].get("datarevision"), f"{name}: no data revision"
-    page = browser.new_page()
+    context = new_context(browser)
+    page = context.new_page()
     try:
         page.set_content("<!doctype html><html><body></body></html>")
         page.add_script_tag(path=str(PLOTLY_JS))
@@ -87,7 +90,7 @@ def test_a_chart_given_to_plotly_again_draws_nothing(warehouse: Warehouse, brows
             if result["changes"]:
                 redrawn[name] = result["changes"]
     finally:
-        page.close()
+        context.close()
     assert not redrawn, f"drawn again when handed to Plotly a second time (DOM changes): {redrawn}"
 
 

@@ -23,6 +23,7 @@ from .harness import (
     VIEWPORT,
     RunningApp,
     after_interaction,
+    new_context,
     open_page,
     save_screenshot,
     start_app,
@@ -43,7 +44,7 @@ def test_offline_report_renders_every_chart_with_the_network_blocked(dashboard: 
     download.value.save_as(report)
     assert report.name.startswith("report_all_2018_beijing") and report.suffix == ".html"
 
-    offline = browser.new_context(viewport=VIEWPORT, offline=True)
+    offline = new_context(browser, viewport=VIEWPORT, offline=True)
     requests: list[str] = []
     offline.route("**/*", lambda route: (requests.append(route.request.url),
                                          route.continue_() if route.request.url.startswith("file:")
@@ -141,7 +142,7 @@ def test_a_chart_embedded_in_another_site_draws_without_controls(dashboard: Runn
     host.write_text(f'<!DOCTYPE html><html lang="en"><body><h1>Partner portal</h1>'
                     f'<iframe src="{src}" title="funnel" width="900" height="{height}" style="border:0"></iframe>'
                     f"</body></html>", encoding="utf-8")
-    context = browser.new_context(viewport=VIEWPORT)
+    context = new_context(browser, viewport=VIEWPORT)
     page = context.new_page()
     page.goto(host.as_uri())
     frame = page.frame_locator("iframe")

@@ -35,7 +35,7 @@ from etl import schema
 from etl.warehouse import Warehouse
 from translations import LANGUAGE_NAMES, format_day
 
-from .harness import ARTIFACTS
+from .harness import ARTIFACTS, new_context
 
 PRINTS = ARTIFACTS / "print"
 AVAILABLE = Available(years=(2017, 2018, 2019), partners=("beijing",))
@@ -111,7 +111,7 @@ def test_report_prints_to_a4_with_a_cover_whole_charts_and_repeated_table_header
     report.write_text(build_report(ctx, AVAILABLE, today=TODAY), encoding="utf-8")
     every_chart = [chart for built in charts.all_charts(ctx).values() for chart in built]
 
-    context = browser.new_context(viewport=SCREEN, offline=True)
+    context = new_context(browser, viewport=SCREEN, offline=True)
     try:
         page = context.new_page()
         errors: list[str] = []

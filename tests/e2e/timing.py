@@ -19,7 +19,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, sync_playwright
 
-from .harness import LOGS, VIEWPORT, launch_chromium, start_app, stop_app
+from .harness import LOGS, VIEWPORT, launch_chromium, new_context, start_app, stop_app
 
 FIRST_CHART_JS = """() => !!document.querySelector(
   '[data-testid="stPlotlyChart"] svg.main-svg .trace .point, [data-testid="stPlotlyChart"] .heatmaplayer image')"""
@@ -55,7 +55,7 @@ def measure_startup(warehouse: Path, browser: Browser | None = None, path: str =
             finally:
                 own.close()
     app = start_app(warehouse, log_path or LOGS / "streamlit-startup.log", timeout_s=timeout_s)
-    context = browser.new_context(viewport=VIEWPORT)
+    context = new_context(browser, viewport=VIEWPORT)
     try:
         page = context.new_page()
         requested = time.monotonic()
