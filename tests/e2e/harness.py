@@ -3,8 +3,10 @@
 Plain functions (no pytest) so the fixtures in conftest.py, tests/e2e/timing.py
 and the benchmark can share them. What "the app has finished" means here:
 the page is connected, Streamlit reports `notRunning`, no skeleton (a chart
-still loading) is left, and that stays true for a short quiet period, because
-a widget change or a page switch may start a second run right after the first.
+still loading) is left, and that stays true, with no message from the server,
+for a short quiet period, because a widget change or a page switch may start a
+second run right after the first. That a run happened at all is told by the
+server's messages, which every page opened by new_context counts.
 """
 
 from __future__ import annotations
@@ -44,12 +46,14 @@ HEALTH_TIMEOUT_S = 60.0
 RUN_TIMEOUT_S = 45.0
 QUIET_S = 0.5
 
-# True when the app has finished its run and drawn everything it lazily loads.
+# When the app has finished its run and drawn everything it lazily loads: the server's messages so far
+# (0 on a page that does not count them); null while it has not.
 _READY_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
-  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+  const ready = !!app && app.getAttribute('data-test-script-state') === 'notRunning'
     && app.getAttribute('data-test-connection-state') === 'CONNECTED'
     && !document.querySelector('[data-testid="stSkeleton"]');
+  return ready ? (window.__e2eServerMessages ?? 0) : null;
 }"""
 
 # Counts the messages the server sends over Streamlit's WebSocket, from before the app's own code runs
@@ -229,20 +233,21 @@ def server_messages(page: Page) -> int:
 
 
 def wait_for_app(page: Page, timeout_s: float = RUN_TIMEOUT_S, quiet_s: float = QUIET_S) -> None:
-    """Wait until the app's run has finished and stays finished for `quiet_s` seconds.
+    """Wait until the app's run has finished and stays finished, with no message from the server, for
+    `quiet_s` seconds.
 
     Fails with what the app was doing if it is still running after `timeout_s`.
     """
     deadline = time.monotonic() + timeout_s
     ready_since: float | None = None
+    seen: int | None = None  # the server's messages when the quiet period began
     while True:
         now = time.monotonic()
-        if page.evaluate(_READY_JS):
-            ready_since = ready_since if ready_since is not None else now
-            if now - ready_since >= quiet_s:
-                return
-        else:
-            ready_since = None
+        messages = page.evaluate(_READY_JS)
+        if messages is None or messages != seen:
+            ready_since, seen = (None, None) if messages is None else (now, messages)
+        elif ready_since is not None and now - ready_since >= quiet_s:
+            return
         if now > deadline:
             state = page.evaluate("""() => { const a = document.querySelector('[data-testid="stApp"]');
                 return a ? [a.getAttribute('data-test-script-state'), a.getAttribute('data-test-connection-state'),
@@ -263,7 +268,7 @@ def open_page(page: Page, url: str, timeout_s: float = RUN_TIMEOUT_S) -> None:
 
 
 def after_interaction(page: Page, action: Callable[[], object], timeout_s: float = RUN_TIMEOUT_S) -> None:
-    """Do `action` (a click...), wait for the run it causes to start, then for the app to settle."""
+    """Do `action` (a click...), wait for the server's answer to reach the page, then for the app to settle."""
     before = server_messages(page)
     action()
     try:
