@@ -42,21 +42,31 @@ def headline_figures(summary: pd.DataFrame, years: tuple[int, ...]) -> tuple[int
     return int(current["year"]), (int(previous["year"]) if previous is not None else None), figures
 
 
-def _sign(change: float) -> str:
-    # An ASCII minus: st.metric picks the arrow by whether the delta starts with "-".
-    return "+" if change >= 0 else "-"
+@dataclass(frozen=True)
+class Change:
+    """A card's change against the year before, as shown: its text and which way it went."""
+
+    text: str
+    direction: int  # 1 a rise, -1 a fall, 0 none at the precision shown
 
 
-def formatted(figure: Figure, lang: str, pp: str) -> tuple[str, str | None]:
-    """The card's value and its change, in the reader's number format."""
+def formatted(figure: Figure, lang: str, pp: str) -> tuple[str, Change | None]:
+    """The card's value and its change, in the reader's number format.
+
+    A change that rounds to zero at the precision shown is no change: "±0", never "+0" (which
+    st.metric would draw as a rise).
+    """
     value = figure.metric.format(figure.value, lang)
     if figure.value is None or figure.previous is None:
         return value, None
-    if figure.metric.unit is Unit.PERCENT:
-        change = (figure.value - figure.previous) * 100
-        return value, f"{_sign(change)}{format_number(abs(change), lang, 1)} {pp}"
-    change = figure.value - figure.previous
-    return value, f"{_sign(change)}{format_number(abs(change), lang, figure.metric.decimals)}"
+    percent = figure.metric.unit is Unit.PERCENT
+    change = (figure.value - figure.previous) * (100 if percent else 1)
+    size = format_number(abs(change), lang, 1 if percent else figure.metric.decimals)
+    # Read from the digits shown, so the sign never disagrees with them.
+    direction = ((change > 0) - (change < 0)) if any(digit in size for digit in "123456789") else 0
+    # An ASCII minus: st.metric picks the arrow by whether the delta starts with "-".
+    sign = {1: "+", -1: "-", 0: "±"}[direction]
+    return value, Change(f"{sign}{size}" + (f" {pp}" if percent else ""), direction)
 
 
 def themes(figures: list[Figure]) -> dict[Theme, list[Figure]]:
@@ -86,7 +96,9 @@ def _cards(ctx: PageContext, grouped: dict[Theme, list[Figure]], partner: str) -
         with column:
             st.markdown(f"**{THEME_NAMES[theme](ctx.lang)}**")
             for figure in members:
-                value, delta = formatted(figure, ctx.lang, ctx.t("metric.pp"))
-                st.metric(figure.metric.label(ctx.lang, partner), value, delta,
-                          delta_color="inverse" if figure.metric.lower_is_better else "normal",
+                value, change = formatted(figure, ctx.lang, ctx.t("metric.pp"))
+                steady = change is not None and change.direction == 0
+                colour = "inverse" if figure.metric.lower_is_better else "normal"
+                st.metric(figure.metric.label(ctx.lang, partner), value, change.text if change else None,
+                          delta_color="off" if steady else colour, delta_arrow="off" if steady else "auto",
                           help=figure.metric.explain(ctx.lang, partner), border=True)

@@ -21,6 +21,7 @@ from typing import Any
 import duckdb
 import pytest
 from openpyxl import load_workbook
+from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
 from dashboard.metrics import CARD_METRICS, CATALOGUE, METRICS, THEME_NAMES
@@ -98,6 +99,14 @@ def number(value: float, lang: str, decimals: int = 0) -> str:
 
 def percent(fraction: float, lang: str) -> str:
     return number(fraction * 100, lang, 1) + "%"
+
+
+def signed(change: float, lang: str, decimals: int) -> str:
+    """A headline change as shown: "+", MINUS, or "±" when it is zero at the precision shown."""
+    size = number(abs(change), lang, decimals)
+    if size.strip("0.,") == "":
+        return f"±{size}"
+    return f"{'+' if change > 0 else MINUS}{size}"
 
 
 def label(vocabulary: schema.Vocabulary, code: str, lang: str) -> str:
@@ -218,12 +227,10 @@ class Expected:
             elif key == "selection_rate":
                 delta = None
                 if old is not None:
-                    change = (value - old) * 100
-                    delta = f"{'+' if change >= 0 else MINUS}{number(abs(change), lang, 1)} {t['metric.pp']}"
+                    delta = f"{signed((value - old) * 100, lang, 1)} {t['metric.pp']}"
                 metrics[metric_name(key, lang)] = (percent(value, lang), delta)
             else:
-                delta = None if old is None else (
-                    f"{'+' if value - old >= 0 else MINUS}{number(abs(value - old), lang)}")
+                delta = None if old is None else signed(value - old, lang, 0)
                 metrics[metric_name(key, lang)] = (number(value, lang), delta)
         return heading, metrics
 
@@ -498,6 +505,29 @@ def test_overview_headline_figures_equal_sql(shared_app: SharedApp, expected_db:
     assert [metric.label for metric in at.metric] == [metric_name(metric.key, view.lang) for metric in CARD_METRICS]
     themes = [THEME_NAMES[theme](view.lang) for theme in dict.fromkeys(m.theme for m in CARD_METRICS)]
     assert markdowns(at)[1:1 + len(themes)] == [f"**{theme}**" for theme in themes]
+
+
+def test_a_headline_change_is_drawn_the_way_it_went(shared_app: SharedApp) -> None:
+    """Up for a rise, down for a fall, and no arrow and no colour for none: a "+0" drawn as a rise
+    would tell a policymaker something grew that did not (st.metric draws any delta without a leading
+    minus as a rise)."""
+    drawn = {"+": {Metric.UP}, MINUS: {Metric.DOWN}, "±": {Metric.NONE}}
+    seen, wrong = set(), []
+    for view in FIGURE_VIEWS:
+        at = shared_app.page(PAGES[0], view.params())
+        no_exception(at)
+        for metric in at.metric:
+            if not metric.proto.delta:
+                continue
+            sign = metric.proto.delta[0]
+            seen.add(sign)
+            steady_grey = (sign == "±") == (metric.proto.color == Metric.GRAY)
+            if metric.proto.direction not in drawn[sign] or not steady_grey:
+                wrong.append(f"{view}: {metric.label} {metric.proto.delta!r} drawn "
+                             f"{Metric.MetricDirection.Name(metric.proto.direction)}, "
+                             f"{Metric.MetricColor.Name(metric.proto.color)}")
+    assert seen == set(drawn), f"these views should show rises, falls and no change: {seen}"
+    assert not wrong, wrong
 
 
 @pytest.mark.parametrize("view", FIGURE_VIEWS, ids=str)
