@@ -191,12 +191,12 @@ def render_sidebar(available: Available) -> Filters:
     with st.sidebar:
         lang = _language_widget()
         st.markdown(f"**{translate(lang, 'filters.title')}**")  # not a heading: the page's h1 comes first
-        years, bad_years = _years_widget(lang, list(available.years))
+        years, unloaded_years = _years_widget(lang, list(available.years))
+        ignored += unloaded_years
         partner = _partner_widget(lang, partners) or partner_default
         fields = _fields_widget(lang)
         direction = _direction_widget(lang)
     _write_link(partner, partner_default, fields, direction)
-    ignored += bad_years
     if ignored:
         st.warning(translate(lang, "filters.ignored", values=", ".join(sorted(set(ignored)))), icon="🔗")
     return Filters(tuple(sorted(years)), partner, tuple(fields), direction, lang)
