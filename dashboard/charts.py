@@ -30,7 +30,7 @@ from dashboard.context import PageContext, shared
 from dashboard.metrics import METRICS, PERIOD_NAMES, Period, Unit
 from dashboard.queries import DELEGATES_STAGE
 from etl import schema
-from translations import format_list, format_number, format_percentage, format_rupiah
+from translations import format_list, format_measure, format_number, format_rupiah
 
 Formatter = Callable[[object], str]
 
@@ -54,16 +54,7 @@ class PerRow:
 
     def show(self, value: object, unit: str) -> str:
         """A benefit value in its own unit: 83,3% · 3,8 · 6 · Rp 76.000.000 (Indonesian)."""
-        if _missing(value):
-            return ""
-        number = float(value)  # type: ignore[arg-type]
-        if unit == "percent":
-            return format_percentage(number / 100, self.lang, 1)
-        if unit == "score":
-            return format_number(number, self.lang, 1)
-        if unit == "idr":
-            return format_rupiah(number, self.lang)
-        return format_number(number, self.lang, 0 if number.is_integer() else 1)
+        return "" if _missing(value) else format_measure(float(value), unit, self.lang)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

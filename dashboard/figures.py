@@ -27,7 +27,7 @@ from plotly.subplots import make_subplots
 
 from dashboard import margins
 from etl import schema
-from translations import format_number, format_percentage, translate
+from translations import format_measure, format_number, format_percentage, format_rupiah, translate
 
 # No template: every figure sets its own few style properties (base_layout). Copying and validating a
 # template (Plotly's default, or "plotly_white") cost about 25 ms per figure, most of a page's server time.
@@ -457,8 +457,17 @@ UNIT_AXES: dict[str, dict[str, object]] = {
     "percent": {"range": [0, 100], "ticksuffix": "%", "tickformat": ",d"},
     "score": {"range": [0, 5], "tickformat": ",.1f", "dtick": 1},
     "count": {"tickformat": ",d", "rangemode": "tozero"},
-    "idr": {"tickprefix": "Rp ", "tickformat": ",d", "rangemode": "tozero", "nticks": 3, "tickangle": 0},
+    "idr": {"tickformat": ",d", "rangemode": "tozero", "nticks": 3, "tickangle": 0},
 }
+
+
+def unit_axis(unit: str, lang: str) -> dict[str, object]:
+    """The value axis of one unit; rupiah ticks carry the currency as the bars and tables write it
+    (Rp in Indonesian, IDR in English and Chinese), so one chart never shows both."""
+    axis = dict(UNIT_AXES.get(unit, {}))
+    if unit == "idr":
+        axis["tickprefix"] = format_rupiah(0, lang).removesuffix("0")
+    return axis
 
 
 def indicator_values(frame: pd.DataFrame, lang: str, title: str, x_title: str, unit: str) -> go.Figure:
@@ -475,17 +484,22 @@ def indicator_values(frame: pd.DataFrame, lang: str, title: str, x_title: str, u
                                                                      strict=True)],
         label=ordered["indicator"].map(lambda text: short_label(text, 36)),
         full=ordered["indicator"].map(hover_text),
+        exact=ordered["value"].map(lambda value: format_measure(value, unit, lang)),
         category_label=ordered["category"].map(lambda code: plain(schema.BENEFIT_CATEGORY.label(code, lang))))
     draft = Draft()
     for code, part, name in by_category(ordered, "beneficiary", schema.BENEFICIARY, lang):
+        # Each bar says its value (inside the bar where it fits): a projector cannot hover. Rupiah are
+        # abbreviated there so that a label beside a short bar fits a phone; the hover gives the whole amount.
         draft.add("bar", y=part["row"], x=part["value"], orientation="h", name=name, marker={"color": palette[code]},
-                  customdata=part[["full", "category_label"]].to_numpy(),
-                  hovertemplate=f"%{{customdata[0]}}<br>%{{customdata[1]}} · {name}: %{{x:,}}<extra></extra>")
+                  text=[format_measure(value, unit, lang, compact=True) for value in part["value"]],
+                  textposition="auto", textangle=0, cliponaxis=False,
+                  customdata=part[["full", "category_label", "exact"]].to_numpy(),
+                  hovertemplate=f"%{{customdata[0]}}<br>%{{customdata[1]}} · {name}: %{{customdata[2]}}<extra></extra>")
     base_layout(draft, lang, title, x_title, None, translate(lang, "chart.beneficiary"))
     rows = list(ordered["row"])
     draft.update_axes("y", autorange="reversed", tickformat=None, type="category", categoryorder="array",
                       categoryarray=rows, tickmode="array", tickvals=rows, ticktext=list(ordered["label"]))
-    draft.update_axes("x", **UNIT_AXES.get(unit, {}))
+    draft.update_axes("x", **unit_axis(unit, lang))
     return draft.update_layout(height=max(260, 30 * len(ordered) + 160), barmode="overlay").build()
 
 
@@ -500,4 +514,4 @@ def indicator_trends(frame: pd.DataFrame, lang: str, title: str, y_title: str, u
                   customdata=[[hover_text(text)] for text in part["indicator"]],
                   hovertemplate="%{customdata[0]}<br>%{x}: %{y:,}<extra></extra>")
     year_axis(base_layout(draft, lang, title, translate(lang, "chart.year"), y_title))
-    return draft.update_axes("y", **UNIT_AXES.get(unit, {})).build()
+    return draft.update_axes("y", **unit_axis(unit, lang)).build()

@@ -16,6 +16,7 @@ from dashboard.metrics import CARD_METRICS, CATALOGUE, METRICS
 from etl import schema
 from etl.warehouse import SAMPLE_DIR, Warehouse
 from tests.apptest import SharedApp, drawn_charts, expected_connection
+from translations import format_measure
 
 ALL_FIELDS = schema.FIELD.codes
 VIEWS = [
@@ -108,9 +109,25 @@ def test_achieved_values_are_shown_in_their_units() -> None:
     html = styled(frame, {"Nilai capaian": per_row}).to_html()
     for shown in ("83,3%", "3,8", ">6<", "Rp 76.000.000"):
         assert shown in html, shown
+    # On a bar, rupiah are abbreviated the language's way, with at most two decimals (rounded half to even).
+    assert [format_measure(174_500_000, "idr", lang, compact=True) for lang in ("id", "en", "zh")] == [
+        "Rp174,5\xa0jt", "IDR174.5m", "IDR1.74亿"]
+    assert format_measure(83.333, "percent", "id", compact=True) == "83,3%", "only rupiah are abbreviated"
 
 
 # -- outcomes as achieved values -------------------------------------------------------------------
+
+def _english(value: float, unit: str) -> str:
+    """A value as an English reader expects it in its unit, written out here rather than by the app's
+    formatter: each bar says its value (a projector cannot hover)."""
+    if unit == "percent":
+        return f"{value:.1f}%"
+    if unit == "score":
+        return f"{value:.1f}"
+    if unit == "idr":  # abbreviated on a bar, as British English does (the sample's amounts are millions)
+        return f"IDR{value / 1e6:.3g}m"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
 
 def test_achieved_values_and_trends_equal_sql(shared_app: SharedApp, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Each unit's chart holds the latest selected year's values; the trends hold every indicator whose
@@ -126,8 +143,11 @@ def test_achieved_values_and_trends_equal_sql(shared_app: SharedApp, tmp_path_fa
         if not rows:
             assert chart is None, unit
             continue
-        bars = {(y, x) for trace in chart["data"] for y, x in zip(trace["y"], trace["x"], strict=True)}
-        assert bars == {(f"{year} · {benefit}", value) for year, benefit, value in rows}, unit
+        bars = {(y, x, text) for trace in chart["data"]
+                for y, x, text in zip(trace["y"], trace["x"], trace["text"], strict=True)}
+        assert bars == {(f"{year} · {benefit}", value, _english(value, unit)) for year, benefit, value in rows}, unit
+        if unit == "idr":  # the axis writes the currency as the bars do
+            assert chart["layout"]["xaxis"]["tickprefix"] == "IDR ", chart["layout"]["xaxis"]
         recurring = expected.execute("""
             SELECT indicator_code, year, value FROM benefits WHERE unit = ? AND indicator_code IN (
                 SELECT indicator_code FROM benefits WHERE unit = ? AND indicator_code IS NOT NULL

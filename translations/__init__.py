@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from babel.dates import format_date as babel_format_date
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_compact_currency, format_currency, format_decimal, format_percent
 
 LANGUAGES: tuple[str, ...] = ("id", "en", "zh")
 DEFAULT_LANGUAGE = "id"
@@ -79,6 +79,27 @@ def format_rupiah(value: float | int | None, lang: str) -> str:
         return "–"
     return format_currency(value, "IDR", format="¤ #,##0", currency_digits=False,
                            locale=BABEL_LOCALES[resolve_language(lang)])
+
+
+def format_measure(value: float | int | None, unit: str, lang: str, compact: bool = False) -> str:
+    """A value in one of the workbooks' units (the schema's UNIT codes), as every table and chart shows it:
+    83,3% · 3,8 · 6 · Rp 76.000.000 in Indonesian for percent, score, count and idr.
+
+    ``compact`` shortens rupiah to the language's own abbreviation, with at most two decimals
+    (Rp174 jt, IDR174m, IDR1.74亿): for a label on a bar, where the whole amount would not fit a phone.
+    """
+    if value is None or value != value:  # None or NaN
+        return "–"
+    number = float(value)
+    if unit == "percent":
+        return format_percentage(number / 100, lang, 1)
+    if unit == "score":
+        return format_number(number, lang, 1)
+    if unit == "idr" and compact:
+        return format_compact_currency(number, "IDR", fraction_digits=2, locale=BABEL_LOCALES[resolve_language(lang)])
+    if unit == "idr":
+        return format_rupiah(number, lang)
+    return format_number(number, lang, 0 if number.is_integer() else 1)
 
 
 def format_day(day: dt.date | None, lang: str) -> str:
