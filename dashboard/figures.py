@@ -27,7 +27,15 @@ from plotly.subplots import make_subplots
 
 from dashboard import margins
 from etl import schema
-from translations import format_measure, format_number, format_percentage, format_rupiah, translate
+from translations import (
+    format_date_part,
+    format_day,
+    format_measure,
+    format_number,
+    format_percentage,
+    format_rupiah,
+    translate,
+)
 
 # No template: every figure sets its own few style properties (base_layout). Copying and validating a
 # template (Plotly's default, or "plotly_white") cost about 25 ms per figure, most of a page's server time.
@@ -366,7 +374,7 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, month_title: str = "") 
                 "bar", base=start[mask], x=((end - start).dt.total_seconds() * 1000)[mask], y=type_rows,
                 orientation="h", name=plain(schema.ACTIVITY_TYPE.label(code, lang)), marker={"color": palette[code]},
                 legendgroup=code, showlegend=code not in shown_types,
-                customdata=[[hover_text(t), str(a), str(b)] for t, a, b in zip(
+                customdata=[[hover_text(t), format_day(a, lang), format_day(b, lang)] for t, a, b in zip(
                     part["title"][mask], part["start_date"][mask], part["end_date"][mask], strict=True)],
                 hovertemplate="%{customdata[0]}<br>%{customdata[1]} – %{customdata[2]}<extra></extra>",
                 row=index, col=1)
@@ -376,8 +384,9 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, month_title: str = "") 
                       showlegend=False, hoverinfo="skip", row=index, col=1)
             shown_types.add(code)
         padding = pd.Timedelta(days=2)
-        draft.update_axes("x", range=[start.min() - padding, end.max() + padding], tickformat="%d %b", nticks=6,
-                          row=index, col=1)
+        ticks, labels = date_ticks(start.min(), end.max(), lang)
+        draft.update_axes("x", range=[start.min() - padding, end.max() + padding], tickmode="array",
+                          tickvals=ticks, ticktext=labels, row=index, col=1)
         draft.update_axes("y", type="category", categoryorder="array", categoryarray=rows, autorange="reversed",
                           tickmode="array", tickvals=rows,
                           ticktext=[short_label(t, TIMELINE_LABEL) for t in part["title"]], row=index, col=1)
@@ -396,13 +405,46 @@ def activities_per_month(frame: pd.DataFrame, lang: str, title: str, y_title: st
     palette = colours(schema.ACTIVITY_TYPE)
     months = pd.to_datetime(frame["start_date"]).dt.to_period("M").dt.to_timestamp()
     counts = frame.assign(month=months).groupby(["month", "type"], as_index=False).size()
+    counts = counts.assign(label=[format_date_part(month, "yMMM", lang) for month in counts["month"]])
     draft = Draft()
     for code, part, name in by_category(counts, "type", schema.ACTIVITY_TYPE, lang):
         draft.add("bar", x=part["month"], y=part["size"], name=name, marker={"color": palette[code]},
-                  hovertemplate=f"{name}<br>%{{x|%b %Y}}: %{{y:,}}<extra></extra>")
+                  customdata=part["label"], hovertemplate=f"{name}<br>%{{customdata}}: %{{y:,}}<extra></extra>")
     draft.update_layout(barmode="stack")
     base_layout(draft, lang, title, None, y_title, translate(lang, "chart.type"))
-    return draft.update_axes("x", type="date", tickformat="%b %Y", tickangle=0).build()
+    ticks, labels = date_ticks(counts["month"].min(), counts["month"].max(), lang, most=8, by_month=True)
+    return draft.update_axes("x", type="date", tickmode="array", tickvals=ticks, ticktext=labels,
+                             tickangle=0).build()
+
+
+def date_ticks(first: pd.Timestamp, last: pd.Timestamp, lang: str, most: int = 6,
+               by_month: bool = False) -> tuple[list[str], list[str]]:
+    """Ticks of a date axis from ``first`` to ``last``, at most ``most``, named in the reader's language.
+
+    Plotly names months in English whatever the page's language ("06 Aug" on an Indonesian page), so
+    the ticks are chosen and written here (positions as ISO dates): every day, every 2nd or 3rd day,
+    Mondays or every other Monday ("6 Agu"); beyond that (or ``by_month``) the first of every month or
+    of every 2nd, 3rd, 6th or 12th ("Agu", or "Agu 2019" when the axis spans more than one year).
+    """
+    first, last = pd.Timestamp(first).normalize(), pd.Timestamp(last).normalize()
+    if not by_month:
+        for days in (1, 2, 3, 7, 14):
+            start = first if days < 7 else first + pd.Timedelta(days=(7 - first.dayofweek) % 7)
+            ticks = list(pd.date_range(start, last, freq=f"{days}D"))
+            if len(ticks) <= most:
+                return _iso(ticks), [format_date_part(tick, "MMMd", lang) for tick in ticks]
+    starts = list(pd.date_range(first.to_period("M").to_timestamp(), last, freq="MS"))
+    skeleton = "MMM" if first.year == last.year else "yMMM"
+    for months in (1, 2, 3, 6, 12):
+        ticks = [tick for tick in starts if tick >= first and (tick.month - 1) % months == 0]
+        if len(ticks) <= most:
+            return _iso(ticks), [format_date_part(tick, skeleton, lang) for tick in ticks]
+    ticks = [tick for tick in starts if tick >= first and tick.month == 1]  # many years: New Year's days
+    return _iso(ticks), [format_date_part(tick, "y", lang) for tick in ticks]
+
+
+def _iso(days: list[pd.Timestamp]) -> list[str]:
+    return [day.strftime("%Y-%m-%d") for day in days]
 
 
 def heatmap(frame: pd.DataFrame, lang: str, title: str, count_title: str) -> go.Figure:

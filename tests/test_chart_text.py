@@ -163,6 +163,25 @@ def test_timeline_gives_each_activity_its_own_row() -> None:
     assert sorted(tick for tick, _ in shown_rows.values()) == ["Forum", "Youth camp", "Youth camp"]
 
 
+def test_a_busy_timeline_counts_per_month_named_in_the_readers_language() -> None:
+    """More activities than rows: counted per month, the months written as the language does (Plotly
+    alone writes "Aug 2019" on every page)."""
+    frame = pd.concat([activities([f"Kegiatan {index}" for index in range(20)], years=[year] * 20)
+                       for year in (2018, 2018, 2019, 2019)], ignore_index=True)
+    assert len(frame) > figures.TIMELINE_ROWS
+    frame["start_date"] = [dt.date(year, 1 + index % 12, 5) for index, year in enumerate(frame["year"])]
+    frame["end_date"] = frame["start_date"]
+    months = {(day.year, day.month) for day in frame["start_date"]}
+    for lang, august in (("id", "Agu 2018"), ("en", "Aug 2018"), ("zh", "2018年8月")):
+        figure = figure_json(figures.timeline(frame, lang, "Kegiatan", "Kegiatan"))
+        assert all(trace["type"] == "bar" and "base" not in trace for trace in figure["data"]), "counted per month"
+        hovered = {label for trace in figure["data"] for label in trace["customdata"]}
+        assert august in hovered and len(hovered) == len(months), hovered
+        axis = figure["layout"]["xaxis"]
+        assert len(axis["tickvals"]) == len(axis["ticktext"]) <= 8
+        assert all(label in hovered for label in axis["ticktext"]), axis["ticktext"]
+
+
 # -- every builder, with every label hostile -------------------------------------------------------------
 
 def _hostile_labels(monkeypatch: pytest.MonkeyPatch) -> None:

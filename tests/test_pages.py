@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import logging
 import math
+import re
 import subprocess
 import sys
 from collections.abc import Iterable
@@ -99,6 +100,26 @@ def number(value: float, lang: str, decimals: int = 0) -> str:
 
 def percent(fraction: float, lang: str) -> str:
     return number(fraction * 100, lang, 1) + "%"
+
+
+# British English writes "Sept".
+MONTHS = {"id": ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],
+          "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct", "Nov", "Dec"]}
+
+
+def written_day(day: Any, lang: str) -> str:
+    """A date as the reader's language writes it: 6 Agu 2019, 6 Aug 2019, 2019年8月6日."""
+    if lang == "zh":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{day.day} {MONTHS[lang][day.month - 1]} {day.year}"
+
+
+def is_date_tick(text: str, lang: str) -> bool:
+    """A date axis's tick in the reader's language: a day and month, a month, or a month and year."""
+    if lang == "zh":
+        return re.fullmatch(r"(\d{4}年)?\d{1,2}月(\d{1,2}日)?", text) is not None
+    months = "|".join(MONTHS[lang])
+    return re.fullmatch(rf"(\d{{1,2}} )?({months})( \d{{4}})?", text) is not None
 
 
 def signed(change: float, lang: str, decimals: int) -> str:
@@ -670,6 +691,17 @@ def test_activities_charts_equal_sql(shared_app: SharedApp, expected_db: duckdb.
         f"SELECT title FROM activities WHERE {expected.where('activities')}").fetchall()}
     hovers = {html.unescape(row[0].replace("<br>", " ")) for trace in bars_ for row in trace["customdata"]}
     assert hovers == titles  # hover: the full titles
+    # Dates in the reader's language (Plotly alone names months in English): the hover's first and last
+    # day, and the ticks of every year's panel.
+    days: dict[str, set[tuple[str, str]]] = {}
+    for title, start, end in expected.db.execute(
+            f"SELECT title, start_date, end_date FROM activities WHERE {expected.where('activities')}").fetchall():
+        days.setdefault(title, set()).add((written_day(start, lang), written_day(end, lang)))
+    for trace in bars_:
+        for title, first, last in trace["customdata"]:
+            assert (first, last) in days[html.unescape(title.replace("<br>", " "))], (title, first, last)
+    ticks = [axis.get("ticktext") for name, axis in timeline["layout"].items() if name.startswith("xaxis")]
+    assert ticks and all(labels and all(is_date_tick(label, lang) for label in labels) for labels in ticks), ticks
     caption = t["activities.caption_timeline"].format(limit=number(min(count, 500), lang))
     assert any(shown_caption.value.startswith(caption) for shown_caption in at.caption)
 

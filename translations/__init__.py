@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_skeleton
 from babel.numbers import format_compact_currency, format_currency, format_decimal, format_percent
 
 LANGUAGES: tuple[str, ...] = ("id", "en", "zh")
@@ -106,6 +107,12 @@ def format_day(day: dt.date | None, lang: str) -> str:
     if day is None:
         return "–"
     return babel_format_date(day, format="medium", locale=BABEL_LOCALES[resolve_language(lang)])
+
+
+def format_date_part(day: dt.date, skeleton: str, lang: str) -> str:
+    """A date by a CLDR skeleton, in the language's own order and month names: "MMMd" gives 6 Agu,
+    6 Aug, 8月6日; "yMMM" gives Agu 2019, Aug 2019, 2019年8月."""
+    return format_skeleton(skeleton, day, locale=BABEL_LOCALES[resolve_language(lang)])
 
 
 def format_list(items: Iterable[object], lang: str) -> str:
