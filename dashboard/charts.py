@@ -188,6 +188,17 @@ def period_caption(ctx: PageContext, text: str, period: Period) -> str:
     return f"{text} {ctx.t('chart.period', period=PERIOD_NAMES[period](ctx.lang), years=years)}"
 
 
+def combined_heading(ctx: PageContext, title: str) -> str:
+    """The heading of a chart that sums the selected years says which years: the finding above it
+    speaks of the latest year alone, and a reader compares the two."""
+    years = sorted(ctx.filters.years)
+    if len(years) <= 1:
+        return ctx.t("chart.title_one_year", title=title, year=years[0]) if years else title
+    contiguous = years == list(range(years[0], years[-1] + 1))
+    span = f"{years[0]}–{years[-1]}" if contiguous else format_list(years, ctx.lang)
+    return ctx.t("chart.title_combined", title=title, years=span)
+
+
 def _name(ctx: PageContext, key: str) -> str:
     return METRICS[key].label(ctx.lang, ctx.partner_name())
 
@@ -251,7 +262,7 @@ def _obstacle_heatmap(ctx: PageContext, page: str, name: str, title_key: str, ca
     data, formats = table(ctx, obstacles, {"category": schema.OBSTACLE_CATEGORY},
                           {"year": YEAR, "category": "column:category", "severity": "column:severity",
                            "obstacles": "metric:obstacles"})
-    figure = figures.heatmap(obstacles, ctx.lang, ctx.t(title_key), _name(ctx, "obstacles"))
+    figure = figures.heatmap(obstacles, ctx.lang, combined_heading(ctx, ctx.t(title_key)), _name(ctx, "obstacles"))
     return Chart(page, name, figure, data, period_caption(ctx, ctx.t(caption_key), Period.SELECTED_YEARS),
                  ("obstacles",), formats)
 
@@ -269,7 +280,8 @@ def _benefit_categories(ctx: PageContext, page: str, name: str, title_key: str, 
     data, formats = table(ctx, pairs, {"category": schema.BENEFIT_CATEGORY, "beneficiary": schema.BENEFICIARY},
                           {"year": YEAR, "category": "column:category", "beneficiary": "column:beneficiary",
                            "indicators": "metric:benefit_indicators"})
-    figure = figures.category_by_beneficiary(pairs, ctx.lang, ctx.t(title_key), _name(ctx, "benefit_indicators"))
+    figure = figures.category_by_beneficiary(pairs, ctx.lang, combined_heading(ctx, ctx.t(title_key)),
+                                             _name(ctx, "benefit_indicators"))
     return Chart(page, name, figure, data, period_caption(ctx, ctx.t(caption_key), Period.SELECTED_YEARS),
                  ("benefit_indicators",), formats)
 
@@ -383,7 +395,8 @@ def activities_sides(ctx: PageContext) -> Chart | None:
     if types.empty:
         return None
     totals = types.groupby("type", as_index=False)[["participants_jakarta", "participants_partner"]].sum()
-    figure = figures.sides_by_type(totals, ctx.lang, ctx.t("activities.chart_sides"), ctx.t("chart.attendances"),
+    figure = figures.sides_by_type(totals, ctx.lang, combined_heading(ctx, ctx.t("activities.chart_sides")),
+                                  ctx.t("chart.attendances"),
                                   {"participants_jakarta": _name(ctx, "attendances_jakarta"),
                                    "participants_partner": _name(ctx, "attendances_partner")})
     data, formats = table(ctx, totals, {"type": schema.ACTIVITY_TYPE}, {"type": "column:type", **ATTENDANCES})

@@ -593,6 +593,16 @@ def test_overview_charts_equal_sql(shared_app: SharedApp, expected_db: duckdb.Du
     else:
         assert "benefits" not in shown
         assert expected.t["empty.no_data"] in [info.value for info in at.info]
+    # The charts that sum the selected years say which in their heading: the findings above them speak of
+    # the latest year alone.
+    headings = [heading.value for heading in at.subheader]
+    for key, name in (("overview.chart_obstacles", "obstacles"), ("overview.chart_benefits", "benefits")):
+        if name in shown:
+            assert expected.t[key] + SUMMED_YEARS[view.name] in headings, headings
+
+
+SUMMED_YEARS = {"default-id": ", 2017–2019 digabung", "2018-arts-outbound-en": ", 2018",
+                "2017-inbound-zh": "（2017 年）", "2017-2019-two-fields-id": ", 2017, 2019 digabung"}
 
 
 # -- Participation -------------------------------------------------------------------------------------
