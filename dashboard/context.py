@@ -43,8 +43,9 @@ class PageContext:
     def scope(self) -> Scope:
         return Scope(self.filters.years, self.filters.partner, self.filters.fields, self.filters.direction)
 
-    def t(self, key: str, **params: object) -> str:
-        return translate(self.lang, key, **params)
+    def t(self, key: str, quantity: float | None = None, **params: object) -> str:
+        """The message ``key`` in the reader's language; ``quantity`` picks a plural form (translate)."""
+        return translate(self.lang, key, quantity, **params)
 
     def number(self, value: float | int | None, decimals: int = 0) -> str:
         return format_number(value, self.lang, decimals)

@@ -22,7 +22,7 @@ def table_download(ctx: PageContext, table: str) -> None:
     label = schema.SHEETS_BY_NAME[table].label(ctx.lang)
     stem = file_stem("data", table, ctx.filters)
     name, csv_column, xlsx_column = st.columns([3, 1, 1], vertical_alignment="center")
-    name.markdown(f"**{label}** · {ctx.t('data.rows', count=ctx.number(count))}")
+    name.markdown(f"**{label}** · {ctx.t('data.rows', quantity=count, count=ctx.number(count))}")
     too_many = count > CSV_MAX_ROWS
     csv_column.download_button(
         "CSV", data=lambda: exports.to_csv(export_rows(cursor, table, scope)), file_name=f"{stem}.csv",

@@ -429,7 +429,7 @@ def date_ticks(first: pd.Timestamp, last: pd.Timestamp, lang: str, most: int = 6
     first, last = pd.Timestamp(first).normalize(), pd.Timestamp(last).normalize()
     if not by_month:
         for days in (1, 2, 3, 7, 14):
-            start = first if days < 7 else first + pd.Timedelta(days=(7 - first.dayofweek) % 7)
+            start = first if days < 7 else first + pd.Timedelta(days=(7 - first.day_of_week) % 7)
             ticks = list(pd.date_range(start, last, freq=f"{days}D"))
             if len(ticks) <= most:
                 return _iso(ticks), [format_date_part(tick, "MMMd", lang) for tick in ticks]

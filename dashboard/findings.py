@@ -76,7 +76,8 @@ def activities(ctx: PageContext, summary: pd.DataFrame, breakdown: pd.DataFrame,
     row = _row(summary, year)
     types = breakdown[(breakdown["dimension"] == "type") & (breakdown["year"] == year)]
     top = _top(types, "category", "activities", schema.ACTIVITY_TYPE)
-    text = translate(lang, "finding.activities", year=year, count=format_number(row["activities"], lang),
+    text = translate(lang, "finding.activities", quantity=row["activities"], year=year,
+                     count=format_number(row["activities"], lang),
                      type=schema.ACTIVITY_TYPE.label(top[0], lang) if top else "–",
                      type_count=format_number(top[1] if top else 0, lang),
                      jakarta=format_number(row["participants_jakarta"], lang),
@@ -98,7 +99,7 @@ def obstacles(ctx: PageContext, breakdown: pd.DataFrame, year: int | None) -> Fi
     mean = severe["weighted"] / severe["obstacles"]
     # The most severe on average; a tie goes to the code that comes first in the schema.
     worst = max((code for code in schema.OBSTACLE_CATEGORY.codes if code in mean), key=lambda code: mean[code])
-    text = translate(lang, "finding.obstacles", year=year, total=format_number(total, lang),
+    text = translate(lang, "finding.obstacles", quantity=total, year=year, total=format_number(total, lang),
                      category=schema.OBSTACLE_CATEGORY.label(top[0], lang), count=format_number(top[1], lang),
                      severe=schema.OBSTACLE_CATEGORY.label(worst, lang),
                      severity=METRICS["mean_severity"].format(float(mean[worst]), lang))
@@ -114,7 +115,8 @@ def benefits(ctx: PageContext, breakdown: pd.DataFrame, year: int | None) -> Fin
     top = _top(pairs, "category", "indicators", schema.BENEFIT_CATEGORY)
     beneficiary = _top(pairs, "beneficiary", "indicators", schema.BENEFICIARY)
     assert top is not None and beneficiary is not None
-    text = translate(lang, "finding.benefits", year=year, count=format_number(int(pairs["indicators"].sum()), lang),
+    indicators = int(pairs["indicators"].sum())
+    text = translate(lang, "finding.benefits", quantity=indicators, year=year, count=format_number(indicators, lang),
                      category=schema.BENEFIT_CATEGORY.label(top[0], lang), category_count=format_number(top[1], lang),
                      beneficiary=schema.BENEFICIARY.label(beneficiary[0], lang))
     return Finding("benefits", text, year, ("benefit_indicators",))

@@ -167,9 +167,10 @@ def show_report(ctx: PageContext, checked: Checked) -> None:
             column.metric(schema.SHEETS_BY_NAME[sheet].label(ctx.lang), ctx.number(count))
     errors = error_count(problems)
     if errors:
-        st.error(ctx.t("upload.invalid", count=ctx.number(errors)), icon=":material/error:")
+        st.error(ctx.t("upload.invalid", quantity=errors, count=ctx.number(errors)), icon=":material/error:")
     elif problems:
-        st.warning(ctx.t("upload.warnings", count=ctx.number(len(problems))), icon=":material/warning:")
+        st.warning(ctx.t("upload.warnings", quantity=len(problems), count=ctx.number(len(problems))),
+                   icon=":material/warning:")
     elif checked.restore_of is not None:
         st.success(ctx.t("upload.snapshot_valid", load_id=checked.restore_of, year=checked.year),
                    icon=":material/check_circle:")
@@ -232,7 +233,7 @@ def show_preview(ctx: PageContext, checked: Checked) -> None:
     else:
         st.info(ctx.t("upload.new_year", year=checked.year), icon=":material/add_circle:")
     for change in checked.emptied:
-        st.error(ctx.t("upload.emptied", year=checked.year, count=ctx.number(change.before),
+        st.error(ctx.t("upload.emptied", quantity=change.before, year=checked.year, count=ctx.number(change.before),
                        sheet=schema.SHEETS_BY_NAME[change.sheet].label(ctx.lang)), icon=":material/delete_forever:")
     st.dataframe(_changes_table(ctx, checked), hide_index=True)
     if checked.headline is not None:
@@ -251,7 +252,8 @@ def confirm(ctx: PageContext, warehouse: Warehouse, checked: Checked, analyst: s
                                  key=f"understood-{key}")
     allowed: set[str] = set()
     for change in checked.emptied:
-        label = ctx.t("upload.confirm_empty", year=checked.year, count=ctx.number(change.before),
+        label = ctx.t("upload.confirm_empty", quantity=change.before, year=checked.year,
+                      count=ctx.number(change.before),
                       sheet=schema.SHEETS_BY_NAME[change.sheet].label(ctx.lang))
         if st.checkbox(label, key=f"empty-{change.sheet}-{key}"):
             allowed.add(change.sheet)

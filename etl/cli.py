@@ -134,12 +134,14 @@ def _report(check: FileCheck | Staged, lang: str) -> None:
     errors = error_count(check.problems)  # exact: a line standing for many cells counts them all
     warnings = [p for p in check.problems if p.severity is Severity.WARNING]
     if errors:
-        print(translate(lang, "cli.problems_found", file=check.file_name, count=format_number(errors, lang)))
+        print(translate(lang, "cli.problems_found", quantity=errors, file=check.file_name,
+                        count=format_number(errors, lang)))
     elif check.year is not None:
         print(translate(lang, "cli.ok_file", file=check.file_name, year=check.year,
                         rows=_rows_text(check.rows, lang)))
     if warnings:
-        print(translate(lang, "cli.warnings_found", file=check.file_name, count=len(warnings)))
+        print(translate(lang, "cli.warnings_found", quantity=len(warnings), file=check.file_name,
+                        count=format_number(len(warnings), lang)))
     print_problems(check, lang)
 
 

@@ -59,7 +59,7 @@ class Problem:
         # Parameters that depend on the language (schema labels, catalogue texts,
         # numbers) are callables taking the language.
         params = {key: value(lang) if isinstance(value, Callable) else value for key, value in self.params.items()}
-        return translate(lang, f"problem.{self.code}", value=self.value or "",
+        return translate(lang, f"problem.{self.code}", quantity=self.count, value=self.value or "",
                          suggestion=self.suggestion or "", **params)
 
     def location(self) -> str:

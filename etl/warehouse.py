@@ -304,8 +304,9 @@ class _SheetsWithRows:
     def __call__(self, lang: str) -> str:
         from translations import format_number, translate
 
-        return ", ".join(translate(lang, "problem.sheet_rows", sheet=schema.SHEETS_BY_NAME[e.sheet].label(lang),
-                                   code=e.sheet, count=format_number(e.rows, lang)) for e in self.emptied)
+        return ", ".join(translate(lang, "problem.sheet_rows", quantity=e.rows,
+                                   sheet=schema.SHEETS_BY_NAME[e.sheet].label(lang), code=e.sheet,
+                                   count=format_number(e.rows, lang)) for e in self.emptied)
 
 
 def emptying_refused(emptied: list[Emptied]) -> WorkbookRefused:

@@ -47,6 +47,12 @@ def open_app(params: dict[str, str | list[str]] | None = None, page: str | None 
     return at.run()
 
 
+def plural(t: dict[str, str], key: str, count: int, lang: str) -> str:
+    """The form of plural message ``key`` that ``lang`` uses for ``count`` things, by the rules written out
+    here rather than the app's (CLDR: English "one" for exactly 1; Indonesian and Chinese one form)."""
+    return t[f"{key}.one"] if lang == "en" and count == 1 else t[f"{key}.other"]
+
+
 def toml_catalogue(lang: str) -> dict[str, str]:
     """A catalogue read straight from its TOML file (not through translations), flattened to dotted keys."""
 

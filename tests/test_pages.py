@@ -38,6 +38,7 @@ from tests.apptest import (
     expected_connection,
     loose_tables,
     open_app,
+    plural,
     toml_catalogue,
 )
 from tests.paths import REPO_ROOT
@@ -285,7 +286,7 @@ class Expected:
             types = self.grouped(f"SELECT type, count(*) FROM activities WHERE "
                                  f"{self.where('activities', [year])} GROUP BY ALL")
             kind = top({k[0]: v for k, v in types.items()}, schema.ACTIVITY_TYPE)
-            out["activities"] = {t["finding.activities"].format(
+            out["activities"] = {plural(t, "finding.activities", now["activities"], lang).format(
                 year=year, count=number(now["activities"], lang), type=label(schema.ACTIVITY_TYPE, kind, lang),
                 type_count=number(types[(kind,)], lang), jakarta=number(now["attendances_jakarta"], lang),
                 partner_count=number(now["attendances_partner"], lang),
@@ -299,7 +300,7 @@ class Expected:
             frequent = top({c: n for c, n, _ in obstacles}, schema.OBSTACLE_CATEGORY)
             worst = max(mean for _, _, mean in obstacles)
             total = sum(n for _, n, _ in obstacles)
-            out["obstacles"] = {t["finding.obstacles"].format(
+            out["obstacles"] = {plural(t, "finding.obstacles", total, lang).format(
                 year=year, total=number(total, lang), category=label(schema.OBSTACLE_CATEGORY, frequent, lang),
                 count=number(dict((c, n) for c, n, _ in obstacles)[frequent], lang),
                 severe=label(schema.OBSTACLE_CATEGORY, category, lang), severity=number(mean, lang, 1))
@@ -314,7 +315,7 @@ class Expected:
             beneficiaries = self.grouped(f"SELECT beneficiary, count(*) FROM benefits WHERE {where} GROUP BY ALL")
             category = top({k[0]: v for k, v in categories.items()}, schema.BENEFIT_CATEGORY)
             beneficiary = top({k[0]: v for k, v in beneficiaries.items()}, schema.BENEFICIARY)
-            out["benefits"] = {t["finding.benefits"].format(
+            out["benefits"] = {plural(t, "finding.benefits", total, lang).format(
                 year=year, count=number(total, lang), category=label(schema.BENEFIT_CATEGORY, category, lang),
                 category_count=number(categories[(category,)], lang),
                 beneficiary=label(schema.BENEFICIARY, beneficiary, lang))}
@@ -768,7 +769,8 @@ def test_data_page_counts_dictionary_and_history_equal_sql(
                for button in at.get("download_button") if "-download-" in str(button.proto.id)}
     for sheet in schema.SHEETS:
         count = expected.count(sheet.name)
-        assert f"**{sheet.label(lang)}** · {t['data.rows'].format(count=number(count, lang))}" in texts
+        rows = plural(t, "data.rows", count, lang).format(count=number(count, lang))
+        assert f"**{sheet.label(lang)}** · {rows}" in texts
         assert buttons[f"{sheet.name}-csv"] == buttons[f"{sheet.name}-xlsx"] == (count == 0)
     dictionaries = [expander for expander in at.expander if expander.label.endswith("`)")]
     assert [expander.label for expander in dictionaries] == [f"{s.label(lang)} (`{s.name}`)" for s in schema.SHEETS]
@@ -803,7 +805,7 @@ def test_no_year_selected_explains_instead_of_empty_charts(shared_app: SharedApp
             assert infos(at) == [t["empty.no_years"]], page
             assert not at.metric
         elif page == "views/data.py":
-            zero = t["data.rows"].format(count="0")
+            zero = plural(t, "data.rows", 0, lang).format(count="0")
             assert sum(zero in text for text in markdowns(at)) == len(schema.SHEETS)
             assert all(button.proto.disabled for button in at.get("download_button")
                        if "-download-" in str(button.proto.id))
@@ -839,7 +841,8 @@ def test_no_field_selected_explains(shared_app: SharedApp, expected_db: duckdb.D
     obstacles = expected_db.execute("SELECT count(*) FROM obstacles").fetchone()[0]
     counts = {sheet.name: (obstacles if sheet.name == "obstacles" else 0) for sheet in schema.SHEETS}
     for sheet in schema.SHEETS:
-        text = f"**{sheet.label(lang)}** · {t['data.rows'].format(count=number(counts[sheet.name], lang))}"
+        rows = plural(t, "data.rows", counts[sheet.name], lang).format(count=number(counts[sheet.name], lang))
+        text = f"**{sheet.label(lang)}** · {rows}"
         assert text in markdowns(at)
 
 

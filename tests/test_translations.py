@@ -30,10 +30,20 @@ from tests.apptest import (
     visible_texts,
 )
 from tests.paths import REPO_ROOT
-from translations import LANGUAGES, catalogue
+from translations import LANGUAGES, catalogue, plural_forms, translate
 
 CATALOGUES = {lang: toml_catalogue(lang) for lang in LANGUAGES}
-ENGLISH = CATALOGUES["en"]
+# A message about a number of things is a table of the CLDR plural forms its language uses
+# ("upload.invalid.one", "upload.invalid.other"); code names the message ("upload.invalid").
+PLURAL_FORM = re.compile(r"\.(zero|one|two|few|many|other)$")
+
+
+def messages(catalogue: dict[str, str]) -> set[str]:
+    """The message keys of a catalogue, a plural message once under its own key."""
+    return {PLURAL_FORM.sub("", key) for key in catalogue}
+
+
+ENGLISH = messages(CATALOGUES["en"])
 SECTIONS = {key.split(".", 1)[0] for key in ENGLISH}
 PLACEHOLDER = re.compile(r"{(\w*)[^{}]*}")
 SOURCE_FILES = sorted([REPO_ROOT / "app.py", REPO_ROOT / "navigation.py", *(REPO_ROOT / "dashboard").glob("*.py"),
@@ -42,8 +52,9 @@ SOURCE_FILES = sorted([REPO_ROOT / "app.py", REPO_ROOT / "navigation.py", *(REPO
 
 def missing_keys(catalogues: dict[str, dict[str, str]]) -> dict[str, list[str]]:
     """Per language, the keys another catalogue has and this one lacks."""
-    every = set().union(*catalogues.values())
-    return {lang: sorted(every - set(messages)) for lang, messages in catalogues.items() if every - set(messages)}
+    keys = {lang: messages(texts) for lang, texts in catalogues.items()}
+    every = set().union(*keys.values())
+    return {lang: sorted(every - own) for lang, own in keys.items() if every - own}
 
 
 def placeholders(text: str) -> set[str]:
@@ -72,12 +83,39 @@ def test_no_message_is_empty(lang: str) -> None:
 
 
 def test_placeholders_are_the_same_in_every_language() -> None:
-    """Every {placeholder} of a message exists in each language (a missing one would drop a number, an
-    extra one would raise KeyError when formatted)."""
-    different = {key: {lang: sorted(placeholders(CATALOGUES[lang][key])) for lang in LANGUAGES}
-                 for key in ENGLISH if key in CATALOGUES["id"] and key in CATALOGUES["zh"]
-                 and len({frozenset(placeholders(CATALOGUES[lang][key])) for lang in LANGUAGES}) > 1}
+    """Every {placeholder} of a message exists in each language and each plural form (a missing one would
+    drop a number, an extra one would raise KeyError when formatted)."""
+    found: dict[str, dict[str, frozenset[str]]] = {}
+    for lang, texts in CATALOGUES.items():
+        for key, text in texts.items():
+            found.setdefault(PLURAL_FORM.sub("", key), {})[f"{lang}:{key}"] = frozenset(placeholders(text))
+    different = {key: forms for key, forms in found.items() if len(set(forms.values())) > 1}
     assert different == {}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_plural_messages_have_the_forms_of_their_language(lang: str) -> None:
+    """A plural message has exactly the forms CLDR gives the language (Babel's rules, which choose among
+    them): "one" and "other" in English, "other" alone in Indonesian and Chinese."""
+    forms: dict[str, set[str]] = {}
+    for key in CATALOGUES[lang]:
+        if match := PLURAL_FORM.search(key):
+            forms.setdefault(key[:match.start()], set()).add(match.group(1))
+    assert len(forms) >= 10, "the plural messages are found"
+    assert {key: sorted(found) for key, found in forms.items() if found != plural_forms(lang)} == {}
+
+
+def test_a_plural_message_takes_the_form_of_its_number() -> None:
+    """translate() picks the form by the number, for the language: English says "1 problem" and
+    "2 problems" (and "0 problems"); Indonesian has one form."""
+    english = [translate("en", "upload.invalid", quantity=n, count=str(n)) for n in (1, 2, 0)]
+    assert english == [CATALOGUES["en"]["upload.invalid.one"].format(count="1"),
+                       CATALOGUES["en"]["upload.invalid.other"].format(count="2"),
+                       CATALOGUES["en"]["upload.invalid.other"].format(count="0")]
+    assert english[0].startswith("1 problem must") and english[1].startswith("2 problems must")
+    indonesian = {translate("id", "upload.invalid", quantity=n, count="n") for n in (1, 2)}
+    assert indonesian == {CATALOGUES["id"]["upload.invalid.other"].format(count="n")}
+    assert not any("(s)" in text for text in CATALOGUES["en"].values()), "no lazy plural is left"
 
 
 def test_the_app_reads_the_same_catalogues() -> None:
@@ -335,6 +373,6 @@ def test_every_message_is_used() -> None:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("label:"):
                 specs.add(node.value.removeprefix("label:"))  # a data-table header named by a key
-    unused = [key for key in ENGLISH if key not in LITERAL_KEYS and key not in specs
+    unused = [key for key in sorted(ENGLISH) if key not in LITERAL_KEYS and key not in specs
               and not any(re.fullmatch(pattern, key) for pattern in KEY_PATTERNS)]
     assert unused == []

@@ -150,7 +150,7 @@ def test_the_whole_flow(warehouse: Warehouse, secrets_file: Path, tmp_path: Path
     at.get("file_uploader")[0].upload(draft.name, draft.read_bytes(), XLSX).run()
     assert not at.exception
     report = texts(at)
-    assert "2 problem(s) must be fixed" in report
+    assert "2 problems must be fixed" in report
     problems = at.dataframe[0].value
     assert set(problems["Cell"]) == {"K2", "N3"}
     assert "Pariwisata" in set(problems["Suggestion"])

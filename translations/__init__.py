@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
+from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
 from babel.numbers import format_compact_currency, format_currency, format_decimal, format_percent
@@ -48,14 +49,37 @@ def resolve_language(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def translate(lang: str, key: str, **params: object) -> str:
+def translate(lang: str, key: str, quantity: float | None = None, **params: object) -> str:
     """The message ``key`` in ``lang`` with ``{name}`` placeholders filled.
+
+    A message about a number of things has plural forms: a table of the CLDR plural categories its
+    language uses (English ``one`` and ``other``: "1 problem", "2 problems"; Indonesian and Chinese
+    only ``other``). ``quantity`` is that number; the form is chosen by Babel's plural rules.
 
     A key missing from a catalogue falls back to English, then to the key
     itself; tests/test_translations.py keeps every catalogue complete.
     """
-    text = catalogue(resolve_language(lang)).get(key) or catalogue("en").get(key) or key
+    lang = resolve_language(lang)
+    text = _message(lang, key, quantity) or _message("en", key, quantity) or key
     return text.format(**params) if params else text
+
+
+def plural_forms(lang: str) -> frozenset[str]:
+    """The CLDR plural categories of a language: {"one", "other"} for English, {"other"} for Indonesian."""
+    return frozenset(_locale(lang).plural_form.tags | {"other"})
+
+
+def _message(lang: str, key: str, quantity: float | None) -> str | None:
+    messages = catalogue(lang)
+    if key in messages:
+        return messages[key]
+    form = "other" if quantity is None else _locale(lang).plural_form(abs(quantity))
+    return messages.get(f"{key}.{form}") or messages.get(f"{key}.other")
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(BABEL_LOCALES[resolve_language(lang)])
 
 
 def format_number(value: float | int | None, lang: str, decimals: int = 0) -> str:

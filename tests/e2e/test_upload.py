@@ -69,7 +69,7 @@ def test_analyst_uploads_a_year(analyst_app: RunningApp, page: Page, tmp_path: P
     after_interaction(page, lambda: page.get_by_role("link", name="Upload").first.click())
 
     upload(page, workbook_2020(tmp_path / "bad", mistake=True))
-    page.get_by_text("1 problem(s) must be fixed").wait_for()
+    page.get_by_text("1 problem must be fixed").wait_for()  # the singular form (CLDR "one")
     assert page.get_by_role("button", name="Download the workbook with the problems marked").is_visible()
     assert page.get_by_role("button", name="5. Load year 2020").count() == 0
     save_screenshot(page, "upload-report-bad-en")
