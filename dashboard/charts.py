@@ -358,15 +358,20 @@ def participation_repeat(ctx: PageContext) -> Chart | None:
         return None
     repeat = repeat.assign(first_time=repeat["applicants"] - repeat["returning"],
                            share=repeat["returning"] / repeat["applicants"].where(repeat["applicants"] > 0))
+    # The returning part is a sliver of each bar: its count and share are written above it.
+    shares = [METRICS["returning_share"].format(None if pd.isna(share) else share, ctx.lang)
+              for share in repeat["share"]]
     figure = figures.stacked_parts(
         repeat, {"first_time": _name(ctx, "first_time_applicants"), "returning": _name(ctx, "returning_applicants")},
-        ctx.lang, ctx.t("participation.chart_repeat"), ctx.t("chart.people"))
+        ctx.lang, ctx.t("participation.chart_repeat"), ctx.t("chart.people"),
+        top_text=[f"{ctx.number(count)} · {share}" for count, share in zip(repeat["returning"], shares, strict=True)])
     data, formats = table(ctx, repeat, {}, {
         "year": YEAR, "applicants": "metric:applicants", "first_time": "metric:first_time_applicants",
         "returning": "metric:returning_applicants", "share": "metric:returning_share"})
+    # Its text alternative gives the returning applicants per year, what the chart is about.
     return Chart("participation", "repeat-applicants", figure, data,
                  period_caption(ctx, ctx.t("participation.caption_repeat"), Period.PER_YEAR),
-                 ("applicants", "first_time_applicants", "returning_applicants", "returning_share"), formats)
+                 ("returning_applicants", "applicants", "first_time_applicants", "returning_share"), formats)
 
 
 # -- Activities ------------------------------------------------------------------

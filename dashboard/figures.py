@@ -312,14 +312,25 @@ def selection_panels(frame: pd.DataFrame, lang: str, title: str, applicants: str
     return draft.build()
 
 
-def stacked_parts(frame: pd.DataFrame, series: dict[str, str], lang: str, title: str, y_title: str) -> go.Figure:
-    """Bars per year split into parts that add up (first-time and returning applicants)."""
+def stacked_parts(frame: pd.DataFrame, series: dict[str, str], lang: str, title: str, y_title: str,
+                  top_text: list[str] | None = None) -> go.Figure:
+    """Bars per year split into parts that add up (first-time and returning applicants).
+
+    ``top_text`` (one per year) is written above each stack, for its top part: the part a reader
+    looks for when it is a sliver (returning applicants, 5–8 of 118–131).
+    """
     draft = Draft()
+    top = len(series) - 1
     for index, (column, label) in enumerate(series.items()):
         name = plain(label)
+        text = {"text": top_text, "textposition": "outside", "cliponaxis": False} if top_text and index == top else {}
         draft.add("bar", x=frame["year"].astype(str), y=frame[column], name=name,
-                  marker={"color": OKABE_ITO[4 + index]}, hovertemplate=f"{name}<br>%{{x}}: %{{y:,}}<extra></extra>")
+                  marker={"color": OKABE_ITO[4 + index]}, hovertemplate=f"{name}<br>%{{x}}: %{{y:,}}<extra></extra>",
+                  **text)
     draft.update_layout(barmode="stack")
+    if top_text:
+        highest = float(frame[list(series)].sum(axis=1).max() or 1)
+        draft.update_axes("y", range=[0, highest * 1.15])  # room for the text above the stacks
     return year_axis(base_layout(draft, lang, title, translate(lang, "chart.year"), y_title)).build()
 
 
