@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
@@ -14,7 +15,7 @@ from dashboard.charts import PAGE_CHARTS, Chart, summary
 from dashboard.context import PageContext
 from dashboard.filters import Filters
 from etl import schema
-from translations import format_list
+from translations import format_list, month_names, translate
 
 if TYPE_CHECKING:
     # Only a type here: importing pandas' Styler loads jinja2 (0.04-0.05 s of a cold start's first
@@ -37,9 +38,25 @@ def file_stem(page: str, chart: str, filters: Filters) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", "_".join(parts))[:150]
 
 
-def chart_config(filename: str) -> dict[str, object]:
-    return {"displaylogo": False,
+# Plotly's own English texts on a chart (its toolbar's tooltips) and the catalogue key of each.
+PLOTLY_TEXTS = {"Download plot as a PNG": "plotly.download_png", "Zoom": "plotly.zoom", "Pan": "plotly.pan",
+                "Zoom in": "plotly.zoom_in", "Zoom out": "plotly.zoom_out", "Autoscale": "plotly.autoscale",
+                "Reset axes": "plotly.reset_axes", "Double-click to zoom back out": "plotly.zoom_back"}
+
+
+def chart_config(filename: str, lang: str) -> dict[str, object]:
+    """A chart's Plotly config: its PNG download, and its locale (config.locales, given with every chart:
+    Streamlit's Plotly registers none), so dates name their months and the toolbar speaks the reader's
+    language."""
+    return {"displaylogo": False, "locale": lang, "locales": {lang: plotly_locale(lang)},
             "toImageButtonOptions": {"format": "png", "filename": filename, "scale": IMAGE_SCALE}}
+
+
+@functools.cache
+def plotly_locale(lang: str) -> dict[str, object]:
+    """Month names from CLDR (Babel) and the toolbar's texts from the catalogue."""
+    return {"format": {"months": month_names(lang, "wide"), "shortMonths": month_names(lang, "abbreviated")},
+            "dictionary": {english: translate(lang, key) for english, key in PLOTLY_TEXTS.items()}}
 
 
 def styled(data: pd.DataFrame, formats: Mapping[str, object]) -> pd.DataFrame | Styler:
@@ -86,7 +103,7 @@ def framed_chart(ctx: PageContext, page: str, name: str) -> None:
         return
     st.subheader(chart.heading, anchor=False)  # as on the pages: a heading, outside the plot
     st.plotly_chart(chart.figure, key=f"chart-{chart.name}", theme=None,
-                    config=chart_config(file_stem(page, name, ctx.filters)))
+                    config=chart_config(file_stem(page, name, ctx.filters), ctx.lang))
     st.caption(chart.caption)
     sample_notice(ctx)
     provisional_notice(ctx)
@@ -108,7 +125,7 @@ def _figure(ctx: PageContext, chart: Chart) -> None:
     # being cut, and headings stay in order (page h1, section h2, chart h3).
     st.subheader(chart.heading, anchor=False)
     figure = chart.projector_figure if ctx.presenting else chart.figure
-    st.plotly_chart(figure, key=f"chart-{chart.name}", theme=None, config=chart_config(stem))
+    st.plotly_chart(figure, key=f"chart-{chart.name}", theme=None, config=chart_config(stem, ctx.lang))
     described = summary(ctx, chart)
     st.caption(f"{described} {chart.caption}" if described else chart.caption)
     if ctx.presenting:

@@ -351,6 +351,10 @@ def funnel(frame: pd.DataFrame, lang: str, title: str, stage_labels: dict[str, s
     return base_layout(draft, lang, title, None, None, translate(lang, "chart.year")).build()
 
 
+# Date ticks: Plotly chooses them for the width it has and names the months from each chart's locale
+# (dashboard.components.chart_config: CLDR's month names); Chinese writes the month as a number.
+DAY_TICK = {"zh": "%-m月%-d日"}  # otherwise "%-d %b": 6 Agu, 6 Aug
+MONTH_TICK = {"zh": "%Y年%-m月"}  # otherwise "%b %Y": Agu 2019
 TIMELINE_ROWS = 60  # up to this many activities one row each; more are counted per month
 TIMELINE_LABEL = 40  # characters of a title on its row (the whole title is in the hover label)
 
@@ -395,15 +399,15 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, month_title: str = "") 
                       showlegend=False, hoverinfo="skip", row=index, col=1)
             shown_types.add(code)
         padding = pd.Timedelta(days=2)
-        ticks, labels = date_ticks(start.min(), end.max(), lang)
-        draft.update_axes("x", range=[start.min() - padding, end.max() + padding], tickmode="array",
-                          tickvals=ticks, ticktext=labels, row=index, col=1)
+        draft.update_axes("x", range=[start.min() - padding, end.max() + padding],
+                          tickformat=DAY_TICK.get(lang, "%-d %b"), nticks=6, row=index, col=1)
         draft.update_axes("y", type="category", categoryorder="array", categoryarray=rows, autorange="reversed",
                           tickmode="array", tickvals=rows,
                           ticktext=[short_label(t, TIMELINE_LABEL) for t in part["title"]], row=index, col=1)
     entries = len(shown_types)
     base_layout(draft, lang, title, None, None, translate(lang, "chart.type"))
-    draft.update_axes("x", type="date", tickangle=0)
+    # No fixed tick angle: Plotly turns the dates only where they would overlap (a phone's narrow panels).
+    draft.update_axes("x", type="date")
     draft.update_axes("y", tickformat=None, rangemode=None)
     draft.update_annotations(font={"size": TEXT_SIZE, "color": MUTED_INK}, x=0, xanchor="left")
     draft.update_layout(barmode="overlay", showlegend=entries > 1, margin={"t": 30},
@@ -423,39 +427,7 @@ def activities_per_month(frame: pd.DataFrame, lang: str, title: str, y_title: st
                   customdata=part["label"], hovertemplate=f"{name}<br>%{{customdata}}: %{{y:,}}<extra></extra>")
     draft.update_layout(barmode="stack")
     base_layout(draft, lang, title, None, y_title, translate(lang, "chart.type"))
-    ticks, labels = date_ticks(counts["month"].min(), counts["month"].max(), lang, most=8, by_month=True)
-    return draft.update_axes("x", type="date", tickmode="array", tickvals=ticks, ticktext=labels,
-                             tickangle=0).build()
-
-
-def date_ticks(first: pd.Timestamp, last: pd.Timestamp, lang: str, most: int = 6,
-               by_month: bool = False) -> tuple[list[str], list[str]]:
-    """Ticks of a date axis from ``first`` to ``last``, at most ``most``, named in the reader's language.
-
-    Plotly names months in English whatever the page's language ("06 Aug" on an Indonesian page), so
-    the ticks are chosen and written here (positions as ISO dates): every day, every 2nd or 3rd day,
-    Mondays or every other Monday ("6 Agu"); beyond that (or ``by_month``) the first of every month or
-    of every 2nd, 3rd, 6th or 12th ("Agu", or "Agu 2019" when the axis spans more than one year).
-    """
-    first, last = pd.Timestamp(first).normalize(), pd.Timestamp(last).normalize()
-    if not by_month:
-        for days in (1, 2, 3, 7, 14):
-            start = first if days < 7 else first + pd.Timedelta(days=(7 - first.day_of_week) % 7)
-            ticks = list(pd.date_range(start, last, freq=f"{days}D"))
-            if len(ticks) <= most:
-                return _iso(ticks), [format_date_part(tick, "MMMd", lang) for tick in ticks]
-    starts = list(pd.date_range(first.to_period("M").to_timestamp(), last, freq="MS"))
-    skeleton = "MMM" if first.year == last.year else "yMMM"
-    for months in (1, 2, 3, 6, 12):
-        ticks = [tick for tick in starts if tick >= first and (tick.month - 1) % months == 0]
-        if len(ticks) <= most:
-            return _iso(ticks), [format_date_part(tick, skeleton, lang) for tick in ticks]
-    ticks = [tick for tick in starts if tick >= first and tick.month == 1]  # many years: New Year's days
-    return _iso(ticks), [format_date_part(tick, "y", lang) for tick in ticks]
-
-
-def _iso(days: list[pd.Timestamp]) -> list[str]:
-    return [day.strftime("%Y-%m-%d") for day in days]
+    return draft.update_axes("x", type="date", tickformat=MONTH_TICK.get(lang, "%b %Y"), tickangle=0).build()
 
 
 def heatmap(frame: pd.DataFrame, lang: str, title: str, count_title: str) -> go.Figure:
@@ -497,12 +469,15 @@ def sides_by_type(frame: pd.DataFrame, lang: str, title: str, x_title: str, seri
     draft = Draft()
     for index, (column, label) in enumerate(series.items()):
         name = plain(label)
+        # Each bar says its count at its end: the two sides are compared number to number.
         draft.add("bar", y=labels, x=frame[column], orientation="h", name=name, marker={"color": OKABE_ITO[index]},
-                  hovertemplate=f"{name}<br>%{{y}}: %{{x:,}}<extra></extra>")
+                  text=[format_number(value, lang) for value in frame[column]], textposition="outside",
+                  constraintext="none", cliponaxis=False, hovertemplate=f"{name}<br>%{{y}}: %{{x:,}}<extra></extra>")
     base_layout(draft, lang, title, x_title, None)
     draft.update_layout(barmode="group")
     draft.update_axes("y", tickformat=None)
-    return draft.update_axes("x", tickformat=",d").build()
+    highest = float(frame[list(series)].to_numpy().max(initial=0) or 1)
+    return draft.update_axes("x", tickformat=",d", range=[0, highest * 1.12]).build()  # room for the counts
 
 
 # How each unit's axis reads: fixed ranges where the unit has one, "Rp" before rupiah.

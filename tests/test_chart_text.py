@@ -22,13 +22,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import charts, db, figures
+from dashboard import charts, components, db, figures
 from dashboard.context import PageContext
 from dashboard.filters import Available, Filters
 from dashboard.report import build_report, plotly_js
 from etl import schema
 from etl.load import load_files
 from etl.warehouse import Warehouse
+from tests.apptest import toml_catalogue
 from tests.workbooks import edited_sample, set_cells
 
 LINK = '<a href="https://evil.example/login">Klik di sini</a>'
@@ -164,8 +165,9 @@ def test_timeline_gives_each_activity_its_own_row() -> None:
 
 
 def test_a_busy_timeline_counts_per_month_named_in_the_readers_language() -> None:
-    """More activities than rows: counted per month, the months written as the language does (Plotly
-    alone writes "Aug 2019" on every page)."""
+    """More activities than rows: counted per month, the months written as the language does in the hover
+    and on the axis (Plotly alone writes "Aug 2019" on every page; its month names come from the chart's
+    locale, dashboard.components.chart_config)."""
     frame = pd.concat([activities([f"Kegiatan {index}" for index in range(20)], years=[year] * 20)
                        for year in (2018, 2018, 2019, 2019)], ignore_index=True)
     assert len(frame) > figures.TIMELINE_ROWS
@@ -177,9 +179,23 @@ def test_a_busy_timeline_counts_per_month_named_in_the_readers_language() -> Non
         assert all(trace["type"] == "bar" and "base" not in trace for trace in figure["data"]), "counted per month"
         hovered = {label for trace in figure["data"] for label in trace["customdata"]}
         assert august in hovered and len(hovered) == len(months), hovered
-        axis = figure["layout"]["xaxis"]
-        assert len(axis["tickvals"]) == len(axis["ticktext"]) <= 8
-        assert all(label in hovered for label in axis["ticktext"]), axis["ticktext"]
+        assert figure["layout"]["xaxis"]["tickformat"] == ("%Y年%-m月" if lang == "zh" else "%b %Y")
+
+
+def test_every_chart_carries_its_languages_locale() -> None:
+    """Plotly registers no locale of its own here: each chart's config gives it CLDR's month names and the
+    toolbar's tooltips in the reader's language (checked in the browser by tests/e2e/test_browse.py)."""
+    months = {"id": ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],
+              "zh": [f"{month}月" for month in range(1, 13)]}
+    for lang, short in months.items():
+        config = components.chart_config("chart", lang)
+        assert config["locale"] == lang
+        locale = config["locales"][lang]
+        assert locale["format"]["shortMonths"] == short
+        assert locale["format"]["months"][7] == {"id": "Agustus", "zh": "八月"}[lang]
+        assert set(locale["dictionary"]) == set(components.PLOTLY_TEXTS)
+        assert locale["dictionary"]["Download plot as a PNG"] == toml_catalogue(lang)["plotly.download_png"]
+        assert "PNG" in locale["dictionary"]["Download plot as a PNG"] != "Download plot as a PNG"
 
 
 # -- every builder, with every label hostile -------------------------------------------------------------

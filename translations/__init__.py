@@ -16,7 +16,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
-from babel.dates import format_skeleton
+from babel.dates import format_skeleton, get_month_names
 from babel.numbers import format_compact_currency, format_currency, format_decimal, format_percent
 
 LANGUAGES: tuple[str, ...] = ("id", "en", "zh")
@@ -137,6 +137,12 @@ def format_date_part(day: dt.date, skeleton: str, lang: str) -> str:
     """A date by a CLDR skeleton, in the language's own order and month names: "MMMd" gives 6 Agu,
     6 Aug, 8月6日; "yMMM" gives Agu 2019, Aug 2019, 2019年8月."""
     return format_skeleton(skeleton, day, locale=BABEL_LOCALES[resolve_language(lang)])
+
+
+def month_names(lang: str, width: str = "abbreviated") -> list[str]:
+    """January to December as the language names them (CLDR): Agu, Aug, 8月 abbreviated."""
+    names = get_month_names(width, locale=BABEL_LOCALES[resolve_language(lang)])
+    return [names[month] for month in range(1, 13)]
 
 
 def format_list(items: Iterable[object], lang: str) -> str:

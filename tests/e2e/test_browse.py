@@ -454,6 +454,27 @@ def test_headline_change_arrow_follows_the_sign_of_the_change(dashboard: Running
     assert not mismatches, "changes drawn with the wrong arrow:\n" + "\n".join(mismatches)
 
 
+DAY_TICK = {"id": re.compile(r"\d{1,2} (Jan|Feb|Mar|Apr|Mei|Jun|Jul|Agu|Sep|Okt|Nov|Des)"),
+            "zh": re.compile(r"\d{1,2}月\d{1,2}日")}
+
+
+@pytest.mark.parametrize("lang", ["id", "zh"])
+def test_dates_and_chart_toolbar_are_in_the_readers_language(dashboard: RunningApp, page: Page, lang: str) -> None:
+    """Plotly names months and writes its toolbar in English unless a chart brings its own locale: the
+    Indonesian timeline read "06 Aug … 15 Oct". Each chart's config now carries the reader's (CLDR
+    months, the catalogue's tooltips); this is what Chromium draws from it."""
+    open_page(page, dashboard.url("/activities", f"lang={lang}"))
+    timeline = page.locator(".st-key-figure-timeline")
+    timeline.scroll_into_view_if_needed()
+    timeline.locator(".xaxislayer-above text").first.wait_for()
+    ticks = timeline.locator(".xaxislayer-above text").evaluate_all("els => els.map(e => e.textContent)")
+    assert ticks and all(DAY_TICK[lang].fullmatch(tick) for tick in ticks), ticks
+    timeline.locator(".js-plotly-plot").first.hover()
+    titles = timeline.locator(".modebar-btn").evaluate_all("els => els.map(e => e.getAttribute('data-title'))")
+    assert translate(lang, "plotly.download_png") in titles, titles
+    assert not {"Download plot as a PNG", "Autoscale", "Reset axes"} & set(titles), titles
+
+
 def test_server_log_has_no_traceback(dashboard: RunningApp) -> None:
     """Runs last in this module: the server log of all the browsing above holds no Python traceback
     (readers only see a redacted error box, or a page part silently missing)."""
