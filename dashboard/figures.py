@@ -469,15 +469,12 @@ def sides_by_type(frame: pd.DataFrame, lang: str, title: str, x_title: str, seri
     draft = Draft()
     for index, (column, label) in enumerate(series.items()):
         name = plain(label)
-        # Each bar says its count at its end: the two sides are compared number to number.
         draft.add("bar", y=labels, x=frame[column], orientation="h", name=name, marker={"color": OKABE_ITO[index]},
-                  text=[format_number(value, lang) for value in frame[column]], textposition="outside",
-                  constraintext="none", cliponaxis=False, hovertemplate=f"{name}<br>%{{y}}: %{{x:,}}<extra></extra>")
+                  hovertemplate=f"{name}<br>%{{y}}: %{{x:,}}<extra></extra>")
     base_layout(draft, lang, title, x_title, None)
     draft.update_layout(barmode="group")
     draft.update_axes("y", tickformat=None)
-    highest = float(frame[list(series)].to_numpy().max(initial=0) or 1)
-    return draft.update_axes("x", tickformat=",d", range=[0, highest * 1.12]).build()  # room for the counts
+    return draft.update_axes("x", tickformat=",d").build()
 
 
 # How each unit's axis reads: fixed ranges where the unit has one, "Rp" before rupiah.

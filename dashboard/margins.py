@@ -178,13 +178,29 @@ def _label_height(labels: Sequence[str], axis: Mapping[str, object], size: float
 
 
 def _overhang(layout: Mapping[str, object], axis: Mapping[str, object], font_size: float) -> float:
-    """How far the last tick label of a number axis that ends on a tick (a fixed range in whole steps)
-    reaches past the plot's right edge."""
+    """How far the last tick label of an axis with a fixed range can reach past the plot's right edge: half
+    of it, when a tick falls on the range's end (in whole steps, or wherever Plotly's own ticks fall)."""
     given = axis.get("range")
-    if not (axis.get("dtick") and isinstance(given, Sequence) and len(given) == 2):
+    if not (isinstance(given, Sequence) and len(given) == 2):
         return 0.0
-    label = _number_label(float(given[1]), axis, layout)  # type: ignore[arg-type]
+    if axis.get("type") == "date":
+        label = _date_label(axis)
+    else:
+        label = _number_label(float(given[1]), axis, layout)  # type: ignore[arg-type]
     return text_width(label, _size(axis.get("tickfont"), font_size)) / 2 + OVERHANG_GAP
+
+
+# The widest value of each date directive a tick format uses (CLDR's abbreviated months: "Sept" in
+# British English is the widest of the three languages).
+_WIDEST_DATE = {"%-d": "30", "%d": "30", "%-m": "12", "%m": "12", "%b": "Sept", "%B": "September", "%Y": "2019"}
+
+
+def _date_label(axis: Mapping[str, object]) -> str:
+    """The widest tick label a date axis can show, from its tick format: "30 Sept", "12月30日"."""
+    label = str(axis.get("tickformat") or "%d %b")
+    for directive, widest in _WIDEST_DATE.items():
+        label = label.replace(directive, widest)
+    return label
 
 
 def _tick_labels(layout: Mapping[str, object], data: Sequence[Mapping[str, object]], name: str,
@@ -196,7 +212,7 @@ def _tick_labels(layout: Mapping[str, object], data: Sequence[Mapping[str, objec
     values = [v for trace in _traces_on(data, short) for v in _values(trace, letter)]
     if axis.get("type") == "date" or any(isinstance(v, str) for v in values) or axis.get("type") == "category":
         if axis.get("type") == "date":
-            return ["30 Sep"]  # the widest of the day-and-month ticks ("%d %b")
+            return [_date_label(axis)]
         return [str(v) for v in dict.fromkeys(values)]
     numbers = [float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
     top = _value_top(layout, data, axis, letter, short, numbers)
