@@ -351,7 +351,7 @@ def funnel(frame: pd.DataFrame, lang: str, title: str, stage_labels: dict[str, s
     return base_layout(draft, lang, title, None, None, translate(lang, "chart.year")).build()
 
 
-# Date ticks: Plotly chooses them for the width it has and names the months from each chart's locale
+# Date ticks: Plotly places them (at most nticks) and names the months from each chart's locale
 # (dashboard.components.chart_config: CLDR's month names); Chinese writes the month as a number.
 DAY_TICK = {"zh": "%-m月%-d日"}  # otherwise "%-d %b": 6 Agu, 6 Aug
 MONTH_TICK = {"zh": "%Y年%-m月"}  # otherwise "%b %Y": Agu 2019
@@ -510,14 +510,14 @@ def indicator_values(frame: pd.DataFrame, lang: str, title: str, x_title: str, u
         label=ordered["indicator"].map(lambda text: short_label(text, 36)),
         full=ordered["indicator"].map(hover_text),
         exact=ordered["value"].map(lambda value: format_measure(value, unit, lang)),
+        on_bar=ordered["value"].map(lambda value: format_measure(value, unit, lang, compact=True)),
         category_label=ordered["category"].map(lambda code: plain(schema.BENEFIT_CATEGORY.label(code, lang))))
     draft = Draft()
     for code, part, name in by_category(ordered, "beneficiary", schema.BENEFICIARY, lang):
         # Each bar says its value (inside the bar where it fits): a projector cannot hover. Rupiah are
         # abbreviated there so that a label beside a short bar fits a phone; the hover gives the whole amount.
         draft.add("bar", y=part["row"], x=part["value"], orientation="h", name=name, marker={"color": palette[code]},
-                  text=[format_measure(value, unit, lang, compact=True) for value in part["value"]],
-                  textposition="auto", textangle=0, cliponaxis=False,
+                  text=part["on_bar"], textposition="auto", textangle=0, cliponaxis=False,
                   customdata=part[["full", "category_label", "exact"]].to_numpy(),
                   hovertemplate=f"%{{customdata[0]}}<br>%{{customdata[1]}} · {name}: %{{customdata[2]}}<extra></extra>")
     base_layout(draft, lang, title, x_title, None, translate(lang, "chart.beneficiary"))
