@@ -62,6 +62,12 @@ PROJECTOR_SCALE = 20 / 14  # presentation mode: 14 px text becomes 20 px
 PROJECTOR_HEIGHT = 560  # px, at least, of a chart in presentation mode
 LEGEND_BASE_HEIGHT = 430  # px of a chart with a one-row legend; each further row of entries adds a little
 LEGEND_ROW_HEIGHT = 22
+# The obstacles heatmap's cells, from none to the most: light enough for INK's counts at 4.5:1 or more in
+# every cell (Plotly's "Oranges" wrote #444 or white by brightness, 3.1:1 in its middle).
+HEAT_SCALE = ((0.0, "#fff5eb"), (0.5, "#fdd0a2"), (1.0, "#fd8d3c"))
+# Attendances per type: px per activity type (two bars and the gap between types), and the rest of the chart.
+SIDES_ROW = 48
+SIDES_FRAME = 150
 # Plotly's "separators": decimal mark then thousands mark.
 SEPARATORS = {"id": ",.", "en": ".,", "zh": ".,"}
 
@@ -110,6 +116,29 @@ def hover_text(text: object, width: int = HOVER_WIDTH) -> str:
 
 def _as_str(text: object) -> str:
     return "" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text)
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG 2.2 contrast ratio of two "#rrggbb" colours (1 to 21)."""
+    lighter, darker = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    red, green, blue = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def ink_on(colour: str) -> str:
+    """The colour of text written on a bar of ``colour``: the page's ink where it keeps 4.5:1 (WCAG AA), else
+    white or black, whichever contrasts more (one of them always keeps 4.5:1).
+
+    Plotly's own choice (#444 or white, by brightness) gives 4.3:1 on orange and 3.4:1 on green.
+    """
+    if contrast(INK, colour) >= 4.5:
+        return INK
+    return max(("#ffffff", "#000000"), key=lambda ink: contrast(ink, colour))
 
 
 def colours(vocabulary: schema.Vocabulary) -> dict[str, str]:
@@ -439,8 +468,9 @@ def heatmap(frame: pd.DataFrame, lang: str, title: str, count_title: str) -> go.
     table = table.loc[codes]
     labels = [plain(schema.OBSTACLE_CATEGORY.label(code, lang)) for code in codes]
     draft = Draft()
-    draft.add("heatmap", z=table.to_numpy(), x=[str(s) for s in table.columns], y=labels, colorscale="Oranges",
-              text=table.to_numpy(), texttemplate="%{text}", showscale=False,  # the counts are written in the cells
+    draft.add("heatmap", z=table.to_numpy(), x=[str(s) for s in table.columns], y=labels, colorscale=HEAT_SCALE,
+              text=table.to_numpy(), texttemplate="%{text}", textfont={"color": INK},  # the counts, in the cells
+              showscale=False,
               hovertemplate=f"%{{y}} · %{{x}}: %{{z}} {plain(count_title)}<extra></extra>")
     base_layout(draft, lang, title, translate(lang, "chart.severity"), None)
     draft.update_axes("x", type="category")  # every severity 1–5 labelled (as numbers, Plotly showed 2 and 4)
@@ -467,12 +497,21 @@ def sides_by_type(frame: pd.DataFrame, lang: str, title: str, x_title: str, seri
     """Participants from Jakarta and from the partner city per activity type, side by side."""
     labels = [plain(schema.ACTIVITY_TYPE.label(code, lang)) for code in frame["type"]]
     draft = Draft()
+    longest = float(frame[list(series)].to_numpy().max(initial=0))
     for index, (column, label) in enumerate(series.items()):
         name = plain(label)
+        # Each bar says its count (the two sides are compared number to number, and a projector cannot hover):
+        # inside a bar of at least a quarter of the longest, beside a shorter one. Chosen here, not by Plotly's
+        # "auto", which puts a count inside a bar it would have to shrink it into; the text keeps its size
+        # (constraintext), and the longest bar's count never stands past the plot.
+        positions = ["inside" if value >= longest / 4 else "outside" for value in frame[column]]
         draft.add("bar", y=labels, x=frame[column], orientation="h", name=name, marker={"color": OKABE_ITO[index]},
+                  text=[format_number(value, lang) for value in frame[column]], textposition=positions, textangle=0,
+                  constraintext="none", cliponaxis=False, insidetextfont={"color": ink_on(OKABE_ITO[index])},
                   hovertemplate=f"{name}<br>%{{y}}: %{{x:,}}<extra></extra>")
     base_layout(draft, lang, title, x_title, None)
-    draft.update_layout(barmode="group")
+    # Bars thick enough for their counts' text, which keeps its size (constraintext) as on the other charts.
+    draft.update_layout(barmode="group", height=max(LEGEND_BASE_HEIGHT, SIDES_ROW * len(labels) + SIDES_FRAME))
     draft.update_axes("y", tickformat=None)
     return draft.update_axes("x", tickformat=",d").build()
 
@@ -518,6 +557,7 @@ def indicator_values(frame: pd.DataFrame, lang: str, title: str, x_title: str, u
         # abbreviated there so that a label beside a short bar fits a phone; the hover gives the whole amount.
         draft.add("bar", y=part["row"], x=part["value"], orientation="h", name=name, marker={"color": palette[code]},
                   text=part["on_bar"], textposition="auto", textangle=0, cliponaxis=False,
+                  insidetextfont={"color": ink_on(palette[code])},
                   customdata=part[["full", "category_label", "exact"]].to_numpy(),
                   hovertemplate=f"%{{customdata[0]}}<br>%{{customdata[1]}} · {name}: %{{customdata[2]}}<extra></extra>")
     base_layout(draft, lang, title, x_title, None, translate(lang, "chart.beneficiary"))

@@ -1,0 +1,136 @@
+"""Numbers written on bars and in cells keep WCAG's 4.5:1 against what they are written on.
+
+axe-core does not check text drawn in an SVG, so the page's browser checks cannot see it: these tests
+read every figure of every page (as dashboard.charts builds it) and compute the contrast of each text
+that Plotly draws inside a bar or a heatmap cell. Plotly's own choice of colour there (#444 or white, by
+the colour's brightness) gave 4.3:1 on orange bars, 3.4:1 on green and 3.1:1 in the heatmap's middle.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import pytest
+
+from dashboard import charts, db, figures
+from dashboard.charts import Chart
+from dashboard.context import PageContext
+from dashboard.filters import Filters
+from etl import schema
+from etl.warehouse import Warehouse
+
+WHITE = "#ffffff"
+AA = 4.5
+
+
+def _channels(colour: str) -> tuple[float, ...]:
+    return tuple(int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+
+
+def contrast(one: str, other: str) -> float:
+    """WCAG 2.2's contrast ratio, written out here rather than taken from the app."""
+    def luminance(colour: str) -> float:
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in _channels(colour)]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    high, low = sorted((luminance(one), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _mix(one: str, other: str, share: float) -> str:
+    """The colour a share of the way from one stop of a colour scale to the next (Plotly mixes in RGB)."""
+    mixed = [round((a + (b - a) * share) * 255) for a, b in zip(_channels(one), _channels(other), strict=True)]
+    return "#" + "".join(f"{c:02x}" for c in mixed)
+
+
+def every_chart(lang: str) -> Iterator[Chart]:
+    years = (2017, 2018, 2019)
+    ctx = PageContext(db.reader(), Filters(years, "beijing", schema.FIELD.codes, "both", lang))
+    for built in charts.all_charts(ctx).values():
+        yield from built
+
+
+def _positions(trace: dict[str, Any]) -> list[str]:
+    position = trace.get("textposition", "auto")
+    count = len(trace.get("text") or [])
+    return list(position) if isinstance(position, Sequence) and not isinstance(position, str) else [position] * count
+
+
+def written_on_bars(figure: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
+    """(trace name, text colour, bar colour) for every bar trace that may write its text inside a bar."""
+    for trace in figure["data"]:
+        if trace.get("type") == "bar" and trace.get("text") is not None and (
+                {"inside", "auto"} & set(_positions(trace))):
+            ink = (trace.get("insidetextfont") or {}).get("color") or (trace.get("textfont") or {}).get("color")
+            yield trace.get("name", ""), ink, trace["marker"]["color"]
+
+
+def written_outside(figure: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(trace name, text colour) for every bar trace that may write its text beside a bar, on the white plot."""
+    layout_ink = figure["layout"]["font"]["color"]
+    for trace in figure["data"]:
+        if trace.get("type") == "bar" and trace.get("text") is not None and (
+                {"outside", "auto"} & set(_positions(trace))):
+            ink = (trace.get("outsidetextfont") or {}).get("color") or (trace.get("textfont") or {}).get("color")
+            yield trace.get("name", ""), ink or layout_ink
+
+
+def written_in_cells(figure: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(text colour, cell colour) for every heatmap that writes its values in its cells, at every twentieth
+    of the way along its colour scale."""
+    for trace in figure["data"]:
+        if trace.get("type") == "heatmap" and trace.get("texttemplate"):
+            ink = (trace.get("textfont") or {}).get("color")
+            scale = trace["colorscale"]
+            assert isinstance(scale, list), "a named scale: its colours are Plotly's, unchecked"
+            for (_, one), (_, other) in itertools.pairwise(scale):
+                for step in range(21):
+                    yield ink, _mix(one, other, step / 20)
+
+
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_every_number_written_on_a_chart_keeps_4_5_to_1(warehouse: Warehouse, lang: str) -> None:
+    inside = outside = cells = 0
+    for chart in every_chart(lang):
+        figure = chart.figure.to_plotly_json()
+        for name, ink, bar in written_on_bars(figure):
+            assert ink, f"{chart.name}, {name}: no colour given for text inside its bars (Plotly's own fails)"
+            assert contrast(ink, bar) >= AA, (chart.name, name, ink, bar, round(contrast(ink, bar), 2))
+            inside += 1
+        for name, ink in written_outside(figure):
+            assert contrast(ink, WHITE) >= AA, (chart.name, name, ink)
+            outside += 1
+        for ink, cell in written_in_cells(figure):
+            assert ink, f"{chart.name}: no colour given for the numbers in its cells"
+            assert contrast(ink, cell) >= AA, (chart.name, ink, cell, round(contrast(ink, cell), 2))
+            cells += 1
+    # The sample's pages do write inside bars (achieved values, attendances), beside them and in cells.
+    assert inside >= 5 and outside >= 5 and cells > 0, (inside, outside, cells)
+
+
+def test_text_on_any_category_colour_keeps_4_5_to_1() -> None:
+    """Every colour a category can have, on any chart: its bars' text colour contrasts enough."""
+    for colour in (*figures.OKABE_ITO, *figures.EXTRA):
+        assert contrast(figures.ink_on(colour), colour) >= AA, colour
+    assert figures.ink_on("#E69F00") == figures.INK, "the page's ink where it is enough"
+    assert figures.ink_on("#0072B2") == WHITE
+
+
+def test_attendances_per_type_write_each_count_on_its_bar(warehouse: Warehouse) -> None:
+    """The counts are inside a bar of at least a quarter of the longest (so the longest's count never stands
+    past the plot) and beside a shorter one, zeros included; they are the chart's data."""
+    chart = next(c for c in every_chart("en") if c.name == "participants-per-type")
+    figure = chart.figure.to_plotly_json()
+    bars = [trace for trace in figure["data"] if trace["type"] == "bar"]
+    longest = max(max(trace["x"]) for trace in bars)
+    written = 0
+    for trace in bars:
+        assert trace["text"] == [f"{int(value):,}" for value in trace["x"]]
+        assert trace["textposition"] == ["inside" if v * 4 >= longest else "outside" for v in trace["x"]]
+        assert trace.get("constraintext") == "none", "the counts keep their size"
+        written += len(trace["text"])
+    totals = chart.data.select_dtypes("number").to_numpy()
+    assert written == totals.size and sorted(v for t in bars for v in t["x"]) == sorted(totals.ravel().tolist())
+    # Thick enough bars for the text: the chart grows with the number of types.
+    assert figure["layout"]["height"] >= 48 * len(bars[0]["y"])
