@@ -272,7 +272,9 @@ def base_layout(draft: Draft, lang: str, title: str, x_title: str | None = None,
                 "orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom",
                 "font": {"size": LEGEND_SIZE, "color": INK}, "entrywidthmode": "pixels"},
         showlegend=entries > 1,
-        hoverlabel={"font": {"family": FONT}},
+        # White hover labels with the page's ink: Plotly's own take the trace's colour and write on it in #444
+        # or white by brightness (4.3:1 on orange); the label names its series, so no colour is needed.
+        hoverlabel={"font": {"family": FONT, "color": INK}, "bgcolor": "#ffffff", "bordercolor": AXIS_LINE},
         height=LEGEND_BASE_HEIGHT + LEGEND_ROW_HEIGHT * max(0, (entries - 1) // 3),
     )
     axis: Props = {"automargin": True, "tickfont": {"size": TICK_SIZE, "color": MUTED_INK}, "linecolor": AXIS_LINE,

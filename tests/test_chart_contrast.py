@@ -1,9 +1,10 @@
-"""Numbers written on bars and in cells keep WCAG's 4.5:1 against what they are written on.
+"""Numbers written on bars and in cells, and hover labels, keep WCAG's 4.5:1 against their background.
 
 axe-core does not check text drawn in an SVG, so the page's browser checks cannot see it: these tests
 read every figure of every page (as dashboard.charts builds it) and compute the contrast of each text
-that Plotly draws inside a bar or a heatmap cell. Plotly's own choice of colour there (#444 or white, by
-the colour's brightness) gave 4.3:1 on orange bars, 3.4:1 on green and 3.1:1 in the heatmap's middle.
+that Plotly draws inside a bar or a heatmap cell, and of the hover labels. Plotly's own choice of colour
+there (#444 or white, by the colour's brightness) gave 4.3:1 on orange bars, 3.4:1 on green and 3.1:1
+in the heatmap's middle.
 """
 
 from __future__ import annotations
@@ -105,6 +106,9 @@ def test_every_number_written_on_a_chart_keeps_4_5_to_1(warehouse: Warehouse, la
             assert ink, f"{chart.name}: no colour given for the numbers in its cells"
             assert contrast(ink, cell) >= AA, (chart.name, ink, cell, round(contrast(ink, cell), 2))
             cells += 1
+        hover = figure["layout"]["hoverlabel"]
+        assert contrast(hover["font"]["color"], hover["bgcolor"]) >= AA, chart.name
+        assert not any("hoverlabel" in trace for trace in figure["data"]), f"{chart.name}: a label of its own"
     # The sample's pages do write inside bars (achieved values, attendances), beside them and in cells.
     assert inside >= 5 and outside >= 5 and cells > 0, (inside, outside, cells)
 
