@@ -490,7 +490,9 @@ def category_by_beneficiary(frame: pd.DataFrame, lang: str, title: str, x_title:
                   x=part["indicators"], orientation="h", name=label, marker={"color": palette[code]},
                   hovertemplate=f"{label}<br>%{{y}}: %{{x:,}}<extra></extra>")
     base_layout(draft, lang, title, x_title, None, translate(lang, "chart.beneficiary"))
-    draft.update_layout(barmode="stack")
+    # The legend in the order the parts stand, left to right, as on the page's other charts (Plotly reverses
+    # a stack's legend by default, right for stacks that grow upwards).
+    draft.update_layout(barmode="stack", legend={"traceorder": "normal"})
     draft.update_axes("y", tickformat=None, categoryorder="array", categoryarray=order[::-1])
     return draft.update_axes("x", tickformat=",d").build()
 

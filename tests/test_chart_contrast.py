@@ -138,3 +138,21 @@ def test_attendances_per_type_write_each_count_on_its_bar(warehouse: Warehouse) 
     assert written == totals.size and sorted(v for t in bars for v in t["x"]) == sorted(totals.ravel().tolist())
     # Thick enough bars for the text: the chart grows with the number of types.
     assert figure["layout"]["height"] >= 48 * len(bars[0]["y"])
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_stacks_legend_reads_in_the_order_its_parts_stand(warehouse: Warehouse, lang: str) -> None:
+    """Plotly lists a stack's parts in reverse by default: top first for a stack growing upwards (as they
+    stand), but for one growing rightwards "Both cities, Partner city, Jakarta" under bars reading Jakarta,
+    Partner city, Both cities."""
+    seen = set()
+    for chart in every_chart(lang):
+        figure = chart.figure.to_plotly_json()
+        bars = [trace for trace in figure["data"] if trace.get("type") == "bar"]
+        if figure["layout"].get("barmode") != "stack" or len(bars) < 2:
+            continue
+        order = figure["layout"].get("legend", {}).get("traceorder")
+        sideways = bars[0].get("orientation") == "h"
+        assert order == ("normal" if sideways else None), (chart.name, order)
+        seen.add(sideways)
+    assert seen == {True, False}, "the sample has stacks of both kinds"
