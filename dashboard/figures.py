@@ -296,6 +296,8 @@ def for_projector(figure: go.Figure, asked_margin: dict[str, int], width: int,
     bigger.update_xaxes(tickfont_size=round(TICK_SIZE * scale))
     bigger.update_yaxes(tickfont_size=round(TICK_SIZE * scale))
     bigger.update_annotations(font_size=round(TEXT_SIZE * scale))
+    if bigger.layout.uniformtext.minsize:  # text kept at its size or left out (the funnel), not shrunk
+        bigger.update_layout(uniformtext_minsize=round(TEXT_SIZE * scale))
     bigger.layout.margin = margins.reserve(bigger.to_dict(), width)
     return bigger
 
@@ -375,11 +377,17 @@ def funnel(frame: pd.DataFrame, lang: str, title: str, stage_labels: dict[str, s
         labels = [plain(stage_labels.get(code, code)) for code in part["stage"]]
         counts = part["applicants"].fillna(0).astype(int).tolist()
         conversion = [1.0] + [(b / a if a else 0.0) for a, b in itertools.pairwise(counts)]
+        colour = OKABE_ITO[index % len(OKABE_ITO)]
         draft.add("funnel", name=str(year), y=labels, x=counts, customdata=[c * 100 for c in conversion],
-                  marker={"color": OKABE_ITO[index % len(OKABE_ITO)]}, textinfo="value",
+                  marker={"color": colour}, textinfo="value", textposition="inside",
+                  insidetextfont={"color": ink_on(colour)},
                   hovertemplate=(f"{year} · %{{y}}: %{{x:,}}<br>{plain(conversion_label)}: "
                                  "%{customdata:,.1f}%<extra></extra>"))
-    return base_layout(draft, lang, title, None, None, translate(lang, "chart.year")).build()
+    base_layout(draft, lang, title, None, None, translate(lang, "chart.year"))
+    # Each count inside its segment at the chart's text size; where a segment is too narrow for it (the last
+    # stages on a phone) it is left out rather than shrunk to a dot, or written beside the funnel where it
+    # reads as the stage's total. The hover and the data table give every count.
+    return draft.update_layout(uniformtext={"minsize": TEXT_SIZE, "mode": "hide"}).build()
 
 
 # Date ticks: Plotly places them (at most nticks) and names the months from each chart's locale

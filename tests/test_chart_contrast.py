@@ -59,9 +59,12 @@ def _positions(trace: dict[str, Any]) -> list[str]:
 
 
 def written_on_bars(figure: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
-    """(trace name, text colour, bar colour) for every bar trace that may write its text inside a bar."""
+    """(trace name, text colour, bar colour) for every bar or funnel trace that may write its text inside."""
     for trace in figure["data"]:
-        if trace.get("type") == "bar" and trace.get("text") is not None and (
+        if trace.get("type") == "funnel" and "value" in trace.get("textinfo", ""):
+            assert trace.get("textposition") == "inside", "beside the funnel a count reads as the stage's total"
+            yield trace.get("name", ""), (trace.get("insidetextfont") or {}).get("color"), trace["marker"]["color"]
+        elif trace.get("type") == "bar" and trace.get("text") is not None and (
                 {"inside", "auto"} & set(_positions(trace))):
             ink = (trace.get("insidetextfont") or {}).get("color") or (trace.get("textfont") or {}).get("color")
             yield trace.get("name", ""), ink, trace["marker"]["color"]
@@ -156,3 +159,12 @@ def test_a_stacks_legend_reads_in_the_order_its_parts_stand(warehouse: Warehouse
         assert order == ("normal" if sideways else None), (chart.name, order)
         seen.add(sideways)
     assert seen == {True, False}, "the sample has stacks of both kinds"
+
+
+def test_a_funnels_counts_keep_their_size_or_are_left_out(warehouse: Warehouse) -> None:
+    """Plotly shrinks a count to fit its segment: the last stages' counts became dots on a phone. At the
+    chart's text size or not at all (hover and table give them), on the projector at its larger size."""
+    chart = next(c for c in every_chart("id") if c.figure.data and c.figure.data[0].type == "funnel")
+    assert chart.figure.layout.uniformtext.to_plotly_json() == {"minsize": figures.TEXT_SIZE, "mode": "hide"}
+    bigger = figures.for_projector(chart.figure, {}, 1700)
+    assert bigger.layout.uniformtext.minsize == bigger.layout.font.size == 20
