@@ -174,11 +174,30 @@ def sample_text(ctx: PageContext, years: list[int]) -> str:
     return text + (" " + ctx.t("notice.sample_2017") if 2017 in years else "")
 
 
+# The load history as read on the page: who loaded what and when first, the fingerprints (64 hex digits
+# each, which pushed every other column off a laptop's screen) last and narrow.
+HISTORY_FIRST = ("load_id", "year", "file_name", "loaded_at", "loaded_by", "provisional", "is_sample")
+FINGERPRINTS = ("sha256", "snapshot_sha256")
+
+
 def history_table(ctx: PageContext) -> pd.DataFrame:
     """The load history for readers: columns named, the sample loads' author in the reader's language."""
     history = ctx.fetch("load_history").copy()
     history["loaded_by"] = history["loaded_by"].replace({"sample data": ctx.t("history.sample_data")})
+    # A load that replaced or restored nothing has an empty cell there (Streamlit writes "None", in English).
+    for column in ("replaced_load_id", "restored_from_load_id"):
+        history[column] = [str(value) if pd.notna(value) else "" for value in history[column]]
+    middle = [column for column in history.columns if column not in (*HISTORY_FIRST, *FINGERPRINTS)]
+    history = history[[*HISTORY_FIRST, *middle, *FINGERPRINTS]]
     return history.rename(columns=lambda column: ctx.t(f"history.{column}"))
+
+
+def show_history(ctx: PageContext) -> None:
+    """The load history table; a fingerprint's column is narrow (its start identifies it), its help says
+    where the whole value is."""
+    narrow = st.column_config.TextColumn(width="small", help=ctx.t("history.fingerprint_help"))
+    st.dataframe(history_table(ctx), hide_index=True,
+                 column_config={ctx.t(f"history.{column}"): narrow for column in FINGERPRINTS})
 
 
 def provisional_notice(ctx: PageContext) -> None:

@@ -779,6 +779,12 @@ def test_data_page_counts_dictionary_and_history_equal_sql(
     history = loose_tables(at)[-1]
     loads = [load_id for (load_id,) in expected.db.execute("SELECT load_id FROM loads ORDER BY 1 DESC").fetchall()]
     assert history[t["history.load_id"]].tolist() == loads
+    # Who loaded what and when first; the 64-digit fingerprints last, not pushing those off the screen.
+    columns = list(history.columns)
+    assert columns[:5] == [t[f"history.{c}"] for c in ("load_id", "year", "file_name", "loaded_at", "loaded_by")]
+    assert columns[-2:] == [t["history.sha256"], t["history.snapshot_sha256"]]
+    assert all(len(value) == 64 for value in history[t["history.sha256"]]), "the whole value, shown narrow"
+    assert set(history[t["history.replaced_load_id"]]) == {""}, "the sample replaced no load: empty, not None"
 
 
 # -- empty selections ---------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import exports
-from dashboard.components import history_table, page_header
+from dashboard.components import page_header, show_history
 from dashboard.context import context
 from dashboard.dictionary import dictionary
 from dashboard.downloads import package_download, table_download
@@ -32,6 +32,6 @@ for sheet in schema.SHEETS:
 
 st.header(ctx.t("data.section_history"))
 history = ctx.fetch("load_history")
-st.dataframe(history_table(ctx), hide_index=True)
+show_history(ctx)
 st.download_button(ctx.t("chart.download_csv"), data=lambda: exports.to_csv(history), file_name="load-history.csv",
                    mime="text/csv", on_click="ignore", key="history-csv", icon=":material/download:")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import upload
 from dashboard.auth import current_analyst
-from dashboard.components import history_table
+from dashboard.components import show_history
 from dashboard.context import context
 from dashboard.filters import labelled
 from etl.uploads import retention_days
@@ -60,7 +60,7 @@ if checked is not None:
 
 st.header(ctx.t("upload.step_history"))
 history = ctx.fetch("load_history")
-st.dataframe(history_table(ctx), hide_index=True)
+show_history(ctx)
 choices = upload.restore_choices(history)
 if choices:
     chosen = st.selectbox(ctx.t("upload.restore_choose"), choices, index=None, key=labelled("restore-choice"),
