@@ -84,7 +84,14 @@ def styled(data: pd.DataFrame, formats: Mapping[str, object]) -> pd.DataFrame | 
 
 
 def show_table(data: pd.DataFrame, formats: Mapping[str, object] | None = None) -> None:
-    st.dataframe(styled(data, formats or {}), hide_index=True)
+    st.dataframe(styled(blank_missing_text(data), formats or {}), hide_index=True)
+
+
+def blank_missing_text(data: pd.DataFrame) -> pd.DataFrame:
+    """Text a workbook left out as an empty cell (Streamlit writes "None", in English, in every language)."""
+    missing = [column for column in data.columns if pd.api.types.is_string_dtype(data[column])
+               and data[column].isna().any()]
+    return data.fillna(dict.fromkeys(missing, "")) if missing else data
 
 
 def columns(ctx: PageContext, count: int) -> list:

@@ -787,6 +787,20 @@ def test_data_page_counts_dictionary_and_history_equal_sql(
     assert set(history[t["history.replaced_load_id"]]) == {""}, "the sample replaced no load: empty, not None"
 
 
+def test_no_table_writes_a_missing_value_as_none(shared_app: SharedApp) -> None:
+    """A cell a workbook left empty (the sample has a benefit without a source) is shown empty: Streamlit
+    writes a missing value as "None", in English, in every language."""
+    blanks = 0
+    for page in PAGES:
+        at = shared_app.page(page, {"lang": "en"})
+        no_exception(at)
+        for element in at.dataframe:
+            table = element.value
+            assert not table.isna().any().any(), (page, table.columns[table.isna().any()].tolist())
+            blanks += int((table == "").sum().sum())
+    assert blanks, "the sample's missing source is shown, as an empty cell"
+
+
 # -- empty selections ---------------------------------------------------------------------------------------
 
 def infos(at: AppTest) -> list[str]:
