@@ -430,6 +430,10 @@ def assert_selection(figure: dict[str, Any], expected: dict[str, dict[str, float
     delegates = next(trace for trace in figure["data"] if trace["name"] == metric_name("delegates", lang))
     shown = dict(zip(delegates["x"], delegates["customdata"], strict=True))
     assert shown == {year: ("–" if math.isnan(value) else number(value, lang, 1) + "%") for year, value in rate.items()}
+    # Written above each bar: its count, and its rate under it (on one line Plotly shrank it to fit the bar).
+    counts = dict(zip(delegates["x"], delegates["y"], strict=True))
+    assert dict(zip(delegates["x"], delegates["text"], strict=True)) == {
+        year: f"{number(counts[year], lang)}<br>{shown[year]}" for year in counts}
 
 
 def markdowns(at: AppTest) -> list[str]:
