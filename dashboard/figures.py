@@ -396,8 +396,19 @@ def funnel(frame: pd.DataFrame, lang: str, title: str, stage_labels: dict[str, s
 # (dashboard.components.chart_config: CLDR's month names); Chinese writes the month as a number.
 DAY_TICK = {"zh": "%-m月%-d日"}  # otherwise "%-d %b": 6 Agu, 6 Aug
 MONTH_TICK = {"zh": "%Y年%-m月"}  # otherwise "%b %Y": Agu 2019
+MONTH_NAME = {"zh": "%-m月"}  # otherwise "%b": Agu, in a timeline's panel (its title gives the year)
+# A timeline panel spanning at least this long is marked by month, each name in the middle of its month; a
+# shorter one by day. Day ticks every two weeks turned upright and ran into each other in a phone's panel.
+MONTHS_FROM = pd.Timedelta(days=45)
 TIMELINE_ROWS = 60  # up to this many activities one row each; more are counted per month
 TIMELINE_LABEL = 40  # characters of a title on its row (the whole title is in the hover label)
+
+
+def timeline_ticks(span: pd.Timedelta, lang: str) -> Props:
+    """A timeline panel's date ticks: month names over a span of MONTHS_FROM or more, days otherwise."""
+    if span >= MONTHS_FROM:
+        return {"dtick": "M1", "ticklabelmode": "period", "tickformat": MONTH_NAME.get(lang, "%b")}
+    return {"nticks": 6, "tickformat": DAY_TICK.get(lang, "%-d %b")}
 
 
 def timeline(frame: pd.DataFrame, lang: str, title: str, month_title: str = "") -> go.Figure:
@@ -440,8 +451,8 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, month_title: str = "") 
                       showlegend=False, hoverinfo="skip", row=index, col=1)
             shown_types.add(code)
         padding = pd.Timedelta(days=2)
-        draft.update_axes("x", range=[start.min() - padding, end.max() + padding],
-                          tickformat=DAY_TICK.get(lang, "%-d %b"), nticks=6, row=index, col=1)
+        draft.update_axes("x", range=[start.min() - padding, end.max() + padding], row=index, col=1,
+                          **timeline_ticks(end.max() - start.min(), lang))
         draft.update_axes("y", type="category", categoryorder="array", categoryarray=rows, autorange="reversed",
                           tickmode="array", tickvals=rows,
                           ticktext=[short_label(t, TIMELINE_LABEL) for t in part["title"]], row=index, col=1)

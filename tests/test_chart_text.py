@@ -164,6 +164,19 @@ def test_timeline_gives_each_activity_its_own_row() -> None:
     assert sorted(tick for tick, _ in shown_rows.values()) == ["Forum", "Youth camp", "Youth camp"]
 
 
+def test_a_timeline_panel_names_months_over_a_long_span_and_days_over_a_short_one() -> None:
+    """Day ticks every two weeks over three months turned upright and ran into each other on a phone."""
+    short = activities(["A", "B", "C"], [2018, 2018, 2018])  # 1–4 July
+    long = pd.concat([short.assign(year=2019, activity_id=["B1", "B2", "B3"]),
+                      short.head(1).assign(year=2019, activity_id="B4", start_date=dt.date(2019, 10, 20),
+                                           end_date=dt.date(2019, 10, 22))])
+    layout = figure_json(figures.timeline(pd.concat([short, long]), "zh", "t"))["layout"]
+    assert {key: layout["xaxis"].get(key) for key in ("tickformat", "nticks", "dtick")} == {
+        "tickformat": "%-m月%-d日", "nticks": 6, "dtick": None}
+    assert {key: layout["xaxis2"].get(key) for key in ("tickformat", "dtick", "ticklabelmode")} == {
+        "tickformat": "%-m月", "dtick": "M1", "ticklabelmode": "period"}
+
+
 def test_a_busy_timeline_counts_per_month_named_in_the_readers_language() -> None:
     """More activities than rows: counted per month, the months written as the language does in the hover
     and on the axis (Plotly alone writes "Aug 2019" on every page; its month names come from the chart's

@@ -713,8 +713,18 @@ def test_activities_charts_equal_sql(shared_app: SharedApp, expected_db: duckdb.
     for trace in bars_:
         for title, first, last in trace["customdata"]:
             assert (first, last) in days[html.unescape(title.replace("<br>", " "))], (title, first, last)
-    formats = {axis.get("tickformat") for name, axis in timeline["layout"].items() if name.startswith("xaxis")}
-    assert formats == {"%-m月%-d日" if lang == "zh" else "%-d %b"}, formats
+    # Each year's panel is marked by month over 45 days or more (the month's name in its middle), else by day.
+    spans = [span for (span,) in expected.db.execute(
+        "SELECT date_diff('day', min(start_date), max(end_date)) + 1 FROM activities "
+        f"WHERE {expected.where('activities')} GROUP BY year ORDER BY year").fetchall()]
+    axes = {name: axis for name, axis in timeline["layout"].items() if name.startswith("xaxis")}
+    panels = [axes[name] for name in sorted(axes, key=lambda name: int(name[5:] or 1))]
+    by_month = {"tickformat": "%-m月" if lang == "zh" else "%b", "dtick": "M1", "ticklabelmode": "period"}
+    by_day = {"tickformat": "%-m月%-d日" if lang == "zh" else "%-d %b", "nticks": 6}
+    ticks = [by_month if span >= 45 else by_day for span in spans]
+    assert len(panels) == len(ticks)
+    for axis, expected_ticks in zip(panels, ticks, strict=True):
+        assert {key: axis.get(key) for key in expected_ticks} == expected_ticks
     caption = t["activities.caption_timeline"].format(limit=number(min(count, 500), lang))
     assert any(shown_caption.value.startswith(caption) for shown_caption in at.caption)
 
