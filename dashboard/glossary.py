@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dashboard.metrics import CATALOGUE, PERIOD_NAMES, THEME_NAMES, UNIT_NAMES, Metric, Period, Theme
 from etl import schema
-from translations import translate
+from translations import label_value, translate
 
 
 def metrics_by_theme() -> dict[Theme, list[Metric]]:
@@ -30,9 +30,9 @@ def metric_list(metrics: list[Metric], lang: str, partner: str) -> str:
     """
     def details(metric: Metric) -> list[str]:
         card = translate(lang, "template.yes" if metric.on_card else "template.no")
-        return [f"{translate(lang, 'glossary.col_unit')}: {UNIT_NAMES[metric.unit](lang)}",
-                f"{translate(lang, 'glossary.col_card')}: {card}",
-                f"{translate(lang, 'glossary.col_source')}: `{metric.source}`"]
+        return [label_value(translate(lang, "glossary.col_unit"), UNIT_NAMES[metric.unit](lang), lang),
+                label_value(translate(lang, "glossary.col_card"), card, lang),
+                label_value(translate(lang, "glossary.col_source"), f"`{metric.source}`", lang)]
 
     return "\n".join(_list_item(metric.label(lang, partner), details(metric), metric.explain(lang, partner))
                      for metric in metrics)
@@ -50,8 +50,9 @@ def category_list(vocabulary: schema.Vocabulary, lang: str) -> str:
     others = [other for other in ("id", "en", "zh") if other != lang]
 
     def details(category: schema.Category) -> list[str]:
-        return [f"{translate(lang, 'glossary.col_code')}: `{category.code}`",
-                *(f"{translate(lang, f'glossary.col_in_{other}')}: {category.label(other)}" for other in others)]
+        return [label_value(translate(lang, "glossary.col_code"), f"`{category.code}`", lang),
+                *(label_value(translate(lang, f"glossary.col_in_{other}"), category.label(other), lang)
+                  for other in others)]
 
     return "\n".join(_list_item(category.label(lang), details(category)) for category in vocabulary.categories)
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import html
 import logging
 import math
+import re
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -799,6 +800,33 @@ def test_data_page_counts_dictionary_and_history_equal_sql(
     assert columns[-2:] == [t["history.sha256"], t["history.snapshot_sha256"]]
     assert all(len(value) == 64 for value in history[t["history.sha256"]]), "the whole value, shown narrow"
     assert set(history[t["history.replaced_load_id"]]) == {""}, "the sample replaced no load: empty, not None"
+
+
+# A half-width colon and space after Chinese text ("单位: 人"): Chinese writes the full-width "：".
+HALF_WIDTH_COLON = re.compile(r"[\u3000-\u9fff\uff00-\uffef](\*\*)?: ")
+
+
+def page_texts(at: AppTest) -> Iterator[str]:
+    """Every text of the page a reader sees: markdown, captions, notices, headings, labels and help."""
+    for kind in ("markdown", "caption", "info", "warning", "error", "success", "title", "header", "subheader",
+                 "metric", "expander", "button", "multiselect", "selectbox", "radio", "toggle"):
+        for element in getattr(at, kind, []):
+            for attribute in ("value", "label", "help"):
+                text = getattr(element, attribute, None)
+                if isinstance(text, str):
+                    yield text
+
+
+def test_chinese_pages_write_chinese_colons(shared_app: SharedApp) -> None:
+    """The glossary wrote "单位: 人 · 核心数字卡片: 是", its labels joined to their values in code."""
+    read = 0
+    for page in PAGES:
+        at = shared_app.page(page, {"lang": "zh"})
+        no_exception(at)
+        for text in page_texts(at):
+            assert not HALF_WIDTH_COLON.search(text), (page, text[:200])
+            read += 1
+    assert read > 100
 
 
 def test_no_table_writes_a_missing_value_as_none(shared_app: SharedApp) -> None:

@@ -30,7 +30,7 @@ from tests.apptest import (
     visible_texts,
 )
 from tests.paths import REPO_ROOT
-from translations import LANGUAGES, catalogue, plural_forms, translate
+from translations import LANGUAGES, catalogue, label_value, plural_forms, translate
 
 CATALOGUES = {lang: toml_catalogue(lang) for lang in LANGUAGES}
 # A message about a number of things is a table of the CLDR plural forms its language uses
@@ -376,3 +376,9 @@ def test_every_message_is_used() -> None:
     unused = [key for key in sorted(ENGLISH) if key not in LITERAL_KEYS and key not in specs
               and not any(re.fullmatch(pattern, key) for pattern in KEY_PATTERNS)]
     assert unused == []
+
+
+def test_a_label_and_its_value_are_joined_as_the_language_writes_them() -> None:
+    assert label_value("单位", "人", "zh") == "单位：人"
+    assert label_value("Satuan", "orang", "id") == "Satuan: orang"
+    assert label_value("Unit", "person", "en") == "Unit: person"

@@ -150,3 +150,8 @@ def format_list(items: Iterable[object], lang: str) -> str:
     '2019, 2020' in Indonesian and English."""
     separator = "、" if resolve_language(lang) == "zh" else ", "
     return separator.join(str(item) for item in items)
+
+
+def label_value(label: str, value: object, lang: str) -> str:
+    """'Label: value' as the language writes it: Chinese with the full-width colon and no space ('单位：人')."""
+    return f"{label}：{value}" if resolve_language(lang) == "zh" else f"{label}: {value}"

@@ -6,13 +6,14 @@ from dashboard import glossary
 from dashboard.components import page_header
 from dashboard.context import context
 from etl import schema
+from translations import label_value
 
 ctx = context()
 page_header(ctx, "glossary.title", "glossary.intro")
 
 st.header(ctx.t("glossary.section_periods"))
 for where, which in glossary.periods(ctx.lang):
-    st.markdown(f"- **{where}**: {which}")
+    st.markdown("- " + label_value(f"**{where}**", which, ctx.lang))
 
 st.header(ctx.t("glossary.section_metrics"))
 for theme, members in glossary.metrics_by_theme().items():
