@@ -28,6 +28,7 @@ from plotly.subplots import make_subplots
 from dashboard import margins
 from etl import schema
 from translations import (
+    colon_of,
     format_date_part,
     format_day,
     format_measure,
@@ -309,11 +310,12 @@ def year_axis(draft: Draft) -> Draft:
 def stacked_by_year(frame: pd.DataFrame, category: str, value: str, vocabulary: schema.Vocabulary,
                     lang: str, title: str, y_title: str, legend_title: str) -> go.Figure:
     """Bars per year stacked by a category, coloured by the category's fixed colour."""
+    colon = colon_of(lang)
     draft = Draft()
     palette = colours(vocabulary)
     for code, part, label in by_category(frame, category, vocabulary, lang):
         draft.add("bar", x=part["year"].astype(str), y=part[value], name=label, marker={"color": palette[code]},
-                  hovertemplate=f"{label}<br>%{{x}}: %{{y:,}}<extra></extra>")
+                  hovertemplate=f"{label}<br>%{{x}}{colon}%{{y:,}}<extra></extra>")
     draft.update_layout(barmode="stack")
     return year_axis(base_layout(draft, lang, title, translate(lang, "chart.year"), y_title, legend_title)).build()
 
@@ -322,18 +324,19 @@ def selection_panels(frame: pd.DataFrame, lang: str, title: str, applicants: str
                      rate: str, y_title: str) -> go.Figure:
     """Applicants and delegates per year side by side, each on its own scale (96–131 beside 3–6 would
     leave the delegates invisible on one axis); each delegates bar says its selection rate."""
+    colon = colon_of(lang)
     draft = Draft(rows=1, cols=2, subplot_titles=(plain(applicants), plain(delegates)), horizontal_spacing=0.14)
     years = frame["year"].astype(str)
     draft.add("bar", x=years, y=frame["applicants"], name=plain(applicants), marker={"color": OKABE_ITO[4]},
               text=[format_number(v, lang) for v in frame["applicants"]], textposition="outside",
-              hovertemplate=f"{plain(applicants)}<br>%{{x}}: %{{y:,}}<extra></extra>", row=1, col=1)
+              hovertemplate=f"{plain(applicants)}<br>%{{x}}{colon}%{{y:,}}<extra></extra>", row=1, col=1)
     rates = [format_percentage(r, lang, 1) if pd.notna(r) else "–" for r in frame["rate"]]
     draft.add("bar", x=years, y=frame["selected"], name=plain(delegates), marker={"color": OKABE_ITO[5]},
               # The count above its rate, on two lines: on one ("3 · 3,1%") it was wider than a half panel's bar
               # and Plotly shrank it below the applicants' counts.
               text=[f"{format_number(v, lang)}<br>{r}" for v, r in zip(frame["selected"], rates, strict=True)],
               textposition="outside", customdata=rates,
-              hovertemplate=(f"{plain(delegates)}<br>%{{x}}: %{{y:,}}<br>{plain(rate)}: %{{customdata}}"
+              hovertemplate=(f"{plain(delegates)}<br>%{{x}}{colon}%{{y:,}}<br>{plain(rate)}{colon}%{{customdata}}"
                              "<extra></extra>"), row=1, col=2)
     base_layout(draft, lang, title, None, y_title)
     draft.update_layout(showlegend=False, margin={"t": 36})  # room for the panels' titles
@@ -354,14 +357,15 @@ def stacked_parts(frame: pd.DataFrame, series: dict[str, str], lang: str, title:
     ``top_text`` (one per year) is written above each stack, for its top part: the part a reader
     looks for when it is a sliver (returning applicants, 5–8 of 118–131).
     """
+    colon = colon_of(lang)
     draft = Draft()
     top = len(series) - 1
     for index, (column, label) in enumerate(series.items()):
         name = plain(label)
         text = {"text": top_text, "textposition": "outside", "cliponaxis": False} if top_text and index == top else {}
         draft.add("bar", x=frame["year"].astype(str), y=frame[column], name=name,
-                  marker={"color": OKABE_ITO[4 + index]}, hovertemplate=f"{name}<br>%{{x}}: %{{y:,}}<extra></extra>",
-                  **text)
+                  marker={"color": OKABE_ITO[4 + index]},
+                  hovertemplate=f"{name}<br>%{{x}}{colon}%{{y:,}}<extra></extra>", **text)
     draft.update_layout(barmode="stack")
     if top_text:
         highest = float(frame[list(series)].sum(axis=1).max() or 1)
@@ -372,6 +376,7 @@ def stacked_parts(frame: pd.DataFrame, series: dict[str, str], lang: str, title:
 def funnel(frame: pd.DataFrame, lang: str, title: str, stage_labels: dict[str, str],
            conversion_label: str) -> go.Figure:
     """The selection funnel, one trace per year, with stage-to-stage conversion on hover."""
+    colon = colon_of(lang)
     draft = Draft()
     years = sorted(frame["year"].unique())
     for index, year in enumerate(years):
@@ -383,7 +388,7 @@ def funnel(frame: pd.DataFrame, lang: str, title: str, stage_labels: dict[str, s
         draft.add("funnel", name=str(year), y=labels, x=counts, customdata=[c * 100 for c in conversion],
                   marker={"color": colour}, textinfo="value", textposition="inside",
                   insidetextfont={"color": ink_on(colour)},
-                  hovertemplate=(f"{year} · %{{y}}: %{{x:,}}<br>{plain(conversion_label)}: "
+                  hovertemplate=(f"{year} · %{{y}}{colon}%{{x:,}}<br>{plain(conversion_label)}{colon}"
                                  "%{customdata:,.1f}%<extra></extra>"))
     base_layout(draft, lang, title, None, None, translate(lang, "chart.year"))
     # Each count inside its segment at the chart's text size; where a segment is too narrow for it (the last
@@ -469,6 +474,7 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, month_title: str = "") 
 
 def activities_per_month(frame: pd.DataFrame, lang: str, title: str, y_title: str) -> go.Figure:
     """Many activities: how many started each month, stacked by type (the list is in the data table)."""
+    colon = colon_of(lang)
     palette = colours(schema.ACTIVITY_TYPE)
     months = pd.to_datetime(frame["start_date"]).dt.to_period("M").dt.to_timestamp()
     counts = frame.assign(month=months).groupby(["month", "type"], as_index=False).size()
@@ -476,7 +482,7 @@ def activities_per_month(frame: pd.DataFrame, lang: str, title: str, y_title: st
     draft = Draft()
     for code, part, name in by_category(counts, "type", schema.ACTIVITY_TYPE, lang):
         draft.add("bar", x=part["month"], y=part["size"], name=name, marker={"color": palette[code]},
-                  customdata=part["label"], hovertemplate=f"{name}<br>%{{customdata}}: %{{y:,}}<extra></extra>")
+                  customdata=part["label"], hovertemplate=f"{name}<br>%{{customdata}}{colon}%{{y:,}}<extra></extra>")
     draft.update_layout(barmode="stack")
     base_layout(draft, lang, title, None, y_title, translate(lang, "chart.type"))
     return draft.update_axes("x", type="date", tickformat=MONTH_TICK.get(lang, "%b %Y"), tickangle=0).build()
@@ -484,6 +490,7 @@ def activities_per_month(frame: pd.DataFrame, lang: str, title: str, y_title: st
 
 def heatmap(frame: pd.DataFrame, lang: str, title: str, count_title: str) -> go.Figure:
     """Obstacles: category × severity (1–5), counts in the cells."""
+    colon = colon_of(lang)
     table = frame.pivot_table(index="category", columns="severity", values="obstacles", aggfunc="sum",
                               fill_value=0)
     table = table.reindex(columns=range(1, 6), fill_value=0)
@@ -494,7 +501,7 @@ def heatmap(frame: pd.DataFrame, lang: str, title: str, count_title: str) -> go.
     draft.add("heatmap", z=table.to_numpy(), x=[str(s) for s in table.columns], y=labels, colorscale=HEAT_SCALE,
               text=table.to_numpy(), texttemplate="%{text}", textfont={"color": INK},  # the counts, in the cells
               showscale=False,
-              hovertemplate=f"%{{y}} · %{{x}}: %{{z}} {plain(count_title)}<extra></extra>")
+              hovertemplate=f"%{{y}} · %{{x}}{colon}%{{z}} {plain(count_title)}<extra></extra>")
     base_layout(draft, lang, title, translate(lang, "chart.severity"), None)
     draft.update_axes("x", type="category")  # every severity 1–5 labelled (as numbers, Plotly showed 2 and 4)
     return draft.update_axes("y", tickformat=None, rangemode=None).build()
@@ -502,6 +509,7 @@ def heatmap(frame: pd.DataFrame, lang: str, title: str, count_title: str) -> go.
 
 def category_by_beneficiary(frame: pd.DataFrame, lang: str, title: str, x_title: str) -> go.Figure:
     """Benefit indicators by category, stacked by beneficiary."""
+    colon = colon_of(lang)
     totals = frame.groupby(["category", "beneficiary"], as_index=False)["indicators"].sum()
     palette = colours(schema.BENEFICIARY)
     draft = Draft()
@@ -509,7 +517,7 @@ def category_by_beneficiary(frame: pd.DataFrame, lang: str, title: str, x_title:
     for code, part, label in by_category(totals, "beneficiary", schema.BENEFICIARY, lang):
         draft.add("bar", y=[plain(schema.BENEFIT_CATEGORY.label(c, lang)) for c in part["category"]],
                   x=part["indicators"], orientation="h", name=label, marker={"color": palette[code]},
-                  hovertemplate=f"{label}<br>%{{y}}: %{{x:,}}<extra></extra>")
+                  hovertemplate=f"{label}<br>%{{y}}{colon}%{{x:,}}<extra></extra>")
     base_layout(draft, lang, title, x_title, None, translate(lang, "chart.beneficiary"))
     # The legend in the order the parts stand, left to right, as on the page's other charts (Plotly reverses
     # a stack's legend by default, right for stacks that grow upwards).
@@ -520,6 +528,7 @@ def category_by_beneficiary(frame: pd.DataFrame, lang: str, title: str, x_title:
 
 def sides_by_type(frame: pd.DataFrame, lang: str, title: str, x_title: str, series: dict[str, str]) -> go.Figure:
     """Participants from Jakarta and from the partner city per activity type, side by side."""
+    colon = colon_of(lang)
     labels = [plain(schema.ACTIVITY_TYPE.label(code, lang)) for code in frame["type"]]
     draft = Draft()
     longest = float(frame[list(series)].to_numpy().max(initial=0))
@@ -533,7 +542,7 @@ def sides_by_type(frame: pd.DataFrame, lang: str, title: str, x_title: str, seri
         draft.add("bar", y=labels, x=frame[column], orientation="h", name=name, marker={"color": OKABE_ITO[index]},
                   text=[format_number(value, lang) for value in frame[column]], textposition=positions, textangle=0,
                   constraintext="none", cliponaxis=False, insidetextfont={"color": ink_on(OKABE_ITO[index])},
-                  hovertemplate=f"{name}<br>%{{y}}: %{{x:,}}<extra></extra>")
+                  hovertemplate=f"{name}<br>%{{y}}{colon}%{{x:,}}<extra></extra>")
     base_layout(draft, lang, title, x_title, None)
     # Bars thick enough for their counts' text, which keeps its size (constraintext) as on the other charts.
     draft.update_layout(barmode="group", height=max(LEGEND_BASE_HEIGHT, SIDES_ROW * len(labels) + SIDES_FRAME))
@@ -565,6 +574,7 @@ def indicator_values(frame: pd.DataFrame, lang: str, title: str, x_title: str, u
     Rows are keyed by benefit ID (unique within a year); each shows the indicator's shortened name,
     the full name and its category in the hover label.
     """
+    colon = colon_of(lang)
     palette = colours(schema.BENEFICIARY)
     order = {code: index for index, code in enumerate(schema.BENEFIT_CATEGORY.codes)}
     ordered = frame.assign(rank=frame["category"].map(order)).sort_values(["rank", "indicator"], kind="stable")
@@ -584,7 +594,8 @@ def indicator_values(frame: pd.DataFrame, lang: str, title: str, x_title: str, u
                   text=part["on_bar"], textposition="auto", textangle=0, cliponaxis=False,
                   insidetextfont={"color": ink_on(palette[code])},
                   customdata=part[["full", "category_label", "exact"]].to_numpy(),
-                  hovertemplate=f"%{{customdata[0]}}<br>%{{customdata[1]}} · {name}: %{{customdata[2]}}<extra></extra>")
+                  hovertemplate=(f"%{{customdata[0]}}<br>%{{customdata[1]}} · {name}{colon}%{{customdata[2]}}"
+                                 "<extra></extra>"))
     base_layout(draft, lang, title, x_title, None, translate(lang, "chart.beneficiary"))
     rows = list(ordered["row"])
     draft.update_axes("y", autorange="reversed", tickformat=None, type="category", categoryorder="array",
@@ -595,6 +606,7 @@ def indicator_values(frame: pd.DataFrame, lang: str, title: str, x_title: str, u
 
 def indicator_trends(frame: pd.DataFrame, lang: str, title: str, y_title: str, unit: str) -> go.Figure:
     """Indicators measured in more than one year: one line per indicator code, years on the x axis."""
+    colon = colon_of(lang)
     draft = Draft()
     for index, (code, part) in enumerate(frame.sort_values("year").groupby("indicator_code", sort=True)):
         latest = part.iloc[-1]["indicator"]
@@ -602,6 +614,6 @@ def indicator_trends(frame: pd.DataFrame, lang: str, title: str, y_title: str, u
         draft.add("scatter", x=part["year"].astype(str), y=part["value"], mode="lines+markers", name=name,
                   marker={"color": (OKABE_ITO + EXTRA)[index % (len(OKABE_ITO) + len(EXTRA))]},
                   customdata=[[hover_text(text)] for text in part["indicator"]],
-                  hovertemplate="%{customdata[0]}<br>%{x}: %{y:,}<extra></extra>")
+                  hovertemplate=f"%{{customdata[0]}}<br>%{{x}}{colon}%{{y:,}}<extra></extra>")
     year_axis(base_layout(draft, lang, title, translate(lang, "chart.year"), y_title))
     return draft.update_axes("y", **unit_axis(unit, lang)).build()

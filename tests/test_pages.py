@@ -25,6 +25,9 @@ from openpyxl import load_workbook
 from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
+from dashboard import charts, db
+from dashboard.context import PageContext
+from dashboard.filters import Filters
 from dashboard.metrics import CARD_METRICS, CATALOGUE, METRICS, THEME_NAMES
 from etl import schema
 from etl.load import load_files
@@ -827,6 +830,18 @@ def test_chinese_pages_write_chinese_colons(shared_app: SharedApp) -> None:
             assert not HALF_WIDTH_COLON.search(text), (page, text[:200])
             read += 1
     assert read > 100
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_hover_labels_join_a_label_to_its_value_as_the_language_does(warehouse: Warehouse, lang: str) -> None:
+    """'文化参访：320' in Chinese, 'Cultural visit: 320' in English, on every chart of every page."""
+    ctx = PageContext(db.reader(), Filters((2017, 2018, 2019), PARTNER, ALL_FIELDS, "both", lang))
+    templates = [trace["hovertemplate"] for built in charts.all_charts(ctx).values() for chart in built
+                 for trace in chart.figure.to_plotly_json()["data"] if ": " in trace.get("hovertemplate", "")
+                 or "：" in trace.get("hovertemplate", "")]
+    assert len(templates) > 20
+    half, full = [t for t in templates if ": " in t], [t for t in templates if "：" in t]
+    assert (half, len(full)) == (([], len(templates)) if lang == "zh" else (templates, 0))
 
 
 def test_no_table_writes_a_missing_value_as_none(shared_app: SharedApp) -> None:

@@ -152,6 +152,11 @@ def format_list(items: Iterable[object], lang: str) -> str:
     return separator.join(str(item) for item in items)
 
 
+def colon_of(lang: str) -> str:
+    """The colon between a label and its value: Chinese writes the full-width one, with no space."""
+    return "：" if resolve_language(lang) == "zh" else ": "
+
+
 def label_value(label: str, value: object, lang: str) -> str:
-    """'Label: value' as the language writes it: Chinese with the full-width colon and no space ('单位：人')."""
-    return f"{label}：{value}" if resolve_language(lang) == "zh" else f"{label}: {value}"
+    """'Label: value' as the language writes it ('单位：人' in Chinese)."""
+    return f"{label}{colon_of(lang)}{value}"
