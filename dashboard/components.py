@@ -88,7 +88,8 @@ def show_table(data: pd.DataFrame, formats: Mapping[str, object] | None = None) 
 
 
 def blank_missing_text(data: pd.DataFrame) -> pd.DataFrame:
-    """Text a workbook left out as an empty cell (Streamlit writes "None", in English, in every language)."""
+    """The table with the text a workbook left out shown as an empty cell (Streamlit writes "None", in English,
+    in every language)."""
     missing = [column for column in data.columns if pd.api.types.is_string_dtype(data[column])
                and data[column].isna().any()]
     return data.fillna(dict.fromkeys(missing, "")) if missing else data
