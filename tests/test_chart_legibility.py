@@ -1,10 +1,12 @@
-"""Numbers written on bars and in cells, and hover labels, keep WCAG's 4.5:1 against their background.
+"""What is written on a chart can be read: its contrast, its size and its order.
 
+Numbers written on bars and in cells, and hover labels, keep WCAG's 4.5:1 against their background.
 axe-core does not check text drawn in an SVG, so the page's browser checks cannot see it: these tests
 read every figure of every page (as dashboard.charts builds it) and compute the contrast of each text
 that Plotly draws inside a bar or a heatmap cell, and of the hover labels. Plotly's own choice of colour
 there (#444 or white, by the colour's brightness) gave 4.3:1 on orange bars, 3.4:1 on green and 3.1:1
-in the heatmap's middle.
+in the heatmap's middle. Counts keep their size or are left out (never shrunk to a dot), and a stack's
+legend lists its parts in the order they stand.
 """
 
 from __future__ import annotations
