@@ -539,9 +539,10 @@ def sides_by_type(frame: pd.DataFrame, lang: str, title: str, x_title: str, seri
         # "auto", which puts a count inside a bar it would have to shrink it into; the text keeps its size
         # (constraintext), and the longest bar's count never stands past the plot.
         positions = ["inside" if value >= longest / 4 else "outside" for value in frame[column]]
-        draft.add("bar", y=labels, x=frame[column], orientation="h", name=name, marker={"color": OKABE_ITO[index]},
+        colour = OKABE_ITO[index]
+        draft.add("bar", y=labels, x=frame[column], orientation="h", name=name, marker={"color": colour},
                   text=[format_number(value, lang) for value in frame[column]], textposition=positions, textangle=0,
-                  constraintext="none", cliponaxis=False, insidetextfont={"color": ink_on(OKABE_ITO[index])},
+                  constraintext="none", cliponaxis=False, insidetextfont={"color": ink_on(colour)},
                   hovertemplate=f"{name}<br>%{{y}}{colon}%{{x:,}}<extra></extra>")
     base_layout(draft, lang, title, x_title, None)
     # Bars thick enough for their counts' text, which keeps its size (constraintext) as on the other charts.

@@ -141,7 +141,7 @@ def format_date_part(day: dt.date, skeleton: str, lang: str) -> str:
 
 def month_names(lang: str, width: str = "abbreviated") -> list[str]:
     """January to December as the language names them (CLDR): Agu, Aug, 8月 abbreviated."""
-    names = get_month_names(width, locale=BABEL_LOCALES[resolve_language(lang)])
+    names = get_month_names(width, locale=_locale(lang))
     return [names[month] for month in range(1, 13)]
 
 
