@@ -302,18 +302,19 @@ class _SheetsWithRows:
         self.emptied = emptied
 
     def __call__(self, lang: str) -> str:
-        from translations import format_number, translate
+        from translations import format_list, format_number, translate
 
-        return ", ".join(translate(lang, "problem.sheet_rows", quantity=e.rows,
-                                   sheet=schema.SHEETS_BY_NAME[e.sheet].label(lang), code=e.sheet,
-                                   count=format_number(e.rows, lang)) for e in self.emptied)
+        return format_list((translate(lang, "problem.sheet_rows", quantity=e.rows,
+                                      sheet=schema.SHEETS_BY_NAME[e.sheet].label(lang), code=e.sheet,
+                                      count=format_number(e.rows, lang)) for e in self.emptied), lang)
 
 
 def emptying_refused(emptied: list[Emptied]) -> WorkbookRefused:
     return WorkbookRefused(Problem(
         "replace_empties_sheet", sheet=emptied[0].sheet,
         params={"year": emptied[0].year, "sheets": _SheetsWithRows(emptied),
-                "codes": " ".join(e.sheet for e in emptied)}))
+                # One flag per sheet: --allow-empty takes a single sheet each time it is given.
+                "options": " ".join(f"--allow-empty {e.sheet}" for e in emptied)}))
 
 
 @dataclass

@@ -15,10 +15,11 @@ import openpyxl
 import pyarrow.parquet as pq
 import pytest
 
+from etl.cli import _parser as cli_parser
 from etl.load import ensure_built, load_files, restore
 from etl.problems import WorkbookRefused
 from etl.uploads import RETENTION_ENV
-from etl.warehouse import Warehouse
+from etl.warehouse import Emptied, Warehouse, emptying_refused
 from tests.paths import REPO_ROOT, SAMPLE_FILES
 from tests.test_warehouse import counts, run_cli
 
@@ -54,6 +55,18 @@ def test_replace_that_would_empty_a_sheet_is_refused_and_says_how(warehouse: War
     allowed = run_cli("load", "--replace", "--allow-empty", "obstacles", str(renamed_obstacles(tmp_path)))
     assert allowed.returncode == 0, allowed.stdout + allowed.stderr
     assert 2019 not in dict(counts(warehouse)["obstacles"])
+
+
+def test_a_refusal_naming_two_sheets_lists_them_and_gives_a_command_that_parses() -> None:
+    # Today only obstacles may be empty, so no workbook can empty two sheets; the message must still
+    # hold when the schema gains another optional sheet (or a restore empties more than one).
+    problem = emptying_refused([Emptied(2019, "benefits", 3), Emptied(2019, "obstacles", 1)]).problem
+    assert "成效（3 行）、障碍（1 行）的全部行" in problem.message("zh")
+    assert "Benefits (3 rows), Obstacles (1 row):" in problem.message("en")
+    way_out = re.search(r"tambahkan ((?:--allow-empty \w+ ?)+);", problem.message("id"))
+    assert way_out, problem.message("id")
+    typed = cli_parser().parse_args(["load", "--replace", *way_out.group(1).split(), "2019.xlsx"])
+    assert typed.allow_empty == ["benefits", "obstacles"] and typed.files == [Path("2019.xlsx")]
 
 
 def test_emptying_is_checked_under_the_lock_for_the_api_too(warehouse: Warehouse, tmp_path: Path) -> None:
