@@ -297,6 +297,11 @@ def for_projector(figure: go.Figure, asked_margin: dict[str, int], width: int,
     bigger.update_xaxes(tickfont_size=round(TICK_SIZE * scale))
     bigger.update_yaxes(tickfont_size=round(TICK_SIZE * scale))
     bigger.update_annotations(font_size=round(TEXT_SIZE * scale))
+    labels = list(bigger.select_traces({"mode": "text"}))
+    if labels:  # text placed in rows (the timeline's titles): the text and its rows grow alike
+        for trace in labels:
+            trace.textfont.size = round(trace.textfont.size * scale)
+        bigger.update_layout(height=max(round((figure.layout.height or 0) * scale), PROJECTOR_HEIGHT))
     if bigger.layout.uniformtext.minsize:  # text kept at its size or left out (the funnel), not shrunk
         bigger.update_layout(uniformtext_minsize=round(TEXT_SIZE * scale))
     bigger.layout.margin = margins.reserve(bigger.to_dict(), width)
@@ -407,28 +412,42 @@ MONTH_NAME = {"zh": "%-m月"}  # otherwise "%b": Agu, in a timeline's panel (its
 MONTHS_FROM = pd.Timedelta(days=45)
 TIMELINE_ROWS = 60  # up to this many activities one row each; more are counted per month
 TIMELINE_LABEL = 40  # characters of a title on its row (the whole title is in the hover label)
+# Each activity's row: its title written above its bar, from the panel's left edge, so the dates get the
+# chart's whole width. As tick labels beside the rows, the titles took 240 of a phone's 320 px.
+# (Not as inside tick labels: Plotly hides the gridlines and date labels under those, all but one month.)
+TIMELINE_ROW = 34  # px per activity (TIMELINE_ROW × PROJECTOR_SCALE in presentation mode)
+TIMELINE_GAP = 64  # px between two years' panels: the upper one's month names and the lower one's title
+TIMELINE_FRAME = 150  # px of the chart around its panels: title, one legend row, the last month names
+TIMELINE_TITLE = -0.22  # rows from a row's middle (-: up): the title's middle, in the row's upper half
+TIMELINE_BAR = (0.02, 0.36)  # rows from a row's middle to its bar, and the bar's thickness: the lower half
 
 
-def timeline_ticks(span: pd.Timedelta, lang: str) -> Props:
-    """A timeline panel's date ticks: month names over a span of MONTHS_FROM or more, days otherwise."""
-    if span >= MONTHS_FROM:
-        return {"dtick": "M1", "ticklabelmode": "period", "tickformat": MONTH_NAME.get(lang, "%b")}
-    return {"nticks": 6, "tickformat": DAY_TICK.get(lang, "%-d %b")}
+def timeline_axis(first: pd.Timestamp, last: pd.Timestamp, lang: str) -> Props:
+    """A timeline panel's date axis from its first start to its last end. Over MONTHS_FROM or more it spans
+    whole months, each named in its middle (a month's name whose middle fell outside the panel, as the
+    first month's often did, was left out); a shorter one is marked by day, two days of room either side."""
+    if last - first >= MONTHS_FROM:
+        months = [first.to_period("M").start_time, (last - pd.Timedelta(seconds=1)).to_period("M").end_time.ceil("D")]
+        return {"range": months, "dtick": "M1", "ticklabelmode": "period", "tickformat": MONTH_NAME.get(lang, "%b")}
+    padding = pd.Timedelta(days=2)
+    return {"range": [first - padding, last + padding], "nticks": 6, "tickformat": DAY_TICK.get(lang, "%-d %b")}
 
 
 def timeline(frame: pd.DataFrame, lang: str, title: str, month_title: str = "") -> go.Figure:
     """When the activities took place: one row per activity, a panel per year; per month beyond TIMELINE_ROWS.
 
     Each year's panel spans that year's activities only (a day stays visible: 46 activities over
-    three years on one axis become hairlines), rows are keyed by year and activity ID (two activities
-    of the same title keep their rows), labelled with the title cut to TIMELINE_LABEL characters.
+    three years on one axis become hairlines). Row i of a panel is at y = i, labelled (above its bar)
+    with the title cut to TIMELINE_LABEL characters; two activities of the same title keep their rows.
     """
     if len(frame) > TIMELINE_ROWS:
         return activities_per_month(frame, lang, title, month_title)
     palette = colours(schema.ACTIVITY_TYPE)
     years = sorted(frame["year"].unique())
     counts = [int((frame["year"] == year).sum()) for year in years]
-    draft = Draft(rows=len(years), cols=1, row_heights=counts, vertical_spacing=min(0.08, 0.3 / len(years)),
+    entries = frame["type"].nunique()
+    panels = len(frame) * TIMELINE_ROW + (len(years) - 1) * TIMELINE_GAP
+    draft = Draft(rows=len(years), cols=1, row_heights=counts, vertical_spacing=TIMELINE_GAP / panels,
                   subplot_titles=[str(year) for year in years])
     shown_types: set[str] = set()
     for index, year in enumerate(years, start=1):
@@ -436,39 +455,41 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, month_title: str = "") 
         start = pd.to_datetime(part["start_date"])
         # A one-day activity still gets a visible bar: end at the end of its last day.
         end = pd.to_datetime(part["end_date"]) + pd.Timedelta(days=1)
-        rows = [plain(f"{year} · {activity}") for activity in part["activity_id"]]
+        rows = np.arange(len(part))
+        bar_middle = TIMELINE_BAR[0] + TIMELINE_BAR[1] / 2
         for code in schema.ACTIVITY_TYPE.codes:
             mask = (part["type"] == code).to_numpy()
             if not mask.any():
                 continue
-            type_rows = [r for r, m in zip(rows, mask, strict=True) if m]
             draft.add(
-                "bar", base=start[mask], x=((end - start).dt.total_seconds() * 1000)[mask], y=type_rows,
-                orientation="h", name=plain(schema.ACTIVITY_TYPE.label(code, lang)), marker={"color": palette[code]},
-                legendgroup=code, showlegend=code not in shown_types,
+                "bar", base=start[mask], x=((end - start).dt.total_seconds() * 1000)[mask], y=rows[mask],
+                offset=TIMELINE_BAR[0], width=TIMELINE_BAR[1], orientation="h",
+                name=plain(schema.ACTIVITY_TYPE.label(code, lang)), marker={"color": palette[code]}, legendgroup=code,
+                showlegend=code not in shown_types,
                 customdata=[[hover_text(t), format_day(a, lang), format_day(b, lang)] for t, a, b in zip(
                     part["title"][mask], part["start_date"][mask], part["end_date"][mask], strict=True)],
                 hovertemplate="%{customdata[0]}<br>%{customdata[1]} – %{customdata[2]}<extra></extra>",
                 row=index, col=1)
-            # A dot at the start: a one-day activity stays visible beside one of weeks.
-            draft.add("scatter", x=start[mask], y=type_rows, mode="markers",
+            # A dot at the start, on the bar: a one-day activity stays visible beside one of weeks.
+            draft.add("scatter", x=start[mask], y=rows[mask] + bar_middle, mode="markers",
                       marker={"color": palette[code], "size": 9, "symbol": "diamond"}, legendgroup=code,
                       showlegend=False, hoverinfo="skip", row=index, col=1)
             shown_types.add(code)
-        padding = pd.Timedelta(days=2)
-        draft.update_axes("x", range=[start.min() - padding, end.max() + padding], row=index, col=1,
-                          **timeline_ticks(end.max() - start.min(), lang))
-        draft.update_axes("y", type="category", categoryorder="array", categoryarray=rows, autorange="reversed",
-                          tickmode="array", tickvals=rows,
-                          ticktext=[short_label(t, TIMELINE_LABEL) for t in part["title"]], row=index, col=1)
-    entries = len(shown_types)
+        dates = timeline_axis(start.min(), end.max(), lang)
+        draft.update_axes("x", row=index, col=1, **dates)
+        draft.add("scatter", x=[dates["range"][0]] * len(part), y=rows + TIMELINE_TITLE, mode="text",
+                  text=[short_label(t, TIMELINE_LABEL) for t in part["title"]], textposition="middle right",
+                  textfont={"size": TICK_SIZE, "color": INK}, cliponaxis=False, hoverinfo="skip", showlegend=False,
+                  row=index, col=1)
+        # Reversed: the first activity on top.
+        draft.update_axes("y", type="linear", range=[len(part) - 0.5, -0.5], row=index, col=1)
     base_layout(draft, lang, title, None, None, translate(lang, "chart.type"))
     # No fixed tick angle: Plotly turns the dates only where they would overlap (a phone's narrow panels).
     draft.update_axes("x", type="date")
-    draft.update_axes("y", tickformat=None, rangemode=None)
+    draft.update_axes("y", tickformat=None, rangemode=None, showticklabels=False, showgrid=False, zeroline=False)
     draft.update_annotations(font={"size": TEXT_SIZE, "color": MUTED_INK}, x=0, xanchor="left")
     draft.update_layout(barmode="overlay", showlegend=entries > 1, margin={"t": 30},
-                        height=len(frame) * 26 + len(years) * 40 + LEGEND_ROW_HEIGHT * (entries // 3) + 120)
+                        height=panels + TIMELINE_FRAME + LEGEND_ROW_HEIGHT * (entries // 3))
     return draft.build()
 
 

@@ -56,7 +56,8 @@ X_TITLE = 1.21  # an x axis title takes this many times its font size, under its
 LINE = 1.25  # a line of text is this many times its font size high
 LEGEND_ITEM = 40  # a legend entry's symbol and gaps beside its text
 LEGEND_COLUMN = 50  # ... in rows of columns (the widest entry sets the column)
-LEGEND_GROUP_ITEM = 43  # ... of a legend of groups (the timeline's), which packs entries by their own width
+LEGEND_GROUP_ITEM = 45  # ... of a legend of groups (the timeline's), packed by their own width: Plotly adds
+# its textGap (40) and itemGap (5) to each text and wraps when the sum passes the plot's width
 LEGEND_ROW = 19.9  # a row of the horizontal legend, at least
 LEGEND_LINE = 1.4  # ... and this many times its font size (the projector's larger text)
 LEGEND_GAP = 10  # below the entries; a legend of groups has it below every row
@@ -106,16 +107,18 @@ def reserve(figure: Mapping[str, object], width: int) -> dict[str, int]:
         if _starts_at_zero(layout, axis, "x"):
             left = max(left, _axis_depth(layout, data, name, axis, font_size, across=True))
     slack = SLACK * font_size
-    room = width - max(left + slack, float(given.get("l", 0))) - float(given.get("r", 0))  # the plot's width
+
+    def margin(side: str, value: float) -> int:
+        """The estimate plus the slack, or what the figure asks for if more (so reserving twice changes nothing)."""
+        return math.ceil(max(value + slack if value else 0.0, float(given.get(side, 0))))
+
+    right = max((_overhang(layout, axis, font_size) for _, axis in _axes(layout, "x")), default=0.0)
+    room = width - margin("l", left) - margin("r", right)  # the plot's width, which Plotly packs the legend into
     for name, axis in _axes(layout, "x"):
         if _starts_at_zero(layout, axis, "y"):
             bottom = max(bottom, _axis_depth(layout, data, name, axis, font_size, across=False, room=room))
     top = _legend_height(layout, data, font_size, room, bottom)
-    right = max((_overhang(layout, axis, font_size) for _, axis in _axes(layout, "x")), default=0.0)
-    needed = {"l": left, "r": right, "t": top, "b": bottom}
-    # The estimate plus the slack, or what the figure asks for if more (so reserving twice changes nothing).
-    return {side: math.ceil(max(value + slack if value else 0.0, float(given.get(side, 0))))
-            for side, value in needed.items()}
+    return {side: margin(side, value) for side, value in {"l": left, "r": right, "t": top, "b": bottom}.items()}
 
 
 def _size(font: object, default: float) -> float:

@@ -22,7 +22,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import charts, components, db, figures
+from dashboard import charts, components, db, figures, margins
 from dashboard.context import PageContext
 from dashboard.filters import Available, Filters
 from dashboard.report import build_report, plotly_js
@@ -129,13 +129,14 @@ def activities(titles: list[str], years: list[int] | None = None) -> pd.DataFram
         "participants_jakarta": 3, "participants_partner": 4, "organizer": LINK})
 
 
-def rows(figure: dict[str, Any]) -> dict[str, tuple[str, str]]:
-    """Timeline row -> (its tick label, its hover title), over every year's panel (yaxis, yaxis2, ...)."""
-    ticks: dict[str, str] = {}
-    for name, axis in figure["layout"].items():
-        if name.startswith("yaxis"):
-            ticks |= dict(zip(axis.get("tickvals", []), axis.get("ticktext", []), strict=True))
-    return {row: (ticks.get(row, row), custom[0]) for trace in figure["data"] if trace["type"] == "bar"
+def rows(figure: dict[str, Any]) -> dict[tuple[str, int], tuple[str, str]]:
+    """Timeline row (its panel's y axis, its place) -> (the title written above its bar, its hover title),
+    over every year's panel."""
+    titles = {(trace.get("yaxis", "y"), round(y - figures.TIMELINE_TITLE)): text
+              for trace in figure["data"] if trace.get("mode") == "text"
+              for y, text in zip(trace["y"], trace["text"], strict=True)}
+    return {(trace.get("yaxis", "y"), row): (titles[(trace.get("yaxis", "y"), row)], custom[0])
+            for trace in figure["data"] if trace["type"] == "bar"
             for row, custom in zip(trace["y"], trace["customdata"], strict=True)}
 
 
@@ -167,7 +168,7 @@ def test_timeline_gives_each_activity_its_own_row() -> None:
 def test_a_timeline_panel_names_months_over_a_long_span_and_days_over_a_short_one() -> None:
     """Day ticks every two weeks over three months turned upright and ran into each other on a phone."""
     short = activities(["A", "B", "C"], [2018, 2018, 2018])  # 1–4 July
-    long = pd.concat([short.assign(year=2019, activity_id=["B1", "B2", "B3"]),
+    long = pd.concat([activities(["A", "B", "C"], [2019, 2019, 2019]),  # 1–4 July 2019, and 20–22 October
                       short.head(1).assign(year=2019, activity_id="B4", start_date=dt.date(2019, 10, 20),
                                            end_date=dt.date(2019, 10, 22))])
     layout = figure_json(figures.timeline(pd.concat([short, long]), "zh", "t"))["layout"]
@@ -175,6 +176,40 @@ def test_a_timeline_panel_names_months_over_a_long_span_and_days_over_a_short_on
         "tickformat": "%-m月%-d日", "nticks": 6, "dtick": None}
     assert {key: layout["xaxis2"].get(key) for key in ("tickformat", "dtick", "ticklabelmode")} == {
         "tickformat": "%-m月", "dtick": "M1", "ticklabelmode": "period"}
+    # Days: two days of room either side of 1 July to the end of 4 July. Months: whole months, so July's name (in its middle)
+    # is drawn too; a panel starting on 1 July 10:00 left it out before.
+    assert [day[:10] for day in layout["xaxis"]["range"]] == ["2018-06-29", "2018-07-07"]
+    assert [day[:10] for day in layout["xaxis2"]["range"]] == ["2019-07-01", "2019-11-01"]
+
+
+def test_each_title_is_written_above_its_own_bar_from_the_panels_left_edge() -> None:
+    """Titles as tick labels took 240 of a phone's 320 px; above the bars they leave the dates the width."""
+    frame = activities(["Youth camp", "Forum", "Seminar"], years=[2018, 2019, 2019])
+    figure = figure_json(figures.timeline(frame, "en", "Timeline"))
+    layout = figure["layout"]
+    assert all(axis.get("showticklabels") is False for name, axis in layout.items() if name.startswith("yaxis"))
+    for axis in ("y", "y2"):
+        (titles,) = [t for t in figure["data"] if t.get("mode") == "text" and t.get("yaxis", "y") == axis]
+        bars_ = [t for t in figure["data"] if t["type"] == "bar" and t.get("yaxis", "y") == axis]
+        x_axis = layout["xaxis" if axis == "y" else "xaxis2"]
+        assert set(titles["x"]) == {x_axis["range"][0]} and titles["textposition"] == "middle right"
+        top, bottom = layout["yaxis" if axis == "y" else "yaxis2"]["range"][::-1]
+        for bar in bars_:
+            for row in bar["y"]:
+                title = titles["y"][row]
+                # Reversed axis (the first row on top): the title in its row's upper half, the bar below it.
+                assert top <= row - 0.5 < title < row < row + bar["offset"] < row + bar["offset"] + bar["width"] \
+                    < row + 0.5 <= bottom
+    assert len(rows(figure)) == 3
+
+
+def test_presentation_mode_grows_the_timelines_titles_and_rows_alike() -> None:
+    figure = figures.timeline(activities(["Youth camp", "Forum"], years=[2018, 2019]), "en", "Timeline")
+    bigger = figures.for_projector(figure, {"t": 30}, margins.PROJECTOR_WIDTH)
+    titles = [t for t in bigger.data if t.type == "scatter" and t.mode == "text"]
+    assert titles and all(t.textfont.size == round(figures.TICK_SIZE * figures.PROJECTOR_SCALE) for t in titles)
+    assert bigger.layout.height == max(round(figure.layout.height * figures.PROJECTOR_SCALE),
+                                       figures.PROJECTOR_HEIGHT)
 
 
 def test_a_busy_timeline_counts_per_month_named_in_the_readers_language() -> None:

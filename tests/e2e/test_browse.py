@@ -15,6 +15,7 @@ reads, not from the app's query module.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,13 +25,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import duckdb
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from dashboard.metrics import METRICS
 from etl import schema
 from translations import format_number, translate
 
-from .harness import E2E_LOG, RunningApp, after_interaction, last_traceback, open_page, save_screenshot
+from .harness import E2E_LOG, RunningApp, after_interaction, last_traceback, new_context, open_page, save_screenshot
 
 PAGES = {"/": "overview", "/participation": "participation", "/activities": "activities",
          "/benefits": "benefits", "/data": "data"}
@@ -474,6 +475,50 @@ def test_dates_and_chart_toolbar_are_in_the_readers_language(dashboard: RunningA
     titles = timeline.locator(".modebar-btn").evaluate_all("els => els.map(e => e.getAttribute('data-title'))")
     assert translate(lang, "plotly.download_png") in titles, titles
     assert not {"Download plot as a PNG", "Autoscale", "Reset axes"} & set(titles), titles
+
+
+# Per year's panel of the timeline: its date range as built, the month names drawn (shown, not hidden), the
+# plot's width and the titles' horizontal extent, against the chart's.
+TIMELINE_JS = """gd => {
+  const svg = gd.querySelector('svg.main-svg').getBoundingClientRect();
+  const axes = Object.keys(gd.layout).filter(k => /^xaxis\\d*$/.test(k)).sort();
+  const drags = gd.querySelectorAll('.draglayer .nsewdrag');  // one per panel, the size of its plot
+  const panels = Array.from(gd.querySelectorAll('.cartesianlayer .subplot')).map((panel, i) => {
+    const plot = drags[i].getBoundingClientRect();
+    const months = Array.from(panel.querySelectorAll('.xaxislayer-above text'))
+        .filter(t => t.textContent && t.checkVisibility()).map(t => t.textContent);
+    const titles = Array.from(panel.querySelectorAll('.textpoint text')).map(t => t.getBoundingClientRect());
+    return {range: gd.layout[axes[i]].range, months, plot: [plot.left, plot.right],
+            titles: titles.map(r => [r.left, r.right])};
+  });
+  return {chart: [svg.left, svg.right], panels};
+}"""
+
+
+def test_a_phone_timeline_gives_the_dates_the_charts_width(dashboard: RunningApp, browser: Browser) -> None:
+    """On a phone the titles, beside the rows, took 240 of 320 px. They are written above the bars now, so
+    the plot has the chart's width, every title fits inside it, and each month of a panel is named
+    (Plotly hides the month names under labels drawn inside a plot, so they are not tick labels)."""
+    context = new_context(browser, viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        open_page(page, dashboard.url("/activities", "lang=id"))
+        timeline = page.locator(".st-key-figure-timeline .js-plotly-plot")
+        timeline.scroll_into_view_if_needed()
+        timeline.locator(".textpoint text").first.wait_for()
+        drawn = timeline.evaluate(TIMELINE_JS)
+    finally:
+        context.close()
+    left, right = drawn["chart"]
+    assert len(drawn["panels"]) == 3  # 2017, 2018 and 2019
+    for panel in drawn["panels"]:
+        plot_left, plot_right = panel["plot"]
+        assert plot_right - plot_left >= 0.85 * (right - left), panel
+        assert panel["titles"] and all(plot_left - 1 <= a and b <= plot_right + 1 for a, b in panel["titles"]), panel
+        first, end = (dt.date.fromisoformat(day[:10]) for day in panel["range"])
+        assert first.day == 1 and end.day == 1, panel  # months from their first day (the sample's spans are long)
+        months = (end.year - first.year) * 12 + end.month - first.month
+        assert len(panel["months"]) == months and all(DATE_TICK["id"].fullmatch(m) for m in panel["months"]), panel
 
 
 def test_server_log_has_no_traceback(dashboard: RunningApp) -> None:

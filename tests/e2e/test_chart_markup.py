@@ -30,15 +30,15 @@ LINK = '<a href="https://evil.example/login">Klik di sini</a>'
 SPAN = '<span style="font-size:90px">Besar sekali</span>'
 LONG = ("Diskusi revitalisasi kawasan Kota Tua dan trotoar Sudirman–Thamrin bersama warga " * 2)[:150]
 
-# Links and text sizes Plotly drew inside the timeline's SVG, and its tick labels as shown.
+# Links and text sizes Plotly drew inside the timeline's SVG, and the titles written above its rows.
 DRAWN_JS = """(chart) => {
   const xlink = 'http://www.w3.org/1999/xlink';
   const links = Array.from(chart.querySelectorAll('svg a')).map(a =>
       a.getAttribute('href') || a.getAttributeNS(xlink, 'href') || '');
   const sizes = Array.from(chart.querySelectorAll('svg text, svg tspan')).map(e =>
       [(e.getAttribute('style') || ''), getComputedStyle(e).fontSize]);
-  const ticks = Array.from(chart.querySelectorAll('.ytick text')).map(e => e.textContent);
-  return {links, sizes, ticks};
+  const titles = Array.from(chart.querySelectorAll('.textpoint text')).map(e => e.textContent);
+  return {links, sizes, titles};
 }"""
 
 
@@ -71,15 +71,15 @@ def test_activities_timeline_draws_workbook_markup_as_text(hostile_dashboard: Ru
     chart = figure.get_by_test_id("stPlotlyChart")
     expect(chart).to_have_count(1)
     chart.scroll_into_view_if_needed()
-    expect(chart.locator(".ytick text").first).to_be_attached()
+    expect(chart.locator(".textpoint text").first).to_be_attached()
     drawn = chart.evaluate(DRAWN_JS)
 
     assert [href for href in drawn["links"] if "evil.example" in href] == []
     assert [size for size in drawn["sizes"] if "90px" in size[0] or size[1] == "90px"] == []
     # The markup is there to read, as the words the analyst typed.
     # (a timeline row shows a title's first TIMELINE_LABEL characters; the hover label has it whole).
-    assert shown(LINK) in drawn["ticks"] and shown(SPAN) in drawn["ticks"]
-    expect(chart.locator(".ytick text").filter(has_text='<a href="https://evil.example/login">')).to_be_visible()
-    # The long title is cut on the axis.
-    assert shown(LONG) in drawn["ticks"]
-    assert all(len(tick) <= TIMELINE_LABEL for tick in drawn["ticks"])
+    assert shown(LINK) in drawn["titles"] and shown(SPAN) in drawn["titles"]
+    expect(chart.locator(".textpoint text").filter(has_text='<a href="https://evil.example/login">')).to_be_visible()
+    # The long title is cut above its row.
+    assert shown(LONG) in drawn["titles"]
+    assert all(len(title) <= TIMELINE_LABEL for title in drawn["titles"])
