@@ -412,7 +412,7 @@ def activities_sides(ctx: PageContext) -> Chart | None:
 
 
 @shared
-def activities_timeline(ctx: PageContext) -> Chart | None:
+def activities_timeline(ctx: PageContext, layout: figures.TimelineRows = figures.TITLES_ABOVE) -> Chart | None:
     timeline = ctx.fetch("activity_timeline")
     if timeline.empty:
         return None
@@ -424,7 +424,8 @@ def activities_timeline(ctx: PageContext) -> Chart | None:
         "organizer": "column:organizer"})
     caption = period_caption(ctx, ctx.t("activities.caption_timeline", limit=ctx.number(len(timeline))),
                              Period.PER_YEAR)
-    figure = figures.timeline(timeline, ctx.lang, ctx.t("activities.chart_timeline"), _name(ctx, "activities"))
+    figure = figures.timeline(timeline, ctx.lang, ctx.t("activities.chart_timeline"), _name(ctx, "activities"),
+                              layout)
     return Chart("activities", "timeline", figure, data, caption, ("activities",), formats)
 
 
@@ -569,4 +570,12 @@ PAGE_CHARTS: dict[str, Callable[[PageContext], list[Chart | None]]] = {
 def all_charts(ctx: PageContext) -> dict[str, list[Chart]]:
     """page -> its charts, in page order (empty ones left out)."""
     return {page: [chart for chart in build(ctx) if chart is not None] for page, build in PAGE_CHARTS.items()}
+
+
+def printed(ctx: PageContext, chart: Chart) -> Chart:
+    """A chart as the printed report draws it. The timeline is squeezed to a page's height there, which
+    leaves its rows too thin for a title above each bar: printed, the titles stand beside the rows."""
+    if (chart.page, chart.name) == ("activities", "timeline"):
+        return activities_timeline(ctx, figures.TITLES_BESIDE) or chart
+    return chart
 

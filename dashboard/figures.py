@@ -18,6 +18,7 @@ import itertools
 import json
 import textwrap
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -412,14 +413,26 @@ MONTH_NAME = {"zh": "%-m月"}  # otherwise "%b": Agu, in a timeline's panel (its
 MONTHS_FROM = pd.Timedelta(days=45)
 TIMELINE_ROWS = 60  # up to this many activities one row each; more are counted per month
 TIMELINE_LABEL = 40  # characters of a title on its row (the whole title is in the hover label)
-# Each activity's row: its title written above its bar, from the panel's left edge, so the dates get the
-# chart's whole width. As tick labels beside the rows, the titles took 240 of a phone's 320 px.
-# (Not as inside tick labels: Plotly hides the gridlines and date labels under those, all but one month.)
-TIMELINE_ROW = 34  # px per activity (TIMELINE_ROW × PROJECTOR_SCALE in presentation mode)
 TIMELINE_GAP = 64  # px between two years' panels: the upper one's month names and the lower one's title
 TIMELINE_FRAME = 150  # px of the chart around its panels: title, one legend row, the last month names
-TIMELINE_TITLE = -0.22  # rows from a row's middle (-: up): the title's middle, in the row's upper half
-TIMELINE_BAR = (0.02, 0.36)  # rows from a row's middle to its bar, and the bar's thickness: the lower half
+
+
+@dataclass(frozen=True)
+class TimelineRows:
+    """Where a timeline row puts its title and its bar (in rows from the row's middle; the axis runs down)."""
+
+    height: int  # px per activity (× PROJECTOR_SCALE in presentation mode, with the text)
+    bar: tuple[float, float]  # the bar's start and thickness
+    title: float | None  # the title's middle, written from the panel's left edge; None: beside the row
+
+
+# On screen each title is written above its bar, so the dates get the chart's whole width: as tick labels
+# beside the rows, the titles took 240 of a phone's 320 px. (Not as "inside" tick labels: Plotly hides the
+# gridlines and month names under those, all but one month on a phone.)
+TITLES_ABOVE = TimelineRows(height=34, bar=(0.02, 0.36), title=-0.22)
+# Printed, the chart is squeezed to a page's height, rows too thin for a title above each bar; an A4
+# page is wide enough for the titles beside the rows (dashboard.report).
+TITLES_BESIDE = TimelineRows(height=26, bar=(-0.3, 0.6), title=None)
 
 
 def timeline_axis(first: pd.Timestamp, last: pd.Timestamp, lang: str) -> Props:
@@ -433,12 +446,14 @@ def timeline_axis(first: pd.Timestamp, last: pd.Timestamp, lang: str) -> Props:
     return {"range": [first - padding, last + padding], "nticks": 6, "tickformat": DAY_TICK.get(lang, "%-d %b")}
 
 
-def timeline(frame: pd.DataFrame, lang: str, title: str, month_title: str = "") -> go.Figure:
+def timeline(frame: pd.DataFrame, lang: str, title: str, month_title: str = "",
+             layout: TimelineRows = TITLES_ABOVE) -> go.Figure:
     """When the activities took place: one row per activity, a panel per year; per month beyond TIMELINE_ROWS.
 
     Each year's panel spans that year's activities only (a day stays visible: 46 activities over
-    three years on one axis become hairlines). Row i of a panel is at y = i, labelled (above its bar)
-    with the title cut to TIMELINE_LABEL characters; two activities of the same title keep their rows.
+    three years on one axis become hairlines). Row i of a panel is at y = i, labelled with the title cut
+    to TIMELINE_LABEL characters (above its bar or beside the row, by ``layout``); two activities of the
+    same title keep their rows.
     """
     if len(frame) > TIMELINE_ROWS:
         return activities_per_month(frame, lang, title, month_title)
@@ -446,24 +461,24 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, month_title: str = "") 
     years = sorted(frame["year"].unique())
     counts = [int((frame["year"] == year).sum()) for year in years]
     entries = frame["type"].nunique()
-    panels = len(frame) * TIMELINE_ROW + (len(years) - 1) * TIMELINE_GAP
+    panels = len(frame) * layout.height + (len(years) - 1) * TIMELINE_GAP
     draft = Draft(rows=len(years), cols=1, row_heights=counts, vertical_spacing=TIMELINE_GAP / panels,
                   subplot_titles=[str(year) for year in years])
     shown_types: set[str] = set()
+    offset, thickness = layout.bar
     for index, year in enumerate(years, start=1):
         part = frame[frame["year"] == year].sort_values(["start_date", "activity_id"], kind="stable")
         start = pd.to_datetime(part["start_date"])
         # A one-day activity still gets a visible bar: end at the end of its last day.
         end = pd.to_datetime(part["end_date"]) + pd.Timedelta(days=1)
         rows = np.arange(len(part))
-        bar_middle = TIMELINE_BAR[0] + TIMELINE_BAR[1] / 2
         for code in schema.ACTIVITY_TYPE.codes:
             mask = (part["type"] == code).to_numpy()
             if not mask.any():
                 continue
             draft.add(
                 "bar", base=start[mask], x=((end - start).dt.total_seconds() * 1000)[mask], y=rows[mask],
-                offset=TIMELINE_BAR[0], width=TIMELINE_BAR[1], orientation="h",
+                offset=offset, width=thickness, orientation="h",
                 name=plain(schema.ACTIVITY_TYPE.label(code, lang)), marker={"color": palette[code]}, legendgroup=code,
                 showlegend=code not in shown_types,
                 customdata=[[hover_text(t), format_day(a, lang), format_day(b, lang)] for t, a, b in zip(
@@ -471,22 +486,26 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, month_title: str = "") 
                 hovertemplate="%{customdata[0]}<br>%{customdata[1]} – %{customdata[2]}<extra></extra>",
                 row=index, col=1)
             # A dot at the start, on the bar: a one-day activity stays visible beside one of weeks.
-            draft.add("scatter", x=start[mask], y=rows[mask] + bar_middle, mode="markers",
+            draft.add("scatter", x=start[mask], y=rows[mask] + offset + thickness / 2, mode="markers",
                       marker={"color": palette[code], "size": 9, "symbol": "diamond"}, legendgroup=code,
                       showlegend=False, hoverinfo="skip", row=index, col=1)
             shown_types.add(code)
         dates = timeline_axis(start.min(), end.max(), lang)
         draft.update_axes("x", row=index, col=1, **dates)
-        draft.add("scatter", x=[dates["range"][0]] * len(part), y=rows + TIMELINE_TITLE, mode="text",
-                  text=[short_label(t, TIMELINE_LABEL) for t in part["title"]], textposition="middle right",
-                  textfont={"size": TICK_SIZE, "color": INK}, cliponaxis=False, hoverinfo="skip", showlegend=False,
-                  row=index, col=1)
+        titles = [short_label(t, TIMELINE_LABEL) for t in part["title"]]
+        if layout.title is None:
+            draft.update_axes("y", tickmode="array", tickvals=rows, ticktext=titles, row=index, col=1)
+        else:
+            draft.add("scatter", x=[dates["range"][0]] * len(part), y=rows + layout.title, mode="text", text=titles,
+                      textposition="middle right", textfont={"size": TICK_SIZE, "color": INK}, cliponaxis=False,
+                      hoverinfo="skip", showlegend=False, row=index, col=1)
         # Reversed: the first activity on top.
         draft.update_axes("y", type="linear", range=[len(part) - 0.5, -0.5], row=index, col=1)
     base_layout(draft, lang, title, None, None, translate(lang, "chart.type"))
     # No fixed tick angle: Plotly turns the dates only where they would overlap (a phone's narrow panels).
     draft.update_axes("x", type="date")
-    draft.update_axes("y", tickformat=None, rangemode=None, showticklabels=False, showgrid=False, zeroline=False)
+    draft.update_axes("y", tickformat=None, rangemode=None, showticklabels=layout.title is None, showgrid=False,
+                      zeroline=False)
     draft.update_annotations(font={"size": TEXT_SIZE, "color": MUTED_INK}, x=0, xanchor="left")
     draft.update_layout(barmode="overlay", showlegend=entries > 1, margin={"t": 30},
                         height=panels + TIMELINE_FRAME + LEGEND_ROW_HEIGHT * (entries // 3))

@@ -167,7 +167,7 @@ def build_report(ctx: PageContext, available: Available, today: dt.date | None =
             parts.append(f"<p>{html.escape(ctx.t('empty.no_data'))}</p>")
         for chart in built[page]:
             number += 1
-            parts.append(_chart_block(ctx, chart, number))
+            parts.append(_chart_block(ctx, charts.printed(ctx, chart), number))
         parts.append("</section>")
     parts.append(_tables(ctx))
     parts.append(f"<section class='notes'><h2>{html.escape(ctx.t('data.section_notes'))}</h2>")

@@ -130,11 +130,15 @@ def activities(titles: list[str], years: list[int] | None = None) -> pd.DataFram
 
 
 def rows(figure: dict[str, Any]) -> dict[tuple[str, int], tuple[str, str]]:
-    """Timeline row (its panel's y axis, its place) -> (the title written above its bar, its hover title),
-    over every year's panel."""
-    titles = {(trace.get("yaxis", "y"), round(y - figures.TIMELINE_TITLE)): text
+    """Timeline row (its panel's y axis, its place) -> (the title shown for it, its hover title), over every
+    year's panel: the title written above the row's bar, or its tick label beside the row (printed)."""
+    titles = {(trace.get("yaxis", "y"), round(y - figures.TITLES_ABOVE.title)): text
               for trace in figure["data"] if trace.get("mode") == "text"
               for y, text in zip(trace["y"], trace["text"], strict=True)}
+    for name, axis in figure["layout"].items():
+        if name.startswith("yaxis") and axis.get("showticklabels") is not False:
+            titles |= {(name.replace("axis", ""), row): text
+                       for row, text in zip(axis["tickvals"], axis["ticktext"], strict=True)}
     return {(trace.get("yaxis", "y"), row): (titles[(trace.get("yaxis", "y"), row)], custom[0])
             for trace in figure["data"] if trace["type"] == "bar"
             for row, custom in zip(trace["y"], trace["customdata"], strict=True)}
@@ -176,8 +180,8 @@ def test_a_timeline_panel_names_months_over_a_long_span_and_days_over_a_short_on
         "tickformat": "%-m月%-d日", "nticks": 6, "dtick": None}
     assert {key: layout["xaxis2"].get(key) for key in ("tickformat", "dtick", "ticklabelmode")} == {
         "tickformat": "%-m月", "dtick": "M1", "ticklabelmode": "period"}
-    # Days: two days of room either side of 1 July to the end of 4 July. Months: whole months, so July's name (in its middle)
-    # is drawn too; a panel starting on 1 July 10:00 left it out before.
+    # Days: two days of room either side of 1 July to the end of 4 July. Months: whole months, so the first
+    # month is named too (in its middle; a panel from 20 August left August unnamed before).
     assert [day[:10] for day in layout["xaxis"]["range"]] == ["2018-06-29", "2018-07-07"]
     assert [day[:10] for day in layout["xaxis2"]["range"]] == ["2019-07-01", "2019-11-01"]
 
@@ -201,6 +205,18 @@ def test_each_title_is_written_above_its_own_bar_from_the_panels_left_edge() -> 
                 assert top <= row - 0.5 < title < row < row + bar["offset"] < row + bar["offset"] + bar["width"] \
                     < row + 0.5 <= bottom
     assert len(rows(figure)) == 3
+
+
+def test_a_printed_timeline_writes_the_titles_beside_the_rows() -> None:
+    """A page's height squeezes the printed timeline's rows: too thin for a title above each bar."""
+    frame = activities(["Youth camp", "Forum", "Seminar"], years=[2018, 2019, 2019])
+    figure = figure_json(figures.timeline(frame, "en", "Timeline", layout=figures.TITLES_BESIDE))
+    assert not [trace for trace in figure["data"] if trace.get("mode") == "text"]
+    assert sorted(tick for tick, _hover in rows(figure).values()) == ["Forum", "Seminar", "Youth camp"]
+    for bar in (trace for trace in figure["data"] if trace["type"] == "bar"):
+        assert bar["offset"] == -bar["width"] / 2  # centred on its row, beside its title
+    on_screen = figure_json(figures.timeline(frame, "en", "Timeline"))
+    assert figure["layout"]["height"] < on_screen["layout"]["height"]
 
 
 def test_presentation_mode_grows_the_timelines_titles_and_rows_alike() -> None:

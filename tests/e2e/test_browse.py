@@ -488,8 +488,11 @@ TIMELINE_JS = """gd => {
     const months = Array.from(panel.querySelectorAll('.xaxislayer-above text'))
         .filter(t => t.textContent && t.checkVisibility()).map(t => t.textContent);
     const titles = Array.from(panel.querySelectorAll('.textpoint text')).map(t => t.getBoundingClientRect());
+    const bars = Array.from(panel.querySelectorAll('.bars .point path')).map(b => b.getBoundingClientRect());
+    const over = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1
+        && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
     return {range: gd.layout[axes[i]].range, months, plot: [plot.left, plot.right],
-            titles: titles.map(r => [r.left, r.right])};
+            titles: titles.map(r => [r.left, r.right]), crossed: titles.filter(t => bars.some(b => over(t, b))).length};
   });
   return {chart: [svg.left, svg.right], panels};
 }"""
@@ -497,7 +500,7 @@ TIMELINE_JS = """gd => {
 
 def test_a_phone_timeline_gives_the_dates_the_charts_width(dashboard: RunningApp, browser: Browser) -> None:
     """On a phone the titles, beside the rows, took 240 of 320 px. They are written above the bars now, so
-    the plot has the chart's width, every title fits inside it, and each month of a panel is named
+    the plot has the chart's width, every title fits inside it clear of the bars, and each month is named
     (Plotly hides the month names under labels drawn inside a plot, so they are not tick labels)."""
     context = new_context(browser, viewport={"width": 390, "height": 844})
     try:
@@ -515,6 +518,7 @@ def test_a_phone_timeline_gives_the_dates_the_charts_width(dashboard: RunningApp
         plot_left, plot_right = panel["plot"]
         assert plot_right - plot_left >= 0.85 * (right - left), panel
         assert panel["titles"] and all(plot_left - 1 <= a and b <= plot_right + 1 for a, b in panel["titles"]), panel
+        assert panel["crossed"] == 0, panel  # no title written over a bar
         first, end = (dt.date.fromisoformat(day[:10]) for day in panel["range"])
         assert first.day == 1 and end.day == 1, panel  # months from their first day (the sample's spans are long)
         months = (end.year - first.year) * 12 + end.month - first.month

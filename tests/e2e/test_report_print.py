@@ -141,6 +141,18 @@ def test_report_prints_to_a4_with_a_cover_whole_charts_and_repeated_table_header
     check_nothing_off_the_page(printed)
 
 
+# The printed timeline's titles, and those whose box overlaps a bar's (by more than a pixel each way).
+_TIMELINE_TEXT_JS = """() => {
+  const chart = document.querySelector("[data-chart='activities/timeline']");
+  const box = e => e.getBoundingClientRect();
+  const titles = Array.from(chart.querySelectorAll('.ytick text, .textpoint text'));
+  const bars = Array.from(chart.querySelectorAll('.bars .point path')).map(box);
+  const over = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1
+      && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+  return [titles.length, titles.filter(t => bars.some(b => over(box(t), b))).map(t => t.textContent)];
+}"""
+
+
 def check_print_layout(page: Page, lang: str) -> None:
     """In print media at the page's content width: every chart drawn at the printed size, fits one page,
     no mode bar. Also saves a picture of the first page (artifacts/print/report-<lang>-cover.png)."""
@@ -153,6 +165,9 @@ def check_print_layout(page: Page, lang: str) -> None:
         assert box["plotLeft"] >= -0.5 and box["plotRight"] <= PRINT_WIDTH_PX + 0.5, f"wider than the page: {box}"
         assert box["height"] <= PRINT_PAGE_HEIGHT_PX, f"taller than a page: {box}"
         assert not box["modeBar"], box
+    # The timeline, squeezed to a page: each title whole, none written over a bar (printed beside the rows).
+    titles, crossed = page.evaluate(_TIMELINE_TEXT_JS)
+    assert titles >= 3 and not crossed, f"{titles} titles, these over a bar: {crossed}"
     widest = page.evaluate("() => document.documentElement.scrollWidth")
     assert widest <= PRINT_WIDTH_PX, f"something is {widest} px wide: the browser would shrink every page or cut it"
     cover = page.locator(".cover").bounding_box()
