@@ -250,3 +250,18 @@ def expected_connection(warehouse: Warehouse, directory: Path) -> duckdb.DuckDBP
     copy = directory / f"expected-{current.name}"
     shutil.copyfile(current, copy)
     return duckdb.connect(str(copy), read_only=True)
+
+
+# A half-width colon and space after Chinese text ("单位: 人"): Chinese writes the full-width "：".
+HALF_WIDTH_COLON = re.compile(r"[\u3000-\u9fff\uff00-\uffef](\*\*)?: ")
+
+
+def page_texts(at: AppTest) -> Iterator[str]:
+    """Every text of the page a reader sees: markdown, captions, notices, headings, labels and help."""
+    for kind in ("markdown", "caption", "info", "warning", "error", "success", "title", "header", "subheader",
+                 "metric", "expander", "button", "multiselect", "selectbox", "radio", "toggle"):
+        for element in getattr(at, kind, []):
+            for attribute in ("value", "label", "help"):
+                text = getattr(element, attribute, None)
+                if isinstance(text, str):
+                    yield text

@@ -11,10 +11,9 @@ from __future__ import annotations
 import html
 import logging
 import math
-import re
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,7 @@ from etl.load import load_files
 from etl.warehouse import SAMPLE_DIR, Warehouse
 from tests.apptest import (
     CHART_PAGES,
+    HALF_WIDTH_COLON,
     PAGES,
     SharedApp,
     chart_tables,
@@ -41,6 +41,7 @@ from tests.apptest import (
     expected_connection,
     loose_tables,
     open_app,
+    page_texts,
     plural,
     toml_catalogue,
 )
@@ -803,21 +804,6 @@ def test_data_page_counts_dictionary_and_history_equal_sql(
     assert columns[-2:] == [t["history.sha256"], t["history.snapshot_sha256"]]
     assert all(len(value) == 64 for value in history[t["history.sha256"]]), "the whole value, shown narrow"
     assert set(history[t["history.replaced_load_id"]]) == {""}, "the sample replaced no load: empty, not None"
-
-
-# A half-width colon and space after Chinese text ("单位: 人"): Chinese writes the full-width "：".
-HALF_WIDTH_COLON = re.compile(r"[\u3000-\u9fff\uff00-\uffef](\*\*)?: ")
-
-
-def page_texts(at: AppTest) -> Iterator[str]:
-    """Every text of the page a reader sees: markdown, captions, notices, headings, labels and help."""
-    for kind in ("markdown", "caption", "info", "warning", "error", "success", "title", "header", "subheader",
-                 "metric", "expander", "button", "multiselect", "selectbox", "radio", "toggle"):
-        for element in getattr(at, kind, []):
-            for attribute in ("value", "label", "help"):
-                text = getattr(element, attribute, None)
-                if isinstance(text, str):
-                    yield text
 
 
 def test_chinese_pages_write_chinese_colons(shared_app: SharedApp) -> None:

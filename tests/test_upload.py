@@ -20,8 +20,10 @@ from etl.annotate import annotate
 from etl.load import check_file, load_files, stage_file
 from etl.preview import compare_year
 from etl.warehouse import Warehouse
+from tests.apptest import HALF_WIDTH_COLON, page_texts
 from tests.paths import REPO_ROOT, SAMPLE_FILES
 from tests.workbooks import SHEET_PARTS, read_parts, write_zip
+from translations import translate
 
 PASSWORD = "correct horse battery"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -201,6 +203,26 @@ def test_the_whole_flow(warehouse: Warehouse, secrets_file: Path, tmp_path: Path
     with warehouse.connect_reader() as connection:
         assert connection.execute("SELECT count(*) FROM participants WHERE year = 2020").fetchall()[0][0] == 137
     assert warehouse.history()[0]["restored_from_load_id"] == first_2020
+
+
+def test_chinese_upload_pages_write_chinese_colons(warehouse: Warehouse, secrets_file: Path, tmp_path: Path) -> None:
+    """The page test of Chinese colons (tests/test_pages.py) cannot sign in: here the sign-in page, the
+    upload page, a report of problems and a valid workbook's preview are read in Chinese."""
+    at = app("zh")
+    at.switch_page("views/signin.py").run()
+    at.text_input(key="sign-in-name").input("siti")
+    at.text_input(key="sign-in-password").input(PASSWORD)
+    at = next(b for b in at.button if b.label == translate("zh", "auth.sign_in")).click().run()
+    read: list[str] = list(page_texts(at))
+    at.switch_page("views/upload.py").run()
+    read += page_texts(at)
+    for workbook in (year_2020(tmp_path, mistakes=True), year_2020(tmp_path)):
+        uploader = at.get("file_uploader")[0]
+        uploader.clear().upload(workbook.name, workbook.read_bytes(), XLSX).run()
+        assert not at.exception
+        read += page_texts(at)
+    assert len(at.get("file_uploader")) == 1 and len(read) > 40, "signed in, both reports read"
+    assert [text[:200] for text in read if HALF_WIDTH_COLON.search(text)] == []
 
 
 def test_hostile_upload_is_refused_clearly(warehouse: Warehouse, secrets_file: Path, tmp_path: Path) -> None:
