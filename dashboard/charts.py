@@ -89,6 +89,15 @@ class Chart:
         """The width (px) the chart has on a laptop, where its margins are reserved for."""
         return margins.HALF_WIDTH if (self.page, self.name) in SIDE_BY_SIDE else margins.FULL_WIDTH
 
+    def figure_at(self, width: int) -> go.Figure:
+        """A copy of the figure with its margins reserved for ``width`` px (the printed report's), not for a
+        laptop's half width: printed full width, a side-by-side chart kept a band of space above its legend
+        for the rows its legend needed at half width."""
+        figure = go.Figure(self.figure)
+        figure.layout.margin = self.asked_margin
+        figure.layout.margin = margins.reserve(figure.to_dict(), width)
+        return figure
+
     @functools.cached_property
     def projector_figure(self) -> go.Figure:
         """The figure as presentation mode draws it, made once: a chart is shared by every session."""

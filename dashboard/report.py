@@ -207,7 +207,7 @@ def _chart_block(ctx: PageContext, chart: charts.Chart, number: int) -> str:
     """A chart and its caption, numbered ("Figure 3.") so that a printed page can be referred to."""
     config = {**chart_config(file_stem(chart.page, chart.name, ctx.filters), ctx.lang), "responsive": True}
     # The title is a heading of the document, as on the pages: it never collides with a long legend.
-    div = chart.figure.to_html(full_html=False, include_plotlyjs=False, config=config,
+    div = chart.figure_at(DRAW_WIDTH_PX).to_html(full_html=False, include_plotlyjs=False, config=config,
                            default_width="100%", default_height=f"{SCREEN_HEIGHT_PX}px")
     where = html.escape(f"{chart.page}/{chart.name}")
     label = html.escape(ctx.t("report.figure", number=number))

@@ -11,6 +11,7 @@ import pytest
 from dashboard import charts, db, figures, margins
 from dashboard.context import PageContext
 from dashboard.filters import Filters
+from dashboard.report import DRAW_WIDTH_PX
 from etl import schema
 from etl.warehouse import Warehouse
 
@@ -112,6 +113,20 @@ def test_presentation_mode_reserves_room_for_its_larger_text(warehouse: Warehous
     assert projected.layout.font.size == 20 and projected.layout.yaxis.tickfont.size == 17
     assert projected.layout.margin.l > chart.figure.layout.margin.l * 1.3
     assert chart.figure.layout.font.size == 14, "the shared figure is left as it was"
+
+
+def test_the_printed_report_reserves_margins_for_its_own_width(warehouse: Warehouse) -> None:
+    """Activities by type sits beside another chart on a laptop: its legend of nine types needs more rows
+    there than across a printed page, which kept a band of space above the printed legend."""
+    ctx = PageContext(db.reader(), Filters((2017, 2018, 2019), "beijing", tuple(schema.FIELD.codes), "both", "id"))
+    chart = charts.activities_by(ctx, "type")
+    assert chart is not None and (chart.page, chart.name) in charts.SIDE_BY_SIDE
+    on_screen = chart.figure.layout.margin.to_plotly_json()
+    printed = chart.figure_at(DRAW_WIDTH_PX)
+    assert printed.layout.margin.t < on_screen["t"] - 30
+    with_asked = go.Figure(chart.figure).update_layout(margin=chart.asked_margin)
+    assert printed.layout.margin.to_plotly_json() == margins.reserve(with_asked.to_dict(), DRAW_WIDTH_PX)
+    assert chart.figure.layout.margin.to_plotly_json() == on_screen, "the shared figure is left as it was"
 
 
 def test_crowded_year_labels_are_turned_and_get_more_room_below() -> None:

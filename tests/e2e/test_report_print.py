@@ -51,9 +51,14 @@ _DRAWN_JS = """() => [...document.querySelectorAll('.chart')].every(chart => {
 _BOXES_JS = """() => [...document.querySelectorAll('.chart')].map(chart => {
     const box = chart.getBoundingClientRect(), plot = chart.querySelector('svg.main-svg').getBoundingClientRect();
     const bar = chart.querySelector('.modebar-container');
+    // Space above the legend: the top margin reserved for it (it stands just above the plot), less its height.
+    const legend = chart.querySelector('.legend');
+    const aboveLegend = legend ? legend.getBoundingClientRect().top - plot.top : null;
     return {name: chart.dataset.chart, top: box.top, height: box.height, plotLeft: plot.left, plotRight: plot.right,
+            aboveLegend,
             plotWidth: Number(chart.querySelector('svg.main-svg').getAttribute('width')),
             modeBar: !!bar && getComputedStyle(bar).display !== 'none'}; })"""
+LEGEND_TOP_SLACK_PX = 20  # at most this much space above a printed chart's legend (CSS px, as printed)
 _SVG_WIDTHS_JS = """() => [...document.querySelectorAll('.chart svg.main-svg')]
     .map(svg => Number(svg.getAttribute('width')))"""
 
@@ -165,6 +170,9 @@ def check_print_layout(page: Page, lang: str) -> None:
         assert box["plotLeft"] >= -0.5 and box["plotRight"] <= PRINT_WIDTH_PX + 0.5, f"wider than the page: {box}"
         assert box["height"] <= PRINT_PAGE_HEIGHT_PX, f"taller than a page: {box}"
         assert not box["modeBar"], box
+        # Margins reserved for the printed width: a chart side by side on a laptop kept, printed full width,
+        # a band of up to 106 px above its legend for the rows the legend needed at half width.
+        assert box["aboveLegend"] is None or box["aboveLegend"] <= LEGEND_TOP_SLACK_PX, f"space above the legend: {box}"
     # The timeline, squeezed to a page: each title whole, none written over a bar (printed beside the rows).
     titles, crossed = page.evaluate(_TIMELINE_TEXT_JS)
     assert titles >= 3 and not crossed, f"{titles} titles, these over a bar: {crossed}"
