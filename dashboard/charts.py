@@ -30,7 +30,7 @@ from dashboard.context import PageContext, shared
 from dashboard.metrics import METRICS, PERIOD_NAMES, Period, Unit
 from dashboard.queries import DELEGATES_STAGE
 from etl import schema
-from translations import format_list, format_measure, format_number, format_rupiah
+from translations import format_list, format_measure, format_number, format_rupiah, with_note
 
 Formatter = Callable[[object], str]
 
@@ -119,7 +119,7 @@ def summary(ctx: PageContext, chart: Chart) -> str:
     additive = metric.unit not in (Unit.PERCENT, Unit.SCORE, Unit.MIXED)
     if year in data.columns and (additive or not data[year].duplicated().any()):
         per_year = data.groupby(year, sort=True)[column].sum() if additive else data.set_index(year)[column]
-        items = [f"{value_text} ({int(when)})" for when, value in per_year.items()
+        items = [with_note(value_text, int(when), ctx.lang) for when, value in per_year.items()
                  if (value_text := metric.format(value, ctx.lang)) != "–"]
     else:
         label = next((c for c in data.columns if c not in (year, column) and data[c].dtype == object), None)
@@ -444,7 +444,7 @@ OUTCOME_UNITS = schema.UNIT.codes
 
 
 def _unit_title(ctx: PageContext, unit: str) -> str:
-    return f"{_name(ctx, 'achieved_value')} ({schema.UNIT.label(unit, ctx.lang)})"
+    return with_note(_name(ctx, "achieved_value"), schema.UNIT.label(unit, ctx.lang), ctx.lang)
 
 
 def _values_table(ctx: PageContext, rows: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Formatter | PerRow]]:

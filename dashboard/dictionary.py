@@ -6,12 +6,13 @@ import pandas as pd
 
 from etl.schema import Column, DerivedColumn, Sheet
 from etl.template import range_text
-from translations import format_number, translate
+from translations import format_number, resolve_language, translate, with_note
 
 
 def _allowed(column: Column, lang: str) -> str:
     if column.vocabulary is not None:
-        return "; ".join(f"{c.label(lang)} ({c.code})" for c in column.vocabulary.categories)
+        separator = "；" if resolve_language(lang) == "zh" else "; "  # Chinese: the full-width semicolon
+        return separator.join(with_note(c.label(lang), c.code, lang) for c in column.vocabulary.categories)
     if column.max_length is not None:
         return translate(lang, "template.max_length", maximum=format_number(column.max_length, lang))
     return range_text(column)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dashboard.metrics import CATALOGUE, PERIOD_NAMES, THEME_NAMES, UNIT_NAMES, Metric, Period, Theme
 from etl import schema
-from translations import label_value, translate
+from translations import label_value, translate, with_note
 
 
 def metrics_by_theme() -> dict[Theme, list[Metric]]:
@@ -70,7 +70,7 @@ def vocabulary_title(vocabulary: schema.Vocabulary, lang: str) -> str:
         for column in sheet.columns:
             if column.vocabulary is vocabulary:
                 return column.label(lang) if vocabulary.name == column.name else (
-                    f"{column.label(lang)} ({sheet.label(lang)})")
+                    with_note(column.label(lang), sheet.label(lang), lang))
     return vocabulary.name
 
 

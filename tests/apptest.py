@@ -252,8 +252,10 @@ def expected_connection(warehouse: Warehouse, directory: Path) -> duckdb.DuckDBP
     return duckdb.connect(str(copy), read_only=True)
 
 
-# A half-width colon and space after Chinese text ("单位: 人"): Chinese writes the full-width "：".
-HALF_WIDTH_COLON = re.compile(r"[\u3000-\u9fff\uff00-\uffef](\*\*)?: ")
+# Half-width punctuation in Chinese text: a colon and space after Chinese ("单位: 人"; Chinese writes "："),
+# or an opening bracket after Chinese or a number ("96 (2017)"; Chinese writes "96（2017）"). Text in other
+# languages quoted on a Chinese page ("Skor (1–5)") and code ("selection_funnel (stage …)") are not Chinese.
+HALF_WIDTH_PUNCTUATION = re.compile(r"[\u3000-\u9fff\uff00-\uffef](\*\*)?: |[\u3000-\u9fff\d] ?\(")
 
 
 def page_texts(at: AppTest) -> Iterator[str]:

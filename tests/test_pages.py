@@ -33,7 +33,7 @@ from etl.load import load_files
 from etl.warehouse import SAMPLE_DIR, Warehouse
 from tests.apptest import (
     CHART_PAGES,
-    HALF_WIDTH_COLON,
+    HALF_WIDTH_PUNCTUATION,
     PAGES,
     SharedApp,
     chart_tables,
@@ -789,8 +789,9 @@ def test_data_page_counts_dictionary_and_history_equal_sql(
         rows = plural(t, "data.rows", count, lang).format(count=number(count, lang))
         assert f"**{sheet.label(lang)}** · {rows}" in texts
         assert buttons[f"{sheet.name}-csv"] == buttons[f"{sheet.name}-xlsx"] == (count == 0)
-    dictionaries = [expander for expander in at.expander if expander.label.endswith("`)")]
-    assert [expander.label for expander in dictionaries] == [f"{s.label(lang)} (`{s.name}`)" for s in schema.SHEETS]
+    dictionaries = [expander for expander in at.expander if expander.label.endswith(("`)", "`）"))]
+    assert [expander.label for expander in dictionaries] == [
+        f"{s.label(lang)}（`{s.name}`）" if lang == "zh" else f"{s.label(lang)} (`{s.name}`)" for s in schema.SHEETS]
     for expander, sheet in zip(dictionaries, schema.SHEETS, strict=True):
         (table,) = expander.dataframe
         assert table.value[t["dictionary.column"]].tolist() == [
@@ -806,14 +807,15 @@ def test_data_page_counts_dictionary_and_history_equal_sql(
     assert set(history[t["history.replaced_load_id"]]) == {""}, "the sample replaced no load: empty, not None"
 
 
-def test_chinese_pages_write_chinese_colons(shared_app: SharedApp) -> None:
-    """The glossary wrote "单位: 人 · 核心数字卡片: 是", its labels joined to their values in code."""
+def test_chinese_pages_write_chinese_colons_and_brackets(shared_app: SharedApp) -> None:
+    """The glossary wrote "单位: 人 · 核心数字卡片: 是", its labels joined to their values in code; the text
+    alternatives "96 (2017)、118 (2018)", the data dictionary "参与者 (`participants`)"."""
     read = 0
     for page in PAGES:
         at = shared_app.page(page, {"lang": "zh"})
         no_exception(at)
         for text in page_texts(at):
-            assert not HALF_WIDTH_COLON.search(text), (page, text[:200])
+            assert not HALF_WIDTH_PUNCTUATION.search(text), (page, text[:200])
             read += 1
     assert read > 100
 

@@ -30,7 +30,7 @@ from tests.apptest import (
     visible_texts,
 )
 from tests.paths import REPO_ROOT
-from translations import LANGUAGES, catalogue, label_value, plural_forms, translate
+from translations import LANGUAGES, catalogue, label_value, plural_forms, translate, with_note
 
 CATALOGUES = {lang: toml_catalogue(lang) for lang in LANGUAGES}
 # A message about a number of things is a table of the CLDR plural forms its language uses
@@ -382,3 +382,9 @@ def test_a_label_and_its_value_are_joined_as_the_language_writes_them() -> None:
     assert label_value("单位", "人", "zh") == "单位：人"
     assert label_value("Satuan", "orang", "id") == "Satuan: orang"
     assert label_value("Unit", "person", "en") == "Unit: person"
+
+
+def test_a_note_in_brackets_is_written_as_the_language_writes_it() -> None:
+    assert with_note(96, 2017, "zh") == "96（2017）"
+    assert with_note("Pendaftar", 2017, "id") == "Pendaftar (2017)"
+    assert with_note("Applicants", "2017", "en") == "Applicants (2017)"

@@ -20,7 +20,7 @@ from etl.annotate import annotate
 from etl.load import check_file, load_files, stage_file
 from etl.preview import compare_year
 from etl.warehouse import Warehouse
-from tests.apptest import HALF_WIDTH_COLON, page_texts
+from tests.apptest import HALF_WIDTH_PUNCTUATION, page_texts
 from tests.paths import REPO_ROOT, SAMPLE_FILES
 from tests.workbooks import SHEET_PARTS, read_parts, write_zip
 from translations import translate
@@ -205,7 +205,8 @@ def test_the_whole_flow(warehouse: Warehouse, secrets_file: Path, tmp_path: Path
     assert warehouse.history()[0]["restored_from_load_id"] == first_2020
 
 
-def test_chinese_upload_pages_write_chinese_colons(warehouse: Warehouse, secrets_file: Path, tmp_path: Path) -> None:
+def test_chinese_upload_pages_write_chinese_colons_and_brackets(warehouse: Warehouse, secrets_file: Path,
+                                                               tmp_path: Path) -> None:
     """The page test of Chinese colons (tests/test_pages.py) cannot sign in: here the sign-in page, the
     upload page, a report of problems and a valid workbook's preview are read in Chinese."""
     at = app("zh")
@@ -222,7 +223,7 @@ def test_chinese_upload_pages_write_chinese_colons(warehouse: Warehouse, secrets
         assert not at.exception
         read += page_texts(at)
     assert len(at.get("file_uploader")) == 1 and len(read) > 40, "signed in, both reports read"
-    assert [text[:200] for text in read if HALF_WIDTH_COLON.search(text)] == []
+    assert [text[:200] for text in read if HALF_WIDTH_PUNCTUATION.search(text)] == []
 
 
 def test_hostile_upload_is_refused_clearly(warehouse: Warehouse, secrets_file: Path, tmp_path: Path) -> None:

@@ -157,6 +157,12 @@ def colon_of(lang: str) -> str:
     return "：" if resolve_language(lang) == "zh" else ": "
 
 
+def with_note(text: object, note: object, lang: str) -> str:
+    """Text followed by a note in brackets, as the language writes it: '96（2017）' in Chinese (full-width
+    brackets, no space), '96 (2017)' in Indonesian and English."""
+    return f"{text}（{note}）" if resolve_language(lang) == "zh" else f"{text} ({note})"
+
+
 def label_value(label: str, value: object, lang: str) -> str:
     """'Label: value' as the language writes it ('单位：人' in Chinese)."""
     return f"{label}{colon_of(lang)}{value}"

@@ -9,6 +9,7 @@ from dashboard.dictionary import dictionary
 from dashboard.downloads import package_download, table_download
 from etl import schema
 from etl.uploads import retention_days
+from translations import with_note
 
 ctx = context()
 page_header(ctx, "data.title", "data.intro")
@@ -26,7 +27,7 @@ package_download(ctx)
 
 st.header(ctx.t("data.section_dictionary"))
 for sheet in schema.SHEETS:
-    with st.expander(f"{sheet.label(ctx.lang)} (`{sheet.name}`)"):
+    with st.expander(with_note(sheet.label(ctx.lang), f"`{sheet.name}`", ctx.lang)):
         st.caption(sheet.description(ctx.lang))
         st.dataframe(dictionary(sheet, ctx.lang), hide_index=True)
 
