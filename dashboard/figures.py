@@ -600,6 +600,9 @@ UNIT_AXES: dict[str, dict[str, object]] = {
 }
 
 
+VALUE_TICKS = 8  # at most, on an upright value axis of rupiah (Plotly picks round steps below it)
+
+
 def unit_axis(unit: str, lang: str) -> dict[str, object]:
     """The value axis of one unit; rupiah ticks carry the currency as the bars and tables write it
     (Rp in Indonesian, IDR in English and Chinese), so one chart never shows both."""
@@ -657,4 +660,6 @@ def indicator_trends(frame: pd.DataFrame, lang: str, title: str, y_title: str, u
                   customdata=[[hover_text(text)] for text in part["indicator"]],
                   hovertemplate=f"%{{customdata[0]}}<br>%{{x}}{colon}%{{y:,}}<extra></extra>")
     year_axis(base_layout(draft, lang, title, translate(lang, "chart.year"), y_title))
-    return draft.update_axes("y", **unit_axis(unit, lang)).build()
+    # Upright, rupiah ticks have the room the bars' sideways axis lacks: with three at most (UNIT_AXES),
+    # 134 and 174 million stood between "IDR 0" and "IDR 100,000,000", the only ticks, with none above.
+    return draft.update_axes("y", **unit_axis(unit, lang) | ({"nticks": VALUE_TICKS} if unit == "idr" else {})).build()

@@ -525,6 +525,19 @@ def test_a_phone_timeline_gives_the_dates_the_charts_width(dashboard: RunningApp
         assert len(panel["months"]) == months and all(DATE_TICK["id"].fullmatch(m) for m in panel["months"]), panel
 
 
+def test_the_rupiah_trend_axis_has_ticks_to_read_the_values_by(dashboard: RunningApp, page: Page) -> None:
+    """With three ticks at most, 134 and 174 million stood over an axis marked only "IDR 0" and
+    "IDR 100,000,000": a projector audience, which cannot hover, could not read them."""
+    open_page(page, dashboard.url("/benefits", "lang=en"))
+    chart = page.locator(".st-key-figure-trend-idr .js-plotly-plot")
+    chart.scroll_into_view_if_needed()
+    chart.locator(".ytick text").first.wait_for()
+    ticks = chart.locator(".ytick text").evaluate_all("els => els.map(e => e.textContent)")
+    values = [int(tick.removeprefix("IDR ").replace(",", "")) for tick in ticks]
+    assert len(values) >= 4 and values == sorted(values), ticks
+    assert values[-1] >= 150_000_000, ticks  # the sample's values, 134 and 174 million, lie between ticks
+
+
 def test_server_log_has_no_traceback(dashboard: RunningApp) -> None:
     """Runs last in this module: the server log of all the browsing above holds no Python traceback
     (readers only see a redacted error box, or a page part silently missing)."""
