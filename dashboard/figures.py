@@ -62,6 +62,7 @@ LEGEND_SIZE = 13
 LEGEND_TITLE_SIZE = 12
 PROJECTOR_SCALE = 20 / 14  # presentation mode: 14 px text becomes 20 px
 PROJECTOR_HEIGHT = 560  # px, at least, of a chart in presentation mode
+PROJECTOR_PLOT = 360  # px, at least, of its plot below the legend, on every projector
 LEGEND_BASE_HEIGHT = 430  # px of a chart with a one-row legend; each further row of entries adds a little
 LEGEND_ROW_HEIGHT = 22
 # The obstacles heatmap's cells, from none to the most: light enough for INK's counts at 4.5:1 or more in
@@ -305,6 +306,11 @@ def for_projector(figure: go.Figure, asked_margin: dict[str, int], width: int,
         bigger.update_layout(height=max(round((figure.layout.height or 0) * scale), PROJECTOR_HEIGHT))
     if bigger.layout.uniformtext.minsize:  # text kept at its size or left out (the funnel), not shrunk
         bigger.update_layout(uniformtext_minsize=round(TEXT_SIZE * scale))
+    # Tall enough for the legend's rows on a small projector with a plot of PROJECTOR_PLOT left below them:
+    # Plotly gives a legend at most half the figure's height and scrolls the rest, and ten indicators' names
+    # in one column left the plot a strip of 100 px on a 1280 × 720 projector.
+    small = margins.reserve(bigger.to_dict(), margins.SMALL_PROJECTOR_WIDTH)
+    bigger.update_layout(height=max(bigger.layout.height, 2 * small["t"], small["t"] + PROJECTOR_PLOT + small["b"]))
     bigger.layout.margin = margins.reserve(bigger.to_dict(), width)
     return bigger
 

@@ -28,6 +28,9 @@ HALF_WIDTH = 482
 # that, a smaller projector's legend may need a row more (a second drawing) rather than a big one
 # showing a band of empty space above its legend.
 PROJECTOR_WIDTH = 1700
+# ... and 1060 px on a 1280 × 720 projector, the smallest presentation mode is made for. A legend of long
+# names needs more rows there; the figure is made tall enough for them (dashboard.figures.for_projector).
+SMALL_PROJECTOR_WIDTH = 1060
 
 # Advance widths of Source Sans 3 (regular) in thousandths of an em, measured in Chromium with the
 # page's own web font (tests/e2e/test_chart_margins.py measures them again). U+0020..U+007E, then

@@ -86,6 +86,31 @@ def test_presentation_mode_from_a_link_and_back(dashboard: RunningApp, page: Pag
     assert float(page.locator("h1").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) < title_size
 
 
+# Each chart's legend: whether Plotly scrolls it (its scrollbar has a height), and the plot's height below it.
+_LEGENDS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].filter(gd => gd.querySelector('.legend'))
+    .map(gd => ({scrolled: Number(gd.querySelector('.legend .scrollbar')?.getAttribute('height') || 0) > 0,
+                 plot: Math.min(...[...gd.querySelectorAll('.nsewdrag')].map(r => r.getBoundingClientRect().height)),
+                 names: gd.querySelectorAll('.legend .traces').length}))"""
+
+
+def test_presentation_legends_do_not_squeeze_their_plots_on_a_small_projector(dashboard: RunningApp,
+                                                                                browser: Browser) -> None:
+    """On a 1280 × 720 projector, ten indicators' names in one column took half the chart (Plotly's limit for
+    a legend), scrolled, and left the plot of the Benefits page's count trends about 100 px tall."""
+    context = new_context(browser, viewport={"width": 1280, "height": 720})
+    try:
+        page = context.new_page()
+        open_page(page, dashboard.url("/benefits", "lang=en&present=1"))
+        for chart in page.locator(".js-plotly-plot").all():  # each drawn as it comes into view
+            chart.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        legends = page.evaluate(_LEGENDS_JS)
+    finally:
+        context.close()
+    assert max(legend["names"] for legend in legends) >= 10, "the count trends' legend of the sample is there"
+    assert [legend for legend in legends if legend["scrolled"] or legend["plot"] < 300] == []
+
+
 def test_slideshow_moves_to_the_next_page(dashboard: RunningApp, page: Page) -> None:
     """With slideshow=15 the Overview gives way to Participation after about 15 seconds, same filters."""
     open_page(page, dashboard.url("/overview", "lang=en&year=2018&present=1&slideshow=15"))
