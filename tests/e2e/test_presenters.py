@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from dashboard.figures import LEGEND_BASE_HEIGHT
+from dashboard.params import CHART_PAGES
 from dashboard.presentation import FRAME_CHART_EXTRA
 from translations import translate
 
@@ -100,15 +101,18 @@ def test_presentation_legends_do_not_squeeze_their_plots_on_a_small_projector(da
     context = new_context(browser, viewport={"width": 1280, "height": 720})
     try:
         page = context.new_page()
-        open_page(page, dashboard.url("/benefits", "lang=en&present=1"))
-        for chart in page.locator(".js-plotly-plot").all():  # each drawn as it comes into view
-            chart.scroll_into_view_if_needed()
-        page.wait_for_timeout(500)
-        legends = page.evaluate(_LEGENDS_JS)
+        legends = {}
+        for name in CHART_PAGES:
+            open_page(page, dashboard.url("/" if name == "overview" else f"/{name}", "lang=en&present=1"))
+            for chart in page.locator(".js-plotly-plot").all():  # each drawn as it comes into view
+                chart.scroll_into_view_if_needed()
+            page.wait_for_timeout(500)
+            legends[name] = page.evaluate(_LEGENDS_JS)
     finally:
         context.close()
-    assert max(legend["names"] for legend in legends) >= 10, "the count trends' legend of the sample is there"
-    assert [legend for legend in legends if legend["scrolled"] or legend["plot"] < 300] == []
+    assert max(legend["names"] for legend in legends["benefits"]) >= 10, "the count trends' legend is there"
+    assert {name: [legend for legend in found if legend["scrolled"] or legend["plot"] < 300]
+            for name, found in legends.items()} == {name: [] for name in CHART_PAGES}
 
 
 def test_slideshow_moves_to_the_next_page(dashboard: RunningApp, page: Page) -> None:
