@@ -602,19 +602,20 @@ UNIT_AXES: dict[str, dict[str, object]] = {
     "percent": {"range": [0, 100], "ticksuffix": "%", "tickformat": ",d"},
     "score": {"range": [0, 5], "tickformat": ",.1f", "dtick": 1},
     "count": {"tickformat": ",d", "rangemode": "tozero"},
-    "idr": {"tickformat": ",d", "rangemode": "tozero", "nticks": 3, "tickangle": 0},
+    "idr": {"tickformat": ",d", "rangemode": "tozero", "tickangle": 0},
 }
+# At most this many rupiah ticks: side by side, long amounts collide beyond three; stacked upright, eight
+# (three left 134 and 174 million over "IDR 0" and "IDR 100,000,000" alone, with no tick above them).
+RUPIAH_TICKS = {"sideways": 3, "upright": 8}
 
 
-VALUE_TICKS = 8  # at most, on an upright value axis of rupiah (Plotly picks round steps below it)
-
-
-def unit_axis(unit: str, lang: str) -> dict[str, object]:
-    """The value axis of one unit; rupiah ticks carry the currency as the bars and tables write it
-    (Rp in Indonesian, IDR in English and Chinese), so one chart never shows both."""
+def unit_axis(unit: str, lang: str, upright: bool = False) -> dict[str, object]:
+    """The value axis of one unit, sideways (x) or upright (y); rupiah ticks carry the currency as the bars
+    and tables write it (Rp in Indonesian, IDR in English and Chinese), so one chart never shows both."""
     axis = dict(UNIT_AXES.get(unit, {}))
     if unit == "idr":
         axis["tickprefix"] = format_rupiah(0, lang).removesuffix("0")
+        axis["nticks"] = RUPIAH_TICKS["upright" if upright else "sideways"]
     return axis
 
 
@@ -666,6 +667,4 @@ def indicator_trends(frame: pd.DataFrame, lang: str, title: str, y_title: str, u
                   customdata=[[hover_text(text)] for text in part["indicator"]],
                   hovertemplate=f"%{{customdata[0]}}<br>%{{x}}{colon}%{{y:,}}<extra></extra>")
     year_axis(base_layout(draft, lang, title, translate(lang, "chart.year"), y_title))
-    # Upright, rupiah ticks have the room the bars' sideways axis lacks: with three at most (UNIT_AXES),
-    # 134 and 174 million stood between "IDR 0" and "IDR 100,000,000", the only ticks, with none above.
-    return draft.update_axes("y", **unit_axis(unit, lang) | ({"nticks": VALUE_TICKS} if unit == "idr" else {})).build()
+    return draft.update_axes("y", **unit_axis(unit, lang, upright=True)).build()
