@@ -35,7 +35,6 @@ from translations import (
     format_measure,
     format_number,
     format_percentage,
-    format_rupiah,
     translate,
 )
 
@@ -597,26 +596,38 @@ def sides_by_type(frame: pd.DataFrame, lang: str, title: str, x_title: str, seri
     return draft.update_axes("x", tickformat=",d").build()
 
 
-# How each unit's axis reads: fixed ranges where the unit has one, "Rp" before rupiah.
+# How each unit's axis reads: fixed ranges where the unit has one; rupiah get their ticks from the data.
 UNIT_AXES: dict[str, dict[str, object]] = {
     "percent": {"range": [0, 100], "ticksuffix": "%", "tickformat": ",d"},
     "score": {"range": [0, 5], "tickformat": ",.1f", "dtick": 1},
     "count": {"tickformat": ",d", "rangemode": "tozero"},
-    "idr": {"tickformat": ",d", "rangemode": "tozero", "tickangle": 0},
+    "idr": {"rangemode": "tozero", "tickangle": 0},
 }
-# At most this many rupiah ticks: side by side, long amounts collide beyond three; stacked upright, eight
-# (three left 134 and 174 million over "IDR 0" and "IDR 100,000,000" alone, with no tick above them).
+# At most this many rupiah ticks: side by side, amounts collide on a phone beyond three; stacked upright,
+# eight (three left 134 and 174 million over "IDR 0" and "IDR 100m" alone, with no tick above them).
 RUPIAH_TICKS = {"sideways": 3, "upright": 8}
+ROUND_STEPS = (1, 2, 5)
 
 
-def unit_axis(unit: str, lang: str, upright: bool = False) -> dict[str, object]:
-    """The value axis of one unit, sideways (x) or upright (y); rupiah ticks carry the currency as the bars
-    and tables write it (Rp in Indonesian, IDR in English and Chinese), so one chart never shows both."""
+def unit_axis(unit: str, lang: str, maximum: float, upright: bool = False) -> dict[str, object]:
+    """The value axis of one unit, sideways (x) or upright (y), for values up to ``maximum``."""
     axis = dict(UNIT_AXES.get(unit, {}))
     if unit == "idr":
-        axis["tickprefix"] = format_rupiah(0, lang).removesuffix("0")
-        axis["nticks"] = RUPIAH_TICKS["upright" if upright else "sideways"]
+        axis.update(rupiah_ticks(maximum, lang, RUPIAH_TICKS["upright" if upright else "sideways"]))
     return axis
+
+
+def rupiah_ticks(maximum: float, lang: str, most: int) -> dict[str, object]:
+    """Round ticks from 0 to ``maximum``, at most ``most`` of them, written as the bars write their amounts
+    (Rp50 jt, IDR50m, IDR5000万): one chart never shows an amount in two forms, and the abbreviation
+    leaves room for more ticks than "Rp 100.000.000" did."""
+    if not maximum > 0:  # nothing (or NaN) to mark but zero
+        return {"tickmode": "array", "tickvals": [0], "ticktext": [format_measure(0, "idr", lang, compact=True)]}
+    step = next(factor * 10**power for power in itertools.count(0) for factor in ROUND_STEPS
+                if maximum // (factor * 10**power) + 1 <= most)
+    values = [step * index for index in range(int(maximum // step) + 1)]
+    return {"tickmode": "array", "tickvals": values,
+            "ticktext": [format_measure(value, "idr", lang, compact=True) for value in values]}
 
 
 def indicator_values(frame: pd.DataFrame, lang: str, title: str, x_title: str, unit: str) -> go.Figure:
@@ -651,7 +662,7 @@ def indicator_values(frame: pd.DataFrame, lang: str, title: str, x_title: str, u
     rows = list(ordered["row"])
     draft.update_axes("y", autorange="reversed", tickformat=None, type="category", categoryorder="array",
                       categoryarray=rows, tickmode="array", tickvals=rows, ticktext=list(ordered["label"]))
-    draft.update_axes("x", **unit_axis(unit, lang))
+    draft.update_axes("x", **unit_axis(unit, lang, ordered["value"].max()))
     return draft.update_layout(height=max(260, 30 * len(ordered) + 160), barmode="overlay").build()
 
 
@@ -662,9 +673,13 @@ def indicator_trends(frame: pd.DataFrame, lang: str, title: str, y_title: str, u
     for index, (code, part) in enumerate(frame.sort_values("year").groupby("indicator_code", sort=True)):
         latest = part.iloc[-1]["indicator"]
         name = f"{plain(code)} · {short_label(latest, 40)}"
+        # The hover writes the value in its unit as the bars and tables do (83,3% · Rp 134.000.000).
+        hover = [[hover_text(text), format_measure(value, unit, lang)]
+                 for text, value in zip(part["indicator"], part["value"], strict=True)]
+        # Not clipped at the plot's edge: a marker at 100% or 5.0 would otherwise show half.
         draft.add("scatter", x=part["year"].astype(str), y=part["value"], mode="lines+markers", name=name,
-                  marker={"color": (OKABE_ITO + EXTRA)[index % (len(OKABE_ITO) + len(EXTRA))]},
-                  customdata=[[hover_text(text)] for text in part["indicator"]],
-                  hovertemplate=f"%{{customdata[0]}}<br>%{{x}}{colon}%{{y:,}}<extra></extra>")
+                  marker={"color": (OKABE_ITO + EXTRA)[index % (len(OKABE_ITO) + len(EXTRA))]}, cliponaxis=False,
+                  customdata=hover,
+                  hovertemplate=f"%{{customdata[0]}}<br>%{{x}}{colon}%{{customdata[1]}}<extra></extra>")
     year_axis(base_layout(draft, lang, title, translate(lang, "chart.year"), y_title))
-    return draft.update_axes("y", **unit_axis(unit, lang, upright=True)).build()
+    return draft.update_axes("y", **unit_axis(unit, lang, frame["value"].max(), upright=True)).build()

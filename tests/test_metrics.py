@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pandas as pd
 import pytest
 
-from dashboard import charts, db
+from dashboard import charts, db, figures
 from dashboard.components import styled
 from dashboard.context import PageContext
 from dashboard.filters import Filters
@@ -115,17 +116,35 @@ def test_achieved_values_are_shown_in_their_units() -> None:
     assert format_measure(83.333, "percent", "id", compact=True) == "83,3%", "only rupiah are abbreviated"
 
 
+@pytest.mark.parametrize(("largest", "most", "lang", "ticks"), [
+    # The sample's co-funding: 134 and 174 million, upright in the trend, sideways on the bars.
+    (174_000_000, 8, "id", ["Rp0", "Rp50\xa0jt", "Rp100\xa0jt", "Rp150\xa0jt"]),
+    (174_000_000, 3, "en", ["IDR0", "IDR100m"]),
+    (174_000_000, 8, "zh", ["IDR0", "IDR5000万", "IDR1亿", "IDR1.5亿"]),
+    (2_400_000_000, 8, "en", ["IDR0", "IDR500m", "IDR1bn", "IDR1.5bn", "IDR2bn"]),
+    (750_000, 3, "id", ["Rp0", "Rp500\xa0rb"]),
+    (0, 8, "en", ["IDR0"]),
+])
+def test_rupiah_axes_are_marked_in_round_steps_as_the_bars_write_amounts(
+        largest: float, most: int, lang: str, ticks: list[str]) -> None:
+    axis = figures.rupiah_ticks(largest, lang, most)
+    assert axis["ticktext"] == ticks
+    assert axis["tickvals"] == [index * (axis["tickvals"][1] if len(ticks) > 1 else 0) for index in range(len(ticks))]
+
+
 # -- outcomes as achieved values -------------------------------------------------------------------
 
-def _english(value: float, unit: str) -> str:
+def _english(value: float, unit: str, whole: bool = False) -> str:
     """A value as an English reader expects it in its unit, written out here rather than by the app's
-    formatter: each bar says its value (a projector cannot hover)."""
+    formatter: each bar says its value (a projector cannot hover), each hover (``whole``) the whole amount."""
     if unit == "percent":
         return f"{value:.1f}%"
     if unit == "score":
         return f"{value:.1f}"
+    if unit == "idr" and whole:
+        return f"IDR {value:,.0f}"
     if unit == "idr":  # abbreviated on a bar, as British English does (the sample's amounts are millions)
-        return f"IDR{value / 1e6:.3g}m"
+        return f"IDR{value / 1e6:.3g}m" if value else "IDR0"
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
@@ -146,8 +165,13 @@ def test_achieved_values_and_trends_equal_sql(shared_app: SharedApp, tmp_path_fa
         bars = {(y, x, text) for trace in chart["data"]
                 for y, x, text in zip(trace["y"], trace["x"], trace["text"], strict=True)}
         assert bars == {(f"{year} · {benefit}", value, _english(value, unit)) for year, benefit, value in rows}, unit
-        if unit == "idr":  # the axis writes the currency as the bars do
-            assert chart["layout"]["xaxis"]["tickprefix"] == "IDR ", chart["layout"]["xaxis"]
+        if unit == "idr":  # the axis writes amounts as the bars do, in round steps from 0 to the largest
+            axis = chart["layout"]["xaxis"]
+            assert axis["ticktext"] == [_english(value, unit) for value in axis["tickvals"]], axis
+            steps = {b - a for a, b in itertools.pairwise(axis["tickvals"])}
+            assert axis["tickvals"][0] == 0 and len(steps) == 1, axis
+            largest = max(value for _, _, value in rows)
+            assert axis["tickvals"][-1] <= largest < axis["tickvals"][-1] + steps.pop(), axis
         recurring = expected.execute("""
             SELECT indicator_code, year, value FROM benefits WHERE unit = ? AND indicator_code IN (
                 SELECT indicator_code FROM benefits WHERE unit = ? AND indicator_code IS NOT NULL
@@ -159,6 +183,9 @@ def test_achieved_values_and_trends_equal_sql(shared_app: SharedApp, tmp_path_fa
         lines = {(trace["name"].split(" · ")[0], int(x), y) for trace in trend["data"]
                  for x, y in zip(trace["x"], trace["y"], strict=True)}
         assert lines == {(code, year, value) for code, year, value in recurring}, unit
+        hovered = [hover[1] for trace in trend["data"] for hover in trace["customdata"]]
+        assert hovered == [_english(y, unit, whole=True) for trace in trend["data"] for y in trace["y"]], unit
+        assert all(trace["cliponaxis"] is False for trace in trend["data"]), "a marker at 100% shows whole"
     assert any(name.startswith("trend-") for name in shown), "the sample follows some indicators across years"
 
 

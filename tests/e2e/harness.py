@@ -288,11 +288,11 @@ def save_screenshot(page: Page, name: str, max_height: int = 16000) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name).strip('-')[:150]}.png"
     viewport = page.viewport_size
-    # A collapsed sidebar (a phone's) is zero pixels wide, so its text wraps a word per line into a
-    # column thousands of pixels tall that nobody sees: only a sidebar on screen counts.
+    # A collapsed sidebar (a phone's) is a 40-px strip moved off screen, so its text wraps a word per
+    # line into a column thousands of pixels tall that nobody sees: only a sidebar on screen counts.
     height = int(page.evaluate("""() => Math.max(document.documentElement.scrollHeight,
         ...['stMain', 'stSidebarContent'].map(id => document.querySelector(`[data-testid="${id}"]`))
-           .filter(e => e && e.getBoundingClientRect().width > 0).map(e => e.scrollHeight))"""))
+           .filter(e => e && e.getBoundingClientRect().right > 0).map(e => e.scrollHeight))"""))
     stretch = viewport is not None and viewport["height"] < height
     if stretch and viewport is not None:
         page.set_viewport_size({"width": viewport["width"], "height": min(height, max_height)})

@@ -527,15 +527,23 @@ def test_a_phone_timeline_gives_the_dates_the_charts_width(dashboard: RunningApp
 
 def test_the_rupiah_trend_axis_has_ticks_to_read_the_values_by(dashboard: RunningApp, page: Page) -> None:
     """With three ticks at most, 134 and 174 million stood over an axis marked only "IDR 0" and
-    "IDR 100,000,000": a projector audience, which cannot hover, could not read them."""
+    "IDR 100,000,000": a projector audience, which cannot hover, could not read them. The ticks are
+    abbreviated as the bars' labels are ("IDR174m" beside "IDR 100,000,000" gave one amount two forms)."""
     open_page(page, dashboard.url("/benefits", "lang=en"))
     chart = page.locator(".st-key-figure-trend-idr .js-plotly-plot")
     chart.scroll_into_view_if_needed()
     chart.locator(".ytick text").first.wait_for()
     ticks = chart.locator(".ytick text").evaluate_all("els => els.map(e => e.textContent)")
-    values = [int(tick.removeprefix("IDR ").replace(",", "")) for tick in ticks]
+    assert ticks[0] == "IDR0" and all(re.fullmatch(r"IDR\d+m", tick) for tick in ticks[1:]), ticks
+    values = [int(tick.removeprefix("IDR").removesuffix("m")) for tick in ticks]
     assert len(values) >= 4 and values == sorted(values), ticks
-    assert values[-1] >= 150_000_000, ticks  # the sample's values, 134 and 174 million, lie between ticks
+    assert values[-1] >= 150, ticks  # the sample's values, 134 and 174 million, lie between ticks
+    bars = page.locator(".st-key-figure-values-idr .js-plotly-plot")
+    bars.scroll_into_view_if_needed()
+    labels = bars.locator(".bartext").evaluate_all("els => els.map(e => e.textContent)")
+    sideways = bars.locator(".xtick text").evaluate_all("els => els.map(e => e.textContent)")
+    assert labels and all(re.fullmatch(r"IDR[\d.]+m", label) for label in labels), labels
+    assert sideways[0] == "IDR0" and all(re.fullmatch(r"IDR\d+m", tick) for tick in sideways[1:]), sideways
 
 
 def test_server_log_has_no_traceback(dashboard: RunningApp) -> None:
