@@ -670,8 +670,12 @@ def indicator_trends(frame: pd.DataFrame, lang: str, title: str, y_title: str, u
     """Indicators measured in more than one year: one line per indicator code, years on the x axis."""
     colon = colon_of(lang)
     draft = Draft()
-    for index, (code, part) in enumerate(frame.sort_values("year").groupby("indicator_code", sort=True)):
-        latest = part.iloc[-1]["indicator"]
+    lines = [part for _, part in frame.sort_values("year").groupby("indicator_code", sort=True)]
+    # The legend lists the lines from the highest last value down, as their ends lie on the chart: eleven
+    # count indicators crowd the bottom, and a reader finds a line's name without matching eleven colours.
+    lines.sort(key=lambda part: -part.iloc[-1]["value"])
+    for index, part in enumerate(lines):
+        code, latest = part.iloc[-1]["indicator_code"], part.iloc[-1]["indicator"]
         name = f"{plain(code)} · {short_label(latest, 40)}"
         # The hover writes the value in its unit as the bars and tables do (83,3% · Rp 134.000.000).
         hover = [[hover_text(text), format_measure(value, unit, lang)]

@@ -186,6 +186,8 @@ def test_achieved_values_and_trends_equal_sql(shared_app: SharedApp, tmp_path_fa
         hovered = [hover[1] for trace in trend["data"] for hover in trace["customdata"]]
         assert hovered == [_english(y, unit, whole=True) for trace in trend["data"] for y in trace["y"]], unit
         assert all(trace["cliponaxis"] is False for trace in trend["data"]), "a marker at 100% shows whole"
+        ends = [(-trace["y"][-1], trace["name"]) for trace in trend["data"]]
+        assert ends == sorted(ends), f"{unit}: the legend lists the lines from the highest last value down"
     assert any(name.startswith("trend-") for name in shown), "the sample follows some indicators across years"
 
 
