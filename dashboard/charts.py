@@ -30,7 +30,15 @@ from dashboard.context import PageContext, shared
 from dashboard.metrics import METRICS, PERIOD_NAMES, Period, Unit
 from dashboard.queries import DELEGATES_STAGE
 from etl import schema
-from translations import format_list, format_measure, format_number, format_rupiah, with_note
+from translations import (
+    format_day,
+    format_list,
+    format_measure,
+    format_number,
+    format_rupiah,
+    sentences,
+    with_note,
+)
 
 Formatter = Callable[[object], str]
 
@@ -122,7 +130,8 @@ def summary(ctx: PageContext, chart: Chart) -> str:
         items = [with_note(value_text, int(when), ctx.lang) for when, value in per_year.items()
                  if (value_text := metric.format(value, ctx.lang)) != "–"]
     else:
-        label = next((c for c in data.columns if c not in (year, column) and data[c].dtype == object), None)
+        label = next((c for c in data.columns
+                      if c not in (year, column) and pd.api.types.is_string_dtype(data[c])), None)
         if label is None or not additive:
             return ""
         top = data.groupby(label)[column].sum().sort_values(ascending=False).head(3)
@@ -194,7 +203,7 @@ def table(ctx: PageContext, frame: pd.DataFrame, vocabularies: dict[str, schema.
 def period_caption(ctx: PageContext, text: str, period: Period) -> str:
     """A caption that says which years its chart covers."""
     years = format_list(ctx.filters.years, ctx.lang)
-    return f"{text} {ctx.t('chart.period', period=PERIOD_NAMES[period](ctx.lang), years=years)}"
+    return sentences(text, ctx.t("chart.period", period=PERIOD_NAMES[period](ctx.lang), years=years), lang=ctx.lang)
 
 
 def combined_heading(ctx: PageContext, title: str) -> str:
@@ -417,7 +426,20 @@ def activities_sides(ctx: PageContext) -> Chart | None:
     caption = period_caption(ctx, ctx.t("activities.caption_sides", partner=ctx.partner_name()),
                              Period.SELECTED_YEARS)
     return Chart("activities", "participants-per-type", figure, data, caption,
-                 ("attendances_jakarta", "attendances_partner"), formats)
+                 ("attendances_jakarta", "attendances_partner"), formats, _sides_alternative(ctx, totals))
+
+
+def _sides_alternative(ctx: PageContext, totals: pd.DataFrame) -> str:
+    """The three types with the most attendances from each side (the generic summary names one side)."""
+    parts: list[str] = []
+    for column, metric in (("participants_jakarta", "attendances_jakarta"),
+                           ("participants_partner", "attendances_partner")):
+        top = totals.nlargest(3, column, keep="first")
+        items = format_list([f"{schema.ACTIVITY_TYPE.label(code, ctx.lang)} {ctx.number(value)}"
+                             for code, value in zip(top["type"], top[column], strict=True)], ctx.lang)
+        key = "chart.summary_more" if parts else "chart.summary"
+        parts.append(ctx.t(key, metric=_name(ctx, metric), items=items))
+    return sentences(*parts, lang=ctx.lang)
 
 
 @shared
@@ -435,7 +457,18 @@ def activities_timeline(ctx: PageContext, layout: figures.TimelineRows = figures
                              Period.PER_YEAR)
     figure = figures.timeline(timeline, ctx.lang, ctx.t("activities.chart_timeline"), _name(ctx, "activities"),
                               layout)
-    return Chart("activities", "timeline", figure, data, caption, ("activities",), formats)
+    return Chart("activities", "timeline", figure, data, caption, ("activities",), formats,
+                 _timeline_alternative(ctx, timeline))
+
+
+def _timeline_alternative(ctx: PageContext, timeline: pd.DataFrame) -> str:
+    """Per year, the activities the timeline shows and the days they span: "13 (22 Jul 2017 – 25 Oct 2017)".
+    Counted as "shown", not as activities: the timeline may hold only the most recent ones."""
+    spans = timeline.groupby("year", sort=True).agg(shown=("title", "size"), first=("start_date", "min"),
+                                                    last=("end_date", "max"))
+    items = [with_note(ctx.number(row["shown"]), f"{format_day(row['first'].date(), ctx.lang)} – "
+                       f"{format_day(row['last'].date(), ctx.lang)}", ctx.lang) for _, row in spans.iterrows()]
+    return ctx.t("chart.summary", metric=ctx.t("activities.timeline_shown"), items=format_list(items, ctx.lang))
 
 
 # -- Benefits and obstacles ----------------------------------------------------------
@@ -470,8 +503,21 @@ def outcome_values(ctx: PageContext, unit: str) -> Chart | None:
     # The axis names the unit alone: the heading says what is measured (a long title overflows a phone).
     figure = figures.indicator_values(rows, ctx.lang, title, schema.UNIT.label(unit, ctx.lang), unit)
     data, formats = _values_table(ctx, rows)
-    caption = f"{ctx.t('benefits.caption_values')} {ctx.t('chart.period_year', year=year)}"
-    return Chart("benefits", f"values-{unit}", figure, data, caption, ("achieved_value",), formats)
+    caption = sentences(ctx.t("benefits.caption_values"), ctx.t("chart.period_year", year=year), lang=ctx.lang)
+    return Chart("benefits", f"values-{unit}", figure, data, caption, ("achieved_value",), formats,
+                 _values_alternative(ctx, rows, unit))
+
+
+def _values_alternative(ctx: PageContext, rows: pd.DataFrame, unit: str) -> str:
+    """How many indicators, for whom, and their range: "11 indicators (Jakarta 7, …), from 1 to 24".
+    The indicators' names are workbook text, left to the data table (a caption is Markdown)."""
+    per_beneficiary = rows["beneficiary"].value_counts()
+    beneficiaries = format_list([f"{schema.BENEFICIARY.label(code, ctx.lang)} {ctx.number(per_beneficiary[code])}"
+                                 for code in schema.BENEFICIARY.codes if code in per_beneficiary], ctx.lang)
+    key = "benefits.values_single" if len(rows) == 1 else "benefits.values_summary"
+    return ctx.t(key, metric=_unit_title(ctx, unit), count=ctx.number(len(rows)),
+                 beneficiaries=beneficiaries, lowest=format_measure(rows["value"].min(), unit, ctx.lang),
+                 highest=format_measure(rows["value"].max(), unit, ctx.lang))
 
 
 @shared
@@ -485,7 +531,28 @@ def outcome_trends(ctx: PageContext, unit: str) -> Chart | None:
         unit, ctx.lang)), _unit_title(ctx, unit), unit)
     data, formats = _values_table(ctx, rows.sort_values(["indicator_code", "year"]))
     caption = period_caption(ctx, ctx.t("benefits.caption_trends"), Period.PER_YEAR)
-    return Chart("benefits", f"trend-{unit}", figure, data, caption, ("achieved_value",), formats)
+    return Chart("benefits", f"trend-{unit}", figure, data, caption, ("achieved_value",), formats,
+                 _trends_alternative(ctx, rows, unit))
+
+
+TRENDS_NAMED = 3  # the text alternative names every line up to this many, else the largest changes
+
+
+def _trends_alternative(ctx: PageContext, rows: pd.DataFrame, unit: str) -> str:
+    """Each line's first and last value ("RAY-NW-01 37 (2017) → 24 (2019)"), or the largest changes of many."""
+    ends = rows.sort_values("year").groupby("indicator_code", sort=True).agg(
+        first_year=("year", "first"), first=("value", "first"), last_year=("year", "last"), last=("value", "last"))
+    count = len(ends)
+    if count > TRENDS_NAMED:
+        ends = ends.loc[(ends["last"] - ends["first"]).abs().sort_values(ascending=False, kind="stable").index]
+        ends = ends.head(TRENDS_NAMED)
+    def end(value: float, year: int) -> str:
+        return with_note(format_measure(value, unit, ctx.lang), int(year), ctx.lang)
+
+    items = format_list([f"{code} {end(row['first'], row['first_year'])} → {end(row['last'], row['last_year'])}"
+                         for code, row in ends.iterrows()], ctx.lang)
+    key = "benefits.trends_largest" if count > TRENDS_NAMED else "benefits.trends_summary"
+    return ctx.t(key, count, metric=_unit_title(ctx, unit), count=ctx.number(count), shown=TRENDS_NAMED, items=items)
 
 
 def outcome_charts(ctx: PageContext) -> list[Chart | None]:

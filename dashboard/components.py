@@ -15,7 +15,7 @@ from dashboard.charts import PAGE_CHARTS, Chart, summary
 from dashboard.context import PageContext
 from dashboard.filters import Filters
 from etl import schema
-from translations import format_list, month_names, translate
+from translations import format_list, month_names, sentences, translate
 
 if TYPE_CHECKING:
     # Only a type here: importing pandas' Styler loads jinja2 (0.04-0.05 s of a cold start's first
@@ -118,6 +118,17 @@ def framed_chart(ctx: PageContext, page: str, name: str) -> None:
     st.caption(ctx.t("present.embed_source", version=ctx.reader.data_version))
 
 
+# A caption is Markdown (st.caption). Its text alternative can hold workbook codes (letters, digits, "-", "_"
+# and "."; "_KC_" would turn italic): each inline mark is written as itself. None occurs in the catalogue's
+# captions, which read the same either way.
+_MARKDOWN_MARKS = str.maketrans({mark: "\\" + mark for mark in "\\`*_[]$~"})
+
+
+def markdown_text(text: str) -> str:
+    """``text`` for a Markdown element, shown as it is: emphasis, code, links and maths marks escaped."""
+    return text.translate(_MARKDOWN_MARKS)
+
+
 def show_chart(ctx: PageContext, chart: Chart | None, empty_key: str = "empty.no_data") -> None:
     """The chart, its caption, and an expander with its data table and CSV download."""
     if chart is None:
@@ -134,8 +145,7 @@ def _figure(ctx: PageContext, chart: Chart) -> None:
     st.subheader(chart.heading, anchor=False)
     figure = chart.projector_figure if ctx.presenting else chart.figure
     st.plotly_chart(figure, key=f"chart-{chart.name}", theme=None, config=chart_config(stem, ctx.lang))
-    described = summary(ctx, chart)
-    st.caption(f"{described} {chart.caption}" if described else chart.caption)
+    st.caption(markdown_text(sentences(summary(ctx, chart), chart.caption, lang=ctx.lang)))
     if ctx.presenting:
         return
     # The table is built and sent only when a reader opens it (a rerun): a page's first run then sends
@@ -179,7 +189,7 @@ def sample_notice(ctx: PageContext) -> None:
 def sample_text(ctx: PageContext, years: list[int]) -> str:
     """The sample-data notice; 2017's public facts are cited only when 2017 is shown."""
     text = ctx.t("notice.sample", years=format_list(years, ctx.lang))
-    return text + (" " + ctx.t("notice.sample_2017") if 2017 in years else "")
+    return sentences(text, ctx.t("notice.sample_2017") if 2017 in years else "", lang=ctx.lang)
 
 
 # The load history as read on the page: who loaded what and when first, the fingerprints (64 hex digits

@@ -17,7 +17,7 @@ import pandas as pd
 from dashboard.context import PageContext, shared
 from dashboard.metrics import METRICS, summary_value
 from etl import schema
-from translations import format_number, translate
+from translations import format_number, sentences, translate
 
 THEMES = ("selection", "activities", "obstacles", "benefits")
 
@@ -63,8 +63,9 @@ def selection(ctx: PageContext, summary: pd.DataFrame, breakdown: pd.DataFrame, 
         fields = breakdown[(breakdown["dimension"] == "field") & (breakdown["year"] == year)]
         top = _top(fields, "category", "applicants", schema.FIELD)
         if top is not None:
-            text += " " + translate(lang, "finding.selection_field", year=year, field=schema.FIELD.label(top[0], lang),
-                                    count=format_number(top[1], lang))
+            text = sentences(text, translate(lang, "finding.selection_field", year=year,
+                                             field=schema.FIELD.label(top[0], lang),
+                                             count=format_number(top[1], lang)), lang=lang)
             metrics += ("applicants",)
     return Finding("selection", text, year, metrics)
 

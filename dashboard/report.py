@@ -34,7 +34,7 @@ from dashboard.filters import Available, filter_line, link_query
 from dashboard.findings import overview_findings
 from dashboard.headline import headline_figures
 from etl.uploads import retention_days
-from translations import LANGUAGE_NAMES, format_day, format_number
+from translations import LANGUAGE_NAMES, format_day, format_number, sentences
 
 # Print: A4 portrait. Plotly's charts are responsive: printed as they are, they keep the width
 # the screen gave them and the page cuts them. So the script PRINT_SCRIPT draws every chart at
@@ -211,8 +211,7 @@ def _chart_block(ctx: PageContext, chart: charts.Chart, number: int) -> str:
                            default_width="100%", default_height=f"{SCREEN_HEIGHT_PX}px")
     where = html.escape(f"{chart.page}/{chart.name}")
     label = html.escape(ctx.t("report.figure", number=number))
-    described = charts.summary(ctx, chart)
-    caption = f"{described} {chart.caption}" if described else chart.caption
+    caption = sentences(charts.summary(ctx, chart), chart.caption, lang=ctx.lang)
     return (f"<div class='chart' data-chart='{where}' data-draw-height='{draw_height(chart.figure)}'>"
             f"<h3 class='chart-title'>{html.escape(chart.heading)}</h3>"
             f"<div class='figure'>{div}</div><p class='caption'><span class='figure-label'>{label}</span> "

@@ -154,6 +154,7 @@ def test_achieved_values_and_trends_equal_sql(shared_app: SharedApp, tmp_path_fa
     at = shared_app.page("views/benefits.py", {"lang": "en"})
     assert not at.exception
     shown = drawn_charts(at)
+    captions = [caption.value for caption in at.caption]
     expected = expected_connection(shared_app.warehouse, tmp_path_factory.mktemp("outcomes"))
     for unit in schema.UNIT.codes:
         rows = expected.execute("SELECT year, benefit_id, value FROM benefits WHERE year = 2019 AND unit = ?",
@@ -165,6 +166,19 @@ def test_achieved_values_and_trends_equal_sql(shared_app: SharedApp, tmp_path_fa
         bars = {(y, x, text) for trace in chart["data"]
                 for y, x, text in zip(trace["y"], trace["x"], trace["text"], strict=True)}
         assert bars == {(f"{year} · {benefit}", value, _english(value, unit)) for year, benefit, value in rows}, unit
+        # Its text alternative: how many indicators, for whom, and their range (names are left to the table).
+        per_beneficiary = dict(expected.execute(
+            "SELECT beneficiary, count(*) FROM benefits WHERE year = 2019 AND unit = ? GROUP BY ALL",
+            [unit]).fetchall())
+        whom = ", ".join(f"{schema.BENEFICIARY.label(code, 'en')} {per_beneficiary[code]}"
+                         for code in schema.BENEFICIARY.codes if code in per_beneficiary)
+        values = sorted(value for _, _, value in rows)
+        title = f"Achieved value ({schema.UNIT.label(unit, 'en')})"
+        described = (f"In numbers — {title}: 1 indicator ({whom}), {_english(values[0], unit, whole=True)}."
+                     if len(values) == 1 else
+                     f"In numbers — {title}: {len(values)} indicators ({whom}), from "
+                     f"{_english(values[0], unit, whole=True)} to {_english(values[-1], unit, whole=True)}.")
+        assert any(caption.startswith(described) for caption in captions), (described, captions)
         if unit == "idr":  # the axis writes amounts as the bars do, in round steps from 0 to the largest
             axis = chart["layout"]["xaxis"]
             assert axis["ticktext"] == [_english(value, unit) for value in axis["tickvals"]], axis
@@ -186,6 +200,19 @@ def test_achieved_values_and_trends_equal_sql(shared_app: SharedApp, tmp_path_fa
         hovered = [hover[1] for trace in trend["data"] for hover in trace["customdata"]]
         assert hovered == [_english(y, unit, whole=True) for trace in trend["data"] for y in trace["y"]], unit
         assert all(trace["cliponaxis"] is False for trace in trend["data"]), "a marker at 100% shows whole"
+        # Its text alternative: each line's first and last value, or the three largest changes of more lines.
+        lines: dict[str, list[tuple[int, float]]] = {}
+        for code, year, value in sorted(recurring):
+            lines.setdefault(code, []).append((year, value))
+        changes = sorted(lines.items(), key=lambda line: -abs(line[1][-1][1] - line[1][0][1]))
+        named = [f"{code} {_english(first, unit, whole=True)} ({first_year}) → "
+                 f"{_english(last, unit, whole=True)} ({last_year})"
+                 for code, ((first_year, first), *_, (last_year, last)) in (changes[:3] if len(lines) > 3 else
+                                                                            sorted(lines.items()))]
+        followed = (f"{len(lines)} indicator{'s' if len(lines) > 1 else ''} followed across years"
+                    + ("; the 3 largest changes: " if len(lines) > 3 else ", "))
+        described = f"In numbers — {title}: {followed}{', '.join(named)}."
+        assert any(caption.startswith(described) for caption in captions), (described, captions)
         ends = [(-trace["y"][-1], trace["name"]) for trace in trend["data"]]
         assert ends == sorted(ends), f"{unit}: the legend lists the lines from the highest last value down"
     assert any(name.startswith("trend-") for name in shown), "the sample follows some indicators across years"

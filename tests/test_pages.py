@@ -144,7 +144,8 @@ def years_text(years: Iterable[int], lang: str) -> str:
 def sample_notice(years: tuple[int, ...], lang: str) -> str:
     t = toml_catalogue(lang)
     text = t["notice.sample"].format(years=years_text(years, lang))
-    return text + (" " + t["notice.sample_2017"] if 2017 in years else "")
+    space = "" if lang == "zh" else " "  # after "。" Chinese leaves no space
+    return text + (space + t["notice.sample_2017"] if 2017 in years else "")
 
 
 def top(counts: dict[str, float], vocabulary: schema.Vocabulary) -> str | None:
@@ -273,7 +274,7 @@ class Expected:
                 fields = self.grouped(f"SELECT field, count(*) FROM participants WHERE "
                                       f"{self.where('participants', [year])} AND {self.applicant} GROUP BY ALL")
                 field = top({k[0]: v for k, v in fields.items()}, schema.FIELD)
-                sentence += " " + t["finding.selection_field"].format(
+                sentence += ("" if lang == "zh" else " ") + t["finding.selection_field"].format(
                     year=year, field=label(schema.FIELD, field, lang), count=number(fields[(field,)], lang))
             out["selection"] = {sentence}
 
@@ -480,6 +481,20 @@ def test_every_page_renders_with_its_charts_and_the_sample_notice(shared_app: Sh
         if [multiselect.label for multiselect in at.multiselect] != [t["filters.years"], t["filters.fields"]]:
             problems.append(f"{page}: sidebar labels {[m.label for m in at.multiselect]}")
     assert not problems, problems
+
+
+@pytest.mark.parametrize("view", [DEFAULT_ID, DEFAULT_EN, DEFAULT_ZH, NARROW_EN, INBOUND_ZH], ids=str)
+def test_every_chart_has_a_text_alternative(shared_app: SharedApp, view: View) -> None:
+    """Each chart's caption opens with its numbers in words ("In numbers — …"), for a reader who cannot see
+    the chart and for a projector audience, which cannot hover. Nine charts had none: the Benefits page's
+    achieved values and trends, the attendances per type (a pandas 3 text column was not taken for a
+    label) and the timeline."""
+    opening = toml_catalogue(view.lang)["chart.summary"].split("{metric}")[0]
+    for page in CHART_PAGES:
+        at = shared_app.page(page, view.params())
+        no_exception(at)
+        described = [caption.value for caption in at.caption if caption.value.startswith(opening)]
+        assert len(described) == len(at.get("plotly_chart")), (page, [c.value[:80] for c in at.caption])
 
 
 @pytest.mark.parametrize("page", CHART_PAGES)
@@ -731,7 +746,28 @@ def test_activities_charts_equal_sql(shared_app: SharedApp, expected_db: duckdb.
     for axis, expected_ticks in zip(panels, ticks, strict=True):
         assert {key: axis.get(key) for key in expected_ticks} == expected_ticks
     caption = t["activities.caption_timeline"].format(limit=number(min(count, 500), lang))
-    assert any(shown_caption.value.startswith(caption) for shown_caption in at.caption)
+    assert any(caption in shown_caption.value for shown_caption in at.caption)
+    # The text alternatives: each side's three types with the most attendances; per year, the activities
+    # the timeline shows and the days they span.
+    listed, noted = ("、", "{}（{}）") if lang == "zh" else (", ", "{} ({})")
+    sides = []
+    for column, key in (("participants_jakarta", "attendances_jakarta"),
+                        ("participants_partner", "attendances_partner")):
+        top = expected.db.execute(
+            f"SELECT type, coalesce(sum({column}), 0) AS n FROM activities WHERE {expected.where('activities')} "
+            "GROUP BY type ORDER BY n DESC, type LIMIT 3").fetchall()
+        items = listed.join(f"{label(schema.ACTIVITY_TYPE, code, lang)} {number(n, lang)}" for code, n in top)
+        sides.append(t["chart.summary_more" if sides else "chart.summary"].format(metric=metric_name(key, lang),
+                                                                                   items=items))
+    spans = expected.db.execute(
+        f"SELECT count(*), min(start_date), max(end_date) FROM activities WHERE {expected.where('activities')} "
+        "GROUP BY year ORDER BY year").fetchall()
+    items = listed.join(noted.format(number(n, lang), f"{written_day(first, lang)} – {written_day(last, lang)}")
+                        for n, first, last in spans)
+    described = ["".join(sides) if lang == "zh" else " ".join(sides),
+                 t["chart.summary"].format(metric=t["activities.timeline_shown"], items=items)]
+    for text in described:
+        assert any(caption.value.startswith(text) for caption in at.caption), (text, [c.value for c in at.caption])
 
 
 # -- Benefits and obstacles ---------------------------------------------------------------------------------

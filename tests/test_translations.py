@@ -30,7 +30,7 @@ from tests.apptest import (
     visible_texts,
 )
 from tests.paths import REPO_ROOT
-from translations import LANGUAGES, catalogue, label_value, plural_forms, translate, with_note
+from translations import LANGUAGES, catalogue, label_value, plural_forms, sentences, translate, with_note
 
 CATALOGUES = {lang: toml_catalogue(lang) for lang in LANGUAGES}
 # A message about a number of things is a table of the CLDR plural forms its language uses
@@ -388,3 +388,10 @@ def test_a_note_in_brackets_is_written_as_the_language_writes_it() -> None:
     assert with_note(96, 2017, "zh") == "96（2017）"
     assert with_note("Pendaftar", 2017, "id") == "Pendaftar (2017)"
     assert with_note("Applicants", "2017", "en") == "Applicants (2017)"
+
+
+def test_sentences_follow_each_other_as_the_language_writes_them() -> None:
+    """After "。" Chinese needs no space: "…（2019）。 时期" showed a gap in every chart caption."""
+    assert sentences("活动：17（2019）。", "时期：2019 年。", lang="zh") == "活动：17（2019）。时期：2019 年。"
+    assert sentences("Kegiatan: 17.", "Periode: 2019.", lang="id") == "Kegiatan: 17. Periode: 2019."
+    assert sentences("", "Period: 2019.", lang="en") == "Period: 2019.", "an empty text adds no space"

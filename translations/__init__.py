@@ -163,6 +163,12 @@ def with_note(text: object, note: object, lang: str) -> str:
     return f"{text}（{note}）" if resolve_language(lang) == "zh" else f"{text} ({note})"
 
 
+def sentences(*texts: str, lang: str) -> str:
+    """Sentences one after another, as the language writes them: after "。" Chinese needs no space
+    ("。时期：…"), Indonesian and English one. Empty texts are left out."""
+    return ("" if resolve_language(lang) == "zh" else " ").join(text for text in texts if text)
+
+
 def label_value(label: str, value: object, lang: str) -> str:
     """'Label: value' as the language writes it ('单位：人' in Chinese)."""
     return f"{label}{colon_of(lang)}{value}"

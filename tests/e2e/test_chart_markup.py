@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 
 from dashboard.figures import TIMELINE_LABEL, short_label
@@ -29,6 +30,10 @@ from .harness import LOGS, RunningApp, open_page, start_app, stop_app
 LINK = '<a href="https://evil.example/login">Klik di sini</a>'
 SPAN = '<span style="font-size:90px">Besar sekali</span>'
 LONG = ("Diskusi revitalisasi kawasan Kota Tua dan trotoar Sudirman–Thamrin bersama warga " * 2)[:150]
+# An indicator code as the validator allows it (letters, digits, "-", "_", "."), in place of KC-KT-01 (the
+# sample's percent indicator on row 2 of 2017's and 2018's benefits): in Markdown, "_KC_KT_" is italic "KC_KT".
+CODE = "_KC_KT_"
+CODE_ROW = 2
 
 # Links and text sizes Plotly drew inside the timeline's SVG, and the titles written above its rows.
 DRAWN_JS = """(chart) => {
@@ -49,7 +54,14 @@ def hostile_dashboard(sample_warehouse_dir: Path, tmp_path_factory: pytest.TempP
     shutil.copytree(sample_warehouse_dir, root / "data", symlinks=True)
     warehouse = Warehouse(root / "data" / "warehouse.duckdb")
     titles = set_cells("activities", {("title", 2): LINK, ("title", 3): SPAN, ("title", 4): LONG})
-    load_files(warehouse, [edited_sample(root / "upload" / "2017.xlsx", titles, year=2017)], replace=True,
+    code = set_cells("benefits", {("indicator_code", CODE_ROW): CODE})  # the same indicator in both years
+
+    def edit_2017(workbook: Workbook) -> None:
+        titles(workbook)
+        code(workbook)
+
+    load_files(warehouse, [edited_sample(root / "upload" / "2017.xlsx", edit_2017, year=2017),
+                           edited_sample(root / "upload" / "2018.xlsx", code, year=2018)], replace=True,
                loaded_by="test")
     app = start_app(warehouse.path, LOGS / "streamlit-e2e-markup.log")
     try:
@@ -83,3 +95,14 @@ def test_activities_timeline_draws_workbook_markup_as_text(hostile_dashboard: Ru
     # The long title is cut above its row.
     assert shown(LONG) in drawn["titles"]
     assert all(len(title) <= TIMELINE_LABEL for title in drawn["titles"])
+
+
+def test_a_workbook_code_in_a_text_alternative_is_shown_as_typed(hostile_dashboard: RunningApp, page: Page) -> None:
+    """The trends' text alternative names indicators by their codes, and a caption is Markdown: the code
+    "_KC_KT_" would be drawn as an italic "KC_KT"."""
+    open_page(page, hostile_dashboard.url("/benefits", "lang=en"))
+    caption = page.locator(".st-key-figure-trend-percent").get_by_test_id("stCaptionContainer")
+    caption.scroll_into_view_if_needed()
+    expect(caption).to_contain_text(f"{CODE} 66.7% (2017) → 75.0% (2018)")
+    expect(caption.locator("em, strong, code, a")).to_have_count(0)
+
