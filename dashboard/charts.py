@@ -549,7 +549,8 @@ def _trends_alternative(ctx: PageContext, rows: pd.DataFrame, unit: str) -> str:
     def end(value: float, year: int) -> str:
         return with_note(format_measure(value, unit, ctx.lang), int(year), ctx.lang)
 
-    items = format_list([f"{code} {end(row['first'], row['first_year'])} → {end(row['last'], row['last_year'])}"
+    arrow = "→ " if ctx.lang == "zh" else " → "  # a full-width bracket holds its own space
+    items = format_list([f"{code} {end(row['first'], row['first_year'])}{arrow}{end(row['last'], row['last_year'])}"
                          for code, row in ends.iterrows()], ctx.lang)
     key = "benefits.trends_largest" if count > TRENDS_NAMED else "benefits.trends_summary"
     return ctx.t(key, count, metric=_unit_title(ctx, unit), count=ctx.number(count), shown=TRENDS_NAMED, items=items)
