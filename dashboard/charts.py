@@ -75,7 +75,7 @@ class Chart:
     metrics: tuple[str, ...]  # catalogue keys of the measures it shows
     # header -> display in the reader's language (a function of the value, or a PerRow for mixed units)
     formats: dict[str, Formatter | PerRow] = field(default_factory=dict)
-    # The one-sentence text alternative where the generic one (summary()) would not say it right.
+    # The text alternative (a sentence or two) where the generic one (summary()) would not say it right.
     alternative: str = ""
 
     # The chart's title as text. It is shown as the figure's heading on the page (it wraps on a phone,
@@ -546,6 +546,7 @@ def _trends_alternative(ctx: PageContext, rows: pd.DataFrame, unit: str) -> str:
     if count > TRENDS_NAMED:
         ends = ends.loc[(ends["last"] - ends["first"]).abs().sort_values(ascending=False, kind="stable").index]
         ends = ends.head(TRENDS_NAMED)
+
     def end(value: float, year: int) -> str:
         return with_note(format_measure(value, unit, ctx.lang), int(year), ctx.lang)
 
