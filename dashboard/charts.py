@@ -112,6 +112,10 @@ class Chart:
         return figures.for_projector(self.figure, self.asked_margin, margins.PROJECTOR_WIDTH)
 
 
+# A text alternative names at most this many categories, types or lines: the largest ones.
+NAMED = 3
+
+
 def summary(ctx: PageContext, chart: Chart) -> str:
     """A one-sentence text alternative of a chart, from its own data table: the main measure per year,
     or, for a chart over all selected years, its largest categories."""
@@ -134,7 +138,7 @@ def summary(ctx: PageContext, chart: Chart) -> str:
                       if c not in (year, column) and pd.api.types.is_string_dtype(data[c])), None)
         if label is None or not additive:
             return ""
-        top = data.groupby(label)[column].sum().sort_values(ascending=False).head(3)
+        top = data.groupby(label)[column].sum().sort_values(ascending=False).head(NAMED)
         items = [f"{name} {metric.format(value, ctx.lang)}" for name, value in top.items()]
     return ctx.t("chart.summary", metric=column, items=format_list(items, ctx.lang)) if items else ""
 
@@ -434,7 +438,7 @@ def _sides_alternative(ctx: PageContext, totals: pd.DataFrame) -> str:
     parts: list[str] = []
     for column, metric in (("participants_jakarta", "attendances_jakarta"),
                            ("participants_partner", "attendances_partner")):
-        top = totals.nlargest(3, column, keep="first")
+        top = totals.nlargest(NAMED, column, keep="first")
         items = format_list([f"{schema.ACTIVITY_TYPE.label(code, ctx.lang)} {ctx.number(value)}"
                              for code, value in zip(top["type"], top[column], strict=True)], ctx.lang)
         key = "chart.summary_more" if parts else "chart.summary"
@@ -535,17 +539,14 @@ def outcome_trends(ctx: PageContext, unit: str) -> Chart | None:
                  _trends_alternative(ctx, rows, unit))
 
 
-TRENDS_NAMED = 3  # the text alternative names every line up to this many, else the largest changes
-
-
 def _trends_alternative(ctx: PageContext, rows: pd.DataFrame, unit: str) -> str:
     """Each line's first and last value ("RAY-NW-01 37 (2017) → 24 (2019)"), or the largest changes of many."""
     ends = rows.sort_values("year").groupby("indicator_code", sort=True).agg(
         first_year=("year", "first"), first=("value", "first"), last_year=("year", "last"), last=("value", "last"))
     count = len(ends)
-    if count > TRENDS_NAMED:
+    if count > NAMED:
         ends = ends.loc[(ends["last"] - ends["first"]).abs().sort_values(ascending=False, kind="stable").index]
-        ends = ends.head(TRENDS_NAMED)
+        ends = ends.head(NAMED)
 
     def end(value: float, year: int) -> str:
         return with_note(format_measure(value, unit, ctx.lang), int(year), ctx.lang)
@@ -553,8 +554,8 @@ def _trends_alternative(ctx: PageContext, rows: pd.DataFrame, unit: str) -> str:
     arrow = "→ " if ctx.lang == "zh" else " → "  # a full-width bracket holds its own space
     items = format_list([f"{code} {end(row['first'], row['first_year'])}{arrow}{end(row['last'], row['last_year'])}"
                          for code, row in ends.iterrows()], ctx.lang)
-    key = "benefits.trends_largest" if count > TRENDS_NAMED else "benefits.trends_summary"
-    return ctx.t(key, count, metric=_unit_title(ctx, unit), count=ctx.number(count), shown=TRENDS_NAMED, items=items)
+    key = "benefits.trends_largest" if count > NAMED else "benefits.trends_summary"
+    return ctx.t(key, count, metric=_unit_title(ctx, unit), count=ctx.number(count), shown=NAMED, items=items)
 
 
 def outcome_charts(ctx: PageContext) -> list[Chart | None]:

@@ -621,8 +621,7 @@ def rupiah_ticks(maximum: float, lang: str, most: int) -> dict[str, object]:
     """Round ticks from 0 to ``maximum``, at most ``most`` of them, written as the bars write their amounts
     (Rp50 jt, IDR50m, IDR5000万): one chart never shows an amount in two forms, and the abbreviation
     leaves room for more ticks than "Rp 100.000.000" did."""
-    if not maximum > 0:  # nothing (or NaN) to mark but zero
-        return {"tickmode": "array", "tickvals": [0], "ticktext": [format_measure(0, "idr", lang, compact=True)]}
+    maximum = maximum if maximum > 0 else 0  # nothing (or NaN) to mark: zero alone
     step = next(factor * 10**power for power in itertools.count(0) for factor in ROUND_STEPS
                 if maximum // (factor * 10**power) + 1 <= most)
     values = [step * index for index in range(int(maximum // step) + 1)]
