@@ -524,6 +524,11 @@ def _values_alternative(ctx: PageContext, rows: pd.DataFrame, unit: str) -> str:
                  highest=format_measure(rows["value"].max(), unit, ctx.lang))
 
 
+# What a trend row's scale runs to (dashboard.figures.indicator_trends): a unit's fixed range, or else the
+# row's own largest value, which a reader must know before comparing two rows' heights.
+TREND_SCALES = {"percent": "benefits.trends_scale_percent", "score": "benefits.trends_scale_score"}
+
+
 @shared
 def outcome_trends(ctx: PageContext, unit: str) -> Chart | None:
     """Indicators of one unit measured in more than one selected year, followed by their code."""
@@ -532,9 +537,10 @@ def outcome_trends(ctx: PageContext, unit: str) -> Chart | None:
     if rows.empty:
         return None
     figure = figures.indicator_trends(rows, ctx.lang, ctx.t("benefits.chart_trends", unit=schema.UNIT.label(
-        unit, ctx.lang)), _unit_title(ctx, unit), unit)
+        unit, ctx.lang)), unit)
     data, formats = _values_table(ctx, rows.sort_values(["indicator_code", "year"]))
-    caption = period_caption(ctx, ctx.t("benefits.caption_trends"), Period.PER_YEAR)
+    scale = ctx.t(TREND_SCALES.get(unit, "benefits.trends_scale_own"))
+    caption = period_caption(ctx, sentences(ctx.t("benefits.caption_trends"), scale, lang=ctx.lang), Period.PER_YEAR)
     return Chart("benefits", f"trend-{unit}", figure, data, caption, ("achieved_value",), formats,
                  _trends_alternative(ctx, rows, unit))
 

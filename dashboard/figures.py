@@ -70,6 +70,15 @@ HEAT_SCALE = ((0.0, "#fff5eb"), (0.5, "#fdd0a2"), (1.0, "#fd8d3c"))
 # Attendances per type: px per activity type (two bars and the gap between types), and the rest of the chart.
 SIDES_ROW = 48
 SIDES_FRAME = 150
+# Indicators followed across years: a row per indicator. Its name is cut to TREND_LABEL px (a phone's chart is
+# about 360 px wide: the rest is left for the years), px per row and between rows, the rest of the chart, and
+# how far a row's scale reaches above its top (room for the value written over the highest point).
+TREND_LABEL = 150
+TREND_ROW = 58
+TREND_GAP = 10
+TREND_FRAME = 80
+TREND_HEADROOM = 1.6
+TREND_COLOUR = "#0072B2"  # Okabe & Ito's blue
 # Plotly's "separators": decimal mark then thousands mark.
 SEPARATORS = {"id": ",.", "en": ".,", "zh": ".,"}
 
@@ -298,10 +307,11 @@ def for_projector(figure: go.Figure, asked_margin: dict[str, int], width: int,
     bigger.update_xaxes(tickfont_size=round(TICK_SIZE * scale))
     bigger.update_yaxes(tickfont_size=round(TICK_SIZE * scale))
     bigger.update_annotations(font_size=round(TEXT_SIZE * scale))
-    labels = list(bigger.select_traces({"mode": "text"}))
-    if labels:  # text placed in rows (the timeline's titles): the text and its rows grow alike
+    labels = [trace for trace in bigger.select_traces({"type": "scatter"}) if "text" in (trace.mode or "")]
+    if labels:  # text placed in rows (the timeline's titles, the trends' values): the text and its rows grow alike
         for trace in labels:
-            trace.textfont.size = round(trace.textfont.size * scale)
+            if trace.textfont.size:  # else the page's font, grown above
+                trace.textfont.size = round(trace.textfont.size * scale)
         bigger.update_layout(height=max(round((figure.layout.height or 0) * scale), PROJECTOR_HEIGHT))
     if bigger.layout.uniformtext.minsize:  # text kept at its size or left out (the funnel), not shrunk
         bigger.update_layout(uniformtext_minsize=round(TEXT_SIZE * scale))
@@ -603,17 +613,16 @@ UNIT_AXES: dict[str, dict[str, object]] = {
     "count": {"tickformat": ",d", "rangemode": "tozero"},
     "idr": {"rangemode": "tozero", "tickangle": 0},
 }
-# At most this many rupiah ticks: side by side, amounts collide on a phone beyond three; stacked upright,
-# eight (three left 134 and 174 million over "IDR 0" and "IDR 100m" alone, with no tick above them).
-RUPIAH_TICKS = {"sideways": 3, "upright": 8}
+# At most this many rupiah ticks: side by side, amounts collide on a phone beyond three.
+RUPIAH_TICKS = 3
 ROUND_STEPS = (1, 2, 5)
 
 
-def unit_axis(unit: str, lang: str, maximum: float, upright: bool = False) -> dict[str, object]:
-    """The value axis of one unit, sideways (x) or upright (y), for values up to ``maximum``."""
+def unit_axis(unit: str, lang: str, maximum: float) -> dict[str, object]:
+    """The value axis of one unit, for values up to ``maximum``."""
     axis = dict(UNIT_AXES.get(unit, {}))
     if unit == "idr":
-        axis.update(rupiah_ticks(maximum, lang, RUPIAH_TICKS["upright" if upright else "sideways"]))
+        axis.update(rupiah_ticks(maximum, lang, RUPIAH_TICKS))
     return axis
 
 
@@ -665,24 +674,70 @@ def indicator_values(frame: pd.DataFrame, lang: str, title: str, x_title: str, u
     return draft.update_layout(height=max(260, 30 * len(ordered) + 160), barmode="overlay").build()
 
 
-def indicator_trends(frame: pd.DataFrame, lang: str, title: str, y_title: str, unit: str) -> go.Figure:
-    """Indicators measured in more than one year: one line per indicator code, years on the x axis."""
+def fit_lines(text: object, width: float, size: float, most: int = 1) -> str:
+    """``text`` in at most ``most`` lines of at most ``width`` px at ``size`` px (dashboard.margins' advance
+    widths: a Chinese name fits half the characters of a Latin one), broken at a space where there is one,
+    the last line cut with "…"; each line made ``plain``, joined by "<br>"."""
+    rest = " ".join(_as_str(text).split())
+    lines: list[str] = []
+    while len(lines) < most - 1 and _width(rest, size) > width:
+        cut = _fitting(rest, width, size)
+        space = rest.rfind(" ", 0, cut + 1)
+        cut = space if space > 0 else cut
+        lines.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if _width(rest, size) > width:
+        rest = rest[:_fitting(rest, width - _width(ELLIPSIS, size), size)].rstrip() + ELLIPSIS
+    return "<br>".join(plain(line) for line in [*lines, rest])
+
+
+def _width(text: str, size: float) -> float:
+    """The width (px) of workbook text as shown: measured made plain, so "<b>" counts as three characters."""
+    return margins.text_width(plain(text), size)
+
+
+def _fitting(text: str, width: float, size: float) -> int:
+    """How many of ``text``'s first characters fit ``width`` px (at least one, so a line is never empty)."""
+    reach = list(itertools.accumulate(margins.char_width(char) * size / 1000 for char in text))
+    return max(1, sum(1 for end in reach if end <= width))
+
+
+def indicator_trends(frame: pd.DataFrame, lang: str, title: str, unit: str) -> go.Figure:
+    """Indicators measured in more than one year: a row per indicator code, its value written at each year.
+
+    One line per indicator on a shared axis left eleven count indicators crowded between 1 and 7 under one
+    at 37, told apart by eleven colours. Here each row is named on its left (code, then the name cut to
+    two lines of TREND_LABEL px: a phone keeps room for the years) and has its own scale from zero: percentages to 100%,
+    scores to 5 (their UNIT_AXES range), counts and amounts to the row's largest value. Every value is written beside
+    its point, so no number is read from a row's height, and a projector audience needs no hover.
+    """
     colon = colon_of(lang)
-    draft = Draft()
     lines = [part for _, part in frame.sort_values("year").groupby("indicator_code", sort=True)]
-    # The legend lists the lines from the highest last value down, as their ends lie on the chart: eleven
-    # count indicators crowd the bottom, and a reader finds a line's name without matching eleven colours.
-    lines.sort(key=lambda part: -part.iloc[-1]["value"])
-    for index, part in enumerate(lines):
+    years = [str(year) for year in sorted(frame["year"].unique())]
+    draft = Draft(rows=len(lines), cols=1, shared_xaxes=True, vertical_spacing=TREND_GAP / (TREND_ROW * len(lines)))
+    for row, part in enumerate(lines, start=1):
         code, latest = part.iloc[-1]["indicator_code"], part.iloc[-1]["indicator"]
-        name = f"{plain(code)} · {short_label(latest, 40)}"
-        # The hover writes the value in its unit as the bars and tables do (83,3% · Rp 134.000.000).
-        hover = [[hover_text(text), format_measure(value, unit, lang)]
-                 for text, value in zip(part["indicator"], part["value"], strict=True)]
-        # Not clipped at the plot's edge: a marker at 100% or 5.0 would otherwise show half.
-        draft.add("scatter", x=part["year"].astype(str), y=part["value"], mode="lines+markers", name=name,
-                  marker={"color": (OKABE_ITO + EXTRA)[index % (len(OKABE_ITO) + len(EXTRA))]}, cliponaxis=False,
-                  customdata=hover,
+        # Every selected year, with a gap where the indicator was not measured: a line drawn across the gap
+        # would show a value nobody recorded.
+        measured = part.set_index(part["year"].astype(str)).reindex(years)
+        values = [None if pd.isna(value) else float(value) for value in measured["value"]]
+        # The hover writes the whole name, and the value in its unit as the tables do (Rp 134.000.000).
+        hover = [[hover_text(text), format_measure(value, unit, lang)] if value is not None else ["", ""]
+                 for text, value in zip(measured["indicator"], values, strict=True)]
+        # Not clipped at the plot's edge: a value written above the row's top stays whole.
+        draft.add("scatter", x=years, y=values, mode="lines+markers+text", name=plain(code),
+                  text=["" if value is None else format_measure(value, unit, lang, compact=True) for value in values],
+                  textposition="top center", textfont={"color": INK}, cliponaxis=False,
+                  marker={"color": TREND_COLOUR, "size": 7}, line={"color": TREND_COLOUR, "width": 2},
+                  customdata=hover, row=row, col=1,
                   hovertemplate=f"%{{customdata[0]}}<br>%{{x}}{colon}%{{customdata[1]}}<extra></extra>")
-    year_axis(base_layout(draft, lang, title, translate(lang, "chart.year"), y_title))
-    return draft.update_axes("y", **unit_axis(unit, lang, frame["value"].max(), upright=True)).build()
+        fixed = UNIT_AXES.get(unit, {}).get("range")
+        top = float(fixed[1]) if isinstance(fixed, list) else float(part["value"].max()) or 1.0
+        draft.update_axes("y", row=row, col=1, range=[0, top * TREND_HEADROOM], tickmode="array",
+                          tickvals=[top * TREND_HEADROOM / 2],
+                          ticktext=[f"{plain(code)}<br>{fit_lines(latest, TREND_LABEL, TICK_SIZE, most=2)}"])
+    base_layout(draft, lang, title)
+    draft.update_axes("x", type="category", categoryorder="array", categoryarray=years, showline=True)
+    draft.update_axes("x", row=len(lines), col=1, title={"text": plain(translate(lang, "chart.year"))})
+    draft.update_axes("y", tickformat=None, rangemode=None, showgrid=False, tickfont={"color": INK})
+    return draft.update_layout(showlegend=False, height=TREND_FRAME + TREND_ROW * len(lines)).build()

@@ -105,6 +105,22 @@ def test_short_label_cuts_before_escaping_and_ends_with_an_ellipsis() -> None:
     assert figures.short_label("  two\nlines\t here ") == "two lines here"
 
 
+def test_fit_lines_breaks_at_spaces_within_a_width_and_cuts_the_last_line() -> None:
+    """A trend row's name: two lines of at most 150 px, broken at a space, the rest cut with "…"; a Chinese
+    name (no spaces) is broken by width, a one-em character at a time; markup is shown as text."""
+    width, size = figures.TREND_LABEL, figures.TICK_SIZE
+    assert figures.fit_lines("Kunjungan budaya", width, size, most=2) == "Kunjungan budaya"
+    lines = [shown(line) for line in figures.fit_lines(LONG, width, size, most=2).split("<br>")]
+    assert len(lines) == 2 and all(margins.text_width(line, size) <= width for line in lines), lines
+    assert lines[1].endswith(figures.ELLIPSIS) and " ".join(LONG.split()).startswith(f"{lines[0]} ")
+    assert margins.text_width(f"{lines[0]} {LONG.split()[len(lines[0].split())]}", size) > width, "a full first line"
+    chinese = "参与者更自信地与北京同龄人交流并建立了持续的联系" * 2
+    lines = figures.fit_lines(chinese, width, size, most=2).split("<br>")
+    assert lines[0] == chinese[:len(lines[0])] and len(lines[0]) == width // size, lines
+    assert lines[1].endswith(figures.ELLIPSIS) and margins.text_width(lines[1], size) <= width, lines
+    fitted = figures.fit_lines(LINK, width, size, most=2)
+    assert not MARKUP.search(fitted) and shown(fitted.split("<br>")[0]) == "<a", fitted
+
 def test_hover_text_keeps_the_whole_text_in_lines() -> None:
     hover = figures.hover_text(LONG)
     lines = hover.split("<br>")
@@ -298,7 +314,7 @@ BUILDERS: dict[str, Callable[[], go.Figure]] = {
                       "value": [50.0, 60.0]}), "en", TEMPLATE, SPAN, "percent"),
     "indicator_trends": lambda: figures.indicator_trends(
         pd.DataFrame({"year": [2018, 2019], "indicator_code": ["X-1", "X-1"], "indicator": [LINK, SPAN],
-                      "value": [3.5, 4.0]}), "en", TEMPLATE, SPAN, "score"),
+                      "value": [3.5, 4.0]}), "en", TEMPLATE, "score"),
     "sides_by_type": lambda: figures.sides_by_type(
         pd.DataFrame({"type": list(schema.ACTIVITY_TYPE.codes[:2]), "participants_jakarta": [1, 2],
                       "participants_partner": [3, 4]}), "en", LINK, SPAN,

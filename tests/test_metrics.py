@@ -117,7 +117,7 @@ def test_achieved_values_are_shown_in_their_units() -> None:
 
 
 @pytest.mark.parametrize(("largest", "most", "lang", "ticks"), [
-    # The sample's co-funding: 134 and 174 million, upright in the trend, sideways on the bars.
+    # The sample's co-funding: 134 and 174 million on the bars; more ticks where there is room.
     (174_000_000, 8, "id", ["Rp0", "Rp50\xa0jt", "Rp100\xa0jt", "Rp150\xa0jt"]),
     (174_000_000, 3, "en", ["IDR0", "IDR100m"]),
     (174_000_000, 8, "zh", ["IDR0", "IDR5000万", "IDR1亿", "IDR1.5亿"]),
@@ -194,12 +194,24 @@ def test_achieved_values_and_trends_equal_sql(shared_app: SharedApp, tmp_path_fa
         if not recurring:
             assert trend is None, unit
             continue
-        lines = {(trace["name"].split(" · ")[0], int(x), y) for trace in trend["data"]
-                 for x, y in zip(trace["x"], trace["y"], strict=True)}
-        assert lines == {(code, year, value) for code, year, value in recurring}, unit
-        hovered = [hover[1] for trace in trend["data"] for hover in trace["customdata"]]
-        assert hovered == [_english(y, unit, whole=True) for trace in trend["data"] for y in trace["y"]], unit
-        assert all(trace["cliponaxis"] is False for trace in trend["data"]), "a marker at 100% shows whole"
+        points = {(trace["name"], int(x), y) for trace in trend["data"]
+                  for x, y in zip(trace["x"], trace["y"], strict=True) if y is not None}
+        assert points == {(code, year, value) for code, year, value in recurring}, unit
+        # A row per indicator, in code order, named on its left; each value written at its point and in the
+        # hover in its unit; no line across a year the indicator was not measured in.
+        assert [trace["name"] for trace in trend["data"]] == sorted({code for code, _, _ in recurring}), unit
+        for trace in trend["data"]:
+            axis = trend["layout"][trace["yaxis"].replace("y", "yaxis")]
+            assert axis["ticktext"][0].startswith(f"{trace['name']}<br>"), axis
+            measured = [y for y in trace["y"] if y is not None]
+            top = {"percent": 100, "score": 5}.get(unit, max(measured))
+            assert axis["range"] == [0, top * figures.TREND_HEADROOM], (unit, trace["name"], axis["range"])
+            assert trace["text"] == [_english(y, unit) if y is not None else "" for y in trace["y"]], unit
+            assert [hover[1] for hover, y in zip(trace["customdata"], trace["y"], strict=True) if y is not None] == [
+                _english(y, unit, whole=True) for y in measured], unit
+            years = sorted({year for _, year, _ in recurring})
+            assert trace["x"] == [str(year) for year in years], "every year of the chart, a gap where unmeasured"
+        assert all(trace["cliponaxis"] is False for trace in trend["data"]), "a value at 100% shows whole"
         # Its text alternative: each line's first and last value, or the three largest changes of more lines.
         lines: dict[str, list[tuple[int, float]]] = {}
         for code, year, value in sorted(recurring):
@@ -212,9 +224,12 @@ def test_achieved_values_and_trends_equal_sql(shared_app: SharedApp, tmp_path_fa
         followed = (f"{len(lines)} indicator{'s' if len(lines) > 1 else ''} followed across years"
                     + ("; the 3 largest changes: " if len(lines) > 3 else ", "))
         described = f"In numbers — {title}: {followed}{', '.join(named)}."
-        assert any(caption.startswith(described) for caption in captions), (described, captions)
-        ends = [(-trace["y"][-1], trace["name"]) for trace in trend["data"]]
-        assert ends == sorted(ends), f"{unit}: the legend lists the lines from the highest last value down"
+        # ... and what each row's scale runs to, before anyone compares two rows' heights.
+        scale = {"percent": "Every row's scale runs from 0 to 100%.",
+                 "score": "Every row's scale runs from 0 to 5."}.get(
+            unit, "Each row has its own scale, from 0 to its largest value: compare rows by their numbers, not their "
+                  "heights.")
+        assert any(caption.startswith(described) and scale in caption for caption in captions), (described, captions)
     assert any(name.startswith("trend-") for name in shown), "the sample follows some indicators across years"
 
 
