@@ -388,6 +388,10 @@ def test_a_note_in_brackets_is_written_as_the_language_writes_it() -> None:
     assert with_note(96, 2017, "zh") == "96（2017）"
     assert with_note("Pendaftar", 2017, "id") == "Pendaftar (2017)"
     assert with_note("Applicants", "2017", "en") == "Applicants (2017)"
+    # A note with its own brackets (the unit "Score (1–5)") is not nested in a second pair of round ones.
+    assert with_note("Achieved value", "Score (1–5)", "en") == "Achieved value (Score [1–5])"
+    assert with_note("Nilai capaian", "Skor (1–5)", "id") == "Nilai capaian (Skor [1–5])"
+    assert with_note("实现值", "评分（1–5）", "zh") == "实现值（评分［1–5］）"
 
 
 def test_sentences_follow_each_other_as_the_language_writes_them() -> None:

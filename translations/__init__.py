@@ -157,10 +157,17 @@ def colon_of(lang: str) -> str:
     return "：" if resolve_language(lang) == "zh" else ": "
 
 
+# Brackets within brackets become square ones, as each language's style guide has it (EYD's tanda kurung
+# siku, GB/T 15834's 方括号): "Achieved value (Score [1–5])", not "(Score (1–5))".
+_INNER_BRACKETS = {"zh": str.maketrans("（）()", "［］［］"), "other": str.maketrans("()", "[]")}
+
+
 def with_note(text: object, note: object, lang: str) -> str:
     """Text followed by a note in brackets, as the language writes it: '96（2017）' in Chinese (full-width
-    brackets, no space), '96 (2017)' in Indonesian and English."""
-    return f"{text}（{note}）" if resolve_language(lang) == "zh" else f"{text} ({note})"
+    brackets, no space), '96 (2017)' in Indonesian and English; a bracket within the note becomes square."""
+    if resolve_language(lang) == "zh":
+        return f"{text}（{str(note).translate(_INNER_BRACKETS['zh'])}）"
+    return f"{text} ({str(note).translate(_INNER_BRACKETS['other'])})"
 
 
 def sentences(*texts: str, lang: str) -> str:
