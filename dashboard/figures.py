@@ -706,10 +706,10 @@ def indicator_trends(frame: pd.DataFrame, lang: str, title: str, unit: str) -> g
     """Indicators measured in more than one year: a row per indicator code, its value written at each year.
 
     One line per indicator on a shared axis left eleven count indicators crowded between 1 and 7 under one
-    at 37, told apart by eleven colours. Here each row is named on its left (code, then the name cut to
-    two lines of TREND_LABEL px: a phone keeps room for the years) and has its own scale from zero: percentages to 100%,
-    scores to 5 (their UNIT_AXES range), counts and amounts to the row's largest value. Every value is written beside
-    its point, so no number is read from a row's height, and a projector audience needs no hover.
+    at 37, told apart by eleven colours. Here each row is named on its left (the code, then the name in two
+    lines of TREND_LABEL px: a phone keeps room for the years) and has its own scale from zero: percentages
+    to 100% and scores to 5 (their UNIT_AXES range), counts and amounts to the row's largest value. Every
+    value is written beside its point, so no number is read from a row's height, nor needs a hover.
     """
     colon = colon_of(lang)
     lines = [part for _, part in frame.sort_values("year").groupby("indicator_code", sort=True)]
@@ -717,8 +717,8 @@ def indicator_trends(frame: pd.DataFrame, lang: str, title: str, unit: str) -> g
     draft = Draft(rows=len(lines), cols=1, shared_xaxes=True, vertical_spacing=TREND_GAP / (TREND_ROW * len(lines)))
     for row, part in enumerate(lines, start=1):
         code, latest = part.iloc[-1]["indicator_code"], part.iloc[-1]["indicator"]
-        # Every selected year, with a gap where the indicator was not measured: a line drawn across the gap
-        # would show a value nobody recorded.
+        # Every year of the chart, with a gap where the indicator was not measured: a line drawn across the
+        # gap would show a value nobody recorded.
         measured = part.set_index(part["year"].astype(str)).reindex(years)
         values = [None if pd.isna(value) else float(value) for value in measured["value"]]
         # The hover writes the whole name, and the value in its unit as the tables do (Rp 134.000.000).
