@@ -737,7 +737,11 @@ def indicator_trends(frame: pd.DataFrame, lang: str, title: str, unit: str) -> g
                           tickvals=[top * TREND_HEADROOM / 2],
                           ticktext=[f"{plain(code)}<br>{fit_lines(latest, TREND_LABEL, TICK_SIZE, most=2)}"])
     base_layout(draft, lang, title)
-    draft.update_axes("x", type="category", categoryorder="array", categoryarray=years, showline=True)
+    # Each year at the middle of its share of the width (Plotly fits a line's points to the plot's edges):
+    # the first and last values, written centred on their points, stay clear of the names and the page's edge.
+    draft.update_axes("x", type="category", categoryorder="array", categoryarray=years, showline=True,
+                      range=[-0.5, len(years) - 0.5])
     draft.update_axes("x", row=len(lines), col=1, title={"text": plain(translate(lang, "chart.year"))})
     draft.update_axes("y", tickformat=None, rangemode=None, showgrid=False, tickfont={"color": INK})
-    return draft.update_layout(showlegend=False, height=TREND_FRAME + TREND_ROW * len(lines)).build()
+    # One row alone is drawn as tall as two: its slope stays readable.
+    return draft.update_layout(showlegend=False, height=TREND_FRAME + TREND_ROW * max(len(lines), 2)).build()

@@ -187,8 +187,8 @@ def _overhang(layout: Mapping[str, object], axis: Mapping[str, object], font_siz
     """How far the last tick label of an axis with a fixed range can reach past the plot's right edge: half
     of it, when a tick falls on the range's end (in whole steps, or wherever Plotly's own ticks fall)."""
     given = axis.get("range")
-    if not (isinstance(given, Sequence) and len(given) == 2):
-        return 0.0
+    if not (isinstance(given, Sequence) and len(given) == 2) or axis.get("type") == "category":
+        return 0.0  # a category's label is centred in its share of the axis, not on the range's end
     if axis.get("type") == "date":
         label = _date_label(axis)
     else:

@@ -545,6 +545,38 @@ def test_rupiah_amounts_are_written_in_one_form_on_the_bars_their_axis_and_the_t
     assert sideways[0] == "IDR0" and all(re.fullmatch(r"IDR\d+m", tick) for tick in sideways[1:]), sideways
 
 
+# Each value written on a trend row: how far it reaches past its plot's left edge (over the row's name) and
+# past the chart's right edge (off a phone's screen), in px.
+_TREND_OVERHANG_JS = """gd => {
+    const plots = [...gd.querySelectorAll('.nsewdrag')].map(r => r.getBoundingClientRect());
+    const left = Math.min(...plots.map(r => r.left)), right = gd.getBoundingClientRect().right;
+    return [...gd.querySelectorAll('.textpoint text')].map(t => t.getBoundingClientRect())
+        .map(r => Math.max(0, left - r.left, r.right - right));
+}"""
+
+
+def test_trend_values_stay_between_the_row_names_and_the_screen_edge_on_a_phone(dashboard: RunningApp,
+                                                                                 browser: Browser) -> None:
+    """Plotly fits a line's points to its plot's edges: on a phone, "Rp134 jt" was written over the row's name
+    and "Rp174 jt" ran off the screen. Each year now sits in the middle of its share of the width."""
+    context = new_context(browser, viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        open_page(page, dashboard.url("/benefits", "lang=id"))
+        overhangs = {}
+        for unit in schema.UNIT.codes:
+            chart = page.locator(f".st-key-figure-trend-{unit} .js-plotly-plot")
+            if chart.count():
+                chart.scroll_into_view_if_needed()
+                chart.locator(".textpoint text").first.wait_for()
+                overhangs[unit] = chart.evaluate(_TREND_OVERHANG_JS)
+    finally:
+        context.close()
+    assert set(overhangs) == {"idr", "percent", "count", "score"}, overhangs
+    assert {unit: [px for px in found if px > 1] for unit, found in overhangs.items()} == {
+        unit: [] for unit in overhangs}, overhangs
+
+
 def test_server_log_has_no_traceback(dashboard: RunningApp) -> None:
     """Runs last in this module: the server log of all the browsing above holds no Python traceback
     (readers only see a redacted error box, or a page part silently missing)."""
