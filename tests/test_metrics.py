@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import re
 
 import pandas as pd
@@ -194,23 +195,40 @@ def test_achieved_values_and_trends_equal_sql(shared_app: SharedApp, tmp_path_fa
         if not recurring:
             assert trend is None, unit
             continue
-        points = {(trace["name"], int(x), y) for trace in trend["data"]
-                  for x, y in zip(trace["x"], trace["y"], strict=True) if y is not None}
+        # customdata holds each point's [name, value in its unit, value]; y its height on the chart.
+        points = {(trace["name"], int(x), data[2]) for trace in trend["data"]
+                  for x, data in zip(trace["x"], trace["customdata"], strict=True) if data[2] is not None}
         assert points == {(code, year, value) for code, year, value in recurring}, unit
-        # A row per indicator, in code order, named on its left; each value written at its point and in the
-        # hover in its unit; no line across a year the indicator was not measured in.
+        # A row per indicator, in code order from the top, named on its left; each value written at its point
+        # and in the hover in its unit; no line across a year the indicator was not measured in.
         assert [trace["name"] for trace in trend["data"]] == sorted({code for code, _, _ in recurring}), unit
+        axis = trend["layout"]["yaxis"]
+        years = [str(year) for year in sorted({year for _, year, _ in recurring})]
+        bands, reach = [], {}
         for trace in trend["data"]:
-            axis = trend["layout"][trace["yaxis"].replace("y", "yaxis")]
-            assert axis["ticktext"][0].startswith(f"{trace['name']}<br>"), axis
-            measured = [y for y in trace["y"] if y is not None]
-            top = {"percent": 100, "score": 5}.get(unit, max(measured))
-            assert axis["range"] == [0, top * figures.TREND_HEADROOM], (unit, trace["name"], axis["range"])
-            assert trace["text"] == [_english(y, unit) if y is not None else "" for y in trace["y"]], unit
-            assert [hover[1] for hover, y in zip(trace["customdata"], trace["y"], strict=True) if y is not None] == [
-                _english(y, unit, whole=True) for y in measured], unit
-            years = sorted({year for _, year, _ in recurring})
-            assert trace["x"] == [str(year) for year in years], "every year of the chart, a gap where unmeasured"
+            values = [data[2] for data in trace["customdata"]]
+            heights = [y for y in trace["y"] if y is not None]
+            band = math.floor(min(heights))
+            bands.append(band)
+            # The row's own band, its name in the middle, its heights in proportion to its values from zero.
+            assert all(band < y < band + 1 for y in heights), (unit, trace["name"], heights)
+            assert [text for tick, text in zip(axis["tickvals"], axis["ticktext"], strict=True)
+                    if band < tick < band + 1] == [axis["ticktext"][len(bands) - 1]], (unit, trace["name"])
+            assert axis["ticktext"][len(bands) - 1].startswith(f"{trace['name']}<br>"), axis["ticktext"]
+            ratios = {round((y - band) / value, 9) for y, value in zip(trace["y"], values, strict=True)
+                      if y is not None and value}
+            assert len(ratios) <= 1, (unit, trace["name"], ratios)
+            top = {"percent": 100, "score": 5}.get(unit, max(value for value in values if value is not None))
+            reach[trace["name"]] = round(top * ratios.pop(), 6) if ratios else None
+            assert [y is None for y in trace["y"]] == [value is None for value in values], unit
+            assert trace["text"] == [_english(v, unit) if v is not None else "" for v in values], unit
+            assert [data[1] for data in trace["customdata"] if data[2] is not None] == [
+                _english(v, unit, whole=True) for v in values if v is not None], unit
+            assert trace["x"] == years, "every year of the chart, a gap where unmeasured"
+        assert bands == sorted(bands, reverse=True) and len(set(bands)) == len(bands), (unit, bands)
+        # Percentages reach 100% and scores 5 at one height in every row; a count or amount row its own largest.
+        assert len({height for height in reach.values() if height is not None}) <= 1, (unit, reach)
+        assert axis["range"][0] <= min(bands) and axis["range"][1] >= max(bands) + 1, axis["range"]
         assert all(trace["cliponaxis"] is False for trace in trend["data"]), "a value at 100% shows whole"
         # Its text alternative: each line's first and last value, or the three largest changes of more lines.
         lines: dict[str, list[tuple[int, float]]] = {}
