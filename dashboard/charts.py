@@ -537,7 +537,7 @@ def outcome_trends(ctx: PageContext, unit: str) -> Chart | None:
     if rows.empty:
         return None
     title = with_note(ctx.t("benefits.chart_trends"), schema.UNIT.label(unit, ctx.lang), ctx.lang)
-    figure = figures.indicator_trends(rows, ctx.lang, title, unit)
+    figure = figures.indicator_trends(rows, ctx.lang, title, unit, ctx.filters.years)
     data, formats = _values_table(ctx, rows.sort_values(["indicator_code", "year"]))
     scale = ctx.t(TREND_SCALES.get(unit, "benefits.trends_scale_own"))
     caption = period_caption(ctx, sentences(ctx.t("benefits.caption_trends"), scale, lang=ctx.lang), Period.PER_YEAR)

@@ -314,7 +314,7 @@ BUILDERS: dict[str, Callable[[], go.Figure]] = {
                       "value": [50.0, 60.0]}), "en", TEMPLATE, SPAN, "percent"),
     "indicator_trends": lambda: figures.indicator_trends(
         pd.DataFrame({"year": [2018, 2019], "indicator_code": ["X-1", "X-1"], "indicator": [LINK, SPAN],
-                      "value": [3.5, 4.0]}), "en", TEMPLATE, "score"),
+                      "value": [3.5, 4.0]}), "en", TEMPLATE, "score", [2018, 2019]),
     "sides_by_type": lambda: figures.sides_by_type(
         pd.DataFrame({"type": list(schema.ACTIVITY_TYPE.codes[:2]), "participants_jakarta": [1, 2],
                       "participants_partner": [3, 4]}), "en", LINK, SPAN,
