@@ -720,12 +720,12 @@ def indicator_trends(frame: pd.DataFrame, lang: str, title: str, unit: str, year
     colon = colon_of(lang)
     lines = [part for _, part in frame.sort_values("year").groupby("indicator_code", sort=True)]
     years = [str(year) for year in sorted({*years, *frame["year"]})]
-    rows = max(len(lines), 2)  # one row alone is drawn as tall as two: its slope stays readable
-    plot = 1 - TREND_GAP / TREND_ROW  # of a row's height; the rest keeps it apart from the row above
+    height = TREND_ROW * max(len(lines), 2)  # one row alone is drawn as tall as two: its slope stays readable
+    plot = 1 - TREND_GAP * len(lines) / height  # of a row's height; the rest keeps it apart from the row above
     draft = Draft()
     bases, middles, names = [], [], []
     for index, part in enumerate(lines):
-        base = float(rows - 1 - index)  # the first code on top
+        base = float(len(lines) - 1 - index)  # the first code on top
         code, latest = part.iloc[-1]["indicator_code"], part.iloc[-1]["indicator"]
         fixed = UNIT_AXES.get(unit, {}).get("range")
         top = float(fixed[1]) if isinstance(fixed, list) else float(part["value"].max()) or 1.0
@@ -752,7 +752,7 @@ def indicator_trends(frame: pd.DataFrame, lang: str, title: str, unit: str, year
     # the first and last values, written centred on their points, stay clear of the names and the page's edge.
     draft.update_axes("x", type="category", categoryorder="array", categoryarray=years, showline=True,
                       range=[-0.5, len(years) - 0.5])
-    draft.update_axes("y", range=[0, rows], tickmode="array", tickvals=middles, ticktext=names, tickformat=None,
+    draft.update_axes("y", range=[0, len(lines)], tickmode="array", tickvals=middles, ticktext=names, tickformat=None,
                       rangemode=None, showgrid=False, tickfont={"color": INK},
                       minor={"tickmode": "array", "tickvals": bases, "showgrid": True, "gridcolor": AXIS_LINE})
-    return draft.update_layout(showlegend=False, height=TREND_FRAME + TREND_ROW * rows).build()
+    return draft.update_layout(showlegend=False, height=TREND_FRAME + height).build()
