@@ -713,13 +713,13 @@ def indicator_trends(frame: pd.DataFrame, lang: str, title: str, unit: str, year
     years are those selected, as the caption's period says: a year no row was measured in stays empty.
 
     The rows share one y axis, row i (from the bottom) spanning i to i + 1 with its zero on a minor grid
-    line: the sample's eleven count rows as eleven subplots took Chromium 122 ms to draw, on one axis 54 ms
-    (median of 12; the eleven lines crowded on one scale, without their values, 25 ms). ``customdata``
-    keeps each point's value: [name, value in its unit, value].
+    line: Chromium drew the sample's eleven count rows in 122 ms as eleven subplots, in 54-67 ms on one axis
+    (medians of 12 and 25 runs; the eleven lines crowded on one scale, without their values: 25-30 ms).
+    ``customdata`` keeps each point's value: [name, value in its unit, value].
     """
     colon = colon_of(lang)
     lines = [part for _, part in frame.sort_values("year").groupby("indicator_code", sort=True)]
-    years = [str(year) for year in sorted({*years, *frame["year"]})]
+    columns = [str(year) for year in sorted({*years, *frame["year"]})]
     height = TREND_ROW * max(len(lines), 2)  # one row alone is drawn as tall as two: its slope stays readable
     plot = 1 - TREND_GAP * len(lines) / height  # of a row's height; the rest keeps it apart from the row above
     draft = Draft()
@@ -731,13 +731,13 @@ def indicator_trends(frame: pd.DataFrame, lang: str, title: str, unit: str, year
         top = float(fixed[1]) if isinstance(fixed, list) else float(part["value"].max()) or 1.0
         # Every year of the chart, with a gap where the indicator was not measured: a line drawn across the
         # gap would show a value nobody recorded.
-        measured = part.set_index(part["year"].astype(str)).reindex(years)
+        measured = part.set_index(part["year"].astype(str)).reindex(columns)
         values = [None if pd.isna(value) else float(value) for value in measured["value"]]
         # The hover writes the whole name, and the value in its unit as the tables do (Rp 134.000.000).
         hover = [[hover_text(text), format_measure(value, unit, lang), value] if value is not None else ["", "", None]
                  for text, value in zip(measured["indicator"], values, strict=True)]
         # Not clipped at the plot's edge: a value written above the top row's point stays whole.
-        draft.add("scatter", x=years, y=[None if value is None else base + plot * value / (top * TREND_HEADROOM)
+        draft.add("scatter", x=columns, y=[None if value is None else base + plot * value / (top * TREND_HEADROOM)
                                          for value in values],
                   mode="lines+markers+text", name=plain(code), customdata=hover,
                   text=["" if value is None else format_measure(value, unit, lang, compact=True) for value in values],
@@ -750,8 +750,8 @@ def indicator_trends(frame: pd.DataFrame, lang: str, title: str, unit: str, year
     base_layout(draft, lang, title, translate(lang, "chart.year"))
     # Each year at the middle of its share of the width (Plotly fits a line's points to the plot's edges):
     # the first and last values, written centred on their points, stay clear of the names and the page's edge.
-    draft.update_axes("x", type="category", categoryorder="array", categoryarray=years, showline=True,
-                      range=[-0.5, len(years) - 0.5])
+    draft.update_axes("x", type="category", categoryorder="array", categoryarray=columns, showline=True,
+                      range=[-0.5, len(columns) - 0.5])
     draft.update_axes("y", range=[0, len(lines)], tickmode="array", tickvals=middles, ticktext=names, tickformat=None,
                       rangemode=None, showgrid=False, tickfont={"color": INK},
                       minor={"tickmode": "array", "tickvals": bases, "showgrid": True, "gridcolor": AXIS_LINE})
