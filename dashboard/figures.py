@@ -78,7 +78,6 @@ TREND_ROW = 58
 TREND_GAP = 10
 TREND_FRAME = 80
 TREND_HEADROOM = 1.6
-TREND_COLOUR = "#0072B2"  # Okabe & Ito's blue
 # Plotly's "separators": decimal mark then thousands mark.
 SEPARATORS = {"id": ",.", "en": ".,", "zh": ".,"}
 
@@ -674,7 +673,7 @@ def indicator_values(frame: pd.DataFrame, lang: str, title: str, x_title: str, u
     return draft.update_layout(height=max(260, 30 * len(ordered) + 160), barmode="overlay").build()
 
 
-def fit_lines(text: object, width: float, size: float, most: int = 1) -> str:
+def fit_lines(text: object, width: float, size: float, most: int) -> str:
     """``text`` in at most ``most`` lines of at most ``width`` px at ``size`` px (dashboard.margins' advance
     widths: a Chinese name fits half the characters of a Latin one), broken at a space where there is one,
     the last line cut with "…"; each line made ``plain``, joined by "<br>"."""
@@ -722,12 +721,13 @@ def indicator_trends(frame: pd.DataFrame, lang: str, title: str, unit: str, year
     columns = [str(year) for year in sorted({*years, *frame["year"]})]
     height = TREND_ROW * max(len(lines), 2)  # one row alone is drawn as tall as two: its slope stays readable
     plot = 1 - TREND_GAP * len(lines) / height  # of a row's height; the rest keeps it apart from the row above
+    fixed = UNIT_AXES.get(unit, {}).get("range")
+    colour = OKABE_ITO[4]  # blue
     draft = Draft()
     bases, middles, names = [], [], []
     for index, part in enumerate(lines):
         base = float(len(lines) - 1 - index)  # the first code on top
         code, latest = part.iloc[-1]["indicator_code"], part.iloc[-1]["indicator"]
-        fixed = UNIT_AXES.get(unit, {}).get("range")
         top = float(fixed[1]) if isinstance(fixed, list) else float(part["value"].max()) or 1.0
         # Every year of the chart, with a gap where the indicator was not measured: a line drawn across the
         # gap would show a value nobody recorded.
@@ -742,7 +742,7 @@ def indicator_trends(frame: pd.DataFrame, lang: str, title: str, unit: str, year
                   mode="lines+markers+text", name=plain(code), customdata=hover,
                   text=["" if value is None else format_measure(value, unit, lang, compact=True) for value in values],
                   textposition="top center", textfont={"color": INK}, cliponaxis=False,
-                  marker={"color": TREND_COLOUR, "size": 7}, line={"color": TREND_COLOUR, "width": 2},
+                  marker={"color": colour, "size": 7}, line={"color": colour, "width": 2},
                   hovertemplate=f"%{{customdata[0]}}<br>%{{x}}{colon}%{{customdata[1]}}<extra></extra>")
         bases.append(base)
         middles.append(base + plot / 2)
