@@ -343,7 +343,7 @@ def participation_funnel(ctx: PageContext) -> Chart | None:
                                            "applicants": "metric:reached_stage",
                                            "conversion": "metric:stage_conversion"})
     figure = figures.funnel(funnel, ctx.lang, ctx.t("participation.chart_funnel"), labels,
-                           _name(ctx, "stage_conversion"))
+                            ctx.t("chart.people"), _name(ctx, "stage_conversion"))
     # Reached-stage counts are cumulative, so the generic per-year sum would mean nothing: say registered → delegates.
     ends = funnel.groupby("year").agg(first=("applicants", "first"), last=("applicants", "last"))
     items = [ctx.t("chart.funnel_item", year=int(year), registered=ctx.number(row["first"]),

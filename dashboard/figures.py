@@ -67,9 +67,10 @@ LEGEND_ROW_HEIGHT = 22
 # The obstacles heatmap's cells, from none to the most: light enough for INK's counts at 4.5:1 or more in
 # every cell (Plotly's "Oranges" wrote #444 or white by brightness, 3.1:1 in its middle).
 HEAT_SCALE = ((0.0, "#fff5eb"), (0.5, "#fdd0a2"), (1.0, "#fd8d3c"))
-# Attendances per type: px per activity type (two bars and the gap between types), and the rest of the chart.
-SIDES_ROW = 48
-SIDES_FRAME = 150
+# Bars side by side per category (attendances per type, the funnel's stages): px of a category's slot per bar
+# (the bar and its share of the gap between categories), and the rest of the chart.
+GROUPED_BAR = 24
+GROUPED_FRAME = 150
 # Indicators followed across years: a row per indicator. Its name is cut to TREND_LABEL px (a phone's chart is
 # about 360 px wide: the rest is left for the years), px per row and between rows, the rest of the chart, and
 # how far a row's scale reaches above its top (room for the value written over the highest point).
@@ -393,28 +394,45 @@ def stacked_parts(frame: pd.DataFrame, series: dict[str, str], lang: str, title:
     return year_axis(base_layout(draft, lang, title, translate(lang, "chart.year"), y_title)).build()
 
 
-def funnel(frame: pd.DataFrame, lang: str, title: str, stage_labels: dict[str, str],
+def funnel(frame: pd.DataFrame, lang: str, title: str, stage_labels: dict[str, str], x_title: str,
            conversion_label: str) -> go.Figure:
-    """The selection funnel, one trace per year, with stage-to-stage conversion on hover."""
+    """The selection funnel: at each stage, top to bottom, a bar per year with its count written on it, the
+    conversion from the stage before on hover.
+
+    Bars side by side, not a stacked funnel: in one, a year's last stages (3 delegates of 96) were too narrow
+    for their counts, which only the hover and the data table gave, and a projector cannot hover.
+    """
     colon = colon_of(lang)
     draft = Draft()
     years = sorted(frame["year"].unique())
+    longest = float(frame["applicants"].max() or 0)
+    stages = 0
     for index, year in enumerate(years):
         part = frame[frame["year"] == year].sort_values("position")
         labels = [plain(stage_labels.get(code, code)) for code in part["stage"]]
         counts = part["applicants"].fillna(0).astype(int).tolist()
         conversion = [1.0] + [(b / a if a else 0.0) for a, b in itertools.pairwise(counts)]
-        colour = OKABE_ITO[index % len(OKABE_ITO)]
-        draft.add("funnel", name=str(year), y=labels, x=counts, customdata=[c * 100 for c in conversion],
-                  marker={"color": colour}, textinfo="value", textposition="inside",
-                  insidetextfont={"color": ink_on(colour)},
+        stages = max(stages, len(labels))
+        draft.add("bar", y=labels, x=counts, orientation="h", name=str(year), customdata=[c * 100 for c in conversion],
+                  **written_counts(counts, longest, lang, OKABE_ITO[index % len(OKABE_ITO)]),
                   hovertemplate=(f"{year} · %{{y}}{colon}%{{x:,}}<br>{plain(conversion_label)}{colon}"
                                  "%{customdata:,.1f}%<extra></extra>"))
-    base_layout(draft, lang, title, None, None, translate(lang, "chart.year"))
-    # Each count inside its segment at the chart's text size; where a segment is too narrow for it (the last
-    # stages on a phone) it is left out rather than shrunk to a dot, or written beside the funnel where it
-    # reads as the stage's total. The hover and the data table give every count.
-    return draft.update_layout(uniformtext={"minsize": TEXT_SIZE, "mode": "hide"}).build()
+    base_layout(draft, lang, title, x_title, None, translate(lang, "chart.year"))
+    draft.update_layout(barmode="group", height=max(LEGEND_BASE_HEIGHT, GROUPED_BAR * len(years) * stages
+                                                    + GROUPED_FRAME))
+    # The first stage at the top, and in each stage the years from the top down, as the legend reads them.
+    draft.update_axes("y", tickformat=None, autorange="reversed")
+    return draft.update_axes("x", tickformat=",d").build()
+
+
+def written_counts(values: Sequence[float], longest: float, lang: str, colour: str) -> dict[str, object]:
+    """A bar trace's colour and its counts written on its bars (compared number to number, and a projector
+    cannot hover): inside a bar of at least a quarter of the longest, beside a shorter one. Chosen here, not
+    by Plotly's "auto", which puts a count inside a bar it would have to shrink it into; the text keeps its
+    size (constraintext), and the longest bar's count never stands past the plot."""
+    return {"marker": {"color": colour}, "text": [format_number(value, lang) for value in values],
+            "textposition": ["inside" if value >= longest / 4 else "outside" for value in values],
+            "textangle": 0, "constraintext": "none", "cliponaxis": False, "insidetextfont": {"color": ink_on(colour)}}
 
 
 # Date ticks: Plotly places them (at most nticks) and names the months from each chart's locale
@@ -588,19 +606,13 @@ def sides_by_type(frame: pd.DataFrame, lang: str, title: str, x_title: str, seri
     longest = float(frame[list(series)].to_numpy().max(initial=0))
     for index, (column, label) in enumerate(series.items()):
         name = plain(label)
-        # Each bar says its count (the two sides are compared number to number, and a projector cannot hover):
-        # inside a bar of at least a quarter of the longest, beside a shorter one. Chosen here, not by Plotly's
-        # "auto", which puts a count inside a bar it would have to shrink it into; the text keeps its size
-        # (constraintext), and the longest bar's count never stands past the plot.
-        positions = ["inside" if value >= longest / 4 else "outside" for value in frame[column]]
-        colour = OKABE_ITO[index]
-        draft.add("bar", y=labels, x=frame[column], orientation="h", name=name, marker={"color": colour},
-                  text=[format_number(value, lang) for value in frame[column]], textposition=positions, textangle=0,
-                  constraintext="none", cliponaxis=False, insidetextfont={"color": ink_on(colour)},
+        draft.add("bar", y=labels, x=frame[column], orientation="h", name=name,
+                  **written_counts(frame[column].tolist(), longest, lang, OKABE_ITO[index]),
                   hovertemplate=f"{name}<br>%{{y}}{colon}%{{x:,}}<extra></extra>")
     base_layout(draft, lang, title, x_title, None)
     # Bars thick enough for their counts' text, which keeps its size (constraintext) as on the other charts.
-    draft.update_layout(barmode="group", height=max(LEGEND_BASE_HEIGHT, SIDES_ROW * len(labels) + SIDES_FRAME))
+    draft.update_layout(barmode="group", height=max(LEGEND_BASE_HEIGHT,
+                                                    GROUPED_BAR * len(series) * len(labels) + GROUPED_FRAME))
     draft.update_axes("y", tickformat=None)
     return draft.update_axes("x", tickformat=",d").build()
 

@@ -148,12 +148,7 @@ def _axis_depth(layout: Mapping[str, object], data: Sequence[Mapping[str, object
                 axis: Mapping[str, object], font_size: float, across: bool, room: float = 0.0) -> float:
     """How far an axis's tick labels and title reach out of the plot (across: a y axis, measured sideways;
     an x axis's labels are turned when they do not fit side by side in its share of ``room``)."""
-    drawn_on = _traces_on(data, name.replace("axis", ""))
-    if axis.get("showticklabels") is False or (drawn_on and all(t.get("type") == "funnel" for t in drawn_on)
-                                               and not across):
-        labels: list[str] = []  # a funnel draws no value axis
-    else:
-        labels = _tick_labels(layout, data, name, axis)
+    labels = [] if axis.get("showticklabels") is False else _tick_labels(layout, data, name, axis)
     tick_size = _size(axis.get("tickfont"), font_size)
     if across:
         reach = max((text_width(label, tick_size) for label in labels), default=0.0)

@@ -301,7 +301,7 @@ BUILDERS: dict[str, Callable[[], go.Figure]] = {
         LINK),
     "funnel": lambda: figures.funnel(pd.DataFrame({"year": [2019, 2019], "position": [1, 2],
                                                   "stage": list(schema.STAGE.codes[:2]), "applicants": [9, 3]}),
-                                    "en", LINK, {code: SPAN for code in schema.STAGE.codes}, TEMPLATE),
+                                    "en", LINK, {code: SPAN for code in schema.STAGE.codes}, SPAN, TEMPLATE),
     "timeline": lambda: figures.timeline(activities(list(HOSTILE)), "en", SPAN),
     "heatmap": lambda: figures.heatmap(pd.DataFrame({"category": list(schema.OBSTACLE_CATEGORY.codes[:2]),
                                                     "severity": [1, 5], "obstacles": [2, 3]}), "en", LINK, SPAN),

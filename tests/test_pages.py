@@ -413,7 +413,7 @@ def cells(figure: dict[str, Any]) -> dict[tuple[str, str], int]:
 
 
 def funnel_steps(figure: dict[str, Any]) -> dict[tuple[str, str], int]:
-    return {(trace["name"], stage): value for trace in figure["data"] if trace["type"] == "funnel"
+    return {(trace["name"], stage): value for trace in figure["data"] if trace["type"] == "bar"
             for stage, value in zip(trace["y"], trace["x"], strict=True)}
 
 

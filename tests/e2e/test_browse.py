@@ -577,6 +577,36 @@ def test_trend_values_stay_between_the_row_names_and_the_screen_edge_on_a_phone(
         unit: [] for unit in overhangs}, overhangs
 
 
+# The funnel's counts as drawn: each bar's value, and each written count that can be seen (width and height,
+# wholly within the chart's box).
+_FUNNEL_COUNTS_JS = """gd => {
+    const box = gd.getBoundingClientRect();
+    const seen = [...gd.querySelectorAll('.bartext')].map(t => [t.textContent, t.getBoundingClientRect()])
+        .filter(([, r]) => r.width > 0 && r.height > 0 && r.left >= box.left && r.right <= box.right
+                && r.top >= box.top && r.bottom <= box.bottom).map(([text]) => Number(text));
+    return {values: gd.data.flatMap(trace => trace.x), seen};
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_funnel_writes_every_stages_count_where_it_can_be_seen(dashboard: RunningApp, browser: Browser,
+                                                                   width: int) -> None:
+    """A projector audience cannot hover. The stacked funnel hid the counts its narrow segments could not
+    hold: on a phone the last three stages', the delegates' too on a projector. Every count is written now."""
+    context = new_context(browser, viewport={"width": width, "height": 844})
+    try:
+        page = context.new_page()
+        open_page(page, dashboard.url("/participation", "lang=id" + ("&present=1" if width > 390 else "")))
+        chart = page.locator(".st-key-figure-funnel .js-plotly-plot")
+        chart.scroll_into_view_if_needed()
+        chart.locator(".bartext").first.wait_for()
+        drawn = chart.evaluate(_FUNNEL_COUNTS_JS)
+    finally:
+        context.close()
+    assert len(drawn["values"]) == 18, drawn  # six stages in each of the sample's three years
+    assert sorted(drawn["seen"]) == sorted(drawn["values"]), drawn
+
+
 def test_server_log_has_no_traceback(dashboard: RunningApp) -> None:
     """Runs last in this module: the server log of all the browsing above holds no Python traceback
     (readers only see a redacted error box, or a page part silently missing)."""
