@@ -177,7 +177,7 @@ def visible_texts(at: AppTest) -> list[str]:
                 texts.append(str(element.proto.placeholder))
         if kind in {"expander", "tab"}:
             texts.append(str(element.label))
-        if kind in {"download_button", "button"}:
+        if kind in {"download_button", "button", "toggle", "text_input", "file_uploader"}:
             texts += [str(element.proto.label), str(element.proto.help)]
         if kind == "dataframe":
             texts += [str(column) for column in element.value.columns]
@@ -260,14 +260,3 @@ def expected_connection(warehouse: Warehouse, directory: Path) -> duckdb.DuckDBP
 HALF_WIDTH_PUNCTUATION = re.compile(r"[\u3000-\u9fff\uff00-\uffef](\*\*)?: "
                                     r"|[\u3000-\u9fff\d] ?\("
                                     r"|[。，、；：！？）] (?![ \n])")
-
-
-def page_texts(at: AppTest) -> Iterator[str]:
-    """Every text of the page a reader sees: markdown, captions, notices, headings, labels and help."""
-    for kind in ("markdown", "caption", "info", "warning", "error", "success", "title", "header", "subheader",
-                 "metric", "expander", "button", "multiselect", "selectbox", "radio", "toggle"):
-        for element in getattr(at, kind, []):
-            for attribute in ("value", "label", "help"):
-                text = getattr(element, attribute, None)
-                if isinstance(text, str):
-                    yield text

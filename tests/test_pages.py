@@ -41,9 +41,9 @@ from tests.apptest import (
     expected_connection,
     loose_tables,
     open_app,
-    page_texts,
     plural,
     toml_catalogue,
+    visible_texts,
 )
 from tests.paths import REPO_ROOT
 
@@ -850,7 +850,7 @@ def test_chinese_pages_write_chinese_colons_and_brackets(shared_app: SharedApp) 
     for page in PAGES:
         at = shared_app.page(page, {"lang": "zh"})
         no_exception(at)
-        for text in page_texts(at):
+        for text in visible_texts(at):
             assert not HALF_WIDTH_PUNCTUATION.search(text), (page, text[:200])
             read += 1
     assert read > 100

@@ -20,7 +20,7 @@ from etl.annotate import annotate
 from etl.load import check_file, load_files, stage_file
 from etl.preview import compare_year
 from etl.warehouse import Warehouse
-from tests.apptest import HALF_WIDTH_PUNCTUATION, page_texts
+from tests.apptest import HALF_WIDTH_PUNCTUATION, visible_texts
 from tests.paths import REPO_ROOT, SAMPLE_FILES
 from tests.workbooks import SHEET_PARTS, read_parts, write_zip
 from translations import translate
@@ -214,14 +214,14 @@ def test_chinese_upload_pages_write_chinese_colons_and_brackets(warehouse: Wareh
     at.text_input(key="sign-in-name").input("siti")
     at.text_input(key="sign-in-password").input(PASSWORD)
     at = next(b for b in at.button if b.label == translate("zh", "auth.sign_in")).click().run()
-    read: list[str] = list(page_texts(at))
+    read: list[str] = list(visible_texts(at))
     at.switch_page("views/upload.py").run()
-    read += page_texts(at)
+    read += visible_texts(at)
     for workbook in (year_2020(tmp_path, mistakes=True), year_2020(tmp_path)):
         uploader = at.get("file_uploader")[0]
         uploader.clear().upload(workbook.name, workbook.read_bytes(), XLSX).run()
         assert not at.exception
-        read += page_texts(at)
+        read += visible_texts(at)
     assert len(at.get("file_uploader")) == 1 and len(read) > 40, "signed in, both reports read"
     assert [text[:200] for text in read if HALF_WIDTH_PUNCTUATION.search(text)] == []
 
