@@ -29,7 +29,7 @@ from playwright.sync_api import sync_playwright
 
 from bench.measure import error_line, log, median, middle_half
 from bench.report import Row, Section, Unit
-from bench.visits import BARE_SCRIPT, _cold, _kept_bundles, _timed_visit
+from bench.visits import BARE_SCRIPT, _cold, _kept_bundles, _timed_visit, as_set_up
 from tests.e2e.harness import launch_chromium, start_app, stop_app
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -115,6 +115,8 @@ def measure_against(warehouse: Path, ref: str, repeats: int, cold_repeats: int, 
     scratch = Path(tempfile.mkdtemp(prefix="bench-against-data-"))
     try:
         with checkout(result.commit) as ref_root, snapshot_of_this_checkout() as this_root:
+            for root in (ref_root, this_root):
+                as_set_up(root)
             # The bare page reads no warehouse; each dashboard gets its own copy.
             warehouses = {"bare": warehouse} | {kind: _own_copy(warehouse, scratch / kind) for kind in ("this", "ref")}
             roots = {"bare": REPO_ROOT, "this": this_root, "ref": ref_root}

@@ -11,6 +11,8 @@
 
 The dashboard's servers keep their compressed bundles where the set-up puts them (scripts/setup-venv.sh
 runs `python -m dashboard.bundles` after each install): here a folder of the bench's, filled the same way.
+They start from a checkout whose own modules the set-up compiled (`python -m dashboard.bytecode`, before
+every start), as a checkout of a commit with that step is compiled here (`as_set_up`).
 
 Runs are interleaved (bare, dashboard, bare, dashboard...) so a busy moment of the machine weighs on
 both, and the load average is printed beside the medians. Nothing here is asserted.
@@ -20,6 +22,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -232,6 +236,14 @@ def _changed(page: Page, action: Callable[[], object], step: str) -> Timing:
     return Timing((probe["lastChartChange"] - probe["click"]) / 1000, driver)
 
 
+def as_set_up(root: Path) -> None:
+    """The checkout at ``root`` as its set-up leaves it before a start: its own modules compiled, where that
+    commit's set-up compiles them (dashboard/bytecode.py). These machines set PYTHONDONTWRITEBYTECODE, so a
+    server started from a checkout without them compiles them at every start."""
+    if (root / "dashboard" / "bytecode.py").is_file():
+        subprocess.run([sys.executable, "-m", "dashboard.bytecode"], cwd=root, check=True, capture_output=True)
+
+
 def _kept_bundles(log_dir: Path) -> dict[str, str]:
     """The environment that gives a dashboard server the compressed bundles the set-up keeps."""
     base = log_dir / "bundle-cache"
@@ -269,6 +281,7 @@ def measure_visits(warehouse: Path, label: str, repeats: int, log_dir: Path, col
                    phone: bool = False) -> VisitResult:
     result = VisitResult(label)
     kept = _kept_bundles(log_dir)
+    as_set_up(REPO_ROOT)
     dashboard = start_app(warehouse, log_dir / f"streamlit-visits-{label}.log", extra_env=kept)
     bare = start_app(warehouse, log_dir / "streamlit-visits-bare.log", script=BARE_SCRIPT)
     try:

@@ -114,3 +114,11 @@ if [ -n "$_new_venv" ] || [ ! -f "$_installed" ] || [ "$_requirements" -nt "$_in
     "$VENV/bin/python" -m dashboard.bundles || true
   fi
 fi
+# The dashboard's own modules compiled before every start (dashboard/bytecode.py): with
+# PYTHONDONTWRITEBYTECODE set, the server would compile them again at each start while its first
+# visitor waits. Up-to-date files are only checked. Not needed to run: Python compiles them itself.
+if [ -n "${DASHBOARD_DRY_RUN:-}" ]; then
+  echo "  dry run: would run: $VENV/bin/python -m dashboard.bytecode"
+else
+  "$VENV/bin/python" -m dashboard.bytecode || true
+fi

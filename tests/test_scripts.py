@@ -132,7 +132,7 @@ def test_tests_command_on_ci_installs_missing_packages_without_asking(machine: M
     # Not root: through sudo; only what is missing; then ruff and pytest run as usual.
     assert machine.calls() == ["sudo apt-get update -qq", "apt-get update -qq",
                                "sudo apt-get install -y -qq chromium", "apt-get install -y -qq chromium",
-                               "python -m ruff check .", "python -m pytest -q"]
+                               "python -m dashboard.bytecode", "python -m ruff check .", "python -m pytest -q"]
 
 
 def test_tests_command_on_ci_dry_run_shows_the_command_and_runs_nothing(machine: Machine) -> None:
@@ -176,7 +176,7 @@ def test_tests_command_on_a_terminal_installs_after_yes(machine: Machine) -> Non
     assert status == 0, output
     assert output.index("Install now? [y/N]") < output.index("Installed chromium.")
     assert machine.calls() == ["apt-get update -qq", "apt-get install -y -qq chromium",
-                               "python -m ruff check .", "python -m pytest"]
+                               "python -m dashboard.bytecode", "python -m ruff check .", "python -m pytest"]
 
 
 def test_tests_command_with_everything_present_says_nothing_about_installing(machine: Machine) -> None:
@@ -184,7 +184,7 @@ def test_tests_command_with_everything_present_says_nothing_about_installing(mac
     assert result.returncode == 0, result.stdout
     assert "install" not in result.stdout.lower()
     assert "apt-get" not in result.stdout
-    assert machine.calls() == ["python -m ruff check .", "python -m pytest -q"]
+    assert machine.calls() == ["python -m dashboard.bytecode", "python -m ruff check .", "python -m pytest -q"]
 
 
 def test_tests_command_first_run_installs_the_test_tools_after_the_packages(machine: Machine) -> None:
@@ -211,6 +211,7 @@ def test_dashboard_command_first_run_says_what_it_installs_and_how_long(machine:
                         "and the packages they need; usually about a minute here.")
     assert f"  dry run: would run: {new_venv}/bin/python -m pip install -r requirements.txt" in lines
     assert f"  dry run: would run: {new_venv}/bin/python -m dashboard.bundles" in lines
+    assert f"  dry run: would run: {new_venv}/bin/python -m dashboard.bytecode" in lines
     assert lines[-2:] == ["Starting the dashboard…", f"  dry run: would run: {new_venv}/bin/python -m streamlit "
                           "run app.py"]
     assert not new_venv.exists()
@@ -220,7 +221,7 @@ def test_dashboard_command_later_runs_start_at_once(machine: Machine) -> None:
     result = machine.run(RUN_DASHBOARD, "--server.port", "8599")
     assert result.returncode == 0, result.stdout
     assert result.stdout == "Starting the dashboard…\n"
-    assert machine.calls() == ["python -m streamlit run app.py --server.port 8599"]
+    assert machine.calls() == ["python -m dashboard.bytecode", "python -m streamlit run app.py --server.port 8599"]
 
 
 def test_an_update_compresses_streamlits_bundles_before_the_start(machine: Machine) -> None:
@@ -231,7 +232,8 @@ def test_an_update_compresses_streamlits_bundles_before_the_start(machine: Machi
     assert result.returncode == 0, result.stdout
     assert machine.calls() == ["python -m pip install --progress-bar off --upgrade pip",
                                "python -m pip install --progress-bar off -r requirements.txt",
-                               "python -m dashboard.bundles", "python -m streamlit run app.py"]
+                               "python -m dashboard.bundles", "python -m dashboard.bytecode",
+                               "python -m streamlit run app.py"]
 
 
 def test_dashboard_address_is_the_first_thing_streamlit_prints(machine: Machine) -> None:
