@@ -405,19 +405,18 @@ def funnel(frame: pd.DataFrame, lang: str, title: str, stage_labels: dict[str, s
     colon = colon_of(lang)
     draft = Draft()
     years = sorted(frame["year"].unique())
-    longest = float(frame["applicants"].max() or 0)
-    stages = 0
+    longest = float(frame["applicants"].fillna(0).max())
     for index, year in enumerate(years):
         part = frame[frame["year"] == year].sort_values("position")
         labels = [plain(stage_labels.get(code, code)) for code in part["stage"]]
         counts = part["applicants"].fillna(0).astype(int).tolist()
         conversion = [1.0] + [(b / a if a else 0.0) for a, b in itertools.pairwise(counts)]
-        stages = max(stages, len(labels))
         draft.add("bar", y=labels, x=counts, orientation="h", name=str(year), customdata=[c * 100 for c in conversion],
                   **written_counts(counts, longest, lang, OKABE_ITO[index % len(OKABE_ITO)]),
                   hovertemplate=(f"{year} · %{{y}}{colon}%{{x:,}}<br>{plain(conversion_label)}{colon}"
                                  "%{customdata:,.1f}%<extra></extra>"))
     base_layout(draft, lang, title, x_title, None, translate(lang, "chart.year"))
+    stages = frame["stage"].nunique()
     draft.update_layout(barmode="group", height=max(LEGEND_BASE_HEIGHT, GROUPED_BAR * len(years) * stages
                                                     + GROUPED_FRAME))
     # The first stage at the top, and in each stage the years from the top down, as the legend reads them.
