@@ -498,20 +498,27 @@ TIMELINE_JS = """gd => {
 }"""
 
 
+def measured_chart(browser: Browser, url: str, width: int, name: str, text: str, script: str) -> Any:
+    """``script`` evaluated on the chart ``name`` of the page at ``url``, opened in a new browser context
+    ``width`` px wide, once the chart has drawn its first ``text`` element."""
+    context = new_context(browser, viewport={"width": width, "height": 844})
+    try:
+        page = context.new_page()
+        open_page(page, url)
+        chart = page.locator(f".st-key-figure-{name} .js-plotly-plot")
+        chart.scroll_into_view_if_needed()
+        chart.locator(text).first.wait_for()
+        return chart.evaluate(script)
+    finally:
+        context.close()
+
+
 def test_a_phone_timeline_gives_the_dates_the_charts_width(dashboard: RunningApp, browser: Browser) -> None:
     """On a phone the titles, beside the rows, took 240 of 320 px. They are written above the bars now, so
     the plot has the chart's width, every title fits inside it clear of the bars, and each month is named
     (Plotly hides the month names under labels drawn inside a plot, so they are not tick labels)."""
-    context = new_context(browser, viewport={"width": 390, "height": 844})
-    try:
-        page = context.new_page()
-        open_page(page, dashboard.url("/activities", "lang=id"))
-        timeline = page.locator(".st-key-figure-timeline .js-plotly-plot")
-        timeline.scroll_into_view_if_needed()
-        timeline.locator(".textpoint text").first.wait_for()
-        drawn = timeline.evaluate(TIMELINE_JS)
-    finally:
-        context.close()
+    drawn = measured_chart(browser, dashboard.url("/activities", "lang=id"), 390, "timeline", ".textpoint text",
+                           TIMELINE_JS)
     left, right = drawn["chart"]
     assert len(drawn["panels"]) == 3  # 2017, 2018 and 2019
     for panel in drawn["panels"]:
@@ -593,16 +600,8 @@ def test_the_funnel_writes_every_stages_count_where_it_can_be_seen(dashboard: Ru
                                                                    width: int) -> None:
     """A projector audience cannot hover. The stacked funnel hid the counts its narrow segments could not
     hold: on a phone the last three stages', the delegates' too on a projector. Every count is written now."""
-    context = new_context(browser, viewport={"width": width, "height": 844})
-    try:
-        page = context.new_page()
-        open_page(page, dashboard.url("/participation", "lang=id" + ("&present=1" if width > 390 else "")))
-        chart = page.locator(".st-key-figure-funnel .js-plotly-plot")
-        chart.scroll_into_view_if_needed()
-        chart.locator(".bartext").first.wait_for()
-        drawn = chart.evaluate(_FUNNEL_COUNTS_JS)
-    finally:
-        context.close()
+    url = dashboard.url("/participation", "lang=id" + ("&present=1" if width > 390 else ""))
+    drawn = measured_chart(browser, url, width, "funnel", ".bartext", _FUNNEL_COUNTS_JS)
     assert len(drawn["values"]) == 18, drawn  # six stages in each of the sample's three years
     assert sorted(drawn["seen"]) == sorted(drawn["values"]), drawn
 
