@@ -308,10 +308,13 @@ def for_projector(figure: go.Figure, asked_margin: dict[str, int], width: int,
     bigger.update_yaxes(tickfont_size=round(TICK_SIZE * scale))
     bigger.update_annotations(font_size=round(TEXT_SIZE * scale))
     labels = [trace for trace in bigger.select_traces({"type": "scatter"}) if "text" in (trace.mode or "")]
-    if labels:  # text placed in rows (the timeline's titles, the trends' values): the text and its rows grow alike
-        for trace in labels:
-            if trace.textfont.size:  # else the page's font, grown above
-                trace.textfont.size = round(trace.textfont.size * scale)
+    for trace in labels:
+        if trace.textfont.size:  # else the page's font, grown above
+            trace.textfont.size = round(trace.textfont.size * scale)
+    # Text placed in rows (the timeline's titles, the trends' values) or on bars lying side by side (counts
+    # written in bars as thick as the text): the text and its rows grow alike.
+    sideways = [trace for trace in bigger.select_traces({"type": "bar", "orientation": "h"}) if trace.text]
+    if labels or sideways:
         bigger.update_layout(height=max(round((figure.layout.height or 0) * scale), PROJECTOR_HEIGHT))
     if bigger.layout.uniformtext.minsize:  # text kept at its size or left out (the funnel), not shrunk
         bigger.update_layout(uniformtext_minsize=round(TEXT_SIZE * scale))
@@ -603,7 +606,9 @@ def sides_by_type(frame: pd.DataFrame, lang: str, title: str, x_title: str, seri
     labels = [plain(schema.ACTIVITY_TYPE.label(code, lang)) for code in frame["type"]]
     draft = Draft()
     longest = float(frame[list(series)].to_numpy().max(initial=0))
-    for index, (column, label) in enumerate(series.items()):
+    # Added last to first: Plotly draws a group's first bar at its bottom, so the first series (Jakarta) stands
+    # on top, and the legend, reversed, names it first too.
+    for index, (column, label) in reversed(list(enumerate(series.items()))):
         name = plain(label)
         draft.add("bar", y=labels, x=frame[column], orientation="h", name=name,
                   **written_counts(frame[column].tolist(), longest, lang, OKABE_ITO[index]),
@@ -611,7 +616,8 @@ def sides_by_type(frame: pd.DataFrame, lang: str, title: str, x_title: str, seri
     base_layout(draft, lang, title, x_title, None)
     # Bars thick enough for their counts' text, which keeps its size (constraintext) as on the other charts.
     draft.update_layout(barmode="group", height=max(LEGEND_BASE_HEIGHT,
-                                                    GROUPED_BAR * len(series) * len(labels) + GROUPED_FRAME))
+                                                    GROUPED_BAR * len(series) * len(labels) + GROUPED_FRAME),
+                        legend={"traceorder": "reversed"})
     draft.update_axes("y", tickformat=None)
     return draft.update_axes("x", tickformat=",d").build()
 

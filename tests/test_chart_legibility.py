@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from dashboard import charts, db, figures
+from dashboard import charts, db, figures, margins
 from dashboard.charts import Chart
 from dashboard.context import PageContext
 from dashboard.filters import Filters
@@ -143,8 +143,15 @@ def test_bars_side_by_side_write_each_count_on_its_bar(warehouse: Warehouse, nam
     # The funnel's table: year, stage, count, conversion; the attendances': type, then a count per side.
     counts = chart.data.iloc[:, 2] if name == "funnel" else chart.data.select_dtypes("number")
     assert sorted(written) == sorted(counts.to_numpy().ravel().tolist())
-    # Thick enough bars for the text: the chart grows with the number of bars.
+    # Thick enough bars for the text: the chart grows with the number of bars, and with the text on a projector
+    # (the funnel's 20 px counts overlapped the next bar in bars drawn for 14 px).
     assert figure["layout"]["height"] >= 24 * sum(len(trace["x"]) for trace in bars)
+    # The legend names the bars of a group in the order they stand, top first (Plotly draws a group's first
+    # bar at its bottom, unless the axis runs from the top).
+    from_top = figure["layout"]["yaxis"].get("autorange") == "reversed"
+    assert figure["layout"]["legend"].get("traceorder", "normal") == ("normal" if from_top else "reversed")
+    projected = figures.for_projector(chart.figure, chart.asked_margin, margins.PROJECTOR_WIDTH)
+    assert projected.layout.height == round(figure["layout"]["height"] * figures.PROJECTOR_SCALE)
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
