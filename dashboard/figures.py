@@ -316,8 +316,6 @@ def for_projector(figure: go.Figure, asked_margin: dict[str, int], width: int,
     sideways = [trace for trace in bigger.select_traces({"type": "bar", "orientation": "h"}) if trace.text]
     if labels or sideways:
         bigger.update_layout(height=max(round((figure.layout.height or 0) * scale), PROJECTOR_HEIGHT))
-    if bigger.layout.uniformtext.minsize:  # text kept at its size or left out (the funnel), not shrunk
-        bigger.update_layout(uniformtext_minsize=round(TEXT_SIZE * scale))
     # Tall enough for the legend's rows on a small projector with a plot of PROJECTOR_PLOT left below them:
     # Plotly gives a legend at most half the figure's height and scrolls the rest, and ten indicators' names
     # in one column left the plot a strip of 100 px on a 1280 × 720 projector.
