@@ -599,7 +599,7 @@ _FUNNEL_COUNTS_JS = """gd => {
 def test_the_funnel_writes_every_stages_count_where_it_can_be_seen(dashboard: RunningApp, browser: Browser,
                                                                    width: int) -> None:
     """A projector audience cannot hover. The stacked funnel hid the counts its narrow segments could not
-    hold: on a phone the last three stages', the delegates' too on a projector. Every count is written now."""
+    hold: 10 of the 18 on a phone, 6 (the last two stages') on a projector. Every count is written now."""
     url = dashboard.url("/participation", "lang=id" + ("&present=1" if width > 390 else ""))
     drawn = measured_chart(browser, url, width, "funnel", ".bartext", _FUNNEL_COUNTS_JS)
     assert len(drawn["values"]) == 18, drawn  # six stages in each of the sample's three years
