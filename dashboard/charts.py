@@ -422,6 +422,9 @@ def activities_sides(ctx: PageContext) -> Chart | None:
     if types.empty:
         return None
     totals = types.groupby("type", as_index=False)[["participants_jakarta", "participants_partner"]].sum()
+    # In the vocabulary's order, as the legends of the page's stacked charts and the data table list types.
+    totals = totals.sort_values("type", key=lambda codes: codes.map(schema.ACTIVITY_TYPE.codes.index),
+                                ignore_index=True)
     figure = figures.sides_by_type(totals, ctx.lang, combined_heading(ctx, ctx.t("activities.chart_sides")),
                                   ctx.t("chart.attendances"),
                                   {"participants_jakarta": _name(ctx, "attendances_jakarta"),

@@ -599,14 +599,13 @@ def category_by_beneficiary(frame: pd.DataFrame, lang: str, title: str, x_title:
 
 
 def sides_by_type(frame: pd.DataFrame, lang: str, title: str, x_title: str, series: dict[str, str]) -> go.Figure:
-    """Participants from Jakarta and from the partner city per activity type, side by side."""
+    """Participants from Jakarta and from the partner city per activity type, side by side, the types in
+    the frame's order from the top."""
     colon = colon_of(lang)
     labels = [plain(schema.ACTIVITY_TYPE.label(code, lang)) for code in frame["type"]]
     draft = Draft()
     longest = float(frame[list(series)].to_numpy().max(initial=0))
-    # Added last to first: Plotly draws a group's first bar at its bottom, so the first series (Jakarta) stands
-    # on top, and the legend, reversed, names it first too.
-    for index, (column, label) in reversed(list(enumerate(series.items()))):
+    for index, (column, label) in enumerate(series.items()):
         name = plain(label)
         draft.add("bar", y=labels, x=frame[column], orientation="h", name=name,
                   **written_counts(frame[column].tolist(), longest, lang, OKABE_ITO[index]),
@@ -614,9 +613,10 @@ def sides_by_type(frame: pd.DataFrame, lang: str, title: str, x_title: str, seri
     base_layout(draft, lang, title, x_title, None)
     # Bars thick enough for their counts' text, which keeps its size (constraintext) as on the other charts.
     draft.update_layout(barmode="group", height=max(LEGEND_BASE_HEIGHT,
-                                                    GROUPED_BAR * len(series) * len(labels) + GROUPED_FRAME),
-                        legend={"traceorder": "reversed"})
-    draft.update_axes("y", tickformat=None)
+                                                    GROUPED_BAR * len(series) * len(labels) + GROUPED_FRAME))
+    # Read from the top, as the funnel: the frame's first type on top, and in each pair the first series
+    # (Jakarta), as the legend names them.
+    draft.update_axes("y", tickformat=None, autorange="reversed")
     return draft.update_axes("x", tickformat=",d").build()
 
 

@@ -146,10 +146,15 @@ def test_bars_side_by_side_write_each_count_on_its_bar(warehouse: Warehouse, nam
     # Thick enough bars for the text: the chart grows with the number of bars, and with the text on a projector
     # (the funnel's 20 px counts overlapped the next bar in bars drawn for 14 px).
     assert figure["layout"]["height"] >= 24 * sum(len(trace["x"]) for trace in bars)
-    # The legend names the bars of a group in the order they stand, top first (Plotly draws a group's first
-    # bar at its bottom, unless the axis runs from the top).
-    from_top = figure["layout"]["yaxis"].get("autorange") == "reversed"
-    assert figure["layout"]["legend"].get("traceorder", "normal") == ("normal" if from_top else "reversed")
+    # Read from the top: the first category on top and, in each group, the legend's first series (Plotly
+    # draws a group's first bar at its bottom unless the axis runs from the top). The types in the
+    # vocabulary's order, as the page's stacked charts list them; once ordered by code, workshop first.
+    assert figure["layout"]["yaxis"].get("autorange") == "reversed"
+    assert figure["layout"]["legend"].get("traceorder", "normal") == "normal"
+    if name == "participants-per-type":
+        order = [schema.ACTIVITY_TYPE.label(code, "en") for code in schema.ACTIVITY_TYPE.codes]
+        assert bars[0]["y"] == [label for label in order if label in bars[0]["y"]]
+        assert chart.data.iloc[:, 0].tolist() == bars[0]["y"], "the data table lists them in the same order"
     projected = figures.for_projector(chart.figure, chart.asked_margin, margins.PROJECTOR_WIDTH)
     assert projected.layout.height == round(figure["layout"]["height"] * figures.PROJECTOR_SCALE)
 
