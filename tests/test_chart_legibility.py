@@ -175,3 +175,36 @@ def test_a_stacks_legend_reads_in_the_order_its_parts_stand(warehouse: Warehouse
         assert order == ("normal" if sideways else None), (chart.name, order)
         seen.add(sideways)
     assert seen == {True, False}, "the sample has stacks of both kinds"
+
+
+@pytest.mark.parametrize("lang", ["id", "zh"])
+def test_a_stacked_years_total_is_written_above_its_stack(warehouse: Warehouse, lang: str) -> None:
+    """Each year's total stands above its stack, as the text alternative gives it (a projector's audience
+    cannot hover, and the stacks of 13–17 activities had no number on them), with room for it in the plot."""
+    ctx = PageContext(db.reader(), Filters((2017, 2018, 2019), "beijing", schema.FIELD.codes, "both", lang))
+    seen = []
+    for chart in (chart for built in charts.all_charts(ctx).values() for chart in built):
+        figure = chart.figure.to_plotly_json()
+        bars = [trace for trace in figure["data"] if trace.get("type") == "bar"]
+        if figure["layout"].get("barmode") != "stack" or bars[0].get("orientation") == "h" or any(
+                trace.get("text") for trace in bars):  # the repeat applicants write their returning part instead
+            continue
+        totals: dict[str, float] = {}
+        for trace in bars:
+            for year, value in zip(trace["x"], trace["y"], strict=True):
+                totals[year] = totals.get(year, 0) + value
+        # A year's place on the axis (Plotly reads an annotation's "2017" on a category axis as a place).
+        years = sorted(totals)
+        assert figure["layout"]["xaxis"]["categoryorder"] == "category ascending"
+        written = {years[note["x"]]: note["text"] for note in figure["layout"]["annotations"]}
+        assert written == {year: ctx.number(total) for year, total in totals.items()}, chart.name
+        for note in figure["layout"]["annotations"]:
+            assert (note["y"], note["yanchor"], note["showarrow"]) == (totals[years[note["x"]]], "bottom", False)
+            assert contrast(note["font"]["color"], WHITE) >= AA and note["font"]["size"] == figures.TEXT_SIZE
+        assert figure["layout"]["yaxis"]["range"][1] >= 1.1 * max(totals.values()), chart.name
+        alternative = charts.summary(ctx, chart)
+        assert all(text in alternative for text in written.values()), (chart.name, alternative, written)
+        projected = figures.for_projector(chart.figure, chart.asked_margin, margins.PROJECTOR_WIDTH)
+        assert {note.font.size for note in projected.layout.annotations} == {20}
+        seen.append(chart.name)
+    assert {"activities", "by-type", "by-field", "by-host-city"} <= set(seen), seen

@@ -606,6 +606,44 @@ def test_the_funnel_writes_every_stages_count_where_it_can_be_seen(dashboard: Ru
     assert sorted(drawn["seen"]) == sorted(drawn["values"]), drawn
 
 
+_STACK_TOTALS_JS = """gd => {
+    // Each stack: its bars' horizontal extent and its top; each total: its text's box.
+    const stacks = {};
+    for (const bar of gd.querySelectorAll('.trace.bars .point path')) {
+        const r = bar.getBoundingClientRect();
+        if (r.width === 0) continue;
+        const key = Math.round(r.left);
+        const stack = stacks[key] || (stacks[key] = {left: r.left, right: r.right, top: r.top});
+        stack.top = Math.min(stack.top, r.top);
+    }
+    const plot = {top: gd.getBoundingClientRect().top + gd._fullLayout._size.t};
+    const totals = [...gd.querySelectorAll('.annotation-text')].map(t => {
+        const r = t.getBoundingClientRect();
+        return {text: t.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+    });
+    return {stacks: Object.values(stacks).sort((a, b) => a.left - b.left), totals, plot};
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_each_years_activities_total_stands_above_its_stack(dashboard: RunningApp, browser: Browser,
+                                                            width: int) -> None:
+    """The stacks of 13–17 activities had no number on them. Each year's total is written centred over its
+    own stack and just above it, inside the plot (Plotly reads an annotation placed at "2017" on a category
+    axis as the 2018th place: the stacks then shrank to a sliver at the left and the totals stood at the
+    right edge)."""
+    url = dashboard.url("/", "lang=zh" + ("&present=1" if width > 390 else ""))
+    drawn = measured_chart(browser, url, width, "activities", ".annotation-text", _STACK_TOTALS_JS)
+    stacks, totals = drawn["stacks"], sorted(drawn["totals"], key=lambda total: total["left"])
+    assert [total["text"] for total in totals] == ["13", "16", "17"], drawn  # the sample's 2017, 2018, 2019
+    assert len(stacks) == 3 and all(stack["right"] - stack["left"] >= 0.15 * width * 0.8 / 3 for stack in stacks)
+    for stack, total in zip(stacks, totals, strict=True):
+        middle = (total["left"] + total["right"]) / 2
+        assert abs(middle - (stack["left"] + stack["right"]) / 2) <= 2, (stack, total)
+        assert stack["top"] - 12 <= total["bottom"] <= stack["top"] + 1, (stack, total)
+        assert total["top"] >= drawn["plot"]["top"] - 1, (total, drawn["plot"])
+
+
 def test_server_log_has_no_traceback(dashboard: RunningApp) -> None:
     """Runs last in this module: the server log of all the browsing above holds no Python traceback
     (readers only see a redacted error box, or a page part silently missing)."""
