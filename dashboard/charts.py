@@ -77,6 +77,9 @@ class Chart:
     formats: dict[str, Formatter | PerRow] = field(default_factory=dict)
     # The text alternative (a sentence or two) where the generic one (summary()) would not say it right.
     alternative: str = ""
+    # The figure built again for a wide page (presentation mode, the printed report), for a chart whose
+    # labels the page's figure must fit to a phone; built only when one of them asks.
+    wide: Callable[[], go.Figure] | None = None
 
     # The chart's title as text. It is shown as the figure's heading on the page (it wraps on a phone,
     # and headings stay in order), not inside the plot: the figure's own title is taken out here.
@@ -101,7 +104,7 @@ class Chart:
         """A copy of the figure with its margins reserved for ``width`` px (the printed report's), not for a
         laptop's half width: printed full width, a side-by-side chart kept a band of space above its legend
         for the rows its legend needed at half width."""
-        figure = go.Figure(self.figure)
+        figure = go.Figure(self.wide_figure)
         figure.layout.margin = self.asked_margin
         figure.layout.margin = margins.reserve(figure.to_dict(), width)
         return figure
@@ -109,7 +112,16 @@ class Chart:
     @functools.cached_property
     def projector_figure(self) -> go.Figure:
         """The figure as presentation mode draws it, made once: a chart is shared by every session."""
-        return figures.for_projector(self.figure, self.asked_margin, margins.PROJECTOR_WIDTH)
+        return figures.for_projector(self.wide_figure, self.asked_margin, margins.PROJECTOR_WIDTH)
+
+    @functools.cached_property
+    def wide_figure(self) -> go.Figure:
+        """The figure for a wide page, its title taken out as the page's: the page's own where it has none."""
+        if self.wide is None:
+            return self.figure
+        figure = self.wide()
+        figure.layout.title = None
+        return figure
 
 
 # A text alternative names at most this many categories, types or lines: the largest ones.
@@ -541,11 +553,14 @@ def outcome_trends(ctx: PageContext, unit: str) -> Chart | None:
         return None
     title = with_note(ctx.t("benefits.chart_trends"), schema.UNIT.label(unit, ctx.lang), ctx.lang)
     figure = figures.indicator_trends(rows, ctx.lang, title, unit, ctx.filters.years)
+    # The rows' names cut to leave a phone room for the years, written whole on a projector or a printed page.
+    wide = functools.partial(figures.indicator_trends, rows, ctx.lang, title, unit, ctx.filters.years,
+                             label_width=figures.TREND_WIDE_LABEL)
     data, formats = _values_table(ctx, rows.sort_values(["indicator_code", "year"]))
     scale = ctx.t(TREND_SCALES.get(unit, "benefits.trends_scale_own"))
     caption = period_caption(ctx, sentences(ctx.t("benefits.caption_trends"), scale, lang=ctx.lang), Period.PER_YEAR)
     return Chart("benefits", f"trend-{unit}", figure, data, caption, ("achieved_value",), formats,
-                 _trends_alternative(ctx, rows, unit))
+                 _trends_alternative(ctx, rows, unit), wide)
 
 
 def _trends_alternative(ctx: PageContext, rows: pd.DataFrame, unit: str) -> str:

@@ -75,6 +75,9 @@ GROUPED_FRAME = 150
 # about 360 px wide: the rest is left for the years), px per row and between rows, the rest of the chart, and
 # how far a row's scale reaches above its top (room for the value written over the highest point).
 TREND_LABEL = 150
+# ... and on a wide page (a projector, a printed report), where the years keep room enough beside a name of
+# about 86 Latin characters in its two lines (the sample's longest is 79).
+TREND_WIDE_LABEL = 280
 TREND_ROW = 58
 TREND_GAP = 10
 TREND_FRAME = 80
@@ -725,13 +728,15 @@ def _fitting(text: str, width: float, size: float) -> int:
     return max(1, sum(1 for end in reach if end <= width))
 
 
-def indicator_trends(frame: pd.DataFrame, lang: str, title: str, unit: str, years: Sequence[int]) -> go.Figure:
+def indicator_trends(frame: pd.DataFrame, lang: str, title: str, unit: str, years: Sequence[int],
+                     label_width: float = TREND_LABEL) -> go.Figure:
     """Indicators measured in more than one year: a row per indicator code, its value written at each year.
 
     One line per indicator on a shared axis left eleven count indicators crowded between 1 and 7 under one
     at 37, told apart by eleven colours. Here each row is named on its left (the code, then the name in two
-    lines of TREND_LABEL px: a phone keeps room for the years) and has its own scale from zero: percentages
-    to 100% and scores to 5 (their UNIT_AXES range), counts and amounts to the row's largest value. Every
+    lines of ``label_width`` px: TREND_LABEL keeps a phone room for the years) and has its own scale from
+    zero: percentages to 100% and scores to 5 (their UNIT_AXES range), counts and amounts to the row's
+    largest value. Every
     value is written beside its point, so no number is read from a row's height, nor needs a hover. The
     years are those selected, as the caption's period says: a year no row was measured in stays empty.
 
@@ -770,7 +775,7 @@ def indicator_trends(frame: pd.DataFrame, lang: str, title: str, unit: str, year
                   hovertemplate=f"%{{customdata[0]}}<br>%{{x}}{colon}%{{customdata[1]}}<extra></extra>")
         bases.append(base)
         middles.append(base + plot / 2)
-        names.append(f"{plain(code)}<br>{fit_lines(latest, TREND_LABEL, TICK_SIZE, most=2)}")
+        names.append(f"{plain(code)}<br>{fit_lines(latest, label_width, TICK_SIZE, most=2)}")
     base_layout(draft, lang, title, translate(lang, "chart.year"))
     # Each year at the middle of its share of the width (Plotly fits a line's points to the plot's edges):
     # the first and last values, written centred on their points, stay clear of the names and the page's edge.

@@ -25,7 +25,7 @@ import pytest
 from dashboard import charts, components, db, figures, margins
 from dashboard.context import PageContext
 from dashboard.filters import Available, Filters
-from dashboard.report import build_report, plotly_js
+from dashboard.report import DRAW_WIDTH_PX, build_report, plotly_js
 from etl import schema
 from etl.load import load_files
 from etl.warehouse import Warehouse
@@ -120,6 +120,34 @@ def test_fit_lines_breaks_at_spaces_within_a_width_and_cuts_the_last_line() -> N
     assert lines[1].endswith(figures.ELLIPSIS) and margins.text_width(lines[1], size) <= width, lines
     fitted = figures.fit_lines(LINK, width, size, most=2)
     assert not MARKUP.search(fitted) and shown(fitted.split("<br>")[0]) == "<a", fitted
+
+def _row_names(figure: go.Figure) -> list[str]:
+    """A trend chart's row names as shown, without their codes: the lines of each joined by a space."""
+    return [" ".join(shown(line) for line in name.split("<br>")[1:]) for name in figure.layout.yaxis.ticktext]
+
+
+@pytest.mark.usefixtures("warehouse")
+def test_a_trend_rows_name_is_cut_for_a_phone_and_whole_on_a_projector_or_printed() -> None:
+    """The page's trend chart keeps a phone room for the years: its row names are cut at two lines of
+    150 px, six of the sample's percentage rows with "…". Presentation mode and the printed report are wide
+    and cannot hover: they name every row whole (the sample's longest, 79 characters, in two lines of 280
+    px), as the data table does; built only when asked, without the title the page shows as a heading."""
+    ctx = PageContext(db.reader(), Filters((2017, 2018, 2019), "beijing", schema.FIELD.codes, "both", "en"))
+    chart = charts.outcome_trends(ctx, "percent")
+    assert chart is not None and "wide_figure" not in vars(chart), "nothing built before it is asked for"
+    names = chart.data[ctx.column("indicator")]
+    latest = chart.data.groupby(ctx.column("indicator_code"), sort=True)[ctx.column("indicator")].last().tolist()
+    cut = [name for name in _row_names(chart.figure) if name.endswith(figures.ELLIPSIS)]
+    assert len(cut) >= 4 and all(name not in set(names) for name in cut), cut
+    for wide in (chart.projector_figure, chart.figure_at(DRAW_WIDTH_PX)):
+        assert _row_names(wide) == latest
+        assert wide.layout.title.text is None and markup_problems(wide) == []
+        lines = [line for name in wide.layout.yaxis.ticktext for line in name.split("<br>")[1:]]
+        assert max(margins.text_width(shown(line), figures.TICK_SIZE) for line in lines) <= figures.TREND_WIDE_LABEL
+    # The rest of the chart is the page's: the same rows, values and years.
+    assert chart.projector_figure.data[0].y == chart.figure.data[0].y
+    assert chart.figure_at(DRAW_WIDTH_PX).layout.yaxis.tickvals == chart.figure.layout.yaxis.tickvals
+
 
 def test_hover_text_keeps_the_whole_text_in_lines() -> None:
     hover = figures.hover_text(LONG)
@@ -379,6 +407,7 @@ def test_activities_timeline_from_a_workbook_shows_titles_as_text(hostile_wareho
     for page, built in charts.all_charts(ctx).items():
         for each in built:
             assert markup_problems(each.figure) == [], (page, each.name)
+            assert markup_problems(each.projector_figure) == [], (page, each.name)
 
 
 def test_offline_report_holds_no_hostile_markup(hostile_warehouse: Warehouse) -> None:
