@@ -335,8 +335,8 @@ def year_axis(draft: Draft) -> Draft:
 def stacked_by_year(frame: pd.DataFrame, category: str, value: str, vocabulary: schema.Vocabulary,
                     lang: str, title: str, y_title: str, legend_title: str) -> go.Figure:
     """Bars per year stacked by a category, coloured by the category's fixed colour, each year's total
-    written above its stack: the figure a briefing quotes, which a projector's audience cannot hover for.
-    A part's own count is in its hover and the data table (most parts are 1–4 of 13–17, too thin for text)."""
+    written above its stack. A part's own count is in its hover and the data table (most parts are 1–4 of
+    13–17, too thin for text)."""
     colon = colon_of(lang)
     draft = Draft()
     palette = colours(vocabulary)
@@ -344,14 +344,24 @@ def stacked_by_year(frame: pd.DataFrame, category: str, value: str, vocabulary: 
         draft.add("bar", x=part["year"].astype(str), y=part[value], name=label, marker={"color": palette[code]},
                   hovertemplate=f"{label}<br>%{{x}}{colon}%{{y:,}}<extra></extra>")
     draft.update_layout(barmode="stack")
+    # A year's place on the category axis, as the axis orders them (ascending): Plotly reads an annotation's
+    # category "2017" as the 2018th place.
     totals = frame.groupby("year", sort=True)[value].sum()
-    # x is the year's place on the category axis, as the axis orders them (ascending): Plotly reads a
-    # category named "2017" as the 2018th place.
-    draft.update_layout(annotations=[
-        {"x": place, "y": float(total), "text": format_number(total, lang), "showarrow": False,
-         "yanchor": "bottom", "font": {"size": TEXT_SIZE, "color": INK}} for place, total in enumerate(totals)])
-    draft.update_axes("y", range=[0, float(totals.max() or 1) * 1.15])  # room for the totals above the stacks
+    stack_totals(draft, list(range(len(totals))), totals.tolist(), lang)
     return year_axis(base_layout(draft, lang, title, translate(lang, "chart.year"), y_title, legend_title)).build()
+
+
+def stack_totals(draft: Draft, places: Sequence[object], totals: Sequence[float], lang: str,
+                 sideways: bool = False) -> None:
+    """Each stack's total written at its end (above it, or beside it for stacks lying ``sideways``), at the
+    chart's text size, and room for it on the value axis: the figure a briefing quotes, which a projector's
+    audience cannot hover for."""
+    along, across = ("x", "y") if sideways else ("y", "x")
+    anchor = {"xanchor": "left", "xshift": 4} if sideways else {"yanchor": "bottom"}
+    draft.update_layout(annotations=[
+        {across: place, along: float(total), "text": format_number(total, lang), "showarrow": False, **anchor,
+         "font": {"size": TEXT_SIZE, "color": INK}} for place, total in zip(places, totals, strict=True)])
+    draft.update_axes(along, range=[0, float(max(totals, default=0) or 1) * 1.15])
 
 
 def selection_panels(frame: pd.DataFrame, lang: str, title: str, applicants: str, delegates: str,
@@ -432,7 +442,9 @@ def funnel(frame: pd.DataFrame, lang: str, title: str, stage_labels: dict[str, s
     stages = frame["stage"].nunique()
     draft.update_layout(barmode="group", height=max(LEGEND_BASE_HEIGHT, GROUPED_BAR * len(years) * stages
                                                     + GROUPED_FRAME))
-    # The first stage at the top, and in each stage the years from the top down, as the legend reads them.
+    # The first stage at the top, and in each stage the years from the top down, as the legend reads them;
+    # the legend names one year too (Plotly shows none for a single trace).
+    draft.update_layout(showlegend=True)
     draft.update_axes("y", tickformat=None, autorange="reversed")
     return draft.update_axes("x", tickformat=",d").build()
 
@@ -592,7 +604,7 @@ def heatmap(frame: pd.DataFrame, lang: str, title: str, count_title: str) -> go.
 
 
 def category_by_beneficiary(frame: pd.DataFrame, lang: str, title: str, x_title: str) -> go.Figure:
-    """Benefit indicators by category, stacked by beneficiary."""
+    """Benefit indicators by category, stacked by beneficiary, each category's total written beside it."""
     colon = colon_of(lang)
     totals = frame.groupby(["category", "beneficiary"], as_index=False)["indicators"].sum()
     palette = colours(schema.BENEFICIARY)
@@ -607,6 +619,10 @@ def category_by_beneficiary(frame: pd.DataFrame, lang: str, title: str, x_title:
     # a stack's legend by default, right for stacks that grow upwards).
     draft.update_layout(barmode="stack", legend={"traceorder": "normal"})
     draft.update_axes("y", tickformat=None, categoryorder="array", categoryarray=order[::-1])
+    # Placed by label: a category's label is never a number, which Plotly would read as a place.
+    per_category = totals.groupby("category")["indicators"].sum()
+    stack_totals(draft, [plain(schema.BENEFIT_CATEGORY.label(code, lang)) for code in per_category.index],
+                 per_category.tolist(), lang, sideways=True)
     return draft.update_axes("x", tickformat=",d").build()
 
 

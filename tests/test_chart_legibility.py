@@ -159,6 +159,14 @@ def test_bars_side_by_side_write_each_count_on_its_bar(warehouse: Warehouse, nam
     assert projected.layout.height == round(figure["layout"]["height"] * figures.PROJECTOR_SCALE)
 
 
+def test_a_one_year_funnel_names_its_year(warehouse: Warehouse) -> None:
+    """Plotly shows no legend for a single trace: the funnel of one year said which year in its caption only."""
+    ctx = PageContext(db.reader(), Filters((2018,), "beijing", schema.FIELD.codes, "both", "en"))
+    chart = charts.participation_funnel(ctx)
+    assert chart is not None
+    assert [trace.name for trace in chart.figure.data] == ["2018"] and chart.figure.layout.showlegend is True
+
+
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_a_stacks_legend_reads_in_the_order_its_parts_stand(warehouse: Warehouse, lang: str) -> None:
     """Plotly lists a stack's parts in reverse by default: top first for a stack growing upwards (as they
@@ -178,33 +186,40 @@ def test_a_stacks_legend_reads_in_the_order_its_parts_stand(warehouse: Warehouse
 
 
 @pytest.mark.parametrize("lang", ["id", "zh"])
-def test_a_stacked_years_total_is_written_above_its_stack(warehouse: Warehouse, lang: str) -> None:
-    """Each year's total stands above its stack, as the text alternative gives it (a projector's audience
-    cannot hover, and the stacks of 13–17 activities had no number on them), with room for it in the plot."""
+def test_a_stacks_total_is_written_at_its_end(warehouse: Warehouse, lang: str) -> None:
+    """Each stack's total stands at its end, above it or beside it, as the text alternative gives a year's
+    (a projector's audience cannot hover, and the stacks of 13–17 activities had no number on them), with
+    room for it on the value axis."""
     ctx = PageContext(db.reader(), Filters((2017, 2018, 2019), "beijing", schema.FIELD.codes, "both", lang))
     seen = []
     for chart in (chart for built in charts.all_charts(ctx).values() for chart in built):
         figure = chart.figure.to_plotly_json()
         bars = [trace for trace in figure["data"] if trace.get("type") == "bar"]
-        if figure["layout"].get("barmode") != "stack" or bars[0].get("orientation") == "h" or any(
-                trace.get("text") for trace in bars):  # the repeat applicants write their returning part instead
-            continue
-        totals: dict[str, float] = {}
+        if figure["layout"].get("barmode") != "stack" or any(trace.get("text") for trace in bars):
+            continue  # the repeat applicants write their returning part instead
+        sideways = bars[0].get("orientation") == "h"
+        along, across = ("x", "y") if sideways else ("y", "x")
+        totals: dict[object, float] = {}
         for trace in bars:
-            for year, value in zip(trace["x"], trace["y"], strict=True):
-                totals[year] = totals.get(year, 0) + value
-        # A year's place on the axis (Plotly reads an annotation's "2017" on a category axis as a place).
-        years = sorted(totals)
-        assert figure["layout"]["xaxis"]["categoryorder"] == "category ascending"
-        written = {years[note["x"]]: note["text"] for note in figure["layout"]["annotations"]}
-        assert written == {year: ctx.number(total) for year, total in totals.items()}, chart.name
-        for note in figure["layout"]["annotations"]:
-            assert (note["y"], note["yanchor"], note["showarrow"]) == (totals[years[note["x"]]], "bottom", False)
+            for place, value in zip(trace[across], trace[along], strict=True):
+                totals[place] = totals.get(place, 0) + value
+        notes = figure["layout"]["annotations"]
+        if not sideways:  # a year's place on the axis (Plotly reads an annotation's "2017" as a place)
+            assert figure["layout"]["xaxis"]["categoryorder"] == "category ascending"
+            years = sorted(totals)
+            notes = [{**note, "x": years[note["x"]]} for note in notes]
+        assert {note[across]: note["text"] for note in notes} == {
+            place: ctx.number(total) for place, total in totals.items()}, chart.name
+        for note in notes:
+            assert (note[along], note["showarrow"]) == (totals[note[across]], False), chart.name
+            assert note.get("xanchor" if sideways else "yanchor") == ("left" if sideways else "bottom")
             assert contrast(note["font"]["color"], WHITE) >= AA and note["font"]["size"] == figures.TEXT_SIZE
-        assert figure["layout"]["yaxis"]["range"][1] >= 1.1 * max(totals.values()), chart.name
-        alternative = charts.summary(ctx, chart)
-        assert all(text in alternative for text in written.values()), (chart.name, alternative, written)
+        assert figure["layout"][f"{along}axis"]["range"][1] >= 1.1 * max(totals.values()), chart.name
+        if not sideways:
+            alternative = charts.summary(ctx, chart)
+            assert all(note["text"] in alternative for note in notes), (chart.name, alternative)
         projected = figures.for_projector(chart.figure, chart.asked_margin, margins.PROJECTOR_WIDTH)
         assert {note.font.size for note in projected.layout.annotations} == {20}
         seen.append(chart.name)
-    assert {"activities", "by-type", "by-field", "by-host-city"} <= set(seen), seen
+    assert {"activities", "by-type", "by-field", "by-host-city", "benefits", "category-beneficiary",
+            "category-year", "by-gender"} <= set(seen), seen

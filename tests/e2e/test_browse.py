@@ -607,41 +607,59 @@ def test_the_funnel_writes_every_stages_count_where_it_can_be_seen(dashboard: Ru
 
 
 _STACK_TOTALS_JS = """gd => {
-    // Each stack: its bars' horizontal extent and its top; each total: its text's box.
+    // Each stack: the box around its parts (a stack's parts share their left edge when upright, their top
+    // when lying sideways); each total: its text's box.
+    const sideways = gd.data[0].orientation === 'h';
     const stacks = {};
     for (const bar of gd.querySelectorAll('.trace.bars .point path')) {
         const r = bar.getBoundingClientRect();
-        if (r.width === 0) continue;
-        const key = Math.round(r.left);
-        const stack = stacks[key] || (stacks[key] = {left: r.left, right: r.right, top: r.top});
-        stack.top = Math.min(stack.top, r.top);
+        if (r.width === 0 || r.height === 0) continue;
+        const key = Math.round(sideways ? r.top : r.left);
+        const stack = stacks[key] || (stacks[key] = {left: r.left, right: r.right, top: r.top, bottom: r.bottom});
+        Object.assign(stack, {left: Math.min(stack.left, r.left), right: Math.max(stack.right, r.right),
+                              top: Math.min(stack.top, r.top), bottom: Math.max(stack.bottom, r.bottom)});
     }
-    const plot = {top: gd.getBoundingClientRect().top + gd._fullLayout._size.t};
+    const box = gd.getBoundingClientRect();
     const totals = [...gd.querySelectorAll('.annotation-text')].map(t => {
         const r = t.getBoundingClientRect();
         return {text: t.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom};
     });
-    return {stacks: Object.values(stacks).sort((a, b) => a.left - b.left), totals, plot};
+    return {sideways, stacks: Object.values(stacks), totals,
+            plot: {top: box.top + gd._fullLayout._size.t, right: box.right - gd._fullLayout._size.r}};
 }"""
 
 
-@pytest.mark.parametrize("width", [390, 1280])
-def test_each_years_activities_total_stands_above_its_stack(dashboard: RunningApp, browser: Browser,
-                                                            width: int) -> None:
-    """The stacks of 13–17 activities had no number on them. Each year's total is written centred over its
-    own stack and just above it, inside the plot (Plotly reads an annotation placed at "2017" on a category
-    axis as the 2018th place: the stacks then shrank to a sliver at the left and the totals stood at the
-    right edge)."""
+def _middle(box: dict[str, float], along: str) -> float:
+    return (box["left"] + box["right"]) / 2 if along == "x" else (box["top"] + box["bottom"]) / 2
+
+
+@pytest.mark.parametrize(("name", "width", "expected"), [
+    ("activities", 390, ["13", "16", "17"]),  # the sample's 2017, 2018 and 2019
+    ("activities", 1280, ["13", "16", "17"]),
+    ("benefits", 390, ["8", "5", "7", "7", "7", "6", "8"]),  # its seven categories, from the top
+    ("benefits", 1280, ["8", "5", "7", "7", "7", "6", "8"]),
+])
+def test_each_stacks_total_stands_at_its_end(dashboard: RunningApp, browser: Browser, name: str, width: int,
+                                             expected: list[str]) -> None:
+    """Stacks had no number on them: 13–17 activities a year, 5–8 benefit indicators a category. Each
+    total is written centred on its own stack, just past its end and inside the plot (Plotly reads an
+    annotation placed at "2017" on a category axis as the 2018th place: the stacks then shrank to a sliver
+    at the left and the totals stood at the right edge)."""
     url = dashboard.url("/", "lang=zh" + ("&present=1" if width > 390 else ""))
-    drawn = measured_chart(browser, url, width, "activities", ".annotation-text", _STACK_TOTALS_JS)
-    stacks, totals = drawn["stacks"], sorted(drawn["totals"], key=lambda total: total["left"])
-    assert [total["text"] for total in totals] == ["13", "16", "17"], drawn  # the sample's 2017, 2018, 2019
-    assert len(stacks) == 3 and all(stack["right"] - stack["left"] >= 0.15 * width * 0.8 / 3 for stack in stacks)
+    drawn = measured_chart(browser, url, width, name, ".annotation-text", _STACK_TOTALS_JS)
+    across = "y" if drawn["sideways"] else "x"
+    stacks = sorted(drawn["stacks"], key=lambda stack: _middle(stack, across))
+    totals = sorted(drawn["totals"], key=lambda total: _middle(total, across))
+    assert [total["text"] for total in totals] == expected, drawn
+    assert len(stacks) == len(expected), drawn
     for stack, total in zip(stacks, totals, strict=True):
-        middle = (total["left"] + total["right"]) / 2
-        assert abs(middle - (stack["left"] + stack["right"]) / 2) <= 2, (stack, total)
-        assert stack["top"] - 12 <= total["bottom"] <= stack["top"] + 1, (stack, total)
-        assert total["top"] >= drawn["plot"]["top"] - 1, (total, drawn["plot"])
+        assert abs(_middle(total, across) - _middle(stack, across)) <= 2, (stack, total)
+        if drawn["sideways"]:
+            assert stack["right"] <= total["left"] <= stack["right"] + 12, (stack, total)
+            assert total["right"] <= drawn["plot"]["right"] + 1, (total, drawn["plot"])
+        else:
+            assert stack["top"] - 12 <= total["bottom"] <= stack["top"] + 1, (stack, total)
+            assert total["top"] >= drawn["plot"]["top"] - 1, (total, drawn["plot"])
 
 
 def test_server_log_has_no_traceback(dashboard: RunningApp) -> None:
