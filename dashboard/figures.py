@@ -752,9 +752,9 @@ def indicator_trends(frame: pd.DataFrame, lang: str, title: str, unit: str, year
     at 37, told apart by eleven colours. Here each row is named on its left (the code, then the name in two
     lines of ``label_width`` px: TREND_LABEL keeps a phone room for the years) and has its own scale from
     zero: percentages to 100% and scores to 5 (their UNIT_AXES range), counts and amounts to the row's
-    largest value. Every
-    value is written beside its point, so no number is read from a row's height, nor needs a hover. The
-    years are those selected, as the caption's period says: a year no row was measured in stays empty.
+    largest value. Every value is written beside its point, so no number is read from a row's height, nor
+    needs a hover. The years are those selected, as the caption's period says: a year no row was measured
+    in stays empty.
 
     The rows share one y axis, row i (from the bottom) spanning i to i + 1 with its zero on a minor grid
     line: Chromium drew the sample's eleven count rows in 122 ms as eleven subplots, in 54-67 ms on one axis
