@@ -521,10 +521,12 @@ def outcome_values(ctx: PageContext, unit: str) -> Chart | None:
     title = ctx.t("benefits.chart_values", unit=schema.UNIT.label(unit, ctx.lang), year=year)
     # The axis names the unit alone: the heading says what is measured (a long title overflows a phone).
     figure = figures.indicator_values(rows, ctx.lang, title, schema.UNIT.label(unit, ctx.lang), unit)
+    wide = functools.partial(figures.indicator_values, rows, ctx.lang, title, schema.UNIT.label(unit, ctx.lang),
+                             unit, label_limit=figures.LABEL_LIMIT)
     data, formats = _values_table(ctx, rows)
     caption = sentences(ctx.t("benefits.caption_values"), ctx.t("chart.period_year", year=year), lang=ctx.lang)
     return Chart("benefits", f"values-{unit}", figure, data, caption, ("achieved_value",), formats,
-                 _values_alternative(ctx, rows, unit))
+                 _values_alternative(ctx, rows, unit), wide)
 
 
 def _values_alternative(ctx: PageContext, rows: pd.DataFrame, unit: str) -> str:

@@ -78,6 +78,9 @@ TREND_LABEL = 150
 # ... and on a wide page (a projector, a printed report), where the years keep room enough beside a name of
 # about 86 Latin characters in its two lines (the sample's longest is 79).
 TREND_WIDE_LABEL = 280
+# Characters of an indicator's name beside its achieved value: on the page (a phone keeps room for the bar)
+# and on a wide page (presentation mode, the printed report), where a name reaches LABEL_LIMIT.
+VALUE_LABEL = 36
 TREND_ROW = 58
 TREND_GAP = 10
 TREND_FRAME = 80
@@ -680,11 +683,12 @@ def rupiah_ticks(maximum: float, lang: str, most: int) -> dict[str, object]:
             "ticktext": [format_measure(value, "idr", lang, compact=True) for value in values]}
 
 
-def indicator_values(frame: pd.DataFrame, lang: str, title: str, x_title: str, unit: str) -> go.Figure:
+def indicator_values(frame: pd.DataFrame, lang: str, title: str, x_title: str, unit: str,
+                     label_limit: int = VALUE_LABEL) -> go.Figure:
     """Achieved values of one unit: a bar per indicator, coloured by beneficiary, grouped by category.
 
-    Rows are keyed by benefit ID (unique within a year); each shows the indicator's shortened name,
-    the full name and its category in the hover label.
+    Rows are keyed by benefit ID (unique within a year); each shows the indicator's name cut to
+    ``label_limit`` characters, the full name and its category in the hover label.
     """
     colon = colon_of(lang)
     palette = colours(schema.BENEFICIARY)
@@ -693,7 +697,7 @@ def indicator_values(frame: pd.DataFrame, lang: str, title: str, x_title: str, u
     ordered = ordered.assign(
         row=[plain(f"{year} · {benefit}") for year, benefit in zip(ordered["year"], ordered["benefit_id"],
                                                                      strict=True)],
-        label=ordered["indicator"].map(lambda text: short_label(text, 36)),
+        label=ordered["indicator"].map(lambda text: short_label(text, label_limit)),
         full=ordered["indicator"].map(hover_text),
         exact=ordered["value"].map(lambda value: format_measure(value, unit, lang)),
         on_bar=ordered["value"].map(lambda value: format_measure(value, unit, lang, compact=True)),

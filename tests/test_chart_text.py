@@ -132,7 +132,7 @@ def test_a_trend_rows_name_is_cut_for_a_phone_and_whole_on_a_projector_or_printe
     150 px, six of the sample's percentage rows with "…". Presentation mode and the printed report are wide
     and cannot hover: they name every row whole (the sample's longest, 79 characters, in two lines of 280
     px), as the data table does; built only when asked, without the title the page shows as a heading."""
-    ctx = PageContext(db.reader(), Filters((2017, 2018, 2019), "beijing", schema.FIELD.codes, "both", "en"))
+    ctx = _context("en")
     chart = charts.outcome_trends(ctx, "percent")
     assert chart is not None and "wide_figure" not in vars(chart), "nothing built before it is asked for"
     names = chart.data[ctx.column("indicator")]
@@ -147,6 +147,26 @@ def test_a_trend_rows_name_is_cut_for_a_phone_and_whole_on_a_projector_or_printe
     # The rest of the chart is the page's: the same rows, values and years.
     assert chart.projector_figure.data[0].y == chart.figure.data[0].y
     assert chart.figure_at(DRAW_WIDTH_PX).layout.yaxis.tickvals == chart.figure.layout.yaxis.tickvals
+
+
+@pytest.mark.usefixtures("warehouse")
+def test_an_achieved_values_name_is_cut_for_a_phone_and_whole_on_a_projector_or_printed() -> None:
+    """Beside its bar an indicator's name is cut at 36 characters on the page (a phone keeps room for the
+    bar), and at 80 in presentation mode and the printed report: the sample's names (up to 79) whole."""
+    ctx = _context("en")
+    chart = charts.outcome_values(ctx, "count")
+    assert chart is not None and "wide_figure" not in vars(chart)
+    names = chart.data[ctx.column("indicator")].tolist()
+    page = [shown(name) for name in chart.figure.layout.yaxis.ticktext]
+    assert sum(name.endswith(figures.ELLIPSIS) for name in page) >= 6 and max(map(len, page)) <= 36, page
+    for wide in (chart.projector_figure, chart.figure_at(DRAW_WIDTH_PX)):
+        assert sorted(shown(name) for name in wide.layout.yaxis.ticktext) == sorted(names)
+        assert wide.layout.title.text is None and markup_problems(wide) == []
+        assert [trace.x for trace in wide.data] == [trace.x for trace in chart.figure.data]
+    # A longer name is cut at 80 there too.
+    longer = ctx.fetch("benefit_values").head(1).assign(indicator="x" * 100)
+    wide = figures.indicator_values(longer, "en", "", "", str(longer["unit"].iloc[0]), label_limit=figures.LABEL_LIMIT)
+    assert list(wide.layout.yaxis.ticktext) == ["x" * 79 + figures.ELLIPSIS]
 
 
 def test_hover_text_keeps_the_whole_text_in_lines() -> None:
