@@ -357,14 +357,19 @@ def stacked_by_year(frame: pd.DataFrame, category: str, value: str, vocabulary: 
 def stack_totals(draft: Draft, places: Sequence[object], totals: Sequence[float], lang: str,
                  sideways: bool = False) -> None:
     """Each stack's total written at its end (above it, or beside it for stacks lying ``sideways``), at the
-    chart's text size, and room for it on the value axis: the figure a briefing quotes, which a projector's
-    audience cannot hover for."""
+    chart's text size, with room for it on the value axis: the figure a briefing quotes, which a projector's
+    audience cannot hover for.
+
+    Upright, the axis reaches 15 % above the highest stack. Sideways, Plotly's own range makes the room (it
+    counts annotations' text): a fixed range moved the axis's ticks and the drawn left margin outgrew the
+    one reserved (``margins``) by a pixel in Chinese, which drew the chart twice."""
     along, across = ("x", "y") if sideways else ("y", "x")
     anchor = {"xanchor": "left", "xshift": 4} if sideways else {"yanchor": "bottom"}
     draft.update_layout(annotations=[
         {across: place, along: float(total), "text": format_number(total, lang), "showarrow": False, **anchor,
          "font": {"size": TEXT_SIZE, "color": INK}} for place, total in zip(places, totals, strict=True)])
-    draft.update_axes(along, range=[0, float(max(totals, default=0) or 1) * 1.15])
+    if not sideways:
+        draft.update_axes(along, range=[0, float(max(totals, default=0) or 1) * 1.15])
 
 
 def selection_panels(frame: pd.DataFrame, lang: str, title: str, applicants: str, delegates: str,
