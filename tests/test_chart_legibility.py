@@ -216,7 +216,6 @@ def test_a_stacks_total_is_written_at_its_end(warehouse: Warehouse, lang: str) -
             assert contrast(note["font"]["color"], WHITE) >= AA and note["font"]["size"] == figures.TEXT_SIZE
         if not sideways:  # sideways, Plotly's range counts the totals' text (in Chromium: test_browse.py)
             assert figure["layout"]["yaxis"]["range"][1] >= 1.1 * max(totals.values()), chart.name
-        if not sideways:
             alternative = charts.summary(ctx, chart)
             assert all(note["text"] in alternative for note in notes), (chart.name, alternative)
         projected = figures.for_projector(chart.figure, chart.asked_margin, margins.PROJECTOR_WIDTH)

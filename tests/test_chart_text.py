@@ -121,6 +121,7 @@ def test_fit_lines_breaks_at_spaces_within_a_width_and_cuts_the_last_line() -> N
     fitted = figures.fit_lines(LINK, width, size, most=2)
     assert not MARKUP.search(fitted) and shown(fitted.split("<br>")[0]) == "<a", fitted
 
+
 def _row_names(figure: go.Figure) -> list[str]:
     """A trend chart's row names as shown, without their codes: the lines of each joined by a space."""
     return [" ".join(shown(line) for line in name.split("<br>")[1:]) for name in figure.layout.yaxis.ticktext]

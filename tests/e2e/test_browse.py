@@ -629,8 +629,9 @@ _STACK_TOTALS_JS = """gd => {
 }"""
 
 
-def _middle(box: dict[str, float], along: str) -> float:
-    return (box["left"] + box["right"]) / 2 if along == "x" else (box["top"] + box["bottom"]) / 2
+def _middle(box: dict[str, float], axis: str) -> float:
+    """A box's middle along the x or y axis."""
+    return (box["left"] + box["right"]) / 2 if axis == "x" else (box["top"] + box["bottom"]) / 2
 
 
 @pytest.mark.parametrize(("name", "width", "expected"), [
