@@ -476,8 +476,10 @@ def activities_timeline(ctx: PageContext, layout: figures.TimelineRows = figures
                              Period.PER_YEAR)
     figure = figures.timeline(timeline, ctx.lang, ctx.t("activities.chart_timeline"), _name(ctx, "activities"),
                               layout)
+    wide = functools.partial(figures.timeline, timeline, ctx.lang, ctx.t("activities.chart_timeline"),
+                             _name(ctx, "activities"), layout, label_limit=figures.LABEL_LIMIT)
     return Chart("activities", "timeline", figure, data, caption, ("activities",), formats,
-                 _timeline_alternative(ctx, timeline))
+                 _timeline_alternative(ctx, timeline), wide)
 
 
 def _timeline_alternative(ctx: PageContext, timeline: pd.DataFrame) -> str:

@@ -476,7 +476,8 @@ MONTH_NAME = {"zh": "%-m月"}  # otherwise "%b": Agu, in a timeline's panel (its
 # shorter one by day. Day ticks every two weeks turned upright and ran into each other in a phone's panel.
 MONTHS_FROM = pd.Timedelta(days=45)
 TIMELINE_ROWS = 60  # up to this many activities one row each; more are counted per month
-TIMELINE_LABEL = 40  # characters of a title on its row (the whole title is in the hover label)
+# Characters of a title on its row (the whole title is in the hover label); LABEL_LIMIT on a wide page.
+TIMELINE_LABEL = 40
 TIMELINE_GAP = 64  # px between two years' panels: the upper one's month names and the lower one's title
 TIMELINE_FRAME = 150  # px of the chart around its panels: title, one legend row, the last month names
 
@@ -511,12 +512,12 @@ def timeline_axis(first: pd.Timestamp, last: pd.Timestamp, lang: str) -> Props:
 
 
 def timeline(frame: pd.DataFrame, lang: str, title: str, month_title: str = "",
-             layout: TimelineRows = TITLES_ABOVE) -> go.Figure:
+             layout: TimelineRows = TITLES_ABOVE, label_limit: int = TIMELINE_LABEL) -> go.Figure:
     """When the activities took place: one row per activity, a panel per year; per month beyond TIMELINE_ROWS.
 
     Each year's panel spans that year's activities only (a day stays visible: 46 activities over
     three years on one axis become hairlines). Row i of a panel is at y = i, labelled with the title cut
-    to TIMELINE_LABEL characters (above its bar or beside the row, by ``layout``); two activities of the
+    to ``label_limit`` characters (above its bar or beside the row, by ``layout``); two activities of the
     same title keep their rows.
     """
     if len(frame) > TIMELINE_ROWS:
@@ -556,7 +557,7 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, month_title: str = "",
             shown_types.add(code)
         dates = timeline_axis(start.min(), end.max(), lang)
         draft.update_axes("x", row=index, col=1, **dates)
-        titles = [short_label(t, TIMELINE_LABEL) for t in part["title"]]
+        titles = [short_label(t, label_limit) for t in part["title"]]
         if layout.title is None:
             draft.update_axes("y", tickmode="array", tickvals=rows, ticktext=titles, row=index, col=1)
         else:

@@ -170,6 +170,31 @@ def test_an_achieved_values_name_is_cut_for_a_phone_and_whole_on_a_projector_or_
     assert list(wide.layout.yaxis.ticktext) == ["x" * 79 + figures.ELLIPSIS]
 
 
+@pytest.mark.usefixtures("warehouse")
+def test_an_activitys_title_is_cut_for_a_phone_and_whole_on_a_projector_or_printed() -> None:
+    """On the page a timeline title is cut at 40 characters (32 of the sample's 46 are longer): on a phone
+    it is written above its bar within a 320 px panel. Presentation mode (above the bars) and the printed
+    report (beside the rows) cut at 80: the sample's titles (up to 66) whole, as the data table has them."""
+    ctx = _context("en")
+    chart = charts.activities_timeline(ctx)
+    assert chart is not None and "wide_figure" not in vars(chart)
+    titles = sorted(chart.data[ctx.column("title")])
+
+    def written(figure: go.Figure) -> list[str]:  # above the bars (text traces) or beside the rows (ticks)
+        above = [text for trace in figure.data if trace.type == "scatter" and trace.mode == "text"
+                 for text in trace.text]
+        beside = [text for name, axis in figure.layout.to_plotly_json().items() if name.startswith("yaxis")
+                  for text in axis.get("ticktext") or ()]
+        return sorted(shown(text) for text in above or beside)
+
+    page = written(chart.figure)
+    assert len(page) == len(titles) and sum(title.endswith(figures.ELLIPSIS) for title in page) >= 30
+    assert written(chart.projector_figure) == titles
+    printed = charts.printed(ctx, chart)
+    assert written(printed.figure) == page and written(printed.figure_at(DRAW_WIDTH_PX)) == titles
+    assert markup_problems(chart.projector_figure) == [] and markup_problems(printed.figure_at(DRAW_WIDTH_PX)) == []
+
+
 def test_hover_text_keeps_the_whole_text_in_lines() -> None:
     hover = figures.hover_text(LONG)
     lines = hover.split("<br>")
