@@ -474,10 +474,9 @@ def activities_timeline(ctx: PageContext, layout: figures.TimelineRows = figures
         "organizer": "column:organizer"})
     caption = period_caption(ctx, ctx.t("activities.caption_timeline", limit=ctx.number(len(timeline))),
                              Period.PER_YEAR)
-    figure = figures.timeline(timeline, ctx.lang, ctx.t("activities.chart_timeline"), _name(ctx, "activities"),
-                              layout)
-    wide = functools.partial(figures.timeline, timeline, ctx.lang, ctx.t("activities.chart_timeline"),
-                             _name(ctx, "activities"), layout, label_limit=figures.LABEL_LIMIT)
+    draw = functools.partial(figures.timeline, timeline, ctx.lang, ctx.t("activities.chart_timeline"),
+                             _name(ctx, "activities"), layout)
+    figure, wide = draw(), functools.partial(draw, label_limit=figures.LABEL_LIMIT)
     return Chart("activities", "timeline", figure, data, caption, ("activities",), formats,
                  _timeline_alternative(ctx, timeline), wide)
 
@@ -522,9 +521,9 @@ def outcome_values(ctx: PageContext, unit: str) -> Chart | None:
         return None
     title = ctx.t("benefits.chart_values", unit=schema.UNIT.label(unit, ctx.lang), year=year)
     # The axis names the unit alone: the heading says what is measured (a long title overflows a phone).
-    figure = figures.indicator_values(rows, ctx.lang, title, schema.UNIT.label(unit, ctx.lang), unit)
-    wide = functools.partial(figures.indicator_values, rows, ctx.lang, title, schema.UNIT.label(unit, ctx.lang),
-                             unit, label_limit=figures.LABEL_LIMIT)
+    draw = functools.partial(figures.indicator_values, rows, ctx.lang, title, schema.UNIT.label(unit, ctx.lang),
+                             unit)
+    figure, wide = draw(), functools.partial(draw, label_limit=figures.LABEL_LIMIT)
     data, formats = _values_table(ctx, rows)
     caption = sentences(ctx.t("benefits.caption_values"), ctx.t("chart.period_year", year=year), lang=ctx.lang)
     return Chart("benefits", f"values-{unit}", figure, data, caption, ("achieved_value",), formats,
@@ -556,10 +555,9 @@ def outcome_trends(ctx: PageContext, unit: str) -> Chart | None:
     if rows.empty:
         return None
     title = with_note(ctx.t("benefits.chart_trends"), schema.UNIT.label(unit, ctx.lang), ctx.lang)
-    figure = figures.indicator_trends(rows, ctx.lang, title, unit, ctx.filters.years)
     # The rows' names cut to leave a phone room for the years, written whole on a projector or a printed page.
-    wide = functools.partial(figures.indicator_trends, rows, ctx.lang, title, unit, ctx.filters.years,
-                             label_width=figures.TREND_WIDE_LABEL)
+    draw = functools.partial(figures.indicator_trends, rows, ctx.lang, title, unit, ctx.filters.years)
+    figure, wide = draw(), functools.partial(draw, label_width=figures.TREND_WIDE_LABEL)
     data, formats = _values_table(ctx, rows.sort_values(["indicator_code", "year"]))
     scale = ctx.t(TREND_SCALES.get(unit, "benefits.trends_scale_own"))
     caption = period_caption(ctx, sentences(ctx.t("benefits.caption_trends"), scale, lang=ctx.lang), Period.PER_YEAR)
