@@ -158,6 +158,18 @@ def ink_on(colour: str) -> str:
     return max(("#ffffff", "#000000"), key=lambda ink: contrast(ink, colour))
 
 
+# A year's colour is fixed by the year itself, never by its place among the years a reader chose: with 2018
+# and 2019 chosen, 2019 was orange, with all three green. Seven colours, so any seven years in a row differ;
+# the first programme year (2017) takes the first. Okabe–Ito's yellow is left out: on white it is barely seen.
+YEAR_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#882255")
+FIRST_YEAR_COLOURED = 2017
+
+
+def year_colour(year: int) -> str:
+    """The colour of ``year``'s series on every chart and in every selection of years."""
+    return YEAR_COLOURS[(int(year) - FIRST_YEAR_COLOURED) % len(YEAR_COLOURS)]
+
+
 def colours(vocabulary: schema.Vocabulary) -> dict[str, str]:
     """Code -> colour, fixed by the code's place in the schema (stable across pages)."""
     palette = OKABE_ITO + EXTRA
@@ -437,13 +449,13 @@ def funnel(frame: pd.DataFrame, lang: str, title: str, stage_labels: dict[str, s
     draft = Draft()
     years = sorted(frame["year"].unique())
     longest = float(frame["applicants"].fillna(0).max())
-    for index, year in enumerate(years):
+    for year in years:
         part = frame[frame["year"] == year].sort_values("position")
         labels = [plain(stage_labels.get(code, code)) for code in part["stage"]]
         counts = part["applicants"].fillna(0).astype(int).tolist()
         conversion = [1.0] + [(b / a if a else 0.0) for a, b in itertools.pairwise(counts)]
         draft.add("bar", y=labels, x=counts, orientation="h", name=str(year), customdata=[c * 100 for c in conversion],
-                  **written_counts(counts, longest, lang, OKABE_ITO[index % len(OKABE_ITO)]),
+                  **written_counts(counts, longest, lang, year_colour(year)),
                   hovertemplate=(f"{year} · %{{y}}{colon}%{{x:,}}<br>{plain(conversion_label)}{colon}"
                                  "%{customdata:,.1f}%<extra></extra>"))
     base_layout(draft, lang, title, x_title, None, translate(lang, "chart.year"))

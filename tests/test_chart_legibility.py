@@ -116,8 +116,8 @@ def test_every_number_written_on_a_chart_keeps_4_5_to_1(warehouse: Warehouse, la
 
 
 def test_text_on_any_category_colour_keeps_4_5_to_1() -> None:
-    """Every colour a category can have, on any chart: its bars' text colour contrasts enough."""
-    for colour in (*figures.OKABE_ITO, *figures.EXTRA):
+    """Every colour a category or a year can have, on any chart: its bars' text colour contrasts enough."""
+    for colour in (*figures.OKABE_ITO, *figures.EXTRA, *figures.YEAR_COLOURS):
         assert contrast(figures.ink_on(colour), colour) >= AA, colour
     assert figures.ink_on("#E69F00") == figures.INK, "the page's ink where it is enough"
     assert figures.ink_on("#0072B2") == WHITE
@@ -165,6 +165,28 @@ def test_a_one_year_funnel_names_its_year(warehouse: Warehouse) -> None:
     chart = charts.participation_funnel(ctx)
     assert chart is not None
     assert [trace.name for trace in chart.figure.data] == ["2018"] and chart.figure.layout.showlegend is True
+
+
+def test_a_years_colour_stays_when_other_years_are_left_out(warehouse: Warehouse) -> None:
+    """The funnel coloured a year by its place among the chosen years: 2019 was green with all three
+    years and orange with 2018–2019, so a presenter changing the years saw the colours move."""
+    def colours(years: tuple[int, ...]) -> dict[str, str]:
+        ctx = PageContext(db.reader(), Filters(years, "beijing", schema.FIELD.codes, "both", "en"))
+        chart = charts.participation_funnel(ctx)
+        assert chart is not None
+        return {trace.name: trace.marker.color for trace in chart.figure.data}
+
+    every_year = colours((2017, 2018, 2019))
+    assert len(set(every_year.values())) == 3
+    for chosen in [(2018, 2019), (2019,), (2017, 2019)]:
+        assert colours(chosen) == {str(year): every_year[str(year)] for year in chosen}, chosen
+
+
+def test_any_seven_years_in_a_row_have_seven_colours() -> None:
+    for first in range(2010, 2040):
+        row = [figures.year_colour(year) for year in range(first, first + 7)]
+        assert len(set(row)) == 7, first
+        assert all(figures.contrast(colour, "#ffffff") >= 2 for colour in row), row
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
