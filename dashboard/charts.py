@@ -17,6 +17,7 @@ its figure first.
 
 from __future__ import annotations
 
+import enum
 import functools
 import html
 from collections.abc import Callable
@@ -53,6 +54,13 @@ SIDE_BY_SIDE = frozenset({
 })
 
 
+class Medium(enum.Enum):
+    """A wide page a chart is drawn on besides the dashboard's: neither can hover, both have room."""
+
+    PROJECTOR = "projector"  # presentation mode
+    PAPER = "paper"  # the printed report
+
+
 @dataclass(frozen=True)
 class PerRow:
     """A column whose rows each have their own unit (benefit values): the display of each row."""
@@ -77,15 +85,16 @@ class Chart:
     formats: dict[str, Formatter | PerRow] = field(default_factory=dict)
     # The text alternative (a sentence or two) where the generic one (summary()) would not say it right.
     alternative: str = ""
-    # The figure built again for a wide page (presentation mode, the printed report), for a chart whose
-    # labels the page's figure must fit to a phone; built only when one of them asks.
-    wide: Callable[[], go.Figure] | None = None
+    # The figure built again for a wide medium, for a chart whose labels the page's figure must fit to a
+    # phone (or whose rows a printed page squeezes); built only when that medium asks, once per medium.
+    wide: Callable[[Medium], go.Figure] | None = None
 
     # The chart's title as text. It is shown as the figure's heading on the page (it wraps on a phone,
     # and headings stay in order), not inside the plot: the figure's own title is taken out here.
     heading: str = field(init=False, default="")
     # The margins the builder asked for (room for panel titles); more is reserved for the labels.
     asked_margin: dict[str, int] = field(init=False, default_factory=dict)
+    _built_wide: dict[Medium, go.Figure] = field(init=False, default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # The figure was just built for this chart; taking the title out costs nothing, where a
@@ -100,11 +109,11 @@ class Chart:
         """The width (px) the chart has on a laptop, where its margins are reserved for."""
         return margins.HALF_WIDTH if (self.page, self.name) in SIDE_BY_SIDE else margins.FULL_WIDTH
 
-    def figure_at(self, width: int) -> go.Figure:
-        """A copy of the figure with its margins reserved for ``width`` px (the printed report's), not for a
+    def printed_figure(self, width: int) -> go.Figure:
+        """The printed report's figure, in a copy with its margins reserved for ``width`` px, not for a
         laptop's half width: printed full width, a side-by-side chart kept a band of space above its legend
         for the rows its legend needed at half width."""
-        figure = go.Figure(self.wide_figure)
+        figure = go.Figure(self.figure_for(Medium.PAPER))
         figure.layout.margin = self.asked_margin
         figure.layout.margin = margins.reserve(figure.to_dict(), width)
         return figure
@@ -112,16 +121,23 @@ class Chart:
     @functools.cached_property
     def projector_figure(self) -> go.Figure:
         """The figure as presentation mode draws it, made once: a chart is shared by every session."""
-        return figures.for_projector(self.wide_figure, self.asked_margin, margins.PROJECTOR_WIDTH)
+        return figures.for_projector(self.figure_for(Medium.PROJECTOR), self.asked_margin, margins.PROJECTOR_WIDTH)
 
-    @functools.cached_property
-    def wide_figure(self) -> go.Figure:
-        """The figure for a wide page, its title taken out as the page's: the page's own where it has none."""
+    def figure_for(self, medium: Medium) -> go.Figure:
+        """The figure for a wide ``medium``, its title taken out as the page's: the page's own where the chart
+        has no wide builder. Not to be changed: it is shared, as the chart is."""
         if self.wide is None:
             return self.figure
-        figure = self.wide()
-        figure.layout.title = None
-        return figure
+        if medium not in self._built_wide:
+            figure = self.wide(medium)
+            figure.layout.title = None
+            self._built_wide[medium] = figure
+        return self._built_wide[medium]
+
+
+def _every_medium(draw: Callable[..., go.Figure], **wider: int) -> Callable[[Medium], go.Figure]:
+    """A wide builder that draws the same figure for every wide medium: ``draw`` with ``wider`` labels."""
+    return lambda _medium: draw(**wider)
 
 
 # A text alternative names at most this many categories, types or lines: the largest ones.
@@ -462,7 +478,7 @@ def _sides_alternative(ctx: PageContext, totals: pd.DataFrame) -> str:
 
 
 @shared
-def activities_timeline(ctx: PageContext, layout: figures.TimelineRows = figures.TITLES_ABOVE) -> Chart | None:
+def activities_timeline(ctx: PageContext) -> Chart | None:
     timeline = ctx.fetch("activity_timeline")
     if timeline.empty:
         return None
@@ -475,8 +491,15 @@ def activities_timeline(ctx: PageContext, layout: figures.TimelineRows = figures
     caption = period_caption(ctx, ctx.t("activities.caption_timeline", limit=ctx.number(len(timeline))),
                              Period.PER_YEAR)
     draw = functools.partial(figures.timeline, timeline, ctx.lang, ctx.t("activities.chart_timeline"),
-                             _name(ctx, "activities"), layout)
-    figure, wide = draw(), functools.partial(draw, label_limit=figures.LABEL_LIMIT)
+                             _name(ctx, "activities"))
+
+    def wide(medium: Medium) -> go.Figure:
+        # A printed page squeezes the timeline to its height, leaving rows too thin for a title above each
+        # bar: printed, the titles stand beside the rows.
+        return draw(figures.TITLES_BESIDE if medium is Medium.PAPER else figures.TITLES_ABOVE,
+                    label_limit=figures.LABEL_LIMIT)
+
+    figure = draw()
     return Chart("activities", "timeline", figure, data, caption, ("activities",), formats,
                  _timeline_alternative(ctx, timeline), wide)
 
@@ -523,7 +546,7 @@ def outcome_values(ctx: PageContext, unit: str) -> Chart | None:
     # The axis names the unit alone: the heading says what is measured (a long title overflows a phone).
     draw = functools.partial(figures.indicator_values, rows, ctx.lang, title, schema.UNIT.label(unit, ctx.lang),
                              unit)
-    figure, wide = draw(), functools.partial(draw, label_limit=figures.LABEL_LIMIT)
+    figure, wide = draw(), _every_medium(draw, label_limit=figures.LABEL_LIMIT)
     data, formats = _values_table(ctx, rows)
     caption = sentences(ctx.t("benefits.caption_values"), ctx.t("chart.period_year", year=year), lang=ctx.lang)
     return Chart("benefits", f"values-{unit}", figure, data, caption, ("achieved_value",), formats,
@@ -557,7 +580,7 @@ def outcome_trends(ctx: PageContext, unit: str) -> Chart | None:
     title = with_note(ctx.t("benefits.chart_trends"), schema.UNIT.label(unit, ctx.lang), ctx.lang)
     # The rows' names cut to leave a phone room for the years, written whole on a projector or a printed page.
     draw = functools.partial(figures.indicator_trends, rows, ctx.lang, title, unit, ctx.filters.years)
-    figure, wide = draw(), functools.partial(draw, label_width=figures.TREND_WIDE_LABEL)
+    figure, wide = draw(), _every_medium(draw, label_width=figures.TREND_WIDE_LABEL)
     data, formats = _values_table(ctx, rows.sort_values(["indicator_code", "year"]))
     scale = ctx.t(TREND_SCALES.get(unit, "benefits.trends_scale_own"))
     caption = period_caption(ctx, sentences(ctx.t("benefits.caption_trends"), scale, lang=ctx.lang), Period.PER_YEAR)
@@ -675,12 +698,3 @@ PAGE_CHARTS: dict[str, Callable[[PageContext], list[Chart | None]]] = {
 def all_charts(ctx: PageContext) -> dict[str, list[Chart]]:
     """page -> its charts, in page order (empty ones left out)."""
     return {page: [chart for chart in build(ctx) if chart is not None] for page, build in PAGE_CHARTS.items()}
-
-
-def printed(ctx: PageContext, chart: Chart) -> Chart:
-    """A chart as the printed report draws it. The timeline is squeezed to a page's height there, which
-    leaves its rows too thin for a title above each bar: printed, the titles stand beside the rows."""
-    if (chart.page, chart.name) == ("activities", "timeline"):
-        return activities_timeline(ctx, figures.TITLES_BESIDE) or chart
-    return chart
-

@@ -167,7 +167,7 @@ def build_report(ctx: PageContext, available: Available, today: dt.date | None =
             parts.append(f"<p>{html.escape(ctx.t('empty.no_data'))}</p>")
         for chart in built[page]:
             number += 1
-            parts.append(_chart_block(ctx, charts.printed(ctx, chart), number))
+            parts.append(_chart_block(ctx, chart, number))
         parts.append("</section>")
     parts.append(_tables(ctx))
     parts.append(f"<section class='notes'><h2>{html.escape(ctx.t('data.section_notes'))}</h2>")
@@ -207,12 +207,13 @@ def _chart_block(ctx: PageContext, chart: charts.Chart, number: int) -> str:
     """A chart and its caption, numbered ("Figure 3.") so that a printed page can be referred to."""
     config = {**chart_config(file_stem(chart.page, chart.name, ctx.filters), ctx.lang), "responsive": True}
     # The title is a heading of the document, as on the pages: it never collides with a long legend.
-    div = chart.figure_at(DRAW_WIDTH_PX).to_html(full_html=False, include_plotlyjs=False, config=config,
-                           default_width="100%", default_height=f"{SCREEN_HEIGHT_PX}px")
+    figure = chart.printed_figure(DRAW_WIDTH_PX)
+    div = figure.to_html(full_html=False, include_plotlyjs=False, config=config, default_width="100%",
+                         default_height=f"{SCREEN_HEIGHT_PX}px")
     where = html.escape(f"{chart.page}/{chart.name}")
     label = html.escape(ctx.t("report.figure", number=number))
     caption = sentences(charts.summary(ctx, chart), chart.caption, lang=ctx.lang)
-    return (f"<div class='chart' data-chart='{where}' data-draw-height='{draw_height(chart.figure)}'>"
+    return (f"<div class='chart' data-chart='{where}' data-draw-height='{draw_height(figure)}'>"
             f"<h3 class='chart-title'>{html.escape(chart.heading)}</h3>"
             f"<div class='figure'>{div}</div><p class='caption'><span class='figure-label'>{label}</span> "
             f"{html.escape(caption)}</p></div>")

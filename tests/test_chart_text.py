@@ -135,19 +135,19 @@ def test_a_trend_rows_name_is_cut_for_a_phone_and_whole_on_a_projector_or_printe
     px), as the data table does; built only when asked, without the title the page shows as a heading."""
     ctx = _context("en")
     chart = charts.outcome_trends(ctx, "percent")
-    assert chart is not None and "wide_figure" not in vars(chart), "nothing built before it is asked for"
+    assert chart is not None and not chart._built_wide, "nothing built before it is asked for"
     names = chart.data[ctx.column("indicator")]
     latest = chart.data.groupby(ctx.column("indicator_code"), sort=True)[ctx.column("indicator")].last().tolist()
     cut = [name for name in _row_names(chart.figure) if name.endswith(figures.ELLIPSIS)]
     assert len(cut) >= 4 and all(name not in set(names) for name in cut), cut
-    for wide in (chart.projector_figure, chart.figure_at(DRAW_WIDTH_PX)):
+    for wide in (chart.projector_figure, chart.printed_figure(DRAW_WIDTH_PX)):
         assert _row_names(wide) == latest
         assert wide.layout.title.text is None and markup_problems(wide) == []
         lines = [line for name in wide.layout.yaxis.ticktext for line in name.split("<br>")[1:]]
         assert max(margins.text_width(shown(line), figures.TICK_SIZE) for line in lines) <= figures.TREND_WIDE_LABEL
     # The rest of the chart is the page's: the same rows, values and years.
     assert chart.projector_figure.data[0].y == chart.figure.data[0].y
-    assert chart.figure_at(DRAW_WIDTH_PX).layout.yaxis.tickvals == chart.figure.layout.yaxis.tickvals
+    assert chart.printed_figure(DRAW_WIDTH_PX).layout.yaxis.tickvals == chart.figure.layout.yaxis.tickvals
 
 
 @pytest.mark.usefixtures("warehouse")
@@ -156,11 +156,11 @@ def test_an_achieved_values_name_is_cut_for_a_phone_and_whole_on_a_projector_or_
     bar), and at 80 in presentation mode and the printed report: the sample's names (up to 79) whole."""
     ctx = _context("en")
     chart = charts.outcome_values(ctx, "count")
-    assert chart is not None and "wide_figure" not in vars(chart)
+    assert chart is not None and not chart._built_wide
     names = chart.data[ctx.column("indicator")].tolist()
     page = [shown(name) for name in chart.figure.layout.yaxis.ticktext]
     assert sum(name.endswith(figures.ELLIPSIS) for name in page) >= 6 and max(map(len, page)) <= 36, page
-    for wide in (chart.projector_figure, chart.figure_at(DRAW_WIDTH_PX)):
+    for wide in (chart.projector_figure, chart.printed_figure(DRAW_WIDTH_PX)):
         assert sorted(shown(name) for name in wide.layout.yaxis.ticktext) == sorted(names)
         assert wide.layout.title.text is None and markup_problems(wide) == []
         assert [trace.x for trace in wide.data] == [trace.x for trace in chart.figure.data]
@@ -177,22 +177,26 @@ def test_an_activitys_title_is_cut_for_a_phone_and_whole_on_a_projector_or_print
     report (beside the rows) cut at 80: the sample's titles (up to 66) whole, as the data table has them."""
     ctx = _context("en")
     chart = charts.activities_timeline(ctx)
-    assert chart is not None and "wide_figure" not in vars(chart)
+    assert chart is not None and not chart._built_wide
     titles = sorted(chart.data[ctx.column("title")])
 
-    def written(figure: go.Figure) -> list[str]:  # above the bars (text traces) or beside the rows (ticks)
-        above = [text for trace in figure.data if trace.type == "scatter" and trace.mode == "text"
-                 for text in trace.text]
+    def titles_above(figure: go.Figure) -> list[str]:  # written above the bars, by text traces
+        return [text for trace in figure.data if trace.type == "scatter" and trace.mode == "text"
+                for text in trace.text]
+
+    def written(figure: go.Figure) -> list[str]:  # above the bars or beside the rows (ticks)
+        above = titles_above(figure)
         beside = [text for name, axis in figure.layout.to_plotly_json().items() if name.startswith("yaxis")
                   for text in axis.get("ticktext") or ()]
         return sorted(shown(text) for text in above or beside)
 
     page = written(chart.figure)
     assert len(page) == len(titles) and sum(title.endswith(figures.ELLIPSIS) for title in page) >= 30
-    assert written(chart.projector_figure) == titles
-    printed = charts.printed(ctx, chart)
-    assert written(printed.figure) == page and written(printed.figure_at(DRAW_WIDTH_PX)) == titles
-    assert markup_problems(chart.projector_figure) == [] and markup_problems(printed.figure_at(DRAW_WIDTH_PX)) == []
+    printed = chart.printed_figure(DRAW_WIDTH_PX)
+    assert written(chart.projector_figure) == titles and written(printed) == titles
+    assert titles_above(chart.projector_figure) and not titles_above(printed), "printed, beside the rows"
+    assert markup_problems(chart.projector_figure) == [] and markup_problems(printed) == []
+    assert written(chart.figure) == page, "the page's figure is left as it was"
 
 
 def test_hover_text_keeps_the_whole_text_in_lines() -> None:

@@ -122,7 +122,7 @@ def test_the_printed_report_reserves_margins_for_its_own_width(warehouse: Wareho
     chart = charts.activities_by(ctx, "type")
     assert chart is not None and (chart.page, chart.name) in charts.SIDE_BY_SIDE
     on_screen = chart.figure.layout.margin.to_plotly_json()
-    printed = chart.figure_at(DRAW_WIDTH_PX)
+    printed = chart.printed_figure(DRAW_WIDTH_PX)
     assert printed.layout.margin.t < on_screen["t"] - 30
     with_asked = go.Figure(chart.figure).update_layout(margin=chart.asked_margin)
     assert printed.layout.margin.to_plotly_json() == margins.reserve(with_asked.to_dict(), DRAW_WIDTH_PX)

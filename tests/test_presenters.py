@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import db, glossary
+from dashboard import charts, db, glossary
 from dashboard.context import PageContext
 from dashboard.filters import Available, Filters
 from dashboard.presentation import app_base_url, share_url
@@ -229,6 +229,22 @@ def test_report_prints_on_a4_with_a_cover_and_charts_sized_for_paper(warehouse: 
     tables = html.split("<section class='tables'>", 1)[1].split("</section>", 1)[0]
     assert tables.count("<table class='data'><thead>") == 2
     assert ctx.t("benefits.indicator_table") in tables and ctx.t("benefits.mitigation_table") in tables
+
+
+def test_report_draws_the_timeline_at_its_printed_height(warehouse: Warehouse) -> None:
+    """Printed, the timeline's titles stand beside its rows, which are thinner than the page's (titles
+    above): the report draws it at the printed figure's height, not the page's, which left a one-year
+    timeline a band of empty rows."""
+    from dashboard import report
+
+    ctx = _context("en", (2019,))
+    chart = charts.activities_timeline(ctx)
+    assert chart is not None
+    printed = chart.printed_figure(report.DRAW_WIDTH_PX)
+    assert printed.layout.height < chart.figure.layout.height
+    html = build_report(ctx, AVAILABLE)
+    drawn = re.search(r"data-chart='activities/timeline' data-draw-height='(\d+)'", html)
+    assert drawn is not None and int(drawn.group(1)) == report.draw_height(printed) < report.draw_height(chart.figure)
 
 
 def test_report_data_table_shows_numbers_as_the_dashboard_does() -> None:
