@@ -122,8 +122,11 @@ def repeat_applicants(f: Frames, scope: Scope) -> pd.DataFrame:
     p = f["participants"]
     first = p.groupby(["person_key", "partner_city"])["year"].transform("min")
     rows = p.assign(returning=first < p["year"])
+    first_loaded = p.loc[p["partner_city"] == scope.partner, "year"].min()
     rows = rows[_participant_mask(rows, scope) & _applicant(rows, scope) & _in_years(rows, scope)]
-    return rows.groupby("year").agg(applicants=("year", "size"), returning=("returning", "sum")).reset_index()
+    counts = rows.groupby("year").agg(applicants=("year", "size"), returning=("returning", "sum")).reset_index()
+    # The first loaded year has no earlier year to return from: unknown, not none.
+    return counts.assign(returning=counts["returning"].where(counts["year"] > first_loaded))
 
 
 def activities_breakdown(f: Frames, scope: Scope) -> pd.DataFrame:

@@ -189,10 +189,14 @@ def repeat_applicants(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Dat
 
     "Earlier" looks at every field and direction (participants.first_year, kept
     by the warehouse at each load): someone who applied in tourism before and in
-    arts and culture now is a returning applicant of arts and culture.
+    arts and culture now is a returning applicant of arts and culture. The
+    partner city's first loaded year has no earlier year to return from: its
+    returning applicants are unknown (NULL), not none.
     """
     sql = f"""
-        SELECT year, count(*) AS applicants, count(*) FILTER (first_year < year) AS returning
+        SELECT year, count(*) AS applicants,
+               CASE WHEN year > (SELECT min(year) FROM participants WHERE partner_city = $partner)
+                    THEN count(*) FILTER (first_year < year) END AS returning
         FROM participants WHERE {IN_YEARS} AND {PARTICIPANT_FILTER} AND {IS_APPLICANT}
         GROUP BY year ORDER BY year"""
     return _frame(cursor, sql, scope.params())

@@ -23,6 +23,7 @@ from dashboard.context import PageContext
 from dashboard.filters import Filters
 from etl import schema
 from etl.warehouse import Warehouse
+from translations import format_list
 
 WHITE = "#ffffff"
 AA = 4.5
@@ -180,6 +181,29 @@ def test_a_years_colour_stays_when_other_years_are_left_out(warehouse: Warehouse
     assert len(set(every_year.values())) == 3
     for chosen in [(2018, 2019), (2019,), (2017, 2019)]:
         assert colours(chosen) == {str(year): every_year[str(year)] for year in chosen}, chosen
+
+
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_the_first_loaded_year_is_not_drawn_as_no_returning_applicants(warehouse: Warehouse, lang: str) -> None:
+    """2017, the first year loaded, has no earlier year to return from: "0 · 0.0%" above its bar read as
+    "no one came back". It is left out, the caption says why and covers the years drawn."""
+    def repeat(years: tuple[int, ...]) -> Chart | None:
+        return charts.participation_repeat(PageContext(db.reader(), Filters(years, "beijing", schema.FIELD.codes,
+                                                                          "both", lang)))
+
+    chart = repeat((2017, 2018, 2019))
+    assert chart is not None
+    assert [list(trace.x) for trace in chart.figure.data] == [["2018", "2019"]] * 2
+    assert chart.data.iloc[:, 0].tolist() == [2018, 2019]
+    t = PageContext(db.reader(), Filters((2017,), "beijing", (), "both", lang)).t
+    assert t("participation.repeat_first_year", year=2017) in chart.caption
+    assert t("chart.period", period=charts.PERIOD_NAMES[charts.Period.PER_YEAR](lang),
+             years=format_list([2018, 2019], lang)) in chart.caption
+    assert "2017" not in charts.summary(PageContext(db.reader(), Filters((2017, 2018, 2019), "beijing",
+                                                                         schema.FIELD.codes, "both", lang)), chart)
+    later = repeat((2018,))
+    assert later is not None and "2017" not in later.caption
+    assert repeat((2017,)) is None, "the page explains instead (empty.no_returning)"
 
 
 def test_any_seven_years_in_a_row_have_seven_colours() -> None:

@@ -29,4 +29,4 @@ for tab, dimension in zip(tabs, charts.PROFILE_DIMENSIONS, strict=True):
             show_chart(ctx, charts.participation_profile(ctx, dimension, measure))
 
 st.header(ctx.t("participation.section_repeat"))
-show_chart(ctx, charts.participation_repeat(ctx))
+show_chart(ctx, charts.participation_repeat(ctx), "empty.no_returning")
