@@ -135,7 +135,7 @@ class Chart:
         return self._built_wide[medium]
 
 
-def _every_medium(draw: Callable[..., go.Figure], **wider: int) -> Callable[[Medium], go.Figure]:
+def _every_medium(draw: Callable[..., go.Figure], **wider: float) -> Callable[[Medium], go.Figure]:
     """A wide builder that draws the same figure for every wide medium: ``draw`` with ``wider`` labels."""
     return lambda _medium: draw(**wider)
 
@@ -552,7 +552,7 @@ def outcome_values(ctx: PageContext, unit: str) -> Chart | None:
     # The axis names the unit alone: the heading says what is measured (a long title overflows a phone).
     draw = functools.partial(figures.indicator_values, rows, ctx.lang, title, schema.UNIT.label(unit, ctx.lang),
                              unit)
-    figure, wide = draw(), _every_medium(draw, label_limit=figures.LABEL_LIMIT)
+    figure, wide = draw(), _every_medium(draw, label_width=figures.VALUE_WIDE_LINE, label_lines=1)
     data, formats = _values_table(ctx, rows)
     caption = sentences(ctx.t("benefits.caption_values"), ctx.t("chart.period_year", year=year), lang=ctx.lang)
     return Chart("benefits", f"values-{unit}", figure, data, caption, ("achieved_value",), formats,

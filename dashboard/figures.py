@@ -78,9 +78,15 @@ TREND_LABEL = 150
 # ... and on a wide page (a projector, a printed report), where the years keep room enough beside a name of
 # about 86 Latin characters in its two lines (the sample's longest is 79).
 TREND_WIDE_LABEL = 280
-# Characters of an indicator's name beside its achieved value: on the page (a phone keeps room for the bar)
-# and on a wide page (presentation mode, the printed report), where a name reaches LABEL_LIMIT.
-VALUE_LABEL = 36
+# An indicator's name beside its achieved value on the page: two lines of this many px (about 64 Latin
+# characters; on one line of 36 characters the sample's names showed barely half), a phone keeping room for
+# the bar. A row whose name takes two lines is VALUE_ROW_TWO_LINES px tall, so names never touch.
+VALUE_NAME_LINE = 190
+VALUE_ROW = 30
+VALUE_ROW_TWO_LINES = 40
+# ... and on a wide page, one line of this many px (about 88 Latin characters; the sample's longest name, 79,
+# takes 430): a projector is short of height, not of width, and its rows stay one line tall.
+VALUE_WIDE_LINE = 480
 TREND_ROW = 58
 TREND_GAP = 10
 TREND_FRAME = 80
@@ -702,11 +708,12 @@ def rupiah_ticks(maximum: float, lang: str, most: int) -> dict[str, object]:
 
 
 def indicator_values(frame: pd.DataFrame, lang: str, title: str, x_title: str, unit: str,
-                     label_limit: int = VALUE_LABEL) -> go.Figure:
+                     label_width: float = VALUE_NAME_LINE, label_lines: int = 2) -> go.Figure:
     """Achieved values of one unit: a bar per indicator, coloured by beneficiary, grouped by category.
 
-    Rows are keyed by benefit ID (unique within a year); each shows the indicator's name cut to
-    ``label_limit`` characters, the full name and its category in the hover label.
+    Rows are keyed by benefit ID (unique within a year); each shows the indicator's name in up to
+    ``label_lines`` lines of ``label_width`` px (cut with "…" beyond), the full name and its category in
+    the hover label.
     """
     colon = colon_of(lang)
     palette = colours(schema.BENEFICIARY)
@@ -715,7 +722,7 @@ def indicator_values(frame: pd.DataFrame, lang: str, title: str, x_title: str, u
     ordered = ordered.assign(
         row=[plain(f"{year} · {benefit}") for year, benefit in zip(ordered["year"], ordered["benefit_id"],
                                                                      strict=True)],
-        label=ordered["indicator"].map(lambda text: short_label(text, label_limit)),
+        label=ordered["indicator"].map(lambda text: fit_lines(text, label_width, TICK_SIZE, label_lines)),
         full=ordered["indicator"].map(hover_text),
         exact=ordered["value"].map(lambda value: format_measure(value, unit, lang)),
         on_bar=ordered["value"].map(lambda value: format_measure(value, unit, lang, compact=True)),
@@ -735,7 +742,8 @@ def indicator_values(frame: pd.DataFrame, lang: str, title: str, x_title: str, u
     draft.update_axes("y", autorange="reversed", tickformat=None, type="category", categoryorder="array",
                       categoryarray=rows, tickmode="array", tickvals=rows, ticktext=list(ordered["label"]))
     draft.update_axes("x", **unit_axis(unit, lang, ordered["value"].max()))
-    return draft.update_layout(height=max(260, 30 * len(ordered) + 160), barmode="overlay").build()
+    row = VALUE_ROW_TWO_LINES if ordered["label"].str.contains("<br>", regex=False).any() else VALUE_ROW
+    return draft.update_layout(height=max(260, row * len(ordered) + 160), barmode="overlay").build()
 
 
 def fit_lines(text: object, width: float, size: float, most: int) -> str:

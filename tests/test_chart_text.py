@@ -152,22 +152,34 @@ def test_a_trend_rows_name_is_cut_for_a_phone_and_whole_on_a_projector_or_printe
 
 @pytest.mark.usefixtures("warehouse")
 def test_an_achieved_values_name_is_cut_for_a_phone_and_whole_on_a_projector_or_printed() -> None:
-    """Beside its bar an indicator's name is cut at 36 characters on the page (a phone keeps room for the
-    bar), and at 80 in presentation mode and the printed report: the sample's names (up to 79) whole."""
+    """Beside its bar an indicator's name takes two lines of 190 px on the page (a phone keeps room for the
+    bar; one line of 36 characters showed barely half a name), one of 480 px in presentation mode and the
+    printed report, whose rows stay one line tall: the sample's names (up to 79 characters) whole there."""
     ctx = _context("en")
     chart = charts.outcome_values(ctx, "count")
     assert chart is not None and not chart._built_wide
     names = chart.data[ctx.column("indicator")].tolist()
-    page = [shown(name) for name in chart.figure.layout.yaxis.ticktext]
-    assert sum(name.endswith(figures.ELLIPSIS) for name in page) >= 6 and max(map(len, page)) <= 36, page
+
+    def lines(figure: go.Figure) -> list[list[str]]:
+        return [shown(name).split("\n") for name in figure.layout.yaxis.ticktext]
+
+    page = lines(chart.figure)
+    assert all(len(name) <= 2 and max(margins.text_width(line, figures.TICK_SIZE) for line in name)
+               <= figures.VALUE_NAME_LINE for name in page), page
+    cut = [" ".join(name) for name in page if name[-1].endswith(figures.ELLIPSIS)]
+    assert len(cut) >= 3 and min(map(len, cut)) > 50, cut
+    assert chart.figure.layout.height == figures.VALUE_ROW_TWO_LINES * len(names) + 160, "rows for two lines"
     for wide in (chart.projector_figure, chart.printed_figure(DRAW_WIDTH_PX)):
-        assert sorted(shown(name) for name in wide.layout.yaxis.ticktext) == sorted(names)
+        assert sorted(name for (name,) in lines(wide)) == sorted(names)
+        assert max(margins.text_width(name, figures.TICK_SIZE) for (name,) in lines(wide)) <= figures.VALUE_WIDE_LINE
         assert wide.layout.title.text is None and markup_problems(wide) == []
         assert [trace.x for trace in wide.data] == [trace.x for trace in chart.figure.data]
-    # A longer name is cut at 80 there too.
-    longer = ctx.fetch("benefit_values").head(1).assign(indicator="x" * 100)
-    wide = figures.indicator_values(longer, "en", "", "", str(longer["unit"].iloc[0]), label_limit=figures.LABEL_LIMIT)
-    assert list(wide.layout.yaxis.ticktext) == ["x" * 79 + figures.ELLIPSIS]
+    assert chart.printed_figure(DRAW_WIDTH_PX).layout.height == figures.VALUE_ROW * len(names) + 160, "one line"
+    # A longer name is cut there too, at the end of its line.
+    longer = ctx.fetch("benefit_values").head(1).assign(indicator="word " * 60)
+    wide = figures.indicator_values(longer, "en", "", "", str(longer["unit"].iloc[0]), figures.VALUE_WIDE_LINE, 1)
+    (name,) = lines(wide)
+    assert len(name) == 1 and name[0].endswith(figures.ELLIPSIS)
 
 
 @pytest.mark.usefixtures("warehouse")
