@@ -172,7 +172,7 @@ FIRST_YEAR_COLOURED = 2017
 
 
 def year_colour(year: int) -> str:
-    """The colour of ``year``'s series on every chart and in every selection of years."""
+    """The colour of ``year``'s series (the funnel's bars), the same whichever years are chosen."""
     return YEAR_COLOURS[(int(year) - FIRST_YEAR_COLOURED) % len(YEAR_COLOURS)]
 
 

@@ -23,7 +23,7 @@ from dashboard.context import PageContext
 from dashboard.filters import Filters
 from etl import schema
 from etl.warehouse import Warehouse
-from translations import format_list
+from translations import format_list, translate
 
 WHITE = "#ffffff"
 AA = 4.5
@@ -195,10 +195,9 @@ def test_the_first_loaded_year_is_not_drawn_as_no_returning_applicants(warehouse
     assert chart is not None
     assert [list(trace.x) for trace in chart.figure.data] == [["2018", "2019"]] * 2
     assert chart.data.iloc[:, 0].tolist() == [2018, 2019]
-    t = PageContext(db.reader(), Filters((2017,), "beijing", (), "both", lang)).t
-    assert t("participation.repeat_first_year", year=2017) in chart.caption
-    assert t("chart.period", period=charts.PERIOD_NAMES[charts.Period.PER_YEAR](lang),
-             years=format_list([2018, 2019], lang)) in chart.caption
+    assert translate(lang, "participation.repeat_first_year", year=2017) in chart.caption
+    assert translate(lang, "chart.period", period=charts.PERIOD_NAMES[charts.Period.PER_YEAR](lang),
+                     years=format_list([2018, 2019], lang)) in chart.caption
     assert "2017" not in charts.summary(PageContext(db.reader(), Filters((2017, 2018, 2019), "beijing",
                                                                          schema.FIELD.codes, "both", lang)), chart)
     later = repeat((2018,))
