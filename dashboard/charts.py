@@ -20,7 +20,7 @@ from __future__ import annotations
 import enum
 import functools
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -232,10 +232,10 @@ def table(ctx: PageContext, frame: pd.DataFrame, vocabularies: dict[str, schema.
     return data.rename(columns=headers), formats
 
 
-def period_caption(ctx: PageContext, text: str, period: Period, years: Sequence[int] | None = None) -> str:
-    """A caption that says which years its chart covers: the selected ones, or ``years`` where it shows fewer."""
-    shown = format_list(ctx.filters.years if years is None else years, ctx.lang)
-    return sentences(text, ctx.t("chart.period", period=PERIOD_NAMES[period](ctx.lang), years=shown), lang=ctx.lang)
+def period_caption(ctx: PageContext, text: str, period: Period) -> str:
+    """A caption that says which years its chart covers."""
+    years = format_list(ctx.filters.years, ctx.lang)
+    return sentences(text, ctx.t("chart.period", period=PERIOD_NAMES[period](ctx.lang), years=years), lang=ctx.lang)
 
 
 def combined_heading(ctx: PageContext, title: str) -> str:
@@ -422,10 +422,14 @@ def participation_repeat(ctx: PageContext) -> Chart | None:
         "year": YEAR, "applicants": "metric:applicants", "first_time": "metric:first_time_applicants",
         "returning": "metric:returning_applicants", "share": "metric:returning_share"})
     # Its text alternative gives the returning applicants per year, what the chart is about.
-    left_out = [ctx.t("participation.repeat_first_year", year=int(year))
-                for year in fetched.loc[fetched["returning"].isna(), "year"]]
-    caption = period_caption(ctx, sentences(ctx.t("participation.caption_repeat"), *left_out, lang=ctx.lang),
-                             Period.PER_YEAR, repeat["year"].astype(int).tolist())
+    text = ctx.t("participation.caption_repeat")
+    left_out = fetched.loc[fetched["returning"].isna(), "year"].astype(int).tolist()
+    if left_out:  # the period is the years drawn, and says why the first is not among them
+        caption = sentences(text, ctx.t("participation.repeat_first_year", year=left_out[0]), ctx.t(
+            "chart.period", period=ctx.t("participation.period_after_first"),
+            years=format_list(repeat["year"].astype(int).tolist(), ctx.lang)), lang=ctx.lang)
+    else:
+        caption = period_caption(ctx, text, Period.PER_YEAR)
     return Chart("participation", "repeat-applicants", figure, data, caption,
                  ("returning_applicants", "applicants", "first_time_applicants", "returning_share"), formats)
 

@@ -196,12 +196,14 @@ def test_the_first_loaded_year_is_not_drawn_as_no_returning_applicants(warehouse
     assert [list(trace.x) for trace in chart.figure.data] == [["2018", "2019"]] * 2
     assert chart.data.iloc[:, 0].tolist() == [2018, 2019]
     assert translate(lang, "participation.repeat_first_year", year=2017) in chart.caption
-    assert translate(lang, "chart.period", period=charts.PERIOD_NAMES[charts.Period.PER_YEAR](lang),
+    assert translate(lang, "chart.period", period=translate(lang, "participation.period_after_first"),
                      years=format_list([2018, 2019], lang)) in chart.caption
     assert "2017" not in charts.summary(PageContext(db.reader(), Filters((2017, 2018, 2019), "beijing",
                                                                          schema.FIELD.codes, "both", lang)), chart)
     later = repeat((2018,))
     assert later is not None and "2017" not in later.caption
+    assert translate(lang, "chart.period", period=charts.PERIOD_NAMES[charts.Period.PER_YEAR](lang),
+                     years="2018") in later.caption
     assert repeat((2017,)) is None, "the page explains instead (empty.no_returning)"
 
 
