@@ -403,6 +403,7 @@ def participation_profile(ctx: PageContext, dimension: str, measure: str = "part
 
 @shared
 def participation_repeat(ctx: PageContext) -> Chart | None:
+    """First-time and returning applicants per year; None when no chosen year has an earlier one loaded."""
     fetched = ctx.fetch("repeat_applicants")
     # The first loaded year has no earlier year to return from (its returning applicants are unknown): it
     # is left out, and the caption says so, rather than drawn as "0 · 0.0%".
