@@ -20,7 +20,7 @@ from __future__ import annotations
 import enum
 import functools
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -234,8 +234,12 @@ def table(ctx: PageContext, frame: pd.DataFrame, vocabularies: dict[str, schema.
 
 def period_caption(ctx: PageContext, text: str, period: Period) -> str:
     """A caption that says which years its chart covers."""
-    years = format_list(ctx.filters.years, ctx.lang)
-    return sentences(text, ctx.t("chart.period", period=PERIOD_NAMES[period](ctx.lang), years=years), lang=ctx.lang)
+    return sentences(text, _period(ctx, PERIOD_NAMES[period](ctx.lang), ctx.filters.years), lang=ctx.lang)
+
+
+def _period(ctx: PageContext, name: str, years: Sequence[int]) -> str:
+    """The sentence naming a chart's period and its years: Period: each selected year (2017, 2018, 2019)."""
+    return ctx.t("chart.period", period=name, years=format_list(years, ctx.lang))
 
 
 def combined_heading(ctx: PageContext, title: str) -> str:
@@ -422,15 +426,15 @@ def participation_repeat(ctx: PageContext) -> Chart | None:
     data, formats = table(ctx, repeat, {}, {
         "year": YEAR, "applicants": "metric:applicants", "first_time": "metric:first_time_applicants",
         "returning": "metric:returning_applicants", "share": "metric:returning_share"})
-    # Its text alternative gives the returning applicants per year, what the chart is about.
     text = ctx.t("participation.caption_repeat")
     left_out = fetched.loc[fetched["returning"].isna(), "year"].astype(int).tolist()
     if left_out:  # the period is the years drawn, and says why the first is not among them
-        caption = sentences(text, ctx.t("participation.repeat_first_year", year=left_out[0]), ctx.t(
-            "chart.period", period=ctx.t("participation.period_after_first"),
-            years=format_list(repeat["year"].astype(int).tolist(), ctx.lang)), lang=ctx.lang)
+        drawn = repeat["year"].astype(int).tolist()
+        caption = sentences(text, ctx.t("participation.repeat_first_year", year=left_out[0]),
+                            _period(ctx, ctx.t("participation.period_after_first"), drawn), lang=ctx.lang)
     else:
         caption = period_caption(ctx, text, Period.PER_YEAR)
+    # Its text alternative gives the returning applicants per year, what the chart is about.
     return Chart("participation", "repeat-applicants", figure, data, caption,
                  ("returning_applicants", "applicants", "first_time_applicants", "returning_share"), formats)
 
