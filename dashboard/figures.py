@@ -317,7 +317,22 @@ def base_layout(draft: Draft, lang: str, title: str, x_title: str | None = None,
     draft.update_axes("x", **axis, title={"text": x_title and plain(x_title), "font": {"color": MUTED_INK}})
     draft.update_axes("y", **axis, title={"text": y_title and plain(y_title), "font": {"color": MUTED_INK}},
                       tickformat=",d", rangemode="tozero")
+    # Grid lines belong to the axis of values. Along the categories of bars they add nothing, and each runs
+    # through the middle of its bars and the numbers written there (a funnel's middle count, a stack's total).
+    for name in bar_category_axes(draft.data):
+        _merge(draft.layout.setdefault(name, {}), {"showgrid": False})  # type: ignore[arg-type]
     return draft
+
+
+def bar_category_axes(data: Sequence[Props]) -> set[str]:
+    """The layout names of the axes along which bars stand side by side ("xaxis" of upright bars,
+    "yaxis2" of lying ones drawn in a second panel)."""
+    names = set()
+    for trace in data:
+        if trace.get("type") == "bar":
+            kind = "y" if trace.get("orientation") == "h" else "x"
+            names.add(f"{kind}axis{str(trace.get(f'{kind}axis', kind))[1:]}")
+    return names
 
 
 def for_projector(figure: go.Figure, asked_margin: dict[str, int], width: int,

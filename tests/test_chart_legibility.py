@@ -214,6 +214,36 @@ def test_any_seven_years_in_a_row_have_seven_colours() -> None:
         assert all(figures.contrast(colour, "#ffffff") >= 2 for colour in row), row
 
 
+def _category_axis(trace: dict[str, Any]) -> str:
+    """The layout name of the axis a bar trace stands along, read from the trace ("y2" → "yaxis2")."""
+    kind = "y" if trace.get("orientation") == "h" else "x"
+    return kind + "axis" + trace.get(kind + "axis", kind)[1:]
+
+
+def test_no_grid_line_runs_through_bars_or_their_numbers(warehouse: Warehouse) -> None:
+    """Grid lines run across the values only: one along a bar chart's categories runs through the middle
+    of its bars and the numbers written there (a funnel's middle count, a stack's total). On the page, the
+    projector and paper."""
+    seen = 0
+    for chart in every_chart("en"):
+        for figure in (chart.figure, chart.projector_figure, chart.printed_figure(1100)):
+            layout = figure.to_plotly_json()["layout"]
+            bars = [trace for trace in figure.to_plotly_json()["data"] if trace.get("type") == "bar"]
+            for trace in bars:
+                assert layout[_category_axis(trace)].get("showgrid") is False, (chart.name, _category_axis(trace))
+            seen += bool(bars)
+    assert seen >= 3 * 15, seen  # every bar chart of every page, in all three media
+
+
+def test_a_value_axis_keeps_its_grid(warehouse: Warehouse) -> None:
+    """The counterpart: an upright bar chart's value axis still has its grid, to read a bar against."""
+    wanted = ("participation", "by-field")
+    figure = next(chart.figure for chart in every_chart("en") if (chart.page, chart.name) == wanted)
+    layout = figure.to_plotly_json()["layout"]
+    assert layout["xaxis"]["showgrid"] is False
+    assert layout["yaxis"].get("showgrid") is not False
+
+
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_a_stacks_legend_reads_in_the_order_its_parts_stand(warehouse: Warehouse, lang: str) -> None:
     """Plotly lists a stack's parts in reverse by default: top first for a stack growing upwards (as they
