@@ -140,8 +140,10 @@ def _headline_before_after(ctx: PageContext, warehouse: Warehouse, snapshot: Sna
         old = before.loc[before["year"] == year, column]
         new = after.loc[after["year"] == year, column]
         rows.append({"figure": metric.label(ctx.lang, ctx.partner_name()),
-                     "before": int(old.iloc[0]) if len(old) else 0, "after": int(new.iloc[0]) if len(new) else 0})
-    return pd.DataFrame(rows)
+                     "before": int(old.iloc[0]) if len(old) else None, "after": int(new.iloc[0]) if len(new) else 0})
+    frame = pd.DataFrame(rows)
+    # A year not loaded yet has no figures now (not zero of each): its table has no "Now" column.
+    return frame.drop(columns="before") if frame["before"].isna().all() else frame
 
 
 def problems_frame(ctx: PageContext, problems: list[Problem]) -> pd.DataFrame:
