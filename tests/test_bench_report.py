@@ -54,3 +54,21 @@ def test_no_note_is_printed_empty() -> None:
     rendered = render_section(visits_section(_result(), is_sample=False))
     assert "\n- \n" not in rendered and not rendered.endswith("- ")
     assert "phone's link" not in rendered
+
+
+def test_the_framed_page_splits_the_first_charts_ratio() -> None:
+    """The bare page in the dashboard's frame is timed in the same rounds: its ratio to the bare page is what
+    the frame costs, the dashboard's first chart ÷ its time what the rest of the Overview adds."""
+    result = _result()
+    result.chrome_first_s = [2.3, 2.4, 2.4, 2.5]  # 1.15×, 1.2×, 1.2×, 1.25× the bare page
+    section = visits_section(result, is_sample=True)
+    framed = _row(section, "the bare page in the dashboard's frame")
+    assert framed[1] == "2.40 s" and framed[3] == "" and framed[5] == "", "a baseline, with no target of its own"
+    assert framed[4] == "1.20× the bare page (per round 1.20×, middle half 1.19–1.21×)"
+    # The dashboard's 2.6 s ÷ the framed page's 2.4 s.
+    assert _row(section, "new visitor → Overview's first chart")[1] == "2.60 s (1.08× the framed page)"
+
+
+def test_without_the_framed_page_the_first_chart_says_nothing_of_it() -> None:
+    first = _row(visits_section(_result(), is_sample=True), "new visitor → Overview's first chart")
+    assert first[1] == "2.60 s"
