@@ -27,7 +27,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.context import PageContext
-from dashboard.metrics import CARD_METRICS, SUMMARY_COLUMNS
+from dashboard.metrics import CARD_METRICS, metric, summary_value
 from dashboard.queries import Scope, yearly_summary
 from etl import schema
 from etl.annotate import annotate, problem_report
@@ -50,8 +50,6 @@ UPLOAD_LIMITS = Limits(max_file_bytes=MAX_UPLOAD_MB * 2**20, max_uncompressed_by
 STATE_KEY = "upload_checked"
 RESULT_KEY = "upload_result"
 UPLOADER_KEY = "upload_uploader_generation"
-# The headline metrics compared before and after a load (the catalogue's cards that are counts).
-HEADLINE_METRICS = tuple(metric for metric in CARD_METRICS if metric.key in SUMMARY_COLUMNS)
 REMOVED_STYLE = "background-color: #FDECEA; color: #8C1D18; font-weight: 600"
 
 
@@ -67,7 +65,7 @@ class Checked:
     existing_load: int | None = None
     provisional_now: bool = False  # the year's status when the preview was made
     changes: list[SheetChange] = field(default_factory=list)
-    headline: pd.DataFrame | None = None
+    headline: pd.DataFrame | None = None  # per headline card: its key, its value now and after loading
 
     @property
     def year(self) -> int | None:
@@ -128,22 +126,20 @@ def _preview(ctx: PageContext, warehouse: Warehouse, checked: Checked, snapshot:
 
 
 def _headline_before_after(ctx: PageContext, warehouse: Warehouse, snapshot: Snapshot) -> pd.DataFrame:
-    """The year's headline figures now and after the load, with the dashboard's own query."""
+    """The year's headline figures (every card of the Overview) now and after the load, with the dashboard's
+    own query: None where the year has no figure (not loaded yet, or a rate without applicants)."""
     year = snapshot.year
     scope = Scope((year,))
-    before = yearly_summary(ctx.reader.cursor, scope)
+    before = _year_row(yearly_summary(ctx.reader.cursor, scope), year)
     with staged_connection(warehouse, snapshot) as staged:
-        after = yearly_summary(staged, scope)
-    rows = []
-    for metric in HEADLINE_METRICS:
-        column = SUMMARY_COLUMNS[metric.key]
-        old = before.loc[before["year"] == year, column]
-        new = after.loc[after["year"] == year, column]
-        rows.append({"figure": metric.label(ctx.lang, ctx.partner_name()),
-                     "before": int(old.iloc[0]) if len(old) else None, "after": int(new.iloc[0]) if len(new) else 0})
-    frame = pd.DataFrame(rows)
-    # A year not loaded yet has no figures now (not zero of each): its table has no "Now" column.
-    return frame.drop(columns="before") if frame["before"].isna().all() else frame
+        after = _year_row(yearly_summary(staged, scope), year)
+    return pd.DataFrame([{"metric": card.key, "before": summary_value(card.key, before),
+                          "after": summary_value(card.key, after)} for card in CARD_METRICS])
+
+
+def _year_row(summary: pd.DataFrame, year: int) -> pd.Series | None:
+    rows = summary[summary["year"] == year]
+    return rows.iloc[0] if len(rows) else None
 
 
 def problems_frame(ctx: PageContext, problems: list[Problem]) -> pd.DataFrame:
@@ -240,9 +236,23 @@ def show_preview(ctx: PageContext, checked: Checked) -> None:
     st.dataframe(_changes_table(ctx, checked), hide_index=True)
     if checked.headline is not None:
         st.markdown(f"**{ctx.t('upload.headline_title', year=checked.year)}**")
-        st.dataframe(checked.headline.rename(columns={"figure": ctx.t("upload.col_figure"),
-                                                      "before": ctx.t("upload.col_before"),
-                                                      "after": ctx.t("upload.col_after")}), hide_index=True)
+        table = headline_table(ctx, checked.headline)
+        right = st.column_config.TextColumn(alignment="right")
+        st.dataframe(table, hide_index=True, column_config=dict.fromkeys(table.columns[1:], right))
+
+
+def headline_table(ctx: PageContext, headline: pd.DataFrame) -> pd.DataFrame:
+    """The headline figures as the cards write them, in the reader's language. A year not loaded yet has no
+    figures now (not a zero of each): its table has no "Now" column."""
+    partner = ctx.partner_name()
+    cards = [metric(key) for key in headline["metric"]]
+    table = pd.DataFrame({
+        ctx.t("upload.col_figure"): [card.label(ctx.lang, partner) for card in cards],
+        ctx.t("upload.col_before"): [card.format(value, ctx.lang) for card, value in zip(cards, headline["before"],
+                                                                                          strict=True)],
+        ctx.t("upload.col_after"): [card.format(value, ctx.lang) for card, value in zip(cards, headline["after"],
+                                                                                         strict=True)]})
+    return table.drop(columns=ctx.t("upload.col_before")) if headline["before"].isna().all() else table
 
 
 def confirm(ctx: PageContext, warehouse: Warehouse, checked: Checked, analyst: str) -> LoadResult | None:
