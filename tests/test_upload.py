@@ -12,10 +12,15 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from etl import accounts
+from dashboard import db
+from dashboard.context import PageContext
+from dashboard.filters import Filters
+from dashboard.upload import headline_table
+from etl import accounts, schema
 from etl.annotate import annotate
 from etl.load import check_file, load_files, stage_file
 from etl.preview import compare_year
@@ -392,3 +397,20 @@ def run_purge(warehouse: Warehouse, days: float) -> subprocess.CompletedProcess:
     env = {**os.environ, "DASHBOARD_DB": str(warehouse.path)}
     return subprocess.run([sys.executable, "-m", "etl", "purge", "--days", str(days)], cwd=REPO_ROOT, env=env,
                           capture_output=True, text=True, timeout=60)
+
+
+def test_the_headline_preview_is_written_in_the_language_it_is_read_in(warehouse: Warehouse) -> None:
+    """The preview keeps the figures, not their text: a reader who switches language after the check reads
+    the cards' names and numbers in the new language (Indonesian writes 3,8%)."""
+    kept = pd.DataFrame({"metric": ["applicants", "selection_rate"], "before": [1234.0, 0.0381],
+                         "after": [1240.0, 0.0377]})
+    texts = {}
+    for lang in ("id", "en"):
+        ctx = PageContext(db.reader(), Filters((2019,), "beijing", schema.FIELD.codes, "both", lang))
+        texts[lang] = headline_table(ctx, kept).to_dict("list")
+    assert texts["id"] == {"Angka": ["Pendaftar", "Tingkat keterpilihan"], "Sekarang": ["1.234", "3,8%"],
+                           "Setelah dimuat": ["1.240", "3,8%"]}
+    assert texts["en"]["Now"] == ["1,234", "3.8%"]
+    new_year = kept.assign(before=None)
+    ctx = PageContext(db.reader(), Filters((2019,), "beijing", schema.FIELD.codes, "both", "en"))
+    assert list(headline_table(ctx, new_year).columns) == ["Figure", "After loading"]
