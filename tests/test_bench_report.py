@@ -72,3 +72,12 @@ def test_the_framed_page_splits_the_first_charts_ratio() -> None:
 def test_without_the_framed_page_the_first_chart_says_nothing_of_it() -> None:
     first = _row(visits_section(_result(), is_sample=True), "new visitor → Overview's first chart")
     assert first[1] == "2.60 s"
+
+
+def test_the_framed_page_splits_the_cold_starts_ratio_too() -> None:
+    result = _result()
+    result.chrome_cold_s = [3.3, 2.3]  # 1.1× and 1.15× the bare page's cold start
+    section = visits_section(result, is_sample=True)
+    assert _row(section, "the bare page in the dashboard's frame: cold")[1] == "2.80 s"
+    # The dashboard's 3.7 s ÷ the framed page's 2.8 s.
+    assert _row(section, "dashboard: cold")[1] == "3.70 s (1.32× the framed page's)"
