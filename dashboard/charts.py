@@ -589,7 +589,8 @@ TREND_SCALES = {"percent": "benefits.trends_scale_percent", "score": "benefits.t
 def outcome_trends(ctx: PageContext, unit: str) -> Chart | None:
     """Indicators of one unit measured in more than one selected year, followed by their code."""
     values = ctx.fetch("benefit_values")
-    rows = values[(values["unit"] == unit) & values["recurs"]]
+    of_unit = values[values["unit"] == unit]
+    rows = of_unit[of_unit["recurs"]]
     if rows.empty:
         return None
     title = with_note(ctx.t("benefits.chart_trends"), schema.UNIT.label(unit, ctx.lang), ctx.lang)
@@ -598,9 +599,24 @@ def outcome_trends(ctx: PageContext, unit: str) -> Chart | None:
     figure, wide = draw(), _every_medium(draw, label_width=figures.TREND_WIDE_LABEL)
     data, formats = _values_table(ctx, rows.sort_values(["indicator_code", "year"]))
     scale = ctx.t(TREND_SCALES.get(unit, "benefits.trends_scale_own"))
-    caption = period_caption(ctx, sentences(ctx.t("benefits.caption_trends"), scale, lang=ctx.lang), Period.PER_YEAR)
+    caption = period_caption(ctx, sentences(ctx.t("benefits.caption_trends"), scale,
+                                            _not_followed(ctx, of_unit), lang=ctx.lang), Period.PER_YEAR)
     return Chart("benefits", f"trend-{unit}", figure, data, caption, ("achieved_value",), formats,
                  _trends_alternative(ctx, rows, unit), wide)
+
+
+# Codes named in the sentence on codes not followed; more are counted.
+NOT_FOLLOWED_NAMED = 5
+
+
+def _not_followed(ctx: PageContext, values: pd.DataFrame) -> str:
+    """The sentence naming the codes left out of the trends, recorded more than once in a year ("" if none)."""
+    codes = sorted(values.loc[values["repeated"], "indicator_code"].unique())
+    if not codes:
+        return ""
+    more = figures.ELLIPSIS if len(codes) > NOT_FOLLOWED_NAMED else ""
+    named = format_list(codes[:NOT_FOLLOWED_NAMED], ctx.lang) + more
+    return ctx.t("benefits.trends_repeated", len(codes), count=ctx.number(len(codes)), codes=named)
 
 
 def _trends_alternative(ctx: PageContext, rows: pd.DataFrame, unit: str) -> str:
@@ -620,6 +636,19 @@ def _trends_alternative(ctx: PageContext, rows: pd.DataFrame, unit: str) -> str:
                          for code, row in ends.iterrows()], ctx.lang)
     key = "benefits.trends_largest" if count > NAMED else "benefits.trends_summary"
     return ctx.t(key, count, metric=_unit_title(ctx, unit), count=ctx.number(count), shown=NAMED, items=items)
+
+
+def trends_not_drawn(ctx: PageContext) -> list[str]:
+    """For each unit whose every code of more than one year is recorded more than once in a year (so no trend
+    chart is drawn), the sentence saying so: the codes are not silently missing."""
+    values = ctx.fetch("benefit_values")
+    notes = []
+    for unit in OUTCOME_UNITS:
+        of_unit = values[values["unit"] == unit]
+        if of_unit["repeated"].any() and outcome_trends(ctx, unit) is None:
+            notes.append(sentences(ctx.t("benefits.trends_none", metric=_unit_title(ctx, unit)),
+                                   _not_followed(ctx, of_unit), lang=ctx.lang))
+    return notes
 
 
 def outcome_charts(ctx: PageContext) -> list[Chart | None]:

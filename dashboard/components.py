@@ -112,15 +112,15 @@ def framed_chart(ctx: PageContext, page: str, name: str) -> None:
     st.subheader(chart.heading, anchor=False)  # as on the pages: a heading, outside the plot
     st.plotly_chart(chart.figure, key=f"chart-{chart.name}", theme=None,
                     config=chart_config(file_stem(page, name, ctx.filters), ctx.lang))
-    st.caption(chart.caption)
+    st.caption(markdown_text(chart.caption))  # it can name workbook codes (the trends' codes not followed)
     sample_notice(ctx)
     provisional_notice(ctx)
     st.caption(ctx.t("present.embed_source", version=ctx.reader.data_version))
 
 
-# A caption is Markdown (st.caption). Its text alternative can hold workbook codes (letters, digits, "-", "_"
-# and "."; "_KC_" would turn italic): each inline mark is written as itself. None occurs in the catalogue's
-# captions, which read the same either way.
+# A caption is Markdown (st.caption). It and its text alternative can hold workbook codes (letters, digits,
+# "-", "_" and "."; "_KC_" would turn italic): each inline mark is written as itself. None occurs in the
+# catalogue's own sentences, which read the same either way.
 _MARKDOWN_MARKS = str.maketrans({mark: "\\" + mark for mark in "\\`*_[]$~"})
 
 

@@ -260,15 +260,25 @@ def benefit_values(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFr
     """Achieved values of the indicators, for the outcome charts (at most ROW_LIMIT).
 
     ``recurs`` marks the indicators whose code appears in more than one selected
-    year: those are followed across years; an indicator without a code is shown
-    for its own year only.
+    year, once in each: those are followed across years; an indicator without a
+    code is shown for its own year only. ``repeated`` marks a code of more than one
+    year that is recorded more than once in a year (for two activities, say: the
+    contract does not forbid it): which of its values to follow cannot be told, so
+    it is not followed, and the chart says so.
     """
     sql = f"""
+        WITH chosen AS (
+            SELECT year, benefit_id, indicator_code, indicator, category, beneficiary, level, unit, value,
+                   count(*) OVER (PARTITION BY indicator_code, unit, year) AS times_in_year
+            FROM benefits WHERE {IN_YEARS} AND {BENEFIT_FILTER})
         SELECT year, benefit_id, indicator_code, indicator, category, beneficiary, level, unit, value,
-               indicator_code IS NOT NULL
-               AND count(DISTINCT year) OVER (PARTITION BY indicator_code, unit) > 1 AS recurs
-        FROM benefits WHERE {IN_YEARS} AND {BENEFIT_FILTER}
-        ORDER BY unit, category, beneficiary, indicator_code NULLS LAST, year LIMIT $limit"""
+               indicator_code IS NOT NULL AND count(DISTINCT year) OVER code > 1
+               AND max(times_in_year) OVER code = 1 AS recurs,
+               indicator_code IS NOT NULL AND count(DISTINCT year) OVER code > 1
+               AND max(times_in_year) OVER code > 1 AS repeated
+        FROM chosen
+        WINDOW code AS (PARTITION BY indicator_code, unit)
+        ORDER BY unit, category, beneficiary, indicator_code NULLS LAST, year, benefit_id LIMIT $limit"""
     return _frame(cursor, sql, scope.params() | {"limit": ROW_LIMIT})
 
 

@@ -151,7 +151,7 @@ def _english(value: float, unit: str, whole: bool = False) -> str:
 
 def test_achieved_values_and_trends_equal_sql(shared_app: SharedApp, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Each unit's chart holds the latest selected year's values; the trends hold every indicator whose
-    code recurs in more than one selected year, with its value per year."""
+    code recurs in more than one selected year, once in each, with its value per year."""
     at = shared_app.page("views/benefits.py", {"lang": "en"})
     assert not at.exception
     shown = drawn_charts(at)
@@ -190,7 +190,8 @@ def test_achieved_values_and_trends_equal_sql(shared_app: SharedApp, tmp_path_fa
         recurring = expected.execute("""
             SELECT indicator_code, year, value FROM benefits WHERE unit = ? AND indicator_code IN (
                 SELECT indicator_code FROM benefits WHERE unit = ? AND indicator_code IS NOT NULL
-                GROUP BY indicator_code HAVING count(DISTINCT year) > 1)""", [unit, unit]).fetchall()
+                GROUP BY indicator_code HAVING count(DISTINCT year) > 1 AND count(*) = count(DISTINCT year))""",
+            [unit, unit]).fetchall()
         trend = shown.get(f"trend-{unit}")
         if not recurring:
             assert trend is None, unit
@@ -269,3 +270,57 @@ def test_a_workbook_without_indicator_codes_stays_valid(warehouse: Warehouse, tm
     assert values[values["year"] == 2019]["indicator_code"].isna().all()
     assert not values[values["year"] == 2019]["recurs"].any()
     assert charts.outcome_values(ctx, "percent") is not None
+
+
+def _code_twice_in_2019(warehouse: Warehouse, tmp_path, code: str) -> tuple[str, str]:
+    """The sample's 2019 workbook with a second benefit row of indicator ``code`` (another ID and value):
+    the two rows' benefit IDs."""
+    import openpyxl
+
+    from etl.load import load_files
+
+    workbook = openpyxl.load_workbook(SAMPLE_DIR / "2019.xlsx")
+    sheet = workbook["benefits"]
+    header = [cell.value for cell in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[header.index("indicator_code")] == code)
+    copy = list(row)
+    copy[header.index("benefit_id")] = f"{row[header.index('benefit_id')]}-B"
+    copy[header.index("value")] = row[header.index("value")] + 1
+    sheet.append(copy)
+    path = tmp_path / "2019.xlsx"
+    workbook.save(path)
+    load_files(warehouse, [path], replace=True)
+    return row[header.index("benefit_id")], copy[header.index("benefit_id")]
+
+
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_a_code_recorded_twice_in_a_year_is_named_not_followed(warehouse: Warehouse, tmp_path, lang: str) -> None:
+    """The contract makes IDs unique, not indicator codes: a code measured for two activities in one year is a
+    valid workbook. Followed across years, one of its two values would have to be picked (the Benefits page
+    failed on it instead): it is left out of the trends, and their caption names it and says why."""
+    first, second = _code_twice_in_2019(warehouse, tmp_path, "LOK-NW-03")
+    ctx = context((2017, 2018, 2019), ALL_FIELDS, "both", lang)
+    trend = charts.outcome_trends(ctx, "count")
+    assert trend is not None
+    followed = {trace.name for trace in trend.figure.data}
+    assert "LOK-NW-03" not in followed and "LOK-NW-01" in followed
+    assert "LOK-NW-03" not in trend.data.to_string()
+    sentence = {"en": "Not followed: 1 indicator code recorded more than once in a year (LOK-NW-03)",
+                "id": "Tidak diikuti: 1 kode indikator yang tercatat lebih dari sekali dalam satu tahun (LOK-NW-03)",
+                "zh": "未跟踪：1 个指标代码在同一年中记录了不止一次（LOK-NW-03）"}[lang]
+    assert sentence in trend.caption
+    # Both of its 2019 values are still drawn, as that year's achieved values.
+    values = charts.outcome_values(ctx, "count")
+    assert values is not None
+    drawn = {label for trace in values.figure.data for label in trace.y}
+    assert {f"2019 · {first}", f"2019 · {second}"} <= drawn
+
+
+def test_the_benefits_page_shows_a_code_recorded_twice_in_a_year(warehouse: Warehouse, tmp_path) -> None:
+    from tests.apptest import open_app, visible_texts
+
+    _code_twice_in_2019(warehouse, tmp_path, "LOK-NW-03")
+    at = open_app({"lang": "en"}, "views/benefits.py")
+    assert not at.exception
+    assert any("Not followed: 1 indicator code recorded more than once in a year (LOK-NW-03)" in text
+               for text in visible_texts(at))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import charts
-from dashboard.components import begin_page, columns, show_chart, show_table
+from dashboard.components import begin_page, columns, markdown_text, show_chart, show_table
 from dashboard.context import context
 
 ctx = context()
@@ -17,6 +17,8 @@ else:
     for chart in charts.outcome_charts(ctx):
         if chart is not None:
             show_chart(ctx, chart)
+    for note in charts.trends_not_drawn(ctx):
+        st.caption(markdown_text(note))
     st.markdown(f"**{ctx.t('benefits.section_counts')}**")
     left, right = columns(ctx, 2)
     with left:
