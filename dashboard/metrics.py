@@ -205,10 +205,11 @@ CATALOGUE: tuple[Metric, ...] = (
     _m("achieved_value", Theme.OUTCOMES, Unit.MIXED, "benefit_values.value",
        ("Achieved value", "Nilai capaian", "达成值"),
        ("What an indicator measured, in its own unit: a percentage (0–100), a score (1–5), a count or rupiah. "
-        "An indicator is followed across years by its indicator code.",
+        "An indicator is followed across years by its indicator code, if the code is recorded once in each year.",
         "Apa yang diukur sebuah indikator, dalam satuannya sendiri: persen (0–100), skor (1–5), jumlah atau "
-        "rupiah. Indikator diikuti antar tahun melalui kode indikatornya.",
-        "指标所测量的结果，以其自身单位表示：百分比（0–100）、评分（1–5）、数量或印尼盾。通过指标代码跨年份跟踪同一指标。")),
+        "rupiah. Indikator diikuti antar tahun melalui kode indikatornya, jika kode itu tercatat sekali setiap tahun.",
+        "指标所测量的结果，以其自身单位表示：百分比（0–100）、评分（1–5）、数量或印尼盾。通过指标代码跨年份跟踪同一指标"
+        "（该代码须每年只记录一次）。")),
     _m("obstacles", Theme.OUTCOMES, Unit.OBSTACLES, "yearly_summary.obstacles",
        ("Obstacles recorded", "Hambatan tercatat", "记录的障碍"),
        ("Rows of the obstacles sheet for the year; fewer is better.",
