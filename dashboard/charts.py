@@ -645,7 +645,7 @@ def trends_not_drawn(ctx: PageContext) -> list[str]:
     notes = []
     for unit in OUTCOME_UNITS:
         of_unit = values[values["unit"] == unit]
-        if of_unit["repeated"].any() and outcome_trends(ctx, unit) is None:
+        if of_unit["repeated"].any() and not of_unit["recurs"].any():  # outcome_trends draws no chart
             notes.append(sentences(ctx.t("benefits.trends_none", metric=_unit_title(ctx, unit)),
                                    _not_followed(ctx, of_unit), lang=ctx.lang))
     return notes

@@ -246,12 +246,13 @@ def headline_table(ctx: PageContext, headline: pd.DataFrame) -> pd.DataFrame:
     figures now (not a zero of each): its table has no "Now" column."""
     partner = ctx.partner_name()
     cards = [metric(key) for key in headline["metric"]]
-    table = pd.DataFrame({
-        ctx.t("upload.col_figure"): [card.label(ctx.lang, partner) for card in cards],
-        ctx.t("upload.col_before"): [card.format(value, ctx.lang) for card, value in zip(cards, headline["before"],
-                                                                                          strict=True)],
-        ctx.t("upload.col_after"): [card.format(value, ctx.lang) for card, value in zip(cards, headline["after"],
-                                                                                         strict=True)]})
+
+    def written(values: pd.Series) -> list[str]:
+        return [card.format(value, ctx.lang) for card, value in zip(cards, values, strict=True)]
+
+    table = pd.DataFrame({ctx.t("upload.col_figure"): [card.label(ctx.lang, partner) for card in cards],
+                          ctx.t("upload.col_before"): written(headline["before"]),
+                          ctx.t("upload.col_after"): written(headline["after"])})
     return table.drop(columns=ctx.t("upload.col_before")) if headline["before"].isna().all() else table
 
 
