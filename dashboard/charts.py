@@ -739,6 +739,14 @@ PAGE_CHARTS: dict[str, Callable[[PageContext], list[Chart | None]]] = {
 }
 
 
+# Sentences a page shows beside its charts, for what is not drawn: the printed report carries them too.
+PAGE_NOTES: dict[str, Callable[[PageContext], list[str]]] = {"benefits": trends_not_drawn}
+
+
+def page_notes(ctx: PageContext, page: str) -> list[str]:
+    return PAGE_NOTES[page](ctx) if page in PAGE_NOTES else []
+
+
 def all_charts(ctx: PageContext) -> dict[str, list[Chart]]:
     """page -> its charts, in page order (empty ones left out)."""
     return {page: [chart for chart in build(ctx) if chart is not None] for page, build in PAGE_CHARTS.items()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from etl.schema import Column, DerivedColumn, Sheet
-from etl.template import range_text
+from etl.template import once_a_year_text, range_text
 from translations import format_number, resolve_language, translate, with_note
 
 
@@ -14,7 +14,9 @@ def _allowed(column: Column, lang: str) -> str:
         separator = "；" if resolve_language(lang) == "zh" else "; "  # Chinese: the full-width semicolon
         return separator.join(with_note(c.label(lang), c.code, lang) for c in column.vocabulary.categories)
     if column.max_length is not None:
-        return translate(lang, "template.max_length", maximum=format_number(column.max_length, lang))
+        rules = [translate(lang, "template.max_length", maximum=format_number(column.max_length, lang)),
+                 once_a_year_text(column, lang)]
+        return ("；" if resolve_language(lang) == "zh" else "; ").join(rule for rule in rules if rule)
     return range_text(column)
 
 

@@ -64,6 +64,7 @@ table { border-collapse: collapse; margin: 1rem 0; } td, th { border: 1px solid 
 table.headline td, table.headline th { text-align: right; } table.headline td:first-child,
 table.headline th:first-child { text-align: left; } .finding { font-weight: 600; } .caption { color: #666;
        font-size: .9rem; margin-bottom: 1.5rem; } .figure-label { font-weight: 600; color: #262730; }
+.page-note { color: #555; font-style: italic; }
 table.data { font-size: .85rem; width: 100%; } table.data th { background: #F0F2F6; text-align: left; }
 table.data td.number { text-align: right; } table.data td.number, table.data td.code { white-space: nowrap; }
 table.data td.text { min-width: 8em; overflow-wrap: anywhere; }
@@ -163,6 +164,8 @@ def build_report(ctx: PageContext, available: Available, today: dt.date | None =
     number = 0
     for page in params.CHART_PAGES:
         parts.append(f"<section data-page='{page}'><h2>{html.escape(ctx.t(f'{page}.title'))}</h2>")
+        # What the page says is not drawn (as on the page: a chart is never silently missing).
+        parts += [f"<p class='page-note'>{html.escape(note)}</p>" for note in charts.page_notes(ctx, page)]
         if not built[page]:
             parts.append(f"<p>{html.escape(ctx.t('empty.no_data'))}</p>")
         for chart in built[page]:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from translations import format_number, translate
+from translations import format_list, format_number, translate
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,18 @@ class LocalNumber:
 
     def __call__(self, lang: str) -> str:
         return format_number(self.value, lang, self.decimals)
+
+
+@dataclass(frozen=True)
+class LocalList:
+    """An enumeration in a message, written as the reader's language writes it ("3、4、9" in Chinese);
+    ``more`` ends it with "…" for items not named."""
+
+    items: tuple[str, ...]
+    more: bool = False
+
+    def __call__(self, lang: str) -> str:
+        return format_list([*self.items, *(["…"] if self.more else [])], lang)
 
 
 class Severity(StrEnum):

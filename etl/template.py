@@ -186,6 +186,15 @@ def range_text(column: Column) -> str:
     return ""
 
 
+def once_a_year_text(column: Column, lang: str) -> str:
+    """The rule of a code followed across years ("at most once a year with the same 'Unit', ..."); "" if none."""
+    if not column.once_a_year_with:
+        return ""
+    sheet = next(sheet for sheet in schema.SHEETS if column in sheet.columns)
+    names = [sheet.column(name).label(lang) for name in column.once_a_year_with]
+    return _text(lang, "once_a_year", columns=", ".join(names))
+
+
 def _reference_target(column: Column) -> str:
     return ".".join(column.references) if column.references else ""
 
@@ -213,6 +222,8 @@ def _rules(column: Column, lang: str) -> list[str]:
         rules.append(_joined([_text(each, "max_length", maximum=column.max_length) for each in languages]))
     if column.unique:
         rules.append(_multi(lang, "unique"))
+    if column.once_a_year_with:
+        rules.append(_joined([once_a_year_text(column, each) for each in languages]))
     if column.references:
         target = _reference_target(column)
         rules.append(_joined([_text(each, "references", target=target) for each in languages]))

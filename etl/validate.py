@@ -46,7 +46,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import privacy, schema
-from etl.problems import Localized, LocalNumber, Problem, Severity, errors
+from etl.problems import Localized, LocalList, LocalNumber, Problem, Severity, errors
 from etl.reader import ROW_COLUMN, RawSheet, RawWorkbook, number_cell_column
 from etl.schema import DEFAULT_LIMITS, Column, Kind, Limits, Sheet, quote
 
@@ -212,6 +212,15 @@ def _typed_sql(sheet: Sheet) -> str:
 TOO_LONG_PREVIEW = 60
 # Wrong years listed in the one problem of a sheet; more are shown as "…".
 WRONG_YEARS_SHOWN = 5
+# Rows listed in the one warning about a code recorded more than once in a year.
+ROWS_SHOWN = 5
+# What the checks find that is shown but does not block the load (etl.problems.Severity.WARNING).
+WARNING_CODES = ("repeated_code",)
+
+
+def _compared(column: Column) -> str:
+    """The column as rows are compared on it: a category by its code (two spellings of one unit are one)."""
+    return quote(column.name) if column.kind is Kind.TEXT else typed(column)
 
 
 @dataclass
@@ -279,6 +288,16 @@ def _checks_sql(sheet: Sheet, complete_sheets: set[str], error_columns: set[str]
                 f"SELECT {row}, '{column.name}', {raw}, 'duplicate_id', CAST(first_row AS VARCHAR), 1 "
                 f"FROM (SELECT {row}, {raw}, min({row}) OVER (PARTITION BY {raw}) "
                 f"AS first_row FROM {table} WHERE {raw} IS NOT NULL) WHERE {row} > first_row")
+        if column.once_a_year_with:  # compares rows: over the whole typed view
+            together = [_compared(sheet.column(name)) for name in column.once_a_year_with]
+            # extra: the first rows, and "+" when there are more ("3 4 9+").
+            checks.selects.append(
+                f"SELECT rows[1], '{column.name}', {raw}, 'repeated_code', "
+                f"array_to_string(list_slice(rows, 1, {ROWS_SHOWN}), ' ') "
+                f"|| CASE WHEN len(rows) > {ROWS_SHOWN} THEN '+' ELSE '' END, len(rows) "
+                f"FROM (SELECT {raw}, list({row} ORDER BY {row}) AS rows FROM {table} "
+                f"WHERE {' AND '.join(f'{value} IS NOT NULL' for value in [raw, *together])} "
+                f"GROUP BY {', '.join([raw, *together])} HAVING count(*) > 1)")
         if column.not_before:
             other = typed(sheet.column(column.not_before))
             add(column.name, value, "end_before_start", f"{value} < {other}", other)
@@ -420,15 +439,35 @@ def validate(raw: RawWorkbook, year: int | None = None, complete: bool = True,
             # Each check is tagged with its sheet, so problems sort by sheet, row, column.
             selects += [f"SELECT '{raw_sheet.sheet.name}' AS sheet, * FROM ({check})" for check in checks.selects]
         connection.execute(f"CREATE TEMP TABLE found AS {' UNION ALL '.join(selects)}", {"year": year})
-        total = connection.execute("SELECT coalesce(sum(n), 0) FROM found").fetchall()[0][0]
-        found = connection.execute("SELECT * FROM found ORDER BY sheet, excel_row, col LIMIT ?",
-                                   [limits.max_problems]).fetchall()
-        problems.extend(_to_problems(found, sheets, year, year_source))
-        # Exact: the lines not listed, counted by the cells each stands for.
-        unlisted = int(total) - sum(line[-1] for line in found)
-        if unlisted:
-            problems.append(Problem("more_problems", params={"count": unlisted}, count=unlisted))
+        problems.extend(_listed(connection, sheets, year, year_source, limits))
     return Validation(raw, year, year_source, problems, rows, connection)
+
+
+def _listed(connection: duckdb.DuckDBPyConnection, sheets: dict[str, RawSheet], year: int, year_source: str,
+            limits: Limits) -> list[Problem]:
+    """The checks' findings, at most ``limits.max_problems`` lines, then what was not listed.
+
+    Errors are listed before warnings, so that warnings never push an error out of the list;
+    the lines are then shown in the workbook's order (sheet, row, column).
+    """
+    is_warning = "list_contains($warnings, code)"
+    bound = {"warnings": list(WARNING_CODES)}
+    error_total, warning_total = connection.execute(
+        f"SELECT coalesce(sum(n) FILTER (WHERE NOT {is_warning}), 0), count(*) FILTER (WHERE {is_warning}) "
+        "FROM found", bound).fetchall()[0]
+    found = connection.execute(f"SELECT * FROM found ORDER BY {is_warning}, sheet, excel_row, col LIMIT $limit",
+                               bound | {"limit": limits.max_problems}).fetchall()
+    found.sort(key=lambda line: line[:3])
+    problems = _to_problems(found, sheets, year, year_source)
+    # Exact: the errors not listed, counted by the cells each line stands for.
+    unlisted = int(error_total) - sum(line[-1] for line in found if line[4] not in WARNING_CODES)
+    if unlisted:
+        problems.append(Problem("more_problems", params={"count": unlisted}, count=unlisted))
+    unlisted_warnings = int(warning_total) - sum(1 for line in found if line[4] in WARNING_CODES)
+    if unlisted_warnings:
+        problems.append(Problem("more_warnings", params={"count": unlisted_warnings}, count=unlisted_warnings,
+                                severity=Severity.WARNING))
+    return problems
 
 
 def _missing_sheets(raw: RawWorkbook) -> list[Problem]:
@@ -535,6 +574,9 @@ _PARAMS: dict[str, Callable[[_Line], dict[str, object]]] = {
     "age_out_of_range": lambda line: {"age": line.value, "year": line.year, "minimum": schema.MIN_AGE,
                                       "maximum": schema.MAX_AGE},
     "value_out_of_unit_range": _unit_range,
+    "repeated_code": lambda line: {"rows": LocalNumber(line.count), "page": Localized("benefits.title"),
+                                   "row_list": LocalList(tuple(str(line.extra).rstrip("+").split()),
+                                                         more=str(line.extra).endswith("+"))},
     "stage_status_mismatch": lambda line: _row_context("stage_status_mismatch", line),
     "origin_direction_mismatch": lambda line: _row_context("origin_direction_mismatch", line),
 }
@@ -556,9 +598,10 @@ def _to_problems(found: list[tuple], sheets: dict[str, RawSheet], year: int | No
         elif code == "age_out_of_range":
             value = None  # the age is in the message; the date of birth stays out of it
         letter = raw_sheet.letters.get(column_name)
+        severity = Severity.WARNING if code in WARNING_CODES else Severity.ERROR
         problems.append(Problem(
             code, sheet=raw_sheet.title, row=row, column=line.header, cell=f"{letter}{row}" if letter else None,
-            value=value, suggestion=suggestion, params=params, count=count))
+            value=value, suggestion=suggestion, params=params, count=count, severity=severity))
     return problems
 
 

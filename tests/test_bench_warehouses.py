@@ -3,6 +3,7 @@ pandas baseline computes the figures the dashboard's queries do (it fell behind 
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -48,7 +49,8 @@ def test_every_chart_builds_on_a_generated_warehouse(tmp_path: Path, monkeypatch
     a generated warehouse large enough to repeat codes within a year, in every language."""
     from dashboard import charts, db
     from dashboard.context import PageContext
-    from dashboard.filters import Filters
+    from dashboard.filters import Available, Filters
+    from dashboard.report import build_report
     from etl import schema
 
     counts = scaled_counts(20_000, {"participants": 345, "activities": 46, "benefits": 48, "obstacles": 18})
@@ -65,4 +67,10 @@ def test_every_chart_builds_on_a_generated_warehouse(tmp_path: Path, monkeypatch
         assert len(built) > 20, lang
         # Its codes of more than one year all repeat within a year here: no trend is drawn, and the page says so.
         assert not any(chart.name.startswith("trend-") for chart in built), lang
-        assert charts.trends_not_drawn(ctx), lang
+        notes = charts.page_notes(ctx, "benefits")
+        assert notes == charts.trends_not_drawn(ctx) and notes, lang
+    # The printed report says so too, in its Benefits section (it had no chart and no note).
+    report = build_report(ctx, Available(years=years, partners=("beijing",)))
+    section = report.split("<section data-page='benefits'>")[1].split("</section>")[0]
+    for note in notes:
+        assert f"<p class='page-note'>{html.escape(note)}</p>" in section

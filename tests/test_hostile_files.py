@@ -731,6 +731,50 @@ def test_duplicate_id_names_the_first_row(tmp_path: Path) -> None:
     assert error_codes(check) == {"duplicate_id"}
 
 
+def test_indicator_code_recorded_twice_in_a_year_is_a_warning(tmp_path: Path) -> None:
+    """An indicator code on three rows with one unit (two spellings of "Jumlah", count) is one warning,
+    at its first row, listing the rows; the workbook stays valid and every row is loaded."""
+    edit = set_cells("benefits", {("indicator_code", 4): "LOK-KT-01", ("indicator_code", 9): "LOK-KT-01",
+                                  ("unit", 9): "count",
+                                  # the same code with another unit is another series: no warning
+                                  ("indicator_code", 8): "RAY-IC-01"})
+    check = checked(edited_sample(tmp_path / "2017.xlsx", edit))
+    problem = only(check, "repeated_code")
+    assert problem.severity is Severity.WARNING
+    assert (problem.sheet, problem.row, problem.cell, problem.value) == ("benefits", 3, "H3", "LOK-KT-01")
+    assert problem.count == 3
+    in_both(problem, "LOK-KT-01", "3, 4, 9")
+    assert "3、4、9" in problem.message("zh")
+    for lang in ("id", "en", "zh"):  # the page is named as the reader's navigation names it
+        assert translate(lang, "benefits.title") in problem.message(lang)
+    assert error_codes(check) == set() and check.ok
+    assert len(clean(check)["benefits"]) == 12
+
+
+def test_a_code_on_many_rows_names_the_first_five(tmp_path: Path) -> None:
+    edit = set_cells("benefits", {("indicator_code", row): "LOK-KT-01" for row in (3, 4, 8, 9, 10, 11)})
+    problem = only(checked(edited_sample(tmp_path / "2017.xlsx", edit)), "repeated_code")
+    assert problem.count == 6
+    in_both(problem, "3, 4, 8, 9, 10, …", "6")
+    assert "3、4、8、9、10、…" in problem.message("zh")
+
+
+def test_warnings_never_push_errors_out_of_the_list(tmp_path: Path) -> None:
+    """With room for two lines, the two errors are listed and the three warnings counted after them,
+    as warnings: they do not block the load."""
+    codes = {("indicator_code", row): "LOK-KT-01" for row in (3, 4)}
+    codes |= {("indicator_code", row): "LOK-NW-01" for row in (8, 9)}
+    codes |= {("indicator_code", row): "LOK-FU-01" for row in (10, 11)}
+    edit = set_cells("benefits", codes | {("value", 12): "many", ("value", 13): "lots"})
+    check = checked(edited_sample(tmp_path / "2017.xlsx", edit), limits=Limits(max_problems=2))
+    assert [(p.code, p.cell) for p in errors(check.problems)] == [("not_number", "J12"), ("not_number", "J13")]
+    assert not problems_of(check, "more_problems") and not problems_of(check, "repeated_code")
+    more = only(check, "more_warnings")
+    assert (more.severity, more.count) == (Severity.WARNING, 3)
+    in_both(more, "3")
+    assert error_count(check.problems) == 2
+
+
 def test_row_with_a_different_year(tmp_path: Path) -> None:
     """A row whose year is not the workbook's is reported at its year cell."""
     check = checked(edited_sample(tmp_path / "2017.xlsx", set_cells("participants", {("year", 7): 2018})))

@@ -15,6 +15,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from dashboard.dictionary import dictionary
 from etl import schema, template
 from etl.load import check_file
 from etl.reader import read_file
@@ -499,6 +500,28 @@ def test_text_limits_are_in_comments_table_and_validations(books: dict[str, Work
                     "textLength", "lessThanOrEqual", str(column.max_length))
                 assert validation.errorStyle == "stop" and str(column.max_length) in validation.error
     assert limited == sum(column.kind is Kind.TEXT for sheet in schema.SHEETS for column in sheet.columns)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_code_followed_across_years_says_so_where_the_analyst_reads(books: dict[str, Workbook], lang: str) -> None:
+    """indicator_code's rule (once a year per unit, else its values are not followed; the validator warns) is in
+    its header comment, the column table and the data dictionary, naming the unit as each language labels it."""
+    ws = _instructions(books[lang], lang)
+    header_row, rows = _table(ws, lang)
+    allowed_at = [cell.value for cell in ws[header_row]].index(_shown(lang, "col_allowed"))
+    allowed = {(row[0], row[1]): row[allowed_at] or "" for row in rows}
+    followed = [(sheet, letter, column) for sheet in schema.SHEETS for letter, column in _columns(sheet)
+                if column.once_a_year_with]
+    assert [(sheet.name, column.name) for sheet, _, column in followed] == [("benefits", "indicator_code")]
+    ((sheet, letter, column),) = followed
+    for each in _explained_in(lang):
+        rule = translate(each, "template.once_a_year", columns=schema.BENEFITS.column("unit").label(each))
+        assert rule in books[lang][sheet.name][f"{letter}1"].comment.text
+        assert rule in allowed[(sheet.name, column.name)]
+    table = dictionary(schema.BENEFITS, lang)
+    row = table[table[translate(lang, "dictionary.column")] == "indicator_code"].iloc[0]
+    assert translate(lang, "template.once_a_year", columns=schema.BENEFITS.column("unit").label(lang)) in row[
+        translate(lang, "dictionary.allowed")]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -256,6 +256,35 @@ def test_hostile_upload_is_refused_clearly(warehouse: Warehouse, secrets_file: P
     assert "kept on the server until" in texts(at)
 
 
+def test_a_workbook_with_a_remark_is_loaded_and_its_consequence_shown(warehouse: Warehouse, secrets_file: Path,
+                                                                       tmp_path: Path) -> None:
+    """An indicator code recorded twice in the year is a remark, not an error: the report says what it means,
+    the workbook is loaded, and the Benefits page then names the code it cannot follow."""
+    path = year_2020(tmp_path)
+    workbook = openpyxl.load_workbook(path)
+    benefits = workbook["benefits"]
+    header = [cell.value for cell in benefits[1]]
+    benefits.cell(3, header.index("indicator_code") + 1).value = "LOK-KT-01"  # row 2's code, unit and year
+    workbook.save(path)
+
+    at = sign_in(app())
+    at.switch_page("views/upload.py").run()
+    at.get("file_uploader")[0].upload(path.name, path.read_bytes(), XLSX).run()
+    assert not at.exception
+    assert "The workbook can be loaded; 1 remark below." in texts(at)
+    (remark,) = next(frame.value for frame in at.dataframe if "Kind" in frame.value.columns).to_dict("records")
+    assert (remark["Kind"], remark["Sheet"], remark["Cell"], remark["Value"]) == (
+        "remark", "benefits", "H2", "LOK-KT-01")
+    assert "recorded 2 times this year with the same unit (rows 2, 3)" in remark["Problem"]
+    next(b for b in at.button if b.label == "5. Load year 2020").click().run()
+    assert not at.exception
+    assert "year 2020 is live on every page" in texts(at)
+
+    at.switch_page("views/benefits.py").run()
+    assert not at.exception
+    assert "Not followed: 1 indicator code recorded more than once in a year (LOK-KT-01)" in texts(at)
+
+
 def test_annotated_workbook_marks_every_problem_cell(tmp_path: Path) -> None:
     draft = year_2020(tmp_path, mistakes=True)
     check = check_file(draft)

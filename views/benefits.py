@@ -17,7 +17,7 @@ else:
     for chart in charts.outcome_charts(ctx):
         if chart is not None:
             show_chart(ctx, chart)
-    for note in charts.trends_not_drawn(ctx):
+    for note in charts.page_notes(ctx, "benefits"):
         st.caption(markdown_text(note))
     st.markdown(f"**{ctx.t('benefits.section_counts')}**")
     left, right = columns(ctx, 2)
