@@ -34,7 +34,7 @@ from etl.annotate import annotate, problem_report
 from etl.isolated import stage_in_child
 from etl.load import Staged, load_record, restore, write_staged
 from etl.preview import SheetChange, compare_year, staged_connection
-from etl.problems import Problem, WorkbookRefused, error_count
+from etl.problems import Problem, Severity, WorkbookRefused, error_count
 from etl.schema import Limits
 from etl.snapshots import Snapshot
 from etl.template import build_template
@@ -47,6 +47,8 @@ MAX_UPLOAD_MB = 50
 # A program year is a few hundred rows; the CLI keeps Excel's full 1,048,576.
 UPLOAD_LIMITS = Limits(max_file_bytes=MAX_UPLOAD_MB * 2**20, max_uncompressed_bytes=256 * 2**20,
                        max_rows_per_sheet=200_000)
+# Problems written out whole above the table of every problem.
+PROBLEMS_IN_FULL = 10
 STATE_KEY = "upload_checked"
 RESULT_KEY = "upload_result"
 UPLOADER_KEY = "upload_uploader_generation"
@@ -155,6 +157,19 @@ def problems_frame(ctx: PageContext, problems: list[Problem]) -> pd.DataFrame:
     } for p in problems])
 
 
+def problems_in_full(ctx: PageContext, problems: list[Problem]) -> None:
+    """The first problems as whole sentences: the table's cells cut a long message.
+
+    Plain text (st.text): a message quotes the workbook's cells, which are never read as Markdown.
+    """
+    with st.container(key="problems-in-full"):
+        for problem in problems[:PROBLEMS_IN_FULL]:
+            st.text(f"{ctx.t(f'upload.severity_{problem.severity.value}')} · {problem.line(ctx.lang)}")
+    if len(problems) > PROBLEMS_IN_FULL:
+        st.caption(ctx.t("upload.problems_in_full", len(problems), shown=ctx.number(PROBLEMS_IN_FULL),
+                         count=ctx.number(len(problems))))
+
+
 def show_report(ctx: PageContext, checked: Checked) -> None:
     """Rows per sheet and every problem, with the annotated workbook to fix them in Excel."""
     staged = checked.staged
@@ -175,6 +190,9 @@ def show_report(ctx: PageContext, checked: Checked) -> None:
     else:
         st.success(ctx.t("upload.valid", year=checked.year), icon=":material/check_circle:")
     if problems:
+        # Errors first, in the list and the table: what blocks the load is read before the remarks.
+        problems = sorted(problems, key=lambda problem: problem.severity is Severity.WARNING)
+        problems_in_full(ctx, problems)
         st.dataframe(problems_frame(ctx, problems), hide_index=True)
     if checked.raw_path is not None:
         _retention_note(ctx, checked.raw_path)

@@ -119,15 +119,8 @@ def print_problems(check: FileCheck | Staged, lang: str) -> None:
 
 
 def _problem_line(problem: Problem, lang: str) -> str:
-    where = problem.location()
-    message = problem.message(lang)
-    named = bool(problem.column) and str(problem.column) in message  # the message names the column already
-    if problem.column and problem.cell and not named:
-        where = f"{where} ({problem.column})"
-    elif problem.column and not problem.cell:
-        where = f"{where} [{problem.column}]"
     marker = "!" if problem.severity is Severity.WARNING else "✗"
-    return f"{marker} {where + ': ' if where else ''}{message}"
+    return f"{marker} {problem.line(lang)}"
 
 
 def _report(check: FileCheck | Staged, lang: str) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from translations import format_list, format_number, translate
+from translations import colon_of, format_list, format_number, translate, with_note
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,22 @@ class Problem:
         params = {key: value(lang) if isinstance(value, Callable) else value for key, value in self.params.items()}
         return translate(lang, f"problem.{self.code}", quantity=self.count, value=self.value or "",
                          suggestion=self.suggestion or "", **params)
+
+    def line(self, lang: str) -> str:
+        """Where and what, as one line of plain text: 'participants!K5 (field): ...' (Chinese brackets and colon
+        in Chinese).
+
+        The column is named beside a cell unless the message names it already, and in
+        brackets for a whole-column problem, which has no cell.
+        """
+        where = self.location()
+        message = self.message(lang)
+        named = bool(self.column) and str(self.column) in message
+        if self.column and self.cell and not named:
+            where = with_note(where, self.column, lang)
+        elif self.column and not self.cell:
+            where = f"{where}［{self.column}］" if lang == "zh" else f"{where} [{self.column}]"
+        return f"{where}{colon_of(lang)}{message}" if where else message
 
     def location(self) -> str:
         """'participants!K5', 'participants!2' (a row) or 'participants' or '' for a whole-file problem.

@@ -574,7 +574,7 @@ _PARAMS: dict[str, Callable[[_Line], dict[str, object]]] = {
     "age_out_of_range": lambda line: {"age": line.value, "year": line.year, "minimum": schema.MIN_AGE,
                                       "maximum": schema.MAX_AGE},
     "value_out_of_unit_range": _unit_range,
-    "repeated_code": lambda line: {"rows": LocalNumber(line.count), "page": Localized("benefits.title"),
+    "repeated_code": lambda line: {"rows": LocalNumber(line.count), "page": Localized("nav.benefits"),
                                    "row_list": LocalList(tuple(str(line.extra).rstrip("+").split()),
                                                          more=str(line.extra).endswith("+"))},
     "stage_status_mismatch": lambda line: _row_context("stage_status_mismatch", line),

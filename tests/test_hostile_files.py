@@ -746,7 +746,7 @@ def test_indicator_code_recorded_twice_in_a_year_is_a_warning(tmp_path: Path) ->
     in_both(problem, "LOK-KT-01", "3, 4, 9")
     assert "3、4、9" in problem.message("zh")
     for lang in ("id", "en", "zh"):  # the page is named as the reader's navigation names it
-        assert translate(lang, "benefits.title") in problem.message(lang)
+        assert translate(lang, "nav.benefits") in problem.message(lang)
     assert error_codes(check) == set() and check.ok
     assert len(clean(check)["benefits"]) == 12
 

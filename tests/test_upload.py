@@ -68,11 +68,11 @@ def app(lang: str = "en") -> AppTest:
     return at
 
 
-def sign_in(at: AppTest, password: str = PASSWORD) -> AppTest:
+def sign_in(at: AppTest, password: str = PASSWORD, lang: str = "en") -> AppTest:
     at.switch_page("views/signin.py").run()
     at.text_input(key="sign-in-name").input("siti")
     at.text_input(key="sign-in-password").input(password)
-    return next(b for b in at.button if b.label == "Sign in").click().run()
+    return next(b for b in at.button if b.label == translate(lang, "auth.sign_in")).click().run()
 
 
 def texts(at: AppTest) -> str:
@@ -276,6 +276,10 @@ def test_a_workbook_with_a_remark_is_loaded_and_its_consequence_shown(warehouse:
     assert (remark["Kind"], remark["Sheet"], remark["Cell"], remark["Value"]) == (
         "remark", "benefits", "H2", "LOK-KT-01")
     assert "recorded 2 times this year with the same unit (rows 2, 3)" in remark["Problem"]
+    # Above the table, whose cell cuts it, the sentence in full, as plain text.
+    (line,) = [element.value for element in at.text]
+    assert line.startswith("remark · benefits!H2 (indicator_code): The indicator code 'LOK-KT-01' is recorded 2 ")
+    assert line.endswith("If the rows measure different indicators, give each its own code.")
     next(b for b in at.button if b.label == "5. Load year 2020").click().run()
     assert not at.exception
     assert "year 2020 is live on every page" in texts(at)
@@ -283,6 +287,32 @@ def test_a_workbook_with_a_remark_is_loaded_and_its_consequence_shown(warehouse:
     at.switch_page("views/benefits.py").run()
     assert not at.exception
     assert "Not followed: 1 indicator code recorded more than once in a year (LOK-KT-01)" in texts(at)
+
+
+def test_many_problems_are_written_out_errors_first_then_counted(warehouse: Warehouse, secrets_file: Path,
+                                                                 tmp_path: Path) -> None:
+    """Twelve errors and a remark: ten errors in full, in Indonesian, a caption saying where the other three
+    are, and all thirteen in the table. A workbook's text in a message stays text (st.text, no Markdown)."""
+    path = year_2020(tmp_path)
+    workbook = openpyxl.load_workbook(path)
+    benefits, participants = workbook["benefits"], workbook["participants"]
+    code_at = [cell.value for cell in benefits[1]].index("indicator_code") + 1
+    benefits.cell(3, code_at).value = "LOK-KT-01"
+    field_at = [cell.value for cell in participants[1]].index("field") + 1
+    for row in range(2, 14):
+        participants.cell(row, field_at).value = "**Pariwisata** [x](http://example.org)"
+    workbook.save(path)
+
+    at = sign_in(app("id"), lang="id")
+    at.switch_page("views/upload.py").run()
+    at.get("file_uploader")[0].upload(path.name, path.read_bytes(), XLSX).run()
+    assert not at.exception
+    lines = [element.value for element in at.text]
+    assert len(lines) == 10 and all(line.startswith("galat · participants!K") for line in lines)
+    assert "'**Pariwisata** [x](http://example.org)'" in lines[0]
+    assert "10 baris pertama dari 13 ditulis lengkap" in "\n".join(caption.value for caption in at.caption)
+    table = next(frame.value for frame in at.dataframe if "Jenis" in frame.value.columns)
+    assert list(table["Jenis"]).count("galat") == 12 and list(table["Jenis"]).count("catatan") == 1
 
 
 def test_annotated_workbook_marks_every_problem_cell(tmp_path: Path) -> None:

@@ -44,6 +44,9 @@ def workbook_2020(folder: Path, mistake: bool) -> Path:
     if mistake:
         header = [cell.value for cell in workbook["participants"][1]]
         workbook["participants"].cell(2, header.index("field") + 1).value = "Pariwisataa"
+        # and a remark, which alone would not block the load: row 2's indicator code again, with its unit
+        header = [cell.value for cell in workbook["benefits"][1]]
+        workbook["benefits"].cell(3, header.index("indicator_code") + 1).value = "LOK-KT-01"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "2020.xlsx"
     workbook.save(path)
@@ -70,6 +73,14 @@ def test_analyst_uploads_a_year(analyst_app: RunningApp, page: Page, tmp_path: P
 
     upload(page, workbook_2020(tmp_path / "bad", mistake=True))
     page.get_by_text("1 problem must be fixed").wait_for()  # the singular form (CLDR "one")
+    # Each message whole above the table (whose cells cut it), the error before the remark.
+    in_full = page.locator(".st-key-problems-in-full [data-testid='stText']")
+    assert in_full.all_inner_texts() == [
+        "error · participants!K2: 'Pariwisataa' is not an allowed value for field. Did you mean 'Pariwisata'?",
+        "remark · benefits!H2 (indicator_code): The indicator code 'LOK-KT-01' is recorded 2 times this year with "
+        "the same unit (rows 2, 3). The rows are loaded, but the page 'Benefits & obstacles' cannot follow this "
+        "code across years, because which of its values to follow cannot be told. If the rows measure different "
+        "indicators, give each its own code."]
     assert page.get_by_role("button", name="Download the workbook with the problems marked").is_visible()
     assert page.get_by_role("button", name="5. Load year 2020").count() == 0
     save_screenshot(page, "upload-report-bad-en")
