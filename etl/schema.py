@@ -112,9 +112,9 @@ class Column:
     max_length: int | None = None
     # The characters a code may hold (a regular expression the whole value must match; SQL and Python alike).
     pattern: str | None = None
-    # A code that follows a series across years (indicator_code, with its unit): recorded at most once a
-    # year together with these columns, or which row to follow cannot be told. A warning, not an error:
-    # the contract allows it, and the rows still load; only the series is not followed.
+    # A code that follows a series across years (indicator_code, with its unit and partner city): recorded at
+    # most once a year together with these columns, or which row to follow cannot be told. A warning, not an
+    # error: the contract allows it, and the rows still load; only the series is not followed.
     once_a_year_with: tuple[str, ...] = ()
 
 
@@ -581,7 +581,8 @@ BENEFITS = Sheet(
                     "Kode singkat indikator (opsional; huruf, angka, '-', '_', '.'), sama di setiap tahun indikator "
                     "itu diukur, agar nilainya dapat diikuti antar tahun.",
                     "指标的简短代码（可选；字母、数字、“-”“_”“.”），在测量该指标的每一年都相同，以便跨年份跟踪其数值。"),
-               example="RAY-IC-01", max_length=ID_LENGTH, pattern=CODE_PATTERN, once_a_year_with=("unit",)),
+               example="RAY-IC-01", max_length=ID_LENGTH, pattern=CODE_PATTERN,
+               once_a_year_with=("unit", "partner_city")),
         Column("indicator", Kind.TEXT, Text("Indicator", "Indikator", "指标"),
                Text("What was measured.", "Apa yang diukur.", "测量内容。"),
                required=True, example="Peserta yang melaporkan peningkatan kemampuan bahasa",

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from babel.dates import format_skeleton
+from babel.lists import format_list as babel_list
 from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.comments import Comment
@@ -191,8 +192,9 @@ def once_a_year_text(column: Column, lang: str) -> str:
     if not column.once_a_year_with:
         return ""
     sheet = next(sheet for sheet in schema.SHEETS if column in sheet.columns)
-    names = [sheet.column(name).label(lang) for name in column.once_a_year_with]
-    return _text(lang, "once_a_year", columns=", ".join(names))
+    quoted = "“{}”" if lang == "zh" else "'{}'"
+    names = [quoted.format(sheet.column(name).label(lang)) for name in column.once_a_year_with]
+    return _text(lang, "once_a_year", columns=babel_list(names, locale=BABEL_LOCALES[lang]))  # 'a' and 'b'
 
 
 def _reference_target(column: Column) -> str:

@@ -219,8 +219,10 @@ WARNING_CODES = ("repeated_code",)
 
 
 def _compared(column: Column) -> str:
-    """The column as rows are compared on it: a category by its code (two spellings of one unit are one)."""
-    return quote(column.name) if column.kind is Kind.TEXT else typed(column)
+    """The column as rows are compared on it: a category by its code (two spellings of one unit are one),
+    an empty cell as its default (an empty partner city is Beijing, as the warehouse stores it)."""
+    value = quote(column.name) if column.kind is Kind.TEXT else typed(column)
+    return value if column.default is None else f"COALESCE({value}, '{column.default}')"
 
 
 @dataclass

@@ -732,19 +732,22 @@ def test_duplicate_id_names_the_first_row(tmp_path: Path) -> None:
 
 
 def test_indicator_code_recorded_twice_in_a_year_is_a_warning(tmp_path: Path) -> None:
-    """An indicator code on three rows with one unit (two spellings of "Jumlah", count) is one warning,
-    at its first row, listing the rows; the workbook stays valid and every row is loaded."""
+    """An indicator code on four rows with one unit (two spellings of "Jumlah", count) and one partner city
+    (an empty one is Beijing) is one warning, at its first row, listing the rows; the workbook stays valid
+    and every row is loaded."""
     edit = set_cells("benefits", {("indicator_code", 4): "LOK-KT-01", ("indicator_code", 9): "LOK-KT-01",
-                                  ("unit", 9): "count",
-                                  # the same code with another unit is another series: no warning
-                                  ("indicator_code", 8): "RAY-IC-01"})
+                                  ("unit", 9): "count", ("indicator_code", 11): "LOK-KT-01",
+                                  # the same code with another unit or partner city is another series
+                                  ("indicator_code", 8): "RAY-IC-01",
+                                  ("indicator_code", 10): "LOK-KT-01", ("partner_city", 10): "Tokyo",
+                                  ("beneficiary", 10): "Jakarta"})
     check = checked(edited_sample(tmp_path / "2017.xlsx", edit))
     problem = only(check, "repeated_code")
     assert problem.severity is Severity.WARNING
     assert (problem.sheet, problem.row, problem.cell, problem.value) == ("benefits", 3, "H3", "LOK-KT-01")
-    assert problem.count == 3
-    in_both(problem, "LOK-KT-01", "3, 4, 9")
-    assert "3、4、9" in problem.message("zh")
+    assert problem.count == 4
+    in_both(problem, "LOK-KT-01", "3, 4, 9, 11")
+    assert "3、4、9、11" in problem.message("zh")
     for lang in ("id", "en", "zh"):  # the page is named as the reader's navigation names it
         assert translate(lang, "nav.benefits") in problem.message(lang)
     assert error_codes(check) == set() and check.ok

@@ -515,13 +515,13 @@ def test_a_code_followed_across_years_says_so_where_the_analyst_reads(books: dic
     assert [(sheet.name, column.name) for sheet, _, column in followed] == [("benefits", "indicator_code")]
     ((sheet, letter, column),) = followed
     for each in _explained_in(lang):
-        rule = translate(each, "template.once_a_year", columns=schema.BENEFITS.column("unit").label(each))
+        rule = template.once_a_year_text(column, each)
+        assert "'Unit' and 'Partner city'" in rule if each == "en" else rule
         assert rule in books[lang][sheet.name][f"{letter}1"].comment.text
         assert rule in allowed[(sheet.name, column.name)]
     table = dictionary(schema.BENEFITS, lang)
     row = table[table[translate(lang, "dictionary.column")] == "indicator_code"].iloc[0]
-    assert translate(lang, "template.once_a_year", columns=schema.BENEFITS.column("unit").label(lang)) in row[
-        translate(lang, "dictionary.allowed")]
+    assert template.once_a_year_text(column, lang) in row[translate(lang, "dictionary.allowed")]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -275,7 +275,7 @@ def test_a_workbook_with_a_remark_is_loaded_and_its_consequence_shown(warehouse:
     (remark,) = next(frame.value for frame in at.dataframe if "Kind" in frame.value.columns).to_dict("records")
     assert (remark["Kind"], remark["Sheet"], remark["Cell"], remark["Value"]) == (
         "remark", "benefits", "H2", "LOK-KT-01")
-    assert "recorded 2 times this year with the same unit (rows 2, 3)" in remark["Problem"]
+    assert "recorded 2 times this year with the same unit and partner city (rows 2, 3)" in remark["Problem"]
     # Above the table, whose cell cuts it, the sentence in full, as plain text.
     (line,) = [element.value for element in at.text]
     assert line.startswith("remark · benefits!H2 (indicator_code): The indicator code 'LOK-KT-01' is recorded 2 ")

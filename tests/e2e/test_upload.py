@@ -78,9 +78,9 @@ def test_analyst_uploads_a_year(analyst_app: RunningApp, page: Page, tmp_path: P
     assert in_full.all_inner_texts() == [
         "error · participants!K2: 'Pariwisataa' is not an allowed value for field. Did you mean 'Pariwisata'?",
         "remark · benefits!H2 (indicator_code): The indicator code 'LOK-KT-01' is recorded 2 times this year with "
-        "the same unit (rows 2, 3). The rows are loaded, but the page 'Benefits & obstacles' cannot follow this "
-        "code across years, because which of its values to follow cannot be told. If the rows measure different "
-        "indicators, give each its own code."]
+        "the same unit and partner city (rows 2, 3). The rows are loaded, but the page 'Benefits & obstacles' "
+        "cannot follow this code across years, because which of its values to follow cannot be told. If the rows "
+        "measure different indicators, give each its own code."]
     assert page.get_by_role("button", name="Download the workbook with the problems marked").is_visible()
     assert page.get_by_role("button", name="5. Load year 2020").count() == 0
     save_screenshot(page, "upload-report-bad-en")
