@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bench.report import Row, Section, Target, Unit, render_section
 from bench.visits import VisitResult, visits_section
+from translations import translate
 
 
 def test_a_row_judged_by_its_ratio_shows_the_target_and_a_verdict() -> None:
@@ -81,3 +82,17 @@ def test_the_framed_page_splits_the_cold_starts_ratio_too() -> None:
     assert _row(section, "the bare page in the dashboard's frame: cold")[1] == "2.80 s"
     # The dashboard's 3.7 s ÷ the framed page's 2.8 s.
     assert _row(section, "dashboard: cold")[1] == "3.70 s (1.32× the framed page's)"
+
+
+def test_the_upload_bench_waits_for_every_outcome_of_the_report() -> None:
+    """The upload section waits for the report's opening message: valid, errors, or remarks only. It waited
+    ten minutes for a 200,000-row workbook with remarks, when it knew only the first two."""
+    from bench.upload_memory import report_outcomes
+
+    texts = report_outcomes()
+    assert all(len(text) > 10 for text in texts)
+    for message in (translate("en", "upload.valid", year=2025),
+                    translate("en", "upload.invalid", 1, count="1"), translate("en", "upload.invalid", 3, count="3"),
+                    translate("en", "upload.warnings", 1, count="1"),
+                    translate("en", "upload.warnings", 40, count="40")):
+        assert any(text in message for text in texts), message
