@@ -64,7 +64,7 @@ table { border-collapse: collapse; margin: 1rem 0; } td, th { border: 1px solid 
 table.headline td, table.headline th { text-align: right; } table.headline td:first-child,
 table.headline th:first-child { text-align: left; } .finding { font-weight: 600; } .caption { color: #666;
        font-size: .9rem; margin-bottom: 1.5rem; } .figure-label { font-weight: 600; color: #262730; }
-.page-note { color: #555; font-style: italic; }
+.page-note { color: #555; border-left: 3px solid #ccc; padding-left: .6rem; }  /* no italic: CJK has none */
 table.data { font-size: .85rem; width: 100%; } table.data th { background: #F0F2F6; text-align: left; }
 table.data td.number { text-align: right; } table.data td.number, table.data td.code { white-space: nowrap; }
 table.data td.text { min-width: 8em; overflow-wrap: anywhere; }
