@@ -328,6 +328,21 @@ def test_annotated_workbook_marks_every_problem_cell(tmp_path: Path) -> None:
     assert participants["A2"].comment is None
 
 
+def test_annotated_workbook_marks_a_remark_apart_from_errors(tmp_path: Path) -> None:
+    """A remark's cell is filled yellow, an error's red, each with its message as the cell's comment."""
+    draft = year_2020(tmp_path, mistakes=True)
+    workbook = openpyxl.load_workbook(draft)
+    header = [cell.value for cell in workbook["benefits"][1]]
+    workbook["benefits"].cell(3, header.index("indicator_code") + 1).value = "LOK-KT-01"
+    workbook.save(draft)
+    check = check_file(draft)
+    marked = openpyxl.load_workbook(io.BytesIO(annotate(draft, check.problems, "en")))
+    remark = marked["benefits"]["H2"]
+    assert remark.fill.fgColor.rgb.endswith("FFEB9C") and "recorded 2 times" in remark.comment.text
+    assert marked["participants"]["K2"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert marked["benefits"]["H3"].comment is None, "the remark is on the code's first row only"
+
+
 def test_preview_counts_added_removed_changed(warehouse: Warehouse, tmp_path: Path) -> None:
     edited = openpyxl.load_workbook(SAMPLE_FILES[1])
     sheet = edited["participants"]
