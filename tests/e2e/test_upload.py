@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
 from etl import accounts
@@ -84,6 +85,10 @@ def test_analyst_uploads_a_year(analyst_app: RunningApp, page: Page, tmp_path: P
     assert page.get_by_role("button", name="Download the workbook with the problems marked").is_visible()
     assert page.get_by_role("button", name="5. Load year 2020").count() == 0
     save_screenshot(page, "upload-report-bad-en")
+    # The analyst's report passes axe as the public pages do (tests/e2e/test_accessibility.py).
+    found = Axe().run(page, options={"resultTypes": ["violations"]}).response["violations"]
+    serious = [(v["id"], len(v["nodes"])) for v in found if v["impact"] in ("serious", "critical")]
+    assert serious == [], serious
     assert warehouse.data_version() == version, "a bad file changes nothing"
 
     upload(page, workbook_2020(tmp_path / "good", mistake=False))
