@@ -10,14 +10,12 @@ from translations import format_number, resolve_language, translate, with_note
 
 
 def _allowed(column: Column, lang: str) -> str:
+    separator = "；" if resolve_language(lang) == "zh" else "; "  # Chinese: the full-width semicolon
     if column.vocabulary is not None:
-        separator = "；" if resolve_language(lang) == "zh" else "; "  # Chinese: the full-width semicolon
         return separator.join(with_note(c.label(lang), c.code, lang) for c in column.vocabulary.categories)
-    if column.max_length is not None:
-        rules = [translate(lang, "template.max_length", maximum=format_number(column.max_length, lang)),
-                 once_a_year_text(column, lang)]
-        return ("；" if resolve_language(lang) == "zh" else "; ").join(rule for rule in rules if rule)
-    return range_text(column)
+    limit = (translate(lang, "template.max_length", maximum=format_number(column.max_length, lang))
+             if column.max_length is not None else range_text(column))
+    return separator.join(rule for rule in (limit, once_a_year_text(column, lang)) if rule)
 
 
 def _stored(column: Column | DerivedColumn, lang: str) -> str:

@@ -188,7 +188,8 @@ def range_text(column: Column) -> str:
 
 
 def once_a_year_text(column: Column, lang: str) -> str:
-    """The rule of a code followed across years ("at most once a year with the same 'Unit', ..."); "" if none."""
+    """The rule of a code followed across years ("at most once a year with the same 'Unit' and 'Partner city',
+    so that ..."); "" if none."""
     if not column.once_a_year_with:
         return ""
     sheet = next(sheet for sheet in schema.SHEETS if column in sheet.columns)
