@@ -504,8 +504,9 @@ def test_text_limits_are_in_comments_table_and_validations(books: dict[str, Work
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_code_followed_across_years_says_so_where_the_analyst_reads(books: dict[str, Workbook], lang: str) -> None:
-    """indicator_code's rule (once a year per unit, else its values are not followed; the validator warns) is in
-    its header comment, the column table and the data dictionary, naming the unit as each language labels it."""
+    """indicator_code's rule (once a year per unit and partner city, else its values are not followed; the
+    validator makes a remark) is in its header comment, the column table and the data dictionary, naming the
+    columns as each language labels them."""
     ws = _instructions(books[lang], lang)
     header_row, rows = _table(ws, lang)
     allowed_at = [cell.value for cell in ws[header_row]].index(_shown(lang, "col_allowed"))
@@ -516,7 +517,8 @@ def test_a_code_followed_across_years_says_so_where_the_analyst_reads(books: dic
     ((sheet, letter, column),) = followed
     for each in _explained_in(lang):
         rule = template.once_a_year_text(column, each)
-        assert "'Unit' and 'Partner city'" in rule if each == "en" else rule
+        if each == "en":
+            assert rule.startswith("at most once a year with the same 'Unit' and 'Partner city', so ")
         assert rule in books[lang][sheet.name][f"{letter}1"].comment.text
         assert rule in allowed[(sheet.name, column.name)]
     table = dictionary(schema.BENEFITS, lang)
