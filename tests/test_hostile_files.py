@@ -1092,6 +1092,20 @@ def test_cli_validate_accepts_a_good_file(tmp_path: Path) -> None:
     assert not (tmp_path / "db").exists()
 
 
+def test_cli_validate_prints_a_remark_and_accepts_the_file(tmp_path: Path) -> None:
+    """A remark (an indicator code twice in the year) is printed with its place, counted as a remark, and
+    the file is still valid: exit 0."""
+    edit = set_cells("benefits", {("indicator_code", 4): "LOK-KT-01"})
+    path = edited_sample(tmp_path / "2017.xlsx", edit)
+    result = run_cli("validate", str(path), env_extra=_database(tmp_path / "db" / "warehouse.duckdb"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert "2017.xlsx: valid — participants 100, activities 13, benefits 12, obstacles 5 (2017)." in lines
+    assert "2017.xlsx: 1 remark (it does not block the load)." in lines
+    assert "  ! benefits!H3 (indicator_code): The indicator code 'LOK-KT-01' is recorded 2 times this year " \
+           "with the same unit and partner city (rows 3, 4)." in "\n".join(lines)
+
+
 def test_cli_load_of_a_bad_file_writes_nothing(tmp_path: Path, warehouse: Warehouse) -> None:
     """`load` of a bad file exits 1: a fresh warehouse is not created, an existing one is unchanged."""
     path = _formulas(tmp_path)
