@@ -84,7 +84,32 @@ def styled(data: pd.DataFrame, formats: Mapping[str, object]) -> pd.DataFrame | 
 
 
 def show_table(data: pd.DataFrame, formats: Mapping[str, object] | None = None) -> None:
-    st.dataframe(styled(blank_missing_text(data), formats or {}), hide_index=True)
+    wrapped = long_text_columns(data)
+    st.dataframe(styled(blank_missing_text(data), formats or {}), hide_index=True,
+                 column_config={column: st.column_config.TextColumn(width=SENTENCE_COLUMN_PX)
+                                for column in wrapped} or None,
+                 row_height=WRAPPED_ROW_PX if wrapped else None)
+
+
+# Text with spaces longer than this is a sentence (an obstacle's mitigation, a problem's message), not a
+# label; a code or a fingerprint, however long, has no space and is never wrapped.
+LONG_TEXT_CHARS = 40
+# A table cell cuts its text at the column's width unless its rows are taller than 4rem, when Streamlit
+# wraps it. A table holding sentences gets rows four lines tall, and its sentence columns start 250 px wide
+# (about 140 characters in four lines), so that two of them and a few short columns fit a laptop's page,
+# which shares any room left among the columns. A longer text is read whole by clicking its cell.
+WRAPPED_ROW_PX = 96
+SENTENCE_COLUMN_PX = 250
+
+
+def long_text_columns(data: pd.DataFrame) -> list[str]:
+    """The text columns holding a sentence in some row: each is wrapped, not cut."""
+    def holds_a_sentence(values: pd.Series) -> bool:
+        texts = values.dropna().astype(str)
+        return bool((texts.str.contains(" ") & (texts.str.len() > LONG_TEXT_CHARS)).any())
+
+    return [column for column in data.columns
+            if pd.api.types.is_string_dtype(data[column]) and holds_a_sentence(data[column])]
 
 
 def blank_missing_text(data: pd.DataFrame) -> pd.DataFrame:

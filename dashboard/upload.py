@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard.components import show_table
 from dashboard.context import PageContext
 from dashboard.metrics import CARD_METRICS, metric, summary_value
 from dashboard.queries import Scope, yearly_summary
@@ -193,7 +194,7 @@ def show_report(ctx: PageContext, checked: Checked) -> None:
         # Errors first, in the list and the table: what blocks the load is read before the remarks.
         problems = sorted(problems, key=lambda problem: problem.severity is Severity.WARNING)
         problems_in_full(ctx, problems)
-        st.dataframe(problems_frame(ctx, problems), hide_index=True)
+        show_table(problems_frame(ctx, problems))
     if checked.raw_path is not None:
         _retention_note(ctx, checked.raw_path)
     if problems and checked.restore_of is None:

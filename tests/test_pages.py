@@ -9,6 +9,7 @@ narrowed ones (one year, one field, one direction), in Indonesian, English and C
 from __future__ import annotations
 
 import html
+import json
 import logging
 import math
 import subprocess
@@ -19,12 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
-from dashboard import charts, db
+from dashboard import charts, components, db
 from dashboard.context import PageContext
 from dashboard.filters import Filters
 from dashboard.metrics import CARD_METRICS, CATALOGUE, METRICS, THEME_NAMES
@@ -814,6 +816,31 @@ def test_benefits_and_obstacles_equal_sql(shared_app: SharedApp, expected_db: du
     assert len(mitigations) == obstacles
     severities = mitigations[schema.column_label("severity")(view.lang)].tolist()
     assert severities == sorted(severities, reverse=True)
+
+
+@pytest.mark.parametrize("lang", ["id", "zh"])
+def test_the_mitigations_are_wrapped_not_cut(warehouse: Warehouse, lang: str) -> None:
+    """A table cell cuts its text at the column's width unless its rows are taller than 4rem: the obstacles'
+    descriptions and mitigations (sentences) get such rows and columns of their own width; the year, the
+    category and the severity keep theirs."""
+    at = open_app({"lang": lang}, page="views/benefits.py")
+    no_exception(at)
+    mitigations = at.dataframe[-1]  # the page's last table, below every chart's data
+    label = {name: schema.column_label(name)(lang) for name in ("year", "category", "severity", "description",
+                                                               "mitigation")}
+    assert list(mitigations.value.columns) == list(label.values())
+    assert mitigations.proto.row_height == components.WRAPPED_ROW_PX > 64
+    config = json.loads(mitigations.proto.columns)
+    wide = {name for name, column in config.items() if column.get("width") == components.SENTENCE_COLUMN_PX}
+    assert wide == {label["description"], label["mitigation"]}
+
+
+def test_only_sentences_are_wrapped() -> None:
+    """A column is wrapped for its sentences; a fingerprint or a code, however long, and a label are not."""
+    frame = pd.DataFrame({"mitigation": [None, "Kelas bahasa Mandarin intensif dua minggu sebelum berangkat."],
+                          "sha256": ["0" * 64, "f" * 64], "category": ["Kendala bahasa", "Anggaran"],
+                          "severity": [3, 5]})
+    assert components.long_text_columns(frame) == ["mitigation"]
 
 
 # -- Data ---------------------------------------------------------------------------------------------------
