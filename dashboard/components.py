@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
@@ -14,6 +15,7 @@ from dashboard import exports
 from dashboard.charts import PAGE_CHARTS, Chart, summary
 from dashboard.context import PageContext
 from dashboard.filters import Filters
+from dashboard.theme import PRESENTING_SCALE
 from etl import schema
 from translations import format_list, month_names, sentences, translate
 
@@ -83,23 +85,36 @@ def styled(data: pd.DataFrame, formats: Mapping[str, object]) -> pd.DataFrame | 
     return styler
 
 
-def show_table(data: pd.DataFrame, formats: Mapping[str, object] | None = None) -> None:
+def show_table(ctx: PageContext, data: pd.DataFrame, formats: Mapping[str, object] | None = None) -> None:
     wrapped = long_text_columns(data)
+    # On a projector every rem is larger (presentation.PRESENTING_SCALE), and so are the lines and the 4rem.
+    scale = PRESENTING_SCALE if ctx.presenting else 1
     st.dataframe(styled(blank_missing_text(data), formats or {}), hide_index=True,
-                 column_config={column: st.column_config.TextColumn(width=SENTENCE_COLUMN_PX)
+                 column_config={column: st.column_config.TextColumn(width=round(SENTENCE_COLUMN_PX * scale))
                                 for column in wrapped} or None,
-                 row_height=WRAPPED_ROW_PX if wrapped else None)
+                 row_height=round(wrapped_row_height(data, wrapped) * scale) if wrapped else None)
 
 
 # Text with spaces longer than this is a sentence (an obstacle's mitigation, a problem's message), not a
 # label; a code or a fingerprint, however long, has no space and is never wrapped.
 LONG_TEXT_CHARS = 40
-# A table cell cuts its text at the column's width unless its rows are taller than 4rem, when Streamlit
-# wraps it. A table holding sentences gets rows four lines tall, and its sentence columns start 250 px wide
-# (about 140 characters in four lines), so that two of them and a few short columns fit a laptop's page,
-# which shares any room left among the columns. A longer text is read whole by clicking its cell.
-WRAPPED_ROW_PX = 96
-SENTENCE_COLUMN_PX = 250
+# A table cell cuts its text at the column's width unless its rows are taller than 4rem (64 px), when
+# Streamlit wraps it. A table holding sentences gets rows tall enough for its longest one (3 to 5 lines),
+# and its sentence columns start 230 px wide (about 31 characters a line), so that two of them and a few
+# short columns fit a laptop's page and a 1280-pixel projector's, which share any room left among the
+# columns. A text longer than five lines is read whole by clicking its cell.
+SENTENCE_COLUMN_PX = 230
+CHARACTERS_PER_LINE = 31
+LINE_PX, CELL_PADDING_PX = 18, 16
+WRAPPED_LINES = (3, 5)  # 3 lines: 70 px, the fewest above 4rem
+
+
+def wrapped_row_height(data: pd.DataFrame, columns: list[str]) -> int:
+    """Rows tall enough for the longest sentence of ``columns``, within WRAPPED_LINES lines."""
+    longest = max(int(data[column].dropna().astype(str).str.len().max()) for column in columns)
+    fewest, most = WRAPPED_LINES
+    lines = min(max(math.ceil(longest / CHARACTERS_PER_LINE), fewest), most)
+    return CELL_PADDING_PX + LINE_PX * lines
 
 
 def long_text_columns(data: pd.DataFrame) -> list[str]:
@@ -178,7 +193,7 @@ def _figure(ctx: PageContext, chart: Chart) -> None:
     table = st.expander(ctx.t("chart.data_table"), key=f"{TABLE_KEY_PREFIX}{chart.name}", on_change="rerun")
     if table.open:
         with table:
-            show_table(chart.data, chart.formats)
+            show_table(ctx, chart.data, chart.formats)
             st.download_button(ctx.t("chart.download_csv"), data=_lazy_csv(chart.data), file_name=f"{stem}.csv",
                                mime="text/csv", key=f"csv-{chart.name}", on_click="ignore",
                                icon=":material/download:")

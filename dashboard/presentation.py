@@ -18,6 +18,7 @@ from dashboard.charts import PAGE_CHARTS
 from dashboard.context import PageContext
 from dashboard.filters import Available, Filters, filter_line, labelled, link_query
 from dashboard.report import build_report, report_file_name
+from dashboard.theme import PRESENTING_FONT_PX
 
 PRESENT_PARAM = "present"
 SLIDESHOW_PARAM = "slideshow"
@@ -43,13 +44,14 @@ PRESENTATION_CSS = """
 [data-testid="stExpander"], [data-testid="stToolbar"] { display: none !important; }
 .stMainBlockContainer, [data-testid="stMainBlockContainer"] { max-width: 100% !important;
     padding-top: 1.5rem !important; }
-html, [data-testid="stAppViewContainer"] { font-size: 22px; }
+html, [data-testid="stAppViewContainer"] { font-size: PRESENTING_FONT_PXpx; }
 [data-testid="stMetric"] { container-type: inline-size; }
 /* Large, but never wider than its card: "100.0%" in a quarter of a 1280-pixel projector was cut. */
 [data-testid="stMetricValue"] { font-size: min(3.2rem, 26cqi) !important; }
 h1 { font-size: 2.6rem !important; }
 </style>
 """
+PRESENTATION_CSS = PRESENTATION_CSS.replace("PRESENTING_FONT_PX", str(PRESENTING_FONT_PX))
 
 
 FRAME_PAGE_HEIGHT = 900  # px of the suggested <iframe> of a whole page (it scrolls inside)

@@ -26,6 +26,11 @@ import streamlit as st
 
 from translations import LANGUAGES
 
+# The projector's root font size (dashboard.presentation's style): every rem of the page, its text and its
+# tables' rows, is PRESENTING_SCALE times larger than at the browser's 16 px.
+PRESENTING_FONT_PX = 22
+PRESENTING_SCALE = PRESENTING_FONT_PX / 16
+
 CAPTION_INK = "#4a5561"  # 7.5:1 on white
 STYLE = """
 <style>

@@ -818,20 +818,25 @@ def test_benefits_and_obstacles_equal_sql(shared_app: SharedApp, expected_db: du
     assert severities == sorted(severities, reverse=True)
 
 
-@pytest.mark.parametrize("lang", ["id", "zh"])
-def test_the_mitigations_are_wrapped_not_cut(warehouse: Warehouse, lang: str) -> None:
+@pytest.mark.parametrize(("lang", "presenting"), [("id", False), ("zh", False), ("en", True)])
+def test_the_mitigations_are_wrapped_not_cut(warehouse: Warehouse, lang: str, presenting: bool) -> None:
     """A table cell cuts its text at the column's width unless its rows are taller than 4rem: the obstacles'
     descriptions and mitigations (sentences) get such rows and columns of their own width; the year, the
-    category and the severity keep theirs."""
-    at = open_app({"lang": lang}, page="views/benefits.py")
+    category and the severity keep theirs. On a projector every rem is 22/16 larger: so are the rows (at
+    16 px they would not wrap there, as a screenshot showed) and the columns."""
+    at = open_app({"lang": lang} | ({"present": "1"} if presenting else {}), page="views/benefits.py")
     no_exception(at)
     mitigations = at.dataframe[-1]  # the page's last table, below every chart's data
     label = {name: schema.column_label(name)(lang) for name in ("year", "category", "severity", "description",
                                                                "mitigation")}
     assert list(mitigations.value.columns) == list(label.values())
-    assert mitigations.proto.row_height == components.WRAPPED_ROW_PX > 64
+    # Tall enough for its longest sentence (the sample's: 107 characters, four lines), above 4rem.
+    longest = max(mitigations.value[label[name]].str.len().max() for name in ("description", "mitigation"))
+    assert longest == 107
+    scale = 22 / 16 if presenting else 1
+    assert mitigations.proto.row_height == round((16 + 18 * 4) * scale) > 64 * scale
     config = json.loads(mitigations.proto.columns)
-    wide = {name for name, column in config.items() if column.get("width") == components.SENTENCE_COLUMN_PX}
+    wide = {name for name, column in config.items() if column.get("width") == round(230 * scale)}
     assert wide == {label["description"], label["mitigation"]}
 
 
@@ -841,6 +846,10 @@ def test_only_sentences_are_wrapped() -> None:
                           "sha256": ["0" * 64, "f" * 64], "category": ["Kendala bahasa", "Anggaran"],
                           "severity": [3, 5]})
     assert components.long_text_columns(frame) == ["mitigation"]
+    # Three lines at least (Streamlit wraps only in rows taller than 64 px), five at most.
+    assert components.wrapped_row_height(frame, ["mitigation"]) == 16 + 18 * 3 > 64
+    frame["mitigation"] = "Kelas bahasa " * 40
+    assert components.wrapped_row_height(frame, ["mitigation"]) == 16 + 18 * 5
 
 
 # -- Data ---------------------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ else:
         show_chart(ctx, charts.benefits_category_year(ctx))
     show_chart(ctx, charts.benefits_level(ctx))
     st.markdown(f"**{ctx.t('benefits.indicator_table')}**")
-    show_table(*charts.indicator_table(ctx))
+    show_table(ctx, *charts.indicator_table(ctx))
 
 st.header(ctx.t("benefits.section_obstacles"))
 if ctx.fetch("obstacles_breakdown").empty:
@@ -39,4 +39,4 @@ else:
     with right:
         show_chart(ctx, charts.obstacles_per_year(ctx))
     st.markdown(f"**{ctx.t('benefits.mitigation_table')}**")
-    show_table(*charts.mitigation_table(ctx))
+    show_table(ctx, *charts.mitigation_table(ctx))
