@@ -17,6 +17,7 @@ from dashboard.context import PageContext
 from dashboard.filters import Filters
 from dashboard.theme import PRESENTING_SCALE
 from etl import schema
+from etl.template import display_width
 from translations import format_list, month_names, sentences, translate
 
 if TYPE_CHECKING:
@@ -86,8 +87,9 @@ def styled(data: pd.DataFrame, formats: Mapping[str, object]) -> pd.DataFrame | 
 
 
 def show_table(ctx: PageContext, data: pd.DataFrame, formats: Mapping[str, object] | None = None) -> None:
+    """A table as the page shows it: numbers formatted, missing text blank, sentences wrapped, not cut."""
     wrapped = long_text_columns(data)
-    # On a projector every rem is larger (presentation.PRESENTING_SCALE), and so are the lines and the 4rem.
+    # On a projector every rem is larger (theme.PRESENTING_SCALE), and so are the lines and the 4rem.
     scale = PRESENTING_SCALE if ctx.presenting else 1
     st.dataframe(styled(blank_missing_text(data), formats or {}), hide_index=True,
                  column_config={column: st.column_config.TextColumn(width=round(SENTENCE_COLUMN_PX * scale))
@@ -95,9 +97,11 @@ def show_table(ctx: PageContext, data: pd.DataFrame, formats: Mapping[str, objec
                  row_height=round(wrapped_row_height(data, wrapped) * scale) if wrapped else None)
 
 
-# Text with spaces longer than this is a sentence (an obstacle's mitigation, a problem's message), not a
-# label; a code or a fingerprint, however long, has no space and is never wrapped.
+# Text wider than this is a sentence (an obstacle's mitigation, a problem's message), not a label, unless it
+# is a code or a fingerprint (printable ASCII without a space), which is never wrapped. A Chinese sentence
+# has no spaces; its characters count twice.
 LONG_TEXT_CHARS = 40
+_CODE = re.compile(r"[!-~]+")
 # A table cell cuts its text at the column's width unless its rows are taller than 4rem (64 px), when
 # Streamlit wraps it. A table holding sentences gets rows tall enough for its longest one (3 to 5 lines),
 # and its sentence columns start 230 px wide (about 31 characters a line), so that two of them and a few
@@ -110,8 +114,9 @@ WRAPPED_LINES = (3, 5)  # 3 lines: 70 px, the fewest above 4rem
 
 
 def wrapped_row_height(data: pd.DataFrame, columns: list[str]) -> int:
-    """Rows tall enough for the longest sentence of ``columns``, within WRAPPED_LINES lines."""
-    longest = max(int(data[column].dropna().astype(str).str.len().max()) for column in columns)
+    """Rows tall enough for the longest sentence of ``columns``, within WRAPPED_LINES lines (a Chinese
+    character takes the room of two Latin letters)."""
+    longest = max(display_width(text) for column in columns for text in data[column].dropna().astype(str))
     fewest, most = WRAPPED_LINES
     lines = min(max(math.ceil(longest / CHARACTERS_PER_LINE), fewest), most)
     return CELL_PADDING_PX + LINE_PX * lines
@@ -120,8 +125,8 @@ def wrapped_row_height(data: pd.DataFrame, columns: list[str]) -> int:
 def long_text_columns(data: pd.DataFrame) -> list[str]:
     """The text columns holding a sentence in some row: each is wrapped, not cut."""
     def holds_a_sentence(values: pd.Series) -> bool:
-        texts = values.dropna().astype(str)
-        return bool((texts.str.contains(" ") & (texts.str.len() > LONG_TEXT_CHARS)).any())
+        return any(display_width(text) > LONG_TEXT_CHARS and not _CODE.fullmatch(text)
+                   for text in values.dropna().astype(str))
 
     return [column for column in data.columns
             if pd.api.types.is_string_dtype(data[column]) and holds_a_sentence(data[column])]

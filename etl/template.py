@@ -154,7 +154,7 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-def _display_width(text: str) -> int:
+def display_width(text: str) -> int:
     """Width in character cells: Chinese characters take two."""
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
@@ -162,7 +162,7 @@ def _display_width(text: str) -> int:
 def _line_count(text: str, width: float) -> int:
     # Word wrapping wastes some room at line ends; count on 90 % of the width.
     usable = max(width * 0.9, 1.0)
-    return sum(max(1, math.ceil(_display_width(line) / usable)) for line in str(text).split("\n"))
+    return sum(max(1, math.ceil(display_width(line) / usable)) for line in str(text).split("\n"))
 
 
 def _quote_sheet(name: str) -> str:
@@ -264,7 +264,7 @@ def _fill_lists(ws: Worksheet, lang: str) -> dict[str, str]:
             _put(ws, row, index, label)
         ranges[vocabulary.name] = f"{_quote_sheet(ws.title)}!${letter}$2:${letter}${len(labels) + 1}"
         ws.column_dimensions[letter].width = min(
-            max(_display_width(text) for text in [vocabulary.name, *labels]) + 2, 50)
+            max(display_width(text) for text in [vocabulary.name, *labels]) + 2, 50)
     ws.freeze_panes = "A2"
     ws.sheet_properties.tabColor = AUX_TAB_COLOUR
     # Hidden and protected: the dropdowns break if someone edits it.
@@ -307,9 +307,9 @@ def _fill_data_sheet(ws: Worksheet, sheet: Sheet, lang: str, ranges: dict[str, s
 
 def _data_width(column: Column, lang: str) -> float:
     # The example hints at what the cells will hold (a title is longer than its header).
-    candidates = [len(column.name), _display_width(column.label(lang)), _display_width(column.example), 8]
+    candidates = [len(column.name), display_width(column.label(lang)), display_width(column.example), 8]
     if column.vocabulary is not None:
-        candidates += [_display_width(label) for label in column.vocabulary.labels(lang).values()]
+        candidates += [display_width(label) for label in column.vocabulary.labels(lang).values()]
     if column.kind is Kind.DATE:
         candidates.append(len(DATE_FORMAT))
     elif column.kind is Kind.TEXT and not (column.unique or column.references):

@@ -850,6 +850,10 @@ def test_only_sentences_are_wrapped() -> None:
     assert components.wrapped_row_height(frame, ["mitigation"]) == 16 + 18 * 3 > 64
     frame["mitigation"] = "Kelas bahasa " * 40
     assert components.wrapped_row_height(frame, ["mitigation"]) == 16 + 18 * 5
+    # A Chinese sentence has no spaces, and each character takes the room of two letters: 49 are four lines.
+    frame["mitigation"] = "在出发前两周开设汉语强化班并安排每日练习" * 2 + "由带队老师负责检查"
+    assert len(frame["mitigation"][0]) == 49 and components.long_text_columns(frame) == ["mitigation"]
+    assert components.wrapped_row_height(frame, ["mitigation"]) == 16 + 18 * 4
 
 
 # -- Data ---------------------------------------------------------------------------------------------------
