@@ -17,8 +17,7 @@ from dashboard.context import PageContext
 from dashboard.filters import Filters
 from dashboard.theme import PRESENTING_SCALE
 from etl import schema
-from etl.template import display_width
-from translations import format_list, month_names, sentences, translate
+from translations import display_width, format_list, month_names, sentences, translate
 
 if TYPE_CHECKING:
     # Only a type here: importing pandas' Styler loads jinja2 (0.04-0.05 s of a cold start's first

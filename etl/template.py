@@ -18,7 +18,6 @@ import datetime as dt
 import itertools
 import math
 import os
-import unicodedata
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -36,7 +35,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from etl import schema
 from etl.schema import Column, Kind, Sheet, Vocabulary
-from translations import BABEL_LOCALES, LANGUAGE_NAMES, LANGUAGES, translate
+from translations import BABEL_LOCALES, LANGUAGE_NAMES, LANGUAGES, display_width, translate
 
 HEADER_ROW = 1
 FIRST_DATA_ROW = 2
@@ -152,11 +151,6 @@ def _clip(text: str, limit: int) -> str:
 
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
-def display_width(text: str) -> int:
-    """Width in character cells: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def _line_count(text: str, width: float) -> int:

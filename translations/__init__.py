@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+import unicodedata
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -143,6 +144,11 @@ def month_names(lang: str, width: str = "abbreviated") -> list[str]:
     """January to December as the language names them (CLDR): Agu, Aug, 8月 abbreviated."""
     names = get_month_names(width, locale=_locale(lang))
     return [names[month] for month in range(1, 13)]
+
+
+def display_width(text: str) -> int:
+    """Width in character cells: a Chinese (wide or full-width) character takes two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def format_list(items: Iterable[object], lang: str) -> str:
