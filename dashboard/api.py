@@ -31,7 +31,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from dashboard.metrics import CARD_METRICS, PERIOD_NAMES, Period, summary_value
-from dashboard.params import BadParameter, View, parse_api
+from dashboard.params import BadParameter, View, parse_api, whole_number
 from etl import schema
 from etl.warehouse import Warehouse
 
@@ -190,10 +190,11 @@ def _whole(values: dict[str, str], name: str, default: int, low: int, high: int 
     text = values.get(name)
     if text is None:
         return default
-    if not text.isdigit() or int(text) < low or (high is not None and int(text) > high):
+    number = whole_number(text)
+    if number is None or number < low or (high is not None and number > high):
         bound = f"from {low} to {high}" if high is not None else f"{low} or more"
         raise BadParameter(name, text, f"{name}='{text}' must be a whole number {bound}.")
-    return int(text)
+    return number
 
 
 def _next(request: Request, view: View, data: _Data, offset: int, limit: int) -> str:
@@ -209,7 +210,9 @@ def _page(data: _Data, table: str, scope: Scope, limit: int, offset: int, extens
     def compute() -> tuple[bytes, int, int]:
         counts = _cached(data, "export_counts", scope)
         total = int(counts.loc[counts["table"] == table, "rows"].iloc[0])
-        rows = _queries().export_rows(data.cursor, table, scope, limit=limit, offset=offset)
+        # Past the last row there are none: DuckDB is not asked (its OFFSET is a BIGINT, which a larger
+        # number given in a link would overflow).
+        rows = _queries().export_rows(data.cursor, table, scope, limit=limit, offset=min(offset, total))
         if extension == "csv":
             # Machine-readable: values exactly as stored (as in the open data package), no byte-order mark;
             # the page's downloads, meant for spreadsheets, are the ones guarded against formulas.

@@ -35,6 +35,12 @@ VOCABULARIES: dict[str, schema.Vocabulary] = {PARTNER: schema.PARTNER_CITY, FIEL
 CHART_PAGES = ("overview", "participation", "activities", "benefits")
 
 
+def whole_number(text: str) -> int | None:
+    """A link's whole number written in ASCII digits, else None. str.isdigit alone also accepts "²" (which
+    int() refuses) and "１" (which int() reads as 1): a link's numbers are written as URLs write them."""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def label_code(parameter: str, text: str) -> str | None:
     """The code a label in any language (or the code itself) stands for, or None."""
     key = schema.normalize_value(text)
@@ -117,10 +123,10 @@ def parse_api(query: Iterable[tuple[str, str]], years: Sequence[int], partners: 
                                        f"{', '.join(LANGUAGES)}.")
     chosen_years: list[int] = []
     for text in values.get(YEAR, []):
-        if not text.isdigit() or int(text) not in years:
+        if whole_number(text) not in years:
             raise BadParameter(YEAR, text, f"year='{text}' is not a loaded program year: use one of "
                                            f"{', '.join(map(str, years))}.")
-        chosen_years.append(int(text))
+        chosen_years.append(int(text))  # a loaded year: whole_number read it
     partner = _code(PARTNER, values.get(PARTNER, [schema.DEFAULT_PARTNER_CITY])[0], partners)
     fields = [_code(FIELD, text, schema.FIELD.codes) for text in values.get(FIELD, [])]
     direction = _code(DIRECTION, values.get(DIRECTION, [DEFAULT_DIRECTION])[0], DIRECTIONS)

@@ -17,6 +17,7 @@ import streamlit as st
 from dashboard.charts import PAGE_CHARTS
 from dashboard.context import PageContext
 from dashboard.filters import Available, Filters, filter_line, labelled, link_query
+from dashboard.params import whole_number
 from dashboard.report import build_report, report_file_name
 from dashboard.theme import PRESENTING_FONT_PX
 
@@ -71,7 +72,8 @@ def is_presenting() -> bool:
 def slideshow_seconds() -> int:
     if st.session_state.get(SLIDESHOW_KEY) not in SLIDESHOW_CHOICES:
         value = st.query_params.get(SLIDESHOW_PARAM, "0")
-        st.session_state[SLIDESHOW_KEY] = int(value) if value.isdigit() and int(value) in SLIDESHOW_CHOICES else 0
+        seconds = whole_number(value)
+        st.session_state[SLIDESHOW_KEY] = seconds if seconds in SLIDESHOW_CHOICES else 0
     return int(st.session_state[SLIDESHOW_KEY])
 
 

@@ -111,6 +111,14 @@ def test_a_slideshow_link_starts_the_slideshow(warehouse: Warehouse) -> None:
     assert still.selectbox(key="slideshow-choice").value == 0
 
 
+@pytest.mark.parametrize("seconds", ["²", "１５", "7", "15.0"])
+def test_a_slideshow_link_with_another_number_leaves_it_off(warehouse: Warehouse, seconds: str) -> None:
+    """Only a choice written in ASCII digits starts the slideshow; "²" passed str.isdigit and then failed
+    int() (the page showed an exception), and the full-width "１５" was read as 15."""
+    at = run_app([("lang", "en"), ("present", "1"), ("slideshow", seconds)])
+    assert at.selectbox(key="slideshow-choice").value == 0
+
+
 def _context(lang: str, years: tuple[int, ...]) -> PageContext:
     return PageContext(db.reader(), Filters(years, "beijing", ALL_FIELDS, "both", lang))
 

@@ -98,6 +98,19 @@ def test_pages_are_bounded_and_linked(dashboard: RunningApp) -> None:
     assert get(dashboard, "participants.json", "limit=50001")[0] == 400
 
 
+def test_an_offset_past_the_last_row_gives_no_rows(dashboard: RunningApp) -> None:
+    """However large: 2**64 overflowed DuckDB's BIGINT OFFSET (a 500)."""
+    (total,), = sql(dashboard, "SELECT count(*) FROM participants WHERE partner_city = 'beijing'")
+    for offset in (total, 2**64):
+        status, headers, body = get(dashboard, "participants.json", f"offset={offset}")
+        payload = json.loads(body)
+        assert status == 200 and payload["rows"] == [] and payload["next"] is None, body[:300]
+        assert payload["total"] == total and payload["offset"] == offset and "link" not in headers
+        status, _, body = get(dashboard, "participants.csv", f"offset={offset}")
+        assert status == 200 and body.decode("utf-8").splitlines() == [",".join(payload["columns"])]
+    assert get(dashboard, "summary.json", "year=%C2%B2")[0] == 400
+
+
 def test_summary_names_figures_as_the_dashboard(dashboard: RunningApp) -> None:
     status, _, body = get(dashboard, "summary.json", "lang=en&year=2018&direction=outbound")
     assert status == 200
@@ -127,6 +140,10 @@ def test_summary_names_figures_as_the_dashboard(dashboard: RunningApp) -> None:
     ("colour=red", "colour", "Unknown parameter 'colour'"),
     ("lang=fr", "lang", "not a language"),
     ("limit=ten", "limit", "whole number"),
+    # str.isdigit accepts both; int() refused the first (a 500) and read the second as 1
+    ("limit=%C2%B2", "limit", "whole number"),
+    ("offset=%EF%BC%91", "offset", "whole number"),
+    ("year=%C2%B2", "year", "not a loaded program year"),
 ])
 def test_bad_parameters_get_a_400_naming_them(dashboard: RunningApp, query: str, parameter: str, says: str) -> None:
     status, headers, body = get(dashboard, "activities.json", query)
