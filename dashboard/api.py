@@ -9,7 +9,7 @@ Read-only, GET only, open to other sites (CORS), under the server's base path:
 - ``/api/v1/summary.json``: the headline figures for the filters, named and
   defined as the dashboard names them (the metric catalogue), in ``lang``;
 - ``/api/v1/datapackage.json``: the Frictionless descriptor of the whole
-  published data (etl.package).
+  published data (etl.package); it takes no parameters.
 
 Filters are the dashboard's own vocabulary of codes (dashboard.params): the
 API takes codes only and answers a label, an unknown parameter or value with
@@ -31,7 +31,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from dashboard.metrics import CARD_METRICS, PERIOD_NAMES, Period, summary_value
-from dashboard.params import BadParameter, View, parse_api, whole_number
+from dashboard.params import FILTER_PARAMS, BadParameter, View, parse_api, whole_number
 from etl import schema
 from etl.warehouse import Warehouse
 
@@ -261,7 +261,7 @@ def _datapackage(request: Request, data: _Data) -> Response:
     is more than one part; every part after the first comes without its header row)."""
     from etl import package  # imported when asked for: the descriptor is built rarely
 
-    _view(request, data)  # no filters apply, but unknown parameters are still refused
+    _no_parameters(request)
     base = str(request.url.replace(query="")).rsplit("/", 1)[0]
     years, partners = data.available()
     paths: dict[str, str | list[str]] = {}
@@ -278,3 +278,14 @@ def _datapackage(request: Request, data: _Data) -> Response:
             parts.append(f"{base}/{table}.csv")
         paths[table] = parts[0] if len(parts) == 1 else parts
     return JSONResponse(package.descriptor(data.warehouse, paths), headers=CACHE)
+
+
+def _no_parameters(request: Request) -> None:
+    """The package is the whole published data in every language: a filter given to it is refused, never
+    silently ignored (a reader asking for year=2018 would take every year for 2018's)."""
+    for name, value in request.query_params.multi_items():
+        if name in FILTER_PARAMS:
+            raise BadParameter(name, value, f"datapackage.json describes the whole published data, in every "
+                                            f"language, and takes no filter: for {name}={value}, ask a table's "
+                                            f"endpoint, as participants.csv?{urlencode({name: value})}.")
+        raise BadParameter(name, value, f"Unknown parameter '{name}': datapackage.json takes none.")

@@ -19,6 +19,7 @@ from etl.cli import main
 from etl.load import load_files
 from etl.warehouse import Warehouse
 from tests.apptest import expected_connection, open_app, toml_catalogue
+from tests.open_data import errors, unexpected
 from tests.paths import SAMPLE_FILES
 from translations import LANGUAGES, format_number
 
@@ -48,20 +49,6 @@ def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
 def fields(descriptor: dict, table: str) -> dict[str, dict]:
     (resource,) = [r for r in descriptor["resources"] if r["name"] == table]
     return {field["name"]: field for field in resource["schema"]["fields"]}
-
-
-def errors(report: frictionless.Report) -> list[tuple[str, str, list]]:
-    """(table, error type, cells) of every error frictionless reports."""
-    return [(task.name, error.type, list(getattr(error, "cells", []) or []))
-            for task in report.tasks for error in task.errors] + [("", error.type, []) for error in report.errors]
-
-
-def unexpected(report: frictionless.Report) -> list[tuple[str, str, list]]:
-    """Every error but a benefit measured for no single activity: frictionless-py checks the two-column key
-    (year, activity_id) unless all of it is empty, where SQL skips a key with an empty part (etl.package)."""
-    position = package.published_columns("benefits").index("activity_id")
-    return [(table, kind, cells) for table, kind, cells in errors(report)
-            if not (table == "benefits" and kind == "foreign-key" and cells[position] == "")]
 
 
 def without_fingerprints(descriptor_path: Path) -> None:

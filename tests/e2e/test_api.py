@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import frictionless
 import pytest
 
 from dashboard.bundles import (
@@ -31,6 +32,7 @@ from dashboard.bundles import (
 )
 from dashboard.metrics import CARD_METRICS
 from etl import schema
+from tests.open_data import unexpected
 
 from .harness import LOGS, RunningApp, start_app, stop_app
 
@@ -150,6 +152,33 @@ def test_bad_parameters_get_a_400_naming_them(dashboard: RunningApp, query: str,
     error = json.loads(body)["error"]
     assert status == 400 and error["parameter"] == parameter and says in error["message"], error
     assert headers["access-control-allow-origin"] == "*"
+
+
+def test_the_data_package_served_is_valid_and_whole(dashboard: RunningApp) -> None:
+    """frictionless reads the descriptor and every CSV endpoint it points at from the running server, as a
+    reuser would: valid (but for benefits measured for no single activity, as for the package file), and
+    every published row of every table in it."""
+    status, _, body = get(dashboard, "datapackage.json")
+    assert status == 200, body
+    resources = {resource["name"]: resource for resource in json.loads(body)["resources"]}
+    assert set(resources) == set(TABLES)
+    assert all(resource["path"].startswith(dashboard.url("/api/v1/")) for resource in resources.values())
+    report = frictionless.validate(dashboard.url("/api/v1/datapackage.json"))
+    assert unexpected(report) == []
+    rows = {task.name: task.stats["rows"] for task in report.tasks}
+    assert rows == {table: sql(dashboard, f"SELECT count(*) FROM {table}")[0][0] for table in TABLES}
+
+
+@pytest.mark.parametrize(("query", "parameter", "says"), [
+    ("year=2018", "year", "takes no filter: for year=2018, ask a table's endpoint, as participants.csv?year=2018"),
+    ("lang=zh", "lang", "takes no filter"),
+    ("limit=10", "limit", "Unknown parameter 'limit'"),
+])
+def test_the_data_package_refuses_a_filter(dashboard: RunningApp, query: str, parameter: str, says: str) -> None:
+    """It is always the whole published data: year=2018 used to be ignored, and every year served as 2018's."""
+    status, _, body = get(dashboard, "datapackage.json", query)
+    error = json.loads(body)["error"]
+    assert status == 400 and error["parameter"] == parameter and says in error["message"], error
 
 
 def test_unknown_endpoint_is_404(dashboard: RunningApp) -> None:
