@@ -8,6 +8,7 @@ the chosen language (--lang, default Indonesian).
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 import time
@@ -230,7 +231,10 @@ def _finalise(args: argparse.Namespace, lang: str) -> int:
 def _template(args: argparse.Namespace, lang: str) -> int:
     from etl.template import write_template
 
-    path = write_template(args.out, args.template_lang or lang)
+    try:
+        path = write_template(args.out, args.template_lang or lang)
+    except OSError as error:
+        return _cannot_write(error, args.out, lang)
     print(translate(lang, "cli.template_written", path=path))
     return EXIT_OK
 
@@ -285,10 +289,29 @@ def _export_package(args: argparse.Namespace, lang: str) -> int:
     if not warehouse.exists():
         print(translate(lang, "cli.package_empty"))
         return EXIT_REJECTED
-    path = export_package(warehouse, args.directory)
+    try:
+        path = export_package(warehouse, args.directory)
+    except OSError as error:
+        return _cannot_write(error, args.directory, lang)
     version = json.loads(path.read_text(encoding="utf-8"))["version"]  # the version written, even if a load followed
     print(translate(lang, "cli.package_written", path=path.parent, version=version))
     return EXIT_OK
+
+
+# Why a file could not be written, in the reader's language; another reason is the system's own words.
+WRITE_REASONS = {errno.ENOENT: "cli.write_missing_folder", errno.EACCES: "cli.write_denied",
+                 errno.EPERM: "cli.write_denied", errno.ENOSPC: "cli.write_disk_full",
+                 errno.EDQUOT: "cli.write_disk_full", errno.EROFS: "cli.write_read_only",
+                 errno.EISDIR: "cli.write_is_folder", errno.ENOTDIR: "cli.write_not_folder"}
+
+
+def _cannot_write(error: OSError, path: Path, lang: str) -> int:
+    """What could not be written and why, instead of a traceback (a template, a package). The path is the
+    one the reader gave: the error's own may be a temporary file beside it."""
+    key = WRITE_REASONS.get(error.errno or 0)
+    reason = translate(lang, key) if key else (error.strerror or str(error))
+    print(f"✗ {translate(lang, 'cli.cannot_write', path=path, reason=reason)}", file=sys.stderr)
+    return EXIT_REJECTED
 
 
 def _purge(args: argparse.Namespace, lang: str) -> int:

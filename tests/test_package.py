@@ -296,6 +296,16 @@ def test_the_cli_says_when_nothing_is_published(empty_warehouse: Warehouse, tmp_
     assert not (tmp_path / "out").exists()
 
 
+def test_the_cli_says_why_a_package_cannot_be_written(warehouse: Warehouse, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """A file where the folder should be: one line in the reader's language, exit 1; it was a traceback."""
+    (tmp_path / "taken").write_text("x")
+    assert main(["--lang", "id", "export-package", str(tmp_path / "taken" / "open data")]) == 1
+    reason = toml_catalogue("id")["cli.write_not_folder"]
+    expected = toml_catalogue("id")["cli.cannot_write"].format(path=tmp_path / "taken" / "open data", reason=reason)
+    assert capsys.readouterr().err == f"✗ {expected}\n"
+
+
 def test_the_zip_holds_the_same_files(warehouse: Warehouse, exported: Path, tmp_path: Path) -> None:
     data = package.package_zip(warehouse)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:

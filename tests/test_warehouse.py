@@ -195,6 +195,20 @@ def test_cli_template_is_valid_input_once_filled(tmp_path: Path) -> None:
     assert empty.returncode == 1 and "no data rows" in empty.stdout and "Traceback" not in empty.stderr
 
 
+def test_cli_says_why_a_template_cannot_be_written(tmp_path: Path) -> None:
+    """A folder that does not exist, a file in the way or a folder as the target: one line naming the path
+    the reader gave (not the temporary file beside it) and why, exit 1; it was a traceback."""
+    (tmp_path / "a file").write_text("x")
+    cases = {tmp_path / "missing" / "template.xlsx": "its folder does not exist",
+             tmp_path / "a file" / "template.xlsx": "a part of its path is a file, not a folder",
+             tmp_path: "it is a folder"}
+    for target, reason in cases.items():
+        result = run_cli("template", str(target))
+        assert (result.returncode, result.stdout) == (1, ""), result
+        assert result.stderr == f"✗ Cannot write {target}: {reason}.\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a file"], "no temporary file is left"
+
+
 def test_a_warehouse_from_before_a_schema_change_is_upgraded_on_start(warehouse: Warehouse) -> None:
     """first_year was added after the first release: an older warehouse gets it, filled, at the next start."""
     with duckdb.connect(str(warehouse.current_file())) as connection:  # as an older release wrote it
