@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import errno
 import json
+import math
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -90,13 +91,29 @@ def _allow_empty_argument(command: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)  # exits 2 on a usage error
     lang = args.lang
-    if args.command == "load" and args.year is not None and len(args.files) > 1:
-        print("--year needs exactly one file", file=sys.stderr)
+    usage_error = _usage_error(args, lang)
+    if usage_error:
+        print(f"✗ {usage_error}", file=sys.stderr)
         return EXIT_USAGE
     handlers = {"validate": _validate, "load": _load, "template": _template, "history": _history,
                 "restore": _restore, "finalise": _finalise, "export-package": _export_package, "purge": _purge,
                 "add-analyst": _add_analyst}
     return handlers[args.command](args, lang)
+
+
+def _usage_error(args: argparse.Namespace, lang: str) -> str | None:
+    """What argparse cannot tell in the reader's language: a year no workbook can hold, a negative or
+    non-numeric retention (``purge --days -1`` deleted every upload), --year with several files."""
+    year = getattr(args, "year", None)
+    if year is not None and not schema.FIRST_PROGRAM_YEAR <= year <= schema.LAST_PROGRAM_YEAR:
+        return translate(lang, "cli.year_out_of_range", year=str(year), first=str(schema.FIRST_PROGRAM_YEAR),
+                         last=str(schema.LAST_PROGRAM_YEAR))
+    if args.command == "load" and year is not None and len(args.files) > 1:
+        return translate(lang, "cli.year_needs_one_file")
+    days = getattr(args, "days", None)
+    if days is not None and not (math.isfinite(days) and days >= 0):
+        return translate(lang, "cli.days_invalid", days=f"{days:g}")
+    return None
 
 
 def _progress(lang: str):
@@ -316,8 +333,9 @@ def _cannot_write(error: OSError, path: Path, lang: str) -> int:
 
 def _purge(args: argparse.Namespace, lang: str) -> int:
     purged = Warehouse().uploads.purge(days=args.days)
+    days = retention_days() if args.days is None else args.days
     print(translate(lang, "cli.purged", removed=purged.removed, kept=purged.kept,
-                    days=format_number(retention_days() if args.days is None else args.days, lang)))
+                    days=format_number(days, lang, 0 if float(days).is_integer() else 2)))
     return EXIT_OK
 
 

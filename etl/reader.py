@@ -99,6 +99,8 @@ def read_file(path: Path, original_name: str | None = None, limits: Limits = DEF
     """Read an .xlsx or .csv; raises WorkbookRefused when it cannot be read at all."""
     path = Path(path)
     name = original_name or path.name
+    if path.is_dir():  # the CLI given a folder (the upload page sends files only)
+        raise WorkbookRefused(Problem("is_folder", params={"folder": str(path)}))
     suffix = Path(name).suffix.lower()
     if suffix in XLSX_SUFFIXES:
         return _read_xlsx(path, name, limits)

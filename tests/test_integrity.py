@@ -153,6 +153,22 @@ def test_purge_deletes_uploads_past_retention(warehouse: Warehouse, monkeypatch:
     assert not young.exists()
 
 
+@pytest.mark.parametrize(("days", "shown"), [("-1", "-1"), ("nan", "nan"), ("inf", "inf")])
+def test_purge_refuses_a_retention_that_is_not_a_number_of_days(warehouse: Warehouse, days: str,
+                                                                shown: str) -> None:
+    """--days -1 put the cut-off in the future: every upload was deleted, the youngest too."""
+    young = warehouse.uploads.keep("2016.xlsx", b"new workbook", "b" * 64)
+    result = run_cli("purge", "--days", days)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == f"✗ --days must be a number of days, 0 or more (for example 30): '{shown}' was given.\n"
+    assert young.exists()
+
+
+def test_purge_says_a_fraction_of_a_day_as_it_was_given(warehouse: Warehouse) -> None:
+    result = run_cli("purge", "--days", "0.5")
+    assert result.returncode == 0 and "older than 0.50 days" in result.stdout, result.stdout
+
+
 # -- a warehouse of the release before snapshots ----------------------------------------------
 
 OLD_LOADS_DDL = """

@@ -195,6 +195,33 @@ def test_cli_template_is_valid_input_once_filled(tmp_path: Path) -> None:
     assert empty.returncode == 1 and "no data rows" in empty.stdout and "Traceback" not in empty.stderr
 
 
+@pytest.mark.parametrize("command", [("finalise", "1800"), ("load", "--year", "1800", str(SAMPLE_2018)),
+                                     ("validate", "--year", "3000", str(SAMPLE_2018))])
+def test_cli_refuses_a_year_no_workbook_can_hold(warehouse: Warehouse, command: tuple[str, ...]) -> None:
+    """Said as such, before anything is read: load --year 1800 used to report every participant's age."""
+    before = warehouse.data_version()
+    result = run_cli(*command)
+    year = "1800" if "1800" in command else "3000"
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"✗ {year} is not a program year: give a year from 1992 to 2100.\n"
+    assert warehouse.data_version() == before
+
+
+def test_cli_names_a_folder_given_as_a_workbook(tmp_path: Path) -> None:
+    folder = tmp_path / "workbooks"
+    folder.mkdir()
+    result = run_cli("validate", str(folder))
+    assert result.returncode == 1
+    assert f"✗ This is a folder, not a file: name the workbooks in it (for example {folder}/2019.xlsx)." \
+        in result.stdout
+
+
+def test_cli_says_year_needs_one_file_in_the_readers_language() -> None:
+    """It was said in English whatever --lang asked for."""
+    result = run_cli("--lang", "zh", "load", "--year", "2018", str(SAMPLE_2018), str(SAMPLE_2018))
+    assert (result.returncode, result.stderr) == (2, "✗ --year 只能用于恰好一个文件。\n")
+
+
 def test_cli_says_why_a_template_cannot_be_written(tmp_path: Path) -> None:
     """A folder that does not exist, a file in the way or a folder as the target: one line naming the path
     the reader gave (not the temporary file beside it) and why, exit 1; it was a traceback."""
