@@ -182,12 +182,16 @@ def metric_formatter(key: str, lang: str) -> Formatter:
 
 
 def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and pd.isna(value))
+    return value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value))
 
 
 def column_formatter(name: str, lang: str) -> Formatter | None:
-    """Display of a schema column's numbers (None: shown as it is)."""
+    """Display of a schema column's numbers and dates (None: shown as it is)."""
     column = next((c for sheet in schema.SHEETS for c in (*sheet.columns, *sheet.derived) if c.name == name), None)
+    if column is not None and column.kind is schema.Kind.DATE:
+        # As the captions write a day (20 Okt 2019, Oct 20, 2019, 2019年10月20日); a table showed
+        # "2019-10-20 00:00:00".
+        return lambda value: "" if _missing(value) else format_day(pd.Timestamp(value).date(), lang)  # type: ignore[arg-type]
     if column is None or column.kind not in (schema.Kind.INTEGER, schema.Kind.NUMBER) or name == "year":
         return None
     if name == "budget_idr":

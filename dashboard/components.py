@@ -6,7 +6,7 @@ import functools
 import math
 import re
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 import streamlit as st
@@ -17,13 +17,14 @@ from dashboard.context import PageContext
 from dashboard.filters import Filters
 from dashboard.theme import PRESENTING_SCALE
 from etl import schema
-from translations import display_width, format_list, month_names, sentences, translate
+from translations import colon_of, display_width, format_list, month_names, sentences, translate
 
 if TYPE_CHECKING:
     # Only a type here: importing pandas' Styler loads jinja2 (0.04-0.05 s of a cold start's first
     # visit); `data.style` loads it when a data table is first shown.
     from pandas.io.formats.style import Styler
 
+WholeTexts = Literal["folded", "inline", "off"]
 TABLE_KEY_PREFIX = "table-"  # the expander of a chart's data table: "table-<chart name>"
 IMAGE_SCALE = 3  # PNG at 3x the on-screen size: sharp on a projector and in slides
 
@@ -85,8 +86,14 @@ def styled(data: pd.DataFrame, formats: Mapping[str, object]) -> pd.DataFrame | 
     return styler
 
 
-def show_table(ctx: PageContext, data: pd.DataFrame, formats: Mapping[str, object] | None = None) -> None:
-    """A table as the page shows it: numbers formatted, missing text blank, sentences wrapped, not cut."""
+def show_table(ctx: PageContext, data: pd.DataFrame, formats: Mapping[str, object] | None = None,
+               whole_texts: WholeTexts = "folded") -> None:
+    """A table as the page shows it: numbers formatted, missing text blank, sentences wrapped, not cut.
+
+    A text too long for its cell is also written whole below the table (``whole_texts``): in an expander
+    ("folded"), under a caption where the table is already in one ("inline"), or not at all ("off": the
+    page writes it itself).
+    """
     wrapped = long_text_columns(data)
     # On a projector every rem is larger (theme.PRESENTING_SCALE), and so are the lines and the 4rem.
     scale = PRESENTING_SCALE if ctx.presenting else 1
@@ -94,6 +101,51 @@ def show_table(ctx: PageContext, data: pd.DataFrame, formats: Mapping[str, objec
                  column_config={column: st.column_config.TextColumn(width=round(SENTENCE_COLUMN_PX * scale))
                                 for column in wrapped} or None,
                  row_height=round(wrapped_row_height(data, wrapped) * scale) if wrapped else None)
+    # Not on a projector, which hides expanders and data tables: its slides are the charts.
+    if wrapped and whole_texts != "off" and not ctx.presenting:
+        _whole_texts(ctx, data, wrapped, formats or {}, folded=whole_texts == "folded")
+
+
+def _whole_texts(ctx: PageContext, data: pd.DataFrame, wrapped: list[str], formats: Mapping[str, object],
+                 folded: bool) -> None:
+    """The rows whose sentences a cell cuts, each written out: its other values on one line, then each
+    sentence on its own, every value after its column's name ("Severity: 3", not a bare 3). Plain text
+    (st.text): workbook text is never read as Markdown."""
+    positions = cut_rows(data, wrapped)
+    if not positions:
+        return
+    label = ctx.t("chart.whole_texts", len(positions), count=ctx.number(len(positions)))
+    colon = colon_of(ctx.lang)
+    with st.expander(label) if folded else st.container():
+        if not folded:
+            st.caption(label)
+        for position in positions:
+            row = data.iloc[position]
+            shown = {header: _shown(row[header], header, position, formats) for header in data.columns}
+            st.text(" · ".join(f"{header}{colon}{value}" for header, value in shown.items()
+                               if value and header not in wrapped))
+            for header in wrapped:
+                if shown[header]:
+                    st.text(f"{header}{colon}{shown[header]}")
+
+
+def cut_rows(data: pd.DataFrame, wrapped: list[str]) -> list[int]:
+    """Positions of the rows holding a text longer than a cell may show whole (WHOLE_FROM)."""
+    too_long = [any(isinstance(value, str) and display_width(value) > WHOLE_FROM for value in values)
+                for values in data[wrapped].itertuples(index=False)]
+    return [position for position, cut in enumerate(too_long) if cut]
+
+
+def _shown(value: object, header: str, position: int, formats: Mapping[str, object]) -> str:
+    """A cell as the table shows it: formatted as its column is (each row in its own unit), missing blank."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[arg-type]
+        return ""
+    shown = formats.get(header)
+    if shown is None:
+        return str(value)
+    units = getattr(shown, "units", None)
+    return str(shown.show(value, units[position]) if units is not None  # type: ignore[attr-defined]
+               else shown(value))  # type: ignore[operator]
 
 
 # Text wider than this is a sentence (an obstacle's mitigation, a problem's message), not a label, unless it
@@ -105,11 +157,14 @@ _CODE = re.compile(r"[!-~]+")
 # Streamlit wraps it. A table holding sentences gets rows tall enough for its longest one (3 to 5 lines),
 # and its sentence columns start 230 px wide (about 31 characters a line), so that two of them and a few
 # short columns fit a laptop's page and a 1280-pixel projector's, which share any room left among the
-# columns. A text longer than five lines is read whole by clicking its cell.
+# columns. A text longer than five lines is read whole by clicking its cell, and below the table.
 SENTENCE_COLUMN_PX = 230
 CHARACTERS_PER_LINE = 31
 LINE_PX, CELL_PADDING_PX = 18, 16
 WRAPPED_LINES = (3, 5)  # 3 lines: 70 px, the fewest above 4rem
+# A text longer than four full lines may need more than five (words break early): it is also written whole
+# below its table, where it can be read, copied and quoted (clicking the cell shows it only in an overlay).
+WHOLE_FROM = CHARACTERS_PER_LINE * (WRAPPED_LINES[1] - 1)
 
 
 def wrapped_row_height(data: pd.DataFrame, columns: list[str]) -> int:
@@ -197,7 +252,7 @@ def _figure(ctx: PageContext, chart: Chart) -> None:
     table = st.expander(ctx.t("chart.data_table"), key=f"{TABLE_KEY_PREFIX}{chart.name}", on_change="rerun")
     if table.open:
         with table:
-            show_table(ctx, chart.data, chart.formats)
+            show_table(ctx, chart.data, chart.formats, whole_texts="inline")  # expanders do not nest
             st.download_button(ctx.t("chart.download_csv"), data=_lazy_csv(chart.data), file_name=f"{stem}.csv",
                                mime="text/csv", key=f"csv-{chart.name}", on_click="ignore",
                                icon=":material/download:")

@@ -194,7 +194,7 @@ def show_report(ctx: PageContext, checked: Checked) -> None:
         # Errors first, in the list and the table: what blocks the load is read before the remarks.
         problems = sorted(problems, key=lambda problem: problem.severity is Severity.WARNING)
         problems_in_full(ctx, problems)
-        show_table(ctx, problems_frame(ctx, problems))
+        show_table(ctx, problems_frame(ctx, problems), whole_texts="off")  # written in full above
     if checked.raw_path is not None:
         _retention_note(ctx, checked.raw_path)
     if problems and checked.restore_of is None:

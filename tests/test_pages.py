@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
@@ -43,11 +43,13 @@ from tests.apptest import (
     expected_connection,
     loose_tables,
     open_app,
+    open_tables,
     plural,
     toml_catalogue,
     visible_texts,
 )
 from tests.paths import REPO_ROOT
+from tests.workbooks import edited_sample, set_cells
 
 SAMPLE_YEARS = (2017, 2018, 2019)
 PARTNER = schema.DEFAULT_PARTNER_CITY
@@ -840,6 +842,70 @@ def test_the_mitigations_are_wrapped_not_cut(warehouse: Warehouse, lang: str, pr
     assert wide == {label["description"], label["mitigation"]}
 
 
+LONG_DESCRIPTION = ("Sebagian materi kunjungan hanya tersedia dalam bahasa Mandarin, **tanpa terjemahan** "
+                    "[tertulis](http://contoh.id), sehingga delegasi bergantung pada pendamping. " * 4).strip()
+LONG_TITLE = ("Pembekalan pra-keberangkatan delegasi Youth Exchange Program 2017 di Gedung Dispora: budaya, "
+              "bahasa, protokol dan keselamatan perjalanan ke Beijing")
+
+
+def _with_long_texts(warehouse: Warehouse, directory: Path) -> None:
+    """2017 reloaded with an obstacle's description of 436 characters and an activity's title of 149."""
+    def edit(workbook: Workbook) -> None:
+        set_cells("obstacles", {("description", 2): LONG_DESCRIPTION})(workbook)
+        set_cells("activities", {("title", 2): LONG_TITLE})(workbook)
+
+    load_files(warehouse, [edited_sample(directory / "2017.xlsx", edit)], replace=True, loaded_by="test")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_text_longer_than_its_cell_is_written_whole_below_the_table(warehouse: Warehouse, tmp_path: Path,
+                                                                     lang: str) -> None:
+    """An obstacle's description may hold 2,000 characters; a cell shows five lines (about 155). The row is
+    written out below the table, in an expander: its year, category and severity, then its sentences whole,
+    each after its column's name, as plain text (the Markdown in the description stays as written). Rows
+    that fit are not repeated; a projector, which hides expanders, is not sent them."""
+    _with_long_texts(warehouse, tmp_path)
+    at = open_app({"lang": lang}, page="views/benefits.py")
+    no_exception(at)
+    label = plural(toml_catalogue(lang), "chart.whole_texts", 1, lang).format(count=1)
+    (whole,) = [expander for expander in at.expander if expander.label == label]
+    colon = "：" if lang == "zh" else ": "
+    header = {name: schema.column_label(name)(lang) + colon for name in ("year", "category", "severity")}
+    assert [text.value for text in whole.text] == [
+        f"{header['year']}2017 · {header['category']}{schema.OBSTACLE_CATEGORY.label('language', lang)} · "
+        f"{header['severity']}3",
+        schema.column_label("description")(lang) + colon + LONG_DESCRIPTION,
+        schema.column_label("mitigation")(lang) + colon + "Delegasi menyusun glosarium istilah bersama pendamping."]
+    assert not whole.markdown, "workbook text is never Markdown"
+    presenting = open_app({"lang": lang, "present": "1"}, page="views/benefits.py")
+    no_exception(presenting)
+    assert label not in [expander.label for expander in presenting.expander]
+
+
+def test_a_chart_tables_long_texts_are_written_whole_inside_its_expander(warehouse: Warehouse,
+                                                                        tmp_path: Path) -> None:
+    """Expanders do not nest: in the timeline's data table (itself an expander) the row comes under a
+    caption, with its dates formatted as the table formats them."""
+    _with_long_texts(warehouse, tmp_path)
+    at = open_tables(open_app({"lang": "en"}, page="views/activities.py"))
+    no_exception(at)
+    (table,) = [expander for expander in at.expander if expander.proto.id and "timeline" in expander.proto.id]
+    captions = [caption.value for caption in table.caption]
+    assert toml_catalogue("en")["chart.whole_texts.one"].format(count=1) in captions
+    texts = [text.value for text in table.text]
+    assert any(text.endswith(LONG_TITLE) for text in texts), texts
+    assert any(text.startswith("Year: 2017 · ") for text in texts), texts
+
+
+def test_cut_rows_are_those_longer_than_four_full_lines() -> None:
+    frame = pd.DataFrame({"Year": [2019, 2019], "Title": ["Kelas " * 40, "Kelas bahasa Mandarin intensif"]})
+    assert components.cut_rows(frame, ["Title"]) == [0]
+    frame["Title"] = "Kelas bahasa Mandarin intensif dua minggu sebelum berangkat, dengan latihan harian."
+    assert components.cut_rows(frame, ["Title"]) == []
+    frame["Title"] = "在出发前两周开设汉语强化班" * 5  # 65 characters, 130 columns wide
+    assert components.cut_rows(frame, ["Title"]) == [0, 1]
+
+
 def test_only_sentences_are_wrapped() -> None:
     """A column is wrapped for its sentences; a fingerprint or a code, however long, and a label are not."""
     frame = pd.DataFrame({"mitigation": [None, "Kelas bahasa Mandarin intensif dua minggu sebelum berangkat."],
@@ -916,6 +982,21 @@ def test_hover_labels_join_a_label_to_its_value_as_the_language_does(warehouse: 
     assert len(templates) > 20
     half, full = [t for t in templates if ": " in t], [t for t in templates if "：" in t]
     assert (half, len(full)) == (([], len(templates)) if lang == "zh" else (templates, 0))
+
+
+@pytest.mark.parametrize(("lang", "day"), [("id", "7 Agu 2017"), ("en", "7 Aug 2017"), ("zh", "2017年8月7日")])
+def test_a_tables_dates_are_days_in_the_readers_language(warehouse: Warehouse, lang: str, day: str) -> None:
+    """The timeline's data table wrote "2017-08-07 00:00:00"; it writes the day as its caption does, and
+    the column still holds dates (it sorts and downloads as dates)."""
+    ctx = PageContext(db.reader(), Filters((2017,), PARTNER, ALL_FIELDS, "both", lang))
+    chart = charts.activities_timeline(ctx)
+    assert chart is not None
+    start = schema.column_label("start_date")(lang)
+    first = chart.data[start].min()
+    assert pd.api.types.is_datetime64_any_dtype(chart.data[start]) and first == pd.Timestamp("2017-08-07")
+    assert chart.formats[start](first) == day and day in chart.caption + charts.summary(ctx, chart)
+    styled = components.styled(chart.data, chart.formats).to_html()
+    assert day in styled and "00:00:00" not in styled
 
 
 def test_no_table_writes_a_missing_value_as_none(shared_app: SharedApp) -> None:
