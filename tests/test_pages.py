@@ -844,14 +844,18 @@ def test_the_mitigations_are_wrapped_not_cut(warehouse: Warehouse, lang: str, pr
 
 LONG_DESCRIPTION = ("Sebagian materi kunjungan hanya tersedia dalam bahasa Mandarin, **tanpa terjemahan** "
                     "[tertulis](http://contoh.id), sehingga delegasi bergantung pada pendamping. " * 4).strip()
+LONG_INDICATOR = ("Delegasi yang menerapkan pengetahuan dari Beijing dalam kegiatan organisasinya, diukur "
+                  "dengan survei enam bulan setelah kepulangan dan wawancara dengan pimpinan organisasi")
 LONG_TITLE = ("Pembekalan pra-keberangkatan delegasi Youth Exchange Program 2017 di Gedung Dispora: budaya, "
               "bahasa, protokol dan keselamatan perjalanan ke Beijing")
 
 
 def _with_long_texts(warehouse: Warehouse, directory: Path) -> None:
-    """2017 reloaded with an obstacle's description of 436 characters and an activity's title of 149."""
+    """2017 reloaded with an obstacle's description of 436 characters, an activity's title of 149 and a
+    benefit's indicator of 169 (its value 66.7 percent)."""
     def edit(workbook: Workbook) -> None:
         set_cells("obstacles", {("description", 2): LONG_DESCRIPTION})(workbook)
+        set_cells("benefits", {("indicator", 2): LONG_INDICATOR})(workbook)
         set_cells("activities", {("title", 2): LONG_TITLE})(workbook)
 
     load_files(warehouse, [edited_sample(directory / "2017.xlsx", edit)], replace=True, loaded_by="test")
@@ -868,15 +872,19 @@ def test_a_text_longer_than_its_cell_is_written_whole_below_the_table(warehouse:
     at = open_app({"lang": lang}, page="views/benefits.py")
     no_exception(at)
     label = plural(toml_catalogue(lang), "chart.whole_texts", 1, lang).format(count=1)
-    (whole,) = [expander for expander in at.expander if expander.label == label]
+    indicators, obstacles = [expander for expander in at.expander if expander.label == label]  # page order
     colon = "：" if lang == "zh" else ": "
     header = {name: schema.column_label(name)(lang) + colon for name in ("year", "category", "severity")}
-    assert [text.value for text in whole.text] == [
+    assert [text.value for text in obstacles.text] == [
         f"{header['year']}2017 · {header['category']}{schema.OBSTACLE_CATEGORY.label('language', lang)} · "
         f"{header['severity']}3",
         schema.column_label("description")(lang) + colon + LONG_DESCRIPTION,
         schema.column_label("mitigation")(lang) + colon + "Delegasi menyusun glosarium istilah bersama pendamping."]
-    assert not whole.markdown, "workbook text is never Markdown"
+    assert not obstacles.markdown, "workbook text is never Markdown"
+    # The indicators' table: the value in its own unit (66.7 percent), as the table shows it.
+    values, sentence = (text.value for text in indicators.text)
+    assert sentence == schema.column_label("indicator")(lang) + colon + LONG_INDICATOR
+    assert f"{colon}66.7% · " in values, values
     presenting = open_app({"lang": lang, "present": "1"}, page="views/benefits.py")
     no_exception(presenting)
     assert label not in [expander.label for expander in presenting.expander]
