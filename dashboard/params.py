@@ -123,10 +123,11 @@ def parse_api(query: Iterable[tuple[str, str]], years: Sequence[int], partners: 
                                        f"{', '.join(LANGUAGES)}.")
     chosen_years: list[int] = []
     for text in values.get(YEAR, []):
-        if whole_number(text) not in years:
+        year = whole_number(text)
+        if year is None or year not in years:
             raise BadParameter(YEAR, text, f"year='{text}' is not a loaded program year: use one of "
                                            f"{', '.join(map(str, years))}.")
-        chosen_years.append(int(text))  # a loaded year: whole_number read it
+        chosen_years.append(year)
     partner = _code(PARTNER, values.get(PARTNER, [schema.DEFAULT_PARTNER_CITY])[0], partners)
     fields = [_code(FIELD, text, schema.FIELD.codes) for text in values.get(FIELD, [])]
     direction = _code(DIRECTION, values.get(DIRECTION, [DEFAULT_DIRECTION])[0], DIRECTIONS)

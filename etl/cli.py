@@ -19,7 +19,7 @@ from pathlib import Path
 from etl import schema
 from etl.load import FileCheck, LoadRejected, Staged, check_file, load_files, restore, upgrade_if_needed
 from etl.problems import Problem, Severity, WorkbookRefused, error_count
-from etl.uploads import RETENTION_ENV, retention_days
+from etl.uploads import RETENTION_ENV
 from etl.warehouse import LoadResult, Warehouse
 from translations import DEFAULT_LANGUAGE, LANGUAGES, format_number, translate
 
@@ -333,9 +333,8 @@ def _cannot_write(error: OSError, path: Path, lang: str) -> int:
 
 def _purge(args: argparse.Namespace, lang: str) -> int:
     purged = Warehouse().uploads.purge(days=args.days)
-    days = retention_days() if args.days is None else args.days
     print(translate(lang, "cli.purged", removed=purged.removed, kept=purged.kept,
-                    days=format_number(days, lang, 0 if float(days).is_integer() else 2)))
+                    days=format_number(purged.days, lang, 0 if float(purged.days).is_integer() else 2)))
     return EXIT_OK
 
 
