@@ -71,6 +71,9 @@ HEAT_SCALE = ((0.0, "#fff5eb"), (0.5, "#fdd0a2"), (1.0, "#fd8d3c"))
 # (the bar and its share of the gap between categories), and the rest of the chart.
 GROUPED_BAR = 24
 GROUPED_FRAME = 150
+# Below this largest count an axis of whole numbers is ticked at every whole number: Plotly ticked 0–3 every
+# 0.5, which ",d" wrote as "0, 1, 1, 2, 2, 3, 3". From here on its own steps are whole (1, 2, 5, …).
+WHOLE_TICKS_BELOW = 10
 # Indicators followed across years: a row per indicator. Its name is cut to TREND_LABEL px (a phone's chart is
 # about 360 px wide: the rest is left for the years), px per row and between rows, the rest of the chart, and
 # how far a row's scale reaches above its top (room for the value written over the highest point).
@@ -275,6 +278,7 @@ class Draft:
         """
         data = [_plain(trace) for trace in self.data]
         layout = _plain(self.layout)
+        tick_whole_numbers(data, layout)  # type: ignore[arg-type]
         content = json.dumps([data, layout], sort_keys=True, default=str).encode()
         revision = hashlib.blake2b(content, digest_size=8).hexdigest()
         return go.Figure(data=data, layout={**layout, "datarevision": revision})  # type: ignore[dict-item]
@@ -283,6 +287,51 @@ class Draft:
         index = (row - 1) * self.cols + col
         suffix = "" if index == 1 else str(index)
         return f"xaxis{suffix}", f"yaxis{suffix}"
+
+
+def tick_whole_numbers(data: Sequence[Props], layout: Props) -> None:
+    """Ticks every whole number on each axis of whole numbers (",d") whose range or values stay below
+    WHOLE_TICKS_BELOW, unless the chart sets its own ticks."""
+    stacked = layout.get("barmode") in ("stack", "relative")
+    for name, axis in layout.items():
+        if not (name[1:].startswith("axis") and isinstance(axis, dict)) or axis.get("tickformat") != ",d":
+            continue
+        if axis.get("type") in ("category", "date", "log") or {"dtick", "tickvals"} & axis.keys():
+            continue
+        ends = axis.get("range")
+        top = max(abs(float(end)) for end in ends) if ends else largest_on_axis(data, name, stacked)  # type: ignore[attr-defined]
+        if top is not None and top < WHOLE_TICKS_BELOW:
+            axis.update(tick0=0, dtick=1)
+
+
+def largest_on_axis(data: Sequence[Props], axis_name: str, stacked: bool) -> float | None:
+    """The largest distance from zero the traces reach along an axis ("yaxis2"), bars of a stack added up;
+    None if no trace puts a number there."""
+    kind = axis_name[0]
+    other = "y" if kind == "x" else "x"
+    reference = kind + axis_name[len(kind) + 4:]
+    reached: list[float] = []
+    stacks: dict[object, float] = {}
+    for trace in data:
+        if trace.get(f"{kind}axis", kind) != reference or trace.get("type") not in ("bar", "scatter"):
+            continue
+        if trace.get("type") == "bar" and (trace.get("orientation") == "h") != (kind == "x"):
+            continue  # the bars' categories, not their values
+        values = list(trace.get(kind) or ())  # type: ignore[call-overload]
+        places = list(trace.get(other) or range(len(values)))  # type: ignore[call-overload]
+        for place, value in zip(places, values, strict=False):
+            if not _is_number(value):
+                continue
+            if stacked and trace.get("type") == "bar":
+                stacks[place] = stacks.get(place, 0.0) + abs(value)  # type: ignore[arg-type]
+            else:
+                reached.append(abs(value))  # type: ignore[arg-type]
+    reached.extend(stacks.values())
+    return max(reached) if reached else None
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and np.isfinite(value)
 
 
 def base_layout(draft: Draft, lang: str, title: str, x_title: str | None = None,

@@ -663,6 +663,32 @@ def test_each_stacks_total_stands_at_its_end(dashboard: RunningApp, browser: Bro
             assert total["top"] >= drawn["plot"]["top"] - 1, (total, drawn["plot"])
 
 
+# Each drawn chart's title and, per axis, its tick labels as written.
+_TICK_LABELS_JS = """() => Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot'))
+  .map(gd => [(gd.querySelector('.gtitle') || {}).textContent || '',
+              Array.from(gd.querySelectorAll('.xaxislayer-above, .yaxislayer-above'))
+                .map(layer => Array.from(layer.querySelectorAll('text')).map(t => t.textContent))])"""
+
+
+@pytest.mark.parametrize(("path", "query"), [
+    ("/benefits", "year=2019&field=waste_management&lang=en"),  # one indicator of value 3, one obstacle a cell
+    ("/participation", "year=2017&direction=inbound&lang=id"),  # four delegates of Beijing
+])
+def test_small_counts_are_ticked_at_whole_numbers(dashboard: RunningApp, page: Page, path: str,
+                                                  query: str) -> None:
+    """A count's axis from 0 to 3 was ticked every 0.5 and written "0, 1, 1, 2, 2, 3, 3": a reader took the
+    second 1 for 1.5 or for a mistake. No axis writes a tick label twice, and the counts' axes count 0, 1, 2…"""
+    open_page(page, dashboard.url(path, query))
+    for chart in page.get_by_test_id("stPlotlyChart").all():
+        chart.scroll_into_view_if_needed()
+        chart.locator("svg.main-svg").first.wait_for()
+    drawn = page.evaluate(_TICK_LABELS_JS)
+    repeated = [(title, labels) for title, axes in drawn for labels in axes if len(set(labels)) < len(labels)]
+    assert not repeated, repeated
+    counting = [labels for _, axes in drawn for labels in axes if labels[:3] == ["0", "1", "2"]]
+    assert counting, drawn
+
+
 def test_server_log_has_no_traceback(dashboard: RunningApp) -> None:
     """Runs last in this module: the server log of all the browsing above holds no Python traceback
     (readers only see a redacted error box, or a page part silently missing)."""
