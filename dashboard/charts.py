@@ -321,8 +321,17 @@ def _obstacle_heatmap(ctx: PageContext, page: str, name: str, title_key: str, ca
                           {"year": YEAR, "category": "column:category", "severity": "column:severity",
                            "obstacles": "metric:obstacles"})
     figure = figures.heatmap(obstacles, ctx.lang, combined_heading(ctx, ctx.t(title_key)), _name(ctx, "obstacles"))
-    return Chart(page, name, figure, data, period_caption(ctx, ctx.t(caption_key), Period.SELECTED_YEARS),
-                 ("obstacles",), formats)
+    return Chart(page, name, figure, data, period_caption(ctx, obstacles_caption(ctx, caption_key),
+                                                          Period.SELECTED_YEARS), ("obstacles",), formats)
+
+
+def obstacles_caption(ctx: PageContext, caption_key: str) -> str:
+    """An obstacle chart's caption. Obstacles are recorded without a field, so while the fields are narrowed
+    the caption says that these counts are not: beside 1 activity in tourism, 6 obstacles read as tourism's."""
+    caption = ctx.t(caption_key)
+    if schema.FIELD.covers(ctx.filters.fields):
+        return caption
+    return sentences(caption, ctx.t("chart.obstacles_every_field"), lang=ctx.lang)
 
 
 @shared
@@ -573,13 +582,19 @@ def outcome_values(ctx: PageContext, unit: str) -> Chart | None:
 
 
 def _values_alternative(ctx: PageContext, rows: pd.DataFrame, unit: str) -> str:
-    """How many indicators, for whom, and their range: "11 indicators (Jakarta 7, …), from 1 to 24".
-    The indicators' names are workbook text, left to the data table (a caption is Markdown)."""
+    """How many indicators, for whom, and their range: "11 indicators (Jakarta 7, …), from 1 to 24"; one
+    indicator by its beneficiary and value ("1 indicator, benefiting Jakarta, at 3": "(Jakarta 1), 3" left
+    the 3 unexplained). The indicators' names are workbook text, left to the data table (a caption is
+    Markdown)."""
+    if len(rows) == 1:
+        row = rows.iloc[0]
+        return ctx.t("benefits.values_single", metric=_unit_title(ctx, unit),
+                     beneficiary=schema.BENEFICIARY.label(row["beneficiary"], ctx.lang),
+                     value=format_measure(row["value"], unit, ctx.lang))
     per_beneficiary = rows["beneficiary"].value_counts()
     beneficiaries = format_list([f"{schema.BENEFICIARY.label(code, ctx.lang)} {ctx.number(per_beneficiary[code])}"
                                  for code in schema.BENEFICIARY.codes if code in per_beneficiary], ctx.lang)
-    key = "benefits.values_single" if len(rows) == 1 else "benefits.values_summary"
-    return ctx.t(key, metric=_unit_title(ctx, unit), count=ctx.number(len(rows)),
+    return ctx.t("benefits.values_summary", metric=_unit_title(ctx, unit), count=ctx.number(len(rows)),
                  beneficiaries=beneficiaries, lowest=format_measure(rows["value"].min(), unit, ctx.lang),
                  highest=format_measure(rows["value"].max(), unit, ctx.lang))
 
@@ -699,9 +714,10 @@ def obstacles_severity(ctx: PageContext) -> Chart | None:
 
 @shared
 def obstacles_per_year(ctx: PageContext) -> Chart | None:
-    return _per_year_by_category(ctx, ctx.fetch("obstacles_breakdown"), "obstacles", "obstacles",
-                                 schema.OBSTACLE_CATEGORY, "obstacles-year", "benefits.chart_obstacles_year",
-                                 "benefits.caption_obstacles_year")
+    per_year = ctx.fetch("obstacles_breakdown").groupby(["year", "category"], as_index=False)["obstacles"].sum()
+    return _stacked(ctx, per_year, "category", "obstacles", "obstacles", schema.OBSTACLE_CATEGORY,
+                    ("benefits", "obstacles-year"), ctx.t("benefits.chart_obstacles_year"),
+                    obstacles_caption(ctx, "benefits.caption_obstacles_year"))
 
 
 def indicator_table(ctx: PageContext) -> tuple[pd.DataFrame, dict[str, Formatter | PerRow]]:

@@ -233,7 +233,8 @@ def _partner_widget(lang: str, partners: list[str]) -> str | None:
 
 def _fields_widget(lang: str) -> list[str]:
     return st.multiselect(translate(lang, "filters.fields"), list(schema.FIELD.codes), key="field",
-                          format_func=_labels(schema.FIELD, lang), placeholder=translate(lang, "filters.none"))
+                          format_func=_labels(schema.FIELD, lang), placeholder=translate(lang, "filters.none"),
+                          help=translate(lang, "filters.fields_help"))
 
 
 def _direction_widget(lang: str) -> str:

@@ -212,8 +212,11 @@ CATALOGUE: tuple[Metric, ...] = (
         "（该代码须每年只记录一次）。")),
     _m("obstacles", Theme.OUTCOMES, Unit.OBSTACLES, "yearly_summary.obstacles",
        ("Obstacles recorded", "Hambatan tercatat", "记录的障碍"),
-       ("Rows of the obstacles sheet for the year; fewer is better.",
-        "Baris lembar hambatan tahun itu; makin sedikit makin baik.", "当年障碍表的行数；越少越好。"),
+       ("Rows of the obstacles sheet for the year; fewer is better. Obstacles are recorded without a field, "
+        "so the fields filter does not narrow them.",
+        "Baris lembar hambatan tahun itu; makin sedikit makin baik. Hambatan dicatat tanpa bidang, jadi filter "
+        "bidang tidak mempersempitnya.",
+        "当年障碍表的行数；越少越好。障碍的记录不分领域，因此领域筛选不影响此数。"),
        lower_is_better=True, on_card=True),
     _m("mean_severity", Theme.OUTCOMES, Unit.SCORE, "obstacles_breakdown (severity × obstacles / obstacles)",
        ("Mean severity", "Rata-rata keparahan", "平均严重程度"),

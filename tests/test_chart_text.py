@@ -483,3 +483,18 @@ def test_offline_report_holds_no_hostile_markup(hostile_warehouse: Warehouse) ->
         assert raw not in page, raw
     assert "&lt;a href=&#34;https://evil.example/login&#34;&gt;Klik di sini&lt;/a&gt;" in page
 
+
+
+@pytest.mark.usefixtures("warehouse")
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("id", "Dalam angka — Nilai capaian (Jumlah): 1 indikator, dengan penerima manfaat Jakarta, bernilai 3."),
+    ("en", "In numbers — Achieved value (Count): 1 indicator, benefiting Jakarta, at 3."),
+    ("zh", "数字概要——达成值（数量）：1 项指标，受益方为雅加达，数值为 3。"),
+])
+def test_one_achieved_value_is_described_by_its_beneficiary_and_value(lang: str, expected: str) -> None:
+    """The sample's 2019 in waste management holds one counted indicator, of value 3 for Jakarta. Its text
+    alternative read "1 indicator (Jakarta 1), 3": a reader could not tell which number was the value."""
+    ctx = PageContext(db.reader(), Filters((2019,), "beijing", ("waste_management",), "both", lang))
+    chart = charts.outcome_values(ctx, "count")
+    assert chart is not None and len(chart.data) == 1
+    assert chart.alternative == expected

@@ -501,6 +501,23 @@ def test_every_chart_has_a_text_alternative(shared_app: SharedApp, view: View) -
         assert len(described) == len(at.get("plotly_chart")), (page, [c.value[:80] for c in at.caption])
 
 
+@pytest.mark.parametrize("view", [DEFAULT_ZH, NARROW_EN, NARROW_ID, TWO_YEARS_ID], ids=str)
+def test_obstacle_charts_say_the_fields_filter_does_not_narrow_them(shared_app: SharedApp, view: View) -> None:
+    """Obstacles are recorded without a field. With the fields narrowed to tourism, the Benefits page drew 1
+    tourism activity's benefits beside all 6 obstacles of 2018 and did not say the 6 were every field's.
+    Each obstacle chart's caption says so while fields are narrowed, and only then; the fields filter's help
+    and the card's definition say it always."""
+    t = toml_catalogue(view.lang)
+    narrowed = not schema.FIELD.covers(view.fields)
+    for page, titles in {"views/overview.py": ["overview.chart_obstacles"],
+                         "views/benefits.py": ["benefits.chart_severity", "benefits.chart_obstacles_year"]}.items():
+        at = shared_app.page(page, view.params())
+        no_exception(at)
+        captions = [caption.value for caption in at.caption if t["chart.obstacles_every_field"] in caption.value]
+        assert len(captions) == (len(titles) if narrowed else 0), (page, [c.value for c in at.caption])
+        assert [m.help for m in at.multiselect if m.label == t["filters.fields"]] == [t["filters.fields_help"]]
+
+
 @pytest.mark.parametrize("page", CHART_PAGES)
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_chart_data_tables_are_labelled_in_the_readers_language(shared_app: SharedApp, page: str,
