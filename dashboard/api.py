@@ -31,7 +31,16 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from dashboard.metrics import CARD_METRICS, PERIOD_NAMES, Period, summary_value
-from dashboard.params import FILTER_PARAMS, BadParameter, View, parse_api, whole_number
+from dashboard.params import (
+    DEFAULT_DIRECTION,
+    DIRECTION,
+    FIELD,
+    FILTER_PARAMS,
+    BadParameter,
+    View,
+    parse_api,
+    whole_number,
+)
 from etl import schema
 from etl.warehouse import Warehouse
 
@@ -44,10 +53,18 @@ TABLES = tuple(sheet.name for sheet in schema.SHEETS)
 DEFAULT_LIMIT = 10_000
 MAX_LIMIT = 50_000
 CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, OPTIONS",
-        "Access-Control-Allow-Headers": "Accept, Content-Type", "Access-Control-Max-Age": "86400"}
+        "Access-Control-Allow-Headers": "Accept, Content-Type", "Access-Control-Max-Age": "86400",
+        # A script on another site reads only the headers listed here: without them it could not page on.
+        "Access-Control-Expose-Headers": "Link, X-Data-Version, X-Total-Count, X-Not-Applied"}
 CACHE = {"Cache-Control": "public, max-age=60"}
 PAGING = {"limit": "rows per response", "offset": "rows to skip"}
 CSV_OPTIONS = {**PAGING, "header": "true (default) or false: the CSV's header row"}
+# Filters a table's rows cannot answer: obstacles are recorded without a field, and only participants travel
+# in a direction (activities, benefits and obstacles concern both sides). Given, they are named in the answer
+# (not_applied, X-Not-Applied), as the dashboard's help names them, and the rows are every field's or both
+# sides'. A client may send one set of filters to every table, as the Data page's downloads do.
+NOT_NARROWING = {"participants": (), "activities": (DIRECTION,), "benefits": (DIRECTION,),
+                 "obstacles": (FIELD, DIRECTION)}
 
 
 def _queries() -> ModuleType:
@@ -174,16 +191,28 @@ def _table(request: Request, data: _Data) -> Response:
         raise BadParameter("header", header, f"header='{header}' must be true or false.")
     scope = data.scope(view)
     body, total, shown = _page(data, table, scope, limit, offset, extension, header == "true")
+    not_applied = _not_applied(table, view)
     headers = {**CACHE, "X-Data-Version": data.version, "X-Total-Count": str(total)}
+    if not_applied:
+        headers["X-Not-Applied"] = ", ".join(not_applied)
     next_url = _next(request, view, data, offset + shown, limit) if offset + shown < total else None
     if next_url:
         headers["Link"] = f'<{next_url}>; rel="next"'
     if extension == "csv":
         return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
     payload = {"data_version": data.version, "provisional_years": data.provisional(), "table": table,
-               "filters": _filters(view, scope), "total": total, "offset": offset, "limit": limit,
+               "filters": {name: value for name, value in _filters(view, scope).items()
+                           if name not in NOT_NARROWING[table]},
+               "not_applied": not_applied, "total": total, "offset": offset, "limit": limit,
                "next": next_url, "columns": _queries().export_columns(table), "rows": json.loads(body)}
     return JSONResponse(payload, headers=headers)
+
+
+def _not_applied(table: str, view: View) -> list[str]:
+    """The filters given that narrow other tables but not this one."""
+    given = [FIELD] if view.fields and not schema.FIELD.covers(view.fields) else []
+    given += [DIRECTION] if view.direction != DEFAULT_DIRECTION else []
+    return [name for name in given if name in NOT_NARROWING[table]]
 
 
 def _whole(values: dict[str, str], name: str, default: int, low: int, high: int | None) -> int:

@@ -20,6 +20,7 @@ from typing import Any
 import duckdb
 import frictionless
 import pytest
+from playwright.sync_api import Page
 
 from dashboard.bundles import (
     CACHE_ENV,
@@ -34,7 +35,7 @@ from dashboard.metrics import CARD_METRICS
 from etl import schema
 from tests.open_data import unexpected
 
-from .harness import LOGS, RunningApp, start_app, stop_app
+from .harness import LOGS, RunningApp, open_page, start_app, stop_app
 
 TABLES = ("participants", "activities", "benefits", "obstacles")
 PRIVATE = {"full_name", "birth_date", "person_key"}
@@ -78,12 +79,33 @@ def test_table_endpoints_equal_sql(dashboard: RunningApp, table: str, query: str
                                               for row in payload["rows"]] == ids
     assert payload["data_version"] == dashboard.database_file().stem == headers["x-data-version"]
     assert payload["provisional_years"] == []
+    # A filter the table's rows cannot answer is named, in the answer and its headers, not echoed as applied.
+    not_applied = [name for name, given in (("field", "field=" in query), ("direction", "direction=" in query))
+                   if given and (table == "obstacles" or (name == "direction" and table != "participants"))]
+    assert payload["not_applied"] == not_applied and headers.get("x-not-applied") == (", ".join(not_applied) or None)
+    assert not set(not_applied) & set(payload["filters"])
     assert not PRIVATE & set(payload["columns"]) and not PRIVATE & set(payload["rows"][0] if ids else {})
     assert headers["access-control-allow-origin"] == "*"
     status, headers, body = get(dashboard, f"{table}.csv", query)
     assert status == 200 and headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8"))))
     assert rows[0] == payload["columns"] and len(rows) - 1 == len(ids)
+
+
+def test_a_script_on_another_site_can_page_through_a_table(dashboard: RunningApp, page: Page) -> None:
+    """CORS let another site's script fetch the rows but not read the headers it pages and checks by (the
+    browser hides every header not exposed): Link, X-Total-Count, X-Data-Version, X-Not-Applied. Fetched in
+    Chromium from the dashboard at 127.0.0.1 to the API at localhost, another origin."""
+    open_page(page, dashboard.url("/glossary"))
+    api = dashboard.url("/api/v1/obstacles.csv", "limit=5&field=tourism").replace("127.0.0.1", "localhost")
+    seen = page.evaluate("""async url => {
+        const response = await fetch(url, {mode: 'cors'});
+        return Object.fromEntries(['link', 'x-total-count', 'x-data-version', 'x-not-applied']
+            .map(name => [name, response.headers.get(name)]));
+    }""", api)
+    (total,), = sql(dashboard, "SELECT count(*) FROM obstacles")
+    assert seen["x-total-count"] == str(total) and seen["x-data-version"] == dashboard.database_file().stem
+    assert seen["link"] and "offset=5" in seen["link"] and seen["x-not-applied"] == "field", seen
 
 
 def test_pages_are_bounded_and_linked(dashboard: RunningApp) -> None:
