@@ -609,7 +609,9 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, month_title: str = "",
     counts = [int((frame["year"] == year).sum()) for year in years]
     entries = frame["type"].nunique()
     panels = len(frame) * layout.height + (len(years) - 1) * TIMELINE_GAP
-    draft = Draft(rows=len(years), cols=1, row_heights=counts, vertical_spacing=TIMELINE_GAP / panels,
+    # One panel has no gap: a year of one activity (34 px) asked Plotly for a gap of 64/34 of the figure.
+    gap = TIMELINE_GAP / panels if len(years) > 1 else 0.0
+    draft = Draft(rows=len(years), cols=1, row_heights=counts, vertical_spacing=gap,
                   subplot_titles=[str(year) for year in years])
     shown_types: set[str] = set()
     offset, thickness = layout.bar

@@ -275,6 +275,16 @@ def test_timeline_gives_each_activity_its_own_row() -> None:
     assert sorted(tick for tick, _ in shown_rows.values()) == ["Forum", "Youth camp", "Youth camp"]
 
 
+@pytest.mark.parametrize("layout", [figures.TITLES_ABOVE, figures.TITLES_BESIDE], ids=["page", "printed"])
+@pytest.mark.parametrize("years", [[2018], [2018, 2019]], ids=["one-year", "two-years"])
+def test_a_timeline_of_one_activity_a_year_is_drawn(layout: figures.TimelineRows, years: list[int]) -> None:
+    """One year and one field can hold a single activity (the sample's 2018 in tourism): the Activities page
+    failed on it, because a year's gap to the next panel was asked for even with no next panel."""
+    frame = activities([f"Visit {year}" for year in years], years=years)
+    figure = figures.timeline(frame, "en", "Timeline", layout=layout)
+    assert sorted(tick for tick, _ in rows(figure_json(figure)).values()) == sorted(frame["title"])
+
+
 def test_a_timeline_panel_names_months_over_a_long_span_and_days_over_a_short_one() -> None:
     """Day ticks every two weeks over three months turned upright and ran into each other on a phone."""
     short = activities(["A", "B", "C"], [2018, 2018, 2018])  # 1–4 July
