@@ -24,7 +24,7 @@ import streamlit as st
 
 from dashboard import params
 from etl import schema
-from translations import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, translate
+from translations import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, format_list, translate
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -261,9 +261,9 @@ def link_query(filters: Filters, available: Available) -> list[tuple[str, str]]:
 def filter_line(filters: Filters) -> str:
     """The compact line of active filters shown instead of the sidebar while presenting."""
     lang = filters.lang
-    years = ", ".join(str(year) for year in filters.years) or "–"
+    years = format_list(filters.years, lang) or "–"
     fields = (translate(lang, "present.all_fields") if schema.FIELD.covers(filters.fields)
-              else ", ".join(schema.FIELD.label(code, lang) for code in filters.fields) or "–")
+              else format_list((schema.FIELD.label(code, lang) for code in filters.fields), lang) or "–")
     direction = (translate(lang, "filters.direction_both") if filters.direction == DIRECTIONS[0]
                  else schema.DIRECTION.label(filters.direction, lang))
     return " · ".join([years, schema.PARTNER_CITY.label(filters.partner, lang), fields, direction])

@@ -34,7 +34,7 @@ from dashboard.filters import Available, filter_line, link_query
 from dashboard.findings import overview_findings
 from dashboard.headline import headline_figures
 from etl.uploads import retention_days
-from translations import LANGUAGE_NAMES, format_day, format_number, sentences
+from translations import LANGUAGE_NAMES, format_day, format_list, format_number, sentences
 
 # Print: A4 portrait. Plotly's charts are responsive: printed as they are, they keep the width
 # the screen gave them and the page cuts them. So the script PRINT_SCRIPT draws every chart at
@@ -58,8 +58,8 @@ STYLE = """
 body { font-family: "Source Sans Pro", "Noto Sans", "Noto Sans CJK SC", Arial, sans-serif; margin: 2rem auto;
        max-width: 1100px; color: #262730; line-height: 1.45; padding: 0 1rem; }
 h1 { font-size: 2rem; margin-bottom: .2rem; } h2 { margin-top: 2.5rem; border-bottom: 2px solid #B3261E; }
-.meta { color: #555; margin: .3rem 0; } .notice { background: #FFF8E1; border-left: 4px solid #E69F00;
-       padding: .6rem 1rem; }
+.meta { color: #555; margin: .3rem 0; overflow-wrap: anywhere; }
+.notice { background: #FFF8E1; border-left: 4px solid #E69F00; padding: .6rem 1rem; }
 table { border-collapse: collapse; margin: 1rem 0; } td, th { border: 1px solid #ddd; padding: .35rem .7rem; }
 table.headline td, table.headline th { text-align: right; } table.headline td:first-child,
 table.headline th:first-child { text-align: left; } .finding { font-weight: 600; } .caption { color: #666;
@@ -68,11 +68,15 @@ table.headline th:first-child { text-align: left; } .finding { font-weight: 600;
 table.data { font-size: .85rem; width: 100%; } table.data th { background: #F0F2F6; text-align: left; }
 table.data td.number { text-align: right; } table.data td.number, table.data td.code { white-space: nowrap; }
 table.data td.text { min-width: 8em; overflow-wrap: anywhere; }
+.table-scroll { overflow-x: auto; }
 .chart, tr, .notice, li { break-inside: avoid; page-break-inside: avoid; }
 h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
 h3.chart-title { font-size: 1.05rem; margin: 1.2rem 0 .3rem; }
 thead { display: table-header-group; }
 """ + f"""
+/* A chart's labels are given room for {DRAW_WIDTH_PX} px: on a narrower screen (a phone) it keeps that width and
+   scrolls in its own box; squeezed, the plot between a long name and the edge was a few pixels wide. */
+.figure-scroll {{ overflow-x: auto; }} .figure {{ min-width: {DRAW_WIDTH_PX}px; }}
 @page {{ size: A4 portrait; margin: {" ".join(f"{mm}mm" for mm in PAGE_MARGIN_MM)};
         @bottom-right {{ content: counter(page) " / " counter(pages); font: 9pt sans-serif; color: #666; }} }}
 @page :first {{ @bottom-right {{ content: none; }} }}
@@ -88,6 +92,7 @@ thead { display: table-header-group; }
   .figure {{ zoom: {PRINT_ZOOM}; width: {DRAW_WIDTH_PX}px; }}
   .figure > div, .figure .plotly-graph-div {{ width: auto !important; height: auto !important; }}
   .modebar-container, .modebar {{ display: none !important; }}
+  .table-scroll, .figure-scroll {{ overflow: visible; }}
   table.data {{ font-size: 7.5pt; }} table.data td, table.data th {{ padding: .1rem .25rem; }}
   .notice {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
 }}
@@ -192,7 +197,7 @@ def _cover(ctx: PageContext, available: Available, today: dt.date) -> str:
     parts = [f"<header class='cover'><h1>{html.escape(ctx.t('report.title'))}</h1>"]
     parts += [f"<p class='meta'>{html.escape(line)}</p>" for line in lines]
     samples = sorted(set(ctx.fetch("sample_years")["year"]) & set(ctx.filters.years))
-    notices = [ctx.t("notice.sample", years=", ".join(map(str, samples))) if samples else "", ctx.provisional_note()]
+    notices = [ctx.t("notice.sample", years=format_list(samples, ctx.lang)) if samples else "", ctx.provisional_note()]
     parts += [f"<p class='notice'>{html.escape(notice)}</p>" for notice in notices if notice]
     parts.append(_headline_table(ctx))
     parts.append(f"<h2>{html.escape(ctx.t('report.findings'))}</h2><ul>")
@@ -218,7 +223,8 @@ def _chart_block(ctx: PageContext, chart: charts.Chart, number: int) -> str:
     caption = sentences(charts.summary(ctx, chart), chart.caption, lang=ctx.lang)
     return (f"<div class='chart' data-chart='{where}' data-draw-height='{draw_height(figure)}'>"
             f"<h3 class='chart-title'>{html.escape(chart.heading)}</h3>"
-            f"<div class='figure'>{div}</div><p class='caption'><span class='figure-label'>{label}</span> "
+            f"<div class='figure-scroll' tabindex='0'><div class='figure'>{div}</div></div>"
+            f"<p class='caption'><span class='figure-label'>{label}</span> "
             f"{html.escape(caption)}</p></div>")
 
 
@@ -262,7 +268,9 @@ def data_table(data: pd.DataFrame, formats: Mapping[str, object]) -> str:
     cell = {header: f"<td class='{kind}'>" if kind else "<td>" for header, kind in kinds.items()}
     rows = ("<tr>" + "".join(f"{cell[header]}{html.escape(columns[header][position])}</td>"
                              for header in data.columns) + "</tr>" for position in range(len(data)))
-    return f"<table class='data'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    # On a narrow screen the table scrolls in its own box (reachable by keyboard), not the whole page.
+    return (f"<div class='table-scroll' tabindex='0'><table class='data'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table></div>")
 
 
 def _query_text(ctx: PageContext, available: Available) -> str:

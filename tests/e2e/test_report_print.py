@@ -201,7 +201,9 @@ def check_pages(printed: Printed, ctx: PageContext, every_chart: list[charts.Cha
                 ctx.t("report.filters", filters=filter_line(ctx.filters)),
                 ctx.t("report.language", language=LANGUAGE_NAMES[ctx.lang]),
                 ctx.t("report.parameters", query=f"lang={ctx.lang}" if ctx.lang != "id" else "–"),
-                ctx.t("notice.sample", years="2017, 2018, 2019"), ctx.t("report.findings")]
+                # the years listed as the dashboard's notice lists them (it wrote "2017, 2018, 2019" in Chinese)
+                ctx.t("notice.sample", years="2017、2018、2019" if ctx.lang == "zh" else "2017, 2018, 2019"),
+                ctx.t("report.findings")]
     for line in expected:
         assert contains(cover, line), f"page 1 lacks {line!r}"
     assert not re.search(label_pattern(ctx, r"\d+"), cover), "the cover holds no chart"
@@ -254,3 +256,31 @@ def check_nothing_off_the_page(printed: Printed) -> None:
                 continue  # the page number, in the bottom margin
             assert left - 1 <= x <= A4_PT[0] - right and y <= A4_PT[1] - top + 1, \
                 f"page {number}: {run!r} at ({x:.0f}, {y:.0f}) pt is off the page's content box"
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_on_a_phone_the_report_keeps_the_screens_width(warehouse: Warehouse, browser: Browser,
+                                                        tmp_path: Path) -> None:
+    """On a phone the report was 831 px wide (the view's parameters on one line, the Benefits tables), so
+    the whole page slid sideways; and a chart squeezed to 390 px left its plot a few pixels between a long
+    indicator name and the edge. The page keeps the phone's width; each chart keeps the width its labels
+    were given room for, and each chart and wide table scrolls in its own box, reachable by keyboard."""
+    ctx = PageContext(db.reader(), Filters((2018, 2019), "beijing", ("tourism", "arts_culture"), "both", "zh"))
+    report = tmp_path / "report-phone.html"
+    report.write_text(build_report(ctx, AVAILABLE, today=TODAY), encoding="utf-8")
+    context = new_context(browser, viewport=PHONE, offline=True)
+    try:
+        page = context.new_page()
+        page.goto(report.as_uri())
+        page.wait_for_function(_DRAWN_JS, timeout=30_000)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+        assert min(page.evaluate(_SVG_WIDTHS_JS)) >= DRAW_WIDTH_PX
+        boxes = page.evaluate("""() => [...document.querySelectorAll('.figure-scroll, .table-scroll')].map(box =>
+            ({focusable: box.tabIndex === 0, scrolls: box.scrollWidth > box.clientWidth,
+              fits: box.getBoundingClientRect().right <= innerWidth + 0.5}))""")
+        assert boxes and all(box["focusable"] and box["fits"] for box in boxes), boxes
+        assert sum(box["scrolls"] for box in boxes) == len(boxes), boxes  # every one is wider than a phone
+    finally:
+        context.close()
