@@ -30,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from dashboard.metrics import CARD_METRICS, PERIOD_NAMES, Period, summary_value
+from dashboard.metrics import PERIOD_NAMES, Period
 from dashboard.params import (
     DEFAULT_DIRECTION,
     DIRECTION,
@@ -258,17 +258,13 @@ def _page(data: _Data, table: str, scope: Scope, limit: int, offset: int, extens
 def _summary(request: Request, data: _Data) -> Response:
     view, _ = _view(request, data)
     scope = data.scope(view)
-    from dashboard.findings import latest_year  # see _queries
+    from dashboard.headline import headline_figures  # see _queries
 
-    summary = _cached(data, "yearly_summary", scope)
-    year = latest_year(summary, scope.years)
-    earlier = summary[summary["year"] < year] if year is not None else summary.iloc[0:0]
-    current = summary[summary["year"] == year].iloc[0] if year is not None else None
-    previous = earlier.sort_values("year").iloc[-1] if not earlier.empty else None
+    year, compared_with, cards = headline_figures(_cached(data, "yearly_summary", scope), scope.years)
     partner = schema.PARTNER_CITY.label(scope.partner, view.lang)
     figures: list[dict[str, Any]] = []
-    for metric in CARD_METRICS:
-        value, before = summary_value(metric.key, current), summary_value(metric.key, previous)
+    for card in cards:
+        metric, value, before = card.metric, card.value, card.previous
         figures.append({
             "key": metric.key, "name": metric.label(view.lang, partner),
             "definition": metric.explain(view.lang, partner), "theme": metric.theme.value,
@@ -278,7 +274,7 @@ def _summary(request: Request, data: _Data) -> Response:
     return JSONResponse({
         "data_version": data.version, "provisional_years": data.provisional(),
         "provisional": year in data.provisional(), "filters": _filters(view, scope), "year": year,
-        "compared_with": int(previous["year"]) if previous is not None else None,
+        "compared_with": compared_with,
         "period": PERIOD_NAMES[Period.LATEST_YEAR](view.lang), "figures": figures}, headers=CACHE)
 
 

@@ -325,7 +325,7 @@ def provisional_notice(ctx: PageContext) -> None:
 
 
 def page_header(ctx: PageContext, title_key: str, intro_key: str) -> None:
-    st.title(ctx.t(title_key))
+    st.title(ctx.t(title_key, partner=ctx.partner_name()))  # "Jakarta–Seoul …" when Seoul is chosen
     if not ctx.presenting:
         st.caption(ctx.t(intro_key))
     sample_notice(ctx)

@@ -82,9 +82,15 @@ def available(cursor: duckdb.DuckDBPyConnection, scope: Scope | None = None) -> 
 
 
 def yearly_summary(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """Headline figures per year, for every loaded year (for the change against the year before)."""
+    """Headline figures per year, for every loaded year (for the change against the year before), and whether
+    the partner city has any row in the year, whatever the fields and direction (partner_active): a year
+    before its exchange with Jakarta began is no year to compare with."""
     sql = f"""
         WITH years AS (SELECT DISTINCT year FROM loads),
+        active AS (SELECT year FROM participants WHERE partner_city = $partner
+                   UNION SELECT year FROM activities WHERE partner_city = $partner
+                   UNION SELECT year FROM benefits WHERE partner_city = $partner
+                   UNION SELECT year FROM obstacles WHERE partner_city = $partner),
         p AS (
             SELECT year,
                    count(*) FILTER ({IS_APPLICANT}) AS applicants,
@@ -112,7 +118,8 @@ def yearly_summary(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFr
                coalesce(a.participants_partner, 0) AS participants_partner,
                coalesce(a.budget_idr, 0) AS budget_idr,
                coalesce(b.benefits, 0) AS benefits,
-               coalesce(o.obstacles, 0) AS obstacles, o.mean_severity
+               coalesce(o.obstacles, 0) AS obstacles, o.mean_severity,
+               years.year IN (SELECT year FROM active) AS partner_active
         FROM years LEFT JOIN p USING (year) LEFT JOIN a USING (year) LEFT JOIN b USING (year)
              LEFT JOIN o USING (year)
         ORDER BY years.year"""

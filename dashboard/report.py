@@ -157,7 +157,7 @@ def _findings(ctx: PageContext) -> list[str]:
 
 def build_report(ctx: PageContext, available: Available, today: dt.date | None = None) -> str:
     """The whole report as one HTML document: a cover, the charts page by page, tables, notes."""
-    title = ctx.t("report.title")
+    title = ctx.t("report.title", partner=ctx.partner_name())
     parts = [
         f"<!DOCTYPE html><html lang='{ctx.lang}'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
@@ -168,7 +168,8 @@ def build_report(ctx: PageContext, available: Available, today: dt.date | None =
     built = charts.all_charts(ctx)
     number = 0
     for page in params.CHART_PAGES:
-        parts.append(f"<section data-page='{page}'><h2>{html.escape(ctx.t(f'{page}.title'))}</h2>")
+        heading = ctx.t(f"{page}.title", partner=ctx.partner_name())
+        parts.append(f"<section data-page='{page}'><h2>{html.escape(heading)}</h2>")
         # What the page says is not drawn (as on the page: a chart is never silently missing).
         parts += [f"<p class='page-note'>{html.escape(note)}</p>" for note in charts.page_notes(ctx, page)]
         if not built[page]:
@@ -194,7 +195,8 @@ def _cover(ctx: PageContext, available: Available, today: dt.date) -> str:
     lines = [meta, ctx.t("report.filters", filters=filter_line(ctx.filters)),
              ctx.t("report.language", language=LANGUAGE_NAMES[ctx.lang]),
              ctx.t("report.parameters", query=_query_text(ctx, available))]
-    parts = [f"<header class='cover'><h1>{html.escape(ctx.t('report.title'))}</h1>"]
+    title = ctx.t("report.title", partner=ctx.partner_name())
+    parts = [f"<header class='cover'><h1>{html.escape(title)}</h1>"]
     parts += [f"<p class='meta'>{html.escape(line)}</p>" for line in lines]
     samples = sorted(set(ctx.fetch("sample_years")["year"]) & set(ctx.filters.years))
     notices = [ctx.t("notice.sample", years=format_list(samples, ctx.lang)) if samples else "", ctx.provisional_note()]

@@ -133,7 +133,8 @@ def test_link_to_each_page_applies_its_filters(warehouse: Warehouse, page: str) 
     no_exception(at)
     assert filters_of(at) == {"lang": "en", "year": [2019], "field": list(schema.FIELD.codes),
                               "direction": "inbound"}
-    assert at.title[0].value == toml_catalogue("en")[f"{page.removeprefix('views/').removesuffix('.py')}.title"]
+    assert at.title[0].value == toml_catalogue("en")[f"{page.removeprefix('views/').removesuffix('.py')}.title"].format(
+        partner="Beijing")
 
 
 def test_values_equal_to_the_default_stay_out_of_the_url(warehouse: Warehouse) -> None:
@@ -217,7 +218,7 @@ def test_switching_language_keeps_the_filters_and_relabels_them(warehouse: Wareh
     assert at.multiselect(key="field").label == "Fields of cooperation"
     assert at.radio(key="direction").options == ["Both directions", "Jakarta to partner city",
                                                  "Partner city to Jakarta"]
-    assert at.title[0].value == toml_catalogue("en")["overview.title"]
+    assert at.title[0].value == toml_catalogue("en")["overview.title"].format(partner="Beijing")
     # The URL holds codes, the same before and after the switch.
     assert at.query_params["field"] == ["arts_culture", "tourism"]
     assert at.query_params["direction"] == "outbound"

@@ -49,7 +49,7 @@ from tests.apptest import (
     visible_texts,
 )
 from tests.paths import REPO_ROOT
-from tests.workbooks import edited_sample, set_cells
+from tests.workbooks import another_partners_year, edited_sample, set_cells
 
 SAMPLE_YEARS = (2017, 2018, 2019)
 PARTNER = schema.DEFAULT_PARTNER_CITY
@@ -475,7 +475,8 @@ def test_every_page_renders_with_its_charts_and_the_sample_notice(shared_app: Sh
         if at.exception:
             problems.append(f"{page}: exception {[e.value for e in at.exception]}")
             continue
-        if [title.value for title in at.title] != [t[f"{section}.title"]]:
+        if [title.value for title in at.title] != [t[f"{section}.title"].format(partner=label(schema.PARTNER_CITY,
+                                                                                          PARTNER, view.lang))]:
             problems.append(f"{page}: title {[title.value for title in at.title]}")
         shown = len(at.get("plotly_chart"))
         if (page in CHART_PAGES) != (shown > 0):
@@ -1229,3 +1230,27 @@ def test_loading_in_the_app_process_while_pages_are_read(warehouse: Warehouse, t
     no_exception(at)
     assert "2020" in at.multiselect(key="year").options
 
+
+
+# -- a second partner city ----------------------------------------------------------------------------------
+
+def test_a_partner_citys_first_year_is_compared_with_no_year(warehouse: Warehouse, tmp_path: Path) -> None:
+    """Seoul's exchange recorded from 2020 on (the 2019 sample moved there): its cards said "+131
+    applicants", "+17 activities" against 2019, a year without any Seoul record, read as growth. They
+    compare with no year, as Beijing's first year does; Beijing's 2019 is still compared with 2018. The
+    page's title names the partner city chosen."""
+    load_files(warehouse, [another_partners_year(tmp_path / "upload" / "2020.xlsx", 2020, "Seoul")],
+               loaded_by="test")
+    t = toml_catalogue("en")
+    seoul = open_app({"lang": "en", "partner": "seoul"})
+    no_exception(seoul)
+    assert seoul.title[0].value == "Jakarta–Seoul youth exchange at a glance"  # it said Jakarta–Beijing
+    assert t["metric.heading"].format(year=2020) in visible_texts(seoul)
+    assert not [text for text in visible_texts(seoul) if t["metric.compared"].format(previous=2019) in text]
+    cards = {metric.label: metric.value for metric in seoul.metric}
+    assert cards[METRICS["applicants"].label("en", "Seoul")] == "131"
+    assert all(metric.delta in (None, "") for metric in seoul.metric), [(m.label, m.delta) for m in seoul.metric]
+    beijing = open_app({"lang": "en", "year": ["2018", "2019"]})
+    no_exception(beijing)
+    assert any(t["metric.compared"].format(previous=2018) in text for text in visible_texts(beijing))
+    assert all(metric.delta for metric in beijing.metric)

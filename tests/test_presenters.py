@@ -143,7 +143,7 @@ def test_report_holds_every_chart_finding_and_note(warehouse: Warehouse, lang: s
     assert not re.search(r"https?://(?!www\.w3\.org)", html.split("</script>", 1)[1])
     from translations import translate
 
-    assert translate(lang, "report.title") in html
+    assert translate(lang, "report.title", partner=schema.PARTNER_CITY.label("beijing", lang)) in html
     assert html.count("class='finding'") == 4
     assert translate(lang, "data.note_sample").split("**")[2].strip()[:20] in html
 
@@ -221,7 +221,8 @@ def test_report_prints_on_a4_with_a_cover_and_charts_sized_for_paper(warehouse: 
     assert ".cover { break-after: page;" in html and "thead { display: table-header-group; }" in html
     assert report.PRINT_WIDTH_PX == 680 and abs(report.DRAW_WIDTH_PX * report.PRINT_ZOOM - 680) <= 1
     cover = html.split("<header class='cover'>", 1)[1].split("</header>", 1)[0]
-    for text in (ctx.t("report.title"), format_day(dt.date(2026, 3, 5), "en"), ctx.reader.data_version,
+    for text in (ctx.t("report.title", partner="Beijing"), format_day(dt.date(2026, 3, 5), "en"),
+                 ctx.reader.data_version,
                  "2018, 2019 · Beijing · all fields · Both directions", LANGUAGE_NAMES["en"],
                  "lang=en&amp;year=2018&amp;year=2019"):
         assert text in cover, text

@@ -37,6 +37,11 @@ PAGES = {"/": "overview", "/participation": "participation", "/activities": "act
          "/benefits": "benefits", "/data": "data"}
 PARTNER = schema.DEFAULT_PARTNER_CITY  # the sample data hold one partner city (no partner selector)
 
+
+def page_title(lang: str, name: str) -> str:
+    """A page's title, naming the partner city (the Overview's: "Jakarta–Beijing youth exchange …")."""
+    return translate(lang, f"{name}.title", partner=schema.PARTNER_CITY.label(PARTNER, lang))
+
 # Marks Plotly draws for data: bars/markers (.point), lines, funnel bars, heatmap image.
 CHART_PROBLEMS_JS = """(el) => {
   const title = (el.querySelector('.gtitle') || {}).textContent || '(untitled chart)';
@@ -238,7 +243,7 @@ def go_to(page: Page, lang: str, name: str) -> None:
     link = sidebar(page).get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True)
     after_interaction(page, link.click)
     assert_no_exception(page, f"following the navigation link {title}")
-    expect(page.locator("h1").first).to_have_text(translate(lang, f"{name}.title"))
+    expect(page.locator("h1").first).to_have_text(page_title(lang, name))
 
 
 @contextmanager
@@ -272,7 +277,7 @@ def test_every_page_opens_with_title_notice_and_drawn_charts(dashboard: RunningA
         with soft(problems, where):
             assert_no_exception(page, f"opening {where}")
         with soft(problems, where):
-            expect(page.locator("h1")).to_have_text(translate(lang, f"{name}.title"), timeout=2000)
+            expect(page.locator("h1")).to_have_text(page_title(lang, name), timeout=2000)
         with soft(problems, where):
             expect(page.get_by_test_id("stAlert").filter(has_text=notice)).to_be_visible(timeout=2000)
         with soft(problems, where):
@@ -333,7 +338,7 @@ def test_copied_link_reopens_same_view(dashboard: RunningApp, page: Page,
     assert_headline(page, dashboard, narrowing, "en")
 
     choose_language(page, "id")  # after narrowing a field: the URL keeps the same codes
-    expect(page.locator("h1")).to_have_text(translate("id", "overview.title"))
+    expect(page.locator("h1")).to_have_text(translate("id", "overview.title", partner="Beijing"))
     assert_headline(page, dashboard, narrowing, "id")
     overview_link = page.url
     assert link_params(overview_link) == {  # Indonesian is the default language: no lang parameter
@@ -352,7 +357,7 @@ def test_copied_link_reopens_same_view(dashboard: RunningApp, page: Page,
     open_page(colleague, overview_link)
     save_screenshot(colleague, "share-overview-id-opened-from-link")
     assert_no_exception(colleague, f"opening the shared link {overview_link}")
-    expect(colleague.locator("h1")).to_have_text(translate("id", "overview.title"))
+    expect(colleague.locator("h1")).to_have_text(translate("id", "overview.title", partner="Beijing"))
     assert widget_state(colleague) == state, f"the link {overview_link} reopened other filters"
     assert headline(colleague) == numbers, f"the link {overview_link} reopened other numbers"
     assert_headline(colleague, dashboard, narrowing, "id")
@@ -371,7 +376,7 @@ def test_copied_link_reopens_same_view(dashboard: RunningApp, page: Page,
     open_page(colleague, participation_link)
     save_screenshot(colleague, "share-participation-id-opened-from-link")
     assert_no_exception(colleague, f"opening the shared link {participation_link}")
-    expect(colleague.locator("h1")).to_have_text(translate("id", "participation.title"))
+    expect(colleague.locator("h1")).to_have_text(translate("id", "participation.title", partner="Beijing"))
     assert widget_state(colleague) == state, f"the link {participation_link} reopened other filters"
     assert chart_data(colleague) == charts, f"the link {participation_link} reopened other chart data"
 

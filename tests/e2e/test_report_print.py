@@ -196,7 +196,7 @@ def check_pages(printed: Printed, ctx: PageContext, every_chart: list[charts.Cha
     for width, height in printed.sizes:
         assert abs(width - A4_PT[0]) < 1 and abs(height - A4_PT[1]) < 1, (width, height)
     cover = printed.pages[0]
-    expected = [ctx.t("report.title"),
+    expected = [ctx.t("report.title", partner=ctx.partner_name()),
                 ctx.t("report.meta", date=format_day(TODAY, ctx.lang), version=ctx.reader.data_version),
                 ctx.t("report.filters", filters=filter_line(ctx.filters)),
                 ctx.t("report.language", language=LANGUAGE_NAMES[ctx.lang]),
@@ -207,7 +207,7 @@ def check_pages(printed: Printed, ctx: PageContext, every_chart: list[charts.Cha
     for line in expected:
         assert contains(cover, line), f"page 1 lacks {line!r}"
     assert not re.search(label_pattern(ctx, r"\d+"), cover), "the cover holds no chart"
-    assert contains(printed.pages[1], ctx.t("overview.title")), "the charts start on page 2"
+    assert contains(printed.pages[1], ctx.t("overview.title", partner=ctx.partner_name())), "the charts start on page 2"
 
     chart_pages = set()
     for number, chart in enumerate(every_chart, start=1):
