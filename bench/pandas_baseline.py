@@ -81,7 +81,9 @@ def yearly_summary(f: Frames, scope: Scope) -> pd.DataFrame:
     joined = years.join(_participant_summary(f["participants"], scope)).join(a).join(b).join(o)
     counts = [c for c in joined.columns if c != "mean_severity"]
     joined[counts] = joined[counts].fillna(0)
-    return joined.reset_index()
+    active = set().union(*(f[table].loc[f[table]["partner_city"] == scope.partner, "year"]
+                           for table in ("participants", "activities", "benefits", "obstacles")))
+    return joined.assign(partner_active=joined.index.isin(active)).reset_index()
 
 
 def _grouping_sets(frame: pd.DataFrame, dimensions: tuple[str, ...],

@@ -262,8 +262,11 @@ def _name(ctx: PageContext, key: str) -> str:
 
 
 def _chosen_summary(ctx: PageContext) -> pd.DataFrame:
+    """The selected years' headline figures, less the years in which the partner city has no record at all:
+    Seoul's applicants were drawn as 0 in 2017–2019, before its exchange began, where the activities beside
+    them drew 2020 alone. A year of the partner's with none in the chosen fields still counts 0."""
     summary = ctx.fetch("yearly_summary")
-    chosen = summary[summary["year"].isin(ctx.filters.years)]
+    chosen = summary[summary["year"].isin(ctx.filters.years) & summary["partner_active"]]
     return chosen.assign(rate=chosen["selected"] / chosen["applicants"].where(chosen["applicants"] > 0))
 
 

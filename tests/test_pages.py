@@ -1250,6 +1250,8 @@ def test_a_partner_citys_first_year_is_compared_with_no_year(warehouse: Warehous
     cards = {metric.label: metric.value for metric in seoul.metric}
     assert cards[METRICS["applicants"].label("en", "Seoul")] == "131"
     assert all(metric.delta in (None, "") for metric in seoul.metric), [(m.label, m.delta) for m in seoul.metric]
+    # Its selection chart draws its own years, as the activities beside it do (it drew 2017–2019 as 0).
+    assert chart_tables(seoul)["selection"].iloc[:, 0].tolist() == [2020]
     beijing = open_app({"lang": "en", "year": ["2018", "2019"]})
     no_exception(beijing)
     assert any(t["metric.compared"].format(previous=2018) in text for text in visible_texts(beijing))
