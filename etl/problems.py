@@ -47,6 +47,25 @@ class LocalList:
         return format_list([*self.items, *(["…"] if self.more else [])], lang)
 
 
+@dataclass(frozen=True)
+class LocalChoices:
+    """The values a category column accepts, as the reader's language names them, for a message that says
+    what to write instead: "Tulis salah satu dari: 'Jakarta', 'Kota mitra', 'Lainnya' …". A list longer than
+    CHOICES_LISTED is left to the template's column table."""
+
+    labels: tuple[tuple[str, tuple[str, ...]], ...]  # (language, its labels in the schema's order)
+
+    def __call__(self, lang: str) -> str:
+        labels = dict(self.labels).get(lang) or dict(self.labels)["en"]
+        if len(labels) > CHOICES_LISTED:
+            return translate(lang, "problem.allowed_in_template")
+        quoted = [f"“{label}”" if lang == "zh" else f"'{label}'" for label in labels]
+        return translate(lang, "problem.allowed_values", choices=format_list(quoted, lang))
+
+
+CHOICES_LISTED = 10  # the partner cities (18) are left to the template
+
+
 class Severity(StrEnum):
     ERROR = "error"  # blocks the load
     WARNING = "warning"  # shown, does not block (e.g. an extra column that is ignored)

@@ -46,7 +46,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import privacy, schema
-from etl.problems import Localized, LocalList, LocalNumber, Problem, Severity, errors
+from etl.problems import LocalChoices, Localized, LocalList, LocalNumber, Problem, Severity, errors
 from etl.reader import ROW_COLUMN, RawSheet, RawWorkbook, number_cell_column
 from etl.schema import DEFAULT_LIMITS, Column, Kind, Limits, Sheet, quote
 
@@ -553,6 +553,12 @@ def _ambiguous(line: _Line) -> dict[str, object]:
     return {"mark": mark, "thousands": PlainNumber(thousands), "decimal": PlainNumber(decimal)}
 
 
+def _choices(line: _Line) -> LocalChoices:
+    vocabulary = line.column.vocabulary
+    assert vocabulary is not None
+    return LocalChoices(tuple((lang, tuple(vocabulary.labels(lang).values())) for lang in schema.LANGUAGES))
+
+
 def _unit_range(line: _Line) -> dict[str, object]:
     low, high = schema.UNIT_RANGES[str(line.extra)]
     unit = next(c.label for c in schema.UNIT.categories if c.code == line.extra)
@@ -562,7 +568,7 @@ def _unit_range(line: _Line) -> dict[str, object]:
 
 # Message parameters of each problem code found by the checks (others need none).
 _PARAMS: dict[str, Callable[[_Line], dict[str, object]]] = {
-    "unknown_category": lambda line: {"column_label": line.header},
+    "unknown_category": lambda line: {"column_label": line.header, "allowed": _choices(line)},
     "bad_code": lambda line: {"column": line.header},
     "ambiguous_number": _ambiguous,
     "too_long": lambda line: {"column": line.header, "length": LocalNumber(int(line.extra or 0)),

@@ -719,6 +719,22 @@ def test_unknown_category_with_a_near_miss_suggestion(tmp_path: Path) -> None:
     assert error_codes(check) == {"unknown_category", "unknown_category_suggestion"}
 
 
+def test_an_unknown_category_says_what_to_write_instead(tmp_path: Path) -> None:
+    """"'Tokyo' is not an allowed value for host_city" left the analyst to guess what is: the message names
+    the column's values in the reader's language (each accepted in any of the three, or as its code); the
+    18 partner cities are left to the template's column table."""
+    edit = set_cells("activities", {("host_city", 2): "Tokyo"})
+    edit_partner = set_cells("participants", {("partner_city", 2): "Atlantis"})
+    host = only(checked(edited_sample(tmp_path / "host" / "2017.xlsx", edit)), "unknown_category")
+    assert host.message("en") == ("'Tokyo' is not an allowed value for host_city. Write one of: 'Jakarta', "
+                                  "'Partner city', 'Other' (or its label in another language, or its code).")
+    assert host.message("id").endswith("Tulis salah satu dari: 'Jakarta', 'Kota mitra', 'Lainnya' (atau labelnya "
+                                       "dalam bahasa lain, atau kodenya).")
+    assert host.message("zh").endswith("请填写以下之一：“雅加达”、“友好城市”、“其他”（或其他语言的标签，或其代码）。")
+    partner = only(checked(edited_sample(tmp_path / "partner" / "2017.xlsx", edit_partner)), "unknown_category")
+    assert partner.message("en").endswith("The template's column table lists the values allowed.")
+
+
 def test_duplicate_id_names_the_first_row(tmp_path: Path) -> None:
     """A repeated participant_id is reported on the repeat, naming the row it first appears on."""
     first_id = str(sample_value("participants", "participant_id", 2))
