@@ -28,7 +28,7 @@ import plotly.graph_objects as go
 
 from dashboard import figures, margins
 from dashboard.context import PageContext, shared
-from dashboard.metrics import METRICS, PERIOD_NAMES, Period, Unit
+from dashboard.metrics import METRICS, PERIOD_NAMES, Period, Unit, latest_year
 from dashboard.queries import DELEGATES_STAGE
 from etl import schema
 from translations import (
@@ -569,7 +569,7 @@ def _values_table(ctx: PageContext, rows: pd.DataFrame) -> tuple[pd.DataFrame, d
 def outcome_values(ctx: PageContext, unit: str) -> Chart | None:
     """The achieved values in one unit, for the latest selected year (the cards' year)."""
     values = ctx.fetch("benefit_values")
-    year = max(ctx.filters.years) if ctx.filters.years else None
+    year = latest_year(ctx.fetch("yearly_summary"), ctx.filters.years)
     rows = values[(values["unit"] == unit) & (values["year"] == year)]
     if rows.empty:
         return None

@@ -43,10 +43,6 @@ class Filters:
     direction: str
     lang: str
 
-    @property
-    def latest_year(self) -> int | None:
-        return max(self.years) if self.years else None
-
 
 @dataclass(frozen=True)
 class Available:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.context import PageContext, shared
-from dashboard.metrics import METRICS, summary_value
+from dashboard.metrics import METRICS, latest_year, summary_value
 from etl import schema
 from translations import format_number, sentences, translate
 
@@ -37,12 +37,6 @@ def _top(frame: pd.DataFrame, category: str, value: str, vocabulary: schema.Voca
     if not ranked:
         return None
     return max(ranked, key=lambda item: item[1])  # max keeps the first of equal totals
-
-
-def latest_year(summary: pd.DataFrame, years: tuple[int, ...]) -> int | None:
-    """The period of the cards and the findings: the latest selected year that is loaded."""
-    chosen = summary[summary["year"].isin(years)]
-    return None if chosen.empty else int(chosen["year"].max())
 
 
 def _row(summary: pd.DataFrame, year: int) -> pd.Series:

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.context import PageContext
-from dashboard.metrics import CARD_METRICS, THEME_NAMES, Metric, Theme, Unit, summary_value
+from dashboard.metrics import CARD_METRICS, THEME_NAMES, Metric, Theme, Unit, latest_year, summary_value
 from translations import format_number
 
 
@@ -30,14 +30,15 @@ class Figure:
 
 
 def headline_figures(summary: pd.DataFrame, years: tuple[int, ...]) -> tuple[int | None, int | None, list[Figure]]:
-    """(year shown, year compared with, figures): the latest selected year against the loaded year before it
-    in which the partner city has any record. A partner city's first year is compared with none: "+131
-    applicants against 2019" would be read as growth, where Seoul's exchange began in 2020."""
-    chosen = summary[summary["year"].isin(years)].sort_values("year")
-    if chosen.empty:
+    """(year shown, year compared with, figures): the latest selected year in which the partner city has any
+    record (metrics.latest_year) against the loaded year before it in which it has any. A partner city's
+    first year is compared with none: "+131 applicants against 2019" would be read as growth, where Seoul's
+    exchange began in 2020."""
+    year = latest_year(summary, years)
+    if year is None:
         return None, None, []
-    current = chosen.iloc[-1]
-    earlier = summary[(summary["year"] < current["year"]) & summary["partner_active"]].sort_values("year")
+    current = summary[summary["year"] == year].iloc[0]
+    earlier = summary[(summary["year"] < year) & summary["partner_active"]].sort_values("year")
     previous = earlier.iloc[-1] if not earlier.empty else None
     figures = [Figure(metric, summary_value(metric.key, current), summary_value(metric.key, previous))
                for metric in CARD_METRICS]

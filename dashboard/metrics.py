@@ -21,12 +21,16 @@ Periods, one rule for every screen:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from etl.schema import Text
 from translations import format_number, format_percentage
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class Unit(StrEnum):
@@ -245,9 +249,11 @@ THEME_NAMES: dict[Theme, Text] = {
     Theme.OUTCOMES: Text("Outcomes", "Hasil", "成果"),
 }
 PERIOD_NAMES: dict[Period, Text] = {
-    Period.LATEST_YEAR: Text("the latest selected year, with its change against the loaded year before it",
-                             "tahun terakhir yang dipilih, dengan perubahannya dibanding tahun sebelumnya yang dimuat",
-                             "所选的最近一年，以及与此前已载入年份相比的变化"),
+    Period.LATEST_YEAR: Text("the latest selected year with records of the partner city, with its change against the "
+                             "loaded year before it that has any",
+                             "tahun terakhir yang dipilih yang memuat catatan kota mitra, dengan perubahannya "
+                             "dibanding tahun sebelumnya yang dimuat yang juga memuatnya",
+                             "所选年份中有该友好城市记录的最近一年，以及与此前同样有其记录的已载入年份相比的变化"),
     Period.PER_YEAR: Text("each selected year", "setiap tahun yang dipilih", "每个所选年份"),
     Period.SELECTED_YEARS: Text("all selected years together", "semua tahun yang dipilih digabung", "所有所选年份合计"),
 }
@@ -264,6 +270,14 @@ SUMMARY_COLUMNS: dict[str, str] = {
 
 def metric(key: str) -> Metric:
     return METRICS[key]
+
+
+def latest_year(summary: pd.DataFrame, years: Iterable[int]) -> int | None:
+    """The period of the cards, the findings and every "latest year" chart: the latest selected year in which
+    the partner city has any record (yearly_summary.partner_active). Once Seoul's 2020 was loaded, Beijing's
+    default view headlined 2020 with 0 applicants (-131), a year of another partner city's alone."""
+    chosen = summary[summary["year"].isin(list(years)) & summary["partner_active"]]
+    return None if chosen.empty else int(chosen["year"].max())
 
 
 def summary_value(key: str, row: Mapping[str, object] | None) -> float | None:

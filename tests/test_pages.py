@@ -1237,7 +1237,8 @@ def test_loading_in_the_app_process_while_pages_are_read(warehouse: Warehouse, t
 def test_a_partner_citys_first_year_is_compared_with_no_year(warehouse: Warehouse, tmp_path: Path) -> None:
     """Seoul's exchange recorded from 2020 on (the 2019 sample moved there): its cards said "+131
     applicants", "+17 activities" against 2019, a year without any Seoul record, read as growth. They
-    compare with no year, as Beijing's first year does; Beijing's 2019 is still compared with 2018. The
+    compare with no year, as Beijing's first year does. Beijing's view, every year selected, headlined 2020
+    (0 applicants, -131), a year of Seoul's alone: its cards and findings are of 2019 against 2018. The
     page's title names the partner city chosen."""
     load_files(warehouse, [another_partners_year(tmp_path / "upload" / "2020.xlsx", 2020, "Seoul")],
                loaded_by="test")
@@ -1252,7 +1253,11 @@ def test_a_partner_citys_first_year_is_compared_with_no_year(warehouse: Warehous
     assert all(metric.delta in (None, "") for metric in seoul.metric), [(m.label, m.delta) for m in seoul.metric]
     # Its selection chart draws its own years, as the activities beside it do (it drew 2017–2019 as 0).
     assert chart_tables(seoul)["selection"].iloc[:, 0].tolist() == [2020]
-    beijing = open_app({"lang": "en", "year": ["2018", "2019"]})
+    # Beijing's default view (every year) headlines its own latest year, not 2020 with 0 applicants (-131).
+    beijing = open_app({"lang": "en"})
     no_exception(beijing)
-    assert any(t["metric.compared"].format(previous=2018) in text for text in visible_texts(beijing))
+    heading = t["metric.heading"].format(year=2019) + " · " + t["metric.compared"].format(previous=2018)
+    assert heading in visible_texts(beijing)
     assert all(metric.delta for metric in beijing.metric)
+    assert [text for text in visible_texts(beijing) if "In 2019," in text] and \
+        not [text for text in visible_texts(beijing) if "In 2020," in text]
