@@ -42,7 +42,7 @@ def headline_figures(summary: pd.DataFrame, years: tuple[int, ...]) -> tuple[int
     previous = earlier.iloc[-1] if not earlier.empty else None
     figures = [Figure(metric, summary_value(metric.key, current), summary_value(metric.key, previous))
                for metric in CARD_METRICS]
-    return int(current["year"]), (int(previous["year"]) if previous is not None else None), figures
+    return year, (int(previous["year"]) if previous is not None else None), figures
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,9 @@ Names and definitions may hold ``{partner}`` (the partner city's name in the
 reader's language).
 
 Periods, one rule for every screen:
-- LATEST_YEAR: the latest selected year, compared with the loaded year
-  before it (headline cards and findings);
+- LATEST_YEAR: the latest selected year in which the partner city has any
+  record, compared with the loaded year before it that has any (headline
+  cards, findings, achieved values: latest_year);
 - PER_YEAR: one value per selected year (charts over time);
 - SELECTED_YEARS: summed over every selected year (charts that span them,
   which say so in their caption).
