@@ -264,7 +264,7 @@ def _lazy_csv(data: pd.DataFrame) -> Callable[[], bytes]:
 
 def empty_state(ctx: PageContext, key: str = "empty.no_data") -> None:
     """Explain why nothing is shown, instead of an empty axis."""
-    st.info(ctx.t(key), icon=":material/filter_alt_off:")
+    st.info(ctx.t(key, partner=ctx.partner_name()), icon=":material/filter_alt_off:")
 
 
 def nothing_selected(ctx: PageContext) -> bool:

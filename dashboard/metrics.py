@@ -136,18 +136,21 @@ CATALOGUE: tuple[Metric, ...] = (
     _m("first_time_applicants", Theme.SELECTION, Unit.PEOPLE, "repeat_applicants.applicants - returning",
        ("First-time applicants", "Pendaftar pertama kali", "首次申请人"),
        ("Applicants of the year who had not applied in any earlier loaded year (recognised by their keyed "
-        "pseudonym, never by name). Not counted for the first loaded year, which has no earlier year.",
+        "pseudonym, never by name). Not counted for the first year with records of {partner}, which has no "
+        "earlier year.",
         "Pendaftar tahun itu yang belum pernah mendaftar pada tahun sebelumnya yang dimuat (dikenali dari "
-        "pseudonim berkunci, tidak dari nama). Tidak dihitung untuk tahun pertama yang dimuat, yang tidak "
-        "memiliki tahun sebelumnya.",
-        "在此前已载入的任何年份中都未申请过的当年申请人（通过加密假名识别，而非姓名）。最早载入的年份没有更早的年份，不计算。")),
+        "pseudonim berkunci, tidak dari nama). Tidak dihitung untuk tahun pertama yang memuat catatan {partner}, "
+        "yang tidak memiliki tahun sebelumnya.",
+        "在此前已载入的任何年份中都未申请过的当年申请人（通过加密假名识别，而非姓名）。有{partner}记录的第一个年份没有更早的年份，"
+        "不计算。")),
     _m("returning_applicants", Theme.SELECTION, Unit.PEOPLE, "repeat_applicants.returning",
        ("Returning applicants", "Pendaftar berulang", "重复申请人"),
        ("Applicants of the year who had applied in an earlier loaded year, in any field or direction. Not "
-        "counted for the first loaded year, which has no earlier year.",
+        "counted for the first year with records of {partner}, which has no earlier year.",
         "Pendaftar tahun itu yang pernah mendaftar pada tahun sebelumnya yang dimuat, di bidang atau arah mana "
-        "pun. Tidak dihitung untuk tahun pertama yang dimuat, yang tidak memiliki tahun sebelumnya.",
-        "曾在此前已载入年份（任何领域或方向）申请过的当年申请人。最早载入的年份没有更早的年份，不计算。")),
+        "pun. Tidak dihitung untuk tahun pertama yang memuat catatan {partner}, yang tidak memiliki tahun "
+        "sebelumnya.",
+        "曾在此前已载入年份（任何领域或方向）申请过的当年申请人。有{partner}记录的第一个年份没有更早的年份，不计算。")),
     _m("returning_share", Theme.SELECTION, Unit.PERCENT, "repeat_applicants.returning / applicants",
        ("Share of returning applicants", "Porsi pendaftar berulang", "重复申请人占比"),
        ("Returning applicants divided by applicants of the same year.",

@@ -704,7 +704,8 @@ def test_participation_charts_equal_sql(shared_app: SharedApp, expected_db: duck
         f"SELECT min(year) FROM participants WHERE partner_city = '{PARTNER}'").fetchall()
     if max(view.years) <= first_loaded:
         assert "repeat-applicants" not in shown
-        assert expected.t["empty.no_returning"] in [info.value for info in at.info]
+        partner = label(schema.PARTNER_CITY, PARTNER, view.lang)
+        assert expected.t["empty.no_returning"].format(partner=partner) in [info.value for info in at.info]
         return
     repeat = series(shown["repeat-applicants"])
     first = repeat[metric_name("first_time_applicants", view.lang)]
@@ -1253,6 +1254,11 @@ def test_a_partner_citys_first_year_is_compared_with_no_year(warehouse: Warehous
     assert all(metric.delta in (None, "") for metric in seoul.metric), [(m.label, m.delta) for m in seoul.metric]
     # Its selection chart draws its own years, as the activities beside it do (it drew 2017–2019 as 0).
     assert chart_tables(seoul)["selection"].iloc[:, 0].tolist() == [2020]
+    # Returning applicants are counted from Seoul's second year (the page said "the second year loaded on",
+    # and 2020 is the fourth).
+    participation = open_app({"lang": "en", "partner": "seoul"}, "views/participation.py")
+    no_exception(participation)
+    assert t["empty.no_returning"].format(partner="Seoul") in [info.value for info in participation.info]
     # Beijing's default view (every year) headlines its own latest year, not 2020 with 0 applicants (-131).
     beijing = open_app({"lang": "en"})
     no_exception(beijing)
