@@ -278,9 +278,17 @@ def nothing_selected(ctx: PageContext) -> bool:
     return False
 
 
+def shown_sample_years(ctx: PageContext) -> list[int]:
+    """The selected years that are bundled sample data and hold records of the partner city: a view of
+    Seoul, whose records start in 2020, shows nothing of the sample's 2017–2019 (Beijing's)."""
+    summary = ctx.fetch("yearly_summary")
+    active = set(summary.loc[summary["partner_active"], "year"].tolist())
+    return sorted(set(ctx.fetch("sample_years")["year"].tolist()) & set(ctx.filters.years or []) & active)
+
+
 def sample_notice(ctx: PageContext) -> None:
-    """Shown on every page while any selected year is the bundled sample data."""
-    years = sorted(set(ctx.fetch("sample_years")["year"].tolist()) & set(ctx.filters.years or []))
+    """Shown on every page while any year it shows is the bundled sample data."""
+    years = shown_sample_years(ctx)
     if years:
         st.warning(sample_text(ctx, years), icon=":material/science:")
 

@@ -28,7 +28,7 @@ import plotly.graph_objects as go
 import plotly.offline
 
 from dashboard import charts, params
-from dashboard.components import chart_config, file_stem
+from dashboard.components import chart_config, file_stem, shown_sample_years
 from dashboard.context import PageContext
 from dashboard.filters import Available, filter_line, link_query
 from dashboard.findings import overview_findings
@@ -198,7 +198,7 @@ def _cover(ctx: PageContext, available: Available, today: dt.date) -> str:
     title = ctx.t("report.title", partner=ctx.partner_name())
     parts = [f"<header class='cover'><h1>{html.escape(title)}</h1>"]
     parts += [f"<p class='meta'>{html.escape(line)}</p>" for line in lines]
-    samples = sorted(set(ctx.fetch("sample_years")["year"]) & set(ctx.filters.years))
+    samples = shown_sample_years(ctx)
     notices = [ctx.t("notice.sample", years=format_list(samples, ctx.lang)) if samples else "", ctx.provisional_note()]
     parts += [f"<p class='notice'>{html.escape(notice)}</p>" for notice in notices if notice]
     parts.append(_headline_table(ctx))

@@ -1247,6 +1247,8 @@ def test_a_partner_citys_first_year_is_compared_with_no_year(warehouse: Warehous
     seoul = open_app({"lang": "en", "partner": "seoul"})
     no_exception(seoul)
     assert seoul.title[0].value == "Jakarta–Seoul youth exchange at a glance"  # it said Jakarta–Beijing
+    # Nothing of Seoul's is sample data: no notice (it called 2017–2019 illustrative, years of Beijing's).
+    assert not [warning.value for warning in seoul.warning if "Sample data" in warning.value]
     assert t["metric.heading"].format(year=2020) in visible_texts(seoul)
     assert not [text for text in visible_texts(seoul) if t["metric.compared"].format(previous=2019) in text]
     cards = {metric.label: metric.value for metric in seoul.metric}
@@ -1262,6 +1264,8 @@ def test_a_partner_citys_first_year_is_compared_with_no_year(warehouse: Warehous
     # Beijing's default view (every year) headlines its own latest year, not 2020 with 0 applicants (-131).
     beijing = open_app({"lang": "en"})
     no_exception(beijing)
+    assert [warning.value for warning in beijing.warning if warning.value.startswith(
+        t["notice.sample"].format(years="2017, 2018, 2019"))]
     heading = t["metric.heading"].format(year=2019) + " · " + t["metric.compared"].format(previous=2018)
     assert heading in visible_texts(beijing)
     assert all(metric.delta for metric in beijing.metric)
