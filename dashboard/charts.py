@@ -136,7 +136,8 @@ class Chart:
 
 
 def _every_medium(draw: Callable[..., go.Figure], **wider: float) -> Callable[[Medium], go.Figure]:
-    """A wide builder that draws the same figure for every wide medium: ``draw`` with ``wider`` labels."""
+    """A wide builder that draws the same figure for every wide medium: ``draw`` with ``wider`` labels (or
+    the wide media's narrowest width, for text laid out to fit)."""
     return lambda _medium: draw(**wider)
 
 
@@ -280,13 +281,15 @@ def _stacked(ctx: PageContext, frame: pd.DataFrame, dimension: str, column: str,
     """Bars per year stacked by one category; the value axis is the metric's name."""
     if frame.empty:
         return None
-    figure = figures.stacked_by_year(frame, dimension, column, vocabulary, ctx.lang, title, _name(ctx, metric),
-                                    legend or ctx.column(dimension))
+    draw = functools.partial(figures.stacked_by_year, frame, dimension, column, vocabulary, ctx.lang, title,
+                             _name(ctx, metric), legend or ctx.column(dimension))
+    figure, wide = draw(), _every_medium(draw, width=figures.WIDE_WIDTH)
     data, formats = table(ctx, frame, {dimension: vocabulary},
                           {"year": YEAR, dimension: f"column:{dimension}", column: f"metric:{metric}", **(extra or {})})
     page, name = where
     metrics = (metric, *(spec.split(":", 1)[1] for spec in (extra or {}).values() if spec.startswith("metric:")))
-    return Chart(page, name, figure, data, period_caption(ctx, caption, Period.PER_YEAR), metrics, formats)
+    return Chart(page, name, figure, data, period_caption(ctx, caption, Period.PER_YEAR), metrics, formats,
+                 wide=wide)
 
 
 # -- Overview --------------------------------------------------------------------
@@ -295,13 +298,14 @@ def _selection(ctx: PageContext, page: str, name: str, title_key: str, caption_k
     rated = _chosen_summary(ctx)
     if rated["applicants"].sum() == 0:
         return None
-    figure = figures.selection_panels(rated, ctx.lang, ctx.t(title_key), _name(ctx, "applicants"),
-                                     _name(ctx, "delegates"), _name(ctx, "selection_rate"), ctx.t("chart.people"))
+    draw = functools.partial(figures.selection_panels, rated, ctx.lang, ctx.t(title_key), _name(ctx, "applicants"),
+                             _name(ctx, "delegates"), _name(ctx, "selection_rate"), ctx.t("chart.people"))
+    figure, wide = draw(), _every_medium(draw, width=figures.WIDE_WIDTH)
     data, formats = table(ctx, rated, {}, {"year": YEAR, "applicants": "metric:applicants",
                                            "selected": "metric:delegates", "reserves": "metric:reserves",
                                            "rate": "metric:selection_rate"})
     return Chart(page, name, figure, data, period_caption(ctx, ctx.t(caption_key), Period.PER_YEAR),
-                 ("applicants", "delegates", "reserves", "selection_rate"), formats)
+                 ("applicants", "delegates", "reserves", "selection_rate"), formats, wide=wide)
 
 
 @shared
@@ -435,10 +439,12 @@ def participation_repeat(ctx: PageContext) -> Chart | None:
     # The returning part is a sliver of each bar: its count and share are written above it.
     shares = [METRICS["returning_share"].format(None if pd.isna(share) else share, ctx.lang)
               for share in repeat["share"]]
-    figure = figures.stacked_parts(
+    draw = functools.partial(
+        figures.stacked_parts,
         repeat, {"first_time": _name(ctx, "first_time_applicants"), "returning": _name(ctx, "returning_applicants")},
         ctx.lang, ctx.t("participation.chart_repeat"), ctx.t("chart.people"),
         top_text=[f"{ctx.number(count)} · {share}" for count, share in zip(repeat["returning"], shares, strict=True)])
+    figure, wide = draw(), _every_medium(draw, width=figures.WIDE_WIDTH)
     data, formats = table(ctx, repeat, {}, {
         "year": YEAR, "applicants": "metric:applicants", "first_time": "metric:first_time_applicants",
         "returning": "metric:returning_applicants", "share": "metric:returning_share"})
@@ -452,7 +458,8 @@ def participation_repeat(ctx: PageContext) -> Chart | None:
         caption = period_caption(ctx, text, Period.PER_YEAR)
     # Its text alternative gives the returning applicants per year, what the chart is about.
     return Chart("participation", "repeat-applicants", figure, data, caption,
-                 ("returning_applicants", "applicants", "first_time_applicants", "returning_share"), formats)
+                 ("returning_applicants", "applicants", "first_time_applicants", "returning_share"), formats,
+                 wide=wide)
 
 
 # -- Activities ------------------------------------------------------------------

@@ -60,6 +60,16 @@ TICK_SIZE = 12
 LEGEND_SIZE = 13
 LEGEND_TITLE_SIZE = 12
 PROJECTOR_SCALE = 20 / 14  # presentation mode: 14 px text becomes 20 px
+# Text over bars standing side by side is laid out for the narrowest width a figure is drawn at: the page's
+# for a phone (margins.PHONE_WIDTH), the wide media's for this many px at the page's text size: a small
+# projector's 1060 px with text PROJECTOR_SCALE larger leaves each letter as much room as 742 px do (the
+# printed report draws at 850 px).
+WIDE_WIDTH = round(margins.SMALL_PROJECTOR_WIDTH / PROJECTOR_SCALE)
+# The selection's two panels one above the other: the figure's height and the space between them (a share of
+# the plot's height: the upper panel's year labels and the lower one's title).
+PANELS_ABOVE_HEIGHT = 720
+PANELS_ABOVE_SPACING = 0.14
+TURNED_GAP = 8  # px between a bar's end and a label turned upright above it, and above the label
 PROJECTOR_HEIGHT = 560  # px, at least, of a chart in presentation mode
 PROJECTOR_PLOT = 360  # px, at least, of its plot below the legend, on every projector
 LEGEND_BASE_HEIGHT = 430  # px of a chart with a one-row legend; each further row of entries adds a little
@@ -418,7 +428,8 @@ def year_axis(draft: Draft) -> Draft:
 
 
 def stacked_by_year(frame: pd.DataFrame, category: str, value: str, vocabulary: schema.Vocabulary,
-                    lang: str, title: str, y_title: str, legend_title: str) -> go.Figure:
+                    lang: str, title: str, y_title: str, legend_title: str,
+                    width: int = margins.PHONE_WIDTH) -> go.Figure:
     """Bars per year stacked by a category, coloured by the category's fixed colour, each year's total
     written above its stack. A part's own count is in its hover and the data table (most parts are 1–4 of
     13–17, too thin for text)."""
@@ -429,82 +440,157 @@ def stacked_by_year(frame: pd.DataFrame, category: str, value: str, vocabulary: 
         draft.add("bar", x=part["year"].astype(str), y=part[value], name=label, marker={"color": palette[code]},
                   hovertemplate=f"{label}<br>%{{x}}{colon}%{{y:,}}<extra></extra>")
     draft.update_layout(barmode="stack")
+    year_axis(base_layout(draft, lang, title, translate(lang, "chart.year"), y_title, legend_title))
     # A year's place on the category axis, as the axis orders them (ascending): Plotly reads an annotation's
     # category "2017" as the 2018th place.
     totals = frame.groupby("year", sort=True)[value].sum()
-    stack_totals(draft, list(range(len(totals))), totals.tolist(), lang)
-    return year_axis(base_layout(draft, lang, title, translate(lang, "chart.year"), y_title, legend_title)).build()
+    stack_totals(draft, list(range(len(totals))), totals.tolist(), lang, width=width)
+    return draft.build()
 
 
 def stack_totals(draft: Draft, places: Sequence[object], totals: Sequence[float], lang: str,
-                 sideways: bool = False) -> None:
+                 sideways: bool = False, width: int = margins.PHONE_WIDTH) -> None:
     """Each stack's total written at its end (above it, or beside it for stacks lying ``sideways``), at the
     chart's text size, with room for it on the value axis: the figure a briefing quotes, which a projector's
     audience cannot hover for.
 
-    Upright, the axis reaches 15 % above the highest stack. Sideways, Plotly's own range makes the room (it
-    counts annotations' text): a fixed range moved the axis's ticks and the drawn left margin outgrew the
-    one reserved (``margins``) by a pixel in Chinese, which drew the chart twice."""
+    Upright, the totals are written level where they fit side by side in a figure ``width`` px wide (the
+    narrowest it is drawn at), else turned upright, and the axis reaches far enough above the highest stack
+    for them (15 % at least). Sideways, Plotly's own range makes the room (it counts annotations' text): a
+    fixed range moved the axis's ticks and the drawn left margin outgrew the one reserved (``margins``) by a
+    pixel in Chinese, which drew the chart twice."""
     along, across = ("x", "y") if sideways else ("y", "x")
-    anchor = {"xanchor": "left", "xshift": 4} if sideways else {"yanchor": "bottom"}
-    draft.update_layout(annotations=[
-        {across: place, along: float(total), "text": format_number(total, lang), "showarrow": False, **anchor,
-         "font": {"size": TEXT_SIZE, "color": INK}} for place, total in zip(places, totals, strict=True)])
+    labels = [format_number(total, lang) for total in totals]
+    anchor: Props = {"xanchor": "left", "xshift": 4} if sideways else {"yanchor": "bottom"}
+    highest = float(max(totals, default=0) or 1)
     if not sideways:
-        draft.update_axes(along, range=[0, float(max(totals, default=0) or 1) * 1.15])
+        draft.update_axes(along, range=[0, highest * 1.15])
+        if not level_labels_fit(labels, plot_size(draft, width)[0]):
+            anchor["textangle"] = -90
+            draft.update_axes(along, range=[0, highest * headroom(draft, width, labels)])
+    font = {"size": TEXT_SIZE, "color": INK}
+    draft.update_layout(annotations=[
+        {across: place, along: float(total), "text": label, "showarrow": False, **anchor, "font": font}
+        for place, total, label in zip(places, totals, labels, strict=True)])
+
+
+def plot_size(draft: Draft, width: int, panel: str = "") -> tuple[float, float]:
+    """The px width and height of a panel's plot (the first by default) in a figure ``width`` px wide, its
+    margins reserved there for its labels and legend (``margins``)."""
+    room = margins.reserve({"data": draft.data, "layout": draft.layout}, width)
+    height = float(draft.layout.get("height") or LEGEND_BASE_HEIGHT)  # type: ignore[arg-type]
+    x_domain = draft.layout.get(f"xaxis{panel}", {}).get("domain", (0, 1))  # type: ignore[union-attr]
+    y_domain = draft.layout.get(f"yaxis{panel}", {}).get("domain", (0, 1))  # type: ignore[union-attr]
+    return ((width - room["l"] - room["r"]) * (x_domain[1] - x_domain[0]),
+            (height - room["t"] - room["b"]) * (y_domain[1] - y_domain[0]))
+
+
+def level_labels_fit(labels: Sequence[str], plot_width: float, size: float = TEXT_SIZE) -> bool:
+    """Whether labels written level, one over each of ``len(labels)`` bars standing side by side on a plot
+    ``plot_width`` px wide, stand clear of each other: each within its bar's share of the width."""
+    if not labels:
+        return True
+    widest = max(margins.text_width(label, size) for label in labels)
+    return widest + margins.LABEL_GAP <= plot_width / len(labels)
+
+
+def headroom(draft: Draft, width: int, turned_labels: Sequence[str], panel: str = "") -> float:
+    """How far (times the highest bar) a value axis must reach for labels turned upright above the bars to
+    stand inside the plot, in a figure ``width`` px wide; 15 % at least."""
+    plot_height = plot_size(draft, width, panel)[1]
+    tallest = max((margins.text_width(label, TEXT_SIZE) for label in turned_labels), default=0.0) + TURNED_GAP
+    return max(1.15, plot_height / max(plot_height - tallest, plot_height / 4))
 
 
 def selection_panels(frame: pd.DataFrame, lang: str, title: str, applicants: str, delegates: str,
-                     rate: str, y_title: str) -> go.Figure:
-    """Applicants and delegates per year side by side, each on its own scale (96–131 beside 3–6 would
-    leave the delegates invisible on one axis); each delegates bar says its selection rate."""
-    colon = colon_of(lang)
-    draft = Draft(rows=1, cols=2, subplot_titles=(plain(applicants), plain(delegates)), horizontal_spacing=0.14)
-    years = frame["year"].astype(str)
-    draft.add("bar", x=years, y=frame["applicants"], name=plain(applicants), marker={"color": OKABE_ITO[4]},
-              text=[format_number(v, lang) for v in frame["applicants"]], textposition="outside",
-              hovertemplate=f"{plain(applicants)}<br>%{{x}}{colon}%{{y:,}}<extra></extra>", row=1, col=1)
+                     rate: str, y_title: str, width: int = margins.PHONE_WIDTH) -> go.Figure:
+    """Applicants and delegates per year, each on its own scale (96–131 beside 3–6 would leave the delegates
+    invisible on one axis); each delegates bar says its selection rate.
+
+    Laid out for a figure ``width`` px wide (the narrowest it is drawn at), so that every count keeps its
+    size: the panels side by side where the counts fit there level; else one above the other, the counts
+    level where they fit the full width, or turned upright on one line (ten years on a phone: Plotly shrank
+    level counts to a few px)."""
+    counts = [format_number(v, lang) for v in frame["applicants"]]
     rates = [format_percentage(r, lang, 1) if pd.notna(r) else "–" for r in frame["rate"]]
-    draft.add("bar", x=years, y=frame["selected"], name=plain(delegates), marker={"color": OKABE_ITO[5]},
-              # The count above its rate, on two lines: on one ("3 · 3,1%") it was wider than a half panel's bar
-              # and Plotly shrank it below the applicants' counts.
-              text=[f"{format_number(v, lang)}<br>{r}" for v, r in zip(frame["selected"], rates, strict=True)],
-              textposition="outside", customdata=rates,
-              hovertemplate=(f"{plain(delegates)}<br>%{{x}}{colon}%{{y:,}}<br>{plain(rate)}{colon}%{{customdata}}"
-                             "<extra></extra>"), row=1, col=2)
-    base_layout(draft, lang, title, None, y_title)
-    draft.update_layout(showlegend=False, margin={"t": 36})  # room for the panels' titles
-    draft.update_axes("y", title={"text": None}, row=1, col=2)
-    draft.update_axes("x", type="category", categoryorder="category ascending")
-    draft.update_axes("y", rangemode="tozero", autorangeoptions={"include": 0})
-    for column, values in ((1, frame["applicants"]), (2, frame["selected"])):
-        top = float(values.max() or 1)
-        draft.update_axes("y", range=[0, top * 1.25], row=1, col=column)  # room for the text above the bars
-    draft.update_annotations(font={"size": TEXT_SIZE, "color": MUTED_INK})
+    selected = [format_number(v, lang) for v in frame["selected"]]
+    # The count above its rate, on two lines: on one ("3 · 3,1%") it was wider than a half panel's bar.
+    two_lines = [f"{count}<br>{r}" for count, r in zip(selected, rates, strict=True)]
+    for above, turned in ((False, False), (True, False), (True, True)):
+        texts = (counts, [f"{count} · {r}" for count, r in zip(selected, rates, strict=True)] if turned else two_lines)
+        draft = _selection_draft(frame, lang, (applicants, delegates, rate), y_title, texts, rates, above, turned)
+        base_layout(draft, lang, title, None, y_title)
+        _selection_axes(draft, frame, texts, above, turned, width)
+        if turned or all(level_labels_fit(labels, plot_size(draft, width, panel)[0])
+                         for labels, panel in zip(texts, ("", "2"), strict=True)):
+            break
     return draft.build()
 
 
+def _selection_draft(frame: pd.DataFrame, lang: str, names: tuple[str, str, str], y_title: str,
+                     texts: tuple[list[str], list[str]], rates: list[str], above: bool, turned: bool) -> Draft:
+    applicants, delegates, rate = (plain(name) for name in names)
+    colon = colon_of(lang)
+    grid: Props = ({"rows": 2, "cols": 1, "vertical_spacing": PANELS_ABOVE_SPACING} if above
+                   else {"rows": 1, "cols": 2, "horizontal_spacing": 0.14})
+    draft = Draft(subplot_titles=(applicants, delegates), **grid)
+    second = {"row": 2, "col": 1} if above else {"row": 1, "col": 2}
+    years = frame["year"].astype(str)
+    # The text keeps its size (constraintext): Plotly shrinks a text wider than its bar, even one that stands
+    # clear of its neighbours, and shrank "3 · 3.1%" turned upright to a few px.
+    text: Props = {"textposition": "outside", "constraintext": "none", **({"textangle": -90} if turned else {})}
+    draft.add("bar", x=years, y=frame["applicants"], name=applicants, marker={"color": OKABE_ITO[4]},
+              text=texts[0], **text, hovertemplate=f"{applicants}<br>%{{x}}{colon}%{{y:,}}<extra></extra>",
+              row=1, col=1)
+    draft.add("bar", x=years, y=frame["selected"], name=delegates, marker={"color": OKABE_ITO[5]},
+              text=texts[1], **text, customdata=rates,
+              hovertemplate=(f"{delegates}<br>%{{x}}{colon}%{{y:,}}<br>{rate}{colon}%{{customdata}}"
+                             "<extra></extra>"), **second)
+    return draft
+
+
+def _selection_axes(draft: Draft, frame: pd.DataFrame, texts: tuple[list[str], list[str]], above: bool,
+                    turned: bool, width: int) -> None:
+    draft.update_layout(showlegend=False, margin={"t": 36})  # room for the panels' titles
+    if above:
+        draft.update_layout(height=PANELS_ABOVE_HEIGHT)
+    draft.update_axes("y", title={"text": None}, row=2 if above else 1, col=1 if above else 2)
+    draft.update_axes("x", type="category", categoryorder="category ascending")
+    draft.update_axes("y", rangemode="tozero", autorangeoptions={"include": 0})
+    for panel, values, labels in (("", frame["applicants"], texts[0]), ("2", frame["selected"], texts[1])):
+        room = headroom(draft, width, labels, panel) if turned else 1.25  # room for the text above the bars
+        draft.layout[f"yaxis{panel}"]["range"] = [0, float(values.max() or 1) * room]  # type: ignore[index]
+    draft.update_annotations(font={"size": TEXT_SIZE, "color": MUTED_INK})
+
+
 def stacked_parts(frame: pd.DataFrame, series: dict[str, str], lang: str, title: str, y_title: str,
-                  top_text: list[str] | None = None) -> go.Figure:
+                  top_text: list[str] | None = None, width: int = margins.PHONE_WIDTH) -> go.Figure:
     """Bars per year split into parts that add up (first-time and returning applicants).
 
     ``top_text`` (one per year) is written above each stack, for its top part: the part a reader
-    looks for when it is a sliver (returning applicants, 5–8 of 118–131).
+    looks for when it is a sliver (returning applicants, 5–8 of 118–131). Level where the texts fit side
+    by side in a figure ``width`` px wide (the narrowest it is drawn at), else turned upright.
     """
     colon = colon_of(lang)
     draft = Draft()
     top = len(series) - 1
     for index, (column, label) in enumerate(series.items()):
         name = plain(label)
-        text = {"text": top_text, "textposition": "outside", "cliponaxis": False} if top_text and index == top else {}
+        # The text keeps its size (constraintext), as the selection's counts do.
+        text = ({"text": top_text, "textposition": "outside", "cliponaxis": False, "constraintext": "none"}
+                if top_text and index == top else {})
         draft.add("bar", x=frame["year"].astype(str), y=frame[column], name=name,
                   marker={"color": OKABE_ITO[4 + index]},
                   hovertemplate=f"{name}<br>%{{x}}{colon}%{{y:,}}<extra></extra>", **text)
     draft.update_layout(barmode="stack")
+    year_axis(base_layout(draft, lang, title, translate(lang, "chart.year"), y_title))
     if top_text:
         highest = float(frame[list(series)].sum(axis=1).max() or 1)
         draft.update_axes("y", range=[0, highest * 1.15])  # room for the text above the stacks
-    return year_axis(base_layout(draft, lang, title, translate(lang, "chart.year"), y_title)).build()
+        if not level_labels_fit(top_text, plot_size(draft, width)[0]):
+            draft.data[top]["textangle"] = -90
+            draft.update_axes("y", range=[0, highest * headroom(draft, width, top_text)])
+    return draft.build()
 
 
 def funnel(frame: pd.DataFrame, lang: str, title: str, stage_labels: dict[str, str], x_title: str,
@@ -688,9 +774,10 @@ def heatmap(frame: pd.DataFrame, lang: str, title: str, count_title: str) -> go.
     labels = [plain(schema.OBSTACLE_CATEGORY.label(code, lang)) for code in codes]
     draft = Draft()
     draft.add("heatmap", z=table.to_numpy(), x=[str(s) for s in table.columns], y=labels, colorscale=HEAT_SCALE,
-              text=table.to_numpy(), texttemplate="%{text}", textfont={"color": INK},  # the counts, in the cells
-              showscale=False,
-              hovertemplate=f"%{{y}} · %{{x}}{colon}%{{z}} {plain(count_title)}<extra></extra>")
+              # The counts in the cells, written as every other count on the page (1.338 in Indonesian)
+              text=[[format_number(count, lang) for count in row] for row in table.to_numpy()],
+              texttemplate="%{text}", textfont={"color": INK}, showscale=False,
+              hovertemplate=f"%{{y}} · %{{x}}{colon}%{{z:,}} {plain(count_title)}<extra></extra>")
     base_layout(draft, lang, title, translate(lang, "chart.severity"), None)
     draft.update_axes("x", type="category")  # every severity 1–5 labelled (as numbers, Plotly showed 2 and 4)
     return draft.update_axes("y", tickformat=None, rangemode=None).build()

@@ -24,6 +24,9 @@ Props = dict[str, object]
 # screens only the legend may wrap differently.
 FULL_WIDTH = 980
 HALF_WIDTH = 482
+# The narrowest a chart is drawn: on a 390 px phone (16 px of the page's padding each side). Text written
+# over bars standing side by side is laid out so that it fits there (dashboard.figures.level_labels_fit).
+PHONE_WIDTH = 358
 # In presentation mode every chart has the page's width: 1700 px on a 1920 × 1080 projector. Reserved for
 # that, a smaller projector's legend may need a row more (a second drawing) rather than a big one
 # showing a band of empty space above its legend.

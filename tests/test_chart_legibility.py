@@ -11,10 +11,12 @@ legend lists its parts in the order they stand.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from dashboard import charts, db, figures, margins
@@ -300,3 +302,51 @@ def test_a_stacks_total_is_written_at_its_end(warehouse: Warehouse, lang: str) -
         seen.append(chart.name)
     assert {"activities", "by-type", "by-field", "by-host-city", "benefits", "category-beneficiary",
             "category-year", "by-gender"} <= set(seen), seen
+
+
+def _ten_years_of(count: int) -> pd.DataFrame:
+    return pd.DataFrame([{"year": year, "type": code, "activities": count}
+                         for year in range(2017, 2027) for code in schema.ACTIVITY_TYPE.codes])
+
+
+def test_totals_that_would_run_into_each_other_on_a_phone_are_turned_upright() -> None:
+    """Ten years of stacks of 12,000 (the bench's 1M warehouse): written level, the totals ran into each other
+    on a phone ("12,14012,154…"). They are turned upright, above their stacks, with the axis reaching far
+    enough for them; the projector and the printed report, wider, keep them level. (The browser test with
+    ten years loaded, tests/e2e/test_many_years.py, checks small counts as Chromium draws them.)"""
+    frame = _ten_years_of(1349)  # 12,141 a year
+    draw = functools.partial(figures.stacked_by_year, frame, "type", "activities", schema.ACTIVITY_TYPE, "en",
+                             "Activities", "Activities", "Type")
+    phone = draw()
+    assert {note.textangle for note in phone.layout.annotations} == {-90}
+    assert {note.yanchor for note in phone.layout.annotations} == {"bottom"}
+    # Upright, a label (about 42 px) needs more room above the highest stack than a level one's 15 %.
+    assert phone.layout.yaxis.range[1] > 12_141 * 1.2
+    wide = draw(width=figures.WIDE_WIDTH)
+    assert {note.textangle for note in wide.layout.annotations} == {None}
+    assert wide.layout.yaxis.range[1] == pytest.approx(12_141 * 1.15)
+    # Ten years of the sample's size (13–17 a year), or three of 12,000, stay level on a phone.
+    small = figures.stacked_by_year(_ten_years_of(2), "type", "activities", schema.ACTIVITY_TYPE, "en", "A", "A", "T")
+    assert {note.textangle for note in small.layout.annotations} == {None}
+    three = figures.stacked_by_year(frame[frame["year"] < 2020], "type", "activities", schema.ACTIVITY_TYPE, "en",
+                                    "A", "A", "T")
+    assert {note.textangle for note in three.layout.annotations} == {None}
+
+
+def test_the_wide_media_are_laid_out_for_the_narrowest_of_them() -> None:
+    """Text over bars in presentation mode and on paper is laid out for WIDE_WIDTH px at the page's text size:
+    no wider than the printed report's drawing, nor than a small projector's width at its larger text."""
+    from dashboard.report import DRAW_WIDTH_PX
+    assert figures.WIDE_WIDTH <= DRAW_WIDTH_PX
+    assert figures.WIDE_WIDTH * figures.PROJECTOR_SCALE <= margins.SMALL_PROJECTOR_WIDTH + 1
+
+
+@pytest.mark.parametrize(("lang", "written"), [("id", "1.338"), ("en", "1,338"), ("zh", "1,338")])
+def test_the_heatmap_writes_its_counts_as_the_page_does(lang: str, written: str) -> None:
+    """The obstacles' heatmap wrote "1338" beside cards and captions writing 4.727 (the bench's warehouses)."""
+    frame = pd.DataFrame([{"category": "language", "severity": 3, "obstacles": 1338},
+                          {"category": "budget", "severity": 1, "obstacles": 2}])
+    figure = figures.heatmap(frame, lang, "Obstacles", "obstacles")
+    cells = [text for row in figure.data[0].text for text in row]
+    assert written in cells and "2" in cells and "1338" not in cells
+    assert "%{z:,}" in figure.data[0].hovertemplate  # the layout's separators: 1.338 in Indonesian
