@@ -485,13 +485,14 @@ def plot_size(draft: Draft, width: int, panel: str = "") -> tuple[float, float]:
             (height - room["t"] - room["b"]) * (y_domain[1] - y_domain[0]))
 
 
-def level_labels_fit(labels: Sequence[str], plot_width: float, size: float = TEXT_SIZE) -> bool:
-    """Whether labels written level, one over each of ``len(labels)`` bars standing side by side on a plot
-    ``plot_width`` px wide, stand clear of each other: each within its bar's share of the width."""
+def level_labels_fit(labels: Sequence[str], plot_width: float, places: int | None = None,
+                     size: float = TEXT_SIZE) -> bool:
+    """Whether labels written level at ``places`` places side by side on a plot ``plot_width`` px wide (one
+    per label by default: bars, years) stand clear of each other: each within its place's share of the width."""
     if not labels:
         return True
     widest = max(margins.text_width(label, size) for label in labels)
-    return widest + margins.LABEL_GAP <= plot_width / len(labels)
+    return widest + margins.LABEL_GAP <= plot_width / (places or len(labels))
 
 
 def headroom(draft: Draft, width: int, turned_labels: Sequence[str], panel: str = "") -> float:
@@ -928,8 +929,10 @@ def _fitting(text: str, width: float, size: float) -> int:
 
 
 def indicator_trends(frame: pd.DataFrame, lang: str, title: str, unit: str, years: Sequence[int],
-                     label_width: float = TREND_LABEL) -> go.Figure:
-    """Indicators measured in more than one year: a row per indicator code, its value written at each year.
+                     label_width: float = TREND_LABEL, width: int = margins.PHONE_WIDTH) -> go.Figure:
+    """Indicators measured in more than one year: a row per indicator code, its values written beside its
+    points: at every year where they fit side by side in a figure ``width`` px wide (the narrowest it is
+    drawn at), else at its first and last year (``ends_only``).
 
     One line per indicator on a shared axis left eleven count indicators crowded between 1 and 7 under one
     at 37, told apart by eleven colours. Here each row is named on its left (the code, then the name in two
@@ -983,4 +986,36 @@ def indicator_trends(frame: pd.DataFrame, lang: str, title: str, unit: str, year
     draft.update_axes("y", range=[0, len(lines)], tickmode="array", tickvals=middles, ticktext=names, tickformat=None,
                       rangemode=None, showgrid=False, tickfont={"color": INK},
                       minor={"tickmode": "array", "tickvals": bases, "showgrid": True, "gridcolor": AXIS_LINE})
-    return draft.update_layout(showlegend=False, height=TREND_FRAME + height).build()
+    draft.update_layout(showlegend=False, height=TREND_FRAME + height)
+    share = plot_size(draft, width)[0] / len(columns)
+    written = [text for trace in draft.data for text in trace["text"] if text]
+    if not level_labels_fit(written, share * len(columns), len(columns)):
+        # Ten years' values ran into each other on a phone ("75.0%80.0%75.0%"). The ends are written by a
+        # trace of their own: Plotly left out a row's first value written by its line after a gap.
+        for line in list(draft.data):
+            texts, places = ends_only(line.pop("text"), share)
+            line["mode"] = "lines+markers"
+            ends = [index for index, text in enumerate(texts) if text]
+            # Over unseen markers of the line's size, which set the text's distance from its point.
+            draft.add("scatter", x=[columns[i] for i in ends], y=[line["y"][i] for i in ends], mode="markers+text",
+                      text=[texts[i] for i in ends], textposition=[places[i] for i in ends],
+                      marker={"size": line["marker"]["size"], "color": "rgba(0,0,0,0)"},
+                      textfont={"color": INK}, cliponaxis=False, hoverinfo="skip", name=line["name"])
+    return draft.build()
+
+
+def ends_only(texts: Sequence[str], share: float, size: float = TEXT_SIZE) -> tuple[list[str], list[str]]:
+    """A row's values written at its first and last point only (the change a briefing quotes), each reaching
+    inwards from its point (centred, the first year's ran into the rows' names and the last year's past the
+    plot's edge), or at its last alone where those two, ``share`` px apart per place, would still touch.
+    The texts, and where each stands."""
+    kept, where = [""] * len(texts), ["top center"] * len(texts)
+    places = [index for index, text in enumerate(texts) if text]
+    if not places:
+        return kept, where
+    first, last = places[0], places[-1]
+    kept[last], where[last] = texts[last], "top left"
+    widths = margins.text_width(texts[first], size) + margins.text_width(texts[last], size)
+    if first != last and widths + margins.LABEL_GAP <= share * (last - first):
+        kept[first], where[first] = texts[first], "top right"
+    return kept, where

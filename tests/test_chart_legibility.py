@@ -350,3 +350,15 @@ def test_the_heatmap_writes_its_counts_as_the_page_does(lang: str, written: str)
     cells = [text for row in figure.data[0].text for text in row]
     assert written in cells and "2" in cells and "1338" not in cells
     assert "%{z:,}" in figure.data[0].hovertemplate  # the layout's separators: 1.338 in Indonesian
+
+
+def test_a_trend_row_with_too_many_years_writes_its_ends_reaching_inwards() -> None:
+    """Where a row's ten values would run into each other, its first and last are written, the first to the
+    right of its point and the last to the left (centred, they ran into the names and past the plot's
+    edge); two ends a place apart that would still touch leave the latest alone."""
+    texts = ["", "100.0%", "80.0%", "", "90.0%", "", "", "", "80.0%", ""]
+    assert figures.ends_only(texts, share=16) == (
+        ["", "100.0%", "", "", "", "", "", "", "80.0%", ""],
+        ["top center", "top right", *["top center"] * 6, "top left", "top center"])
+    assert figures.ends_only(["", "75.0%", "80.0%"], share=16)[0] == ["", "", "80.0%"]
+    assert figures.ends_only(["", "", ""], share=16)[0] == ["", "", ""]

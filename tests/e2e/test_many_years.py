@@ -4,7 +4,8 @@ size and stands clear of the others.
 The written counts were laid out for the sample's three years. With the program's years so far loaded
 (2017–2026: the sample's workbooks moved to 2020–2026), Plotly shrank the Overview's applicants and
 delegates counts to a few pixels on a phone, and the returning applicants' counts with them; with larger
-counts (the bench's generated warehouses) the totals above the stacks ran into each other.
+counts (the bench's generated warehouses) the totals above the stacks ran into each other, and the
+Benefits page's trend rows wrote ten values each into one line ("75.0%80.0%75.0%…").
 """
 
 from __future__ import annotations
@@ -28,14 +29,14 @@ PHONE = {"width": 390, "height": 844}
 SMALL_PROJECTOR = {"width": 1280, "height": 720}
 PAGES = ("/", "/participation", "/activities", "/benefits")
 
-# Every text Plotly writes over bars or as an annotation (a stack's total, a panel's title), with the scale
-# it was drawn at: a rotation keeps a box's area, a shrunk text's area is its scale squared.
+# Every text Plotly writes over bars, beside points (the trends) or as an annotation (a stack's total, a panel's
+# title), with the scale it was drawn at: a rotation keeps a box's area, a shrunk text's area is its scale squared.
 _WRITTEN_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(plot => {
   const holder = plot.closest('[class*="st-key-figure-"]');
   const name = holder ? [...holder.classList].find(c => c.startsWith('st-key-figure-')) : '';
   const figure = plot.getBoundingClientRect();
-  const texts = [...plot.querySelectorAll('.bartext, .annotation-text')].filter(t => t.textContent.trim())
-    .map(t => {
+  const texts = [...plot.querySelectorAll('.bartext, .annotation-text, .textpoint text')]
+    .filter(t => t.textContent.trim()).map(t => {
       const drawn = t.getBoundingClientRect(), own = t.getBBox();
       return {text: t.textContent, box: [drawn.left, drawn.top, drawn.right, drawn.bottom],
               scale: Math.sqrt((drawn.width * drawn.height) / Math.max(own.width * own.height, 1e-6))};
