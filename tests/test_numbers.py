@@ -146,6 +146,11 @@ def test_an_unambiguous_writing_in_the_message_reads_as_that_number(tmp_path: Pa
 def test_text_fitting_neither_convention_is_not_a_number(tmp_path: Path, text: str) -> None:
     problem = only(_budget(tmp_path, text), "not_number")
     assert problem.value == text.strip()
+    # The message says how to write it ("'Rp 45.000' is not a number." left the analyst to guess).
+    assert problem.message("id") == (f"'{text.strip()}' bukan angka. Tulis angkanya saja, tanpa satuan, simbol mata "
+                                     "uang, atau spasi (mis. 45000000), atau jadikan sel angka.")
+    assert "without a unit, currency sign or spaces (e.g. 45000000)" in problem.message("en")
+    assert "不带单位、货币符号或空格（例如 45000000）" in problem.message("zh")
 
 
 def test_whole_number_columns_follow_the_same_rule(tmp_path: Path) -> None:
