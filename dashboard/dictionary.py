@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from etl.schema import Column, DerivedColumn, Sheet
-from etl.template import once_a_year_text, range_text
+from etl.template import near_year_text, once_a_year_text, range_text
 from translations import format_number, resolve_language, translate, with_note
 
 
@@ -15,7 +15,8 @@ def _allowed(column: Column, lang: str) -> str:
         return separator.join(with_note(c.label(lang), c.code, lang) for c in column.vocabulary.categories)
     limit = (translate(lang, "template.max_length", maximum=format_number(column.max_length, lang))
              if column.max_length is not None else range_text(column))
-    return separator.join(rule for rule in (limit, once_a_year_text(column, lang)) if rule)
+    return separator.join(rule for rule in (limit, once_a_year_text(column, lang), near_year_text(column, lang))
+                          if rule)
 
 
 def _stored(column: Column | DerivedColumn, lang: str) -> str:

@@ -116,6 +116,10 @@ class Column:
     # most once a year together with these columns, or which row to follow cannot be told. A warning, not an
     # error: the contract allows it, and the rows still load; only the series is not followed.
     once_a_year_with: tuple[str, ...] = ()
+    # A date expected within NEAR_YEARS of the program year. Farther is a remark, not an error: a sheet copied
+    # from another year's workbook keeps that year's dates (the timeline would place the year's activities
+    # there), but a program may run into the next year.
+    near_program_year: bool = False
 
 
 @dataclass(frozen=True)
@@ -523,11 +527,11 @@ ACTIVITIES = Sheet(
         Column("start_date", Kind.DATE, Text("Start date", "Tanggal mulai", "开始日期"),
                Text("First day (Excel date or YYYY-MM-DD).", "Hari pertama (tanggal Excel atau YYYY-MM-DD).",
                     "第一天（Excel 日期或 YYYY-MM-DD）。"),
-               required=True, example="2019-07-22"),
+               required=True, near_program_year=True, example="2019-07-22"),
         Column("end_date", Kind.DATE, Text("End date", "Tanggal selesai", "结束日期"),
                Text("Last day; not before the start date.", "Hari terakhir; tidak sebelum tanggal mulai.",
                     "最后一天；不得早于开始日期。"),
-               required=True, not_before="start_date", example="2019-07-30"),
+               required=True, not_before="start_date", near_program_year=True, example="2019-07-30"),
         Column("participants_jakarta", Kind.INTEGER,
                Text("Jakarta participants", "Peserta Jakarta", "雅加达参与人数"),
                Text("Number of participants from Jakarta (0 or more).",
@@ -643,6 +647,9 @@ SHEETS_BY_NAME: dict[str, Sheet] = {sheet.name: sheet for sheet in SHEETS}
 # Age is computed on this day of the program year.
 AGE_REFERENCE_MONTH_DAY = (7, 1)
 MIN_AGE, MAX_AGE = 10, 99
+# A date of a column marked near_program_year may fall this many calendar years before or after the program
+# year without a remark (a program of 2019 may end in January 2020).
+NEAR_YEARS = 1
 
 # --------------------------------------------------------------------------
 # Matching what analysts type

@@ -192,6 +192,12 @@ def once_a_year_text(column: Column, lang: str) -> str:
     return _text(lang, "once_a_year", columns=babel_list(names, locale=BABEL_LOCALES[lang]))  # 'a' and 'b'
 
 
+def near_year_text(column: Column, lang: str) -> str:
+    """The remark a date far from the program year gets ("more than a year from the program year: ..."); ""
+    if the column has none."""
+    return _text(lang, "near_year") if column.near_program_year else ""
+
+
 def _reference_target(column: Column) -> str:
     return ".".join(column.references) if column.references else ""
 
@@ -221,6 +227,8 @@ def _rules(column: Column, lang: str) -> list[str]:
         rules.append(_multi(lang, "unique"))
     if column.once_a_year_with:
         rules.append(_joined([once_a_year_text(column, each) for each in languages]))
+    if column.near_program_year:
+        rules.append(_joined([near_year_text(column, each) for each in languages]))
     if column.references:
         target = _reference_target(column)
         rules.append(_joined([_text(each, "references", target=target) for each in languages]))

@@ -215,7 +215,7 @@ WRONG_YEARS_SHOWN = 5
 # Rows listed in the one warning about a code recorded more than once in a year.
 ROWS_SHOWN = 5
 # What the checks find that is shown but does not block the load (etl.problems.Severity.WARNING).
-WARNING_CODES = ("repeated_code",)
+WARNING_CODES = ("repeated_code", "far_from_year")
 
 
 def _compared(column: Column) -> str:
@@ -301,6 +301,13 @@ def _checks_sql(sheet: Sheet, complete_sheets: set[str], error_columns: set[str]
                 f"FROM (SELECT {raw}, list({row} ORDER BY {row}) AS rows FROM {table} "
                 f"WHERE {' AND '.join(f'{value} IS NOT NULL' for value in [raw, *together])} "
                 f"GROUP BY {', '.join([raw, *together])} HAVING count(*) > 1)")
+        if column.near_program_year:
+            far = f"abs(year({{}}) - $year) > {schema.NEAR_YEARS}"
+            where = far.format(value)
+            if column.not_before and sheet.column(column.not_before).near_program_year:
+                # One remark per row: an end date is far by itself only where its start date is near.
+                where += f" AND NOT {far.format(typed(sheet.column(column.not_before)))}"
+            add(column.name, f"strftime({value}, '%Y-%m-%d')", "far_from_year", where)
         if column.not_before:
             other = typed(sheet.column(column.not_before))
             add(column.name, value, "end_before_start", f"{value} < {other}", other)
@@ -579,6 +586,7 @@ _PARAMS: dict[str, Callable[[_Line], dict[str, object]]] = {
     "wrong_year": lambda line: {"year": line.year, "year_source": Localized(f"year_source.{line.year_source}"),
                                 "rows": LocalNumber(line.count), "first_row": line.row},
     "end_before_start": lambda line: {"start": line.extra},
+    "far_from_year": lambda line: {"date": line.value, "year": line.year},
     "unknown_activity": lambda line: {"year": line.year},
     "age_out_of_range": lambda line: {"age": line.value, "year": line.year, "minimum": schema.MIN_AGE,
                                       "maximum": schema.MAX_AGE},

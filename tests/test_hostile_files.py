@@ -1138,3 +1138,26 @@ def test_cli_load_of_a_bad_file_writes_nothing(tmp_path: Path, warehouse: Wareho
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert snapshot(warehouse) == before
+
+
+def test_an_activity_dated_years_away_from_its_program_year_is_a_remark(tmp_path: Path) -> None:
+    """A sheet copied from another year's workbook keeps that year's dates, and the timeline would show the
+    program year's activities there. A date more than a year from the program year is a remark (one per row,
+    at its start date, or at its end date where only that is far), never an error: a program of 2017 may
+    end in January 2018, and such a row is loaded as written."""
+    edit = set_cells("activities", {
+        ("start_date", 2): dt.datetime(2014, 8, 7), ("end_date", 2): dt.datetime(2014, 8, 9),  # both far: one remark
+        ("end_date", 3): dt.datetime(2027, 8, 11),  # a typed end date
+        ("start_date", 4): dt.datetime(2017, 12, 20), ("end_date", 4): dt.datetime(2018, 1, 5)})  # into the next year
+    check = checked(edited_sample(tmp_path / "2017.xlsx", edit))
+    remarks = problems_of(check, "far_from_year")
+    assert [(p.cell, p.value, p.severity) for p in remarks] == [
+        ("H2", "2014-08-07", Severity.WARNING), ("I3", "2027-08-11", Severity.WARNING)]
+    assert remarks[0].message("en") == (
+        "The date 2014-08-07 is more than a year away from the program year 2017. The row is loaded as written, "
+        "and the timeline places it on that date; if the row was copied from another year's workbook, correct "
+        "the date.")
+    assert "Tanggal 2014-08-07 berjarak lebih dari setahun dari tahun program 2017." in remarks[0].message("id")
+    assert "日期 2014-08-07 与项目年份 2017 相差一年以上。" in remarks[0].message("zh")
+    assert error_codes(check) == set() and check.ok
+    assert len(clean(check)["activities"]) == 13

@@ -527,6 +527,25 @@ def test_a_code_followed_across_years_says_so_where_the_analyst_reads(books: dic
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_dates_near_the_program_year_say_so_in_the_column_table(books: dict[str, Workbook], lang: str) -> None:
+    """The activities' dates are expected within a year of the program year (a remark otherwise): the column
+    table and the data dictionary say it, from the schema's near_program_year."""
+    ws = _instructions(books[lang], lang)
+    header_row, rows = _table(ws, lang)
+    allowed_at = [cell.value for cell in ws[header_row]].index(_shown(lang, "col_allowed"))
+    allowed = {(row[0], row[1]): row[allowed_at] or "" for row in rows}
+    near = [(sheet.name, column.name) for sheet in schema.SHEETS for column in sheet.columns
+            if column.near_program_year]
+    assert near == [("activities", "start_date"), ("activities", "end_date")]
+    for key in near:
+        for each in _explained_in(lang):
+            assert translate(each, "template.near_year") in allowed[key], (key, each)
+    table = dictionary(schema.ACTIVITIES, lang)
+    row = table[table[translate(lang, "dictionary.column")] == "start_date"].iloc[0]
+    assert translate(lang, "template.near_year") in row[translate(lang, "dictionary.allowed")]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_instructions_state_the_number_rule(books: dict[str, Workbook], lang: str) -> None:
     """The rule for numbers typed as text (and for CSV files) is on the instructions sheet."""
     texts = {cell.value for row in _instructions(books[lang], lang).iter_rows() for cell in row if cell.value}

@@ -329,19 +329,22 @@ def write_csv(target: Path, rows: list[list[object]], delimiter: str = ",") -> P
 
 def another_partners_year(target: Path, year: int, partner: str, source_year: int = 2019) -> Path:
     """A sample workbook moved to ``year`` and to the partner city ``partner`` (its label, as an analyst
-    writes it): every row's year and partner city, and the host cities and beneficiaries named Beijing."""
+    writes it): every row's year, activity dates and partner city, and the host cities and beneficiaries named
+    Beijing."""
     workbook = load_workbook(sample(source_year))
     for sheet in workbook.worksheets:
         header = {cell.value: cell.column for cell in sheet[1]}
         for row in range(2, sheet.max_row + 1):
             if all(cell.value is None for cell in sheet[row]):
                 continue
-            for name in ("year", "partner_city", "host_city", "beneficiary"):
+            for name in ("year", "partner_city", "host_city", "beneficiary", "start_date", "end_date"):
                 if name not in header:
                     continue
                 cell = sheet.cell(row, header[name])
                 if name == "year":
                     cell.value = year
+                elif name.endswith("_date"):
+                    cell.value = cell.value.replace(year=cell.value.year + year - source_year)
                 elif name == "partner_city" or cell.value == "Beijing":
                     cell.value = partner
     target.parent.mkdir(parents=True, exist_ok=True)
