@@ -189,6 +189,18 @@ def year_colour(year: int) -> str:
     return YEAR_COLOURS[(int(year) - FIRST_YEAR_COLOURED) % len(YEAR_COLOURS)]
 
 
+def year_round(year: int) -> int:
+    """How many times the year colours went round before ``year``'s (2017–2023: 0, 2024–2030: 1)."""
+    return (int(year) - FIRST_YEAR_COLOURED) // len(YEAR_COLOURS)
+
+
+def year_hatch(colour: str) -> Props:
+    """Thin hatching over a bar of ``colour`` (and its legend entry): white under dark text, black under
+    white text, so that the stripes only add to the text's contrast."""
+    stripes = "#000000" if ink_on(colour) == "#ffffff" else "#ffffff"
+    return {"shape": "/", "fillmode": "overlay", "fgcolor": stripes, "fgopacity": 0.4, "size": 10, "solidity": 0.25}
+
+
 def colours(vocabulary: schema.Vocabulary) -> dict[str, str]:
     """Code -> colour, fixed by the code's place in the schema (stable across pages)."""
     palette = OKABE_ITO + EXTRA
@@ -600,7 +612,8 @@ def funnel(frame: pd.DataFrame, lang: str, title: str, stage_labels: dict[str, s
     conversion from the stage before on hover.
 
     Bars side by side, not a stacked funnel: in one, a year's last stages (3 delegates of 96) were too narrow
-    for their counts, which only the hover and the data table gave, and a projector cannot hover.
+    for their counts, which only the hover and the data table gave, and a projector cannot hover. With more
+    years than YEAR_COLOURS, a colour's second round is hatched (2024 beside 2017, both orange).
     """
     colon = colon_of(lang)
     draft = Draft()
@@ -611,8 +624,11 @@ def funnel(frame: pd.DataFrame, lang: str, title: str, stage_labels: dict[str, s
         labels = [plain(stage_labels.get(code, code)) for code in part["stage"]]
         counts = part["applicants"].fillna(0).astype(int).tolist()
         conversion = [1.0] + [(b / a if a else 0.0) for a, b in itertools.pairwise(counts)]
+        written = written_counts(counts, longest, lang, year_colour(year))
+        if year_round(year) % 2:  # a colour's second round is hatched: 2024 beside 2017 is told apart
+            written["marker"]["pattern"] = year_hatch(year_colour(year))  # type: ignore[index]
         draft.add("bar", y=labels, x=counts, orientation="h", name=str(year), customdata=[c * 100 for c in conversion],
-                  **written_counts(counts, longest, lang, year_colour(year)),
+                  **written,
                   hovertemplate=(f"{year} · %{{y}}{colon}%{{x:,}}<br>{plain(conversion_label)}{colon}"
                                  "%{customdata:,.1f}%<extra></extra>"))
     base_layout(draft, lang, title, x_title, None, translate(lang, "chart.year"))

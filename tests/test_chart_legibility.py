@@ -362,3 +362,22 @@ def test_a_trend_row_with_too_many_years_writes_its_ends_reaching_inwards() -> N
         ["top center", "top right", *["top center"] * 6, "top left", "top center"])
     assert figures.ends_only(["", "75.0%", "80.0%"], share=16)[0] == ["", "", "80.0%"]
     assert figures.ends_only(["", "", ""], share=16)[0] == ["", "", ""]
+
+
+def test_a_years_colour_in_its_second_round_is_hatched() -> None:
+    """Ten years in the funnel: 2024 has 2017's orange (seven colours go round), and was told apart only by
+    its place. A colour's second round is hatched, in the bars and so in the legend; the stripes are white
+    under dark text and black under white text, so they only add to the counts' contrast."""
+    stages = ("registered", "selected")
+    frame = pd.DataFrame([{"year": year, "stage": stage, "position": position, "applicants": 100 - 90 * position}
+                          for year in range(2017, 2027) for position, stage in enumerate(stages)])
+    figure = figures.funnel(frame, "en", "Funnel", {}, "People", "Conversion")
+    hatched = {trace.name: trace.marker.pattern.shape for trace in figure.data}
+    assert hatched == {**{str(year): None for year in range(2017, 2024)}, "2024": "/", "2025": "/", "2026": "/"}
+    assert figure.data[0].marker.color == figure.data[7].marker.color  # 2017 and 2024: one colour
+    for trace in figure.data[7:]:
+        stripes, ink = trace.marker.pattern.fgcolor, trace.insidetextfont.color
+        assert contrast(stripes, ink) > contrast(trace.marker.color, ink), trace.name
+    for colour in figures.YEAR_COLOURS:  # every colour, in its second round
+        hatch = figures.year_hatch(colour)
+        assert contrast(hatch["fgcolor"], figures.ink_on(colour)) >= 10, colour
