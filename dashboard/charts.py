@@ -29,7 +29,7 @@ import plotly.graph_objects as go
 from dashboard import figures, margins
 from dashboard.context import PageContext, shared
 from dashboard.metrics import METRICS, PERIOD_NAMES, Period, Unit, latest_year
-from dashboard.queries import DELEGATES_STAGE
+from dashboard.queries import DELEGATES_STAGE, ROW_LIMIT
 from etl import schema
 from translations import (
     format_day,
@@ -526,8 +526,10 @@ def activities_timeline(ctx: PageContext) -> Chart | None:
         "host_city": "column:host_city", "start_date": "column:start_date", "end_date": "column:end_date",
         "participants_jakarta": "column:participants_jakarta", "participants_partner": "column:participants_partner",
         "organizer": "column:organizer"})
-    caption = period_caption(ctx, ctx.t("activities.caption_timeline", limit=ctx.number(len(timeline))),
-                             Period.PER_YEAR)
+    # "The 46 most recent activities" read as if more were left out: only a full timeline has left some out.
+    shown = (ctx.t("activities.caption_timeline", limit=ctx.number(len(timeline))) if len(timeline) >= ROW_LIMIT
+             else ctx.t("activities.caption_timeline_all", count=ctx.number(len(timeline))))
+    caption = period_caption(ctx, shown, Period.PER_YEAR)
     draw = functools.partial(figures.timeline, timeline, ctx.lang, ctx.t("activities.chart_timeline"),
                              _name(ctx, "activities"))
 
