@@ -531,7 +531,7 @@ def selection_panels(frame: pd.DataFrame, lang: str, title: str, applicants: str
     two_lines = [f"{count}<br>{r}" for count, r in zip(selected, rates, strict=True)]
     for above, turned in ((False, False), (True, False), (True, True)):
         texts = (counts, [f"{count} · {r}" for count, r in zip(selected, rates, strict=True)] if turned else two_lines)
-        draft = _selection_draft(frame, lang, (applicants, delegates, rate), y_title, texts, rates, above, turned)
+        draft = _selection_draft(frame, lang, (applicants, delegates, rate), texts, rates, above, turned)
         base_layout(draft, lang, title, None, y_title)
         _selection_axes(draft, frame, texts, above, turned, width)
         if turned or all(level_labels_fit(labels, plot_size(draft, width, panel)[0])
@@ -540,8 +540,9 @@ def selection_panels(frame: pd.DataFrame, lang: str, title: str, applicants: str
     return draft.build()
 
 
-def _selection_draft(frame: pd.DataFrame, lang: str, names: tuple[str, str, str], y_title: str,
+def _selection_draft(frame: pd.DataFrame, lang: str, names: tuple[str, str, str],
                      texts: tuple[list[str], list[str]], rates: list[str], above: bool, turned: bool) -> Draft:
+    """The two panels' bars, side by side or one ``above`` the other, their texts level or ``turned``."""
     applicants, delegates, rate = (plain(name) for name in names)
     colon = colon_of(lang)
     grid: Props = ({"rows": 2, "cols": 1, "vertical_spacing": PANELS_ABOVE_SPACING} if above
@@ -564,6 +565,7 @@ def _selection_draft(frame: pd.DataFrame, lang: str, names: tuple[str, str, str]
 
 def _selection_axes(draft: Draft, frame: pd.DataFrame, texts: tuple[list[str], list[str]], above: bool,
                     turned: bool, width: int) -> None:
+    """Each panel's own scale, reaching far enough above its highest bar for the texts."""
     draft.update_layout(showlegend=False, margin={"t": 36})  # room for the panels' titles
     if above:
         draft.update_layout(height=PANELS_ABOVE_HEIGHT)
