@@ -243,8 +243,17 @@ def period_caption(ctx: PageContext, text: str, period: Period) -> str:
 
 
 def _period(ctx: PageContext, name: str, years: Sequence[int]) -> str:
-    """The sentence naming a chart's period and its years: Period: each selected year (2017, 2018, 2019)."""
-    return ctx.t("chart.period", period=name, years=format_list(years, ctx.lang))
+    """The sentence naming a chart's period and its years: Period: each selected year (2017–2019)."""
+    return ctx.t("chart.period", period=name, years=year_span(years, ctx.lang))
+
+
+def year_span(years: Sequence[int], lang: str) -> str:
+    """Years as a heading and a caption write them: a run as its ends (2017–2026: ten years listed made a
+    phone's caption three lines), others listed (2017, 2019)."""
+    ordered = sorted(years)
+    if len(ordered) > 1 and ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return f"{ordered[0]}–{ordered[-1]}"
+    return format_list(ordered, lang)
 
 
 def combined_heading(ctx: PageContext, title: str) -> str:
@@ -253,9 +262,7 @@ def combined_heading(ctx: PageContext, title: str) -> str:
     years = sorted(ctx.filters.years)
     if len(years) <= 1:
         return ctx.t("chart.title_one_year", title=title, year=years[0]) if years else title
-    contiguous = years == list(range(years[0], years[-1] + 1))
-    span = f"{years[0]}–{years[-1]}" if contiguous else format_list(years, ctx.lang)
-    return ctx.t("chart.title_combined", title=title, years=span)
+    return ctx.t("chart.title_combined", title=title, years=year_span(years, ctx.lang))
 
 
 def _name(ctx: PageContext, key: str) -> str:

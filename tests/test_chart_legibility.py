@@ -25,7 +25,7 @@ from dashboard.context import PageContext
 from dashboard.filters import Filters
 from etl import schema
 from etl.warehouse import Warehouse
-from translations import format_list, translate
+from translations import translate
 
 WHITE = "#ffffff"
 AA = 4.5
@@ -199,7 +199,7 @@ def test_the_first_loaded_year_is_not_drawn_as_no_returning_applicants(warehouse
     assert chart.data.iloc[:, 0].tolist() == [2018, 2019]
     assert translate(lang, "participation.repeat_first_year", year=2017) in chart.caption
     assert translate(lang, "chart.period", period=translate(lang, "participation.period_after_first"),
-                     years=format_list([2018, 2019], lang)) in chart.caption
+                     years="2018–2019") in chart.caption
     assert "2017" not in charts.summary(PageContext(db.reader(), Filters((2017, 2018, 2019), "beijing",
                                                                          schema.FIELD.codes, "both", lang)), chart)
     later = repeat((2018,))
@@ -381,3 +381,12 @@ def test_a_years_colour_in_its_second_round_is_hatched() -> None:
     for colour in figures.YEAR_COLOURS:  # every colour, in its second round
         hatch = figures.year_hatch(colour)
         assert contrast(hatch["fgcolor"], figures.ink_on(colour)) >= 10, colour
+
+
+def test_a_run_of_years_is_written_by_its_ends_in_headings_and_captions() -> None:
+    """Ten years listed ("2017, 2018, …, 2026") made a phone's caption three lines, beside a heading writing
+    "2017–2026": both write a run by its ends, and other years as the language lists them."""
+    assert charts.year_span(range(2017, 2027), "en") == "2017–2026"
+    assert charts.year_span((2019, 2017), "zh") == "2017、2019"
+    assert charts.year_span((2017, 2019, 2020), "id") == "2017, 2019, 2020"
+    assert charts.year_span((2018,), "en") == "2018"
