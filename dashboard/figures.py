@@ -477,9 +477,10 @@ def stack_totals(draft: Draft, places: Sequence[object], totals: Sequence[float]
     highest = float(max(totals, default=0) or 1)
     if not sideways:
         draft.update_axes(along, range=[0, highest * 1.15])
-        if not level_labels_fit(labels, plot_size(draft, width)[0]):
+        plot_width, plot_height = plot_size(draft, width)
+        if not level_labels_fit(labels, plot_width):
             anchor["textangle"] = -90
-            draft.update_axes(along, range=[0, highest * headroom(draft, width, labels)])
+            draft.update_axes(along, range=[0, highest * headroom(plot_height, labels)])
     font = {"size": TEXT_SIZE, "color": INK}
     draft.update_layout(annotations=[
         {across: place, along: float(total), "text": label, "showarrow": False, **anchor, "font": font}
@@ -507,10 +508,9 @@ def level_labels_fit(labels: Sequence[str], plot_width: float, places: int | Non
     return widest + margins.LABEL_GAP <= plot_width / (places or len(labels))
 
 
-def headroom(draft: Draft, width: int, turned_labels: Sequence[str], panel: str = "") -> float:
+def headroom(plot_height: float, turned_labels: Sequence[str]) -> float:
     """How far (times the highest bar) a value axis must reach for labels turned upright above the bars to
-    stand inside the plot, in a figure ``width`` px wide; 15 % at least."""
-    plot_height = plot_size(draft, width, panel)[1]
+    stand inside a plot ``plot_height`` px tall; 15 % at least."""
     tallest = max((margins.text_width(label, TEXT_SIZE) for label in turned_labels), default=0.0) + TURNED_GAP
     return max(1.15, plot_height / max(plot_height - tallest, plot_height / 4))
 
@@ -573,7 +573,8 @@ def _selection_axes(draft: Draft, frame: pd.DataFrame, texts: tuple[list[str], l
     draft.update_axes("x", type="category", categoryorder="category ascending")
     draft.update_axes("y", rangemode="tozero", autorangeoptions={"include": 0})
     for panel, values, labels in (("", frame["applicants"], texts[0]), ("2", frame["selected"], texts[1])):
-        room = headroom(draft, width, labels, panel) if turned else 1.25  # room for the text above the bars
+        # Room for the text above the bars.
+        room = headroom(plot_size(draft, width, panel)[1], labels) if turned else 1.25
         draft.layout[f"yaxis{panel}"]["range"] = [0, float(values.max() or 1) * room]  # type: ignore[index]
     draft.update_annotations(font={"size": TEXT_SIZE, "color": MUTED_INK})
 
@@ -602,9 +603,10 @@ def stacked_parts(frame: pd.DataFrame, series: dict[str, str], lang: str, title:
     if top_text:
         highest = float(frame[list(series)].sum(axis=1).max() or 1)
         draft.update_axes("y", range=[0, highest * 1.15])  # room for the text above the stacks
-        if not level_labels_fit(top_text, plot_size(draft, width)[0]):
+        plot_width, plot_height = plot_size(draft, width)
+        if not level_labels_fit(top_text, plot_width):
             draft.data[top]["textangle"] = -90
-            draft.update_axes("y", range=[0, highest * headroom(draft, width, top_text)])
+            draft.update_axes("y", range=[0, highest * headroom(plot_height, top_text)])
     return draft.build()
 
 
@@ -1005,13 +1007,13 @@ def indicator_trends(frame: pd.DataFrame, lang: str, title: str, unit: str, year
                       rangemode=None, showgrid=False, tickfont={"color": INK},
                       minor={"tickmode": "array", "tickvals": bases, "showgrid": True, "gridcolor": AXIS_LINE})
     draft.update_layout(showlegend=False, height=TREND_FRAME + height)
-    share = plot_size(draft, width)[0] / len(columns)
+    plot_width = plot_size(draft, width)[0]
     written = [text for trace in draft.data for text in trace["text"] if text]
-    if not level_labels_fit(written, share * len(columns), len(columns)):
+    if not level_labels_fit(written, plot_width, len(columns)):
         # Ten years' values ran into each other on a phone ("75.0%80.0%75.0%"). The ends are written by a
         # trace of their own: Plotly left out a row's first value written by its line after a gap.
         for line in list(draft.data):
-            texts, places = ends_only(line.pop("text"), share)
+            texts, places = ends_only(line.pop("text"), plot_width / len(columns))
             line["mode"] = "lines+markers"
             ends = [index for index, text in enumerate(texts) if text]
             # Over unseen markers of the line's size, which set the text's distance from its point.

@@ -218,6 +218,11 @@ ROWS_SHOWN = 5
 WARNING_CODES = ("repeated_code", "far_from_year")
 
 
+def _far_from_year(date_sql: str) -> str:
+    """A date more than schema.NEAR_YEARS calendar years from the program year ($year)."""
+    return f"abs(year({date_sql}) - $year) > {schema.NEAR_YEARS}"
+
+
 def _compared(column: Column) -> str:
     """The column as rows are compared on it: a category by its code (two spellings of one unit are one),
     an empty cell as its default (an empty partner city is Beijing, as the warehouse stores it)."""
@@ -302,11 +307,10 @@ def _checks_sql(sheet: Sheet, complete_sheets: set[str], error_columns: set[str]
                 f"WHERE {' AND '.join(f'{value} IS NOT NULL' for value in [raw, *together])} "
                 f"GROUP BY {', '.join([raw, *together])} HAVING count(*) > 1)")
         if column.near_program_year:
-            far = f"abs(year({{}}) - $year) > {schema.NEAR_YEARS}"
-            where = far.format(value)
+            where = _far_from_year(value)
             if column.not_before and sheet.column(column.not_before).near_program_year:
                 # One remark per row: an end date is far by itself only where its start date is near.
-                where += f" AND NOT {far.format(typed(sheet.column(column.not_before)))}"
+                where += f" AND NOT {_far_from_year(typed(sheet.column(column.not_before)))}"
             add(column.name, f"strftime({value}, '%Y-%m-%d')", "far_from_year", where)
         if column.not_before:
             other = typed(sheet.column(column.not_before))
