@@ -632,9 +632,9 @@ def outcome_trends(ctx: PageContext, unit: str) -> Chart | None:
     if rows.empty:
         return None
     title = with_note(ctx.t("benefits.chart_trends"), schema.UNIT.label(unit, ctx.lang), ctx.lang)
-    # The rows' names cut to leave a phone room for the years, written whole on a projector or a printed page.
+    # The rows' titles broken for a phone's width; on a projector or a printed page for the wide media's.
     draw = functools.partial(figures.indicator_trends, rows, ctx.lang, title, unit, ctx.filters.years)
-    figure, wide = draw(), _every_medium(draw, label_width=figures.TREND_WIDE_LABEL, width=figures.WIDE_WIDTH)
+    figure, wide = draw(), _every_medium(draw, width=figures.WIDE_WIDTH)
     data, formats = _values_table(ctx, rows.sort_values(["indicator_code", "year"]))
     scale = ctx.t(TREND_SCALES.get(unit, "benefits.trends_scale_own"))
     caption = period_caption(ctx, sentences(ctx.t("benefits.caption_trends"), scale,

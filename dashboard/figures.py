@@ -84,13 +84,19 @@ GROUPED_FRAME = 150
 # Below this largest count an axis of whole numbers is ticked at every whole number: Plotly ticked 0–3 every
 # 0.5, which ",d" wrote as "0, 1, 1, 2, 2, 3, 3". From here on its own steps are whole (1, 2, 5, …).
 WHOLE_TICKS_BELOW = 10
-# Indicators followed across years: a row per indicator. Its name is cut to TREND_LABEL px (a phone's chart is
-# about 360 px wide: the rest is left for the years), px per row and between rows, the rest of the chart, and
-# how far a row's scale reaches above its top (room for the value written over the highest point).
-TREND_LABEL = 150
-# ... and on a wide page (a projector, a printed report), where the years keep room enough beside a name of
-# about 86 Latin characters in its two lines (the sample's longest is 79).
-TREND_WIDE_LABEL = 280
+# Indicators followed across years: a row per indicator, its name written above its line across the plot's
+# whole width (beside it, a phone's chart of about 360 px left the name 150 px and cut most names, and a
+# laptop cut them too: the server does not know a reader's width). The name takes at most TREND_NAME_LINES
+# lines at TREND_NAME_SIZE px (each TREND_NAME_LEADING px tall, Plotly's 1.3 line spacing), broken for the
+# narrowest plot the figure is drawn at; below it the line's band, px, whose highest point stands
+# TREND_HEADROOM below the band's top (room for the value written over it); and a gap above each name.
+TREND_NAME_SIZE = TICK_SIZE
+TREND_NAME_LEADING = 16
+TREND_NAME_LINES = 2
+TREND_LINE_BAND = 54
+TREND_NAME_GAP = 6
+TREND_NAME_INDENT = 4  # px from the plot's left edge
+TREND_HEADROOM = 1.9
 # An indicator's name beside its achieved value on the page: two lines of this many px (about 64 Latin
 # characters; on one line of 36 characters the sample's names showed barely half), a phone keeping room for
 # the bar. A row whose name takes two lines is VALUE_ROW_TWO_LINES px tall, so names never touch.
@@ -100,10 +106,6 @@ VALUE_ROW_TWO_LINES = 40
 # ... and on a wide page, one line of this many px (about 88 Latin characters; the sample's longest name, 79,
 # takes 430): a projector is short of height, not of width, and its rows stay one line tall.
 VALUE_WIDE_LINE = 480
-TREND_ROW = 58
-TREND_GAP = 10
-TREND_FRAME = 80
-TREND_HEADROOM = 1.6
 # Plotly's "separators": decimal mark then thousands mark.
 SEPARATORS = {"id": ",.", "en": ".,", "zh": ".,"}
 
@@ -416,7 +418,8 @@ def for_projector(figure: go.Figure, asked_margin: dict[str, int], width: int,
                          height=max(figure.layout.height or 0, PROJECTOR_HEIGHT), margin=asked_margin)
     bigger.update_xaxes(tickfont_size=round(TICK_SIZE * scale))
     bigger.update_yaxes(tickfont_size=round(TICK_SIZE * scale))
-    bigger.update_annotations(font_size=round(TEXT_SIZE * scale))
+    for annotation in bigger.layout.annotations:  # each at its own size (a trend row's title at the ticks')
+        annotation.font.size = round((annotation.font.size or TEXT_SIZE) * scale)
     labels = [trace for trace in bigger.select_traces({"type": "scatter"}) if "text" in (trace.mode or "")]
     for trace in labels:
         if trace.textfont.size:  # else the page's font, grown above
@@ -949,35 +952,34 @@ def _fitting(text: str, width: float, size: float) -> int:
 
 
 def indicator_trends(frame: pd.DataFrame, lang: str, title: str, unit: str, years: Sequence[int],
-                     label_width: float = TREND_LABEL, width: int = margins.PHONE_WIDTH) -> go.Figure:
-    """Indicators measured in more than one year: a row per indicator code, its values written beside its
-    points: at every year where they fit side by side in a figure ``width`` px wide (the narrowest it is
-    drawn at), else at its first and last year (``ends_only``).
+                     width: int = margins.PHONE_WIDTH) -> go.Figure:
+    """Indicators measured in more than one year: a row per indicator code, named above its line, its values
+    written beside its points: at every year where they fit side by side in a figure ``width`` px wide (the
+    narrowest it is drawn at), else at its first and last year (``ends_only``).
 
     One line per indicator on a shared axis left eleven count indicators crowded between 1 and 7 under one
-    at 37, told apart by eleven colours. Here each row is named on its left (the code, then the name in two
-    lines of ``label_width`` px: TREND_LABEL keeps a phone room for the years) and has its own scale from
-    zero: percentages to 100% and scores to 5 (their UNIT_AXES range), counts and amounts to the row's
-    largest value. Every value is written beside its point, so no number is read from a row's height, nor
-    needs a hover. The years are those selected, as the caption's period says: a year no row was measured
-    in stays empty.
+    at 37, told apart by eleven colours. Here each row has its own scale from zero: percentages to 100% and
+    scores to 5 (their UNIT_AXES range), counts and amounts to the row's largest value. Its title (the code,
+    then the name: ``trend_title``) spans the plot's width above its line, so a phone keeps the whole width
+    for the years. Every value is written beside its point, so no number is read from a row's height, nor
+    needs a hover. The years are those selected, as the caption's period says: a year no row was measured in
+    stays empty.
 
     The rows share one y axis, row i (from the bottom) spanning i to i + 1 with its zero on a minor grid
     line: Chromium drew the sample's eleven count rows in 122 ms as eleven subplots, in 54-67 ms on one axis
     (medians of 12 and 25 runs; the eleven lines crowded on one scale, without their values: 25-30 ms).
-    ``customdata`` keeps each point's value: [name, value in its unit, value].
+    Every row is as tall as the one whose title takes most lines, and the figure as tall as its rows and
+    margins, so the rows' px (the titles' and the values' room) hold on every screen. ``customdata`` keeps
+    each point's value: [name, value in its unit, value].
     """
     colon = colon_of(lang)
     lines = [part for _, part in frame.sort_values("year").groupby("indicator_code", sort=True)]
     columns = [str(year) for year in sorted({*years, *frame["year"]})]
-    height = TREND_ROW * max(len(lines), 2)  # one row alone is drawn as tall as two: its slope stays readable
-    plot = 1 - TREND_GAP * len(lines) / height  # of a row's height; the rest keeps it apart from the row above
     fixed = UNIT_AXES.get(unit, {}).get("range")
     colour = OKABE_ITO[4]  # blue
     draft = Draft()
-    bases, middles, names = [], [], []
-    for index, part in enumerate(lines):
-        base = float(len(lines) - 1 - index)  # the first code on top
+    shares, titles = [], []
+    for part in lines:
         code, latest = part.iloc[-1]["indicator_code"], part.iloc[-1]["indicator"]
         top = float(fixed[1]) if isinstance(fixed, list) else float(part["value"].max()) or 1.0
         # Every year of the chart, with a gap where the indicator was not measured: a line drawn across the
@@ -987,27 +989,40 @@ def indicator_trends(frame: pd.DataFrame, lang: str, title: str, unit: str, year
         # The hover writes the whole name, and the value in its unit as the tables do (Rp 134.000.000).
         hover = [[hover_text(text), format_measure(value, unit, lang), value] if value is not None else ["", "", None]
                  for text, value in zip(measured["indicator"], values, strict=True)]
-        # Not clipped at the plot's edge: a value written above the top row's point stays whole.
-        draft.add("scatter", x=columns, y=[None if value is None else base + plot * value / (top * TREND_HEADROOM)
-                                         for value in values],
-                  mode="lines+markers+text", name=plain(code), customdata=hover,
+        # Not clipped at the plot's edge: a value written above the top row's point stays whole. Its height
+        # is set below, once the rows' px are known.
+        draft.add("scatter", x=columns, y=[None] * len(columns), mode="lines+markers+text", name=plain(code),
+                  customdata=hover, cliponaxis=False,
                   text=["" if value is None else format_measure(value, unit, lang, compact=True) for value in values],
-                  textposition="top center", textfont={"color": INK}, cliponaxis=False,
+                  textposition="top center", textfont={"color": INK},
                   marker={"color": colour, "size": 7}, line={"color": colour, "width": 2},
                   hovertemplate=f"%{{customdata[0]}}<br>%{{x}}{colon}%{{customdata[1]}}<extra></extra>")
-        bases.append(base)
-        middles.append(base + plot / 2)
-        names.append(f"{plain(code)}<br>{fit_lines(latest, label_width, TICK_SIZE, most=2)}")
+        shares.append([None if value is None else value / top for value in values])
+        titles.append((code, latest))
     base_layout(draft, lang, title, translate(lang, "chart.year"))
     # Each year at the middle of its share of the width (Plotly fits a line's points to the plot's edges):
-    # the first and last values, written centred on their points, stay clear of the names and the page's edge.
+    # the first and last values, written centred on their points, stay clear of the page's edges.
     draft.update_axes("x", type="category", categoryorder="array", categoryarray=columns, showline=True,
                       range=[-0.5, len(columns) - 0.5])
-    draft.update_axes("y", range=[0, len(lines)], tickmode="array", tickvals=middles, ticktext=names, tickformat=None,
-                      rangemode=None, showgrid=False, tickfont={"color": INK},
-                      minor={"tickmode": "array", "tickvals": bases, "showgrid": True, "gridcolor": AXIS_LINE})
-    draft.update_layout(showlegend=False, height=TREND_FRAME + height)
+    bases = [float(len(lines) - 1 - index) for index in range(len(lines))]  # the first code on top
+    draft.update_axes("y", range=[0, len(lines)], showticklabels=False, ticks="", tickformat=None, rangemode=None,
+                      showgrid=False, minor={"tickmode": "array", "tickvals": bases, "showgrid": True,
+                                             "gridcolor": AXIS_LINE})
+    draft.update_layout(showlegend=False)
     plot_width = plot_size(draft, width)[0]
+    names = [trend_title(code, name, plot_width) for code, name in titles]
+    name_px = TREND_NAME_LEADING * max((name.count("<br>") + 1 for name in names), default=1)
+    band = TREND_LINE_BAND * (2 if len(lines) == 1 else 1)  # a row alone: its slope stays readable
+    row = TREND_NAME_GAP + name_px + band
+    for trace, base, share in zip(draft.data, bases, shares, strict=True):
+        trace["y"] = [None if part is None else base + band * part / TREND_HEADROOM / row for part in share]
+    # Each title from its row's top (less the gap), on white: the years' grid lines stop at it.
+    title: Props = {"x": 0, "xref": "paper", "xanchor": "left", "xshift": TREND_NAME_INDENT, "yref": "y",
+                    "yanchor": "top", "align": "left", "showarrow": False, "bgcolor": "white",
+                    "font": {"size": TREND_NAME_SIZE, "color": INK}}
+    room = margins.reserve({"data": draft.data, "layout": draft.layout}, width)
+    draft.update_layout(height=row * len(lines) + room["t"] + room["b"], annotations=[
+        {**title, "text": name, "y": base + (band + name_px) / row} for name, base in zip(names, bases, strict=True)])
     written = [text for trace in draft.data for text in trace["text"] if text]
     if not level_labels_fit(written, plot_width, len(columns)):
         # Ten years' values ran into each other on a phone ("75.0%80.0%75.0%"). The ends are written by a
@@ -1022,6 +1037,13 @@ def indicator_trends(frame: pd.DataFrame, lang: str, title: str, unit: str, year
                       marker={"size": line["marker"]["size"], "color": "rgba(0,0,0,0)"},
                       textfont={"color": INK}, cliponaxis=False, hoverinfo="skip", name=line["name"])
     return draft.build()
+
+
+def trend_title(code: object, name: object, width: float) -> str:
+    """A trend row's title: its code, then its name, in at most TREND_NAME_LINES lines of ``width`` px less
+    the indent (the last cut with "…"; the hover and the data table give it whole)."""
+    return fit_lines(f"{_as_str(code)} · {_as_str(name)}", width - TREND_NAME_INDENT, TREND_NAME_SIZE,
+                     TREND_NAME_LINES)
 
 
 def ends_only(texts: Sequence[str], share: float, size: float = TEXT_SIZE) -> tuple[list[str], list[str]]:

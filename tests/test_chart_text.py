@@ -106,9 +106,9 @@ def test_short_label_cuts_before_escaping_and_ends_with_an_ellipsis() -> None:
 
 
 def test_fit_lines_breaks_at_spaces_within_a_width_and_cuts_the_last_line() -> None:
-    """A trend row's name: two lines of at most 150 px, broken at a space, the rest cut with "…"; a Chinese
-    name (no spaces) is broken by width, a one-em character at a time; markup is shown as text."""
-    width, size = figures.TREND_LABEL, figures.TICK_SIZE
+    """A name in two lines of at most 150 px, broken at a space, the rest cut with "…"; a Chinese name (no
+    spaces) is broken by width, a one-em character at a time; markup is shown as text."""
+    width, size = 150, figures.TICK_SIZE
     assert figures.fit_lines("Kunjungan budaya", width, size, most=2) == "Kunjungan budaya"
     lines = [shown(line) for line in figures.fit_lines(LONG, width, size, most=2).split("<br>")]
     assert len(lines) == 2 and all(margins.text_width(line, size) <= width for line in lines), lines
@@ -122,32 +122,65 @@ def test_fit_lines_breaks_at_spaces_within_a_width_and_cuts_the_last_line() -> N
     assert not MARKUP.search(fitted) and shown(fitted.split("<br>")[0]) == "<a", fitted
 
 
-def _row_names(figure: go.Figure) -> list[str]:
-    """A trend chart's row names as shown, without their codes: the lines of each joined by a space."""
-    return [" ".join(shown(line) for line in name.split("<br>")[1:]) for name in figure.layout.yaxis.ticktext]
+def _row_titles(figure: go.Figure) -> list[list[str]]:
+    """A trend chart's row titles as shown (code · name), top row first: the lines of each."""
+    return [shown(annotation.text).split("\n") for annotation in figure.layout.annotations]
+
+
+def _plot_width(figure: go.Figure, width: int) -> float:
+    return width - figure.layout.margin.l - figure.layout.margin.r
 
 
 @pytest.mark.usefixtures("warehouse")
-def test_a_trend_rows_name_is_cut_for_a_phone_and_whole_on_a_projector_or_printed() -> None:
-    """The page's trend chart keeps a phone room for the years: its row names are cut at two lines of
-    150 px, six of the sample's percentage rows with "…". Presentation mode and the printed report are wide
-    and cannot hover: they name every row whole (the sample's longest, 79 characters, in two lines of 280
-    px), as the data table does; built only when asked, without the title the page shows as a heading."""
+def test_a_trend_rows_title_stands_above_its_line_whole_on_a_phone_and_on_wide_media() -> None:
+    """Beside its line, a row's name had 150 px (a phone keeps the rest for the years): six of the sample's
+    percentage rows were cut with "…", on a laptop too. Above its line, it has the plot's width: on a phone
+    every sample name is whole in at most two lines; presentation mode and the printed report, wide, write
+    each on one line. Built only when asked, without the title the page shows as a heading."""
     ctx = _context("en")
     chart = charts.outcome_trends(ctx, "percent")
     assert chart is not None and not chart._built_wide, "nothing built before it is asked for"
-    names = chart.data[ctx.column("indicator")]
-    latest = chart.data.groupby(ctx.column("indicator_code"), sort=True)[ctx.column("indicator")].last().tolist()
-    cut = [name for name in _row_names(chart.figure) if name.endswith(figures.ELLIPSIS)]
-    assert len(cut) >= 4 and all(name not in set(names) for name in cut), cut
+    latest = chart.data.groupby(ctx.column("indicator_code"), sort=True)[ctx.column("indicator")].last()
+    expected = [f"{code} · {name}" for code, name in latest.items()]
+    page = _row_titles(chart.figure)
+    assert [" ".join(lines) for lines in page] == expected
+    phone = _plot_width(chart.figure, margins.PHONE_WIDTH) - figures.TREND_NAME_INDENT
+    assert all(len(lines) <= 2 and max(margins.text_width(line, figures.TREND_NAME_SIZE) for line in lines) <= phone
+               for lines in page), page
+    assert sum(len(lines) == 2 for lines in page) >= 4, "most of the sample's names take a phone's two lines"
     for wide in (chart.projector_figure, chart.printed_figure(DRAW_WIDTH_PX)):
-        assert _row_names(wide) == latest
+        assert [lines for lines in _row_titles(wide)] == [[title] for title in expected]
         assert wide.layout.title.text is None and markup_problems(wide) == []
-        lines = [line for name in wide.layout.yaxis.ticktext for line in name.split("<br>")[1:]]
-        assert max(margins.text_width(shown(line), figures.TICK_SIZE) for line in lines) <= figures.TREND_WIDE_LABEL
-    # The rest of the chart is the page's: the same rows, values and years.
-    assert chart.projector_figure.data[0].y == chart.figure.data[0].y
-    assert chart.printed_figure(DRAW_WIDTH_PX).layout.yaxis.tickvals == chart.figure.layout.yaxis.tickvals
+        # The rest of the chart is the page's: the same rows, years, values and hovers.
+        assert [(trace.x, trace.text, trace.customdata) for trace in wide.data] == [
+            (trace.x, trace.text, trace.customdata) for trace in chart.figure.data]
+    # A name too long for two lines is cut at the end of the second, and named whole in the hover.
+    rows = ctx.fetch("benefit_values")
+    rows = rows[rows["recurs"] & (rows["unit"] == "percent")].assign(indicator="word " * 60)
+    figure = figures.indicator_trends(rows, "en", "", "percent", [2017, 2018, 2019])
+    assert all(len(lines) == 2 and lines[1].endswith(figures.ELLIPSIS)
+                                for lines in _row_titles(figure))
+    assert all("word " * 10 in html.unescape(str(data[0]).replace("<br>", " ")) for trace in figure.data
+               for data in trace.customdata if data[2] is not None)
+
+
+def test_trend_rows_are_as_tall_as_their_titles_and_values_need() -> None:
+    """Every row keeps its title's lines, a gap above and its line's band below, in px: the figure is as tall
+    as its rows and margins, each title's top at its row's top less the gap, and the highest point low enough
+    in its band for the value written over it."""
+    frame = pd.DataFrame({"year": [2018, 2019, 2018, 2019], "indicator_code": ["A-1", "A-1", "B-1", "B-1"],
+                          "indicator": ["Short", "Short", "A name long enough " * 6, "A name long enough " * 6],
+                          "value": [40.0, 100.0, 20.0, 30.0]})
+    figure = figures.indicator_trends(frame, "en", "", "percent", [2018, 2019])
+    row = figures.TREND_NAME_GAP + 2 * figures.TREND_NAME_LEADING + figures.TREND_LINE_BAND
+    room = margins.reserve(figure.to_dict(), margins.PHONE_WIDTH)  # as the chart reserves them
+    assert figure.layout.height == 2 * row + room["t"] + room["b"]
+    assert figure.layout.yaxis.range == (0, 2) and figure.layout.yaxis.showticklabels is False
+    tops = [annotation.y for annotation in figure.layout.annotations]
+    assert tops == pytest.approx([2 - figures.TREND_NAME_GAP / row, 1 - figures.TREND_NAME_GAP / row])
+    highest = max(y for y in figure.data[0].y) - 1  # the top row's 100%
+    assert highest * row == pytest.approx(figures.TREND_LINE_BAND / figures.TREND_HEADROOM)
+    assert figures.TREND_LINE_BAND - highest * row >= figures.TEXT_SIZE * 1.3 + 7 / 2, "room for the value above"
 
 
 @pytest.mark.usefixtures("warehouse")

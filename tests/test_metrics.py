@@ -200,7 +200,7 @@ def test_achieved_values_and_trends_equal_sql(shared_app: SharedApp, tmp_path_fa
         points = {(trace["name"], int(x), data[2]) for trace in trend["data"]
                   for x, data in zip(trace["x"], trace["customdata"], strict=True) if data[2] is not None}
         assert points == {(code, year, value) for code, year, value in recurring}, unit
-        # A row per indicator, in code order from the top, named on its left; each value written at its point
+        # A row per indicator, in code order from the top, named above its line; each value written at its point
         # and in the hover in its unit; no line across a year the indicator was not measured in.
         assert [trace["name"] for trace in trend["data"]] == sorted({code for code, _, _ in recurring}), unit
         axis = trend["layout"]["yaxis"]
@@ -211,11 +211,12 @@ def test_achieved_values_and_trends_equal_sql(shared_app: SharedApp, tmp_path_fa
             heights = [y for y in trace["y"] if y is not None]
             band = math.floor(min(heights))
             bands.append(band)
-            # The row's own band, its name in the middle, its heights in proportion to its values from zero.
+            # The row's own band, its title above its line, its heights in proportion to its values from zero.
             assert all(band < y < band + 1 for y in heights), (unit, trace["name"], heights)
-            assert [text for tick, text in zip(axis["tickvals"], axis["ticktext"], strict=True)
-                    if band < tick < band + 1] == [axis["ticktext"][len(bands) - 1]], (unit, trace["name"])
-            assert axis["ticktext"][len(bands) - 1].startswith(f"{trace['name']}<br>"), axis["ticktext"]
+            titles = [note["text"] for note in trend["layout"]["annotations"] if band < note["y"] <= band + 1]
+            assert len(titles) == 1 and titles[0].startswith(f"{trace['name']} · "), (unit, trace["name"], titles)
+            assert min(note["y"] for note in trend["layout"]["annotations"] if band < note["y"] <= band + 1) > max(
+                heights), "the title above the line"
             ratios = {round((y - band) / value, 9) for y, value in zip(trace["y"], values, strict=True)
                       if y is not None and value}
             assert len(ratios) <= 1, (unit, trace["name"], ratios)
