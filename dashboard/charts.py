@@ -593,7 +593,7 @@ def outcome_values(ctx: PageContext, unit: str) -> Chart | None:
     # The axis names the unit alone: the heading says what is measured (a long title overflows a phone).
     draw = functools.partial(figures.indicator_values, rows, ctx.lang, title, schema.UNIT.label(unit, ctx.lang),
                              unit)
-    figure, wide = draw(), _every_medium(draw, label_width=figures.VALUE_WIDE_LINE, label_lines=1)
+    figure, wide = draw(), _every_medium(draw, width=figures.WIDE_WIDTH)
     data, formats = _values_table(ctx, rows)
     caption = sentences(ctx.t("benefits.caption_values"), ctx.t("chart.period_year", year=year), lang=ctx.lang)
     return Chart("benefits", f"values-{unit}", figure, data, caption, ("achieved_value",), formats,

@@ -17,7 +17,7 @@ import hashlib
 import itertools
 import json
 import textwrap
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -84,28 +84,24 @@ GROUPED_FRAME = 150
 # Below this largest count an axis of whole numbers is ticked at every whole number: Plotly ticked 0–3 every
 # 0.5, which ",d" wrote as "0, 1, 1, 2, 2, 3, 3". From here on its own steps are whole (1, 2, 5, …).
 WHOLE_TICKS_BELOW = 10
-# Indicators followed across years: a row per indicator, its name written above its line across the plot's
-# whole width (beside it, a phone's chart of about 360 px left the name 150 px and cut most names, and a
-# laptop cut them too: the server does not know a reader's width). The name takes at most TREND_NAME_LINES
-# lines at TREND_NAME_SIZE px (each TREND_NAME_LEADING px tall, Plotly's 1.3 line spacing), broken for the
-# narrowest plot the figure is drawn at; below it the line's band, px, whose highest point stands
-# TREND_HEADROOM below the band's top (room for the value written over it); and a gap above each name.
-TREND_NAME_SIZE = TICK_SIZE
-TREND_NAME_LEADING = 16
-TREND_NAME_LINES = 2
+# An indicator's name is written above its row (its line across the years, its achieved value's bar), across
+# the plot's whole width: beside it, a phone's chart of about 360 px left a name 150-190 px and cut most, and a
+# laptop cut them too (the server does not know a reader's width). A title takes at most ROW_TITLE_LINES lines
+# at ROW_TITLE_SIZE px (each ROW_TITLE_LEADING px tall: Plotly's 1.3 line spacing), broken for the narrowest
+# plot the figure is drawn at, ROW_TITLE_INDENT px from the plot's edge, ROW_TITLE_GAP px below the row above.
+ROW_TITLE_SIZE = TICK_SIZE
+ROW_TITLE_LEADING = 16
+ROW_TITLE_LINES = 2
+ROW_TITLE_GAP = 6
+ROW_TITLE_INDENT = 4
+# Below a trend row's title, its line's band (px); the highest point stands TREND_HEADROOM below the band's
+# top, leaving room for the value written over it.
 TREND_LINE_BAND = 54
-TREND_NAME_GAP = 6
-TREND_NAME_INDENT = 4  # px from the plot's left edge
 TREND_HEADROOM = 1.9
-# An indicator's name beside its achieved value on the page: two lines of this many px (about 64 Latin
-# characters; on one line of 36 characters the sample's names showed barely half), a phone keeping room for
-# the bar. A row whose name takes two lines is VALUE_ROW_TWO_LINES px tall, so names never touch.
-VALUE_NAME_LINE = 190
-VALUE_ROW = 30
-VALUE_ROW_TWO_LINES = 40
-# ... and on a wide page, one line of this many px (about 88 Latin characters; the sample's longest name, 79,
-# takes 430): a projector is short of height, not of width, and its rows stay one line tall.
-VALUE_WIDE_LINE = 480
+# Below an achieved value's title, its bar (px thick: the value written in it at the chart's text size) and
+# the px between them.
+VALUE_BAR = 26
+VALUE_BAR_GAP = 3
 # Plotly's "separators": decimal mark then thousands mark.
 SEPARATORS = {"id": ",.", "en": ".,", "zh": ".,"}
 
@@ -286,6 +282,11 @@ class Draft:
         for annotation in self.layout.get("annotations", []):  # type: ignore[attr-defined]
             _merge(annotation, patch)
         return self
+
+    def reserved_margins(self, width: int) -> dict[str, int]:
+        """The margins ``dashboard.margins`` reserves for the figure at ``width`` px, read from its data as
+        ``build`` sends them (plain lists: a pandas Series of values gave no tick labels, and no margin)."""
+        return margins.reserve({"data": _plain(self.data), "layout": _plain(self.layout)}, width)
 
     def legend_entries(self) -> int:
         return sum(1 for trace in self.data if trace.get("showlegend") is not False and trace.get("name"))
@@ -493,7 +494,7 @@ def stack_totals(draft: Draft, places: Sequence[object], totals: Sequence[float]
 def plot_size(draft: Draft, width: int, panel: str = "") -> tuple[float, float]:
     """The px width and height of a panel's plot (the first by default) in a figure ``width`` px wide, its
     margins reserved there for its labels and legend (``margins``)."""
-    room = margins.reserve({"data": draft.data, "layout": draft.layout}, width)
+    room = draft.reserved_margins(width)
     height = float(draft.layout.get("height") or LEGEND_BASE_HEIGHT)  # type: ignore[arg-type]
     x_domain = draft.layout.get(f"xaxis{panel}", {}).get("domain", (0, 1))  # type: ignore[union-attr]
     y_domain = draft.layout.get(f"yaxis{panel}", {}).get("domain", (0, 1))  # type: ignore[union-attr]
@@ -885,12 +886,13 @@ def rupiah_ticks(maximum: float, lang: str, most: int) -> dict[str, object]:
 
 
 def indicator_values(frame: pd.DataFrame, lang: str, title: str, x_title: str, unit: str,
-                     label_width: float = VALUE_NAME_LINE, label_lines: int = 2) -> go.Figure:
+                     width: int = margins.PHONE_WIDTH) -> go.Figure:
     """Achieved values of one unit: a bar per indicator, coloured by beneficiary, grouped by category.
 
-    Rows are keyed by benefit ID (unique within a year); each shows the indicator's name in up to
-    ``label_lines`` lines of ``label_width`` px (cut with "…" beyond), the full name and its category in
-    the hover label.
+    Rows are keyed by benefit ID (unique within a year); each is titled above its bar with the indicator's
+    name (``row_titles``, broken for a figure ``width`` px wide, the narrowest it is drawn at), the full name
+    and its category in the hover label. Every row is as tall as the one whose title takes most lines, and the
+    figure as tall as its rows and margins.
     """
     colon = colon_of(lang)
     palette = colours(schema.BENEFICIARY)
@@ -899,7 +901,6 @@ def indicator_values(frame: pd.DataFrame, lang: str, title: str, x_title: str, u
     ordered = ordered.assign(
         row=[plain(f"{year} · {benefit}") for year, benefit in zip(ordered["year"], ordered["benefit_id"],
                                                                      strict=True)],
-        label=ordered["indicator"].map(lambda text: fit_lines(text, label_width, TICK_SIZE, label_lines)),
         full=ordered["indicator"].map(hover_text),
         exact=ordered["value"].map(lambda value: format_measure(value, unit, lang)),
         on_bar=ordered["value"].map(lambda value: format_measure(value, unit, lang, compact=True)),
@@ -917,10 +918,48 @@ def indicator_values(frame: pd.DataFrame, lang: str, title: str, x_title: str, u
     base_layout(draft, lang, title, x_title, None, translate(lang, "chart.beneficiary"))
     rows = list(ordered["row"])
     draft.update_axes("y", autorange="reversed", tickformat=None, type="category", categoryorder="array",
-                      categoryarray=rows, tickmode="array", tickvals=rows, ticktext=list(ordered["label"]))
+                      categoryarray=rows, showticklabels=False, ticks="")
     draft.update_axes("x", **unit_axis(unit, lang, ordered["value"].max()))
-    row = VALUE_ROW_TWO_LINES if ordered["label"].str.contains("<br>", regex=False).any() else VALUE_ROW
-    return draft.update_layout(height=max(260, row * len(ordered) + 160), barmode="overlay").build()
+    draft.update_layout(barmode="overlay")
+    titles, title_px = row_titles(ordered["indicator"], plot_size(draft, width)[0])
+    row = ROW_TITLE_GAP + title_px + VALUE_BAR_GAP + VALUE_BAR
+    # On the reversed category axis a row spans its index ± 0.5, its foot at + 0.5: the bar there, its title
+    # just above it (a one-line title beside a two-line one leaves the space above it, between the rows).
+    bar = VALUE_BAR / row
+    for trace in draft.data:
+        trace.update(width=bar, offset=0.5 - bar)
+    draft.update_layout(annotations=row_title_annotations(
+        titles, [index + 0.5 - (VALUE_BAR + VALUE_BAR_GAP) / row for index in range(len(rows))]))
+    return fit_rows(draft, row * len(rows), width).build()
+
+
+def row_titles(texts: Iterable[object], plot_width: float) -> tuple[list[str], int]:
+    """Rows' titles written above them across a plot ``plot_width`` px wide (``fit_lines``), and the px a
+    title's band takes: as many lines as the longest title needs."""
+    titles = [fit_lines(text, plot_width - ROW_TITLE_INDENT, ROW_TITLE_SIZE, ROW_TITLE_LINES) for text in texts]
+    return titles, ROW_TITLE_LEADING * max((title.count("<br>") + 1 for title in titles), default=1)
+
+
+def row_title_annotations(titles: Sequence[str], feet: Sequence[float]) -> list[Props]:
+    """Each title from the plot's left edge, standing on its ``feet`` (y axis: the top of its row's line or
+    bar), on white: grid lines stop at it."""
+    return [{"text": title, "x": 0, "xref": "paper", "xanchor": "left", "xshift": ROW_TITLE_INDENT, "y": foot,
+             "yref": "y", "yanchor": "bottom", "align": "left", "showarrow": False, "bgcolor": "white",
+             "font": {"size": ROW_TITLE_SIZE, "color": INK}} for title, foot in zip(titles, feet, strict=True)]
+
+
+def fit_rows(draft: Draft, rows_px: float, width: int) -> Draft:
+    """The figure as tall as its rows (``rows_px``) and the margins reserved for it at ``width`` px: the rows'
+    px (their titles' and values' room) hold where it is drawn that narrow, and grow where it is wider."""
+    height = 0
+    for _ in range(5):  # a legend's margin grows with the figure's height (legend.y is a share of the plot's)
+        room = draft.reserved_margins(width)
+        wanted = round(rows_px) + room["t"] + room["b"]
+        if wanted == height:
+            break
+        height = wanted
+        draft.update_layout(height=height)
+    return draft
 
 
 def fit_lines(text: object, width: float, size: float, most: int) -> str:
@@ -960,7 +999,7 @@ def indicator_trends(frame: pd.DataFrame, lang: str, title: str, unit: str, year
     One line per indicator on a shared axis left eleven count indicators crowded between 1 and 7 under one
     at 37, told apart by eleven colours. Here each row has its own scale from zero: percentages to 100% and
     scores to 5 (their UNIT_AXES range), counts and amounts to the row's largest value. Its title (the code,
-    then the name: ``trend_title``) spans the plot's width above its line, so a phone keeps the whole width
+    then the name: ``row_titles``) spans the plot's width above its line, so a phone keeps the whole width
     for the years. Every value is written beside its point, so no number is read from a row's height, nor
     needs a hover. The years are those selected, as the caption's period says: a year no row was measured in
     stays empty.
@@ -1010,19 +1049,13 @@ def indicator_trends(frame: pd.DataFrame, lang: str, title: str, unit: str, year
                                              "gridcolor": AXIS_LINE})
     draft.update_layout(showlegend=False)
     plot_width = plot_size(draft, width)[0]
-    names = [trend_title(code, name, plot_width) for code, name in titles]
-    name_px = TREND_NAME_LEADING * max((name.count("<br>") + 1 for name in names), default=1)
+    names, title_px = row_titles([f"{_as_str(code)} · {_as_str(name)}" for code, name in titles], plot_width)
     band = TREND_LINE_BAND * (2 if len(lines) == 1 else 1)  # a row alone: its slope stays readable
-    row = TREND_NAME_GAP + name_px + band
+    row = ROW_TITLE_GAP + title_px + band
     for trace, base, share in zip(draft.data, bases, shares, strict=True):
         trace["y"] = [None if part is None else base + band * part / TREND_HEADROOM / row for part in share]
-    # Each title from its row's top (less the gap), on white: the years' grid lines stop at it.
-    title: Props = {"x": 0, "xref": "paper", "xanchor": "left", "xshift": TREND_NAME_INDENT, "yref": "y",
-                    "yanchor": "top", "align": "left", "showarrow": False, "bgcolor": "white",
-                    "font": {"size": TREND_NAME_SIZE, "color": INK}}
-    room = margins.reserve({"data": draft.data, "layout": draft.layout}, width)
-    draft.update_layout(height=row * len(lines) + room["t"] + room["b"], annotations=[
-        {**title, "text": name, "y": base + (band + name_px) / row} for name, base in zip(names, bases, strict=True)])
+    draft.update_layout(annotations=row_title_annotations(names, [base + band / row for base in bases]))
+    fit_rows(draft, row * len(lines), width)
     written = [text for trace in draft.data for text in trace["text"] if text]
     if not level_labels_fit(written, plot_width, len(columns)):
         # Ten years' values ran into each other on a phone ("75.0%80.0%75.0%"). The ends are written by a
@@ -1037,13 +1070,6 @@ def indicator_trends(frame: pd.DataFrame, lang: str, title: str, unit: str, year
                       marker={"size": line["marker"]["size"], "color": "rgba(0,0,0,0)"},
                       textfont={"color": INK}, cliponaxis=False, hoverinfo="skip", name=line["name"])
     return draft.build()
-
-
-def trend_title(code: object, name: object, width: float) -> str:
-    """A trend row's title: its code, then its name, in at most TREND_NAME_LINES lines of ``width`` px less
-    the indent (the last cut with "…"; the hover and the data table give it whole)."""
-    return fit_lines(f"{_as_str(code)} · {_as_str(name)}", width - TREND_NAME_INDENT, TREND_NAME_SIZE,
-                     TREND_NAME_LINES)
 
 
 def ends_only(texts: Sequence[str], share: float, size: float = TEXT_SIZE) -> tuple[list[str], list[str]]:

@@ -121,6 +121,9 @@ def reserve(figure: Mapping[str, object], width: int) -> dict[str, int]:
         """The estimate plus the slack, or what the figure asks for if more (so reserving twice changes nothing)."""
         return math.ceil(max(value + slack if value else 0.0, float(given.get(side, 0))))
 
+    # An x axis's first tick label, centred on the plot's left edge, reaches out by half: the margin holds
+    # it where the y axis writes no labels of its own (rows titled above their bars).
+    left = max([left, *(_start_overhang(layout, axis, font_size) for _, axis in _axes(layout, "x"))])
     right = max((_overhang(layout, axis, font_size) for _, axis in _axes(layout, "x")), default=0.0)
     room = width - margin("l", left) - margin("r", right)  # the plot's width, which Plotly packs the legend into
     for name, axis in _axes(layout, "x"):
@@ -194,6 +197,19 @@ def _overhang(layout: Mapping[str, object], axis: Mapping[str, object], font_siz
         label = _date_label(axis)
     else:
         label = _number_label(float(given[1]), axis, layout)  # type: ignore[arg-type]
+    return text_width(label, _size(axis.get("tickfont"), font_size)) / 2 + OVERHANG_GAP
+
+
+def _start_overhang(layout: Mapping[str, object], axis: Mapping[str, object], font_size: float) -> float:
+    """How far the first tick label of a number axis starting at zero reaches past the plot's left edge."""
+    if axis.get("type") in ("category", "date") or axis.get("showticklabels") is False:
+        return 0.0
+    given = axis.get("range")
+    if isinstance(given, Sequence) and len(given) == 2 and float(given[0]) != 0:  # type: ignore[arg-type]
+        return 0.0
+    texts = axis.get("ticktext")
+    label = str(texts[0]) if isinstance(texts, Sequence) and not isinstance(texts, str) and texts else (
+        f"{axis.get('tickprefix') or ''}0{axis.get('ticksuffix') or ''}")
     return text_width(label, _size(axis.get("tickfont"), font_size)) / 2 + OVERHANG_GAP
 
 

@@ -144,8 +144,8 @@ def test_a_trend_rows_title_stands_above_its_line_whole_on_a_phone_and_on_wide_m
     expected = [f"{code} · {name}" for code, name in latest.items()]
     page = _row_titles(chart.figure)
     assert [" ".join(lines) for lines in page] == expected
-    phone = _plot_width(chart.figure, margins.PHONE_WIDTH) - figures.TREND_NAME_INDENT
-    assert all(len(lines) <= 2 and max(margins.text_width(line, figures.TREND_NAME_SIZE) for line in lines) <= phone
+    phone = _plot_width(chart.figure, margins.PHONE_WIDTH) - figures.ROW_TITLE_INDENT
+    assert all(len(lines) <= 2 and max(margins.text_width(line, figures.ROW_TITLE_SIZE) for line in lines) <= phone
                for lines in page), page
     assert sum(len(lines) == 2 for lines in page) >= 4, "most of the sample's names take a phone's two lines"
     for wide in (chart.projector_figure, chart.printed_figure(DRAW_WIDTH_PX)):
@@ -166,53 +166,56 @@ def test_a_trend_rows_title_stands_above_its_line_whole_on_a_phone_and_on_wide_m
 
 def test_trend_rows_are_as_tall_as_their_titles_and_values_need() -> None:
     """Every row keeps its title's lines, a gap above and its line's band below, in px: the figure is as tall
-    as its rows and margins, each title's top at its row's top less the gap, and the highest point low enough
-    in its band for the value written over it."""
+    as its rows and margins, each title standing on its line's band, and the highest point low enough in its
+    band for the value written over it."""
     frame = pd.DataFrame({"year": [2018, 2019, 2018, 2019], "indicator_code": ["A-1", "A-1", "B-1", "B-1"],
                           "indicator": ["Short", "Short", "A name long enough " * 6, "A name long enough " * 6],
                           "value": [40.0, 100.0, 20.0, 30.0]})
     figure = figures.indicator_trends(frame, "en", "", "percent", [2018, 2019])
-    row = figures.TREND_NAME_GAP + 2 * figures.TREND_NAME_LEADING + figures.TREND_LINE_BAND
+    band = figures.TREND_LINE_BAND
+    row = figures.ROW_TITLE_GAP + 2 * figures.ROW_TITLE_LEADING + band
     room = margins.reserve(figure.to_dict(), margins.PHONE_WIDTH)  # as the chart reserves them
     assert figure.layout.height == 2 * row + room["t"] + room["b"]
     assert figure.layout.yaxis.range == (0, 2) and figure.layout.yaxis.showticklabels is False
-    tops = [annotation.y for annotation in figure.layout.annotations]
-    assert tops == pytest.approx([2 - figures.TREND_NAME_GAP / row, 1 - figures.TREND_NAME_GAP / row])
+    feet = [(annotation.y, annotation.yanchor) for annotation in figure.layout.annotations]
+    assert feet == [(pytest.approx(1 + band / row), "bottom"), (pytest.approx(band / row), "bottom")]
     highest = max(y for y in figure.data[0].y) - 1  # the top row's 100%
-    assert highest * row == pytest.approx(figures.TREND_LINE_BAND / figures.TREND_HEADROOM)
-    assert figures.TREND_LINE_BAND - highest * row >= figures.TEXT_SIZE * 1.3 + 7 / 2, "room for the value above"
+    assert highest * row == pytest.approx(band / figures.TREND_HEADROOM)
+    assert band - highest * row >= figures.TEXT_SIZE * 1.3 + 7 / 2, "room for the value above"
 
 
 @pytest.mark.usefixtures("warehouse")
-def test_an_achieved_values_name_is_cut_for_a_phone_and_whole_on_a_projector_or_printed() -> None:
-    """Beside its bar an indicator's name takes two lines of 190 px on the page (a phone keeps room for the
-    bar; one line of 36 characters showed barely half a name), one of 480 px in presentation mode and the
-    printed report, whose rows stay one line tall: the sample's names (up to 79 characters) whole there."""
+def test_an_achieved_values_name_stands_above_its_bar_whole_on_a_phone_and_on_wide_media() -> None:
+    """Beside its bar an indicator's name had two lines of 190 px on the page (a phone kept the rest for the
+    bar), and three of the sample's count names were cut. Above its bar it has the plot's width: on a phone
+    every sample name is whole in at most two lines; presentation mode and the printed report write each on
+    one line. Each bar stands at its row's foot, its title just above it."""
     ctx = _context("en")
     chart = charts.outcome_values(ctx, "count")
     assert chart is not None and not chart._built_wide
     names = chart.data[ctx.column("indicator")].tolist()
-
-    def lines(figure: go.Figure) -> list[list[str]]:
-        return [shown(name).split("\n") for name in figure.layout.yaxis.ticktext]
-
-    page = lines(chart.figure)
-    assert all(len(name) <= 2 and max(margins.text_width(line, figures.TICK_SIZE) for line in name)
-               <= figures.VALUE_NAME_LINE for name in page), page
-    cut = [" ".join(name) for name in page if name[-1].endswith(figures.ELLIPSIS)]
-    assert len(cut) >= 3 and min(map(len, cut)) > 50, cut
-    assert chart.figure.layout.height == figures.VALUE_ROW_TWO_LINES * len(names) + 160, "rows for two lines"
+    page = _row_titles(chart.figure)
+    assert sorted(" ".join(lines) for lines in page) == sorted(names)
+    phone = _plot_width(chart.figure, margins.PHONE_WIDTH) - figures.ROW_TITLE_INDENT
+    assert all(len(lines) <= 2 and max(margins.text_width(line, figures.ROW_TITLE_SIZE) for line in lines) <= phone
+               for lines in page), page
+    row = figures.ROW_TITLE_GAP + 2 * figures.ROW_TITLE_LEADING + figures.VALUE_BAR_GAP + figures.VALUE_BAR
+    room = margins.reserve(chart.figure.to_dict(), margins.PHONE_WIDTH)
+    assert chart.figure.layout.height == row * len(names) + room["t"] + room["b"], "rows for two-line titles"
+    bar = figures.VALUE_BAR / row
+    assert {(trace.width, trace.offset) for trace in chart.figure.data} == {(bar, 0.5 - bar)}
+    assert [annotation.y for annotation in chart.figure.layout.annotations] == pytest.approx(
+        [index + 0.5 - bar - figures.VALUE_BAR_GAP / row for index in range(len(names))])
     for wide in (chart.projector_figure, chart.printed_figure(DRAW_WIDTH_PX)):
-        assert sorted(name for (name,) in lines(wide)) == sorted(names)
-        assert max(margins.text_width(name, figures.TICK_SIZE) for (name,) in lines(wide)) <= figures.VALUE_WIDE_LINE
+        assert sorted(title for (title,) in _row_titles(wide)) == sorted(names)
         assert wide.layout.title.text is None and markup_problems(wide) == []
         assert [trace.x for trace in wide.data] == [trace.x for trace in chart.figure.data]
-    assert chart.printed_figure(DRAW_WIDTH_PX).layout.height == figures.VALUE_ROW * len(names) + 160, "one line"
-    # A longer name is cut there too, at the end of its line.
+    # A longer name is cut at the end of its second line, and named whole in the hover.
     longer = ctx.fetch("benefit_values").head(1).assign(indicator="word " * 60)
-    wide = figures.indicator_values(longer, "en", "", "", str(longer["unit"].iloc[0]), figures.VALUE_WIDE_LINE, 1)
-    (name,) = lines(wide)
-    assert len(name) == 1 and name[0].endswith(figures.ELLIPSIS)
+    wide = figures.indicator_values(longer, "en", "", "", str(longer["unit"].iloc[0]), figures.WIDE_WIDTH)
+    (lines,) = _row_titles(wide)
+    assert len(lines) == 2 and lines[1].endswith(figures.ELLIPSIS)
+    assert "word " * 10 in html.unescape(str(wide.data[0].customdata[0][0]).replace("<br>", " "))
 
 
 @pytest.mark.usefixtures("warehouse")
