@@ -208,8 +208,8 @@ def _start_overhang(layout: Mapping[str, object], axis: Mapping[str, object], fo
     if isinstance(given, Sequence) and len(given) == 2 and float(given[0]) != 0:  # type: ignore[arg-type]
         return 0.0
     texts = axis.get("ticktext")
-    label = str(texts[0]) if isinstance(texts, Sequence) and not isinstance(texts, str) and texts else (
-        f"{axis.get('tickprefix') or ''}0{axis.get('ticksuffix') or ''}")
+    given_texts = isinstance(texts, Sequence) and not isinstance(texts, str) and texts
+    label = str(texts[0]) if given_texts else _number_label(0.0, axis, layout)  # type: ignore[index]
     return text_width(label, _size(axis.get("tickfont"), font_size)) / 2 + OVERHANG_GAP
 
 

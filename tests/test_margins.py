@@ -43,6 +43,26 @@ def test_the_left_margin_fits_the_longest_category_label() -> None:
     assert reserved["l"] < margins.text_width("Bureaucracy and coordination", 12) + 30
 
 
+def test_without_y_labels_the_left_margin_holds_the_x_axis_first_tick_label() -> None:
+    """Bars titled above them write no y labels: the value axis's first tick label, centred on the plot's left
+    edge, then sets the left margin ("0.0" of a score axis was pushed 5 px further by Plotly, drawing the
+    chart twice), as written by the axis: its own tick texts, or zero in its format."""
+    def left(**xaxis: object) -> int:
+        figure = _bars(["a", "b"], [2, 5])
+        figure["layout"]["yaxis"] = {"showticklabels": False}
+        figure["layout"]["xaxis"] = {"tickfont": {"size": 12}, **xaxis}
+        return margins.reserve(figure, 400)["l"]
+
+    half = margins.OVERHANG_GAP + margins.SLACK * 14
+    assert left(tickformat=",d") == pytest.approx(margins.text_width("0", 12) / 2 + half, abs=1)
+    assert left(range=[0, 5], tickformat=",.1f") == pytest.approx(margins.text_width("0.0", 12) / 2 + half, abs=1)
+    assert left(tickvals=[0, 1e8], ticktext=["IDR0", "IDR100m"]) == pytest.approx(
+        margins.text_width("IDR0", 12) / 2 + half, abs=1)
+    assert left(range=[2, 5]) == 8, "a range not starting at zero: no label on the edge"
+    with_labels = _bars(["Bureaucracy and coordination"], [5])
+    assert margins.reserve(with_labels, 400)["l"] > 100, "the y labels' width, not the tick's half"
+
+
 def test_longer_labels_get_more_room_and_none_less_than_asked() -> None:
     short = margins.reserve(_bars(["Visa"], [2]), margins.FULL_WIDTH)
     long = margins.reserve(_bars(["Language barrier in meetings"], [2]), margins.FULL_WIDTH)
