@@ -589,6 +589,62 @@ def test_trend_values_stay_between_the_row_names_and_the_screen_edge_on_a_phone(
         unit: [] for unit in overhangs}, overhangs
 
 
+# Each row title of a chart as drawn (an annotation: an indicator's name above its bar or trend line), with
+# the boxes of the figure, of every bar and of every written value.
+_ROW_TITLES_JS = """gd => {
+    const box = r => ({left: r.left, right: r.right, top: r.top, bottom: r.bottom});
+    const texts = [...gd.querySelectorAll('.annotation-text')];
+    return {figure: box(gd.getBoundingClientRect()),
+            titles: texts.map(t => ({text: t.textContent, ...box(t.getBoundingClientRect())})),
+            bars: [...gd.querySelectorAll('.point path')].map(p => box(p.getBoundingClientRect()))
+                .filter(r => r.right - r.left > 0),
+            values: [...gd.querySelectorAll('.bartext, .textpoint text')].map(t => box(t.getBoundingClientRect()))};
+}"""
+
+
+def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return a["left"] < b["right"] - 1 and b["left"] < a["right"] - 1 and a["top"] < b["bottom"] - 1 and (
+        b["top"] < a["bottom"] - 1)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_indicator_names_stand_whole_above_their_bars_and_lines(dashboard: RunningApp, browser: Browser,
+                                                                width: int) -> None:
+    """Beside their bars and lines, indicator names were cut for a phone ("Delegasi yang menerapkan
+    pengetahuan dari Beijing d…"), on a laptop too. Written above them, every sample name is whole on a
+    phone and a laptop, inside its figure, clear of every bar and written value, and each achieved value's
+    title stands just above its own bar."""
+    context = new_context(browser, viewport={"width": width, "height": 900})
+    found: dict[str, Any] = {}
+    try:
+        page = context.new_page()
+        open_page(page, dashboard.url("/benefits", "lang=id"))
+        for key in ("values-count", "values-percent", "trend-percent", "trend-count"):
+            chart = page.locator(f".st-key-figure-{key} .js-plotly-plot")
+            chart.scroll_into_view_if_needed()
+            chart.locator(".annotation-text").first.wait_for()
+            found[key] = chart.evaluate(_ROW_TITLES_JS)
+    finally:
+        context.close()
+    with duckdb.connect(str(dashboard.database_file()), read_only=True) as connection:
+        names = {name for (name,) in connection.execute("SELECT DISTINCT indicator FROM benefits").fetchall()}
+    for key, drawn in found.items():
+        figure = drawn["figure"]
+        assert drawn["titles"], key
+        for title in drawn["titles"]:
+            shown = title["text"].split(" · ", 1)[-1] if key.startswith("trend") else title["text"]
+            # Its lines are drawn as pieces of one text, joined without the space between them: the whole name.
+            assert "".join(shown.split()) in {"".join(name.split()) for name in names}, (key, title)
+            assert figure["left"] <= title["left"] and title["right"] <= figure["right"] + 1, (key, title)
+            clashes = [r for r in drawn["bars"] + drawn["values"] if _overlap(title, r)]
+            assert not clashes, (key, title["text"], clashes)
+        if key.startswith("values"):
+            for title in drawn["titles"]:
+                below = min((bar["top"] - title["bottom"] for bar in drawn["bars"]
+                             if bar["top"] >= title["bottom"] - 1 and bar["left"] < title["right"]), default=None)
+                assert below is not None and below <= 8, (key, title["text"], below)
+
+
 # The funnel's counts as drawn: each bar's value, and each written count that can be seen (width and height,
 # wholly within the chart's box).
 _FUNNEL_COUNTS_JS = """gd => {
