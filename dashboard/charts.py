@@ -544,7 +544,7 @@ def activities_timeline(ctx: PageContext) -> Chart | None:
         # A printed page squeezes the timeline to its height, leaving rows too thin for a title above each
         # bar: printed, the titles stand beside the rows.
         return draw(figures.TITLES_BESIDE if medium is Medium.PAPER else figures.TITLES_ABOVE,
-                    label_limit=figures.LABEL_LIMIT)
+                    width=figures.WIDE_WIDTH)
 
     figure = draw()
     return Chart("activities", "timeline", figure, data, caption, ("activities",), formats,

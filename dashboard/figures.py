@@ -136,10 +136,13 @@ def short_label(text: object, limit: int = LABEL_LIMIT) -> str:
 
     Cut before escaping, so the limit counts what the reader sees and no entity is cut in half.
     """
+    return plain(first_characters(text, limit))
+
+
+def first_characters(text: object, limit: int) -> str:
+    """``text`` on one line, cut to at most ``limit`` characters ending in "…" (not made ``plain``)."""
     line = " ".join(_as_str(text).split())
-    if len(line) > limit:
-        line = line[:limit - 1].rstrip() + ELLIPSIS
-    return plain(line)
+    return line[:limit - 1].rstrip() + ELLIPSIS if len(line) > limit else line
 
 
 def hover_text(text: object, width: int = HOVER_WIDTH) -> str:
@@ -669,8 +672,7 @@ MONTH_NAME = {"zh": "%-m月"}  # otherwise "%b": Agu, in a timeline's panel (its
 # shorter one by day. Day ticks every two weeks turned upright and ran into each other in a phone's panel.
 MONTHS_FROM = pd.Timedelta(days=45)
 TIMELINE_ROWS = 60  # up to this many activities one row each; more are counted per month
-# Characters of a title on its row (the whole title is in the hover label); LABEL_LIMIT on a wide page.
-TIMELINE_LABEL = 40
+TIMELINE_TITLE_GAP = 6  # px Plotly leaves between a title written "middle right" and its point, and more
 TIMELINE_GAP = 64  # px between two years' panels: the upper one's month names and the lower one's title
 TIMELINE_FRAME = 150  # px of the chart around its panels: title, one legend row, the last month names
 
@@ -705,12 +707,14 @@ def timeline_axis(first: pd.Timestamp, last: pd.Timestamp, lang: str) -> Props:
 
 
 def timeline(frame: pd.DataFrame, lang: str, title: str, month_title: str = "",
-             layout: TimelineRows = TITLES_ABOVE, label_limit: int = TIMELINE_LABEL) -> go.Figure:
+             layout: TimelineRows = TITLES_ABOVE, width: int = margins.PHONE_WIDTH) -> go.Figure:
     """When the activities took place: one row per activity, a panel per year; per month beyond TIMELINE_ROWS.
 
     Each year's panel spans that year's activities only (a day stays visible: 46 activities over
-    three years on one axis become hairlines). Row i of a panel is at y = i, labelled with the title cut
-    to ``label_limit`` characters (above its bar or beside the row, by ``layout``); two activities of the
+    three years on one axis become hairlines). Row i of a panel is at y = i, labelled with the title (above
+    its bar or beside the row, by ``layout``), cut to LABEL_LIMIT characters and, above its bar, to one line
+    of the plot's width in a figure ``width`` px wide, the narrowest it is drawn at (40 characters, as
+    before, left a laptop's rows half empty and a Chinese title past a phone's edge); two activities of the
     same title keep their rows.
     """
     if len(frame) > TIMELINE_ROWS:
@@ -752,10 +756,11 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, month_title: str = "",
             shown_types.add(code)
         dates = timeline_axis(start.min(), end.max(), lang)
         draft.update_axes("x", row=index, col=1, **dates)
-        titles = [short_label(t, label_limit) for t in part["title"]]
+        titles = [first_characters(t, LABEL_LIMIT) for t in part["title"]]
         if layout.title is None:
-            draft.update_axes("y", tickmode="array", tickvals=rows, ticktext=titles, row=index, col=1)
-        else:
+            draft.update_axes("y", tickmode="array", tickvals=rows, ticktext=[plain(t) for t in titles], row=index,
+                              col=1)
+        else:  # fitted to the plot's width below, once the margins are known
             draft.add("scatter", x=[dates["range"][0]] * len(part), y=rows + layout.title, mode="text", text=titles,
                       textposition="middle right", textfont={"size": TICK_SIZE, "color": INK}, cliponaxis=False,
                       hoverinfo="skip", showlegend=False, row=index, col=1)
@@ -769,6 +774,10 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, month_title: str = "",
     draft.update_annotations(font={"size": TEXT_SIZE, "color": MUTED_INK}, x=0, xanchor="left")
     draft.update_layout(barmode="overlay", showlegend=entries > 1, margin={"t": 30},
                         height=panels + TIMELINE_FRAME + LEGEND_ROW_HEIGHT * (entries // 3))
+    room = plot_size(draft, width)[0] - TIMELINE_TITLE_GAP
+    for trace in draft.data:
+        if trace.get("mode") == "text":
+            trace["text"] = [fit_lines(text, room, TICK_SIZE, most=1) for text in trace["text"]]
     return draft.build()
 
 

@@ -220,9 +220,9 @@ def test_an_achieved_values_name_stands_above_its_bar_whole_on_a_phone_and_on_wi
 
 @pytest.mark.usefixtures("warehouse")
 def test_an_activitys_title_is_cut_for_a_phone_and_whole_on_a_projector_or_printed() -> None:
-    """On the page a timeline title is cut at 40 characters (32 of the sample's 46 are longer): on a phone
-    it is written above its bar within a 320 px panel. Presentation mode (above the bars) and the printed
-    report (beside the rows) cut at 80: the sample's titles (up to 66) whole, as the data table has them."""
+    """On the page a timeline title is cut to one line of a phone's plot (cut at 40 characters, 32 of the
+    sample's 46 were). Presentation mode (above the bars) and the printed report (beside the rows) cut at 80:
+    the sample's titles (up to 66) whole, as the data table has them."""
     ctx = _context("en")
     chart = charts.activities_timeline(ctx)
     assert chart is not None and not chart._built_wide
@@ -239,7 +239,12 @@ def test_an_activitys_title_is_cut_for_a_phone_and_whole_on_a_projector_or_print
         return sorted(shown(text) for text in above or beside)
 
     page = written(chart.figure)
-    assert len(page) == len(titles) and sum(title.endswith(figures.ELLIPSIS) for title in page) >= 30
+    room = _timeline_room(chart.figure)
+    whole = sorted(title for title in titles if margins.text_width(title, figures.TICK_SIZE) <= room)
+    cut = [title for title in page if title not in whole]
+    assert len(page) == len(titles) and len(whole) > 30 and sorted(t for t in page if t not in cut) == whole, page
+    assert cut and all(title.endswith(figures.ELLIPSIS) and any(name.startswith(title[:-1]) for name in titles)
+                       for title in cut), cut
     printed = chart.printed_figure(DRAW_WIDTH_PX)
     assert written(chart.projector_figure) == titles and written(printed) == titles
     assert titles_above(chart.projector_figure) and not titles_above(printed), "printed, beside the rows"
@@ -292,15 +297,43 @@ def test_timeline_shows_hostile_titles_as_text_and_cuts_long_ones() -> None:
     by_title = {shown(hover): (tick, hover) for tick, hover in rows(figure_json(figure)).values()}
     long_hover = next(title for title in by_title if title.startswith(LONG[:50]))
     assert set(by_title) == {LINK, SPAN, TEMPLATE, long_hover}
+    # Each title on one line within a phone's plot (the margins as the chart reserves them).
+    room = _timeline_room(figure)
     for tick, _hover in by_title.values():
-        assert len(shown(tick)) <= figures.TIMELINE_LABEL, tick
-    cut = lambda text: shown(figures.short_label(text, figures.TIMELINE_LABEL))  # noqa: E731
-    assert shown(by_title[LINK][0]) == cut(LINK) and by_title[LINK][1] == figures.plain(LINK)
-    assert shown(by_title[TEMPLATE][0]) == cut(TEMPLATE)
+        assert "\n" not in shown(tick) and margins.text_width(shown(tick), figures.TICK_SIZE) <= room, tick
+    assert shown(by_title[LINK][0]) == LINK and by_title[LINK][1] == figures.plain(LINK)  # whole where it fits
+    assert shown(by_title[TEMPLATE][0]) == TEMPLATE
     # The long title: cut with "…" on the axis, whole (in lines) in the hover label.
     long_tick = shown(by_title[long_hover][0])
     assert long_tick.endswith(figures.ELLIPSIS) and LONG.startswith(long_tick[:-1])
     assert long_hover.replace("\n", " ") == " ".join(LONG.split())
+
+
+def _timeline_room(figure: go.Figure, width: int = margins.PHONE_WIDTH) -> float:
+    """The px a timeline's titles have: its plot's width at ``width``, less the gap before a title."""
+    room = margins.reserve(figure.to_dict(), width)
+    return width - room["l"] - room["r"] - figures.TIMELINE_TITLE_GAP
+
+
+def test_timeline_titles_fill_a_phones_width_not_a_count_of_characters() -> None:
+    """Cut at 40 characters, a timeline's titles left a laptop's rows half empty, and 40 Chinese characters
+    (480 px) ran past a phone's 330 px plot. Each is now cut to one line of the plot's width on a phone: a
+    Latin title of 50 characters whole, a Chinese one cut with "…" inside the plot; the projector's, wide,
+    up to LABEL_LIMIT characters."""
+    latin = "Kunjungan ke Museum Perencanaan Kota Beijing 2019"
+    chinese = "北京国际青年论坛暨雅加达与北京友好城市青年交流营开幕式与文化参访活动" * 2
+    figure = figures.timeline(activities([latin, chinese]), "zh", "")
+    titles = [shown(text) for trace in figure.data if trace.type == "scatter" and trace.mode == "text"
+              for text in trace.text]
+    room = _timeline_room(figure)
+    assert latin in titles and len(latin) > 40
+    (cut,) = [title for title in titles if title != latin]
+    assert cut.endswith(figures.ELLIPSIS) and chinese.startswith(cut[:-1])
+    assert room - 2 * figures.TICK_SIZE < margins.text_width(cut, figures.TICK_SIZE) <= room, "the line filled"
+    wide = figures.timeline(activities([LONG]), "en", "", width=figures.WIDE_WIDTH)
+    (long_title,) = [shown(text) for trace in wide.data if trace.type == "scatter" and trace.mode == "text"
+                     for text in trace.text]
+    assert len(long_title) <= figures.LABEL_LIMIT and long_title.endswith(figures.ELLIPSIS)
 
 
 def test_timeline_gives_each_activity_its_own_row() -> None:
@@ -505,9 +538,11 @@ def test_activities_timeline_from_a_workbook_shows_titles_as_text(hostile_wareho
     hovers = {shown(hover).replace("\n", " ") for _tick, hover in shown_rows.values()}
     assert {LINK, SPAN, TEMPLATE, LONGISH} <= hovers
     ticks = {shown(tick) for tick, _hover in shown_rows.values()}
-    assert {shown(figures.short_label(text, figures.TIMELINE_LABEL)) for text in (LINK, SPAN, TEMPLATE)} <= ticks
-    assert all(len(tick) <= figures.TIMELINE_LABEL for tick in ticks)
-    assert LONGISH[:figures.TIMELINE_LABEL - 1].rstrip() + figures.ELLIPSIS in ticks
+    assert {shown(figures.plain(text)) for text in (LINK, SPAN, TEMPLATE)} <= ticks, "whole where they fit"
+    room = _timeline_room(chart.figure)
+    assert all(margins.text_width(tick, figures.TICK_SIZE) <= room for tick in ticks)
+    cut = [tick for tick in ticks if tick.endswith(figures.ELLIPSIS) and LONGISH.startswith(tick[:-1])]
+    assert len(cut) == 1 and len(cut[0]) > 40, cut
     # The data table keeps the whole text, unescaped (st.dataframe shows text as text).
     titles = set(chart.data[ctx.column("title")])
     assert {LINK, SPAN, TEMPLATE, LONGISH} <= titles

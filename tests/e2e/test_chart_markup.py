@@ -10,7 +10,6 @@ holding those titles), so the session's shared server keeps the plain sample dat
 
 from __future__ import annotations
 
-import html
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +18,7 @@ import pytest
 from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 
-from dashboard.figures import TIMELINE_LABEL, short_label
+from dashboard.figures import ELLIPSIS, LABEL_LIMIT, first_characters
 from etl.load import load_files
 from etl.warehouse import Warehouse
 from tests.workbooks import edited_sample, set_cells
@@ -42,8 +41,10 @@ DRAWN_JS = """(chart) => {
       a.getAttribute('href') || a.getAttributeNS(xlink, 'href') || '');
   const sizes = Array.from(chart.querySelectorAll('svg text, svg tspan')).map(e =>
       [(e.getAttribute('style') || ''), getComputedStyle(e).fontSize]);
-  const titles = Array.from(chart.querySelectorAll('.textpoint text')).map(e => e.textContent);
-  return {links, sizes, titles};
+  const texts = Array.from(chart.querySelectorAll('.textpoint text'));
+  const titles = texts.map(e => e.textContent);
+  const rights = texts.map(e => e.getBoundingClientRect().right);
+  return {links, sizes, titles, rights, right: chart.getBoundingClientRect().right};
 }"""
 
 
@@ -70,9 +71,11 @@ def hostile_dashboard(sample_warehouse_dir: Path, tmp_path_factory: pytest.TempP
         stop_app(app)
 
 
-def shown(title: str) -> str:
-    """What a timeline row shows of a title: its first characters, as text (Plotly decodes the entities)."""
-    return html.unescape(short_label(title, TIMELINE_LABEL))
+def written_whole_or_cut(title: str, drawn: list[str]) -> bool:
+    """Whether a timeline row shows ``title`` as text: whole, or its first characters ending in "…" (a row
+    holds one line of a phone's plot; the hover label has the title whole)."""
+    typed = first_characters(title, LABEL_LIMIT)
+    return typed in drawn or any(text.endswith(ELLIPSIS) and typed.startswith(text[:-1]) for text in drawn)
 
 
 def test_activities_timeline_draws_workbook_markup_as_text(hostile_dashboard: RunningApp, page: Page) -> None:
@@ -89,12 +92,11 @@ def test_activities_timeline_draws_workbook_markup_as_text(hostile_dashboard: Ru
     assert [href for href in drawn["links"] if "evil.example" in href] == []
     assert [size for size in drawn["sizes"] if "90px" in size[0] or size[1] == "90px"] == []
     # The markup is there to read, as the words the analyst typed.
-    # (a timeline row shows a title's first TIMELINE_LABEL characters; the hover label has it whole).
-    assert shown(LINK) in drawn["titles"] and shown(SPAN) in drawn["titles"]
+    assert written_whole_or_cut(LINK, drawn["titles"]) and written_whole_or_cut(SPAN, drawn["titles"])
     expect(chart.locator(".textpoint text").filter(has_text='<a href="https://evil.example/login">')).to_be_visible()
-    # The long title is cut above its row.
-    assert shown(LONG) in drawn["titles"]
-    assert all(len(title) <= TIMELINE_LABEL for title in drawn["titles"])
+    # The long title is cut above its row, within the chart.
+    assert written_whole_or_cut(LONG, drawn["titles"]) and LONG not in drawn["titles"]
+    assert all(right <= drawn["right"] for right in drawn["rights"]), "every title inside the chart"
 
 
 def test_a_workbook_code_in_a_text_alternative_is_shown_as_typed(hostile_dashboard: RunningApp, page: Page) -> None:
