@@ -92,7 +92,7 @@ WHOLE_TICKS_BELOW = 10
 ROW_TITLE_SIZE = TICK_SIZE
 ROW_TITLE_LEADING = 16
 ROW_TITLE_LINES = 2
-ROW_TITLE_GAP = 6
+ROW_TITLE_GAP = 10
 ROW_TITLE_INDENT = 4
 # Below a trend row's title, its line's band (px); the highest point stands TREND_HEADROOM below the band's
 # top, leaving room for the value written over it.
@@ -379,7 +379,9 @@ def base_layout(draft: Draft, lang: str, title: str, x_title: str | None = None,
         separators=SEPARATORS.get(lang, ".,"),
         paper_bgcolor="white", plot_bgcolor="white",
         margin={"l": 8, "r": 8, "t": 8, "b": 8},  # more is reserved for each figure's labels (dashboard.margins)
-        legend={"title": {"text": plain(legend_title) if legend_title else "", "side": "top left",
+        # The title above the entries, which start at its left: with side "top left" Plotly indented every
+        # entry by the title's width and, not counting the indent, let a phone's last entry run off the chart.
+        legend={"title": {"text": plain(legend_title) if legend_title else "", "side": "top",
                           "font": {"size": LEGEND_TITLE_SIZE, "color": MUTED_INK}},
                 "orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom",
                 "font": {"size": LEGEND_SIZE, "color": INK}, "entrywidthmode": "pixels"},

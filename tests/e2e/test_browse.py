@@ -645,6 +645,40 @@ def test_indicator_names_stand_whole_above_their_bars_and_lines(dashboard: Runni
                 assert below is not None and below <= 8, (key, title["text"], below)
 
 
+# Each chart's legend as drawn: its entries' and title's horizontal extent against the chart's.
+_LEGENDS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(plot => {
+    const box = plot.getBoundingClientRect();
+    const parts = [...plot.querySelectorAll('.legend .traces, .legend .legendtitletext')].map(t => {
+        const r = t.getBoundingClientRect();
+        return [t.textContent, r.left - box.left, box.right - r.right];
+    });
+    return [(plot.closest('[class*="st-key-figure-"]') || {className: ''}).className.match(/st-key-figure-[\\w-]+/)?.[0]
+            || '', parts];
+})"""
+
+
+@pytest.mark.parametrize("lang", ["id", "zh"])
+def test_every_legend_stands_inside_its_chart_on_a_phone(dashboard: RunningApp, browser: Browser, lang: str) -> None:
+    """With its title beside it ("top left"), Plotly indented a legend's entries by the title's width and did
+    not count the indent where it wraps them: on a phone the achieved values' last entry ("Kedua kota") ran
+    off the chart. Every legend entry and title of the four chart pages stands inside its chart."""
+    context = new_context(browser, viewport={"width": 390, "height": 844})
+    outside, seen = [], 0
+    try:
+        page = context.new_page()
+        for path in ("/", "/participation", "/activities", "/benefits"):
+            open_page(page, dashboard.url(path, f"lang={lang}"))
+            page.locator(".js-plotly-plot .legend").first.wait_for()
+            for name, parts in page.evaluate(_LEGENDS_JS):
+                seen += len(parts)
+                outside += [(path, name, text, round(left), round(right)) for text, left, right in parts
+                            if left < -1 or right < -1]
+    finally:
+        context.close()
+    assert seen > 20, seen
+    assert outside == [], outside
+
+
 # The funnel's counts as drawn: each bar's value, and each written count that can be seen (width and height,
 # wholly within the chart's box).
 _FUNNEL_COUNTS_JS = """gd => {
