@@ -135,10 +135,10 @@ class Chart:
         return self._built_wide[medium]
 
 
-def _every_medium(draw: Callable[..., go.Figure], **wider: float) -> Callable[[Medium], go.Figure]:
-    """A wide builder that draws the same figure for every wide medium: ``draw`` with ``wider`` labels (or
-    the wide media's narrowest width, for text laid out to fit)."""
-    return lambda _medium: draw(**wider)
+def _every_medium(draw: Callable[..., go.Figure]) -> Callable[[Medium], go.Figure]:
+    """A wide builder that draws the same figure for every wide medium: ``draw`` laid out for the wide media's
+    narrowest width (figures.WIDE_WIDTH)."""
+    return lambda _medium: draw(width=figures.WIDE_WIDTH)
 
 
 # A text alternative names at most this many categories, types or lines: the largest ones.
@@ -290,7 +290,7 @@ def _stacked(ctx: PageContext, frame: pd.DataFrame, dimension: str, column: str,
         return None
     draw = functools.partial(figures.stacked_by_year, frame, dimension, column, vocabulary, ctx.lang, title,
                              _name(ctx, metric), legend or ctx.column(dimension))
-    figure, wide = draw(), _every_medium(draw, width=figures.WIDE_WIDTH)
+    figure, wide = draw(), _every_medium(draw)
     data, formats = table(ctx, frame, {dimension: vocabulary},
                           {"year": YEAR, dimension: f"column:{dimension}", column: f"metric:{metric}", **(extra or {})})
     page, name = where
@@ -307,7 +307,7 @@ def _selection(ctx: PageContext, page: str, name: str, title_key: str, caption_k
         return None
     draw = functools.partial(figures.selection_panels, rated, ctx.lang, ctx.t(title_key), _name(ctx, "applicants"),
                              _name(ctx, "delegates"), _name(ctx, "selection_rate"), ctx.t("chart.people"))
-    figure, wide = draw(), _every_medium(draw, width=figures.WIDE_WIDTH)
+    figure, wide = draw(), _every_medium(draw)
     data, formats = table(ctx, rated, {}, {"year": YEAR, "applicants": "metric:applicants",
                                            "selected": "metric:delegates", "reserves": "metric:reserves",
                                            "rate": "metric:selection_rate"})
@@ -451,7 +451,7 @@ def participation_repeat(ctx: PageContext) -> Chart | None:
         repeat, {"first_time": _name(ctx, "first_time_applicants"), "returning": _name(ctx, "returning_applicants")},
         ctx.lang, ctx.t("participation.chart_repeat"), ctx.t("chart.people"),
         top_text=[f"{ctx.number(count)} · {share}" for count, share in zip(repeat["returning"], shares, strict=True)])
-    figure, wide = draw(), _every_medium(draw, width=figures.WIDE_WIDTH)
+    figure, wide = draw(), _every_medium(draw)
     data, formats = table(ctx, repeat, {}, {
         "year": YEAR, "applicants": "metric:applicants", "first_time": "metric:first_time_applicants",
         "returning": "metric:returning_applicants", "share": "metric:returning_share"})
@@ -593,7 +593,7 @@ def outcome_values(ctx: PageContext, unit: str) -> Chart | None:
     # The axis names the unit alone: the heading says what is measured (a long title overflows a phone).
     draw = functools.partial(figures.indicator_values, rows, ctx.lang, title, schema.UNIT.label(unit, ctx.lang),
                              unit)
-    figure, wide = draw(), _every_medium(draw, width=figures.WIDE_WIDTH)
+    figure, wide = draw(), _every_medium(draw)
     data, formats = _values_table(ctx, rows)
     caption = sentences(ctx.t("benefits.caption_values"), ctx.t("chart.period_year", year=year), lang=ctx.lang)
     return Chart("benefits", f"values-{unit}", figure, data, caption, ("achieved_value",), formats,
@@ -634,7 +634,7 @@ def outcome_trends(ctx: PageContext, unit: str) -> Chart | None:
     title = with_note(ctx.t("benefits.chart_trends"), schema.UNIT.label(unit, ctx.lang), ctx.lang)
     # The rows' titles broken for a phone's width; on a projector or a printed page for the wide media's.
     draw = functools.partial(figures.indicator_trends, rows, ctx.lang, title, unit, ctx.filters.years)
-    figure, wide = draw(), _every_medium(draw, width=figures.WIDE_WIDTH)
+    figure, wide = draw(), _every_medium(draw)
     data, formats = _values_table(ctx, rows.sort_values(["indicator_code", "year"]))
     scale = ctx.t(TREND_SCALES.get(unit, "benefits.trends_scale_own"))
     caption = period_caption(ctx, sentences(ctx.t("benefits.caption_trends"), scale,

@@ -674,7 +674,7 @@ MONTH_NAME = {"zh": "%-m月"}  # otherwise "%b": Agu, in a timeline's panel (its
 # shorter one by day. Day ticks every two weeks turned upright and ran into each other in a phone's panel.
 MONTHS_FROM = pd.Timedelta(days=45)
 TIMELINE_ROWS = 60  # up to this many activities one row each; more are counted per month
-TIMELINE_TITLE_GAP = 6  # px Plotly leaves between a title written "middle right" and its point, and more
+TIMELINE_TITLE_GAP = 6  # px kept free beside a title written "middle right" (Plotly's gap, and spare)
 TIMELINE_GAP = 64  # px between two years' panels: the upper one's month names and the lower one's title
 TIMELINE_FRAME = 150  # px of the chart around its panels: title, one legend row, the last month names
 
@@ -758,11 +758,11 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, month_title: str = "",
             shown_types.add(code)
         dates = timeline_axis(start.min(), end.max(), lang)
         draft.update_axes("x", row=index, col=1, **dates)
-        titles = [first_characters(t, LABEL_LIMIT) for t in part["title"]]
         if layout.title is None:
-            draft.update_axes("y", tickmode="array", tickvals=rows, ticktext=[plain(t) for t in titles], row=index,
-                              col=1)
+            draft.update_axes("y", tickmode="array", tickvals=rows, ticktext=[short_label(t) for t in part["title"]],
+                              row=index, col=1)
         else:  # fitted to the plot's width below, once the margins are known
+            titles = [first_characters(t, LABEL_LIMIT) for t in part["title"]]
             draft.add("scatter", x=[dates["range"][0]] * len(part), y=rows + layout.title, mode="text", text=titles,
                       textposition="middle right", textfont={"size": TICK_SIZE, "color": INK}, cliponaxis=False,
                       hoverinfo="skip", showlegend=False, row=index, col=1)
