@@ -177,9 +177,11 @@ def benefit_values(f: Frames, scope: Scope) -> pd.DataFrame:
     coded = b["indicator_code"].notna()
     b["recurs"] = coded & (years > 1) & (most_in_a_year == 1)
     b["repeated"] = coded & (years > 1) & (most_in_a_year > 1)
+    b["of_year"] = b.groupby(["unit", "year"])["year"].transform("size")
     b = b.sort_values(["unit", "category", "beneficiary", "indicator_code", "year", "benefit_id"], na_position="last")
-    return b.head(queries.ROW_LIMIT)[["year", "benefit_id", "indicator_code", "indicator", "category", "beneficiary",
-                                      "level", "unit", "value", "recurs", "repeated"]]
+    b = b.groupby(["unit", "year"], sort=False).head(queries.VALUES_LIMIT)  # head keeps the sorted order
+    return b[["year", "benefit_id", "indicator_code", "indicator", "category", "beneficiary", "level", "unit", "value",
+              "recurs", "repeated", "of_year"]]
 
 
 def _obstacles(f: Frames, scope: Scope) -> pd.DataFrame:

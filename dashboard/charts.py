@@ -29,7 +29,7 @@ import plotly.graph_objects as go
 from dashboard import figures, margins
 from dashboard.context import PageContext, shared
 from dashboard.metrics import METRICS, PERIOD_NAMES, Period, Unit, latest_year
-from dashboard.queries import DELEGATES_STAGE, ROW_LIMIT
+from dashboard.queries import DELEGATES_STAGE, ROW_LIMIT, VALUES_LIMIT
 from etl import schema
 from translations import (
     format_day,
@@ -595,9 +595,30 @@ def outcome_values(ctx: PageContext, unit: str) -> Chart | None:
                              unit)
     figure, wide = draw(), _every_medium(draw)
     data, formats = _values_table(ctx, rows)
-    caption = sentences(ctx.t("benefits.caption_values"), ctx.t("chart.period_year", year=year), lang=ctx.lang)
+    partial = _values_partial(ctx, rows)
+    caption = sentences(ctx.t("benefits.caption_values"), partial, ctx.t("chart.period_year", year=year),
+                        lang=ctx.lang)
     return Chart("benefits", f"values-{unit}", figure, data, caption, ("achieved_value",), formats,
-                 _values_alternative(ctx, rows, unit), wide)
+                 sentences(_values_alternative(ctx, rows, unit), partial, lang=ctx.lang), wide)
+
+
+def _values_partial(ctx: PageContext, rows: pd.DataFrame) -> str:
+    """The sentence saying that a year's values are drawn in part ("" when whole): benefit_values reads at
+    most VALUES_LIMIT values of a unit and year, and a chart of fifty bars must not pass for them all."""
+    of_year = int(rows["of_year"].iloc[0])
+    if of_year <= len(rows):
+        return ""
+    return ctx.t("benefits.values_partial", shown=ctx.number(len(rows)), count=ctx.number(of_year))
+
+
+def _trends_partial(ctx: PageContext, values: pd.DataFrame) -> str:
+    """The sentence naming the years whose values of this unit were read in part ("" if none): an indicator
+    past the limit in such a year has no point there."""
+    cut = sorted(values.loc[values["of_year"] > VALUES_LIMIT, "year"].unique())
+    if not cut:
+        return ""
+    return ctx.t("benefits.trends_partial", limit=ctx.number(VALUES_LIMIT),
+                 years=format_list([str(year) for year in cut], ctx.lang))
 
 
 def _values_alternative(ctx: PageContext, rows: pd.DataFrame, unit: str) -> str:
@@ -637,8 +658,8 @@ def outcome_trends(ctx: PageContext, unit: str) -> Chart | None:
     figure, wide = draw(), _every_medium(draw)
     data, formats = _values_table(ctx, rows.sort_values(["indicator_code", "year"]))
     scale = ctx.t(TREND_SCALES.get(unit, "benefits.trends_scale_own"))
-    caption = period_caption(ctx, sentences(ctx.t("benefits.caption_trends"), scale,
-                                            _not_followed(ctx, of_unit), lang=ctx.lang), Period.PER_YEAR)
+    caption = period_caption(ctx, sentences(ctx.t("benefits.caption_trends"), scale, _not_followed(ctx, of_unit),
+                                            _trends_partial(ctx, of_unit), lang=ctx.lang), Period.PER_YEAR)
     return Chart("benefits", f"trend-{unit}", figure, data, caption, ("achieved_value",), formats,
                  _trends_alternative(ctx, rows, unit), wide)
 

@@ -325,3 +325,69 @@ def test_the_benefits_page_shows_a_code_recorded_twice_in_a_year(warehouse: Ware
     assert not at.exception
     assert any("Not followed: 1 indicator code recorded more than once in a year (LOK-NW-03)" in text
                for text in visible_texts(at))
+
+
+def _many_count_values_in_2018(warehouse: Warehouse, tmp_path, extra: int) -> None:
+    """The sample's 2018 workbook with ``extra`` more count values, without an indicator code (a year of
+    many small indicators), loaded in place of 2018."""
+    import openpyxl
+
+    from etl.load import load_files
+
+    workbook = openpyxl.load_workbook(SAMPLE_DIR / "2018.xlsx")
+    sheet = workbook["benefits"]
+    header = [cell.value for cell in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[header.index("unit")] == "count")
+    for number in range(extra):
+        copy = list(row)
+        copy[header.index("benefit_id")] = f"{row[header.index('benefit_id')]}-{number:04d}"
+        copy[header.index("indicator_code")] = None
+        copy[header.index("value")] = number + 1
+        sheet.append(copy)
+    path = tmp_path / "2018.xlsx"
+    workbook.save(path)
+    load_files(warehouse, [path], replace=True)
+
+
+def test_a_unit_of_many_values_leaves_the_other_units_and_years_whole(warehouse: Warehouse, tmp_path) -> None:
+    """benefit_values reads at most VALUES_LIMIT values per unit and year. Its first limit (ROW_LIMIT, 500)
+    ran across units and years: 600 more count values in 2018 filled it, so the rupiah, percentage and score
+    charts disappeared and 2019's count chart lost values, without a word. Each unit's chart stays, the
+    latest year's values are whole, and a chart that shows part of a year says how much."""
+    from dashboard.queries import VALUES_LIMIT
+
+    _many_count_values_in_2018(warehouse, tmp_path, 600)
+    expected = duckdb_counts(warehouse)
+    ctx = context((2017, 2018, 2019), ALL_FIELDS, "both", "en")
+    for unit in schema.UNIT.codes:
+        chart = charts.outcome_values(ctx, unit)
+        assert chart is not None, unit
+        drawn = {label for trace in chart.figure.data for label in trace.y}
+        assert len(drawn) == expected[(unit, 2019)], unit
+        assert "Drawn:" not in chart.caption, unit
+    trend = charts.outcome_trends(ctx, "count")
+    assert trend is not None
+    assert (f"Years with more than {VALUES_LIMIT} values in this unit (2018) are read through their first "
+            f"{VALUES_LIMIT} only") in trend.caption
+    percent_trend = charts.outcome_trends(ctx, "percent")
+    assert percent_trend is not None and "Years with more than" not in percent_trend.caption
+    # 2018 alone: its count chart draws the first VALUES_LIMIT values and says so, in the caption and the text
+    # alternative (which would otherwise count 500 indicators as if they were all).
+    ctx = context((2017, 2018), ALL_FIELDS, "both", "en")
+    chart = charts.outcome_values(ctx, "count")
+    assert chart is not None
+    assert sum(len(trace.y) for trace in chart.figure.data) == VALUES_LIMIT
+    count = expected[("count", 2018)]
+    sentence = f"Drawn: the first {VALUES_LIMIT} of the year's {count:,} values in this unit, by category, beneficiary"
+    assert sentence in chart.caption and sentence in chart.alternative
+    percent = charts.outcome_values(ctx, "percent")
+    assert percent is not None and "Drawn:" not in percent.caption
+
+
+def duckdb_counts(warehouse: Warehouse) -> dict[tuple[str, int], int]:
+    """Values per unit and year of the partner city Beijing, read from the warehouse itself."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse.path), read_only=True) as connection:
+        return {(unit, year): count for unit, year, count in connection.execute(
+            "SELECT unit, year, count(*) FROM benefits WHERE partner_city = 'beijing' GROUP BY ALL").fetchall()}
