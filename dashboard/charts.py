@@ -599,7 +599,7 @@ def outcome_values(ctx: PageContext, unit: str) -> Chart | None:
     caption = sentences(ctx.t("benefits.caption_values"), partial, ctx.t("chart.period_year", year=year),
                         lang=ctx.lang)
     return Chart("benefits", f"values-{unit}", figure, data, caption, ("achieved_value",), formats,
-                 sentences(_values_alternative(ctx, rows, unit), partial, lang=ctx.lang), wide)
+                 _values_alternative(ctx, rows, unit), wide)
 
 
 def _values_partial(ctx: PageContext, rows: pd.DataFrame) -> str:
@@ -634,7 +634,10 @@ def _values_alternative(ctx: PageContext, rows: pd.DataFrame, unit: str) -> str:
     per_beneficiary = rows["beneficiary"].value_counts()
     beneficiaries = format_list([f"{schema.BENEFICIARY.label(code, ctx.lang)} {ctx.number(per_beneficiary[code])}"
                                  for code in schema.BENEFICIARY.codes if code in per_beneficiary], ctx.lang)
-    return ctx.t("benefits.values_summary", metric=_unit_title(ctx, unit), count=ctx.number(len(rows)),
+    # Of a year drawn in part, the indicators are counted as part of the year's (the caption says which part).
+    of_year = int(rows["of_year"].iloc[0])
+    key = "benefits.values_summary" if of_year <= len(rows) else "benefits.values_summary_partial"
+    return ctx.t(key, metric=_unit_title(ctx, unit), count=ctx.number(len(rows)), total=ctx.number(of_year),
                  beneficiaries=beneficiaries, lowest=format_measure(rows["value"].min(), unit, ctx.lang),
                  highest=format_measure(rows["value"].max(), unit, ctx.lang))
 
