@@ -167,21 +167,33 @@ def benefit_indicators(f: Frames, scope: Scope) -> pd.DataFrame:
               "source", "field"]]
 
 
-def benefit_values(f: Frames, scope: Scope) -> pd.DataFrame:
-    b = f["benefits"]
-    b = b[_in_years(b, scope) & _activity_mask(b, scope)].copy()
+def _benefit_codes(b: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Per row: its code's selected years and most records in one year (NaN without a code)."""
     per_code = b.groupby(["indicator_code", "unit"], dropna=False)
     years = per_code["year"].transform("nunique")
     most_in_a_year = b.groupby(["indicator_code", "unit", "year"], dropna=False)["year"].transform("size") \
         .groupby([b["indicator_code"], b["unit"]], dropna=False).transform("max")
-    coded = b["indicator_code"].notna()
-    b["recurs"] = coded & (years > 1) & (most_in_a_year == 1)
-    b["repeated"] = coded & (years > 1) & (most_in_a_year > 1)
+    return years, most_in_a_year
+
+
+def benefit_values(f: Frames, scope: Scope) -> pd.DataFrame:
+    b = f["benefits"]
+    b = b[_in_years(b, scope) & _activity_mask(b, scope)].copy()
+    years, most_in_a_year = _benefit_codes(b)
+    b["recurs"] = b["indicator_code"].notna() & (years > 1) & (most_in_a_year == 1)
     b["of_year"] = b.groupby(["unit", "year"])["year"].transform("size")
     b = b.sort_values(["unit", "category", "beneficiary", "indicator_code", "year", "benefit_id"], na_position="last")
     b = b.groupby(["unit", "year"], sort=False).head(queries.VALUES_LIMIT)  # head keeps the sorted order
     return b[["year", "benefit_id", "indicator_code", "indicator", "category", "beneficiary", "level", "unit", "value",
-              "recurs", "repeated", "of_year"]]
+              "recurs", "of_year"]]
+
+
+def codes_not_followed(f: Frames, scope: Scope) -> pd.DataFrame:
+    b = f["benefits"]
+    b = b[_in_years(b, scope) & _activity_mask(b, scope)]
+    years, most_in_a_year = _benefit_codes(b)
+    chosen = b[b["indicator_code"].notna() & (years > 1) & (most_in_a_year > 1)]
+    return chosen[["unit", "indicator_code"]].drop_duplicates().sort_values(["unit", "indicator_code"])
 
 
 def _obstacles(f: Frames, scope: Scope) -> pd.DataFrame:
@@ -228,8 +240,8 @@ def export_counts(f: Frames, scope: Scope) -> pd.DataFrame:
 
 FIGURES: dict[str, Callable[[Frames, Scope], pd.DataFrame]] = {function.__name__: function for function in (
     available, yearly_summary, participation_breakdown, selection_funnel, repeat_applicants, activities_breakdown,
-    activity_timeline, benefits_breakdown, benefit_indicators, benefit_values, obstacles_breakdown, obstacle_list,
-    load_history, sample_years, provisional_years, export_counts)}
+    activity_timeline, benefits_breakdown, benefit_indicators, benefit_values, codes_not_followed, obstacles_breakdown,
+    obstacle_list, load_history, sample_years, provisional_years, export_counts)}
 # The tables each figure reads (whole), for the cost of loading them.
 TABLES: dict[str, tuple[str, ...]] = {
     "available": ("loads", "participants", "activities"),
@@ -237,7 +249,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "participation_breakdown": ("participants",), "selection_funnel": ("participants",),
     "repeat_applicants": ("participants",), "activities_breakdown": ("activities",),
     "activity_timeline": ("activities",), "benefits_breakdown": ("benefits",), "benefit_indicators": ("benefits",),
-    "benefit_values": ("benefits",),
+    "benefit_values": ("benefits",), "codes_not_followed": ("benefits",),
     "obstacles_breakdown": ("obstacles",), "obstacle_list": ("obstacles",),
     "load_history": ("loads", "year_status"), "sample_years": ("loads",), "provisional_years": ("year_status",),
     "export_counts": ("participants", "activities", "benefits", "obstacles"),

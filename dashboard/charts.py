@@ -29,7 +29,7 @@ import plotly.graph_objects as go
 from dashboard import figures, margins
 from dashboard.context import PageContext, shared
 from dashboard.metrics import METRICS, PERIOD_NAMES, Period, Unit, latest_year
-from dashboard.queries import DELEGATES_STAGE, ROW_LIMIT, VALUES_LIMIT
+from dashboard.queries import DELEGATES_STAGE, VALUES_LIMIT
 from etl import schema
 from translations import (
     format_day,
@@ -533,9 +533,11 @@ def activities_timeline(ctx: PageContext) -> Chart | None:
         "host_city": "column:host_city", "start_date": "column:start_date", "end_date": "column:end_date",
         "participants_jakarta": "column:participants_jakarta", "participants_partner": "column:participants_partner",
         "organizer": "column:organizer"})
-    # "The 46 most recent activities" read as if more were left out: only a full timeline has left some out.
-    shown = (ctx.t("activities.caption_timeline", limit=ctx.number(len(timeline))) if len(timeline) >= ROW_LIMIT
-             else ctx.t("activities.caption_timeline_all", count=ctx.number(len(timeline))))
+    # "The 46 most recent activities" read as if more were left out: only a timeline of part of the selection
+    # says so, and of how many.
+    total = int(_dimension(ctx.fetch("activities_breakdown"), "type")["activities"].sum())
+    shown = (ctx.t("activities.caption_timeline", limit=ctx.number(len(timeline)), count=ctx.number(total))
+             if total > len(timeline) else ctx.t("activities.caption_timeline_all", count=ctx.number(len(timeline))))
     caption = period_caption(ctx, shown, Period.PER_YEAR)
     draw = functools.partial(figures.timeline, timeline, ctx.lang, ctx.t("activities.chart_timeline"),
                              _name(ctx, "activities"))
@@ -618,7 +620,7 @@ def _trends_partial(ctx: PageContext, values: pd.DataFrame) -> str:
     if not cut:
         return ""
     return ctx.t("benefits.trends_partial", limit=ctx.number(VALUES_LIMIT),
-                 years=format_list([str(year) for year in cut], ctx.lang))
+                 years=year_span([int(year) for year in cut], ctx.lang))
 
 
 def _values_alternative(ctx: PageContext, rows: pd.DataFrame, unit: str) -> str:
@@ -661,7 +663,7 @@ def outcome_trends(ctx: PageContext, unit: str) -> Chart | None:
     figure, wide = draw(), _every_medium(draw)
     data, formats = _values_table(ctx, rows.sort_values(["indicator_code", "year"]))
     scale = ctx.t(TREND_SCALES.get(unit, "benefits.trends_scale_own"))
-    caption = period_caption(ctx, sentences(ctx.t("benefits.caption_trends"), scale, _not_followed(ctx, of_unit),
+    caption = period_caption(ctx, sentences(ctx.t("benefits.caption_trends"), scale, _not_followed(ctx, unit),
                                             _trends_partial(ctx, of_unit), lang=ctx.lang), Period.PER_YEAR)
     return Chart("benefits", f"trend-{unit}", figure, data, caption, ("achieved_value",), formats,
                  _trends_alternative(ctx, rows, unit), wide)
@@ -671,9 +673,11 @@ def outcome_trends(ctx: PageContext, unit: str) -> Chart | None:
 NOT_FOLLOWED_NAMED = 5
 
 
-def _not_followed(ctx: PageContext, values: pd.DataFrame) -> str:
-    """The sentence naming the codes left out of the trends, recorded more than once in a year ("" if none)."""
-    codes = sorted(values.loc[values["repeated"], "indicator_code"].unique())
+def _not_followed(ctx: PageContext, unit: str) -> str:
+    """The sentence naming the unit's codes left out of the trends, recorded more than once in a year ("" if
+    none)."""
+    not_followed = ctx.fetch("codes_not_followed")
+    codes = list(not_followed.loc[not_followed["unit"] == unit, "indicator_code"])
     if not codes:
         return ""
     more = figures.ELLIPSIS if len(codes) > NOT_FOLLOWED_NAMED else ""
@@ -701,15 +705,16 @@ def _trends_alternative(ctx: PageContext, rows: pd.DataFrame, unit: str) -> str:
 
 
 def trends_not_drawn(ctx: PageContext) -> list[str]:
-    """For each unit whose every code of more than one year is recorded more than once in a year (so no trend
-    chart is drawn), the sentence saying so: the codes are not silently missing."""
+    """For each unit with codes not followed (recorded more than once in a year) and no trend chart drawn,
+    the sentence saying so: the codes are not silently missing."""
     values = ctx.fetch("benefit_values")
     notes = []
     for unit in OUTCOME_UNITS:
         of_unit = values[values["unit"] == unit]
-        if of_unit["repeated"].any() and not of_unit["recurs"].any():  # outcome_trends draws no chart
-            notes.append(sentences(ctx.t("benefits.trends_none", metric=_unit_title(ctx, unit)),
-                                   _not_followed(ctx, of_unit), lang=ctx.lang))
+        not_followed = _not_followed(ctx, unit)
+        if not_followed and not of_unit["recurs"].any():  # outcome_trends draws no chart
+            notes.append(sentences(ctx.t("benefits.trends_none", metric=_unit_title(ctx, unit)), not_followed,
+                                   _trends_partial(ctx, of_unit), lang=ctx.lang))
     return notes
 
 
@@ -776,6 +781,24 @@ def indicator_table(ctx: PageContext) -> tuple[pd.DataFrame, dict[str, Formatter
     shown: dict[str, Formatter | PerRow] = dict(formats)
     shown[_name(ctx, "achieved_value")] = PerRow(tuple(rows["unit"]), ctx.lang)
     return data, shown
+
+
+def indicator_table_note(ctx: PageContext) -> str:
+    """The sentence saying that the indicator table holds part of the selection ("" when it holds all):
+    benefit_indicators reads at most ROW_LIMIT rows, and a table of 500 must not pass for every one."""
+    shown = len(ctx.fetch("benefit_indicators"))
+    pairs = ctx.fetch("benefits_breakdown")
+    total = int(pairs.loc[pairs["dimension"] == "category_beneficiary", "indicators"].sum())
+    return (ctx.t("benefits.indicator_table_partial", shown=ctx.number(shown), count=ctx.number(total))
+            if total > shown else "")
+
+
+def mitigation_table_note(ctx: PageContext) -> str:
+    """The sentence saying that the obstacle table holds the most severe part of the selection ("" when all)."""
+    shown = len(ctx.fetch("obstacle_list"))
+    total = int(ctx.fetch("obstacles_breakdown")["obstacles"].sum())
+    return (ctx.t("benefits.mitigation_table_partial", shown=ctx.number(shown), count=ctx.number(total))
+            if total > shown else "")
 
 
 def mitigation_table(ctx: PageContext) -> tuple[pd.DataFrame, dict[str, Formatter]]:

@@ -267,6 +267,21 @@ def benefit_indicators(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Da
     return _frame(cursor, sql, scope.params() | {"limit": ROW_LIMIT})
 
 
+# The selection's benefits, and each indicator code of a unit: in how many selected years it is recorded
+# (several_years) and most often in one year (most_in_a_year). One definition for benefit_values' ``recurs``
+# and codes_not_followed.
+BENEFIT_CODES = f"""
+        chosen AS NOT MATERIALIZED (
+            SELECT year, benefit_id, indicator_code, indicator, category, beneficiary, level, unit, value
+            FROM benefits WHERE {IN_YEARS} AND {BENEFIT_FILTER}),
+        per_year AS (
+            SELECT indicator_code, unit, year, count(*) AS times FROM chosen WHERE indicator_code IS NOT NULL
+            GROUP BY ALL),
+        codes AS (
+            SELECT indicator_code, unit, count(*) > 1 AS several_years, max(times) AS most_in_a_year
+            FROM per_year GROUP BY ALL)"""
+
+
 def benefit_values(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Achieved values of the indicators, for the outcome charts: at most VALUES_LIMIT per unit and year, the
     first in the order of category, beneficiary and code, with ``of_year`` the count of the unit's values
@@ -277,40 +292,40 @@ def benefit_values(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFr
     disappeared and the latest year lost its last categories, without a word. ``of_year`` lets a chart say
     when it shows part of a year.
 
-    ``recurs`` marks the indicators whose code appears in more than one selected
-    year, once in each: those are followed across years; an indicator without a
-    code is shown for its own year only. ``repeated`` marks a code of more than one
-    year that is recorded more than once in a year (for two activities, say: the
-    contract does not forbid it): which of its values to follow cannot be told, so
-    it is not followed, and the chart says so. Both are computed over every chosen value, not only the
-    values within the limit.
+    ``recurs`` marks the indicators whose code appears in more than one selected year, once in each
+    (computed over every chosen value, not only those within the limit): those are followed across years;
+    an indicator without a code is shown for its own year only, and a code recorded more than once in a
+    year is not followed (codes_not_followed).
 
     Measured at 10M rows, every year selected (1.33M values): 0.19 s. Codes are grouped and joined back (the
     same answer from window functions took 0.80 s); each unit and year keeps its first IDs with min_by's
-    top-N (numbering the rows in a window took 0.8-0.9 s), and ``chosen`` is read again rather than
+    top-N (numbering the rows in a window took 0.8-0.98 s), and ``chosen`` is read again rather than
     materialised (0.26 s). The single limit across units and years took 0.06 s.
     """
     sql = f"""
-        WITH chosen AS NOT MATERIALIZED (
-            SELECT year, benefit_id, indicator_code, indicator, category, beneficiary, level, unit, value
-            FROM benefits WHERE {IN_YEARS} AND {BENEFIT_FILTER}),
-        per_year AS (
-            SELECT indicator_code, unit, year, count(*) AS times FROM chosen WHERE indicator_code IS NOT NULL
-            GROUP BY ALL),
-        codes AS (
-            SELECT indicator_code, unit, count(*) > 1 AS several_years, max(times) AS most_in_a_year
-            FROM per_year GROUP BY ALL),
+        WITH {BENEFIT_CODES},
         firsts AS (
             SELECT unit, year, count(*) AS of_year,
                    unnest(min_by(benefit_id, (category, beneficiary, indicator_code IS NULL, indicator_code,
                                               benefit_id), $limit)) AS benefit_id
             FROM chosen GROUP BY unit, year)
         SELECT c.year, c.benefit_id, c.indicator_code, c.indicator, c.category, c.beneficiary, c.level, c.unit,
-               c.value, coalesce(k.several_years AND k.most_in_a_year = 1, false) AS recurs,
-               coalesce(k.several_years AND k.most_in_a_year > 1, false) AS repeated, f.of_year
+               c.value, coalesce(k.several_years AND k.most_in_a_year = 1, false) AS recurs, f.of_year
         FROM chosen c JOIN firsts f USING (unit, year, benefit_id) LEFT JOIN codes k USING (indicator_code, unit)
         ORDER BY c.unit, c.category, c.beneficiary, c.indicator_code NULLS LAST, c.year, c.benefit_id"""
     return _frame(cursor, sql, scope.params() | {"limit": VALUES_LIMIT})
+
+
+def codes_not_followed(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """The indicator codes of a unit recorded in more than one selected year and more than once in one of
+    them (for two activities, say: the contract does not forbid it). Which of a year's values to follow
+    cannot be told, so the trends leave them out and say so. From every chosen value: read from the values
+    the charts draw (benefit_values), a year of many values named only the codes within its first fifty."""
+    sql = f"""
+        WITH {BENEFIT_CODES}
+        SELECT unit, indicator_code FROM codes WHERE several_years AND most_in_a_year > 1
+        ORDER BY unit, indicator_code"""
+    return _frame(cursor, sql, scope.params())
 
 
 def obstacles_breakdown(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
@@ -395,7 +410,8 @@ Query = Callable[[duckdb.DuckDBPyConnection, Scope], pd.DataFrame]
 QUERIES: dict[str, Query] = {query.__name__: query for query in (
     available, yearly_summary, participation_breakdown, selection_funnel, repeat_applicants,
     activities_breakdown, activity_timeline, benefits_breakdown, benefit_indicators, benefit_values,
-    obstacles_breakdown, obstacle_list, load_history, sample_years, provisional_years, export_counts)}
+    codes_not_followed, obstacles_breakdown, obstacle_list, load_history, sample_years, provisional_years,
+    export_counts)}
 
 
 @st.cache_data(max_entries=512, show_spinner=False)

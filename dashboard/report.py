@@ -231,13 +231,16 @@ def _chart_block(ctx: PageContext, chart: charts.Chart, number: int) -> str:
 
 
 def _tables(ctx: PageContext) -> str:
-    """The Benefits page's two tables, whole, in an appendix: long ones run over pages, their header on each."""
-    tables = [("benefits.indicator_table", *charts.indicator_table(ctx)),
-              ("benefits.mitigation_table", *charts.mitigation_table(ctx))]
+    """The Benefits page's two tables, as the page shows them, in an appendix: long ones run over pages, their
+    header on each, and one of part of the selection says so below it."""
+    tables = [("benefits.indicator_table", *charts.indicator_table(ctx), charts.indicator_table_note(ctx)),
+              ("benefits.mitigation_table", *charts.mitigation_table(ctx), charts.mitigation_table_note(ctx))]
     parts = [f"<section class='tables'><h2>{html.escape(ctx.t('report.tables'))}</h2>"]
-    for key, data, formats in tables:
+    for key, data, formats, note in tables:
         parts.append(f"<h3>{html.escape(ctx.t(key))}</h3>")
         parts.append(data_table(data, formats) if not data.empty else f"<p>{html.escape(ctx.t('empty.no_data'))}</p>")
+        if note:
+            parts.append(f"<p class='caption'>{html.escape(note)}</p>")
     parts.append("</section>")
     return "".join(parts)
 

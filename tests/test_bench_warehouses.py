@@ -74,3 +74,53 @@ def test_every_chart_builds_on_a_generated_warehouse(tmp_path: Path, monkeypatch
     section = report.split("<section data-page='benefits'>")[1].split("</section>")[0]
     for note in notes:
         assert f"<p class='page-note'>{html.escape(note)}</p>" in section
+
+
+def test_lists_of_part_of_a_large_selection_say_how_much_they_hold(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 20,000 participants the generated selection holds more activities, indicators and obstacles than a
+    timeline or table shows (queries.ROW_LIMIT) and more values of a unit and year than a chart draws
+    (queries.VALUES_LIMIT). Each says how many it shows of how many, counted in the warehouse, and the codes
+    not followed are named from the whole selection, not from the values drawn."""
+    from dashboard import charts, db
+    from dashboard.context import PageContext
+    from dashboard.filters import Available, Filters
+    from dashboard.report import build_report
+    from etl import schema
+
+    counts = scaled_counts(20_000, {"participants": 345, "activities": 46, "benefits": 48, "obstacles": 18})
+    link = ensure_big(tmp_path, counts)
+    monkeypatch.setenv("DASHBOARD_DB", str(link))
+    with Warehouse(link).connect_reader() as connection:
+        def one(sql: str) -> int:
+            return connection.execute(sql).fetchall()[0][0]
+        years = tuple(int(y) for (y,) in connection.execute("SELECT DISTINCT year FROM benefits ORDER BY 1").fetchall())
+        latest = max(years)
+        activities = one("SELECT count(*) FROM activities WHERE partner_city = 'beijing'")
+        indicators = one("SELECT count(*) FROM benefits WHERE partner_city = 'beijing'")
+        obstacles = one("SELECT count(*) FROM obstacles WHERE partner_city = 'beijing'")
+        counted = one("SELECT count(*) FROM benefits WHERE partner_city = 'beijing' AND unit = 'count' "
+                      f"AND year = {latest}")
+        not_followed = one("""SELECT count(DISTINCT indicator_code) FROM benefits b WHERE partner_city = 'beijing'
+            AND unit = 'count' AND indicator_code IN (
+                SELECT indicator_code FROM benefits WHERE partner_city = 'beijing' AND unit = 'count'
+                GROUP BY indicator_code HAVING count(DISTINCT year) > 1 AND count(*) > count(DISTINCT year))""")
+    assert min(activities, indicators, obstacles) > queries.ROW_LIMIT and counted > queries.VALUES_LIMIT
+    ctx = PageContext(db.reader(), Filters(years, "beijing", schema.FIELD.codes, "both", "en"))
+    timeline = charts.activities_timeline(ctx)
+    assert timeline is not None
+    assert f"The {queries.ROW_LIMIT} most recent of the selection's {activities:,} activities" in timeline.caption
+    indicator_note = charts.indicator_table_note(ctx)
+    assert indicator_note.startswith(f"The first {queries.ROW_LIMIT} of the selection's {indicators:,} indicators")
+    obstacle_note = charts.mitigation_table_note(ctx)
+    assert obstacle_note.startswith(f"The {queries.ROW_LIMIT} most severe of the selection's {obstacles:,} obstacles")
+    values = charts.outcome_values(ctx, "count")
+    assert values is not None
+    assert (f"Drawn: the first {queries.VALUES_LIMIT} of the year's {counted:,} values in this unit"
+            in values.caption)
+    note = next(note for note in charts.trends_not_drawn(ctx) if note.startswith("Achieved value (Count)"))
+    assert f"Not followed: {not_followed} indicator codes recorded more than once in a year" in note
+    # The printed report's tables say it too, below each table.
+    report = build_report(ctx, Available(years=years, partners=("beijing",)))
+    tables = report.split("<section class='tables'>")[1]
+    assert html.escape(indicator_note) in tables and html.escape(obstacle_note) in tables

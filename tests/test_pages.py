@@ -796,7 +796,8 @@ def test_activities_charts_equal_sql(shared_app: SharedApp, expected_db: duckdb.
     for axis, expected_ticks in zip(panels, ticks, strict=True):
         assert {key: axis.get(key) for key in expected_ticks} == expected_ticks
     # Every activity where none is left out ("the 46 most recent" read as if more were), else the 500 latest.
-    caption = (t["activities.caption_timeline"].format(limit=number(500, lang)) if count >= 500
+    caption = (t["activities.caption_timeline"].format(limit=number(500, lang), count=number(count, lang))
+               if count > 500
                else t["activities.caption_timeline_all"].format(count=number(count, lang)))
     assert any(caption in shown_caption.value for shown_caption in at.caption)
     # The text alternatives: each side's three types with the most attendances; per year, the activities

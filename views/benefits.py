@@ -28,6 +28,8 @@ else:
     show_chart(ctx, charts.benefits_level(ctx))
     st.markdown(f"**{ctx.t('benefits.indicator_table')}**")
     show_table(ctx, *charts.indicator_table(ctx))
+    if note := charts.indicator_table_note(ctx):
+        st.caption(note)
 
 st.header(ctx.t("benefits.section_obstacles"))
 if ctx.fetch("obstacles_breakdown").empty:
@@ -40,3 +42,5 @@ else:
         show_chart(ctx, charts.obstacles_per_year(ctx))
     st.markdown(f"**{ctx.t('benefits.mitigation_table')}**")
     show_table(ctx, *charts.mitigation_table(ctx))
+    if note := charts.mitigation_table_note(ctx):
+        st.caption(note)
