@@ -72,6 +72,7 @@ PANELS_ABOVE_SPACING = 0.14
 TURNED_GAP = 8  # px between a bar's end and a label turned upright above it, and above the label
 PROJECTOR_HEIGHT = 560  # px, at least, of a chart in presentation mode
 PROJECTOR_PLOT = 360  # px, at least, of its plot below the legend, on every projector
+ROWS_PX = "rows_px"  # layout.meta's key for the px of a figure's rows (fit_rows)
 LEGEND_BASE_HEIGHT = 430  # px of a chart with a one-row legend; each further row of entries adds a little
 LEGEND_ROW_HEIGHT = 22
 # The obstacles heatmap's cells, from none to the most: light enough for INK's counts at 4.5:1 or more in
@@ -403,6 +404,16 @@ def base_layout(draft: Draft, lang: str, title: str, x_title: str | None = None,
     return draft
 
 
+def _fit_grown_rows(figure: go.Figure, rows_px: float) -> None:
+    """``figure`` as tall as its grown rows and the margins a small projector reserves for it (fit_rows)."""
+    for _ in range(5):  # a legend's margin grows with the figure's height
+        room = margins.reserve(figure.to_dict(), margins.SMALL_PROJECTOR_WIDTH)
+        wanted = round(rows_px) + room["t"] + room["b"]
+        if wanted == figure.layout.height:
+            break
+        figure.update_layout(height=wanted)
+
+
 def bar_category_axes(data: Sequence[Props]) -> set[str]:
     """The layout names of the axes along which bars stand side by side ("xaxis" of upright bars,
     "yaxis2" of lying ones drawn in a second panel)."""
@@ -419,9 +430,11 @@ def for_projector(figure: go.Figure, asked_margin: dict[str, int], width: int,
     """A copy of a built figure for presentation mode: every text ``scale`` times larger, a taller plot,
     and margins reserved anew (from those its builder asked for) for the larger labels at ``width``."""
     bigger = go.Figure(figure)
+    rows_px = _rows_px(figure)
+    least = 0 if rows_px else PROJECTOR_HEIGHT
     bigger.update_layout(font={"size": round(TEXT_SIZE * scale)}, legend_font_size=round(LEGEND_SIZE * scale),
                          legend_title_font_size=round(LEGEND_TITLE_SIZE * scale),
-                         height=max(figure.layout.height or 0, PROJECTOR_HEIGHT), margin=asked_margin)
+                         height=max(figure.layout.height or 0, least), margin=asked_margin)
     bigger.update_xaxes(tickfont_size=round(TICK_SIZE * scale))
     bigger.update_yaxes(tickfont_size=round(TICK_SIZE * scale))
     for annotation in bigger.layout.annotations:  # each at its own size (a trend row's title at the ticks')
@@ -433,13 +446,18 @@ def for_projector(figure: go.Figure, asked_margin: dict[str, int], width: int,
     # Text placed in rows (the timeline's titles, the trends' values) or on bars lying side by side (counts
     # written in bars as thick as the text): the text and its rows grow alike.
     sideways = [trace for trace in bigger.select_traces({"type": "bar", "orientation": "h"}) if trace.text]
-    if labels or sideways:
+    if rows_px:
+        # Rows sized in px (fit_rows) grow as their text does, no more: stretched to PROJECTOR_HEIGHT, the two
+        # rupiah values' bars stood 115 px thick. Sized for a small projector's margins, the larger.
+        _fit_grown_rows(bigger, rows_px * scale)
+    elif labels or sideways:
         bigger.update_layout(height=max(round((figure.layout.height or 0) * scale), PROJECTOR_HEIGHT))
     # Tall enough for the legend's rows on a small projector with a plot of PROJECTOR_PLOT left below them:
     # Plotly gives a legend at most half the figure's height and scrolls the rest, and ten indicators' names
-    # in one column left the plot a strip of 100 px on a 1280 × 720 projector.
+    # in one column left the plot a strip of 100 px on a 1280 × 720 projector. Rows sized in px have theirs.
     small = margins.reserve(bigger.to_dict(), margins.SMALL_PROJECTOR_WIDTH)
-    bigger.update_layout(height=max(bigger.layout.height, 2 * small["t"], small["t"] + PROJECTOR_PLOT + small["b"]))
+    plot = 0 if rows_px else PROJECTOR_PLOT
+    bigger.update_layout(height=max(bigger.layout.height, 2 * small["t"], small["t"] + plot + small["b"]))
     bigger.layout.margin = margins.reserve(bigger.to_dict(), width)
     return bigger
 
@@ -970,7 +988,14 @@ def fit_rows(draft: Draft, rows_px: float, width: int) -> Draft:
             break
         height = wanted
         draft.update_layout(height=height)
+    draft.update_layout(meta={ROWS_PX: round(rows_px)})  # for_projector grows the rows with their text
     return draft
+
+
+def _rows_px(figure: go.Figure) -> int | None:
+    """The px of a figure's rows where ``fit_rows`` sized it, else None."""
+    meta = figure.layout.meta
+    return int(meta[ROWS_PX]) if isinstance(meta, dict) and ROWS_PX in meta else None
 
 
 def fit_lines(text: object, width: float, size: float, most: int) -> str:

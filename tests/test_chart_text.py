@@ -219,6 +219,34 @@ def test_an_achieved_values_name_stands_above_its_bar_whole_on_a_phone_and_on_wi
 
 
 @pytest.mark.usefixtures("warehouse")
+@pytest.mark.parametrize("unit", ["idr", "score", "count"])
+def test_presentation_mode_grows_rows_as_their_text_not_to_a_projectors_height(unit: str) -> None:
+    """Presentation mode writes every text PROJECTOR_SCALE times larger. Rows sized in px (an achieved value's
+    title and bar, a trend's title and line) grow with it, no more: stretched to PROJECTOR_HEIGHT, the sample's
+    two rupiah values stood as bars 115 px thick under 20 px titles. A chart of many rows grows alike."""
+    ctx = _context("en")
+    scale = figures.PROJECTOR_SCALE
+    for chart in (charts.outcome_values(ctx, unit), charts.outcome_trends(ctx, unit)):
+        assert chart is not None
+        wide = chart.figure_for(charts.Medium.PROJECTOR)
+        projected = chart.projector_figure
+        room = margins.reserve(wide.to_dict(), figures.WIDE_WIDTH)  # the rows' px, as the builder sized them
+        rows = wide.layout.height - room["t"] - room["b"]
+        margin = projected.layout.margin
+        plot = projected.layout.height - margin.t - margin.b
+        small = margins.reserve(projected.to_dict(), margins.SMALL_PROJECTOR_WIDTH)
+        assert projected.layout.height == round(rows * scale) + small["t"] + small["b"], chart.name
+        grown = round(rows * scale)
+        assert grown <= plot <= grown + (small["t"] - margin.t) + (small["b"] - margin.b), chart.name
+        bars = [trace for trace in projected.data if trace.type == "bar"]
+        if bars:  # a bar's drawn thickness: its share of a row, times the row's px
+            count = len(wide.layout.yaxis.categoryarray)
+            thickness = plot / count * bars[0].width
+            assert figures.VALUE_BAR * scale - 0.5 <= thickness <= figures.VALUE_BAR * scale * 1.1, (chart.name,
+                                                                                                   thickness)
+
+
+@pytest.mark.usefixtures("warehouse")
 def test_an_activitys_title_is_cut_for_a_phone_and_whole_on_a_projector_or_printed() -> None:
     """On the page a timeline title is cut to one line of a phone's plot (cut at 40 characters, 32 of the
     sample's 46 were). Presentation mode (above the bars) and the printed report (beside the rows) cut at 80:
