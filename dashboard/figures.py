@@ -450,6 +450,7 @@ def for_projector(figure: go.Figure, asked_margin: dict[str, int], width: int,
         # Rows sized in px (fit_rows) grow as their text does, no more: stretched to PROJECTOR_HEIGHT, the two
         # rupiah values' bars stood 115 px thick. Sized for a small projector's margins, the larger.
         _fit_grown_rows(bigger, rows_px * scale)
+        bigger.update_layout(meta={ROWS_PX: round(rows_px * scale)})
     elif labels or sideways:
         bigger.update_layout(height=max(round((figure.layout.height or 0) * scale), PROJECTOR_HEIGHT))
     # Tall enough for the legend's rows on a small projector with a plot of PROJECTOR_PLOT left below them:
