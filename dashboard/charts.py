@@ -335,8 +335,32 @@ def _obstacle_heatmap(ctx: PageContext, page: str, name: str, title_key: str, ca
                           {"year": YEAR, "category": "column:category", "severity": "column:severity",
                            "obstacles": "metric:obstacles"})
     figure = figures.heatmap(obstacles, ctx.lang, combined_heading(ctx, ctx.t(title_key)), _name(ctx, "obstacles"))
+    highest = int(obstacles["severity"].max())
+    severe = obstacles[obstacles["severity"] == highest]
+    alternative = sentences(_combined_summary(ctx, obstacles, "obstacles", "obstacles", schema.OBSTACLE_CATEGORY),
+                            ctx.t("chart.severity_highest", severity=ctx.number(highest),
+                                  items=_largest(ctx, severe, "obstacles", schema.OBSTACLE_CATEGORY, "obstacles")),
+                            lang=ctx.lang)
     return Chart(page, name, figure, data, period_caption(ctx, obstacles_caption(ctx, caption_key),
-                                                          Period.SELECTED_YEARS), ("obstacles",), formats)
+                                                          Period.SELECTED_YEARS), ("obstacles",), formats, alternative)
+
+
+def _combined_summary(ctx: PageContext, frame: pd.DataFrame, column: str, metric: str,
+                      vocabulary: schema.Vocabulary) -> str:
+    """The text alternative of a chart of every selected year together: its total and largest categories
+    ("18 in all; the most: Budget 4, …"). The generic one (summary()) listed the totals per year, which the
+    chart does not show."""
+    return ctx.t("chart.summary_total", metric=_name(ctx, metric), total=ctx.number(int(frame[column].sum())),
+                 items=_largest(ctx, frame, column, vocabulary, metric))
+
+
+def _largest(ctx: PageContext, frame: pd.DataFrame, column: str, vocabulary: schema.Vocabulary, metric: str) -> str:
+    """The NAMED largest categories of ``frame`` by ``column``, in the vocabulary's order among equals."""
+    per_category = frame.groupby("category")[column].sum()
+    ranked = sorted(per_category.items(), key=lambda item: (-item[1], vocabulary.codes.index(item[0])
+                                                            if item[0] in vocabulary.codes else len(vocabulary.codes)))
+    return format_list([f"{vocabulary.label(code, ctx.lang)} {METRICS[metric].format(value, ctx.lang)}"
+                        for code, value in ranked[:NAMED]], ctx.lang)
 
 
 def obstacles_caption(ctx: PageContext, caption_key: str) -> str:
@@ -364,7 +388,8 @@ def _benefit_categories(ctx: PageContext, page: str, name: str, title_key: str, 
     figure = figures.category_by_beneficiary(pairs, ctx.lang, combined_heading(ctx, ctx.t(title_key)),
                                              _name(ctx, "benefit_indicators"))
     return Chart(page, name, figure, data, period_caption(ctx, ctx.t(caption_key), Period.SELECTED_YEARS),
-                 ("benefit_indicators",), formats)
+                 ("benefit_indicators",), formats,
+                 _combined_summary(ctx, pairs, "indicators", "benefit_indicators", schema.BENEFIT_CATEGORY))
 
 
 @shared

@@ -393,3 +393,46 @@ def duckdb_counts(warehouse: Warehouse) -> dict[tuple[str, int], int]:
     with duckdb.connect(str(warehouse.path), read_only=True) as connection:
         return {(unit, year): count for unit, year, count in connection.execute(
             "SELECT unit, year, count(*) FROM benefits WHERE partner_city = 'beijing' GROUP BY ALL").fetchall()}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_chart_of_every_selected_year_together_is_described_as_one(warehouse: Warehouse, lang: str) -> None:
+    """The obstacle heatmap and the indicators by category and beneficiary add every selected year together;
+    their text alternative listed the totals per year ("5 (2017), 6 (2018), 7 (2019)"), which neither chart
+    shows. It now gives the total and the largest categories, and for obstacles the categories at the highest
+    severity recorded, counted here in the warehouse."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse.path), read_only=True) as connection:  # before the dashboard's reader
+        def counts(sql: str) -> list[tuple[str, int]]:
+            return connection.execute(sql).fetchall()
+        obstacles = counts("SELECT category, count(*) FROM obstacles WHERE partner_city = 'beijing' GROUP BY ALL")
+        (highest,), = connection.execute("SELECT max(severity) FROM obstacles WHERE partner_city = 'beijing'"
+                                         ).fetchall()
+        severe = counts(f"SELECT category, count(*) FROM obstacles WHERE partner_city = 'beijing' AND severity = "
+                        f"{highest} GROUP BY ALL")
+        indicators = counts("SELECT category, count(*) FROM benefits WHERE partner_city = 'beijing' GROUP BY ALL")
+
+    def largest(rows: list[tuple[str, int]], vocabulary: schema.Vocabulary) -> str:
+        ranked = sorted(rows, key=lambda row: (-row[1], vocabulary.codes.index(row[0])))[:charts.NAMED]
+        separator = "、" if lang == "zh" else ", "
+        return separator.join(f"{vocabulary.label(code, lang)} {count}" for code, count in ranked)
+
+    ctx = context((2017, 2018, 2019), ALL_FIELDS, "both", lang)
+    heatmap = charts.overview_obstacles(ctx)
+    categories = charts.benefits_category(ctx)
+    assert heatmap is not None and categories is not None
+    total, named = sum(count for _, count in obstacles), largest(obstacles, schema.OBSTACLE_CATEGORY)
+    severest = largest(severe, schema.OBSTACLE_CATEGORY)
+    expected = {"en": (f"In numbers — Obstacles recorded: {total} in all; the most: {named}. At the highest "
+                       f"severity recorded, {highest}: {severest}."),
+                "zh": (f"数字概要——记录的障碍：共 {total}；最多的是：{named}。"
+                       f"所记录的最高严重程度为 {highest}：{severest}。")}
+    assert charts.summary(ctx, heatmap) == expected[lang]
+    total, named = sum(count for _, count in indicators), largest(indicators, schema.BENEFIT_CATEGORY)
+    opening = {"en": f"In numbers — Benefit indicators recorded: {total} in all; the most: {named}.",
+               "zh": f"数字概要——记录的成效指标：共 {total}；最多的是：{named}。"}[lang]
+    assert charts.summary(ctx, categories).startswith(opening)
+    for chart in (heatmap, categories):
+        assert not any(f"({year})" in charts.summary(ctx, chart) or f"（{year}）" in charts.summary(ctx, chart)
+                       for year in (2017, 2018, 2019))
