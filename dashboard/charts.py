@@ -561,8 +561,14 @@ def activities_timeline(ctx: PageContext) -> Chart | None:
     # "The 46 most recent activities" read as if more were left out: only a timeline of part of the selection
     # says so, and of how many.
     total = int(_dimension(ctx.fetch("activities_breakdown"), "type")["activities"].sum())
-    shown = (ctx.t("activities.caption_timeline", limit=ctx.number(len(timeline)), count=ctx.number(total))
-             if total > len(timeline) else ctx.t("activities.caption_timeline_all", count=ctx.number(len(timeline))))
+    # Past TIMELINE_ROWS the chart counts activities by the month they start in (figures.timeline).
+    months = len(timeline) > figures.TIMELINE_ROWS
+    if total > len(timeline):
+        key = "activities.caption_timeline_months" if months else "activities.caption_timeline"
+        shown = ctx.t(key, limit=ctx.number(len(timeline)), count=ctx.number(total))
+    else:
+        key = "activities.caption_timeline_months_all" if months else "activities.caption_timeline_all"
+        shown = ctx.t(key, count=ctx.number(len(timeline)))
     caption = period_caption(ctx, shown, Period.PER_YEAR)
     draw = functools.partial(figures.timeline, timeline, ctx.lang, ctx.t("activities.chart_timeline"),
                              _name(ctx, "activities"))

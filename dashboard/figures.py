@@ -13,6 +13,7 @@ it escaped or a title could plant a link or huge text on a public chart.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import itertools
 import json
@@ -802,20 +803,59 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, month_title: str = "",
     return draft.build()
 
 
+MONTH_PANEL = 84  # px of a year's panel of activities counted per month
+MONTH_GAP = 56  # px between two years' panels: the upper one's month names and the lower one's title
+
+
 def activities_per_month(frame: pd.DataFrame, lang: str, title: str, y_title: str) -> go.Figure:
-    """Many activities: how many started each month, stacked by type (the list is in the data table)."""
+    """Many activities: how many started in each month, stacked by type, a panel per calendar year of their
+    start (the list is in the data table).
+
+    The panels share their months (from the earliest month any year starts an activity in to the latest)
+    and their scale, each month's total written above it. On one date axis across the years, ten years'
+    activities (each year's between July and November) stood as bars 3 px wide on a phone, mostly empty
+    months between them."""
     colon = colon_of(lang)
     palette = colours(schema.ACTIVITY_TYPE)
-    months = pd.to_datetime(frame["start_date"]).dt.to_period("M").dt.to_timestamp()
-    counts = frame.assign(month=months).groupby(["month", "type"], as_index=False).size()
-    counts = counts.assign(label=[format_date_part(month, "yMMM", lang) for month in counts["month"]])
-    draft = Draft()
-    for code, part, name in by_category(counts, "type", schema.ACTIVITY_TYPE, lang):
-        draft.add("bar", x=part["month"], y=part["size"], name=name, marker={"color": palette[code]},
-                  customdata=part["label"], hovertemplate=f"{name}<br>%{{customdata}}{colon}%{{y:,}}<extra></extra>")
-    draft.update_layout(barmode="stack")
-    base_layout(draft, lang, title, None, y_title, translate(lang, "chart.type"))
-    return draft.update_axes("x", type="date", tickformat=MONTH_TICK.get(lang, "%b %Y"), tickangle=0).build()
+    start = pd.to_datetime(frame["start_date"])
+    counts = frame.assign(calendar_year=start.dt.year, month=start.dt.month) \
+        .groupby(["calendar_year", "month", "type"], as_index=False).size()
+    years = sorted(counts["calendar_year"].unique())
+    months = list(range(int(counts["month"].min()), int(counts["month"].max()) + 1))
+    names = {month: format_date_part(dt.date(2000, month, 1), "MMM", lang) for month in months}
+    totals = counts.groupby(["calendar_year", "month"])["size"].sum()
+    panels = len(years) * MONTH_PANEL + (len(years) - 1) * MONTH_GAP
+    draft = Draft(rows=len(years), cols=1, vertical_spacing=MONTH_GAP / panels if len(years) > 1 else 0.0,
+                  subplot_titles=[str(year) for year in years])
+    shown_types: set[str] = set()
+    for index, year in enumerate(years, start=1):
+        of_year = counts[counts["calendar_year"] == year]
+        for code, part, name in by_category(of_year, "type", schema.ACTIVITY_TYPE, lang):
+            months_named = [names[int(month)] for month in part["month"]]
+            draft.add("bar", x=months_named, y=part["size"], name=name, marker={"color": palette[code]},
+                      legendgroup=code, showlegend=code not in shown_types,
+                      customdata=[format_date_part(dt.date(int(year), int(month), 1), "yMMM", lang)
+                                  for month in part["month"]],
+                      hovertemplate=f"{name} · %{{customdata}}<br>{plain(y_title)}{colon}%{{y:,}}<extra></extra>",
+                      row=index, col=1)
+            shown_types.add(code)
+        of_months = totals.loc[year]
+        draft.add("scatter", x=[names[int(month)] for month in of_months.index], y=of_months.tolist(), mode="text",
+                  text=[format_number(total, lang) for total in of_months], textposition="top center",
+                  textfont={"size": TEXT_SIZE, "color": INK}, cliponaxis=False, hoverinfo="skip", showlegend=False,
+                  row=index, col=1)
+    base_layout(draft, lang, title, None, None, translate(lang, "chart.type"))
+    # The same months and scale in every panel: a year's bars compare with another's. The totals say the
+    # counts, so no value axis.
+    draft.update_axes("x", type="category", categoryorder="array", categoryarray=[names[m] for m in months],
+                      range=[-0.5, len(months) - 0.5], showgrid=False, tickangle=0)
+    draft.update_axes("y", range=[0, float(totals.max()) * 1.3], showticklabels=False, showgrid=False,
+                      zeroline=False, tickformat=None, title=None)
+    draft.update_annotations(font={"size": TEXT_SIZE, "color": MUTED_INK}, x=0, xanchor="left")
+    entries = frame["type"].nunique()
+    draft.update_layout(barmode="stack", showlegend=entries > 1, margin={"t": 30},
+                        height=panels + TIMELINE_FRAME + LEGEND_ROW_HEIGHT * (entries // 3))
+    return draft.build()
 
 
 def heatmap(frame: pd.DataFrame, lang: str, title: str, count_title: str) -> go.Figure:

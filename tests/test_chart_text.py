@@ -31,6 +31,7 @@ from etl.load import load_files
 from etl.warehouse import Warehouse
 from tests.apptest import toml_catalogue
 from tests.workbooks import edited_sample, set_cells
+from translations import month_names
 
 LINK = '<a href="https://evil.example/login">Klik di sini</a>'
 SPAN = '<span style="font-size:90px">Besar sekali</span>'
@@ -442,21 +443,54 @@ def test_presentation_mode_grows_the_timelines_titles_and_rows_alike() -> None:
 
 
 def test_a_busy_timeline_counts_per_month_named_in_the_readers_language() -> None:
-    """More activities than rows: counted per month, the months written as the language does in the hover
-    and on the axis (Plotly alone writes "Aug 2019" on every page; its month names come from the chart's
-    locale, dashboard.components.chart_config)."""
+    """More activities than rows: counted by the month each starts in, a panel per calendar year, the months
+    named as the language does on the axis and in the hover."""
     frame = pd.concat([activities([f"Kegiatan {index}" for index in range(20)], years=[year] * 20)
                        for year in (2018, 2018, 2019, 2019)], ignore_index=True)
     assert len(frame) > figures.TIMELINE_ROWS
     frame["start_date"] = [dt.date(year, 1 + index % 12, 5) for index, year in enumerate(frame["year"])]
     frame["end_date"] = frame["start_date"]
     months = {(day.year, day.month) for day in frame["start_date"]}
-    for lang, august in (("id", "Agu 2018"), ("en", "Aug 2018"), ("zh", "2018年8月")):
+    for lang, august, named in (("id", "Agu 2018", "Agu"), ("en", "Aug 2018", "Aug"), ("zh", "2018年8月", "8月")):
         figure = figure_json(figures.timeline(frame, lang, "Kegiatan", "Kegiatan"))
-        assert all(trace["type"] == "bar" and "base" not in trace for trace in figure["data"]), "counted per month"
-        hovered = {label for trace in figure["data"] for label in trace["customdata"]}
+        bars = [trace for trace in figure["data"] if trace["type"] == "bar"]
+        assert bars and all("base" not in trace for trace in bars), "counted per month"
+        hovered = {label for trace in bars for label in trace["customdata"]}
         assert august in hovered and len(hovered) == len(months), hovered
-        assert figure["layout"]["xaxis"]["tickformat"] == ("%Y年%-m月" if lang == "zh" else "%b %Y")
+        assert named in figure["layout"]["xaxis"]["categoryarray"]
+
+
+def test_ten_years_of_activities_counted_per_month_stand_in_a_panel_per_year() -> None:
+    """On one date axis across ten years, activities between July and November stood as bars 3 px wide on a
+    phone, between months of nothing. Each calendar year has its panel; the panels share the months from
+    the earliest to the latest any year starts an activity in, and one scale; each month's total is written
+    above it and equals the activities starting then."""
+    years = list(range(2017, 2027))
+    frame = pd.concat([activities([f"Kegiatan {index}" for index in range(8)], years=[year] * 8)
+                       for year in years], ignore_index=True)
+    frame["start_date"] = [dt.date(year, 7 + index % 5, 10) for index, year in enumerate(frame["year"])]
+    frame["end_date"] = frame["start_date"]
+    assert len(frame) > figures.TIMELINE_ROWS
+    figure = figure_json(figures.timeline(frame, "en", "Activities over time", "Activities"))
+    layout = figure["layout"]
+    axes = sorted((name for name in layout if name.startswith("xaxis")), key=lambda name: int(name[5:] or 1))
+    assert len(axes) == len(years)
+    assert [annotation["text"] for annotation in layout["annotations"]] == [str(year) for year in years]
+    named = month_names("en")  # CLDR's, as the axis writes them: "Sept" in British English
+    for name in axes:
+        assert layout[name]["categoryarray"] == named[6:11]
+        assert layout[name]["range"] == [-0.5, 4.5]
+    scales = {tuple(layout[name]["range"]) for name in layout if name.startswith("yaxis")}
+    assert len(scales) == 1, "one scale for every year"
+    expected = pd.Series([(day.year, named[day.month - 1]) for day in frame["start_date"]]).value_counts()
+    written = {}
+    for trace in figure["data"]:
+        if trace["type"] == "scatter":
+            panel = years[int(trace["xaxis"][1:] or 1) - 1]
+            written.update({(panel, month): int(text) for month, text in zip(trace["x"], trace["text"], strict=True)})
+    assert written == expected.to_dict()
+    assert layout["height"] == (len(years) * figures.MONTH_PANEL + (len(years) - 1) * figures.MONTH_GAP
+                                + figures.TIMELINE_FRAME + figures.LEGEND_ROW_HEIGHT * (frame["type"].nunique() // 3))
 
 
 def test_every_chart_carries_its_languages_locale() -> None:

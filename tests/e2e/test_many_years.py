@@ -99,3 +99,24 @@ def test_every_written_number_keeps_its_size_and_its_place(ten_years: RunningApp
     per_year = {name: count for name, count in checked.items() if count >= len(YEARS) - 1}
     assert {"/ selection", "/participation selection-rate", "/participation repeat-applicants",
             "/ activities", "/activities by-type"} <= set(per_year), checked
+
+
+def test_ten_years_of_activities_stand_as_bars_a_phone_can_read(ten_years: RunningApp, browser: Browser) -> None:
+    """With ten years the timeline counts activities per month. On one date axis across the years, each
+    month's bar was 3 px wide on a phone, between months of nothing; a panel per year of the months that
+    hold activities gives each bar at least 20 px."""
+    context = new_context(browser, viewport=PHONE)
+    page = context.new_page()
+    try:
+        open_page(page, ten_years.url("/activities", f"lang=id&year={'&year='.join(map(str, YEARS))}"))
+        chart = page.locator(".st-key-figure-timeline .js-plotly-plot").first
+        chart.scroll_into_view_if_needed()
+        page.wait_for_timeout(800)
+        widths = chart.evaluate("""plot => [...plot.querySelectorAll('.bars .point path')]
+            .map(path => path.getBoundingClientRect().width).filter(width => width > 0)""")
+        panels = chart.evaluate("plot => plot.querySelectorAll('.cartesianlayer .subplot').length")
+        save_screenshot(page, "ten-years-phone-id-timeline")
+    finally:
+        context.close()
+    assert panels == len(YEARS)
+    assert widths and min(widths) >= 20, sorted(widths)[:5]
