@@ -73,7 +73,7 @@ PANELS_ABOVE_SPACING = 0.14
 TURNED_GAP = 8  # px between a bar's end and a label turned upright above it, and above the label
 PROJECTOR_HEIGHT = 560  # px, at least, of a chart in presentation mode
 PROJECTOR_PLOT = 360  # px, at least, of its plot below the legend, on every projector
-ROWS_PX = "rows_px"  # layout.meta's key for the px of a figure's rows (fit_rows)
+ROWS_PX_ATTRIBUTE = "_rows_px"  # the px of a figure's rows (fit_rows), on the figure object
 LEGEND_BASE_HEIGHT = 430  # px of a chart with a one-row legend; each further row of entries adds a little
 LEGEND_ROW_HEIGHT = 22
 # The obstacles heatmap's cells, from none to the most: light enough for INK's counts at 4.5:1 or more in
@@ -258,6 +258,7 @@ class Draft:
         self.data: list[Props] = []
         self.layout: Props = {}
         self.cols = 1
+        self.rows_px: int | None = None  # set by fit_rows
         if subplots:  # Plotly's own grid (domains, anchors, panel titles), as a dict
             self.layout = make_subplots(**subplots).layout.to_plotly_json()  # type: ignore[arg-type]
             self.cols = int(subplots.get("cols", 1))  # type: ignore[call-overload]
@@ -311,7 +312,10 @@ class Draft:
         tick_whole_numbers(data, layout)  # type: ignore[arg-type]
         content = json.dumps([data, layout], sort_keys=True, default=str).encode()
         revision = hashlib.blake2b(content, digest_size=8).hexdigest()
-        return go.Figure(data=data, layout={**layout, "datarevision": revision})  # type: ignore[dict-item]
+        figure = go.Figure(data=data, layout={**layout, "datarevision": revision})  # type: ignore[dict-item]
+        if self.rows_px is not None:
+            setattr(figure, ROWS_PX_ATTRIBUTE, self.rows_px)  # plotly keeps "_" attributes off the figure's JSON
+        return figure
 
     def _axes(self, row: int, col: int) -> tuple[str, str]:
         index = (row - 1) * self.cols + col
@@ -431,8 +435,8 @@ def for_projector(figure: go.Figure, asked_margin: dict[str, int], width: int,
     """A copy of a built figure for presentation mode: every text ``scale`` times larger, a taller plot,
     and margins reserved anew (from those its builder asked for) for the larger labels at ``width``."""
     bigger = go.Figure(figure)
-    rows_px = _rows_px(figure)
-    least = 0 if rows_px else PROJECTOR_HEIGHT
+    grown = rows_px(figure)
+    least = 0 if grown else PROJECTOR_HEIGHT
     bigger.update_layout(font={"size": round(TEXT_SIZE * scale)}, legend_font_size=round(LEGEND_SIZE * scale),
                          legend_title_font_size=round(LEGEND_TITLE_SIZE * scale),
                          height=max(figure.layout.height or 0, least), margin=asked_margin)
@@ -447,18 +451,17 @@ def for_projector(figure: go.Figure, asked_margin: dict[str, int], width: int,
     # Text placed in rows (the timeline's titles, the trends' values) or on bars lying side by side (counts
     # written in bars as thick as the text): the text and its rows grow alike.
     sideways = [trace for trace in bigger.select_traces({"type": "bar", "orientation": "h"}) if trace.text]
-    if rows_px:
+    if grown:
         # Rows sized in px (fit_rows) grow as their text does, no more: stretched to PROJECTOR_HEIGHT, the two
         # rupiah values' bars stood 115 px thick. Sized for a small projector's margins, the larger.
-        _fit_grown_rows(bigger, rows_px * scale)
-        bigger.update_layout(meta={ROWS_PX: round(rows_px * scale)})
+        _fit_grown_rows(bigger, grown * scale)
     elif labels or sideways:
         bigger.update_layout(height=max(round((figure.layout.height or 0) * scale), PROJECTOR_HEIGHT))
     # Tall enough for the legend's rows on a small projector with a plot of PROJECTOR_PLOT left below them:
     # Plotly gives a legend at most half the figure's height and scrolls the rest, and ten indicators' names
     # in one column left the plot a strip of 100 px on a 1280 × 720 projector. Rows sized in px have theirs.
     small = margins.reserve(bigger.to_dict(), margins.SMALL_PROJECTOR_WIDTH)
-    plot = 0 if rows_px else PROJECTOR_PLOT
+    plot = 0 if grown else PROJECTOR_PLOT
     bigger.update_layout(height=max(bigger.layout.height, 2 * small["t"], small["t"] + plot + small["b"]))
     bigger.layout.margin = margins.reserve(bigger.to_dict(), width)
     return bigger
@@ -1029,14 +1032,15 @@ def fit_rows(draft: Draft, rows_px: float, width: int) -> Draft:
             break
         height = wanted
         draft.update_layout(height=height)
-    draft.update_layout(meta={ROWS_PX: round(rows_px)})  # for_projector grows the rows with their text
+    draft.rows_px = round(rows_px)  # for_projector grows the rows with their text
     return draft
 
 
-def _rows_px(figure: go.Figure) -> int | None:
-    """The px of a figure's rows where ``fit_rows`` sized it, else None."""
-    meta = figure.layout.meta
-    return int(meta[ROWS_PX]) if isinstance(meta, dict) and ROWS_PX in meta else None
+def rows_px(figure: go.Figure) -> int | None:
+    """The px of a figure's rows where ``fit_rows`` sized it, else None. Kept on the figure object, not in
+    its layout: Plotly takes a layout's ``meta`` object for a change at every call and draws the chart again
+    (tests/e2e/test_chart_redraw.py)."""
+    return getattr(figure, ROWS_PX_ATTRIBUTE, None)
 
 
 def fit_lines(text: object, width: float, size: float, most: int) -> str:
