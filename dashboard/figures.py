@@ -691,7 +691,6 @@ def written_counts(values: Sequence[float], longest: float, lang: str, colour: s
 # Date ticks: Plotly places them (at most nticks) and names the months from each chart's locale
 # (dashboard.components.chart_config: CLDR's month names); Chinese writes the month as a number.
 DAY_TICK = {"zh": "%-m月%-d日"}  # otherwise "%-d %b": 6 Agu, 6 Aug
-MONTH_TICK = {"zh": "%Y年%-m月"}  # otherwise "%b %Y": Agu 2019
 MONTH_NAME = {"zh": "%-m月"}  # otherwise "%b": Agu, in a timeline's panel (its title gives the year)
 # A timeline panel spanning at least this long is marked by month, each name in the middle of its month; a
 # shorter one by day. Day ticks every two weeks turned upright and ran into each other in a phone's panel.
