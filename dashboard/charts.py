@@ -355,12 +355,15 @@ def _combined_summary(ctx: PageContext, frame: pd.DataFrame, column: str, metric
 
 
 def _largest(ctx: PageContext, frame: pd.DataFrame, column: str, vocabulary: schema.Vocabulary, metric: str) -> str:
-    """The NAMED largest categories of ``frame`` by ``column``, in the vocabulary's order among equals."""
+    """The NAMED largest categories of ``frame`` by ``column``, and any equal to the last of them (three of
+    the sample's obstacle categories count 3: naming two of them would rank equals), largest first, in the
+    vocabulary's order among equals."""
     per_category = frame.groupby("category")[column].sum()
     ranked = sorted(per_category.items(), key=lambda item: (-item[1], vocabulary.codes.index(item[0])
                                                             if item[0] in vocabulary.codes else len(vocabulary.codes)))
+    least = ranked[:NAMED][-1][1] if ranked else 0
     return format_list([f"{vocabulary.label(code, ctx.lang)} {METRICS[metric].format(value, ctx.lang)}"
-                        for code, value in ranked[:NAMED]], ctx.lang)
+                        for code, value in ranked if value >= least], ctx.lang)
 
 
 def obstacles_caption(ctx: PageContext, caption_key: str) -> str:
