@@ -564,8 +564,7 @@ def activities_timeline(ctx: PageContext) -> Chart | None:
     # "The 46 most recent activities" read as if more were left out: only a timeline of part of the selection
     # says so, and of how many.
     total = int(_dimension(ctx.fetch("activities_breakdown"), "type")["activities"].sum())
-    # Past TIMELINE_ROWS the chart counts activities by the month they start in (figures.timeline).
-    months = len(timeline) > figures.TIMELINE_ROWS
+    months = figures.counted_per_month(len(timeline))  # the chart counts them by the month they start in
     if total > len(timeline):
         key = "activities.caption_timeline_months" if months else "activities.caption_timeline"
         shown = ctx.t(key, limit=ctx.number(len(timeline)), count=ctx.number(total))

@@ -435,7 +435,7 @@ def for_projector(figure: go.Figure, asked_margin: dict[str, int], width: int,
     """A copy of a built figure for presentation mode: every text ``scale`` times larger, a taller plot,
     and margins reserved anew (from those its builder asked for) for the larger labels at ``width``."""
     bigger = go.Figure(figure)
-    grown = rows_px(figure)
+    grown = fitted_rows_px(figure)
     least = 0 if grown else PROJECTOR_HEIGHT
     bigger.update_layout(font={"size": round(TEXT_SIZE * scale)}, legend_font_size=round(LEGEND_SIZE * scale),
                          legend_title_font_size=round(LEGEND_TITLE_SIZE * scale),
@@ -696,6 +696,12 @@ MONTH_NAME = {"zh": "%-m月"}  # otherwise "%b": Agu, in a timeline's panel (its
 # shorter one by day. Day ticks every two weeks turned upright and ran into each other in a phone's panel.
 MONTHS_FROM = pd.Timedelta(days=45)
 TIMELINE_ROWS = 60  # up to this many activities one row each; more are counted per month
+
+
+def counted_per_month(activities: int) -> bool:
+    """Whether the timeline counts ``activities`` per month (activities_per_month) rather than drawing a row
+    each: the chart and its caption decide alike."""
+    return activities > TIMELINE_ROWS
 TIMELINE_TITLE_GAP = 6  # px kept free beside a title written "middle right" (Plotly's gap, and spare)
 TIMELINE_GAP = 64  # px between two years' panels: the upper one's month names and the lower one's title
 TIMELINE_FRAME = 150  # px of the chart around its panels: title, one legend row, the last month names
@@ -741,7 +747,7 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, month_title: str = "",
     before, left a laptop's rows half empty and a Chinese title past a phone's edge); two activities of the
     same title keep their rows.
     """
-    if len(frame) > TIMELINE_ROWS:
+    if counted_per_month(len(frame)):
         return activities_per_month(frame, lang, title, month_title)
     palette = colours(schema.ACTIVITY_TYPE)
     years = sorted(frame["year"].unique())
@@ -1035,7 +1041,7 @@ def fit_rows(draft: Draft, rows_px: float, width: int) -> Draft:
     return draft
 
 
-def rows_px(figure: go.Figure) -> int | None:
+def fitted_rows_px(figure: go.Figure) -> int | None:
     """The px of a figure's rows where ``fit_rows`` sized it, else None. Kept on the figure object, not in
     its layout: Plotly takes a layout's ``meta`` object for a change at every call and draws the chart again
     (tests/e2e/test_chart_redraw.py)."""
