@@ -6,13 +6,15 @@ import pandas as pd
 
 from etl.schema import Column, DerivedColumn, Sheet
 from etl.template import near_year_text, once_a_year_text, range_text
-from translations import format_number, resolve_language, translate, with_note
+from translations import format_number, label_value, resolve_language, translate
 
 
 def _allowed(column: Column, lang: str) -> str:
     separator = "；" if resolve_language(lang) == "zh" else "; "  # Chinese: the full-width semicolon
     if column.vocabulary is not None:
-        return separator.join(with_note(c.label(lang), c.code, lang) for c in column.vocabulary.categories)
+        # "code: label", as VOCABULARY.md writes it. "Label (code)" nested the brackets of labels that hold
+        # some ("Score (1–5) (score)").
+        return separator.join(label_value(c.code, c.label(lang), lang) for c in column.vocabulary.categories)
     limit = (translate(lang, "template.max_length", maximum=format_number(column.max_length, lang))
              if column.max_length is not None else range_text(column))
     return separator.join(rule for rule in (limit, once_a_year_text(column, lang), near_year_text(column, lang))

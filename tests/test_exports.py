@@ -207,10 +207,13 @@ def test_dictionary_rows_are_the_schema_columns(sheet: schema.Sheet, lang: str) 
     for column, allowed in zip(columns, table[t["dictionary.allowed"]], strict=True):
         if isinstance(column, schema.Column) and column.vocabulary is not None:
             for category in column.vocabulary.categories:
-                # Chinese writes its brackets full-width, with no space before them.
-                noted = (f"{category.label(lang)}（{category.code}）" if lang == "zh"
-                         else f"{category.label(lang)} ({category.code})")
+                # The code, then its label, as VOCABULARY.md writes them; Chinese writes a full-width colon.
+                noted = (f"{category.code}：{category.label(lang)}" if lang == "zh"
+                         else f"{category.code}: {category.label(lang)}")
                 assert noted in allowed, (column.name, category.code)
+    if sheet.name == "benefits":  # a label holding brackets is not bracketed again
+        unit = table[table[t["dictionary.column"]] == "unit"][t["dictionary.allowed"]].item()
+        assert "(score)" not in unit and "（score）" not in unit  # was "Score (1–5) (score)"
 
 
 def test_dictionary_matches_the_warehouse_tables(warehouse: Warehouse, tmp_path: Path) -> None:
