@@ -998,7 +998,8 @@ def indicator_values(frame: pd.DataFrame, lang: str, title: str, x_title: str, u
     draft.update_axes("y", autorange="reversed", tickformat=None, type="category", categoryorder="array",
                       categoryarray=rows, showticklabels=False, ticks="")
     draft.update_axes("x", **unit_axis(unit, lang, ordered["value"].max()))
-    draft.update_layout(barmode="overlay")
+    # The legend names a single beneficiary too: the caption says the colour tells who benefits.
+    draft.update_layout(barmode="overlay", showlegend=True)
     titles, title_px = row_titles(ordered["indicator"], plot_size(draft, width)[0])
     row = ROW_TITLE_GAP + title_px + VALUE_BAR_GAP + VALUE_BAR
     # On the reversed category axis a row spans its index ± 0.5, its foot at + 0.5: the bar there, its title

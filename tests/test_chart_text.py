@@ -220,6 +220,23 @@ def test_an_achieved_values_name_stands_above_its_bar_whole_on_a_phone_and_on_wi
 
 
 @pytest.mark.usefixtures("warehouse")
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_values_chart_of_one_beneficiary_names_it_in_its_legend(lang: str) -> None:
+    """The caption says the colour tells who benefits. The sample's 2019 rupiah values are both Jakarta's,
+    and Plotly shows no legend for a single trace: only the text alternative said who. Every medium shows
+    the legend, with the one beneficiary in it."""
+    ctx = _context(lang)
+    chart = charts.outcome_values(ctx, "idr")
+    assert chart is not None
+    beneficiaries = set(chart.data[ctx.column("beneficiary")])
+    assert beneficiaries == {schema.BENEFICIARY.label("jakarta", lang)}, "the sample's rupiah values"
+    for figure in (chart.figure, chart.projector_figure, chart.printed_figure(DRAW_WIDTH_PX)):
+        assert figure.layout.showlegend is True
+        assert [trace.name for trace in figure.data if trace.showlegend is not False] == sorted(beneficiaries)
+        assert margins.reserve(figure.to_dict(), margins.PHONE_WIDTH)["t"] > figures.TEXT_SIZE * 2, "the legend's row"
+
+
+@pytest.mark.usefixtures("warehouse")
 @pytest.mark.parametrize("unit", ["idr", "score", "count"])
 def test_presentation_mode_grows_rows_as_their_text_not_to_a_projectors_height(unit: str) -> None:
     """Presentation mode writes every text PROJECTOR_SCALE times larger. Rows sized in px (an achieved value's
