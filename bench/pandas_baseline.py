@@ -147,6 +147,15 @@ def activity_timeline(f: Frames, scope: Scope) -> pd.DataFrame:
               "participants_jakarta", "participants_partner", "organizer"]]
 
 
+def activity_months(f: Frames, scope: Scope) -> pd.DataFrame:
+    a = f["activities"]
+    a = a[_in_years(a, scope) & _activity_mask(a, scope)]
+    start = pd.to_datetime(a["start_date"])
+    counts = a.assign(calendar_year=start.dt.year, month=start.dt.month) \
+        .groupby(["calendar_year", "month", "type"], as_index=False).size()
+    return counts.rename(columns={"size": "activities"})
+
+
 def benefits_breakdown(f: Frames, scope: Scope) -> pd.DataFrame:
     b = f["benefits"]
     b = b[_in_years(b, scope) & _activity_mask(b, scope)]
@@ -240,16 +249,16 @@ def export_counts(f: Frames, scope: Scope) -> pd.DataFrame:
 
 FIGURES: dict[str, Callable[[Frames, Scope], pd.DataFrame]] = {function.__name__: function for function in (
     available, yearly_summary, participation_breakdown, selection_funnel, repeat_applicants, activities_breakdown,
-    activity_timeline, benefits_breakdown, benefit_indicators, benefit_values, codes_not_followed, obstacles_breakdown,
-    obstacle_list, load_history, sample_years, provisional_years, export_counts)}
+    activity_timeline, activity_months, benefits_breakdown, benefit_indicators, benefit_values, codes_not_followed,
+    obstacles_breakdown, obstacle_list, load_history, sample_years, provisional_years, export_counts)}
 # The tables each figure reads (whole), for the cost of loading them.
 TABLES: dict[str, tuple[str, ...]] = {
     "available": ("loads", "participants", "activities"),
     "yearly_summary": ("loads", "participants", "activities", "benefits", "obstacles"),
     "participation_breakdown": ("participants",), "selection_funnel": ("participants",),
     "repeat_applicants": ("participants",), "activities_breakdown": ("activities",),
-    "activity_timeline": ("activities",), "benefits_breakdown": ("benefits",), "benefit_indicators": ("benefits",),
-    "benefit_values": ("benefits",), "codes_not_followed": ("benefits",),
+    "activity_timeline": ("activities",), "activity_months": ("activities",), "benefits_breakdown": ("benefits",),
+    "benefit_indicators": ("benefits",), "benefit_values": ("benefits",), "codes_not_followed": ("benefits",),
     "obstacles_breakdown": ("obstacles",), "obstacle_list": ("obstacles",),
     "load_history": ("loads", "year_status"), "sample_years": ("loads",), "provisional_years": ("year_status",),
     "export_counts": ("participants", "activities", "benefits", "obstacles"),

@@ -37,6 +37,8 @@ from translations import (
     format_measure,
     format_number,
     format_rupiah,
+    joined_with_and,
+    month_name,
     sentences,
     with_note,
 )
@@ -552,6 +554,8 @@ def _sides_alternative(ctx: PageContext, totals: pd.DataFrame) -> str:
 
 @shared
 def activities_timeline(ctx: PageContext) -> Chart | None:
+    """When the selection's activities took place: a row each, or, past figures.TIMELINE_ROWS, their count per
+    month over the whole selection. The data table lists them, the 500 most recent of a larger selection."""
     timeline = ctx.fetch("activity_timeline")
     if timeline.empty:
         return None
@@ -561,19 +565,13 @@ def activities_timeline(ctx: PageContext) -> Chart | None:
         "host_city": "column:host_city", "start_date": "column:start_date", "end_date": "column:end_date",
         "participants_jakarta": "column:participants_jakarta", "participants_partner": "column:participants_partner",
         "organizer": "column:organizer"})
-    # "The 46 most recent activities" read as if more were left out: only a timeline of part of the selection
-    # says so, and of how many.
     total = int(_dimension(ctx.fetch("activities_breakdown"), "type")["activities"].sum())
-    months = figures.counted_per_month(len(timeline))  # the chart counts them by the month they start in
-    if total > len(timeline):
-        key = "activities.caption_timeline_months" if months else "activities.caption_timeline"
-        shown = ctx.t(key, limit=ctx.number(len(timeline)), count=ctx.number(total))
-    else:
-        key = "activities.caption_timeline_months_all" if months else "activities.caption_timeline_all"
-        shown = ctx.t(key, count=ctx.number(len(timeline)))
-    caption = period_caption(ctx, shown, Period.PER_YEAR)
-    draw = functools.partial(figures.timeline, timeline, ctx.lang, ctx.t("activities.chart_timeline"),
-                             _name(ctx, "activities"))
+    if figures.counted_per_month(total):
+        return _activities_per_month(ctx, total, data, formats, listed=len(timeline))
+    # Past TIMELINE_ROWS the chart counts per month, so a timeline of rows holds every activity selected.
+    caption = period_caption(ctx, ctx.t("activities.caption_timeline_all", count=ctx.number(total)),
+                             Period.PER_YEAR)
+    draw = functools.partial(figures.timeline, timeline, ctx.lang, ctx.t("activities.chart_timeline"))
 
     def wide(medium: Medium) -> go.Figure:
         # A printed page squeezes the timeline to its height, leaving rows too thin for a title above each
@@ -581,19 +579,45 @@ def activities_timeline(ctx: PageContext) -> Chart | None:
         return draw(figures.TITLES_BESIDE if medium is Medium.PAPER else figures.TITLES_ABOVE,
                     width=figures.WIDE_WIDTH)
 
-    figure = draw()
-    return Chart("activities", "timeline", figure, data, caption, ("activities",), formats,
+    return Chart("activities", "timeline", draw(), data, caption, ("activities",), formats,
                  _timeline_alternative(ctx, timeline), wide)
 
 
+def _activities_per_month(ctx: PageContext, total: int, data: pd.DataFrame,
+                          formats: dict[str, Formatter | PerRow], listed: int) -> Chart:
+    """The timeline of many activities: every one selected counted by the month it starts in (the 500 most
+    recent alone counted one month at 1M rows). The data table lists ``listed`` of them, the most recent."""
+    counts = ctx.fetch("activity_months")
+    if listed < total:
+        shown = ctx.t("activities.caption_timeline_months", count=ctx.number(total), limit=ctx.number(listed))
+    else:
+        shown = ctx.t("activities.caption_timeline_months_all", count=ctx.number(total))
+    figure = figures.activities_per_month(counts, ctx.lang, ctx.t("activities.chart_timeline"),
+                                          _name(ctx, "activities"))
+    return Chart("activities", "timeline", figure, data, period_caption(ctx, shown, Period.PER_YEAR),
+                 ("activities",), formats, _months_alternative(ctx, counts))
+
+
 def _timeline_alternative(ctx: PageContext, timeline: pd.DataFrame) -> str:
-    """Per year, the activities the timeline shows and the days they span: "13 (22 Jul 2017 – 25 Oct 2017)".
-    Counted as "shown", not as activities: the timeline may hold only the most recent ones."""
+    """Per year, the activities the timeline shows and the days they span: "13 (22 Jul 2017 – 25 Oct 2017)"."""
     spans = timeline.groupby("year", sort=True).agg(shown=("title", "size"), first=("start_date", "min"),
                                                     last=("end_date", "max"))
     items = [with_note(ctx.number(row["shown"]), f"{format_day(row['first'].date(), ctx.lang)} – "
                        f"{format_day(row['last'].date(), ctx.lang)}", ctx.lang) for _, row in spans.iterrows()]
     return ctx.t("chart.summary", metric=ctx.t("activities.timeline_shown"), items=format_list(items, ctx.lang))
+
+
+def _months_alternative(ctx: PageContext, counts: pd.DataFrame) -> str:
+    """Per calendar year, the activities starting in it and its busiest months (every month tied for the
+    most): "20 in 2018 (the most in July and October: 6)"."""
+    per_month = counts.groupby(["calendar_year", "month"], sort=True)["activities"].sum()
+    items = []
+    for year, months in per_month.groupby(level="calendar_year"):
+        most = int(months.max())
+        busiest = [month_name(int(month), ctx.lang) for (_, month), value in months.items() if value == most]
+        items.append(ctx.t("activities.months_item", year=int(year), count=ctx.number(int(months.sum())),
+                           months=joined_with_and(busiest, ctx.lang), most=ctx.number(most)))
+    return ctx.t("chart.summary", metric=ctx.t("activities.months_started"), items=format_list(items, ctx.lang))
 
 
 # -- Benefits and obstacles ----------------------------------------------------------

@@ -736,9 +736,10 @@ def timeline_axis(first: pd.Timestamp, last: pd.Timestamp, lang: str) -> Props:
     return {"range": [first - padding, last + padding], "nticks": 6, "tickformat": DAY_TICK.get(lang, "%-d %b")}
 
 
-def timeline(frame: pd.DataFrame, lang: str, title: str, month_title: str = "",
-             layout: TimelineRows = TITLES_ABOVE, width: int = margins.PHONE_WIDTH) -> go.Figure:
-    """When the activities took place: one row per activity, a panel per year; per month beyond TIMELINE_ROWS.
+def timeline(frame: pd.DataFrame, lang: str, title: str, layout: TimelineRows = TITLES_ABOVE,
+             width: int = margins.PHONE_WIDTH) -> go.Figure:
+    """When the activities took place: one row per activity, a panel per year (at most TIMELINE_ROWS; more
+    are counted per month, activities_per_month).
 
     Each year's panel spans that year's activities only (a day stays visible: 46 activities over
     three years on one axis become hairlines). Row i of a panel is at y = i, labelled with the title (above
@@ -747,8 +748,6 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, month_title: str = "",
     before, left a laptop's rows half empty and a Chinese title past a phone's edge); two activities of the
     same title keep their rows.
     """
-    if counted_per_month(len(frame)):
-        return activities_per_month(frame, lang, title, month_title)
     palette = colours(schema.ACTIVITY_TYPE)
     years = sorted(frame["year"].unique())
     counts = [int((frame["year"] == year).sum()) for year in years]
@@ -815,9 +814,9 @@ MONTH_PANEL = 84  # px of a year's panel of activities counted per month
 MONTH_GAP = 56  # px between two years' panels: the upper one's month names and the lower one's title
 
 
-def activities_per_month(frame: pd.DataFrame, lang: str, title: str, y_title: str) -> go.Figure:
+def activities_per_month(counts: pd.DataFrame, lang: str, title: str, y_title: str) -> go.Figure:
     """Many activities: how many started in each month, stacked by type, a panel per calendar year of their
-    start (the list is in the data table).
+    start, from ``counts`` as dashboard.queries.activity_months returns them (the list is in the data table).
 
     The panels share their months (from the earliest month any year starts an activity in to the latest)
     and their scale, each month's total written above it. On one date axis across the years, ten years'
@@ -825,13 +824,10 @@ def activities_per_month(frame: pd.DataFrame, lang: str, title: str, y_title: st
     months between them."""
     colon = colon_of(lang)
     palette = colours(schema.ACTIVITY_TYPE)
-    start = pd.to_datetime(frame["start_date"])
-    counts = frame.assign(calendar_year=start.dt.year, month=start.dt.month) \
-        .groupby(["calendar_year", "month", "type"], as_index=False).size()
     years = sorted(counts["calendar_year"].unique())
     months = list(range(int(counts["month"].min()), int(counts["month"].max()) + 1))
     names = {month: format_date_part(dt.date(2000, month, 1), "MMM", lang) for month in months}
-    totals = counts.groupby(["calendar_year", "month"])["size"].sum()
+    totals = counts.groupby(["calendar_year", "month"])["activities"].sum()
     panels = len(years) * MONTH_PANEL + (len(years) - 1) * MONTH_GAP
     draft = Draft(rows=len(years), cols=1, vertical_spacing=MONTH_GAP / panels if len(years) > 1 else 0.0,
                   subplot_titles=[str(year) for year in years])
@@ -840,7 +836,7 @@ def activities_per_month(frame: pd.DataFrame, lang: str, title: str, y_title: st
         of_year = counts[counts["calendar_year"] == year]
         for code, part, name in by_category(of_year, "type", schema.ACTIVITY_TYPE, lang):
             months_named = [names[int(month)] for month in part["month"]]
-            draft.add("bar", x=months_named, y=part["size"], name=name, marker={"color": palette[code]},
+            draft.add("bar", x=months_named, y=part["activities"], name=name, marker={"color": palette[code]},
                       legendgroup=code, showlegend=code not in shown_types,
                       customdata=[format_date_part(dt.date(int(year), int(month), 1), "yMMM", lang)
                                   for month in part["month"]],
@@ -860,7 +856,7 @@ def activities_per_month(frame: pd.DataFrame, lang: str, title: str, y_title: st
     draft.update_axes("y", range=[0, float(totals.max()) * 1.3], showticklabels=False, showgrid=False,
                       zeroline=False, tickformat=None, title=None)
     draft.update_annotations(font={"size": TEXT_SIZE, "color": MUTED_INK}, x=0, xanchor="left")
-    entries = frame["type"].nunique()
+    entries = counts["type"].nunique()
     draft.update_layout(barmode="stack", showlegend=entries > 1, margin={"t": 30},
                         height=panels + TIMELINE_FRAME + LEGEND_ROW_HEIGHT * (entries // 3))
     return draft.build()

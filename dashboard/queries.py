@@ -239,6 +239,16 @@ def activity_timeline(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Dat
     return _frame(cursor, sql, scope.params() | {"limit": ROW_LIMIT})
 
 
+def activity_months(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Activities per calendar month of their start and type, over the whole selection: a timeline of more
+    activities than it has rows counts these (the 500 most recent counted only a month at 1M rows)."""
+    sql = f"""
+        SELECT year(start_date) AS calendar_year, month(start_date) AS month, type, count(*) AS activities
+        FROM activities WHERE {IN_YEARS} AND {ACTIVITY_FILTER}
+        GROUP BY ALL ORDER BY ALL"""
+    return _frame(cursor, sql, scope.params())
+
+
 BENEFIT_DIMENSIONS = ("category", "beneficiary", "level", "framework", "source")
 
 
@@ -409,9 +419,9 @@ def export_counts(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFra
 Query = Callable[[duckdb.DuckDBPyConnection, Scope], pd.DataFrame]
 QUERIES: dict[str, Query] = {query.__name__: query for query in (
     available, yearly_summary, participation_breakdown, selection_funnel, repeat_applicants,
-    activities_breakdown, activity_timeline, benefits_breakdown, benefit_indicators, benefit_values,
-    codes_not_followed, obstacles_breakdown, obstacle_list, load_history, sample_years, provisional_years,
-    export_counts)}
+    activities_breakdown, activity_timeline, activity_months, benefits_breakdown, benefit_indicators,
+    benefit_values, codes_not_followed, obstacles_breakdown, obstacle_list, load_history, sample_years,
+    provisional_years, export_counts)}
 
 
 @st.cache_data(max_entries=512, show_spinner=False)

@@ -15,9 +15,9 @@ logger = logging.getLogger(__name__)
 
 # The queries the pages run for the default view (every loaded year, every field, both directions).
 DEFAULT_QUERIES = ("yearly_summary", "participation_breakdown", "selection_funnel", "repeat_applicants",
-                   "activities_breakdown", "activity_timeline", "benefits_breakdown", "benefit_indicators",
-                   "benefit_values", "codes_not_followed", "obstacles_breakdown", "obstacle_list", "sample_years",
-                   "provisional_years", "export_counts", "load_history")
+                   "activities_breakdown", "activity_timeline", "activity_months", "benefits_breakdown",
+                   "benefit_indicators", "benefit_values", "codes_not_followed", "obstacles_breakdown",
+                   "obstacle_list", "sample_years", "provisional_years", "export_counts", "load_history")
 
 
 def warm() -> None:

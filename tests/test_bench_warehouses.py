@@ -3,6 +3,7 @@ pandas baseline computes the figures the dashboard's queries do (it fell behind 
 
 from __future__ import annotations
 
+import calendar
 import html
 from pathlib import Path
 
@@ -87,6 +88,7 @@ def test_lists_of_part_of_a_large_selection_say_how_much_they_hold(tmp_path: Pat
     from dashboard.filters import Available, Filters
     from dashboard.report import build_report
     from etl import schema
+    from translations import month_names
 
     counts = scaled_counts(20_000, {"participants": 345, "activities": 46, "benefits": 48, "obstacles": 18})
     link = ensure_big(tmp_path, counts)
@@ -105,11 +107,37 @@ def test_lists_of_part_of_a_large_selection_say_how_much_they_hold(tmp_path: Pat
             AND unit = 'count' AND indicator_code IN (
                 SELECT indicator_code FROM benefits WHERE partner_city = 'beijing' AND unit = 'count'
                 GROUP BY indicator_code HAVING count(DISTINCT year) > 1 AND count(*) > count(DISTINCT year))""")
+        per_month = connection.execute("SELECT year(start_date), month(start_date), count(*) FROM activities "
+                                       "WHERE partner_city = 'beijing' GROUP BY ALL").fetchall()
+        per_year = connection.execute("SELECT year(start_date), count(*) FROM activities "
+                                      "WHERE partner_city = 'beijing' GROUP BY ALL ORDER BY 1").fetchall()
     assert min(activities, indicators, obstacles) > queries.ROW_LIMIT and counted > queries.VALUES_LIMIT
     ctx = PageContext(db.reader(), Filters(years, "beijing", schema.FIELD.codes, "both", "en"))
+    # The timeline counts every activity selected per month; its data table lists the most recent.
     timeline = charts.activities_timeline(ctx)
     assert timeline is not None
-    assert f"The {queries.ROW_LIMIT} most recent of the selection's {activities:,} activities" in timeline.caption
+    assert (f"Every activity of the selection ({activities:,}), counted by the month it starts in" in timeline.caption
+            and f"the data table lists the {queries.ROW_LIMIT} most recent" in timeline.caption)
+    assert len(timeline.data) == queries.ROW_LIMIT
+    written = {}
+    for trace in timeline.figure.data:
+        if trace.type == "scatter":  # each month's total, written above it
+            panel = int(timeline.figure.layout.annotations[int(trace.xaxis[1:] or 1) - 1].text)
+            written.update({(panel, month): int(text.replace(",", "")) for month, text in zip(
+                trace.x, trace.text, strict=True)})
+    months = {number: name for number, name in enumerate(month_names("en"), start=1)}
+    assert written == {(int(year), months[int(month)]): int(count) for year, month, count in per_month}
+    assert sum(written.values()) == activities
+    # Its text alternative: per calendar year, the activities and every month tied for the most.
+    items = []
+    for year, count in per_year:
+        of_year = {month: n for y, month, n in per_month if y == year}
+        most = max(of_year.values())
+        busiest = [calendar.month_name[month] for month in sorted(of_year) if of_year[month] == most]
+        named = busiest[0] if len(busiest) == 1 else ", ".join(busiest[:-1]) + " and " + busiest[-1]
+        items.append(f"{count:,} in {year} (the most in {named}: {most:,})")
+    listed = ", ".join(items)
+    assert timeline.alternative == f"In numbers — Activities by the calendar year they start in: {listed}."
     indicator_note = charts.indicator_table_note(ctx)
     assert indicator_note.startswith(f"The first {queries.ROW_LIMIT} of the selection's {indicators:,} indicators")
     obstacle_note = charts.mitigation_table_note(ctx)

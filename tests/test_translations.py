@@ -30,7 +30,17 @@ from tests.apptest import (
     visible_texts,
 )
 from tests.paths import REPO_ROOT
-from translations import LANGUAGES, catalogue, label_value, plural_forms, sentences, translate, with_note
+from translations import (
+    LANGUAGES,
+    catalogue,
+    joined_with_and,
+    label_value,
+    month_name,
+    plural_forms,
+    sentences,
+    translate,
+    with_note,
+)
 
 CATALOGUES = {lang: toml_catalogue(lang) for lang in LANGUAGES}
 # A message about a number of things is a table of the CLDR plural forms its language uses
@@ -392,6 +402,15 @@ def test_a_note_in_brackets_is_written_as_the_language_writes_it() -> None:
     assert with_note("Achieved value", "Score (1–5)", "en") == "Achieved value (Score [1–5])"
     assert with_note("Nilai capaian", "Skor (1–5)", "id") == "Nilai capaian (Skor [1–5])"
     assert with_note("实现值", "评分（1–5）", "zh") == "实现值（评分［1–5］）"
+
+
+def test_months_tied_in_a_note_are_joined_with_the_languages_and() -> None:
+    """"(the most in Apr, Jul, 32)" ran the months into the count: within a note they are joined with "and",
+    each named whole (Chinese as running text writes a month, 4月, not the calendar's 四月)."""
+    assert joined_with_and([month_name(4, "en"), month_name(7, "en")], "en") == "April and July"
+    assert joined_with_and([month_name(m, "id") for m in (4, 8, 10)], "id") == "April, Agustus, dan Oktober"
+    assert joined_with_and([month_name(4, "zh"), month_name(7, "zh")], "zh") == "4月和7月"
+    assert joined_with_and([month_name(12, "en")], "en") == "December"
 
 
 def test_sentences_follow_each_other_as_the_language_writes_them() -> None:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton, get_month_names
+from babel.lists import format_list as babel_format_list
 from babel.numbers import format_compact_currency, format_currency, format_decimal, format_percent
 
 LANGUAGES: tuple[str, ...] = ("id", "en", "zh")
@@ -144,6 +145,18 @@ def month_names(lang: str, width: str = "abbreviated") -> list[str]:
     """January to December as the language names them (CLDR): Agu, Aug, 8月 abbreviated."""
     names = get_month_names(width, locale=_locale(lang))
     return [names[month] for month in range(1, 13)]
+
+
+def month_name(month: int, lang: str) -> str:
+    """A month's name as running text writes it: April, April, 4月 (CLDR's wide Chinese names, 四月, are a
+    calendar's)."""
+    return month_names(lang, "abbreviated" if resolve_language(lang) == "zh" else "wide")[month - 1]
+
+
+def joined_with_and(items: Sequence[object], lang: str) -> str:
+    """A few items joined as the language writes "and" (CLDR): 'April and July', 'April dan Juli',
+    '4月和7月'. For items within a bracketed note, where format_list's commas would run into the note's."""
+    return babel_format_list([str(item) for item in items], locale=BABEL_LOCALES[resolve_language(lang)])
 
 
 def display_width(text: str) -> int:
