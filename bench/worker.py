@@ -3,7 +3,7 @@
 - cold-page: the first run of a page in a fresh process (new DuckDB connection,
   empty st.cache_data). Imports are done before the clock starts, so only the
   run is timed. With "discover", it then records which dashboard.queries
-  functions the page calls (a second run, after clearing the cache).
+  functions the page calls (a second run, after clearing the caches).
 - queries: each page's queries alone, each page on a fresh read-only connection.
 - pandas: the pandas baseline (whole tables loaded once, figures per page),
   checked against DuckDB's figures; in its own process so its gigabytes are
@@ -76,7 +76,7 @@ def _discover(page: str) -> list[Call]:
     """The queries a page's run calls, found by profiling a run with an empty cache."""
     import streamlit as st
 
-    from dashboard import queries
+    from dashboard import context, queries
 
     public = set(queries.QUERIES)
     calls: list[Call] = []
@@ -87,6 +87,9 @@ def _discover(page: str) -> list[Call]:
             calls.append((frame.f_code.co_name, None))
 
     st.cache_data.clear()
+    # The charts and findings shared between sessions too: kept from the timed run, their builders' queries
+    # went unseen (the Activities page's timeline, the Overview's charts).
+    context._shared_answer.clear()
     test = app_test(page)
     sys.setprofile(profile)
     threading.setprofile(profile)  # in case the script runs in a thread of its own

@@ -604,7 +604,7 @@ def _timeline_alternative(ctx: PageContext, timeline: pd.DataFrame) -> str:
                                                     last=("end_date", "max"))
     items = [with_note(ctx.number(row["shown"]), f"{format_day(row['first'].date(), ctx.lang)} – "
                        f"{format_day(row['last'].date(), ctx.lang)}", ctx.lang) for _, row in spans.iterrows()]
-    return ctx.t("chart.summary", metric=ctx.t("activities.timeline_shown"), items=format_list(items, ctx.lang))
+    return ctx.t("chart.summary", metric=_name(ctx, "activities"), items=format_list(items, ctx.lang))
 
 
 def _months_alternative(ctx: PageContext, counts: pd.DataFrame) -> str:

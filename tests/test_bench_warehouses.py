@@ -152,3 +152,18 @@ def test_lists_of_part_of_a_large_selection_say_how_much_they_hold(tmp_path: Pat
     report = build_report(ctx, Available(years=years, partners=("beijing",)))
     tables = report.split("<section class='tables'>")[1]
     assert html.escape(indicator_note) in tables and html.escape(obstacle_note) in tables
+
+
+def test_the_bench_finds_every_query_a_page_runs(warehouse: Warehouse) -> None:
+    """The bench times a page's queries alone from the list its cold run calls. Found in a second run after
+    the first, it missed every query of a chart shared between sessions (the first run had built them): the
+    Activities page "ran" activities_breakdown and not its timeline's, the Overview none of its charts'."""
+    from bench import worker
+
+    database = str(warehouse.path)  # the fixture points DASHBOARD_DB at it too
+    found = worker.cold_page({"db": database, "page": "views/activities.py", "discover": True})
+    assert found["errors"] == []
+    assert {"activities_breakdown", "activity_timeline"} <= {name for name, _ in found["calls"]}
+    overview = worker.cold_page({"db": database, "page": worker.DEFAULT_PAGE, "discover": True})
+    assert {"participation_breakdown", "activities_breakdown", "obstacles_breakdown"} <= {
+        name for name, _ in overview["calls"]}

@@ -802,7 +802,7 @@ def test_activities_charts_equal_sql(shared_app: SharedApp, expected_db: duckdb.
     caption = t["activities.caption_timeline_all"].format(count=number(count, lang))
     assert any(caption in shown_caption.value for shown_caption in at.caption)
     # The text alternatives: each side's three types with the most attendances; per year, the activities
-    # the timeline shows and the days they span.
+    # and the days they span.
     listed, noted = ("、", "{}（{}）") if lang == "zh" else (", ", "{} ({})")
     sides = []
     for column, key in (("participants_jakarta", "attendances_jakarta"),
@@ -819,7 +819,7 @@ def test_activities_charts_equal_sql(shared_app: SharedApp, expected_db: duckdb.
     items = listed.join(noted.format(number(n, lang), f"{written_day(first, lang)} – {written_day(last, lang)}")
                         for n, first, last in spans)
     described = ["".join(sides) if lang == "zh" else " ".join(sides),
-                 t["chart.summary"].format(metric=t["activities.timeline_shown"], items=items)]
+                 t["chart.summary"].format(metric=metric_name("activities", lang), items=items)]
     for text in described:
         assert any(caption.value.startswith(text) for caption in at.caption), (text, [c.value for c in at.caption])
 
