@@ -592,10 +592,11 @@ def _activities_per_month(ctx: PageContext, total: int, data: pd.DataFrame,
         shown = ctx.t("activities.caption_timeline_months", count=ctx.number(total), limit=ctx.number(listed))
     else:
         shown = ctx.t("activities.caption_timeline_months_all", count=ctx.number(total))
-    figure = figures.activities_per_month(counts, ctx.lang, ctx.t("activities.chart_timeline"),
-                                          _name(ctx, "activities"))
-    return Chart("activities", "timeline", figure, data, period_caption(ctx, shown, Period.PER_YEAR),
-                 ("activities",), formats, _months_alternative(ctx, counts))
+    draw = functools.partial(figures.activities_per_month, counts, ctx.lang, ctx.t("activities.chart_timeline"),
+                             _name(ctx, "activities"))
+    # Totals turned upright on a phone may stand level on a wider medium.
+    return Chart("activities", "timeline", draw(), data, period_caption(ctx, shown, Period.PER_YEAR),
+                 ("activities",), formats, _months_alternative(ctx, counts), _every_medium(draw))
 
 
 def _timeline_alternative(ctx: PageContext, timeline: pd.DataFrame) -> str:

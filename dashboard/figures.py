@@ -322,6 +322,11 @@ class Draft:
         suffix = "" if index == 1 else str(index)
         return f"xaxis{suffix}", f"yaxis{suffix}"
 
+    def refs(self, row: int, col: int = 1) -> dict[str, str]:
+        """The xref and yref of a panel, for an annotation written in its data's units."""
+        x_name, y_name = self._axes(row, col)
+        return {"xref": x_name.replace("axis", ""), "yref": y_name.replace("axis", "")}
+
 
 def tick_whole_numbers(data: Sequence[Props], layout: Props) -> None:
     """Ticks every whole number on each axis of whole numbers (",d") whose range or values stay below
@@ -810,25 +815,43 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, layout: TimelineRows = 
     return draft.build()
 
 
-MONTH_PANEL = 84  # px of a year's panel of activities counted per month
+MONTH_PANEL = 84  # px of a year's panel of activities counted per month, its totals written level
+MONTH_BARS = 64  # px of that panel up to its highest bar; the rest is the totals' room above it
 MONTH_GAP = 56  # px between two years' panels: the upper one's month names and the lower one's title
 
 
-def activities_per_month(counts: pd.DataFrame, lang: str, title: str, y_title: str) -> go.Figure:
+def activities_per_month(counts: pd.DataFrame, lang: str, title: str, y_title: str,
+                         width: int = margins.PHONE_WIDTH) -> go.Figure:
     """Many activities: how many started in each month, stacked by type, a panel per calendar year of their
     start, from ``counts`` as dashboard.queries.activity_months returns them (the list is in the data table).
 
     The panels share their months (from the earliest month any year starts an activity in to the latest)
     and their scale, each month's total written above it. On one date axis across the years, ten years'
     activities (each year's between July and November) stood as bars 3 px wide on a phone, mostly empty
-    months between them."""
+    months between them. Totals that do not fit level side by side in a figure ``width`` px wide (the
+    narrowest it is drawn at) are turned upright, each panel taller by them: at 1M rows a phone's months
+    wrote "1.0861.0491.104" in a row."""
+    months = list(range(int(counts["month"].min()), int(counts["month"].max()) + 1))
+    totals = counts.groupby(["calendar_year", "month"])["activities"].sum()
+    labels = [format_number(total, lang) for total in totals]
+    draft = _months_draft(counts, totals, months, lang, title, y_title, turned=None)
+    if not level_labels_fit(labels, plot_size(draft, width)[0], len(months)):
+        draft = _months_draft(counts, totals, months, lang, title, y_title, turned=labels)
+    return draft.build()
+
+
+def _months_draft(counts: pd.DataFrame, totals: pd.Series, months: list[int], lang: str, title: str,
+                  y_title: str, turned: Sequence[str] | None) -> Draft:
+    """activities_per_month's figure, its totals level or ``turned`` upright (these labels, the tallest
+    giving each panel its room above the bars)."""
     colon = colon_of(lang)
     palette = colours(schema.ACTIVITY_TYPE)
     years = sorted(counts["calendar_year"].unique())
-    months = list(range(int(counts["month"].min()), int(counts["month"].max()) + 1))
     names = {month: format_date_part(dt.date(2000, month, 1), "MMM", lang) for month in months}
-    totals = counts.groupby(["calendar_year", "month"])["activities"].sum()
-    panels = len(years) * MONTH_PANEL + (len(years) - 1) * MONTH_GAP
+    above = (max(margins.text_width(label, TEXT_SIZE) for label in turned) + 2 * TURNED_GAP if turned
+             else MONTH_PANEL - MONTH_BARS)
+    panel = round(MONTH_BARS + above)
+    panels = len(years) * panel + (len(years) - 1) * MONTH_GAP
     draft = Draft(rows=len(years), cols=1, vertical_spacing=MONTH_GAP / panels if len(years) > 1 else 0.0,
                   subplot_titles=[str(year) for year in years])
     shown_types: set[str] = set()
@@ -843,23 +866,26 @@ def activities_per_month(counts: pd.DataFrame, lang: str, title: str, y_title: s
                       hovertemplate=f"{name} · %{{customdata}}<br>{plain(y_title)}{colon}%{{y:,}}<extra></extra>",
                       row=index, col=1)
             shown_types.add(code)
-        of_months = totals.loc[year]
-        draft.add("scatter", x=[names[int(month)] for month in of_months.index], y=of_months.tolist(), mode="text",
-                  text=[format_number(total, lang) for total in of_months], textposition="top center",
-                  textfont={"size": TEXT_SIZE, "color": INK}, cliponaxis=False, hoverinfo="skip", showlegend=False,
-                  row=index, col=1)
     base_layout(draft, lang, title, None, None, translate(lang, "chart.type"))
     # The same months and scale in every panel: a year's bars compare with another's. The totals say the
     # counts, so no value axis.
     draft.update_axes("x", type="category", categoryorder="array", categoryarray=[names[m] for m in months],
                       range=[-0.5, len(months) - 0.5], showgrid=False, tickangle=0)
-    draft.update_axes("y", range=[0, float(totals.max()) * 1.3], showticklabels=False, showgrid=False,
-                      zeroline=False, tickformat=None, title=None)
-    draft.update_annotations(font={"size": TEXT_SIZE, "color": MUTED_INK}, x=0, xanchor="left")
+    draft.update_axes("y", range=[0, float(totals.max()) * panel / MONTH_BARS], showticklabels=False,
+                      showgrid=False, zeroline=False, tickformat=None, title=None)
+    draft.update_annotations(font={"size": TEXT_SIZE, "color": MUTED_INK}, x=0, xanchor="left")  # the years
+    # Each month's total above it, in its year's panel.
+    panel_of = {year: draft.refs(index) for index, year in enumerate(years, start=1)}
+    anchor: Props = {"yanchor": "bottom", "yshift": 2} if not turned else {
+        "yanchor": "bottom", "yshift": TURNED_GAP, "textangle": -90}
+    draft.layout.setdefault("annotations", []).extend(  # type: ignore[union-attr]
+        {"x": names[int(month)], "y": float(total), **panel_of[year], "text": format_number(total, lang),
+         "showarrow": False, "font": {"size": TEXT_SIZE, "color": INK}, **anchor}
+        for (year, month), total in totals.items())
     entries = counts["type"].nunique()
     draft.update_layout(barmode="stack", showlegend=entries > 1, margin={"t": 30},
                         height=panels + TIMELINE_FRAME + LEGEND_ROW_HEIGHT * (entries // 3))
-    return draft.build()
+    return draft
 
 
 def heatmap(frame: pd.DataFrame, lang: str, title: str, count_title: str) -> go.Figure:

@@ -161,6 +161,17 @@ def figure_texts(figure: dict[str, Any]) -> list[str]:
     return [text for text in texts if text]
 
 
+def month_totals(figure: dict[str, Any]) -> dict[tuple[int, str], str]:
+    """Of a timeline counted per month (figure JSON): (the panel's year, the month's name) -> the total
+    written above the month's bar."""
+    layout = figure["layout"]
+    # The panels' titles, in order, are the years.
+    years = {("x" if index == 1 else f"x{index}"): int(note["text"]) for index, note in enumerate(
+        [note for note in layout["annotations"] if note.get("xref") == "paper"], start=1)}
+    return {(years[note["xref"]], note["x"]): note["text"] for note in layout["annotations"]
+            if note.get("xref") != "paper"}
+
+
 def visible_texts(at: AppTest) -> list[str]:
     """Every text a reader sees on the page: headings, paragraphs, notices, widgets, tables, charts."""
     texts: list[str] = []

@@ -13,6 +13,7 @@ from bench.pandas_baseline import FIGURES, TABLES, compute, load_table, run_quer
 from bench.warehouses import ensure_big, scaled_counts, table_counts
 from dashboard import queries
 from etl.warehouse import Warehouse
+from tests.apptest import month_totals
 
 
 def test_a_generated_warehouse_is_current_and_answers_every_query(tmp_path: Path) -> None:
@@ -119,12 +120,7 @@ def test_lists_of_part_of_a_large_selection_say_how_much_they_hold(tmp_path: Pat
     assert (f"Every activity of the selection ({activities:,}), counted by the month it starts in" in timeline.caption
             and f"the data table lists the {queries.ROW_LIMIT} most recent" in timeline.caption)
     assert len(timeline.data) == queries.ROW_LIMIT
-    written = {}
-    for trace in timeline.figure.data:
-        if trace.type == "scatter":  # each month's total, written above it
-            panel = int(timeline.figure.layout.annotations[int(trace.xaxis[1:] or 1) - 1].text)
-            written.update({(panel, month): int(text.replace(",", "")) for month, text in zip(
-                trace.x, trace.text, strict=True)})
+    written = {key: int(text.replace(",", "")) for key, text in month_totals(timeline.figure.to_dict()).items()}
     months = {number: name for number, name in enumerate(month_names("en"), start=1)}
     assert written == {(int(year), months[int(month)]): int(count) for year, month, count in per_month}
     assert sum(written.values()) == activities

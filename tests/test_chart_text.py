@@ -29,9 +29,9 @@ from dashboard.report import DRAW_WIDTH_PX, build_report, plotly_js
 from etl import schema
 from etl.load import load_files
 from etl.warehouse import Warehouse
-from tests.apptest import toml_catalogue
+from tests.apptest import month_totals, toml_catalogue
 from tests.workbooks import edited_sample, set_cells
-from translations import month_names
+from translations import format_number, month_names
 
 LINK = '<a href="https://evil.example/login">Klik di sini</a>'
 SPAN = '<span style="font-size:90px">Besar sekali</span>'
@@ -501,7 +501,8 @@ def test_ten_years_of_activities_counted_per_month_stand_in_a_panel_per_year() -
     layout = figure["layout"]
     axes = sorted((name for name in layout if name.startswith("xaxis")), key=lambda name: int(name[5:] or 1))
     assert len(axes) == len(years)
-    assert [annotation["text"] for annotation in layout["annotations"]] == [str(year) for year in years]
+    titles = [annotation["text"] for annotation in layout["annotations"] if annotation.get("xref") == "paper"]
+    assert titles == [str(year) for year in years]
     named = month_names("en")  # CLDR's, as the axis writes them: "Sept" in British English
     for name in axes:
         assert layout[name]["categoryarray"] == named[6:11]
@@ -509,14 +510,41 @@ def test_ten_years_of_activities_counted_per_month_stand_in_a_panel_per_year() -
     scales = {tuple(layout[name]["range"]) for name in layout if name.startswith("yaxis")}
     assert len(scales) == 1, "one scale for every year"
     expected = pd.Series([(day.year, named[day.month - 1]) for day in frame["start_date"]]).value_counts()
-    written = {}
-    for trace in figure["data"]:
-        if trace["type"] == "scatter":
-            panel = years[int(trace["xaxis"][1:] or 1) - 1]
-            written.update({(panel, month): int(text) for month, text in zip(trace["x"], trace["text"], strict=True)})
-    assert written == expected.to_dict()
+    assert month_totals(figure) == {key: str(count) for key, count in expected.to_dict().items()}
+    assert not [note for note in layout["annotations"] if note.get("textangle")], "one digit stands level"
     assert layout["height"] == (len(years) * figures.MONTH_PANEL + (len(years) - 1) * figures.MONTH_GAP
                                 + figures.TIMELINE_FRAME + figures.LEGEND_ROW_HEIGHT * (frame["type"].nunique() // 3))
+
+
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_month_totals_too_wide_for_a_phone_are_turned_upright_in_a_taller_panel(lang: str) -> None:
+    """At 1M rows a month holds over a thousand activities: eleven totals of four digits side by side on a
+    phone ran together ("1.0861.0491.104"). Turned upright, each stands clear of the next, and its panel grows
+    by the tallest total, so the bars keep their height; on a projector or paper they stand level."""
+    months = range(1, 12)
+    counts = pd.DataFrame([(year, month, code, 130 + 7 * month + year % 3)
+                           for year in (2025, 2026) for month in months for code in schema.ACTIVITY_TYPE.codes],
+                          columns=["calendar_year", "month", "type", "activities"])
+    totals = counts.groupby(["calendar_year", "month"])["activities"].sum()
+    labels = [format_number(total, lang) for total in totals]
+    phone = figure_json(figures.activities_per_month(counts, lang, "t", "y"))
+    wide = figure_json(figures.activities_per_month(counts, lang, "t", "y", width=figures.WIDE_WIDTH))
+    level = wide["layout"]
+    assert not [note for note in level["annotations"] if note.get("textangle")], "level where they fit"
+    layout = phone["layout"]
+    turned = [note for note in layout["annotations"] if note.get("xref") != "paper"]
+    assert len(turned) == len(totals) and {note.get("textangle") for note in turned} == {-90}
+    assert sorted(month_totals(phone).values()) == sorted(labels)
+    # Level, each total is wider than its month's share of a phone's plot.
+    plot = margins.PHONE_WIDTH - sum(margins.reserve(phone, margins.PHONE_WIDTH)[side] for side in "lr")
+    assert max(margins.text_width(label, figures.TEXT_SIZE) for label in labels) > plot / len(months)
+    # Upright: the tallest total stands inside its panel above the highest bar, and the bars are as tall as
+    # with level totals.
+    tallest = max(margins.text_width(label, figures.TEXT_SIZE) for label in labels)
+    panel_px = (layout["height"] - (level["height"] - 2 * figures.MONTH_PANEL)) / 2
+    assert panel_px >= figures.MONTH_BARS + tallest + figures.TURNED_GAP
+    top = layout["yaxis"]["range"][1]
+    assert float(totals.max()) / top * panel_px == pytest.approx(figures.MONTH_BARS, abs=1)
 
 
 def test_every_chart_carries_its_languages_locale() -> None:
