@@ -834,10 +834,21 @@ def activities_per_month(counts: pd.DataFrame, lang: str, title: str, y_title: s
     months = list(range(int(counts["month"].min()), int(counts["month"].max()) + 1))
     totals = counts.groupby(["calendar_year", "month"])["activities"].sum()
     labels = [format_number(total, lang) for total in totals]
-    draft = _months_draft(counts, totals, months, lang, title, y_title, turned=None)
-    if not level_labels_fit(labels, plot_size(draft, width)[0], len(months)):
-        draft = _months_draft(counts, totals, months, lang, title, y_title, turned=labels)
-    return draft.build()
+    level = level_labels_fit(labels, _months_plot_width(months, lang, title, width), len(months))
+    return _months_draft(counts, totals, months, lang, title, y_title, turned=None if level else labels).build()
+
+
+def _months_plot_width(months: list[int], lang: str, title: str, width: int) -> float:
+    """The px width of activities_per_month's plots in a figure ``width`` px wide, from one panel of its
+    months: the months' names and the frame decide it, not the number of panels (building the whole figure
+    twice to find it cost 0.07 s at 10M rows)."""
+    probe = Draft()
+    probe.add("bar", x=[format_date_part(dt.date(2000, month, 1), "MMM", lang) for month in months],
+              y=[1] * len(months))
+    base_layout(probe, lang, title, None, None, translate(lang, "chart.type"))
+    probe.update_axes("x", type="category", tickangle=0)
+    probe.update_axes("y", showticklabels=False, title=None)
+    return plot_size(probe, width)[0]
 
 
 def _months_draft(counts: pd.DataFrame, totals: pd.Series, months: list[int], lang: str, title: str,
