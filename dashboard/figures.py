@@ -830,7 +830,9 @@ def activities_per_month(counts: pd.DataFrame, lang: str, title: str, y_title: s
     activities (each year's between July and November) stood as bars 3 px wide on a phone, mostly empty
     months between them. Totals that do not fit level side by side in a figure ``width`` px wide (the
     narrowest it is drawn at) are turned upright, each panel taller by them: at 1M rows a phone's months
-    wrote "1.0861.0491.104" in a row."""
+    wrote "1.0861.0491.104" in a row. Level, they are text traces, which presentation mode (for_projector)
+    grows with the panels; annotations there kept the page's panels under larger text, and a small
+    projector wrote January's total over the year's title."""
     months = list(range(int(counts["month"].min()), int(counts["month"].max()) + 1))
     totals = counts.groupby(["calendar_year", "month"])["activities"].sum()
     labels = [format_number(total, lang) for total in totals]
@@ -877,6 +879,12 @@ def _months_draft(counts: pd.DataFrame, totals: pd.Series, months: list[int], la
                       hovertemplate=f"{name} · %{{customdata}}<br>{plain(y_title)}{colon}%{{y:,}}<extra></extra>",
                       row=index, col=1)
             shown_types.add(code)
+        if not turned:  # level: text beside the bars, which presentation mode grows with the panels
+            of_months = totals.loc[year]
+            draft.add("scatter", x=[names[int(month)] for month in of_months.index], y=of_months.tolist(),
+                      mode="text", text=[format_number(total, lang) for total in of_months],
+                      textposition="top center", textfont={"size": TEXT_SIZE, "color": INK}, cliponaxis=False,
+                      hoverinfo="skip", showlegend=False, row=index, col=1)
     base_layout(draft, lang, title, None, None, translate(lang, "chart.type"))
     # The same months and scale in every panel: a year's bars compare with another's. The totals say the
     # counts, so no value axis.
@@ -885,14 +893,13 @@ def _months_draft(counts: pd.DataFrame, totals: pd.Series, months: list[int], la
     draft.update_axes("y", range=[0, float(totals.max()) * panel / MONTH_BARS], showticklabels=False,
                       showgrid=False, zeroline=False, tickformat=None, title=None)
     draft.update_annotations(font={"size": TEXT_SIZE, "color": MUTED_INK}, x=0, xanchor="left")  # the years
-    # Each month's total above it, in its year's panel.
-    panel_of = {year: draft.refs(index) for index, year in enumerate(years, start=1)}
-    anchor: Props = {"yanchor": "bottom", "yshift": 2} if not turned else {
-        "yanchor": "bottom", "yshift": TURNED_GAP, "textangle": -90}
-    draft.layout.setdefault("annotations", []).extend(  # type: ignore[union-attr]
-        {"x": names[int(month)], "y": float(total), **panel_of[year], "text": format_number(total, lang),
-         "showarrow": False, "font": {"size": TEXT_SIZE, "color": INK}, **anchor}
-        for (year, month), total in totals.items())
+    if turned:  # each month's total above it, in its year's panel: annotations turn, scatter text cannot
+        panel_of = {year: draft.refs(index) for index, year in enumerate(years, start=1)}
+        draft.layout.setdefault("annotations", []).extend(  # type: ignore[union-attr]
+            {"x": names[int(month)], "y": float(total), **panel_of[year], "text": format_number(total, lang),
+             "showarrow": False, "font": {"size": TEXT_SIZE, "color": INK}, "yanchor": "bottom",
+             "yshift": TURNED_GAP, "textangle": -90}
+            for (year, month), total in totals.items())
     entries = counts["type"].nunique()
     draft.update_layout(barmode="stack", showlegend=entries > 1, margin={"t": 30},
                         height=panels + TIMELINE_FRAME + LEGEND_ROW_HEIGHT * (entries // 3))

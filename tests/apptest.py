@@ -168,8 +168,11 @@ def month_totals(figure: dict[str, Any]) -> dict[tuple[int, str], str]:
     # The panels' titles, in order, are the years.
     years = {("x" if index == 1 else f"x{index}"): int(note["text"]) for index, note in enumerate(
         [note for note in layout["annotations"] if note.get("xref") == "paper"], start=1)}
-    return {(years[note["xref"]], note["x"]): note["text"] for note in layout["annotations"]
-            if note.get("xref") != "paper"}
+    # Level, the totals are text traces; turned upright, annotations.
+    written = {(years[trace.get("xaxis", "x")], month): text for trace in figure["data"]
+               if trace["type"] == "scatter" for month, text in zip(trace["x"], trace["text"], strict=True)}
+    return written | {(years[note["xref"]], note["x"]): note["text"] for note in layout["annotations"]
+                      if note.get("xref") != "paper"}
 
 
 def visible_texts(at: AppTest) -> list[str]:

@@ -16,8 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page
 
+from bench.warehouses import ensure_big, scaled_counts
 from etl.load import load_files
 from etl.warehouse import Warehouse
 from tests.workbooks import another_partners_year
@@ -69,6 +70,25 @@ def _overlap(one: list[float], other: list[float]) -> float:
     return max(0.0, min(across, down))
 
 
+def _check_written_numbers(page: Page, path: str) -> dict[str, int]:
+    """Every number written on the page's charts keeps its size, stays inside its figure and clear of the
+    others; returns how many each chart wrote."""
+    checked: dict[str, int] = {}
+    for chart in page.evaluate(_WRITTEN_JS):
+        texts = chart["texts"]
+        shrunk = [(t["text"], round(t["scale"], 2)) for t in texts if t["scale"] < 0.95]
+        assert not shrunk, f"{path} {chart['name']}: written smaller than its size: {shrunk}"
+        left, top, right, bottom = chart["figure"]
+        outside = [t["text"] for t in texts if t["box"][0] < left - 1 or t["box"][2] > right + 1
+                   or t["box"][1] < top - 1 or t["box"][3] > bottom + 1]
+        assert not outside, f"{path} {chart['name']}: written past the figure's edge: {outside}"
+        touching = [(a["text"], b["text"]) for a, b in itertools.combinations(texts, 2)
+                    if _overlap(a["box"], b["box"]) > 1]
+        assert not touching, f"{path} {chart['name']}: written over each other: {touching[:5]}"
+        checked[f"{path} {chart['name']}"] = len(texts)
+    return checked
+
+
 @pytest.mark.parametrize(("screen", "lang"), [("phone", "en"), ("phone", "zh"), ("projector", "id")])
 def test_every_written_number_keeps_its_size_and_its_place(ten_years: RunningApp, browser: Browser,
                                                            screen: str, lang: str) -> None:
@@ -80,18 +100,7 @@ def test_every_written_number_keeps_its_size_and_its_place(ten_years: RunningApp
         for path in PAGES:
             open_page(page, ten_years.url(path, f"lang={lang}&year={'&year='.join(map(str, YEARS))}{mode}"))
             save_screenshot(page, f"ten-years-{screen}-{lang}-{path.strip('/') or 'overview'}")
-            for chart in page.evaluate(_WRITTEN_JS):
-                texts = chart["texts"]
-                shrunk = [(t["text"], round(t["scale"], 2)) for t in texts if t["scale"] < 0.95]
-                assert not shrunk, f"{path} {chart['name']}: written smaller than its size: {shrunk}"
-                left, top, right, bottom = chart["figure"]
-                outside = [t["text"] for t in texts if t["box"][0] < left - 1 or t["box"][2] > right + 1
-                           or t["box"][1] < top - 1 or t["box"][3] > bottom + 1]
-                assert not outside, f"{path} {chart['name']}: written past the figure's edge: {outside}"
-                touching = [(a["text"], b["text"]) for a, b in itertools.combinations(texts, 2)
-                            if _overlap(a["box"], b["box"]) > 1]
-                assert not touching, f"{path} {chart['name']}: written over each other: {touching[:5]}"
-                checked[f"{path} {chart['name']}"] = len(texts)
+            checked |= _check_written_numbers(page, path)
     finally:
         context.close()
     # The charts that write a number per year wrote one for each year (two panels' for the selection; the
@@ -120,3 +129,34 @@ def test_ten_years_of_activities_stand_as_bars_a_phone_can_read(ten_years: Runni
         context.close()
     assert panels == len(YEARS)
     assert widths and min(widths) >= 20, sorted(widths)[:5]
+
+
+@pytest.fixture(scope="module")
+def million_rows(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    """A server on the bench's generated warehouse of 1M participants (ten years, 127,778 activities)."""
+    counts = scaled_counts(1_000_000, {"participants": 345, "activities": 46, "benefits": 48, "obstacles": 18})
+    app = start_app(ensure_big(tmp_path_factory.mktemp("million-rows"), counts), LOGS / "streamlit-million-rows.log")
+    try:
+        yield app
+    finally:
+        stop_app(app)
+
+
+@pytest.mark.parametrize(("screen", "lang"), [("phone", "id"), ("projector", "zh")])
+def test_every_written_number_keeps_its_place_at_a_million_rows(million_rows: RunningApp, browser: Browser,
+                                                                screen: str, lang: str) -> None:
+    """At 1M rows the counts have five and six digits, and the timeline's month totals four: a phone wrote
+    eleven of them into one line ("1.0861.0491.104"). Every chart page, every written number clear."""
+    viewport, mode = (PHONE, "") if screen == "phone" else (SMALL_PROJECTOR, "&present=1")
+    context = new_context(browser, viewport=viewport)
+    page = context.new_page()
+    checked: dict[str, int] = {}
+    try:
+        for path in PAGES:
+            open_page(page, million_rows.url(path, f"lang={lang}{mode}"))
+            save_screenshot(page, f"million-rows-{screen}-{lang}-{path.strip('/') or 'overview'}")
+            checked |= _check_written_numbers(page, path)
+    finally:
+        context.close()
+    months = len(range(1, 12)) * len(YEARS)  # the generated activities start January to November
+    assert checked.get("/activities timeline", 0) >= months + len(YEARS), checked  # totals and panel titles
