@@ -89,20 +89,29 @@ def _check_written_numbers(page: Page, path: str) -> dict[str, int]:
     return checked
 
 
-@pytest.mark.parametrize(("screen", "lang"), [("phone", "en"), ("phone", "zh"), ("projector", "id")])
-def test_every_written_number_keeps_its_size_and_its_place(ten_years: RunningApp, browser: Browser,
-                                                           screen: str, lang: str) -> None:
+def _read_every_chart_page(app: RunningApp, browser: Browser, screen: str, lang: str, query: str,
+                           name: str) -> dict[str, int]:
+    """Every chart page on a phone or, in presentation mode, a small projector, its written numbers checked
+    (_check_written_numbers) and a screenshot saved as ``name``-screen-lang-page."""
     viewport, mode = (PHONE, "") if screen == "phone" else (SMALL_PROJECTOR, "&present=1")
     context = new_context(browser, viewport=viewport)
     page = context.new_page()
     checked: dict[str, int] = {}
     try:
         for path in PAGES:
-            open_page(page, ten_years.url(path, f"lang={lang}&year={'&year='.join(map(str, YEARS))}{mode}"))
-            save_screenshot(page, f"ten-years-{screen}-{lang}-{path.strip('/') or 'overview'}")
+            open_page(page, app.url(path, f"lang={lang}{query}{mode}"))
+            save_screenshot(page, f"{name}-{screen}-{lang}-{path.strip('/') or 'overview'}")
             checked |= _check_written_numbers(page, path)
     finally:
         context.close()
+    return checked
+
+
+@pytest.mark.parametrize(("screen", "lang"), [("phone", "en"), ("phone", "zh"), ("projector", "id")])
+def test_every_written_number_keeps_its_size_and_its_place(ten_years: RunningApp, browser: Browser,
+                                                           screen: str, lang: str) -> None:
+    checked = _read_every_chart_page(ten_years, browser, screen, lang,
+                                     f"&year={'&year='.join(map(str, YEARS))}", "ten-years")
     # The charts that write a number per year wrote one for each year (two panels' for the selection; the
     # returning applicants from the second year).
     per_year = {name: count for name, count in checked.items() if count >= len(YEARS) - 1}
@@ -147,16 +156,6 @@ def test_every_written_number_keeps_its_place_at_a_million_rows(million_rows: Ru
                                                                 screen: str, lang: str) -> None:
     """At 1M rows the counts have five and six digits, and the timeline's month totals four: a phone wrote
     eleven of them into one line ("1.0861.0491.104"). Every chart page, every written number clear."""
-    viewport, mode = (PHONE, "") if screen == "phone" else (SMALL_PROJECTOR, "&present=1")
-    context = new_context(browser, viewport=viewport)
-    page = context.new_page()
-    checked: dict[str, int] = {}
-    try:
-        for path in PAGES:
-            open_page(page, million_rows.url(path, f"lang={lang}{mode}"))
-            save_screenshot(page, f"million-rows-{screen}-{lang}-{path.strip('/') or 'overview'}")
-            checked |= _check_written_numbers(page, path)
-    finally:
-        context.close()
+    checked = _read_every_chart_page(million_rows, browser, screen, lang, "", "million-rows")
     months = len(range(1, 12)) * len(YEARS)  # the generated activities start January to November
     assert checked.get("/activities timeline", 0) >= months + len(YEARS), checked  # totals and panel titles
