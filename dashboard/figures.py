@@ -36,6 +36,7 @@ from translations import (
     format_measure,
     format_number,
     format_percentage,
+    month_names,
     translate,
 )
 
@@ -266,8 +267,8 @@ class Draft:
     def add(self, kind: str, row: int | None = None, col: int | None = None, **props: object) -> None:
         trace: Props = {"type": kind, **props}
         if row is not None:
-            x_name, y_name = self._axes(row, col or 1)
-            trace["xaxis"], trace["yaxis"] = x_name.replace("axis", ""), y_name.replace("axis", "")
+            refs = self.refs(row, col or 1)
+            trace["xaxis"], trace["yaxis"] = refs["xref"], refs["yref"]
         self.data.append(trace)
 
     def update_layout(self, **patch: object) -> Draft:
@@ -323,7 +324,7 @@ class Draft:
         return f"xaxis{suffix}", f"yaxis{suffix}"
 
     def refs(self, row: int, col: int = 1) -> dict[str, str]:
-        """The xref and yref of a panel, for an annotation written in its data's units."""
+        """The xref and yref of a panel: a trace's axes, an annotation's in its data's units."""
         x_name, y_name = self._axes(row, col)
         return {"xref": x_name.replace("axis", ""), "yref": y_name.replace("axis", "")}
 
@@ -701,15 +702,15 @@ MONTH_NAME = {"zh": "%-m月"}  # otherwise "%b": Agu, in a timeline's panel (its
 # shorter one by day. Day ticks every two weeks turned upright and ran into each other in a phone's panel.
 MONTHS_FROM = pd.Timedelta(days=45)
 TIMELINE_ROWS = 60  # up to this many activities one row each; more are counted per month
+TIMELINE_TITLE_GAP = 6  # px kept free beside a title written "middle right" (Plotly's gap, and spare)
+TIMELINE_GAP = 64  # px between two years' panels: the upper one's month names and the lower one's title
+TIMELINE_FRAME = 150  # px of the chart around its panels: title, one legend row, the last month names
 
 
 def counted_per_month(activities: int) -> bool:
     """Whether the timeline counts ``activities`` per month (activities_per_month) rather than drawing a row
     each: the chart and its caption decide alike."""
     return activities > TIMELINE_ROWS
-TIMELINE_TITLE_GAP = 6  # px kept free beside a title written "middle right" (Plotly's gap, and spare)
-TIMELINE_GAP = 64  # px between two years' panels: the upper one's month names and the lower one's title
-TIMELINE_FRAME = 150  # px of the chart around its panels: title, one legend row, the last month names
 
 
 @dataclass(frozen=True)
@@ -833,34 +834,33 @@ def activities_per_month(counts: pd.DataFrame, lang: str, title: str, y_title: s
     wrote "1.0861.0491.104" in a row. Level, they are text traces, which presentation mode (for_projector)
     grows with the panels; annotations there kept the page's panels under larger text, and a small
     projector wrote January's total over the year's title."""
-    months = list(range(int(counts["month"].min()), int(counts["month"].max()) + 1))
+    first, last = int(counts["month"].min()), int(counts["month"].max())
+    names = dict(zip(range(first, last + 1), month_names(lang)[first - 1:last], strict=True))  # "Agu", "8月"
     totals = counts.groupby(["calendar_year", "month"])["activities"].sum()
     labels = [format_number(total, lang) for total in totals]
-    level = level_labels_fit(labels, _months_plot_width(months, lang, title, width), len(months))
-    return _months_draft(counts, totals, months, lang, title, y_title, turned=None if level else labels).build()
+    level = level_labels_fit(labels, _months_plot_width(list(names.values()), lang, title, width), len(names))
+    return _months_draft(counts, totals, names, lang, title, y_title, turned=None if level else labels).build()
 
 
-def _months_plot_width(months: list[int], lang: str, title: str, width: int) -> float:
+def _months_plot_width(names: list[str], lang: str, title: str, width: int) -> float:
     """The px width of activities_per_month's plots in a figure ``width`` px wide, from one panel of its
     months: the months' names and the frame decide it, not the number of panels (building the whole figure
     twice to find it cost 0.07 s at 10M rows)."""
     probe = Draft()
-    probe.add("bar", x=[format_date_part(dt.date(2000, month, 1), "MMM", lang) for month in months],
-              y=[1] * len(months))
+    probe.add("bar", x=names, y=[1] * len(names))
     base_layout(probe, lang, title, None, None, translate(lang, "chart.type"))
     probe.update_axes("x", type="category", tickangle=0)
     probe.update_axes("y", showticklabels=False, title=None)
     return plot_size(probe, width)[0]
 
 
-def _months_draft(counts: pd.DataFrame, totals: pd.Series, months: list[int], lang: str, title: str,
+def _months_draft(counts: pd.DataFrame, totals: pd.Series, names: dict[int, str], lang: str, title: str,
                   y_title: str, turned: Sequence[str] | None) -> Draft:
-    """activities_per_month's figure, its totals level or ``turned`` upright (these labels, the tallest
-    giving each panel its room above the bars)."""
+    """activities_per_month's figure over the months ``names`` names, its totals level or ``turned`` upright
+    (these labels, the tallest giving each panel its room above the bars)."""
     colon = colon_of(lang)
     palette = colours(schema.ACTIVITY_TYPE)
     years = sorted(counts["calendar_year"].unique())
-    names = {month: format_date_part(dt.date(2000, month, 1), "MMM", lang) for month in months}
     above = (max(margins.text_width(label, TEXT_SIZE) for label in turned) + 2 * TURNED_GAP if turned
              else MONTH_PANEL - MONTH_BARS)
     panel = round(MONTH_BARS + above)
@@ -888,8 +888,8 @@ def _months_draft(counts: pd.DataFrame, totals: pd.Series, months: list[int], la
     base_layout(draft, lang, title, None, None, translate(lang, "chart.type"))
     # The same months and scale in every panel: a year's bars compare with another's. The totals say the
     # counts, so no value axis.
-    draft.update_axes("x", type="category", categoryorder="array", categoryarray=[names[m] for m in months],
-                      range=[-0.5, len(months) - 0.5], showgrid=False, tickangle=0)
+    draft.update_axes("x", type="category", categoryorder="array", categoryarray=list(names.values()),
+                      range=[-0.5, len(names) - 0.5], showgrid=False, tickangle=0)
     draft.update_axes("y", range=[0, float(totals.max()) * panel / MONTH_BARS], showticklabels=False,
                       showgrid=False, zeroline=False, tickformat=None, title=None)
     draft.update_annotations(font={"size": TEXT_SIZE, "color": MUTED_INK}, x=0, xanchor="left")  # the years
