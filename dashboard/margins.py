@@ -63,10 +63,13 @@ Y_TITLE = 1.29  # a y axis title (turned upright) takes this many times its font
 X_TICK_GAP = 12  # between the plot's lower edge and the top of a tick label, and below it
 X_TITLE = 1.21  # an x axis title takes this many times its font size, under its labels
 LINE = 1.25  # a line of text is this many times its font size high
-LEGEND_ITEM = 40  # a legend entry's symbol and gaps beside its text
-LEGEND_COLUMN = 50  # ... in rows of columns (the widest entry sets the column)
-LEGEND_GROUP_ITEM = 45  # ... of a legend of groups (the timeline's), packed by their own width: Plotly adds
-# its textGap (40) and itemGap (5) to each text and wraps when the sum passes the plot's width
+# A legend entry is its text and Plotly's textGap (the symbol and the gaps beside it), entries stand itemGap
+# apart, and a row is full when the next entry would reach the plot's width (plotly.js legend/draw.js,
+# computeLegendDimensions): one row when every entry fits; else columns as wide as the widest entry; a
+# legend of groups (the timeline's) packs each group by its own width.
+LEGEND_ITEM = 40  # textGap
+LEGEND_ITEM_GAP = 5  # itemGap
+LEGEND_GROUP_ITEM = LEGEND_ITEM + LEGEND_ITEM_GAP
 LEGEND_ROW = 19.9  # a row of the horizontal legend, at least
 LEGEND_LINE = 1.4  # ... and this many times its font size (the projector's larger text)
 LEGEND_GAP = 10  # below the entries; a legend of groups has it below every row
@@ -298,10 +301,11 @@ def _legend_height(layout: Mapping[str, object], data: Sequence[Mapping[str, obj
     grouped = any(trace.get("legendgroup") for trace in data)
     if grouped:
         rows = _packed_rows([w + LEGEND_GROUP_ITEM for w in widths], room)
-    elif sum(widths) + LEGEND_ITEM * len(widths) <= room:
+    elif sum(widths) + LEGEND_ITEM * len(widths) + LEGEND_ITEM_GAP * (len(widths) - 1) < room:
         rows = 1
-    else:  # entries then line up in columns as wide as the widest
-        rows = math.ceil(len(widths) / max(1, int(room // (max(widths) + LEGEND_COLUMN))))
+    else:  # entries then line up in columns as wide as the widest, as many as stand within the room
+        column = max(widths) + LEGEND_ITEM + LEGEND_ITEM_GAP
+        rows = math.ceil(len(widths) / max(1, math.ceil((room + LEGEND_ITEM_GAP) / column) - 1))
     height = rows * max(LEGEND_ROW, size * LEGEND_LINE) + LEGEND_GAP * (rows if grouped else 1)
     title: Mapping[str, object] = legend.get("title", {})  # type: ignore[assignment]
     if isinstance(title, Mapping) and title.get("text"):

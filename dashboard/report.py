@@ -7,6 +7,10 @@ here; text inside the charts was made plain by their builders (dashboard.figures
 so Plotly shows a workbook's "<a href=...>" as text), and Plotly escapes the figure
 JSON itself (e.g. "</script>" in a title cannot break out).
 
+On a screen narrower than the printed figures (a phone, a tablet, a laptop zoomed in) each chart laid out for
+its width shows the page's own figure, as the dashboard draws it there; only the figures shown are drawn.
+Source Sans, the pages' font, is inlined, so labels take the room dashboard.margins measured for them.
+
 It also prints, from any browser, as an A4 portrait briefing: a first page with
 what the report shows (filters, language, data version, date), its caveats, the
 headline figures and findings; then each page's charts, numbered, each whole on
@@ -16,16 +20,20 @@ tests/e2e/test_report_print.py prints it with Chromium and reads the PDF back.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import html
 import re
 from collections.abc import Mapping
 from functools import cache
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.offline
+from plotly.io.json import to_json_plotly
+from streamlit import file_util
 
 from dashboard import charts, params
 from dashboard.components import chart_config, file_stem, shown_sample_years
@@ -53,9 +61,12 @@ PRINT_ZOOM = 0.8  # 14-px chart text prints at 8.4 pt; two charts of the usual h
 DRAW_WIDTH_PX = round(PRINT_WIDTH_PX / PRINT_ZOOM)  # 850
 SCREEN_HEIGHT_PX = 460  # a chart's height on screen unless its figure sets one
 PRINT_MAX_HEIGHT_PX = 800  # printed: a tall chart (the timeline) is squeezed so it and its caption fit a page
+# The widest screen (CSS px) that shows a chart's narrow figure: the report's column (the screen less the body's
+# 16-px paddings and a scroll bar's 20 px) is narrower than the printed figure's DRAW_WIDTH_PX there.
+NARROW_MAX_PX = DRAW_WIDTH_PX + 2 * 16 + 20 - 1  # 901
 
 STYLE = """
-body { font-family: "Source Sans Pro", "Noto Sans", "Noto Sans CJK SC", Arial, sans-serif; margin: 2rem auto;
+body { font-family: "Source Sans", "Noto Sans", "Noto Sans CJK SC", Arial, sans-serif; margin: 2rem auto;
        max-width: 1100px; color: #262730; line-height: 1.45; padding: 0 1rem; }
 h1 { font-size: 2rem; margin-bottom: .2rem; } h2 { margin-top: 2.5rem; border-bottom: 2px solid #B3261E; }
 .meta { color: #555; margin: .3rem 0; overflow-wrap: anywhere; }
@@ -74,9 +85,16 @@ h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
 h3.chart-title { font-size: 1.05rem; margin: 1.2rem 0 .3rem; }
 thead { display: table-header-group; }
 """ + f"""
-/* A chart's labels are given room for {DRAW_WIDTH_PX} px: on a narrower screen (a phone) it keeps that width and
-   scrolls in its own box; squeezed, the plot between a long name and the edge was a few pixels wide. */
-.figure-scroll {{ overflow-x: auto; }} .figure {{ min-width: {DRAW_WIDTH_PX}px; }}
+/* The printed figure's labels are given room for {DRAW_WIDTH_PX} px: a screen narrower than that (a phone, a tablet,
+   a laptop zoomed in) shows the page's own figure instead, laid out as the dashboard lays it out there; squeezed,
+   the printed one left its plot a few pixels between a long name and the edge. A chart whose figure is the same
+   on every medium shows that one figure everywhere. */
+.figure.paper {{ min-width: {DRAW_WIDTH_PX}px; }}
+.figure.narrow {{ display: none; }}
+@media screen and (max-width: {NARROW_MAX_PX}px) {{
+  .figure.paper {{ min-width: 0; }} .chart.has-narrow .figure.paper {{ display: none; }}
+  .chart.has-narrow .figure.narrow {{ display: block; }}
+}}
 @page {{ size: A4 portrait; margin: {" ".join(f"{mm}mm" for mm in PAGE_MARGIN_MM)};
         @bottom-right {{ content: counter(page) " / " counter(pages); font: 9pt sans-serif; color: #666; }} }}
 @page :first {{ @bottom-right {{ content: none; }} }}
@@ -89,25 +107,46 @@ thead { display: table-header-group; }
   h2 {{ margin-top: 0; }}
   .chart {{ margin-bottom: 1.2rem; }}
   .caption {{ margin: .3rem 0 0; font-size: 9pt; }}
-  .figure {{ zoom: {PRINT_ZOOM}; width: {DRAW_WIDTH_PX}px; }}
+  .figure.paper {{ zoom: {PRINT_ZOOM}; width: {DRAW_WIDTH_PX}px; }}
   .figure > div, .figure .plotly-graph-div {{ width: auto !important; height: auto !important; }}
   .modebar-container, .modebar {{ display: none !important; }}
-  .table-scroll, .figure-scroll {{ overflow: visible; }}
+  .table-scroll {{ overflow: visible; }}
   table.data {{ font-size: 7.5pt; }} table.data td, table.data th {{ padding: .1rem .25rem; }}
   .notice {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
 }}
 """
 
-# Draws the charts at their printed size while print media applies (see DRAW_WIDTH_PX).
+# Draws each figure when it is first shown: a chart's printed figure on a wide screen, its narrow one on a
+# narrow screen (NARROW_MAX_PX), each the first time the screen's width or print asks for it, so a phone draws
+# one figure per chart, not two. Then, while print media applies, draws the printed figures at their printed
+# size (see DRAW_WIDTH_PX) and gives them back to the screen afterwards.
 PRINT_SCRIPT = """
 (() => {
   const WIDTH = DRAW_WIDTH_PX;
+  const NARROW = matchMedia('screen and (max-width: NARROW_MAX_PXpx)');
+  function draw(figure) {
+    if (figure.dataset.drawn) return;
+    figure.dataset.drawn = 'true';
+    const spec = JSON.parse(figure.querySelector('script[type="application/json"]').textContent);
+    Plotly.newPlot(figure.querySelector('.plotly-graph-div'), spec.data, spec.layout, spec.config);
+  }
+  const drawAll = selector => document.querySelectorAll(selector).forEach(draw);
+  const drawShown = () => drawAll(NARROW.matches ? '.figure.narrow, .chart:not(.has-narrow) .figure.paper'
+                                                 : '.figure.paper');
+  // Plotly measures the labels when it draws: only once the inlined font is ready are they measured in it.
+  document.fonts.load('1em "Source Sans"').catch(() => null).then(() => {
+    drawShown();
+    NARROW.addEventListener('change', drawShown);
+  });
+
   let printing = false;
   const plots = () => [...document.querySelectorAll('.chart')]
-    .map(chart => [chart, chart.querySelector('.js-plotly-plot')]).filter(([, plot]) => plot && plot._fullLayout);
+    .map(chart => [chart, chart.querySelector('.figure.paper .js-plotly-plot')])
+    .filter(([, plot]) => plot && plot._fullLayout);
   function toPrint() {
     if (printing) return;
     printing = true;
+    drawAll('.figure.paper');
     for (const [chart, plot] of plots()) {
       plot._screenSize = {width: plot.layout.width ?? null, height: plot.layout.height ?? null};
       Plotly.relayout(plot, {width: WIDTH, height: Number(chart.dataset.drawHeight)});
@@ -116,20 +155,32 @@ PRINT_SCRIPT = """
   function toScreen() {
     if (!printing || matchMedia('print').matches) return;
     printing = false;
-    for (const [, plot] of plots()) {
-      Plotly.relayout(plot, plot._screenSize).then(() => Plotly.Plots.resize(plot));
+    for (const [, plot] of plots()) {  // a printed figure a narrow screen hides is sized when it shows again
+      Plotly.relayout(plot, plot._screenSize).then(() => plot.offsetParent && Plotly.Plots.resize(plot));
     }
   }
   addEventListener('beforeprint', toPrint);
   addEventListener('afterprint', () => setTimeout(toScreen, 0));
   matchMedia('print').addEventListener('change', event => (event.matches ? toPrint() : toScreen()));
 })();
-""".replace("DRAW_WIDTH_PX", str(DRAW_WIDTH_PX))
+""".replace("NARROW_MAX_PX", str(NARROW_MAX_PX)).replace("DRAW_WIDTH_PX", str(DRAW_WIDTH_PX))
 
 
 @cache
 def plotly_js() -> str:
     return plotly.offline.get_plotlyjs()
+
+
+@cache
+def source_sans_face() -> str:
+    """The @font-face of Source Sans (Streamlit's own copy, SIL Open Font License), inlined: the pages' font, the
+    one dashboard.margins measures the charts' labels in. Without it the report drew its text in the system's
+    sans-serif, wider on these machines (Liberation Sans), and a phone's figure, laid out as the dashboard lays
+    it out there, cut the ends of the benefit indicators' names."""
+    font, = Path(file_util.get_static_dir()).glob("static/media/SourceSansVF-Upright*.woff2")
+    data = base64.b64encode(font.read_bytes()).decode("ascii")
+    return (f'@font-face {{ font-family: "Source Sans"; font-style: normal; font-weight: 200 900; '
+            f'font-display: block; src: url(data:font/woff2;base64,{data}) format("woff2"); }}')
 
 
 def _markdown_bold(text: str) -> str:
@@ -161,7 +212,7 @@ def build_report(ctx: PageContext, available: Available, today: dt.date | None =
     parts = [
         f"<!DOCTYPE html><html lang='{ctx.lang}'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-        f"<title>{html.escape(title)}</title><style>{STYLE}</style>",
+        f"<title>{html.escape(title)}</title><style>{source_sans_face()}{STYLE}</style>",
         f"<script>{plotly_js()}</script></head><body>",
         _cover(ctx, available, today or dt.date.today()),
     ]
@@ -214,20 +265,30 @@ def draw_height(figure: go.Figure) -> int:
 
 
 def _chart_block(ctx: PageContext, chart: charts.Chart, number: int) -> str:
-    """A chart and its caption, numbered ("Figure 3.") so that a printed page can be referred to."""
+    """A chart and its caption, numbered ("Figure 3.") so that a printed page can be referred to: its printed
+    figure and, for a chart laid out for the width it has, the page's own figure for a narrow screen."""
     config = {**chart_config(file_stem(chart.page, chart.name, ctx.filters), ctx.lang), "responsive": True}
     # The title is a heading of the document, as on the pages: it never collides with a long legend.
-    figure = chart.printed_figure(DRAW_WIDTH_PX)
-    div = figure.to_html(full_html=False, include_plotlyjs=False, config=config, default_width="100%",
-                         default_height=f"{SCREEN_HEIGHT_PX}px")
+    printed = chart.printed_figure(DRAW_WIDTH_PX)
     where = html.escape(f"{chart.page}/{chart.name}")
     label = html.escape(ctx.t("report.figure", number=number))
     caption = sentences(charts.summary(ctx, chart), chart.caption, lang=ctx.lang)
-    return (f"<div class='chart' data-chart='{where}' data-draw-height='{draw_height(figure)}'>"
-            f"<h3 class='chart-title'>{html.escape(chart.heading)}</h3>"
-            f"<div class='figure-scroll' tabindex='0'><div class='figure'>{div}</div></div>"
+    narrow = chart.wide is not None  # the page's figure differs from the printed one
+    figures = _figure(printed, config, "paper") + (_figure(chart.figure, config, "narrow") if narrow else "")
+    return (f"<div class='chart{' has-narrow' if narrow else ''}' data-chart='{where}' "
+            f"data-draw-height='{draw_height(printed)}'>"
+            f"<h3 class='chart-title'>{html.escape(chart.heading)}</h3>{figures}"
             f"<p class='caption'><span class='figure-label'>{label}</span> "
             f"{html.escape(caption)}</p></div>")
+
+
+def _figure(figure: go.Figure, config: Mapping[str, object], variant: str) -> str:
+    """A figure, drawn by PRINT_SCRIPT when first shown, from its JSON (Plotly's encoder writes "<", ">" and
+    "/" as escapes, so no text of a chart can close the script element)."""
+    height = figure.layout.height or SCREEN_HEIGHT_PX
+    spec = to_json_plotly({**figure.to_plotly_json(), "config": config})
+    return (f"<div class='figure {variant}'><div class='plotly-graph-div' style='height:{height}px; width:100%'>"
+            f"</div><script type='application/json'>{spec}</script></div>")
 
 
 def _tables(ctx: PageContext) -> str:

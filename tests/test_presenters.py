@@ -137,7 +137,8 @@ def test_report_holds_every_chart_finding_and_note(warehouse: Warehouse, lang: s
                     GROUP BY unit, indicator_code HAVING count(DISTINCT year) > 1))""").fetchall()
     assert outcomes > 0
     assert len(charts) == 22 + outcomes and len(set(charts)) == len(charts)
-    assert html.count('class="plotly-graph-div"') == len(charts)
+    assert html.count("<div class='figure paper'>") == len(charts)
+    assert html.count("<div class='figure narrow'>") == html.count("<div class='chart has-narrow'") > 0
     # Offline: Plotly's JavaScript is inlined, nothing is fetched from the network.
     assert "Plotly" in html and not re.search(r"<script[^>]+src=", html)
     assert not re.search(r"https?://(?!www\.w3\.org)", html.split("</script>", 1)[1])
@@ -238,6 +239,39 @@ def test_report_prints_on_a4_with_a_cover_and_charts_sized_for_paper(warehouse: 
     tables = html.split("<section class='tables'>", 1)[1].split("</section>", 1)[0]
     assert tables.count("<table class='data'><thead>") == 2
     assert ctx.t("benefits.indicator_table") in tables and ctx.t("benefits.mitigation_table") in tables
+
+
+def test_report_carries_the_printed_figure_and_the_pages_own_for_a_narrow_screen(warehouse: Warehouse) -> None:
+    """Each chart's printed figure, and for a chart laid out for its width (its wide builder) the page's own
+    figure as well, the one the dashboard draws on a phone; each in JSON no text can break out of, with the
+    chart's config. The pages' font is inlined, the one the charts' margins are measured in."""
+    import base64
+    import json
+
+    from dashboard import report
+
+    ctx = _context("id", (2017, 2018, 2019))
+    html = build_report(ctx, AVAILABLE)
+    blocks = {match[1]: match[0] for match in
+              re.finditer(r"<div class='chart[^']*' data-chart='([^']+)'.*?</p></div>", html, flags=re.S)}
+    built = [chart for page in charts.all_charts(ctx).values() for chart in page]
+    assert len(blocks) == len(built)
+    for chart in built:
+        block = blocks[f"{chart.page}/{chart.name}"]
+        specs = re.findall(r"<div class='figure (\w+)'>.*?<script type='application/json'>(.*?)</script>", block,
+                           flags=re.S)
+        expected = [("paper", chart.printed_figure(report.DRAW_WIDTH_PX))]
+        if chart.wide is not None:
+            expected.append(("narrow", chart.figure))
+        assert [variant for variant, _ in specs] == [variant for variant, _ in expected], chart.name
+        for (_, text), (_, figure) in zip(specs, expected, strict=True):
+            assert "<" not in text and ">" not in text
+            spec = json.loads(text)
+            assert spec["layout"] == json.loads(figure.to_json())["layout"], chart.name
+            assert spec["config"]["responsive"] and spec["config"]["locale"] == "id"
+    face = re.search(r"font-family: \"Source Sans\".*?base64,([A-Za-z0-9+/=]+)\) format\(\"woff2\"\)", html)
+    assert face is not None and base64.b64decode(face[1])[:4] == b"wOF2"
+    assert 'body { font-family: "Source Sans",' in html
 
 
 def test_report_draws_the_timeline_at_its_printed_height(warehouse: Warehouse) -> None:

@@ -10,13 +10,12 @@ Benefits page's trend rows wrote ten values each into one line ("75.0%80.0%75.0%
 
 from __future__ import annotations
 
-import itertools
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser
 
 from bench.warehouses import ensure_big, scaled_counts
 from etl.load import load_files
@@ -24,27 +23,13 @@ from etl.warehouse import Warehouse
 from tests.workbooks import another_partners_year
 
 from .harness import LOGS, RunningApp, new_context, open_page, save_screenshot, start_app, stop_app
+from .written import check_written_numbers
 
 YEARS = range(2017, 2027)
 PHONE = {"width": 390, "height": 844}
 SMALL_PROJECTOR = {"width": 1280, "height": 720}
 PAGES = ("/", "/participation", "/activities", "/benefits")
 
-# Every text Plotly writes over bars, beside points (the trends) or as an annotation (a stack's total, a panel's
-# title), with the scale it was drawn at: a rotation keeps a box's area, a shrunk text's area is its scale squared.
-_WRITTEN_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(plot => {
-  const holder = plot.closest('[class*="st-key-figure-"]');
-  const name = holder ? [...holder.classList].find(c => c.startsWith('st-key-figure-')) : '';
-  const figure = plot.getBoundingClientRect();
-  const texts = [...plot.querySelectorAll('.bartext, .annotation-text, .textpoint text')]
-    .filter(t => t.textContent.trim()).map(t => {
-      const drawn = t.getBoundingClientRect(), own = t.getBBox();
-      return {text: t.textContent, box: [drawn.left, drawn.top, drawn.right, drawn.bottom],
-              scale: Math.sqrt((drawn.width * drawn.height) / Math.max(own.width * own.height, 1e-6))};
-    });
-  return {name: name.replace('st-key-figure-', ''), figure: [figure.left, figure.top, figure.right, figure.bottom],
-          texts};
-})"""
 
 
 @pytest.fixture(scope="module")
@@ -63,32 +48,6 @@ def ten_years(sample_warehouse_dir: Path, tmp_path_factory: pytest.TempPathFacto
         stop_app(app)
 
 
-def _overlap(one: list[float], other: list[float]) -> float:
-    """The px by which two boxes overlap in the direction they overlap least (0 when apart)."""
-    across = min(one[2], other[2]) - max(one[0], other[0])
-    down = min(one[3], other[3]) - max(one[1], other[1])
-    return max(0.0, min(across, down))
-
-
-def _check_written_numbers(page: Page, path: str) -> dict[str, int]:
-    """Every number written on the page's charts keeps its size, stays inside its figure and clear of the
-    others; returns how many each chart wrote."""
-    checked: dict[str, int] = {}
-    for chart in page.evaluate(_WRITTEN_JS):
-        texts = chart["texts"]
-        shrunk = [(t["text"], round(t["scale"], 2)) for t in texts if t["scale"] < 0.95]
-        assert not shrunk, f"{path} {chart['name']}: written smaller than its size: {shrunk}"
-        left, top, right, bottom = chart["figure"]
-        outside = [t["text"] for t in texts if t["box"][0] < left - 1 or t["box"][2] > right + 1
-                   or t["box"][1] < top - 1 or t["box"][3] > bottom + 1]
-        assert not outside, f"{path} {chart['name']}: written past the figure's edge: {outside}"
-        touching = [(a["text"], b["text"]) for a, b in itertools.combinations(texts, 2)
-                    if _overlap(a["box"], b["box"]) > 1]
-        assert not touching, f"{path} {chart['name']}: written over each other: {touching[:5]}"
-        checked[f"{path} {chart['name']}"] = len(texts)
-    return checked
-
-
 def _read_every_chart_page(app: RunningApp, browser: Browser, screen: str, lang: str, query: str,
                            name: str) -> dict[str, int]:
     """Every chart page on a phone or, in presentation mode, a small projector, its written numbers checked
@@ -101,7 +60,7 @@ def _read_every_chart_page(app: RunningApp, browser: Browser, screen: str, lang:
         for path in PAGES:
             open_page(page, app.url(path, f"lang={lang}{query}{mode}"))
             save_screenshot(page, f"{name}-{screen}-{lang}-{path.strip('/') or 'overview'}")
-            checked |= _check_written_numbers(page, path)
+            checked |= check_written_numbers(page, path)
     finally:
         context.close()
     return checked
