@@ -152,7 +152,7 @@ def activity_months(f: Frames, scope: Scope) -> pd.DataFrame:
     a = a[_in_years(a, scope) & _activity_mask(a, scope)]
     start = pd.to_datetime(a["start_date"])
     counts = a.assign(calendar_year=start.dt.year, month=start.dt.month) \
-        .groupby(["calendar_year", "month", "type"], as_index=False).size()
+        .groupby(["year", "calendar_year", "month", "type"], as_index=False).size()
     return counts.rename(columns={"size": "activities"})
 
 

@@ -17,6 +17,7 @@ its figure first.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import functools
 import html
@@ -32,6 +33,7 @@ from dashboard.metrics import METRICS, PERIOD_NAMES, Period, Unit, latest_year
 from dashboard.queries import DELEGATES_STAGE, VALUES_LIMIT
 from etl import schema
 from translations import (
+    format_date_part,
     format_day,
     format_list,
     format_measure,
@@ -609,16 +611,19 @@ def _timeline_alternative(ctx: PageContext, timeline: pd.DataFrame) -> str:
 
 
 def _months_alternative(ctx: PageContext, counts: pd.DataFrame) -> str:
-    """Per calendar year, the activities starting in it and its busiest months (every month tied for the
-    most): "20 in 2018 (the most in July and October: 6)"."""
-    per_month = counts.groupby(["calendar_year", "month"], sort=True)["activities"].sum()
+    """Per program year, its activities and its busiest months (every month tied for the most), a month of
+    another calendar year named with its year: "20 in 2018 (the most in July and October: 6)", "5 in 2019
+    (the most in January 2020: 3)"."""
+    per_month = counts.groupby(["year", "calendar_year", "month"], sort=True)["activities"].sum()
     items = []
-    for year, months in per_month.groupby(level="calendar_year"):
+    for year, months in per_month.groupby(level="year"):
         most = int(months.max())
-        busiest = [month_name(int(month), ctx.lang) for (_, month), value in months.items() if value == most]
+        busiest = [month_name(int(month), ctx.lang) if start_year == year
+                   else format_date_part(dt.date(int(start_year), int(month), 1), "yMMMM", ctx.lang)
+                   for (_, start_year, month), value in months.items() if value == most]
         items.append(ctx.t("activities.months_item", year=int(year), count=ctx.number(int(months.sum())),
                            months=joined_with_and(busiest, ctx.lang), most=ctx.number(most)))
-    return ctx.t("chart.summary", metric=ctx.t("activities.months_started"), items=format_list(items, ctx.lang))
+    return ctx.t("chart.summary", metric=_name(ctx, "activities"), items=format_list(items, ctx.lang))
 
 
 # -- Benefits and obstacles ----------------------------------------------------------

@@ -823,23 +823,35 @@ MONTH_GAP = 56  # px between two years' panels: the upper one's month names and 
 
 def activities_per_month(counts: pd.DataFrame, lang: str, title: str, y_title: str,
                          width: int = margins.PHONE_WIDTH) -> go.Figure:
-    """Many activities: how many started in each month, stacked by type, a panel per calendar year of their
-    start, from ``counts`` as dashboard.queries.activity_months returns them (the list is in the data table).
+    """Many activities: how many started in each month, stacked by type, a panel per program year, from
+    ``counts`` as dashboard.queries.activity_months returns them (the list is in the data table).
 
-    The panels share their months (from the earliest month any year starts an activity in to the latest)
-    and their scale, each month's total written above it. On one date axis across the years, ten years'
+    A panel holds its program year's activities, as the timeline's rows and the page's other charts count
+    them, in the months they start in: an activity of 2019 starting in January 2020 stands after 2019's
+    December (panels per calendar year had shown it in a panel "2020" the filter does not name, and counted
+    its year differently from the chart of types beside it). The panels share their months (from the
+    earliest to the latest, counted from each program year's January, any year starts an activity in) and
+    their scale, each month's total written above it. On one date axis across the years, ten years'
     activities (each year's between July and November) stood as bars 3 px wide on a phone, mostly empty
     months between them. Totals that do not fit level side by side in a figure ``width`` px wide (the
     narrowest it is drawn at) are turned upright, each panel taller by them: at 1M rows a phone's months
     wrote "1.0861.0491.104" in a row. Level, they are text traces, which presentation mode (for_projector)
     grows with the panels; annotations there kept the page's panels under larger text, and a small
     projector wrote January's total over the year's title."""
-    first, last = int(counts["month"].min()), int(counts["month"].max())
-    names = dict(zip(range(first, last + 1), month_names(lang)[first - 1:last], strict=True))  # "Agu", "8月"
-    totals = counts.groupby(["calendar_year", "month"])["activities"].sum()
+    counts = counts.assign(slot=program_month(counts))
+    first, last = int(counts["slot"].min()), int(counts["slot"].max())
+    every = month_names(lang)
+    names = {slot: every[(slot - 1) % 12] for slot in range(first, last + 1)}  # "Agu", "8月"
+    totals = counts.groupby(["year", "slot"])["activities"].sum()
     labels = [format_number(total, lang) for total in totals]
     level = level_labels_fit(labels, _months_plot_width(list(names.values()), lang, title, width), len(names))
     return _months_draft(counts, totals, names, lang, title, y_title, turned=None if level else labels).build()
+
+
+def program_month(counts: pd.DataFrame) -> pd.Series:
+    """The month of each row's start counted from its program year's January: 1–12 within the program year,
+    13 for the January after it, 0 for the December before."""
+    return 12 * (counts["calendar_year"] - counts["year"]) + counts["month"]
 
 
 def _months_plot_width(names: list[str], lang: str, title: str, width: int) -> float:
@@ -856,11 +868,11 @@ def _months_plot_width(names: list[str], lang: str, title: str, width: int) -> f
 
 def _months_draft(counts: pd.DataFrame, totals: pd.Series, names: dict[int, str], lang: str, title: str,
                   y_title: str, turned: Sequence[str] | None) -> Draft:
-    """activities_per_month's figure over the months ``names`` names, its totals level or ``turned`` upright
-    (these labels, the tallest giving each panel its room above the bars)."""
+    """activities_per_month's figure over the months ``names`` names (by their program_month), its totals
+    level or ``turned`` upright (these labels, the tallest giving each panel its room above the bars)."""
     colon = colon_of(lang)
     palette = colours(schema.ACTIVITY_TYPE)
-    years = sorted(counts["calendar_year"].unique())
+    years = sorted(counts["year"].unique())
     above = (max(margins.text_width(label, TEXT_SIZE) for label in turned) + 2 * TURNED_GAP if turned
              else MONTH_PANEL - MONTH_BARS)
     panel = round(MONTH_BARS + above)
@@ -869,37 +881,39 @@ def _months_draft(counts: pd.DataFrame, totals: pd.Series, names: dict[int, str]
                   subplot_titles=[str(year) for year in years])
     shown_types: set[str] = set()
     for index, year in enumerate(years, start=1):
-        of_year = counts[counts["calendar_year"] == year]
+        of_year = counts[counts["year"] == year]
         for code, part, name in by_category(of_year, "type", schema.ACTIVITY_TYPE, lang):
-            months_named = [names[int(month)] for month in part["month"]]
-            draft.add("bar", x=months_named, y=part["activities"], name=name, marker={"color": palette[code]},
-                      legendgroup=code, showlegend=code not in shown_types,
-                      customdata=[format_date_part(dt.date(int(year), int(month), 1), "yMMM", lang)
-                                  for month in part["month"]],
+            draft.add("bar", x=[str(slot) for slot in part["slot"]], y=part["activities"], name=name,
+                      marker={"color": palette[code]}, legendgroup=code, showlegend=code not in shown_types,
+                      customdata=[format_date_part(dt.date(int(start_year), int(month), 1), "yMMM", lang)
+                                  for start_year, month in zip(part["calendar_year"], part["month"], strict=True)],
                       hovertemplate=f"{name} · %{{customdata}}<br>{plain(y_title)}{colon}%{{y:,}}<extra></extra>",
                       row=index, col=1)
             shown_types.add(code)
         if not turned:  # level: text beside the bars, which presentation mode grows with the panels
             of_months = totals.loc[year]
-            draft.add("scatter", x=[names[int(month)] for month in of_months.index], y=of_months.tolist(),
+            draft.add("scatter", x=[str(slot) for slot in of_months.index], y=of_months.tolist(),
                       mode="text", text=[format_number(total, lang) for total in of_months],
                       textposition="top center", textfont={"size": TEXT_SIZE, "color": INK}, cliponaxis=False,
                       hoverinfo="skip", showlegend=False, row=index, col=1)
     base_layout(draft, lang, title, None, None, translate(lang, "chart.type"))
     # The same months and scale in every panel: a year's bars compare with another's. The totals say the
-    # counts, so no value axis.
-    draft.update_axes("x", type="category", categoryorder="array", categoryarray=list(names.values()),
-                      range=[-0.5, len(names) - 0.5], showgrid=False, tickangle=0)
+    # counts, so no value axis. Each month is placed by its program_month, named by its name (a month of
+    # the next calendar year stands after December, as on the timeline's rows).
+    slots = [str(slot) for slot in names]
+    draft.update_axes("x", type="category", categoryorder="array", categoryarray=slots, tickmode="array",
+                      tickvals=slots, ticktext=list(names.values()), range=[-0.5, len(names) - 0.5],
+                      showgrid=False, tickangle=0)
     draft.update_axes("y", range=[0, float(totals.max()) * panel / MONTH_BARS], showticklabels=False,
                       showgrid=False, zeroline=False, tickformat=None, title=None)
     draft.update_annotations(font={"size": TEXT_SIZE, "color": MUTED_INK}, x=0, xanchor="left")  # the years
     if turned:  # each month's total above it, in its year's panel: annotations turn, scatter text cannot
         panel_of = {year: draft.refs(index) for index, year in enumerate(years, start=1)}
         draft.layout.setdefault("annotations", []).extend(  # type: ignore[union-attr]
-            {"x": names[int(month)], "y": float(total), **panel_of[year], "text": format_number(total, lang),
+            {"x": str(slot), "y": float(total), **panel_of[year], "text": format_number(total, lang),
              "showarrow": False, "font": {"size": TEXT_SIZE, "color": INK}, "yanchor": "bottom",
              "yshift": TURNED_GAP, "textangle": -90}
-            for (year, month), total in totals.items())
+            for (year, slot), total in totals.items())
     entries = counts["type"].nunique()
     draft.update_layout(barmode="stack", showlegend=entries > 1, margin={"t": 30},
                         height=panels + TIMELINE_FRAME + LEGEND_ROW_HEIGHT * (entries // 3))

@@ -240,10 +240,11 @@ def activity_timeline(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Dat
 
 
 def activity_months(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """Activities per calendar month of their start and type, over the whole selection: a timeline of more
-    activities than it has rows counts these (the 500 most recent counted only a month at 1M rows)."""
+    """Activities per program year, month of their start (its calendar year and month) and type, over the whole
+    selection: a timeline of more activities than it has rows counts these (the 500 most recent counted only a
+    month at 1M rows)."""
     sql = f"""
-        SELECT year(start_date) AS calendar_year, month(start_date) AS month, type, count(*) AS activities
+        SELECT year, year(start_date) AS calendar_year, month(start_date) AS month, type, count(*) AS activities
         FROM activities WHERE {IN_YEARS} AND {ACTIVITY_FILTER}
         GROUP BY ALL ORDER BY ALL"""
     return _frame(cursor, sql, scope.params())

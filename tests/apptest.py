@@ -162,16 +162,18 @@ def figure_texts(figure: dict[str, Any]) -> list[str]:
 
 
 def month_totals(figure: dict[str, Any]) -> dict[tuple[int, str], str]:
-    """Of a timeline counted per month (figure JSON): (the panel's year, the month's name) -> the total
-    written above the month's bar."""
+    """Of a timeline counted per month (figure JSON): (the panel's year, the month's name on the axis) -> the
+    total written above the month's bar."""
     layout = figure["layout"]
     # The panels' titles, in order, are the years.
     years = {("x" if index == 1 else f"x{index}"): int(note["text"]) for index, note in enumerate(
         [note for note in layout["annotations"] if note.get("xref") == "paper"], start=1)}
+    # A month is placed by its place in the program year and named on the axis.
+    named = dict(zip(layout["xaxis"]["tickvals"], layout["xaxis"]["ticktext"], strict=True))
     # Level, the totals are text traces; turned upright, annotations.
-    written = {(years[trace.get("xaxis", "x")], month): text for trace in figure["data"]
-               if trace["type"] == "scatter" for month, text in zip(trace["x"], trace["text"], strict=True)}
-    return written | {(years[note["xref"]], note["x"]): note["text"] for note in layout["annotations"]
+    written = {(years[trace.get("xaxis", "x")], named[slot]): text for trace in figure["data"]
+               if trace["type"] == "scatter" for slot, text in zip(trace["x"], trace["text"], strict=True)}
+    return written | {(years[note["xref"]], named[note["x"]]): note["text"] for note in layout["annotations"]
                       if note.get("xref") != "paper"}
 
 

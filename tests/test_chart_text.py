@@ -323,11 +323,12 @@ def activities(titles: list[str], years: list[int] | None = None) -> pd.DataFram
 
 
 def month_counts(frame: pd.DataFrame) -> pd.DataFrame:
-    """Activities per calendar month of their start and type, as dashboard.queries.activity_months returns
-    them (tests/test_bench_warehouses.py checks that query against the warehouse)."""
+    """Activities per program year, calendar month of their start and type, as dashboard.queries.activity_months
+    returns them (tests/test_bench_warehouses.py checks that query against the warehouse)."""
     start = pd.to_datetime(frame["start_date"])
     return frame.assign(calendar_year=start.dt.year, month=start.dt.month) \
-        .groupby(["calendar_year", "month", "type"], as_index=False).size().rename(columns={"size": "activities"})
+        .groupby(["year", "calendar_year", "month", "type"], as_index=False).size() \
+        .rename(columns={"size": "activities"})
 
 
 def rows(figure: dict[str, Any]) -> dict[tuple[str, int], tuple[str, str]]:
@@ -468,7 +469,7 @@ def test_presentation_mode_grows_the_timelines_titles_and_rows_alike() -> None:
 
 
 def test_a_busy_timeline_counts_per_month_named_in_the_readers_language() -> None:
-    """More activities than rows: counted by the month each starts in, a panel per calendar year, the months
+    """More activities than rows: counted by the month each starts in, a panel per program year, the months
     named as the language does on the axis and in the hover."""
     frame = pd.concat([activities([f"Kegiatan {index}" for index in range(20)], years=[year] * 20)
                        for year in (2018, 2018, 2019, 2019)], ignore_index=True)
@@ -482,12 +483,12 @@ def test_a_busy_timeline_counts_per_month_named_in_the_readers_language() -> Non
         assert bars and all("base" not in trace for trace in bars), "counted per month"
         hovered = {label for trace in bars for label in trace["customdata"]}
         assert august in hovered and len(hovered) == len(months), hovered
-        assert named in figure["layout"]["xaxis"]["categoryarray"]
+        assert named in figure["layout"]["xaxis"]["ticktext"]
 
 
 def test_ten_years_of_activities_counted_per_month_stand_in_a_panel_per_year() -> None:
     """On one date axis across ten years, activities between July and November stood as bars 3 px wide on a
-    phone, between months of nothing. Each calendar year has its panel; the panels share the months from
+    phone, between months of nothing. Each program year has its panel; the panels share the months from
     the earliest to the latest any year starts an activity in, and one scale; each month's total is written
     above it and equals the activities starting then."""
     years = list(range(2017, 2027))
@@ -505,7 +506,7 @@ def test_ten_years_of_activities_counted_per_month_stand_in_a_panel_per_year() -
     assert titles == [str(year) for year in years]
     named = month_names("en")  # CLDR's, as the axis writes them: "Sept" in British English
     for name in axes:
-        assert layout[name]["categoryarray"] == named[6:11]
+        assert layout[name]["ticktext"] == named[6:11] and layout[name]["categoryarray"] == ["7", "8", "9", "10", "11"]
         assert layout[name]["range"] == [-0.5, 4.5]
     scales = {tuple(layout[name]["range"]) for name in layout if name.startswith("yaxis")}
     assert len(scales) == 1, "one scale for every year"
@@ -516,16 +517,67 @@ def test_ten_years_of_activities_counted_per_month_stand_in_a_panel_per_year() -
                                 + figures.TIMELINE_FRAME + figures.LEGEND_ROW_HEIGHT * (frame["type"].nunique() // 3))
 
 
+def _running_into_the_next_year() -> pd.DataFrame:
+    """2018's 30 activities from July to November; 2019's 35 from August to December and 10 more starting in
+    January 2020 (follow-ups of the 2019 program, as its workbook says)."""
+    frame = pd.concat([activities([f"Kegiatan {index}" for index in range(15)], years=[year] * 15)
+                       for year in (2018, 2018, 2019, 2019, 2019)], ignore_index=True)
+    frame["start_date"] = [dt.date(2018, 7 + index % 5, 3) for index in range(30)] + \
+        [dt.date(2019, 8 + index % 5, 3) for index in range(35)] + [dt.date(2020, 1, 20)] * 10
+    frame["end_date"] = frame["start_date"]
+    return frame
+
+
+def test_activities_counted_per_month_stand_in_their_program_years_panel() -> None:
+    """The panels were calendar years: 2019's follow-up activities starting in January 2020 stood in a panel
+    "2020", a year the filter does not name, and 2019's panel counted 35 where the chart of types beside it
+    (and the timeline's rows, a panel per program year) counted 45. Now each program year has its panel, and
+    a month of the next calendar year stands after its December, every panel placing it alike."""
+    frame = _running_into_the_next_year()
+    assert len(frame) > figures.TIMELINE_ROWS
+    for lang, january in (("id", "Jan"), ("en", "Jan"), ("zh", "1月")):
+        figure = figure_json(figures.activities_per_month(month_counts(frame), lang, "Kegiatan", "Kegiatan"))
+        layout = figure["layout"]
+        assert [note["text"] for note in layout["annotations"] if note.get("xref") == "paper"] == ["2018", "2019"]
+        named = month_names(lang)
+        for axis in ("xaxis", "xaxis2"):
+            assert layout[axis]["ticktext"] == [*named[6:12], january]
+            assert layout[axis]["categoryarray"] == [str(slot) for slot in range(7, 14)]
+        written = {key: int(text) for key, text in month_totals(figure).items()}
+        assert written[(2019, january)] == 10 and (2018, january) not in written
+        assert {year: sum(n for (y, _), n in written.items() if y == year) for year in (2018, 2019)} == \
+            frame["year"].value_counts().to_dict()
+        hovered = {label for trace in figure["data"] if trace["type"] == "bar" and trace["xaxis"] == "x2"
+                   for label in trace["customdata"]}
+        assert {"Jan 2020", "2020年1月"} & hovered
+
+
+@pytest.mark.usefixtures("warehouse")
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("id", "Dalam angka — Kegiatan: 30 pada 2018 (terbanyak pada Juli, Agustus, September, Oktober, dan "
+           "November: 6), 45 pada 2019 (terbanyak pada Januari 2020: 10)."),
+    ("en", "In numbers — Activities: 30 in 2018 (the most in July, August, September, October and November: 6), "
+           "45 in 2019 (the most in January 2020: 10)."),
+    ("zh", "数字概要——活动：2018 年 30 项（最多在7月、8月、9月、10月和11月：6 项）、"
+           "2019 年 45 项（最多在2020年1月：10 项）。"),
+])
+def test_the_month_panels_text_alternative_counts_program_years(lang: str, expected: str) -> None:
+    """Its counts per year are the program years' (the by-type chart's), a busiest month of the next calendar
+    year named with its year."""
+    ctx = PageContext(db.reader(), Filters((2018, 2019), "beijing", schema.FIELD.codes, "both", lang))
+    assert charts._months_alternative(ctx, month_counts(_running_into_the_next_year())) == expected
+
+
 @pytest.mark.parametrize("lang", ["id", "en", "zh"])
 def test_month_totals_too_wide_for_a_phone_are_turned_upright_in_a_taller_panel(lang: str) -> None:
     """At 1M rows a month holds over a thousand activities: eleven totals of four digits side by side on a
     phone ran together ("1.0861.0491.104"). Turned upright, each stands clear of the next, and its panel grows
     by the tallest total, so the bars keep their height; on a projector or paper they stand level."""
     months = range(1, 12)
-    counts = pd.DataFrame([(year, month, code, 130 + 7 * month + year % 3)
+    counts = pd.DataFrame([(year, year, month, code, 130 + 7 * month + year % 3)
                            for year in (2025, 2026) for month in months for code in schema.ACTIVITY_TYPE.codes],
-                          columns=["calendar_year", "month", "type", "activities"])
-    totals = counts.groupby(["calendar_year", "month"])["activities"].sum()
+                          columns=["year", "calendar_year", "month", "type", "activities"])
+    totals = counts.groupby(["year", "month"])["activities"].sum()
     labels = [format_number(total, lang) for total in totals]
     phone = figure_json(figures.activities_per_month(counts, lang, "t", "y"))
     wide = figure_json(figures.activities_per_month(counts, lang, "t", "y", width=figures.WIDE_WIDTH))
@@ -590,8 +642,8 @@ BUILDERS: dict[str, Callable[[], go.Figure]] = {
                                     "en", LINK, {code: SPAN for code in schema.STAGE.codes}, SPAN, TEMPLATE),
     "timeline": lambda: figures.timeline(activities(list(HOSTILE)), "en", SPAN),
     "activities_per_month": lambda: figures.activities_per_month(
-        pd.DataFrame({"calendar_year": [2018, 2019], "month": [7, 10], "type": list(schema.ACTIVITY_TYPE.codes[:2]),
-                      "activities": [61, 3]}), "en", SPAN, LINK),
+        pd.DataFrame({"year": [2018, 2019], "calendar_year": [2018, 2020], "month": [7, 1],
+                      "type": list(schema.ACTIVITY_TYPE.codes[:2]), "activities": [61, 3]}), "en", SPAN, LINK),
     "heatmap": lambda: figures.heatmap(pd.DataFrame({"category": list(schema.OBSTACLE_CATEGORY.codes[:2]),
                                                     "severity": [1, 5], "obstacles": [2, 3]}), "en", LINK, SPAN),
     "category_by_beneficiary": lambda: figures.category_by_beneficiary(
