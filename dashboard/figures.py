@@ -819,6 +819,7 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, layout: TimelineRows = 
 MONTH_PANEL = 84  # px of a year's panel of activities counted per month, its totals written level
 MONTH_BARS = 64  # px of that panel up to its highest bar; the rest is the totals' room above it
 MONTH_GAP = 56  # px between two years' panels: the upper one's month names and the lower one's title
+MONTH_YEAR_LINE = 16  # px more below each panel whose months run into another calendar year: a line for its year
 
 
 def activities_per_month(counts: pd.DataFrame, lang: str, title: str, y_title: str,
@@ -876,8 +877,11 @@ def _months_draft(counts: pd.DataFrame, totals: pd.Series, names: dict[int, str]
     above = (max(margins.text_width(label, TEXT_SIZE) for label in turned) + 2 * TURNED_GAP if turned
              else MONTH_PANEL - MONTH_BARS)
     panel = round(MONTH_BARS + above)
-    panels = len(years) * panel + (len(years) - 1) * MONTH_GAP
-    draft = Draft(rows=len(years), cols=1, vertical_spacing=MONTH_GAP / panels if len(years) > 1 else 0.0,
+    # A month of another calendar year than its panel's program year is named with that year, on a second line.
+    year_line = MONTH_YEAR_LINE if min(names) < 1 or max(names) > 12 else 0
+    gap = MONTH_GAP + year_line
+    panels = len(years) * panel + (len(years) - 1) * gap
+    draft = Draft(rows=len(years), cols=1, vertical_spacing=gap / panels if len(years) > 1 else 0.0,
                   subplot_titles=[str(year) for year in years])
     shown_types: set[str] = set()
     for index, year in enumerate(years, start=1):
@@ -896,14 +900,15 @@ def _months_draft(counts: pd.DataFrame, totals: pd.Series, names: dict[int, str]
                       mode="text", text=[format_number(total, lang) for total in of_months],
                       textposition="top center", textfont={"size": TEXT_SIZE, "color": INK}, cliponaxis=False,
                       hoverinfo="skip", showlegend=False, row=index, col=1)
+        draft.update_axes("x", row=index, col=1, ticktext=[
+            name if 1 <= slot <= 12 else f"{name}<br>{int(year) + (slot - 1) // 12}" for slot, name in names.items()])
     base_layout(draft, lang, title, None, None, translate(lang, "chart.type"))
     # The same months and scale in every panel: a year's bars compare with another's. The totals say the
-    # counts, so no value axis. Each month is placed by its program_month, named by its name (a month of
-    # the next calendar year stands after December, as on the timeline's rows).
+    # counts, so no value axis. Each month is placed by its program_month (a month of the next calendar year
+    # stands after December, as on the timeline's rows) and named in each panel.
     slots = [str(slot) for slot in names]
     draft.update_axes("x", type="category", categoryorder="array", categoryarray=slots, tickmode="array",
-                      tickvals=slots, ticktext=list(names.values()), range=[-0.5, len(names) - 0.5],
-                      showgrid=False, tickangle=0)
+                      tickvals=slots, range=[-0.5, len(names) - 0.5], showgrid=False, tickangle=0)
     draft.update_axes("y", range=[0, float(totals.max()) * panel / MONTH_BARS], showticklabels=False,
                       showgrid=False, zeroline=False, tickformat=None, title=None)
     draft.update_annotations(font={"size": TEXT_SIZE, "color": MUTED_INK}, x=0, xanchor="left")  # the years
@@ -916,7 +921,7 @@ def _months_draft(counts: pd.DataFrame, totals: pd.Series, names: dict[int, str]
             for (year, slot), total in totals.items())
     entries = counts["type"].nunique()
     draft.update_layout(barmode="stack", showlegend=entries > 1, margin={"t": 30},
-                        height=panels + TIMELINE_FRAME + LEGEND_ROW_HEIGHT * (entries // 3))
+                        height=panels + TIMELINE_FRAME + year_line + LEGEND_ROW_HEIGHT * (entries // 3))
     return draft
 
 

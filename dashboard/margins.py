@@ -178,9 +178,9 @@ def _axis_depth(layout: Mapping[str, object], data: Sequence[Mapping[str, object
 
 
 def _label_height(labels: Sequence[str], axis: Mapping[str, object], size: float, room: float) -> float:
-    """Height of an x axis's tick labels: one line, or labels turned by TURNED_ANGLE when a category axis
-    has more of them than fit side by side (many years in a narrow panel)."""
-    line = size * LINE
+    """Height of an x axis's tick labels: a line (or as many as a label has), or labels turned by TURNED_ANGLE
+    when a category axis has more of them than fit side by side (many years in a narrow panel)."""
+    line = size * LINE * max(str(label).count("<br>") + 1 for label in labels)  # "Jan<br>2020": two lines
     domain = axis.get("domain", (0, 1))
     span = room * (float(domain[1]) - float(domain[0]))  # type: ignore[index]
     widest = max(text_width(label, size) for label in labels)

@@ -168,13 +168,16 @@ def month_totals(figure: dict[str, Any]) -> dict[tuple[int, str], str]:
     # The panels' titles, in order, are the years.
     years = {("x" if index == 1 else f"x{index}"): int(note["text"]) for index, note in enumerate(
         [note for note in layout["annotations"] if note.get("xref") == "paper"], start=1)}
-    # A month is placed by its place in the program year and named on the axis.
-    named = dict(zip(layout["xaxis"]["tickvals"], layout["xaxis"]["ticktext"], strict=True))
+    # A month is placed by its place in the program year and named on its panel's axis ("Jan<br>2020" read as
+    # "Jan 2020").
+    named = {axis: dict(zip(layout[f"xaxis{axis[1:]}"]["tickvals"],
+                            [text.replace("<br>", " ") for text in layout[f"xaxis{axis[1:]}"]["ticktext"]],
+                            strict=True)) for axis in years}
     # Level, the totals are text traces; turned upright, annotations.
-    written = {(years[trace.get("xaxis", "x")], named[slot]): text for trace in figure["data"]
-               if trace["type"] == "scatter" for slot, text in zip(trace["x"], trace["text"], strict=True)}
-    return written | {(years[note["xref"]], named[note["x"]]): note["text"] for note in layout["annotations"]
-                      if note.get("xref") != "paper"}
+    written = {(years[axis], named[axis][slot]): text for trace in figure["data"] if trace["type"] == "scatter"
+               for axis in [trace.get("xaxis", "x")] for slot, text in zip(trace["x"], trace["text"], strict=True)}
+    return written | {(years[note["xref"]], named[note["xref"]][note["x"]]): note["text"]
+                      for note in layout["annotations"] if note.get("xref") != "paper"}
 
 
 def visible_texts(at: AppTest) -> list[str]:

@@ -540,11 +540,16 @@ def test_activities_counted_per_month_stand_in_their_program_years_panel() -> No
         layout = figure["layout"]
         assert [note["text"] for note in layout["annotations"] if note.get("xref") == "paper"] == ["2018", "2019"]
         named = month_names(lang)
-        for axis in ("xaxis", "xaxis2"):
-            assert layout[axis]["ticktext"] == [*named[6:12], january]
+        # Each panel names the month after December with its year.
+        for axis, year in (("xaxis", 2018), ("xaxis2", 2019)):
+            assert layout[axis]["ticktext"] == [*named[6:12], f"{january}<br>{year + 1}"]
             assert layout[axis]["categoryarray"] == [str(slot) for slot in range(7, 14)]
         written = {key: int(text) for key, text in month_totals(figure).items()}
-        assert written[(2019, january)] == 10 and (2018, january) not in written
+        assert written[(2019, f"{january} 2020")] == 10 and (2018, f"{january} 2019") not in written
+        # The year's line gets its room: the panels stand further apart, the figure taller by a line each.
+        within = figure_json(figures.activities_per_month(month_counts(frame[frame["start_date"].map(
+            lambda day: day.year) == frame["year"]]), lang, "Kegiatan", "Kegiatan"))
+        assert layout["height"] == within["layout"]["height"] + 2 * figures.MONTH_YEAR_LINE
         assert {year: sum(n for (y, _), n in written.items() if y == year) for year in (2018, 2019)} == \
             frame["year"].value_counts().to_dict()
         hovered = {label for trace in figure["data"] if trace["type"] == "bar" and trace["xaxis"] == "x2"

@@ -158,3 +158,15 @@ def test_crowded_year_labels_are_turned_and_get_more_room_below() -> None:
         return margins.reserve(figure.to_dict(), margins.HALF_WIDTH)["b"]
 
     assert bottom(9) > bottom(3) + 5
+
+
+def test_tick_labels_of_two_lines_get_two_lines_below() -> None:
+    """A month panel names a month of the next calendar year with its year below it ("Jan<br>2020")."""
+    def bottom(last: str) -> int:
+        figure = go.Figure(go.Bar(x=["12", "13"], y=[1, 2]))
+        figure.update_layout(margin={"l": 8, "r": 8, "t": 8, "b": 8}, showlegend=False)
+        figure.update_xaxes(type="category", tickmode="array", tickvals=["12", "13"], ticktext=["Des", last],
+                            tickfont={"size": 12})
+        return margins.reserve(figure.to_dict(), margins.PHONE_WIDTH)["b"]
+
+    assert bottom("Jan<br>2020") - bottom("Jan") == round(12 * margins.LINE)
