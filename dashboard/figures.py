@@ -849,6 +849,12 @@ def activities_per_month(counts: pd.DataFrame, lang: str, title: str, y_title: s
     return _months_draft(counts, totals, names, lang, title, y_title, turned=None if level else labels).build()
 
 
+def slot_key(slot: int) -> str:
+    """A month's category on the panels' axis ("m13"): an annotation placed at a category that reads as a
+    number ("13") is placed at that index instead, a month to the right (the last month's total hidden)."""
+    return f"m{slot}"
+
+
 def program_month(counts: pd.DataFrame) -> pd.Series:
     """The month of each row's start counted from its program year's January: 1–12 within the program year,
     13 for the January after it, 0 for the December before."""
@@ -887,7 +893,7 @@ def _months_draft(counts: pd.DataFrame, totals: pd.Series, names: dict[int, str]
     for index, year in enumerate(years, start=1):
         of_year = counts[counts["year"] == year]
         for code, part, name in by_category(of_year, "type", schema.ACTIVITY_TYPE, lang):
-            draft.add("bar", x=[str(slot) for slot in part["slot"]], y=part["activities"], name=name,
+            draft.add("bar", x=[slot_key(slot) for slot in part["slot"]], y=part["activities"], name=name,
                       marker={"color": palette[code]}, legendgroup=code, showlegend=code not in shown_types,
                       customdata=[format_date_part(dt.date(int(start_year), int(month), 1), "yMMM", lang)
                                   for start_year, month in zip(part["calendar_year"], part["month"], strict=True)],
@@ -896,7 +902,7 @@ def _months_draft(counts: pd.DataFrame, totals: pd.Series, names: dict[int, str]
             shown_types.add(code)
         if not turned:  # level: text beside the bars, which presentation mode grows with the panels
             of_months = totals.loc[year]
-            draft.add("scatter", x=[str(slot) for slot in of_months.index], y=of_months.tolist(),
+            draft.add("scatter", x=[slot_key(slot) for slot in of_months.index], y=of_months.tolist(),
                       mode="text", text=[format_number(total, lang) for total in of_months],
                       textposition="top center", textfont={"size": TEXT_SIZE, "color": INK}, cliponaxis=False,
                       hoverinfo="skip", showlegend=False, row=index, col=1)
@@ -906,7 +912,7 @@ def _months_draft(counts: pd.DataFrame, totals: pd.Series, names: dict[int, str]
     # The same months and scale in every panel: a year's bars compare with another's. The totals say the
     # counts, so no value axis. Each month is placed by its program_month (a month of the next calendar year
     # stands after December, as on the timeline's rows) and named in each panel.
-    slots = [str(slot) for slot in names]
+    slots = [slot_key(slot) for slot in names]
     draft.update_axes("x", type="category", categoryorder="array", categoryarray=slots, tickmode="array",
                       tickvals=slots, range=[-0.5, len(names) - 0.5], showgrid=False, tickangle=0)
     draft.update_axes("y", range=[0, float(totals.max()) * panel / MONTH_BARS], showticklabels=False,
@@ -915,7 +921,7 @@ def _months_draft(counts: pd.DataFrame, totals: pd.Series, names: dict[int, str]
     if turned:  # each month's total above it, in its year's panel: annotations turn, scatter text cannot
         panel_of = {year: draft.refs(index) for index, year in enumerate(years, start=1)}
         draft.layout.setdefault("annotations", []).extend(  # type: ignore[union-attr]
-            {"x": str(slot), "y": float(total), **panel_of[year], "text": format_number(total, lang),
+            {"x": slot_key(slot), "y": float(total), **panel_of[year], "text": format_number(total, lang),
              "showarrow": False, "font": {"size": TEXT_SIZE, "color": INK}, "yanchor": "bottom",
              "yshift": TURNED_GAP, "textangle": -90}
             for (year, slot), total in totals.items())

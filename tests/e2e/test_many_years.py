@@ -29,7 +29,19 @@ YEARS = range(2017, 2027)
 PHONE = {"width": 390, "height": 844}
 SMALL_PROJECTOR = {"width": 1280, "height": 720}
 PAGES = ("/", "/participation", "/activities", "/benefits")
-
+# The timeline's month totals (level or upright) whose middle stands over no bar of their panel just below
+# them; the panels' titles (the years) and a timeline of rows (its titles are words) are left out.
+_TOTALS_ASTRAY_JS = """plot => {
+  const bars = [...plot.querySelectorAll('.bars .point path')].map(path => path.getBoundingClientRect())
+    .filter(bar => bar.width > 0);
+  return [...plot.querySelectorAll('.annotation-text, .textpoint text')]
+    .filter(text => /^[\\d.,]+$/.test(text.textContent.trim()) && !/^\\d{4}$/.test(text.textContent.trim()))
+    .map(text => text.getBoundingClientRect())
+    .filter(total => !bars.some(bar => bar.left <= (total.left + total.right) / 2
+                                       && (total.left + total.right) / 2 <= bar.right
+                                       && bar.top >= total.bottom - 2 && bar.top - total.bottom <= 20))
+    .map(total => [Math.round(total.left), Math.round(total.top)]);
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +73,10 @@ def _read_every_chart_page(app: RunningApp, browser: Browser, screen: str, lang:
             open_page(page, app.url(path, f"lang={lang}{query}{mode}"))
             save_screenshot(page, f"{name}-{screen}-{lang}-{path.strip('/') or 'overview'}")
             checked |= check_written_numbers(page, path)
+            if path == "/activities":  # each month's total stands over its own month's bars
+                timeline = page.locator(".st-key-figure-timeline .js-plotly-plot").first
+                astray = timeline.evaluate(_TOTALS_ASTRAY_JS)
+                assert not astray, f"{screen} {lang}: month totals over no bar of theirs at {astray}"
     finally:
         context.close()
     return checked
