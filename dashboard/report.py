@@ -45,7 +45,7 @@ from etl.uploads import retention_days
 from translations import LANGUAGE_NAMES, format_day, format_list, format_number, sentences
 
 # Print: A4 portrait. Plotly's charts are responsive: printed as they are, they keep the width
-# the screen gave them and the page cuts them. So the script PRINT_SCRIPT draws every chart at
+# the screen gave them and the page cuts them. So the script FIGURES_SCRIPT draws every chart at
 # a definite size whenever print media applies (on `beforeprint`, which current browsers fire
 # before they lay out the pages, and on the print media query), and gives it back to the
 # screen afterwards. A chart is drawn as on a desktop screen (DRAW_WIDTH_PX wide, so its legend
@@ -120,7 +120,7 @@ thead { display: table-header-group; }
 # narrow screen (NARROW_MAX_PX), each the first time the screen's width or print asks for it, so a phone draws
 # one figure per chart, not two. Then, while print media applies, draws the printed figures at their printed
 # size (see DRAW_WIDTH_PX) and gives them back to the screen afterwards.
-PRINT_SCRIPT = """
+FIGURES_SCRIPT = """
 (() => {
   const WIDTH = DRAW_WIDTH_PX;
   const NARROW = matchMedia('screen and (max-width: NARROW_MAX_PXpx)');
@@ -235,7 +235,7 @@ def build_report(ctx: PageContext, available: Available, today: dt.date | None =
         parts.append(f"<p class='notice'>{html.escape(provisional)}</p>")
     days = format_number(retention_days(), ctx.lang)
     parts += [f"<p>{_markdown_bold(ctx.t(key, days=days))}</p>" for key in ("data.note_sample", "data.note_privacy")]
-    parts.append(f"</section><script>{PRINT_SCRIPT}</script></body></html>")
+    parts.append(f"</section><script>{FIGURES_SCRIPT}</script></body></html>")
     return "\n".join(parts)
 
 
@@ -283,7 +283,7 @@ def _chart_block(ctx: PageContext, chart: charts.Chart, number: int) -> str:
 
 
 def _figure(figure: go.Figure, config: Mapping[str, object], variant: str) -> str:
-    """A figure, drawn by PRINT_SCRIPT when first shown, from its JSON (Plotly's encoder writes "<", ">" and
+    """A figure, drawn by FIGURES_SCRIPT when first shown, from its JSON (Plotly's encoder writes "<", ">" and
     "/" as escapes, so no text of a chart can close the script element)."""
     height = figure.layout.height or SCREEN_HEIGHT_PX
     spec = to_json_plotly({**figure.to_plotly_json(), "config": config})
