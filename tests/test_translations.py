@@ -418,12 +418,3 @@ def test_sentences_follow_each_other_as_the_language_writes_them() -> None:
     assert sentences("活动：17（2019）。", "时期：2019 年。", lang="zh") == "活动：17（2019）。时期：2019 年。"
     assert sentences("Kegiatan: 17.", "Periode: 2019.", lang="id") == "Kegiatan: 17. Periode: 2019."
     assert sentences("", "Period: 2019.", lang="en") == "Period: 2019.", "an empty text adds no space"
-
-
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_funnel_caption_points_to_where_the_conversion_is_written(lang: str) -> None:
-    """The funnel's conversion from the stage before is in its data table (and its hover). The caption said
-    "hover" alone, which a phone, a projector and a printed report cannot do: it names the data table's
-    expander as the page labels it."""
-    caption = translate(lang, "participation.caption_funnel")
-    assert translate(lang, "chart.data_table") in caption
