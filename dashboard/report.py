@@ -9,7 +9,8 @@ JSON itself (e.g. "</script>" in a title cannot break out).
 
 On a screen narrower than the printed figures (a phone, a tablet, a laptop zoomed in) each chart laid out for
 its width shows the page's own figure, as the dashboard draws it there; only the figures shown are drawn.
-Source Sans, the pages' font, is inlined, so labels take the room dashboard.margins measured for them.
+Source Sans, the pages' font, is inlined, so labels take the room dashboard.margins measured for them. Below
+each chart its data, folded, as the page's "Data of this chart" gives it (on screen; not printed).
 
 It also prints, from any browser, as an A4 portrait briefing: a first page with
 what the report shows (filters, language, data version, date), its caveats, the
@@ -83,6 +84,7 @@ table.data td.text { min-width: 8em; overflow-wrap: anywhere; }
 .chart, tr, .notice, li { break-inside: avoid; page-break-inside: avoid; }
 h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
 h3.chart-title { font-size: 1.05rem; margin: 1.2rem 0 .3rem; }
+details.chart-data { margin: -1rem 0 1.5rem; } details.chart-data summary { cursor: pointer; color: #31333F; }
 thead { display: table-header-group; }
 """ + f"""
 /* The printed figure's labels are given room for {DRAW_WIDTH_PX} px: a screen narrower than that (a phone, a tablet,
@@ -110,7 +112,7 @@ thead { display: table-header-group; }
   .figure.paper {{ zoom: {PRINT_ZOOM}; width: {DRAW_WIDTH_PX}px; }}
   .figure > div, .figure .plotly-graph-div {{ width: auto !important; height: auto !important; }}
   .modebar-container, .modebar {{ display: none !important; }}
-  .table-scroll {{ overflow: visible; }}
+  .table-scroll {{ overflow: visible; }} details.chart-data {{ display: none; }}
   table.data {{ font-size: 7.5pt; }} table.data td, table.data th {{ padding: .1rem .25rem; }}
   .notice {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
 }}
@@ -279,7 +281,14 @@ def _chart_block(ctx: PageContext, chart: charts.Chart, number: int) -> str:
             f"data-draw-height='{draw_height(printed)}'>"
             f"<h3 class='chart-title'>{html.escape(chart.heading)}</h3>{figures}"
             f"<p class='caption'><span class='figure-label'>{label}</span> "
-            f"{html.escape(caption)}</p></div>")
+            f"{html.escape(caption)}</p>{_chart_data(ctx, chart)}</div>")
+
+
+def _chart_data(ctx: PageContext, chart: charts.Chart) -> str:
+    """The chart's numbers as the page's "Data of this chart" gives them, folded (on screen only): a reader who
+    cannot see the chart, or wants a number no bar writes (the funnel's conversions), has them offline too."""
+    return (f"<details class='chart-data'><summary>{html.escape(ctx.t('chart.data_table'))}</summary>"
+            f"{data_table(chart.data, chart.formats)}</details>")
 
 
 def _figure(figure: go.Figure, config: Mapping[str, object], variant: str) -> str:

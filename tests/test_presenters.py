@@ -244,8 +244,10 @@ def test_report_prints_on_a4_with_a_cover_and_charts_sized_for_paper(warehouse: 
 def test_report_carries_the_printed_figure_and_the_pages_own_for_a_narrow_screen(warehouse: Warehouse) -> None:
     """Each chart's printed figure, and for a chart laid out for its width (its wide builder) the page's own
     figure as well, the one the dashboard draws on a phone; each in JSON no text can break out of, with the
-    chart's config. The pages' font is inlined, the one the charts' margins are measured in."""
+    chart's config; and its data, folded. The pages' font is inlined, the one the charts' margins are measured
+    in."""
     import base64
+    import html as html_module
     import json
 
     from dashboard import report
@@ -253,7 +255,7 @@ def test_report_carries_the_printed_figure_and_the_pages_own_for_a_narrow_screen
     ctx = _context("id", (2017, 2018, 2019))
     html = build_report(ctx, AVAILABLE)
     blocks = {match[1]: match[0] for match in
-              re.finditer(r"<div class='chart[^']*' data-chart='([^']+)'.*?</p></div>", html, flags=re.S)}
+              re.finditer(r"<div class='chart[^']*' data-chart='([^']+)'.*?</details></div>", html, flags=re.S)}
     built = [chart for page in charts.all_charts(ctx).values() for chart in page]
     assert len(blocks) == len(built)
     for chart in built:
@@ -269,6 +271,12 @@ def test_report_carries_the_printed_figure_and_the_pages_own_for_a_narrow_screen
             spec = json.loads(text)
             assert spec["layout"] == json.loads(figure.to_json())["layout"], chart.name
             assert spec["config"]["responsive"] and spec["config"]["locale"] == "id"
+        # Its data, folded below it: the page's table, header and rows.
+        folded = re.search(r"<details class='chart-data'><summary>(.*?)</summary>(.*?)</details>", block, flags=re.S)
+        assert folded is not None and folded[1] == ctx.t("chart.data_table"), chart.name
+        headers = re.findall(r"<th scope='col'>(.*?)</th>", folded[2])
+        assert headers == [html_module.escape(str(header)) for header in chart.data.columns], chart.name
+        assert folded[2].count("<tr>") == len(chart.data) + 1, chart.name
     face = re.search(r"font-family: \"Source Sans\".*?base64,([A-Za-z0-9+/=]+)\) format\(\"woff2\"\)", html)
     assert face is not None and base64.b64decode(face[1])[:4] == b"wOF2"
     assert 'body { font-family: "Source Sans",' in html

@@ -304,10 +304,18 @@ def test_on_a_phone_the_report_draws_each_chart_as_the_dashboard_does_there(
             assert chart["width"] <= PHONE["width"] - 32 and chart["right"] <= PHONE["width"] - 16 + 0.5, chart
         written = check_written_numbers(page, f"report ({lang}, phone)")
         assert len(written) == len(every_chart) and sum(written.values()) > 100, written
-        tables = page.evaluate("""() => [...document.querySelectorAll('.table-scroll')].map(box =>
+        tables = page.evaluate("""() => [...document.querySelectorAll('.tables .table-scroll')].map(box =>
             ({focusable: box.tabIndex === 0, scrolls: box.scrollWidth > box.clientWidth,
               fits: box.getBoundingClientRect().right <= innerWidth + 0.5}))""")
         assert tables and all(box["focusable"] and box["fits"] and box["scrolls"] for box in tables), tables
+        # Each chart's data, folded under it: the funnel's opens to its conversions, in a box of its own.
+        funnel = page.locator("[data-chart='participation/funnel'] details.chart-data")
+        funnel.locator("summary").click()
+        opened = funnel.locator(".table-scroll").evaluate("""box => ({rows: box.querySelectorAll('tbody tr').length,
+            fits: box.getBoundingClientRect().right <= innerWidth + 0.5, focusable: box.tabIndex === 0})""")
+        assert opened["rows"] > 0 and opened["fits"] and opened["focusable"], opened
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+        assert page.locator("details.chart-data").count() == len(every_chart)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"report-phone-{lang}.png"), full_page=True)
 
