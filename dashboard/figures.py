@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import itertools
 import json
+import re
 import textwrap
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -697,7 +698,9 @@ def written_counts(values: Sequence[float], longest: float, lang: str, colour: s
 # Date ticks: Plotly places them (at most nticks) and names the months from each chart's locale
 # (dashboard.components.chart_config: CLDR's month names); Chinese writes the month as a number.
 DAY_TICK = {"zh": "%-m月%-d日"}  # otherwise "%-d %b": 6 Agu, 6 Aug
-MONTH_NAME = {"zh": "%-m月"}  # otherwise "%b": Agu, in a timeline's panel (its title gives the year)
+MONTH_NAME = {"zh": "%-m月"}  # otherwise "%b": Agu, in a timeline's panel (its title gives the year; dated_ticks)
+# px more below each panel naming a date of another calendar year than its program year: a line for that year
+YEAR_LINE = 16
 # A timeline panel spanning at least this long is marked by month, each name in the middle of its month; a
 # shorter one by day. Day ticks every two weeks turned upright and ran into each other in a phone's panel.
 MONTHS_FROM = pd.Timedelta(days=45)
@@ -731,15 +734,47 @@ TITLES_ABOVE = TimelineRows(height=34, bar=(0.02, 0.36), title=-0.22)
 TITLES_BESIDE = TimelineRows(height=26, bar=(-0.3, 0.6), title=None)
 
 
-def timeline_axis(first: pd.Timestamp, last: pd.Timestamp, lang: str) -> Props:
+def timeline_axis(first: pd.Timestamp, last: pd.Timestamp, year: int, lang: str) -> Props:
     """A timeline panel's date axis from its first start to its last end. Over MONTHS_FROM or more it spans
     whole months, each named in its middle (a month's name whose middle fell outside the panel, as the
-    first month's often did, was left out); a shorter one is marked by day, two days of room either side."""
+    first month's often did, was left out); a shorter one is marked by day, two days of room either side.
+    A date of another calendar year than the panel's program year ``year`` is named with that year on a
+    second line (dated_ticks): "Nov Des Jan" under a panel "2019" read as January 2019."""
     if last - first >= MONTHS_FROM:
-        months = [first.to_period("M").start_time, (last - pd.Timedelta(seconds=1)).to_period("M").end_time.ceil("D")]
-        return {"range": months, "dtick": "M1", "ticklabelmode": "period", "tickformat": MONTH_NAME.get(lang, "%b")}
+        start = first.to_period("M").start_time
+        end = (last - pd.Timedelta(seconds=1)).to_period("M").end_time.ceil("D")
+        months = pd.date_range(start, end, freq="MS", inclusive="left")  # what each month's tick is named from
+        return {"range": [start, end], "dtick": "M1", "ticklabelmode": "period",
+                **dated_ticks(MONTH_NAME.get(lang, "%b"), months, year, lang)}
     padding = pd.Timedelta(days=2)
-    return {"range": [first - padding, last + padding], "nticks": 6, "tickformat": DAY_TICK.get(lang, "%-d %b")}
+    days = pd.date_range((first - padding).floor("D"), (last + padding).ceil("D"), freq="D")  # Plotly's day ticks
+    return {"range": [first - padding, last + padding], "nticks": 6,
+            **dated_ticks(DAY_TICK.get(lang, "%-d %b"), days, year, lang)}
+
+
+def dated_ticks(name_format: str, dates: pd.DatetimeIndex, year: int, lang: str) -> Props:
+    """A date axis's tick format, naming each of ``dates`` by ``name_format``. Where one of them falls in
+    another calendar year than ``year``, the format adds the year and Plotly's labelalias writes each label
+    back without it, or with it on a second line for a date of that other year ("Jan<br>2020")."""
+    if all(date.year == year for date in dates):
+        return {"tickformat": name_format}
+    with_year = f"{name_format} %Y"
+    return {"tickformat": with_year, "labelalias": {
+        d3_date(date, with_year, lang): d3_date(date, name_format, lang)
+        + ("" if date.year == year else f"<br>{date.year}") for date in dates}}
+
+
+# The d3 time directives the timeline's tick formats use, as Plotly writes them with the chart's locale
+# (dashboard.components.plotly_locale: CLDR's abbreviated month names).
+_D3_DIRECTIVE = re.compile("%-d|%-m|%b|%Y")
+
+
+def d3_date(date: pd.Timestamp, d3_format: str, lang: str) -> str:
+    """``date`` written by ``d3_format`` as Plotly writes a tick label: the label labelalias must match."""
+    def directive(match: re.Match[str]) -> str:
+        return {"%-d": str(date.day), "%-m": str(date.month), "%b": month_names(lang)[date.month - 1],
+                "%Y": str(date.year)}[match.group()]
+    return _D3_DIRECTIVE.sub(directive, d3_format)
 
 
 def timeline(frame: pd.DataFrame, lang: str, title: str, layout: TimelineRows = TITLES_ABOVE,
@@ -758,9 +793,13 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, layout: TimelineRows = 
     years = sorted(frame["year"].unique())
     counts = [int((frame["year"] == year).sum()) for year in years]
     entries = frame["type"].nunique()
-    panels = len(frame) * layout.height + (len(years) - 1) * TIMELINE_GAP
+    starts, ends = pd.to_datetime(frame["start_date"]), pd.to_datetime(frame["end_date"]) + pd.Timedelta(days=1)
+    axes = {year: timeline_axis(starts[frame["year"] == year].min(), ends[frame["year"] == year].max(), int(year),
+                                lang) for year in years}
+    year_line = YEAR_LINE if any("labelalias" in axis for axis in axes.values()) else 0
+    panels = len(frame) * layout.height + (len(years) - 1) * (TIMELINE_GAP + year_line)
     # One panel has no gap: a year of one activity (34 px) asked Plotly for a gap of 64/34 of the figure.
-    gap = TIMELINE_GAP / panels if len(years) > 1 else 0.0
+    gap = (TIMELINE_GAP + year_line) / panels if len(years) > 1 else 0.0
     draft = Draft(rows=len(years), cols=1, row_heights=counts, vertical_spacing=gap,
                   subplot_titles=[str(year) for year in years])
     shown_types: set[str] = set()
@@ -789,7 +828,7 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, layout: TimelineRows = 
                       marker={"color": palette[code], "size": 9, "symbol": "diamond"}, legendgroup=code,
                       showlegend=False, hoverinfo="skip", row=index, col=1)
             shown_types.add(code)
-        dates = timeline_axis(start.min(), end.max(), lang)
+        dates = axes[year]
         draft.update_axes("x", row=index, col=1, **dates)
         if layout.title is None:
             draft.update_axes("y", tickmode="array", tickvals=rows, ticktext=[short_label(t) for t in part["title"]],
@@ -808,7 +847,7 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, layout: TimelineRows = 
                       zeroline=False)
     draft.update_annotations(font={"size": TEXT_SIZE, "color": MUTED_INK}, x=0, xanchor="left")
     draft.update_layout(barmode="overlay", showlegend=entries > 1, margin={"t": 30},
-                        height=panels + TIMELINE_FRAME + LEGEND_ROW_HEIGHT * (entries // 3))
+                        height=panels + TIMELINE_FRAME + year_line + LEGEND_ROW_HEIGHT * (entries // 3))
     room = plot_size(draft, width)[0] - TIMELINE_TITLE_GAP
     for trace in draft.data:
         if trace.get("mode") == "text":
@@ -819,7 +858,6 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, layout: TimelineRows = 
 MONTH_PANEL = 84  # px of a year's panel of activities counted per month, its totals written level
 MONTH_BARS = 64  # px of that panel up to its highest bar; the rest is the totals' room above it
 MONTH_GAP = 56  # px between two years' panels: the upper one's month names and the lower one's title
-MONTH_YEAR_LINE = 16  # px more below each panel whose months run into another calendar year: a line for its year
 
 
 def activities_per_month(counts: pd.DataFrame, lang: str, title: str, y_title: str,
@@ -884,7 +922,7 @@ def _months_draft(counts: pd.DataFrame, totals: pd.Series, names: dict[int, str]
              else MONTH_PANEL - MONTH_BARS)
     panel = round(MONTH_BARS + above)
     # A month of another calendar year than its panel's program year is named with that year, on a second line.
-    year_line = MONTH_YEAR_LINE if min(names) < 1 or max(names) > 12 else 0
+    year_line = YEAR_LINE if min(names) < 1 or max(names) > 12 else 0
     gap = MONTH_GAP + year_line
     panels = len(years) * panel + (len(years) - 1) * gap
     draft = Draft(rows=len(years), cols=1, vertical_spacing=gap / panels if len(years) > 1 else 0.0,

@@ -222,7 +222,15 @@ _WIDEST_DATE = {"%-d": "30", "%d": "30", "%-m": "12", "%m": "12", "%b": "Sept", 
 
 
 def _date_label(axis: Mapping[str, object]) -> str:
-    """The widest tick label a date axis can show, from its tick format: "30 Sept", "12月30日"."""
+    """The widest tick label a date axis can show: from its tick format ("30 Sept", "12月30日"), or, when
+    its labelalias writes the labels instead, as wide as the widest of them and as many lines as the most
+    ("Sept<br>": "Sept" beside "Jan<br>2020")."""
+    aliases = axis.get("labelalias")
+    if isinstance(aliases, Mapping) and aliases:
+        labels = [str(label) for label in aliases.values()]
+        widest = max(labels, key=lambda label: text_width(label, 1000))
+        lines = max(label.count("<br>") for label in labels)
+        return max(_TAGS.split(widest), key=lambda line: text_width(line, 1000)) + "<br>" * lines
     label = str(axis.get("tickformat") or "%d %b")
     for directive, widest in _WIDEST_DATE.items():
         label = label.replace(directive, widest)

@@ -426,6 +426,50 @@ def test_a_timeline_panel_names_months_over_a_long_span_and_days_over_a_short_on
     assert [day[:10] for day in layout["xaxis2"]["range"]] == ["2019-07-01", "2019-11-01"]
 
 
+def running_into_january(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    """``frame`` with its last activity of ``year`` moved to 20 December – 10 January of the next year."""
+    last = frame.index[frame["year"] == year][-1]
+    return frame.assign(start_date=frame["start_date"].where(frame.index != last, dt.date(year, 12, 20)),
+                        end_date=frame["end_date"].where(frame.index != last, dt.date(year + 1, 1, 10)))
+
+
+def crossing_new_year(year: int) -> pd.DataFrame:
+    """Two activities of ``year`` a week apart around the new year: a panel marked by day."""
+    return activities(["D", "E"], [year, year]).assign(start_date=[dt.date(year, 12, 28), dt.date(year + 1, 1, 2)],
+                                                       end_date=[dt.date(year, 12, 29), dt.date(year + 1, 1, 3)])
+
+
+def test_a_timeline_panel_names_a_date_of_the_next_year_with_its_year() -> None:
+    """A panel "2019" of rows running into January named its months "Nov Des Jan": January 2019 to a reader.
+    Such a panel's dates of another calendar year are written with their year on a second line, as the
+    month panels write them ("Jan<br>2020"); the others as before, and a panel within its year is untouched."""
+    within = activities(["A", "B", "C"], [2017, 2017, 2017])
+    frame = pd.concat([within, crossing_new_year(2018), running_into_january(activities(["F", "G"]), 2019)],
+                      ignore_index=True).assign(activity_id=lambda f: [f"A{i}" for i in range(len(f))])
+    for lang, (july, december, january) in {"id": ("Jul", "Des", "Jan"), "en": ("Jul", "Dec", "Jan"),
+                                            "zh": ("7月", "12月", "1月")}.items():
+        figure = figure_json(figures.timeline(frame, lang, "t"))
+        layout = figure["layout"]
+        assert "labelalias" not in layout["xaxis"] and "%Y" not in layout["xaxis"]["tickformat"]
+        months = layout["xaxis3"]  # July 2019 to January 2020, by month
+        assert months["tickformat"] == figures.MONTH_NAME.get(lang, "%b") + " %Y"
+        aliases = months["labelalias"]
+        named = list(aliases.values())
+        assert named[0] == july and named[-2:] == [december, f"{january}<br>2020"]
+        assert all(label.endswith(" 2019") == ("<br>" not in alias) for label, alias in aliases.items())
+        days = layout["xaxis2"]["labelalias"]  # 26 December 2018 to 6 January 2019, by day
+        assert len(days) == 12 and sum("<br>2019" in alias for alias in days.values()) == 6
+        assert days[figures.d3_date(pd.Timestamp(2019, 1, 2), layout["xaxis2"]["tickformat"], lang)] == \
+            figures.d3_date(pd.Timestamp(2019, 1, 2), figures.DAY_TICK.get(lang, "%-d %b"), lang) + "<br>2019"
+        # The year's line gets its room: two gaps, and the last panel's labels a line taller.
+        alone = figure_json(figures.timeline(activities(list("ABCDEFG"), [2017] * 3 + [2018] * 2 + [2019] * 2)
+                                             .assign(type=frame["type"]), lang, "t"))
+        assert "labelalias" not in alone["layout"]["xaxis3"]
+        assert layout["height"] - alone["layout"]["height"] == 3 * figures.YEAR_LINE
+        assert margins.reserve(figure, margins.PHONE_WIDTH)["b"] >= \
+            margins.reserve(alone, margins.PHONE_WIDTH)["b"] + figures.TICK_SIZE
+
+
 def test_each_title_is_written_above_its_own_bar_from_the_panels_left_edge() -> None:
     """Titles as tick labels took 240 of a phone's 320 px; above the bars they leave the dates the width."""
     frame = activities(["Youth camp", "Forum", "Seminar"], years=[2018, 2019, 2019])
@@ -550,7 +594,7 @@ def test_activities_counted_per_month_stand_in_their_program_years_panel() -> No
         # The year's line gets its room: the panels stand further apart, the figure taller by a line each.
         within = figure_json(figures.activities_per_month(month_counts(frame[frame["start_date"].map(
             lambda day: day.year) == frame["year"]]), lang, "Kegiatan", "Kegiatan"))
-        assert layout["height"] == within["layout"]["height"] + 2 * figures.MONTH_YEAR_LINE
+        assert layout["height"] == within["layout"]["height"] + 2 * figures.YEAR_LINE
         assert {year: sum(n for (y, _), n in written.items() if y == year) for year in (2018, 2019)} == \
             frame["year"].value_counts().to_dict()
         hovered = {label for trace in figure["data"] if trace["type"] == "bar" and trace["xaxis"] == "x2"
