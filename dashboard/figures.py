@@ -764,6 +764,35 @@ def dated_ticks(name_format: str, dates: pd.DatetimeIndex, year: int, lang: str)
         + ("" if date.year == year else f"<br>{date.year}") for date in dates}}
 
 
+# Months between two named months of a timeline panel, the fewest whose names stand level side by side;
+# past the last, whole years are named as years (a panel of a date far from its program year).
+MONTH_STEPS = (1, 2, 3, 6)
+
+
+def month_step(months: int, widest: str, plot_width: float, gap: float = margins.LABEL_GAP) -> int:
+    """How many months apart the named months of a panel ``months`` long stand, for names as wide as
+    ``widest`` to stand level side by side in ``plot_width`` px, ``gap`` px apart (Plotly's, past which it
+    turns them, by default): the fewest MONTH_STEPS, or past them whole years (12, 24 …), named by their year."""
+    for step in MONTH_STEPS:
+        if -(-months // step) * (margins.text_width(widest, TICK_SIZE) + gap) <= plot_width:
+            return step
+    per_year = margins.text_width("2019", TICK_SIZE) + gap
+    return 12 * next(years for years in itertools.count(1) if -(-months // (12 * years)) * per_year <= plot_width)
+
+
+def thinned_months(axis: Props, plot_width: float) -> Props:
+    """What a month-marked panel's ``axis`` changes to name every month, or every 2nd, 3rd or 6th (counted
+    from a January, as Plotly counts), or every year or every few years written as years (month_step). A
+    phone's panel of 13 months turned its names upright, and those with a year on a second line ran into
+    each other."""
+    start, end = (pd.Timestamp(day) for day in axis["range"])  # type: ignore[index]
+    step = month_step((end.year - start.year) * 12 + end.month - start.month, margins.date_label(axis), plot_width)
+    # Unnamed months (or years) keep their gridlines: a bar is still read against its month.
+    patch: Props = {"dtick": f"M{step}", "minor": {"dtick": "M1" if step < 12 else "M12", "showgrid": True,
+                                                    "gridcolor": GRID}} if step > 1 else {}
+    return patch if step < 12 else {**patch, "tickformat": "%Y", "labelalias": None}
+
+
 # The d3 time directives the timeline's tick formats use, as Plotly writes them with the chart's locale
 # (dashboard.components.plotly_locale: CLDR's abbreviated month names).
 _D3_DIRECTIVE = re.compile("%-d|%-m|%b|%Y")
@@ -848,7 +877,11 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, layout: TimelineRows = 
     draft.update_annotations(font={"size": TEXT_SIZE, "color": MUTED_INK}, x=0, xanchor="left")
     draft.update_layout(barmode="overlay", showlegend=entries > 1, margin={"t": 30},
                         height=panels + TIMELINE_FRAME + year_line + LEGEND_ROW_HEIGHT * (entries // 3))
-    room = plot_size(draft, width)[0] - TIMELINE_TITLE_GAP
+    plot_width = plot_size(draft, width)[0]
+    for index, year in enumerate(years, start=1):
+        if axes[year].get("dtick") == "M1":  # marked by month
+            draft.update_axes("x", row=index, col=1, **thinned_months(axes[year], plot_width))
+    room = plot_width - TIMELINE_TITLE_GAP
     for trace in draft.data:
         if trace.get("mode") == "text":
             trace["text"] = [fit_lines(text, room, TICK_SIZE, most=1) for text in trace["text"]]
@@ -883,8 +916,19 @@ def activities_per_month(counts: pd.DataFrame, lang: str, title: str, y_title: s
     names = {slot: every[(slot - 1) % 12] for slot in range(first, last + 1)}  # "Agu", "8月"
     totals = counts.groupby(["year", "slot"])["activities"].sum()
     labels = [format_number(total, lang) for total in totals]
-    level = level_labels_fit(labels, _months_plot_width(list(names.values()), lang, title, width), len(names))
-    return _months_draft(counts, totals, names, lang, title, y_title, turned=None if level else labels).build()
+    plot_width = _months_plot_width(list(names.values()), lang, title, width)
+    level = level_labels_fit(labels, plot_width, len(names))
+    # A month of another calendar year has that year on a second line, which may be the wider.
+    dated = [str(counts["calendar_year"].max())] if first < 1 or last > 12 else []
+    widest = max([*names.values(), *dated], key=lambda text: margins.text_width(text, TICK_SIZE))
+    step = month_step(len(names), widest, plot_width, gap=LEVEL_MONTHS_GAP)
+    return _months_draft(counts, totals, names, lang, title, y_title, turned=None if level else labels,
+                         step=step).build()
+
+
+# px at least between two month names of the month panels, which are level whatever their room (tickangle):
+# closer than Plotly's turning gap, as a phone's twelve months in English stand, yet never touching.
+LEVEL_MONTHS_GAP = 2
 
 
 def slot_key(slot: int) -> str:
@@ -912,9 +956,10 @@ def _months_plot_width(names: list[str], lang: str, title: str, width: int) -> f
 
 
 def _months_draft(counts: pd.DataFrame, totals: pd.Series, names: dict[int, str], lang: str, title: str,
-                  y_title: str, turned: Sequence[str] | None) -> Draft:
+                  y_title: str, turned: Sequence[str] | None, step: int = 1) -> Draft:
     """activities_per_month's figure over the months ``names`` names (by their program_month), its totals
-    level or ``turned`` upright (these labels, the tallest giving each panel its room above the bars)."""
+    level or ``turned`` upright (these labels, the tallest giving each panel its room above the bars), a
+    month named every ``step`` months (month_step: from 12, a January named by its year)."""
     colon = colon_of(lang)
     palette = colours(schema.ACTIVITY_TYPE)
     years = sorted(counts["year"].unique())
@@ -922,7 +967,8 @@ def _months_draft(counts: pd.DataFrame, totals: pd.Series, names: dict[int, str]
              else MONTH_PANEL - MONTH_BARS)
     panel = round(MONTH_BARS + above)
     # A month of another calendar year than its panel's program year is named with that year, on a second line.
-    year_line = YEAR_LINE if min(names) < 1 or max(names) > 12 else 0
+    year_line = YEAR_LINE if (min(names) < 1 or max(names) > 12) and step < 12 else 0
+    named = [slot for slot in names if (slot - 1) % step == 0]
     gap = MONTH_GAP + year_line
     panels = len(years) * panel + (len(years) - 1) * gap
     draft = Draft(rows=len(years), cols=1, vertical_spacing=gap / panels if len(years) > 1 else 0.0,
@@ -944,15 +990,15 @@ def _months_draft(counts: pd.DataFrame, totals: pd.Series, names: dict[int, str]
                       mode="text", text=[format_number(total, lang) for total in of_months],
                       textposition="top center", textfont={"size": TEXT_SIZE, "color": INK}, cliponaxis=False,
                       hoverinfo="skip", showlegend=False, row=index, col=1)
-        draft.update_axes("x", row=index, col=1, ticktext=[
-            name if 1 <= slot <= 12 else f"{name}<br>{int(year) + (slot - 1) // 12}" for slot, name in names.items()])
+        draft.update_axes("x", row=index, col=1, tickvals=[slot_key(slot) for slot in named], ticktext=[
+            _month_tick(names[slot], int(year) + (slot - 1) // 12, int(year), step) for slot in named])
     base_layout(draft, lang, title, None, None, translate(lang, "chart.type"))
     # The same months and scale in every panel: a year's bars compare with another's. The totals say the
     # counts, so no value axis. Each month is placed by its program_month (a month of the next calendar year
     # stands after December, as on the timeline's rows) and named in each panel.
     slots = [slot_key(slot) for slot in names]
     draft.update_axes("x", type="category", categoryorder="array", categoryarray=slots, tickmode="array",
-                      tickvals=slots, range=[-0.5, len(names) - 0.5], showgrid=False, tickangle=0)
+                      range=[-0.5, len(names) - 0.5], showgrid=False, tickangle=0)
     draft.update_axes("y", range=[0, float(totals.max()) * panel / MONTH_BARS], showticklabels=False,
                       showgrid=False, zeroline=False, tickformat=None, title=None)
     draft.update_annotations(font={"size": TEXT_SIZE, "color": MUTED_INK}, x=0, xanchor="left")  # the years
@@ -967,6 +1013,14 @@ def _months_draft(counts: pd.DataFrame, totals: pd.Series, names: dict[int, str]
     draft.update_layout(barmode="stack", showlegend=entries > 1, margin={"t": 30},
                         height=panels + TIMELINE_FRAME + year_line + LEGEND_ROW_HEIGHT * (entries // 3))
     return draft
+
+
+def _month_tick(name: str, calendar_year: int, program_year: int, step: int) -> str:
+    """A month panel's tick: the month's name, with its calendar year on a second line when that is not the
+    panel's program year ("Jan<br>2020"); from a step of 12 months, the year alone."""
+    if step >= 12:
+        return str(calendar_year)
+    return name if calendar_year == program_year else f"{name}<br>{calendar_year}"
 
 
 def heatmap(frame: pd.DataFrame, lang: str, title: str, count_title: str) -> go.Figure:

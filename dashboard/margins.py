@@ -197,7 +197,7 @@ def _overhang(layout: Mapping[str, object], axis: Mapping[str, object], font_siz
     if not (isinstance(given, Sequence) and len(given) == 2) or axis.get("type") == "category":
         return 0.0  # a category's label is centred in its share of the axis, not on the range's end
     if axis.get("type") == "date":
-        label = _date_label(axis)
+        label = date_label(axis)
     else:
         label = _number_label(float(given[1]), axis, layout)  # type: ignore[arg-type]
     return text_width(label, _size(axis.get("tickfont"), font_size)) / 2 + OVERHANG_GAP
@@ -221,7 +221,7 @@ def _start_overhang(layout: Mapping[str, object], axis: Mapping[str, object], fo
 _WIDEST_DATE = {"%-d": "30", "%d": "30", "%-m": "12", "%m": "12", "%b": "Sept", "%B": "September", "%Y": "2019"}
 
 
-def _date_label(axis: Mapping[str, object]) -> str:
+def date_label(axis: Mapping[str, object]) -> str:
     """The widest tick label a date axis can show: from its tick format ("30 Sept", "12月30日"), or, when
     its labelalias writes the labels instead, as wide as the widest of them and as many lines as the most
     ("Sept<br>": "Sept" beside "Jan<br>2020")."""
@@ -246,7 +246,7 @@ def _tick_labels(layout: Mapping[str, object], data: Sequence[Mapping[str, objec
     values = [v for trace in _traces_on(data, short) for v in _values(trace, letter)]
     if axis.get("type") == "date" or any(isinstance(v, str) for v in values) or axis.get("type") == "category":
         if axis.get("type") == "date":
-            return [_date_label(axis)]
+            return [date_label(axis)]
         return [str(v) for v in dict.fromkeys(values)]
     numbers = [float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
     top = _value_top(layout, data, axis, letter, short, numbers)

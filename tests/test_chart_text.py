@@ -470,6 +470,36 @@ def test_a_timeline_panel_names_a_date_of_the_next_year_with_its_year() -> None:
             margins.reserve(alone, margins.PHONE_WIDTH)["b"] + figures.TICK_SIZE
 
 
+def _named_months_fit(axis: dict[str, Any], plot_width: float, gap: float) -> bool:
+    """Whether a date axis's named months (one per dtick over its range) stand level side by side."""
+    start, end = (pd.Timestamp(day) for day in axis["range"])
+    months = (end.year - start.year) * 12 + end.month - start.month
+    step = int(str(axis["dtick"]).removeprefix("M"))
+    return -(-months // step) * (margins.text_width(margins.date_label(axis), figures.TICK_SIZE) + gap) <= plot_width
+
+
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_a_long_timeline_panel_names_as_many_months_as_stand_level(lang: str) -> None:
+    """A program year from July to the next June: a phone's panel turned its twelve names upright (those of
+    the next year two lines each). It names every second month there, the others keeping their gridlines,
+    and every month on the wide media. A date years away (the loader's far_from_year remark) is named by
+    the years, not by hundreds of months."""
+    frame = running_into_january(activities(["F", "G"]), 2019)
+    frame.loc[frame.index[-1], "end_date"] = dt.date(2020, 6, 22)
+    phone = figure_json(figures.timeline(frame, lang, "t"))
+    plot_width = margins.PHONE_WIDTH - sum(margins.reserve(phone, margins.PHONE_WIDTH)[side] for side in "lr")
+    axis = phone["layout"]["xaxis"]
+    assert axis["dtick"] == "M2" and axis["minor"]["dtick"] == "M1" and axis["minor"]["showgrid"] is True
+    assert _named_months_fit(axis, plot_width, margins.LABEL_GAP)
+    assert not _named_months_fit({**axis, "dtick": "M1"}, plot_width, margins.LABEL_GAP), "every month does not fit"
+    wide = figure_json(figures.timeline(frame, lang, "t", width=figures.WIDE_WIDTH))["layout"]["xaxis"]
+    assert wide["dtick"] == "M1" and "minor" not in wide and wide["labelalias"] == axis["labelalias"]
+    frame.loc[frame.index[-1], "end_date"] = dt.date(2091, 8, 5)
+    far = figure_json(figures.timeline(frame, lang, "t"))["layout"]["xaxis"]
+    assert far["tickformat"] == "%Y" and "labelalias" not in far and int(far["dtick"][1:]) % 12 == 0
+    assert _named_months_fit(far, plot_width, margins.LABEL_GAP)
+
+
 def test_each_title_is_written_above_its_own_bar_from_the_panels_left_edge() -> None:
     """Titles as tick labels took 240 of a phone's 320 px; above the bars they leave the dates the width."""
     frame = activities(["Youth camp", "Forum", "Seminar"], years=[2018, 2019, 2019])
@@ -571,6 +601,29 @@ def _running_into_the_next_year() -> pd.DataFrame:
         [dt.date(2019, 8 + index % 5, 3) for index in range(35)] + [dt.date(2020, 1, 20)] * 10
     frame["end_date"] = frame["start_date"]
     return frame
+
+
+def test_month_panels_name_as_many_months_as_stand_level() -> None:
+    """Activities of 2019 from July to January 2021 (a date the loader remarks on, loaded as written): 19
+    months do not stand level side by side on a phone. Every month keeps its place and its bar; every second
+    is named (from January: July, September …), those of another calendar year with it on a second line."""
+    frame = _running_into_the_next_year()
+    frame.loc[frame.index[-1], "start_date"] = frame.loc[frame.index[-1], "end_date"] = dt.date(2021, 1, 20)
+    figure = figure_json(figures.activities_per_month(month_counts(frame), "en", "Activities", "Activities"))
+    axis = figure["layout"]["xaxis2"]
+    assert axis["categoryarray"] == [f"m{slot}" for slot in range(7, 26)]
+    named = range(7, 26, 2)
+    assert axis["tickvals"] == [f"m{slot}" for slot in named]
+    names = month_names("en")
+    assert axis["ticktext"] == [names[(slot - 1) % 12] + (f"<br>{2019 + (slot - 1) // 12}" if slot > 12 else "")
+                                for slot in named]
+    plot_width = figures._months_plot_width(names, "en", "Activities", margins.PHONE_WIDTH)
+    widest = max(margins.text_width(text, figures.TICK_SIZE) for text in axis["ticktext"])
+    assert len(named) * (widest + figures.LEVEL_MONTHS_GAP) <= plot_width < 19 * (widest + figures.LEVEL_MONTHS_GAP)
+    assert figure["layout"]["xaxis"]["tickvals"] == axis["tickvals"]  # the panels share their months
+    wide = figure_json(figures.activities_per_month(month_counts(frame), "en", "Activities", "Activities",
+                                                    width=figures.WIDE_WIDTH))["layout"]["xaxis2"]
+    assert wide["tickvals"] == axis["categoryarray"], "every month named on the wide media"
 
 
 def test_activities_counted_per_month_stand_in_their_program_years_panel() -> None:

@@ -1,14 +1,17 @@
-"""A program year's activities can run into the next calendar year (a follow-up visit in January): the
-timeline's panel of that year names such a month or day with its year, as Chromium draws it.
+"""A program year's activities can run into the next calendar year (a follow-up visit in January, a closing
+event in June): the timeline's panel of that year names such a month or day with its year, and names only as
+many months as stand level side by side, as Chromium draws them.
 
-The panel "2019" of rows named its months "Jul … Des Jan": January of 2019 to a reader. The month and
-day names are Plotly's, from the chart's locale, and dashboard.figures.dated_ticks writes them back
-through labelalias: a label it fails to match would show its year on the same line ("Jan 2019").
+The panel "2019" of rows named its months "Jul … Des Jan": January of 2019 to a reader. A phone's panel of
+twelve months turned its names upright. The month and day names are Plotly's, from the chart's locale, and
+dashboard.figures.dated_ticks writes them back through labelalias: a label it fails to match would show
+its year on the same line ("Jan 2019").
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,32 +27,41 @@ from translations import month_names
 
 from .harness import LOGS, RunningApp, new_context, open_page, save_screenshot, start_app, stop_app
 
-# The sample's last two activities of 2019 (Excel rows 17 and 18): a one-night stay over the new year, the
-# only tourism activity of 2019, and a follow-up running from December into January.
+# The sample's last three activities of 2019 (Excel rows 16 to 18): a closing event in June (environment,
+# beside August's), a one-night stay over the new year (the only tourism activity of 2019), and a follow-up
+# running from December into January.
+CLOSING = {("start_date", 16): dt.datetime(2020, 6, 20), ("end_date", 16): dt.datetime(2020, 6, 22)}
 NEW_YEARS_EVE = {("start_date", 17): dt.datetime(2019, 12, 31), ("end_date", 17): dt.datetime(2020, 1, 1)}
 FOLLOW_UP = {("start_date", 18): dt.datetime(2019, 12, 20), ("end_date", 18): dt.datetime(2020, 1, 10)}
 
-# Each x axis's tick labels, a label's lines joined by "|", and the bottom margin sent and drawn.
+# Each x axis's tick labels, in order: a label's lines joined by "|", its box, and whether it is turned; and
+# the bottom margin sent and drawn.
 _TICKS_JS = """plot => {
   const axes = {};
   for (const text of plot.querySelectorAll('.xaxislayer-above text')) {
     const axis = [...text.parentNode.classList].find(c => /^x\\d*tick$/.test(c));
     const lines = [...text.querySelectorAll('tspan.line')].map(line => line.textContent);
-    (axes[axis] ??= []).push(lines.length ? lines.join('|') : text.textContent);
+    const box = text.getBoundingClientRect();
+    (axes[axis] ??= []).push({text: lines.length ? lines.join('|') : text.textContent,
+                              left: box.left, right: box.right,
+                              turned: /rotate\\((?!0[,)])/.test(text.getAttribute('transform') || '')});
   }
-  return {axes, given: plot._fullLayout.margin.b, drawn: plot._fullLayout._size.b};
+  for (const labels of Object.values(axes)) labels.sort((a, b) => a.left - b.left);
+  const last = Object.keys(axes).sort((a, b) => a.length - b.length || a.localeCompare(b)).pop();
+  const gridlines = plot.querySelectorAll(`.${last.replace('tick', '')}grid, .${last.replace('tick', '')}minorgrid`);
+  return {axes, given: plot._fullLayout.margin.b, drawn: plot._fullLayout._size.b, gridlines: gridlines.length};
 }"""
 
 
 @pytest.fixture(scope="module")
 def into_next_year(sample_warehouse_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
-    """`streamlit run` on the sample warehouse with 2019's last two activities moved over the new year."""
+    """`streamlit run` on the sample warehouse with 2019's last three activities moved into 2020."""
     root = tmp_path_factory.mktemp("e2e-new-year")
     shutil.copytree(sample_warehouse_dir, root / "data", symlinks=True)
     warehouse = Warehouse(root / "data" / "warehouse.duckdb")
 
     def move(workbook: Workbook) -> None:
-        set_cells("activities", NEW_YEARS_EVE | FOLLOW_UP)(workbook)
+        set_cells("activities", CLOSING | NEW_YEARS_EVE | FOLLOW_UP)(workbook)
 
     load_files(warehouse, [edited_sample(root / "upload" / "2019.xlsx", move, year=2019)], replace=True,
                loaded_by="test")
@@ -74,17 +86,31 @@ def _timeline_ticks(app: RunningApp, browser: Browser, width: int, lang: str, qu
         context.close()
 
 
+def _level_and_apart(labels: list[dict]) -> bool:
+    """Every label level, and clear of the next."""
+    return not any(label["turned"] for label in labels) and all(
+        before["right"] <= after["left"] for before, after in itertools.pairwise(labels))
+
+
 @pytest.mark.parametrize("lang", ["id", "en", "zh"])
 def test_a_month_of_the_next_year_is_named_with_its_year(into_next_year: RunningApp, browser: Browser,
                                                         lang: str) -> None:
-    """Every year: 2017's and 2018's panels name their months alone; 2019's, July to January, names
-    January with "2020" below it, and the bottom margin holds that line (Plotly did not have to grow it)."""
-    drawn = _timeline_ticks(into_next_year, browser, 390, lang, "", f"new-year-phone-{lang}-timeline")
+    """Every year. 2017's and 2018's panels name their months alone. 2019's runs from July to the next June,
+    twelve months whose names, those of 2020 with "2020" below, do not stand level in a phone's panel: it
+    names every second one (the page's figure is laid out for the narrowest screen it is drawn on, so a
+    laptop's too), and the others keep their gridlines. The bottom margin holds the year's line (Plotly
+    did not grow it)."""
     names = month_names(lang)
-    *earlier, last = (drawn["axes"][axis] for axis in sorted(drawn["axes"], key=len))
-    assert len(earlier) == 2 and all(label in names for labels in earlier for label in labels), drawn
-    assert last == [*names[6:12], f"{names[0]}|2020"], drawn
-    assert drawn["drawn"] == drawn["given"], drawn
+    twelve = [*names[6:12], *(f"{name}|2020" for name in names[:6])]
+    for width, device in ((1440, "laptop"), (390, "phone")):
+        drawn = _timeline_ticks(into_next_year, browser, width, lang, "", f"new-year-{device}-{lang}-timeline")
+        *earlier, last = (drawn["axes"][axis] for axis in sorted(drawn["axes"], key=lambda a: (len(a), a)))
+        assert len(earlier) == 2 and all(label["text"] in names for labels in earlier for label in labels), drawn
+        # Every second month, from January as Plotly counts: July, September … May.
+        assert [label["text"] for label in last] == twelve[::2], last
+        assert all(_level_and_apart(labels) for labels in [*earlier, last]), drawn
+        assert drawn["drawn"] == drawn["given"], drawn
+        assert drawn["gridlines"] >= 11, drawn  # a gridline at each month's start inside the panel
 
 
 @pytest.mark.parametrize("lang", ["id", "en", "zh"])
@@ -92,13 +118,13 @@ def test_a_day_of_the_next_year_is_named_with_its_year(into_next_year: RunningAp
                                                       lang: str) -> None:
     """2019's tourism: one activity, 31 December to 1 January, a panel marked by day. The days of 2020
     carry the year on a second line, those of 2019 none."""
-    drawn = _timeline_ticks(into_next_year, browser, 1440, lang, "year=2019&field=tourism",
-                            f"new-year-laptop-{lang}-timeline-days")
+    drawn = _timeline_ticks(into_next_year, browser, 390, lang, "year=2019&field=tourism",
+                            f"new-year-phone-{lang}-timeline-days")
     (labels,) = drawn["axes"].values()
     december, january = month_names(lang)[11], month_names(lang)[0]
-    assert len(labels) >= 3, labels
+    assert len(labels) >= 3 and _level_and_apart(labels), labels
     for label in labels:
-        day, _, year = label.partition("|")
+        day, _, year = label["text"].partition("|")
         assert (december in day and not year) or (january in day and year == "2020"), labels
-    assert any(year for _, _, year in (label.partition("|") for label in labels)), labels
+    assert any("|2020" in label["text"] for label in labels), labels
     assert drawn["drawn"] == drawn["given"], drawn
