@@ -10,7 +10,6 @@ holding those titles), so the session's shared server keeps the plain sample dat
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,12 +18,11 @@ from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 
 from dashboard.figures import ELLIPSIS, LABEL_LIMIT, first_characters
-from etl.load import load_files
-from etl.warehouse import Warehouse
-from tests.workbooks import edited_sample, set_cells
+from tests.workbooks import set_cells
 from translations import translate
 
-from .harness import LOGS, RunningApp, open_page, start_app, stop_app
+from .edited import edited_sample_app
+from .harness import RunningApp, open_page
 
 LINK = '<a href="https://evil.example/login">Klik di sini</a>'
 SPAN = '<span style="font-size:90px">Besar sekali</span>'
@@ -51,9 +49,6 @@ DRAWN_JS = """(chart) => {
 @pytest.fixture(scope="module")
 def hostile_dashboard(sample_warehouse_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     """`streamlit run` on a copy of the sample warehouse whose 2017 activities have hostile titles."""
-    root = tmp_path_factory.mktemp("e2e-markup")
-    shutil.copytree(sample_warehouse_dir, root / "data", symlinks=True)
-    warehouse = Warehouse(root / "data" / "warehouse.duckdb")
     titles = set_cells("activities", {("title", 2): LINK, ("title", 3): SPAN, ("title", 4): LONG})
     code = set_cells("benefits", {("indicator_code", CODE_ROW): CODE})  # the same indicator in both years
 
@@ -61,14 +56,9 @@ def hostile_dashboard(sample_warehouse_dir: Path, tmp_path_factory: pytest.TempP
         titles(workbook)
         code(workbook)
 
-    load_files(warehouse, [edited_sample(root / "upload" / "2017.xlsx", edit_2017, year=2017),
-                           edited_sample(root / "upload" / "2018.xlsx", code, year=2018)], replace=True,
-               loaded_by="test")
-    app = start_app(warehouse.path, LOGS / "streamlit-e2e-markup.log")
-    try:
+    with edited_sample_app(sample_warehouse_dir, tmp_path_factory.mktemp("e2e-markup"), {2017: edit_2017, 2018: code},
+                           "streamlit-e2e-markup.log") as app:
         yield app
-    finally:
-        stop_app(app)
 
 
 def written_whole_or_cut(title: str, drawn: list[str]) -> bool:

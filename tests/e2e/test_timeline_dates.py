@@ -12,20 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 from playwright.sync_api import Browser
 
-from etl.load import load_files
-from etl.warehouse import Warehouse
-from tests.workbooks import edited_sample, set_cells
+from tests.workbooks import set_cells
 from translations import month_names
 
-from .harness import LOGS, RunningApp, new_context, open_page, save_screenshot, start_app, stop_app
+from .edited import edited_sample_app
+from .harness import RunningApp, new_context, open_page, save_screenshot
 
 # The sample's last three activities of 2019 (Excel rows 16 to 18): a closing event in June (environment,
 # beside August's), a one-night stay over the new year (the only tourism activity of 2019), and a follow-up
@@ -56,20 +53,10 @@ _TICKS_JS = """plot => {
 @pytest.fixture(scope="module")
 def into_next_year(sample_warehouse_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     """`streamlit run` on the sample warehouse with 2019's last three activities moved into 2020."""
-    root = tmp_path_factory.mktemp("e2e-new-year")
-    shutil.copytree(sample_warehouse_dir, root / "data", symlinks=True)
-    warehouse = Warehouse(root / "data" / "warehouse.duckdb")
-
-    def move(workbook: Workbook) -> None:
-        set_cells("activities", CLOSING | NEW_YEARS_EVE | FOLLOW_UP)(workbook)
-
-    load_files(warehouse, [edited_sample(root / "upload" / "2019.xlsx", move, year=2019)], replace=True,
-               loaded_by="test")
-    app = start_app(warehouse.path, LOGS / "streamlit-e2e-new-year.log")
-    try:
+    with edited_sample_app(sample_warehouse_dir, tmp_path_factory.mktemp("e2e-new-year"),
+                           {2019: set_cells("activities", CLOSING | NEW_YEARS_EVE | FOLLOW_UP)},
+                           "streamlit-e2e-new-year.log") as app:
         yield app
-    finally:
-        stop_app(app)
 
 
 def _timeline_ticks(app: RunningApp, browser: Browser, width: int, lang: str, query: str, shot: str) -> dict:
