@@ -776,7 +776,7 @@ def month_step(months: int, widest: str, plot_width: float, gap: float = margins
     for step in MONTH_STEPS:
         if -(-months // step) * (margins.text_width(widest, TICK_SIZE) + gap) <= plot_width:
             return step
-    per_year = margins.text_width("2019", TICK_SIZE) + gap
+    per_year = margins.text_width(margins.date_label({"tickformat": "%Y"}), TICK_SIZE) + gap
     return 12 * next(years for years in itertools.count(1) if -(-months // (12 * years)) * per_year <= plot_width)
 
 
@@ -919,7 +919,7 @@ def activities_per_month(counts: pd.DataFrame, lang: str, title: str, y_title: s
     plot_width = _months_plot_width(list(names.values()), lang, title, width)
     level = level_labels_fit(labels, plot_width, len(names))
     # A month of another calendar year has that year on a second line, which may be the wider.
-    dated = [str(counts["calendar_year"].max())] if first < 1 or last > 12 else []
+    dated = [str(counts["calendar_year"].max())] if _runs_into_other_years(names) else []
     widest = max([*names.values(), *dated], key=lambda text: margins.text_width(text, TICK_SIZE))
     step = month_step(len(names), widest, plot_width, gap=LEVEL_MONTHS_GAP)
     return _months_draft(counts, totals, names, lang, title, y_title, turned=None if level else labels,
@@ -929,6 +929,12 @@ def activities_per_month(counts: pd.DataFrame, lang: str, title: str, y_title: s
 # px at least between two month names of the month panels, which are level whatever their room (tickangle):
 # closer than Plotly's turning gap, as a phone's twelve months in English stand, yet never touching.
 LEVEL_MONTHS_GAP = 2
+
+
+def _runs_into_other_years(slots: Iterable[int]) -> bool:
+    """Whether any of these program months (program_month) lies in another calendar year than its program
+    year's: named with that year, on a second line."""
+    return any(not 1 <= slot <= 12 for slot in slots)
 
 
 def slot_key(slot: int) -> str:
@@ -966,8 +972,7 @@ def _months_draft(counts: pd.DataFrame, totals: pd.Series, names: dict[int, str]
     above = (max(margins.text_width(label, TEXT_SIZE) for label in turned) + 2 * TURNED_GAP if turned
              else MONTH_PANEL - MONTH_BARS)
     panel = round(MONTH_BARS + above)
-    # A month of another calendar year than its panel's program year is named with that year, on a second line.
-    year_line = YEAR_LINE if (min(names) < 1 or max(names) > 12) and step < 12 else 0
+    year_line = YEAR_LINE if _runs_into_other_years(names) and step < 12 else 0
     named = [slot for slot in names if (slot - 1) % step == 0]
     gap = MONTH_GAP + year_line
     panels = len(years) * panel + (len(years) - 1) * gap
