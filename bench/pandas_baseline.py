@@ -116,7 +116,9 @@ def selection_funnel(f: Frames, scope: Scope) -> pd.DataFrame:
             rows.append({"year": year, "stage": stage, "position": index, "applicants": int((reached >= index).sum())})
         rows.append({"year": year, "stage": queries.DELEGATES_STAGE, "position": len(stages) + 1,
                      "applicants": int((in_year["status"] == "delegate").sum())})
-    return pd.DataFrame(rows, columns=["year", "stage", "position", "applicants"])
+    funnel = pd.DataFrame(rows, columns=["year", "stage", "position", "applicants"])
+    before = funnel.groupby("year")["applicants"].shift(1)
+    return funnel.assign(conversion=funnel["applicants"] / before.where(before > 0))
 
 
 def repeat_applicants(f: Frames, scope: Scope) -> pd.DataFrame:

@@ -425,9 +425,6 @@ def participation_funnel(ctx: PageContext) -> Chart | None:
     funnel = ctx.fetch("selection_funnel")
     if funnel.empty:
         return None
-    funnel = funnel.sort_values(["year", "position"])
-    funnel["conversion"] = funnel.groupby("year")["applicants"].transform(
-        lambda counts: counts / counts.shift(1).where(counts.shift(1) > 0)).fillna(1.0)
     labels = funnel_stage_labels(ctx)
     shown = funnel.assign(stage=funnel["stage"].map(labels))
     data, formats = table(ctx, shown, {}, {"year": YEAR, "stage": "label:chart.stage",

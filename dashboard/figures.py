@@ -650,30 +650,31 @@ def stacked_parts(frame: pd.DataFrame, series: dict[str, str], lang: str, title:
 
 
 def funnel(frame: pd.DataFrame, lang: str, title: str, stage_labels: dict[str, str], x_title: str,
-           conversion_label: str) -> go.Figure:
-    """The selection funnel: at each stage, top to bottom, a bar per year with its count written on it, the
-    conversion from the stage before on hover.
+           conversion_label: str, width: int = margins.PHONE_WIDTH) -> go.Figure:
+    """The selection funnel: at each stage, top to bottom, a bar per year with its count written on it and,
+    after the first stage, the conversion from the stage before in brackets (``frame``'s "conversion", the
+    query's; none where nobody reached the stage before): "35 (55.6%)".
 
     Bars side by side, not a stacked funnel: in one, a year's last stages (3 delegates of 96) were too narrow
-    for their counts, which only the hover and the data table gave, and a projector cannot hover. With more
+    for their counts, which only the hover and the data table gave, and a projector cannot hover. The
+    conversions were on hover only too, and the caption said "hover" on paper and on a projector. With more
     years than YEAR_COLOURS, a colour's second round is hatched (2024 beside 2017, both orange).
     """
     colon = colon_of(lang)
     draft = Draft()
     years = sorted(frame["year"].unique())
-    longest = float(frame["applicants"].fillna(0).max())
     for year in years:
         part = frame[frame["year"] == year].sort_values("position")
         labels = [plain(stage_labels.get(code, code)) for code in part["stage"]]
         counts = part["applicants"].fillna(0).astype(int).tolist()
-        conversion = [1.0] + [(b / a if a else 0.0) for a, b in itertools.pairwise(counts)]
-        written = written_counts(counts, longest, lang, year_colour(year))
+        shares = [None if pd.isna(share) else format_percentage(float(share), lang) for share in part["conversion"]]
+        written = bar_text_style(year_colour(year)) | {
+            "text": [count_and_share(count, share, lang) for count, share in zip(counts, shares, strict=True)]}
         if year_round(year) % 2:  # a colour's second round is hatched: 2024 beside 2017 is told apart
             written["marker"]["pattern"] = year_hatch(year_colour(year))  # type: ignore[index]
-        draft.add("bar", y=labels, x=counts, orientation="h", name=str(year), customdata=[c * 100 for c in conversion],
-                  **written,
-                  hovertemplate=(f"{year} · %{{y}}{colon}%{{x:,}}<br>{plain(conversion_label)}{colon}"
-                                 "%{customdata:,.1f}%<extra></extra>"))
+        hovers = ["" if share is None else f"<br>{plain(conversion_label)}{colon}{share}" for share in shares]
+        draft.add("bar", y=labels, x=counts, orientation="h", name=str(year), customdata=hovers, **written,
+                  hovertemplate=f"{year} · %{{y}}{colon}%{{x:,}}%{{customdata}}<extra></extra>")
     base_layout(draft, lang, title, x_title, None, translate(lang, "chart.year"))
     stages = frame["stage"].nunique()
     draft.update_layout(barmode="group", height=max(LEGEND_BASE_HEIGHT, GROUPED_BAR * len(years) * stages
@@ -682,17 +683,52 @@ def funnel(frame: pd.DataFrame, lang: str, title: str, stage_labels: dict[str, s
     # the legend names one year too (Plotly shows none for a single trace).
     draft.update_layout(showlegend=True)
     draft.update_axes("y", tickformat=None, autorange="reversed")
-    return draft.update_axes("x", tickformat=",d").build()
+    draft.update_axes("x", tickformat=",d")
+    longest = float(frame["applicants"].fillna(0).max())
+    plot_width = plot_size(draft, width)[0]
+    for trace in draft.data:
+        trace["textposition"] = [text_inside_or_beside(text, value, longest, plot_width)
+                                 for text, value in zip(trace["text"], trace["x"], strict=True)]  # type: ignore[arg-type]
+    return draft.build()
+
+
+def count_and_share(count: int, share: str | None, lang: str) -> str:
+    """A funnel bar's text: its count, and the share of the stage before in brackets where there is one."""
+    number = format_number(count, lang)
+    return number if share is None else plain(translate(lang, "chart.count_and_share", count=number, share=share))
+
+
+# px Plotly keeps between a bar's end and its text, inside or beside it (TEXTPAD in its bar plot)
+BAR_TEXT_PAD = 3
+# Plotly's autorange ends a bar axis a little past the longest bar: a bar's px are reckoned on this much more
+BAR_AXIS_PADDING = 1.05
+
+
+def text_inside_or_beside(text: str, value: float, longest: float, plot_width: float) -> str:
+    """Where a lying bar's text stands in a plot ``plot_width`` px wide (the narrowest it is drawn at; wider
+    screens have more room): inside the bar where it fits whole, beside it otherwise. The text keeps its
+    size (constraintext), and the longest bar's text never stands past the plot."""
+    bar = plot_width * value / (longest * BAR_AXIS_PADDING) if longest else 0.0
+    if value == longest or margins.text_width(text, TEXT_SIZE) + 2 * BAR_TEXT_PAD <= bar:
+        return "inside"
+    return "outside"
 
 
 def written_counts(values: Sequence[float], longest: float, lang: str, colour: str) -> dict[str, object]:
     """A bar trace's colour and its counts written on its bars (compared number to number, and a projector
     cannot hover): inside a bar of at least a quarter of the longest, beside a shorter one. Chosen here, not
-    by Plotly's "auto", which puts a count inside a bar it would have to shrink it into; the text keeps its
-    size (constraintext), and the longest bar's count never stands past the plot."""
-    return {"marker": {"color": colour}, "text": [format_number(value, lang) for value in values],
-            "textposition": ["inside" if value >= longest / 4 else "outside" for value in values],
-            "textangle": 0, "constraintext": "none", "cliponaxis": False, "insidetextfont": {"color": ink_on(colour)}}
+    by Plotly's "auto", which puts a count inside a bar it would have to shrink it into; the longest bar's
+    count never stands past the plot."""
+    return bar_text_style(colour) | {
+        "text": [format_number(value, lang) for value in values],
+        "textposition": ["inside" if value >= longest / 4 else "outside" for value in values]}
+
+
+def bar_text_style(colour: str) -> dict[str, object]:
+    """A bar trace's colour and how its text is written: level, at its size (constraintext), in the ink that
+    reads on the colour inside a bar, and not cut at the plot's edge beside the longest."""
+    return {"marker": {"color": colour}, "textangle": 0, "constraintext": "none", "cliponaxis": False,
+            "insidetextfont": {"color": ink_on(colour)}}
 
 
 # Date ticks: Plotly places them (at most nticks) and names the months from each chart's locale

@@ -130,9 +130,11 @@ CATALOGUE: tuple[Metric, ...] = (
         "最后到达的选拔阶段为该阶段或之后阶段的申请人。“入选”阶段包括代表和候补；漏斗最后一栏只计代表。")),
     _m("stage_conversion", Theme.SELECTION, Unit.PERCENT, "selection_funnel (stage / previous stage)",
        ("Conversion from the previous stage", "Konversi dari tahap sebelumnya", "较上一阶段的转化率"),
-       ("Applicants reaching a stage divided by those reaching the stage before it.",
-        "Pendaftar yang mencapai suatu tahap dibagi yang mencapai tahap sebelumnya.",
-        "到达某阶段的申请人除以到达前一阶段的申请人。")),
+       ("Applicants reaching a stage divided by those reaching the stage before it. None for the first stage, "
+        "or where nobody reached the stage before.",
+        "Pendaftar yang mencapai suatu tahap dibagi yang mencapai tahap sebelumnya. Tidak ada untuk tahap "
+        "pertama, atau bila tidak seorang pun mencapai tahap sebelumnya.",
+        "到达某阶段的申请人除以到达前一阶段的申请人。第一阶段以及上一阶段无人到达时不计。")),
     _m("first_time_applicants", Theme.SELECTION, Unit.PEOPLE, "repeat_applicants.applicants - returning",
        ("First-time applicants", "Pendaftar pertama kali", "首次申请人"),
        ("Applicants of the year who had not applied in any earlier loaded year (recognised by their keyed "

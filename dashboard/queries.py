@@ -172,11 +172,14 @@ DELEGATES_STAGE = "delegates"  # the funnel's last bar: applicants whose status 
 
 
 def selection_funnel(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """Applicants who reached at least each selection stage, per year, and then the delegates.
+    """Applicants who reached at least each selection stage, per year, and then the delegates, with the
+    conversion from the stage before (the metric stage_conversion).
 
     The stage "selected" holds delegates and reserves; the last row of each
     year (stage DELEGATES_STAGE) counts delegates only, so the funnel ends on
-    the number every other screen calls delegates.
+    the number every other screen calls delegates. The first stage has no
+    stage before it, and a stage after one nobody reached has nobody to
+    convert: their conversion is NULL (once 100 % in the table and 0 % on hover).
     """
     sql = f"""
         WITH reached AS (
@@ -184,14 +187,19 @@ def selection_funnel(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Data
                    count(*) AS n
             FROM participants WHERE {IN_YEARS} AND {PARTICIPANT_FILTER} AND {IS_APPLICANT}
             GROUP BY ALL),
-        stages AS (SELECT unnest($stages) AS stage, generate_subscripts($stages, 1) AS position)
-        SELECT r.year, s.stage, s.position, coalesce(sum(r.n) FILTER (r.position >= s.position), 0) AS applicants
-        FROM reached r CROSS JOIN stages s
-        GROUP BY ALL
-        UNION ALL
-        SELECT year, '{DELEGATES_STAGE}', len($stages) + 1, coalesce(sum(n) FILTER (delegate), 0)
-        FROM reached GROUP BY year
-        ORDER BY 1, 3"""
+        stages AS (SELECT unnest($stages) AS stage, generate_subscripts($stages, 1) AS position),
+        funnel AS (
+            SELECT r.year, s.stage, s.position,
+                   coalesce(sum(r.n) FILTER (r.position >= s.position), 0) AS applicants
+            FROM reached r CROSS JOIN stages s
+            GROUP BY ALL
+            UNION ALL
+            SELECT year, '{DELEGATES_STAGE}', len($stages) + 1, coalesce(sum(n) FILTER (delegate), 0)
+            FROM reached GROUP BY year)
+        SELECT year, stage, position, applicants,
+               applicants / nullif(lag(applicants) OVER (PARTITION BY year ORDER BY position), 0) AS conversion
+        FROM funnel
+        ORDER BY year, position"""
     return _frame(cursor, sql, scope.params() | {"stages": list(schema.STAGE.codes)})
 
 

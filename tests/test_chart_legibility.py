@@ -25,7 +25,7 @@ from dashboard.context import PageContext
 from dashboard.filters import Filters
 from etl import schema
 from etl.warehouse import Warehouse
-from translations import translate
+from translations import format_percentage, translate
 
 WHITE = "#ffffff"
 AA = 4.5
@@ -128,9 +128,11 @@ def test_text_on_any_category_colour_keeps_4_5_to_1() -> None:
 
 @pytest.mark.parametrize("name", ["participants-per-type", "funnel"])
 def test_bars_side_by_side_write_each_count_on_its_bar(warehouse: Warehouse, name: str) -> None:
-    """The counts are inside a bar of at least a quarter of the longest (so the longest's count never stands
-    past the plot) and beside a shorter one, zeros included; they are the chart's data. The funnel's last
-    stages (3 delegates of 96) were once segments of a stacked funnel too narrow for their counts."""
+    """The counts are written on their bars, inside the longest (so its count never stands past the plot) and
+    beside the shortest, zeros included; they are the chart's data. The attendances' are inside a bar of at
+    least a quarter of the longest; the funnel's, with their shares, inside a bar they fit in on a phone
+    (test_the_funnel_writes_each_stages_share_of_the_one_before). The funnel's last stages (3 delegates of
+    96) were once segments of a stacked funnel too narrow for their counts."""
     chart = next(c for c in every_chart("en") if c.name == name)
     figure = chart.figure.to_plotly_json()
     bars = [trace for trace in figure["data"] if trace["type"] == "bar"]
@@ -138,11 +140,13 @@ def test_bars_side_by_side_write_each_count_on_its_bar(warehouse: Warehouse, nam
     longest = max(max(trace["x"]) for trace in bars)
     written = []
     for trace in bars:
-        assert trace["text"] == [f"{int(value):,}" for value in trace["x"]]
-        assert trace["textposition"] == ["inside" if v * 4 >= longest else "outside" for v in trace["x"]]
+        assert [text.split(" ")[0] for text in trace["text"]] == [f"{int(value):,}" for value in trace["x"]]
+        if name == "participants-per-type":
+            assert trace["textposition"] == ["inside" if v * 4 >= longest else "outside" for v in trace["x"]]
+        positions = dict(zip(trace["x"], trace["textposition"], strict=True))
+        assert positions.get(longest, "inside") == "inside" and positions[min(trace["x"])] == "outside"
         assert trace.get("constraintext") == "none", "the counts keep their size"
         written += trace["x"]
-    assert "outside" in {position for trace in bars for position in trace["textposition"]}
     # The funnel's table: year, stage, count, conversion; the attendances': type, then a count per side.
     counts = chart.data.iloc[:, 2] if name == "funnel" else chart.data.select_dtypes("number")
     assert sorted(written) == sorted(counts.to_numpy().ravel().tolist())
@@ -160,6 +164,31 @@ def test_bars_side_by_side_write_each_count_on_its_bar(warehouse: Warehouse, nam
         assert chart.data.iloc[:, 0].tolist() == bars[0]["y"], "the data table lists them in the same order"
     projected = figures.for_projector(chart.figure, chart.asked_margin, margins.PROJECTOR_WIDTH)
     assert projected.layout.height == round(figure["layout"]["height"] * figures.PROJECTOR_SCALE)
+
+
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_the_funnel_writes_each_stages_share_of_the_one_before(warehouse: Warehouse, lang: str) -> None:
+    """The conversions were on hover only, and the caption said "hover" on a projector and on paper; the
+    table gave the first stage, and a stage after one nobody reached, 100 % where the hover said 0 %. In
+    2017 nobody in tourism reached the interview (13, 5, 2, then 0): each count is written with its share of
+    the stage before, the table and the hover agree, and a share with nothing before it is none."""
+    ctx = PageContext(db.reader(), Filters((2017,), "beijing", ("tourism",), "both", lang))
+    chart = charts.participation_funnel(ctx)
+    assert chart is not None
+    (trace,) = chart.figure.data
+    assert list(trace.x) == [13, 5, 2, 0, 0, 0]
+    shares = [format_percentage(share, lang) for share in (5 / 13, 2 / 5, 0.0)]
+    written = [translate(lang, "chart.count_and_share", count=str(count), share=share)
+               for count, share in zip([5, 2, 0], shares, strict=True)]
+    assert list(trace.text) == ["13", *written, "0", "0"]
+    conversion = chart.data.iloc[:, 3]
+    assert conversion.iloc[[0, 4, 5]].isna().all(), "no stage before the first; nobody to convert after none"
+    assert [chart.formats[chart.data.columns[3]](value) for value in conversion] == ["", *shares, "", ""]
+    named = charts.METRICS["stage_conversion"].label(lang)
+    assert [hover.removeprefix("<br>") for hover in trace.customdata] == [
+        "", *(f"{named}{figures.colon_of(lang)}{share}" for share in shares), "", ""]
+    assert all(word not in chart.caption.lower() for word in ("hover", "kursor", "悬停")), chart.caption
+    assert "(" in chart.caption or "括号" in chart.caption, "the caption says what the brackets hold"
 
 
 def test_a_one_year_funnel_names_its_year(warehouse: Warehouse) -> None:
@@ -369,7 +398,8 @@ def test_a_years_colour_in_its_second_round_is_hatched() -> None:
     its place. A colour's second round is hatched, in the bars and so in the legend; the stripes are white
     under dark text and black under white text, so they only add to the counts' contrast."""
     stages = ("registered", "selected")
-    frame = pd.DataFrame([{"year": year, "stage": stage, "position": position, "applicants": 100 - 90 * position}
+    frame = pd.DataFrame([{"year": year, "stage": stage, "position": position, "applicants": 100 - 90 * position,
+                           "conversion": 0.1 if position else None}
                           for year in range(2017, 2027) for position, stage in enumerate(stages)])
     figure = figures.funnel(frame, "en", "Funnel", {}, "People", "Conversion")
     hatched = {trace.name: trace.marker.pattern.shape for trace in figure.data}

@@ -741,7 +741,8 @@ BUILDERS: dict[str, Callable[[], go.Figure]] = {
         _year_frame(first_time=[5, 6], returning=[1, 2]), {"first_time": LINK, "returning": SPAN}, "en", TEMPLATE,
         LINK),
     "funnel": lambda: figures.funnel(pd.DataFrame({"year": [2019, 2019], "position": [1, 2],
-                                                  "stage": list(schema.STAGE.codes[:2]), "applicants": [9, 3]}),
+                                                  "stage": list(schema.STAGE.codes[:2]), "applicants": [9, 3],
+                                                  "conversion": [None, 1 / 3]}),
                                     "en", LINK, {code: SPAN for code in schema.STAGE.codes}, SPAN, TEMPLATE),
     "timeline": lambda: figures.timeline(activities(list(HOSTILE)), "en", SPAN),
     "activities_per_month": lambda: figures.activities_per_month(

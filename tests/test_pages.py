@@ -23,6 +23,7 @@ import duckdb
 import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
@@ -1047,17 +1048,32 @@ def test_a_tables_dates_are_days_in_the_readers_language(warehouse: Warehouse, l
     assert day in styled and "00:00:00" not in styled
 
 
+def shown_cells(element: Any) -> pd.DataFrame:
+    """A table's cells as the browser shows them: a styled table's display texts (numbers in the reader's
+    format, a missing one as its formatter writes it), else its values."""
+    styler = element.proto.arrow_data.styler
+    if styler.display_values:
+        return convert_arrow_bytes_to_pandas_df(styler.display_values)
+    return element.value
+
+
 def test_no_table_writes_a_missing_value_as_none(shared_app: SharedApp) -> None:
     """A cell a workbook left empty (the sample has a benefit without a source) is shown empty: Streamlit
-    writes a missing value as "None", in English, in every language."""
+    writes a missing value as "None", in English, in every language. So is a number that does not exist:
+    the funnel's conversion of its first stage, which has no stage before it."""
     blanks = 0
     for page in PAGES:
         at = shared_app.page(page, {"lang": "en"})
         no_exception(at)
         for element in at.dataframe:
-            table = element.value
+            table = shown_cells(element)
             assert not table.isna().any().any(), (page, table.columns[table.isna().any()].tolist())
+            written = table.isin(["None", "nan", "NaN", "<NA>", "NaT"])
+            assert not written.any().any(), (page, table.columns[written.any()].tolist())
             blanks += int((table == "").sum().sum())
+            if page == "views/participation.py" and "Conversion from the previous stage" in table.columns:
+                first = element.value["Conversion from the previous stage"].isna()
+                assert first.sum() == 3 and (table["Conversion from the previous stage"][first] == "").all()
     assert blanks, "the sample's missing source is shown, as an empty cell"
 
 
