@@ -482,8 +482,8 @@ def stacked_by_year(frame: pd.DataFrame, category: str, value: str, vocabulary: 
                     lang: str, title: str, y_title: str, legend_title: str,
                     width: int = margins.PHONE_WIDTH) -> go.Figure:
     """Bars per year stacked by a category, coloured by the category's fixed colour, each year's total
-    written above its stack. A part's own count is in its hover and the data table (most parts are 1–4 of
-    13–17, too thin for text)."""
+    written above its stack and each part's count inside it where it fits (``written_parts``); every part's
+    count is in its hover and the data table (most activity types are 1–4 of 13–17, too thin for text)."""
     colon = colon_of(lang)
     draft = Draft()
     palette = colours(vocabulary)
@@ -496,7 +496,31 @@ def stacked_by_year(frame: pd.DataFrame, category: str, value: str, vocabulary: 
     # category "2017" as the 2018th place.
     totals = frame.groupby("year", sort=True)[value].sum()
     stack_totals(draft, list(range(len(totals))), totals.tolist(), lang, width=width)
+    written_parts(draft, len(totals), lang, width)
     return draft.build()
+
+
+# The share of a category's room Plotly leaves between upright bars (its layout.bargap by default)
+BARGAP = 0.2
+PART_TEXT_HEIGHT = TEXT_SIZE * margins.LINE  # px a count written inside a part takes, up and down
+
+
+def written_parts(draft: Draft, places: int, lang: str, width: int) -> None:
+    """Each part of upright stacks at ``places`` places writes its count inside it, level and at the chart's
+    text size, where the count fits whole in a figure ``width`` px wide (the narrowest it is drawn at): a
+    projector's audience cannot hover for "how many in tourism". A thinner part writes nothing (Plotly
+    would shrink its count to a dot, or let it run over the next part)."""
+    plot_width, plot_height = plot_size(draft, width)
+    top = float(draft.layout["yaxis"]["range"][1])  # type: ignore[index]  # set by stack_totals
+    bar_width = plot_width / max(places, 1) * (1 - BARGAP)
+    for trace in draft.data:
+        labels = [format_number(value, lang) for value in trace["y"]]  # type: ignore[attr-defined]
+        fits = [value / top * plot_height >= PART_TEXT_HEIGHT + 2 * BAR_TEXT_PAD
+                and margins.text_width(label, TEXT_SIZE) + 2 * BAR_TEXT_PAD <= bar_width
+                for value, label in zip(trace["y"], labels, strict=True)]  # type: ignore[call-overload]
+        colour = str(trace["marker"]["color"])  # type: ignore[index]
+        written = [label if fit else "" for label, fit in zip(labels, fits, strict=True)]
+        trace.update(bar_text_style(colour), text=written, textposition="inside", insidetextanchor="middle")
 
 
 def stack_totals(draft: Draft, places: Sequence[object], totals: Sequence[float], lang: str,

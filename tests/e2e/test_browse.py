@@ -27,6 +27,7 @@ import duckdb
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from dashboard import figures
 from dashboard.metrics import METRICS
 from etl import schema
 from translations import format_number, translate
@@ -771,6 +772,34 @@ def test_each_stacks_total_stands_at_its_end(dashboard: RunningApp, browser: Bro
         else:
             assert stack["top"] - 12 <= total["bottom"] <= stack["top"] + 1, (stack, total)
             assert total["top"] >= drawn["plot"]["top"] - 1, (total, drawn["plot"])
+
+
+# Each part of a stack (a bar's point) as drawn: its box, and its written count with that count's box.
+_STACK_PARTS_JS = """gd => [...gd.querySelectorAll('.trace.bars .point')].map(point => {
+    const box = r => ({left: r.left, right: r.right, top: r.top, bottom: r.bottom, height: r.height});
+    const text = point.querySelector('.bartext');
+    return {part: box(point.querySelector('path').getBoundingClientRect()),
+            text: text ? text.textContent : '', written: text ? box(text.getBoundingClientRect()) : null,
+            size: text ? parseFloat(getComputedStyle(text).fontSize) : 0};
+})"""
+
+
+@pytest.mark.parametrize(("path", "name", "lang", "width"), [
+    ("/", "activities", "zh", 390), ("/", "activities", "en", 1280), ("/participation", "by-field", "id", 390)])
+def test_a_stacks_parts_write_their_counts_inside_them(dashboard: RunningApp, browser: Browser, path: str,
+                                                       name: str, lang: str, width: int) -> None:
+    """A stack's parts had their counts on hover only, which a projector's audience cannot do. A part with
+    room writes its count inside it, whole, level and at the chart's size (never shrunk); a thinner part
+    writes nothing."""
+    url = dashboard.url(path, f"lang={lang}" + ("&present=1" if width > 390 else ""))
+    drawn = measured_chart(browser, url, width, name, ".bartext", _STACK_PARTS_JS)
+    written = [part for part in drawn if part["text"]]
+    assert len(written) >= 5 and len(written) < len(drawn), drawn  # most parts, not the thinnest
+    for part in written:
+        box, text = part["part"], part["written"]
+        assert text["height"] > 0 and part["size"] >= figures.TEXT_SIZE, part
+        assert box["left"] <= text["left"] and text["right"] <= box["right"], part
+        assert box["top"] - 1 <= text["top"] and text["bottom"] <= box["bottom"] + 1, part
 
 
 # Each drawn chart's title and, per axis, its tick labels as written.
