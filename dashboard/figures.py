@@ -496,7 +496,7 @@ def stacked_by_year(frame: pd.DataFrame, category: str, value: str, vocabulary: 
     # category "2017" as the 2018th place.
     totals = frame.groupby("year", sort=True)[value].sum()
     stack_totals(draft, list(range(len(totals))), totals.tolist(), lang, width=width)
-    written_parts(draft, len(totals), lang, width)
+    written_parts(draft, totals.tolist(), lang, width)
     return draft.build()
 
 
@@ -505,22 +505,43 @@ BARGAP = 0.2
 PART_TEXT_HEIGHT = TEXT_SIZE * margins.LINE  # px a count written inside a part takes, up and down
 
 
-def written_parts(draft: Draft, places: int, lang: str, width: int) -> None:
-    """Each part of upright stacks at ``places`` places writes its count inside it, level and at the chart's
-    text size, where the count fits whole in a figure ``width`` px wide (the narrowest it is drawn at): a
-    projector's audience cannot hover for "how many in tourism". A thinner part writes nothing (Plotly
-    would shrink its count to a dot, or let it run over the next part)."""
+def written_parts(draft: Draft, totals: Sequence[float], lang: str, width: int, sideways: bool = False) -> None:
+    """Each part of stacks whose ``totals`` stand side by side writes its count inside it, level and at the
+    chart's text size, where the count fits whole in a figure ``width`` px wide (the narrowest it is drawn
+    at): a projector's audience cannot hover for "how many in tourism". A thinner part writes nothing
+    (Plotly would shrink its count to a dot, or let it run over the next part), nor does a stack's only
+    part, whose count is its total's.
+
+    Upright, the value axis's range is stack_totals'. Lying ``sideways``, Plotly's own range reaches past
+    the longest stack by its padding and its total's text: a part's length is reckoned on that, or less."""
     plot_width, plot_height = plot_size(draft, width)
-    top = float(draft.layout["yaxis"]["range"][1])  # type: ignore[index]  # set by stack_totals
-    bar_width = plot_width / max(places, 1) * (1 - BARGAP)
+    highest = float(max(totals, default=0) or 1)
+    if sideways:
+        total_text = margins.text_width(format_number(highest, lang), TEXT_SIZE) + STACK_TOTAL_SHIFT
+        per_unit = max(plot_width - total_text - 2 * BAR_TEXT_PAD, 0) / (highest * BAR_AXIS_PADDING)
+        thickness = plot_height / max(len(totals), 1) * (1 - BARGAP)
+    else:
+        per_unit = plot_height / float(draft.layout["yaxis"]["range"][1])  # type: ignore[index]
+        thickness = plot_width / max(len(totals), 1) * (1 - BARGAP)
+    along, across = ("x", "y") if sideways else ("y", "x")
+    stacks: dict[object, float] = {}
     for trace in draft.data:
-        labels = [format_number(value, lang) for value in trace["y"]]  # type: ignore[attr-defined]
-        fits = [value / top * plot_height >= PART_TEXT_HEIGHT + 2 * BAR_TEXT_PAD
-                and margins.text_width(label, TEXT_SIZE) + 2 * BAR_TEXT_PAD <= bar_width
-                for value, label in zip(trace["y"], labels, strict=True)]  # type: ignore[call-overload]
+        for place, value in zip(trace[across], trace[along], strict=True):  # type: ignore[call-overload]
+            stacks[place] = stacks.get(place, 0) + value
+    for trace in draft.data:
+        written = []
+        for place, value in zip(trace[across], trace[along], strict=True):  # type: ignore[call-overload]
+            label = format_number(value, lang)
+            length, breadth = value * per_unit, margins.text_width(label, TEXT_SIZE) + 2 * BAR_TEXT_PAD
+            height = PART_TEXT_HEIGHT + 2 * BAR_TEXT_PAD
+            fits = length >= breadth and thickness >= height if sideways else length >= height and thickness >= breadth
+            # A stack of one part says its count in its total, once.
+            written.append(label if fits and value < stacks[place] else "")
         colour = str(trace["marker"]["color"])  # type: ignore[index]
-        written = [label if fit else "" for label, fit in zip(labels, fits, strict=True)]
         trace.update(bar_text_style(colour), text=written, textposition="inside", insidetextanchor="middle")
+
+
+STACK_TOTAL_SHIFT = 4  # px between a stack lying sideways and its total
 
 
 def stack_totals(draft: Draft, places: Sequence[object], totals: Sequence[float], lang: str,
@@ -536,7 +557,7 @@ def stack_totals(draft: Draft, places: Sequence[object], totals: Sequence[float]
     pixel in Chinese, which drew the chart twice."""
     along, across = ("x", "y") if sideways else ("y", "x")
     labels = [format_number(total, lang) for total in totals]
-    anchor: Props = {"xanchor": "left", "xshift": 4} if sideways else {"yanchor": "bottom"}
+    anchor: Props = {"xanchor": "left", "xshift": STACK_TOTAL_SHIFT} if sideways else {"yanchor": "bottom"}
     highest = float(max(totals, default=0) or 1)
     if not sideways:
         draft.update_axes(along, range=[0, highest * 1.15])
@@ -1109,7 +1130,8 @@ def heatmap(frame: pd.DataFrame, lang: str, title: str, count_title: str) -> go.
 
 
 def category_by_beneficiary(frame: pd.DataFrame, lang: str, title: str, x_title: str) -> go.Figure:
-    """Benefit indicators by category, stacked by beneficiary, each category's total written beside it."""
+    """Benefit indicators by category, stacked by beneficiary, each category's total written beside it and
+    each part's count inside it where it fits (written_parts)."""
     colon = colon_of(lang)
     totals = frame.groupby(["category", "beneficiary"], as_index=False)["indicators"].sum()
     palette = colours(schema.BENEFICIARY)
@@ -1128,6 +1150,7 @@ def category_by_beneficiary(frame: pd.DataFrame, lang: str, title: str, x_title:
     per_category = totals.groupby("category")["indicators"].sum()
     stack_totals(draft, [plain(schema.BENEFIT_CATEGORY.label(code, lang)) for code in per_category.index],
                  per_category.tolist(), lang, sideways=True)
+    written_parts(draft, per_category.tolist(), lang, margins.PHONE_WIDTH, sideways=True)
     return draft.update_axes("x", tickformat=",d").build()
 
 

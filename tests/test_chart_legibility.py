@@ -336,9 +336,9 @@ def test_a_stacks_total_is_written_at_its_end(warehouse: Warehouse, lang: str) -
 
 @pytest.mark.parametrize("lang", ["id", "en", "zh"])
 def test_a_part_of_a_stack_writes_its_count_inside_it_where_it_fits(warehouse: Warehouse, lang: str) -> None:
-    """Upright stacks wrote their totals only: "how many in tourism" needed a hover, which a projector's
+    """Stacks wrote their totals only: "how many in tourism" needed a hover, which a projector's
     audience cannot do. Each part tall and wide enough for its count on a phone writes it inside, level, at
-    the chart's size, in an ink that reads on the part's colour (test_every_number_on_a_bar_...); a thinner
+    the chart's size, in an ink that reads on the part's colour (test_every_number_written_on_a_chart_...); a thinner
     one writes nothing rather than a shrunken or overflowing count. The wide media's figure (projector,
     report) has more room and writes at least as many."""
     ctx = PageContext(db.reader(), Filters((2017, 2018, 2019), "beijing", schema.FIELD.codes, "both", lang))
@@ -346,8 +346,22 @@ def test_a_part_of_a_stack_writes_its_count_inside_it_where_it_fits(warehouse: W
     for chart in (chart for built in charts.all_charts(ctx).values() for chart in built):
         figure = chart.figure.to_plotly_json()
         bars = [trace for trace in figure["data"] if trace.get("type") == "bar"]
-        if figure["layout"].get("barmode") != "stack" or bars[0].get("orientation") == "h" or not all(
+        if figure["layout"].get("barmode") != "stack" or not all(
                 trace.get("textposition") == "inside" for trace in bars):
+            continue
+        sideways = bars[0].get("orientation") == "h"
+        along, across = ("x", "y") if sideways else ("y", "x")
+        stacks: dict[object, float] = {}
+        for trace in bars:
+            for place, value in zip(trace[across], trace[along], strict=True):
+                stacks[place] = stacks.get(place, 0) + value
+        alone = [text for trace in bars for place, value, text in zip(trace[across], trace[along], trace["text"],
+                                                                       strict=True) if value == stacks[place]]
+        assert set(alone) <= {""}, (chart.name, "a stack of one part writes its count once: its total")
+        if sideways:  # Plotly's own range: where each count stands, in Chromium
+            assert all(text in ("", ctx.number(value)) for trace in bars
+                       for value, text in zip(trace["x"], trace["text"], strict=True)), chart.name
+            written[chart.name] = sum(bool(text) for trace in bars for text in trace["text"])
             continue
         # The plot as a phone draws the page's figure (its title is the page's heading, so a little taller
         # than the builder reckoned with the title in it).
@@ -358,17 +372,19 @@ def test_a_part_of_a_stack_writes_its_count_inside_it_where_it_fits(warehouse: W
         wide = plot_width / len({place for trace in bars for place in trace["x"]}) * (1 - figures.BARGAP)
         for trace in bars:
             assert trace["textangle"] == 0 and trace.get("constraintext") == "none", chart.name
-            for value, text in zip(trace["y"], trace["text"], strict=True):
+            for place, value, text in zip(trace["x"], trace["y"], trace["text"], strict=True):
                 tall = value / top * plot_height
                 needed = (figures.PART_TEXT_HEIGHT + 6, margins.text_width(ctx.number(value), figures.TEXT_SIZE) + 6)
                 if text:
                     assert text == ctx.number(value) and tall >= needed[0] and wide >= needed[1], (chart.name, value)
-                else:  # left out only where it is near the limit, not from a part with room to spare
+                elif value < stacks[place]:  # left out only near the limit, not from a part with room to spare
                     assert tall < 1.3 * needed[0] or wide < 1.3 * needed[1], (chart.name, value, tall)
         written[chart.name] = sum(bool(text) for trace in bars for text in trace["text"])
         wide_figure = chart.figure_for(charts.Medium.PROJECTOR)
         assert sum(bool(text) for trace in wide_figure.data for text in trace.text) >= written[chart.name]
-    assert {"activities", "by-type", "by-field", "by-gender", "by-status"} <= set(written), written
+    assert {"activities", "by-type", "by-field", "by-gender", "by-status", "benefits",
+            "category-beneficiary"} <= set(written), written
+    assert written["benefits"] >= 5, "the largest part of each category of more than one beneficiary, at least"
     assert written["by-gender"] == 6, "two genders in three years, every part a count of 40 or more"
     assert 0 < written["by-type"] < sum(len(t.y) for t in next(
         c for c in charts.all_charts(ctx)["activities"] if c.name == "by-type").figure.data), written

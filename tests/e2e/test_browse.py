@@ -785,7 +785,8 @@ _STACK_PARTS_JS = """gd => [...gd.querySelectorAll('.trace.bars .point')].map(po
 
 
 @pytest.mark.parametrize(("path", "name", "lang", "width"), [
-    ("/", "activities", "zh", 390), ("/", "activities", "en", 1280), ("/participation", "by-field", "id", 390)])
+    ("/", "activities", "zh", 390), ("/", "activities", "en", 1280), ("/participation", "by-field", "id", 390),
+    ("/", "benefits", "zh", 390), ("/", "benefits", "id", 1280)])
 def test_a_stacks_parts_write_their_counts_inside_them(dashboard: RunningApp, browser: Browser, path: str,
                                                        name: str, lang: str, width: int) -> None:
     """A stack's parts had their counts on hover only, which a projector's audience cannot do. A part with
@@ -794,7 +795,7 @@ def test_a_stacks_parts_write_their_counts_inside_them(dashboard: RunningApp, br
     url = dashboard.url(path, f"lang={lang}" + ("&present=1" if width > 390 else ""))
     drawn = measured_chart(browser, url, width, name, ".bartext", _STACK_PARTS_JS)
     written = [part for part in drawn if part["text"]]
-    assert len(written) >= 5 and len(written) < len(drawn), drawn  # most parts, not the thinnest
+    assert len(written) >= 5, drawn  # the thinnest left out: test_chart_legibility.py
     for part in written:
         box, text = part["part"], part["written"]
         assert text["height"] > 0 and part["size"] >= figures.TEXT_SIZE, part
