@@ -505,7 +505,8 @@ BARGAP = 0.2
 PART_TEXT_HEIGHT = TEXT_SIZE * margins.LINE  # px a count written inside a part takes, up and down
 
 
-def written_parts(draft: Draft, totals: Sequence[float], lang: str, width: int, sideways: bool = False) -> None:
+def written_parts(draft: Draft, totals: Sequence[float], lang: str, width: int, sideways: bool = False,
+                  parts: Sequence[Props] | None = None) -> None:
     """Each part of stacks whose ``totals`` stand side by side writes its count inside it, level and at the
     chart's text size, where the count fits whole in a figure ``width`` px wide (the narrowest it is drawn
     at): a projector's audience cannot hover for "how many in tourism". A thinner part writes nothing
@@ -513,7 +514,8 @@ def written_parts(draft: Draft, totals: Sequence[float], lang: str, width: int, 
     part, whose count is its total's.
 
     Upright, the value axis's range is stack_totals'. Lying ``sideways``, Plotly's own range reaches past
-    the longest stack by its padding and its total's text: a part's length is reckoned on that, or less."""
+    the longest stack by its padding and its total's text: a part's length is reckoned on that, or less.
+    ``parts``: the traces to write in (every one by default; not one that writes its own text)."""
     plot_width, plot_height = plot_size(draft, width)
     highest = float(max(totals, default=0) or 1)
     if sideways:
@@ -528,7 +530,7 @@ def written_parts(draft: Draft, totals: Sequence[float], lang: str, width: int, 
     for trace in draft.data:
         for place, value in zip(trace[across], trace[along], strict=True):  # type: ignore[call-overload]
             stacks[place] = stacks.get(place, 0) + value
-    for trace in draft.data:
+    for trace in draft.data if parts is None else parts:
         written = []
         for place, value in zip(trace[across], trace[along], strict=True):  # type: ignore[call-overload]
             label = format_number(value, lang)
@@ -669,7 +671,8 @@ def stacked_parts(frame: pd.DataFrame, series: dict[str, str], lang: str, title:
 
     ``top_text`` (one per year) is written above each stack, for its top part: the part a reader
     looks for when it is a sliver (returning applicants, 5–8 of 118–131). Level where the texts fit side
-    by side in a figure ``width`` px wide (the narrowest it is drawn at), else turned upright.
+    by side in a figure ``width`` px wide (the narrowest it is drawn at), else turned upright. The parts
+    below write their counts inside them where they fit (written_parts).
     """
     colon = colon_of(lang)
     draft = Draft()
@@ -691,6 +694,8 @@ def stacked_parts(frame: pd.DataFrame, series: dict[str, str], lang: str, title:
         if not level_labels_fit(top_text, plot_width):
             draft.data[top]["textangle"] = -90
             draft.update_axes("y", range=[0, highest * headroom(plot_height, top_text)])
+        # The parts below write their counts inside them (first-time applicants: 111 of 118).
+        written_parts(draft, frame[list(series)].sum(axis=1).tolist(), lang, width, parts=draft.data[:top])
     return draft.build()
 
 

@@ -238,6 +238,23 @@ def test_the_first_loaded_year_is_not_drawn_as_no_returning_applicants(warehouse
     assert repeat((2017,)) is None, "the page explains instead (empty.no_returning)"
 
 
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_the_first_time_applicants_write_their_count_inside_their_part(warehouse: Warehouse, lang: str) -> None:
+    """The returning applicants' count and share stood above each stack, and nothing said the first-time
+    applicants' 111 of 118: the part most of the bar is. It writes its count inside now, in the ink that
+    reads on its blue; the returning sliver keeps its text above the stack."""
+    ctx = PageContext(db.reader(), Filters((2017, 2018, 2019), "beijing", schema.FIELD.codes, "both", lang))
+    chart = charts.participation_repeat(ctx)
+    assert chart is not None
+    for figure in (chart.figure, chart.figure_for(charts.Medium.PROJECTOR)):
+        first_time, returning = figure.data
+        assert list(first_time.text) == [ctx.number(value) for value in first_time.y], list(first_time.text)
+        assert first_time.textposition == "inside" and first_time.textangle == 0
+        assert contrast(first_time.insidetextfont.color, first_time.marker.color) >= AA
+        assert returning.textposition == "outside" and all(" · " in text for text in returning.text)
+    assert chart.data.iloc[:, 2].tolist() == list(chart.figure.data[0].y), "the table's first-time applicants"
+
+
 def test_any_seven_years_in_a_row_have_seven_colours() -> None:
     for first in range(2010, 2040):
         row = [figures.year_colour(year) for year in range(first, first + 7)]
