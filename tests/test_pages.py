@@ -713,12 +713,15 @@ def test_participation_charts_equal_sql(shared_app: SharedApp, expected_db: duck
     returning = repeat[metric_name("returning_applicants", view.lang)]
     assert {int(year): first[year] + returning[year] for year in first} == {
         y: n for (y,), n in applicants.items() if y > first_loaded}
-    # The returning part, a sliver of each bar, has its count and share written above it.
-    (top,) = [trace for trace in shown["repeat-applicants"]["data"] if trace.get("text")]
-    assert top["name"] == metric_name("returning_applicants", view.lang)
+    # The returning part, a sliver of each bar, has its count and share written above it; the first-time
+    # applicants' part, where it fits, its count inside.
+    below, top = shown["repeat-applicants"]["data"]
+    assert top["name"] == metric_name("returning_applicants", view.lang) and top["textposition"] == "outside"
     assert dict(zip(top["x"], top["text"], strict=True)) == {
         year: f"{number(returning[year], view.lang)} · {percent(returning[year] / applicants[(int(year),)], view.lang)}"
         for year in returning}
+    assert below["textposition"] == "inside" and all(
+        text in ("", number(first[year], view.lang)) for year, text in zip(below["x"], below["text"], strict=True))
     if view.fields == ALL_FIELDS:
         earlier = expected.grouped(
             f"SELECT p.year, count(*) FILTER (EXISTS (SELECT 1 FROM participants h WHERE h.person_key = p.person_key "
