@@ -430,8 +430,10 @@ def participation_funnel(ctx: PageContext) -> Chart | None:
     data, formats = table(ctx, shown, {}, {"year": YEAR, "stage": "label:chart.stage",
                                            "applicants": "metric:reached_stage",
                                            "conversion": "metric:stage_conversion"})
-    figure = figures.funnel(funnel, ctx.lang, ctx.t("participation.chart_funnel"), labels,
-                            ctx.t("chart.people"), _name(ctx, "stage_conversion"))
+    # Each count and share is placed inside its bar or beside it by the room it has: the wide media's own.
+    draw = functools.partial(figures.funnel, funnel, ctx.lang, ctx.t("participation.chart_funnel"), labels,
+                             ctx.t("chart.people"), _name(ctx, "stage_conversion"))
+    figure, wide = draw(), _every_medium(draw)
     # Reached-stage counts are cumulative, so the generic per-year sum would mean nothing: say registered → delegates.
     ends = funnel.groupby("year").agg(first=("applicants", "first"), last=("applicants", "last"))
     items = [ctx.t("chart.funnel_item", year=int(year), registered=ctx.number(row["first"]),
@@ -439,7 +441,7 @@ def participation_funnel(ctx: PageContext) -> Chart | None:
     alternative = ctx.t("chart.summary", metric=_name(ctx, "reached_stage"), items=format_list(items, ctx.lang))
     return Chart("participation", "funnel", figure, data,
                  period_caption(ctx, ctx.t("participation.caption_funnel"), Period.PER_YEAR),
-                 ("reached_stage", "stage_conversion", "delegates"), formats, alternative)
+                 ("reached_stage", "stage_conversion", "delegates"), formats, alternative, wide=wide)
 
 
 PROFILE_DIMENSIONS: dict[str, schema.Vocabulary] = {
