@@ -128,7 +128,7 @@ CATALOGUE: tuple[Metric, ...] = (
         "Pendaftar yang tahap seleksi terakhirnya adalah tahap ini atau sesudahnya. Tahap 'Terpilih' menghitung "
         "delegasi dan cadangan; batang terakhir corong hanya delegasi.",
         "最后到达的选拔阶段为该阶段或之后阶段的申请人。“入选”阶段包括代表和候补；漏斗最后一栏只计代表。")),
-    _m("stage_conversion", Theme.SELECTION, Unit.PERCENT, "selection_funnel (stage / previous stage)",
+    _m("stage_conversion", Theme.SELECTION, Unit.PERCENT, "selection_funnel.conversion",
        ("Conversion from the previous stage", "Konversi dari tahap sebelumnya", "较上一阶段的转化率"),
        ("Applicants reaching a stage divided by those reaching the stage before it. None for the first stage, "
         "or where nobody reached the stage before.",
@@ -228,7 +228,8 @@ CATALOGUE: tuple[Metric, ...] = (
         "bidang tidak mempersempitnya.",
         "当年障碍表的行数；越少越好。障碍的记录不分领域，因此领域筛选不影响此数。"),
        lower_is_better=True, on_card=True),
-    _m("mean_severity", Theme.OUTCOMES, Unit.SCORE, "obstacles_breakdown (severity × obstacles / obstacles)",
+    _m("mean_severity", Theme.OUTCOMES, Unit.SCORE,
+       "Σ obstacles_breakdown.severity × obstacles_breakdown.obstacles / Σ obstacles_breakdown.obstacles",
        ("Mean severity", "Rata-rata keparahan", "平均严重程度"),
        ("The average severity (1 minor – 5 blocking) of the obstacles counted.",
         "Rata-rata tingkat keparahan (1 ringan – 5 menghambat total) hambatan yang dihitung.",

@@ -275,7 +275,7 @@ def expected_connection(warehouse: Warehouse, directory: Path) -> duckdb.DuckDBP
 # an opening bracket after Chinese or a number ("96 (2017)"; Chinese writes "96（2017）"), or a space after a
 # full-width mark or closing bracket ("。 时期", "（2018） →": the mark holds its own space; "。  \n" is
 # Markdown's line break). Text in other languages quoted on a Chinese page ("Skor (1–5)") and code
-# ("selection_funnel (stage …)") are not Chinese.
+# ("yearly_summary.selected / yearly_summary.applicants") are not Chinese.
 HALF_WIDTH_PUNCTUATION = re.compile(r"[\u3000-\u9fff\uff00-\uffef](\*\*)?: "
                                     r"|[\u3000-\u9fff\d] ?\("
                                     r"|[。，、；：！？）] (?![ \n])")

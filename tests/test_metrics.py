@@ -41,6 +41,20 @@ def test_catalogue_entries_are_complete() -> None:
         assert metric.source, metric.key
 
 
+def test_every_metric_names_the_query_columns_that_compute_it(warehouse: Warehouse) -> None:
+    """The glossary shows each metric's source ("query.column"). The funnel's conversion was computed in a
+    chart's pandas and its source read as prose; a source that names no real column tells a reader nothing."""
+    ctx = context((2017, 2018, 2019), ALL_FIELDS, "both", "en")
+    columns: dict[str, set[str]] = {}
+    for metric in CATALOGUE:
+        named = re.findall(r"\b([a-z_]+)\.([a-z_]+)\b", metric.source)
+        assert named, (metric.key, metric.source)
+        for query, column in named:
+            if query not in columns:
+                columns[query] = set(ctx.fetch(query).columns)
+            assert column in columns[query], (metric.key, metric.source, sorted(columns[query]))
+
+
 @pytest.mark.parametrize("lang", ["id", "en", "zh"])
 @pytest.mark.parametrize("view", VIEWS, ids=lambda v: f"{len(v[0])}y-{len(v[1])}f-{v[2]}")
 def test_every_chart_and_finding_shows_only_catalogue_metrics(warehouse: Warehouse, view: tuple, lang: str) -> None:
