@@ -525,6 +525,7 @@ def written_parts(draft: Draft, totals: Sequence[float], lang: str, width: int, 
     else:
         per_unit = plot_height / float(draft.layout["yaxis"]["range"][1])  # type: ignore[index]
         thickness = plot_width / max(len(totals), 1) * (1 - BARGAP)
+    height = PART_TEXT_HEIGHT + 2 * BAR_TEXT_PAD
     along, across = ("x", "y") if sideways else ("y", "x")
     stacks: dict[object, float] = {}
     for trace in draft.data:
@@ -535,7 +536,6 @@ def written_parts(draft: Draft, totals: Sequence[float], lang: str, width: int, 
         for place, value in zip(trace[across], trace[along], strict=True):  # type: ignore[call-overload]
             label = format_number(value, lang)
             length, breadth = value * per_unit, margins.text_width(label, TEXT_SIZE) + 2 * BAR_TEXT_PAD
-            height = PART_TEXT_HEIGHT + 2 * BAR_TEXT_PAD
             fits = length >= breadth and thickness >= height if sideways else length >= height and thickness >= breadth
             # A stack of one part says its count in its total, once.
             written.append(label if fits and value < stacks[place] else "")

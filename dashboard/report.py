@@ -286,7 +286,7 @@ def _chart_block(ctx: PageContext, chart: charts.Chart, number: int) -> str:
 
 def _chart_data(ctx: PageContext, chart: charts.Chart) -> str:
     """The chart's numbers as the page's "Data of this chart" gives them, folded (on screen only): a reader who
-    cannot see the chart, or wants a number no chart writes (a stack's parts), has them offline too."""
+    cannot see the chart, or wants a number no chart writes (a stack's thinnest parts), has them offline too."""
     return (f"<details class='chart-data'><summary>{html.escape(ctx.t('chart.data_table'))}</summary>"
             f"{data_table(chart.data, chart.formats)}</details>")
 
