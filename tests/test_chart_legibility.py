@@ -314,6 +314,18 @@ def test_a_stacks_legend_reads_in_the_order_its_parts_stand(warehouse: Warehouse
     assert seen == {True, False}, "the sample has stacks of both kinds"
 
 
+def stacks_of(bars: Sequence[dict[str, Any]]) -> tuple[bool, tuple[str, str], dict[object, float]]:
+    """Of a stacked bar chart's traces: whether its stacks lie sideways, its (value, place) axes, and each
+    place's stack total."""
+    sideways = bars[0].get("orientation") == "h"
+    along, across = ("x", "y") if sideways else ("y", "x")
+    totals: dict[object, float] = {}
+    for trace in bars:
+        for place, value in zip(trace[across], trace[along], strict=True):
+            totals[place] = totals.get(place, 0) + value
+    return sideways, (along, across), totals
+
+
 @pytest.mark.parametrize("lang", ["id", "zh"])
 def test_a_stacks_total_is_written_at_its_end(warehouse: Warehouse, lang: str) -> None:
     """Each stack's total stands at its end, above it or beside it, as the text alternative gives a year's
@@ -327,12 +339,7 @@ def test_a_stacks_total_is_written_at_its_end(warehouse: Warehouse, lang: str) -
         if figure["layout"].get("barmode") != "stack" or any(
                 trace.get("text") and trace.get("textposition") != "inside" for trace in bars):
             continue  # the repeat applicants write their returning part above it instead
-        sideways = bars[0].get("orientation") == "h"
-        along, across = ("x", "y") if sideways else ("y", "x")
-        totals: dict[object, float] = {}
-        for trace in bars:
-            for place, value in zip(trace[across], trace[along], strict=True):
-                totals[place] = totals.get(place, 0) + value
+        sideways, (along, across), totals = stacks_of(bars)
         notes = figure["layout"]["annotations"]
         if not sideways:  # a year's place on the axis (Plotly reads an annotation's "2017" as a place)
             assert figure["layout"]["xaxis"]["categoryorder"] == "category ascending"
@@ -370,12 +377,7 @@ def test_a_part_of_a_stack_writes_its_count_inside_it_where_it_fits(warehouse: W
         if figure["layout"].get("barmode") != "stack" or not all(
                 trace.get("textposition") == "inside" for trace in bars):
             continue
-        sideways = bars[0].get("orientation") == "h"
-        along, across = ("x", "y") if sideways else ("y", "x")
-        stacks: dict[object, float] = {}
-        for trace in bars:
-            for place, value in zip(trace[across], trace[along], strict=True):
-                stacks[place] = stacks.get(place, 0) + value
+        sideways, (along, across), stacks = stacks_of(bars)
         alone = [text for trace in bars for place, value, text in zip(trace[across], trace[along], trace["text"],
                                                                        strict=True) if value == stacks[place]]
         assert set(alone) <= {""}, (chart.name, "a stack of one part writes its count once: its total")
