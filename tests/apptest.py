@@ -161,22 +161,22 @@ def figure_texts(figure: dict[str, Any]) -> list[str]:
     return [text for text in texts if text]
 
 
-def month_totals(figure: dict[str, Any]) -> dict[tuple[int, str], str]:
-    """Of a timeline counted per month (figure JSON): (the panel's year, the month's name on the axis) -> the
-    total written above the month's bar."""
+def month_totals(figure: dict[str, Any]) -> dict[tuple[int, int], str]:
+    """Of a timeline counted per month (figure JSON): (the panel's program year, the month counted from that
+    year's January: 13 for the January after it) -> the total written above the month's bar. Read from the
+    months' categories ("m13"), not from their names on the axis: a phone's panel names every second month."""
     layout = figure["layout"]
     # The panels' titles, in order, are the years.
     years = {("x" if index == 1 else f"x{index}"): int(note["text"]) for index, note in enumerate(
         [note for note in layout["annotations"] if note.get("xref") == "paper"], start=1)}
-    # A month is placed by its place in the program year and named on its panel's axis ("Jan<br>2020" read as
-    # "Jan 2020").
-    named = {axis: dict(zip(layout[f"xaxis{axis[1:]}"]["tickvals"],
-                            [text.replace("<br>", " ") for text in layout[f"xaxis{axis[1:]}"]["ticktext"]],
-                            strict=True)) for axis in years}
+
+    def slot(category: object) -> int:
+        return int(str(category).removeprefix("m"))
+
     # Level, the totals are text traces; turned upright, annotations.
-    written = {(years[axis], named[axis][slot]): text for trace in figure["data"] if trace["type"] == "scatter"
-               for axis in [trace.get("xaxis", "x")] for slot, text in zip(trace["x"], trace["text"], strict=True)}
-    return written | {(years[note["xref"]], named[note["xref"]][note["x"]]): note["text"]
+    written = {(years[axis], slot(category)): text for trace in figure["data"] if trace["type"] == "scatter"
+               for axis in [trace.get("xaxis", "x")] for category, text in zip(trace["x"], trace["text"], strict=True)}
+    return written | {(years[note["xref"]], slot(note["x"])): note["text"]
                       for note in layout["annotations"] if note.get("xref") != "paper"}
 
 
