@@ -496,7 +496,7 @@ def stacked_by_year(frame: pd.DataFrame, category: str, value: str, vocabulary: 
     # category "2017" as the 2018th place.
     totals = frame.groupby("year", sort=True)[value].sum()
     stack_totals(draft, list(range(len(totals))), totals.tolist(), lang, width=width)
-    written_parts(draft, totals.tolist(), lang, width)
+    written_parts(draft, lang, width)
     return draft.build()
 
 
@@ -505,32 +505,31 @@ BARGAP = 0.2
 PART_TEXT_HEIGHT = TEXT_SIZE * margins.LINE  # px a count written inside a part takes, up and down
 
 
-def written_parts(draft: Draft, totals: Sequence[float], lang: str, width: int, sideways: bool = False,
+def written_parts(draft: Draft, lang: str, width: int, sideways: bool = False,
                   parts: Sequence[Props] | None = None) -> None:
-    """Each part of stacks whose ``totals`` stand side by side writes its count inside it, level and at the
-    chart's text size, where the count fits whole in a figure ``width`` px wide (the narrowest it is drawn
-    at): a projector's audience cannot hover for "how many in tourism". A thinner part writes nothing
-    (Plotly would shrink its count to a dot, or let it run over the next part), nor does a stack's only
-    part, whose count is its total's.
+    """Each part of the draft's stacks writes its count inside it, level and at the chart's text size, where
+    the count fits whole in a figure ``width`` px wide (the narrowest it is drawn at): a projector's audience
+    cannot hover for "how many in tourism". A thinner part writes nothing (Plotly would shrink its count to
+    a dot, or let it run over the next part), nor does a stack's only part, whose count is its total's.
 
     Upright, the value axis's range is stack_totals'. Lying ``sideways``, Plotly's own range reaches past
     the longest stack by its padding and its total's text: a part's length is reckoned on that, or less.
     ``parts``: the traces to write in (every one by default; not one that writes its own text)."""
-    plot_width, plot_height = plot_size(draft, width)
-    highest = float(max(totals, default=0) or 1)
-    if sideways:
-        total_text = margins.text_width(format_number(highest, lang), TEXT_SIZE) + STACK_TOTAL_SHIFT
-        per_unit = max(plot_width - total_text - 2 * BAR_TEXT_PAD, 0) / (highest * BAR_AXIS_PADDING)
-        thickness = plot_height / max(len(totals), 1) * (1 - BARGAP)
-    else:
-        per_unit = plot_height / float(draft.layout["yaxis"]["range"][1])  # type: ignore[index]
-        thickness = plot_width / max(len(totals), 1) * (1 - BARGAP)
-    height = PART_TEXT_HEIGHT + 2 * BAR_TEXT_PAD
     along, across = ("x", "y") if sideways else ("y", "x")
-    stacks: dict[object, float] = {}
+    stacks: dict[object, float] = {}  # each place's total, from the traces themselves
     for trace in draft.data:
         for place, value in zip(trace[across], trace[along], strict=True):  # type: ignore[call-overload]
             stacks[place] = stacks.get(place, 0) + value
+    plot_width, plot_height = plot_size(draft, width)
+    if sideways:
+        highest = float(max(stacks.values(), default=0) or 1)
+        total_text = margins.text_width(format_number(highest, lang), TEXT_SIZE) + STACK_TOTAL_SHIFT
+        per_unit = max(plot_width - total_text - 2 * BAR_TEXT_PAD, 0) / (highest * BAR_AXIS_PADDING)
+        thickness = plot_height / max(len(stacks), 1) * (1 - BARGAP)
+    else:
+        per_unit = plot_height / float(draft.layout["yaxis"]["range"][1])  # type: ignore[index]
+        thickness = plot_width / max(len(stacks), 1) * (1 - BARGAP)
+    height = PART_TEXT_HEIGHT + 2 * BAR_TEXT_PAD
     for trace in draft.data if parts is None else parts:
         written = []
         for place, value in zip(trace[across], trace[along], strict=True):  # type: ignore[call-overload]
@@ -695,7 +694,7 @@ def stacked_parts(frame: pd.DataFrame, series: dict[str, str], lang: str, title:
             draft.data[top]["textangle"] = -90
             draft.update_axes("y", range=[0, highest * headroom(plot_height, top_text)])
         # The parts below write their counts inside them (first-time applicants: 111 of 118).
-        written_parts(draft, frame[list(series)].sum(axis=1).tolist(), lang, width, parts=draft.data[:top])
+        written_parts(draft, lang, width, parts=draft.data[:top])
     return draft.build()
 
 
@@ -1155,7 +1154,7 @@ def category_by_beneficiary(frame: pd.DataFrame, lang: str, title: str, x_title:
     per_category = totals.groupby("category")["indicators"].sum()
     stack_totals(draft, [plain(schema.BENEFIT_CATEGORY.label(code, lang)) for code in per_category.index],
                  per_category.tolist(), lang, sideways=True)
-    written_parts(draft, per_category.tolist(), lang, margins.PHONE_WIDTH, sideways=True)
+    written_parts(draft, lang, margins.PHONE_WIDTH, sideways=True)
     return draft.update_axes("x", tickformat=",d").build()
 
 
