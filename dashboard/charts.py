@@ -529,15 +529,17 @@ def activities_sides(ctx: PageContext) -> Chart | None:
     # In the vocabulary's order, as the legends of the page's stacked charts and the data table list types.
     totals = totals.sort_values("type", key=lambda codes: codes.map(schema.ACTIVITY_TYPE.codes.index),
                                 ignore_index=True)
-    figure = figures.sides_by_type(totals, ctx.lang, combined_heading(ctx, ctx.t("activities.chart_sides")),
-                                  ctx.t("chart.attendances"),
-                                  {"participants_jakarta": _name(ctx, "attendances_jakarta"),
-                                   "participants_partner": _name(ctx, "attendances_partner")})
+    # Each count is placed inside its bar or beside it by the room it has: the wide media's own.
+    draw = functools.partial(figures.sides_by_type, totals, ctx.lang,
+                             combined_heading(ctx, ctx.t("activities.chart_sides")), ctx.t("chart.attendances"),
+                             {"participants_jakarta": _name(ctx, "attendances_jakarta"),
+                              "participants_partner": _name(ctx, "attendances_partner")})
+    figure, wide = draw(), _every_medium(draw)
     data, formats = table(ctx, totals, {"type": schema.ACTIVITY_TYPE}, {"type": "column:type", **ATTENDANCES})
     caption = period_caption(ctx, ctx.t("activities.caption_sides", partner=ctx.partner_name()),
                              Period.SELECTED_YEARS)
     return Chart("activities", "participants-per-type", figure, data, caption,
-                 ("attendances_jakarta", "attendances_partner"), formats, _sides_alternative(ctx, totals))
+                 ("attendances_jakarta", "attendances_partner"), formats, _sides_alternative(ctx, totals), wide)
 
 
 def _sides_alternative(ctx: PageContext, totals: pd.DataFrame) -> str:

@@ -733,11 +733,7 @@ def funnel(frame: pd.DataFrame, lang: str, title: str, stage_labels: dict[str, s
     draft.update_layout(showlegend=True)
     draft.update_axes("y", tickformat=None, autorange="reversed")
     draft.update_axes("x", tickformat=",d")
-    longest = float(frame["applicants"].fillna(0).max())
-    plot_width = plot_size(draft, width)[0]
-    for trace in draft.data:
-        trace["textposition"] = [text_inside_or_beside(text, value, longest, plot_width)
-                                 for text, value in zip(trace["text"], trace["x"], strict=True)]  # type: ignore[arg-type]
+    place_lying_texts(draft, width)
     return draft.build()
 
 
@@ -763,14 +759,16 @@ def text_inside_or_beside(text: str, value: float, longest: float, plot_width: f
     return "outside"
 
 
-def written_counts(values: Sequence[float], longest: float, lang: str, colour: str) -> dict[str, object]:
-    """A bar trace's colour and its counts written on its bars (compared number to number, and a projector
-    cannot hover): inside a bar of at least a quarter of the longest, beside a shorter one. Chosen here, not
-    by Plotly's "auto", which puts a count inside a bar it would have to shrink it into; the longest bar's
-    count never stands past the plot."""
-    return bar_text_style(colour) | {
-        "text": [format_number(value, lang) for value in values],
-        "textposition": ["inside" if value >= longest / 4 else "outside" for value in values]}
+def place_lying_texts(draft: Draft, width: int) -> None:
+    """Each lying bar's text inside its bar where it fits whole when the figure is ``width`` px wide (the
+    narrowest it is drawn at), beside the bar's end otherwise (text_inside_or_beside): one rule for every
+    chart of lying bars with their counts written on them. Plotly's "auto" put a count inside a bar it then
+    shrank it into, and "a quarter of the longest" ran a long text ("35 (55.6%)") past a bar's end."""
+    longest = max((float(value) for trace in draft.data for value in trace["x"]), default=0.0)  # type: ignore[union-attr]
+    plot_width = plot_size(draft, width)[0]
+    for trace in draft.data:
+        trace["textposition"] = [text_inside_or_beside(text, float(value), longest, plot_width)
+                                 for text, value in zip(trace["text"], trace["x"], strict=True)]  # type: ignore[arg-type]
 
 
 def bar_text_style(colour: str) -> dict[str, object]:
@@ -1158,17 +1156,19 @@ def category_by_beneficiary(frame: pd.DataFrame, lang: str, title: str, x_title:
     return draft.update_axes("x", tickformat=",d").build()
 
 
-def sides_by_type(frame: pd.DataFrame, lang: str, title: str, x_title: str, series: dict[str, str]) -> go.Figure:
+def sides_by_type(frame: pd.DataFrame, lang: str, title: str, x_title: str, series: dict[str, str],
+                  width: int = margins.PHONE_WIDTH) -> go.Figure:
     """Participants from Jakarta and from the partner city per activity type, side by side, the types in
-    the frame's order from the top."""
+    the frame's order from the top, each count written inside its bar where it fits at ``width`` px and
+    beside it otherwise (place_lying_texts)."""
     colon = colon_of(lang)
     labels = [plain(schema.ACTIVITY_TYPE.label(code, lang)) for code in frame["type"]]
     draft = Draft()
-    longest = float(frame[list(series)].to_numpy().max(initial=0))
     for index, (column, label) in enumerate(series.items()):
         name = plain(label)
-        draft.add("bar", y=labels, x=frame[column], orientation="h", name=name,
-                  **written_counts(frame[column].tolist(), longest, lang, OKABE_ITO[index]),
+        draft.add("bar", y=labels, x=frame[column].tolist(), orientation="h", name=name,
+                  **bar_text_style(OKABE_ITO[index]),
+                  text=[format_number(value, lang) for value in frame[column]],
                   hovertemplate=f"{name}<br>%{{y}}{colon}%{{x:,}}<extra></extra>")
     base_layout(draft, lang, title, x_title, None)
     # Bars thick enough for their counts' text, which keeps its size (constraintext) as on the other charts.
@@ -1177,7 +1177,9 @@ def sides_by_type(frame: pd.DataFrame, lang: str, title: str, x_title: str, seri
     # Read from the top, as the funnel: the frame's first type on top, and in each pair the first series
     # (Jakarta), as the legend names them.
     draft.update_axes("y", tickformat=None, autorange="reversed")
-    return draft.update_axes("x", tickformat=",d").build()
+    draft.update_axes("x", tickformat=",d")
+    place_lying_texts(draft, width)
+    return draft.build()
 
 
 # How each unit's axis reads: fixed ranges where the unit has one; rupiah get their ticks from the data.

@@ -129,20 +129,27 @@ def test_text_on_any_category_colour_keeps_4_5_to_1() -> None:
 @pytest.mark.parametrize("name", ["participants-per-type", "funnel"])
 def test_bars_side_by_side_write_each_count_on_its_bar(warehouse: Warehouse, name: str) -> None:
     """The counts are written on their bars, inside the longest (so its count never stands past the plot) and
-    beside the shortest, zeros included; they are the chart's data. The attendances' are inside a bar of at
-    least a quarter of the longest; the funnel's, with their shares, inside a bar they fit in on a phone
-    (test_the_funnel_writes_each_stages_share_of_the_one_before). The funnel's last stages (3 delegates of
-    96) were once segments of a stacked funnel too narrow for their counts."""
+    beside the shortest, zeros included; they are the chart's data. Both place a text by one rule: inside a
+    bar it fits in whole on a phone, beside it otherwise (the attendances' were once inside any bar of a
+    quarter of the longest, a rule of their own). The funnel's last stages (3 delegates of 96) were once
+    segments of a stacked funnel too narrow for their counts."""
     chart = next(c for c in every_chart("en") if c.name == name)
     figure = chart.figure.to_plotly_json()
     bars = [trace for trace in figure["data"] if trace["type"] == "bar"]
     assert len(bars) == len(figure["data"]) >= 2
     longest = max(max(trace["x"]) for trace in bars)
+    room = margins.reserve(figure, margins.PHONE_WIDTH)
+    phone_plot_width = margins.PHONE_WIDTH - room["l"] - room["r"]
     written = []
     for trace in bars:
         assert [text.split(" ")[0] for text in trace["text"]] == [f"{int(value):,}" for value in trace["x"]]
-        if name == "participants-per-type":
-            assert trace["textposition"] == ["inside" if v * 4 >= longest else "outside" for v in trace["x"]]
+        for text, value, position in zip(trace["text"], trace["x"], trace["textposition"], strict=True):
+            needed = margins.text_width(text, figures.TEXT_SIZE) + 6  # the text and Plotly's pad at both ends
+            bar = phone_plot_width * value / longest / figures.BAR_AXIS_PADDING  # px on a phone
+            if position == "inside" and value < longest:
+                assert needed <= bar, (name, text, bar)
+            elif position == "outside":  # beside only a bar too short for it, not one with room to spare
+                assert needed > bar * 0.9, (name, text, bar)
         positions = dict(zip(trace["x"], trace["textposition"], strict=True))
         assert positions.get(longest, "inside") == "inside" and positions[min(trace["x"])] == "outside"
         assert trace.get("constraintext") == "none", "the counts keep their size"
@@ -164,10 +171,10 @@ def test_bars_side_by_side_write_each_count_on_its_bar(warehouse: Warehouse, nam
         assert chart.data.iloc[:, 0].tolist() == bars[0]["y"], "the data table lists them in the same order"
     projected = figures.for_projector(chart.figure, chart.asked_margin, margins.PROJECTOR_WIDTH)
     assert projected.layout.height == round(figure["layout"]["height"] * figures.PROJECTOR_SCALE)
-    if name == "funnel":  # the wide media place the counts and shares by their own room: more fit inside
-        def inside(drawn: Any) -> int:
-            return sum(position == "inside" for trace in drawn.data for position in trace.textposition)
-        assert inside(chart.figure_for(charts.Medium.PROJECTOR)) > inside(chart.figure)
+    # The wide media place the counts by their own room: more fit inside.
+    def inside(drawn: Any) -> int:
+        return sum(position == "inside" for trace in drawn.data for position in trace.textposition)
+    assert inside(chart.figure_for(charts.Medium.PROJECTOR)) > inside(chart.figure)
 
 
 @pytest.mark.parametrize("lang", ["id", "en", "zh"])
