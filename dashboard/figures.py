@@ -21,6 +21,7 @@ import re
 import textwrap
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -516,10 +517,7 @@ def written_parts(draft: Draft, lang: str, width: int, sideways: bool = False,
     the longest stack by its padding and its total's text: a part's length is reckoned on that, or less.
     ``parts``: the traces to write in (every one by default; not one that writes its own text)."""
     along, across = ("x", "y") if sideways else ("y", "x")
-    stacks: dict[object, float] = {}  # each place's total, from the traces themselves
-    for trace in draft.data:
-        for place, value in zip(trace[across], trace[along], strict=True):  # type: ignore[call-overload]
-            stacks[place] = stacks.get(place, 0) + value
+    stacks = stack_sums(draft.data, along, across)
     plot_width, plot_height = plot_size(draft, width)
     if sideways:
         highest = float(max(stacks.values(), default=0) or 1)
@@ -540,6 +538,28 @@ def written_parts(draft: Draft, lang: str, width: int, sideways: bool = False,
             written.append(label if fits and value < stacks[place] else "")
         colour = str(trace["marker"]["color"])  # type: ignore[index]
         trace.update(bar_text_style(colour), text=written, textposition="inside", insidetextanchor="middle")
+
+
+def stack_sums(traces: Sequence[Any], along: str, across: str) -> dict[object, float]:
+    """Each stack's total, summed from the parts its traces draw at its place (``across``)."""
+    stacks: dict[object, float] = {}
+    for trace in traces:
+        for place, value in zip(trace[across], trace[along], strict=True):
+            stacks[place] = stacks.get(place, 0) + value
+    return stacks
+
+
+def parts_left_blank(figure: go.Figure) -> int:
+    """How many parts of a figure's stacks written_parts left without their count (too thin for it): a
+    part of nothing draws nothing, and a stack's only part says its count in its total."""
+    bars = [trace for trace in figure.data if trace.type == "bar"]
+    if figure.layout.barmode != "stack" or not bars:
+        return 0
+    along, across = ("x", "y") if bars[0].orientation == "h" else ("y", "x")
+    stacks = stack_sums(bars, along, across)
+    return sum(1 for trace in bars if trace.textposition == "inside"
+               for place, value, text in zip(trace[across], trace[along], trace.text, strict=True)
+               if 0 < value < stacks[place] and not text)
 
 
 STACK_TOTAL_SHIFT = 4  # px between a stack lying sideways and its total

@@ -420,6 +420,29 @@ def test_a_part_of_a_stack_writes_its_count_inside_it_where_it_fits(warehouse: W
         c for c in charts.all_charts(ctx)["activities"] if c.name == "by-type").figure.data), written
 
 
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_a_stacked_charts_caption_says_where_its_blank_parts_counts_are(warehouse: Warehouse, lang: str) -> None:
+    """A part too small for its count is blank, and nothing on the chart said where that count was: a
+    blank part read as uncounted, and a projector's audience cannot hover. The caption of a chart with such
+    a part says the chart's data gives every count, naming the table's own label; a chart whose parts all
+    write their counts says nothing of it."""
+    sentence = translate(lang, "chart.parts_left_blank", data=translate(lang, "chart.data_table"))
+    said: dict[str, bool] = {}
+    for chart in every_chart(lang):
+        figure = chart.figure.to_plotly_json()
+        bars = [trace for trace in figure["data"] if trace.get("type") == "bar"]
+        if figure["layout"].get("barmode") != "stack" or not all(
+                trace.get("textposition") == "inside" for trace in bars):
+            continue
+        _, (along, across), stacks = stacks_of(bars)
+        blank = any(0 < value < stacks[place] and not text for trace in bars
+                    for place, value, text in zip(trace[across], trace[along], trace["text"], strict=True))
+        assert (sentence in chart.caption) == blank, (chart.name, chart.caption)
+        said[chart.name] = blank
+    assert said["by-type"] and said["activities"], "the sample's single activities of a type are too thin"
+    assert not said["by-gender"], "two genders in three years, every part a count of 40 or more"
+
+
 def _ten_years_of(count: int) -> pd.DataFrame:
     return pd.DataFrame([{"year": year, "type": code, "activities": count}
                          for year in range(2017, 2027) for code in schema.ACTIVITY_TYPE.codes])
