@@ -321,6 +321,17 @@ def test_a_stacks_legend_reads_in_the_order_its_parts_stand(warehouse: Warehouse
     assert seen == {True, False}, "the sample has stacks of both kinds"
 
 
+def charts_writing_parts(lang: str) -> Iterator[tuple[Chart, dict[str, Any], list[dict[str, Any]]]]:
+    """The sample's stacked charts whose parts write their counts inside them (written_parts), with each
+    one's figure as JSON and its bar traces."""
+    for chart in every_chart(lang):
+        figure = chart.figure.to_plotly_json()
+        bars = [trace for trace in figure["data"] if trace.get("type") == "bar"]
+        if figure["layout"].get("barmode") == "stack" and all(
+                trace.get("textposition") == "inside" for trace in bars):
+            yield chart, figure, bars
+
+
 def stacks_of(bars: Sequence[dict[str, Any]]) -> tuple[bool, tuple[str, str], dict[object, float]]:
     """Of a stacked bar chart's traces: whether its stacks lie sideways, its (value, place) axes, and each
     place's stack total."""
@@ -378,12 +389,7 @@ def test_a_part_of_a_stack_writes_its_count_inside_it_where_it_fits(warehouse: W
     report) has more room and writes at least as many."""
     ctx = PageContext(db.reader(), Filters((2017, 2018, 2019), "beijing", schema.FIELD.codes, "both", lang))
     written: dict[str, int] = {}
-    for chart in (chart for built in charts.all_charts(ctx).values() for chart in built):
-        figure = chart.figure.to_plotly_json()
-        bars = [trace for trace in figure["data"] if trace.get("type") == "bar"]
-        if figure["layout"].get("barmode") != "stack" or not all(
-                trace.get("textposition") == "inside" for trace in bars):
-            continue
+    for chart, figure, bars in charts_writing_parts(lang):
         sideways, (along, across), stacks = stacks_of(bars)
         alone = [text for trace in bars for place, value, text in zip(trace[across], trace[along], trace["text"],
                                                                        strict=True) if value == stacks[place]]
@@ -428,12 +434,7 @@ def test_a_stacked_charts_caption_says_where_its_blank_parts_counts_are(warehous
     write their counts says nothing of it."""
     sentence = translate(lang, "chart.parts_left_blank", data=translate(lang, "chart.data_table"))
     said: dict[str, bool] = {}
-    for chart in every_chart(lang):
-        figure = chart.figure.to_plotly_json()
-        bars = [trace for trace in figure["data"] if trace.get("type") == "bar"]
-        if figure["layout"].get("barmode") != "stack" or not all(
-                trace.get("textposition") == "inside" for trace in bars):
-            continue
+    for chart, _, bars in charts_writing_parts(lang):
         _, (along, across), stacks = stacks_of(bars)
         blank = any(0 < value < stacks[place] and not text for trace in bars
                     for place, value, text in zip(trace[across], trace[along], trace["text"], strict=True))
