@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import figures, margins
+from dashboard import figures, findings, margins
 from dashboard.context import PageContext, shared
 from dashboard.metrics import METRICS, PERIOD_NAMES, Period, Unit, latest_year
 from dashboard.queries import DELEGATES_STAGE, VALUES_LIMIT
@@ -323,7 +323,14 @@ def _selection(ctx: PageContext, page: str, name: str, title_key: str, caption_k
     data, formats = table(ctx, rated, {}, {"year": YEAR, "applicants": "metric:applicants",
                                            "selected": "metric:delegates", "reserves": "metric:reserves",
                                            "rate": "metric:selection_rate"})
-    return Chart(page, name, figure, data, period_caption(ctx, ctx.t(caption_key), Period.PER_YEAR),
+    caption = ctx.t(caption_key)
+    unrecorded = findings.partner_selection_unrecorded(ctx, ctx.fetch("yearly_summary"),
+                                                       ctx.fetch("participation_breakdown"),
+                                                       rated["year"].astype(int).tolist())
+    if unrecorded:  # its rates of 100 % are not the partner city's selection: said beside them
+        caption = sentences(caption, findings.partner_selection_note(ctx, year_span(unrecorded, ctx.lang)),
+                            lang=ctx.lang)
+    return Chart(page, name, figure, data, period_caption(ctx, caption, Period.PER_YEAR),
                  ("applicants", "delegates", "reserves", "selection_rate"), formats, wide=wide)
 
 

@@ -53,6 +53,8 @@ def selection(ctx: PageContext, summary: pd.DataFrame, breakdown: pd.DataFrame, 
                      delegates=format_number(row["selected"], lang), applicants=format_number(row["applicants"], lang),
                      rate=METRICS["selection_rate"].format(summary_value("selection_rate", row), lang),
                      reserves=format_number(row["reserves"], lang))
+    if partner_selection_unrecorded(ctx, summary, breakdown, [year]):
+        text = sentences(text, partner_selection_note(ctx, str(year)), lang=lang)
     if len(ctx.filters.fields) > 1:  # with one field chosen, "most came from it" would restate the filter
         fields = breakdown[(breakdown["dimension"] == "field") & (breakdown["year"] == year)]
         top = _top(fields, "category", "applicants", schema.FIELD)
@@ -62,6 +64,26 @@ def selection(ctx: PageContext, summary: pd.DataFrame, breakdown: pd.DataFrame, 
                                              count=format_number(top[1], lang)), lang=lang)
             metrics += ("applicants",)
     return Finding("selection", text, year, metrics)
+
+
+def partner_selection_unrecorded(ctx: PageContext, summary: pd.DataFrame, breakdown: pd.DataFrame,
+                                 years: list[int]) -> list[int]:
+    """The years of ``years`` whose selection figures count the partner city's participants (the direction
+    filter "partner city to Jakarta") and none of them is marked not selected: every one a delegate or a
+    reserve. A policymaker would brief their 100 % as the partner city's selection rate, which rows holding
+    only whom it sent cannot say (``summary``: yearly_summary; ``breakdown``: participation_breakdown)."""
+    if ctx.filters.direction != "inbound":
+        return []
+    applied = summary.set_index("year")["applicants"]
+    marked = breakdown[(breakdown["dimension"] == "status") & (breakdown["category"] == "not_selected")]
+    not_selected = marked.groupby("year")["applicants"].sum()
+    return [year for year in years if applied.get(year, 0) and not not_selected.get(year, 0)]
+
+
+def partner_selection_note(ctx: PageContext, years: str) -> str:
+    """The sentence saying the selection figures of ``years`` (as written) show who was recorded."""
+    return translate(ctx.lang, "finding.selection_partner_recorded", year=years, partner=ctx.partner_name(),
+                     status=schema.STATUS.label("not_selected", ctx.lang))
 
 
 def activities(ctx: PageContext, summary: pd.DataFrame, breakdown: pd.DataFrame, year: int | None) -> Finding:

@@ -117,10 +117,17 @@ CATALOGUE: tuple[Metric, ...] = (
     _m("selection_rate", Theme.SELECTION, Unit.PERCENT, "yearly_summary.selected / yearly_summary.applicants",
        ("Selection rate", "Tingkat keterpilihan", "入选率"),
        ("Delegates selected divided by applicants, in the same year and filters. Its change against the year "
-        "before is in percentage points (pp).",
+        "before is in percentage points (pp). With the direction filter 'partner city to Jakarta' it is the share "
+        "of the partner city's participants on record who were delegates: where none is marked 'not selected', "
+        "it says who was recorded, not how selective the partner city was (the Overview's finding says so).",
         "Delegasi terpilih dibagi pendaftar, pada tahun dan filter yang sama. Perubahannya dibanding tahun "
-        "sebelumnya dalam poin persentase (pp).",
-        "入选代表除以申请人（同一年份与筛选条件）。与上一年的变化以百分点（pp）表示。"), on_card=True),
+        "sebelumnya dalam poin persentase (pp). Dengan filter arah 'kota mitra ke Jakarta', ini bagian peserta "
+        "kota mitra yang tercatat yang menjadi delegasi: jika tidak ada yang berstatus 'tidak lolos', angka ini "
+        "menunjukkan siapa yang tercatat, bukan seberapa ketat seleksi kota mitra (temuan di Ikhtisar "
+        "menyebutkannya).",
+        "入选代表除以申请人（同一年份与筛选条件）。与上一年的变化以百分点（pp）表示。方向筛选为“友好城市赴雅加达”时，"
+        "它是记录在案的友好城市参与者中代表所占的比例：若无人标为“未入选”，它反映的是记录了谁，并不说明友好城市选拔的"
+        "严格程度（概览的发现会说明）。"), on_card=True),
     _m("reached_stage", Theme.SELECTION, Unit.PEOPLE, "selection_funnel.applicants",
        ("Applicants reaching the stage", "Pendaftar yang mencapai tahap", "到达该阶段的申请人"),
        ("Applicants whose last selection stage is this stage or a later one. The stage 'Selected' counts "

@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import pytest
 
-from dashboard import charts, db, figures
+from dashboard import charts, db, figures, findings
 from dashboard.components import styled
 from dashboard.context import PageContext
 from dashboard.filters import Filters
@@ -18,7 +18,7 @@ from dashboard.metrics import CARD_METRICS, CATALOGUE, METRICS
 from etl import schema
 from etl.warehouse import SAMPLE_DIR, Warehouse
 from tests.apptest import SharedApp, drawn_charts, expected_connection
-from translations import format_measure
+from translations import format_measure, format_percentage, translate
 
 ALL_FIELDS = schema.FIELD.codes
 VIEWS = [
@@ -84,6 +84,36 @@ def test_a_finding_never_restates_the_filter(warehouse: Warehouse) -> None:
     assert "Arts and culture" not in one_field.text
     every_field = overview_findings(context((2018,), ALL_FIELDS, "outbound", "en"))["selection"]
     assert "Most applicants of 2018 applied in" in every_field.text
+
+
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_the_inbound_selection_finding_says_the_partners_selection_is_not_on_record(
+        warehouse: Warehouse, lang: str) -> None:
+    """With direction "partner city to Jakarta" the sample's participants are Beijing's delegates only: the
+    finding said "6 of 6 applicants were selected as delegates (100.0%)", which a policymaker would brief
+    as Beijing's selection rate. Where none of the year's partner-city participants is marked not selected,
+    it says the rate shows who was recorded; with one so marked, or in the other directions, it does not."""
+    sentence = translate(lang, "finding.selection_partner_recorded", year=2019, partner=schema.PARTNER_CITY.label(
+        "beijing", lang), status=schema.STATUS.label("not_selected", lang))
+    inbound = context((2018, 2019), ALL_FIELDS, "inbound", lang)
+    finding = overview_findings(inbound)["selection"]
+    assert sentence in finding.text and format_percentage(1.0, lang) in finding.text, finding.text
+    for direction in ("both", "outbound"):
+        assert sentence not in overview_findings(context((2018, 2019), ALL_FIELDS, direction, lang))["selection"].text
+    summary = inbound.fetch("yearly_summary")
+    breakdown = inbound.fetch("participation_breakdown")
+    one_not_selected = pd.concat([breakdown, pd.DataFrame([{
+        "dimension": "status", "category": "not_selected", "year": 2019, "participants": 1, "delegates": 0,
+        "applicants": 1}])], ignore_index=True)
+    assert sentence not in findings.selection(inbound, summary, one_not_selected, 2019).text
+    # The selection chart's rates of 100 % say it beside them, on the Overview and the Participation page.
+    spanned = translate(lang, "finding.selection_partner_recorded", year="2018–2019",
+                        partner=schema.PARTNER_CITY.label("beijing", lang),
+                        status=schema.STATUS.label("not_selected", lang))
+    for chart in (charts.overview_selection(inbound), charts.participation_selection(inbound)):
+        assert chart is not None and spanned in chart.caption, chart.caption
+    assert sentence.split("2019")[-1] not in charts.overview_selection(
+        context((2018, 2019), ALL_FIELDS, "both", lang)).caption
 
 
 def test_card_labels_are_in_the_glossary_with_their_definitions(shared_app: SharedApp) -> None:

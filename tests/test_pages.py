@@ -275,6 +275,13 @@ class Expected:
             sentence = t["finding.selection"].format(
                 year=year, delegates=number(now["delegates"], lang), applicants=number(now["applicants"], lang),
                 rate=percent(now["delegates"] / now["applicants"], lang), reserves=number(now["reserves"], lang))
+            unselected = self.db.execute(f"SELECT count(*) FROM participants WHERE "
+                                         f"{self.where('participants', [year])} AND {self.applicant} "
+                                         f"AND status = 'not_selected'").fetchone()[0]
+            if view.direction == "inbound" and not unselected:  # the partner city's selection is not on record
+                sentence += ("" if lang == "zh" else " ") + t["finding.selection_partner_recorded"].format(
+                    year=year, partner=label(schema.PARTNER_CITY, PARTNER, lang),
+                    status=label(schema.STATUS, "not_selected", lang))
             if len(view.fields) > 1:  # one field chosen: the finding does not restate it
                 fields = self.grouped(f"SELECT field, count(*) FROM participants WHERE "
                                       f"{self.where('participants', [year])} AND {self.applicant} GROUP BY ALL")
