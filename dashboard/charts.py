@@ -299,16 +299,19 @@ def _stacked(ctx: PageContext, frame: pd.DataFrame, dimension: str, column: str,
                           {"year": YEAR, dimension: f"column:{dimension}", column: f"metric:{metric}", **(extra or {})})
     page, name = where
     metrics = (metric, *(spec.split(":", 1)[1] for spec in (extra or {}).values() if spec.startswith("metric:")))
-    return Chart(page, name, figure, data, period_caption(ctx, _blank_parts_said(ctx, figure, caption),
-                                                          Period.PER_YEAR), metrics, formats, wide=wide)
+    return Chart(page, name, figure, data, period_caption(ctx, caption, Period.PER_YEAR), metrics, formats,
+                 wide=wide)
 
 
-def _blank_parts_said(ctx: PageContext, figure: go.Figure, caption: str) -> str:
-    """A stacked chart's caption, saying where a part too thin for its count has it (the chart's data), when
-    one has: its blank part read as uncounted, and a projector's audience cannot hover."""
-    if not figures.parts_left_blank(figure):
-        return caption
-    return sentences(caption, ctx.t("chart.parts_left_blank", data=ctx.t("chart.data_table")), lang=ctx.lang)
+def shown_caption(ctx: PageContext, chart: Chart, drawn: Sequence[go.Figure], table: bool) -> str:
+    """A chart's caption where its ``drawn`` figures are shown: where one leaves a part of a stack blank (too
+    small for its count), it says so, and, where the chart's data table is at hand (``table``: not on a
+    projector), that the table gives every count. A blank part read as uncounted, and a projector's
+    audience cannot hover."""
+    if not any(figures.parts_left_blank(figure) for figure in drawn):
+        return chart.caption
+    note = ctx.t("chart.parts_left_blank", data=ctx.t("chart.data_table")) if table else ctx.t("chart.parts_blank")
+    return sentences(chart.caption, note, lang=ctx.lang)
 
 
 # -- Overview --------------------------------------------------------------------
@@ -409,8 +412,7 @@ def _benefit_categories(ctx: PageContext, page: str, name: str, title_key: str, 
                            "indicators": "metric:benefit_indicators"})
     figure = figures.category_by_beneficiary(pairs, ctx.lang, combined_heading(ctx, ctx.t(title_key)),
                                              _name(ctx, "benefit_indicators"))
-    caption = _blank_parts_said(ctx, figure, ctx.t(caption_key))
-    return Chart(page, name, figure, data, period_caption(ctx, caption, Period.SELECTED_YEARS),
+    return Chart(page, name, figure, data, period_caption(ctx, ctx.t(caption_key), Period.SELECTED_YEARS),
                  ("benefit_indicators",), formats,
                  _combined_summary(ctx, pairs, "indicators", "benefit_indicators", schema.BENEFIT_CATEGORY))
 

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import exports
-from dashboard.charts import PAGE_CHARTS, Chart, summary
+from dashboard.charts import PAGE_CHARTS, Chart, shown_caption, summary
 from dashboard.context import PageContext
 from dashboard.filters import Filters
 from dashboard.theme import PRESENTING_SCALE
@@ -244,7 +244,8 @@ def _figure(ctx: PageContext, chart: Chart) -> None:
     st.subheader(chart.heading, anchor=False)
     figure = chart.projector_figure if ctx.presenting else chart.figure
     st.plotly_chart(figure, key=f"chart-{chart.name}", theme=None, config=chart_config(stem, ctx.lang))
-    st.caption(markdown_text(sentences(summary(ctx, chart), chart.caption, lang=ctx.lang)))
+    caption = shown_caption(ctx, chart, [figure], table=not ctx.presenting)
+    st.caption(markdown_text(sentences(summary(ctx, chart), caption, lang=ctx.lang)))
     if ctx.presenting:
         return
     # The table is built and sent only when a reader opens it (a rerun): a page's first run then sends

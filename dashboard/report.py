@@ -274,8 +274,10 @@ def _chart_block(ctx: PageContext, chart: charts.Chart, number: int) -> str:
     printed = chart.printed_figure(DRAW_WIDTH_PX)
     where = html.escape(f"{chart.page}/{chart.name}")
     label = html.escape(ctx.t("report.figure", number=number))
-    caption = sentences(charts.summary(ctx, chart), chart.caption, lang=ctx.lang)
     narrow = chart.wide is not None  # the page's figure differs from the printed one
+    # Its data table is folded below it (on screen; not printed).
+    shown = charts.shown_caption(ctx, chart, [printed, chart.figure] if narrow else [printed], table=True)
+    caption = sentences(charts.summary(ctx, chart), shown, lang=ctx.lang)
     figures = _figure(printed, config, "paper") + (_figure(chart.figure, config, "narrow") if narrow else "")
     return (f"<div class='chart{' has-narrow' if narrow else ''}' data-chart='{where}' "
             f"data-draw-height='{draw_height(printed)}'>"

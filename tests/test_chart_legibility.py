@@ -321,10 +321,10 @@ def test_a_stacks_legend_reads_in_the_order_its_parts_stand(warehouse: Warehouse
     assert seen == {True, False}, "the sample has stacks of both kinds"
 
 
-def charts_writing_parts(lang: str) -> Iterator[tuple[Chart, dict[str, Any], list[dict[str, Any]]]]:
-    """The sample's stacked charts whose parts write their counts inside them (written_parts), with each
-    one's figure as JSON and its bar traces."""
-    for chart in every_chart(lang):
+def charts_writing_parts(ctx: PageContext) -> Iterator[tuple[Chart, dict[str, Any], list[dict[str, Any]]]]:
+    """The stacked charts whose parts write their counts inside them (written_parts), with each one's page
+    figure as JSON and its bar traces."""
+    for chart in (chart for built in charts.all_charts(ctx).values() for chart in built):
         figure = chart.figure.to_plotly_json()
         bars = [trace for trace in figure["data"] if trace.get("type") == "bar"]
         if figure["layout"].get("barmode") == "stack" and all(
@@ -389,7 +389,7 @@ def test_a_part_of_a_stack_writes_its_count_inside_it_where_it_fits(warehouse: W
     report) has more room and writes at least as many."""
     ctx = PageContext(db.reader(), Filters((2017, 2018, 2019), "beijing", schema.FIELD.codes, "both", lang))
     written: dict[str, int] = {}
-    for chart, figure, bars in charts_writing_parts(lang):
+    for chart, figure, bars in charts_writing_parts(ctx):
         sideways, (along, across), stacks = stacks_of(bars)
         alone = [text for trace in bars for place, value, text in zip(trace[across], trace[along], trace["text"],
                                                                        strict=True) if value == stacks[place]]
@@ -429,19 +429,28 @@ def test_a_part_of_a_stack_writes_its_count_inside_it_where_it_fits(warehouse: W
 @pytest.mark.parametrize("lang", ["id", "en", "zh"])
 def test_a_stacked_charts_caption_says_where_its_blank_parts_counts_are(warehouse: Warehouse, lang: str) -> None:
     """A part too small for its count is blank, and nothing on the chart said where that count was: a
-    blank part read as uncounted, and a projector's audience cannot hover. The caption of a chart with such
-    a part says the chart's data gives every count, naming the table's own label; a chart whose parts all
-    write their counts says nothing of it."""
-    sentence = translate(lang, "chart.parts_left_blank", data=translate(lang, "chart.data_table"))
-    said: dict[str, bool] = {}
-    for chart, _, bars in charts_writing_parts(lang):
-        _, (along, across), stacks = stacks_of(bars)
-        blank = any(0 < value < stacks[place] and not text for trace in bars
-                    for place, value, text in zip(trace[across], trace[along], trace["text"], strict=True))
-        assert (sentence in chart.caption) == blank, (chart.name, chart.caption)
-        said[chart.name] = blank
-    assert said["by-type"] and said["activities"], "the sample's single activities of a type are too thin"
-    assert not said["by-gender"], "two genders in three years, every part a count of 40 or more"
+    blank part read as uncounted, and a projector's audience cannot hover. Where the figure drawn has such
+    a part, the caption says so and, on the page, that the chart's data gives every count (naming the
+    table's own label); on a projector, which shows no table and whose figure has more room, only that a
+    part is blank, and only where its own figure leaves one blank. A chart whose parts all write their counts
+    says nothing of it."""
+    ctx = PageContext(db.reader(), Filters((2017, 2018, 2019), "beijing", schema.FIELD.codes, "both", lang))
+    on_page = translate(lang, "chart.parts_left_blank", data=translate(lang, "chart.data_table"))
+    on_projector = translate(lang, "chart.parts_blank")
+    said: dict[str, tuple[bool, bool]] = {}
+    for chart, _, bars in charts_writing_parts(ctx):
+        projected = [t for t in chart.projector_figure.to_plotly_json()["data"] if t.get("type") == "bar"]
+        blank = [any(0 < value < stacks[place] and not text for trace in traces
+                     for place, value, text in zip(trace[across], trace[along], trace["text"], strict=True))
+                 for traces in (bars, projected) for _, (along, across), stacks in [stacks_of(traces)]]
+        page = charts.shown_caption(ctx, chart, [chart.figure], table=True)
+        projector = charts.shown_caption(ctx, chart, [chart.projector_figure], table=False)
+        assert (on_page in page, on_projector in projector) == tuple(blank), (chart.name, page, projector)
+        assert chart.caption in page and chart.caption in projector, chart.name
+        assert translate(lang, "chart.data_table") not in projector, "a projector shows no data table"
+        said[chart.name] = (blank[0], blank[1])
+    assert said["by-type"] == said["activities"] == (True, True), "single activities of a type, even on a projector"
+    assert said["by-gender"] == (False, False), "two genders in three years, every part a count of 40 or more"
 
 
 def _ten_years_of(count: int) -> pd.DataFrame:

@@ -73,10 +73,16 @@ def test_presentation_mode_enlarges_charts_and_hides_tables(warehouse: Warehouse
         spec = chart.proto.spec
         assert re.search(r'"font":\{[^}]*"size":20', spec), "projector-sized text"
     assert not at.expander, "no data-table expanders on a projector"
+    # The activities' single ones are blank parts: a projector's caption says so, and names no table it hides.
+    table = translate("en", "chart.data_table")
+    assert any(translate("en", "chart.parts_blank") in c.value for c in at.caption)
+    assert not any(table in c.value for c in at.caption)
     leave = next(b for b in at.button if b.key == "present-leave")
     leave.click().run()
     assert at.expander, "leaving restores the normal view"
     assert not any(b.key == "present-leave" for b in at.button)
+    assert any(translate("en", "chart.parts_left_blank", data=table) in c.value for c in at.caption), \
+        "the page's caption says its data table gives every count"
 
 
 def test_the_glossary_lists_every_category_open_while_presenting(warehouse: Warehouse) -> None:
