@@ -326,15 +326,19 @@ def _selection(ctx: PageContext, page: str, name: str, title_key: str, caption_k
     data, formats = table(ctx, rated, {}, {"year": YEAR, "applicants": "metric:applicants",
                                            "selected": "metric:delegates", "reserves": "metric:reserves",
                                            "rate": "metric:selection_rate"})
-    caption = ctx.t(caption_key)
-    unrecorded = findings.partner_selection_unrecorded(ctx, ctx.fetch("yearly_summary"),
-                                                       ctx.fetch("participation_breakdown"),
-                                                       rated["year"].astype(int).tolist())
-    if unrecorded:  # its rates of 100 % are not the partner city's selection: said beside them
-        caption = sentences(caption, findings.partner_selection_note(ctx, year_span(unrecorded, ctx.lang)),
-                            lang=ctx.lang)
+    caption = _partner_selection_said(ctx, ctx.t(caption_key), rated["year"].astype(int).tolist())
     return Chart(page, name, figure, data, period_caption(ctx, caption, Period.PER_YEAR),
                  ("applicants", "delegates", "reserves", "selection_rate"), formats, wide=wide)
+
+
+def _partner_selection_said(ctx: PageContext, caption: str, years: list[int]) -> str:
+    """A selection chart's caption, saying beside its rates of 100 % that they show who was recorded where
+    they count the partner city's participants and none is marked not selected (findings)."""
+    unrecorded = findings.partner_selection_unrecorded(ctx, ctx.fetch("yearly_summary"),
+                                                       ctx.fetch("participation_breakdown"), years)
+    if not unrecorded:
+        return caption
+    return sentences(caption, findings.partner_selection_note(ctx, year_span(unrecorded, ctx.lang)), lang=ctx.lang)
 
 
 @shared
@@ -457,8 +461,9 @@ def participation_funnel(ctx: PageContext) -> Chart | None:
     items = [ctx.t("chart.funnel_item", year=int(year), registered=ctx.number(row["first"]),
                    delegates=ctx.number(row["last"])) for year, row in ends.iterrows()]
     alternative = ctx.t("chart.summary", metric=_name(ctx, "reached_stage"), items=format_list(items, ctx.lang))
-    return Chart("participation", "funnel", figure, data,
-                 period_caption(ctx, ctx.t("participation.caption_funnel"), Period.PER_YEAR),
+    caption = _partner_selection_said(ctx, ctx.t("participation.caption_funnel"),
+                                      funnel["year"].astype(int).unique().tolist())
+    return Chart("participation", "funnel", figure, data, period_caption(ctx, caption, Period.PER_YEAR),
                  ("reached_stage", "stage_conversion", "delegates"), formats, alternative, wide=wide)
 
 

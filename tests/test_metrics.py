@@ -106,11 +106,12 @@ def test_the_inbound_selection_finding_says_the_partners_selection_is_not_on_rec
         "dimension": "status", "category": "not_selected", "year": 2019, "participants": 1, "delegates": 0,
         "applicants": 1}])], ignore_index=True)
     assert sentence not in findings.selection(inbound, summary, one_not_selected, 2019).text
-    # The selection chart's rates of 100 % say it beside them, on the Overview and the Participation page.
+    # The selection charts' rates of 100 % say it beside them, on the Overview and the Participation page.
     spanned = translate(lang, "finding.selection_partner_recorded", year="2018–2019",
                         partner=schema.PARTNER_CITY.label("beijing", lang),
                         status=schema.STATUS.label("not_selected", lang))
-    for chart in (charts.overview_selection(inbound), charts.participation_selection(inbound)):
+    for chart in (charts.overview_selection(inbound), charts.participation_selection(inbound),
+                  charts.participation_funnel(inbound)):
         assert chart is not None and spanned in chart.caption, chart.caption
     assert sentence.split("2019")[-1] not in charts.overview_selection(
         context((2018, 2019), ALL_FIELDS, "both", lang)).caption
