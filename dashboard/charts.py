@@ -304,14 +304,18 @@ def _stacked(ctx: PageContext, frame: pd.DataFrame, dimension: str, column: str,
 
 
 def shown_caption(ctx: PageContext, chart: Chart, drawn: Sequence[go.Figure], table: bool) -> str:
-    """A chart's caption where its ``drawn`` figures are shown: where one leaves a part of a stack blank (too
-    small for its count), it says so, and, where the chart's data table is at hand (``table``: not on a
-    projector), that the table gives every count. A blank part read as uncounted, and a projector's
-    audience cannot hover."""
+    """A chart's caption where its ``drawn`` figures are shown, with its blank_parts_note."""
+    return sentences(chart.caption, blank_parts_note(ctx, drawn, table), lang=ctx.lang)
+
+
+def blank_parts_note(ctx: PageContext, drawn: Sequence[go.Figure], table: bool) -> str:
+    """Where one of the ``drawn`` figures leaves a part of a stack blank (too small for its count), the
+    sentence saying so and, where the chart's data table is at hand (``table``: not on a projector, not on
+    paper), that the table gives every count; else nothing. A blank part read as uncounted, and neither a
+    projector's audience nor a printed page can hover."""
     if not any(figures.parts_left_blank(figure) for figure in drawn):
-        return chart.caption
-    note = ctx.t("chart.parts_left_blank", data=ctx.t("chart.data_table")) if table else ctx.t("chart.parts_blank")
-    return sentences(chart.caption, note, lang=ctx.lang)
+        return ""
+    return ctx.t("chart.parts_left_blank", data=ctx.t("chart.data_table")) if table else ctx.t("chart.parts_blank")
 
 
 # -- Overview --------------------------------------------------------------------

@@ -43,7 +43,7 @@ from dashboard.filters import Available, filter_line, link_query
 from dashboard.findings import overview_findings
 from dashboard.headline import headline_figures
 from etl.uploads import retention_days
-from translations import LANGUAGE_NAMES, format_day, format_list, format_number, sentences
+from translations import LANGUAGE_NAMES, format_day, format_list, format_number, sentence_gap, sentences
 
 # Print: A4 portrait. Plotly's charts are responsive: printed as they are, they keep the width
 # the screen gave them and the page cuts them. So the script FIGURES_SCRIPT draws every chart at
@@ -84,6 +84,7 @@ table.data td.text { min-width: 8em; overflow-wrap: anywhere; }
 .chart, tr, .notice, li { break-inside: avoid; page-break-inside: avoid; }
 h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
 h3.chart-title { font-size: 1.05rem; margin: 1.2rem 0 .3rem; }
+.print-only { display: none; }
 details.chart-data { margin: -1rem 0 1.5rem; } details.chart-data summary { cursor: pointer; color: #31333F; }
 thead { display: table-header-group; }
 """ + f"""
@@ -113,6 +114,7 @@ thead { display: table-header-group; }
   .figure > div, .figure .plotly-graph-div {{ width: auto !important; height: auto !important; }}
   .modebar-container, .modebar {{ display: none !important; }}
   .table-scroll {{ overflow: visible; }} details.chart-data {{ display: none; }}
+  .screen-only {{ display: none; }} .print-only {{ display: inline; }}
   table.data {{ font-size: 7.5pt; }} table.data td, table.data th {{ padding: .1rem .25rem; }}
   .notice {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
 }}
@@ -275,15 +277,24 @@ def _chart_block(ctx: PageContext, chart: charts.Chart, number: int) -> str:
     where = html.escape(f"{chart.page}/{chart.name}")
     label = html.escape(ctx.t("report.figure", number=number))
     narrow = chart.wide is not None  # the page's figure differs from the printed one
-    # Its data table is folded below it (on screen; not printed).
-    shown = charts.shown_caption(ctx, chart, [printed, chart.figure] if narrow else [printed], table=True)
-    caption = sentences(charts.summary(ctx, chart), shown, lang=ctx.lang)
+    caption = html.escape(sentences(charts.summary(ctx, chart), chart.caption, lang=ctx.lang)) + _blank_parts(
+        ctx, chart, printed, narrow)
     figures = _figure(printed, config, "paper") + (_figure(chart.figure, config, "narrow") if narrow else "")
     return (f"<div class='chart{' has-narrow' if narrow else ''}' data-chart='{where}' "
             f"data-draw-height='{draw_height(printed)}'>"
             f"<h3 class='chart-title'>{html.escape(chart.heading)}</h3>{figures}"
             f"<p class='caption'><span class='figure-label'>{label}</span> "
-            f"{html.escape(caption)}</p>{_chart_data(ctx, chart)}</div>")
+            f"{caption}</p>{_chart_data(ctx, chart)}</div>")
+
+
+def _blank_parts(ctx: PageContext, chart: charts.Chart, printed: go.Figure, narrow: bool) -> str:
+    """The caption's sentence on blank parts, escaped: on screen, where the printed or the narrow figure
+    leaves one, naming the chart's data folded below it; on paper, which does not print that table, only
+    where the printed figure leaves one, and naming no table."""
+    on_screen = charts.blank_parts_note(ctx, [printed, chart.figure] if narrow else [printed], table=True)
+    on_paper = charts.blank_parts_note(ctx, [printed], table=False)
+    return "".join(f"<span class='{medium}'>{sentence_gap(ctx.lang)}{html.escape(note)}</span>"
+                   for medium, note in (("screen-only", on_screen), ("print-only", on_paper)) if note)
 
 
 def _chart_data(ctx: PageContext, chart: charts.Chart) -> str:

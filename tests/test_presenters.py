@@ -247,6 +247,26 @@ def test_report_prints_on_a4_with_a_cover_and_charts_sized_for_paper(warehouse: 
     assert ctx.t("benefits.indicator_table") in tables and ctx.t("benefits.mitigation_table") in tables
 
 
+@pytest.mark.parametrize("lang", ["id", "zh"])
+def test_a_reports_caption_says_where_a_blank_parts_count_is_on_screen_and_only_that_it_is_blank_on_paper(
+        warehouse: Warehouse, lang: str) -> None:
+    """On screen the report folds each chart's data below it, and its caption says that table gives every
+    count a blank part leaves out; paper does not print the table, and its caption names none."""
+    ctx = _context(lang, (2017, 2018, 2019))
+    html = build_report(ctx, AVAILABLE)
+    captions = dict(re.findall(r"<div class='chart[^']*' data-chart='([^']+)'.*?<p class='caption'>(.*?)</p>", html,
+                               flags=re.S))
+    gap = "" if lang == "zh" else " "
+    table = translate(lang, "chart.data_table")
+    on_screen = f"<span class='screen-only'>{gap}{translate(lang, 'chart.parts_left_blank', data=table)}</span>"
+    on_paper = f"<span class='print-only'>{gap}{translate(lang, 'chart.parts_blank')}</span>"
+    assert on_screen in captions["activities/by-type"] and on_paper in captions["activities/by-type"]
+    assert "<span" not in captions["participation/by-gender"].split("</span>", 1)[1], "every part written"
+    assert ".print-only { display: none; }" in html
+    printing = html.split("@media print {", 1)[1]
+    assert ".screen-only { display: none; } .print-only { display: inline; }" in printing
+
+
 def test_report_carries_the_printed_figure_and_the_pages_own_for_a_narrow_screen(warehouse: Warehouse) -> None:
     """Each chart's printed figure, and for a chart laid out for its width (its wide builder) the page's own
     figure as well, the one the dashboard draws on a phone; each in JSON no text can break out of, with the

@@ -190,9 +190,14 @@ def with_note(text: object, note: object, lang: str) -> str:
 
 
 def sentences(*texts: str, lang: str) -> str:
-    """Sentences one after another, as the language writes them: after "。" Chinese needs no space
-    ("。时期：…"), Indonesian and English one. Empty texts are left out."""
-    return ("" if resolve_language(lang) == "zh" else " ").join(text for text in texts if text)
+    """Sentences one after another, as the language writes them (sentence_gap). Empty texts are left out."""
+    return sentence_gap(lang).join(text for text in texts if text)
+
+
+def sentence_gap(lang: str) -> str:
+    """What stands between two sentences: after "。" Chinese needs no space ("。时期：…"), Indonesian and
+    English one."""
+    return "" if resolve_language(lang) == "zh" else " "
 
 
 def label_value(label: str, value: object, lang: str) -> str:

@@ -148,6 +148,9 @@ def test_report_prints_to_a4_with_a_cover_whole_charts_and_repeated_table_header
     check_pages(printed, ctx, every_chart)
     check_table_headers(printed, ctx)
     check_nothing_off_the_page(printed)
+    # A blank part of a stack is said on paper too, without pointing to the data table paper does not print.
+    assert pages_with(printed, ctx.t("chart.parts_blank"), start=1), "no printed caption says a part is blank"
+    assert not pages_with(printed, ctx.t("chart.data_table")), "paper names a table it does not print"
 
 
 # The printed timeline's titles, and those whose box overlaps a bar's (by more than a pixel each way).
