@@ -26,6 +26,13 @@ if TYPE_CHECKING:
 
 WholeTexts = Literal["folded", "inline", "off"]
 TABLE_KEY_PREFIX = "table-"  # the expander of a chart's data table: "table-<chart name>"
+CHART_KEY = "chart-"  # a chart's figure: "chart-<chart name>"
+# Presentation mode is made for a projector 1280 px wide at least (dashboard.margins.SMALL_PROJECTOR_WIDTH
+# is a chart's width there). A phone opening the presenter's link is narrower: each chart is sent in both
+# figures, the projector's ("chart-<name>") and the page's ("screen-<name>"), and the presentation style
+# (dashboard.presentation) shows the one made for the screen's width.
+SMALLEST_PROJECTOR_SCREEN = 1280
+SCREEN_CHART_KEY = "screen-"
 IMAGE_SCALE = 3  # PNG at 3x the on-screen size: sharp on a projector and in slides
 
 
@@ -209,7 +216,7 @@ def framed_chart(ctx: PageContext, page: str, name: str) -> None:
         empty_state(ctx, "empty.no_chart")
         return
     st.subheader(chart.heading, anchor=False)  # as on the pages: a heading, outside the plot
-    st.plotly_chart(chart.figure, key=f"chart-{chart.name}", theme=None,
+    st.plotly_chart(chart.figure, key=f"{CHART_KEY}{chart.name}", theme=None,
                     config=chart_config(file_stem(page, name, ctx.filters), ctx.lang))
     st.caption(markdown_text(chart.caption))  # it can name workbook codes (the trends' codes not followed)
     sample_notice(ctx)
@@ -242,9 +249,15 @@ def _figure(ctx: PageContext, chart: Chart) -> None:
     # The title is a heading of the page, not a text inside the figure: it wraps on a phone instead of
     # being cut, and headings stay in order (page h1, section h2, chart h3).
     st.subheader(chart.heading, anchor=False)
-    figure = chart.projector_figure if ctx.presenting else chart.figure
-    st.plotly_chart(figure, key=f"chart-{chart.name}", theme=None, config=chart_config(stem, ctx.lang))
-    caption = shown_caption(ctx, chart, [figure], table=not ctx.presenting)
+    config = chart_config(stem, ctx.lang)
+    if ctx.presenting:  # the presentation style shows the one that fits the screen
+        drawn = [chart.projector_figure, chart.figure]
+        st.plotly_chart(chart.projector_figure, key=f"{CHART_KEY}{chart.name}", theme=None, config=config)
+        st.plotly_chart(chart.figure, key=f"{SCREEN_CHART_KEY}{chart.name}", theme=None, config=config)
+    else:
+        drawn = [chart.figure]
+        st.plotly_chart(chart.figure, key=f"{CHART_KEY}{chart.name}", theme=None, config=config)
+    caption = shown_caption(ctx, chart, drawn, table=not ctx.presenting)
     st.caption(markdown_text(sentences(summary(ctx, chart), caption, lang=ctx.lang)))
     if ctx.presenting:
         return

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from dashboard.charts import PAGE_CHARTS
+from dashboard.components import CHART_KEY, SCREEN_CHART_KEY, SMALLEST_PROJECTOR_SCREEN
 from dashboard.context import PageContext
 from dashboard.filters import Available, Filters, filter_line, labelled, link_query
 from dashboard.params import whole_number
@@ -50,9 +51,19 @@ html, [data-testid="stAppViewContainer"] { font-size: PRESENTING_FONT_PXpx; }
 /* Large, but never wider than its card: "100.0%" in a quarter of a 1280-pixel projector was cut. */
 [data-testid="stMetricValue"] { font-size: min(3.2rem, 26cqi) !important; }
 h1 { font-size: 2.6rem !important; }
+/* Below the smallest projector it is made for, a screen (a phone opening the presenter's link) keeps the
+   page's text size and draws the page's figure of each chart; the projector's figure is hidden. */
+@media (max-width: NARROWER_PXpx) {
+  html, [data-testid="stAppViewContainer"] { font-size: 16px; }
+  [class*="st-key-PROJECTOR_CHART_KEY"] { display: none !important; }
+}
+@media (min-width: SMALLEST_PROJECTOR_PXpx) { [class*="st-key-SCREEN_CHART_KEY"] { display: none !important; } }
 </style>
 """
-PRESENTATION_CSS = PRESENTATION_CSS.replace("PRESENTING_FONT_PX", str(PRESENTING_FONT_PX))
+PRESENTATION_CSS = (PRESENTATION_CSS.replace("PRESENTING_FONT_PX", str(PRESENTING_FONT_PX))
+                    .replace("NARROWER_PX", str(SMALLEST_PROJECTOR_SCREEN - 0.02))  # no gap between the two
+                    .replace("SMALLEST_PROJECTOR_PX", str(SMALLEST_PROJECTOR_SCREEN))
+                    .replace("PROJECTOR_CHART_KEY", CHART_KEY).replace("SCREEN_CHART_KEY", SCREEN_CHART_KEY))
 
 
 FRAME_PAGE_HEIGHT = 900  # px of the suggested <iframe> of a whole page (it scrolls inside)

@@ -22,6 +22,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import params
+from dashboard.components import CHART_KEY
 from etl.warehouse import Warehouse
 from tests.paths import REPO_ROOT
 
@@ -90,12 +91,16 @@ def walk(node: Any) -> Iterator[Any]:
         yield from walk(child)
 
 
-def drawn_charts(at: AppTest) -> dict[str, dict[str, Any]]:
-    """Plotly figures shown, by chart name (the page's key "chart-<name>"), as decoded JSON."""
+def drawn_charts(at: AppTest, key: str = CHART_KEY) -> dict[str, dict[str, Any]]:
+    """Plotly figures shown, by chart name (the page's key "chart-<name>"), as decoded JSON.
+
+    While presenting, ``key=SCREEN_CHART_KEY`` gives the page's figures sent for a narrower screen.
+    """
     figures: dict[str, dict[str, Any]] = {}
     for element in at.get("plotly_chart"):
-        name = element.proto.id.split("-chart-", 1)[1]
-        figures[name] = _decoded(json.loads(element.proto.spec))
+        _, found, name = element.proto.id.partition(f"-{key}")
+        if found:
+            figures[name] = _decoded(json.loads(element.proto.spec))
     return figures
 
 

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import charts, db, glossary
+from dashboard.components import SCREEN_CHART_KEY
 from dashboard.context import PageContext
 from dashboard.filters import Available, Filters
 from dashboard.presentation import app_base_url, share_url
@@ -66,12 +67,15 @@ def test_share_link_reopens_the_same_view(warehouse: Warehouse, lang: str) -> No
 
 
 def test_presentation_mode_enlarges_charts_and_hides_tables(warehouse: Warehouse) -> None:
+    """Each chart is sent in the projector's figure and, for a screen narrower than the smallest projector
+    (a phone opening the presenter's link), in the page's own; the presentation style shows one of them."""
     at = run_app([("lang", "en"), ("present", "1")])
-    charts = at.get("plotly_chart")
-    assert charts, "charts are shown while presenting"
-    for chart in charts:
-        spec = chart.proto.spec
-        assert re.search(r'"font":\{[^}]*"size":20', spec), "projector-sized text"
+    projector, screen = drawn_charts(at), drawn_charts(at, SCREEN_CHART_KEY)
+    assert len(projector) >= 4, "charts are shown while presenting"
+    assert list(screen) == list(projector)
+    for chart in at.get("plotly_chart"):
+        size = re.search(r'"font":\{[^}]*"size":(\d+)', chart.proto.spec)
+        assert size and int(size[1]) == (14 if f"-{SCREEN_CHART_KEY}" in chart.proto.id else 20), chart.proto.id
     assert not at.expander, "no data-table expanders on a projector"
     # The activities' single ones are blank parts: a projector's caption says so, and names no table it hides.
     table = translate("en", "chart.data_table")
@@ -83,6 +87,8 @@ def test_presentation_mode_enlarges_charts_and_hides_tables(warehouse: Warehouse
     assert not any(b.key == "present-leave" for b in at.button)
     assert any(translate("en", "chart.parts_left_blank", data=table) in c.value for c in at.caption), \
         "the page's caption says its data table gives every count"
+    assert drawn_charts(at) == screen, "a narrow screen was shown the page's own figures"
+    assert not drawn_charts(at, SCREEN_CHART_KEY)
 
 
 def test_the_glossary_lists_every_category_open_while_presenting(warehouse: Warehouse) -> None:

@@ -38,6 +38,10 @@ LOGS = ARTIFACTS / "logs"
 E2E_LOG = LOGS / "streamlit-e2e.log"  # the log of the session's server (conftest.dashboard)
 
 CHROMIUM = Path("/usr/bin/chromium")
+# A chart as a reader sees it. While presenting, each chart is in the page twice, and the one made for the
+# screen's width is shown (dashboard.components.SMALLEST_PROJECTOR_SCREEN): a locator, and a JavaScript array.
+SHOWN_CHART = ".js-plotly-plot:visible"
+SHOWN_CHARTS_JS = "[...document.querySelectorAll('.js-plotly-plot')].filter(plot => plot.offsetParent !== null)"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 VIEWPORT: ViewportSize = {"width": 1400, "height": 1000}
 INSTALL_HINT = "sudo apt-get update && sudo apt-get install -y chromium"

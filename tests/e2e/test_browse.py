@@ -32,7 +32,16 @@ from dashboard.metrics import METRICS
 from etl import schema
 from translations import format_number, translate
 
-from .harness import E2E_LOG, RunningApp, after_interaction, last_traceback, new_context, open_page, save_screenshot
+from .harness import (
+    E2E_LOG,
+    SHOWN_CHART,
+    RunningApp,
+    after_interaction,
+    last_traceback,
+    new_context,
+    open_page,
+    save_screenshot,
+)
 
 PAGES = {"/": "overview", "/participation": "participation", "/activities": "activities",
          "/benefits": "benefits", "/data": "data"}
@@ -511,7 +520,7 @@ def measured_chart(browser: Browser, url: str, width: int, name: str, text: str,
     try:
         page = context.new_page()
         open_page(page, url)
-        chart = page.locator(f".st-key-figure-{name} .js-plotly-plot")
+        chart = page.locator(f".st-key-figure-{name} {SHOWN_CHART}")
         chart.scroll_into_view_if_needed()
         chart.locator(text).first.wait_for()
         return chart.evaluate(script)

@@ -17,14 +17,14 @@ from playwright.sync_api import Browser, Page
 from dashboard import margins, params
 from dashboard.charts import SIDE_BY_SIDE
 
-from .harness import RunningApp, after_interaction, new_context, open_page
+from .harness import SHOWN_CHARTS_JS, RunningApp, after_interaction, new_context, open_page
 
 LAPTOP = {"width": 1440, "height": 900}
 PROJECTOR = {"width": 1920, "height": 1080}
 
 # Each drawn chart: its name (the figure container's key), width, the margins it was sent with and the
 # ones Plotly ended up with.
-_DRAWN_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')].map(plot => {
+_DRAWN_JS = """() => """ + SHOWN_CHARTS_JS + """.map(plot => {
   const holder = plot.closest('[class*="st-key-figure-"]');
   const key = holder ? [...holder.classList].find(c => c.startsWith('st-key-figure-')) : '';
   const size = plot._fullLayout._size, given = plot._fullLayout.margin;

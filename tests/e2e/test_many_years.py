@@ -22,7 +22,7 @@ from etl.load import load_files
 from etl.warehouse import Warehouse
 from tests.workbooks import another_partners_year
 
-from .harness import LOGS, RunningApp, new_context, open_page, save_screenshot, start_app, stop_app
+from .harness import LOGS, SHOWN_CHART, RunningApp, new_context, open_page, save_screenshot, start_app, stop_app
 from .written import check_written_numbers
 
 YEARS = range(2017, 2027)
@@ -74,7 +74,7 @@ def _read_every_chart_page(app: RunningApp, browser: Browser, screen: str, lang:
             save_screenshot(page, f"{name}-{screen}-{lang}-{path.strip('/') or 'overview'}")
             checked |= check_written_numbers(page, path)
             if path == "/activities":  # each month's total stands over its own month's bars
-                timeline = page.locator(".st-key-figure-timeline .js-plotly-plot").first
+                timeline = page.locator(f".st-key-figure-timeline {SHOWN_CHART}")
                 astray = timeline.evaluate(_TOTALS_ASTRAY_JS)
                 assert not astray, f"{screen} {lang}: month totals over no bar of theirs at {astray}"
     finally:

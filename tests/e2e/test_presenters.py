@@ -16,11 +16,14 @@ from playwright.sync_api import Browser, Page
 from dashboard.figures import LEGEND_BASE_HEIGHT
 from dashboard.params import CHART_PAGES
 from dashboard.presentation import FRAME_CHART_EXTRA
+from dashboard.theme import PRESENTING_FONT_PX
 from translations import translate
 
 from .harness import (
     LOGS,
     SCREENSHOTS,
+    SHOWN_CHART,
+    SHOWN_CHARTS_JS,
     VIEWPORT,
     RunningApp,
     after_interaction,
@@ -87,9 +90,71 @@ def test_presentation_mode_from_a_link_and_back(dashboard: RunningApp, page: Pag
     assert float(page.locator("h1").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) < title_size
 
 
+# The charts shown (by key), the page's root font size, the card labels' words broken across two lines (Latin
+# script), the card changes cut short, and the texts of the charts shown that reach past their chart's edges.
+_PHONE_PRESENTATION_JS = """() => {
+  const shown = e => e.offsetParent !== null;
+  const keys = [...document.querySelectorAll('[class*="st-key-chart-"], [class*="st-key-screen-"]')].filter(shown)
+      .map(e => [...e.classList].find(c => /^st-key-(chart|screen)-/.test(c)).replace('st-key-', ''));
+  const broken = [];
+  for (const label of document.querySelectorAll('[data-testid="stMetricLabel"] p')) {
+    const text = label.firstChild;
+    if (!text || text.nodeType !== Node.TEXT_NODE) continue;
+    for (const word of text.data.matchAll(/\\S+/g)) {
+      if (/[\\u3000-\\u9fff\\uff00-\\uffef]/.test(word[0])) continue;  // Chinese lines may break between any two
+      const range = document.createRange();
+      range.setStart(text, word.index);
+      range.setEnd(text, word.index + word[0].length);
+      const rows = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+      if (rows.size > 1) broken.push(word[0]);
+    }
+  }
+  const cut = [...document.querySelectorAll('[data-testid="stMetricDelta"] div')]
+      .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText);
+  const outside = [];
+  for (const plot of [...document.querySelectorAll('.js-plotly-plot')].filter(shown)) {
+    const box = plot.getBoundingClientRect();
+    for (const text of plot.querySelectorAll('text')) {
+      const r = text.getBoundingClientRect();
+      if (r.width && (r.left < box.left - 1 || r.right > box.right + 1)) outside.push(text.textContent);
+    }
+  }
+  return {keys, font: parseFloat(getComputedStyle(document.documentElement).fontSize), broken, cut, outside};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["id", "zh"])
+def test_a_phone_opening_a_presenters_link_reads_the_page_made_for_its_width(dashboard: RunningApp,
+                                                                                 browser: Browser, lang: str) -> None:
+    """A presenter's link carries present=1; an audience member opened it on a phone. The projector's text
+    size broke "keterpiliha-n" and cut "+0,4 poi…" in the cards, and the projector's figures, made for 1060 px,
+    cut "Tingkat keparaha(n)" and "Delegasi terpilih" at the chart's edge. Below the smallest projector the
+    page keeps its own text size and shows the page's figure of each chart; turned to a projector's width,
+    the projector's figures."""
+    context = new_context(browser, viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        open_page(page, dashboard.url("/", f"lang={lang}&present=1"))
+        for chart in page.locator(SHOWN_CHART).all():
+            chart.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        phone = page.evaluate(_PHONE_PRESENTATION_JS)
+        save_screenshot(page, f"presentation-overview-{lang}-phone")
+        page.set_viewport_size({"width": 1280, "height": 720})
+        page.wait_for_timeout(1000)
+        projector = page.evaluate(_PHONE_PRESENTATION_JS)
+    finally:
+        context.close()
+    assert len(phone["keys"]) >= 4 and all(key.startswith("screen-") for key in phone["keys"]), phone["keys"]
+    assert phone["font"] == 16
+    assert phone["broken"] == [] and phone["cut"] == [] and phone["outside"] == [], phone
+    assert projector["keys"] == [key.replace("screen-", "chart-") for key in phone["keys"]]
+    assert projector["font"] == PRESENTING_FONT_PX
+
+
 # Each chart's legend: whether Plotly scrolls it (its scrollbar has a height), the plot's height below it,
 # and the chart's name (an achieved values or trend chart has its rows sized in px: two rows make it short).
-_LEGENDS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].filter(gd => gd.querySelector('.legend'))
+_LEGENDS_JS = """() => """ + SHOWN_CHARTS_JS + """.filter(gd => gd.querySelector('.legend'))
     .map(gd => ({scrolled: Number(gd.querySelector('.legend .scrollbar')?.getAttribute('height') || 0) > 0,
                  plot: Math.min(...[...gd.querySelectorAll('.nsewdrag')].map(r => r.getBoundingClientRect().height)),
                  name: [...(gd.closest('[class*="st-key-figure-"]')?.classList || [])]
@@ -110,7 +175,7 @@ def test_presentation_legends_do_not_squeeze_their_plots_on_a_small_projector(da
         legends = {}
         for name in CHART_PAGES:
             open_page(page, dashboard.url("/" if name == "overview" else f"/{name}", "lang=en&present=1"))
-            for chart in page.locator(".js-plotly-plot").all():  # each drawn as it comes into view
+            for chart in page.locator(SHOWN_CHART).all():  # each drawn as it comes into view
                 chart.scroll_into_view_if_needed()
             page.wait_for_timeout(500)
             legends[name] = page.evaluate(_LEGENDS_JS)

@@ -7,9 +7,11 @@ import itertools
 
 from playwright.sync_api import Page
 
+from .harness import SHOWN_CHARTS_JS
+
 # Every text Plotly writes over bars, beside points (the trends) or as an annotation (a stack's total, a panel's
 # title), with the scale it was drawn at: a rotation keeps a box's area, a shrunk text's area is its scale squared.
-WRITTEN_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(plot => {
+WRITTEN_JS = """() => """ + SHOWN_CHARTS_JS + """.map(plot => {
   const holder = plot.closest('[class*="st-key-figure-"]');  // a page's chart; the report's has data-chart
   const name = holder ? [...holder.classList].find(c => c.startsWith('st-key-figure-'))
                       : plot.closest('[data-chart]')?.dataset.chart ?? '';
