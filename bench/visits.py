@@ -90,13 +90,18 @@ SETTLED_JS = """([condition, quiet]) => {
   const probe = window.__benchProbe;
   return eval(condition)() && probe.lastChartChange !== null && performance.now() - probe.lastChartChange > quiet;
 }"""
-ALL_CHARTS_JS = f"""() => {{
+_ALL_CHARTS_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   if (document.querySelector('[data-testid="stSkeleton"], [data-stale="true"]')) return false;
-  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
-  return charts.length > 0 && charts.every(c => c.querySelector('{DRAWN}'));
-}}"""
+  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].filter(WHICH);
+  return charts.length > 0 && charts.every(c => c.querySelector('DRAWN'));
+}""".replace("DRAWN", DRAWN)
+ALL_CHARTS_JS = _ALL_CHARTS_JS.replace("WHICH", "c => true")
+# Only the charts a reader sees: while presenting, each chart is sent in two figures and the one not made for
+# the screen's width is hidden (dashboard.components.SMALLEST_PROJECTOR_SCREEN).
+ALL_SHOWN_CHARTS_JS = _ALL_CHARTS_JS.replace("WHICH", "c => c.offsetParent !== null")
+PROJECTOR = {"width": 1920, "height": 1080}
 # What a timeout's message reports: enough to tell a lost rerun from a slow one or an error on the page.
 PAGE_STATE_JS = f"""() => {{
   const app = document.querySelector('[data-testid="stApp"]');
@@ -170,6 +175,19 @@ def _timed_visit(browser: Browser, url: str) -> tuple[float, float]:
         first = time.perf_counter() - started
         _waited(page, ALL_CHARTS_JS, f"new visitor at {url}: every chart")
         return first, time.perf_counter() - started
+
+
+def _projector_visit(browser: Browser, url: str) -> float:
+    """Every chart shown drawn, in seconds, after a new visitor on a 1920 × 1080 projector asked for `url`."""
+    context = new_context(browser, viewport=PROJECTOR)
+    try:
+        page = context.new_page()
+        started = time.perf_counter()
+        page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
+        _waited(page, ALL_SHOWN_CHARTS_JS, f"projector at {url}: every chart shown")
+        return time.perf_counter() - started
+    finally:
+        context.close()
 
 
 def _phone_visit(browser: Browser, url: str) -> tuple[float, float]:

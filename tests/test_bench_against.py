@@ -44,16 +44,21 @@ def test_a_change_is_called_faster_only_when_most_rounds_agree() -> None:
     every = rows["this checkout: new visitor → every chart of the Overview"]
     assert "faster in 4 of 8" in every.ratio and "no change beyond the noise (sign test p = 1.00)" in every.ratio
     assert rows["abc1234: new visitor → Overview's first chart"].value == pytest.approx(2.6)
-    assert not any("cold" in measure for measure in rows)  # no cold rounds measured: no rows for them
+    assert not any("cold" in measure or "projector" in measure for measure in rows)  # not measured: no rows
+    result.presenting_s = {"bare": [1.0] * 8, "this": [3.2] * 8, "ref": [3.0] * 8}
+    rows = {row.measure: row for row in against_section(result).rows}
+    presenting = rows["this checkout: new visitor on a 1920 px projector → every chart shown of Benefits, presenting"]
+    assert presenting.value == pytest.approx(3.2) and "3.20× the bare page" in presenting.ratio
+    assert "faster in 0 of 8" in presenting.ratio and "slower (sign test p = 0.008)" in presenting.ratio
 
 
 @pytest.mark.parametrize(("faster", "rounds", "said"), [
-    (7, 7, "faster (sign test p = 0.016)"), (11, 12, "faster (sign test p = 0.006)"),
+    (8, 8, "faster (sign test p = 0.008)"), (11, 12, "faster (sign test p = 0.006)"),
     (1, 12, "slower (sign test p = 0.006)"), (9, 10, "no change beyond the noise (sign test p = 0.02)"),
-    (6, 6, "too few rounds to tell (at least 7)")])
+    (7, 7, "too few rounds to tell (at least 8)")])
 def test_a_change_is_named_only_when_the_rounds_agree_beyond_chance(faster: int, rounds: int, said: str) -> None:
-    """Three measures per run: each judged at 0.05 / 3, so that identical code is rarely called faster or slower
-    (an A/A run judged at 0.05 called one of three measures faster)."""
+    """Four measures per run: each judged at 0.05 / 4, so that identical code is rarely called faster or slower
+    (an A/A run judged at 0.05 called one of three measures faster). 7 of 7 (p = 0.016) is not enough."""
     this = [1.0] * faster + [3.0] * (rounds - faster)
     assert verdict(this, [2.0] * rounds) == said
 
