@@ -40,6 +40,9 @@ STYLE = """
 [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div { white-space: normal !important;
     overflow: visible !important; text-overflow: clip !important; }
 [data-testid="stMetricLabel"] { height: auto !important; }
+/* A card's change wraps rather than ending in "…": "+0,4 poin persen" was cut to "+0,4 poin p…" on a 320 px phone. */
+[data-testid="stMetricDelta"] [data-testid="stMarkdownContainer"], [data-testid="stMetricDelta"] p {
+    white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 :focus-visible { outline: 3px solid #0b62c4 !important; outline-offset: 2px !important; }
 .st-key-page-semantics { display: none !important; }
 [class*="st-key-figure-"] h3 { font-size: 1.15rem !important; padding-top: 0.5rem !important; }

@@ -42,6 +42,39 @@ CHROMIUM = Path("/usr/bin/chromium")
 # screen's width is shown (dashboard.components.SMALLEST_PROJECTOR_SCREEN): a locator, and a JavaScript array.
 SHOWN_CHART = ".js-plotly-plot:visible"
 SHOWN_CHARTS_JS = "[...document.querySelectorAll('.js-plotly-plot')].filter(plot => plot.offsetParent !== null)"
+# The charts shown (by key), the page's root font size, the card labels' words broken across two lines (Latin
+# script), the card changes cut short, the texts of the charts shown that reach past their chart's edges, and
+# how many cards show a change.
+READING_JS = """() => {
+  const shown = e => e.offsetParent !== null;
+  const keys = [...document.querySelectorAll('[class*="st-key-chart-"], [class*="st-key-screen-"]')].filter(shown)
+      .map(e => [...e.classList].find(c => /^st-key-(chart|screen)-/.test(c)).replace('st-key-', ''));
+  const broken = [];
+  for (const label of document.querySelectorAll('[data-testid="stMetricLabel"] p')) {
+    const text = label.firstChild;
+    if (!text || text.nodeType !== Node.TEXT_NODE) continue;
+    for (const word of text.data.matchAll(/\\S+/g)) {
+      if (/[\\u3000-\\u9fff\\uff00-\\uffef]/.test(word[0])) continue;  // Chinese lines may break between any two
+      const range = document.createRange();
+      range.setStart(text, word.index);
+      range.setEnd(text, word.index + word[0].length);
+      const rows = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+      if (rows.size > 1) broken.push(word[0]);
+    }
+  }
+  const cut = [...document.querySelectorAll('[data-testid="stMetricDelta"] div')]
+      .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText);
+  const outside = [];
+  for (const plot of [...document.querySelectorAll('.js-plotly-plot')].filter(shown)) {
+    const box = plot.getBoundingClientRect();
+    for (const text of plot.querySelectorAll('text')) {
+      const r = text.getBoundingClientRect();
+      if (r.width && (r.left < box.left - 1 || r.right > box.right + 1)) outside.push(text.textContent);
+    }
+  }
+  return {keys, font: parseFloat(getComputedStyle(document.documentElement).fontSize), broken, cut, outside,
+          cards: document.querySelectorAll('[data-testid="stMetricDelta"]').length};
+}"""
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 VIEWPORT: ViewportSize = {"width": 1400, "height": 1000}
 INSTALL_HINT = "sudo apt-get update && sudo apt-get install -y chromium"

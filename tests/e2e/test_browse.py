@@ -34,6 +34,7 @@ from translations import format_number, translate
 
 from .harness import (
     E2E_LOG,
+    READING_JS,
     SHOWN_CHART,
     RunningApp,
     after_interaction,
@@ -665,6 +666,24 @@ _LEGENDS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(plo
     return [(plot.closest('[class*="st-key-figure-"]') || {className: ''}).className.match(/st-key-figure-[\\w-]+/)?.[0]
             || '', parts];
 })"""
+
+
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_every_headline_card_is_read_whole_on_the_narrowest_phone(dashboard: RunningApp, browser: Browser,
+                                                                  lang: str) -> None:
+    """On a 320 px phone the selection rate's change was cut to "+0,4 poin p…": a card's change wraps now, as
+    its label does, and no word of a label is broken across two lines. (The charts are laid out for 390 px
+    phones and wider: dashboard.margins.PHONE_WIDTH.)"""
+    context = new_context(browser, viewport={"width": 320, "height": 700})
+    try:
+        page = context.new_page()
+        open_page(page, dashboard.url("/", f"lang={lang}"))
+        read = page.evaluate(READING_JS)
+        save_screenshot(page, f"overview-{lang}-320")
+    finally:
+        context.close()
+    assert read["cards"] == 9, read
+    assert read["broken"] == [] and read["cut"] == [], read
 
 
 @pytest.mark.parametrize("lang", ["id", "zh"])

@@ -20,6 +20,7 @@ import plotly
 from playwright.sync_api import Browser
 from streamlit.testing.v1 import AppTest
 
+from dashboard.components import CHART_KEY
 from etl.warehouse import Warehouse
 from tests.apptest import CHART_PAGES, open_app
 
@@ -47,7 +48,9 @@ REDRAW_JS = """async (spec) => {
 
 
 def _specs(at: AppTest) -> dict[str, str]:
-    return {element.proto.id.split("-chart-", 1)[1]: element.proto.spec for element in at.get("plotly_chart")}
+    """Each chart's figure by name (while presenting, the projector's: the page's copies are the pages' own)."""
+    named = ((element.proto.id.partition(f"-{CHART_KEY}"), element.proto.spec) for element in at.get("plotly_chart"))
+    return {name: spec for (_, found, name), spec in named if found}
 
 
 def _every_chart_spec() -> dict[str, str]:

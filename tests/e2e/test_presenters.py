@@ -21,6 +21,7 @@ from translations import translate
 
 from .harness import (
     LOGS,
+    READING_JS,
     SCREENSHOTS,
     SHOWN_CHART,
     SHOWN_CHARTS_JS,
@@ -90,39 +91,6 @@ def test_presentation_mode_from_a_link_and_back(dashboard: RunningApp, page: Pag
     assert float(page.locator("h1").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) < title_size
 
 
-# The charts shown (by key), the page's root font size, the card labels' words broken across two lines (Latin
-# script), the card changes cut short, and the texts of the charts shown that reach past their chart's edges.
-_PHONE_PRESENTATION_JS = """() => {
-  const shown = e => e.offsetParent !== null;
-  const keys = [...document.querySelectorAll('[class*="st-key-chart-"], [class*="st-key-screen-"]')].filter(shown)
-      .map(e => [...e.classList].find(c => /^st-key-(chart|screen)-/.test(c)).replace('st-key-', ''));
-  const broken = [];
-  for (const label of document.querySelectorAll('[data-testid="stMetricLabel"] p')) {
-    const text = label.firstChild;
-    if (!text || text.nodeType !== Node.TEXT_NODE) continue;
-    for (const word of text.data.matchAll(/\\S+/g)) {
-      if (/[\\u3000-\\u9fff\\uff00-\\uffef]/.test(word[0])) continue;  // Chinese lines may break between any two
-      const range = document.createRange();
-      range.setStart(text, word.index);
-      range.setEnd(text, word.index + word[0].length);
-      const rows = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
-      if (rows.size > 1) broken.push(word[0]);
-    }
-  }
-  const cut = [...document.querySelectorAll('[data-testid="stMetricDelta"] div')]
-      .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText);
-  const outside = [];
-  for (const plot of [...document.querySelectorAll('.js-plotly-plot')].filter(shown)) {
-    const box = plot.getBoundingClientRect();
-    for (const text of plot.querySelectorAll('text')) {
-      const r = text.getBoundingClientRect();
-      if (r.width && (r.left < box.left - 1 || r.right > box.right + 1)) outside.push(text.textContent);
-    }
-  }
-  return {keys, font: parseFloat(getComputedStyle(document.documentElement).fontSize), broken, cut, outside};
-}"""
-
-
 @pytest.mark.parametrize("lang", ["id", "zh"])
 def test_a_phone_opening_a_presenters_link_reads_the_page_made_for_its_width(dashboard: RunningApp,
                                                                                  browser: Browser, lang: str) -> None:
@@ -138,11 +106,11 @@ def test_a_phone_opening_a_presenters_link_reads_the_page_made_for_its_width(das
         for chart in page.locator(SHOWN_CHART).all():
             chart.scroll_into_view_if_needed()
         page.wait_for_timeout(500)
-        phone = page.evaluate(_PHONE_PRESENTATION_JS)
+        phone = page.evaluate(READING_JS)
         save_screenshot(page, f"presentation-overview-{lang}-phone")
         page.set_viewport_size({"width": 1280, "height": 720})
         page.wait_for_timeout(1000)
-        projector = page.evaluate(_PHONE_PRESENTATION_JS)
+        projector = page.evaluate(READING_JS)
     finally:
         context.close()
     assert len(phone["keys"]) >= 4 and all(key.startswith("screen-") for key in phone["keys"]), phone["keys"]
