@@ -106,7 +106,10 @@ class Chart:
         object.__setattr__(self, "heading", html.unescape(str(self.figure.layout.title.text or "")))
         self.figure.layout.title = None
         object.__setattr__(self, "asked_margin", self.figure.layout.margin.to_plotly_json())
-        self.figure.layout.margin = margins.reserve(self.figure.to_dict(), self.width)
+        spec = self.figure.to_dict()
+        if figures.fit_axis_titles(self.figure, spec):
+            spec = self.figure.to_dict()
+        self.figure.layout.margin = margins.reserve(spec, self.width)
 
     @property
     def width(self) -> int:

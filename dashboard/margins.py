@@ -24,9 +24,11 @@ Props = dict[str, object]
 # screens only the legend may wrap differently.
 FULL_WIDTH = 980
 HALF_WIDTH = 482
-# The narrowest a chart is drawn: on a 390 px phone (16 px of the page's padding each side). Text written
-# over bars standing side by side is laid out so that it fits there (dashboard.figures.level_labels_fit).
-PHONE_WIDTH = 358
+# The narrowest a chart is drawn: on a 360 px phone, the commonest Android width (16 px of the page's padding
+# each side). Text written over bars standing side by side, names beside bars and axis titles are laid out so
+# that they fit there (dashboard.figures.level_labels_fit, fit_axis_titles). Laid out for a 390 px phone until
+# 4 Dec, a 360 px one cut eleven indicator names and an axis title at the chart's edge.
+PHONE_WIDTH = 328
 # In presentation mode every chart has the page's width: 1700 px on a 1920 × 1080 projector. Reserved for
 # that, a smaller projector's legend may need a row more (a second drawing) rather than a big one
 # showing a band of empty space above its legend.
@@ -63,6 +65,8 @@ Y_TITLE = 1.29  # a y axis title (turned upright) takes this many times its font
 X_TICK_GAP = 12  # between the plot's lower edge and the top of a tick label, and below it
 X_TITLE = 1.21  # an x axis title takes this many times its font size, under its labels
 LINE = 1.25  # a line of text is this many times its font size high
+PLOTLY_LINE = 1.3  # ... and in a text Plotly breaks into lines ("<br>"), each line after the first
+AXIS_TITLE_SCALE = 1.2  # Plotly draws an axis title this many times the figure's text size, unless told
 # A legend entry is its text and Plotly's textGap (the symbol and the gaps beside it), entries stand itemGap
 # apart, and a row is full when the next entry would reach the plot's width (plotly.js legend/draw.js,
 # computeLegendDimensions): one row when every entry fits; else columns as wide as the widest entry; a
@@ -174,7 +178,14 @@ def _axis_depth(layout: Mapping[str, object], data: Sequence[Mapping[str, object
     title = axis.get("title")
     if isinstance(title, Mapping) and title.get("text"):
         reach += _size(title.get("font"), font_size) * (Y_TITLE if across else X_TITLE)
+        more_lines = str(title["text"]).count("<br>")  # a title broken to fit a phone (figures.fit_axis_titles)
+        reach += more_lines * axis_title_size(title.get("font"), font_size) * PLOTLY_LINE
     return reach
+
+
+def axis_title_size(font: object, font_size: float) -> float:
+    """The px an axis title is drawn at: its own font size, else Plotly's 1.2 times the figure's."""
+    return _size(font, round(AXIS_TITLE_SCALE * font_size))
 
 
 def _label_height(labels: Sequence[str], axis: Mapping[str, object], size: float, room: float) -> float:

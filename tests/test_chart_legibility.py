@@ -540,3 +540,35 @@ def test_a_run_of_years_is_written_by_its_ends_in_headings_and_captions() -> Non
     assert charts.year_span((2019, 2017), "zh") == "2017、2019"
     assert charts.year_span((2017, 2019, 2020), "id") == "2017, 2019, 2020"
     assert charts.year_span((2018,), "en") == "2018"
+
+
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_every_x_axis_title_fits_under_its_plot_on_the_narrowest_phone(warehouse: Warehouse, lang: str) -> None:
+    """Plotly centres an x axis's title under its plot, and the figure's edge cut what passed it: "Benefit
+    indicators recorde" on a 360 px phone. A title wider than its plot there is broken into two lines, each
+    as wide as the plot at most, and the margin below the plot is reserved for both."""
+    checked, broken = 0, []
+    for chart in every_chart(lang):
+        layout = chart.figure.to_dict()["layout"]
+        plot = margins.PHONE_WIDTH - sum(margins.reserve(chart.figure.to_dict(), margins.PHONE_WIDTH)[side]
+                                         for side in "lr")
+        for name, axis in layout.items():
+            text = (axis.get("title") or {}).get("text") if name.startswith("xaxis") else None
+            if not text:
+                continue
+            checked += 1
+            start, end = axis.get("domain", (0, 1))
+            lines = text.split("<br>")
+            size = margins.axis_title_size((axis.get("title") or {}).get("font"), figures.TEXT_SIZE)
+            assert len(lines) <= 2, (chart.name, text)
+            widest = max(margins.text_width(line, size) for line in lines)
+            assert widest <= plot * (end - start) + 0.5, (chart.name, text)
+            if len(lines) == 2:  # the margin reserved as for one line, and for the second
+                broken.append(chart.name)
+                one_line = {**layout, "margin": chart.asked_margin,
+                            name: {**axis, "title": {**axis["title"], "text": " ".join(lines)}}}
+                below = margins.reserve({"data": chart.figure.to_dict()["data"], "layout": one_line}, chart.width)["b"]
+                assert chart.figure.layout.margin.b >= below + size, (chart.name, "room for the second line")
+    assert checked >= 20, checked
+    if lang != "zh":  # the benefit categories' count, beside its long category names
+        assert "benefits" in broken or "category-beneficiary" in broken, broken
