@@ -451,6 +451,9 @@ def for_projector(figure: go.Figure, asked_margin: dict[str, int], width: int,
                          height=max(figure.layout.height or 0, least), margin=asked_margin)
     bigger.update_xaxes(tickfont_size=round(TICK_SIZE * scale))
     bigger.update_yaxes(tickfont_size=round(TICK_SIZE * scale))
+    for axis in bigger.select_xaxes():  # a title broken for a phone (fit_axis_titles) fits a projector whole
+        if axis.title.text and "<br>" in axis.title.text:
+            axis.title.text = axis.title.text.replace("<br>", " ")
     for annotation in bigger.layout.annotations:  # each at its own size (a trend row's title at the ticks')
         annotation.font.size = round((annotation.font.size or TEXT_SIZE) * scale)
     labels = [trace for trace in bigger.select_traces({"type": "scatter"}) if "text" in (trace.mode or "")]
