@@ -157,9 +157,9 @@ class VisitResult:
 
 
 @contextmanager
-def _new_visitor(browser: Browser) -> Iterator[Page]:
+def _new_visitor(browser: Browser, viewport: dict[str, int] = VIEWPORT) -> Iterator[Page]:
     """A page in a browser context of its own: nothing of the app cached."""
-    context = new_context(browser, viewport=VIEWPORT)
+    context = new_context(browser, viewport=viewport)
     try:
         yield context.new_page()
     finally:
@@ -179,15 +179,11 @@ def _timed_visit(browser: Browser, url: str) -> tuple[float, float]:
 
 def _projector_visit(browser: Browser, url: str) -> float:
     """Every chart shown drawn, in seconds, after a new visitor on a 1920 × 1080 projector asked for `url`."""
-    context = new_context(browser, viewport=PROJECTOR)
-    try:
-        page = context.new_page()
+    with _new_visitor(browser, PROJECTOR) as page:
         started = time.perf_counter()
         page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
         _waited(page, ALL_SHOWN_CHARTS_JS, f"projector at {url}: every chart shown")
         return time.perf_counter() - started
-    finally:
-        context.close()
 
 
 def _phone_visit(browser: Browser, url: str) -> tuple[float, float]:

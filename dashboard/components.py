@@ -250,14 +250,12 @@ def _figure(ctx: PageContext, chart: Chart) -> None:
     # being cut, and headings stay in order (page h1, section h2, chart h3).
     st.subheader(chart.heading, anchor=False)
     config = chart_config(stem, ctx.lang)
-    if ctx.presenting:  # the presentation style shows the one that fits the screen
-        drawn = [chart.projector_figure, chart.figure]
-        st.plotly_chart(chart.projector_figure, key=f"{CHART_KEY}{chart.name}", theme=None, config=config)
-        st.plotly_chart(chart.figure, key=f"{SCREEN_CHART_KEY}{chart.name}", theme=None, config=config)
-    else:
-        drawn = [chart.figure]
-        st.plotly_chart(chart.figure, key=f"{CHART_KEY}{chart.name}", theme=None, config=config)
-    caption = shown_caption(ctx, chart, drawn, table=not ctx.presenting)
+    # While presenting, both figures: the presentation style shows the one made for the screen's width.
+    drawn = {CHART_KEY: chart.projector_figure, SCREEN_CHART_KEY: chart.figure} if ctx.presenting \
+        else {CHART_KEY: chart.figure}
+    for key, figure in drawn.items():
+        st.plotly_chart(figure, key=f"{key}{chart.name}", theme=None, config=config)
+    caption = shown_caption(ctx, chart, list(drawn.values()), table=not ctx.presenting)
     st.caption(markdown_text(sentences(summary(ctx, chart), caption, lang=ctx.lang)))
     if ctx.presenting:
         return
