@@ -17,7 +17,7 @@ from dashboard.context import PageContext
 from dashboard.filters import Filters
 from dashboard.theme import PRESENTING_SCALE
 from etl import schema
-from translations import colon_of, display_width, format_list, month_names, sentences, translate
+from translations import colon_of, display_width, format_list, jakarta_time, month_names, sentences, translate
 
 if TYPE_CHECKING:
     # Only a type here: importing pandas' Styler loads jinja2 (0.04-0.05 s of a cold start's first
@@ -320,13 +320,20 @@ FINGERPRINTS = ("sha256", "snapshot_sha256")
 def history_table(ctx: PageContext) -> pd.DataFrame:
     """The load history for readers: columns named, the sample loads' author in the reader's language."""
     history = ctx.fetch("load_history").copy()
-    history["loaded_by"] = history["loaded_by"].replace({"sample data": ctx.t("history.sample_data")})
+    history["loaded_by"] = loaded_by(ctx, history["loaded_by"])
+    # Kept in UTC; read as Jakarta's clock read it, the zone named in the column's name.
+    history["loaded_at"] = [jakarta_time(moment) for moment in history["loaded_at"]]
     # A load that replaced or restored nothing has an empty cell there (Streamlit writes "None", in English).
     for column in ("replaced_load_id", "restored_from_load_id"):
         history[column] = [str(value) if pd.notna(value) else "" for value in history[column]]
     middle = [column for column in history.columns if column not in (*HISTORY_FIRST, *FINGERPRINTS)]
     history = history[[*HISTORY_FIRST, *middle, *FINGERPRINTS]]
     return history.rename(columns=lambda column: ctx.t(f"history.{column}"))
+
+
+def loaded_by(ctx: PageContext, authors: pd.Series) -> pd.Series:
+    """Who loaded each load, the sample's loads named in the reader's language."""
+    return authors.replace({"sample data": ctx.t("history.sample_data")})
 
 
 def show_history(ctx: PageContext) -> None:

@@ -17,7 +17,6 @@ has at the moment of writing.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import show_table
+from dashboard.components import loaded_by, show_table
 from dashboard.context import PageContext
 from dashboard.metrics import CARD_METRICS, metric, summary_value
 from dashboard.queries import Scope, yearly_summary
@@ -41,6 +40,7 @@ from etl.snapshots import Snapshot
 from etl.template import build_template
 from etl.uploads import expires_on, retention_days
 from etl.warehouse import LoadResult, Warehouse
+from translations import jakarta_time
 
 MAX_UPLOAD_MB = 50
 # Tighter than the command line's limits: the server is shared, so what one upload can make
@@ -319,8 +319,8 @@ def restore_choices(history: pd.DataFrame) -> list[int]:
 
 def describe_load(ctx: PageContext, history: pd.DataFrame, load_id: int) -> str:
     row = history[history["load_id"] == load_id].iloc[0]
-    loaded_at = row["loaded_at"]
-    when = loaded_at.strftime("%Y-%m-%d %H:%M") if isinstance(loaded_at, dt.datetime | pd.Timestamp) else str(loaded_at)
+    when = ctx.t("history.moment", time=jakarta_time(row["loaded_at"], seconds=False))
+    by = loaded_by(ctx, pd.Series([row["loaded_by"]])).iloc[0]
     return ctx.t("upload.load_choice", load_id=load_id, year=int(row["year"]), file=row["file_name"],
-                 by=row["loaded_by"], when=when)
+                 by=by, when=when)
 

@@ -8,6 +8,7 @@ narrowed ones (one year, one field, one direction), in Indonesian, English and C
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import logging
@@ -27,8 +28,9 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
-from dashboard import charts, components, db, figures
+from dashboard import charts, components, db, figures, queries
 from dashboard.context import PageContext
+from dashboard.downloads import history_rows
 from dashboard.filters import Filters
 from dashboard.metrics import CARD_METRICS, CATALOGUE, METRICS, THEME_NAMES
 from etl import schema
@@ -1008,8 +1010,18 @@ def test_data_page_counts_dictionary_and_history_equal_sql(
         assert table.value[t["dictionary.column"]].tolist() == [
             column.name for column in (*sheet.columns, *sheet.derived)]
     history = loose_tables(at)[-1]
-    loads = [load_id for (load_id,) in expected.db.execute("SELECT load_id FROM loads ORDER BY 1 DESC").fetchall()]
-    assert history[t["history.load_id"]].tolist() == loads
+    recorded = expected.db.execute("SELECT load_id, loaded_at, loaded_by FROM loads ORDER BY 1 DESC").fetchall()
+    assert history[t["history.load_id"]].tolist() == [load_id for load_id, _, _ in recorded]
+    # Kept in UTC, read as Jakarta's clock read it (WIB, UTC+7), as the column's name says; the sample's
+    # author named in the reader's language.
+    assert history[t["history.loaded_at"]].tolist() == [
+        (at_utc + dt.timedelta(hours=7)).strftime("%Y-%m-%d %H:%M:%S") for _, at_utc, _ in recorded]
+    assert "WIB" in t["history.loaded_at"] or "雅加达时间" in t["history.loaded_at"]
+    assert history[t["history.loaded_by"]].tolist() == [
+        t["history.sample_data"] if by == "sample data" else by for _, _, by in recorded]
+    # The download keeps UTC and says so (ISO 8601, "Z").
+    downloaded = history_rows(queries.load_history(expected.db))
+    assert downloaded["loaded_at"].tolist() == [at_utc.strftime("%Y-%m-%dT%H:%M:%SZ") for _, at_utc, _ in recorded]
     # Who loaded what and when first; the 64-digit fingerprints last, not pushing those off the screen.
     columns = list(history.columns)
     assert columns[:5] == [t[f"history.{c}"] for c in ("load_id", "year", "file_name", "loaded_at", "loaded_by")]

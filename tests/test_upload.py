@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import stat
@@ -19,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import db
 from dashboard.context import PageContext
 from dashboard.filters import Filters
-from dashboard.upload import headline_table
+from dashboard.upload import describe_load, headline_table
 from etl import accounts, schema
 from etl.annotate import annotate
 from etl.load import check_file, load_files, stage_file
@@ -208,6 +209,10 @@ def test_the_whole_flow(warehouse: Warehouse, secrets_file: Path, tmp_path: Path
     with warehouse.connect_reader() as connection:
         assert connection.execute("SELECT count(*) FROM participants WHERE year = 2020").fetchall()[0][0] == 136
 
+    # The choice names its load's time as Jakarta's clock read it (kept in UTC).
+    first_loaded_at = next(load["loaded_at"] for load in warehouse.history() if load["load_id"] == first_2020)
+    wib = (first_loaded_at + dt.timedelta(hours=7)).strftime("%Y-%m-%d %H:%M")
+    assert f"Load {first_2020} · 2020 · 2020.xlsx · siti · {wib} WIB" in at.selectbox(key="restore-choice").options
     at.selectbox(key="restore-choice").set_value(first_2020).run()
     next(b for b in at.button if b.label == "Check and preview the restore").click().run()
     assert not at.exception
@@ -488,3 +493,17 @@ def test_the_headline_preview_is_written_in_the_language_it_is_read_in(warehouse
     new_year = kept.assign(before=None)
     ctx = PageContext(db.reader(), Filters((2019,), "beijing", schema.FIELD.codes, "both", "en"))
     assert list(headline_table(ctx, new_year).columns) == ["Figure", "After loading"]
+
+
+def test_a_restore_choice_gives_jakarta_time_and_names_the_sample_in_the_readers_language(
+        warehouse: Warehouse) -> None:
+    """A replaced sample load offered for restoring read "Muatan 3 · … · sample data · 2026-12-03 14:42": the
+    author in English and a UTC time with no zone, which a Jakarta analyst reads as seven hours early."""
+    history = pd.DataFrame({"load_id": [3], "year": [2019], "file_name": ["2019.xlsx"], "loaded_by": ["sample data"],
+                            "loaded_at": [pd.Timestamp("2026-12-31 20:05:09")]})  # UTC, as the warehouse keeps it
+    wanted = {"id": "Muatan 3 · 2019 · 2019.xlsx · data contoh · 2027-01-01 03:05 WIB",
+              "en": "Load 3 · 2019 · 2019.xlsx · sample data · 2027-01-01 03:05 WIB",
+              "zh": "载入 3 · 2019 · 2019.xlsx · 示例数据 · 雅加达时间 2027-01-01 03:05"}
+    for lang, text in wanted.items():
+        ctx = PageContext(db.reader(), Filters((2019,), "beijing", schema.FIELD.codes, "both", lang))
+        assert describe_load(ctx, history, 3) == text

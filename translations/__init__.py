@@ -135,6 +135,18 @@ def format_day(day: dt.date | None, lang: str) -> str:
     return babel_format_date(day, format="medium", locale=BABEL_LOCALES[resolve_language(lang)])
 
 
+# Jakarta keeps Western Indonesia Time (WIB), UTC+7 all year (no daylight saving since 1964): a fixed offset,
+# which needs no time-zone database on the server. The warehouse keeps its moments in UTC.
+JAKARTA_TIME = dt.timezone(dt.timedelta(hours=7), "WIB")
+
+
+def jakarta_time(moment_utc: dt.datetime, seconds: bool = True) -> str:
+    """A moment the warehouse keeps in UTC (without a zone) as Jakarta's clock read it: 2026-12-03 21:42:04.
+    The reader is told the zone by the text around it (a column's name, ``history.moment``)."""
+    local = moment_utc.replace(tzinfo=dt.UTC).astimezone(JAKARTA_TIME)
+    return local.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
 def format_date_part(day: dt.date, skeleton: str, lang: str) -> str:
     """A date by a CLDR skeleton, in the language's own order and month names: "MMMd" gives 6 Agu,
     6 Aug, 8月6日; "yMMM" gives Agu 2019, Aug 2019, 2019年8月."""

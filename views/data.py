@@ -2,11 +2,10 @@
 
 import streamlit as st
 
-from dashboard import exports
 from dashboard.components import page_header, show_history
 from dashboard.context import context
 from dashboard.dictionary import dictionary
-from dashboard.downloads import package_download, table_download
+from dashboard.downloads import history_download, package_download, table_download
 from etl import schema
 from etl.uploads import retention_days
 from translations import with_note
@@ -32,7 +31,5 @@ for sheet in schema.SHEETS:
         st.dataframe(dictionary(sheet, ctx.lang), hide_index=True)
 
 st.header(ctx.t("data.section_history"))
-history = ctx.fetch("load_history")
 show_history(ctx)
-st.download_button(ctx.t("chart.download_csv"), data=lambda: exports.to_csv(history), file_name="load-history.csv",
-                   mime="text/csv", on_click="ignore", key="history-csv", icon=":material/download:")
+history_download(ctx)
