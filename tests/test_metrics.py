@@ -156,20 +156,23 @@ def test_achieved_values_are_shown_in_their_units() -> None:
     html = styled(frame, {"Nilai capaian": per_row}).to_html()
     for shown in ("83,3%", "3,8", ">6<", "Rp 76.000.000"):
         assert shown in html, shown
-    # On a bar, rupiah are abbreviated the language's way, with at most two decimals (rounded half to even).
+    # On a bar, rupiah are abbreviated the language's way, with at most two decimals (rounded half to even),
+    # the sign apart from the digits as in the full amount beside it (a no-break space: "IDR174.5m" before).
     assert [format_measure(174_500_000, "idr", lang, compact=True) for lang in ("id", "en", "zh")] == [
-        "Rp174,5\xa0jt", "IDR174.5m", "IDR1.74亿"]
+        "Rp\xa0174,5\xa0jt", "IDR\xa0174.5m", "IDR\xa01.74亿"]
+    assert [format_measure(0, "idr", lang, compact=True) for lang in ("id", "en", "zh")] == [
+        "Rp\xa00", "IDR\xa00", "IDR\xa00"], "an axis's first tick"
     assert format_measure(83.333, "percent", "id", compact=True) == "83,3%", "only rupiah are abbreviated"
 
 
 @pytest.mark.parametrize(("largest", "most", "lang", "ticks"), [
     # The sample's co-funding: 134 and 174 million on the bars; more ticks where there is room.
-    (174_000_000, 8, "id", ["Rp0", "Rp50\xa0jt", "Rp100\xa0jt", "Rp150\xa0jt"]),
-    (174_000_000, 3, "en", ["IDR0", "IDR100m"]),
-    (174_000_000, 8, "zh", ["IDR0", "IDR5000万", "IDR1亿", "IDR1.5亿"]),
-    (2_400_000_000, 8, "en", ["IDR0", "IDR500m", "IDR1bn", "IDR1.5bn", "IDR2bn"]),
-    (750_000, 3, "id", ["Rp0", "Rp500\xa0rb"]),
-    (0, 8, "en", ["IDR0"]),
+    (174_000_000, 8, "id", ["Rp\xa00", "Rp\xa050\xa0jt", "Rp\xa0100\xa0jt", "Rp\xa0150\xa0jt"]),
+    (174_000_000, 3, "en", ["IDR\xa00", "IDR\xa0100m"]),
+    (174_000_000, 8, "zh", ["IDR\xa00", "IDR\xa05000万", "IDR\xa01亿", "IDR\xa01.5亿"]),
+    (2_400_000_000, 8, "en", ["IDR\xa00", "IDR\xa0500m", "IDR\xa01bn", "IDR\xa01.5bn", "IDR\xa02bn"]),
+    (750_000, 3, "id", ["Rp\xa00", "Rp\xa0500\xa0rb"]),
+    (0, 8, "en", ["IDR\xa00"]),
 ])
 def test_rupiah_axes_are_marked_in_round_steps_as_the_bars_write_amounts(
         largest: float, most: int, lang: str, ticks: list[str]) -> None:
@@ -190,7 +193,7 @@ def _english(value: float, unit: str, whole: bool = False) -> str:
     if unit == "idr" and whole:
         return f"IDR {value:,.0f}"
     if unit == "idr":  # abbreviated on a bar, as British English does (the sample's amounts are millions)
-        return f"IDR{value / 1e6:.3g}m" if value else "IDR0"
+        return f"IDR\xa0{value / 1e6:.3g}m" if value else "IDR\xa00"  # the sign apart, never broken off
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 

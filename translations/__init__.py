@@ -9,6 +9,7 @@ dates are formatted by Babel (CLDR data), so Indonesian gets ``1.234,5``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -108,6 +109,18 @@ def format_rupiah(value: float | int | None, lang: str) -> str:
                            locale=BABEL_LOCALES[resolve_language(lang)])
 
 
+_SIGN_AGAINST_DIGIT = re.compile(r"^(-?)([^\d\s-]+)(?=\d)")  # "Rp" or "IDR" written against the first digit
+
+
+def compact_rupiah(value: float, lang: str) -> str:
+    """An amount abbreviated the language's way (CLDR), at most two decimals: 'Rp 174,5 jt', 'IDR 174.5m',
+    'IDR 1.74亿'. Babel writes the sign against the digits ('IDR174.5m'), where CLDR's currency spacing, and
+    format_rupiah beside it on the same screen, leave a space; here it is a no-break one (a tick label or a
+    bar's text never breaks there)."""
+    text = format_compact_currency(value, "IDR", fraction_digits=2, locale=BABEL_LOCALES[resolve_language(lang)])
+    return _SIGN_AGAINST_DIGIT.sub("\\1\\2\u00a0", text)
+
+
 def format_measure(value: float | int | None, unit: str, lang: str, compact: bool = False) -> str:
     """A value in one of the workbooks' units (the schema's UNIT codes), as every table and chart shows it:
     83,3% · 3,8 · 6 · Rp 76.000.000 in Indonesian for percent, score, count and idr.
@@ -123,7 +136,7 @@ def format_measure(value: float | int | None, unit: str, lang: str, compact: boo
     if unit == "score":
         return format_number(number, lang, 1)
     if unit == "idr" and compact:
-        return format_compact_currency(number, "IDR", fraction_digits=2, locale=BABEL_LOCALES[resolve_language(lang)])
+        return compact_rupiah(number, lang)
     if unit == "idr":
         return format_rupiah(number, lang)
     return format_number(number, lang, 0 if number.is_integer() else 1)

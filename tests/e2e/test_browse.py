@@ -553,20 +553,21 @@ def test_rupiah_amounts_are_written_in_one_form_on_the_bars_their_axis_and_the_t
                                                                                     page: Page) -> None:
     """A projector audience cannot hover: every amount is written where it is drawn, abbreviated the same way
     on the bars, their axis and the trend's rows ("IDR174m" beside "IDR 100,000,000" gave one amount two
-    forms). The trend writes each year's amount beside its point, in order of the years."""
+    forms). The trend writes each year's amount beside its point, in order of the years. The sign stands apart
+    from the digits, as in the whole amount, by a space that never breaks ("IDR174m" until 4 Dec)."""
     open_page(page, dashboard.url("/benefits", "lang=en"))
     trend = page.locator(".st-key-figure-trend-idr .js-plotly-plot")
     trend.scroll_into_view_if_needed()
     trend.locator(".textpoint text").first.wait_for()
     written = trend.locator(".textpoint text").evaluate_all("els => els.map(e => e.textContent)")
-    assert written and all(re.fullmatch(r"IDR\d+m", amount) for amount in written), written
-    assert {int(amount.removeprefix("IDR").removesuffix("m")) for amount in written} == {134, 174}, written
+    assert written and all(re.fullmatch(r"IDR\u00a0\d+m", amount) for amount in written), written
+    assert {int(amount.removeprefix("IDR\u00a0").removesuffix("m")) for amount in written} == {134, 174}, written
     bars = page.locator(".st-key-figure-values-idr .js-plotly-plot")
     bars.scroll_into_view_if_needed()
     labels = bars.locator(".bartext").evaluate_all("els => els.map(e => e.textContent)")
     sideways = bars.locator(".xtick text").evaluate_all("els => els.map(e => e.textContent)")
-    assert labels and all(re.fullmatch(r"IDR[\d.]+m", label) for label in labels), labels
-    assert sideways[0] == "IDR0" and all(re.fullmatch(r"IDR\d+m", tick) for tick in sideways[1:]), sideways
+    assert labels and all(re.fullmatch(r"IDR\u00a0[\d.]+m", label) for label in labels), labels
+    assert sideways[0] == "IDR\u00a00" and all(re.fullmatch(r"IDR\u00a0\d+m", tick) for tick in sideways[1:]), sideways
 
 
 # Each value written on a trend row: how far it reaches past its plot's left edge (over the row's name) and
