@@ -15,6 +15,7 @@ from dashboard import exports
 from dashboard.charts import PAGE_CHARTS, Chart, shown_caption, summary
 from dashboard.context import PageContext
 from dashboard.filters import Filters
+from dashboard.literal import markdown_text
 from dashboard.theme import PRESENTING_SCALE
 from etl import schema
 from translations import colon_of, display_width, format_list, jakarta_time, month_names, sentences, translate
@@ -222,17 +223,6 @@ def framed_chart(ctx: PageContext, page: str, name: str) -> None:
     sample_notice(ctx)
     provisional_notice(ctx)
     st.caption(ctx.t("present.embed_source", version=ctx.reader.data_version))
-
-
-# A caption is Markdown (st.caption). It and its text alternative can hold workbook codes (letters, digits,
-# "-", "_" and "."; "_KC_" would turn italic): each inline mark is written as itself. None occurs in the
-# catalogue's own sentences, which read the same either way.
-_MARKDOWN_MARKS = str.maketrans({mark: "\\" + mark for mark in "\\`*_[]$~"})
-
-
-def markdown_text(text: str) -> str:
-    """``text`` for a Markdown element, shown as it is: emphasis, code, links and maths marks escaped."""
-    return text.translate(_MARKDOWN_MARKS)
 
 
 def show_chart(ctx: PageContext, chart: Chart | None, empty_key: str = "empty.no_data") -> None:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from dashboard import params
+from dashboard.literal import code_span
 from etl import schema
 from translations import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, format_list, translate
 
@@ -194,7 +195,9 @@ def render_sidebar(available: Available) -> Filters:
         direction = _direction_widget(lang)
     _write_link(partner, partner_default, fields, direction)
     if ignored:
-        st.warning(translate(lang, "filters.ignored", values=", ".join(sorted(set(ignored)))), icon="🔗")
+        # Typed by whoever made the link: each value shown as typed, never as a link or markup.
+        values = ", ".join(code_span(value) for value in sorted(set(ignored)))
+        st.warning(translate(lang, "filters.ignored", values=values), icon="🔗")
     return Filters(tuple(sorted(years)), partner, tuple(fields), direction, lang)
 
 

@@ -27,6 +27,7 @@ import streamlit as st
 
 from dashboard.components import loaded_by, show_table
 from dashboard.context import PageContext
+from dashboard.literal import markdown_text
 from dashboard.metrics import CARD_METRICS, metric, summary_value
 from dashboard.queries import Scope, yearly_summary
 from etl import schema
@@ -309,7 +310,7 @@ def confirm(ctx: PageContext, warehouse: Warehouse, checked: Checked, analyst: s
     except WorkbookRefused as refused:
         # e.g. another analyst loaded the same year meanwhile: check and confirm again.
         st.error(ctx.t("upload.rejected_now"))
-        st.error(refused.problem.message(ctx.lang))
+        st.error(markdown_text(refused.problem.message(ctx.lang)))
     return None
 
 

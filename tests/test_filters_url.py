@@ -51,7 +51,8 @@ def serialised(at: AppTest) -> dict[str, str | list[str]]:
 
 
 def ignored_notice(at: AppTest, lang: str) -> list[str]:
-    """The 'part of the link could not be applied' warnings shown."""
+    """The 'part of the link could not be applied' warnings shown, as Markdown: each value typed in the link
+    is written as code, shown as typed (tests/e2e/test_browse.py reads it in Chromium)."""
     before = toml_catalogue(lang)["filters.ignored"].split("{values}")[0]
     return [warning.value for warning in at.warning if warning.value.startswith(before)]
 
@@ -154,7 +155,7 @@ def test_unknown_values_fall_back_to_the_default_with_a_notice(warehouse: Wareho
     no_exception(at)
     assert filters_of(at) == {"lang": "id", "year": ALL_YEARS, "field": list(schema.FIELD.codes),
                               "direction": "both"}
-    expected = toml_catalogue("id")["filters.ignored"].format(values="1900, Nonsense, xx")
+    expected = toml_catalogue("id")["filters.ignored"].format(values="` 1900 `, ` Nonsense `, ` xx `")
     assert ignored_notice(at, "id") == [expected]
     assert at.query_params == {}
     assert at.get("plotly_chart")
@@ -167,7 +168,7 @@ def test_partly_unknown_link_keeps_what_it_can(warehouse: Warehouse) -> None:
                    "direction": "Partner city to Jakarta"})
     no_exception(at)
     assert filters_of(at) == {"lang": "en", "year": [2018], "field": ["arts_culture"], "direction": "inbound"}
-    expected = toml_catalogue("en")["filters.ignored"].format(values="1900, Nonsense")
+    expected = toml_catalogue("en")["filters.ignored"].format(values="` 1900 `, ` Nonsense `")
     assert ignored_notice(at, "en") == [expected]
     assert at.query_params == {"lang": "en", "year": "2018", "field": "arts_culture", "direction": "inbound"}
 
@@ -179,7 +180,7 @@ def test_unknown_partner_city_in_a_link_is_reported(warehouse: Warehouse) -> Non
     at = open_app({"lang": "en", "partner": "Tokyo"})
     no_exception(at)
     assert at.markdown[0].value.startswith("**Headline figures for 2019**")
-    expected = toml_catalogue("en")["filters.ignored"].format(values="Tokyo")
+    expected = toml_catalogue("en")["filters.ignored"].format(values="` Tokyo `")
     assert ignored_notice(at, "en") == [expected]
 
 

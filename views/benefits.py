@@ -3,8 +3,9 @@
 import streamlit as st
 
 from dashboard import charts
-from dashboard.components import begin_page, columns, markdown_text, show_chart, show_table
+from dashboard.components import begin_page, columns, show_chart, show_table
 from dashboard.context import context
+from dashboard.literal import markdown_text
 
 ctx = context()
 begin_page(ctx, "benefits")

@@ -7,6 +7,7 @@ from dashboard.auth import current_analyst
 from dashboard.components import show_history
 from dashboard.context import context
 from dashboard.filters import labelled
+from dashboard.literal import markdown_text
 from etl.uploads import retention_days
 from etl.warehouse import Warehouse
 
@@ -20,7 +21,7 @@ if analyst is None:
     st.stop()
 
 warehouse = Warehouse()
-st.caption(ctx.t("upload.intro", analyst=analyst, days=ctx.number(retention_days())))
+st.caption(ctx.t("upload.intro", analyst=markdown_text(analyst), days=ctx.number(retention_days())))
 
 result = st.session_state.pop(upload.RESULT_KEY, None)
 if result is not None:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import duckdb
 import pytest
@@ -412,6 +412,23 @@ def test_link_with_unknown_values_warns_and_shows_default_view(dashboard: Runnin
     assert widget_state(page) == default_state(lang, years)
     assert_headline(page, dashboard, Narrowing(tuple(years)), lang)
     assert "1900" not in page.url and "Nonsense" not in page.url, f"ignored values kept in the link: {page.url}"
+
+
+def test_a_link_cannot_plant_a_link_or_markup_in_the_notice(dashboard: RunningApp, page: Page) -> None:
+    """Whoever makes a link chooses the values the notice names. Written into its Markdown as they were,
+    `field=[Klik di sini](https://evil.example/login)` put a clickable link into a warning on the public
+    dashboard, "www.evil.example" too (linked by itself), and a line break started a heading."""
+    values = ["[Klik di sini](https://evil.example/login)", "www.evil.example", "**besar**", "x\n# Judul"]
+    query = urlencode([("field", value) for value in values])
+    open_page(page, dashboard.url("/", query))
+    assert_no_exception(page, "opening a link with Markdown in its values")
+    starts = translate("id", "filters.ignored", values="\0").split("\0")[0]
+    notice = page.get_by_test_id("stAlert").filter(has_text=starts)
+    expect(notice).to_have_count(1)
+    expect(notice.locator("a, img, strong, em, h1, h2, h3, h4, h5, h6, li")).to_have_count(0)
+    shown = notice.inner_text()
+    for value in values:  # each as typed (a line break read as a space)
+        assert " ".join(value.split()) in shown, (value, shown)
 
 
 # -- found while writing these tests (they fail until the app is fixed) ----------------

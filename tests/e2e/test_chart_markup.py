@@ -31,6 +31,11 @@ LONG = ("Diskusi revitalisasi kawasan Kota Tua dan trotoar Sudirman–Thamrin be
 # sample's percent indicator on row 2 of 2017's and 2018's benefits): in Markdown, "_KC_KT_" is italic "KC_KT".
 CODE = "_KC_KT_"
 CODE_ROW = 2
+# ... and in place of RAY-NW-01 (the count indicator of 2017's row 8 and 2019's row 9, the largest change the
+# count trend's text alternative names): GitHub's Markdown links a word starting "www." by itself, whatever
+# its marks are escaped with.
+ADDRESS_CODE = "www.evil.example"
+ADDRESS_ROWS = {2017: 8, 2019: 9}
 
 # Links and text sizes Plotly drew inside the timeline's SVG, and the titles written above its rows.
 DRAWN_JS = """(chart) => {
@@ -51,12 +56,16 @@ def hostile_dashboard(sample_warehouse_dir: Path, tmp_path_factory: pytest.TempP
     """`streamlit run` on a copy of the sample warehouse whose 2017 activities have hostile titles."""
     titles = set_cells("activities", {("title", 2): LINK, ("title", 3): SPAN, ("title", 4): LONG})
     code = set_cells("benefits", {("indicator_code", CODE_ROW): CODE})  # the same indicator in both years
+    address = {year: set_cells("benefits", {("indicator_code", row): ADDRESS_CODE})
+               for year, row in ADDRESS_ROWS.items()}
 
     def edit_2017(workbook: Workbook) -> None:
         titles(workbook)
         code(workbook)
+        address[2017](workbook)
 
-    with edited_sample_app(sample_warehouse_dir, tmp_path_factory.mktemp("e2e-markup"), {2017: edit_2017, 2018: code},
+    edits = {2017: edit_2017, 2018: code, 2019: address[2019]}
+    with edited_sample_app(sample_warehouse_dir, tmp_path_factory.mktemp("e2e-markup"), edits,
                            "streamlit-e2e-markup.log") as app:
         yield app
 
@@ -98,3 +107,13 @@ def test_a_workbook_code_in_a_text_alternative_is_shown_as_typed(hostile_dashboa
     expect(caption).to_contain_text(f"{CODE} 66.7% (2017) → 75.0% (2018)")
     expect(caption.locator("em, strong, code, a")).to_have_count(0)
 
+
+
+def test_a_workbook_code_like_an_address_is_not_made_a_link(hostile_dashboard: RunningApp, page: Page) -> None:
+    """The indicator code "www.evil.example" is valid (letters, digits, "-", "_", "."): in the count trend's
+    text alternative it was a link to evil.example on the public Benefits page."""
+    open_page(page, hostile_dashboard.url("/benefits", "lang=en"))
+    caption = page.locator(".st-key-figure-trend-count").get_by_test_id("stCaptionContainer")
+    caption.scroll_into_view_if_needed()
+    expect(caption).to_contain_text(ADDRESS_CODE)
+    expect(caption.locator("a")).to_have_count(0)

@@ -1,0 +1,30 @@
+"""Text from outside in a Markdown element: the rules dashboard.literal writes it by (the browser tests
+tests/e2e/test_browse.py and test_chart_markup.py read the result in Chromium)."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.literal import code_span, markdown_text
+
+
+@pytest.mark.parametrize(("typed", "written"), [
+    ("1900", "` 1900 `"),
+    ("[Klik](https://evil.example)", "` [Klik](https://evil.example) `"),
+    ("x\n# Judul", "` x # Judul `"),  # a line break would end the span and start a heading
+    ("a `b` c", "`` a `b` c ``"),  # the fence is longer than any run of backticks inside
+    ("``", "``` `` ```"),
+])
+def test_a_value_is_one_code_span_whatever_it_holds(typed: str, written: str) -> None:
+    assert code_span(typed) == written
+
+
+@pytest.mark.parametrize(("text", "written"), [
+    ("_KC_KT_ 66.7% (2017)", "\\_KC\\_KT\\_ 66.7% (2017)"),
+    ("www.evil.example 37 (2017).", "` www.evil.example ` 37 (2017)."),  # the sentence's full stop stays out
+    ("see https://evil.example/login), then", "see ` https://evil.example/login `), then"),
+    ("ask siti@evil.example.", "ask ` siti@evil.example `."),
+    ("LOK-KT-01 3.8 x.y", "LOK-KT-01 3.8 x.y"),  # codes and decimals that link nothing are left as they are
+])
+def test_marks_are_escaped_and_addresses_written_as_code(text: str, written: str) -> None:
+    assert markdown_text(text) == written
