@@ -94,16 +94,20 @@ def check_upload(ctx: PageContext, warehouse: Warehouse, name: str, content: byt
     """Keep the upload (owner-only, for the retention period), check it in a child process, preview it."""
     sha256 = content_sha256(content)
     raw_path = warehouse.uploads.keep(name, content, sha256)
-    with st.status(ctx.t("upload.checking", file=name), expanded=False) as status:
+    # A status label is Markdown: the file's name (and any text from inside the file) is shown as typed.
+    with st.status(ctx.t("upload.checking", file=markdown_text(name)), expanded=False) as status:
         def progress(key: str, **params: object) -> None:
-            status.update(label=ctx.t(f"cli.{key}", **params))
+            shown = {param: markdown_text(value) if isinstance(value, str) else value
+                     for param, value in params.items()}
+            status.update(label=ctx.t(f"cli.{key}", **shown))
 
         staged = stage_in_child(warehouse, raw_path, name, limits=UPLOAD_LIMITS, progress=progress)
         checked = Checked(name, sha256, staged, raw_path=raw_path)
         if staged.ok:
             status.update(label=ctx.t("upload.previewing"))
             _preview(ctx, warehouse, checked, warehouse.snapshots.open(staged.snapshot_sha256))
-        status.update(label=ctx.t("upload.checked", file=name), state="complete" if staged.ok else "error")
+        status.update(label=ctx.t("upload.checked", file=markdown_text(name)),
+                      state="complete" if staged.ok else "error")
     return checked
 
 

@@ -507,3 +507,18 @@ def test_a_restore_choice_gives_jakarta_time_and_names_the_sample_in_the_readers
     for lang, text in wanted.items():
         ctx = PageContext(db.reader(), Filters((2019,), "beijing", schema.FIELD.codes, "both", lang))
         assert describe_load(ctx, history, 3) == text
+
+
+def test_the_uploaded_files_name_is_shown_as_typed(warehouse: Warehouse, secrets_file: Path, tmp_path: Path) -> None:
+    """A heading and a status label are Markdown: a workbook named "[2020](www.evil.example).xlsx" was
+    headed by a link, "**2020**.xlsx" by bold text. The name is the analyst's, shown as typed."""
+    at = sign_in(app())
+    at.switch_page("views/upload.py").run()
+    workbook = year_2020(tmp_path)
+    name = "[**2020**](www.evil.example).xlsx"
+    at.get("file_uploader")[0].upload(name, workbook.read_bytes(), XLSX).run()
+    assert not at.exception
+    headings = [header.value for header in at.header]
+    assert "3. Report on \\[\\*\\*2020\\*\\*\\](` www.evil.example).xlsx `" in headings, headings
+    assert [status.label for status in at.status if "2020" in status.label] == [
+        "\\[\\*\\*2020\\*\\*\\](` www.evil.example).xlsx ` checked"], "the status label too"

@@ -47,7 +47,7 @@ if uploaded is not None:
 
 if checked is not None:
     title = ctx.t("upload.step_report_restore", load_id=checked.restore_of) if checked.restore_of else ctx.t(
-        "upload.step_report", file=checked.file_name)
+        "upload.step_report", file=markdown_text(checked.file_name))  # the name as typed, never as markup
     st.header(title)
     upload.show_report(ctx, checked)
     if checked.staged.ok:
