@@ -24,7 +24,7 @@ import json
 
 import streamlit as st
 
-from translations import LANGUAGES
+from translations import LANGUAGES, translate
 
 # The projector's root font size (dashboard.presentation's style): every rem of the page, its text and its
 # tables' rows, is PRESENTING_SCALE times larger than at the browser's 16 px.
@@ -102,10 +102,41 @@ SCRIPT = """
 """
 
 
+# Streamlit 1.67 writes a few words of its own in English whatever the page's language, and has no setting
+# for them (streamlit/streamlit#13500): the file uploader's button and its note of size and type, and the
+# hint under the sign-in form's fields. Each is hidden; the button's word and the hint are written again in
+# the reader's language (CSS generated content is read by screen readers as the button's name); the note
+# is not needed, the uploader's label says both ("Workbook (.xlsx, at most 50 MB)").
+WIDGET_WORDS = """
+<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { display: none !important; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after { content: __BROWSE__; }
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none !important; }
+[class*="st-key-sign-in-"] [data-testid="InputInstructions"] span { display: none !important; }
+[class*="st-key-sign-in-"] [data-testid="InputInstructions"]::after { content: __ENTER__; }
+</style>
+"""
+
+
+def css_string(text: str) -> str:
+    """``text`` (a catalogue sentence) as a CSS string inside a <style> element: quoted, its quotes and
+    backslashes escaped, and "<" written as a CSS escape, so no "</style>" can end the element."""
+    if any(ord(char) < 0x20 for char in text):
+        raise ValueError(f"a control character in CSS text: {text!r}")
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ") + '"'
+
+
+def widget_words(lang: str) -> str:
+    return (WIDGET_WORDS.replace("__BROWSE__", css_string(translate(lang, "upload.browse")))
+            .replace("__ENTER__", css_string(translate(lang, "auth.enter_to_sign_in"))))
+
+
 def apply(lang: str) -> None:
     """The page's style and semantics; call once per run, before anything is drawn."""
     if lang not in LANGUAGES:  # only one of our own codes ever reaches the script
         lang = LANGUAGES[0]
     with st.container(key="page-semantics"):
-        # Constant CSS, a constant script and one of our language codes: nothing from a reader or a workbook.
-        st.html(STYLE + SCRIPT.replace("__LANG__", json.dumps(lang)), unsafe_allow_javascript=True)
+        # Constant CSS, catalogue words, a constant script and one of our language codes: nothing from a
+        # reader or a workbook.
+        st.html(STYLE + widget_words(lang) + SCRIPT.replace("__LANG__", json.dumps(lang)),
+                unsafe_allow_javascript=True)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from dashboard.literal import code_span, markdown_text
+from dashboard.theme import css_string, widget_words
+from translations import LANGUAGES
 
 
 @pytest.mark.parametrize(("typed", "written"), [
@@ -28,3 +30,12 @@ def test_a_value_is_one_code_span_whatever_it_holds(typed: str, written: str) ->
 ])
 def test_marks_are_escaped_and_addresses_written_as_code(text: str, written: str) -> None:
     assert markdown_text(text) == written
+
+
+def test_catalogue_words_written_into_css_stay_one_string() -> None:
+    """The words that replace Streamlit's English ones are written into a <style> element (dashboard.theme):
+    a quote, a backslash or "</style>" in a translation must stay inside its CSS string."""
+    assert css_string('a "b" \\ </style>') == '"a \\"b\\" \\\\ \\3c /style>"'
+    for lang in LANGUAGES:
+        style = widget_words(lang)
+        assert style.count("<") == 2 and style.count('content: "') == 2, lang

@@ -9,15 +9,26 @@ from pathlib import Path
 import openpyxl
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from etl import accounts
 from etl.warehouse import Warehouse
 from tests.paths import SAMPLE_FILES
+from translations import translate
 
 from .harness import LOGS, RunningApp, after_interaction, open_page, save_screenshot, start_app, stop_app
 
 PASSWORD = "a long test password"
+# The texts a reader sees inside an element (CSS generated content aside), icons' ligatures left out.
+SHOWN_WORDS_JS = """el => {
+  const words = [], walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (node.textContent.trim() && parent.checkVisibility() && !parent.closest('[data-testid="stIconMaterial"]'))
+      words.push(node.textContent.trim());
+  }
+  return words;
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +114,29 @@ def test_analyst_uploads_a_year(analyst_app: RunningApp, page: Page, tmp_path: P
     page.get_by_text("Headline figures for 2020").wait_for()
     assert page.locator('[data-testid="stMetric"]').first.is_visible()
     save_screenshot(page, "upload-overview-2020-en")
+
+
+@pytest.mark.parametrize("lang", ["id", "zh"])
+def test_an_analyst_reads_streamlits_own_words_in_their_language(analyst_app: RunningApp, page: Page,
+                                                                 lang: str) -> None:
+    """Streamlit writes its uploader's button ("Upload"), its note ("50MB per file • XLSX") and the hint under
+    the sign-in form ("Press Enter to submit form") in English whatever the page's language."""
+    open_page(page, analyst_app.url("/signin", f"lang={lang}"))
+    page.get_by_role("textbox", name=translate(lang, "auth.name")).fill("siti")
+    page.get_by_role("textbox", name=translate(lang, "auth.password")).fill(PASSWORD)
+    hint = page.get_by_test_id("InputInstructions")
+    expect(hint).to_be_visible()
+    assert hint.evaluate(SHOWN_WORDS_JS) == [], "Streamlit's English hint is hidden"
+    written = hint.evaluate("el => getComputedStyle(el, '::after').content")
+    assert written == f'"{translate(lang, "auth.enter_to_sign_in")}"'
+    save_screenshot(page, f"signin-typed-{lang}")
+    after_interaction(page, lambda: page.get_by_role("textbox", name=translate(lang, "auth.password")).press("Enter"))
+    expect(page.get_by_text(translate(lang, "auth.signed_in_as", name="siti"))).to_be_visible()
+    after_interaction(page, lambda: page.get_by_role("link", name=translate(lang, "nav.upload")).first.click())
+    dropzone = page.get_by_test_id("stFileUploaderDropzone")
+    expect(dropzone).to_be_visible()
+    button = dropzone.get_by_role("button", name=translate(lang, "upload.browse"), exact=True)
+    expect(button).to_be_visible()
+    assert dropzone.evaluate(SHOWN_WORDS_JS) == [], "no English word left"
+    expect(page.get_by_text(translate(lang, "upload.uploader", limit=50))).to_be_visible()  # size and type
+    save_screenshot(page, f"upload-empty-{lang}")
