@@ -17,79 +17,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from etl import schema
+from etl.cli_parser import EXIT_USAGE, build_parser, language_of
 from etl.load import FileCheck, LoadRejected, Staged, check_file, load_files, restore, upgrade_if_needed
 from etl.problems import Problem, Severity, WorkbookRefused, error_count
-from etl.uploads import RETENTION_ENV
 from etl.warehouse import LoadResult, Warehouse
-from translations import DEFAULT_LANGUAGE, LANGUAGES, format_number, translate
+from translations import format_number, translate
 
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m etl",
-        description="Validate and load the yearly workbooks of the Jakarta–Beijing youth exchange "
-                    "into the DuckDB warehouse (DASHBOARD_DB, default data/warehouse.duckdb).")
-    parser.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE,
-                        help="language of messages (default: id)")
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    check = commands.add_parser("validate", help="check files and report every problem; nothing is written")
-    check.add_argument("files", nargs="+", type=Path)
-    check.add_argument("--year", type=int, help="the program year (default: from the file name or the rows)")
-
-    load = commands.add_parser("load", help="validate, then load all files in one transaction")
-    load.add_argument("files", nargs="+", type=Path)
-    load.add_argument("--replace", action="store_true", help="replace years that are already loaded")
-    load.add_argument("--by", dest="loaded_by", help="who is loading (default: the system user)")
-    load.add_argument("--year", type=int, help="the program year (only with one file)")
-    load.add_argument("--provisional", action="store_true",
-                      help="the figures may still change: mark the years provisional (sementara) on every page, "
-                           "the report and the downloads until `finalise YEAR` (default: final)")
-    _allow_empty_argument(load)
-
-    template = commands.add_parser("template", help="write the empty Excel template")
-    template.add_argument("out", type=Path)
-    template.add_argument("--template-lang", choices=LANGUAGES, default=None,
-                          help="language of the dropdown labels (default: --lang)")
-
-    commands.add_parser("history", help="list every load and every change of a year's status")
-
-    restore_cmd = commands.add_parser("restore", help="restore the state of a year from an earlier load")
-    restore_cmd.add_argument("load_id", type=int)
-    restore_cmd.add_argument("--by", dest="loaded_by")
-    _allow_empty_argument(restore_cmd)
-
-    finalise = commands.add_parser("finalise", help="mark a provisional year final (a new data version)")
-    finalise.add_argument("year", type=int)
-    finalise.add_argument("--by", dest="changed_by", help="who finalises (default: the system user)")
-
-    export = commands.add_parser(
-        "export-package", help="write the whole published data as an open data package (Frictionless Data Package: "
-                               "datapackage.json and one CSV per table, CC BY 4.0) into DIR")
-    export.add_argument("directory", type=Path, metavar="DIR")
-
-    purge = commands.add_parser(
-        "purge", help=f"delete uploaded workbooks older than the retention period ({RETENTION_ENV}, default 30 days)")
-    purge.add_argument("--days", type=float, default=None, help="retention in days (default: the configured one)")
-
-    analyst = commands.add_parser("add-analyst", help="create or reset an analyst account (asks the password)")
-    analyst.add_argument("name")
-    analyst.add_argument("--secrets", type=Path, default=None,
-                         help="secrets file (default: .streamlit/secrets.toml)")
-    return parser
-
-
-def _allow_empty_argument(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "--allow-empty", action="append", default=[], metavar="SHEET", choices=[s.name for s in schema.SHEETS],
-        help="allow a replacement to remove every row of this sheet of the year (repeatable); "
-             "without it such a replacement is refused")
+EXIT_OK, EXIT_REJECTED = 0, 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)  # exits 2 on a usage error
+    args = build_parser(language_of(argv)).parse_args(argv)  # exits 2 on a usage error, in the asked language
     lang = args.lang
     usage_error = _usage_error(args, lang)
     if usage_error:

@@ -15,7 +15,7 @@ import openpyxl
 import pyarrow.parquet as pq
 import pytest
 
-from etl.cli import _parser as cli_parser
+from etl.cli_parser import build_parser as cli_parser
 from etl.load import ensure_built, load_files, restore
 from etl.problems import WorkbookRefused
 from etl.uploads import RETENTION_ENV
