@@ -18,6 +18,7 @@ from dashboard.filters import Filters
 from dashboard.literal import markdown_text
 from dashboard.theme import PRESENTING_SCALE
 from etl import schema
+from etl.warehouse import SAMPLE_AUTHOR
 from translations import colon_of, display_width, format_list, jakarta_time, month_names, sentences, translate
 
 if TYPE_CHECKING:
@@ -310,7 +311,7 @@ FINGERPRINTS = ("sha256", "snapshot_sha256")
 def history_table(ctx: PageContext) -> pd.DataFrame:
     """The load history for readers: columns named, the sample loads' author in the reader's language."""
     history = ctx.fetch("load_history").copy()
-    history["loaded_by"] = loaded_by(ctx, history["loaded_by"])
+    history["loaded_by"] = [author_name(ctx, author) for author in history["loaded_by"]]
     # Kept in UTC; read as Jakarta's clock read it, the zone named in the column's name.
     history["loaded_at"] = [jakarta_time(moment) for moment in history["loaded_at"]]
     # A load that replaced or restored nothing has an empty cell there (Streamlit writes "None", in English).
@@ -321,9 +322,9 @@ def history_table(ctx: PageContext) -> pd.DataFrame:
     return history.rename(columns=lambda column: ctx.t(f"history.{column}"))
 
 
-def loaded_by(ctx: PageContext, authors: pd.Series) -> pd.Series:
-    """Who loaded each load, the sample's loads named in the reader's language."""
-    return authors.replace({"sample data": ctx.t("history.sample_data")})
+def author_name(ctx: PageContext, author: str) -> str:
+    """Who made a load, as the history says it: the sample's loads named in the reader's language."""
+    return ctx.t("history.sample_data") if author == SAMPLE_AUTHOR else author
 
 
 def show_history(ctx: PageContext) -> None:

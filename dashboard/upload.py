@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import loaded_by, show_table
+from dashboard.components import author_name, show_table
 from dashboard.context import PageContext
 from dashboard.literal import markdown_text
 from dashboard.metrics import CARD_METRICS, metric, summary_value
@@ -325,7 +325,6 @@ def restore_choices(history: pd.DataFrame) -> list[int]:
 def describe_load(ctx: PageContext, history: pd.DataFrame, load_id: int) -> str:
     row = history[history["load_id"] == load_id].iloc[0]
     when = ctx.t("history.moment", time=jakarta_time(row["loaded_at"], seconds=False))
-    by = loaded_by(ctx, pd.Series([row["loaded_by"]])).iloc[0]
     return ctx.t("upload.load_choice", load_id=load_id, year=int(row["year"]), file=row["file_name"],
-                 by=by, when=when)
+                 by=author_name(ctx, row["loaded_by"]), when=when)
 

@@ -25,7 +25,7 @@ from etl.problems import Problem, Severity, WorkbookRefused, errors
 from etl.reader import RawWorkbook, file_sha256, read_file
 from etl.schema import DEFAULT_LIMITS, Limits
 from etl.validate import Validation, validate
-from etl.warehouse import SAMPLE_DIR, LoadResult, PendingLoad, Warehouse, fault_point
+from etl.warehouse import SAMPLE_AUTHOR, SAMPLE_DIR, LoadResult, PendingLoad, Warehouse, fault_point
 
 Progress = Callable[..., None]  # progress(message_key, **params)
 
@@ -250,7 +250,7 @@ def ensure_built(warehouse: Warehouse, sample_dir: Path = SAMPLE_DIR) -> bool:
         return False
     samples = sorted(sample_dir.glob("*.xlsx"))
     try:
-        load_files(warehouse, samples, loaded_by="sample data")
+        load_files(warehouse, samples, loaded_by=SAMPLE_AUTHOR)
     except WorkbookRefused as refused:
         if refused.problem.code != "year_exists":  # another process built it first
             raise

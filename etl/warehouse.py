@@ -91,6 +91,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DB_ENV = "DASHBOARD_DB"
 DEFAULT_DB = REPO_ROOT / "data" / "warehouse.duckdb"
 SAMPLE_DIR = REPO_ROOT / "data" / "sample"
+# Who the load history names for the bundled sample's loads (the pages say it in the reader's language).
+SAMPLE_AUTHOR = "sample data"
 VERSIONS_KEPT = 3
 LOCK_TIMEOUT_SECONDS = 120.0
 FAULT_ENV = "DASHBOARD_TEST_FAULT"
