@@ -306,19 +306,27 @@ def sample_text(ctx: PageContext, years: list[int]) -> str:
 # each, which pushed every other column off a laptop's screen) last and narrow.
 HISTORY_FIRST = ("load_id", "year", "file_name", "loaded_at", "loaded_by", "provisional", "is_sample")
 FINGERPRINTS = ("sha256", "snapshot_sha256")
+# Who loaded (an analyst's account) and the file's name are shown to analysts only (the Upload page). The
+# public Data page and its download leave them out, as the open data package leaves out the loads
+# (etl.package: they name staff and files); an account's name is also half of what the sign-in asks.
+STAFF_COLUMNS = ("loaded_by", "file_name")
 
 
-def history_table(ctx: PageContext) -> pd.DataFrame:
-    """The load history for readers: columns named, the sample loads' author in the reader's language."""
+def history_table(ctx: PageContext, for_analysts: bool) -> pd.DataFrame:
+    """The load history for readers: columns named, the sample loads' author in the reader's language;
+    without STAFF_COLUMNS unless ``for_analysts``."""
     history = ctx.fetch("load_history").copy()
-    history["loaded_by"] = [author_name(ctx, author) for author in history["loaded_by"]]
+    if not for_analysts:
+        history = history.drop(columns=list(STAFF_COLUMNS))
+    if for_analysts:
+        history["loaded_by"] = [author_name(ctx, author) for author in history["loaded_by"]]
     # Kept in UTC; read as Jakarta's clock read it, the zone named in the column's name.
     history["loaded_at"] = [jakarta_time(moment) for moment in history["loaded_at"]]
     # A load that replaced or restored nothing has an empty cell there (Streamlit writes "None", in English).
     for column in ("replaced_load_id", "restored_from_load_id"):
         history[column] = [str(value) if pd.notna(value) else "" for value in history[column]]
     middle = [column for column in history.columns if column not in (*HISTORY_FIRST, *FINGERPRINTS)]
-    history = history[[*HISTORY_FIRST, *middle, *FINGERPRINTS]]
+    history = history[[column for column in (*HISTORY_FIRST, *middle, *FINGERPRINTS) if column in history.columns]]
     return history.rename(columns=lambda column: ctx.t(f"history.{column}"))
 
 
@@ -327,11 +335,11 @@ def author_name(ctx: PageContext, author: str) -> str:
     return ctx.t("history.sample_data") if author == SAMPLE_AUTHOR else author
 
 
-def show_history(ctx: PageContext) -> None:
+def show_history(ctx: PageContext, for_analysts: bool) -> None:
     """The load history table; a fingerprint's column is narrow (its start identifies it), its help says
     where the whole value is."""
     narrow = st.column_config.TextColumn(width="small", help=ctx.t("history.fingerprint_help"))
-    st.dataframe(history_table(ctx), hide_index=True,
+    st.dataframe(history_table(ctx, for_analysts), hide_index=True,
                  column_config={ctx.t(f"history.{column}"): narrow for column in FINGERPRINTS})
 
 

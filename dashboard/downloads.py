@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import exports
-from dashboard.components import file_stem
+from dashboard.components import STAFF_COLUMNS, file_stem
 from dashboard.context import PageContext
 from dashboard.queries import export_rows
 from etl import package, schema
@@ -51,9 +51,10 @@ def package_download(ctx: PageContext) -> None:
 
 
 def history_rows(history: pd.DataFrame) -> pd.DataFrame:
-    """The load history's download: every column as the warehouse keeps it (whole fingerprints), each moment
-    in ISO 8601 with its zone (UTC, "Z"), which the page shows in Jakarta's time: no reader has to guess it."""
-    rows = history.copy()
+    """The public load history's download: the columns as the warehouse keeps them (whole fingerprints)
+    but STAFF_COLUMNS, each moment in ISO 8601 with its zone (UTC, "Z"), which the page shows in Jakarta's
+    time: no reader has to guess it."""
+    rows = history.drop(columns=list(STAFF_COLUMNS))
     rows["loaded_at"] = [moment.strftime("%Y-%m-%dT%H:%M:%SZ") for moment in rows["loaded_at"]]
     return rows
 

@@ -1010,21 +1010,21 @@ def test_data_page_counts_dictionary_and_history_equal_sql(
         assert table.value[t["dictionary.column"]].tolist() == [
             column.name for column in (*sheet.columns, *sheet.derived)]
     history = loose_tables(at)[-1]
-    recorded = expected.db.execute("SELECT load_id, loaded_at, loaded_by FROM loads ORDER BY 1 DESC").fetchall()
-    assert history[t["history.load_id"]].tolist() == [load_id for load_id, _, _ in recorded]
-    # Kept in UTC, read as Jakarta's clock read it (WIB, UTC+7), as the column's name says; the sample's
-    # author named in the reader's language.
+    recorded = expected.db.execute("SELECT load_id, loaded_at FROM loads ORDER BY 1 DESC").fetchall()
+    assert history[t["history.load_id"]].tolist() == [load_id for load_id, _ in recorded]
+    # Kept in UTC, read as Jakarta's clock read it (WIB, UTC+7), as the column's name says.
     assert history[t["history.loaded_at"]].tolist() == [
-        (at_utc + dt.timedelta(hours=7)).strftime("%Y-%m-%d %H:%M:%S") for _, at_utc, _ in recorded]
+        (at_utc + dt.timedelta(hours=7)).strftime("%Y-%m-%d %H:%M:%S") for _, at_utc in recorded]
     assert "WIB" in t["history.loaded_at"] or "雅加达时间" in t["history.loaded_at"]
-    assert history[t["history.loaded_by"]].tolist() == [
-        t["history.sample_data"] if by == "sample data" else by for _, _, by in recorded]
     # The download keeps UTC and says so (ISO 8601, "Z").
     downloaded = history_rows(queries.load_history(expected.db))
-    assert downloaded["loaded_at"].tolist() == [at_utc.strftime("%Y-%m-%dT%H:%M:%SZ") for _, at_utc, _ in recorded]
-    # Who loaded what and when first; the 64-digit fingerprints last, not pushing those off the screen.
+    assert downloaded["loaded_at"].tolist() == [at_utc.strftime("%Y-%m-%dT%H:%M:%SZ") for _, at_utc in recorded]
+    # Who loaded and the file's name are the analysts' (the Upload page), on the page and in its download.
+    assert not {t["history.loaded_by"], t["history.file_name"]} & set(history.columns)
+    assert not {"loaded_by", "file_name"} & set(downloaded.columns)
+    # What was loaded and when first; the 64-digit fingerprints last, not pushing those off the screen.
     columns = list(history.columns)
-    assert columns[:5] == [t[f"history.{c}"] for c in ("load_id", "year", "file_name", "loaded_at", "loaded_by")]
+    assert columns[:5] == [t[f"history.{c}"] for c in ("load_id", "year", "loaded_at", "provisional", "is_sample")]
     assert columns[-2:] == [t["history.sha256"], t["history.snapshot_sha256"]]
     assert all(len(value) == 64 for value in history[t["history.sha256"]]), "the whole value, shown narrow"
     assert set(history[t["history.replaced_load_id"]]) == {""}, "the sample replaced no load: empty, not None"

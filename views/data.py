@@ -31,5 +31,5 @@ for sheet in schema.SHEETS:
         st.dataframe(dictionary(sheet, ctx.lang), hide_index=True)
 
 st.header(ctx.t("data.section_history"))
-show_history(ctx)
+show_history(ctx, for_analysts=False)
 history_download(ctx)

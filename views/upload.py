@@ -61,7 +61,7 @@ if checked is not None:
 
 st.header(ctx.t("upload.step_history"))
 history = ctx.fetch("load_history")
-show_history(ctx)
+show_history(ctx, for_analysts=True)
 choices = upload.restore_choices(history)
 if choices:
     chosen = st.selectbox(ctx.t("upload.restore_choose"), choices, index=None, key=labelled("restore-choice"),
