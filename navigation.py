@@ -59,10 +59,13 @@ pages = [
 # for everyone (hidden page), and the page checks the role itself before showing anything.
 aliases = [st.Page("views/overview.py", title=translate(lang, "nav.overview"), url_path="overview",
                    visibility="hidden")]
+signed_in = current_analyst() is not None
 analyst_pages = [
     st.Page("views/upload.py", title=translate(lang, "nav.upload"), icon=":material/upload_file:",
-            url_path="upload", visibility="visible" if current_analyst() is not None else "hidden"),
-    st.Page("views/signin.py", title=translate(lang, "nav.signin"), icon=":material/login:", url_path="signin"),
+            url_path="upload", visibility="visible" if signed_in else "hidden"),
+    # Signed in, the same page is the account's (who, and the way out): named so, not "sign-in" again.
+    st.Page("views/signin.py", title=translate(lang, "auth.account" if signed_in else "nav.signin"),
+            icon=":material/account_circle:" if signed_in else ":material/login:", url_path="signin"),
 ]
 page = st.navigation({translate(lang, "nav.section_dashboard"): pages + aliases,
                       translate(lang, "nav.section_analysts"): analyst_pages},

@@ -151,6 +151,7 @@ def test_the_whole_flow(warehouse: Warehouse, secrets_file: Path, tmp_path: Path
     """Sign in, upload with two mistakes, read the report, fix, preview, confirm, see it everywhere, restore."""
     at = sign_in(app())
     assert "Signed in as siti." in texts(at)
+    assert [title.value for title in at.title] == ["Analyst account"], "signed in, the page is the account's"
     at.switch_page("views/upload.py").run()
     assert not at.exception
 

@@ -7,8 +7,8 @@ from dashboard.context import context
 from dashboard.literal import markdown_text
 
 ctx = context()
-st.title(ctx.t("auth.title"))
 analyst = current_analyst()
+st.title(ctx.t("auth.title" if analyst is None else "auth.account"))
 if analyst is None:
     st.caption(ctx.t("auth.intro"))
     sign_in_form(ctx)

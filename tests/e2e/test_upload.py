@@ -132,6 +132,9 @@ def test_an_analyst_reads_streamlits_own_words_in_their_language(analyst_app: Ru
     save_screenshot(page, f"signin-typed-{lang}")
     after_interaction(page, lambda: page.get_by_role("textbox", name=translate(lang, "auth.password")).press("Enter"))
     expect(page.get_by_text(translate(lang, "auth.signed_in_as", name="siti"))).to_be_visible()
+    # Signed in, the navigation names the page the account's, not "sign-in" again.
+    expect(page.get_by_role("link", name=translate(lang, "auth.account"))).to_be_visible()
+    expect(page.get_by_role("link", name=translate(lang, "nav.signin"))).to_have_count(0)
     after_interaction(page, lambda: page.get_by_role("link", name=translate(lang, "nav.upload")).first.click())
     dropzone = page.get_by_test_id("stFileUploaderDropzone")
     expect(dropzone).to_be_visible()
