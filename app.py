@@ -22,6 +22,7 @@ from starlette.middleware import Middleware
 
 from dashboard import api, db, params, warmup
 from dashboard.bundles import BundleDelivery
+from dashboard.framing import AnalystPagesUnframed
 
 
 @asynccontextmanager
@@ -35,4 +36,6 @@ async def lifespan(_app: st.App) -> AsyncIterator[None]:
 base_url = st.get_option("server.baseUrlPath")
 # Plotly's bundle is preloaded where charts are drawn: the root is the Overview.
 app = st.App("navigation.py", routes=api.routes(base_url), lifespan=lifespan,
-             middleware=[Middleware(BundleDelivery, base_url=base_url, chart_pages=("", *params.CHART_PAGES))])
+             middleware=[Middleware(BundleDelivery, base_url=base_url, chart_pages=("", *params.CHART_PAGES)),
+                         # Another site may embed the public pages, never the analysts' (click-jacking).
+                         Middleware(AnalystPagesUnframed, base_url=base_url)])

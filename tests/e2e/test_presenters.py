@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from dashboard.figures import LEGEND_BASE_HEIGHT
+from dashboard.framing import ANALYST_PAGES
 from dashboard.params import CHART_PAGES
 from dashboard.presentation import FRAME_CHART_EXTRA
 from dashboard.theme import PRESENTING_FONT_PX
@@ -200,6 +201,36 @@ def test_app_works_under_a_path_prefix(prefixed: RunningApp, page: Page) -> None
     after_interaction(page, lambda: page.get_by_role("link", name=translate("en", "nav.activities")).click())
     assert "/sister-city/activities" in page.url
     save_screenshot(page, "prefix-activities-en")
+
+
+def test_another_site_can_embed_the_public_pages_but_not_the_analysts(dashboard: RunningApp, browser: Browser,
+                                                                      tmp_path: Path) -> None:
+    """Framed by another site under a transparent layer, a signed-in analyst could be led to press "Load"
+    unseen (click-jacking): the analysts' pages refuse to be framed by another origin, whatever the reverse
+    proxy sends; a public page embeds as the share control suggests."""
+    for path in ANALYST_PAGES:
+        with urllib.request.urlopen(dashboard.url(f"/{path}"), timeout=30) as response:
+            assert response.headers["content-security-policy"] == "frame-ancestors 'self'", path
+            assert response.headers["x-frame-options"] == "SAMEORIGIN", path
+    with urllib.request.urlopen(dashboard.url("/participation", "frame=page"), timeout=30) as response:
+        assert response.headers["content-security-policy"] is None, "embedding a public page is the deployer's call"
+    sources = {"public": dashboard.url("/participation", "frame=page"),
+               **{path: dashboard.url(f"/{path}") for path in ANALYST_PAGES}}
+    host = tmp_path / "other-site.html"
+    host.write_text("<!DOCTYPE html><html lang='en'><body>" + "".join(
+        f"<iframe name='{name}' src='{src}' title='{name}' width='900' height='400'></iframe>"
+        for name, src in sources.items()) + "</body></html>", encoding="utf-8")
+    context = new_context(browser, viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.goto(host.as_uri())
+        page.frame_locator("iframe[name='public']").locator(f"{CHART} svg.main-svg").first.wait_for(timeout=60_000)
+        frames = {frame.name: frame for frame in page.frames if frame.name}
+        for path in ANALYST_PAGES:  # Chromium shows its own error page in place of the refused document
+            assert not frames[path].url.startswith(dashboard.url("/")), (path, frames[path].url)
+            assert frames[path].locator('[data-testid="stApp"]').count() == 0, path
+    finally:
+        context.close()
 
 
 def test_a_chart_embedded_in_another_site_draws_without_controls(dashboard: RunningApp, browser: Browser,
