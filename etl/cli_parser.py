@@ -52,7 +52,7 @@ def language_of(argv: Sequence[str] | None) -> str:
     """The language asked for by --lang, read before the arguments are parsed; an unknown one is the default
     (the parser then reports it, in the default language)."""
     early = argparse.ArgumentParser(add_help=False)
-    early.add_argument("--lang", default=DEFAULT_LANGUAGE)
+    early.add_argument("--lang", nargs="?", default=DEFAULT_LANGUAGE)  # "--lang" alone: the parser reports it
     known, _ = early.parse_known_args(argv)
     return known.lang if known.lang in LANGUAGES else DEFAULT_LANGUAGE
 

@@ -48,11 +48,13 @@ def test_a_usage_error_is_told_in_the_readers_language(lang: str, argv: tuple[st
     assert not [word for word in ENGLISH_ARGPARSE if word in stderr], stderr
 
 
-def test_an_unknown_language_is_reported_in_the_default_one() -> None:
+def test_an_unknown_or_missing_language_is_reported_in_the_default_one() -> None:
     code, _, stderr = run("--lang", "xx", "history")
     assert code == 2
     assert translate("id", "cli_help.invalid_choice", argument="--lang", value="'xx'",
                      choices="'id', 'en', 'zh'") in stderr, stderr
+    code, _, stderr = run("--lang")  # read before parsing, it printed argparse's English error itself
+    assert code == 2 and translate("id", "cli_help.expected_value", argument="--lang") in stderr, stderr
 
 
 @pytest.mark.parametrize("lang", ["id", "en", "zh"])
