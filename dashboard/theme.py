@@ -13,6 +13,8 @@ workbook or a reader ever goes into either):
 - each chart is a figure: its container gets role="figure", named by the
   chart's heading and described by its caption (which holds the one-sentence
   summary of the data), so the text alternative is tied to the chart;
+- Streamlit's own accessible names and placeholders ("Collapse sidebar", "Help for …", "Remove …", "Clear
+  all") are said in the reader's language, from the catalogues' "framework" table (FRAMEWORK_WORDS);
 - captions and card labels at ≥ 4.5:1, card labels wrap instead of being cut,
   focus stays visible, and the headline cards keep two themes side by side on
   a phone (reading order stays the document order: theme after theme).
@@ -60,6 +62,20 @@ SCRIPT = """
 <script>
 (() => {
   window.__dashboardLang = __LANG__;
+  window.__dashboardWords = __WORDS__;
+  // Streamlit's own accessible names and placeholders, said in the reader's language. Each pass starts
+  // from Streamlit's English word (kept in data-word-*), so a language switch or a re-rendered widget
+  // is said again from it.
+  const sayAgain = (el, name) => {
+    const now = el.getAttribute(name);
+    if (now === null) return;
+    if (now !== el.getAttribute('data-said-' + name)) el.setAttribute('data-word-' + name, now);
+    const word = el.getAttribute('data-word-' + name), words = window.__dashboardWords;
+    const prefix = words.prefixed.find(([start]) => word.startsWith(start));
+    const said = words.exact[word] || (prefix ? prefix[1].replace('{label}', word.slice(prefix[0].length)) : word);
+    if (now !== said) el.setAttribute(name, said);
+    el.setAttribute('data-said-' + name, said);
+  };
   const apply = () => {
     const root = window.parent && window.parent !== window ? window.parent.document : document;
     for (const doc of new Set([document, root])) {
@@ -76,6 +92,10 @@ SCRIPT = """
                         section.setAttribute('aria-labelledby', header.id); }
         });
         list.querySelectorAll('li').forEach(item => item.setAttribute('role', 'none'));
+      });
+      doc.querySelectorAll('[aria-label], [placeholder]').forEach(el => {
+        sayAgain(el, 'aria-label');
+        sayAgain(el, 'placeholder');
       });
       doc.querySelectorAll('[class*="st-key-figure-"]').forEach((box, index) => {
         const heading = box.querySelector('h3');
@@ -118,6 +138,29 @@ WIDGET_WORDS = """
 """
 
 
+# Streamlit 1.67's own accessible names and placeholders (English literals of its frontend) and the key of
+# each in the catalogues' "framework" table. A screen reader read "Help for Pendaftar", "Remove 2017" and
+# "Clear all" in English on an Indonesian page (WCAG 3.1.2, language of parts).
+FRAMEWORK_WORDS = {
+    "Sidebar": "sidebar", "Collapse sidebar": "collapse_sidebar", "Expand sidebar": "expand_sidebar",
+    "App pages": "app_pages", "Selected values": "selected_values", "Clear all": "clear_all", "Open": "open",
+    "Close": "close", "Main menu": "main_menu", "Link to heading": "link_to_heading",
+    "Choose an option": "choose_option", "Show password": "show_password", "Hide password": "hide_password",
+    "Download as CSV": "download_csv", "Search": "search", "Fullscreen": "fullscreen",
+    "Close fullscreen": "close_fullscreen",
+}
+FRAMEWORK_PREFIXES = {"Help for ": "help_for", "Remove ": "remove"}  # followed by the widget's own label
+
+
+def framework_words(lang: str) -> str:
+    """The catalogue's words for FRAMEWORK_WORDS and FRAMEWORK_PREFIXES in ``lang``, as a script's JSON
+    ("<" escaped: nothing in it can end the script element)."""
+    exact = {english: translate(lang, f"framework.{key}") for english, key in FRAMEWORK_WORDS.items()}
+    prefixed = [[prefix, translate(lang, f"framework.{key}", label="{label}")]
+                for prefix, key in FRAMEWORK_PREFIXES.items()]
+    return json.dumps({"exact": exact, "prefixed": prefixed}, ensure_ascii=False).replace("<", "\\u003c")
+
+
 def css_string(text: str) -> str:
     """``text`` (a catalogue sentence) as a CSS string inside a <style> element: quoted, its quotes and
     backslashes escaped, and "<" written as a CSS escape, so no "</style>" can end the element."""
@@ -138,5 +181,5 @@ def apply(lang: str) -> None:
     with st.container(key="page-semantics"):
         # Constant CSS, catalogue words, a constant script and one of our language codes: nothing from a
         # reader or a workbook.
-        st.html(STYLE + widget_words(lang) + SCRIPT.replace("__LANG__", json.dumps(lang)),
-                unsafe_allow_javascript=True)
+        script = SCRIPT.replace("__LANG__", json.dumps(lang)).replace("__WORDS__", framework_words(lang))
+        st.html(STYLE + widget_words(lang) + script, unsafe_allow_javascript=True)

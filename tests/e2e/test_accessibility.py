@@ -16,9 +16,12 @@ from dataclasses import dataclass
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
-from .harness import RunningApp, new_context, open_page, save_screenshot
+from dashboard.theme import FRAMEWORK_PREFIXES, FRAMEWORK_WORDS
+from translations import translate
+
+from .harness import RunningApp, after_interaction, new_context, open_page, save_screenshot
 
 PAGES = {"overview": "/", "participation": "/participation", "activities": "/activities",
          "benefits": "/benefits", "data": "/data", "glossary": "/glossary", "signin": "/signin"}
@@ -175,3 +178,31 @@ def test_keyboard_reaches_the_controls_with_a_visible_focus(dashboard: RunningAp
     assert any(stop["testid"] == "stButtonGroup" and stop["text"] in ("id", "en", "zh") for stop in stops), stops
     invisible = [stop for stop in stops if not stop["ring"]]
     assert not invisible, f"focus without a visible ring: {invisible[:5]}"
+
+
+# Every accessible name and placeholder on the page whose words are Streamlit's own English.
+ENGLISH_NAMES_JS = """([words, prefixes]) => [...document.querySelectorAll('[aria-label], [placeholder]')]
+  .flatMap(el => [el.getAttribute('aria-label'), el.getAttribute('placeholder')])
+  .filter(name => name && (words.includes(name) || prefixes.some(prefix => name.startsWith(prefix))))"""
+
+
+def test_streamlits_own_names_are_said_in_the_readers_language(dashboard: RunningApp, browser: Browser) -> None:
+    """A screen reader read Streamlit's English names on an Indonesian page: "Collapse sidebar", "Help for
+    Pendaftar", "Remove 2017", "Clear all" (WCAG 3.1.2). After a language switch each is said again."""
+    english = [list(FRAMEWORK_WORDS), list(FRAMEWORK_PREFIXES)]
+    with _page(browser, LAPTOP) as page:
+        open_page(page, dashboard.url("/", "lang=id"))
+        assert page.evaluate(ENGLISH_NAMES_JS, english) == []
+        sidebar = page.get_by_test_id("stSidebar")
+        expect(sidebar.get_by_role("button", name=translate("id", "framework.remove", label="2017"))).to_be_visible()
+        expect(sidebar.get_by_role("button", name=translate("id", "framework.clear_all")).first).to_be_attached()
+        helps = page.evaluate("() => [...document.querySelectorAll('[aria-label]')]"
+                              ".map(e => e.getAttribute('aria-label')).filter(name => name.startsWith('Bantuan: '))")
+        assert len(helps) >= 9, helps  # every headline card's help, and the filters'
+        button = sidebar.get_by_test_id("stButtonGroup").get_by_role("radio", name="zh", exact=True)
+        after_interaction(page, button.click)
+        expect(sidebar.get_by_role("button", name=translate("zh", "framework.remove", label="2017"))).to_be_visible()
+        assert page.evaluate(ENGLISH_NAMES_JS, english) == []
+        button = sidebar.get_by_test_id("stButtonGroup").get_by_role("radio", name="en", exact=True)
+        after_interaction(page, button.click)
+        expect(sidebar.get_by_role("button", name="Remove 2017")).to_be_visible()  # English again, as Streamlit says it
