@@ -77,6 +77,15 @@ class LocalisedParser(argparse.ArgumentParser):
         self._optionals.title = translate(lang, "cli_help.options")
         self.add_argument("-h", "--help", action="help", help=translate(lang, "cli_help.help"))
 
+    def format_help(self) -> str:
+        """argparse ends each section's heading with an ASCII colon; Chinese writes the full-width one."""
+        text = super().format_help()
+        if self.lang != "zh":
+            return text
+        for title in (self._positionals.title, self._optionals.title):
+            text = text.replace(f"\n{title}:\n", f"\n{title}：\n")
+        return text
+
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         text = translate(self.lang, "cli_help.error", message=usage_message(message, self.lang))

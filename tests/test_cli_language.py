@@ -68,3 +68,7 @@ def test_the_help_is_written_in_the_readers_language(lang: str) -> None:
         assert translate(lang, f"cli_help.{key}") in " ".join(load_help.split()), (key, load_help)
     if lang != "en":
         assert not [word for word in ENGLISH_ARGPARSE if word in stdout + load_help], stdout
+    if lang == "zh":  # the full-width colon after each section's heading, as Chinese writes it
+        headings = [line for line in (stdout + load_help).splitlines() if line and not line.startswith(" ")
+                    and line.endswith((":", "："))]
+        assert headings and all(line.endswith("：") for line in headings), headings
