@@ -43,7 +43,7 @@ from dashboard.filters import Available, filter_line, link_query
 from dashboard.findings import overview_findings
 from dashboard.headline import headline_figures
 from etl.uploads import retention_days
-from translations import LANGUAGE_NAMES, format_day, format_list, format_number, sentence_gap, sentences
+from translations import LANGUAGE_NAMES, format_day, format_list, format_number, jakarta_today, sentence_gap, sentences
 
 # Print: A4 portrait. Plotly's charts are responsive: printed as they are, they keep the width
 # the screen gave them and the page cuts them. So the script FIGURES_SCRIPT draws every chart at
@@ -218,7 +218,7 @@ def build_report(ctx: PageContext, available: Available, today: dt.date | None =
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         f"<title>{html.escape(title)}</title><style>{source_sans_face()}{STYLE}</style>",
         f"<script>{plotly_js()}</script></head><body>",
-        _cover(ctx, available, today or dt.date.today()),
+        _cover(ctx, available, today or jakarta_today()),
     ]
     built = charts.all_charts(ctx)
     number = 0

@@ -7,6 +7,7 @@ these tests are what notice it. The catalogues are read straight from their TOML
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,6 +34,8 @@ from tests.paths import REPO_ROOT
 from translations import (
     LANGUAGES,
     catalogue,
+    jakarta_time,
+    jakarta_today,
     joined_with_and,
     label_value,
     month_name,
@@ -418,3 +421,12 @@ def test_sentences_follow_each_other_as_the_language_writes_them() -> None:
     assert sentences("活动：17（2019）。", "时期：2019 年。", lang="zh") == "活动：17（2019）。时期：2019 年。"
     assert sentences("Kegiatan: 17.", "Periode: 2019.", lang="id") == "Kegiatan: 17. Periode: 2019."
     assert sentences("", "Period: 2019.", lang="en") == "Period: 2019.", "an empty text adds no space"
+
+
+def test_moments_are_read_on_jakartas_clock() -> None:
+    """The warehouse keeps UTC; Jakarta reads UTC+7 (WIB), also across a year's end. The report was dated
+    by the server's UTC day: printed at 06:00 WIB on 4 Dec, it said 3 Dec."""
+    assert jakarta_time(dt.datetime(2026, 12, 31, 20, 5, 9)) == "2027-01-01 03:05:09"
+    assert jakarta_time(dt.datetime(2026, 12, 31, 20, 5, 9), seconds=False) == "2027-01-01 03:05"
+    assert jakarta_today(dt.datetime(2026, 12, 3, 23, 0, tzinfo=dt.UTC)) == dt.date(2026, 12, 4)
+    assert jakarta_today(dt.datetime(2026, 12, 3, 16, 59, tzinfo=dt.UTC)) == dt.date(2026, 12, 3)
