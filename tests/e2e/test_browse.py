@@ -228,11 +228,13 @@ def assert_no_exception(page: Page, doing: str) -> None:
 
 
 def remove_chip(page: Page, label: str) -> None:
-    """Click the × of a multiselect chip (its button is named "Remove <label>")."""
-    button = sidebar(page).get_by_role("button", name=f"Remove {label}", exact=True)
+    """Click the × of a multiselect chip: Streamlit names its button "Remove <label>", said in the page's
+    language (dashboard.theme: "Hapus 2019", "移除2019")."""
+    name = translate(page.evaluate("document.documentElement.lang"), "framework.remove", label=label)
+    button = sidebar(page).get_by_role("button", name=name, exact=True)
     after_interaction(page, button.click)
     assert_no_exception(page, f"removing {label}")
-    expect(sidebar(page).get_by_role("button", name=f"Remove {label}", exact=True)).to_have_count(0)
+    expect(sidebar(page).get_by_role("button", name=name, exact=True)).to_have_count(0)
 
 
 def choose_direction(page: Page, label: str) -> None:
