@@ -3,10 +3,12 @@ tests/e2e/test_browse.py and test_chart_markup.py read the result in Chromium)."
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from dashboard.literal import code_span, markdown_text
-from dashboard.theme import css_string, widget_words
+from dashboard.theme import FRAMEWORK_PREFIXES, FRAMEWORK_WORDS, css_string, framework_words, widget_words
 from translations import LANGUAGES
 
 
@@ -39,3 +41,16 @@ def test_catalogue_words_written_into_css_stay_one_string() -> None:
     for lang in LANGUAGES:
         style = widget_words(lang)
         assert style.count("<") == 2 and style.count('content: "') == 2, lang
+
+
+def test_streamlits_own_words_are_given_in_every_language() -> None:
+    """The words the page's script says in place of Streamlit's English ones (dashboard.theme): one for each
+    word and prefix in every language, English saying Streamlit's own, each prefix keeping its label."""
+    for lang in LANGUAGES:
+        words = json.loads(framework_words(lang))
+        assert set(words["exact"]) == set(FRAMEWORK_WORDS), lang
+        assert [prefix for prefix, _ in words["prefixed"]] == list(FRAMEWORK_PREFIXES), lang
+        assert all(said.count("{label}") == 1 for _, said in words["prefixed"]), lang
+    english = json.loads(framework_words("en"))
+    assert all(said == word for word, said in english["exact"].items())
+    assert [said.replace("{label}", "") for _, said in english["prefixed"]] == list(FRAMEWORK_PREFIXES)
