@@ -14,7 +14,7 @@ import argparse
 import functools
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -59,7 +59,8 @@ def language_of(argv: Sequence[str] | None) -> str:
 
 def _formatter(lang: str) -> type[argparse.HelpFormatter]:
     class Formatter(argparse.HelpFormatter):
-        def add_usage(self, usage: str | None, actions, groups, prefix: str | None = None) -> None:
+        def add_usage(self, usage: str | None, actions: Iterable[argparse.Action], groups: Iterable[object],
+                      prefix: str | None = None) -> None:
             # None is "the usage line's own word"; the subcommands' names are built with "" (no word).
             super().add_usage(usage, actions, groups, translate(lang, "cli_help.usage") if prefix is None else prefix)
 
