@@ -22,6 +22,7 @@ workbook or a reader ever goes into either):
 
 from __future__ import annotations
 
+import functools
 import json
 
 import streamlit as st
@@ -152,6 +153,7 @@ FRAMEWORK_WORDS = {
 FRAMEWORK_PREFIXES = {"Help for ": "help_for", "Remove ": "remove"}  # followed by the widget's own label
 
 
+@functools.cache  # built on every script run of every session; the same for a language
 def framework_words(lang: str) -> str:
     """The catalogue's words for FRAMEWORK_WORDS and FRAMEWORK_PREFIXES in ``lang``, as a script's JSON
     ("<" escaped: nothing in it can end the script element)."""
@@ -169,6 +171,7 @@ def css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ") + '"'
 
 
+@functools.cache
 def widget_words(lang: str) -> str:
     return (WIDGET_WORDS.replace("__BROWSE__", css_string(translate(lang, "upload.browse")))
             .replace("__ENTER__", css_string(translate(lang, "auth.enter_to_sign_in"))))
