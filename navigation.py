@@ -37,7 +37,7 @@ presenting = presentation.is_presenting()
 framed = presentation.frame_target()  # shown in another site's <iframe>: content only
 filters = render_sidebar(available)
 lang = filters.lang
-context = PageContext(reader, filters, presenting)
+context = PageContext(reader, filters, presenting, framed=framed is not None)
 set_context(context)
 
 pages = [

@@ -111,8 +111,8 @@ def show_table(ctx: PageContext, data: pd.DataFrame, formats: Mapping[str, objec
                                 for column in wrapped} or None,
                  row_height=round(wrapped_row_height(data, wrapped) * scale) if wrapped else None)
     # Not on a projector, which hides expanders and data tables: its slides are the charts.
-    if wrapped and whole_texts != "off" and not ctx.presenting:
-        _whole_texts(ctx, data, wrapped, formats or {}, folded=whole_texts == "folded")
+    if wrapped and whole_texts != "off" and not ctx.presenting:  # another site's frame hides expanders
+        _whole_texts(ctx, data, wrapped, formats or {}, folded=whole_texts == "folded" and not ctx.unfolded)
 
 
 def _whole_texts(ctx: PageContext, data: pd.DataFrame, wrapped: list[str], formats: Mapping[str, object],
@@ -220,7 +220,10 @@ def framed_chart(ctx: PageContext, page: str, name: str) -> None:
     st.subheader(chart.heading, anchor=False)  # as on the pages: a heading, outside the plot
     st.plotly_chart(chart.figure, key=f"{CHART_KEY}{chart.name}", theme=None,
                     config=chart_config(file_stem(page, name, ctx.filters), ctx.lang))
-    st.caption(markdown_text(chart.caption))  # it can name workbook codes (the trends' codes not followed)
+    # As on the page: the text alternative first (an embedded chart needs one as much), then the caption.
+    # It can name workbook codes (the trends' codes not followed): markdown_text.
+    st.caption(markdown_text(sentences(summary(ctx, chart), shown_caption(ctx, chart, [chart.figure], table=False),
+                                       lang=ctx.lang)))
     sample_notice(ctx)
     provisional_notice(ctx)
     st.caption(ctx.t("present.embed_source", version=ctx.reader.data_version))
@@ -246,9 +249,10 @@ def _figure(ctx: PageContext, chart: Chart) -> None:
         else {CHART_KEY: chart.figure}
     for key, figure in drawn.items():
         st.plotly_chart(figure, key=f"{key}{chart.name}", theme=None, config=config)
-    caption = shown_caption(ctx, chart, list(drawn.values()), table=not ctx.presenting)
+    # A projector and another site's frame hide expanders: no data table there, and the caption says none.
+    caption = shown_caption(ctx, chart, list(drawn.values()), table=not ctx.unfolded)
     st.caption(markdown_text(sentences(summary(ctx, chart), caption, lang=ctx.lang)))
-    if ctx.presenting:
+    if ctx.unfolded:
         return
     # The table is built and sent only when a reader opens it (a rerun): a page's first run then sends
     # its charts alone, and every chart is still drawn at once.

@@ -34,6 +34,13 @@ class PageContext:
     reader: Reader
     filters: Filters
     presenting: bool = False
+    framed: bool = False  # shown in another site's <iframe> (presentation.frame_target)
+
+    @property
+    def unfolded(self) -> bool:
+        """Whether this view hides expanders (presentation mode, another site's frame): there, what a page
+        would fold stands open, or its heading would head nothing."""
+        return self.presenting or self.framed
 
     @property
     def lang(self) -> str:

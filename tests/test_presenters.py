@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import charts, db, glossary
 from dashboard.components import SCREEN_CHART_KEY
 from dashboard.context import PageContext
+from dashboard.dictionary import dictionary
 from dashboard.filters import Available, Filters
 from dashboard.presentation import app_base_url, share_url
 from dashboard.report import build_report
@@ -18,7 +19,7 @@ from etl import schema
 from etl.warehouse import Warehouse
 from tests.apptest import drawn_charts, open_app
 from tests.paths import REPO_ROOT
-from translations import translate
+from translations import translate, with_note
 
 AVAILABLE = Available(years=(2017, 2018, 2019), partners=("beijing",))
 ALL_FIELDS = schema.FIELD.codes
@@ -103,6 +104,35 @@ def test_the_glossary_lists_every_category_open_while_presenting(warehouse: Ware
         assert glossary.category_list(vocabulary, "en") in shown, vocabulary.name
     at.button(key="present-leave").click().run()
     assert len(at.expander) == len(schema.VOCABULARIES), "leaving folds them again"
+
+
+@pytest.mark.parametrize("view", [("present", "1"), ("frame", "page")], ids=["presenting", "framed"])
+def test_the_data_dictionary_stands_open_where_expanders_are_hidden(warehouse: Warehouse,
+                                                                     view: tuple[str, str]) -> None:
+    """Presentation mode and another site's frame hide every expander, and the dictionary was one expander
+    per sheet: the Data page showed "Kamus data" with nothing under it on a projector. There each sheet
+    is its own heading with its description and its table; the glossary's category lists likewise."""
+    at = run_app([("lang", "en"), view])
+    at.switch_page("views/data.py").run()
+    assert not at.exception and not at.expander
+    titles = [s.value for s in at.subheader]
+    captions = [c.value for c in at.caption]
+    tables = [table.value for table in at.dataframe]
+    for sheet in schema.SHEETS:
+        assert any(sheet.label("en") in title for title in titles), sheet.name
+        assert sheet.description("en") in captions, sheet.name
+        assert any(table.equals(dictionary(sheet, "en")) for table in tables), sheet.name
+    glossary_page = at.switch_page("views/glossary.py").run()
+    assert not glossary_page.exception and not glossary_page.expander
+    assert {glossary.vocabulary_title(v, "en") for v in schema.VOCABULARIES} <= {
+        s.value for s in glossary_page.subheader}
+
+
+def test_the_data_dictionary_folds_on_a_screen(warehouse: Warehouse) -> None:
+    at = run_app([("lang", "en")])
+    at.switch_page("views/data.py").run()
+    assert [e.label for e in at.expander][:len(schema.SHEETS)] == [
+        with_note(sheet.label("en"), f"`{sheet.name}`", "en") for sheet in schema.SHEETS]
 
 
 def test_toggle_enters_presentation_mode(warehouse: Warehouse) -> None:
@@ -203,6 +233,25 @@ def test_a_framed_chart_shows_that_chart_alone(warehouse: Warehouse) -> None:
     assert not [b for b in page.get("download_button") if b.label == translate("en", "present.report")]
     missing = open_app({"lang": "en", "frame": "no-such-chart"}, "views/overview.py")
     assert translate("en", "empty.no_chart") in [info.value for info in missing.info]
+
+
+@pytest.mark.parametrize(("page", "name"), [("views/participation.py", "funnel"),
+                                           ("views/benefits.py", "obstacle-severity")])
+def test_a_framed_chart_says_what_the_framed_page_says_of_it(warehouse: Warehouse, page: str, name: str) -> None:
+    """An embedded chart had its caption without the text alternative the page gives it (the chart's one
+    sentence for a reader who cannot see it); an embedded page's captions sent readers to data tables its
+    frame hides. Both frames now say the same of a chart, and neither mentions a table it does not show."""
+    one = open_app({"lang": "en", "year": "2018", "frame": name}, page)
+    whole = open_app({"lang": "en", "year": "2018", "frame": "page"}, page)
+    assert not one.exception and not whole.exception
+    assert not whole.expander, "no data table (nor any fold) the frame would hide"
+    framed_caption = one.caption[0].value
+    assert framed_caption in [caption.value for caption in whole.caption]
+    table = translate("en", "chart.data_table")
+    assert not [c.value for c in whole.caption if table in c.value], "a caption points to a hidden table"
+    on_screen = open_app({"lang": "en", "year": "2018"}, page)
+    chart_captions = [c.value for c in on_screen.caption if c.value.startswith(framed_caption.split(". ")[0])]
+    assert chart_captions, "the framed caption opens with the page's own text alternative"
 
 
 def test_share_offers_an_iframe_of_the_page_or_a_chart(warehouse: Warehouse) -> None:

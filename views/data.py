@@ -26,7 +26,10 @@ package_download(ctx)
 
 st.header(ctx.t("data.section_dictionary"))
 for sheet in schema.SHEETS:
-    with st.expander(with_note(sheet.label(ctx.lang), f"`{sheet.name}`", ctx.lang)):
+    title = with_note(sheet.label(ctx.lang), f"`{sheet.name}`", ctx.lang)
+    if ctx.unfolded:  # a projector or another site's frame hides expanders: each sheet stands open
+        st.subheader(title)
+    with st.container() if ctx.unfolded else st.expander(title):
         st.caption(sheet.description(ctx.lang))
         st.dataframe(dictionary(sheet, ctx.lang), hide_index=True)
 

@@ -23,7 +23,7 @@ for theme, members in glossary.metrics_by_theme().items():
 st.header(ctx.t("glossary.section_categories"))
 for vocabulary in schema.VOCABULARIES:
     title = glossary.vocabulary_title(vocabulary, ctx.lang)
-    if ctx.presenting:  # presentation mode hides expanders: on a projector each list stands open
+    if ctx.unfolded:  # a projector or another site's frame hides expanders: each list stands open
         st.subheader(title)
         st.markdown(glossary.category_list(vocabulary, ctx.lang))
     else:
