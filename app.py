@@ -22,7 +22,7 @@ from starlette.middleware import Middleware
 
 from dashboard import api, db, params, warmup
 from dashboard.bundles import BundleDelivery
-from dashboard.framing import AnalystPagesUnframed
+from dashboard.framing import EmbedFormsOnly
 
 
 @asynccontextmanager
@@ -37,5 +37,5 @@ base_url = st.get_option("server.baseUrlPath")
 # Plotly's bundle is preloaded where charts are drawn: the root is the Overview.
 app = st.App("navigation.py", routes=api.routes(base_url), lifespan=lifespan,
              middleware=[Middleware(BundleDelivery, base_url=base_url, chart_pages=("", *params.CHART_PAGES)),
-                         # Another site may embed the public pages, never the analysts' (click-jacking).
-                         Middleware(AnalystPagesUnframed, base_url=base_url)])
+                         # Another site may embed a public page's embed form (frame=…), nothing else (click-jacking).
+                         Middleware(EmbedFormsOnly, base_url=base_url)])

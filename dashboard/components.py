@@ -210,6 +210,12 @@ def columns(ctx: PageContext, count: int) -> list:
     return list(st.columns(count))
 
 
+def framed_caption(ctx: PageContext, chart: Chart) -> str:
+    """A framed chart's caption, as the page's: the text alternative first (an embedded chart needs one as
+    much), then the caption; no data table in a frame."""
+    return sentences(summary(ctx, chart), shown_caption(ctx, chart, [chart.figure], table=False), lang=ctx.lang)
+
+
 def framed_chart(ctx: PageContext, page: str, name: str) -> None:
     """One chart alone, for another site's <iframe>: the chart, its caption, the notices and the source."""
     build = PAGE_CHARTS.get(page)
@@ -220,10 +226,8 @@ def framed_chart(ctx: PageContext, page: str, name: str) -> None:
     st.subheader(chart.heading, anchor=False)  # as on the pages: a heading, outside the plot
     st.plotly_chart(chart.figure, key=f"{CHART_KEY}{chart.name}", theme=None,
                     config=chart_config(file_stem(page, name, ctx.filters), ctx.lang))
-    # As on the page: the text alternative first (an embedded chart needs one as much), then the caption.
     # It can name workbook codes (the trends' codes not followed): markdown_text.
-    st.caption(markdown_text(sentences(summary(ctx, chart), shown_caption(ctx, chart, [chart.figure], table=False),
-                                       lang=ctx.lang)))
+    st.caption(markdown_text(framed_caption(ctx, chart)))
     sample_notice(ctx)
     provisional_notice(ctx)
     st.caption(ctx.t("present.embed_source", version=ctx.reader.data_version))

@@ -9,25 +9,28 @@ link that "Share this view" shows, with the page, the filters and the language.
 from __future__ import annotations
 
 import html
+import math
 import time
 from urllib.parse import urlencode
 
 import streamlit as st
 
-from dashboard.charts import PAGE_CHARTS
-from dashboard.components import CHART_KEY, SCREEN_CHART_KEY, SMALLEST_PROJECTOR_SCREEN
+from dashboard import framing
+from dashboard.charts import PAGE_CHARTS, Chart
+from dashboard.components import CHART_KEY, SCREEN_CHART_KEY, SMALLEST_PROJECTOR_SCREEN, framed_caption
 from dashboard.context import PageContext
 from dashboard.filters import Available, Filters, filter_line, labelled, link_query
+from dashboard.framing import FRAME_PAGE, FRAME_PARAM
 from dashboard.params import whole_number
 from dashboard.report import build_report, report_file_name
 from dashboard.theme import PRESENTING_FONT_PX
+from translations import display_width
 
 PRESENT_PARAM = "present"
 SLIDESHOW_PARAM = "slideshow"
 # frame=page shows a page, frame=<chart name> one chart, without sidebar or controls, for another site's
-# <iframe> ("embed" itself is Streamlit's own parameter and cannot be read by the app).
-FRAME_PARAM = "frame"
-FRAME_PAGE = "page"
+# <iframe> ("embed" itself is Streamlit's own parameter and cannot be read by the app): FRAME_PARAM,
+# FRAME_PAGE (dashboard.framing, which lets only these forms be framed).
 # Fixed style, no user data: nothing but the content, nothing to click that leaves the frame.
 FRAME_CSS = """
 <style>
@@ -67,7 +70,11 @@ PRESENTATION_CSS = (PRESENTATION_CSS.replace("PRESENTING_FONT_PX", str(PRESENTIN
 
 
 FRAME_PAGE_HEIGHT = 900  # px of the suggested <iframe> of a whole page (it scrolls inside)
-FRAME_CHART_EXTRA = 280  # px above and below a framed chart: heading, caption, notices, source
+FRAME_CHART_EXTRA = 260  # px above and below a framed chart: heading, notices, source, paddings
+# The caption, which grows with the chart's text alternative: its lines at a frame's text width, counted in
+# character cells (a Chinese character takes two), with room for a frame narrower than the page.
+FRAME_CAPTION_CELLS = 100
+FRAME_CAPTION_LINE_PX = 23
 PRESENTING_KEY = "present-toggle"  # the toggle's own state is the mode
 SHARE_KEY = "share-popover"
 SLIDESHOW_KEY = "slideshow-choice"
@@ -89,9 +96,8 @@ def slideshow_seconds() -> int:
 
 
 def frame_target() -> str | None:
-    """None, FRAME_PAGE or a chart's name: what an embedding site asked for."""
-    value = st.query_params.get(FRAME_PARAM)
-    return value if value and len(value) <= 60 else None
+    """None, FRAME_PAGE or a chart's name: what an embedding site asked for (framing.frame_target)."""
+    return framing.frame_target(st.query_params.get_all(FRAME_PARAM))
 
 
 def frame_style() -> None:
@@ -199,10 +205,16 @@ def _embed_snippet(ctx: PageContext, available: Available, base: str, page_path:
                           key=labelled("embed-target"), help=ctx.t("present.embed_help"))
     url = frame_url(base, page_path, ctx.filters, available, target or FRAME_PAGE)
     chart = next((c for c in charts if c.name == target), None)
-    # A chart's frame holds its heading, the chart at its own height, its caption, notices and source.
-    height = int(chart.figure.layout.height or 450) + FRAME_CHART_EXTRA if chart else FRAME_PAGE_HEIGHT
+    height = framed_chart_height(ctx, chart) if chart else FRAME_PAGE_HEIGHT
     st.code(iframe_snippet(url, titles.get(target or FRAME_PAGE, ""), height), language="html",
             wrap_lines=True)
+
+
+def framed_chart_height(ctx: PageContext, chart: Chart) -> int:
+    """The suggested <iframe> height of one chart: its heading, the chart at its own height, its caption,
+    notices and source, without a scroll bar inside the frame."""
+    caption_lines = math.ceil(display_width(framed_caption(ctx, chart)) / FRAME_CAPTION_CELLS)
+    return int(chart.figure.layout.height or 450) + FRAME_CHART_EXTRA + caption_lines * FRAME_CAPTION_LINE_PX
 
 
 def presentation_bar(ctx: PageContext) -> None:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import charts, db, glossary
+from dashboard import charts, db, framing, glossary
 from dashboard.components import SCREEN_CHART_KEY
-from dashboard.context import PageContext
+from dashboard.context import CONTEXT_KEY, PageContext
 from dashboard.dictionary import dictionary
 from dashboard.filters import Available, Filters
 from dashboard.presentation import app_base_url, share_url
@@ -393,3 +393,29 @@ def test_report_data_table_shows_numbers_as_the_dashboard_does() -> None:
     assert "<td class='code'>LOK-CI-01</td><td class='number'>83,3%</td>" in html
     assert "<td class='number'>Rp 76.000.000</td><td class='text'></td>" in html
     assert "&lt;b&gt;xxx" in html and "<b>" not in html
+
+
+@pytest.mark.parametrize(("path", "query", "framable"), [
+    ("/participation", "frame=page", True),
+    ("/", "lang=zh&frame=selection", True),
+    ("/sister-city/benefits", "frame=page", True),
+    ("/participation", "", False),  # the plain page: its sidebar leads to the sign-in inside the frame
+    ("/participation", "frame=", False),
+    ("/participation", "frame=" + "x" * 61, False),  # drawn plain by the page script, so not framed either
+    ("/participation", "frame=page&frame=", False),  # the last value counts, as in st.query_params.get
+    ("/sister-city/upload", "frame=page", False),
+    ("/sister-city/signin/", "frame=funnel", False),
+])
+def test_only_a_public_pages_embed_form_may_be_framed(path: str, query: str, framable: bool) -> None:
+    policy = framing.EmbedFormsOnly(app=None, base_url="sister-city" if "sister-city" in path else "")  # type: ignore[arg-type]
+    assert policy.may_be_framed(path, query) is framable
+
+
+@pytest.mark.parametrize("values", [["page"], ["x" * 61], ["page", ""], ["", "funnel"]])
+def test_the_page_script_and_the_policy_read_frame_alike(warehouse: Warehouse, values: list[str]) -> None:
+    """What the page draws as an embed (no sidebar) and what the server lets be framed are one rule."""
+    at = run_app([("lang", "en"), *(("frame", value) for value in values)])
+    drawn_as_embed = at.session_state[CONTEXT_KEY].framed
+    assert drawn_as_embed is (framing.frame_target(values) is not None)
+    assert framing.EmbedFormsOnly(app=None).may_be_framed(  # type: ignore[arg-type]
+        "/participation", urlencode([("frame", value) for value in values])) is drawn_as_embed

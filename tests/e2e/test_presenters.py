@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -13,10 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from dashboard.figures import LEGEND_BASE_HEIGHT
 from dashboard.framing import ANALYST_PAGES
 from dashboard.params import CHART_PAGES
-from dashboard.presentation import FRAME_CHART_EXTRA
 from dashboard.theme import PRESENTING_FONT_PX
 from translations import translate
 
@@ -207,44 +206,58 @@ def test_another_site_can_embed_the_public_pages_but_not_the_analysts(dashboard:
                                                                       tmp_path: Path) -> None:
     """Framed by another site under a transparent layer, a signed-in analyst could be led to press "Load"
     unseen (click-jacking): the analysts' pages refuse to be framed by another origin, whatever the reverse
-    proxy sends; a public page embeds as the share control suggests."""
-    for path in ANALYST_PAGES:
-        with urllib.request.urlopen(dashboard.url(f"/{path}"), timeout=30) as response:
-            assert response.headers["content-security-policy"] == "frame-ancestors 'self'", path
-            assert response.headers["x-frame-options"] == "SAMEORIGIN", path
-    with urllib.request.urlopen(dashboard.url("/participation", "frame=page"), timeout=30) as response:
-        assert response.headers["content-security-policy"] is None, "embedding a public page is the deployer's call"
-    sources = {"public": dashboard.url("/participation", "frame=page"),
-               **{path: dashboard.url(f"/{path}") for path in ANALYST_PAGES}}
+    proxy sends, and so does a public page in its plain form, whose sidebar led to the sign-in and the
+    Upload page inside the frame. A public page embeds as the share control suggests (frame=page)."""
+    refused = {path: dashboard.url(f"/{path}") for path in ANALYST_PAGES} | {
+        "upload-as-embed": dashboard.url("/upload", "frame=page"),
+        "plain": dashboard.url("/participation"),
+        "root": dashboard.url("/", "lang=en"),
+        "too-long-to-draw": dashboard.url("/participation", "frame=" + "x" * 61),  # drawn plain, sidebar and all
+    }
+    for name, url in refused.items():
+        with urllib.request.urlopen(url, timeout=30) as response:
+            assert response.headers["content-security-policy"] == "frame-ancestors 'self'", name
+            assert response.headers["x-frame-options"] == "SAMEORIGIN", name
+    embeds = {"public": dashboard.url("/participation", "frame=page"),
+              "one-chart": dashboard.url("/", "frame=selection&lang=zh")}
+    for name, url in embeds.items():
+        with urllib.request.urlopen(url, timeout=30) as response:
+            assert response.headers["content-security-policy"] is None, f"{name}: the deployer's call"
     host = tmp_path / "other-site.html"
     host.write_text("<!DOCTYPE html><html lang='en'><body>" + "".join(
         f"<iframe name='{name}' src='{src}' title='{name}' width='900' height='400'></iframe>"
-        for name, src in sources.items()) + "</body></html>", encoding="utf-8")
+        for name, src in {"public": embeds["public"], **refused}.items()) + "</body></html>", encoding="utf-8")
     context = new_context(browser, viewport=VIEWPORT)
     try:
         page = context.new_page()
         page.goto(host.as_uri())
         page.frame_locator("iframe[name='public']").locator(f"{CHART} svg.main-svg").first.wait_for(timeout=60_000)
         frames = {frame.name: frame for frame in page.frames if frame.name}
-        for path in ANALYST_PAGES:  # Chromium shows its own error page in place of the refused document
-            assert not frames[path].url.startswith(dashboard.url("/")), (path, frames[path].url)
-            assert frames[path].locator('[data-testid="stApp"]').count() == 0, path
+        for name in refused:  # Chromium shows its own error page in place of the refused document
+            assert not frames[name].url.startswith(dashboard.url("/")), (name, frames[name].url)
+            assert frames[name].locator('[data-testid="stApp"]').count() == 0, name
     finally:
         context.close()
 
 
 def test_a_chart_embedded_in_another_site_draws_without_controls(dashboard: RunningApp, browser: Browser,
                                                                  tmp_path: Path) -> None:
-    """A page of another origin (a local file) embeds the share control's <iframe> of one chart: the chart
-    is drawn in the frame, with no sidebar and no presenter tools."""
-    src = dashboard.url("/participation", "lang=zh&year=2018&frame=funnel")
-    host = tmp_path / "partner-site.html"
-    height = LEGEND_BASE_HEIGHT + FRAME_CHART_EXTRA  # what the share control suggests for a one-year funnel
-    host.write_text(f'<!DOCTYPE html><html lang="en"><body><h1>Partner portal</h1>'
-                    f'<iframe src="{src}" title="funnel" width="900" height="{height}" style="border:0"></iframe>'
-                    f"</body></html>", encoding="utf-8")
+    """A page of another origin (a local file) embeds the share control's <iframe> of one chart, as the
+    share control writes it: the chart is drawn in the frame, with no sidebar and no presenter tools, and
+    the suggested height shows the chart's text alternative, caption and source without scrolling."""
     context = new_context(browser, viewport=VIEWPORT)
     page = context.new_page()
+    open_page(page, dashboard.url("/participation", "lang=zh&year=2018"))
+    after_interaction(page, page.get_by_text(translate("zh", "present.share")).click)  # filled when opened
+    page.get_by_role("combobox", name=translate("zh", "present.embed")).click()  # opens the list: no run
+    funnel = translate("zh", "participation.chart_funnel")
+    after_interaction(page, page.get_by_role("option", name=funnel).click)
+    snippet = page.locator('[data-testid="stCode"]').last.inner_text().strip()
+    src = html.unescape(re.search(r'src="([^"]+)"', snippet).group(1))
+    assert src == dashboard.url("/participation", "lang=zh&year=2018&frame=funnel")
+    host = tmp_path / "partner-site.html"
+    host.write_text(f'<!DOCTYPE html><html lang="en"><body><h1>Partner portal</h1>{snippet}</body></html>'
+                    .replace('width="100%"', 'width="900"'), encoding="utf-8")
     page.goto(host.as_uri())
     frame = page.frame_locator("iframe")
     frame.locator(f"{CHART} svg.main-svg").first.wait_for(timeout=60_000)
@@ -252,7 +265,7 @@ def test_a_chart_embedded_in_another_site_draws_without_controls(dashboard: Runn
     assert frame.locator('[data-testid="stSidebar"]').evaluate_all(
         "els => els.every(el => getComputedStyle(el).display === 'none')")
     assert frame.get_by_text(translate("zh", "present.report")).count() == 0
-    # The suggested height (the chart's own plus FRAME_CHART_EXTRA) shows the caption and the source line.
+    # The suggested height shows the text alternative, the caption and the source line.
     source = frame.locator('[data-testid="stCaptionContainer"]').last
     source.wait_for()
     box, bottom = page.locator("iframe").bounding_box(), source.bounding_box()
