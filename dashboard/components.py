@@ -305,9 +305,11 @@ def sample_notice(ctx: PageContext) -> None:
 
 
 def sample_text(ctx: PageContext, years: list[int]) -> str:
-    """The sample-data notice; 2017's public facts are cited only when 2017 is shown."""
-    text = ctx.t("notice.sample", years=format_list(years, ctx.lang))
-    return sentences(text, ctx.t("notice.sample_2017") if 2017 in years else "", lang=ctx.lang)
+    """The sample-data notice; where to load the real data only in the app itself (another site's reader
+    has no Upload page); 2017's public facts only when 2017 is shown."""
+    return sentences(ctx.t("notice.sample", years=format_list(years, ctx.lang)),
+                     "" if ctx.framed else ctx.t("notice.sample_upload"),
+                     ctx.t("notice.sample_2017") if 2017 in years else "", lang=ctx.lang)
 
 
 # The load history as read on the page: who loaded what and when first, the fingerprints (64 hex digits

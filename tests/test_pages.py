@@ -150,9 +150,9 @@ def years_text(years: Iterable[int], lang: str) -> str:
 
 def sample_notice(years: tuple[int, ...], lang: str) -> str:
     t = toml_catalogue(lang)
-    text = t["notice.sample"].format(years=years_text(years, lang))
     space = "" if lang == "zh" else " "  # after "。" Chinese leaves no space
-    return text + (space + t["notice.sample_2017"] if 2017 in years else "")
+    return space.join([t["notice.sample"].format(years=years_text(years, lang)), t["notice.sample_upload"],
+                       *([t["notice.sample_2017"]] if 2017 in years else [])])
 
 
 def top(counts: dict[str, float], vocabulary: schema.Vocabulary) -> str | None:
@@ -1236,8 +1236,7 @@ def test_new_year_appears_without_restarting_the_app(warehouse: Warehouse, tmp_p
     assert heading == "**Headline figures for 2020** · change against 2019"
     assert markdowns(at)[0] == heading
     assert {metric.label: (metric.value, metric.delta or None) for metric in at.metric} == metrics
-    t = toml_catalogue("en")
-    assert t["notice.sample"].format(years="2019") in [warning.value for warning in at.warning]
+    assert sample_notice((2019,), "en") in [warning.value for warning in at.warning]
 
 
 def test_untouched_year_filter_includes_a_newly_loaded_year(warehouse: Warehouse, tmp_path: Path) -> None:

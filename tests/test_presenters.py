@@ -252,6 +252,10 @@ def test_a_framed_chart_says_what_the_framed_page_says_of_it(warehouse: Warehous
     on_screen = open_app({"lang": "en", "year": "2018"}, page)
     chart_captions = [c.value for c in on_screen.caption if c.value.startswith(framed_caption.split(". ")[0])]
     assert chart_captions, "the framed caption opens with the page's own text alternative"
+    # Another site's reader has no Upload page to load the real workbooks on; the app's reader has.
+    upload = translate("en", "notice.sample_upload")
+    assert [w.value for w in one.warning] and not [w.value for w in [*one.warning, *whole.warning] if upload in w.value]
+    assert [w.value for w in on_screen.warning if upload in w.value]
 
 
 def test_share_offers_an_iframe_of_the_page_or_a_chart(warehouse: Warehouse) -> None:
@@ -280,6 +284,8 @@ def test_report_prints_on_a4_with_a_cover_and_charts_sized_for_paper(warehouse: 
     ctx = _context("en", (2018, 2019))
     html = build_report(ctx, AVAILABLE, today=dt.date(2026, 3, 5))
     assert "@page { size: A4 portrait;" in html and "@media print" in html
+    assert translate("en", "notice.sample", years="2018, 2019") in html
+    assert translate("en", "notice.sample_upload") not in html, "paper has no Upload page"
     assert ".cover { break-after: page;" in html and "thead { display: table-header-group; }" in html
     assert report.PRINT_WIDTH_PX == 680 and abs(report.DRAW_WIDTH_PX * report.PRINT_ZOOM - 680) <= 1
     cover = html.split("<header class='cover'>", 1)[1].split("</header>", 1)[0]
