@@ -22,7 +22,8 @@ from starlette.middleware import Middleware
 
 from dashboard import api, db, params, warmup
 from dashboard.bundles import BundleDelivery
-from dashboard.framing import EmbedFormsOnly
+from dashboard.framing import ANALYST_PAGES, EmbedFormsOnly
+from dashboard.missing_pages import MissingPagesToOverview
 
 
 @asynccontextmanager
@@ -38,4 +39,7 @@ base_url = st.get_option("server.baseUrlPath")
 app = st.App("navigation.py", routes=api.routes(base_url), lifespan=lifespan,
              middleware=[Middleware(BundleDelivery, base_url=base_url, chart_pages=("", *params.CHART_PAGES)),
                          # Another site may embed a public page's embed form (frame=…), nothing else (click-jacking).
-                         Middleware(EmbedFormsOnly, base_url=base_url)])
+                         Middleware(EmbedFormsOnly, base_url=base_url),
+                         # A link to a page the app lacks: the Overview says so in the reader's language.
+                         Middleware(MissingPagesToOverview, pages=(*params.PUBLIC_PAGES, *ANALYST_PAGES),
+                                    base_url=base_url)])

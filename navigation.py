@@ -19,6 +19,7 @@ from dashboard.auth import current_analyst
 from dashboard.components import framed_chart
 from dashboard.context import PageContext, set_context
 from dashboard.filters import Available, current_language, render_sidebar
+from dashboard.missing_pages import missing_page_notice
 from dashboard.queries import fetch
 from translations import translate
 
@@ -38,6 +39,7 @@ framed = presentation.frame_target()  # shown in another site's <iframe>: conten
 filters = render_sidebar(available)
 lang = filters.lang
 context = PageContext(reader, filters, presenting, framed=framed is not None)
+missing_page_notice(lang)
 set_context(context)
 
 pages = [

@@ -197,7 +197,7 @@ def render_sidebar(available: Available) -> Filters:
     if ignored:
         # Typed by whoever made the link: each value shown as typed, never as a link or markup.
         values = ", ".join(code_span(value) for value in sorted(set(ignored)))
-        st.warning(translate(lang, "filters.ignored", values=values), icon="🔗")
+        st.warning(translate(lang, "filters.ignored", values=values), icon=":material/link_off:")
     return Filters(tuple(sorted(years)), partner, tuple(fields), direction, lang)
 
 

@@ -33,6 +33,7 @@ VOCABULARIES: dict[str, schema.Vocabulary] = {PARTNER: schema.PARTNER_CITY, FIEL
                                               DIRECTION: schema.DIRECTION}
 # The pages that draw charts, by their URL path (the Overview's is also the root's).
 CHART_PAGES = ("overview", "participation", "activities", "benefits")
+PUBLIC_PAGES = (*CHART_PAGES, "data", "glossary")  # the analysts' are dashboard.framing.ANALYST_PAGES
 
 
 def whole_number(text: str) -> int | None:

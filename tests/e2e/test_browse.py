@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -431,6 +432,44 @@ def test_a_link_cannot_plant_a_link_or_markup_in_the_notice(dashboard: RunningAp
     shown = notice.inner_text()
     for value in values:  # each as typed (a line break read as a space)
         assert " ".join(value.split()) in shown, (value, shown)
+
+
+@pytest.mark.parametrize(("lang", "path"), [("id", "/participasi"), ("zh", "/home"), ("en", "/data/2019")])
+def test_a_link_to_a_missing_page_opens_the_overview_saying_so(dashboard: RunningApp, page: Page, lang: str,
+                                                               path: str) -> None:
+    """A mistyped or outdated page in a link opened Streamlit's English dialog "Page not found … Running
+    the app's main page" over the Overview. Now the reader lands on the Overview, told in their language
+    which page does not exist; the link's filters are kept and the notice's parameter is dropped."""
+    query = "year=2018" + ("" if lang == "id" else f"&lang={lang}")
+    open_page(page, dashboard.url(path, query))
+    assert_no_exception(page, f"opening {path}")
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    missing = path.strip("/")
+    notice = page.get_by_test_id("stAlert").filter(has_text=translate(lang, "nav.page_missing", page=missing))
+    expect(notice).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=page_title(lang, "overview"))).to_be_visible()
+    assert widget_state(page).years == ("2018",)
+    link = urlsplit(page.url)
+    assert link.path.rstrip("/") == urlsplit(dashboard.url("/")).path.rstrip("/"), page.url
+    assert parse_qs(link.query).get("year") == ["2018"] and "missing" not in parse_qs(link.query), page.url
+    if lang == "id":
+        save_screenshot(page, "missing-page-id")
+
+
+def test_every_page_the_navigation_offers_is_a_page_the_server_knows(dashboard: RunningApp, page: Page) -> None:
+    """The server sends a link to any other path to the Overview (dashboard.missing_pages): each page
+    the sidebar links to must open itself, never the Overview's notice."""
+    open_page(page, dashboard.url("/", "lang=en"))
+    hrefs = page.locator('[data-testid="stSidebarNav"] a').evaluate_all("links => links.map(a => a.href)")
+    assert len(hrefs) >= 7, hrefs  # six public pages and the sign-in
+    for href in hrefs:
+        with urllib.request.urlopen(urllib.request.Request(href, headers={"Accept": "text/html"}),
+                                    timeout=30) as response:
+            assert response.url == href, f"{href} was sent to {response.url}"
+    for path in ("/overview", "/upload"):  # not in a reader's navigation, still pages
+        with urllib.request.urlopen(urllib.request.Request(dashboard.url(path), headers={"Accept": "text/html"}),
+                                    timeout=30) as response:
+            assert response.url == dashboard.url(path), path
 
 
 # -- found while writing these tests (they fail until the app is fixed) ----------------
