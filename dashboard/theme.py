@@ -13,8 +13,9 @@ workbook or a reader ever goes into either):
 - each chart is a figure: its container gets role="figure", named by the
   chart's heading and described by its caption (which holds the one-sentence
   summary of the data), so the text alternative is tied to the chart;
-- Streamlit's own accessible names and placeholders ("Collapse sidebar", "Help for …", "Remove …", "Clear
-  all") are said in the reader's language, from the catalogues' "framework" table (FRAMEWORK_WORDS);
+- Streamlit's own accessible names, placeholders and tooltips ("Collapse sidebar", "Help for …", "Remove …",
+  "Clear all", "Fullscreen") are said in the reader's language, from the catalogues' "framework" table
+  (FRAMEWORK_WORDS);
 - captions and card labels at ≥ 4.5:1, card labels wrap instead of being cut,
   focus stays visible, and the headline cards keep two themes side by side on
   a phone (reading order stays the document order: theme after theme).
@@ -98,6 +99,13 @@ SCRIPT = """
         sayAgain(el, 'aria-label');
         sayAgain(el, 'placeholder');
       });
+      // What the pointer shows too: a chart's "Fullscreen" (Plotly draws a button's tooltip from its
+      // data-title) and the tooltips of the data tables' toolbar, drawn when hovered, each a new element.
+      doc.querySelectorAll('.modebar-btn[data-title]').forEach(el => sayAgain(el, 'data-title'));
+      doc.querySelectorAll('[data-testid="stTooltipContent"] p').forEach(p => {
+        const said = window.__dashboardWords.exact[p.textContent];
+        if (said && p.childNodes.length === 1 && p.firstChild.nodeType === Node.TEXT_NODE) p.firstChild.data = said;
+      });
       doc.querySelectorAll('[class*="st-key-figure-"]').forEach((box, index) => {
         const heading = box.querySelector('h3');
         const caption = box.querySelector('[data-testid="stCaptionContainer"]');
@@ -148,7 +156,7 @@ FRAMEWORK_WORDS = {
     "Close": "close", "Main menu": "main_menu", "Link to heading": "link_to_heading",
     "Choose an option": "choose_option", "Show password": "show_password", "Hide password": "hide_password",
     "Download as CSV": "download_csv", "Search": "search", "Fullscreen": "fullscreen",
-    "Close fullscreen": "close_fullscreen",
+    "Close fullscreen": "close_fullscreen", "Show/hide columns": "show_hide_columns",
 }
 FRAMEWORK_PREFIXES = {"Help for ": "help_for", "Remove ": "remove"}  # followed by the widget's own label
 

@@ -186,6 +186,34 @@ ENGLISH_NAMES_JS = """([words, prefixes]) => [...document.querySelectorAll('[ari
   .filter(name => name && (words.includes(name) || prefixes.some(prefix => name.startsWith(prefix))))"""
 
 
+@pytest.mark.parametrize("lang", ["id", "zh"])
+def test_the_tooltips_streamlit_draws_are_in_the_readers_language(dashboard: RunningApp, browser: Browser,
+                                                                   lang: str) -> None:
+    """Pointing at a data table's toolbar showed "Show/hide columns", "Download as CSV", "Search",
+    "Fullscreen", and at a chart's toolbar "Fullscreen", in English on the Indonesian and Chinese pages;
+    "Show/hide columns" was also the button's accessible name."""
+    with _page(browser, LAPTOP) as page:
+        open_page(page, dashboard.url("/data", f"lang={lang}"))
+        table = page.get_by_test_id("stDataFrame").last
+        table.scroll_into_view_if_needed()
+        table.hover()
+        buttons = page.get_by_test_id("stElementToolbarButton").filter(visible=True)
+        expect(buttons).to_have_count(4)
+        expected = [translate(lang, f"framework.{key}")
+                    for key in ("show_hide_columns", "download_csv", "search", "fullscreen")]
+        for index, word in enumerate(expected):
+            buttons.nth(index).hover()
+            expect(page.get_by_test_id("stTooltipContent").filter(visible=True)).to_have_text(word)
+            table.hover()
+        names = [buttons.nth(index).get_by_role("button").get_attribute("aria-label") for index in range(4)]
+        assert names == expected
+        open_page(page, dashboard.url("/", f"lang={lang}"))
+        page.locator(".js-plotly-plot").first.hover()
+        titles = page.locator(".modebar-btn[data-title]").evaluate_all("els => els.map(e => e.dataset.title)")
+        assert titles and not set(titles) & set(FRAMEWORK_WORDS), titles
+        assert translate(lang, "framework.fullscreen") in titles
+
+
 def test_streamlits_own_names_are_said_in_the_readers_language(dashboard: RunningApp, browser: Browser) -> None:
     """A screen reader read Streamlit's English names on an Indonesian page: "Collapse sidebar", "Help for
     Pendaftar", "Remove 2017", "Clear all" (WCAG 3.1.2). After a language switch each is said again."""
