@@ -156,7 +156,7 @@ FRAMEWORK_WORDS = {
     "Close": "close", "Main menu": "main_menu", "Link to heading": "link_to_heading",
     "Choose an option": "choose_option", "Show password": "show_password", "Hide password": "hide_password",
     "Download as CSV": "download_csv", "Search": "search", "Fullscreen": "fullscreen",
-    "Close fullscreen": "close_fullscreen", "Show/hide columns": "show_hide_columns",
+    "Close fullscreen": "close_fullscreen", "Show/hide columns": "show_hide_columns", "Add files": "add_files",
 }
 FRAMEWORK_PREFIXES = {"Help for ": "help_for", "Remove ": "remove"}  # followed by the widget's own label
 

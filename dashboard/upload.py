@@ -36,6 +36,7 @@ from etl.isolated import stage_in_child
 from etl.load import Staged, load_record, restore, write_staged
 from etl.preview import SheetChange, compare_year, staged_connection
 from etl.problems import Problem, Severity, WorkbookRefused, error_count
+from etl.reader import refusal_by_name
 from etl.schema import Limits
 from etl.snapshots import Snapshot
 from etl.template import build_template
@@ -91,8 +92,15 @@ def content_sha256(content: bytes) -> str:
 
 
 def check_upload(ctx: PageContext, warehouse: Warehouse, name: str, content: bytes) -> Checked:
-    """Keep the upload (owner-only, for the retention period), check it in a child process, preview it."""
+    """Keep the upload (owner-only, for the retention period), check it in a child process, preview it.
+
+    A file whose name already says it is no workbook (a CSV, a PDF, an old .xls) is refused before it is
+    kept: the uploader takes any file, so that this refusal, like every other, is written in the reader's
+    language (Streamlit's own, for a type it was told to refuse, is an English tooltip on a red chip)."""
     sha256 = content_sha256(content)
+    refusal = refusal_by_name(name, csv_accepted=False)
+    if refusal is not None:
+        return Checked(name, sha256, Staged(name, sha256, None, [refusal]))
     raw_path = warehouse.uploads.keep(name, content, sha256)
     # A status label is Markdown: the file's name (and any text from inside the file) is shown as typed.
     with st.status(ctx.t("upload.checking", file=markdown_text(name)), expanded=False) as status:
@@ -151,10 +159,12 @@ def _year_row(summary: pd.DataFrame, year: int) -> pd.Series | None:
 
 
 def problems_frame(ctx: PageContext, problems: list[Problem]) -> pd.DataFrame:
+    """One row per problem (at least one): where, what, and what to do."""
     return pd.DataFrame([{
         ctx.t("upload.col_severity"): ctx.t(f"upload.severity_{p.severity.value}"),
         ctx.t("upload.col_sheet"): p.sheet or "",
-        ctx.t("upload.col_row"): p.row,
+        # Streamlit writes a missing number as "None", in English: a file's problem has no row, shown blank.
+        ctx.t("upload.col_row"): "" if p.row is None else str(p.row),
         ctx.t("upload.col_cell"): p.cell or "",
         ctx.t("upload.col_column"): p.column or "",
         ctx.t("upload.col_value"): p.value or "",

@@ -101,16 +101,30 @@ def read_file(path: Path, original_name: str | None = None, limits: Limits = DEF
     name = original_name or path.name
     if path.is_dir():  # the CLI given a folder (the upload page sends files only)
         raise WorkbookRefused(Problem("is_folder", params={"folder": str(path)}))
-    suffix = Path(name).suffix.lower()
-    if suffix in XLSX_SUFFIXES:
+    refusal = refusal_by_name(name)
+    if refusal is not None:
+        raise WorkbookRefused(refusal)
+    if Path(name).suffix.lower() in XLSX_SUFFIXES:
         return _read_xlsx(path, name, limits)
-    if suffix in CSV_SUFFIXES:
-        return _read_csv(path, name, limits)
+    return _read_csv(path, name, limits)
+
+
+def refusal_by_name(name: str, csv_accepted: bool = True) -> Problem | None:
+    """Why a file of this name is refused before its content is read, or None (.xlsx; .csv where accepted).
+
+    The upload page takes workbooks only (a year is loaded as a whole workbook); the command line also
+    checks a single sheet's CSV."""
+    suffix = Path(name).suffix.lower()
+    if suffix in XLSX_SUFFIXES or (csv_accepted and suffix in CSV_SUFFIXES):
+        return None
     if suffix in (".xlsm", ".xltm"):
-        raise WorkbookRefused(Problem("macro_enabled"))
+        return Problem("macro_enabled")
     if suffix == ".xls":
-        raise WorkbookRefused(Problem("old_xls"))
-    raise WorkbookRefused(Problem("unsupported_extension", params={"extension": suffix or name}))
+        return Problem("old_xls")
+    if suffix in (".xlsb", ".ods"):
+        return Problem(suffix.removeprefix("."))
+    return Problem("unsupported_extension" if csv_accepted else "unsupported_extension_upload",
+                   params={"extension": suffix or name})
 
 
 # --------------------------------------------------------------------------

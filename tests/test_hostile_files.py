@@ -319,7 +319,7 @@ def xlsx_named_csv(directory: Path) -> Path:
     pytest.param(xlsm, "macro_enabled", ("VBA", ".xlsx"), id="xlsm"),
     pytest.param(xlsx_with_vba, "macro_enabled", ("VBA", ".xlsx"), id="vba-project-in-xlsx"),
     pytest.param(ods_named_xlsx, "ods", (".ods", ".xlsx"), id="ods-renamed-xlsx"),
-    pytest.param(ods, "unsupported_extension", (".ods", ".xlsx"), id="ods"),
+    pytest.param(ods, "ods", (".ods", ".xlsx"), id="ods"),  # by its name: how to save it, not only "not accepted"
     pytest.param(entities_in_sheet, "xml_entities", ("xl/worksheets/sheet2.xml",), id="entities-in-sheet"),
     pytest.param(entities_in_shared_strings, "xml_entities", ("xl/sharedStrings.xml",),
                  id="entities-in-shared-strings"),

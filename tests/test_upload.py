@@ -269,6 +269,37 @@ def test_hostile_upload_is_refused_clearly(warehouse: Warehouse, secrets_file: P
     assert "kept on the server until" in texts(at)
 
 
+@pytest.mark.parametrize(("name", "code", "extension"), [
+    ("peserta 2020.csv", "unsupported_extension_upload", ".csv"),
+    ("laporan.pdf", "unsupported_extension_upload", ".pdf"),
+    ("2020", "unsupported_extension_upload", "2020"),
+    ("2020.xls", "old_xls", None),
+    ("2020.xlsm", "macro_enabled", None),
+    ("2020.ods", "ods", None),
+])
+@pytest.mark.parametrize("lang", ["id", "zh"])
+def test_a_file_of_another_type_is_refused_in_the_readers_language_and_not_kept(
+        warehouse: Warehouse, secrets_file: Path, lang: str, name: str, code: str, extension: str | None) -> None:
+    """The uploader refused any file but .xlsx itself, with Streamlit's English tooltip on a red chip and
+    nothing else on the page. It now takes any file; the page refuses one of another type in the
+    reader's language, naming what to do, before keeping it (it is not a workbook of the year)."""
+    at = sign_in(app(lang), lang=lang)
+    at.switch_page("views/upload.py").run()
+    version = warehouse.data_version()
+    before = sorted(warehouse.uploads.directory.iterdir()) if warehouse.uploads.directory.exists() else []
+    at.get("file_uploader")[0].upload(name, b"Nama,Tahun\nSiti,2020\n", "application/octet-stream").run()
+    assert not at.exception
+    expected = translate(lang, f"problem.{code}", **({"extension": extension} if extension else {}))
+    assert expected in at.dataframe[0].value.iloc[0].tolist()
+    # The file has no row: blank, not Streamlit's English "None" for a missing number.
+    assert at.dataframe[0].value.iloc[0][translate(lang, "upload.col_row")] == ""
+    assert any(expected in text.value for text in at.text)
+    assert [e.value for e in at.error] == [translate(lang, "upload.invalid", 1, count="1")]
+    assert warehouse.data_version() == version
+    after = sorted(warehouse.uploads.directory.iterdir()) if warehouse.uploads.directory.exists() else []
+    assert after == before, "a file that is no workbook of the year is not kept"
+
+
 def test_a_workbook_with_a_remark_is_loaded_and_its_consequence_shown(warehouse: Warehouse, secrets_file: Path,
                                                                        tmp_path: Path) -> None:
     """An indicator code recorded twice in the year is a remark, not an error: the report says what it means,

@@ -35,7 +35,8 @@ st.download_button(ctx.t("upload.template_button"), data=lambda: upload.template
 
 st.header(ctx.t("upload.step_upload"))
 generation = st.session_state.setdefault(upload.UPLOADER_KEY, 0)
-uploaded = st.file_uploader(ctx.t("upload.uploader", limit=upload.MAX_UPLOAD_MB), type=["xlsx"],
+# Any type: a file of another type is refused by upload.check_upload in the reader's language.
+uploaded = st.file_uploader(ctx.t("upload.uploader", limit=upload.MAX_UPLOAD_MB), type=None,
                             key=f"uploader-{generation}", max_upload_size=upload.MAX_UPLOAD_MB)
 checked = st.session_state.get(upload.STATE_KEY)
 if uploaded is not None:

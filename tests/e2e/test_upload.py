@@ -118,7 +118,7 @@ def test_analyst_uploads_a_year(analyst_app: RunningApp, page: Page, tmp_path: P
 
 @pytest.mark.parametrize("lang", ["id", "zh"])
 def test_an_analyst_reads_streamlits_own_words_in_their_language(analyst_app: RunningApp, page: Page,
-                                                                 lang: str) -> None:
+                                                                 lang: str, tmp_path: Path) -> None:
     """Streamlit writes its uploader's button ("Upload"), its note ("50MB per file • XLSX") and the hint under
     the sign-in form ("Press Enter to submit form") in English whatever the page's language."""
     open_page(page, analyst_app.url("/signin", f"lang={lang}"))
@@ -143,3 +143,13 @@ def test_an_analyst_reads_streamlits_own_words_in_their_language(analyst_app: Ru
     assert dropzone.evaluate(SHOWN_WORDS_JS) == [], "no English word left"
     expect(page.get_by_text(translate(lang, "upload.uploader", limit=50))).to_be_visible()  # size and type
     save_screenshot(page, f"upload-empty-{lang}")
+    # A file of another type: refused by the page in the reader's language, not by Streamlit's English
+    # tooltip ("text/csv files are not allowed.") on a red chip.
+    other = tmp_path / "peserta.csv"
+    other.write_text("Nama,Tahun\nSiti,2020\n", encoding="utf-8")
+    upload(page, other)
+    expect(page.get_by_text(translate(lang, "problem.unsupported_extension_upload", extension=".csv")).first
+           ).to_be_visible()
+    expect(page.get_by_text("not allowed")).to_have_count(0)
+    expect(page.get_by_role("button", name=translate(lang, "framework.add_files"))).to_be_visible()
+    save_screenshot(page, f"upload-other-type-{lang}")
