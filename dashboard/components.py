@@ -19,7 +19,16 @@ from dashboard.literal import markdown_text
 from dashboard.theme import PRESENTING_SCALE
 from etl import schema
 from etl.warehouse import SAMPLE_AUTHOR
-from translations import colon_of, display_width, format_list, jakarta_time, month_names, sentences, translate
+from translations import (
+    colon_of,
+    display_width,
+    format_list,
+    format_number,
+    jakarta_time,
+    month_names,
+    sentences,
+    translate,
+)
 
 if TYPE_CHECKING:
     # Only a type here: importing pandas' Styler loads jinja2 (0.04-0.05 s of a cold start's first
@@ -71,6 +80,37 @@ def plotly_locale(lang: str) -> dict[str, object]:
             "dictionary": {english: translate(lang, key) for english, key in PLOTLY_TEXTS.items()}}
 
 
+def gaps_as_text(data: pd.DataFrame, formats: Mapping[str, object],
+                 lang: str) -> tuple[pd.DataFrame, dict[str, object], list[str]]:
+    """The table with each numeric column that has a gap given as its display text, the gap blank.
+
+    Streamlit draws a missing number as "None", in English, whatever a Styler says (checked in Chromium,
+    Streamlit 1.67): the funnel's first stage, which has no stage before it to convert from, read "None".
+    Such a column (returned last, to be aligned as numbers are) then sorts as text; the rest keep their
+    numbers and formats (styled)."""
+    gapped = [column for column in data.columns
+              if pd.api.types.is_numeric_dtype(data[column]) and data[column].isna().any()]
+    if not gapped:
+        return data, dict(formats), []
+    data, rest = data.copy(), {header: shown for header, shown in formats.items() if header not in gapped}
+    for column in gapped:
+        shown = formats.get(column)
+        units = getattr(shown, "units", None)
+        texts = []
+        for position, value in enumerate(data[column]):
+            if pd.isna(value):
+                texts.append("")
+            elif units is not None:
+                texts.append(shown.show(value, units[position]))  # type: ignore[union-attr]
+            elif callable(shown):
+                texts.append(shown(value))
+            else:
+                number = float(value)
+                texts.append(format_number(number, lang, 0 if number.is_integer() else 2))
+        data[column] = pd.Series(texts, index=data.index, dtype=object)
+    return data, rest, gapped
+
+
 def styled(data: pd.DataFrame, formats: Mapping[str, object]) -> pd.DataFrame | Styler:
     """The table with its numbers shown in the reader's language (1.234,5; 3,1%), still sorting as numbers.
 
@@ -106,9 +146,11 @@ def show_table(ctx: PageContext, data: pd.DataFrame, formats: Mapping[str, objec
     wrapped = long_text_columns(data)
     # On a projector every rem is larger (theme.PRESENTING_SCALE), and so are the lines and the 4rem.
     scale = PRESENTING_SCALE if ctx.presenting else 1
-    st.dataframe(styled(blank_missing_text(data), formats or {}), hide_index=True,
+    shown, shown_formats, gapped = gaps_as_text(blank_missing_text(data), formats or {}, ctx.lang)
+    st.dataframe(styled(shown, shown_formats), hide_index=True,
                  column_config={column: st.column_config.TextColumn(width=round(SENTENCE_COLUMN_PX * scale))
-                                for column in wrapped} or None,
+                                for column in wrapped}
+                 | {column: st.column_config.TextColumn(alignment="right") for column in gapped} or None,
                  row_height=round(wrapped_row_height(data, wrapped) * scale) if wrapped else None)
     # Not on a projector, which hides expanders and data tables: its slides are the charts.
     if wrapped and whole_texts != "off" and not ctx.presenting:  # another site's frame hides expanders

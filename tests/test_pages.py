@@ -1312,3 +1312,43 @@ def test_a_partner_citys_first_year_is_compared_with_no_year(warehouse: Warehous
     assert all(metric.delta for metric in beijing.metric)
     assert [text for text in visible_texts(beijing) if "In 2019," in text] and \
         not [text for text in visible_texts(beijing) if "In 2020," in text]
+
+
+@pytest.mark.parametrize("params", [{"lang": "en"}, {"lang": "id", "field": "tourism"}, {"lang": "zh", "year": "2017"}],
+                         ids=["en", "id-one-field", "zh-one-year"])
+@pytest.mark.parametrize("page", ["views/participation.py", "views/activities.py", "views/benefits.py",
+                                  "views/overview.py"])
+def test_no_table_gives_streamlit_a_missing_number(warehouse: Warehouse, page: str, params: dict[str, str]) -> None:
+    """Streamlit draws a missing number as "None", in English, whatever the table's format says: the
+    funnel's table read "None" as the first stage's conversion in every language. A gap in a numeric
+    column is given as blank text, the column's other values as the page formats them."""
+    at = open_app(params, page)
+    no_exception(at)
+    tables = {**chart_tables(at), **{f"table {i}": t for i, t in enumerate(loose_tables(at))}}
+    assert tables
+    for name, table in tables.items():
+        data = table.data if hasattr(table, "data") else table  # a Styler's frame
+        gaps = [column for column in data.columns
+                if pd.api.types.is_numeric_dtype(data[column]) and data[column].isna().any()]
+        assert not gaps, f"{name}: a missing number in {gaps}"
+
+
+def test_the_funnels_first_stage_has_a_blank_conversion_and_the_rest_their_shares(warehouse: Warehouse) -> None:
+    at = open_app({"lang": "id", "year": "2018"}, "views/participation.py")
+    table = chart_tables(at)["funnel"]
+    data = table.data if hasattr(table, "data") else table
+    conversion = data[METRICS["stage_conversion"].label("id")]
+    assert conversion.iloc[0] == "" and conversion.iloc[1] == "66,1%", conversion.tolist()
+
+
+def test_gaps_as_text_keeps_formats_and_per_row_units() -> None:
+    frame = pd.DataFrame({"Tahun": [2018, 2019], "Nilai": [0.5, float("nan")], "Jumlah": [3, 4],
+                          "Campuran": [25.0, None]})
+    per_row = charts.PerRow(("percent", "count"), "id")
+    shown, formats, gapped = components.gaps_as_text(
+        frame, {"Nilai": lambda v: f"{v:.0%}", "Jumlah": str, "Campuran": per_row}, "id")
+    assert shown["Nilai"].tolist() == ["50%", ""] and shown["Campuran"].tolist() == ["25,0%", ""]
+    assert gapped == ["Nilai", "Campuran"] and list(formats) == ["Jumlah"]
+    assert shown["Tahun"].tolist() == [2018, 2019] and frame["Nilai"].isna().iloc[1], "the chart's data untouched"
+    plain, _, _ = components.gaps_as_text(pd.DataFrame({"x": [1.0, None, 2.5]}), {}, "id")
+    assert plain["x"].tolist() == ["1", "", "2,50"]
