@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     # Only a type here: importing pandas' Styler loads jinja2 (0.04-0.05 s of a cold start's first
     # visit); `data.style` loads it when a data table is first shown.
     from pandas.io.formats.style import Styler
+    from streamlit.delta_generator import DeltaGenerator
 
 WholeTexts = Literal["folded", "inline", "off"]
 TABLE_KEY_PREFIX = "table-"  # the expander of a chart's data table: "table-<chart name>"
@@ -243,6 +244,15 @@ def blank_missing_text(data: pd.DataFrame) -> pd.DataFrame:
     missing = [column for column in data.columns if pd.api.types.is_string_dtype(data[column])
                and data[column].isna().any()]
     return data.fillna(dict.fromkeys(missing, "")) if missing else data
+
+
+def fold(ctx: PageContext, title: str) -> DeltaGenerator:
+    """An expander titled ``title``; where expanders are hidden (a projector, another site's frame) a
+    subheader and what follows it, standing open, or the heading above would head nothing."""
+    if ctx.unfolded:
+        st.subheader(title)
+        return st.container()
+    return st.expander(title)
 
 
 def columns(ctx: PageContext, count: int) -> list:

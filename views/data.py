@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard.components import page_header, show_history
+from dashboard.components import fold, page_header, show_history
 from dashboard.context import context
 from dashboard.dictionary import dictionary
 from dashboard.downloads import history_download, package_download, table_download
@@ -26,10 +26,7 @@ package_download(ctx)
 
 st.header(ctx.t("data.section_dictionary"))
 for sheet in schema.SHEETS:
-    title = with_note(sheet.label(ctx.lang), f"`{sheet.name}`", ctx.lang)
-    if ctx.unfolded:  # a projector or another site's frame hides expanders: each sheet stands open
-        st.subheader(title)
-    with st.container() if ctx.unfolded else st.expander(title):
+    with fold(ctx, with_note(sheet.label(ctx.lang), f"`{sheet.name}`", ctx.lang)):
         st.caption(sheet.description(ctx.lang))
         st.dataframe(dictionary(sheet, ctx.lang), hide_index=True)
 

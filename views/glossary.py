@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import glossary
-from dashboard.components import page_header
+from dashboard.components import fold, page_header
 from dashboard.context import context
 from etl import schema
 from translations import label_value
@@ -22,10 +22,5 @@ for theme, members in glossary.metrics_by_theme().items():
 
 st.header(ctx.t("glossary.section_categories"))
 for vocabulary in schema.VOCABULARIES:
-    title = glossary.vocabulary_title(vocabulary, ctx.lang)
-    if ctx.unfolded:  # a projector or another site's frame hides expanders: each list stands open
-        st.subheader(title)
+    with fold(ctx, glossary.vocabulary_title(vocabulary, ctx.lang)):
         st.markdown(glossary.category_list(vocabulary, ctx.lang))
-    else:
-        with st.expander(title):
-            st.markdown(glossary.category_list(vocabulary, ctx.lang))
