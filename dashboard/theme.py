@@ -78,6 +78,8 @@ SCRIPT = """
     if (now !== said) el.setAttribute(name, said);
     el.setAttribute('data-said-' + name, said);
   };
+  const TEXT_PLACES = '[data-testid="stTooltipContent"] p, [data-testid="stMainMenuItemLabel"], ' +
+                      '[data-testid="stStatusWidget"] button, [data-testid="stStatusWidget"] span';
   const apply = () => {
     const root = window.parent && window.parent !== window ? window.parent.document : document;
     for (const doc of new Set([document, root])) {
@@ -102,9 +104,12 @@ SCRIPT = """
       // What the pointer shows too: a chart's "Fullscreen" (Plotly draws a button's tooltip from its
       // data-title) and the tooltips of the data tables' toolbar, drawn when hovered, each a new element.
       doc.querySelectorAll('.modebar-btn[data-title]').forEach(el => sayAgain(el, 'data-title'));
-      doc.querySelectorAll('[data-testid="stTooltipContent"] p').forEach(p => {
-        const said = window.__dashboardWords.exact[p.textContent];
-        if (said && p.childNodes.length === 1 && p.firstChild.nodeType === Node.TEXT_NODE) p.firstChild.data = said;
+      doc.querySelectorAll('[title]').forEach(el => sayAgain(el, 'title'));
+      // And the words it writes as text there, in its main menu and in its "running" corner: each
+      // element drawn anew when shown, so the English word is replaced where it stands.
+      doc.querySelectorAll(TEXT_PLACES).forEach(el => {
+        const said = window.__dashboardWords.exact[el.textContent.trim()];
+        if (said && el.childNodes.length === 1 && el.firstChild.nodeType === Node.TEXT_NODE) el.firstChild.data = said;
       });
       doc.querySelectorAll('[class*="st-key-figure-"]').forEach((box, index) => {
         const heading = box.querySelector('h3');
@@ -157,6 +162,8 @@ FRAMEWORK_WORDS = {
     "Choose an option": "choose_option", "Show password": "show_password", "Hide password": "hide_password",
     "Download as CSV": "download_csv", "Search": "search", "Fullscreen": "fullscreen",
     "Close fullscreen": "close_fullscreen", "Show/hide columns": "show_hide_columns", "Add files": "add_files",
+    "Print": "print", "Record screen": "record_screen", "Copy version to clipboard": "copy_version",
+    "Running...": "running", "Stop": "stop", "Stopping...": "stopping",
 }
 FRAMEWORK_PREFIXES = {"Help for ": "help_for", "Remove ": "remove"}  # followed by the widget's own label
 

@@ -191,7 +191,8 @@ def test_the_tooltips_streamlit_draws_are_in_the_readers_language(dashboard: Run
                                                                    lang: str) -> None:
     """Pointing at a data table's toolbar showed "Show/hide columns", "Download as CSV", "Search",
     "Fullscreen", and at a chart's toolbar "Fullscreen", in English on the Indonesian and Chinese pages;
-    "Show/hide columns" was also the button's accessible name."""
+    "Show/hide columns" was also the button's accessible name; the main menu read "Print", "Record
+    screen"."""
     with _page(browser, LAPTOP) as page:
         open_page(page, dashboard.url("/data", f"lang={lang}"))
         table = page.get_by_test_id("stDataFrame").last
@@ -207,6 +208,13 @@ def test_the_tooltips_streamlit_draws_are_in_the_readers_language(dashboard: Run
             table.hover()
         names = [buttons.nth(index).get_by_role("button").get_attribute("aria-label") for index in range(4)]
         assert names == expected
+        # Streamlit's main menu: "Print", "Record screen" and "Copy version to clipboard" were English.
+        page.get_by_test_id("stMainMenu").click()
+        labels = page.get_by_test_id("stMainMenuItemLabel")
+        expect(labels).to_have_text([translate(lang, "framework.print"), translate(lang, "framework.record_screen")])
+        copy = page.get_by_role("button", name=translate(lang, "framework.copy_version"))
+        expect(copy).to_have_attribute("title", translate(lang, "framework.copy_version"))
+        page.keyboard.press("Escape")
         open_page(page, dashboard.url("/", f"lang={lang}"))
         page.locator(".js-plotly-plot").first.hover()
         titles = page.locator(".modebar-btn[data-title]").evaluate_all("els => els.map(e => e.dataset.title)")
