@@ -79,7 +79,8 @@ SCRIPT = """
     el.setAttribute('data-said-' + name, said);
   };
   const TEXT_PLACES = '[data-testid="stTooltipContent"] p, [data-testid="stMainMenuItemLabel"], ' +
-                      '[data-testid="stStatusWidget"] button, [data-testid="stStatusWidget"] span';
+                      '[data-testid="stStatusWidget"] button, [data-testid="stStatusWidget"] span, ' +
+                      '[data-testid="stStatusWidget"] label, section[role="dialog"] h2, section[role="dialog"] div';
   const apply = () => {
     const root = window.parent && window.parent !== window ? window.parent.document : document;
     for (const doc of new Set([document, root])) {
@@ -105,8 +106,9 @@ SCRIPT = """
       // data-title) and the tooltips of the data tables' toolbar, drawn when hovered, each a new element.
       doc.querySelectorAll('.modebar-btn[data-title]').forEach(el => sayAgain(el, 'data-title'));
       doc.querySelectorAll('[title]').forEach(el => sayAgain(el, 'title'));
-      // And the words it writes as text there, in its main menu and in its "running" corner: each
-      // element drawn anew when shown, so the English word is replaced where it stands.
+      // And the words it writes as text there, in its main menu, in its "running" corner and in the
+      // dialog of a lost connection: each element drawn anew when shown, so the English word is
+      // replaced where it stands (only a whole text that is one of its words: never a page's own).
       doc.querySelectorAll(TEXT_PLACES).forEach(el => {
         const said = window.__dashboardWords.exact[el.textContent.trim()];
         if (said && el.childNodes.length === 1 && el.firstChild.nodeType === Node.TEXT_NODE) el.firstChild.data = said;
@@ -163,7 +165,9 @@ FRAMEWORK_WORDS = {
     "Download as CSV": "download_csv", "Search": "search", "Fullscreen": "fullscreen",
     "Close fullscreen": "close_fullscreen", "Show/hide columns": "show_hide_columns", "Add files": "add_files",
     "Print": "print", "Record screen": "record_screen", "Copy version to clipboard": "copy_version",
-    "Running...": "running", "Stop": "stop", "Stopping...": "stopping",
+    "Running...": "running", "Stop": "stop", "Stopping...": "stopping", "Connecting": "connecting",
+    "Connection error": "connection_error",
+    "Streamlit server is not responding. Are you connected to the internet?": "server_not_responding",
 }
 FRAMEWORK_PREFIXES = {"Help for ": "help_for", "Remove ": "remove"}  # followed by the widget's own label
 

@@ -10,9 +10,11 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -21,7 +23,16 @@ from playwright.sync_api import Browser, Page, expect
 from dashboard.theme import FRAMEWORK_PREFIXES, FRAMEWORK_WORDS
 from translations import translate
 
-from .harness import RunningApp, after_interaction, new_context, open_page, save_screenshot
+from .harness import (
+    LOGS,
+    RunningApp,
+    after_interaction,
+    new_context,
+    open_page,
+    save_screenshot,
+    start_app,
+    stop_app,
+)
 
 PAGES = {"overview": "/", "participation": "/participation", "activities": "/activities",
          "benefits": "/benefits", "data": "/data", "glossary": "/glossary", "signin": "/signin"}
@@ -220,6 +231,28 @@ def test_the_tooltips_streamlit_draws_are_in_the_readers_language(dashboard: Run
         titles = page.locator(".modebar-btn[data-title]").evaluate_all("els => els.map(e => e.dataset.title)")
         assert titles and not set(titles) & set(FRAMEWORK_WORDS), titles
         assert translate(lang, "framework.fullscreen") in titles
+
+
+@pytest.mark.parametrize("lang", ["id", "zh"])
+def test_a_lost_connection_is_told_in_the_readers_language(sample_warehouse_dir: Path, browser: Browser,
+                                                           tmp_path: Path, lang: str) -> None:
+    """A reader on a phone whose connection drops (or a server restarted under them) was told "Connecting"
+    and "Connection error: Streamlit server is not responding. Are you connected to the internet?" in
+    English on the Indonesian page. Its own server, stopped under an open page."""
+    shutil.copytree(sample_warehouse_dir, tmp_path / "data", symlinks=True)
+    app = start_app(tmp_path / "data" / "warehouse.duckdb", LOGS / f"streamlit-lost-connection-{lang}.log")
+    try:
+        with _page(browser, PHONE) as page:
+            open_page(page, app.url("/", f"lang={lang}"))
+            stop_app(app)
+            dialog = page.get_by_role("dialog")
+            expect(dialog.get_by_role("heading", name=translate(lang, "framework.connection_error"))).to_be_visible(
+                timeout=60_000)
+            expect(dialog).to_contain_text(translate(lang, "framework.server_not_responding"))
+            expect(page.get_by_test_id("stConnectionStatus")).to_have_text(translate(lang, "framework.connecting"))
+            save_screenshot(page, f"lost-connection-{lang}")
+    finally:
+        stop_app(app)
 
 
 def test_streamlits_own_names_are_said_in_the_readers_language(dashboard: RunningApp, browser: Browser) -> None:
