@@ -78,9 +78,10 @@ SCRIPT = """
     if (now !== said) el.setAttribute(name, said);
     el.setAttribute('data-said-' + name, said);
   };
-  const TEXT_PLACES = '[data-testid="stTooltipContent"] p, [data-testid="stMainMenuItemLabel"], ' +
-                      '[data-testid="stStatusWidget"] button, [data-testid="stStatusWidget"] span, ' +
-                      '[data-testid="stStatusWidget"] label, section[role="dialog"] h2, section[role="dialog"] div';
+  // Where Streamlit draws its own words as text: the layers of tooltips, menus and dialogs, and its
+  // "running" corner.
+  const TEXT_PLACES = '#portal, #stFloatingOverlayPortal, [data-testid="stMainMenuPopover"], ' +
+                      '[data-testid="stStatusWidget"], section[role="dialog"]';
   const apply = () => {
     const root = window.parent && window.parent !== window ? window.parent.document : document;
     for (const doc of new Set([document, root])) {
@@ -106,12 +107,15 @@ SCRIPT = """
       // data-title) and the tooltips of the data tables' toolbar, drawn when hovered, each a new element.
       doc.querySelectorAll('.modebar-btn[data-title]').forEach(el => sayAgain(el, 'data-title'));
       doc.querySelectorAll('[title]').forEach(el => sayAgain(el, 'title'));
-      // And the words it writes as text there, in its main menu, in its "running" corner and in the
-      // dialog of a lost connection: each element drawn anew when shown, so the English word is
-      // replaced where it stands (only a whole text that is one of its words: never a page's own).
-      doc.querySelectorAll(TEXT_PLACES).forEach(el => {
-        const said = window.__dashboardWords.exact[el.textContent.trim()];
-        if (said && el.childNodes.length === 1 && el.firstChild.nodeType === Node.TEXT_NODE) el.firstChild.data = said;
+      // And the words it writes as text in its tooltips, menus (the main menu, a data table's column
+      // menu), its "running" corner and the dialog of a lost connection: each drawn anew when shown, so
+      // the English word is replaced where it stands (only a whole text that is one of its words).
+      doc.querySelectorAll(TEXT_PLACES).forEach(place => {
+        const walker = doc.createTreeWalker(place, NodeFilter.SHOW_TEXT);
+        for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+          const said = window.__dashboardWords.exact[text.data.trim()];
+          if (said && said !== text.data) text.data = said;
+        }
       });
       doc.querySelectorAll('[class*="st-key-figure-"]').forEach((box, index) => {
         const heading = box.querySelector('h3');
@@ -168,6 +172,10 @@ FRAMEWORK_WORDS = {
     "Running...": "running", "Stop": "stop", "Stopping...": "stopping", "Connecting": "connecting",
     "Connection error": "connection_error",
     "Streamlit server is not responding. Are you connected to the internet?": "server_not_responding",
+    "Dataframe column menu": "column_menu", "Copy column name": "copy_column_name",
+    "Sort ascending": "sort_ascending", "Sort descending": "sort_descending", "Statistics": "statistics",
+    "Format": "format", "Autosize": "autosize", "Pin column": "pin_column", "Unpin column": "unpin_column",
+    "Hide column": "hide_column", "Select all": "select_all", "(index)": "index_column",
 }
 FRAMEWORK_PREFIXES = {"Help for ": "help_for", "Remove ": "remove"}  # followed by the widget's own label
 

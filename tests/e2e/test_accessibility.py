@@ -202,8 +202,8 @@ def test_the_tooltips_streamlit_draws_are_in_the_readers_language(dashboard: Run
                                                                    lang: str) -> None:
     """Pointing at a data table's toolbar showed "Show/hide columns", "Download as CSV", "Search",
     "Fullscreen", and at a chart's toolbar "Fullscreen", in English on the Indonesian and Chinese pages;
-    "Show/hide columns" was also the button's accessible name; the main menu read "Print", "Record
-    screen"."""
+    "Show/hide columns" was also the button's accessible name; a column's menu read "Sort ascending",
+    "Hide column", and the main menu "Print", "Record screen"."""
     with _page(browser, LAPTOP) as page:
         open_page(page, dashboard.url("/data", f"lang={lang}"))
         table = page.get_by_test_id("stDataFrame").last
@@ -219,6 +219,14 @@ def test_the_tooltips_streamlit_draws_are_in_the_readers_language(dashboard: Run
             table.hover()
         names = [buttons.nth(index).get_by_role("button").get_attribute("aria-label") for index in range(4)]
         assert names == expected
+        # A column's menu (a click on its header): "Sort ascending", "Hide column", … were English.
+        box = table.bounding_box()
+        assert box
+        page.mouse.click(box["x"] + 40, box["y"] + 15)
+        menu = page.get_by_test_id("stDataFrameColumnMenu")
+        for key in ("sort_ascending", "sort_descending", "autosize", "pin_column", "hide_column"):
+            expect(menu.get_by_role("menuitem", name=translate(lang, f"framework.{key}"))).to_be_visible()
+        page.keyboard.press("Escape")
         # Streamlit's main menu: "Print", "Record screen" and "Copy version to clipboard" were English.
         page.get_by_test_id("stMainMenu").click()
         labels = page.get_by_test_id("stMainMenuItemLabel")
