@@ -13,9 +13,10 @@ workbook or a reader ever goes into either):
 - each chart is a figure: its container gets role="figure", named by the
   chart's heading and described by its caption (which holds the one-sentence
   summary of the data), so the text alternative is tied to the chart;
-- Streamlit's own accessible names, placeholders and tooltips ("Collapse sidebar", "Help for …", "Remove …",
-  "Clear all", "Fullscreen") are said in the reader's language, from the catalogues' "framework" table
-  (FRAMEWORK_WORDS);
+- Streamlit's own words ("Collapse sidebar", "Help for …", "Remove …", "Clear all", "Fullscreen", "Sort
+  ascending", "Connection error") are said in the reader's language, from the catalogues' "framework"
+  table (FRAMEWORK_WORDS): accessible names, placeholders and titles, and the text of its tooltips, menus
+  and dialogs;
 - captions and card labels at ≥ 4.5:1, card labels wrap instead of being cut,
   focus stays visible, and the headline cards keep two themes side by side on
   a phone (reading order stays the document order: theme after theme).
@@ -176,6 +177,14 @@ FRAMEWORK_WORDS = {
     "Sort ascending": "sort_ascending", "Sort descending": "sort_descending", "Statistics": "statistics",
     "Format": "format", "Autosize": "autosize", "Pin column": "pin_column", "Unpin column": "unpin_column",
     "Hide column": "hide_column", "Select all": "select_all", "(index)": "index_column",
+    # A column menu's "Format" and "Statistics" lists
+    "Automatic": "format_automatic", "Localized": "format_localized", "Plain": "format_plain",
+    "Compact": "format_compact", "Dollar": "format_dollar", "Euro": "format_euro", "Yen": "format_yen",
+    "Percent": "format_percent", "Scientific": "format_scientific", "Accounting": "format_accounting",
+    "Duration": "format_duration", "Values": "stat_values", "Empty": "stat_empty", "Distinct": "stat_distinct",
+    "Average": "stat_average", "Standard deviation": "stat_std", "Minimum": "stat_min",
+    "25th percentile": "stat_p25", "Median": "stat_median", "75th percentile": "stat_p75", "Maximum": "stat_max",
+    "Sum": "stat_sum",
 }
 FRAMEWORK_PREFIXES = {"Help for ": "help_for", "Remove ": "remove"}  # followed by the widget's own label
 

@@ -226,6 +226,8 @@ def test_the_tooltips_streamlit_draws_are_in_the_readers_language(dashboard: Run
         menu = page.get_by_test_id("stDataFrameColumnMenu")
         for key in ("sort_ascending", "sort_descending", "autosize", "pin_column", "hide_column"):
             expect(menu.get_by_role("menuitem", name=translate(lang, f"framework.{key}"))).to_be_visible()
+        menu.get_by_role("menuitem", name=translate(lang, "framework.format")).hover()  # its list of formats
+        expect(page.get_by_role("menuitem", name=translate(lang, "framework.format_percent"))).to_be_visible()
         page.keyboard.press("Escape")
         # Streamlit's main menu: "Print", "Record screen" and "Copy version to clipboard" were English.
         page.get_by_test_id("stMainMenu").click()
