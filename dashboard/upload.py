@@ -32,6 +32,7 @@ from dashboard.metrics import CARD_METRICS, metric, summary_value
 from dashboard.queries import Scope, yearly_summary
 from etl import schema
 from etl.annotate import annotate, problem_report
+from etl.guard import size_refusal
 from etl.isolated import stage_in_child
 from etl.load import Staged, load_record, restore, write_staged
 from etl.preview import SheetChange, compare_year, staged_connection
@@ -45,6 +46,9 @@ from etl.warehouse import LoadResult, Warehouse
 from translations import jakarta_time
 
 MAX_UPLOAD_MB = 50
+# What the uploader itself takes (and the server: .streamlit/config.toml, server.maxUploadSize): a file between
+# the two is refused by the page, in the reader's language, without being kept.
+UPLOADER_MB = 200
 # Tighter than the command line's limits: the server is shared, so what one upload can make
 # the parser hold must stay small (fastexcel holds about 2.5x the sheet's XML, measured).
 # A program year is a few hundred rows; the CLI keeps Excel's full 1,048,576.
@@ -94,11 +98,12 @@ def content_sha256(content: bytes) -> str:
 def check_upload(ctx: PageContext, warehouse: Warehouse, name: str, content: bytes) -> Checked:
     """Keep the upload (owner-only, for the retention period), check it in a child process, preview it.
 
-    A file whose name already says it is no workbook (a CSV, a PDF, an old .xls) is refused before it is
-    kept: the uploader takes any file, so that this refusal, like every other, is written in the reader's
-    language (Streamlit's own, for a type it was told to refuse, is an English tooltip on a red chip)."""
+    A file whose name already says it is no workbook (a CSV, a PDF, an old .xls), or that is empty or above
+    the limit, is refused before it is kept: the uploader takes any file up to UPLOADER_MB, so that this
+    refusal, like every other, is written on the page in the reader's language (Streamlit's own, for a
+    type or a size it was told to refuse, is an English tooltip on a red chip)."""
     sha256 = content_sha256(content)
-    refusal = refusal_by_name(name, csv_accepted=False)
+    refusal = refusal_by_name(name, csv_accepted=False) or size_refusal(len(content), UPLOAD_LIMITS)
     if refusal is not None:
         return Checked(name, sha256, Staged(name, sha256, None, [refusal]))
     raw_path = warehouse.uploads.keep(name, content, sha256)

@@ -111,12 +111,20 @@ def check_size(path: Path, limits: Limits = DEFAULT_LIMITS) -> int:
         size = path.stat().st_size
     except OSError:
         raise _refuse("file_missing") from None
-    if size == 0:
-        raise _refuse("empty_file")
-    if size > limits.max_file_bytes:
-        raise _refuse("too_large_file", size_mb=LocalNumber(size / 2**20, 1),
-                      limit_mb=LocalNumber(limits.max_file_bytes / 2**20))
+    refusal = size_refusal(size, limits)
+    if refusal is not None:
+        raise WorkbookRefused(refusal)
     return size
+
+
+def size_refusal(size: int, limits: Limits = DEFAULT_LIMITS) -> Problem | None:
+    """Why a file of ``size`` bytes is refused before it is read (empty, or above the limit), or None."""
+    if size == 0:
+        return Problem("empty_file")
+    if size > limits.max_file_bytes:
+        return Problem("too_large_file", params={"size_mb": LocalNumber(size / 2**20, 1),
+                                                 "limit_mb": LocalNumber(limits.max_file_bytes / 2**20)})
+    return None
 
 
 def _check_signature(path: Path) -> None:

@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 import threading
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import db
+from dashboard import db, upload
 from dashboard.context import PageContext
 from dashboard.filters import Filters
 from dashboard.upload import describe_load, headline_table
@@ -29,7 +30,7 @@ from etl.warehouse import Warehouse
 from tests.apptest import HALF_WIDTH_PUNCTUATION, visible_texts
 from tests.paths import REPO_ROOT, SAMPLE_FILES
 from tests.workbooks import SHEET_PARTS, read_parts, write_zip
-from translations import translate
+from translations import format_number, translate
 
 PASSWORD = "correct horse battery"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -298,6 +299,34 @@ def test_a_file_of_another_type_is_refused_in_the_readers_language_and_not_kept(
     assert warehouse.data_version() == version
     after = sorted(warehouse.uploads.directory.iterdir()) if warehouse.uploads.directory.exists() else []
     assert after == before, "a file that is no workbook of the year is not kept"
+
+
+@pytest.mark.parametrize("lang", ["id", "zh"])
+def test_a_file_above_the_limit_is_refused_on_the_page_and_not_kept(warehouse: Warehouse, secrets_file: Path,
+                                                                    lang: str) -> None:
+    """Streamlit refused a file above 50 MB before sending it, with an English tooltip on a red chip and
+    nothing on the page. The uploader takes up to 200 MB; the page refuses above 50 MB in the reader's
+    language, before keeping the file; an empty file likewise."""
+    at = sign_in(app(lang), lang=lang)
+    at.switch_page("views/upload.py").run()
+    directory = warehouse.uploads.directory
+    before = sorted(directory.iterdir()) if directory.exists() else []
+    size = upload.MAX_UPLOAD_MB * 2**20 + 1
+    at.get("file_uploader")[0].upload("2020.xlsx", b"PK" + bytes(size - 2), XLSX).run()
+    assert not at.exception
+    shown = at.dataframe[0].value.iloc[0].tolist()
+    expected = translate(lang, "problem.too_large_file", size_mb=format_number(size / 2**20, lang, 1),
+                         limit_mb=format_number(upload.MAX_UPLOAD_MB, lang))
+    assert expected in shown, shown
+    at.get("file_uploader")[0].clear().upload("2020.xlsx", b"", XLSX).run()
+    assert translate(lang, "problem.empty_file") in at.dataframe[0].value.iloc[0].tolist()
+    assert (sorted(directory.iterdir()) if directory.exists() else []) == before, "neither file is kept"
+
+
+def test_the_servers_upload_limit_is_the_uploaders() -> None:
+    """Above the server's limit Streamlit refuses a file itself, in English: it is the uploader's own."""
+    config = tomllib.loads((REPO_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] == upload.UPLOADER_MB > upload.MAX_UPLOAD_MB
 
 
 def test_a_workbook_with_a_remark_is_loaded_and_its_consequence_shown(warehouse: Warehouse, secrets_file: Path,

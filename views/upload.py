@@ -35,9 +35,9 @@ st.download_button(ctx.t("upload.template_button"), data=lambda: upload.template
 
 st.header(ctx.t("upload.step_upload"))
 generation = st.session_state.setdefault(upload.UPLOADER_KEY, 0)
-# Any type: a file of another type is refused by upload.check_upload in the reader's language.
+# Any type, and more than the limit: upload.check_upload refuses either in the reader's language.
 uploaded = st.file_uploader(ctx.t("upload.uploader", limit=upload.MAX_UPLOAD_MB), type=None,
-                            key=f"uploader-{generation}", max_upload_size=upload.MAX_UPLOAD_MB)
+                            key=f"uploader-{generation}", max_upload_size=upload.UPLOADER_MB)
 checked = st.session_state.get(upload.STATE_KEY)
 if uploaded is not None:
     content = uploaded.getvalue()
