@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from typing import Any
 
 import pytest
@@ -64,7 +65,10 @@ def _answer(policy: MissingPagesToOverview, scope: dict[str, Any]) -> dict[str, 
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    asyncio.run(policy(scope, receive, send))
+    # In its own thread: after the browser tests, Playwright's event loop is running in this one.
+    worker = threading.Thread(target=lambda: asyncio.run(policy(scope, receive, send)))
+    worker.start()
+    worker.join()
     start = sent[0]
     return {"status": str(start["status"])} | {k.decode(): v.decode() for k, v in start["headers"]}
 
