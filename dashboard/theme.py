@@ -79,10 +79,11 @@ SCRIPT = """
     if (now !== said) el.setAttribute(name, said);
     el.setAttribute('data-said-' + name, said);
   };
-  // Where Streamlit draws its own words as text: the layers of tooltips, menus and dialogs, and its
-  // "running" corner.
+  // Where Streamlit draws its own words as text: the layers of tooltips, menus and dialogs, its
+  // "running" corner, and the link a keyboard or screen reader meets first ("Skip to main content").
   const TEXT_PLACES = '#portal, #stFloatingOverlayPortal, [data-testid="stMainMenuPopover"], ' +
-                      '[data-testid="stStatusWidget"], section[role="dialog"]';
+                      '[data-testid="stStatusWidget"], section[role="dialog"], [data-testid="stSkipToContent"]';
+  const saidTexts = window.__dashboardSaidTexts = window.__dashboardSaidTexts || new WeakMap();
   const apply = () => {
     const root = window.parent && window.parent !== window ? window.parent.document : document;
     for (const doc of new Set([document, root])) {
@@ -111,11 +112,16 @@ SCRIPT = """
       // And the words it writes as text in its tooltips, menus (the main menu, a data table's column
       // menu), its "running" corner and the dialog of a lost connection: each drawn anew when shown, so
       // the English word is replaced where it stands (only a whole text that is one of its words).
+      // Each text remembers Streamlit's word it was said from, so a language switch says it again.
       doc.querySelectorAll(TEXT_PLACES).forEach(place => {
         const walker = doc.createTreeWalker(place, NodeFilter.SHOW_TEXT);
         for (let text = walker.nextNode(); text; text = walker.nextNode()) {
-          const said = window.__dashboardWords.exact[text.data.trim()];
-          if (said && said !== text.data) text.data = said;
+          const before = saidTexts.get(text);
+          const word = before && before.said === text.data ? before.word : text.data.trim();
+          const said = window.__dashboardWords.exact[word];
+          if (!said) continue;
+          if (text.data !== said) text.data = said;
+          saidTexts.set(text, {word, said});
         }
       });
       doc.querySelectorAll('[class*="st-key-figure-"]').forEach((box, index) => {
@@ -184,7 +190,7 @@ FRAMEWORK_WORDS = {
     "Duration": "format_duration", "Values": "stat_values", "Empty": "stat_empty", "Distinct": "stat_distinct",
     "Average": "stat_average", "Standard deviation": "stat_std", "Minimum": "stat_min",
     "25th percentile": "stat_p25", "Median": "stat_median", "75th percentile": "stat_p75", "Maximum": "stat_max",
-    "Sum": "stat_sum",
+    "Sum": "stat_sum", "Skip to main content": "skip_to_content",
 }
 FRAMEWORK_PREFIXES = {"Help for ": "help_for", "Remove ": "remove"}  # followed by the widget's own label
 

@@ -272,6 +272,8 @@ def test_streamlits_own_names_are_said_in_the_readers_language(dashboard: Runnin
     with _page(browser, LAPTOP) as page:
         open_page(page, dashboard.url("/", "lang=id"))
         assert page.evaluate(ENGLISH_NAMES_JS, english) == []
+        # The first link a keyboard or screen reader meets: "Skip to main content" was English.
+        expect(page.get_by_test_id("stSkipToContent")).to_have_text(translate("id", "framework.skip_to_content"))
         sidebar = page.get_by_test_id("stSidebar")
         expect(sidebar.get_by_role("button", name=translate("id", "framework.remove", label="2017"))).to_be_visible()
         expect(sidebar.get_by_role("button", name=translate("id", "framework.clear_all")).first).to_be_attached()
@@ -282,6 +284,8 @@ def test_streamlits_own_names_are_said_in_the_readers_language(dashboard: Runnin
         after_interaction(page, button.click)
         expect(sidebar.get_by_role("button", name=translate("zh", "framework.remove", label="2017"))).to_be_visible()
         assert page.evaluate(ENGLISH_NAMES_JS, english) == []
+        expect(page.get_by_test_id("stSkipToContent")).to_have_text(translate("zh", "framework.skip_to_content"))
         button = sidebar.get_by_test_id("stButtonGroup").get_by_role("radio", name="en", exact=True)
         after_interaction(page, button.click)
         expect(sidebar.get_by_role("button", name="Remove 2017")).to_be_visible()  # English again, as Streamlit says it
+        expect(page.get_by_test_id("stSkipToContent")).to_have_text("Skip to main content")

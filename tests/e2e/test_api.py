@@ -283,3 +283,15 @@ def test_pages_ask_for_plotlys_bundle_early(dashboard: RunningApp, page: str, re
     assert "/static/js/PlotlyChart." in target and link.endswith(f"; {relation}")
     with urllib.request.urlopen(urllib.parse.urljoin(dashboard.url(page), target), timeout=30) as response:
         assert response.status == 200 and len(response.read()) > 1_000_000
+
+
+def test_streamlits_agent_api_stays_off(dashboard: RunningApp) -> None:
+    """Streamlit 1.67 can serve an app to programs over HTTP without a browser (its experimental agent
+    API): it would reach the Upload page's controls without the browser's protections. Off in the
+    configuration, whatever a later release defaults to; programs use /api/v1."""
+    request = urllib.request.Request(dashboard.url("/_stcore/agent/interact"), data=b"{}", method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == 403
+    assert json.loads(refused.value.read())["error"]["code"] == "not_available"
