@@ -387,6 +387,10 @@ def history_table(ctx: PageContext, for_analysts: bool) -> pd.DataFrame:
     # A load that replaced or restored nothing has an empty cell there (Streamlit writes "None", in English).
     for column in ("replaced_load_id", "restored_from_load_id"):
         history[column] = [str(value) if pd.notna(value) else "" for value in history[column]]
+    # Yes or no in words, as the data dictionary writes them: a checkbox cell is read out "true" or "false",
+    # in English, by a screen reader (the table's accessible copy).
+    for column in ("provisional", "is_sample"):
+        history[column] = [ctx.t("template.yes" if value else "template.no") for value in history[column]]
     middle = [column for column in history.columns if column not in (*HISTORY_FIRST, *FINGERPRINTS)]
     history = history[[column for column in (*HISTORY_FIRST, *middle, *FINGERPRINTS) if column in history.columns]]
     return history.rename(columns=lambda column: ctx.t(f"history.{column}"))

@@ -190,7 +190,7 @@ FRAMEWORK_WORDS = {
     "Duration": "format_duration", "Values": "stat_values", "Empty": "stat_empty", "Distinct": "stat_distinct",
     "Average": "stat_average", "Standard deviation": "stat_std", "Minimum": "stat_min",
     "25th percentile": "stat_p25", "Median": "stat_median", "75th percentile": "stat_p75", "Maximum": "stat_max",
-    "Sum": "stat_sum", "Skip to main content": "skip_to_content",
+    "Sum": "stat_sum", "Skip to main content": "skip_to_content", "file upload": "file_upload",
 }
 FRAMEWORK_PREFIXES = {"Help for ": "help_for", "Remove ": "remove"}  # followed by the widget's own label
 

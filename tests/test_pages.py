@@ -1028,6 +1028,9 @@ def test_data_page_counts_dictionary_and_history_equal_sql(
     assert columns[-2:] == [t["history.sha256"], t["history.snapshot_sha256"]]
     assert all(len(value) == 64 for value in history[t["history.sha256"]]), "the whole value, shown narrow"
     assert set(history[t["history.replaced_load_id"]]) == {""}, "the sample replaced no load: empty, not None"
+    # Yes or no in words: a checkbox cell was read out "true"/"false", in English, by a screen reader.
+    assert set(history[t["history.is_sample"]]) == {t["template.yes"]}
+    assert set(history[t["history.provisional"]]) == {t["template.no"]}
 
 
 def test_chinese_pages_write_chinese_colons_and_brackets(shared_app: SharedApp) -> None:

@@ -152,4 +152,6 @@ def test_an_analyst_reads_streamlits_own_words_in_their_language(analyst_app: Ru
            ).to_be_visible()
     expect(page.get_by_text("not allowed")).to_have_count(0)
     expect(page.get_by_role("button", name=translate(lang, "framework.add_files"))).to_be_visible()
+    expect(page.get_by_test_id("stFileUploaderDropzoneInput")).to_have_attribute(
+        "aria-label", translate(lang, "framework.file_upload"))
     save_screenshot(page, f"upload-other-type-{lang}")
