@@ -76,6 +76,8 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from streamlit import file_util
 
+from dashboard.urls import below_base
+
 # The folder Streamlit's server serves as its root; its bundles sit in static/ below it.
 STATIC_ROOT = Path(file_util.get_static_dir())
 STATIC_PREFIX = "static/"
@@ -247,10 +249,10 @@ class BundleDelivery:
         """The ``Link`` header for a request that may get one of the app's pages ("" for anything else)."""
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             return ""
-        path: str = scope["path"]
-        if not (path + "/").startswith(self.base):
+        below = below_base(scope["path"], self.base)
+        if below is None:
             return ""
-        page = path[len(self.base):].strip("/")
+        page = below.strip("/")
         if page in self.chart_pages:
             return self.preload_header
         # Streamlit's own files and its media (the offline report, a download) are not pages.

@@ -19,6 +19,8 @@ from urllib.parse import parse_qs
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from dashboard.urls import base_prefix, below_base
+
 ANALYST_PAGES = ("upload", "signin")  # URL paths below the base URL (navigation.py)
 UNFRAMED = (("Content-Security-Policy", "frame-ancestors 'self'"), ("X-Frame-Options", "SAMEORIGIN"))
 FRAME_PARAM = "frame"
@@ -41,11 +43,12 @@ class EmbedFormsOnly:
 
     def __init__(self, app: ASGIApp, base_url: str = "", pages: Collection[str] = ANALYST_PAGES) -> None:
         self.app = app
-        self.base = "/" + "".join(part + "/" for part in base_url.strip("/").split("/") if part)
+        self.base = base_prefix(base_url)
         self.analyst_pages = frozenset(pages)
 
     def is_analyst_page(self, path: str) -> bool:
-        return (path + "/").startswith(self.base) and path[len(self.base):].strip("/") in self.analyst_pages
+        below = below_base(path, self.base)
+        return below is not None and below.strip("/") in self.analyst_pages
 
     def may_be_framed(self, path: str, query: str) -> bool:
         asked = parse_qs(query, keep_blank_values=True).get(FRAME_PARAM, [])

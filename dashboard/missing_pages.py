@@ -18,6 +18,7 @@ from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from dashboard.literal import code_span
+from dashboard.urls import base_prefix, below_base
 from translations import translate
 
 MISSING_PARAM = "missing"
@@ -32,17 +33,16 @@ class MissingPagesToOverview:
     def __init__(self, app: ASGIApp, pages: Collection[str], base_url: str = "") -> None:
         """``pages``: the URL paths of the app's pages below ``base_url`` (navigation.py)."""
         self.app = app
-        self.base = "/" + "".join(part + "/" for part in base_url.strip("/").split("/") if part)
+        self.base = base_prefix(base_url)
         self.pages = frozenset(page.strip("/") for page in pages) | {""}
 
     def missing_page(self, scope: Scope) -> str | None:
         """The path below the base URL of a browser's request for a page that does not exist, else None."""
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             return None
-        path: str = scope["path"]
-        if not (path + "/").startswith(self.base):
+        below = below_base(scope["path"], self.base)
+        if below is None:
             return None
-        below = path[len(self.base):]
         if below.strip("/") in self.pages or below.startswith(NOT_PAGES) or "." in below.rsplit("/", 1)[-1]:
             return None  # a page, or Streamlit's, or a file (favicon.png, robots.txt)
         if "text/html" not in Headers(scope=scope).get("accept", ""):
