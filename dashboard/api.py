@@ -9,7 +9,13 @@ Read-only, GET only, open to other sites (CORS), under the server's base path:
 - ``/api/v1/summary.json``: the headline figures for the filters, named and
   defined as the dashboard names them (the metric catalogue), in ``lang``;
 - ``/api/v1/datapackage.json``: the Frictionless descriptor of the whole
-  published data (etl.package); it takes no parameters.
+  published data (etl.package); it takes no parameters;
+- ``/api/v1``: the index: every endpoint, what it answers and takes, and each
+  parameter's accepted codes with their labels in ``lang``.
+
+Any other path under ``/api`` is answered with a 404 in JSON pointing at the
+index (Streamlit would otherwise answer it with its page's HTML and a 200, and
+a script asking for ``summary`` instead of ``summary.json`` would read HTML).
 
 Filters are the dashboard's own vocabulary of codes (dashboard.params): the
 API takes codes only and answers a label, an unknown parameter or value with
@@ -34,8 +40,13 @@ from dashboard.metrics import PERIOD_NAMES, Period
 from dashboard.params import (
     DEFAULT_DIRECTION,
     DIRECTION,
+    DIRECTIONS,
     FIELD,
+    FILTER_HELP,
     FILTER_PARAMS,
+    LANG,
+    PARTNER,
+    YEAR,
     BadParameter,
     View,
     parse_api,
@@ -43,6 +54,7 @@ from dashboard.params import (
 )
 from etl import schema
 from etl.warehouse import Warehouse
+from translations import LANGUAGE_NAMES, translate
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -57,7 +69,8 @@ CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET
         # A script on another site reads only the headers listed here: without them it could not page on.
         "Access-Control-Expose-Headers": "Link, X-Data-Version, X-Total-Count, X-Not-Applied"}
 CACHE = {"Cache-Control": "public, max-age=60"}
-PAGING = {"limit": "rows per response", "offset": "rows to skip"}
+PAGING = {"limit": f"rows per response (default {DEFAULT_LIMIT:,}, at most {MAX_LIMIT:,})",
+          "offset": "rows to skip (default 0)"}
 CSV_OPTIONS = {**PAGING, "header": "true (default) or false: the CSV's header row"}
 # Filters a table's rows cannot answer: obstacles are recorded without a field, and only participants travel
 # in a direction (activities, benefits and obstacles concern both sides). Given, they are named in the answer
@@ -79,10 +92,16 @@ def routes(base_path: str | None) -> list[BaseRoute]:
     """The API's routes under the server's base path (custom routes do not get it by themselves)."""
     prefix = "/" + (base_path or "").strip("/") if (base_path or "").strip("/") else ""
     api = f"{prefix}/api/v1"
+    methods = ["GET", "OPTIONS"]
     return [
-        Route(f"{api}/summary.json", _endpoint(_summary), methods=["GET", "OPTIONS"]),
-        Route(f"{api}/datapackage.json", _endpoint(_datapackage), methods=["GET", "OPTIONS"]),
-        Route(api + "/{table}.{extension}", _endpoint(_table), methods=["GET", "OPTIONS"]),
+        Route(f"{api}/summary.json", _endpoint(_summary), methods=methods),
+        Route(f"{api}/datapackage.json", _endpoint(_datapackage), methods=methods),
+        Route(api + "/{table}.{extension}", _endpoint(_table), methods=methods),
+        Route(api, _endpoint(_index), methods=methods),
+        Route(f"{api}/", _endpoint(_index), methods=methods),
+        # Last: any other path under /api is no endpoint, not a page of Streamlit's (HTML and a 200).
+        Route(f"{prefix}/api", _no_endpoint(api), methods=methods),
+        Route(prefix + "/api/{rest:path}", _no_endpoint(api), methods=methods),
     ]
 
 
@@ -107,6 +126,22 @@ def _endpoint(handler: Handler) -> Callable[[Request], Response]:
             response = _error(404, str(missing))
         except FileNotFoundError:
             response = _error(503, "The warehouse is not built yet; try again in a minute.")
+        response.headers.update(CORS)
+        return response
+
+    return endpoint
+
+
+def _no_endpoint(index: str) -> Callable[[Request], Response]:
+    """A path under /api that is no endpoint: a 404 naming the index (``index``, its path on this server).
+    The warehouse is not asked: a mistyped path is answered alike whether it is built or not."""
+
+    def endpoint(request: Request) -> Response:
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers=CORS)
+        response = _error(404, f"No such endpoint: {request.url.path}. The endpoints are listed at {index}: "
+                               f"summary.json, datapackage.json, and {', '.join(TABLES)} as .csv or .json.",
+                          index=index)
         response.headers.update(CORS)
         return response
 
@@ -276,6 +311,55 @@ def _summary(request: Request, data: _Data) -> Response:
         "provisional": year in data.provisional(), "filters": _filters(view, scope), "year": year,
         "compared_with": compared_with,
         "period": PERIOD_NAMES[Period.LATEST_YEAR](view.lang), "figures": figures}, headers=CACHE)
+
+
+# -- the index: /api/v1 ----------------------------------------------------------------------
+
+def _index(request: Request, data: _Data) -> Response:
+    """What a program can ask, and with which codes: every endpoint, and each parameter's accepted values
+    with their labels in ``lang`` (the years and partner cities as loaded now)."""
+    for name, value in request.query_params.multi_items():
+        if name != LANG:
+            raise BadParameter(name, value, f"Unknown parameter '{name}': the index takes only lang.")
+    view, _ = _view(request, data)
+    lang = view.lang
+    base = str(request.url.replace(query="")).rstrip("/")
+    years, partners = data.available()
+    filters = list(FILTER_PARAMS)
+    endpoints = [
+        {"url": f"{base}/summary.json", "parameters": filters,
+         "answers": "the headline figures of the latest selected year and the year before, named and defined "
+                    "as on the dashboard, in lang"},
+        *({"url": f"{base}/{sheet.name}.{extension}", "parameters": [*filters, *options],
+           "not_applied": list(NOT_NARROWING[sheet.name]),
+           "answers": f"{sheet.description('en')} The rows for the filters, as the Data page's downloads"
+                      + (" (CSV, UTF-8)" if extension == "csv" else "") + "."}
+          for sheet in schema.SHEETS for extension, options in (("json", PAGING), ("csv", CSV_OPTIONS))),
+        {"url": f"{base}/datapackage.json", "parameters": [],
+         "answers": "the Frictionless descriptor of the whole published data, in every language"},
+    ]
+    values = {
+        LANG: [{"code": code, "label": name} for code, name in LANGUAGE_NAMES.items()],
+        YEAR: [{"code": year, "label": str(year)} for year in years],
+        PARTNER: [{"code": code, "label": schema.PARTNER_CITY.label(code, lang)} for code in partners],
+        FIELD: [{"code": code, "label": label} for code, label in schema.FIELD.labels(lang).items()],
+        DIRECTION: [{"code": code, "label": _direction_label(code, lang)} for code in DIRECTIONS],
+    }
+    parameters = {name: {"means": FILTER_HELP[name], "values": values[name]} for name in filters}
+    parameters.update({name: {"means": means} for name, means in CSV_OPTIONS.items()})
+    return JSONResponse({
+        "title": translate(lang, "app.title"), "api": "v1", "lang": lang, "data_version": data.version,
+        "provisional_years": data.provisional(), "endpoints": endpoints, "parameters": parameters,
+        "not_applied": "filters a table's rows cannot answer (obstacles are recorded without a field; only "
+                       "participants travel in a direction): accepted, named in the answer, and every field's "
+                       "or both sides' rows given",
+        "errors": "400 names the parameter and value refused and says what to use; 404 an unknown path"},
+        headers=CACHE)
+
+
+def _direction_label(code: str, lang: str) -> str:
+    return translate(lang, "filters.direction_both") if code == DEFAULT_DIRECTION else \
+        schema.DIRECTION.label(code, lang)
 
 
 # -- /datapackage.json ---------------------------------------------------------------------

@@ -23,7 +23,8 @@ from translations import translate
 
 MISSING_PARAM = "missing"
 LONGEST_NAMED = 80  # characters of the missing path the notice repeats
-# Below the base URL: Streamlit's own routes and files, and the app's API (dashboard.api), never pages.
+# Below the base URL: Streamlit's own routes and files, and the app's API (dashboard.api), never pages
+# (``api`` itself too: the API answers it as no endpoint).
 NOT_PAGES = ("_stcore/", "static/", "media/", "component/", "app/", "api/")
 
 
@@ -43,11 +44,12 @@ class MissingPagesToOverview:
         below = below_base(scope["path"], self.base)
         if below is None:
             return None
-        if below.strip("/") in self.pages or below.startswith(NOT_PAGES) or "." in below.rsplit("/", 1)[-1]:
-            return None  # a page, or Streamlit's, or a file (favicon.png, robots.txt)
+        page = below.strip("/")
+        if page in self.pages or page == "api" or below.startswith(NOT_PAGES) or "." in below.rsplit("/", 1)[-1]:
+            return None  # a page, or Streamlit's, or the API's, or a file (favicon.png, robots.txt)
         if "text/html" not in Headers(scope=scope).get("accept", ""):
             return None  # a browser's navigation asks for HTML; a script's fetch is answered as before
-        return below.strip("/")
+        return page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         missing = self.missing_page(scope)

@@ -27,6 +27,14 @@ from translations import DEFAULT_LANGUAGE, LANGUAGES, translate
 
 LANG, YEAR, PARTNER, FIELD, DIRECTION = "lang", "year", "partner", "field", "direction"
 FILTER_PARAMS = (LANG, YEAR, PARTNER, FIELD, DIRECTION)
+# What each filter selects, as the API's index says it (dashboard.api); the docstring above says the same.
+FILTER_HELP = {
+    LANG: "language of names, labels and definitions (default id)",
+    YEAR: "a loaded program year; repeat it for several; none: every year",
+    PARTNER: "a partner city (default beijing)",
+    FIELD: "a field of cooperation; repeat it for several; none: every field",
+    DIRECTION: "who travels: both (default), outbound (Jakarta to the partner city) or inbound",
+}
 DIRECTIONS = ("both", *schema.DIRECTION.codes)
 DEFAULT_DIRECTION = "both"
 VOCABULARIES: dict[str, schema.Vocabulary] = {PARTNER: schema.PARTNER_CITY, FIELD: schema.FIELD,

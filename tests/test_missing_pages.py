@@ -39,7 +39,7 @@ def test_a_browser_asking_for_a_missing_page_is_sent_to_the_overview(path: str, 
 @pytest.mark.parametrize("scope", [
     _scope("/"), _scope("/participation"), _scope("/activities/"), _scope("/upload"), _scope("/signin"),
     _scope("/_stcore/health"), _scope("/static/js/index.js"), _scope("/media/abc.html"), _scope("/favicon.png"),
-    _scope("/api/v1/nope.json"), _scope("/component/x"), _scope("/app/static/logo"),
+    _scope("/api/v1/nope.json"), _scope("/api"), _scope("/api/v1"), _scope("/component/x"), _scope("/app/static/logo"),
     _scope("/participasi", accept="application/json"),  # a script's fetch, not a reader's navigation
     _scope("/participasi", method="POST"),
     _scope("/elsewhere/participasi"),  # outside the base URL below

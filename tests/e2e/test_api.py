@@ -34,6 +34,7 @@ from dashboard.bundles import (
 from dashboard.metrics import CARD_METRICS
 from etl import schema
 from tests.open_data import unexpected
+from translations import translate
 
 from .harness import LOGS, RunningApp, open_page, start_app, stop_app
 
@@ -205,6 +206,72 @@ def test_the_data_package_refuses_a_filter(dashboard: RunningApp, query: str, pa
 
 def test_unknown_endpoint_is_404(dashboard: RunningApp) -> None:
     assert get(dashboard, "people.json")[0] == 404
+
+
+def fetch(app: RunningApp, path: str, accept: str = "*/*") -> tuple[int, dict[str, str], bytes]:
+    """A GET of any path of the app, as a script (``*/*``) or a browser's address bar (text/html) asks."""
+    request = urllib.request.Request(app.url(path), headers={"Accept": accept})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+@pytest.mark.parametrize("lang", ["id", "zh"])
+def test_the_index_lists_every_endpoint_and_the_codes_it_takes(dashboard: RunningApp, lang: str) -> None:
+    """/api/v1 was Streamlit's page (HTML): a program had no way to learn the endpoints and codes but the
+    README. Every endpoint it lists answers; every code it offers is accepted, and labelled in ``lang``."""
+    status, headers, body = fetch(dashboard, f"/api/v1?lang={lang}")
+    assert status == 200 and headers["content-type"] == "application/json", body[:200]
+    index = json.loads(body)
+    assert index["lang"] == lang and index["title"] == translate(lang, "app.title")
+    assert index["data_version"] == json.loads(get(dashboard, "summary.json")[2])["data_version"]
+    years = [year for (year,) in sql(dashboard, "SELECT DISTINCT year FROM participants ORDER BY year")]
+    parameters = index["parameters"]
+    assert [value["code"] for value in parameters["year"]["values"]] == years
+    assert {value["code"]: value["label"] for value in parameters["field"]["values"]} == schema.FIELD.labels(lang)
+    assert [value["code"] for value in parameters["direction"]["values"]] == ["both", *schema.DIRECTION.codes]
+    assert [value["code"] for value in parameters["lang"]["values"]] == ["id", "en", "zh"]
+    urls = [endpoint["url"] for endpoint in index["endpoints"]]
+    assert urls == [dashboard.url("/api/v1/summary.json"),
+                    *(dashboard.url(f"/api/v1/{table}.{form}") for table in TABLES for form in ("json", "csv")),
+                    dashboard.url("/api/v1/datapackage.json")]
+    for endpoint in index["endpoints"]:
+        assert set(endpoint["parameters"]) <= set(parameters), endpoint
+        # Every parameter it names, with a value the index offers, is accepted.
+        query = urllib.parse.urlencode([(name, _offered(parameters[name])) for name in endpoint["parameters"]
+                                        if "values" in parameters[name]])
+        with urllib.request.urlopen(endpoint["url"] + (f"?{query}" if query else ""), timeout=60) as response:
+            assert response.status == 200, endpoint["url"]
+    obstacles = next(endpoint for endpoint in index["endpoints"] if endpoint["url"].endswith("obstacles.json"))
+    assert obstacles["not_applied"] == ["field", "direction"]
+    assert fetch(dashboard, "/api/v1/")[2] == fetch(dashboard, "/api/v1")[2]  # the slash changes nothing
+
+
+def _offered(parameter: dict[str, Any]) -> str:
+    """The last code the index offers for a parameter (not the default, where it has one)."""
+    return str(parameter["values"][-1]["code"])
+
+
+def test_the_index_refuses_a_filter(dashboard: RunningApp) -> None:
+    status, _, body = fetch(dashboard, "/api/v1?year=2018")
+    error = json.loads(body)["error"]
+    assert status == 400 and error["parameter"] == "year" and "takes only lang" in error["message"]
+
+
+@pytest.mark.parametrize("path", ["/api", "/api/", "/api/v1/summary", "/api/v1/participants",
+                                  "/api/v2/summary.json", "/api/v1/summary.json/extra"])
+@pytest.mark.parametrize("accept", ["*/*", "text/html,application/xhtml+xml"])
+def test_any_other_path_under_api_is_a_json_404_pointing_at_the_index(dashboard: RunningApp, path: str,
+                                                                      accept: str) -> None:
+    """Was Streamlit's page, HTML with a 200 (a script asking for `summary` read HTML as if it had worked),
+    and a browser asking for /api was sent to the Overview."""
+    status, headers, body = fetch(dashboard, path, accept)
+    assert status == 404 and headers["content-type"] == "application/json", (path, status, body[:120])
+    error = json.loads(body)["error"]
+    assert error["index"] == "/api/v1" and path in error["message"], error
+    assert headers["access-control-allow-origin"] == "*"
 
 
 def test_preflight_allows_get_from_other_sites(dashboard: RunningApp) -> None:

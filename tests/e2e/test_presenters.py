@@ -190,6 +190,9 @@ def test_app_works_under_a_path_prefix(prefixed: RunningApp, page: Page) -> None
     with pytest.raises(urllib.error.HTTPError) as outside:
         urllib.request.urlopen(prefixed.base_url.removesuffix("/sister-city") + "/api/v1/summary.json", timeout=30)
     assert outside.value.code == 404
+    with pytest.raises(urllib.error.HTTPError) as no_endpoint:  # the index named under the prefix too
+        urllib.request.urlopen(prefixed.url("/api/v1/summary"), timeout=30)
+    assert json.loads(no_endpoint.value.read())["error"]["index"] == "/sister-city/api/v1"
     open_page(page, prefixed.url("/benefits", "lang=en&year=2019"))
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator(f"{CHART} svg.main-svg").count() >= 5
