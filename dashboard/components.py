@@ -282,7 +282,12 @@ def framed_chart(ctx: PageContext, page: str, name: str) -> None:
     st.caption(markdown_text(framed_caption(ctx, chart)))
     sample_notice(ctx)
     provisional_notice(ctx)
-    st.caption(ctx.t("present.embed_source", version=ctx.reader.data_version))
+    st.caption(embed_source(ctx))
+
+
+def embed_source(ctx: PageContext) -> str:
+    """The last line under an embedded chart: where it comes from, as of when, which data version."""
+    return ctx.t("present.embed_source", updated=ctx.data_updated())
 
 
 def show_chart(ctx: PageContext, chart: Chart | None, empty_key: str = "empty.no_data") -> None:
@@ -418,8 +423,8 @@ def provisional_notice(ctx: PageContext) -> None:
 
 def page_header(ctx: PageContext, title_key: str, intro_key: str) -> None:
     st.title(ctx.t(title_key, partner=ctx.partner_name()))  # "Jakarta–Seoul …" when Seoul is chosen
-    if not ctx.presenting:
-        st.caption(ctx.t(intro_key))
+    if not ctx.presenting:  # one element: the intro, and below it as of when the data is
+        st.caption(f"{ctx.t(intro_key)}  \n{ctx.data_updated()}")
     sample_notice(ctx)
     provisional_notice(ctx)
 

@@ -22,7 +22,7 @@ from dashboard.filters import Filters
 from dashboard.metrics import METRICS
 from dashboard.queries import Scope, fetch
 from etl import schema
-from translations import format_list, format_number, translate
+from translations import format_list, format_number, jakarta_moment, translate
 
 CONTEXT_KEY = "_page_context"
 
@@ -89,6 +89,15 @@ class PageContext:
         """'Figures for 2019, 2020 are provisional…' in the reader's language; '' when no selected year is."""
         years = sorted(self.provisional_years)
         return self.t("notice.provisional", years=format_list(years, self.lang)) if years else ""
+
+    def data_updated(self) -> str:
+        """When the data shown last changed (Jakarta's clock) and its version: under every page's title, on
+        the report's cover and under an embedded chart. A policymaker quoting a figure says as of when."""
+        moment = fetch(self.reader, "last_update")["updated_at"].iloc[0]
+        if pd.isna(moment):  # nothing loaded yet
+            return self.t("data.version", version=self.reader.data_version)
+        return self.t("data.updated", moment=jakarta_moment(moment.to_pydatetime(), self.lang),
+                      version=self.reader.data_version)
 
 
 def set_context(context: PageContext) -> None:

@@ -17,7 +17,13 @@ import streamlit as st
 
 from dashboard import framing
 from dashboard.charts import PAGE_CHARTS, Chart
-from dashboard.components import CHART_KEY, SCREEN_CHART_KEY, SMALLEST_PROJECTOR_SCREEN, framed_caption
+from dashboard.components import (
+    CHART_KEY,
+    SCREEN_CHART_KEY,
+    SMALLEST_PROJECTOR_SCREEN,
+    embed_source,
+    framed_caption,
+)
 from dashboard.context import PageContext
 from dashboard.filters import Available, Filters, filter_line, labelled, link_query
 from dashboard.framing import FRAME_PAGE, FRAME_PARAM
@@ -214,7 +220,10 @@ def framed_chart_height(ctx: PageContext, chart: Chart) -> int:
     """The suggested <iframe> height of one chart: its heading, the chart at its own height, its caption,
     notices and source, without a scroll bar inside the frame."""
     caption_lines = math.ceil(display_width(framed_caption(ctx, chart)) / FRAME_CAPTION_CELLS)
-    return int(chart.figure.layout.height or 450) + FRAME_CHART_EXTRA + caption_lines * FRAME_CAPTION_LINE_PX
+    # FRAME_CHART_EXTRA holds the source's first line; it wraps in a narrow frame.
+    source_lines = math.ceil(display_width(embed_source(ctx)) / FRAME_CAPTION_CELLS) - 1
+    return (int(chart.figure.layout.height or 450) + FRAME_CHART_EXTRA
+            + (caption_lines + source_lines) * FRAME_CAPTION_LINE_PX)
 
 
 def presentation_bar(ctx: PageContext) -> None:

@@ -375,6 +375,14 @@ def load_history(cursor: duckdb.DuckDBPyConnection, scope: Scope | None = None) 
         FROM loads LEFT JOIN year_status s USING (load_id) ORDER BY load_id DESC""", {})
 
 
+def last_update(cursor: duckdb.DuckDBPyConnection, scope: Scope | None = None) -> pd.DataFrame:
+    """When the published data last changed, in UTC: its latest load (a restore is one) or change of a year's
+    status (a finalise). Every page says it beside the data version; one row, NULL before any load."""
+    return _frame(cursor, """
+        SELECT max(moment) AS updated_at FROM (SELECT max(loaded_at) AS moment FROM loads
+                                          UNION ALL SELECT max(changed_at) FROM year_status)""", {})
+
+
 def sample_years(cursor: duckdb.DuckDBPyConnection, scope: Scope | None = None) -> pd.DataFrame:
     """Years whose live load is the bundled (illustrative) sample data."""
     return _frame(cursor, """
@@ -429,8 +437,8 @@ Query = Callable[[duckdb.DuckDBPyConnection, Scope], pd.DataFrame]
 QUERIES: dict[str, Query] = {query.__name__: query for query in (
     available, yearly_summary, participation_breakdown, selection_funnel, repeat_applicants,
     activities_breakdown, activity_timeline, activity_months, benefits_breakdown, benefit_indicators,
-    benefit_values, codes_not_followed, obstacles_breakdown, obstacle_list, load_history, sample_years,
-    provisional_years, export_counts)}
+    benefit_values, codes_not_followed, obstacles_breakdown, obstacle_list, load_history, last_update,
+    sample_years, provisional_years, export_counts)}
 
 
 @st.cache_data(max_entries=512, show_spinner=False)

@@ -246,7 +246,7 @@ def build_report(ctx: PageContext, available: Available, today: dt.date | None =
 def _cover(ctx: PageContext, available: Available, today: dt.date) -> str:
     """The first printed page: what the report shows (filters, language, data version, date), its caveats,
     the headline figures and the findings."""
-    meta = ctx.t("report.meta", date=format_day(today, ctx.lang), version=ctx.reader.data_version)
+    meta = ctx.t("report.meta", date=format_day(today, ctx.lang), updated=ctx.data_updated())
     lines = [meta, ctx.t("report.filters", filters=filter_line(ctx.filters)),
              ctx.t("report.language", language=LANGUAGE_NAMES[ctx.lang]),
              ctx.t("report.parameters", query=_query_text(ctx, available))]

@@ -19,7 +19,9 @@ logger = logging.getLogger(__name__)
 DEFAULT_QUERIES = ("yearly_summary", "participation_breakdown", "selection_funnel", "repeat_applicants",
                    "activities_breakdown", "activity_timeline", "benefits_breakdown", "benefit_indicators",
                    "benefit_values", "codes_not_followed", "obstacles_breakdown", "obstacle_list", "sample_years",
-                   "provisional_years", "export_counts", "load_history")
+                   "export_counts", "load_history")
+# Asked without filters by every page (PageContext): warmed without them, or the warm answer is not the one asked.
+UNFILTERED_QUERIES = ("provisional_years", "last_update")
 
 
 def warm() -> None:
@@ -33,6 +35,8 @@ def warm() -> None:
         scope = queries.Scope(filters.years)
         for name in DEFAULT_QUERIES:
             queries.fetch(reader, name, scope)
+        for name in UNFILTERED_QUERIES:
+            queries.fetch(reader, name)
         # The Overview's charts of the default view in the default language (a link without lang=):
         # built once, shared by every session (context.shared), Plotly's validators imported on the
         # way. Only that language: a cold start's first visitor competes with this thread for the

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
-from babel.dates import format_skeleton, get_month_names
+from babel.dates import format_skeleton, format_time, get_month_names
 from babel.lists import format_list as babel_format_list
 from babel.numbers import format_compact_currency, format_currency, format_decimal, format_percent
 
@@ -158,6 +158,14 @@ def jakarta_time(moment_utc: dt.datetime, seconds: bool = True) -> str:
     The reader is told the zone by the text around it (a column's name, ``history.moment``)."""
     local = moment_utc.replace(tzinfo=dt.UTC).astimezone(JAKARTA_TIME)
     return local.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def jakarta_moment(moment_utc: dt.datetime, lang: str) -> str:
+    """A moment the warehouse keeps in UTC as a reader's own language writes Jakarta's day and time: 4 Des
+    2026 20.29, 4 Dec 2026 20:29, 2026年12月4日 20:29. The text around it names the zone (WIB)."""
+    local = moment_utc.replace(tzinfo=dt.UTC).astimezone(JAKARTA_TIME)
+    clock = format_time(local.time(), format="short", locale=BABEL_LOCALES[resolve_language(lang)])
+    return f"{format_day(local.date(), lang)} {clock}"
 
 
 def jakarta_today(now: dt.datetime | None = None) -> dt.date:

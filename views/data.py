@@ -16,7 +16,6 @@ page_header(ctx, "data.title", "data.intro")
 st.header(ctx.t("data.section_notes"))
 st.markdown(ctx.t("data.note_sample"))
 st.markdown(ctx.t("data.note_privacy", days=ctx.number(retention_days())))
-st.caption(ctx.t("data.version", version=ctx.reader.data_version))
 
 st.header(ctx.t("data.section_downloads"))
 st.caption(ctx.t("data.downloads_intro"))

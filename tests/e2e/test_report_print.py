@@ -204,7 +204,7 @@ def check_pages(printed: Printed, ctx: PageContext, every_chart: list[charts.Cha
         assert abs(width - A4_PT[0]) < 1 and abs(height - A4_PT[1]) < 1, (width, height)
     cover = printed.pages[0]
     expected = [ctx.t("report.title", partner=ctx.partner_name()),
-                ctx.t("report.meta", date=format_day(TODAY, ctx.lang), version=ctx.reader.data_version),
+                ctx.t("report.meta", date=format_day(TODAY, ctx.lang), updated=ctx.data_updated()),
                 ctx.t("report.filters", filters=filter_line(ctx.filters)),
                 ctx.t("report.language", language=LANGUAGE_NAMES[ctx.lang]),
                 ctx.t("report.parameters", query=f"lang={ctx.lang}" if ctx.lang != "id" else "–"),
