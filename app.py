@@ -22,6 +22,7 @@ from starlette.middleware import Middleware
 
 from dashboard import api, db, params, warmup
 from dashboard.bundles import BundleDelivery
+from dashboard.failures import show_failure
 from dashboard.framing import ANALYST_PAGES, EmbedFormsOnly
 from dashboard.missing_pages import MissingPagesToOverview
 
@@ -36,7 +37,8 @@ async def lifespan(_app: st.App) -> AsyncIterator[None]:
 
 base_url = st.get_option("server.baseUrlPath")
 # Plotly's bundle is preloaded where charts are drawn: the root is the Overview.
-app = st.App("navigation.py", routes=api.routes(base_url), lifespan=lifespan,
+# An unexpected failure of a page is told in the reader's language, not in Streamlit's English box.
+app = st.App("navigation.py", routes=api.routes(base_url), lifespan=lifespan, on_script_error=show_failure,
              middleware=[Middleware(BundleDelivery, base_url=base_url, chart_pages=("", *params.CHART_PAGES)),
                          # Another site may embed a public page's embed form (frame=…), nothing else (click-jacking).
                          Middleware(EmbedFormsOnly, base_url=base_url),

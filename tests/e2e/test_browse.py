@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -32,10 +34,12 @@ from dashboard import figures
 from dashboard.components import SMALLEST_PROJECTOR_SCREEN
 from dashboard.metrics import METRICS
 from etl import schema
+from etl.warehouse import Warehouse
 from translations import format_number, translate
 
 from .harness import (
     E2E_LOG,
+    LOGS,
     READING_JS,
     SHOWN_CHART,
     RunningApp,
@@ -44,6 +48,8 @@ from .harness import (
     new_context,
     open_page,
     save_screenshot,
+    start_app,
+    stop_app,
 )
 
 PAGES = {"/": "overview", "/participation": "participation", "/activities": "activities",
@@ -961,3 +967,39 @@ def test_server_log_has_no_traceback(dashboard: RunningApp) -> None:
     (readers only see a redacted error box, or a page part silently missing)."""
     logged = last_traceback(dashboard.log_path)
     assert logged is None, f"server log {dashboard.log_path} holds a traceback:\n{logged}"
+
+
+@pytest.mark.parametrize("lang", ["id", "zh"])
+def test_an_unexpected_failure_is_told_in_the_readers_language(sample_warehouse_dir: Path, browser: Browser,
+                                                                tmp_path: Path, lang: str) -> None:
+    """A damaged warehouse (obstacles' severities stored as text, which the Overview averages) fails the page.
+    Streamlit's English box ("This app has encountered an error…") was the reader's only word. Now a notice in
+    the reader's language where the page failed, with a reference the server's log repeats beside the
+    traceback; what the page drew before the failure stays."""
+    shutil.copytree(sample_warehouse_dir, tmp_path / "data", symlinks=True)
+    warehouse = Warehouse(tmp_path / "data" / "warehouse.duckdb")
+
+    def damage(connection: duckdb.DuckDBPyConnection) -> None:
+        connection.execute("ALTER TABLE obstacles ALTER severity TYPE VARCHAR")
+        connection.execute("UPDATE obstacles SET severity = 'tinggi'")
+
+    warehouse.change(damage)
+    app = start_app(warehouse.path, LOGS / f"streamlit-failure-{lang}.log")
+    context = new_context(browser, viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        open_page(page, app.url("/", f"lang={lang}"))
+        said = re.escape(translate(lang, "app.failure", reference="REFERENCE")).replace("REFERENCE", "([0-9a-f]{8})")
+        notice = page.get_by_test_id("stAlert").filter(has_text=re.compile(said))
+        expect(notice).to_have_count(1)
+        reference = re.search(said, notice.inner_text()).group(1)
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        assert "encountered an error" not in page.locator("body").inner_text()
+        expect(page.get_by_role("heading", level=1, name=page_title(lang, "overview"))).to_be_visible()
+        log = app.log_text()
+        assert f"reference {reference}" in log and "BinderException" in log, log[-600:]
+        if lang == "id":
+            save_screenshot(page, "failure-id")
+    finally:
+        context.close()
+        stop_app(app)
