@@ -24,6 +24,7 @@ from dashboard import api, db, params, warmup
 from dashboard.bundles import BundleDelivery
 from dashboard.failures import show_failure
 from dashboard.framing import ANALYST_PAGES, EmbedFormsOnly
+from dashboard.headers import NoSniff
 from dashboard.missing_pages import MissingPagesToOverview
 
 
@@ -36,10 +37,11 @@ async def lifespan(_app: st.App) -> AsyncIterator[None]:
 
 
 base_url = st.get_option("server.baseUrlPath")
-# Plotly's bundle is preloaded where charts are drawn: the root is the Overview.
 # An unexpected failure of a page is told in the reader's language, not in Streamlit's English box.
 app = st.App("navigation.py", routes=api.routes(base_url), lifespan=lifespan, on_script_error=show_failure,
-             middleware=[Middleware(BundleDelivery, base_url=base_url, chart_pages=("", *params.CHART_PAGES)),
+             middleware=[Middleware(NoSniff),  # every response taken as the type it is sent as
+                         # Plotly's bundle is preloaded where charts are drawn: the root is the Overview.
+                         Middleware(BundleDelivery, base_url=base_url, chart_pages=("", *params.CHART_PAGES)),
                          # Another site may embed a public page's embed form (frame=…), nothing else (click-jacking).
                          Middleware(EmbedFormsOnly, base_url=base_url),
                          # A link to a page the app lacks: the Overview says so in the reader's language.

@@ -9,6 +9,7 @@ import csv
 import gzip
 import io
 import json
+import re
 import shutil
 import time
 import urllib.error
@@ -272,6 +273,20 @@ def test_any_other_path_under_api_is_a_json_404_pointing_at_the_index(dashboard:
     error = json.loads(body)["error"]
     assert error["index"] == "/api/v1" and path in error["message"], error
     assert headers["access-control-allow-origin"] == "*"
+
+
+@pytest.mark.parametrize("path", ["/", "/participation?lang=zh&frame=page", "/api/v1/summary.json",
+                                  "/api/v1/participants.csv", "/api/v1", "/api/v1/nope", "/_stcore/health",
+                                  "/favicon.png", "SCRIPT"])
+def test_every_response_is_taken_as_the_type_it_is_sent_as(dashboard: RunningApp, path: str) -> None:
+    """No header said so: a browser guessing types could run a workbook's text in the API's CSV as a page."""
+    if path == "SCRIPT":  # Streamlit's own bundle, as the page names it (nosniff refuses a script of another type)
+        page = fetch(dashboard, "/", "text/html")[2].decode()
+        path = "/" + re.search(r'<script[^>]+src="\./([^"]+\.js)"', page).group(1)
+    status, headers, _ = fetch(dashboard, path, "text/html" if "?" in path or path == "/" else "*/*")
+    assert headers["x-content-type-options"] == "nosniff", (path, status, headers)
+    if path.endswith(".js"):
+        assert headers["content-type"] in ("application/javascript", "text/javascript"), headers
 
 
 def test_preflight_allows_get_from_other_sites(dashboard: RunningApp) -> None:
