@@ -105,6 +105,12 @@ SCRIPT = """
         sayAgain(el, 'aria-label');
         sayAgain(el, 'placeholder');
       });
+      // The uploader takes any file, so that the page refuses another type in the reader's language
+      // (Streamlit's own refusal is an English tooltip); the browser's file chooser still offers
+      // workbooks first (its "All files" shows the rest).
+      doc.querySelectorAll('[data-testid="stFileUploaderDropzoneInput"]:not([accept])').forEach(input => {
+        input.setAttribute('accept', __WORKBOOK_TYPES__);
+      });
       // What the pointer shows too: a chart's "Fullscreen" (Plotly draws a button's tooltip from its
       // data-title) and the tooltips of the data tables' toolbar, drawn when hovered, each a new element.
       doc.querySelectorAll('.modebar-btn[data-title]').forEach(el => sayAgain(el, 'data-title'));
@@ -219,6 +225,11 @@ def widget_words(lang: str) -> str:
             .replace("__ENTER__", css_string(translate(lang, "auth.enter_to_sign_in"))))
 
 
+# What the browser's file chooser offers first on the Upload page: the suffixes the page reads
+# (etl.reader.XLSX_SUFFIXES, not imported here: pyarrow would load with every first page; tested equal).
+WORKBOOK_TYPES = ".xlsx"
+
+
 def apply(lang: str) -> None:
     """The page's style and semantics; call once per run, before anything is drawn."""
     if lang not in LANGUAGES:  # only one of our own codes ever reaches the script
@@ -226,5 +237,6 @@ def apply(lang: str) -> None:
     with st.container(key="page-semantics"):
         # Constant CSS, catalogue words, a constant script and one of our language codes: nothing from a
         # reader or a workbook.
-        script = SCRIPT.replace("__LANG__", json.dumps(lang)).replace("__WORDS__", framework_words(lang))
+        script = (SCRIPT.replace("__LANG__", json.dumps(lang)).replace("__WORDS__", framework_words(lang))
+                  .replace("__WORKBOOK_TYPES__", json.dumps(WORKBOOK_TYPES)))
         st.html(STYLE + widget_words(lang) + script, unsafe_allow_javascript=True)

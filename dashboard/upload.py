@@ -214,11 +214,18 @@ def show_report(ctx: PageContext, checked: Checked) -> None:
         # Errors first, in the list and the table: what blocks the load is read before the remarks.
         problems = sorted(problems, key=lambda problem: problem.severity is Severity.WARNING)
         problems_in_full(ctx, problems)
-        show_table(ctx, problems_frame(ctx, problems), whole_texts="off")  # written in full above
+        if not _said_in_full(problems):  # a table of where, beside the sentences, where there is a where
+            show_table(ctx, problems_frame(ctx, problems), whole_texts="off")  # written in full above
     if checked.raw_path is not None:
         _retention_note(ctx, checked.raw_path)
-    if problems and checked.restore_of is None:
+    if problems and checked.restore_of is None and not _said_in_full(problems):
         _problems_download(ctx, checked)
+
+
+def _said_in_full(problems: list[Problem]) -> bool:
+    """Whether the page has said every problem whole, each of the file as a whole (its type, its size, a
+    password): a table or a download would hold the same sentences, with no sheet, row or cell to show."""
+    return len(problems) <= PROBLEMS_IN_FULL and all(problem.sheet is None for problem in problems)
 
 
 def _retention_note(ctx: PageContext, raw_path: Path) -> None:

@@ -11,7 +11,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from dashboard.theme import WORKBOOK_TYPES
 from etl import accounts
+from etl.reader import XLSX_SUFFIXES
 from etl.warehouse import Warehouse
 from tests.paths import SAMPLE_FILES
 from translations import translate
@@ -143,6 +145,9 @@ def test_an_analyst_reads_streamlits_own_words_in_their_language(analyst_app: Ru
     assert dropzone.evaluate(SHOWN_WORDS_JS) == [], "no English word left"
     expect(page.get_by_text(translate(lang, "upload.uploader", limit=50))).to_be_visible()  # size and type
     save_screenshot(page, f"upload-empty-{lang}")
+    # The browser's file chooser offers workbooks first (the uploader itself takes any file, see below).
+    expect(page.get_by_test_id("stFileUploaderDropzoneInput")).to_have_attribute("accept", WORKBOOK_TYPES)
+    assert WORKBOOK_TYPES.split(",") == list(XLSX_SUFFIXES)
     # A file of another type: refused by the page in the reader's language, not by Streamlit's English
     # tooltip ("text/csv files are not allowed.") on a red chip.
     other = tmp_path / "peserta.csv"
