@@ -61,6 +61,7 @@ if TYPE_CHECKING:
 
     from dashboard.queries import Scope
 
+INDEX_PATH = "api/v1"  # below the base path: the index, and the folder of every endpoint
 TABLES = tuple(sheet.name for sheet in schema.SHEETS)
 DEFAULT_LIMIT = 10_000
 MAX_LIMIT = 50_000
@@ -91,7 +92,7 @@ def _queries() -> ModuleType:
 def routes(base_path: str | None) -> list[BaseRoute]:
     """The API's routes under the server's base path (custom routes do not get it by themselves)."""
     prefix = "/" + (base_path or "").strip("/") if (base_path or "").strip("/") else ""
-    api = f"{prefix}/api/v1"
+    api = f"{prefix}/{INDEX_PATH}"
     methods = ["GET", "OPTIONS"]
     return [
         Route(f"{api}/summary.json", _endpoint(_summary), methods=methods),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pandas as pd
 import streamlit as st
 
 from dashboard import exports
+from dashboard.api import INDEX_PATH
 from dashboard.components import STAFF_COLUMNS, file_stem
 from dashboard.context import PageContext
 from dashboard.queries import export_rows
@@ -48,6 +51,12 @@ def package_download(ctx: PageContext) -> None:
         key="open-data-package", help=ctx.t("data.package_help"), disabled=too_many, icon=":material/folder_zip:")
     if too_many:
         st.caption(ctx.t("data.package_too_big", limit=ctx.number(CSV_MAX_ROWS)))
+
+
+def api_pointer(ctx: PageContext) -> None:
+    """Where programs read the same data (dashboard.api): its index, relative to the page, so that it follows
+    the server's base path; in the reader's language (the index labels the codes in it)."""
+    st.caption(ctx.t("data.api_intro", url=f"{INDEX_PATH}?{urlencode({'lang': ctx.lang})}"))
 
 
 def history_rows(history: pd.DataFrame) -> pd.DataFrame:

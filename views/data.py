@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard.components import fold, page_header, show_history
 from dashboard.context import context
 from dashboard.dictionary import dictionary
-from dashboard.downloads import history_download, package_download, table_download
+from dashboard.downloads import api_pointer, history_download, package_download, table_download
 from etl import schema
 from etl.uploads import retention_days
 from translations import with_note
@@ -22,6 +22,7 @@ st.caption(ctx.t("data.downloads_intro"))
 for sheet in schema.SHEETS:
     table_download(ctx, sheet.name)
 package_download(ctx)
+api_pointer(ctx)
 
 st.header(ctx.t("data.section_dictionary"))
 for sheet in schema.SHEETS:

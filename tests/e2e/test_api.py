@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import frictionless
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from dashboard.bundles import (
     CACHE_ENV,
@@ -248,6 +248,19 @@ def test_the_index_lists_every_endpoint_and_the_codes_it_takes(dashboard: Runnin
     obstacles = next(endpoint for endpoint in index["endpoints"] if endpoint["url"].endswith("obstacles.json"))
     assert obstacles["not_applied"] == ["field", "direction"]
     assert fetch(dashboard, "/api/v1/")[2] == fetch(dashboard, "/api/v1")[2]  # the slash changes nothing
+
+
+@pytest.mark.parametrize("lang", ["id", "zh"])
+def test_the_data_page_leads_programs_to_the_index(dashboard: RunningApp, page: Page, lang: str) -> None:
+    """The Data page offered files only: a program's author had to find the API in the README."""
+    open_page(page, dashboard.url("/data", f"lang={lang}"))
+    link = page.get_by_role("link", name=re.sub(r".*\[(.+?)\].*", r"\1", translate(lang, "data.api_intro")))
+    expect(link).to_have_count(1)
+    href = link.get_attribute("href")
+    resolved = page.evaluate("href => new URL(href, document.baseURI).href", href)
+    assert resolved == dashboard.url("/api/v1", f"lang={lang}"), resolved
+    with urllib.request.urlopen(resolved, timeout=60) as response:
+        assert json.loads(response.read())["lang"] == lang
 
 
 def _offered(parameter: dict[str, Any]) -> str:

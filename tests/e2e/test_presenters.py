@@ -193,6 +193,9 @@ def test_app_works_under_a_path_prefix(prefixed: RunningApp, page: Page) -> None
     with pytest.raises(urllib.error.HTTPError) as no_endpoint:  # the index named under the prefix too
         urllib.request.urlopen(prefixed.url("/api/v1/summary"), timeout=30)
     assert json.loads(no_endpoint.value.read())["error"]["index"] == "/sister-city/api/v1"
+    open_page(page, prefixed.url("/data", "lang=en"))  # the Data page's pointer to the index follows the prefix
+    href = page.get_by_role("link", name="API's index").get_attribute("href")
+    assert page.evaluate("href => new URL(href, document.baseURI).href", href) == prefixed.url("/api/v1", "lang=en")
     open_page(page, prefixed.url("/benefits", "lang=en&year=2019"))
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator(f"{CHART} svg.main-svg").count() >= 5
