@@ -70,6 +70,7 @@ CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET
         # A script on another site reads only the headers listed here: without them it could not page on.
         "Access-Control-Expose-Headers": "Link, X-Data-Version, X-Total-Count, X-Not-Applied"}
 CACHE = {"Cache-Control": "public, max-age=60"}
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
 PAGING = {"limit": f"rows per response (default {DEFAULT_LIMIT:,}, at most {MAX_LIMIT:,})",
           "offset": "rows to skip (default 0)"}
 CSV_OPTIONS = {**PAGING, "header": "true (default) or false: the CSV's header row"}
@@ -93,7 +94,7 @@ def routes(base_path: str | None) -> list[BaseRoute]:
     """The API's routes under the server's base path (custom routes do not get it by themselves)."""
     prefix = "/" + (base_path or "").strip("/") if (base_path or "").strip("/") else ""
     api = f"{prefix}/{INDEX_PATH}"
-    methods = ["GET", "OPTIONS"]
+    methods = ["GET", "OPTIONS", *WRITES]  # a write is answered, in JSON, that the API is read-only
     return [
         Route(f"{api}/summary.json", _endpoint(_summary), methods=methods),
         Route(f"{api}/datapackage.json", _endpoint(_datapackage), methods=methods),
@@ -119,6 +120,8 @@ def _endpoint(handler: Handler) -> Callable[[Request], Response]:
     def endpoint(request: Request) -> Response:
         if request.method == "OPTIONS":
             return Response(status_code=204, headers=CORS)
+        if request.method in WRITES:
+            return _read_only(request)
         try:
             response = handler(request, _Data.current())
         except BadParameter as bad:
@@ -140,6 +143,8 @@ def _no_endpoint(index: str) -> Callable[[Request], Response]:
     def endpoint(request: Request) -> Response:
         if request.method == "OPTIONS":
             return Response(status_code=204, headers=CORS)
+        if request.method in WRITES:
+            return _read_only(request)
         response = _error(404, f"No such endpoint: {request.url.path}. The endpoints are listed at {index}: "
                                f"summary.json, datapackage.json, and {', '.join(TABLES)} as .csv or .json.",
                           index=index)
@@ -147,6 +152,12 @@ def _no_endpoint(index: str) -> Callable[[Request], Response]:
         return response
 
     return endpoint
+
+
+def _read_only(request: Request) -> Response:
+    response = _error(405, f"The API is read-only: {request.method} is not accepted; use GET.")
+    response.headers.update({**CORS, "Allow": "GET, HEAD, OPTIONS"})
+    return response
 
 
 def _error(status: int, message: str, **details: object) -> JSONResponse:

@@ -302,6 +302,18 @@ def test_every_response_is_taken_as_the_type_it_is_sent_as(dashboard: RunningApp
         assert headers["content-type"] in ("application/javascript", "text/javascript"), headers
 
 
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
+@pytest.mark.parametrize("path", ["/api/v1/summary.json", "/api/v1/participants.csv", "/api/v1", "/api/nope"])
+def test_a_write_is_told_the_api_is_read_only(dashboard: RunningApp, method: str, path: str) -> None:
+    """Was Starlette's plain-text "Method Not Allowed" (or Streamlit's page), where every other error is JSON."""
+    request = urllib.request.Request(dashboard.url(path), data=b"{}", method=method)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == 405 and refused.value.headers["allow"] == "GET, HEAD, OPTIONS"
+    error = json.loads(refused.value.read())["error"]
+    assert error["status"] == 405 and method in error["message"] and "read-only" in error["message"]
+
+
 def test_preflight_allows_get_from_other_sites(dashboard: RunningApp) -> None:
     request = urllib.request.Request(dashboard.url("/api/v1/summary.json"), method="OPTIONS")
     with urllib.request.urlopen(request, timeout=30) as response:
