@@ -365,13 +365,15 @@ def _index(request: Request, data: _Data) -> Response:
         "not_applied": "filters a table's rows cannot answer (obstacles are recorded without a field; only "
                        "participants travel in a direction): accepted, named in the answer, and every field's "
                        "or both sides' rows given",
-        "errors": "400 names the parameter and value refused and says what to use; 404 an unknown path"},
+        "errors": "400 names the parameter and value refused and says what to use; 404 an unknown path; "
+                  "405 a write (the API is read-only); 503 a warehouse not built yet"},
         headers=CACHE)
 
 
 def _direction_label(code: str, lang: str) -> str:
-    return translate(lang, "filters.direction_both") if code == DEFAULT_DIRECTION else \
-        schema.DIRECTION.label(code, lang)
+    if code == DEFAULT_DIRECTION:  # "both" is the filter's, not a participant's direction
+        return translate(lang, "filters.direction_both")
+    return schema.DIRECTION.label(code, lang)
 
 
 # -- /datapackage.json ---------------------------------------------------------------------
