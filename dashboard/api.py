@@ -186,6 +186,14 @@ class _Data:
     def provisional(self) -> list[int]:
         return sorted(int(year) for year in _cached(self, "provisional_years", None)["year"])
 
+    def updated_at(self) -> str | None:
+        """When the published data last changed (the pages' "data updated"), ISO 8601 in UTC; None before
+        any load."""
+        from pandas import isna  # see _queries: pandas is imported when first asked
+
+        moment = _cached(self, "last_update", None)["updated_at"].iloc[0]
+        return None if isna(moment) else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
     def scope(self, view: View) -> Scope:
         years, _ = self.available()
         return _queries().Scope(view.years or tuple(years), view.partner, view.fields or schema.FIELD.codes,
@@ -247,7 +255,8 @@ def _table(request: Request, data: _Data) -> Response:
         headers["Link"] = f'<{next_url}>; rel="next"'
     if extension == "csv":
         return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
-    payload = {"data_version": data.version, "provisional_years": data.provisional(), "table": table,
+    payload = {"data_version": data.version, "updated_at": data.updated_at(),
+               "provisional_years": data.provisional(), "table": table,
                "filters": {name: value for name, value in _filters(view, scope).items()
                            if name not in NOT_NARROWING[table]},
                "not_applied": not_applied, "total": total, "offset": offset, "limit": limit,
@@ -319,7 +328,7 @@ def _summary(request: Request, data: _Data) -> Response:
             "change": None if value is None or before is None else value - before,
             "formatted": metric.format(value, view.lang)})
     return JSONResponse({
-        "data_version": data.version, "provisional_years": data.provisional(),
+        "data_version": data.version, "updated_at": data.updated_at(), "provisional_years": data.provisional(),
         "provisional": year in data.provisional(), "filters": _filters(view, scope), "year": year,
         "compared_with": compared_with,
         "period": PERIOD_NAMES[Period.LATEST_YEAR](view.lang), "figures": figures}, headers=CACHE)
@@ -361,7 +370,8 @@ def _index(request: Request, data: _Data) -> Response:
     parameters.update({name: {"means": means} for name, means in CSV_OPTIONS.items()})
     return JSONResponse({
         "title": translate(lang, "app.title"), "api": "v1", "lang": lang, "data_version": data.version,
-        "provisional_years": data.provisional(), "endpoints": endpoints, "parameters": parameters,
+        "updated_at": data.updated_at(), "provisional_years": data.provisional(), "endpoints": endpoints,
+        "parameters": parameters,
         "not_applied": "filters a table's rows cannot answer (obstacles are recorded without a field; only "
                        "participants travel in a direction): accepted, named in the answer, and every field's "
                        "or both sides' rows given",

@@ -153,6 +153,12 @@ def test_summary_names_figures_as_the_dashboard(dashboard: RunningApp) -> None:
     assert figures["applicants"]["value"] == applicants
     assert figures["selection_rate"]["value"] == pytest.approx(delegates / applicants)
     assert figures["activities"]["value"] == activities
+    # As of when, as the pages say it: the latest load or status change (own SQL), in UTC.
+    (updated,), = sql(dashboard, """SELECT strftime(greatest((SELECT max(loaded_at) FROM loads),
+        coalesce((SELECT max(changed_at) FROM year_status), '-infinity'::TIMESTAMP)), '%Y-%m-%dT%H:%M:%SZ')""")
+    assert summary["updated_at"] == updated
+    for path in ("participants.json", "", "activities.json?limit=1"):
+        assert json.loads(fetch(dashboard, f"/api/v1/{path}".rstrip("/"))[2])["updated_at"] == updated, path
     chinese = json.loads(get(dashboard, "summary.json", "lang=zh&year=2018")[2])
     assert chinese["figures"][0]["name"] == "申请人" and chinese["figures"][0]["value"] is not None
 
