@@ -15,7 +15,7 @@ from dashboard import exports
 from dashboard.charts import PAGE_CHARTS, Chart, shown_caption, summary
 from dashboard.context import PageContext
 from dashboard.filters import Filters
-from dashboard.literal import markdown_text
+from dashboard.literal import code_span, markdown_text
 from dashboard.theme import PRESENTING_SCALE
 from etl import schema
 from etl.warehouse import SAMPLE_AUTHOR
@@ -273,7 +273,7 @@ def framed_chart(ctx: PageContext, page: str, name: str) -> None:
     build = PAGE_CHARTS.get(page)
     chart = next((c for c in (build(ctx) if build else []) if c is not None and c.name == name), None)
     if chart is None:
-        empty_state(ctx, "empty.no_chart")
+        empty_state(ctx, "empty.no_chart", chart=code_span(name))  # the link's name, as typed
         return
     st.subheader(chart.heading, anchor=False)  # as on the pages: a heading, outside the plot
     st.plotly_chart(chart.figure, key=f"{CHART_KEY}{chart.name}", theme=None,
@@ -330,9 +330,9 @@ def _lazy_csv(data: pd.DataFrame) -> Callable[[], bytes]:
     return lambda: exports.to_csv(data)
 
 
-def empty_state(ctx: PageContext, key: str = "empty.no_data") -> None:
+def empty_state(ctx: PageContext, key: str = "empty.no_data", **params: object) -> None:
     """Explain why nothing is shown, instead of an empty axis."""
-    st.info(ctx.t(key, partner=ctx.partner_name()), icon=":material/filter_alt_off:")
+    st.info(ctx.t(key, partner=ctx.partner_name(), **params), icon=":material/filter_alt_off:")
 
 
 def nothing_selected(ctx: PageContext) -> bool:
