@@ -50,6 +50,9 @@ STYLE = """
     white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 :focus-visible { outline: 3px solid #0b62c4 !important; outline-offset: 2px !important; }
 .st-key-page-semantics { display: none !important; }
+/* Headings broken into lines of even length: "Sekilas pertukaran pemuda Jakarta–" above "Beijing" (a break
+   after the dash, where a 1280 px laptop's line ended) becomes "Sekilas pertukaran" above "pemuda Jakarta–Beijing". */
+h1, h2, h3 { text-wrap: balance; }
 [class*="st-key-figure-"] h3 { font-size: 1.15rem !important; padding-top: 0.5rem !important; }
 @media (max-width: 640px) {
   .st-key-headline [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; gap: 0.5rem !important; }

@@ -1003,3 +1003,38 @@ def test_an_unexpected_failure_is_told_in_the_readers_language(sample_warehouse_
     finally:
         context.close()
         stop_app(app)
+
+
+# The lines of the page's title as the browser broke it: each character's box, grouped by its top.
+TITLE_LINES_JS = """() => {
+  const title = document.querySelector('h1'), lines = [];
+  const walker = document.createTreeWalker(title, NodeFilter.SHOW_TEXT);
+  let top = null;
+  for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+    for (let i = 0; i < text.data.length; i++) {
+      const range = document.createRange();
+      range.setStart(text, i);
+      range.setEnd(text, i + 1);
+      const at = Math.round(range.getBoundingClientRect().top);
+      if (at !== top) { lines.push(''); top = at; }
+      lines[lines.length - 1] += text.data[i];
+    }
+  }
+  return lines.map(line => line.trim());
+}"""
+
+
+@pytest.mark.parametrize("width", [1024, 1180, 1280])
+def test_the_title_keeps_the_two_cities_together_on_a_laptop(dashboard: RunningApp, browser: Browser,
+                                                             width: int) -> None:
+    """"Sekilas pertukaran pemuda Jakarta–" above "Beijing": a 1180–1280 px laptop (a projector's 1280 px
+    with the sidebar open) broke the Overview's title after the dash. Headings are balanced now."""
+    context = new_context(browser, viewport={"width": width, "height": 800})
+    try:
+        page = context.new_page()
+        open_page(page, dashboard.url("/", "lang=id"))
+        lines = page.evaluate(TITLE_LINES_JS)
+        assert "".join(lines).replace(" ", "") == page_title("id", "overview").replace(" ", ""), lines
+        assert not any(line.endswith("–") for line in lines), lines
+    finally:
+        context.close()
