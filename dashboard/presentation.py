@@ -227,9 +227,10 @@ def framed_chart_height(ctx: PageContext, chart: Chart) -> int:
 
 
 def presentation_bar(ctx: PageContext) -> None:
-    """While presenting: the projector style, the active filters in one line, and the way out."""
+    """While presenting: the projector style, the active filters in one line and as of when the data is below
+    it (the page's intro, which says it on a screen, is left out), and the way out."""
     st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)  # constant CSS only, never user data
     line, leave = st.columns([6, 1], vertical_alignment="center")
-    line.caption(filter_line(ctx.filters))
+    line.caption(f"{filter_line(ctx.filters)}  \n{ctx.data_updated()}")
     leave.button(ctx.t("present.leave"), icon=":material/close_fullscreen:", key="present-leave",
                  on_click=leave_presentation)

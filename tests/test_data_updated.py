@@ -96,11 +96,15 @@ def test_the_report_and_an_embedded_chart_say_it_too(warehouse: Warehouse) -> No
     assert not at.exception and said(warehouse, "zh") in captions(at)
 
 
-def test_presentation_mode_leaves_it_out_with_the_intro(warehouse: Warehouse) -> None:
-    at = open_app({"lang": "en", "present": "1"})
+@pytest.mark.parametrize("page", ["views/overview.py", "views/benefits.py"])
+def test_presentation_mode_says_it_under_the_filters(warehouse: Warehouse, page: str) -> None:
+    """On a projector the intro is left out; its "as of" line moves to the bar, under the filters."""
+    at = open_app({"lang": "zh", "present": "1"}, page)
     assert not at.exception
-    assert translate("en", "overview.intro", partner="Beijing") not in captions(at)
-    assert said(warehouse, "en") not in captions(at)
+    assert translate("zh", "overview.intro", partner="北京") not in captions(at)
+    bar = next(caption.value for caption in at.caption if said(warehouse, "zh") in caption.value)
+    assert bar.startswith("2017、2018、2019"), bar  # the filter line, then the moment
+    assert captions(at).count(said(warehouse, "zh")) == 1
 
 
 def test_the_latest_of_loads_and_status_changes_is_the_update() -> None:
