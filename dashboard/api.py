@@ -61,7 +61,8 @@ if TYPE_CHECKING:
 
     from dashboard.queries import Scope
 
-INDEX_PATH = "api/v1"  # below the base path: the index, and the folder of every endpoint
+ROOT = "api"  # below the base path: every path under it is the API's (dashboard.missing_pages leaves it alone)
+INDEX_PATH = f"{ROOT}/v1"  # the index, and the folder of every endpoint
 TABLES = tuple(sheet.name for sheet in schema.SHEETS)
 DEFAULT_LIMIT = 10_000
 MAX_LIMIT = 50_000
@@ -102,8 +103,8 @@ def routes(base_path: str | None) -> list[BaseRoute]:
         Route(api, _endpoint(_index), methods=methods),
         Route(f"{api}/", _endpoint(_index), methods=methods),
         # Last: any other path under /api is no endpoint, not a page of Streamlit's (HTML and a 200).
-        Route(f"{prefix}/api", _no_endpoint(api), methods=methods),
-        Route(prefix + "/api/{rest:path}", _no_endpoint(api), methods=methods),
+        Route(f"{prefix}/{ROOT}", _no_endpoint(api), methods=methods),
+        Route(f"{prefix}/{ROOT}/" + "{rest:path}", _no_endpoint(api), methods=methods),
     ]
 
 
@@ -118,10 +119,9 @@ def _endpoint(handler: Handler) -> Callable[[Request], Response]:
     """Common to every endpoint: preflight, the published version, errors as JSON, CORS and caching headers."""
 
     def endpoint(request: Request) -> Response:
-        if request.method == "OPTIONS":
-            return Response(status_code=204, headers=CORS)
-        if request.method in WRITES:
-            return _read_only(request)
+        answered = _not_a_read(request)
+        if answered is not None:
+            return answered
         try:
             response = handler(request, _Data.current())
         except BadParameter as bad:
@@ -141,10 +141,9 @@ def _no_endpoint(index: str) -> Callable[[Request], Response]:
     The warehouse is not asked: a mistyped path is answered alike whether it is built or not."""
 
     def endpoint(request: Request) -> Response:
-        if request.method == "OPTIONS":
-            return Response(status_code=204, headers=CORS)
-        if request.method in WRITES:
-            return _read_only(request)
+        answered = _not_a_read(request)
+        if answered is not None:
+            return answered
         response = _error(404, f"No such endpoint: {request.url.path}. The endpoints are listed at {index}: "
                                f"summary.json, datapackage.json, and {', '.join(TABLES)} as .csv or .json.",
                           index=index)
@@ -154,10 +153,16 @@ def _no_endpoint(index: str) -> Callable[[Request], Response]:
     return endpoint
 
 
-def _read_only(request: Request) -> Response:
-    response = _error(405, f"The API is read-only: {request.method} is not accepted; use GET.")
-    response.headers.update({**CORS, "Allow": "GET, HEAD, OPTIONS"})
-    return response
+def _not_a_read(request: Request) -> Response | None:
+    """The answer to a preflight (204) or a write (405: the API is read-only), common to every route; None
+    for a read."""
+    if request.method == "OPTIONS":
+        return Response(status_code=204, headers=CORS)
+    if request.method in WRITES:
+        response = _error(405, f"The API is read-only: {request.method} is not accepted; use GET.")
+        response.headers.update({**CORS, "Allow": "GET, HEAD, OPTIONS"})
+        return response
+    return None
 
 
 def _error(status: int, message: str, **details: object) -> JSONResponse:

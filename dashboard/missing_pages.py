@@ -17,15 +17,16 @@ from starlette.datastructures import Headers
 from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from dashboard.api import ROOT as API_ROOT
 from dashboard.literal import code_span
 from dashboard.urls import base_prefix, below_base
 from translations import translate
 
 MISSING_PARAM = "missing"
 LONGEST_NAMED = 80  # characters of the missing path the notice repeats
-# Below the base URL: Streamlit's own routes and files, and the app's API (dashboard.api), never pages
-# (``api`` itself too: the API answers it as no endpoint).
-NOT_PAGES = ("_stcore/", "static/", "media/", "component/", "app/", "api/")
+# Below the base URL: Streamlit's own routes and files, and the app's API (dashboard.api, which answers
+# every path under it, itself included), never pages.
+NOT_PAGES = ("_stcore/", "static/", "media/", "component/", "app/", f"{API_ROOT}/")
 
 
 class MissingPagesToOverview:
@@ -45,7 +46,7 @@ class MissingPagesToOverview:
         if below is None:
             return None
         page = below.strip("/")
-        if page in self.pages or page == "api" or below.startswith(NOT_PAGES) or "." in below.rsplit("/", 1)[-1]:
+        if page in self.pages or page == API_ROOT or below.startswith(NOT_PAGES) or "." in below.rsplit("/", 1)[-1]:
             return None  # a page, or Streamlit's, or the API's, or a file (favicon.png, robots.txt)
         if "text/html" not in Headers(scope=scope).get("accept", ""):
             return None  # a browser's navigation asks for HTML; a script's fetch is answered as before

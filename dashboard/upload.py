@@ -195,6 +195,7 @@ def show_report(ctx: PageContext, checked: Checked) -> None:
     """Rows per sheet and every problem, with the annotated workbook to fix them in Excel."""
     staged = checked.staged
     problems = staged.problems
+    said_in_full = _said_in_full(problems)
     if staged.rows:
         columns = st.columns(max(len(staged.rows), 1))
         for column, (sheet, count) in zip(columns, staged.rows.items(), strict=False):
@@ -214,11 +215,11 @@ def show_report(ctx: PageContext, checked: Checked) -> None:
         # Errors first, in the list and the table: what blocks the load is read before the remarks.
         problems = sorted(problems, key=lambda problem: problem.severity is Severity.WARNING)
         problems_in_full(ctx, problems)
-        if not _said_in_full(problems):  # a table of where, beside the sentences, where there is a where
+        if not said_in_full:  # a table of where, beside the sentences, where there is a where
             show_table(ctx, problems_frame(ctx, problems), whole_texts="off")  # written in full above
     if checked.raw_path is not None:
         _retention_note(ctx, checked.raw_path)
-    if problems and checked.restore_of is None and not _said_in_full(problems):
+    if problems and checked.restore_of is None and not said_in_full:
         _problems_download(ctx, checked)
 
 

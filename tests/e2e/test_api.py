@@ -44,12 +44,8 @@ PRIVATE = {"full_name", "birth_date", "person_key"}
 
 
 def get(app: RunningApp, path: str, query: str = "") -> tuple[int, dict[str, str], bytes]:
-    url = app.url(f"/api/v1/{path}", query) if query else app.url(f"/api/v1/{path}")
-    try:
-        with urllib.request.urlopen(url, timeout=60) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+    """An endpoint of the API (``path`` below /api/v1), as a script asks."""
+    return fetch(app, f"/api/v1/{path}" + (f"?{query}" if query else ""))
 
 
 def sql(app: RunningApp, statement: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
