@@ -36,12 +36,6 @@ except Exception as error:  # a broken or missing warehouse must not show a trac
 available = Available.of(fetch(reader, "available"))
 presenting = presentation.is_presenting()
 framed = presentation.frame_target()  # shown in another site's <iframe>: content only
-filters = render_sidebar(available)
-lang = filters.lang
-context = PageContext(reader, filters, presenting, framed=framed is not None)
-missing_page_notice(lang)
-set_context(context)
-
 pages = [
     # The Overview is the app's root; "/overview" (its name in download file names) opens it too,
     # through a hidden page of the same script (the default page answers only at the root).
@@ -73,6 +67,11 @@ page = st.navigation({translate(lang, "nav.section_dashboard"): pages + aliases,
                       translate(lang, "nav.section_analysts"): analyst_pages},
                      position="hidden" if presenting or framed else "sidebar")
 dashboard_page = page in pages or page in aliases
+# Drawn below the navigation whenever they are drawn. Upload and sign-in get the language alone.
+filters = render_sidebar(available, with_filters=dashboard_page)
+context = PageContext(reader, filters, presenting, framed=framed is not None)
+missing_page_notice(filters.lang)
+set_context(context)
 page_name = page.url_path or "overview"  # the default page's path is the root
 if framed:
     presentation.frame_style()

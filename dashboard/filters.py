@@ -174,31 +174,53 @@ def _write_link(partner: str, default_partner: str, fields: list[str], direction
     put(params.DIRECTION, None if direction == DIRECTIONS[0] else direction)
 
 
-def render_sidebar(available: Available) -> Filters:
-    """Draw the filter widgets in the sidebar and return the chosen filters.
+# A filter's choice outlives a page without filters (upload, sign-in), for the next page that has them.
+KEEP = "session"
+
+
+def render_sidebar(available: Available, *, with_filters: bool = True) -> Filters:
+    """Draw the language and filter widgets in the sidebar and return the chosen filters.
 
     Parameters of the link that cannot be applied are collected before the
     widgets are drawn (a bound widget drops them from the URL) and named in
-    one warning.
+    one warning. A page the filters do not act on (upload, sign-in) gets the
+    language alone: filters there would seem to narrow something; the
+    reader's choices wait for the next page that has them (each filter
+    widget keeps its state for the session: ``persist_state``).
     """
     ignored = _unknown_values("lang", list(LANGUAGES))
     partners = list(available.partners) or [schema.DEFAULT_PARTNER_CITY]
     partner_default = default_partner(available)
-    ignored += _seed_from_link(partners, partner_default)
+    ignored_in_filters = _seed_from_link(partners, partner_default)
     with st.sidebar:
         lang = _language_widget()
-        st.markdown(f"**{translate(lang, 'filters.title')}**")  # not a heading: the page's h1 comes first
-        years, unloaded_years = _years_widget(lang, list(available.years))
-        ignored += unloaded_years
-        partner = _partner_widget(lang, partners) or partner_default
-        fields = _fields_widget(lang)
-        direction = _direction_widget(lang)
+        if with_filters:
+            st.markdown(f"**{translate(lang, 'filters.title')}**")  # not a heading: the page's h1 comes first
+            years, unloaded_years = _years_widget(lang, list(available.years))
+            partner = _partner_widget(lang, partners) or partner_default
+            fields = _fields_widget(lang)
+            direction = _direction_widget(lang)
+    if not with_filters:
+        _warn_ignored(lang, ignored + ignored_in_filters)  # the link's values are never applied
+        return _kept_filters(available, partner_default, lang)
     _write_link(partner, partner_default, fields, direction)
+    _warn_ignored(lang, ignored + ignored_in_filters + unloaded_years)
+    return Filters(tuple(sorted(years)), partner, tuple(fields), direction, lang)
+
+
+def _warn_ignored(lang: str, ignored: list[str]) -> None:
     if ignored:
         # Typed by whoever made the link: each value shown as typed, never as a link or markup.
         values = ", ".join(code_span(value) for value in sorted(set(ignored)))
         st.warning(translate(lang, "filters.ignored", values=values), icon=":material/link_off:")
-    return Filters(tuple(sorted(years)), partner, tuple(fields), direction, lang)
+
+
+def _kept_filters(available: Available, partner_default: str, lang: str) -> Filters:
+    """The filters as the reader left them (the defaults on a first visit), for a page without filters."""
+    years = st.session_state.get("year", available.years)
+    return Filters(tuple(sorted(years)), st.session_state.get("partner", partner_default),
+                   tuple(st.session_state.get("field", schema.FIELD.codes)),
+                   st.session_state.get("direction", DIRECTIONS[0]), lang)
 
 
 def _labels(vocabulary: schema.Vocabulary, lang: str) -> Callable[[str], str]:
@@ -218,7 +240,7 @@ def _years_widget(lang: str, years: list[int]) -> tuple[list[int], list[str]]:
     _follow_new_years(years)
     ignored = _unknown_values("year", [str(year) for year in years])
     chosen = st.multiselect(translate(lang, "filters.years"), years, default=years, key="year",
-                            bind="query-params", placeholder=translate(lang, "filters.none"))
+                            bind="query-params", persist_state=KEEP, placeholder=translate(lang, "filters.none"))
     return chosen, ignored
 
 
@@ -226,19 +248,19 @@ def _partner_widget(lang: str, partners: list[str]) -> str | None:
     """A choice only when the warehouse holds more than one partner city."""
     if len(partners) < 2:
         return None
-    return st.selectbox(translate(lang, "filters.partner"), partners, key="partner",
+    return st.selectbox(translate(lang, "filters.partner"), partners, key="partner", persist_state=KEEP,
                         format_func=_labels(schema.PARTNER_CITY, lang))
 
 
 def _fields_widget(lang: str) -> list[str]:
-    return st.multiselect(translate(lang, "filters.fields"), list(schema.FIELD.codes), key="field",
+    return st.multiselect(translate(lang, "filters.fields"), list(schema.FIELD.codes), key="field", persist_state=KEEP,
                           format_func=_labels(schema.FIELD, lang), placeholder=translate(lang, "filters.none"),
                           help=translate(lang, "filters.fields_help"))
 
 
 def _direction_widget(lang: str) -> str:
     labels = {"both": translate(lang, "filters.direction_both")} | schema.DIRECTION.labels(lang)
-    return st.radio(translate(lang, "filters.direction"), list(DIRECTIONS), key="direction",
+    return st.radio(translate(lang, "filters.direction"), list(DIRECTIONS), key="direction", persist_state=KEEP,
                     format_func=labels.__getitem__, help=translate(lang, "filters.direction_help")) or "both"
 
 

@@ -239,3 +239,32 @@ def test_switching_language_does_not_report_the_link_as_broken(warehouse: Wareho
     no_exception(at)
     assert filters_of(at)["field"] == ["arts_culture", "tourism"]
     assert ignored_notice(at, "en") == []
+
+
+@pytest.mark.parametrize("page", ["views/signin.py", "views/upload.py"])
+def test_a_page_the_filters_do_not_act_on_shows_the_language_alone_and_keeps_them(warehouse: Warehouse,
+                                                                                  page: str) -> None:
+    """Sign-in and upload are not narrowed by years, fields or direction: filters in their sidebar would seem
+    to narrow something. They show the language alone; the reader's filters, chosen before, come back on the
+    next page that has them, in the language chosen meanwhile, and its link carries them again."""
+    at = open_app(dict(INDONESIAN_LINK))
+    chosen = {"year": [2019], "field": ["arts_culture", "tourism"], "direction": "outbound"}
+    assert filters_of(at) == {"lang": "id", **chosen}
+
+    at.switch_page(page).run()
+    no_exception(at)
+    assert [widget.key for widget in at.multiselect] == []
+    assert [widget.key for widget in at.radio] == []
+    assert [widget.key for widget in at.selectbox if widget.key == "partner"] == []
+    assert toml_catalogue("id")["filters.title"] not in [text.value.strip("*") for text in at.sidebar.markdown]
+    switch_to_english(at)
+    no_exception(at)
+    assert at.title[0].value in (toml_catalogue("en")["auth.title"], toml_catalogue("en")["upload.title"])
+
+    at.switch_page("views/participation.py").run()
+    no_exception(at)
+    assert filters_of(at) == {"lang": "en", **chosen}
+    assert at.multiselect(key="field").values == ["Arts and culture", "Tourism"]
+    assert at.query_params["field"] == ["arts_culture", "tourism"]
+    assert at.query_params["direction"] == "outbound"
+    assert not ignored_notice(at, "en")

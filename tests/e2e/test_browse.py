@@ -508,6 +508,45 @@ def test_filters_still_work_after_switching_language(dashboard: RunningApp, page
     assert set(link_params(page.url)) <= {"year"}, f"unexpected parameters in the link: {page.url}"
 
 
+def test_sign_in_shows_the_language_alone_and_the_filters_come_back_after_it(dashboard: RunningApp,
+                                                                             page: Page) -> None:
+    """A reader narrows years, a field and the direction in English, opens the analysts' sign-in (which no
+    filter acts on: filters there would seem to narrow something), switches to Chinese there and goes on to
+    Participation. The sign-in page's sidebar offers the language alone; Participation shows the reader's
+    filters in Chinese, its link carries them as codes and its headline counts them. Before, the sign-in
+    page drew the filters; without their state kept through it, the fields came back empty on screen
+    while the charts still counted them."""
+    years = tuple(loaded_years(dashboard))
+    open_page(page, dashboard.url("/", "lang=en"))
+    remove_chip(page, str(years[-1]))
+    remove_chip(page, schema.FIELD.label("tourism", "en"))
+    choose_direction(page, schema.DIRECTION.label("outbound", "en"))
+    narrowing = Narrowing(years[:-1], tuple(c for c in schema.FIELD.codes if c != "tourism"), "outbound")
+
+    title = translate("en", "nav.signin")
+    link = sidebar(page).get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True)
+    after_interaction(page, link.click)
+    expect(page.locator("h1").first).to_have_text(translate("en", "auth.title"))
+    assert_no_exception(page, "opening the sign-in page")
+    bar = sidebar(page)
+    expect(bar.get_by_test_id("stButtonGroup")).to_have_count(1)  # the language
+    for widget in ("stMultiSelect", "stRadio", "stSelectbox"):
+        expect(bar.get_by_test_id(widget)).to_have_count(0)
+    expect(bar.get_by_text(translate("en", "filters.title"), exact=True)).to_have_count(0)
+    choose_language(page, "zh")
+    expect(page.locator("h1").first).to_have_text(translate("zh", "auth.title"))
+    save_screenshot(page, "sign-in-language-alone-zh")
+
+    go_to(page, "zh", "participation")
+    assert widget_state(page) == WidgetState("zh", tuple(str(y) for y in narrowing.years),
+                                             tuple(schema.FIELD.label(c, "zh") for c in narrowing.fields),
+                                             schema.DIRECTION.label("outbound", "zh"))
+    assert link_params(page.url) == {"lang": ["zh"], "year": [str(y) for y in narrowing.years],
+                                     "field": list(narrowing.fields), "direction": ["outbound"]}, page.url
+    go_to(page, "zh", "overview")
+    assert_headline(page, dashboard, narrowing, "zh")
+
+
 def test_headline_change_arrow_follows_the_sign_of_the_change(dashboard: RunningApp, page: Page) -> None:
     """Each headline change shows an arrow: up for a rise, down for a fall, none for no change. A fall
     shown with an up arrow (and the colour of a rise) tells readers the opposite of what happened."""
