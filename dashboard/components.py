@@ -81,35 +81,16 @@ def plotly_locale(lang: str) -> dict[str, object]:
             "dictionary": {english: translate(lang, key) for english, key in PLOTLY_TEXTS.items()}}
 
 
-def gaps_as_text(data: pd.DataFrame, formats: Mapping[str, object],
-                 lang: str) -> tuple[pd.DataFrame, dict[str, object], list[str]]:
-    """The table with each numeric column that has a gap given as its display text, the gap blank.
+def with_gap_formats(data: pd.DataFrame, formats: Mapping[str, object], lang: str) -> dict[str, object]:
+    """The table's formats, plus one in the reader's language for a numeric column that has a gap and none.
 
-    Streamlit draws a missing number as "None", in English, whatever a Styler says (checked in Chromium,
-    Streamlit 1.67): the funnel's first stage, which has no stage before it to convert from, read "None".
-    Such a column (returned last, to be aligned as numbers are) then sorts as text; the rest keep their
-    numbers and formats (styled)."""
-    gapped = [column for column in data.columns
-              if pd.api.types.is_numeric_dtype(data[column]) and data[column].isna().any()]
-    if not gapped:
-        return data, dict(formats), []
-    data, rest = data.copy(), {header: shown for header, shown in formats.items() if header not in gapped}
-    for column in gapped:
-        shown = formats.get(column)
-        units = getattr(shown, "units", None)
-        texts = []
-        for position, value in enumerate(data[column]):
-            if pd.isna(value):
-                texts.append("")
-            elif units is not None:
-                texts.append(shown.show(value, units[position]))  # type: ignore[union-attr]
-            elif callable(shown):
-                texts.append(shown(value))
-            else:
-                number = float(value)
-                texts.append(format_number(number, lang, 0 if number.is_integer() else 2))
-        data[column] = pd.Series(texts, index=data.index, dtype=object)
-    return data, rest, gapped
+    A missing number stays missing, so its column sorts as numbers; the table draws it empty (its
+    ``placeholder``: Streamlit writes "None", in English, otherwise). Such a column gets a format so that
+    its numbers are written as the language writes them, as they were when the gaps were sent as text."""
+    gapped = [column for column in data.columns if column not in formats
+              and pd.api.types.is_numeric_dtype(data[column]) and data[column].isna().any()]
+    return dict(formats) | {column: lambda value: format_number(
+        float(value), lang, 0 if float(value).is_integer() else 2) for column in gapped}
 
 
 def styled(data: pd.DataFrame, formats: Mapping[str, object]) -> pd.DataFrame | Styler:
@@ -132,7 +113,7 @@ def styled(data: pd.DataFrame, formats: Mapping[str, object]) -> pd.DataFrame | 
         for unit in set(units):
             rows = [label for label, row_unit in zip(data.index, units, strict=True) if row_unit == unit]
             styler = styler.format(lambda value, u=unit, s=shown: s.show(value, u),  # type: ignore[attr-defined]
-                                   subset=pd.IndexSlice[rows, [header]])
+                                   subset=pd.IndexSlice[rows, [header]], na_rep="")
     return styler
 
 
@@ -147,11 +128,11 @@ def show_table(ctx: PageContext, data: pd.DataFrame, formats: Mapping[str, objec
     wrapped = long_text_columns(data)
     # On a projector every rem is larger (theme.PRESENTING_SCALE), and so are the lines and the 4rem.
     scale = PRESENTING_SCALE if ctx.presenting else 1
-    shown, shown_formats, gapped = gaps_as_text(blank_missing_text(data), formats or {}, ctx.lang)
-    st.dataframe(styled(shown, shown_formats), hide_index=True,
+    shown = blank_missing_text(data)
+    # A missing number is drawn empty and still sorts as a number (placeholder, not a text column).
+    st.dataframe(styled(shown, with_gap_formats(shown, formats or {}, ctx.lang)), hide_index=True, placeholder="",
                  column_config={column: st.column_config.TextColumn(width=round(SENTENCE_COLUMN_PX * scale))
-                                for column in wrapped}
-                 | {column: st.column_config.TextColumn(alignment="right") for column in gapped} or None,
+                                for column in wrapped} or None,
                  row_height=round(wrapped_row_height(data, wrapped) * scale) if wrapped else None)
     # Not on a projector, which hides expanders and data tables: its slides are the charts.
     if wrapped and whole_texts != "off" and not ctx.presenting:  # another site's frame hides expanders

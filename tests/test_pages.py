@@ -1096,10 +1096,12 @@ def test_no_table_writes_a_missing_value_as_none(shared_app: SharedApp) -> None:
             written = table.isin(["None", "nan", "NaN", "<NA>", "NaT"])
             assert not written.any().any(), (page, table.columns[written.any()].tolist())
             blanks += int((table == "").sum().sum())
+            if element.value.isna().any().any():
+                # The browser draws a missing value "None" whatever a format says, but for the placeholder.
+                assert element.proto.placeholder == "", (page, table.columns.tolist())
             if page == "views/participation.py" and "Conversion from the previous stage" in table.columns:
-                # Sent as empty text, not as a missing number under a format that writes it empty: the
-                # browser draws a missing number "None" whatever the format says (checked in Chromium).
-                first = element.value["Conversion from the previous stage"] == ""
+                # A missing number, drawn empty: the column still sorts as numbers.
+                first = element.value["Conversion from the previous stage"].isna()
                 assert first.sum() == 3 and (table["Conversion from the previous stage"][first] == "").all()
     assert blanks, "the sample's missing source is shown, as an empty cell"
 
@@ -1339,21 +1341,29 @@ def test_no_table_gives_streamlit_a_missing_number(warehouse: Warehouse, page: s
 
 
 def test_the_funnels_first_stage_has_a_blank_conversion_and_the_rest_their_shares(warehouse: Warehouse) -> None:
+    """The first stage has no stage before it: its conversion is missing, drawn empty, and the column still
+    holds numbers, so a reader sorting it gets 25 % before 100 % (sent as text, "100,0%" sorted first)."""
     at = open_app({"lang": "id", "year": "2018"}, "views/participation.py")
-    table = chart_tables(at)["funnel"]
-    data = table.data if hasattr(table, "data") else table
-    conversion = data[METRICS["stage_conversion"].label("id")]
-    assert conversion.iloc[0] == "" and conversion.iloc[1] == "66,1%", conversion.tolist()
+    header = METRICS["stage_conversion"].label("id")
+    open_tables(at)
+    (element,) = [e for e in at.dataframe if header in e.value.columns]
+    conversion = element.value[header]
+    assert pd.api.types.is_float_dtype(conversion), conversion.dtype
+    assert pd.isna(conversion.iloc[0]) and conversion.iloc[1] == pytest.approx(0.661, abs=5e-4), conversion.tolist()
+    shown = shown_cells(element)[header]
+    assert shown.iloc[0] == "" and shown.iloc[1] == "66,1%", shown.tolist()
+    assert element.proto.placeholder == ""  # what the browser draws for the missing one
 
 
-def test_gaps_as_text_keeps_formats_and_per_row_units() -> None:
+def test_a_numeric_column_with_a_gap_is_written_as_the_language_writes_numbers() -> None:
     frame = pd.DataFrame({"Tahun": [2018, 2019], "Nilai": [0.5, float("nan")], "Jumlah": [3, 4],
-                          "Campuran": [25.0, None]})
+                          "Campuran": [25.0, None], "x": [1.0, None]})
     per_row = charts.PerRow(("percent", "count"), "id")
-    shown, formats, gapped = components.gaps_as_text(
-        frame, {"Nilai": lambda v: f"{v:.0%}", "Jumlah": str, "Campuran": per_row}, "id")
-    assert shown["Nilai"].tolist() == ["50%", ""] and shown["Campuran"].tolist() == ["25,0%", ""]
-    assert gapped == ["Nilai", "Campuran"] and list(formats) == ["Jumlah"]
-    assert shown["Tahun"].tolist() == [2018, 2019] and frame["Nilai"].isna().iloc[1], "the chart's data untouched"
-    plain, _, _ = components.gaps_as_text(pd.DataFrame({"x": [1.0, None, 2.5]}), {}, "id")
-    assert plain["x"].tolist() == ["1", "", "2,50"]
+    given = {"Nilai": lambda v: f"{v:.0%}", "Jumlah": str, "Campuran": per_row}
+    formats = components.with_gap_formats(frame, given, "id")
+    assert list(formats) == [*given, "x"] and all(formats[name] is shown for name, shown in given.items())
+    assert [formats["x"](value) for value in (1.0, 2.5, 1234.5)] == ["1", "2,50", "1.234,50"]
+    styler = components.styled(frame, formats)
+    html = styler.to_html()
+    assert styler.data is frame and frame["Nilai"].isna().iloc[1], "the table's data untouched"
+    assert "50%" in html and "25,0%" in html and "nan" not in html.lower()

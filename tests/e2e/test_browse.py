@@ -31,7 +31,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from dashboard import figures
-from dashboard.components import SMALLEST_PROJECTOR_SCREEN
+from dashboard.components import SMALLEST_PROJECTOR_SCREEN, TABLE_KEY_PREFIX
 from dashboard.metrics import METRICS
 from etl import schema
 from etl.warehouse import Warehouse
@@ -545,6 +545,45 @@ def test_sign_in_shows_the_language_alone_and_the_filters_come_back_after_it(das
                                      "field": list(narrowing.fields), "direction": ["outbound"]}, page.url
     go_to(page, "zh", "overview")
     assert_headline(page, dashboard, narrowing, "zh")
+
+
+def test_a_column_with_a_missing_number_still_sorts_as_numbers(dashboard: RunningApp, page: Page) -> None:
+    """The funnel's table: the first stage has no conversion (no stage before it). An analyst sorts the
+    conversion column from its menu, largest first: the shares come in numeric order, the empty cell last,
+    and the grid holds numbers (what a reader's "Format" choice acts on). Before, the column was sent as
+    text for its empty cell, so it sorted as text: "9,5%" above "66,1%", "100,0%" below "25,0%"."""
+    open_page(page, dashboard.url("/participation", "lang=id&year=2018"))
+    holder = page.locator(f".st-key-{TABLE_KEY_PREFIX}funnel")
+    after_interaction(page, holder.get_by_text(translate("id", "chart.data_table"), exact=True).click)
+    table = holder.get_by_test_id("stDataFrame")
+    table.scroll_into_view_if_needed()
+    header = METRICS["stage_conversion"].label("id")
+    # Glide's grid of cells for assistive technology (hidden: the table is drawn on a canvas).
+    cells = table.locator("[role=columnheader]")
+    expect(cells).to_have_count(4)
+    headers = cells.all_inner_texts()
+    assert headers[-1] == header, headers  # the last column: its header is clicked at the table's right edge
+    box = table.bounding_box()
+    assert box
+    rows = table.locator("[role=row]")
+
+    def stage(row: int) -> Locator:
+        return rows.nth(row).locator("[role=gridcell]").nth(1)
+
+    def conversions() -> list[str]:
+        return [row.locator("[role=gridcell]").last.inner_text() for row in rows.all()[1:]]
+
+    expect(stage(2)).to_have_text(schema.STAGE.label("administrative", "id"))  # the funnel's own order
+    page.mouse.click(box["x"] + box["width"] - 60, box["y"] + 15)  # a click on a header sorts by it
+    expect(stage(2)).not_to_have_text(schema.STAGE.label("administrative", "id"))
+    ascending = conversions()
+    assert ascending[0] == "" and "" not in ascending[1:], ascending
+    values = [float(text) for text in ascending[1:]]  # numbers, not "66,1%" texts
+    assert values == sorted(values) and len(values) == 5, ascending
+    page.mouse.click(box["x"] + box["width"] - 60, box["y"] + 15)  # again: largest first
+    expect(stage(1)).not_to_have_text(schema.STAGE.label("registered", "id"))
+    save_screenshot(page, "funnel-table-sorted-id")
+    assert conversions() == [*ascending[1:][::-1], ""]
 
 
 def test_headline_change_arrow_follows_the_sign_of_the_change(dashboard: RunningApp, page: Page) -> None:
