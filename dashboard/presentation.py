@@ -226,11 +226,12 @@ def framed_chart_height(ctx: PageContext, chart: Chart) -> int:
             + (caption_lines + source_lines) * FRAME_CAPTION_LINE_PX)
 
 
-def presentation_bar(ctx: PageContext) -> None:
+def presentation_bar(ctx: PageContext, filtered: bool = True) -> None:
     """While presenting: the projector style, the active filters in one line and as of when the data is below
-    it (the page's intro, which says it on a screen, is left out), and the way out."""
+    it (the page's intro, which says it on a screen, is left out), and the way out. A page no filter acts on
+    (``filtered`` false: sign-in, upload) names none."""
     st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)  # constant CSS only, never user data
     line, leave = st.columns([6, 1], vertical_alignment="center")
-    line.caption(f"{filter_line(ctx.filters)}  \n{ctx.data_updated()}")
+    line.caption(f"{filter_line(ctx.filters)}  \n{ctx.data_updated()}" if filtered else ctx.data_updated())
     leave.button(ctx.t("present.leave"), icon=":material/close_fullscreen:", key="present-leave",
                  on_click=leave_presentation)

@@ -127,3 +127,14 @@ def test_the_latest_of_loads_and_status_changes_is_the_update() -> None:
 def test_the_moment_is_jakartas_day_and_time_in_the_readers_words(lang: str, expected: str) -> None:
     """17:30 UTC is half past midnight in Jakarta, the next day (WIB, UTC+7)."""
     assert jakarta_moment(dt.datetime(2026, 11, 20, 17, 30), lang) == expected
+
+
+@pytest.mark.parametrize("page", ["views/signin.py", "views/upload.py"])
+def test_presentation_mode_names_no_filter_where_none_acts(warehouse: Warehouse, page: str) -> None:
+    """Sign-in and upload show no filters; presenting them, the bar says as of when the data is and names no
+    years, fields or direction (they would seem to narrow what the page shows)."""
+    at = open_app({"lang": "zh", "present": "1", "year": "2018"}, page)
+    assert not at.exception
+    bar = next(caption.value for caption in at.caption if said(warehouse, "zh") in caption.value)
+    assert bar == said(warehouse, "zh")
+    assert "2018" not in captions(at).replace(said(warehouse, "zh"), "")
