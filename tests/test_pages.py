@@ -1115,7 +1115,8 @@ def infos(at: AppTest) -> list[str]:
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_no_year_selected_explains_instead_of_empty_charts(shared_app: SharedApp, lang: str) -> None:
     """A link with ?year= (every year deselected) explains on each page that no year is chosen,
-    draws no chart, shows no sample notice, and offers no empty download."""
+    draws no chart, shows no sample notice, and offers no empty download (the Data page said "0 rows"
+    four times without saying why)."""
     t = toml_catalogue(lang)
     params: dict[str, str | list[str]] = {"year": ""} | ({"lang": lang} if lang != "id" else {})
     for page in PAGES:
@@ -1127,7 +1128,8 @@ def test_no_year_selected_explains_instead_of_empty_charts(shared_app: SharedApp
         if page in CHART_PAGES:
             assert infos(at) == [t["empty.no_years"]], page
             assert not at.metric
-        elif page == "views/data.py":
+        elif page == "views/data.py":  # says why its downloads hold no row
+            assert infos(at) == [t["empty.no_years"]], page
             zero = plural(t, "data.rows", 0, lang).format(count="0")
             assert sum(zero in text for text in markdowns(at)) == len(schema.SHEETS)
             assert all(button.proto.disabled for button in at.get("download_button")
@@ -1161,6 +1163,7 @@ def test_no_field_selected_explains(shared_app: SharedApp, expected_db: duckdb.D
         assert not at.get("plotly_chart"), page
     at = shared_app.page(PAGES[4], params)
     no_exception(at)
+    assert infos(at) == [t["empty.no_fields"]]  # why three of the four downloads hold no row
     obstacles = expected_db.execute("SELECT count(*) FROM obstacles").fetchone()[0]
     counts = {sheet.name: (obstacles if sheet.name == "obstacles" else 0) for sheet in schema.SHEETS}
     for sheet in schema.SHEETS:

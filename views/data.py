@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard.components import fold, page_header, show_history
+from dashboard.components import fold, nothing_selected, page_header, show_history
 from dashboard.context import context
 from dashboard.dictionary import dictionary
 from dashboard.downloads import api_pointer, history_download, package_download, table_download
@@ -19,6 +19,7 @@ st.markdown(ctx.t("data.note_privacy", days=ctx.number(retention_days())))
 
 st.header(ctx.t("data.section_downloads"))
 st.caption(ctx.t("data.downloads_intro"))
+nothing_selected(ctx)  # says why the downloads hold no row; the rest of the page does not depend on the filters
 for sheet in schema.SHEETS:
     table_download(ctx, sheet.name)
 package_download(ctx)
