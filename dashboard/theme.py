@@ -185,6 +185,7 @@ FRAMEWORK_WORDS = {
     "Download as CSV": "download_csv", "Search": "search", "Fullscreen": "fullscreen",
     "Close fullscreen": "close_fullscreen", "Show/hide columns": "show_hide_columns", "Add files": "add_files",
     "Print": "print", "Record screen": "record_screen", "Copy version to clipboard": "copy_version",
+    "Made with Streamlit v": "made_with",  # the main menu's last line; Streamlit's version follows it
     "Running...": "running", "Stop": "stop", "Stopping...": "stopping", "Connecting": "connecting",
     "Connection error": "connection_error",
     "Streamlit server is not responding. Are you connected to the internet?": "server_not_responding",

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
@@ -235,6 +237,9 @@ def test_the_tooltips_streamlit_draws_are_in_the_readers_language(dashboard: Run
         expect(labels).to_have_text([translate(lang, "framework.print"), translate(lang, "framework.record_screen")])
         copy = page.get_by_role("button", name=translate(lang, "framework.copy_version"))
         expect(copy).to_have_attribute("title", translate(lang, "framework.copy_version"))
+        # Its last line, "Made with Streamlit v1.67.0", was English too.
+        footer = page.get_by_test_id("stMainMenuPopover").get_by_text(re.compile(r"Streamlit v\d"))
+        expect(footer).to_have_text(translate(lang, "framework.made_with") + st.__version__)
         page.keyboard.press("Escape")
         open_page(page, dashboard.url("/", f"lang={lang}"))
         page.locator(".js-plotly-plot").first.hover()
