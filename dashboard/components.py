@@ -86,7 +86,7 @@ def with_gap_formats(data: pd.DataFrame, formats: Mapping[str, object], lang: st
 
     A missing number stays missing, so its column sorts as numbers; the table draws it empty (its
     ``placeholder``: Streamlit writes "None", in English, otherwise). Such a column gets a format so that
-    its numbers are written as the language writes them, as they were when the gaps were sent as text."""
+    its other numbers are written as the language writes them (2,50 in Indonesian, not Streamlit's 2.5)."""
     gapped = [column for column in data.columns if column not in formats
               and pd.api.types.is_numeric_dtype(data[column]) and data[column].isna().any()]
     return dict(formats) | {column: lambda value: format_number(

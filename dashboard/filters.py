@@ -191,21 +191,28 @@ def render_sidebar(available: Available, *, with_filters: bool = True) -> Filter
     ignored = _unknown_values("lang", list(LANGUAGES))
     partners = list(available.partners) or [schema.DEFAULT_PARTNER_CITY]
     partner_default = default_partner(available)
-    ignored_in_filters = _seed_from_link(partners, partner_default)
+    ignored += _seed_from_link(partners, partner_default)
     with st.sidebar:
         lang = _language_widget()
-        if with_filters:
-            st.markdown(f"**{translate(lang, 'filters.title')}**")  # not a heading: the page's h1 comes first
-            years, unloaded_years = _years_widget(lang, list(available.years))
-            partner = _partner_widget(lang, partners) or partner_default
-            fields = _fields_widget(lang)
-            direction = _direction_widget(lang)
-    if not with_filters:
-        _warn_ignored(lang, ignored + ignored_in_filters)  # the link's values are never applied
-        return _kept_filters(available, partner_default, lang)
-    _write_link(partner, partner_default, fields, direction)
-    _warn_ignored(lang, ignored + ignored_in_filters + unloaded_years)
-    return Filters(tuple(sorted(years)), partner, tuple(fields), direction, lang)
+        drawn = _filter_widgets(lang, available, partners, partner_default) if with_filters else None
+    if drawn is None:
+        _warn_ignored(lang, ignored)  # the link's values are never applied on this page
+        return _kept_filters(available, lang)
+    filters, unloaded_years = drawn
+    _write_link(filters.partner, partner_default, list(filters.fields), filters.direction)
+    _warn_ignored(lang, ignored + unloaded_years)
+    return filters
+
+
+def _filter_widgets(lang: str, available: Available, partners: list[str],
+                    partner_default: str) -> tuple[Filters, list[str]]:
+    """The filter widgets under their heading: (the chosen filters, years of the link that are not loaded)."""
+    st.markdown(f"**{translate(lang, 'filters.title')}**")  # not a heading: the page's h1 comes first
+    years, unloaded_years = _years_widget(lang, list(available.years))
+    partner = _partner_widget(lang, partners) or partner_default
+    fields = _fields_widget(lang)
+    direction = _direction_widget(lang)
+    return Filters(tuple(sorted(years)), partner, tuple(fields), direction, lang), unloaded_years
 
 
 def _warn_ignored(lang: str, ignored: list[str]) -> None:
@@ -215,12 +222,13 @@ def _warn_ignored(lang: str, ignored: list[str]) -> None:
         st.warning(translate(lang, "filters.ignored", values=values), icon=":material/link_off:")
 
 
-def _kept_filters(available: Available, partner_default: str, lang: str) -> Filters:
+def _kept_filters(available: Available, lang: str) -> Filters:
     """The filters as the reader left them (the defaults on a first visit), for a page without filters."""
-    years = st.session_state.get("year", available.years)
-    return Filters(tuple(sorted(years)), st.session_state.get("partner", partner_default),
-                   tuple(st.session_state.get("field", schema.FIELD.codes)),
-                   st.session_state.get("direction", DIRECTIONS[0]), lang)
+    default = default_filters(available, lang)
+    return Filters(tuple(sorted(st.session_state.get("year", default.years))),
+                   st.session_state.get("partner", default.partner),
+                   tuple(st.session_state.get("field", default.fields)),
+                   st.session_state.get("direction", default.direction), lang)
 
 
 def _labels(vocabulary: schema.Vocabulary, lang: str) -> Callable[[str], str]:
