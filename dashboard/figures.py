@@ -400,7 +400,9 @@ def base_layout(draft: Draft, lang: str, title: str, x_title: str | None = None,
                           "font": {"size": LEGEND_TITLE_SIZE, "color": MUTED_INK}},
                 "orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom",
                 "font": {"size": LEGEND_SIZE, "color": INK}, "entrywidthmode": "pixels"},
-        showlegend=entries > 1,
+        # A colour that stands for a named category is named even when one is left (which level, which
+        # category is that one bar?): Plotly shows no legend for a single trace by itself.
+        showlegend=entries > 1 or (entries == 1 and bool(legend_title)),
         # White hover labels with the page's ink: Plotly's own take the trace's colour and write on it in #444
         # or white by brightness (4.3:1 on orange); the label names its series, so no colour is needed.
         hoverlabel={"font": {"family": FONT, "color": INK}, "bgcolor": "#ffffff", "bordercolor": AXIS_LINE},
@@ -752,9 +754,7 @@ def funnel(frame: pd.DataFrame, lang: str, title: str, stage_labels: dict[str, s
     stages = frame["stage"].nunique()
     draft.update_layout(barmode="group", height=max(LEGEND_BASE_HEIGHT, GROUPED_BAR * len(years) * stages
                                                     + GROUPED_FRAME))
-    # The first stage at the top, and in each stage the years from the top down, as the legend reads them;
-    # the legend names one year too (Plotly shows none for a single trace).
-    draft.update_layout(showlegend=True)
+    # The first stage at the top, and in each stage the years from the top down, as the legend reads them.
     draft.update_axes("y", tickformat=None, autorange="reversed")
     draft.update_axes("x", tickformat=",d")
     place_lying_texts(draft, width)
@@ -982,7 +982,7 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, layout: TimelineRows = 
     draft.update_axes("y", tickformat=None, rangemode=None, showticklabels=layout.title is None, showgrid=False,
                       zeroline=False)
     draft.update_annotations(font={"size": TEXT_SIZE, "color": MUTED_INK}, x=0, xanchor="left")
-    draft.update_layout(barmode="overlay", showlegend=entries > 1, margin={"t": 30},
+    draft.update_layout(barmode="overlay", showlegend=entries > 0, margin={"t": 30},  # a single type named too
                         height=panels + TIMELINE_FRAME + year_line + LEGEND_ROW_HEIGHT * (entries // 3))
     plot_width = plot_size(draft, width)[0]
     for index, year in enumerate(years, start=1):
@@ -1122,7 +1122,7 @@ def _months_draft(counts: pd.DataFrame, totals: pd.Series, names: dict[int, str]
              "yshift": TURNED_GAP, "textangle": -90}
             for (year, slot), total in totals.items())
     entries = counts["type"].nunique()
-    draft.update_layout(barmode="stack", showlegend=entries > 1, margin={"t": 30},
+    draft.update_layout(barmode="stack", showlegend=entries > 0, margin={"t": 30},  # a single type named too
                         height=panels + TIMELINE_FRAME + year_line + LEGEND_ROW_HEIGHT * (entries // 3))
     return draft
 
@@ -1273,8 +1273,7 @@ def indicator_values(frame: pd.DataFrame, lang: str, title: str, x_title: str, u
     draft.update_axes("y", autorange="reversed", tickformat=None, type="category", categoryorder="array",
                       categoryarray=rows, showticklabels=False, ticks="")
     draft.update_axes("x", **unit_axis(unit, lang, ordered["value"].max()))
-    # The legend names a single beneficiary too: the caption says the colour tells who benefits.
-    draft.update_layout(barmode="overlay", showlegend=True)
+    draft.update_layout(barmode="overlay")  # the legend names a single beneficiary too (base_layout)
     titles, title_px = row_titles(ordered["indicator"], plot_size(draft, width)[0])
     row = ROW_TITLE_GAP + title_px + VALUE_BAR_GAP + VALUE_BAR
     # On the reversed category axis a row spans its index ± 0.5, its foot at + 0.5: the bar there, its title

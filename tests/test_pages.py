@@ -1058,6 +1058,27 @@ def test_hover_labels_join_a_label_to_its_value_as_the_language_does(warehouse: 
     assert (half, len(full)) == (([], len(templates)) if lang == "zh" else (templates, 0))
 
 
+@pytest.mark.parametrize("field", ["tourism", "arts_culture"])
+def test_a_colour_that_stands_for_a_category_is_named_even_when_one_is_left(warehouse: Warehouse,
+                                                                             field: str) -> None:
+    """One year and one field leave several charts a single category: Benefits' "by level" drew one green
+    bar and its "per year by category" one pink bar, with no legend to say which level or category (Plotly
+    shows none for a single trace), while the chart beside them named its one beneficiary. Every chart whose
+    colour stands for a named category (a legend title) names it, one entry or several."""
+    ctx = PageContext(db.reader(), Filters((2017,), PARTNER, (field,), "both", "en"))
+    unnamed, single = [], 0
+    for built in charts.all_charts(ctx).values():
+        for chart in built:
+            figure = chart.figure.to_plotly_json()
+            title = figure["layout"].get("legend", {}).get("title", {}).get("text")
+            entries = [trace for trace in figure["data"] if trace.get("name") and trace.get("showlegend") is not False]
+            single += bool(title) and len(entries) == 1
+            if title and entries and not figure["layout"].get("showlegend"):
+                unnamed.append((chart.name, title, [trace["name"] for trace in entries]))
+    assert single, "no chart was left one category: the test shows nothing"
+    assert not unnamed
+
+
 @pytest.mark.parametrize(("lang", "day"), [("id", "7 Agu 2017"), ("en", "7 Aug 2017"), ("zh", "2017年8月7日")])
 def test_a_tables_dates_are_days_in_the_readers_language(warehouse: Warehouse, lang: str, day: str) -> None:
     """The timeline's data table wrote "2017-08-07 00:00:00"; it writes the day as its caption does, and
