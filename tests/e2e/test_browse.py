@@ -345,17 +345,22 @@ def test_narrowing_filters_changes_headline_to_sql_figures(dashboard: RunningApp
 # -- 3. a copied link reopens the same view ------------------------------------------
 
 
-def test_copied_link_reopens_same_view(dashboard: RunningApp, page: Page,
-                                       new_page: Callable[[], Page]) -> None:
-    """A reader narrows years, a field and the direction in English, switches to Indonesian, copies the
-    link, moves to another page and copies that link too. A colleague opening either link in a fresh
-    browser sees the same page, filters, language and numbers. A failure means shared links mislead."""
+def narrow_in_english(dashboard: RunningApp, page: Page) -> Narrowing:
+    """Open the Overview in English and leave out the last year and tourism, one way only (outbound)."""
     years = tuple(loaded_years(dashboard))
     open_page(page, dashboard.url("/", "lang=en"))
     remove_chip(page, str(years[-1]))
     remove_chip(page, schema.FIELD.label("tourism", "en"))
     choose_direction(page, schema.DIRECTION.label("outbound", "en"))
-    narrowing = Narrowing(years[:-1], tuple(c for c in schema.FIELD.codes if c != "tourism"), "outbound")
+    return Narrowing(years[:-1], tuple(c for c in schema.FIELD.codes if c != "tourism"), "outbound")
+
+
+def test_copied_link_reopens_same_view(dashboard: RunningApp, page: Page,
+                                       new_page: Callable[[], Page]) -> None:
+    """A reader narrows years, a field and the direction in English, switches to Indonesian, copies the
+    link, moves to another page and copies that link too. A colleague opening either link in a fresh
+    browser sees the same page, filters, language and numbers. A failure means shared links mislead."""
+    narrowing = narrow_in_english(dashboard, page)
     assert_headline(page, dashboard, narrowing, "en")
 
     choose_language(page, "id")  # after narrowing a field: the URL keeps the same codes
@@ -516,12 +521,7 @@ def test_sign_in_shows_the_language_alone_and_the_filters_come_back_after_it(das
     filters in Chinese, its link carries them as codes and its headline counts them. Before, the sign-in
     page drew the filters; without their state kept through it, the fields came back empty on screen
     while the charts still counted them."""
-    years = tuple(loaded_years(dashboard))
-    open_page(page, dashboard.url("/", "lang=en"))
-    remove_chip(page, str(years[-1]))
-    remove_chip(page, schema.FIELD.label("tourism", "en"))
-    choose_direction(page, schema.DIRECTION.label("outbound", "en"))
-    narrowing = Narrowing(years[:-1], tuple(c for c in schema.FIELD.codes if c != "tourism"), "outbound")
+    narrowing = narrow_in_english(dashboard, page)
 
     title = translate("en", "nav.signin")
     link = sidebar(page).get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True)
