@@ -23,7 +23,6 @@ from translations import (
     colon_of,
     display_width,
     format_list,
-    format_number,
     jakarta_time,
     month_names,
     sentences,
@@ -81,18 +80,6 @@ def plotly_locale(lang: str) -> dict[str, object]:
             "dictionary": {english: translate(lang, key) for english, key in PLOTLY_TEXTS.items()}}
 
 
-def with_gap_formats(data: pd.DataFrame, formats: Mapping[str, object], lang: str) -> dict[str, object]:
-    """The table's formats, plus one in the reader's language for a numeric column that has a gap and none.
-
-    A missing number stays missing, so its column sorts as numbers; the table draws it empty (its
-    ``placeholder``: Streamlit writes "None", in English, otherwise). Such a column gets a format so that
-    its other numbers are written as the language writes them (2,50 in Indonesian, not Streamlit's 2.5)."""
-    gapped = [column for column in data.columns if column not in formats
-              and pd.api.types.is_numeric_dtype(data[column]) and data[column].isna().any()]
-    return dict(formats) | {column: lambda value: format_number(
-        float(value), lang, 0 if float(value).is_integer() else 2) for column in gapped}
-
-
 def styled(data: pd.DataFrame, formats: Mapping[str, object]) -> pd.DataFrame | Styler:
     """The table with its numbers shown in the reader's language (1.234,5; 3,1%), still sorting as numbers.
 
@@ -130,7 +117,7 @@ def show_table(ctx: PageContext, data: pd.DataFrame, formats: Mapping[str, objec
     scale = PRESENTING_SCALE if ctx.presenting else 1
     shown = blank_missing_text(data)
     # A missing number is drawn empty and still sorts as a number (placeholder, not a text column).
-    st.dataframe(styled(shown, with_gap_formats(shown, formats or {}, ctx.lang)), hide_index=True, placeholder="",
+    st.dataframe(styled(shown, formats or {}), hide_index=True, placeholder="",
                  column_config={column: st.column_config.TextColumn(width=round(SENTENCE_COLUMN_PX * scale))
                                 for column in wrapped} or None,
                  row_height=round(wrapped_row_height(data, wrapped) * scale) if wrapped else None)

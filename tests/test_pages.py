@@ -1387,17 +1387,3 @@ def test_the_funnels_first_stage_has_a_blank_conversion_and_the_rest_their_share
     shown = shown_cells(element)[header]
     assert shown.iloc[0] == "" and shown.iloc[1] == "66,1%", shown.tolist()
     assert element.proto.placeholder == ""  # what the browser draws for the missing one
-
-
-def test_a_numeric_column_with_a_gap_is_written_as_the_language_writes_numbers() -> None:
-    frame = pd.DataFrame({"Tahun": [2018, 2019], "Nilai": [0.5, float("nan")], "Jumlah": [3, 4],
-                          "Campuran": [25.0, None], "x": [1.0, None]})
-    per_row = charts.PerRow(("percent", "count"), "id")
-    given = {"Nilai": lambda v: f"{v:.0%}", "Jumlah": str, "Campuran": per_row}
-    formats = components.with_gap_formats(frame, given, "id")
-    assert list(formats) == [*given, "x"] and all(formats[name] is shown for name, shown in given.items())
-    assert [formats["x"](value) for value in (1.0, 2.5, 1234.5)] == ["1", "2,50", "1.234,50"]
-    styler = components.styled(frame, formats)
-    html = styler.to_html()
-    assert styler.data is frame and frame["Nilai"].isna().iloc[1], "the table's data untouched"
-    assert "50%" in html and "25,0%" in html and "nan" not in html.lower()
