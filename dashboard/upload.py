@@ -165,17 +165,20 @@ def _year_row(summary: pd.DataFrame, year: int) -> pd.Series | None:
 
 def problems_frame(ctx: PageContext, problems: list[Problem]) -> pd.DataFrame:
     """One row per problem (at least one): where, what, and what to do."""
-    return pd.DataFrame([{
+    frame = pd.DataFrame([{
         ctx.t("upload.col_severity"): ctx.t(f"upload.severity_{p.severity.value}"),
         ctx.t("upload.col_sheet"): p.sheet or "",
-        # Streamlit writes a missing number as "None", in English: a file's problem has no row, shown blank.
-        ctx.t("upload.col_row"): "" if p.row is None else str(p.row),
+        ctx.t("upload.col_row"): p.row,
         ctx.t("upload.col_cell"): p.cell or "",
         ctx.t("upload.col_column"): p.column or "",
         ctx.t("upload.col_value"): p.value or "",
         ctx.t("upload.col_message"): p.message(ctx.lang),
         ctx.t("upload.col_suggestion"): p.suggestion or "",
     } for p in problems])
+    # Row numbers sort as numbers (9 before 10); a file's problem has none, drawn empty (show_table's placeholder).
+    row = ctx.t("upload.col_row")
+    frame[row] = frame[row].astype("Int64")
+    return frame
 
 
 def problems_in_full(ctx: PageContext, problems: list[Problem]) -> None:

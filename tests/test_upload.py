@@ -279,14 +279,16 @@ def no_problem_table(at: AppTest) -> bool:
 
 
 @pytest.mark.parametrize("lang", ["id", "en", "zh"])
-def test_a_problem_of_the_whole_file_has_a_blank_row_in_the_table(lang: str, warehouse: Warehouse) -> None:
-    """Beside a cell's problem, a problem of the whole file has no row: blank, not Streamlit's English "None"
-    for a missing number."""
+def test_a_problem_of_the_whole_file_has_no_row_and_the_rows_are_numbers(lang: str, warehouse: Warehouse) -> None:
+    """Beside a cell's problem, a problem of the whole file has no row: missing, which the table draws empty
+    (show_table's placeholder), not Streamlit's English "None". The rows were text ("5"), which sorted
+    "10" before "9"; they are numbers."""
     ctx = PageContext(db.reader(), Filters((2019,), "beijing", schema.FIELD.codes, "both", lang))
     cell = Problem("unknown_category", sheet="participants", row=5, column="field", cell="K5", value="x",
                    params={"column_label": "field", "allowed": ""})
-    frame = upload.problems_frame(ctx, [Problem("encrypted"), cell])
-    assert frame[translate(lang, "upload.col_row")].tolist() == ["", "5"]
+    rows = upload.problems_frame(ctx, [Problem("encrypted"), cell])[translate(lang, "upload.col_row")]
+    assert pd.api.types.is_integer_dtype(rows)
+    assert rows.isna().tolist() == [True, False] and rows.iloc[1] == 5
 
 
 @pytest.mark.parametrize(("name", "code", "extension"), [
@@ -405,6 +407,10 @@ def test_many_problems_are_written_out_errors_first_then_counted(warehouse: Ware
     assert "10 baris pertama dari 13 ditulis lengkap" in "\n".join(caption.value for caption in at.caption)
     table = next(frame.value for frame in at.dataframe if "Jenis" in frame.value.columns)
     assert list(table["Jenis"]).count("galat") == 12 and list(table["Jenis"]).count("catatan") == 1
+    # The rows reach the browser as numbers, so sorting the column puts row 9 before row 10.
+    assert pd.api.types.is_integer_dtype(table["Baris"])
+    errors = table[table["Jenis"] == "galat"]
+    assert errors["Baris"].tolist() == list(range(2, 14))
 
 
 def test_annotated_workbook_marks_every_problem_cell(tmp_path: Path) -> None:
