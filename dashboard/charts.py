@@ -33,6 +33,7 @@ from dashboard.metrics import METRICS, PERIOD_NAMES, Period, Unit, latest_year
 from dashboard.queries import DELEGATES_STAGE, VALUES_LIMIT
 from etl import schema
 from translations import (
+    colon_of,
     format_date_part,
     format_day,
     format_list,
@@ -169,6 +170,8 @@ def summary(ctx: PageContext, chart: Chart) -> str:
         per_year = data.groupby(year, sort=True)[column].sum() if additive else data.set_index(year)[column]
         items = [with_note(value_text, int(when), ctx.lang) for when, value in per_year.items()
                  if (value_text := metric.format(value, ctx.lang)) != "–"]
+        if (category := _one_category(ctx, chart)) is not None:
+            column = with_note(column, category, ctx.lang)
     else:
         label = next((c for c in data.columns
                       if c not in (year, column) and pd.api.types.is_string_dtype(data[c])), None)
@@ -177,6 +180,17 @@ def summary(ctx: PageContext, chart: Chart) -> str:
         top = data.groupby(label)[column].sum().sort_values(ascending=False).head(NAMED)
         items = [f"{name} {metric.format(value, ctx.lang)}" for name, value in top.items()]
     return ctx.t("chart.summary", metric=column, items=format_list(items, ctx.lang)) if items else ""
+
+
+def _one_category(ctx: PageContext, chart: Chart) -> str | None:
+    """"Level: City" where the chart's colour is left with one category (one year and one field, say): the
+    legend names it, and the per-year sentence would not tell it from the year's whole count. None where the
+    colour stands for several categories, or for none."""
+    title = html.unescape(str(chart.figure.layout.legend.title.text or ""))
+    if not title or title not in chart.data.columns:
+        return None
+    values = chart.data[title].dropna().unique()
+    return f"{title}{colon_of(ctx.lang)}{values[0]}" if len(values) == 1 else None
 
 
 # -- data tables: headers and number formats from the catalogue and the schema ----------------------
@@ -291,12 +305,12 @@ def _dimension(frame: pd.DataFrame, dimension: str) -> pd.DataFrame:
 
 def _stacked(ctx: PageContext, frame: pd.DataFrame, dimension: str, column: str, metric: str,
              vocabulary: schema.Vocabulary, where: tuple[str, str], title: str, caption: str,
-             legend: str | None = None, extra: dict[str, str] | None = None) -> Chart | None:
+             extra: dict[str, str] | None = None) -> Chart | None:
     """Bars per year stacked by one category; the value axis is the metric's name."""
     if frame.empty:
         return None
     draw = functools.partial(figures.stacked_by_year, frame, dimension, column, vocabulary, ctx.lang, title,
-                             _name(ctx, metric), legend or ctx.column(dimension))
+                             _name(ctx, metric), ctx.column(dimension))
     figure, wide = draw(), _every_medium(draw)
     data, formats = table(ctx, frame, {dimension: vocabulary},
                           {"year": YEAR, dimension: f"column:{dimension}", column: f"metric:{metric}", **(extra or {})})
@@ -357,7 +371,7 @@ def overview_selection(ctx: PageContext) -> Chart | None:
 def overview_activities(ctx: PageContext) -> Chart | None:
     return _stacked(ctx, _dimension(ctx.fetch("activities_breakdown"), "type"), "type", "activities", "activities",
                     schema.ACTIVITY_TYPE, ("overview", "activities"), ctx.t("overview.chart_activities"),
-                    ctx.t("overview.caption_activities"), legend=ctx.t("chart.type"))
+                    ctx.t("overview.caption_activities"))
 
 
 def _obstacle_heatmap(ctx: PageContext, page: str, name: str, title_key: str, caption_key: str) -> Chart | None:

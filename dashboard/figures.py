@@ -976,7 +976,7 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, layout: TimelineRows = 
                       hoverinfo="skip", showlegend=False, row=index, col=1)
         # Reversed: the first activity on top.
         draft.update_axes("y", type="linear", range=[len(part) - 0.5, -0.5], row=index, col=1)
-    base_layout(draft, lang, title, None, None, translate(lang, "chart.type"))
+    base_layout(draft, lang, title, None, None, schema.column_label("type")(lang))
     # No fixed tick angle: Plotly turns the dates only where they would overlap (a phone's narrow panels).
     draft.update_axes("x", type="date")
     draft.update_axes("y", tickformat=None, rangemode=None, showticklabels=layout.title is None, showgrid=False,
@@ -1062,7 +1062,7 @@ def _months_plot_width(names: list[str], lang: str, title: str, width: int) -> f
     twice to find it cost 0.07 s at 10M rows)."""
     probe = Draft()
     probe.add("bar", x=names, y=[1] * len(names))
-    base_layout(probe, lang, title, None, None, translate(lang, "chart.type"))
+    base_layout(probe, lang, title, None, None, schema.column_label("type")(lang))
     probe.update_axes("x", type="category", tickangle=0)
     probe.update_axes("y", showticklabels=False, title=None)
     return plot_size(probe, width)[0]
@@ -1104,7 +1104,7 @@ def _months_draft(counts: pd.DataFrame, totals: pd.Series, names: dict[int, str]
                       hoverinfo="skip", showlegend=False, row=index, col=1)
         draft.update_axes("x", row=index, col=1, tickvals=[slot_key(slot) for slot in named], ticktext=[
             _month_tick(names[slot], int(year) + (slot - 1) // 12, int(year), step) for slot in named])
-    base_layout(draft, lang, title, None, None, translate(lang, "chart.type"))
+    base_layout(draft, lang, title, None, None, schema.column_label("type")(lang))
     # The same months and scale in every panel: a year's bars compare with another's. The totals say the
     # counts, so no value axis. Each month is placed by its program_month (a month of the next calendar year
     # stands after December, as on the timeline's rows) and named in each panel.

@@ -53,6 +53,7 @@ from tests.apptest import (
 )
 from tests.paths import REPO_ROOT
 from tests.workbooks import another_partners_year, edited_sample, set_cells
+from translations import colon_of
 
 SAMPLE_YEARS = (2017, 2018, 2019)
 PARTNER = schema.DEFAULT_PARTNER_CITY
@@ -1077,6 +1078,33 @@ def test_a_colour_that_stands_for_a_category_is_named_even_when_one_is_left(ware
                 unnamed.append((chart.name, title, [trace["name"] for trace in entries]))
     assert single, "no chart was left one category: the test shows nothing"
     assert not unnamed
+
+
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_the_text_alternative_names_the_one_category_a_chart_is_left(warehouse: Warehouse, lang: str) -> None:
+    """With 2017 and tourism, Benefits' "by level" is one bar, which its legend names ("Level: City"); its
+    sentence said "Benefit indicators recorded: 1 (2017)", which a reader without the chart cannot tell
+    from the year's whole count. A chart's sentence names the category its colour is left with; one with
+    several categories names none (its legend and table do). The legend's title is the table's header for
+    the same column: the Overview's legend said "Jenis" over a table headed "Jenis kegiatan"."""
+    ctx = PageContext(db.reader(), Filters((2017,), PARTNER, ("tourism",), "both", lang))
+    colon = colon_of(lang)
+    named, plural = [], 0
+    for built in charts.all_charts(ctx).values():
+        for chart in built:
+            title = chart.figure.layout.legend.title.text
+            assert not title or title in chart.data.columns, (chart.page, chart.name, title)
+            if chart.alternative or not title:
+                continue
+            values = chart.data[title].dropna().unique()
+            said = charts.summary(ctx, chart)
+            if len(values) == 1:
+                named.append(chart.name)
+                assert f"{title}{colon}{values[0]}" in said, (chart.name, said)
+            else:
+                plural += 1
+                assert f"{title}{colon}" not in said, (chart.name, said)
+    assert "level" in named and plural, (named, plural)
 
 
 @pytest.mark.parametrize(("lang", "day"), [("id", "7 Agu 2017"), ("en", "7 Aug 2017"), ("zh", "2017年8月7日")])
