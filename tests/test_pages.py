@@ -317,6 +317,8 @@ class Expected:
                 year=year, total=number(total, lang), category=label(schema.OBSTACLE_CATEGORY, frequent, lang),
                 count=number(dict((c, n) for c, n, _ in obstacles)[frequent], lang),
                 severe=label(schema.OBSTACLE_CATEGORY, category, lang), severity=number(mean, lang, 1))
+                + ("" if schema.FIELD.covers(view.fields) else
+                   ("" if lang == "zh" else " ") + t["chart.obstacles_every_field"])
                 for category, _, mean in obstacles if math.isclose(mean, worst)}
 
         where = self.where("benefits", [year])
