@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard import exports
 from dashboard.charts import PAGE_CHARTS, Chart, shown_caption, summary
 from dashboard.context import PageContext
-from dashboard.filters import Filters
+from dashboard.filters import Filters, direction_note
 from dashboard.literal import code_span, markdown_text
 from dashboard.theme import PRESENTING_SCALE
 from etl import schema
@@ -408,3 +408,5 @@ def begin_page(ctx: PageContext, page: str, requires: str | None = None) -> None
     if requires is not None and ctx.fetch(requires).empty:
         empty_state(ctx)
         st.stop()
+    if note := direction_note(ctx.filters, page):
+        st.info(markdown_text(note), icon=":material/filter_alt:")

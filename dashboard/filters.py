@@ -287,6 +287,22 @@ def link_query(filters: Filters, available: Available) -> list[tuple[str, str]]:
     return query
 
 
+# Pages whose figures are partly or wholly not narrowed by the direction (only participants travel in one),
+# and the sentence saying what it leaves out.
+DIRECTION_NOT_APPLIED = {"overview": "filters.direction_not_overview", "activities": "filters.direction_not_activities",
+                         "benefits": "filters.direction_not_benefits"}
+
+
+def direction_note(filters: Filters, page: str) -> str:
+    """While a direction is chosen, what it does not narrow on ``page``; "" with both directions or on a page
+    it narrows whole. The filter's help says it too, but the 17 activities of "Jakarta to partner city"
+    read as Jakarta's visits."""
+    if filters.direction == DIRECTIONS[0] or page not in DIRECTION_NOT_APPLIED:
+        return ""
+    return translate(filters.lang, DIRECTION_NOT_APPLIED[page],
+                     direction=schema.DIRECTION.label(filters.direction, filters.lang))
+
+
 def filter_line(filters: Filters) -> str:
     """The compact line of active filters shown instead of the sidebar while presenting."""
     lang = filters.lang

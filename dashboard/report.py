@@ -39,7 +39,7 @@ from streamlit import file_util
 from dashboard import charts, params
 from dashboard.components import chart_config, file_stem, shown_sample_years
 from dashboard.context import PageContext
-from dashboard.filters import Available, filter_line, link_query
+from dashboard.filters import Available, direction_note, filter_line, link_query
 from dashboard.findings import overview_findings
 from dashboard.headline import headline_figures
 from etl.uploads import retention_days
@@ -226,7 +226,8 @@ def build_report(ctx: PageContext, available: Available, today: dt.date | None =
         heading = ctx.t(f"{page}.title", partner=ctx.partner_name())
         parts.append(f"<section data-page='{page}'><h2>{html.escape(heading)}</h2>")
         # What the page says is not drawn (as on the page: a chart is never silently missing).
-        parts += [f"<p class='page-note'>{html.escape(note)}</p>" for note in charts.page_notes(ctx, page)]
+        notes = [direction_note(ctx.filters, page), *charts.page_notes(ctx, page)]
+        parts += [f"<p class='page-note'>{html.escape(note)}</p>" for note in notes if note]
         if not built[page]:
             parts.append(f"<p>{html.escape(ctx.t('empty.no_data'))}</p>")
         for chart in built[page]:

@@ -28,10 +28,10 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
-from dashboard import charts, components, db, figures, queries
+from dashboard import charts, components, db, figures, queries, report
 from dashboard.context import PageContext
 from dashboard.downloads import history_rows
-from dashboard.filters import Filters
+from dashboard.filters import Available, Filters
 from dashboard.metrics import CARD_METRICS, CATALOGUE, METRICS, THEME_NAMES
 from etl import schema
 from etl.load import load_files
@@ -530,6 +530,34 @@ def test_every_chart_page_opens_on_the_smallest_views(shared_app: SharedApp, vie
     for page in CHART_PAGES:
         at = shared_app.fresh(page, view.params())
         assert not at.exception, (page, [e.value for e in at.exception])
+
+
+DIRECTION_NOTES = {"views/overview.py": "filters.direction_not_overview",
+                   "views/activities.py": "filters.direction_not_activities",
+                   "views/benefits.py": "filters.direction_not_benefits", "views/participation.py": None}
+
+
+@pytest.mark.parametrize("view", [DEFAULT_ZH, NARROW_EN, NARROW_ID, INBOUND_ZH], ids=str)
+def test_a_page_the_direction_does_not_narrow_says_so_while_one_is_chosen(shared_app: SharedApp, view: View,
+                                                                          warehouse: Warehouse) -> None:
+    """Only participants travel in a direction. With "Jakarta to partner city" chosen, the Activities page
+    counted the partner city's visits to Jakarta too (17 activities in 2019, as with both directions) and
+    said so only in the filter's help. The Overview, Activities and Benefits pages say what the direction
+    does not narrow while one is chosen, and only then; Participation, which it narrows whole, says nothing."""
+    t = toml_catalogue(view.lang)
+    direction = schema.DIRECTION.label(view.direction, view.lang) if view.direction != "both" else None
+    every_note = {t[key].format(direction=schema.DIRECTION.label(code, view.lang))
+                  for key in filter(None, DIRECTION_NOTES.values()) for code in schema.DIRECTION.codes}
+    for page, key in DIRECTION_NOTES.items():
+        at = shared_app.page(page, view.params())
+        no_exception(at)
+        notes = [box.value for box in at.info if box.value in every_note]
+        expected = [t[key].format(direction=direction)] if direction and key else []
+        assert notes == expected, (page, [box.value for box in at.info])
+    ctx = PageContext(db.reader(), Filters(view.years, PARTNER, view.fields, view.direction, view.lang))
+    printed = report.build_report(ctx, Available(years=SAMPLE_YEARS, partners=(PARTNER,)))
+    for key in filter(None, DIRECTION_NOTES.values()):
+        assert (html.escape(t[key].format(direction=direction)) in printed) == bool(direction), key
 
 
 @pytest.mark.parametrize("view", [DEFAULT_ZH, NARROW_EN, NARROW_ID, TWO_YEARS_ID], ids=str)
