@@ -255,7 +255,8 @@ def _cover(ctx: PageContext, available: Available, today: dt.date) -> str:
     parts = [f"<header class='cover'><h1>{html.escape(title)}</h1>"]
     parts += [f"<p class='meta'>{html.escape(line)}</p>" for line in lines]
     samples = shown_sample_years(ctx)
-    notices = [ctx.t("notice.sample", years=format_list(samples, ctx.lang)) if samples else "", ctx.provisional_note()]
+    notices = [ctx.t("notice.sample", years=format_list(samples, ctx.lang)) if samples else "", ctx.provisional_note(),
+               direction_note(ctx.filters, "overview")]  # the headline table below counts both sides' activities
     parts += [f"<p class='notice'>{html.escape(notice)}</p>" for notice in notices if notice]
     parts.append(_headline_table(ctx))
     parts.append(f"<h2>{html.escape(ctx.t('report.findings'))}</h2><ul>")

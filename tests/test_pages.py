@@ -558,6 +558,9 @@ def test_a_page_the_direction_does_not_narrow_says_so_while_one_is_chosen(shared
     printed = report.build_report(ctx, Available(years=SAMPLE_YEARS, partners=(PARTNER,)))
     for key in filter(None, DIRECTION_NOTES.values()):
         assert (html.escape(t[key].format(direction=direction)) in printed) == bool(direction), key
+    # The cover's headline table, before any page, counts both sides' activities too.
+    cover = printed.split("</header>")[0]
+    assert (html.escape(t["filters.direction_not_overview"].format(direction=direction)) in cover) == bool(direction)
 
 
 @pytest.mark.parametrize("view", [DEFAULT_ZH, NARROW_EN, NARROW_ID, TWO_YEARS_ID], ids=str)
