@@ -329,7 +329,8 @@ def _summary(request: Request, data: _Data) -> Response:
         figures.append({
             "key": metric.key, "name": metric.label(view.lang, partner),
             "definition": metric.explain(view.lang, partner), "theme": metric.theme.value,
-            "unit": metric.unit.value, "value": value, "previous": before,
+            "unit": metric.unit.value, "not_applied": _not_applied(metric.sheet, view),
+            "value": value, "previous": before,
             "change": None if value is None or before is None else value - before,
             "formatted": metric.format(value, view.lang)})
     return JSONResponse({
@@ -355,7 +356,8 @@ def _index(request: Request, data: _Data) -> Response:
     endpoints = [
         {"url": f"{base}/summary.json", "parameters": filters,
          "answers": "the headline figures of the latest selected year and the year before, named and defined "
-                    "as on the dashboard, in lang"},
+                    "as on the dashboard, in lang; each names the filters given that do not narrow it "
+                    "(not_applied)"},
         *({"url": f"{base}/{sheet.name}.{extension}", "parameters": [*filters, *options],
            "not_applied": list(NOT_NARROWING[sheet.name]),
            "answers": f"{sheet.description('en')} The rows for the filters, as the Data page's downloads"

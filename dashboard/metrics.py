@@ -52,6 +52,10 @@ class Theme(StrEnum):
     OUTCOMES = "outcomes"
 
 
+# The sheet a theme's figures count rows of; the outcomes count two (benefits, obstacles), named per metric.
+THEME_SHEETS = {Theme.SELECTION: "participants", Theme.EXCHANGE: "participants", Theme.ACTIVITIES: "activities"}
+
+
 class Period(StrEnum):
     LATEST_YEAR = "latest_year"
     PER_YEAR = "per_year"
@@ -69,6 +73,12 @@ class Metric:
     decimals: int = 0
     lower_is_better: bool = False
     on_card: bool = False  # a headline card of the Overview
+    of_sheet: str = ""  # the sheet whose rows it counts, where its theme does not say (outcomes)
+
+    @property
+    def sheet(self) -> str:
+        """The sheet whose rows it counts: what a filter narrows or not (obstacles have no field)."""
+        return self.of_sheet or THEME_SHEETS[self.theme]
 
     def label(self, lang: str, partner: str = "") -> str:
         return self.name(lang).format(partner=partner)
@@ -218,7 +228,8 @@ CATALOGUE: tuple[Metric, ...] = (
         "of what was achieved: see 'Achieved value'.",
         "Baris lembar manfaat: masing-masing satu indikator yang diukur untuk tahun itu. Jumlah catatan, bukan "
         "capaian: lihat 'Nilai capaian'.",
-        "成效表的行数：每行是当年测量的一个指标。这是记录数，而非成果：请看“达成值”。"), on_card=True),
+        "成效表的行数：每行是当年测量的一个指标。这是记录数，而非成果：请看“达成值”。"), on_card=True,
+       of_sheet="benefits"),
     _m("achieved_value", Theme.OUTCOMES, Unit.MIXED, "benefit_values.value",
        ("Achieved value", "Nilai capaian", "达成值"),
        ("What an indicator measured, in its own unit: a percentage (0–100), a score (1–5), a count or rupiah. "
@@ -226,7 +237,7 @@ CATALOGUE: tuple[Metric, ...] = (
         "Apa yang diukur sebuah indikator, dalam satuannya sendiri: persen (0–100), skor (1–5), jumlah atau "
         "rupiah. Indikator diikuti antar tahun melalui kode indikatornya, jika kode itu tercatat sekali setiap tahun.",
         "指标所测量的结果，以其自身单位表示：百分比（0–100）、评分（1–5）、数量或印尼盾。通过指标代码跨年份跟踪同一指标"
-        "（该代码须每年只记录一次）。")),
+        "（该代码须每年只记录一次）。"), of_sheet="benefits"),
     _m("obstacles", Theme.OUTCOMES, Unit.OBSTACLES, "yearly_summary.obstacles",
        ("Obstacles recorded", "Hambatan tercatat", "记录的障碍"),
        ("Rows of the obstacles sheet for the year; fewer is better. Obstacles are recorded without a field, "
@@ -234,13 +245,13 @@ CATALOGUE: tuple[Metric, ...] = (
         "Baris lembar hambatan tahun itu; makin sedikit makin baik. Hambatan dicatat tanpa bidang, jadi filter "
         "bidang tidak mempersempitnya.",
         "当年障碍表的行数；越少越好。障碍的记录不分领域，因此领域筛选不影响此数。"),
-       lower_is_better=True, on_card=True),
+       lower_is_better=True, on_card=True, of_sheet="obstacles"),
     _m("mean_severity", Theme.OUTCOMES, Unit.SCORE,
        "Σ obstacles_breakdown.severity × obstacles_breakdown.obstacles / Σ obstacles_breakdown.obstacles",
        ("Mean severity", "Rata-rata keparahan", "平均严重程度"),
        ("The average severity (1 minor – 5 blocking) of the obstacles counted.",
         "Rata-rata tingkat keparahan (1 ringan – 5 menghambat total) hambatan yang dihitung.",
-        "所计障碍的平均严重程度（1 轻微 – 5 严重阻碍）。"), decimals=1, lower_is_better=True),
+        "所计障碍的平均严重程度（1 轻微 – 5 严重阻碍）。"), decimals=1, lower_is_better=True, of_sheet="obstacles"),
 )
 
 METRICS: dict[str, Metric] = {metric.key: metric for metric in CATALOGUE}

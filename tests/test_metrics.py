@@ -9,12 +9,13 @@ import re
 import pandas as pd
 import pytest
 
-from dashboard import charts, db, figures, findings
+from dashboard import charts, db, figures, findings, params
+from dashboard.api import NOT_NARROWING
 from dashboard.components import styled
 from dashboard.context import PageContext
 from dashboard.filters import Filters
 from dashboard.findings import overview_findings
-from dashboard.metrics import CARD_METRICS, CATALOGUE, METRICS
+from dashboard.metrics import CARD_METRICS, CATALOGUE, METRICS, summary_value
 from etl import schema
 from etl.warehouse import SAMPLE_DIR, Warehouse
 from tests.apptest import SharedApp, drawn_charts, expected_connection
@@ -496,3 +497,25 @@ def test_a_chart_of_every_selected_year_together_is_described_as_one(warehouse: 
     for chart in (heatmap, categories):
         assert not any(f"({year})" in charts.summary(ctx, chart) or f"（{year}）" in charts.summary(ctx, chart)
                        for year in (2017, 2018, 2019))
+
+
+def test_each_card_metric_counts_the_sheet_the_catalogue_names(warehouse: Warehouse) -> None:
+    """The catalogue names the sheet each figure counts, from which the API says which given filters do not
+    narrow it. Checked against the queries: a filter that does not narrow that sheet (api.NOT_NARROWING)
+    leaves the figure as it is in every year, and each sheet's figures change with a filter that narrows it."""
+    reader = db.reader()
+
+    def figures_for(direction: str = "both", fields: tuple[str, ...] = schema.FIELD.codes) -> dict[str, list]:
+        rows = PageContext(reader, Filters((2017, 2018, 2019), "beijing", fields, direction, "en")).fetch(
+            "yearly_summary").to_dict("records")
+        return {metric.key: [summary_value(metric.key, row) for row in rows] for metric in CARD_METRICS}
+
+    every = figures_for()
+    narrowed = {params.DIRECTION: [figures_for(direction=way) for way in ("outbound", "inbound")],
+                params.FIELD: [figures_for(fields=(field,)) for field in ("tourism", "arts_culture")]}
+    for metric in CARD_METRICS:
+        assert metric.sheet in {sheet.name for sheet in schema.SHEETS}, metric.key
+        for name, views in narrowed.items():
+            narrows = name not in NOT_NARROWING[metric.sheet]
+            changed = any(shown[metric.key] != every[metric.key] for shown in views)
+            assert changed == narrows, (metric.key, name, narrows)

@@ -149,6 +149,11 @@ def test_summary_names_figures_as_the_dashboard(dashboard: RunningApp) -> None:
     assert figures["applicants"]["value"] == applicants
     assert figures["selection_rate"]["value"] == pytest.approx(delegates / applicants)
     assert figures["activities"]["value"] == activities
+    # Each figure names the filters given that do not narrow it, as the pages say (only participants travel).
+    assert {key: figure["not_applied"] for key, figure in figures.items()} == {
+        metric.key: [] if metric.sheet == "participants" else ["direction"] for metric in CARD_METRICS}
+    fields = json.loads(get(dashboard, "summary.json", "year=2018&field=tourism&direction=inbound")[2])
+    assert {figure["key"]: figure["not_applied"] for figure in fields["figures"]}["obstacles"] == ["field", "direction"]
     # As of when, as the pages say it: the latest load or status change (own SQL), in UTC.
     (updated,), = sql(dashboard, """SELECT strftime(greatest((SELECT max(loaded_at) FROM loads),
         coalesce((SELECT max(changed_at) FROM year_status), '-infinity'::TIMESTAMP)), '%Y-%m-%dT%H:%M:%SZ')""")
