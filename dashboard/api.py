@@ -45,6 +45,7 @@ from dashboard.params import (
     FILTER_HELP,
     FILTER_PARAMS,
     LANG,
+    NOT_NARROWING,
     PARTNER,
     YEAR,
     BadParameter,
@@ -75,12 +76,6 @@ WRITES = ("POST", "PUT", "PATCH", "DELETE")
 PAGING = {"limit": f"rows per response (default {DEFAULT_LIMIT:,}, at most {MAX_LIMIT:,})",
           "offset": "rows to skip (default 0)"}
 CSV_OPTIONS = {**PAGING, "header": "true (default) or false: the CSV's header row"}
-# Filters a table's rows cannot answer: obstacles are recorded without a field, and only participants travel
-# in a direction (activities, benefits and obstacles concern both sides). Given, they are named in the answer
-# (not_applied, X-Not-Applied), as the dashboard's help names them, and the rows are every field's or both
-# sides'. A client may send one set of filters to every table, as the Data page's downloads do.
-NOT_NARROWING = {"participants": (), "activities": (DIRECTION,), "benefits": (DIRECTION,),
-                 "obstacles": (FIELD, DIRECTION)}
 
 
 def _queries() -> ModuleType:

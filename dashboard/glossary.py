@@ -9,8 +9,12 @@ a glossary of their data terms.
 from __future__ import annotations
 
 from dashboard.metrics import CATALOGUE, PERIOD_NAMES, THEME_NAMES, UNIT_NAMES, Metric, Period, Theme
+from dashboard.params import DIRECTION, FIELD, NOT_NARROWING
 from etl import schema
-from translations import label_value, translate, with_note
+from translations import format_list, label_value, translate, with_note
+
+# A filter as the sidebar names it.
+FILTER_NAMES = {FIELD: "filters.fields", DIRECTION: "filters.direction"}
 
 
 def metrics_by_theme() -> dict[Theme, list[Metric]]:
@@ -30,8 +34,11 @@ def metric_list(metrics: list[Metric], lang: str, partner: str) -> str:
     """
     def details(metric: Metric) -> list[str]:
         card = translate(lang, "template.yes" if metric.on_card else "template.no")
+        not_narrowing = [translate(lang, FILTER_NAMES[name]) for name in NOT_NARROWING[metric.sheet]]
         return [label_value(translate(lang, "glossary.col_unit"), UNIT_NAMES[metric.unit](lang), lang),
                 label_value(translate(lang, "glossary.col_card"), card, lang),
+                *([label_value(translate(lang, "glossary.col_not_narrowed"), format_list(not_narrowing, lang), lang)]
+                  if not_narrowing else []),
                 label_value(translate(lang, "glossary.col_source"), f"`{metric.source}`", lang)]
 
     return "\n".join(_list_item(metric.label(lang, partner), details(metric), metric.explain(lang, partner))

@@ -39,6 +39,13 @@ DIRECTIONS = ("both", *schema.DIRECTION.codes)
 DEFAULT_DIRECTION = "both"
 VOCABULARIES: dict[str, schema.Vocabulary] = {PARTNER: schema.PARTNER_CITY, FIELD: schema.FIELD,
                                               DIRECTION: schema.DIRECTION}
+# Filters a table's rows cannot answer: obstacles are recorded without a field, and only participants travel
+# in a direction (activities, benefits and obstacles concern both sides). Given, the API names them in its
+# answer (not_applied, X-Not-Applied) and the glossary beside each figure, as the dashboard's help names
+# them, and the rows are every field's or both sides'. A client may send one set of filters to every table,
+# as the Data page's downloads do.
+NOT_NARROWING: dict[str, tuple[str, ...]] = {"participants": (), "activities": (DIRECTION,),
+                                             "benefits": (DIRECTION,), "obstacles": (FIELD, DIRECTION)}
 # The pages that draw charts, by their URL path (the Overview's is also the root's).
 CHART_PAGES = ("overview", "participation", "activities", "benefits")
 PUBLIC_PAGES = (*CHART_PAGES, "data", "glossary")  # the analysts' are dashboard.framing.ANALYST_PAGES

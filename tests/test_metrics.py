@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 
 from dashboard import charts, db, figures, findings, params
-from dashboard.api import NOT_NARROWING
 from dashboard.components import styled
 from dashboard.context import PageContext
 from dashboard.filters import Filters
@@ -19,7 +18,7 @@ from dashboard.metrics import CARD_METRICS, CATALOGUE, METRICS, summary_value
 from etl import schema
 from etl.warehouse import SAMPLE_DIR, Warehouse
 from tests.apptest import SharedApp, drawn_charts, expected_connection
-from translations import format_measure, format_percentage, translate
+from translations import format_list, format_measure, format_percentage, translate
 
 ALL_FIELDS = schema.FIELD.codes
 VIEWS = [
@@ -501,7 +500,7 @@ def test_a_chart_of_every_selected_year_together_is_described_as_one(warehouse: 
 
 def test_each_card_metric_counts_the_sheet_the_catalogue_names(warehouse: Warehouse) -> None:
     """The catalogue names the sheet each figure counts, from which the API says which given filters do not
-    narrow it. Checked against the queries: a filter that does not narrow that sheet (api.NOT_NARROWING)
+    narrow it. Checked against the queries: a filter that does not narrow that sheet (params.NOT_NARROWING)
     leaves the figure as it is in every year, and each sheet's figures change with a filter that narrows it."""
     reader = db.reader()
 
@@ -516,6 +515,26 @@ def test_each_card_metric_counts_the_sheet_the_catalogue_names(warehouse: Wareho
     for metric in CARD_METRICS:
         assert metric.sheet in {sheet.name for sheet in schema.SHEETS}, metric.key
         for name, views in narrowed.items():
-            narrows = name not in NOT_NARROWING[metric.sheet]
+            narrows = name not in params.NOT_NARROWING[metric.sheet]
             changed = any(shown[metric.key] != every[metric.key] for shown in views)
             assert changed == narrows, (metric.key, name, narrows)
+
+
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_the_glossary_names_the_filters_that_do_not_narrow_a_figure(shared_app: SharedApp, lang: str) -> None:
+    """The API names, beside each figure, the filters given that do not narrow it; the glossary said it
+    for obstacles alone, in the definition. Each figure counting activities, benefits or obstacles says
+    which filters leave it whole (the direction; the fields too for obstacles); a participant's none."""
+    at = shared_app.page("views/glossary.py", {"lang": lang} if lang != "id" else {})
+    assert not at.exception
+    items = {match[1]: match[2] for block in at.markdown for item in block.value.split("\n- ")
+             if (match := re.match(r"(?:- )?\*\*(.+?)\*\*  \n.*?:small\[(.+?)\]$", item, re.S))}
+    label = translate(lang, "glossary.col_not_narrowed")
+    direction, fields = translate(lang, "filters.direction"), translate(lang, "filters.fields")
+    expected = {"participants": None, "activities": direction, "benefits": direction,
+                "obstacles": format_list([fields, direction], lang)}
+    for metric in CATALOGUE:
+        details = items[metric.label(lang, schema.PARTNER_CITY.label("beijing", lang))]
+        said = next((part.split(label, 1)[1].lstrip(":： ") for part in details.split(" · ")
+                     if part.startswith(label)), None)
+        assert said == expected[metric.sheet], (metric.key, details)
