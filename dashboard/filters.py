@@ -297,7 +297,7 @@ def direction_note(filters: Filters, page: str) -> str:
     """While a direction is chosen, what it does not narrow on ``page``; "" with both directions or on a page
     it narrows whole. The filter's help says it too, but the 17 activities of "Jakarta to partner city"
     read as Jakarta's visits."""
-    if filters.direction == DIRECTIONS[0] or page not in DIRECTION_NOT_APPLIED:
+    if filters.direction == params.DEFAULT_DIRECTION or page not in DIRECTION_NOT_APPLIED:
         return ""
     return translate(filters.lang, DIRECTION_NOT_APPLIED[page],
                      direction=schema.DIRECTION.label(filters.direction, filters.lang))
