@@ -397,16 +397,16 @@ def page_header(ctx: PageContext, title_key: str, intro_key: str) -> None:
     provisional_notice(ctx)
 
 
-def begin_page(ctx: PageContext, page: str, requires: str | None = None) -> None:
+def begin_page(ctx: PageContext, page: str, requires: str | None = None, empty_key: str = "empty.no_data") -> None:
     """Title, intro and sample notice; stops the page, saying why, when the filters leave nothing.
 
-    ``requires`` names a query whose empty result means there is nothing to draw.
+    ``requires`` names a query whose empty result means there is nothing to draw, said by ``empty_key``.
     """
     page_header(ctx, f"{page}.title", f"{page}.intro")
     if nothing_selected(ctx):
         st.stop()
     if requires is not None and ctx.fetch(requires).empty:
-        empty_state(ctx)
+        empty_state(ctx, empty_key)
         st.stop()
     if note := direction_note(ctx.filters, page):
         st.info(markdown_text(note), icon=":material/filter_alt:")

@@ -563,6 +563,23 @@ def test_a_page_the_direction_does_not_narrow_says_so_while_one_is_chosen(shared
     assert (html.escape(t["filters.direction_not_overview"].format(direction=direction)) in cover) == bool(direction)
 
 
+@pytest.mark.parametrize("view", [NARROW_EN, NARROW_ID, NARROW_ZH], ids=str)
+def test_an_empty_chart_the_direction_does_not_narrow_does_not_ask_to_widen_it(shared_app: SharedApp,
+                                                                              view: View) -> None:
+    """2018, arts and culture, Jakarta to partner city: the Overview's benefits (none recorded in arts)
+    said "Nothing matches the chosen filters. Widen the years, fields or direction in the sidebar." under
+    the note that the direction does not narrow benefits. An empty chart of activities, benefits or
+    obstacles says it in its own words, which name no direction; Participation's may."""
+    t = toml_catalogue(view.lang)
+    for page in ("views/overview.py", "views/activities.py", "views/benefits.py"):
+        at = shared_app.page(page, view.params())
+        no_exception(at)
+        shown = [box.value for box in at.info]
+        assert t["empty.no_data"] not in shown, (page, shown)
+    overview = shared_app.page("views/overview.py", view.params())
+    assert t["empty.no_benefits"] in [box.value for box in overview.info]
+
+
 @pytest.mark.parametrize("view", [DEFAULT_ZH, NARROW_EN, NARROW_ID, TWO_YEARS_ID], ids=str)
 def test_obstacle_charts_say_the_fields_filter_does_not_narrow_them(shared_app: SharedApp, view: View) -> None:
     """Obstacles are recorded without a field. With the fields narrowed to tourism, the Benefits page drew 1
@@ -692,7 +709,7 @@ def test_overview_charts_equal_sql(shared_app: SharedApp, expected_db: duckdb.Du
         assert bars(shown["benefits"]) == expected.benefit_pairs()
     else:
         assert "benefits" not in shown
-        assert expected.t["empty.no_data"] in [info.value for info in at.info]
+        assert expected.t["empty.no_benefits"] in [info.value for info in at.info]
     # The charts that sum the selected years say which in their heading: the findings above them speak of
     # the latest year alone.
     headings = [heading.value for heading in at.subheader]
@@ -1266,7 +1283,7 @@ def test_field_without_benefits_shows_obstacles_and_explains(shared_app: SharedA
     overview = shared_app.page(PAGES[0], view.params())
     no_exception(overview)
     assert f"**{t['finding.no_benefits_year'].format(year=2019)}**" in markdowns(overview)
-    assert t["empty.no_data"] in infos(overview)
+    assert t["empty.no_benefits"] in infos(overview)
 
 
 def test_direction_and_field_without_participants(shared_app: SharedApp) -> None:

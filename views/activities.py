@@ -6,19 +6,22 @@ from dashboard import charts
 from dashboard.components import begin_page, columns, show_chart
 from dashboard.context import context
 
+# Only participants travel in a direction: an empty activity chart asks to widen the years or fields alone.
+NONE_FOUND = "empty.no_activities"
+
 ctx = context()
-begin_page(ctx, "activities", requires="activities_breakdown")
+begin_page(ctx, "activities", requires="activities_breakdown", empty_key=NONE_FOUND)
 
 left, right = columns(ctx, 2)
 with left:
-    show_chart(ctx, charts.activities_by(ctx, "type"))
+    show_chart(ctx, charts.activities_by(ctx, "type"), NONE_FOUND)
 with right:
-    show_chart(ctx, charts.activities_by(ctx, "field"))
+    show_chart(ctx, charts.activities_by(ctx, "field"), NONE_FOUND)
 left, right = columns(ctx, 2)
 with left:
-    show_chart(ctx, charts.activities_by(ctx, "host_city"))
+    show_chart(ctx, charts.activities_by(ctx, "host_city"), NONE_FOUND)
 with right:
-    show_chart(ctx, charts.activities_sides(ctx))
+    show_chart(ctx, charts.activities_sides(ctx), NONE_FOUND)
 
 st.header(ctx.t("activities.section_timeline"))
-show_chart(ctx, charts.activities_timeline(ctx))
+show_chart(ctx, charts.activities_timeline(ctx), NONE_FOUND)

@@ -23,10 +23,10 @@ else:
     st.markdown(f"**{ctx.t('benefits.section_counts')}**")
     left, right = columns(ctx, 2)
     with left:
-        show_chart(ctx, charts.benefits_category(ctx))
+        show_chart(ctx, charts.benefits_category(ctx), "empty.no_benefits")
     with right:
-        show_chart(ctx, charts.benefits_category_year(ctx))
-    show_chart(ctx, charts.benefits_level(ctx))
+        show_chart(ctx, charts.benefits_category_year(ctx), "empty.no_benefits")
+    show_chart(ctx, charts.benefits_level(ctx), "empty.no_benefits")
     st.markdown(f"**{ctx.t('benefits.indicator_table')}**")
     show_table(ctx, *charts.indicator_table(ctx))
     if note := charts.indicator_table_note(ctx):
@@ -38,9 +38,9 @@ if ctx.fetch("obstacles_breakdown").empty:
 else:
     left, right = columns(ctx, 2)
     with left:
-        show_chart(ctx, charts.obstacles_severity(ctx))
+        show_chart(ctx, charts.obstacles_severity(ctx), "empty.no_obstacles")
     with right:
-        show_chart(ctx, charts.obstacles_per_year(ctx))
+        show_chart(ctx, charts.obstacles_per_year(ctx), "empty.no_obstacles")
     st.markdown(f"**{ctx.t('benefits.mitigation_table')}**")
     show_table(ctx, *charts.mitigation_table(ctx))
     if note := charts.mitigation_table_note(ctx):

@@ -22,7 +22,7 @@ with left:
 with right:
     st.header(ctx.t("theme.activities"))
     st.markdown(f"**{found['activities'].text}**")
-    show_chart(ctx, charts.overview_activities(ctx))
+    show_chart(ctx, charts.overview_activities(ctx), "empty.no_activities")
 
 left, right = columns(ctx, 2)
 with left:
@@ -32,4 +32,4 @@ with left:
 with right:
     st.header(ctx.t("theme.benefits"))
     st.markdown(f"**{found['benefits'].text}**")
-    show_chart(ctx, charts.overview_benefits(ctx))
+    show_chart(ctx, charts.overview_benefits(ctx), "empty.no_benefits")
