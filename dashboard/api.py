@@ -36,6 +36,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from dashboard import params
 from dashboard.metrics import PERIOD_NAMES, Period
 from dashboard.params import (
     DEFAULT_DIRECTION,
@@ -246,7 +247,7 @@ def _table(request: Request, data: _Data) -> Response:
         raise BadParameter("header", header, f"header='{header}' must be true or false.")
     scope = data.scope(view)
     body, total, shown = _page(data, table, scope, limit, offset, extension, header == "true")
-    not_applied = _not_applied(table, view)
+    not_applied = params.not_applied(table, view.fields, view.direction)
     headers = {**CACHE, "X-Data-Version": data.version, "X-Total-Count": str(total)}
     if not_applied:
         headers["X-Not-Applied"] = ", ".join(not_applied)
@@ -262,13 +263,6 @@ def _table(request: Request, data: _Data) -> Response:
                "not_applied": not_applied, "total": total, "offset": offset, "limit": limit,
                "next": next_url, "columns": _queries().export_columns(table), "rows": json.loads(body)}
     return JSONResponse(payload, headers=headers)
-
-
-def _not_applied(table: str, view: View) -> list[str]:
-    """The filters given that narrow other tables but not this one."""
-    given = [FIELD] if view.fields and not schema.FIELD.covers(view.fields) else []
-    given += [DIRECTION] if view.direction != DEFAULT_DIRECTION else []
-    return [name for name in given if name in NOT_NARROWING[table]]
 
 
 def _whole(values: dict[str, str], name: str, default: int, low: int, high: int | None) -> int:
@@ -324,7 +318,7 @@ def _summary(request: Request, data: _Data) -> Response:
         figures.append({
             "key": metric.key, "name": metric.label(view.lang, partner),
             "definition": metric.explain(view.lang, partner), "theme": metric.theme.value,
-            "unit": metric.unit.value, "not_applied": _not_applied(metric.sheet, view),
+            "unit": metric.unit.value, "not_applied": params.not_applied(metric.sheet, view.fields, view.direction),
             "value": value, "previous": before,
             "change": None if value is None or before is None else value - before,
             "formatted": metric.format(value, view.lang)})

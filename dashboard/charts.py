@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import figures, findings, margins
+from dashboard import figures, findings, margins, params
 from dashboard.context import PageContext, shared
 from dashboard.metrics import METRICS, PERIOD_NAMES, Period, Unit, latest_year
 from dashboard.queries import DELEGATES_STAGE, VALUES_LIMIT
@@ -417,7 +417,7 @@ def obstacles_caption(ctx: PageContext, caption_key: str) -> str:
     """An obstacle chart's caption. Obstacles are recorded without a field, so while the fields are narrowed
     the caption says that these counts are not: beside 1 activity in tourism, 6 obstacles read as tourism's."""
     caption = ctx.t(caption_key)
-    if schema.FIELD.covers(ctx.filters.fields):
+    if params.FIELD not in params.not_applied("obstacles", ctx.filters.fields, ctx.filters.direction):
         return caption
     return sentences(caption, ctx.t("chart.obstacles_every_field"), lang=ctx.lang)
 

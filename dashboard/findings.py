@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from dashboard import params
 from dashboard.context import PageContext, shared
 from dashboard.metrics import METRICS, latest_year, summary_value
 from etl import schema
@@ -120,7 +121,7 @@ def obstacles(ctx: PageContext, breakdown: pd.DataFrame, year: int | None) -> Fi
                      category=schema.OBSTACLE_CATEGORY.label(top[0], lang), count=format_number(top[1], lang),
                      severe=schema.OBSTACLE_CATEGORY.label(worst, lang),
                      severity=METRICS["mean_severity"].format(float(mean[worst]), lang))
-    if not schema.FIELD.covers(ctx.filters.fields):
+    if params.FIELD in params.not_applied("obstacles", ctx.filters.fields, ctx.filters.direction):
         # Beside a year's one tourism activity, "7 obstacles" read as tourism's: the finding is what is quoted.
         text = sentences(text, translate(lang, "chart.obstacles_every_field"), lang=lang)
     return Finding("obstacles", text, year, ("obstacles", "mean_severity"))

@@ -46,6 +46,14 @@ VOCABULARIES: dict[str, schema.Vocabulary] = {PARTNER: schema.PARTNER_CITY, FIEL
 # as the Data page's downloads do.
 NOT_NARROWING: dict[str, tuple[str, ...]] = {"participants": (), "activities": (DIRECTION,),
                                              "benefits": (DIRECTION,), "obstacles": (FIELD, DIRECTION)}
+
+
+def not_applied(sheet: str, fields: Sequence[str], direction: str) -> list[str]:
+    """The filters given (some fields, not all; a direction) that narrow other sheets but not ``sheet``'s rows:
+    what the API names in ``not_applied`` and the pages say beside the figures."""
+    given = [FIELD] if fields and not schema.FIELD.covers(fields) else []
+    given += [DIRECTION] if direction != DEFAULT_DIRECTION else []
+    return [name for name in given if name in NOT_NARROWING[sheet]]
 # The pages that draw charts, by their URL path (the Overview's is also the root's).
 CHART_PAGES = ("overview", "participation", "activities", "benefits")
 PUBLIC_PAGES = (*CHART_PAGES, "data", "glossary")  # the analysts' are dashboard.framing.ANALYST_PAGES
