@@ -982,7 +982,7 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, layout: TimelineRows = 
     draft.update_axes("y", tickformat=None, rangemode=None, showticklabels=layout.title is None, showgrid=False,
                       zeroline=False)
     draft.update_annotations(font={"size": TEXT_SIZE, "color": MUTED_INK}, x=0, xanchor="left")
-    draft.update_layout(barmode="overlay", showlegend=entries > 0, margin={"t": 30},  # a single type named too
+    draft.update_layout(barmode="overlay", margin={"t": 30},
                         height=panels + TIMELINE_FRAME + year_line + LEGEND_ROW_HEIGHT * (entries // 3))
     plot_width = plot_size(draft, width)[0]
     for index, year in enumerate(years, start=1):
@@ -1122,7 +1122,7 @@ def _months_draft(counts: pd.DataFrame, totals: pd.Series, names: dict[int, str]
              "yshift": TURNED_GAP, "textangle": -90}
             for (year, slot), total in totals.items())
     entries = counts["type"].nunique()
-    draft.update_layout(barmode="stack", showlegend=entries > 0, margin={"t": 30},  # a single type named too
+    draft.update_layout(barmode="stack", margin={"t": 30},
                         height=panels + TIMELINE_FRAME + year_line + LEGEND_ROW_HEIGHT * (entries // 3))
     return draft
 

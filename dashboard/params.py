@@ -54,6 +54,8 @@ def not_applied(sheet: str, fields: Sequence[str], direction: str) -> list[str]:
     given = [FIELD] if fields and not schema.FIELD.covers(fields) else []
     given += [DIRECTION] if direction != DEFAULT_DIRECTION else []
     return [name for name in given if name in NOT_NARROWING[sheet]]
+
+
 # The pages that draw charts, by their URL path (the Overview's is also the root's).
 CHART_PAGES = ("overview", "participation", "activities", "benefits")
 PUBLIC_PAGES = (*CHART_PAGES, "data", "glossary")  # the analysts' are dashboard.framing.ANALYST_PAGES
