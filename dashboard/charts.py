@@ -921,16 +921,65 @@ def _profiles(ctx: PageContext) -> list[Chart | None]:
     return [participation_profile(ctx, dimension) for dimension in PROFILE_DIMENSIONS]
 
 
-PAGE_CHARTS: dict[str, Callable[[PageContext], list[Chart | None]]] = {
-    "overview": lambda ctx: [overview_selection(ctx), overview_activities(ctx), overview_obstacles(ctx),
-                             overview_benefits(ctx)],
-    "participation": lambda ctx: [participation_selection(ctx), participation_funnel(ctx), *_profiles(ctx),
-                                  participation_repeat(ctx)],
-    "activities": lambda ctx: [*(activities_by(ctx, d) for d in ACTIVITY_DIMENSIONS), activities_sides(ctx),
-                               activities_timeline(ctx)],
-    "benefits": lambda ctx: [*outcome_charts(ctx), benefits_category(ctx), benefits_category_year(ctx),
-                             benefits_level(ctx), obstacles_severity(ctx), obstacles_per_year(ctx)],
+# What a chart says in its place when the filters leave it nothing to draw, by what it counts: only
+# participants travel in a direction, so only their charts ask to widen it. The pages and the printed
+# report say the same words.
+NONE_PARTICIPANTS = "empty.no_data"
+NONE_RETURNING = "empty.no_returning"
+NONE_ACTIVITIES = "empty.no_activities"
+NONE_BENEFITS = "empty.no_benefits"
+NONE_OBSTACLES = "empty.no_obstacles"
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A chart of a page, or None, with the sentence said in its place when None (None: the page's notes
+    say why instead, as for the outcome charts)."""
+
+    chart: Chart | None
+    none_key: str | None
+
+
+def _slots(key: str | None, *built: Chart | None) -> list[Slot]:
+    return [Slot(chart, key) for chart in built]
+
+
+# A page whose query comes back empty has nothing to draw: it says so once, in the chart's words, and stops.
+PAGE_REQUIRES: dict[str, tuple[str, str]] = {"participation": ("participation_breakdown", NONE_PARTICIPANTS),
+                                             "activities": ("activities_breakdown", NONE_ACTIVITIES)}
+
+
+def nothing_to_draw(ctx: PageContext, page: str) -> str | None:
+    """The key of the sentence a page says instead of its charts when it has nothing to draw, or None."""
+    query, none_key = PAGE_REQUIRES.get(page, (None, None))
+    return none_key if query is not None and ctx.fetch(query).empty else None
+
+
+PAGE_SLOTS: dict[str, Callable[[PageContext], list[Slot]]] = {
+    "overview": lambda ctx: [*_slots(NONE_PARTICIPANTS, overview_selection(ctx)),
+                             *_slots(NONE_ACTIVITIES, overview_activities(ctx)),
+                             *_slots(NONE_OBSTACLES, overview_obstacles(ctx)),
+                             *_slots(NONE_BENEFITS, overview_benefits(ctx))],
+    "participation": lambda ctx: [*_slots(NONE_PARTICIPANTS, participation_selection(ctx), participation_funnel(ctx),
+                                          *_profiles(ctx)),
+                                  *_slots(NONE_RETURNING, participation_repeat(ctx))],
+    "activities": lambda ctx: _slots(NONE_ACTIVITIES, *(activities_by(ctx, d) for d in ACTIVITY_DIMENSIONS),
+                                     activities_sides(ctx), activities_timeline(ctx)),
+    "benefits": lambda ctx: [*_slots(None, *outcome_charts(ctx)),
+                             *_slots(NONE_BENEFITS, benefits_category(ctx), benefits_category_year(ctx),
+                                     benefits_level(ctx)),
+                             *_slots(NONE_OBSTACLES, obstacles_severity(ctx), obstacles_per_year(ctx))],
 }
+
+
+def page_slots(ctx: PageContext, page: str) -> list[Slot]:
+    """The page's charts in page order, each with what it says when empty; none for a page without charts."""
+    return PAGE_SLOTS[page](ctx) if page in PAGE_SLOTS else []
+
+
+def page_charts(ctx: PageContext, page: str) -> list[Chart]:
+    """The charts the page draws for these filters, in page order (empty ones left out)."""
+    return [slot.chart for slot in page_slots(ctx, page) if slot.chart is not None]
 
 
 # Sentences a page shows beside its charts, for what is not drawn: the printed report carries them too.
@@ -943,4 +992,4 @@ def page_notes(ctx: PageContext, page: str) -> list[str]:
 
 def all_charts(ctx: PageContext) -> dict[str, list[Chart]]:
     """page -> its charts, in page order (empty ones left out)."""
-    return {page: [chart for chart in build(ctx) if chart is not None] for page, build in PAGE_CHARTS.items()}
+    return {page: page_charts(ctx, page) for page in PAGE_SLOTS}

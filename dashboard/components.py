@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import exports
-from dashboard.charts import PAGE_CHARTS, Chart, shown_caption, summary
+from dashboard.charts import NONE_PARTICIPANTS, Chart, nothing_to_draw, page_charts, shown_caption, summary
 from dashboard.context import PageContext
 from dashboard.filters import Filters, direction_note
 from dashboard.literal import code_span, markdown_text
@@ -238,8 +238,7 @@ def framed_caption(ctx: PageContext, chart: Chart) -> str:
 
 def framed_chart(ctx: PageContext, page: str, name: str) -> None:
     """One chart alone, for another site's <iframe>: the chart, its caption, the notices and the source."""
-    build = PAGE_CHARTS.get(page)
-    chart = next((c for c in (build(ctx) if build else []) if c is not None and c.name == name), None)
+    chart = next((c for c in page_charts(ctx, page) if c.name == name), None)
     if chart is None:
         empty_state(ctx, "empty.no_chart", chart=code_span(name))  # the link's name, as typed
         return
@@ -258,7 +257,7 @@ def embed_source(ctx: PageContext) -> str:
     return ctx.t("present.embed_source", updated=ctx.data_updated())
 
 
-def show_chart(ctx: PageContext, chart: Chart | None, empty_key: str = "empty.no_data") -> None:
+def show_chart(ctx: PageContext, chart: Chart | None, empty_key: str = NONE_PARTICIPANTS) -> None:
     """The chart, its caption, and an expander with its data table and CSV download."""
     if chart is None:
         empty_state(ctx, empty_key)
@@ -397,16 +396,13 @@ def page_header(ctx: PageContext, title_key: str, intro_key: str) -> None:
     provisional_notice(ctx)
 
 
-def begin_page(ctx: PageContext, page: str, requires: str | None = None, empty_key: str = "empty.no_data") -> None:
-    """Title, intro and sample notice; stops the page, saying why, when the filters leave nothing.
-
-    ``requires`` names a query whose empty result means there is nothing to draw, said by ``empty_key``.
-    """
+def begin_page(ctx: PageContext, page: str) -> None:
+    """Title, intro and sample notice; stops the page, saying why, when the filters leave nothing to draw."""
     page_header(ctx, f"{page}.title", f"{page}.intro")
     if nothing_selected(ctx):
         st.stop()
-    if requires is not None and ctx.fetch(requires).empty:
-        empty_state(ctx, empty_key)
+    if none_key := nothing_to_draw(ctx, page):
+        empty_state(ctx, none_key)
         st.stop()
     if note := direction_note(ctx.filters, page):
         st.info(markdown_text(note), icon=":material/filter_alt:")

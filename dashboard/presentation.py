@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from dashboard import framing
-from dashboard.charts import PAGE_CHARTS, Chart
+from dashboard.charts import Chart, page_charts
 from dashboard.components import (
     CHART_KEY,
     SCREEN_CHART_KEY,
@@ -203,8 +203,7 @@ def render_tools(ctx: PageContext, available: Available, page_path: str) -> None
 
 def _embed_snippet(ctx: PageContext, available: Available, base: str, page_path: str) -> None:
     """An <iframe> of this page, or of one of its charts, for another site."""
-    build = PAGE_CHARTS.get(page_path or "overview")  # the default page answers at the root
-    charts = [chart for chart in build(ctx) if chart is not None] if build else []
+    charts = page_charts(ctx, page_path or "overview")  # the default page answers at the root
     titles = {FRAME_PAGE: ctx.t("present.embed_page")} | {
         chart.name: chart.heading or chart.name for chart in charts}
     target = st.selectbox(ctx.t("present.embed"), list(titles), format_func=lambda name: titles[name],

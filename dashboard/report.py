@@ -76,7 +76,7 @@ table { border-collapse: collapse; margin: 1rem 0; } td, th { border: 1px solid 
 table.headline td, table.headline th { text-align: right; } table.headline td:first-child,
 table.headline th:first-child { text-align: left; } .finding { font-weight: 600; } .caption { color: #666;
        font-size: .9rem; margin-bottom: 1.5rem; } .figure-label { font-weight: 600; color: #262730; }
-.page-note { color: #555; border-left: 3px solid #ccc; padding-left: .6rem; }  /* no italic: CJK has none */
+.page-note, .empty { color: #555; border-left: 3px solid #ccc; padding-left: .6rem; }  /* no italic: CJK has none */
 table.data { font-size: .85rem; width: 100%; } table.data th { background: #F0F2F6; text-align: left; }
 table.data td.number { text-align: right; } table.data td.number, table.data td.code { white-space: nowrap; }
 table.data td.text { min-width: 8em; overflow-wrap: anywhere; }
@@ -206,6 +206,11 @@ def _headline_table(ctx: PageContext) -> str:
             f"<th>{previous if previous else '–'}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
+def _empty(ctx: PageContext, key: str) -> str:
+    """What an empty chart or table says in its place, as the page says it."""
+    return f"<p class='empty'>{html.escape(ctx.t(key, partner=ctx.partner_name()))}</p>"
+
+
 def _findings(ctx: PageContext) -> list[str]:
     return [finding.text for finding in overview_findings(ctx).values()]
 
@@ -220,19 +225,24 @@ def build_report(ctx: PageContext, available: Available, today: dt.date | None =
         f"<script>{plotly_js()}</script></head><body>",
         _cover(ctx, available, today or jakarta_today()),
     ]
-    built = charts.all_charts(ctx)
     number = 0
     for page in params.CHART_PAGES:
         heading = ctx.t(f"{page}.title", partner=ctx.partner_name())
         parts.append(f"<section data-page='{page}'><h2>{html.escape(heading)}</h2>")
+        if none_key := charts.nothing_to_draw(ctx, page):  # as the page: one sentence instead of its charts
+            parts.append(f"{_empty(ctx, none_key)}</section>")
+            continue
         # What the page says is not drawn (as on the page: a chart is never silently missing).
         notes = [direction_note(ctx.filters, page), *charts.page_notes(ctx, page)]
         parts += [f"<p class='page-note'>{html.escape(note)}</p>" for note in notes if note]
-        if not built[page]:
-            parts.append(f"<p>{html.escape(ctx.t('empty.no_data'))}</p>")
-        for chart in built[page]:
-            number += 1
-            parts.append(_chart_block(ctx, chart, number))
+        said = None  # an empty chart's sentence, said once for the empty charts in a row that share it
+        for slot in charts.page_slots(ctx, page):
+            if slot.chart is not None:
+                number += 1
+                parts.append(_chart_block(ctx, slot.chart, number))
+            elif slot.none_key is not None and slot.none_key != said:
+                parts.append(_empty(ctx, slot.none_key))
+            said = None if slot.chart is not None else slot.none_key
         parts.append("</section>")
     parts.append(_tables(ctx))
     parts.append(f"<section class='notes'><h2>{html.escape(ctx.t('data.section_notes'))}</h2>")
@@ -318,12 +328,14 @@ def _figure(figure: go.Figure, config: Mapping[str, object], variant: str) -> st
 def _tables(ctx: PageContext) -> str:
     """The Benefits page's two tables, as the page shows them, in an appendix: long ones run over pages, their
     header on each, and one of part of the selection says so below it."""
-    tables = [("benefits.indicator_table", *charts.indicator_table(ctx), charts.indicator_table_note(ctx)),
-              ("benefits.mitigation_table", *charts.mitigation_table(ctx), charts.mitigation_table_note(ctx))]
+    tables = [("benefits.indicator_table", charts.NONE_BENEFITS, *charts.indicator_table(ctx),
+               charts.indicator_table_note(ctx)),
+              ("benefits.mitigation_table", charts.NONE_OBSTACLES, *charts.mitigation_table(ctx),
+               charts.mitigation_table_note(ctx))]
     parts = [f"<section class='tables'><h2>{html.escape(ctx.t('report.tables'))}</h2>"]
-    for key, data, formats, note in tables:
+    for key, none_key, data, formats, note in tables:
         parts.append(f"<h3>{html.escape(ctx.t(key))}</h3>")
-        parts.append(data_table(data, formats) if not data.empty else f"<p>{html.escape(ctx.t('empty.no_data'))}</p>")
+        parts.append(data_table(data, formats) if not data.empty else _empty(ctx, none_key))
         if note:
             parts.append(f"<p class='caption'>{html.escape(note)}</p>")
     parts.append("</section>")

@@ -13,6 +13,7 @@ import html
 import json
 import logging
 import math
+import re
 import subprocess
 import sys
 from collections.abc import Iterable
@@ -28,7 +29,7 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
-from dashboard import charts, components, db, figures, queries, report
+from dashboard import charts, components, db, figures, params, queries, report
 from dashboard.context import PageContext
 from dashboard.downloads import history_rows
 from dashboard.filters import Available, Filters
@@ -578,6 +579,41 @@ def test_an_empty_chart_the_direction_does_not_narrow_does_not_ask_to_widen_it(s
         assert t["empty.no_data"] not in shown, (page, shown)
     overview = shared_app.page("views/overview.py", view.params())
     assert t["empty.no_benefits"] in [box.value for box in overview.info]
+
+
+INBOUND_TOURISM_EN = View("inbound-tourism-en", "en", direction="inbound", fields=("tourism",))
+
+
+@pytest.mark.parametrize("view", [NARROW_EN, NARROW_ID, NARROW_ZH, INBOUND_TOURISM_EN], ids=str)
+def test_the_printed_report_says_what_the_page_says_where_a_chart_is_empty(shared_app: SharedApp, view: View,
+                                                                           warehouse: Warehouse) -> None:
+    """2018, arts and culture, Jakarta to partner city: the Overview and Benefits pages say "No benefit
+    indicators match the chosen filters." where the benefit charts would be; the printed report left those
+    charts out without a word, and its appendix said "Nothing matches the chosen filters. Widen the years,
+    fields or direction" under the benefit indicators' table, which the direction does not narrow. Each
+    section of the report says, in order, the empty sentences its page shows, and the appendix the page's
+    for each empty table."""
+    t = toml_catalogue(view.lang)
+    empty = {t[key].format(partner=schema.PARTNER_CITY.label(PARTNER, view.lang))
+             for key in t if key.startswith("empty.") and key != "empty.no_chart"}  # a link's chart name
+    ctx = PageContext(db.reader(), Filters(view.years, PARTNER, view.fields, view.direction, view.lang))
+    printed = report.build_report(ctx, Available(years=SAMPLE_YEARS, partners=(PARTNER,)))
+    said_anywhere = []
+    for page in params.CHART_PAGES:
+        at = shared_app.page(f"views/{page}.py", view.params())
+        no_exception(at)
+        on_page = [box for box in infos(at) if box in empty]
+        section = printed.split(f"<section data-page='{page}'>")[1].split("</section>")[0]
+        in_report = [html.unescape(p) for p in re.findall(r"<p class='empty'>(.*?)</p>", section)]
+        assert in_report == on_page, page
+        said_anywhere += on_page
+    assert said_anywhere, "the view leaves some chart empty"
+    tables = printed.split("<section class='tables'>")[1].split("</section>")[0]
+    in_appendix = [html.unescape(p) for p in re.findall(r"<p class='empty'>(.*?)</p>", tables)]
+    benefits = shared_app.page("views/benefits.py", view.params())
+    expected = [t[key] for key, query in (("empty.no_benefits", "benefits_breakdown"),
+                                          ("empty.no_obstacles", "obstacles_breakdown")) if ctx.fetch(query).empty]
+    assert in_appendix == expected and all(sentence in infos(benefits) for sentence in expected)
 
 
 @pytest.mark.parametrize("view", [DEFAULT_ZH, NARROW_EN, NARROW_ID, TWO_YEARS_ID], ids=str)

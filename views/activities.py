@@ -6,11 +6,10 @@ from dashboard import charts
 from dashboard.components import begin_page, columns, show_chart
 from dashboard.context import context
 
-# Only participants travel in a direction: an empty activity chart asks to widen the years or fields alone.
-NONE_FOUND = "empty.no_activities"
+NONE_FOUND = charts.NONE_ACTIVITIES  # every chart here counts activities
 
 ctx = context()
-begin_page(ctx, "activities", requires="activities_breakdown", empty_key=NONE_FOUND)
+begin_page(ctx, "activities")
 
 left, right = columns(ctx, 2)
 with left:

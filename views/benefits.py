@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import charts
-from dashboard.components import begin_page, columns, show_chart, show_table
+from dashboard.components import begin_page, columns, empty_state, show_chart, show_table
 from dashboard.context import context
 from dashboard.literal import markdown_text
 
@@ -12,7 +12,7 @@ begin_page(ctx, "benefits")
 
 st.header(ctx.t("benefits.section_benefits"))
 if ctx.fetch("benefits_breakdown").empty:
-    st.info(ctx.t("empty.no_benefits"))
+    empty_state(ctx, charts.NONE_BENEFITS)
 else:
     st.markdown(f"**{ctx.t('benefits.section_values')}**")
     for chart in charts.outcome_charts(ctx):
@@ -23,10 +23,10 @@ else:
     st.markdown(f"**{ctx.t('benefits.section_counts')}**")
     left, right = columns(ctx, 2)
     with left:
-        show_chart(ctx, charts.benefits_category(ctx), "empty.no_benefits")
+        show_chart(ctx, charts.benefits_category(ctx), charts.NONE_BENEFITS)
     with right:
-        show_chart(ctx, charts.benefits_category_year(ctx), "empty.no_benefits")
-    show_chart(ctx, charts.benefits_level(ctx), "empty.no_benefits")
+        show_chart(ctx, charts.benefits_category_year(ctx), charts.NONE_BENEFITS)
+    show_chart(ctx, charts.benefits_level(ctx), charts.NONE_BENEFITS)
     st.markdown(f"**{ctx.t('benefits.indicator_table')}**")
     show_table(ctx, *charts.indicator_table(ctx))
     if note := charts.indicator_table_note(ctx):
@@ -34,13 +34,13 @@ else:
 
 st.header(ctx.t("benefits.section_obstacles"))
 if ctx.fetch("obstacles_breakdown").empty:
-    st.info(ctx.t("empty.no_obstacles"))
+    empty_state(ctx, charts.NONE_OBSTACLES)
 else:
     left, right = columns(ctx, 2)
     with left:
-        show_chart(ctx, charts.obstacles_severity(ctx), "empty.no_obstacles")
+        show_chart(ctx, charts.obstacles_severity(ctx), charts.NONE_OBSTACLES)
     with right:
-        show_chart(ctx, charts.obstacles_per_year(ctx), "empty.no_obstacles")
+        show_chart(ctx, charts.obstacles_per_year(ctx), charts.NONE_OBSTACLES)
     st.markdown(f"**{ctx.t('benefits.mitigation_table')}**")
     show_table(ctx, *charts.mitigation_table(ctx))
     if note := charts.mitigation_table_note(ctx):

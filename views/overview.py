@@ -22,14 +22,14 @@ with left:
 with right:
     st.header(ctx.t("theme.activities"))
     st.markdown(f"**{found['activities'].text}**")
-    show_chart(ctx, charts.overview_activities(ctx), "empty.no_activities")
+    show_chart(ctx, charts.overview_activities(ctx), charts.NONE_ACTIVITIES)
 
 left, right = columns(ctx, 2)
 with left:
     st.header(ctx.t("theme.obstacles"))
     st.markdown(f"**{found['obstacles'].text}**")
-    show_chart(ctx, charts.overview_obstacles(ctx), "empty.no_obstacles")
+    show_chart(ctx, charts.overview_obstacles(ctx), charts.NONE_OBSTACLES)
 with right:
     st.header(ctx.t("theme.benefits"))
     st.markdown(f"**{found['benefits'].text}**")
-    show_chart(ctx, charts.overview_benefits(ctx), "empty.no_benefits")
+    show_chart(ctx, charts.overview_benefits(ctx), charts.NONE_BENEFITS)

@@ -8,7 +8,7 @@ from dashboard.context import context
 from dashboard.filters import labelled
 
 ctx = context()
-begin_page(ctx, "participation", requires="participation_breakdown")
+begin_page(ctx, "participation")
 
 st.header(ctx.t("participation.section_selection"))
 show_chart(ctx, charts.participation_selection(ctx))
@@ -29,4 +29,4 @@ for tab, dimension in zip(tabs, charts.PROFILE_DIMENSIONS, strict=True):
             show_chart(ctx, charts.participation_profile(ctx, dimension, measure))
 
 st.header(ctx.t("participation.section_repeat"))
-show_chart(ctx, charts.participation_repeat(ctx), "empty.no_returning")
+show_chart(ctx, charts.participation_repeat(ctx), charts.NONE_RETURNING)
