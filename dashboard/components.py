@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard import exports
 from dashboard.charts import NONE_PARTICIPANTS, Chart, nothing_to_draw, page_charts, shown_caption, summary
 from dashboard.context import PageContext
-from dashboard.filters import Filters, direction_note
+from dashboard.filters import Filters, direction_note, filter_line
 from dashboard.literal import code_span, markdown_text
 from dashboard.theme import PRESENTING_SCALE
 from etl import schema
@@ -253,8 +253,14 @@ def framed_chart(ctx: PageContext, page: str, name: str) -> None:
 
 
 def embed_source(ctx: PageContext) -> str:
-    """The last line under an embedded chart: where it comes from, as of when, which data version."""
-    return ctx.t("present.embed_source", updated=ctx.data_updated())
+    """The lines saying what an embedded chart or page shows and where it comes from: the filters (another
+    site's reader has no sidebar to read them in), then the source, as of when, which data version."""
+    return "  \n".join(markdown_text(line) for line in embed_source_lines(ctx))
+
+
+def embed_source_lines(ctx: PageContext) -> list[str]:
+    return [ctx.t("filters.shown", filters=filter_line(ctx.filters)),
+            ctx.t("present.embed_source", updated=ctx.data_updated())]
 
 
 def show_chart(ctx: PageContext, chart: Chart | None, empty_key: str = NONE_PARTICIPANTS) -> None:
@@ -390,7 +396,9 @@ def provisional_notice(ctx: PageContext) -> None:
 
 def page_header(ctx: PageContext, title_key: str, intro_key: str) -> None:
     st.title(ctx.t(title_key, partner=ctx.partner_name()))  # "Jakarta–Seoul …" when Seoul is chosen
-    if not ctx.presenting:  # one element: the intro, and below it as of when the data is
+    if ctx.framed:  # another site's reader has no sidebar: what the page shows, and whose it is
+        st.caption(f"{ctx.t(intro_key)}  \n{embed_source(ctx)}")
+    elif not ctx.presenting:  # one element: the intro, and below it as of when the data is
         st.caption(f"{ctx.t(intro_key)}  \n{ctx.data_updated()}")
     sample_notice(ctx)
     provisional_notice(ctx)

@@ -21,7 +21,7 @@ from dashboard.components import (
     CHART_KEY,
     SCREEN_CHART_KEY,
     SMALLEST_PROJECTOR_SCREEN,
-    embed_source,
+    embed_source_lines,
     framed_caption,
 )
 from dashboard.context import PageContext
@@ -219,8 +219,8 @@ def framed_chart_height(ctx: PageContext, chart: Chart) -> int:
     """The suggested <iframe> height of one chart: its heading, the chart at its own height, its caption,
     notices and source, without a scroll bar inside the frame."""
     caption_lines = math.ceil(display_width(framed_caption(ctx, chart)) / FRAME_CAPTION_CELLS)
-    # FRAME_CHART_EXTRA holds the source's first line; it wraps in a narrow frame.
-    source_lines = math.ceil(display_width(embed_source(ctx)) / FRAME_CAPTION_CELLS) - 1
+    # FRAME_CHART_EXTRA holds the source's first line; the others, and its wrapped lines, are added.
+    source_lines = sum(math.ceil(display_width(line) / FRAME_CAPTION_CELLS) for line in embed_source_lines(ctx)) - 1
     return (int(chart.figure.layout.height or 450) + FRAME_CHART_EXTRA
             + (caption_lines + source_lines) * FRAME_CAPTION_LINE_PX)
 

@@ -258,7 +258,7 @@ def _cover(ctx: PageContext, available: Available, today: dt.date) -> str:
     """The first printed page: what the report shows (filters, language, data version, date), its caveats,
     the headline figures and the findings."""
     meta = ctx.t("report.meta", date=format_day(today, ctx.lang), updated=ctx.data_updated())
-    lines = [meta, ctx.t("report.filters", filters=filter_line(ctx.filters)),
+    lines = [meta, ctx.t("filters.shown", filters=filter_line(ctx.filters)),
              ctx.t("report.language", language=LANGUAGE_NAMES[ctx.lang]),
              ctx.t("report.parameters", query=_query_text(ctx, available))]
     title = ctx.t("report.title", partner=ctx.partner_name())

@@ -261,6 +261,27 @@ def test_a_framed_chart_says_what_the_framed_page_says_of_it(warehouse: Warehous
     assert [w.value for w in on_screen.warning if upload in w.value]
 
 
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_an_embedded_chart_or_page_says_which_filters_it_shows(warehouse: Warehouse, lang: str) -> None:
+    """Another site's reader has no sidebar. The Activities timeline embedded for 2019 and tourism said
+    "Activities: 1" with nothing saying that one field was chosen, and an embedded page named neither its
+    filters nor its source. Both frames say the filters (as the printed report's cover and the presentation
+    bar write them) and the source; the app's own pages, whose sidebar says them, do not."""
+    query = {"lang": lang, "year": "2019", "field": "tourism", "direction": "outbound"}
+    shown = translate(lang, "filters.shown", filters=" · ".join([
+        "2019", schema.PARTNER_CITY.label("beijing", lang), schema.FIELD.label("tourism", lang),
+        schema.DIRECTION.label("outbound", lang)]))
+    source = translate(lang, "present.embed_source", updated="").split("·")[0].strip()
+    for frame, page in (("timeline", "views/activities.py"), ("page", "views/activities.py"),
+                        ("page", "views/benefits.py")):
+        at = open_app({**query, "frame": frame}, page)
+        assert not at.exception
+        lines = [line for caption in at.caption for line in caption.value.split("  \n")]
+        assert shown in lines and any(line.startswith(source) for line in lines), (frame, page, lines)
+    on_screen = open_app(query, "views/activities.py")
+    assert not [c.value for c in on_screen.caption if shown in c.value]
+
+
 def test_share_offers_an_iframe_of_the_page_or_a_chart(warehouse: Warehouse) -> None:
     at = open_app({"lang": "zh", "year": "2018", "field": "Seni dan budaya"}, "views/participation.py")
     assert not at.code, "the share popover is filled only when opened"

@@ -205,7 +205,7 @@ def check_pages(printed: Printed, ctx: PageContext, every_chart: list[charts.Cha
     cover = printed.pages[0]
     expected = [ctx.t("report.title", partner=ctx.partner_name()),
                 ctx.t("report.meta", date=format_day(TODAY, ctx.lang), updated=ctx.data_updated()),
-                ctx.t("report.filters", filters=filter_line(ctx.filters)),
+                ctx.t("filters.shown", filters=filter_line(ctx.filters)),
                 ctx.t("report.language", language=LANGUAGE_NAMES[ctx.lang]),
                 ctx.t("report.parameters", query=f"lang={ctx.lang}" if ctx.lang != "id" else "–"),
                 # the years listed as the dashboard's notice lists them (it wrote "2017, 2018, 2019" in Chinese)
