@@ -186,10 +186,15 @@ def _one_category(ctx: PageContext, chart: Chart) -> str | None:
     """"Level: City" where the chart's colour is left with one category (one year and one field, say): the
     legend names it, and the per-year sentence would not tell it from the year's whole count. None where the
     colour stands for several categories, or for none."""
-    title = html.unescape(str(chart.figure.layout.legend.title.text or ""))
-    if not title or title not in chart.data.columns:
+    return _only_value(ctx, chart.figure, chart.data)
+
+
+def _only_value(ctx: PageContext, figure: go.Figure, data: pd.DataFrame) -> str | None:
+    """"Type: Cultural visit" where the column the legend is titled by holds one value in ``data``."""
+    title = html.unescape(str(figure.layout.legend.title.text or ""))
+    if not title or title not in data.columns:
         return None
-    values = chart.data[title].dropna().unique()
+    values = data[title].dropna().unique()
     return f"{title}{colon_of(ctx.lang)}{values[0]}" if len(values) == 1 else None
 
 
@@ -626,8 +631,10 @@ def activities_timeline(ctx: PageContext) -> Chart | None:
         return draw(figures.TITLES_BESIDE if medium is Medium.PAPER else figures.TITLES_ABOVE,
                     width=figures.WIDE_WIDTH)
 
-    return Chart("activities", "timeline", draw(), data, caption, ("activities",), formats,
-                 _timeline_alternative(ctx, timeline), wide)
+    figure = draw()
+    # Every activity is a row of the table here, so one type in it is the one colour of the chart.
+    return Chart("activities", "timeline", figure, data, caption, ("activities",), formats,
+                 _timeline_alternative(ctx, timeline, _only_value(ctx, figure, data)), wide)
 
 
 def _activities_per_month(ctx: PageContext, total: int, data: pd.DataFrame,
@@ -646,13 +653,21 @@ def _activities_per_month(ctx: PageContext, total: int, data: pd.DataFrame,
                  ("activities",), formats, _months_alternative(ctx, counts), _every_medium(draw))
 
 
-def _timeline_alternative(ctx: PageContext, timeline: pd.DataFrame) -> str:
-    """Per year, the activities the timeline shows and the days they span: "13 (22 Jul 2017 – 25 Oct 2017)"."""
+def _timeline_alternative(ctx: PageContext, timeline: pd.DataFrame, only_type: str | None) -> str:
+    """Per year, the activities the timeline shows and the days they span: "13 (22 Jul 2017 – 25 Oct 2017)",
+    "1 (19 Oct 2019)"; the one type they are of, if one ("Activities (Type: Cultural visit)")."""
     spans = timeline.groupby("year", sort=True).agg(shown=("title", "size"), first=("start_date", "min"),
                                                     last=("end_date", "max"))
-    items = [with_note(ctx.number(row["shown"]), f"{format_day(row['first'].date(), ctx.lang)} – "
-                       f"{format_day(row['last'].date(), ctx.lang)}", ctx.lang) for _, row in spans.iterrows()]
-    return ctx.t("chart.summary", metric=_name(ctx, "activities"), items=format_list(items, ctx.lang))
+    items = [with_note(ctx.number(row["shown"]), _days(row["first"].date(), row["last"].date(), ctx.lang), ctx.lang)
+             for _, row in spans.iterrows()]
+    metric = _name(ctx, "activities")
+    return ctx.t("chart.summary", metric=with_note(metric, only_type, ctx.lang) if only_type else metric,
+                 items=format_list(items, ctx.lang))
+
+
+def _days(first: dt.date, last: dt.date, lang: str) -> str:
+    """"22 Jul 2017 – 25 Oct 2017", or the one day."""
+    return format_day(first, lang) if first == last else f"{format_day(first, lang)} – {format_day(last, lang)}"
 
 
 def _months_alternative(ctx: PageContext, counts: pd.DataFrame) -> str:

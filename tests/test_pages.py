@@ -54,7 +54,7 @@ from tests.apptest import (
 )
 from tests.paths import REPO_ROOT
 from tests.workbooks import another_partners_year, edited_sample, set_cells
-from translations import colon_of
+from translations import colon_of, format_day
 
 SAMPLE_YEARS = (2017, 2018, 2019)
 PARTNER = schema.DEFAULT_PARTNER_CITY
@@ -1191,6 +1191,30 @@ def test_the_text_alternative_names_the_one_category_a_chart_is_left(warehouse: 
                 plural += 1
                 assert f"{title}{colon}" not in said, (chart.name, said)
     assert "level" in named and plural, (named, plural)
+
+
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_the_timelines_sentence_names_its_one_type_and_its_one_day(warehouse: Warehouse, lang: str) -> None:
+    """2019 and tourism: the timeline draws one activity, a cultural visit of one day, and its legend says
+    "Type: Cultural visit". Its sentence said "Activities: 1 (19 Oct 2019 – 19 Oct 2019)": not which type
+    (the rule every other chart follows) and the day twice. With several types it names none."""
+    colon = colon_of(lang)
+    one = PageContext(db.reader(), Filters((2019,), PARTNER, ("tourism",), "both", lang))
+    chart = charts.activities_timeline(one)
+    assert chart is not None
+    header = chart.figure.layout.legend.title.text
+    kinds = chart.data[header].unique()
+    assert len(kinds) == 1 and len(chart.data) == 1
+    day = chart.data[one.column("start_date")].iloc[0]
+    assert day == chart.data[one.column("end_date")].iloc[0]
+    said = charts.summary(one, chart)
+    assert f"{header}{colon}{kinds[0]}" in said, said
+    assert said.count(format_day(day.date(), lang)) == 1 and " – " not in said, said
+    several = PageContext(db.reader(), Filters((2019,), PARTNER, ("tourism", "arts_culture"), "both", lang))
+    chart = charts.activities_timeline(several)
+    assert chart is not None and chart.data[header].nunique() > 1
+    said = charts.summary(several, chart)
+    assert f"{header}{colon}" not in said and " – " in said, said
 
 
 @pytest.mark.parametrize(("lang", "day"), [("id", "7 Agu 2017"), ("en", "7 Aug 2017"), ("zh", "2017年8月7日")])
