@@ -474,6 +474,7 @@ def for_projector(figure: go.Figure, asked_margin: dict[str, int], width: int,
     # Tall enough for the legend's rows on a small projector with a plot of PROJECTOR_PLOT left below them:
     # Plotly gives a legend at most half the figure's height and scrolls the rest, and ten indicators' names
     # in one column left the plot a strip of 100 px on a 1280 × 720 projector. Rows sized in px have theirs.
+    _lift_legend_again(bigger, margins.SMALL_PROJECTOR_WIDTH, scale)
     small = margins.reserve(bigger.to_dict(), margins.SMALL_PROJECTOR_WIDTH)
     plot = 0 if grown else PROJECTOR_PLOT
     bigger.update_layout(height=max(bigger.layout.height, 2 * small["t"], small["t"] + plot + small["b"]))
@@ -814,6 +815,7 @@ MONTHS_FROM = pd.Timedelta(days=45)
 TIMELINE_ROWS = 60  # up to this many activities one row each; more are counted per month
 TIMELINE_TITLE_GAP = 6  # px kept free beside a title written "middle right" (Plotly's gap, and spare)
 TIMELINE_GAP = 64  # px between two years' panels: the upper one's month names and the lower one's title
+PANEL_TITLE_ROOM = 16  # px at least between the plot and a legend above panels titled by year (their titles' room)
 TIMELINE_FRAME = 150  # px of the chart around its panels: title, one legend row, the last month names
 
 
@@ -984,6 +986,7 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, layout: TimelineRows = 
     draft.update_annotations(font={"size": TEXT_SIZE, "color": MUTED_INK}, x=0, xanchor="left")
     draft.update_layout(barmode="overlay", margin={"t": 30},
                         height=panels + TIMELINE_FRAME + year_line + LEGEND_ROW_HEIGHT * (entries // 3))
+    legend_above_panel_titles(draft, width)
     plot_width = plot_size(draft, width)[0]
     for index, year in enumerate(years, start=1):
         if axes[year].get("dtick") == "M1":  # marked by month
@@ -993,6 +996,29 @@ def timeline(frame: pd.DataFrame, lang: str, title: str, layout: TimelineRows = 
         if trace.get("mode") == "text":
             trace["text"] = [fit_lines(text, room, TICK_SIZE, most=1) for text in trace["text"]]
     return draft.build()
+
+
+def legend_above_panel_titles(draft: Draft, width: int) -> None:
+    """The legend of panels titled by their year stands clear of the first one's title: legend.y = 1.02 is a
+    share of the plot's height, 2 px over a timeline of one activity, where its entries covered the year."""
+    room = draft.reserved_margins(width)
+    plot_height = float(draft.layout.get("height") or LEGEND_BASE_HEIGHT) - room["t"] - room["b"]  # every panel's
+    draft.update_layout(legend={"y": _legend_y(plot_height, PANEL_TITLE_ROOM)})
+
+
+def _legend_y(plot_height: float, room: float) -> float:
+    """legend.y that puts the legend ``room`` px above a plot ``plot_height`` px tall, or 1.02 if higher."""
+    return 1 + max(margins.LEGEND_Y, room / max(plot_height, 1.0))
+
+
+def _lift_legend_again(figure: go.Figure, width: int, scale: float) -> None:
+    """A legend lifted above panels' titles (legend_above_panel_titles) lifted by the same px, times ``scale``,
+    over the plot ``figure`` leaves at ``width``: a share of the page's plot would be more px over a taller one."""
+    if (figure.layout.legend.y or 0) <= 1 + margins.LEGEND_Y + 1e-9:
+        return
+    figure.update_layout(legend_y=1 + margins.LEGEND_Y)
+    room = margins.reserve(figure.to_dict(), width)
+    figure.update_layout(legend_y=_legend_y(figure.layout.height - room["t"] - room["b"], PANEL_TITLE_ROOM * scale))
 
 
 MONTH_PANEL = 84  # px of a year's panel of activities counted per month, its totals written level
@@ -1029,8 +1055,9 @@ def activities_per_month(counts: pd.DataFrame, lang: str, title: str, y_title: s
     dated = [str(counts["calendar_year"].max())] if _runs_into_other_years(names) else []
     widest = max([*names.values(), *dated], key=lambda text: margins.text_width(text, TICK_SIZE))
     step = month_step(len(names), widest, plot_width, gap=LEVEL_MONTHS_GAP)
-    return _months_draft(counts, totals, names, lang, title, y_title, turned=None if level else labels,
-                         step=step).build()
+    draft = _months_draft(counts, totals, names, lang, title, y_title, turned=None if level else labels, step=step)
+    legend_above_panel_titles(draft, width)
+    return draft.build()
 
 
 # px at least between two month names of the month panels, which are level whatever their room (tickangle):

@@ -81,7 +81,7 @@ LEGEND_LINE = 1.4  # ... and this many times its font size (the projector's larg
 LEGEND_GAP = 10  # below the entries; a legend of groups has it below every row
 LEGEND_TITLE = 1.36  # the legend's title, on a row of its own: this many times its font size
 LEGEND_PAD = 9  # between the legend and the plot, besides legend.y
-LEGEND_Y = 0.02  # the legend stands this share of the plot's height above it (legend.y = 1.02)
+LEGEND_Y = 0.02  # the legend stands this share of the plot's height above it (legend.y = 1.02), unless told
 LABEL_GAP = 6  # px Plotly keeps between side-by-side x tick labels; with less it turns them
 TURNED_ANGLE = 30  # degrees Plotly turns crowded x tick labels by
 HEATMAP_EDGE = 4  # a heatmap's axes stand a little further out (its cells end at the axis)
@@ -332,8 +332,9 @@ def _legend_height(layout: Mapping[str, object], data: Sequence[Mapping[str, obj
     if isinstance(title, Mapping) and title.get("text"):
         height += _size(title.get("font"), size) * LEGEND_TITLE
     # legend.y puts it a share of the plot's height above the plot, and the plot is what the margins leave.
+    share = float(legend.get("y", 1 + LEGEND_Y)) - 1  # type: ignore[arg-type]
     figure_height = float(layout.get("height") or 450)  # type: ignore[arg-type]
-    return (height + LEGEND_PAD + LEGEND_Y * (figure_height - bottom)) / (1 + LEGEND_Y)
+    return (height + LEGEND_PAD + share * (figure_height - bottom)) / (1 + share)
 
 
 def _packed_rows(widths: Sequence[float], room: float) -> int:

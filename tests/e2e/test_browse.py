@@ -691,6 +691,33 @@ def test_a_phone_timeline_gives_the_dates_the_charts_width(dashboard: RunningApp
         assert len(panel["months"]) == months and all(DATE_TICK["id"].fullmatch(m) for m in panel["months"]), panel
 
 
+# The boxes of a chart's legend entries (each symbol and text as drawn) and of its panels' titles (the years).
+_LEGEND_AND_YEARS_JS = """gd => {
+    const box = el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+    return {legend: [...gd.querySelectorAll('.legend .traces .legendtext, .legend .traces .legendpoints path')]
+                        .map(box),
+            years: [...gd.querySelectorAll('.annotation-text')].filter(a => /^\\d{4}$/.test(a.textContent.trim()))
+                                                               .map(box)};
+}"""
+
+
+@pytest.mark.parametrize(("query", "width"), [("lang=en&year=2019&field=tourism", 1440),
+                                              ("lang=zh&year=2019&field=tourism", 390),
+                                              ("lang=id&year=2018&field=urban_planning", 360),
+                                              ("lang=id", 1440)])
+def test_the_timelines_legend_stands_clear_of_its_years(dashboard: RunningApp, browser: Browser, query: str,
+                                                        width: int) -> None:
+    """The legend stands a share of the plot's height above it: over a timeline of one activity (2019,
+    tourism) that was 2 px, and the year above the panel was written across the legend's entry."""
+    drawn = measured_chart(browser, dashboard.url("/activities", query), width, "timeline", ".legend .traces",
+                           _LEGEND_AND_YEARS_JS)
+    assert drawn["legend"] and drawn["years"], drawn
+    for left, top, right, bottom in drawn["legend"]:
+        for y_left, y_top, y_right, y_bottom in drawn["years"]:
+            apart = right <= y_left or y_right <= left or bottom <= y_top or y_bottom <= top
+            assert apart, ("legend entry", (left, top, right, bottom), "year", (y_left, y_top, y_right, y_bottom))
+
+
 def test_rupiah_amounts_are_written_in_one_form_on_the_bars_their_axis_and_the_trend(dashboard: RunningApp,
                                                                                     page: Page) -> None:
     """A projector audience cannot hover: every amount is written where it is drawn, abbreviated the same way
