@@ -18,7 +18,7 @@ from dashboard import params
 from dashboard.context import PageContext, shared
 from dashboard.metrics import METRICS, latest_year, summary_value
 from etl import schema
-from translations import format_number, sentences, translate
+from translations import format_number, joined_with_and, sentences, translate
 
 THEMES = ("selection", "activities", "obstacles", "benefits")
 
@@ -31,13 +31,36 @@ class Finding:
     metrics: tuple[str, ...]  # the catalogue metrics its numbers are
 
 
-def _top(frame: pd.DataFrame, category: str, value: str, vocabulary: schema.Vocabulary) -> tuple[str, int] | None:
-    """The category with the largest total; a tie goes to the code that comes first in the schema."""
+@dataclass(frozen=True)
+class Top:
+    """The categories with the largest total (several when tied, in the schema's order) and that total."""
+
+    codes: tuple[str, ...]
+    count: int
+    vocabulary: schema.Vocabulary
+
+    def names(self, lang: str) -> str:
+        """"“Budget”", or every one tied for the lead: "“Budget” and “Visa and travel”" (none picked silently)."""
+        return joined_with_and([translate(lang, "finding.quoted", name=self.vocabulary.label(code, lang))
+                                for code in self.codes], lang)
+
+    def plain_names(self, lang: str) -> str:
+        return joined_with_and([self.vocabulary.label(code, lang) for code in self.codes], lang)
+
+    def count_text(self, lang: str) -> str:
+        """"3", or "3 each" where several share it."""
+        count = format_number(self.count, lang)
+        return count if len(self.codes) == 1 else translate(lang, "finding.each", count=count)
+
+
+def _top(frame: pd.DataFrame, category: str, value: str, vocabulary: schema.Vocabulary) -> Top | None:
+    """The categories with the largest total: a finding names them all, as a chart shows them all."""
     totals = frame.groupby(category)[value].sum()
-    ranked = [(code, int(totals[code])) for code in vocabulary.codes if code in totals and totals[code] > 0]
+    ranked = {code: int(totals[code]) for code in vocabulary.codes if code in totals and totals[code] > 0}
     if not ranked:
         return None
-    return max(ranked, key=lambda item: item[1])  # max keeps the first of equal totals
+    best = max(ranked.values())
+    return Top(tuple(code for code, total in ranked.items() if total == best), best, vocabulary)
 
 
 def _row(summary: pd.DataFrame, year: int) -> pd.Series:
@@ -60,9 +83,8 @@ def selection(ctx: PageContext, summary: pd.DataFrame, breakdown: pd.DataFrame, 
         fields = breakdown[(breakdown["dimension"] == "field") & (breakdown["year"] == year)]
         top = _top(fields, "category", "applicants", schema.FIELD)
         if top is not None:
-            text = sentences(text, translate(lang, "finding.selection_field", year=year,
-                                             field=schema.FIELD.label(top[0], lang),
-                                             count=format_number(top[1], lang)), lang=lang)
+            text = sentences(text, translate(lang, "finding.selection_field", year=year, field=top.names(lang),
+                                             count=top.count_text(lang)), lang=lang)
             metrics += ("applicants",)
     return Finding("selection", text, year, metrics)
 
@@ -96,8 +118,7 @@ def activities(ctx: PageContext, summary: pd.DataFrame, breakdown: pd.DataFrame,
     top = _top(types, "category", "activities", schema.ACTIVITY_TYPE)
     text = translate(lang, "finding.activities", quantity=row["activities"], year=year,
                      count=format_number(row["activities"], lang),
-                     type=schema.ACTIVITY_TYPE.label(top[0], lang) if top else "–",
-                     type_count=format_number(top[1] if top else 0, lang),
+                     type=top.names(lang) if top else "–", type_count=top.count_text(lang) if top else "0",
                      jakarta=format_number(row["participants_jakarta"], lang),
                      partner_count=format_number(row["participants_partner"], lang), partner=ctx.partner_name())
     return Finding("activities", text, year, ("activities", "attendances_jakarta", "attendances_partner"))
@@ -114,13 +135,14 @@ def obstacles(ctx: PageContext, breakdown: pd.DataFrame, year: int | None) -> Fi
     total = int(of_year["obstacles"].sum())
     severe = of_year.assign(weighted=of_year["severity"] * of_year["obstacles"]).groupby("category")[
         ["weighted", "obstacles"]].sum()
+    # The most severe on average: every category of that mean (equal sums over equal counts divide alike).
     mean = severe["weighted"] / severe["obstacles"]
-    # The most severe on average; a tie goes to the code that comes first in the schema.
-    worst = max((code for code in schema.OBSTACLE_CATEGORY.codes if code in mean), key=lambda code: mean[code])
+    highest = float(mean.max())
+    worst = Top(tuple(code for code in schema.OBSTACLE_CATEGORY.codes if code in mean and mean[code] == highest), 0,
+                schema.OBSTACLE_CATEGORY)
     text = translate(lang, "finding.obstacles", quantity=total, year=year, total=format_number(total, lang),
-                     category=schema.OBSTACLE_CATEGORY.label(top[0], lang), count=format_number(top[1], lang),
-                     severe=schema.OBSTACLE_CATEGORY.label(worst, lang),
-                     severity=METRICS["mean_severity"].format(float(mean[worst]), lang))
+                     category=top.names(lang), count=top.count_text(lang), severe=worst.names(lang),
+                     severity=METRICS["mean_severity"].format(highest, lang))
     if params.FIELD in params.not_applied("obstacles", ctx.filters.fields, ctx.filters.direction):
         # Beside a year's one tourism activity, "7 obstacles" read as tourism's: the finding is what is quoted.
         text = sentences(text, translate(lang, "chart.obstacles_every_field"), lang=lang)
@@ -138,8 +160,8 @@ def benefits(ctx: PageContext, breakdown: pd.DataFrame, year: int | None) -> Fin
     assert top is not None and beneficiary is not None
     indicators = int(pairs["indicators"].sum())
     text = translate(lang, "finding.benefits", quantity=indicators, year=year, count=format_number(indicators, lang),
-                     category=schema.BENEFIT_CATEGORY.label(top[0], lang), category_count=format_number(top[1], lang),
-                     beneficiary=schema.BENEFICIARY.label(beneficiary[0], lang))
+                     category=top.names(lang), category_count=top.count_text(lang),
+                     beneficiary=beneficiary.plain_names(lang))
     return Finding("benefits", text, year, ("benefit_indicators",))
 
 

@@ -54,7 +54,7 @@ from tests.apptest import (
 )
 from tests.paths import REPO_ROOT
 from tests.workbooks import another_partners_year, edited_sample, set_cells
-from translations import colon_of, format_day
+from translations import colon_of, format_day, joined_with_and
 
 SAMPLE_YEARS = (2017, 2018, 2019)
 PARTNER = schema.DEFAULT_PARTNER_CITY
@@ -102,6 +102,9 @@ INBOUND_ZH = View("2017-inbound-zh", "zh", years=(2017,), direction="inbound")
 # Two years and two fields: sums over a selection that is neither everything nor a single value.
 TWO_YEARS_ID = View("2017-2019-two-fields-id", "id", years=(2017, 2019), fields=("youth_sports", "tourism"))
 FIGURE_VIEWS = (DEFAULT_ID, NARROW_EN, INBOUND_ZH, TWO_YEARS_ID)
+# Ties for the lead: 2018's benefit categories (three of 3), 2017's obstacles (five of 1, two most severe).
+TIED_VIEWS = (View("2018-en", "en", years=(2018,)), View("2017-zh", "zh", years=(2017,)),
+              View("2017-id", "id", years=(2017,)))
 
 
 # -- numbers as the reader's language writes them -------------------------------------------------
@@ -157,13 +160,21 @@ def sample_notice(years: tuple[int, ...], lang: str) -> str:
                        *([t["notice.sample_2017"]] if 2017 in years else [])])
 
 
-def top(counts: dict[str, float], vocabulary: schema.Vocabulary) -> str | None:
-    """The largest category; a tie goes to the code listed first in the schema (findings.py's rule)."""
+def top(counts: dict[str, float], vocabulary: schema.Vocabulary) -> list[str]:
+    """The largest categories: every one tied for the lead, in the schema's order."""
     positive = {code: n for code, n in counts.items() if n > 0}
-    if not positive:
-        return None
-    best = max(positive.values())
-    return next(code for code in vocabulary.codes if positive.get(code) == best)
+    best = max(positive.values(), default=None)
+    return [code for code in vocabulary.codes if best is not None and positive.get(code) == best]
+
+
+def named(t: dict[str, str], codes: list[str], vocabulary: schema.Vocabulary, lang: str, quoted: bool = True) -> str:
+    """Every category tied for the lead, quoted as the catalogue quotes one."""
+    return joined_with_and([t["finding.quoted"].format(name=label(vocabulary, code, lang)) if quoted
+                            else label(vocabulary, code, lang) for code in codes], lang)
+
+
+def each(t: dict[str, str], codes: list[str], count: float, lang: str) -> str:
+    return number(count, lang) if len(codes) == 1 else t["finding.each"].format(count=number(count, lang))
 
 
 # -- independent SQL -------------------------------------------------------------------------------
@@ -266,8 +277,7 @@ class Expected:
     # -- the four finding sentences --
 
     def findings(self) -> dict[str, set[str]]:
-        """Each theme's sentence for the latest selected year, the cards' year (a set: several when the
-        data leave a documented choice open)."""
+        """Each theme's sentence for the latest selected year, the cards' year (a set of one)."""
         lang, t, view = self.view.lang, self.t, self.view
         year = max(view.years)
         now = self.year_figures(year)
@@ -289,9 +299,10 @@ class Expected:
             if len(view.fields) > 1:  # one field chosen: the finding does not restate it
                 fields = self.grouped(f"SELECT field, count(*) FROM participants WHERE "
                                       f"{self.where('participants', [year])} AND {self.applicant} GROUP BY ALL")
-                field = top({k[0]: v for k, v in fields.items()}, schema.FIELD)
+                leading = top({k[0]: v for k, v in fields.items()}, schema.FIELD)
                 sentence += ("" if lang == "zh" else " ") + t["finding.selection_field"].format(
-                    year=year, field=label(schema.FIELD, field, lang), count=number(fields[(field,)], lang))
+                    year=year, field=named(t, leading, schema.FIELD, lang),
+                    count=each(t, leading, fields[(leading[0],)], lang))
             out["selection"] = {sentence}
 
         if not now["activities"]:
@@ -299,10 +310,10 @@ class Expected:
         else:
             types = self.grouped(f"SELECT type, count(*) FROM activities WHERE "
                                  f"{self.where('activities', [year])} GROUP BY ALL")
-            kind = top({k[0]: v for k, v in types.items()}, schema.ACTIVITY_TYPE)
+            kinds = top({k[0]: v for k, v in types.items()}, schema.ACTIVITY_TYPE)
             out["activities"] = {plural(t, "finding.activities", now["activities"], lang).format(
-                year=year, count=number(now["activities"], lang), type=label(schema.ACTIVITY_TYPE, kind, lang),
-                type_count=number(types[(kind,)], lang), jakarta=number(now["attendances_jakarta"], lang),
+                year=year, count=number(now["activities"], lang), type=named(t, kinds, schema.ACTIVITY_TYPE, lang),
+                type_count=each(t, kinds, types[(kinds[0],)], lang), jakarta=number(now["attendances_jakarta"], lang),
                 partner_count=number(now["attendances_partner"], lang),
                 partner=label(schema.PARTNER_CITY, PARTNER, lang))}
 
@@ -311,16 +322,18 @@ class Expected:
         if not obstacles:
             out["obstacles"] = {t["finding.no_obstacles_year"].format(year=year)}
         else:
-            frequent = top({c: n for c, n, _ in obstacles}, schema.OBSTACLE_CATEGORY)
+            counts = {c: n for c, n, _ in obstacles}
+            frequent = top(counts, schema.OBSTACLE_CATEGORY)
             worst = max(mean for _, _, mean in obstacles)
-            total = sum(n for _, n, _ in obstacles)
+            severest = [code for code in schema.OBSTACLE_CATEGORY.codes
+                        if any(c == code and math.isclose(mean, worst) for c, _, mean in obstacles)]
+            total = sum(counts.values())
             out["obstacles"] = {plural(t, "finding.obstacles", total, lang).format(
-                year=year, total=number(total, lang), category=label(schema.OBSTACLE_CATEGORY, frequent, lang),
-                count=number(dict((c, n) for c, n, _ in obstacles)[frequent], lang),
-                severe=label(schema.OBSTACLE_CATEGORY, category, lang), severity=number(mean, lang, 1))
+                year=year, total=number(total, lang), category=named(t, frequent, schema.OBSTACLE_CATEGORY, lang),
+                count=each(t, frequent, counts[frequent[0]], lang),
+                severe=named(t, severest, schema.OBSTACLE_CATEGORY, lang), severity=number(worst, lang, 1))
                 + ("" if schema.FIELD.covers(view.fields) else
-                   ("" if lang == "zh" else " ") + t["chart.obstacles_every_field"])
-                for category, _, mean in obstacles if math.isclose(mean, worst)}
+                   ("" if lang == "zh" else " ") + t["chart.obstacles_every_field"])}
 
         where = self.where("benefits", [year])
         total = self.scalar(f"SELECT count(*) FROM benefits WHERE {where}")
@@ -329,12 +342,12 @@ class Expected:
         else:
             categories = self.grouped(f"SELECT category, count(*) FROM benefits WHERE {where} GROUP BY ALL")
             beneficiaries = self.grouped(f"SELECT beneficiary, count(*) FROM benefits WHERE {where} GROUP BY ALL")
-            category = top({k[0]: v for k, v in categories.items()}, schema.BENEFIT_CATEGORY)
-            beneficiary = top({k[0]: v for k, v in beneficiaries.items()}, schema.BENEFICIARY)
+            leading = top({k[0]: v for k, v in categories.items()}, schema.BENEFIT_CATEGORY)
+            benefiting = top({k[0]: v for k, v in beneficiaries.items()}, schema.BENEFICIARY)
             out["benefits"] = {plural(t, "finding.benefits", total, lang).format(
-                year=year, count=number(total, lang), category=label(schema.BENEFIT_CATEGORY, category, lang),
-                category_count=number(categories[(category,)], lang),
-                beneficiary=label(schema.BENEFICIARY, beneficiary, lang))}
+                year=year, count=number(total, lang), category=named(t, leading, schema.BENEFIT_CATEGORY, lang),
+                category_count=each(t, leading, categories[(leading[0],)], lang),
+                beneficiary=named(t, benefiting, schema.BENEFICIARY, lang, quoted=False))}
         return out
 
     # -- chart data --
@@ -704,11 +717,12 @@ def test_a_headline_change_is_drawn_the_way_it_went(shared_app: SharedApp) -> No
     assert not wrong, wrong
 
 
-@pytest.mark.parametrize("view", FIGURE_VIEWS, ids=str)
+@pytest.mark.parametrize("view", [*FIGURE_VIEWS, *TIED_VIEWS], ids=str)
 def test_overview_findings_equal_sql(shared_app: SharedApp, expected_db: duckdb.DuckDBPyConnection,
                                      view: View) -> None:
-    """Each theme's finding sentence states the warehouse's numbers and the leading category
-    (ties going to the category listed first in the schema, as findings.py documents)."""
+    """Each theme's finding sentence states the warehouse's numbers and the leading category, or every
+    category tied for the lead: 2018's benefits named "Knowledge transfer" alone as the most common
+    category, beside a chart where "Follow-up cooperation" and "City image" had as many (3 each)."""
     at = shared_app.page(PAGES[0], view.params())
     no_exception(at)
     t = toml_catalogue(view.lang)
