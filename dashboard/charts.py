@@ -177,7 +177,7 @@ def summary(ctx: PageContext, chart: Chart) -> str:
                       if c not in (year, column) and pd.api.types.is_string_dtype(data[c])), None)
         if label is None or not additive:
             return ""
-        top = data.groupby(label)[column].sum().sort_values(ascending=False).head(NAMED)
+        top = data.groupby(label)[column].sum().nlargest(NAMED, keep="all")  # with any equal to the last named
         items = [f"{name} {metric.format(value, ctx.lang)}" for name, value in top.items()]
     return ctx.t("chart.summary", metric=column, items=format_list(items, ctx.lang)) if items else ""
 
@@ -413,6 +413,7 @@ def _largest(ctx: PageContext, frame: pd.DataFrame, column: str, vocabulary: sch
     per_category = frame.groupby("category")[column].sum()
     ranked = sorted(per_category.items(), key=lambda item: (-item[1], vocabulary.codes.index(item[0])
                                                             if item[0] in vocabulary.codes else len(vocabulary.codes)))
+    ranked = [(code, value) for code, value in ranked if value > 0]  # a category of none is not among the most
     least = ranked[:NAMED][-1][1] if ranked else 0
     return format_list([f"{vocabulary.label(code, ctx.lang)} {METRICS[metric].format(value, ctx.lang)}"
                         for code, value in ranked if value >= least], ctx.lang)
@@ -596,9 +597,7 @@ def _sides_alternative(ctx: PageContext, totals: pd.DataFrame) -> str:
     parts: list[str] = []
     for column, metric in (("participants_jakarta", "attendances_jakarta"),
                            ("participants_partner", "attendances_partner")):
-        top = totals.nlargest(NAMED, column, keep="first")
-        items = format_list([f"{schema.ACTIVITY_TYPE.label(code, ctx.lang)} {ctx.number(value)}"
-                             for code, value in zip(top["type"], top[column], strict=True)], ctx.lang)
+        items = _largest(ctx, totals.rename(columns={"type": "category"}), column, schema.ACTIVITY_TYPE, metric)
         key = "chart.summary_more" if parts else "chart.summary"
         parts.append(ctx.t(key, metric=_name(ctx, metric), items=items))
     return sentences(*parts, lang=ctx.lang)

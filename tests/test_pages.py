@@ -915,25 +915,35 @@ def test_activities_charts_equal_sql(shared_app: SharedApp, expected_db: duckdb.
     # Every activity ("the 46 most recent" read as if more were left out).
     caption = t["activities.caption_timeline_all"].format(count=number(count, lang))
     assert any(caption in shown_caption.value for shown_caption in at.caption)
-    # The text alternatives: each side's three types with the most attendances; per year, the activities
-    # and the days they span.
+    # The text alternatives: each side's three types with the most attendances and any equal to the third
+    # (equals in the schema's order); per year, the activities and the days they span (one day once); the
+    # one type they are of, if one.
     listed, noted = ("、", "{}（{}）") if lang == "zh" else (", ", "{} ({})")
     sides = []
     for column, key in (("participants_jakarta", "attendances_jakarta"),
                         ("participants_partner", "attendances_partner")):
-        top = expected.db.execute(
-            f"SELECT type, coalesce(sum({column}), 0) AS n FROM activities WHERE {expected.where('activities')} "
-            "GROUP BY type ORDER BY n DESC, type LIMIT 3").fetchall()
+        ranked = sorted(expected.db.execute(
+            f"SELECT type, sum({column}) AS n FROM activities WHERE {expected.where('activities')} "
+            "GROUP BY type HAVING n > 0").fetchall(),
+            key=lambda row: (-row[1], schema.ACTIVITY_TYPE.codes.index(row[0])))
+        top = [(code, n) for code, n in ranked if n >= ranked[:3][-1][1]]
         items = listed.join(f"{label(schema.ACTIVITY_TYPE, code, lang)} {number(n, lang)}" for code, n in top)
         sides.append(t["chart.summary_more" if sides else "chart.summary"].format(metric=metric_name(key, lang),
                                                                                    items=items))
     spans = expected.db.execute(
         f"SELECT count(*), min(start_date), max(end_date) FROM activities WHERE {expected.where('activities')} "
         "GROUP BY year ORDER BY year").fetchall()
-    items = listed.join(noted.format(number(n, lang), f"{written_day(first, lang)} – {written_day(last, lang)}")
+    items = listed.join(noted.format(number(n, lang), written_day(first, lang) if first == last
+                                     else f"{written_day(first, lang)} – {written_day(last, lang)}")
                         for n, first, last in spans)
+    types = [code for (code,) in expected.db.execute(
+        f"SELECT DISTINCT type FROM activities WHERE {expected.where('activities')}").fetchall()]
+    activities = metric_name("activities", lang)
+    if len(types) == 1:
+        activities = noted.format(activities, schema.column_label("type")(lang) + colon_of(lang)
+                                  + label(schema.ACTIVITY_TYPE, types[0], lang))
     described = ["".join(sides) if lang == "zh" else " ".join(sides),
-                 t["chart.summary"].format(metric=metric_name("activities", lang), items=items)]
+                 t["chart.summary"].format(metric=activities, items=items)]
     for text in described:
         assert any(caption.value.startswith(text) for caption in at.caption), (text, [c.value for c in at.caption])
 
@@ -1229,6 +1239,32 @@ def test_the_timelines_sentence_names_its_one_type_and_its_one_day(warehouse: Wa
     assert chart is not None and chart.data[header].nunique() > 1
     said = charts.summary(several, chart)
     assert f"{header}{colon}" not in said and " – " in said, said
+
+
+@pytest.mark.parametrize(("lang", "years", "field"), [("en", (2017,), "youth_sports"), ("zh", (2019,), "youth_sports"),
+                                                  ("id", (2017, 2018, 2019), "urban_planning")])
+def test_the_attendances_sentence_names_every_type_tied_with_the_last_it_names(
+        warehouse: Warehouse, lang: str, years: tuple[int, ...], field: str) -> None:
+    """2017 and youth and sports: Beijing's attendances were 45 at cultural visits and 4 each at forums,
+    sports and official meetings; the sentence named three types ("Cultural visit 45, Forum or seminar 4,
+    Sports 4"), leaving out an equal one as if it were fewer. It names the three largest and every type
+    equal to the third, none of none, as the obstacle sentences do."""
+    ctx = PageContext(db.reader(), Filters(years, PARTNER, (field,), "both", lang))
+    chart = charts.activities_sides(ctx)
+    assert chart is not None
+    said = charts.summary(ctx, chart)
+    type_header = chart.data.columns[0]
+    tied = 0
+    for metric in ("attendances_jakarta", "attendances_partner"):
+        totals = chart.data.set_index(type_header)[metric_name(metric, lang)]
+        positive = totals[totals > 0].sort_values(ascending=False)
+        third = positive.iloc[min(2, len(positive) - 1)]
+        side = said.split(metric_name(metric, lang))[1]
+        side = side.split(metric_name("attendances_partner", lang))[0] if metric == "attendances_jakarta" else side
+        for name, value in totals.items():
+            assert (f"{name} {number(value, lang)}" in side) == (value > 0 and value >= third), (metric, name, said)
+        tied += int((positive == third).sum() > 1)
+    assert tied, "a tie at the third place is in the view"
 
 
 @pytest.mark.parametrize(("lang", "day"), [("id", "7 Agu 2017"), ("en", "7 Aug 2017"), ("zh", "2017年8月7日")])
