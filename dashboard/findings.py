@@ -10,6 +10,7 @@ The Overview and the offline report take their findings from
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -41,8 +42,7 @@ class Top:
 
     def names(self, lang: str) -> str:
         """"“Budget”", or every one tied for the lead: "“Budget” and “Visa and travel”" (none picked silently)."""
-        return joined_with_and([translate(lang, "finding.quoted", name=self.vocabulary.label(code, lang))
-                                for code in self.codes], lang)
+        return _quoted_names(self.codes, self.vocabulary, lang)
 
     def plain_names(self, lang: str) -> str:
         return joined_with_and([self.vocabulary.label(code, lang) for code in self.codes], lang)
@@ -51,6 +51,11 @@ class Top:
         """"3", or "3 each" where several share it."""
         count = format_number(self.count, lang)
         return count if len(self.codes) == 1 else translate(lang, "finding.each", count=count)
+
+
+def _quoted_names(codes: Sequence[str], vocabulary: schema.Vocabulary, lang: str) -> str:
+    return joined_with_and([translate(lang, "finding.quoted", name=vocabulary.label(code, lang)) for code in codes],
+                           lang)
 
 
 def _top(frame: pd.DataFrame, category: str, value: str, vocabulary: schema.Vocabulary) -> Top | None:
@@ -138,10 +143,10 @@ def obstacles(ctx: PageContext, breakdown: pd.DataFrame, year: int | None) -> Fi
     # The most severe on average: every category of that mean (equal sums over equal counts divide alike).
     mean = severe["weighted"] / severe["obstacles"]
     highest = float(mean.max())
-    worst = Top(tuple(code for code in schema.OBSTACLE_CATEGORY.codes if code in mean and mean[code] == highest), 0,
-                schema.OBSTACLE_CATEGORY)
+    worst = [code for code in schema.OBSTACLE_CATEGORY.codes if code in mean and mean[code] == highest]
     text = translate(lang, "finding.obstacles", quantity=total, year=year, total=format_number(total, lang),
-                     category=top.names(lang), count=top.count_text(lang), severe=worst.names(lang),
+                     category=top.names(lang), count=top.count_text(lang),
+                     severe=_quoted_names(worst, schema.OBSTACLE_CATEGORY, lang),
                      severity=METRICS["mean_severity"].format(highest, lang))
     if params.FIELD in params.not_applied("obstacles", ctx.filters.fields, ctx.filters.direction):
         # Beside a year's one tourism activity, "7 obstacles" read as tourism's: the finding is what is quoted.

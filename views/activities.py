@@ -6,21 +6,19 @@ from dashboard import charts
 from dashboard.components import begin_page, columns, show_chart
 from dashboard.context import context
 
-NONE_FOUND = charts.NONE_ACTIVITIES  # every chart here counts activities
-
 ctx = context()
 begin_page(ctx, "activities")
 
 left, right = columns(ctx, 2)
 with left:
-    show_chart(ctx, charts.activities_by(ctx, "type"), NONE_FOUND)
+    show_chart(ctx, charts.activities_by(ctx, "type"), charts.NONE_ACTIVITIES)
 with right:
-    show_chart(ctx, charts.activities_by(ctx, "field"), NONE_FOUND)
+    show_chart(ctx, charts.activities_by(ctx, "field"), charts.NONE_ACTIVITIES)
 left, right = columns(ctx, 2)
 with left:
-    show_chart(ctx, charts.activities_by(ctx, "host_city"), NONE_FOUND)
+    show_chart(ctx, charts.activities_by(ctx, "host_city"), charts.NONE_ACTIVITIES)
 with right:
-    show_chart(ctx, charts.activities_sides(ctx), NONE_FOUND)
+    show_chart(ctx, charts.activities_sides(ctx), charts.NONE_ACTIVITIES)
 
 st.header(ctx.t("activities.section_timeline"))
-show_chart(ctx, charts.activities_timeline(ctx), NONE_FOUND)
+show_chart(ctx, charts.activities_timeline(ctx), charts.NONE_ACTIVITIES)
