@@ -170,7 +170,7 @@ def summary(ctx: PageContext, chart: Chart) -> str:
         per_year = data.groupby(year, sort=True)[column].sum() if additive else data.set_index(year)[column]
         items = [with_note(value_text, int(when), ctx.lang) for when, value in per_year.items()
                  if (value_text := metric.format(value, ctx.lang)) != "–"]
-        if (category := _one_category(ctx, chart)) is not None:
+        if (category := _one_category(ctx, chart.figure, chart.data)) is not None:
             column = with_note(column, category, ctx.lang)
     else:
         label = next((c for c in data.columns
@@ -182,15 +182,10 @@ def summary(ctx: PageContext, chart: Chart) -> str:
     return ctx.t("chart.summary", metric=column, items=format_list(items, ctx.lang)) if items else ""
 
 
-def _one_category(ctx: PageContext, chart: Chart) -> str | None:
-    """"Level: City" where the chart's colour is left with one category (one year and one field, say): the
-    legend names it, and the per-year sentence would not tell it from the year's whole count. None where the
-    colour stands for several categories, or for none."""
-    return _only_value(ctx, chart.figure, chart.data)
-
-
-def _only_value(ctx: PageContext, figure: go.Figure, data: pd.DataFrame) -> str | None:
-    """"Type: Cultural visit" where the column the legend is titled by holds one value in ``data``."""
+def _one_category(ctx: PageContext, figure: go.Figure, data: pd.DataFrame) -> str | None:
+    """"Level: City" where the column the legend is titled by holds one value in ``data`` (one year and one
+    field, say): the legend names it, and the per-year sentence would not tell it from the year's whole count.
+    None where the colour stands for several categories, or for none."""
     title = html.unescape(str(figure.layout.legend.title.text or ""))
     if not title or title not in data.columns:
         return None
@@ -633,7 +628,7 @@ def activities_timeline(ctx: PageContext) -> Chart | None:
     figure = draw()
     # Every activity is a row of the table here, so one type in it is the one colour of the chart.
     return Chart("activities", "timeline", figure, data, caption, ("activities",), formats,
-                 _timeline_alternative(ctx, timeline, _only_value(ctx, figure, data)), wide)
+                 _timeline_alternative(ctx, timeline, _one_category(ctx, figure, data)), wide)
 
 
 def _activities_per_month(ctx: PageContext, total: int, data: pd.DataFrame,
