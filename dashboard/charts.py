@@ -167,9 +167,7 @@ def summary(ctx: PageContext, chart: Chart) -> str:
     year = ctx.t("chart.year")
     additive = metric.unit not in (Unit.PERCENT, Unit.SCORE, Unit.MIXED)
     if year in data.columns and (additive or not data[year].duplicated().any()):
-        per_year = data.groupby(year, sort=True)[column].sum() if additive else data.set_index(year)[column]
-        items = [with_note(value_text, int(when), ctx.lang) for when, value in per_year.items()
-                 if (value_text := metric.format(value, ctx.lang)) != "–"]
+        items = _per_year_items(ctx, data, key)
         if (category := _one_category(ctx, chart.figure, chart.data)) is not None:
             column = with_note(column, category, ctx.lang)
     else:
@@ -180,6 +178,17 @@ def summary(ctx: PageContext, chart: Chart) -> str:
         top = data.groupby(label)[column].sum().nlargest(NAMED, keep="all")  # with any equal to the last named
         items = [f"{name} {metric.format(value, ctx.lang)}" for name, value in top.items()]
     return ctx.t("chart.summary", metric=column, items=format_list(items, ctx.lang)) if items else ""
+
+
+def _per_year_items(ctx: PageContext, data: pd.DataFrame, key: str) -> list[str]:
+    """Metric ``key`` of a chart's data table for each year, "18 (2019)": summed where it adds up, a year
+    without a value ("–") left out."""
+    metric = METRICS[key]
+    column, year = metric.label(ctx.lang, ctx.partner_name()), ctx.t("chart.year")
+    additive = metric.unit not in (Unit.PERCENT, Unit.SCORE, Unit.MIXED)
+    per_year = data.groupby(year, sort=True)[column].sum() if additive else data.set_index(year)[column]
+    return [with_note(value_text, int(when), ctx.lang) for when, value in per_year.items()
+            if (value_text := metric.format(value, ctx.lang)) != "–"]
 
 
 def _one_category(ctx: PageContext, figure: go.Figure, data: pd.DataFrame) -> str | None:
@@ -349,7 +358,19 @@ def _selection(ctx: PageContext, page: str, name: str, title_key: str, caption_k
                                            "rate": "metric:selection_rate"})
     caption = _partner_selection_said(ctx, ctx.t(caption_key), rated["year"].astype(int).tolist())
     return Chart(page, name, figure, data, period_caption(ctx, caption, Period.PER_YEAR),
-                 ("applicants", "delegates", "reserves", "selection_rate"), formats, wide=wide)
+                 ("applicants", "delegates", "reserves", "selection_rate"), formats,
+                 _selection_alternative(ctx, data), wide=wide)
+
+
+def _selection_alternative(ctx: PageContext, data: pd.DataFrame) -> str:
+    """Each panel's numbers per year: the applicants, the delegates and the rate written on their bars (the
+    generic summary said the applicants alone, the first panel)."""
+    parts: list[str] = []
+    for key in ("applicants", "delegates", "selection_rate"):
+        if items := _per_year_items(ctx, data, key):
+            parts.append(ctx.t("chart.summary_more" if parts else "chart.summary", metric=_name(ctx, key),
+                               items=format_list(items, ctx.lang)))
+    return sentences(*parts, lang=ctx.lang)
 
 
 def _partner_selection_said(ctx: PageContext, caption: str, years: list[int]) -> str:

@@ -473,6 +473,22 @@ def assert_selection(figure: dict[str, Any], expected: dict[str, dict[str, float
         year: f"{number(counts[year], lang)}<br>{shown[year]}" for year in counts}
 
 
+def assert_selection_said(at: AppTest, expected: dict[str, dict[str, float]], lang: str) -> None:
+    """The selection chart's sentence gives each panel's numbers per year: the applicants, the delegates and
+    the rate written on each delegates bar (it said the applicants alone, the first panel)."""
+    t = toml_catalogue(lang)
+    listed, noted = ("、", "{}（{}）") if lang == "zh" else (", ", "{} ({})")
+    parts = []
+    for key, decimals, unit in (("applicants", 0, ""), ("delegates", 0, ""), ("selection_rate", 1, "%")):
+        values = expected[metric_name(key, lang)]
+        items = listed.join(noted.format(number(value, lang, decimals) + unit, year)
+                            for year, value in values.items() if not math.isnan(value))
+        parts.append(t["chart.summary_more" if parts else "chart.summary"].format(metric=metric_name(key, lang),
+                                                                                 items=items))
+    said = ("" if lang == "zh" else " ").join(parts)
+    assert any(caption.value.startswith(said) for caption in at.caption), (said, [c.value for c in at.caption])
+
+
 def markdowns(at: AppTest) -> list[str]:
     return [element.value for element in at.markdown]
 
@@ -748,6 +764,7 @@ def test_overview_charts_equal_sql(shared_app: SharedApp, expected_db: duckdb.Du
     selection = expected.selection()
     applicants = metric_name("applicants", view.lang)
     if sum(selection[applicants].values()):
+        assert_selection_said(at, selection, view.lang)
         assert_selection(shown["selection"], selection, view.lang)
         table = chart_tables(at)["selection"]
         assert table[applicants].tolist() == list(selection[applicants].values())
@@ -794,6 +811,7 @@ def test_participation_charts_equal_sql(shared_app: SharedApp, expected_db: duck
     no_exception(at)
     expected = Expected(expected_db, view)
     shown = drawn_charts(at)
+    assert_selection_said(at, expected.selection(), view.lang)
     assert_selection(shown["selection-rate"], expected.selection(), view.lang)
     assert funnel_steps(shown["funnel"]) == expected.funnel()
     for dimension, vocabulary in PROFILE.items():
