@@ -359,14 +359,16 @@ def _selection(ctx: PageContext, page: str, name: str, title_key: str, caption_k
     caption = _partner_selection_said(ctx, ctx.t(caption_key), rated["year"].astype(int).tolist())
     return Chart(page, name, figure, data, period_caption(ctx, caption, Period.PER_YEAR),
                  ("applicants", "delegates", "reserves", "selection_rate"), formats,
-                 _selection_alternative(ctx, data), wide=wide)
+                 # Each panel's numbers, and the rate written on each delegates bar: the generic summary
+                 # said the applicants alone, the first panel.
+                 _per_year_alternative(ctx, data, ("applicants", "delegates", "selection_rate")), wide=wide)
 
 
-def _selection_alternative(ctx: PageContext, data: pd.DataFrame) -> str:
-    """Each panel's numbers per year: the applicants, the delegates and the rate written on their bars (the
-    generic summary said the applicants alone, the first panel)."""
+def _per_year_alternative(ctx: PageContext, data: pd.DataFrame, keys: Sequence[str]) -> str:
+    """A sentence per metric of ``keys`` giving its value each year in the chart's data table, for a chart
+    that writes more than one measure on its bars."""
     parts: list[str] = []
-    for key in ("applicants", "delegates", "selection_rate"):
+    for key in keys:
         if items := _per_year_items(ctx, data, key):
             parts.append(ctx.t("chart.summary_more" if parts else "chart.summary", metric=_name(ctx, key),
                                items=format_list(items, ctx.lang)))
@@ -560,10 +562,12 @@ def participation_repeat(ctx: PageContext) -> Chart | None:
                             _period(ctx, ctx.t("participation.period_after_first"), drawn), lang=ctx.lang)
     else:
         caption = period_caption(ctx, text, Period.PER_YEAR)
-    # Its text alternative gives the returning applicants per year, what the chart is about.
+    # Its text alternative gives what each bar has written on it: the returning applicants and their share
+    # above it (what the chart is about), the first-time applicants inside.
+    keys = ("returning_applicants", "returning_share", "first_time_applicants")
     return Chart("participation", "repeat-applicants", figure, data, caption,
                  ("returning_applicants", "applicants", "first_time_applicants", "returning_share"), formats,
-                 wide=wide)
+                 _per_year_alternative(ctx, data, keys), wide=wide)
 
 
 # -- Activities ------------------------------------------------------------------

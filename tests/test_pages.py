@@ -476,11 +476,21 @@ def assert_selection(figure: dict[str, Any], expected: dict[str, dict[str, float
 def assert_selection_said(at: AppTest, expected: dict[str, dict[str, float]], lang: str) -> None:
     """The selection chart's sentence gives each panel's numbers per year: the applicants, the delegates and
     the rate written on each delegates bar (it said the applicants alone, the first panel)."""
+    assert_said_per_year(at, [(key, expected[metric_name(key, lang)])
+                              for key in ("applicants", "delegates", "selection_rate")], lang)
+
+
+PERCENTS = {"selection_rate", "returning_share"}
+
+
+def assert_said_per_year(at: AppTest, said: list[tuple[str, dict[str, float]]], lang: str) -> None:
+    """A caption opens with a sentence per metric giving its value each year ({year: value}, a rate in %), in
+    the order given, a year without a value left out."""
     t = toml_catalogue(lang)
     listed, noted = ("、", "{}（{}）") if lang == "zh" else (", ", "{} ({})")
     parts = []
-    for key, decimals, unit in (("applicants", 0, ""), ("delegates", 0, ""), ("selection_rate", 1, "%")):
-        values = expected[metric_name(key, lang)]
+    for key, values in said:
+        decimals, unit = (1, "%") if key in PERCENTS else (0, "")
         items = listed.join(noted.format(number(value, lang, decimals) + unit, year)
                             for year, value in values.items() if not math.isnan(value))
         parts.append(t["chart.summary_more" if parts else "chart.summary"].format(metric=metric_name(key, lang),
@@ -850,6 +860,11 @@ def test_participation_charts_equal_sql(shared_app: SharedApp, expected_db: duck
         for year in returning}
     assert below["textposition"] == "inside" and all(
         text in ("", number(first[year], view.lang)) for year, text in zip(below["x"], below["text"], strict=True))
+    # Its sentence says what is written on it: it gave the returning applicants alone.
+    assert_said_per_year(at, [
+        ("returning_applicants", returning),
+        ("returning_share", {year: returning[year] / applicants[(int(year),)] * 100 for year in returning}),
+        ("first_time_applicants", first)], view.lang)
     if view.fields == ALL_FIELDS:
         earlier = expected.grouped(
             f"SELECT p.year, count(*) FILTER (EXISTS (SELECT 1 FROM participants h WHERE h.person_key = p.person_key "
