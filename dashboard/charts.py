@@ -325,8 +325,27 @@ def _stacked(ctx: PageContext, frame: pd.DataFrame, dimension: str, column: str,
                           {"year": YEAR, dimension: f"column:{dimension}", column: f"metric:{metric}", **(extra or {})})
     page, name = where
     metrics = (metric, *(spec.split(":", 1)[1] for spec in (extra or {}).values() if spec.startswith("metric:")))
+    parts = frame[["year", dimension, column]].rename(columns={dimension: "category"})  # as _largest reads them
+    alternative = _stacked_alternative(ctx, parts, column, metric, vocabulary, _one_category(ctx, figure, data), data)
     return Chart(page, name, figure, data, period_caption(ctx, caption, Period.PER_YEAR), metrics, formats,
-                 wide=wide)
+                 alternative, wide)
+
+
+def _stacked_alternative(ctx: PageContext, frame: pd.DataFrame, column: str, metric: str,
+                         vocabulary: schema.Vocabulary, only: str | None, data: pd.DataFrame) -> str:
+    """The totals per year and the largest parts of the stacks, over the years drawn together: "Activities:
+    13 (2017); the most: Jakarta 9, Partner city 4". The totals alone left out what a stack shows, where the
+    activities took place or who applied from where. With one category (``only``, its legend's name) there
+    are no parts to rank: it is named beside the metric."""
+    items = format_list(_per_year_items(ctx, data, metric), ctx.lang)
+    if only is not None:
+        return ctx.t("chart.summary", metric=with_note(_name(ctx, metric), only, ctx.lang), items=items)
+    years = sorted(int(year) for year in frame["year"].unique())
+    parts = _largest(ctx, frame, column, vocabulary, metric)
+    if len(years) == 1:
+        return ctx.t("chart.summary_parts", metric=_name(ctx, metric), items=items, parts=parts)
+    return ctx.t("chart.summary_parts_years", metric=_name(ctx, metric), items=items, parts=parts,
+                 years=year_span(years, ctx.lang))
 
 
 def shown_caption(ctx: PageContext, chart: Chart, drawn: Sequence[go.Figure], table: bool) -> str:
@@ -416,11 +435,12 @@ def _obstacle_heatmap(ctx: PageContext, page: str, name: str, title_key: str, ca
 
 
 def _combined_summary(ctx: PageContext, frame: pd.DataFrame, column: str, metric: str,
-                      vocabulary: schema.Vocabulary) -> str:
+                      vocabulary: schema.Vocabulary, only: str | None = None) -> str:
     """The text alternative of a chart of every selected year together: its total and largest categories
     ("18 in all; the most: Budget 4, …"). The generic one (summary()) listed the totals per year, which the
-    chart does not show."""
-    return ctx.t("chart.summary_total", metric=_name(ctx, metric), total=ctx.number(int(frame[column].sum())),
+    chart does not show. ``only``: the one category its colour is left with, named beside the metric."""
+    name = _name(ctx, metric) if only is None else with_note(_name(ctx, metric), only, ctx.lang)
+    return ctx.t("chart.summary_total", metric=name, total=ctx.number(int(frame[column].sum())),
                  items=_largest(ctx, frame, column, vocabulary, metric))
 
 
@@ -463,7 +483,8 @@ def _benefit_categories(ctx: PageContext, page: str, name: str, title_key: str, 
                                              _name(ctx, "benefit_indicators"))
     return Chart(page, name, figure, data, period_caption(ctx, ctx.t(caption_key), Period.SELECTED_YEARS),
                  ("benefit_indicators",), formats,
-                 _combined_summary(ctx, pairs, "indicators", "benefit_indicators", schema.BENEFIT_CATEGORY))
+                 _combined_summary(ctx, pairs, "indicators", "benefit_indicators", schema.BENEFIT_CATEGORY,
+                                   _one_category(ctx, figure, data)))
 
 
 @shared

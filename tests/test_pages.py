@@ -499,6 +499,41 @@ def assert_said_per_year(at: AppTest, said: list[tuple[str, dict[str, float]]], 
     assert any(caption.value.startswith(said) for caption in at.caption), (said, [c.value for c in at.caption])
 
 
+def assert_stacked_said(at: AppTest, figure: dict[str, Any], drawn: dict[tuple[str, str], float],
+                        vocabulary: schema.Vocabulary, metric: str, lang: str) -> None:
+    """A chart of bars per year stacked by category (``drawn``: {(label, year): count}) opens its caption with
+    each year's total and the largest parts over the years together, the three largest and any equal to the
+    third, equals in the schema's order: "Activities: 13 (2017); the most: Jakarta 9, Partner city 4". It
+    said the totals alone, not where the activities took place. With one category, that one is named beside
+    the metric, by its legend's title, and nothing is ranked."""
+    t = toml_catalogue(lang)
+    listed, noted = ("、", "{}（{}）") if lang == "zh" else (", ", "{} ({})")
+    years = sorted({year for _, year in drawn})
+    totals = {year: sum(n for (_, y), n in drawn.items() if y == year) for year in years}
+    items = listed.join(noted.format(number(totals[year], lang), year) for year in years)
+    per_label: dict[str, float] = {}
+    for (name, _), n in drawn.items():
+        per_label[name] = per_label.get(name, 0) + n
+    name = metric_name(metric, lang)
+    if len(per_label) == 1:
+        (only,) = per_label
+        legend = html.unescape(figure["layout"]["legend"]["title"]["text"])
+        said = t["chart.summary"].format(metric=noted.format(name, legend + colon_of(lang) + only), items=items)
+    else:
+        order = [label(vocabulary, code, lang) for code in vocabulary.codes]
+        ranked = sorted(((n, order.index(name_)) for name_, n in per_label.items() if n > 0),
+                        key=lambda pair: (-pair[0], pair[1]))
+        least = ranked[:3][-1][0]
+        parts = listed.join(f"{order[i]} {number(n, lang)}" for n, i in ranked if n >= least)
+        if len(years) == 1:
+            said = t["chart.summary_parts"].format(metric=name, items=items, parts=parts)
+        else:
+            run = [int(year) for year in years] == list(range(int(years[0]), int(years[-1]) + 1))
+            span = f"{years[0]}–{years[-1]}" if run else listed.join(years)
+            said = t["chart.summary_parts_years"].format(metric=name, items=items, parts=parts, years=span)
+    assert any(caption.value.startswith(said) for caption in at.caption), (said, [c.value for c in at.caption])
+
+
 def markdowns(at: AppTest) -> list[str]:
     return [element.value for element in at.markdown]
 
@@ -780,7 +815,9 @@ def test_overview_charts_equal_sql(shared_app: SharedApp, expected_db: duckdb.Du
         assert table[applicants].tolist() == list(selection[applicants].values())
     else:
         assert "selection" not in shown
-    assert bars(shown["activities"]) == expected.per_year("activities", "type", schema.ACTIVITY_TYPE)
+    per_type = expected.per_year("activities", "type", schema.ACTIVITY_TYPE)
+    assert bars(shown["activities"]) == per_type
+    assert_stacked_said(at, shown["activities"], per_type, schema.ACTIVITY_TYPE, "activities", view.lang)
     assert cells(shown["obstacles"]) == expected.heatmap()
     if expected.count("benefits"):
         assert bars(shown["benefits"]) == expected.benefit_pairs()
@@ -827,8 +864,9 @@ def test_participation_charts_equal_sql(shared_app: SharedApp, expected_db: duck
     for dimension, vocabulary in PROFILE.items():
         profiles = [name for name in drawn_charts(open_profile_tab(at, dimension, view.lang)) if name.startswith("by-")]
         assert profiles == [f"by-{dimension}"], "only the open tab's chart is built"
-        assert bars(drawn_charts(at)[f"by-{dimension}"]) == expected.per_year("participants", dimension, vocabulary), \
-            dimension
+        drawn = expected.per_year("participants", dimension, vocabulary)
+        assert bars(drawn_charts(at)[f"by-{dimension}"]) == drawn, dimension
+        assert_stacked_said(at, drawn_charts(at)[f"by-{dimension}"], drawn, vocabulary, "people_on_record", view.lang)
         table = chart_tables(at)[f"by-{dimension}"]
         assert int(table[metric_name("people_on_record", view.lang)].sum()) == expected.count("participants"), dimension
     open_profile_tab(at, "field", view.lang)  # as the other tests of this shared run expect it
@@ -903,9 +941,11 @@ def test_activities_charts_equal_sql(shared_app: SharedApp, expected_db: duckdb.
     expected = Expected(expected_db, view)
     t, lang = expected.t, view.lang
     shown = drawn_charts(at)
-    assert bars(shown["by-type"]) == expected.per_year("activities", "type", schema.ACTIVITY_TYPE)
-    assert bars(shown["by-field"]) == expected.per_year("activities", "field", schema.FIELD)
-    assert bars(shown["by-host-city"]) == expected.per_year("activities", "host_city", schema.HOST_CITY)
+    for name, column, vocabulary in (("by-type", "type", schema.ACTIVITY_TYPE), ("by-field", "field", schema.FIELD),
+                                     ("by-host-city", "host_city", schema.HOST_CITY)):
+        drawn = expected.per_year("activities", column, vocabulary)
+        assert bars(shown[name]) == drawn, name
+        assert_stacked_said(at, shown[name], drawn, vocabulary, "activities", lang)
     wanted: dict[tuple[str, str], float] = {}
     for code, jakarta, partner in expected.db.execute(
             f"SELECT type, coalesce(sum(participants_jakarta), 0), coalesce(sum(participants_partner), 0) "
@@ -997,8 +1037,11 @@ def test_benefits_and_obstacles_equal_sql(shared_app: SharedApp, expected_db: du
     benefits = expected.count("benefits")
     if benefits:
         assert bars(shown["category-beneficiary"]) == expected.benefit_pairs()
-        assert bars(shown["category-year"]) == expected.per_year("benefits", "category", schema.BENEFIT_CATEGORY)
-        assert bars(shown["level"]) == expected.per_year("benefits", "level", schema.LEVEL)
+        for name, column, vocabulary in (("category-year", "category", schema.BENEFIT_CATEGORY),
+                                         ("level", "level", schema.LEVEL)):
+            drawn = expected.per_year("benefits", column, vocabulary)
+            assert bars(shown[name]) == drawn, name
+            assert_stacked_said(at, shown[name], drawn, vocabulary, "benefit_indicators", view.lang)
         indicators = tables.pop(0)
         assert len(indicators) == min(benefits, 500)
         names = {name for (name,) in expected.db.execute(
@@ -1010,7 +1053,9 @@ def test_benefits_and_obstacles_equal_sql(shared_app: SharedApp, expected_db: du
     obstacles = expected.count("obstacles")
     assert obstacles, "every sample year records obstacles"
     assert cells(shown["obstacle-severity"]) == expected.heatmap()
-    assert bars(shown["obstacles-year"]) == expected.per_year("obstacles", "category", schema.OBSTACLE_CATEGORY)
+    per_category = expected.per_year("obstacles", "category", schema.OBSTACLE_CATEGORY)
+    assert bars(shown["obstacles-year"]) == per_category
+    assert_stacked_said(at, shown["obstacles-year"], per_category, schema.OBSTACLE_CATEGORY, "obstacles", view.lang)
     (mitigations,) = tables
     assert len(mitigations) == obstacles
     severities = mitigations[schema.column_label("severity")(view.lang)].tolist()
@@ -1229,7 +1274,9 @@ def test_the_text_alternative_names_the_one_category_a_chart_is_left(warehouse: 
     sentence said "Benefit indicators recorded: 1 (2017)", which a reader without the chart cannot tell
     from the year's whole count. A chart's sentence names the category its colour is left with; one with
     several categories names none (its legend and table do). The legend's title is the table's header for
-    the same column: the Overview's legend said "Jenis" over a table headed "Jenis kegiatan"."""
+    the same column: the Overview's legend said "Jenis" over a table headed "Jenis kegiatan". The rule
+    holds for the charts with sentences of their own too: the Overview's benefits for the same view, one
+    indicator for the partner city, said "1 in all; the most: City image 1", not for whom."""
     ctx = PageContext(db.reader(), Filters((2017,), PARTNER, ("tourism",), "both", lang))
     colon = colon_of(lang)
     named, plural = [], 0
@@ -1237,17 +1284,19 @@ def test_the_text_alternative_names_the_one_category_a_chart_is_left(warehouse: 
         for chart in built:
             title = chart.figure.layout.legend.title.text
             assert not title or title in chart.data.columns, (chart.page, chart.name, title)
-            if chart.alternative or not title:
+            if not title or title == toml_catalogue(lang)["chart.year"]:  # every sentence names its years
                 continue
             values = chart.data[title].dropna().unique()
             said = charts.summary(ctx, chart)
             if len(values) == 1:
                 named.append(chart.name)
-                assert f"{title}{colon}{values[0]}" in said, (chart.name, said)
+                # The achieved values' sentences name each beneficiary in their own words ("benefiting …").
+                form = values[0] if chart.name.startswith("values-") else f"{title}{colon}{values[0]}"
+                assert form in said, (chart.name, said)
             else:
                 plural += 1
                 assert f"{title}{colon}" not in said, (chart.name, said)
-    assert "level" in named and plural, (named, plural)
+    assert {"level", "benefits"} <= set(named) and plural, (named, plural)
 
 
 @pytest.mark.parametrize("lang", ["id", "en", "zh"])
