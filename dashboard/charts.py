@@ -22,13 +22,14 @@ import enum
 import functools
 import html
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import figures, findings, margins, params
 from dashboard.context import PageContext, shared
+from dashboard.filters import Available, default_filters
 from dashboard.metrics import METRICS, PERIOD_NAMES, Period, Unit, latest_year
 from dashboard.queries import DELEGATES_STAGE, VALUES_LIMIT
 from etl import schema
@@ -1035,6 +1036,22 @@ def page_slots(ctx: PageContext, page: str) -> list[Slot]:
 def page_charts(ctx: PageContext, page: str) -> list[Chart]:
     """The charts the page draws for these filters, in page order (empty ones left out)."""
     return [slot.chart for slot in page_slots(ctx, page) if slot.chart is not None]
+
+
+# Said of a framed chart the page has but the link's filters leave empty, where its slot has no sentence.
+NONE_IN_FRAME = "empty.chart_empty"
+
+
+def empty_chart_key(ctx: PageContext, page: str, name: str) -> str | None:
+    """Why the page draws no chart ``name`` for these filters, as the key of its sentence: the page's own for
+    that chart (NONE_IN_FRAME for a chart without one) when the page draws it with every year, field and
+    direction loaded; None when it does not even then (a link made before the chart was renamed, a typo).
+    Only asked for a framed link whose chart is missing: it builds the page's charts once more."""
+    widest = replace(default_filters(Available.of(ctx.fetch("available")), ctx.lang),
+                     partner=ctx.filters.partner)
+    slots = page_slots(PageContext(ctx.reader, widest, ctx.presenting, ctx.framed), page)
+    index = next((i for i, slot in enumerate(slots) if slot.chart is not None and slot.chart.name == name), None)
+    return None if index is None else slots[index].none_key or NONE_IN_FRAME
 
 
 # Sentences a page shows beside its charts, for what is not drawn: the printed report carries them too.

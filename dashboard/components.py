@@ -12,7 +12,15 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import exports
-from dashboard.charts import NONE_PARTICIPANTS, Chart, nothing_to_draw, page_charts, shown_caption, summary
+from dashboard.charts import (
+    NONE_PARTICIPANTS,
+    Chart,
+    empty_chart_key,
+    nothing_to_draw,
+    page_charts,
+    shown_caption,
+    summary,
+)
 from dashboard.context import PageContext
 from dashboard.filters import Filters, direction_note, filter_line
 from dashboard.literal import code_span, markdown_text
@@ -240,7 +248,10 @@ def framed_chart(ctx: PageContext, page: str, name: str) -> None:
     """One chart alone, for another site's <iframe>: the chart, its caption, the notices and the source."""
     chart = next((c for c in page_charts(ctx, page) if c.name == name), None)
     if chart is None:
-        empty_state(ctx, "empty.no_chart", chart=code_span(name))  # the link's name, as typed
+        # Empty for the link's filters (said as the page says it, with the filters under it), or no chart
+        # of that name at all; the link's name as typed.
+        empty_state(ctx, empty_chart_key(ctx, page, name) or "empty.no_chart", chart=code_span(name))
+        st.caption(embed_source(ctx))
         return
     st.subheader(chart.heading, anchor=False)  # as on the pages: a heading, outside the plot
     st.plotly_chart(chart.figure, key=f"{CHART_KEY}{chart.name}", theme=None,

@@ -238,6 +238,31 @@ def test_a_framed_chart_shows_that_chart_alone(warehouse: Warehouse) -> None:
                                                                chart=code_span("no-such-chart"))]
 
 
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_a_framed_chart_the_filters_leave_empty_says_why_as_its_page_does(warehouse: Warehouse, lang: str) -> None:
+    """2018, arts and culture, Jakarta to partner city: the Benefits page says "No benefit indicators match
+    the chosen filters." where its charts by level would be. The same chart framed said "This page draws no
+    chart by-level for the chosen filters: the filters may leave it empty, or the chart was renamed", a
+    guess between two causes the page can tell apart, and without the filters it spoke of. A chart the page
+    draws with every year and field says the page's sentence for it (a chart without one, that it has
+    nothing to draw), under it the filters and the source; a name the page has no chart by, that."""
+    partner = schema.PARTNER_CITY.label("beijing", lang)
+    # 2017 is the first year loaded: no applicant of it can have applied before.
+    for year, frame, page, key in (("2018", "level", "views/benefits.py", "empty.no_benefits"),
+                                   ("2017", "repeat-applicants", "views/participation.py", "empty.no_returning"),
+                                   ("2018", "values-idr", "views/benefits.py", "empty.chart_empty"),
+                                   ("2018", "by-levels", "views/benefits.py", "empty.no_chart")):
+        query = {"lang": lang, "year": year, "field": "arts_culture", "direction": "outbound"}
+        shown = translate(lang, "filters.shown", filters=" · ".join([
+            year, partner, schema.FIELD.label("arts_culture", lang), schema.DIRECTION.label("outbound", lang)]))
+        at = open_app({**query, "frame": frame}, page)
+        assert not at.exception and not drawn_charts(at)
+        said = translate(lang, key, partner=partner, chart=code_span(frame))
+        assert [info.value for info in at.info] == [said], (frame, [info.value for info in at.info])
+        lines = [line for caption in at.caption for line in caption.value.split("  \n")]
+        assert shown in lines, (frame, lines)
+
+
 @pytest.mark.parametrize(("page", "name"), [("views/participation.py", "funnel"),
                                            ("views/benefits.py", "obstacle-severity")])
 def test_a_framed_chart_says_what_the_framed_page_says_of_it(warehouse: Warehouse, page: str, name: str) -> None:
