@@ -337,12 +337,13 @@ def _stacked_alternative(ctx: PageContext, frame: pd.DataFrame, column: str, met
     """The totals per year and the largest parts of the stacks, over the years drawn together: "Activities:
     13 (2017); the most: Jakarta 9, Partner city 4". The totals alone left out what a stack shows, where the
     activities took place or who applied from where. With one category (``only``, its legend's name) there
-    are no parts to rank: it is named beside the metric."""
+    are no parts to rank: it is named beside the metric; with none counted, the totals stand alone."""
     items = format_list(_per_year_items(ctx, data, metric), ctx.lang)
-    if only is not None:
-        return ctx.t("chart.summary", metric=with_note(_name(ctx, metric), only, ctx.lang), items=items)
-    years = sorted(int(year) for year in frame["year"].unique())
     parts = _largest(ctx, frame, column, vocabulary, metric)
+    if only is not None or not parts:  # one category, or none counted (no delegates): nothing to rank
+        name = _name(ctx, metric) if only is None else with_note(_name(ctx, metric), only, ctx.lang)
+        return ctx.t("chart.summary", metric=name, items=items)
+    years = sorted(int(year) for year in frame["year"].unique())
     if len(years) == 1:
         return ctx.t("chart.summary_parts", metric=_name(ctx, metric), items=items, parts=parts)
     return ctx.t("chart.summary_parts_years", metric=_name(ctx, metric), items=items, parts=parts,

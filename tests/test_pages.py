@@ -1301,6 +1301,30 @@ def test_the_text_alternative_names_the_one_category_a_chart_is_left(warehouse: 
 
 
 @pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_a_stacked_chart_of_nothing_counted_ranks_nothing(warehouse: Warehouse, lang: str) -> None:
+    """2019, tourism, Jakarta to partner city: no delegate, so the profile of delegates draws bars of 0. Its
+    sentence said "Delegates, both directions: 0 (2019); the most: ." It gives the totals alone; with one
+    delegate, the one category counted ranks first."""
+    t = toml_catalogue(lang)
+    listed = "、" if lang == "zh" else ", "
+    for fields, most in ((("tourism",), False), (("tourism", "environment"), True)):
+        ctx = PageContext(db.reader(), Filters((2019,), PARTNER, fields, "outbound", lang))
+        chart = charts.participation_profile(ctx, "gender", "delegates")
+        assert chart is not None
+        counted = chart.data.groupby(chart.data.columns[1])[metric_name("delegates_both_ways", lang)].sum()
+        items = (f"{number(counted.sum(), lang)}（2019）" if lang == "zh" else f"{number(counted.sum(), lang)} (2019)")
+        said = charts.summary(ctx, chart)
+        if most:
+            parts = listed.join(f"{name} {number(n, lang)}" for name, n in counted[counted > 0].items())
+            assert said == t["chart.summary_parts"].format(metric=metric_name("delegates_both_ways", lang),
+                                                            items=items, parts=parts), said
+        else:
+            assert counted.sum() == 0
+            assert said == t["chart.summary"].format(metric=metric_name("delegates_both_ways", lang),
+                                                      items=items), said
+
+
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
 def test_the_timelines_sentence_names_its_one_type_and_its_one_day(warehouse: Warehouse, lang: str) -> None:
     """2019 and tourism: the timeline draws one activity, a cultural visit of one day, and its legend says
     "Type: Cultural visit". Its sentence said "Activities: 1 (19 Oct 2019 – 19 Oct 2019)": not which type
