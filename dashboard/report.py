@@ -14,8 +14,9 @@ each chart its data, folded, as the page's "Data of this chart" gives it (on scr
 
 It also prints, from any browser, as an A4 portrait briefing: a first page with
 what the report shows (filters, language, data version, date), its caveats, the
-headline figures and findings; then each page's charts, numbered, each whole on
-one page; the Benefits page's tables with their header on every page; the notes.
+headline figures and findings (the Overview's own); then the other pages' charts, numbered, each whole on
+one page (the Overview's four charts are theirs: printed once, in their pages' sections); the Benefits page's
+tables with their header on every page; the notes.
 tests/e2e/test_report_print.py prints it with Chromium and reads the PDF back.
 """
 
@@ -211,6 +212,17 @@ def _empty(ctx: PageContext, key: str) -> str:
     return f"<p class='empty'>{html.escape(ctx.t(key, partner=ctx.partner_name()))}</p>"
 
 
+# The sections after the cover. The cover is the Overview (its headline figures and findings); its charts are
+# the Participation, Activities and Benefits pages' own (the same figures under the Overview's headings):
+# printed in a section of its own as well, they made four figures of every report the same as four others.
+SECTIONS = tuple(page for page in params.CHART_PAGES if page != "overview")
+
+
+def printed_charts(ctx: PageContext) -> list[charts.Chart]:
+    """The report's figures in order, numbered from 1."""
+    return [chart for page in SECTIONS for chart in charts.page_charts(ctx, page)]
+
+
 def _findings(ctx: PageContext) -> list[str]:
     return [finding.text for finding in overview_findings(ctx).values()]
 
@@ -226,7 +238,7 @@ def build_report(ctx: PageContext, available: Available, today: dt.date | None =
         _cover(ctx, available, today or jakarta_today()),
     ]
     number = 0
-    for page in params.CHART_PAGES:
+    for page in SECTIONS:
         heading = ctx.t(f"{page}.title", partner=ctx.partner_name())
         parts.append(f"<section data-page='{page}'><h2>{html.escape(heading)}</h2>")
         if none_key := charts.nothing_to_draw(ctx, page):  # as the page: one sentence instead of its charts

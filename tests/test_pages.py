@@ -29,7 +29,7 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
-from dashboard import charts, components, db, figures, params, queries, report
+from dashboard import charts, components, db, figures, queries, report
 from dashboard.context import PageContext
 from dashboard.downloads import history_rows
 from dashboard.filters import Available, Filters
@@ -674,7 +674,7 @@ def test_the_printed_report_says_what_the_page_says_where_a_chart_is_empty(share
     ctx = PageContext(db.reader(), Filters(view.years, PARTNER, view.fields, view.direction, view.lang))
     printed = report.build_report(ctx, Available(years=SAMPLE_YEARS, partners=(PARTNER,)))
     said_anywhere = []
-    for page in params.CHART_PAGES:
+    for page in report.SECTIONS:
         at = shared_app.page(f"views/{page}.py", view.params())
         no_exception(at)
         on_page = [box for box in infos(at) if box in empty]
@@ -683,12 +683,39 @@ def test_the_printed_report_says_what_the_page_says_where_a_chart_is_empty(share
         assert in_report == on_page, page
         said_anywhere += on_page
     assert said_anywhere, "the view leaves some chart empty"
+    # The Overview's charts are printed in their own pages' sections (the cover is the Overview): what it
+    # says of an empty one, they say.
+    overview = shared_app.page("views/overview.py", view.params())
+    assert [box for box in infos(overview) if box in empty and box not in said_anywhere] == []
     tables = printed.split("<section class='tables'>")[1].split("</section>")[0]
     in_appendix = [html.unescape(p) for p in re.findall(r"<p class='empty'>(.*?)</p>", tables)]
     benefits = shared_app.page("views/benefits.py", view.params())
     expected = [t[key] for key, query in (("empty.no_benefits", "benefits_breakdown"),
                                           ("empty.no_obstacles", "obstacles_breakdown")) if ctx.fetch(query).empty]
     assert in_appendix == expected and all(sentence in infos(benefits) for sentence in expected)
+
+
+@pytest.mark.parametrize("view", [DEFAULT_ID, NARROW_EN, INBOUND_ZH, TWO_YEARS_ID, INBOUND_TOURISM_EN], ids=str)
+def test_the_printed_report_prints_each_chart_once(warehouse: Warehouse, view: View) -> None:
+    """The report printed the Overview's four charts in a section of their own and then again in the
+    Participation, Activities and Benefits sections (the same bars under another heading): four of its
+    figures repeated four others. Each Overview chart is one of the other pages' charts, drawn alike; the
+    report prints those pages' charts, each once, numbered in order, after a cover of the Overview's
+    headline figures and findings."""
+    ctx = PageContext(db.reader(), Filters(view.years, PARTNER, view.fields, view.direction, view.lang))
+    built = charts.all_charts(ctx)
+    others = [chart for page, page_charts in built.items() if page != "overview" for chart in page_charts]
+    drawn = [json.dumps(chart.figure.to_dict()["data"], sort_keys=True, default=str) for chart in others]
+    assert len(set(drawn)) == len(drawn), "no two charts of the other pages draw the same"
+    for chart in built["overview"]:
+        assert json.dumps(chart.figure.to_dict()["data"], sort_keys=True, default=str) in drawn, chart.name
+    printed = report.build_report(ctx, Available(years=SAMPLE_YEARS, partners=(PARTNER,)))
+    assert "<section data-page='overview'>" not in printed
+    assert [chart.name for chart in report.printed_charts(ctx)] == [chart.name for chart in others]
+    assert re.findall(r"data-chart='([^']+)'", printed) == [f"{chart.page}/{chart.name}" for chart in others]
+    label = toml_catalogue(view.lang)["report.figure"]
+    assert re.findall(r"<span class='figure-label'>(.*?)</span>", printed) == [
+        html.escape(label.format(number=number)) for number in range(1, len(others) + 1)]
 
 
 @pytest.mark.parametrize("view", [DEFAULT_ZH, NARROW_EN, NARROW_ID, TWO_YEARS_ID], ids=str)
