@@ -171,15 +171,16 @@ def test_report_holds_every_chart_finding_and_note(warehouse: Warehouse, lang: s
     html = build_report(_context(lang, (2017, 2018, 2019)), AVAILABLE)
     assert html.startswith("<!DOCTYPE html>") and f"<html lang='{lang}'>" in html
     charts = re.findall(r"data-chart='([^']+)'", html)
-    # overview 4, participation 8 (selection, funnel, five profiles, repeat), activities 5, benefits 5,
-    # and the outcome charts: one per unit measured in 2019, one per unit with an indicator code in two years
+    # participation 8 (selection, funnel, five profiles, repeat), activities 5, benefits 5, and the outcome
+    # charts: one per unit measured in 2019, one per unit with an indicator code in two years; the Overview's
+    # four are among them (the cover is the Overview: test_pages.test_the_printed_report_prints_each_chart_once)
     with warehouse.connect_reader() as connection:
         (outcomes,), = connection.execute("""
             SELECT (SELECT count(DISTINCT unit) FROM benefits WHERE year = 2019)
                  + (SELECT count(DISTINCT unit) FROM (SELECT unit FROM benefits WHERE indicator_code IS NOT NULL
                     GROUP BY unit, indicator_code HAVING count(DISTINCT year) > 1))""").fetchall()
     assert outcomes > 0
-    assert len(charts) == 22 + outcomes and len(set(charts)) == len(charts)
+    assert len(charts) == 18 + outcomes and len(set(charts)) == len(charts)
     assert html.count("<div class='figure paper'>") == len(charts)
     assert html.count("<div class='figure narrow'>") == html.count("<div class='chart has-narrow'") > 0
     # Offline: Plotly's JavaScript is inlined, nothing is fetched from the network.
@@ -200,7 +201,7 @@ def test_report_escapes_text_from_the_data(warehouse: Warehouse, monkeypatch: py
 
     def hostile(self: PageContext, key: str, **params: object) -> str:
         text = original(self, key, **params)
-        return text + "<script>alert(1)</script>" if key == "overview.caption_selection" else text
+        return text + "<script>alert(1)</script>" if key == "participation.caption_selection" else text
 
     monkeypatch.setattr(context.PageContext, "t", hostile)
     html = build_report(_context("en", (2019,)), AVAILABLE)
@@ -392,7 +393,7 @@ def test_report_carries_the_printed_figure_and_the_pages_own_for_a_narrow_screen
     html = build_report(ctx, AVAILABLE)
     blocks = {match[1]: match[0] for match in
               re.finditer(r"<div class='chart[^']*' data-chart='([^']+)'.*?</details></div>", html, flags=re.S)}
-    built = [chart for page in charts.all_charts(ctx).values() for chart in page]
+    built = report.printed_charts(ctx)
     assert len(blocks) == len(built)
     for chart in built:
         block = blocks[f"{chart.page}/{chart.name}"]
