@@ -1051,8 +1051,8 @@ def empty_chart_key(ctx: PageContext, page: str, name: str) -> str | None:
     widest = replace(default_filters(Available.of(ctx.fetch("available")), ctx.lang),
                      partner=ctx.filters.partner)
     slots = page_slots(PageContext(ctx.reader, widest, ctx.presenting, ctx.framed), page)
-    index = next((i for i, slot in enumerate(slots) if slot.chart is not None and slot.chart.name == name), None)
-    return None if index is None else slots[index].none_key or NONE_IN_FRAME
+    slot = next((slot for slot in slots if slot.chart is not None and slot.chart.name == name), None)
+    return None if slot is None else slot.none_key or NONE_IN_FRAME
 
 
 # Sentences a page shows beside its charts, for what is not drawn: the printed report carries them too.
