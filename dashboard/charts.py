@@ -89,7 +89,9 @@ class Chart:
     metrics: tuple[str, ...]  # catalogue keys of the measures it shows
     # header -> display in the reader's language (a function of the value, or a PerRow for mixed units)
     formats: dict[str, Formatter | PerRow] = field(default_factory=dict)
-    # The text alternative (a sentence or two) where the generic one (summary()) would not say it right.
+    # Its text alternative: a sentence or two of its numbers, for a reader who cannot see it, a projector's
+    # audience and an embedded chart's reader (they cannot hover). Each builder writes its own: one from the
+    # first measure's totals per year said the applicants alone of the selection's two panels.
     alternative: str = ""
     # The figure built again for a wide medium, for a chart whose labels the page's figure must fit to a
     # phone (or whose rows a printed page squeezes); built only when that medium asks, once per medium.
@@ -150,35 +152,8 @@ def _every_medium(draw: Callable[..., go.Figure]) -> Callable[[Medium], go.Figur
     return lambda _medium: draw(width=figures.WIDE_WIDTH)
 
 
-# A text alternative names at most this many categories, types or lines: the largest ones.
+# A text alternative names at most this many categories, types or lines: the largest ones (and any equal).
 NAMED = 3
-
-
-def summary(ctx: PageContext, chart: Chart) -> str:
-    """A one-sentence text alternative of a chart, from its own data table: the main measure per year,
-    or, for a chart over all selected years, its largest categories."""
-    if chart.alternative:
-        return chart.alternative
-    key = chart.metrics[0]
-    metric = METRICS[key]
-    column = metric.label(ctx.lang, ctx.partner_name())
-    data = chart.data
-    if column not in data.columns or data.empty:
-        return ""
-    year = ctx.t("chart.year")
-    additive = metric.unit not in (Unit.PERCENT, Unit.SCORE, Unit.MIXED)
-    if year in data.columns and (additive or not data[year].duplicated().any()):
-        items = _per_year_items(ctx, data, key)
-        if (category := _one_category(ctx, chart.figure, chart.data)) is not None:
-            column = with_note(column, category, ctx.lang)
-    else:
-        label = next((c for c in data.columns
-                      if c not in (year, column) and pd.api.types.is_string_dtype(data[c])), None)
-        if label is None or not additive:
-            return ""
-        top = data.groupby(label)[column].sum().nlargest(NAMED, keep="all")  # with any equal to the last named
-        items = [f"{name} {metric.format(value, ctx.lang)}" for name, value in top.items()]
-    return ctx.t("chart.summary", metric=column, items=format_list(items, ctx.lang)) if items else ""
 
 
 def _per_year_items(ctx: PageContext, data: pd.DataFrame, key: str) -> list[str]:
@@ -380,8 +355,7 @@ def _selection(ctx: PageContext, page: str, name: str, title_key: str, caption_k
     caption = _partner_selection_said(ctx, ctx.t(caption_key), rated["year"].astype(int).tolist())
     return Chart(page, name, figure, data, period_caption(ctx, caption, Period.PER_YEAR),
                  ("applicants", "delegates", "reserves", "selection_rate"), formats,
-                 # Each panel's numbers, and the rate written on each delegates bar: the generic summary
-                 # said the applicants alone, the first panel.
+                 # Each panel's numbers, and the rate written on each delegates bar.
                  _per_year_alternative(ctx, data, ("applicants", "delegates", "selection_rate")), wide=wide)
 
 
@@ -439,8 +413,8 @@ def _obstacle_heatmap(ctx: PageContext, page: str, name: str, title_key: str, ca
 def _combined_summary(ctx: PageContext, frame: pd.DataFrame, column: str, metric: str,
                       vocabulary: schema.Vocabulary, only: str | None = None) -> str:
     """The text alternative of a chart of every selected year together: its total and largest categories
-    ("18 in all; the most: Budget 4, …"). The generic one (summary()) listed the totals per year, which the
-    chart does not show. ``only``: the one category its colour is left with, named beside the metric."""
+    ("18 in all; the most: Budget 4, …"), not totals per year, which the chart does not show. ``only``: the
+    one category its colour is left with, named beside the metric."""
     name = _name(ctx, metric) if only is None else with_note(_name(ctx, metric), only, ctx.lang)
     return ctx.t("chart.summary_total", metric=name, total=ctx.number(int(frame[column].sum())),
                  items=_largest(ctx, frame, column, vocabulary, metric))

@@ -19,7 +19,6 @@ from dashboard.charts import (
     nothing_to_draw,
     page_charts,
     shown_caption,
-    summary,
 )
 from dashboard.context import PageContext
 from dashboard.filters import Filters, direction_note, filter_line
@@ -241,7 +240,7 @@ def columns(ctx: PageContext, count: int) -> list:
 def framed_caption(ctx: PageContext, chart: Chart) -> str:
     """A framed chart's caption, as the page's: the text alternative first (an embedded chart needs one as
     much), then the caption; no data table in a frame."""
-    return sentences(summary(ctx, chart), shown_caption(ctx, chart, [chart.figure], table=False), lang=ctx.lang)
+    return sentences(chart.alternative, shown_caption(ctx, chart, [chart.figure], table=False), lang=ctx.lang)
 
 
 def framed_chart(ctx: PageContext, page: str, name: str) -> None:
@@ -296,7 +295,7 @@ def _figure(ctx: PageContext, chart: Chart) -> None:
         st.plotly_chart(figure, key=f"{key}{chart.name}", theme=None, config=config)
     # A projector and another site's frame hide expanders: no data table there, and the caption says none.
     caption = shown_caption(ctx, chart, list(drawn.values()), table=not ctx.unfolded)
-    st.caption(markdown_text(sentences(summary(ctx, chart), caption, lang=ctx.lang)))
+    st.caption(markdown_text(sentences(chart.alternative, caption, lang=ctx.lang)))
     if ctx.unfolded:
         return
     # The table is built and sent only when a reader opens it (a rerun): a page's first run then sends

@@ -301,7 +301,7 @@ def _chart_block(ctx: PageContext, chart: charts.Chart, number: int) -> str:
     where = html.escape(f"{chart.page}/{chart.name}")
     label = html.escape(ctx.t("report.figure", number=number))
     narrow = chart.wide is not None  # the page's figure differs from the printed one
-    caption = html.escape(sentences(charts.summary(ctx, chart), chart.caption, lang=ctx.lang)) + _blank_parts(
+    caption = html.escape(sentences(chart.alternative, chart.caption, lang=ctx.lang)) + _blank_parts(
         ctx, chart, printed, narrow)
     figures = _figure(printed, config, "paper") + (_figure(chart.figure, config, "narrow") if narrow else "")
     return (f"<div class='chart{' has-narrow' if narrow else ''}' data-chart='{where}' "

@@ -240,8 +240,7 @@ def test_the_first_loaded_year_is_not_drawn_as_no_returning_applicants(warehouse
     assert translate(lang, "participation.repeat_first_year", year=2017) in chart.caption
     assert translate(lang, "chart.period", period=translate(lang, "participation.period_after_first"),
                      years="2018–2019") in chart.caption
-    assert "2017" not in charts.summary(PageContext(db.reader(), Filters((2017, 2018, 2019), "beijing",
-                                                                         schema.FIELD.codes, "both", lang)), chart)
+    assert "2017" not in chart.alternative
     later = repeat((2018,))
     assert later is not None and "2017" not in later.caption
     assert translate(lang, "chart.period", period=charts.PERIOD_NAMES[charts.Period.PER_YEAR](lang),
@@ -371,7 +370,7 @@ def test_a_stacks_total_is_written_at_its_end(warehouse: Warehouse, lang: str) -
             assert contrast(note["font"]["color"], WHITE) >= AA and note["font"]["size"] == figures.TEXT_SIZE
         if not sideways:  # sideways, Plotly's range counts the totals' text (in Chromium: test_browse.py)
             assert figure["layout"]["yaxis"]["range"][1] >= 1.1 * max(totals.values()), chart.name
-            alternative = charts.summary(ctx, chart)
+            alternative = chart.alternative
             assert all(note["text"] in alternative for note in notes), (chart.name, alternative)
         projected = figures.for_projector(chart.figure, chart.asked_margin, margins.PROJECTOR_WIDTH)
         assert {note.font.size for note in projected.layout.annotations} == {20}

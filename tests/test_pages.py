@@ -1315,7 +1315,7 @@ def test_the_text_alternative_names_the_one_category_a_chart_is_left(warehouse: 
             if not title or title == toml_catalogue(lang)["chart.year"]:  # every sentence names its years
                 continue
             values = chart.data[title].dropna().unique()
-            said = charts.summary(ctx, chart)
+            said = chart.alternative
             if len(values) == 1:
                 named.append(chart.name)
                 # The achieved values' sentences name each beneficiary in their own words ("benefiting …").
@@ -1340,7 +1340,7 @@ def test_a_stacked_chart_of_nothing_counted_ranks_nothing(warehouse: Warehouse, 
         assert chart is not None
         counted = chart.data.groupby(chart.data.columns[1])[metric_name("delegates_both_ways", lang)].sum()
         items = (f"{number(counted.sum(), lang)}（2019）" if lang == "zh" else f"{number(counted.sum(), lang)} (2019)")
-        said = charts.summary(ctx, chart)
+        said = chart.alternative
         if most:
             parts = listed.join(f"{name} {number(n, lang)}" for name, n in counted[counted > 0].items())
             assert said == t["chart.summary_parts"].format(metric=metric_name("delegates_both_ways", lang),
@@ -1365,13 +1365,13 @@ def test_the_timelines_sentence_names_its_one_type_and_its_one_day(warehouse: Wa
     assert len(kinds) == 1 and len(chart.data) == 1
     day = chart.data[one.column("start_date")].iloc[0]
     assert day == chart.data[one.column("end_date")].iloc[0]
-    said = charts.summary(one, chart)
+    said = chart.alternative
     assert f"{header}{colon}{kinds[0]}" in said, said
     assert said.count(format_day(day.date(), lang)) == 1 and " – " not in said, said
     several = PageContext(db.reader(), Filters((2019,), PARTNER, ("tourism", "arts_culture"), "both", lang))
     chart = charts.activities_timeline(several)
     assert chart is not None and chart.data[header].nunique() > 1
-    said = charts.summary(several, chart)
+    said = chart.alternative
     assert f"{header}{colon}" not in said and " – " in said, said
 
 
@@ -1386,7 +1386,7 @@ def test_the_attendances_sentence_names_every_type_tied_with_the_last_it_names(
     ctx = PageContext(db.reader(), Filters(years, PARTNER, (field,), "both", lang))
     chart = charts.activities_sides(ctx)
     assert chart is not None
-    said = charts.summary(ctx, chart)
+    said = chart.alternative
     type_header = chart.data.columns[0]
     tied = 0
     for metric in ("attendances_jakarta", "attendances_partner"):
@@ -1411,7 +1411,7 @@ def test_a_tables_dates_are_days_in_the_readers_language(warehouse: Warehouse, l
     start = schema.column_label("start_date")(lang)
     first = chart.data[start].min()
     assert pd.api.types.is_datetime64_any_dtype(chart.data[start]) and first == pd.Timestamp("2017-08-07")
-    assert chart.formats[start](first) == day and day in chart.caption + charts.summary(ctx, chart)
+    assert chart.formats[start](first) == day and day in chart.caption + chart.alternative
     styled = components.styled(chart.data, chart.formats).to_html()
     assert day in styled and "00:00:00" not in styled
 
