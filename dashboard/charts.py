@@ -167,6 +167,12 @@ def _per_year_items(ctx: PageContext, data: pd.DataFrame, key: str) -> list[str]
             if (value_text := metric.format(value, ctx.lang)) != "–"]
 
 
+def _named(ctx: PageContext, metric: str, only: str | None) -> str:
+    """The metric's name, with the one category a chart's colour is left with beside it (_one_category):
+    "Activities (Type: Cultural visit)"."""
+    return _name(ctx, metric) if only is None else with_note(_name(ctx, metric), only, ctx.lang)
+
+
 def _one_category(ctx: PageContext, figure: go.Figure, data: pd.DataFrame) -> str | None:
     """"Level: City" where the column the legend is titled by holds one value in ``data`` (one year and one
     field, say): the legend names it, and the per-year sentence would not tell it from the year's whole count.
@@ -316,8 +322,7 @@ def _stacked_alternative(ctx: PageContext, frame: pd.DataFrame, column: str, met
     items = format_list(_per_year_items(ctx, data, metric), ctx.lang)
     parts = _largest(ctx, frame, column, vocabulary, metric)
     if only is not None or not parts:  # one category, or none counted (no delegates): nothing to rank
-        name = _name(ctx, metric) if only is None else with_note(_name(ctx, metric), only, ctx.lang)
-        return ctx.t("chart.summary", metric=name, items=items)
+        return ctx.t("chart.summary", metric=_named(ctx, metric, only), items=items)
     years = sorted(int(year) for year in frame["year"].unique())
     if len(years) == 1:
         return ctx.t("chart.summary_parts", metric=_name(ctx, metric), items=items, parts=parts)
@@ -362,12 +367,14 @@ def _selection(ctx: PageContext, page: str, name: str, title_key: str, caption_k
 def _per_year_alternative(ctx: PageContext, data: pd.DataFrame, keys: Sequence[str]) -> str:
     """A sentence per metric of ``keys`` giving its value each year in the chart's data table, for a chart
     that writes more than one measure on its bars."""
-    parts: list[str] = []
-    for key in keys:
-        if items := _per_year_items(ctx, data, key):
-            parts.append(ctx.t("chart.summary_more" if parts else "chart.summary", metric=_name(ctx, key),
-                               items=format_list(items, ctx.lang)))
-    return sentences(*parts, lang=ctx.lang)
+    return _per_metric(ctx, [(key, format_list(items, ctx.lang)) for key in keys
+                             if (items := _per_year_items(ctx, data, key))])
+
+
+def _per_metric(ctx: PageContext, said: Sequence[tuple[str, str]]) -> str:
+    """A sentence per (metric, its items), the first opening "In numbers —"."""
+    return sentences(*(ctx.t("chart.summary_more" if index else "chart.summary", metric=_name(ctx, key), items=items)
+                       for index, (key, items) in enumerate(said)), lang=ctx.lang)
 
 
 def _partner_selection_said(ctx: PageContext, caption: str, years: list[int]) -> str:
@@ -415,8 +422,7 @@ def _combined_summary(ctx: PageContext, frame: pd.DataFrame, column: str, metric
     """The text alternative of a chart of every selected year together: its total and largest categories
     ("18 in all; the most: Budget 4, …"), not totals per year, which the chart does not show. ``only``: the
     one category its colour is left with, named beside the metric."""
-    name = _name(ctx, metric) if only is None else with_note(_name(ctx, metric), only, ctx.lang)
-    return ctx.t("chart.summary_total", metric=name, total=ctx.number(int(frame[column].sum())),
+    return ctx.t("chart.summary_total", metric=_named(ctx, metric, only), total=ctx.number(int(frame[column].sum())),
                  items=_largest(ctx, frame, column, vocabulary, metric))
 
 
@@ -610,14 +616,11 @@ def activities_sides(ctx: PageContext) -> Chart | None:
 
 
 def _sides_alternative(ctx: PageContext, totals: pd.DataFrame) -> str:
-    """The three types with the most attendances from each side (the generic summary names one side)."""
-    parts: list[str] = []
-    for column, metric in (("participants_jakarta", "attendances_jakarta"),
-                           ("participants_partner", "attendances_partner")):
-        items = _largest(ctx, totals.rename(columns={"type": "category"}), column, schema.ACTIVITY_TYPE, metric)
-        key = "chart.summary_more" if parts else "chart.summary"
-        parts.append(ctx.t(key, metric=_name(ctx, metric), items=items))
-    return sentences(*parts, lang=ctx.lang)
+    """The three types with the most attendances from each side, and any equal to the third."""
+    by_type = totals.rename(columns={"type": "category"})
+    return _per_metric(ctx, [(metric, _largest(ctx, by_type, column, schema.ACTIVITY_TYPE, metric))
+                             for column, metric in (("participants_jakarta", "attendances_jakarta"),
+                                                    ("participants_partner", "attendances_partner"))])
 
 
 @shared
@@ -676,9 +679,7 @@ def _timeline_alternative(ctx: PageContext, timeline: pd.DataFrame, only_type: s
                                                     last=("end_date", "max"))
     items = [with_note(ctx.number(row["shown"]), _days(row["first"].date(), row["last"].date(), ctx.lang), ctx.lang)
              for _, row in spans.iterrows()]
-    metric = _name(ctx, "activities")
-    return ctx.t("chart.summary", metric=with_note(metric, only_type, ctx.lang) if only_type else metric,
-                 items=format_list(items, ctx.lang))
+    return ctx.t("chart.summary", metric=_named(ctx, "activities", only_type), items=format_list(items, ctx.lang))
 
 
 def _days(first: dt.date, last: dt.date, lang: str) -> str:
