@@ -826,22 +826,36 @@ def _not_followed(ctx: PageContext, unit: str) -> str:
 
 
 def _trends_alternative(ctx: PageContext, rows: pd.DataFrame, unit: str) -> str:
-    """Each line's first and last value ("RAY-NW-01 37 (2017) → 24 (2019)"), or the largest changes of many."""
+    """Each line's first and last value ("RAY-NW-01 37 (2017) → 24 (2019)"); of more lines than NAMED, the
+    largest changes, only lines that changed: "the 3 largest changes" named 2 (2017) → 2 (2018) beside two
+    that changed (2017–2018, the counts), and the lines that ended where they began are counted instead."""
     ends = rows.sort_values("year").groupby("indicator_code", sort=True).agg(
         first_year=("year", "first"), first=("value", "first"), last_year=("year", "last"), last=("value", "last"))
-    count = len(ends)
-    if count > NAMED:
-        ends = ends.loc[(ends["last"] - ends["first"]).abs().sort_values(ascending=False, kind="stable").index]
-        ends = ends.head(NAMED)
+    count, metric = len(ends), _unit_title(ctx, unit)
+    if count <= NAMED:
+        return ctx.t("benefits.trends_summary", count, metric=metric, count=ctx.number(count),
+                     items=_trend_ends(ctx, ends, unit))
+    change = (ends["last"] - ends["first"]).abs()
+    changed = ends.loc[change[change > 0].sort_values(ascending=False, kind="stable").index]
+    if changed.empty:
+        return ctx.t("benefits.trends_unchanged", metric=metric, count=ctx.number(count))
+    if len(changed) > NAMED:
+        return ctx.t("benefits.trends_largest", metric=metric, count=ctx.number(count), shown=NAMED,
+                     items=_trend_ends(ctx, changed.head(NAMED), unit))
+    return ctx.t("benefits.trends_changed", metric=metric, count=ctx.number(count),
+                 changed=ctx.number(len(changed)), unchanged=ctx.number(count - len(changed)),
+                 items=_trend_ends(ctx, changed, unit))
+
+
+def _trend_ends(ctx: PageContext, ends: pd.DataFrame, unit: str) -> str:
+    """"RAY-NW-01 37 (2017) → 24 (2019)" for each line of ``ends`` (its first and last value and year)."""
 
     def end(value: float, year: int) -> str:
         return with_note(format_measure(value, unit, ctx.lang), int(year), ctx.lang)
 
     arrow = "→ " if ctx.lang == "zh" else " → "  # a full-width bracket holds its own space
-    items = format_list([f"{code} {end(row['first'], row['first_year'])}{arrow}{end(row['last'], row['last_year'])}"
-                         for code, row in ends.iterrows()], ctx.lang)
-    key = "benefits.trends_largest" if count > NAMED else "benefits.trends_summary"
-    return ctx.t(key, count, metric=_unit_title(ctx, unit), count=ctx.number(count), shown=NAMED, items=items)
+    return format_list([f"{code} {end(row['first'], row['first_year'])}{arrow}{end(row['last'], row['last_year'])}"
+                        for code, row in ends.iterrows()], ctx.lang)
 
 
 def trends_not_drawn(ctx: PageContext) -> list[str]:

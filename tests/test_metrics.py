@@ -281,17 +281,7 @@ def test_achieved_values_and_trends_equal_sql(shared_app: SharedApp, tmp_path_fa
         assert axis["range"] == [0, len(bands)], axis["range"]  # a lone row fills the chart, no empty band
         assert all(trace["cliponaxis"] is False for trace in trend["data"]), "a value at 100% shows whole"
         # Its text alternative: each line's first and last value, or the three largest changes of more lines.
-        lines: dict[str, list[tuple[int, float]]] = {}
-        for code, year, value in sorted(recurring):
-            lines.setdefault(code, []).append((year, value))
-        changes = sorted(lines.items(), key=lambda line: -abs(line[1][-1][1] - line[1][0][1]))
-        named = [f"{code} {_english(first, unit, whole=True)} ({first_year}) → "
-                 f"{_english(last, unit, whole=True)} ({last_year})"
-                 for code, ((first_year, first), *_, (last_year, last)) in (changes[:3] if len(lines) > 3 else
-                                                                            sorted(lines.items()))]
-        followed = (f"{len(lines)} indicator{'s' if len(lines) > 1 else ''} followed across years"
-                    + ("; the 3 largest changes: " if len(lines) > 3 else ", "))
-        described = f"In numbers — {title}: {followed}{', '.join(named)}."
+        described = _trend_sentence(recurring, unit, title)
         # ... and what each row's scale runs to, before anyone compares two rows' heights.
         scale = {"percent": "Every row's scale runs from 0 to 100%.",
                  "score": "Every row's scale runs from 0 to 5."}.get(
@@ -299,6 +289,72 @@ def test_achieved_values_and_trends_equal_sql(shared_app: SharedApp, tmp_path_fa
                   "heights.")
         assert any(caption.startswith(described) and scale in caption for caption in captions), (described, captions)
     assert any(name.startswith("trend-") for name in shown), "the sample follows some indicators across years"
+
+
+def _trend_sentence(recurring: list[tuple[str, int, float]], unit: str, title: str) -> str:
+    """What a trend chart's text alternative says of its lines, from (code, year, value) rows: each line's first
+    and last value; of more than three lines, the three largest changes among the lines that changed, or every
+    line that changed and how many did not, or that none did."""
+    lines: dict[str, list[tuple[int, float]]] = {}
+    for code, year, value in sorted(recurring):
+        lines.setdefault(code, []).append((year, value))
+
+    def ends(chosen: list[tuple[str, list[tuple[int, float]]]]) -> str:
+        return ", ".join(f"{code} {_english(first, unit, whole=True)} ({first_year}) → "
+                         f"{_english(last, unit, whole=True)} ({last_year})"
+                         for code, ((first_year, first), *_, (last_year, last)) in chosen)
+
+    opening = f"In numbers — {title}: {len(lines)} indicator{'s' if len(lines) > 1 else ''} followed across years"
+    if len(lines) <= 3:
+        return f"{opening}, {ends(sorted(lines.items()))}."
+    changed = sorted(((code, points) for code, points in lines.items() if points[0][1] != points[-1][1]),
+                     key=lambda line: -abs(line[1][-1][1] - line[1][0][1]))
+    if not changed:
+        return f"{opening}; each ended where it began."
+    if len(changed) > 3:
+        return f"{opening}; the 3 largest changes: {ends(changed[:3])}."
+    return (f"{opening}; {len(changed)} of them changed from their first year to their last: {ends(changed)}; "
+            f"the rest ({len(lines) - len(changed)}) ended where they began.")
+
+
+@pytest.mark.parametrize("years", [("2017", "2018"), ("2018", "2019"), ("2017", "2019")])
+def test_a_trend_sentence_counts_a_line_that_ended_where_it_began_as_no_change(
+        shared_app: SharedApp, tmp_path_factory: pytest.TempPathFactory, years: tuple[str, str]) -> None:
+    """Of more than three lines, the sentence names the largest changes among the lines that changed: over
+    2017–2018 "the 3 largest changes" named LOK-FU-01 2 (2017) → 2 (2018), a line that did not change."""
+    at = shared_app.page("views/benefits.py", {"lang": "en", "year": list(years)})
+    assert not at.exception
+    captions = [re.sub(r"\\(.)", r"\1", caption.value) for caption in at.caption]
+    expected = expected_connection(shared_app.warehouse, tmp_path_factory.mktemp("trends"))
+    said = []
+    for unit in schema.UNIT.codes:
+        recurring = expected.execute("""
+            SELECT indicator_code, year, value FROM benefits WHERE unit = $unit AND year IN ($first, $last)
+              AND indicator_code IN (
+                SELECT indicator_code FROM benefits WHERE unit = $unit AND year IN ($first, $last)
+                  AND indicator_code IS NOT NULL
+                GROUP BY indicator_code HAVING count(DISTINCT year) > 1 AND count(*) = count(DISTINCT year))""",
+            {"unit": unit, "first": int(years[0]), "last": int(years[1])}).fetchall()
+        if recurring:
+            title = f"Achieved value ({schema.UNIT.label(unit, 'en').replace('(', '[').replace(')', ']')})"
+            described = _trend_sentence(recurring, unit, title)
+            assert any(caption.startswith(described) for caption in captions), (described, captions)
+            said.append(described)
+    assert said, "the sample follows some indicators across these years"
+    assert not re.search(r"largest changes: .*?([A-Z]{2,3}-[A-Z]{2}-\d+) (\S+) \(\d{4}\) → \2 \(", " ".join(said))
+
+
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_a_trend_sentence_over_lines_that_all_ended_where_they_began_ranks_none(warehouse: Warehouse,
+                                                                                lang: str) -> None:
+    """Four lines each back at its first value (a count kept from one year to the next): no "largest
+    changes", the sentence says that each ended where it began."""
+    rows = pd.DataFrame({"indicator_code": [f"LOK-FU-0{line}" for line in (1, 2, 3, 4) for _ in (2017, 2018)],
+                         "year": [2017, 2018] * 4, "value": [2.0, 2.0, 3.0, 3.0, 1.0, 1.0, 5.0, 5.0]})
+    ctx = context((2017, 2018), ALL_FIELDS, "both", lang)
+    said = charts._trends_alternative(ctx, rows, "count")
+    assert said == translate(lang, "benefits.trends_unchanged", metric=charts._unit_title(ctx, "count"), count="4")
+    assert "→" not in said
 
 
 def test_a_workbook_without_indicator_codes_stays_valid(warehouse: Warehouse, tmp_path) -> None:
