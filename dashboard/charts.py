@@ -156,15 +156,54 @@ def _every_medium(draw: Callable[..., go.Figure]) -> Callable[[Medium], go.Figur
 NAMED = 3
 
 
-def _per_year_items(ctx: PageContext, data: pd.DataFrame, key: str) -> list[str]:
-    """Metric ``key`` of a chart's data table for each year, "18 (2019)": summed where it adds up, a year
-    without a value ("–") left out."""
+# A sentence gives a measure's value in each year up to this many years; over more, its first and latest
+# year's, its highest and its lowest (ten years listed made the selection chart's sentence thirty numbers,
+# eight lines on a phone, read out in full by a screen reader). The data table keeps every year's.
+LISTED_YEARS = 5
+
+
+def _per_year_text(ctx: PageContext, data: pd.DataFrame, key: str) -> str:
+    """Metric ``key`` of a chart's data table per year, "18 (2019)": summed where it adds up, a year without
+    a value ("–") left out; over more than LISTED_YEARS years, _series_text's ends and extremes. "" if none."""
     metric = METRICS[key]
     column, year = metric.label(ctx.lang, ctx.partner_name()), ctx.t("chart.year")
     additive = metric.unit not in (Unit.PERCENT, Unit.SCORE, Unit.MIXED)
     per_year = data.groupby(year, sort=True)[column].sum() if additive else data.set_index(year)[column]
-    return [with_note(value_text, int(when), ctx.lang) for when, value in per_year.items()
-            if (value_text := metric.format(value, ctx.lang)) != "–"]
+    values = {int(when): value for when, value in per_year.items() if metric.format(value, ctx.lang) != "–"}
+    return _series_text(ctx, values, lambda value: metric.format(value, ctx.lang))
+
+
+def _series_text(ctx: PageContext, values: dict[int, float], write: Callable[[float], str]) -> str:
+    """{year: value} as "96 (2017), 118 (2018)", or over more than LISTED_YEARS years "first 96 (2017), latest
+    131 (2026), highest 140 (2024), lowest 90 (2020)": an extreme reached in several years by the latest of
+    them and how many before ("5 (2025 and 2 earlier years)"); "" if none."""
+    years = sorted(values)
+
+    def at(value: float) -> str:
+        tied = [year for year in years if values[year] == value]
+        note = tied[0] if len(tied) == 1 else ctx.t("chart.series_tied", len(tied) - 1, year=tied[-1],
+                                                     others=ctx.number(len(tied) - 1))
+        return with_note(write(value), note, ctx.lang)
+
+    if len(years) <= LISTED_YEARS:
+        return format_list([with_note(write(values[year]), year, ctx.lang) for year in years], ctx.lang)
+    highest, lowest = max(values.values()), min(values.values())
+    if highest == lowest:
+        return ctx.t("chart.series_same", value=write(highest), years=year_span(years, ctx.lang))
+    return ctx.t("chart.series_ends", first=with_note(write(values[years[0]]), years[0], ctx.lang),
+                 last=with_note(write(values[years[-1]]), years[-1], ctx.lang), highest=at(highest), lowest=at(lowest))
+
+
+def _recent_items(ctx: PageContext, items: dict[int, str], counts: dict[int, int]) -> str:
+    """Per-year ``items`` ({year: its text}) listed, over more than LISTED_YEARS years the latest ones after
+    the earlier years' count together (``counts``: {year: its count}): "74 in 2017–2021 together, 17 (…)"."""
+    years = sorted(items)
+    if len(years) <= LISTED_YEARS:
+        return format_list([items[year] for year in years], ctx.lang)
+    earlier, latest = years[:-LISTED_YEARS], years[-LISTED_YEARS:]
+    together = ctx.t("chart.earlier_years", count=ctx.number(sum(counts[year] for year in earlier)),
+                     years=year_span(earlier, ctx.lang))
+    return format_list([together, *(items[year] for year in latest)], ctx.lang)
 
 
 def _named(ctx: PageContext, metric: str, only: str | None) -> str:
@@ -319,7 +358,7 @@ def _stacked_alternative(ctx: PageContext, frame: pd.DataFrame, column: str, met
     13 (2017); the most: Jakarta 9, Partner city 4". The totals alone left out what a stack shows, where the
     activities took place or who applied from where. With one category (``only``, its legend's name) there
     are no parts to rank: it is named beside the metric; with none counted, the totals stand alone."""
-    items = format_list(_per_year_items(ctx, data, metric), ctx.lang)
+    items = _per_year_text(ctx, data, metric)
     parts = _largest(ctx, frame, column, vocabulary, metric)
     if only is not None or not parts:  # one category, or none counted (no delegates): nothing to rank
         return ctx.t("chart.summary", metric=_named(ctx, metric, only), items=items)
@@ -367,8 +406,7 @@ def _selection(ctx: PageContext, page: str, name: str, title_key: str, caption_k
 def _per_year_alternative(ctx: PageContext, data: pd.DataFrame, keys: Sequence[str]) -> str:
     """A sentence per metric of ``keys`` giving its value each year in the chart's data table, for a chart
     that writes more than one measure on its bars."""
-    return _per_metric(ctx, [(key, format_list(items, ctx.lang)) for key in keys
-                             if (items := _per_year_items(ctx, data, key))])
+    return _per_metric(ctx, [(key, items) for key in keys if (items := _per_year_text(ctx, data, key))])
 
 
 def _per_metric(ctx: PageContext, said: Sequence[tuple[str, str]]) -> str:
@@ -506,9 +544,14 @@ def participation_funnel(ctx: PageContext) -> Chart | None:
     figure, wide = draw(), _every_medium(draw)
     # Reached-stage counts are cumulative, so the generic per-year sum would mean nothing: say registered → delegates.
     ends = funnel.groupby("year").agg(first=("applicants", "first"), last=("applicants", "last"))
-    items = [ctx.t("chart.funnel_item", year=int(year), registered=ctx.number(row["first"]),
-                   delegates=ctx.number(row["last"])) for year, row in ends.iterrows()]
-    alternative = ctx.t("chart.summary", metric=_name(ctx, "reached_stage"), items=format_list(items, ctx.lang))
+    if len(ends) <= LISTED_YEARS:
+        items = format_list([ctx.t("chart.funnel_item", year=int(year), registered=ctx.number(row["first"]),
+                                   delegates=ctx.number(row["last"])) for year, row in ends.iterrows()], ctx.lang)
+    else:  # each end of the funnel as a series over the years
+        items = ctx.t("chart.funnel_series", **{end: _series_text(ctx, {int(year): value for year, value
+                                                                        in ends[column].items()}, ctx.number)
+                                                for end, column in (("registered", "first"), ("delegates", "last"))})
+    alternative = ctx.t("chart.summary", metric=_name(ctx, "reached_stage"), items=items)
     caption = _partner_selection_said(ctx, ctx.t("participation.caption_funnel"),
                                       funnel["year"].astype(int).unique().tolist())
     return Chart("participation", "funnel", figure, data, period_caption(ctx, caption, Period.PER_YEAR),
@@ -677,9 +720,10 @@ def _timeline_alternative(ctx: PageContext, timeline: pd.DataFrame, only_type: s
     "1 (19 Oct 2019)"; the one type they are of, if one ("Activities (Type: Cultural visit)")."""
     spans = timeline.groupby("year", sort=True).agg(shown=("title", "size"), first=("start_date", "min"),
                                                     last=("end_date", "max"))
-    items = [with_note(ctx.number(row["shown"]), _days(row["first"].date(), row["last"].date(), ctx.lang), ctx.lang)
-             for _, row in spans.iterrows()]
-    return ctx.t("chart.summary", metric=_named(ctx, "activities", only_type), items=format_list(items, ctx.lang))
+    items = {int(year): with_note(ctx.number(row["shown"]), _days(row["first"].date(), row["last"].date(), ctx.lang),
+                                  ctx.lang) for year, row in spans.iterrows()}
+    return ctx.t("chart.summary", metric=_named(ctx, "activities", only_type),
+                 items=_recent_items(ctx, items, {int(year): int(shown) for year, shown in spans["shown"].items()}))
 
 
 def _days(first: dt.date, last: dt.date, lang: str) -> str:
@@ -692,15 +736,16 @@ def _months_alternative(ctx: PageContext, counts: pd.DataFrame) -> str:
     another calendar year named with its year: "20 in 2018 (the most in July and October: 6)", "5 in 2019
     (the most in January 2020: 3)"."""
     per_month = counts.groupby(["year", "calendar_year", "month"], sort=True)["activities"].sum()
-    items = []
+    items, counts = {}, {}
     for year, months in per_month.groupby(level="year"):
         most = int(months.max())
         busiest = [month_name(int(month), ctx.lang) if start_year == year
                    else format_date_part(dt.date(int(start_year), int(month), 1), "yMMMM", ctx.lang)
                    for (_, start_year, month), value in months.items() if value == most]
-        items.append(ctx.t("activities.months_item", year=int(year), count=ctx.number(int(months.sum())),
-                           months=joined_with_and(busiest, ctx.lang), most=ctx.number(most)))
-    return ctx.t("chart.summary", metric=_name(ctx, "activities"), items=format_list(items, ctx.lang))
+        counts[int(year)] = int(months.sum())
+        items[int(year)] = ctx.t("activities.months_item", year=int(year), count=ctx.number(counts[int(year)]),
+                                 months=joined_with_and(busiest, ctx.lang), most=ctx.number(most))
+    return ctx.t("chart.summary", metric=_name(ctx, "activities"), items=_recent_items(ctx, items, counts))
 
 
 # -- Benefits and obstacles ----------------------------------------------------------

@@ -357,6 +357,25 @@ def test_a_trend_sentence_over_lines_that_all_ended_where_they_began_ranks_none(
     assert "→" not in said
 
 
+@pytest.mark.parametrize(("values", "said"), [
+    ({2017: 96, 2018: 118}, "96 (2017), 118 (2018)"),
+    ({year: 100 + year % 7 for year in range(2017, 2023)},  # six years, 101 to 106
+     "first year 101 (2017), latest year 106 (2022), highest 106 (2022), lowest 101 (2017)"),
+    ({2017: 3, 2018: 5, 2019: 4, 2020: 5, 2021: 3, 2022: 2},
+     "first year 3 (2017), latest year 2 (2022), highest 5 (2020 and 1 earlier year), lowest 2 (2022)"),
+    ({2017: 3, 2018: 5, 2019: 3, 2020: 5, 2021: 3, 2022: 5},
+     "first year 3 (2017), latest year 5 (2022), highest 5 (2022 and 2 earlier years), "
+     "lowest 3 (2021 and 2 earlier years)"),
+    ({year: 4 for year in range(2017, 2024)}, "4 in each year, 2017–2023"),
+])
+def test_a_series_of_many_years_is_said_by_its_ends_and_extremes(warehouse: Warehouse, values: dict[int, int],
+                                                                 said: str) -> None:
+    """Up to five years each year's value; over more, the first and latest year's, the highest and lowest (one
+    reached in several years by the latest and how many before), or the one value of every year."""
+    ctx = context((2017, 2018), ALL_FIELDS, "both", "en")
+    assert charts._series_text(ctx, values, ctx.number) == said
+
+
 def test_a_workbook_without_indicator_codes_stays_valid(warehouse: Warehouse, tmp_path) -> None:
     """indicator_code is optional: without the column the indicators are shown for their own year only."""
     import openpyxl

@@ -14,9 +14,10 @@ import json
 import logging
 import math
 import re
+import shutil
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,7 @@ from tests.apptest import (
 )
 from tests.paths import REPO_ROOT
 from tests.workbooks import another_partners_year, edited_sample, set_cells
-from translations import colon_of, format_day, joined_with_and
+from translations import colon_of, format_date_part, format_day, joined_with_and, month_name
 
 SAMPLE_YEARS = (2017, 2018, 2019)
 PARTNER = schema.DEFAULT_PARTNER_CITY
@@ -149,7 +150,7 @@ def metric_name(key: str, lang: str) -> str:
     return METRICS[key].label(lang, label(schema.PARTNER_CITY, PARTNER, lang))
 
 
-def years_text(years: Iterable[int], lang: str) -> str:
+def years_text(years: Iterable[object], lang: str) -> str:
     return ("、" if lang == "zh" else ", ").join(str(year) for year in years)
 
 
@@ -485,32 +486,83 @@ PERCENTS = {"selection_rate", "returning_share"}
 
 def assert_said_per_year(at: AppTest, said: list[tuple[str, dict[str, float]]], lang: str) -> None:
     """A caption opens with a sentence per metric giving its value each year ({year: value}, a rate in %), in
-    the order given, a year without a value left out."""
+    the order given, a year without a value left out; over many years, said_series's ends and extremes."""
     t = toml_catalogue(lang)
-    listed, noted = ("、", "{}（{}）") if lang == "zh" else (", ", "{} ({})")
     parts = []
     for key, values in said:
         decimals, unit = (1, "%") if key in PERCENTS else (0, "")
-        items = listed.join(noted.format(number(value, lang, decimals) + unit, year)
-                            for year, value in values.items() if not math.isnan(value))
+        items = said_series({year: value for year, value in values.items() if not math.isnan(value)}, lang,
+                            lambda value, decimals=decimals, unit=unit: number(value, lang, decimals) + unit)
         parts.append(t["chart.summary_more" if parts else "chart.summary"].format(metric=metric_name(key, lang),
                                                                                  items=items))
     said = ("" if lang == "zh" else " ").join(parts)
     assert any(caption.value.startswith(said) for caption in at.caption), (said, [c.value for c in at.caption])
 
 
+def span_of(years: list[str], lang: str) -> str:
+    """Years as a heading writes them: a run by its ends (2017–2026), others listed (2017, 2019)."""
+    run = len(years) > 1 and [int(year) for year in years] == list(range(int(years[0]), int(years[-1]) + 1))
+    return f"{years[0]}–{years[-1]}" if run else years_text(years, lang)
+
+
+def said_series(values: dict[str, float], lang: str, write: Callable[[float], str]) -> str:
+    """Values per year ({"2017": 96}) as a chart's sentence gives them: each year's, "96 (2017), 118 (2018)";
+    over more than five years (ten made the selection's sentence thirty numbers), the first and the latest
+    year's, the highest and the lowest, one reached in several years by the latest of them and how many
+    before, or the one value of every year."""
+    t = toml_catalogue(lang)
+    noted = "{}（{}）" if lang == "zh" else "{} ({})"
+    years = sorted(values, key=int)
+    if len(years) <= charts.LISTED_YEARS:
+        return years_text([noted.format(write(values[year]), year) for year in years], lang)
+
+    def at(value: float) -> str:
+        tied = [year for year in years if values[year] == value]
+        if len(tied) == 1:
+            return noted.format(write(value), tied[0])
+        form = "one" if len(tied) == 2 and lang == "en" else "other"
+        return noted.format(write(value), t[f"chart.series_tied.{form}"].format(year=tied[-1], others=len(tied) - 1))
+
+    highest, lowest = max(values.values()), min(values.values())
+    if highest == lowest:
+        return t["chart.series_same"].format(value=write(highest), years=span_of(years, lang))
+    return t["chart.series_ends"].format(first=noted.format(write(values[years[0]]), years[0]),
+                                         last=noted.format(write(values[years[-1]]), years[-1]),
+                                         highest=at(highest), lowest=at(lowest))
+
+
+def assert_funnel_said(at: AppTest, funnel: dict[tuple[str, str], int], lang: str) -> None:
+    """The funnel's sentence gives each year's two ends, the registered and the delegates ("2019: 131
+    registered → 5 delegates"); over many years, each end as a series (said_series)."""
+    t = toml_catalogue(lang)
+    per_year: dict[str, list[int]] = {}
+    for (year, _), reached in funnel.items():  # the stages in the funnel's order, the delegates last
+        per_year.setdefault(year, []).append(reached)
+    if len(per_year) <= charts.LISTED_YEARS:
+        items = years_text([t["chart.funnel_item"].format(year=year, registered=number(steps[0], lang),
+                                                          delegates=number(steps[-1], lang))
+                            for year, steps in sorted(per_year.items())], lang)
+    else:
+        items = t["chart.funnel_series"].format(**{
+            end: said_series({year: steps[index] for year, steps in per_year.items()}, lang,
+                             lambda value: number(value, lang))
+            for end, index in (("registered", 0), ("delegates", -1))})
+    said = t["chart.summary"].format(metric=metric_name("reached_stage", lang), items=items)
+    assert any(caption.value.startswith(said) for caption in at.caption), (said, [c.value for c in at.caption])
+
+
 def assert_stacked_said(at: AppTest, figure: dict[str, Any], drawn: dict[tuple[str, str], float],
                         vocabulary: schema.Vocabulary, metric: str, lang: str) -> None:
     """A chart of bars per year stacked by category (``drawn``: {(label, year): count}) opens its caption with
-    each year's total and the largest parts over the years together, the three largest and any equal to the
-    third, equals in the schema's order: "Activities: 13 (2017); the most: Jakarta 9, Partner city 4". It
-    said the totals alone, not where the activities took place. With one category, that one is named beside
-    the metric, by its legend's title, and nothing is ranked."""
+    each year's total (said_series) and the largest parts over the years together, the three largest and any
+    equal to the third, equals in the schema's order: "Activities: 13 (2017); the most: Jakarta 9, Partner
+    city 4". It said the totals alone, not where the activities took place. With one category, that one is
+    named beside the metric, by its legend's title, and nothing is ranked."""
     t = toml_catalogue(lang)
     listed, noted = ("、", "{}（{}）") if lang == "zh" else (", ", "{} ({})")
     years = sorted({year for _, year in drawn})
     totals = {year: sum(n for (_, y), n in drawn.items() if y == year) for year in years}
-    items = listed.join(noted.format(number(totals[year], lang), year) for year in years)
+    items = said_series(totals, lang, lambda value: number(value, lang))
     per_label: dict[str, float] = {}
     for (name, _), n in drawn.items():
         per_label[name] = per_label.get(name, 0) + n
@@ -528,9 +580,8 @@ def assert_stacked_said(at: AppTest, figure: dict[str, Any], drawn: dict[tuple[s
         if len(years) == 1:
             said = t["chart.summary_parts"].format(metric=name, items=items, parts=parts)
         else:
-            run = [int(year) for year in years] == list(range(int(years[0]), int(years[-1]) + 1))
-            span = f"{years[0]}–{years[-1]}" if run else listed.join(years)
-            said = t["chart.summary_parts_years"].format(metric=name, items=items, parts=parts, years=span)
+            said = t["chart.summary_parts_years"].format(metric=name, items=items, parts=parts,
+                                                         years=span_of(years, lang))
     assert any(caption.value.startswith(said) for caption in at.caption), (said, [c.value for c in at.caption])
 
 
@@ -889,6 +940,7 @@ def test_participation_charts_equal_sql(shared_app: SharedApp, expected_db: duck
     assert_selection_said(at, expected.selection(), view.lang)
     assert_selection(shown["selection-rate"], expected.selection(), view.lang)
     assert funnel_steps(shown["funnel"]) == expected.funnel()
+    assert_funnel_said(at, expected.funnel(), view.lang)
     for dimension, vocabulary in PROFILE.items():
         profiles = [name for name in drawn_charts(open_profile_tab(at, dimension, view.lang)) if name.startswith("by-")]
         assert profiles == [f"by-{dimension}"], "only the open tab's chart is built"
@@ -1047,6 +1099,72 @@ def test_activities_charts_equal_sql(shared_app: SharedApp, expected_db: duckdb.
                  t["chart.summary"].format(metric=activities, items=items)]
     for text in described:
         assert any(caption.value.startswith(text) for caption in at.caption), (text, [c.value for c in at.caption])
+
+
+# -- Many years: the program's years so far loaded --------------------------------------------------------
+
+TEN_YEARS = tuple(range(2017, 2027))
+
+
+@pytest.fixture(scope="module")
+def ten_years(sample_warehouse_dir: Path, tmp_path_factory: pytest.TempPathFactory
+              ) -> tuple[SharedApp, duckdb.DuckDBPyConnection]:
+    """Page runs and this test's own connection on the sample with 2020–2026 loaded too (each a sample year's
+    workbook moved: its counts repeat every three years, so the highest and lowest are reached in several)."""
+    directory = tmp_path_factory.mktemp("ten-years") / "data"
+    shutil.copytree(sample_warehouse_dir, directory, symlinks=True)
+    warehouse = Warehouse(directory / "warehouse.duckdb")
+    load_files(warehouse, [another_partners_year(directory.parent / "upload" / f"{year}.xlsx", year, "Beijing",
+                                                 source_year=2017 + (year - 2020) % 3) for year in range(2020, 2027)],
+               loaded_by="test")
+    return SharedApp(warehouse), expected_connection(warehouse, tmp_path_factory.mktemp("ten-years-expected"))
+
+
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_over_ten_years_a_charts_sentence_gives_ends_and_extremes_not_every_year(
+        ten_years: tuple[SharedApp, duckdb.DuckDBPyConnection], lang: str) -> None:
+    """Over ten years a chart's sentence listed every year: the selection chart's thirty numbers, eight lines
+    on a phone, read out in full by a screen reader. Over more than five it gives each measure's first and
+    latest year, its highest and its lowest (from this test's SQL); the timeline the latest five years and
+    the earlier ones together. The data table keeps every year's."""
+    app, connection = ten_years
+    view = View(f"ten-years-{lang}", lang, years=TEN_YEARS)
+    expected = Expected(connection, view)
+    t = expected.t
+    overview = app.page(PAGES[0], view.params())
+    no_exception(overview)
+    assert_selection_said(overview, expected.selection(), lang)
+    per_type = expected.per_year("activities", "type", schema.ACTIVITY_TYPE)
+    assert_stacked_said(overview, drawn_charts(overview)["activities"], per_type, schema.ACTIVITY_TYPE,
+                        "activities", lang)
+    participation = app.page(PAGES[1], view.params())
+    no_exception(participation)
+    assert_selection_said(participation, expected.selection(), lang)
+    assert_funnel_said(participation, expected.funnel(), lang)
+    activities = app.page(PAGES[2], view.params())
+    no_exception(activities)
+    assert_stacked_said(activities, drawn_charts(activities)["by-host-city"],
+                        expected.per_year("activities", "host_city", schema.HOST_CITY), schema.HOST_CITY,
+                        "activities", lang)
+    # The timeline counts ten years' activities per month: the earlier five years together, then each of the
+    # latest five with its busiest months.
+    months = expected.db.execute(
+        f"SELECT year, year(start_date), month(start_date), count(*) FROM activities "
+        f"WHERE {expected.where('activities')} GROUP BY ALL ORDER BY ALL").fetchall()
+    assert len({year for year, *_ in months}) == 10 and sum(n for *_, n in months) > figures.TIMELINE_ROWS
+    items = [t["chart.earlier_years"].format(count=number(sum(n for year, *_, n in months if year <= 2021), lang),
+                                             years="2017–2021")]
+    for year in range(2022, 2027):
+        of_year = [(calendar_year, month, n) for y, calendar_year, month, n in months if y == year]
+        most = max(n for *_, n in of_year)
+        busiest = [month_name(month, lang) if calendar_year == year
+                   else format_date_part(dt.date(calendar_year, month, 1), "yMMMM", lang)
+                   for calendar_year, month, n in of_year if n == most]
+        items.append(t["activities.months_item"].format(year=year, count=number(sum(n for *_, n in of_year), lang),
+                                                        months=joined_with_and(busiest, lang), most=number(most, lang)))
+    said = t["chart.summary"].format(metric=metric_name("activities", lang), items=years_text(items, lang))
+    assert any(caption.value.startswith(said) for caption in activities.caption), (
+        said, [caption.value for caption in activities.caption])
 
 
 # -- Benefits and obstacles ---------------------------------------------------------------------------------
