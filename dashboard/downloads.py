@@ -25,14 +25,17 @@ def table_download(ctx: PageContext, table: str) -> None:
     count = int(counts.loc[counts["table"] == table, "rows"].iloc[0])
     label = schema.SHEETS_BY_NAME[table].label(ctx.lang)
     stem = file_stem("data", table, ctx.filters)
-    name, csv_column, xlsx_column = st.columns([3, 1, 1], vertical_alignment="center")
+    name, buttons = st.columns([3, 2], vertical_alignment="center")
     name.markdown(f"**{label}** · {ctx.t('data.rows', quantity=count, count=ctx.number(count))}")
+    # Both formats on one line, also where a phone puts the columns one under the other (they took a line
+    # each: eight lines of buttons for the four tables).
+    row = buttons.container(horizontal=True)
     too_many = count > CSV_MAX_ROWS
-    csv_column.download_button(
+    row.download_button(
         "CSV", data=lambda: exports.to_csv(export_rows(cursor, table, scope)), file_name=f"{stem}.csv",
         mime="text/csv", on_click="ignore", key=f"download-{table}-csv", disabled=too_many or count == 0,
         icon=":material/download:")
-    xlsx_column.download_button(
+    row.download_button(
         "XLSX", data=lambda: exports.to_xlsx(export_rows(cursor, table, scope), table), file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
         key=f"download-{table}-xlsx", disabled=count == 0 or count > exports.XLSX_MAX_ROWS,

@@ -789,6 +789,26 @@ def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
         b["top"] < a["bottom"] - 1)
 
 
+@pytest.mark.parametrize("width", [390, 1440])
+def test_each_tables_two_download_buttons_stand_on_one_line(dashboard: RunningApp, browser: Browser,
+                                                            width: int) -> None:
+    """A phone puts columns one under the other: each table's CSV and XLSX buttons took a line each, eight
+    lines of buttons under four table names. Both stand on one line, beside or under the table's name."""
+    context = new_context(browser, viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        open_page(page, dashboard.url("/data", "lang=id"))
+        rows = {}
+        for sheet in schema.SHEETS:
+            boxes = [page.locator(f".st-key-download-{sheet.name}-{kind}").bounding_box() for kind in ("csv", "xlsx")]
+            assert all(boxes), sheet.name
+            csv, xlsx = boxes
+            rows[sheet.name] = (round(abs(csv["y"] - xlsx["y"])), csv["x"] + csv["width"] <= xlsx["x"])
+    finally:
+        context.close()
+    assert rows == {sheet.name: (0, True) for sheet in schema.SHEETS}, rows
+
+
 @pytest.mark.parametrize("width", [390, 1280])
 def test_indicator_names_stand_whole_above_their_bars_and_lines(dashboard: RunningApp, browser: Browser,
                                                                 width: int) -> None:
