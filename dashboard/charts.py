@@ -545,13 +545,16 @@ def participation_funnel(ctx: PageContext) -> Chart | None:
     # Reached-stage counts are cumulative, so the generic per-year sum would mean nothing: say registered → delegates.
     ends = funnel.groupby("year").agg(first=("applicants", "first"), last=("applicants", "last"))
     if len(ends) <= LISTED_YEARS:
-        items = format_list([ctx.t("chart.funnel_item", year=int(year), registered=ctx.number(row["first"]),
-                                   delegates=ctx.number(row["last"])) for year, row in ends.iterrows()], ctx.lang)
-    else:  # each end of the funnel as a series over the years
-        items = ctx.t("chart.funnel_series", **{end: _series_text(ctx, {int(year): value for year, value
-                                                                        in ends[column].items()}, ctx.number)
-                                                for end, column in (("registered", "first"), ("delegates", "last"))})
-    alternative = ctx.t("chart.summary", metric=_name(ctx, "reached_stage"), items=items)
+        items = [ctx.t("chart.funnel_item", year=int(year), registered=ctx.number(row["first"]),
+                       delegates=ctx.number(row["last"])) for year, row in ends.iterrows()]
+        alternative = ctx.t("chart.summary", metric=_name(ctx, "reached_stage"), items=format_list(items, ctx.lang))
+    else:  # each end of the funnel, named as its bars are, as a series over the years
+        alternative = sentences(*(ctx.t("chart.summary_more" if column == "last" else "chart.summary",
+                                        metric=labels[stage], items=_series_text(
+                                            ctx, {int(year): value for year, value in ends[column].items()},
+                                            ctx.number))
+                                  for stage, column in ((schema.STAGE.codes[0], "first"), (DELEGATES_STAGE, "last"))),
+                                lang=ctx.lang)
     caption = _partner_selection_said(ctx, ctx.t("participation.caption_funnel"),
                                       funnel["year"].astype(int).unique().tolist())
     return Chart("participation", "funnel", figure, data, period_caption(ctx, caption, Period.PER_YEAR),

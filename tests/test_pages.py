@@ -533,7 +533,8 @@ def said_series(values: dict[str, float], lang: str, write: Callable[[float], st
 
 def assert_funnel_said(at: AppTest, funnel: dict[tuple[str, str], int], lang: str) -> None:
     """The funnel's sentence gives each year's two ends, the registered and the delegates ("2019: 131
-    registered → 5 delegates"); over many years, each end as a series (said_series)."""
+    registered → 5 delegates"); over many years, a sentence for each end, named as its bars are, with its
+    series (said_series)."""
     t = toml_catalogue(lang)
     per_year: dict[str, list[int]] = {}
     for (year, _), reached in funnel.items():  # the stages in the funnel's order, the delegates last
@@ -542,12 +543,13 @@ def assert_funnel_said(at: AppTest, funnel: dict[tuple[str, str], int], lang: st
         items = years_text([t["chart.funnel_item"].format(year=year, registered=number(steps[0], lang),
                                                           delegates=number(steps[-1], lang))
                             for year, steps in sorted(per_year.items())], lang)
-    else:
-        items = t["chart.funnel_series"].format(**{
-            end: said_series({year: steps[index] for year, steps in per_year.items()}, lang,
-                             lambda value: number(value, lang))
-            for end, index in (("registered", 0), ("delegates", -1))})
-    said = t["chart.summary"].format(metric=metric_name("reached_stage", lang), items=items)
+        said = t["chart.summary"].format(metric=metric_name("reached_stage", lang), items=items)
+    else:  # each end named as its bars are
+        said = ("" if lang == "zh" else " ").join(
+            t[key].format(metric=name, items=said_series({year: steps[index] for year, steps in per_year.items()},
+                                                         lang, lambda value: number(value, lang)))
+            for key, name, index in (("chart.summary", label(schema.STAGE, "registered", lang), 0),
+                                     ("chart.summary_more", metric_name("delegates", lang), -1)))
     assert any(caption.value.startswith(said) for caption in at.caption), (said, [c.value for c in at.caption])
 
 
