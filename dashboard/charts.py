@@ -45,6 +45,7 @@ from translations import (
     month_name,
     sentences,
     with_note,
+    year_span,
 )
 
 Formatter = Callable[[object], str]
@@ -296,15 +297,6 @@ def period_caption(ctx: PageContext, text: str, period: Period) -> str:
 def _period(ctx: PageContext, name: str, years: Sequence[int]) -> str:
     """The sentence naming a chart's period and its years: Period: each selected year (2017–2019)."""
     return ctx.t("chart.period", period=name, years=year_span(years, ctx.lang))
-
-
-def year_span(years: Sequence[int], lang: str) -> str:
-    """Years as a heading and a caption write them: a run as its ends (2017–2026: ten years listed made a
-    phone's caption three lines), others listed (2017, 2019)."""
-    ordered = sorted(years)
-    if len(ordered) > 1 and ordered == list(range(ordered[0], ordered[-1] + 1)):
-        return f"{ordered[0]}–{ordered[-1]}"
-    return format_list(ordered, lang)
 
 
 def combined_heading(ctx: PageContext, title: str) -> str:

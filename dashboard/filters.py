@@ -25,7 +25,7 @@ import streamlit as st
 from dashboard import params
 from dashboard.literal import code_span
 from etl import schema
-from translations import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, format_list, translate
+from translations import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, format_list, translate, year_span
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -304,9 +304,10 @@ def direction_note(filters: Filters, page: str) -> str:
 
 
 def filter_line(filters: Filters) -> str:
-    """The compact line of active filters shown instead of the sidebar while presenting."""
+    """The compact line of active filters shown instead of the sidebar while presenting, on the printed
+    report and under an embedded chart: a run of years by its ends (ten years listed ran to a second line)."""
     lang = filters.lang
-    years = format_list(filters.years, lang) or "–"
+    years = year_span(filters.years, lang) or "–"
     fields = (translate(lang, "present.all_fields") if schema.FIELD.covers(filters.fields)
               else format_list((schema.FIELD.label(code, lang) for code in filters.fields), lang) or "–")
     direction = (translate(lang, "filters.direction_both") if filters.direction == DIRECTIONS[0]

@@ -210,6 +210,15 @@ def format_list(items: Iterable[object], lang: str) -> str:
     return separator.join(str(item) for item in items)
 
 
+def year_span(years: Iterable[int], lang: str) -> str:
+    """Years as a heading, a caption and the line of filters write them: a run as its ends (2017–2026: ten
+    years listed made a phone's caption three lines), others listed (2017, 2019)."""
+    ordered = sorted(years)
+    if len(ordered) > 1 and ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return f"{ordered[0]}–{ordered[-1]}"
+    return format_list(ordered, lang)
+
+
 def colon_of(lang: str) -> str:
     """The colon between a label and its value: Chinese writes the full-width one, with no space."""
     return "：" if resolve_language(lang) == "zh" else ": "
