@@ -200,9 +200,10 @@ def show_report(ctx: PageContext, checked: Checked) -> None:
     problems = staged.problems
     said_in_full = _said_in_full(problems)
     if staged.rows:
-        columns = st.columns(max(len(staged.rows), 1))
-        for column, (sheet, count) in zip(columns, staged.rows.items(), strict=False):
-            column.metric(schema.SHEETS_BY_NAME[sheet].label(ctx.lang), ctx.number(count))
+        # Side by side, wrapping where a screen is narrow: a phone put each sheet's count on a line of its own.
+        counts = st.container(horizontal=True, key="rows-per-sheet")
+        for sheet, count in staged.rows.items():
+            counts.metric(schema.SHEETS_BY_NAME[sheet].label(ctx.lang), ctx.number(count))
     errors = error_count(problems)
     if errors:
         st.error(ctx.t("upload.invalid", quantity=errors, count=ctx.number(errors)), icon=":material/error:")

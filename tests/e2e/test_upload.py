@@ -18,7 +18,7 @@ from etl.warehouse import Warehouse
 from tests.paths import SAMPLE_FILES
 from translations import translate
 
-from .harness import LOGS, RunningApp, after_interaction, open_page, save_screenshot, start_app, stop_app
+from .harness import LOGS, VIEWPORT, RunningApp, after_interaction, open_page, save_screenshot, start_app, stop_app
 
 PASSWORD = "a long test password"
 # The texts a reader sees inside an element (CSS generated content aside), icons' ligatures left out.
@@ -98,6 +98,13 @@ def test_analyst_uploads_a_year(analyst_app: RunningApp, page: Page, tmp_path: P
     assert page.get_by_role("button", name="Download the workbook with the problems marked").is_visible()
     assert page.get_by_role("button", name="5. Load year 2020").count() == 0
     save_screenshot(page, "upload-report-bad-en")
+    # The rows read per sheet side by side, wrapping on a phone: they took a line each there, four lines.
+    page.set_viewport_size({"width": 390, "height": 844})
+    counts = page.locator("[data-testid='stMetric']")  # the page's only metrics
+    assert counts.count() == 4
+    lines = {round(box["y"]) for box in (counts.nth(index).bounding_box() for index in range(4)) if box}
+    assert len(lines) <= 2, lines
+    page.set_viewport_size(VIEWPORT)
     # The analyst's report passes axe as the public pages do (tests/e2e/test_accessibility.py).
     found = Axe().run(page, options={"resultTypes": ["violations"]}).response["violations"]
     serious = [(v["id"], len(v["nodes"])) for v in found if v["impact"] in ("serious", "critical")]
