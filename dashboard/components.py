@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
@@ -112,22 +112,28 @@ def styled(data: pd.DataFrame, formats: Mapping[str, object]) -> pd.DataFrame | 
 
 
 def show_table(ctx: PageContext, data: pd.DataFrame, formats: Mapping[str, object] | None = None,
-               whole_texts: WholeTexts = "folded") -> None:
+               whole_texts: WholeTexts = "folded", projected: Sequence[str] | None = None) -> None:
     """A table as the page shows it: numbers formatted, missing text blank, sentences wrapped, not cut.
 
     A text too long for its cell is also written whole below the table (``whole_texts``): in an expander
     ("folded"), under a caption where the table is already in one ("inline"), or not at all ("off": the
     page writes it itself).
+
+    On a projector the table stands whole, every row on the page (an audience sees no scroll bar inside a
+    grid, and a presenter's clicker scrolls the page), its columns within the smallest projector's width:
+    ``projected`` names the columns it keeps there, and a caption says where the others are.
     """
-    wrapped = long_text_columns(data)
-    # On a projector every rem is larger (theme.PRESENTING_SCALE), and so are the lines and the 4rem.
-    scale = PRESENTING_SCALE if ctx.presenting else 1
+    columns = [column for column in projected if column in data.columns] if ctx.presenting and projected else None
+    wrapped = [column for column in long_text_columns(data) if columns is None or column in columns]
     shown = blank_missing_text(data)
     # A missing number is drawn empty and still sorts as a number (placeholder, not a text column).
-    st.dataframe(styled(shown, formats or {}), hide_index=True, placeholder="",
-                 column_config={column: st.column_config.TextColumn(width=round(SENTENCE_COLUMN_PX * scale))
-                                for column in wrapped} or None,
-                 row_height=round(wrapped_row_height(data, wrapped) * scale) if wrapped else None)
+    sentence_px = PRESENTING_SENTENCE_COLUMN_PX if ctx.presenting else SENTENCE_COLUMN_PX
+    st.dataframe(styled(shown, formats or {}), hide_index=True, placeholder="", column_order=columns,
+                 height="content" if ctx.presenting else "auto",
+                 column_config={column: st.column_config.TextColumn(width=sentence_px) for column in wrapped} or None,
+                 row_height=wrapped_row_height(data, wrapped, ctx.presenting) if wrapped else None)
+    if columns is not None and len(columns) < len(data.columns):
+        st.caption(ctx.t("present.table_columns", columns=format_list(columns, ctx.lang)))
     # Not on a projector, which hides expanders and data tables: its slides are the charts.
     if wrapped and whole_texts != "off" and not ctx.presenting:  # another site's frame hides expanders
         _whole_texts(ctx, data, wrapped, formats or {}, folded=whole_texts == "folded" and not ctx.unfolded)
@@ -192,15 +198,22 @@ WRAPPED_LINES = (3, 5)  # 3 lines: 70 px, the fewest above 4rem
 # A text longer than four full lines may need more than five (words break early): it is also written whole
 # below its table, where it can be read, copied and quoted (clicking the cell shows it only in an overlay).
 WHOLE_FROM = CHARACTERS_PER_LINE * (WRAPPED_LINES[1] - 1)
+# On a projector each rem is PRESENTING_SCALE times larger: a sentence column of 230 px scaled with it (316 px)
+# ran the obstacles' table 36 px past a 1280 px projector's page in Indonesian, its mitigations cut mid-word.
+# Narrower, it holds fewer characters a line (seen: Indonesian indicator names broke at words after 22–27
+# characters, a 79-character one in four lines), and its rows are as many lines taller.
+PRESENTING_SENTENCE_COLUMN_PX = 280
+PRESENTING_CHARACTERS_PER_LINE = 22
 
 
-def wrapped_row_height(data: pd.DataFrame, columns: list[str]) -> int:
+def wrapped_row_height(data: pd.DataFrame, columns: list[str], presenting: bool = False) -> int:
     """Rows tall enough for the longest sentence of ``columns``, within WRAPPED_LINES lines (a Chinese
-    character takes the room of two Latin letters)."""
+    character takes the room of two Latin letters); on a projector in its larger type and narrower columns."""
     longest = max(display_width(text) for column in columns for text in data[column].dropna().astype(str))
     fewest, most = WRAPPED_LINES
-    lines = min(max(math.ceil(longest / CHARACTERS_PER_LINE), fewest), most)
-    return CELL_PADDING_PX + LINE_PX * lines
+    scale, per_line = (PRESENTING_SCALE, PRESENTING_CHARACTERS_PER_LINE) if presenting else (1, CHARACTERS_PER_LINE)
+    lines = min(max(math.ceil(longest / per_line), fewest), most)
+    return round((CELL_PADDING_PX + LINE_PX * lines) * scale)
 
 
 def long_text_columns(data: pd.DataFrame) -> list[str]:

@@ -1215,20 +1215,21 @@ def test_the_mitigations_are_wrapped_not_cut(warehouse: Warehouse, lang: str, pr
     """A table cell cuts its text at the column's width unless its rows are taller than 4rem: the obstacles'
     descriptions and mitigations (sentences) get such rows and columns of their own width; the year, the
     category and the severity keep theirs. On a projector every rem is 22/16 larger: so are the rows (at
-    16 px they would not wrap there, as a screenshot showed) and the columns."""
+    16 px they would not wrap there, as a screenshot showed); its sentence columns are 280 px, not 230 × 22/16
+    (they ran the table past a 1280 px projector), and hold 22 characters a line, its rows as much taller."""
     at = open_app({"lang": lang} | ({"present": "1"} if presenting else {}), page="views/benefits.py")
     no_exception(at)
     mitigations = at.dataframe[-1]  # the page's last table, below every chart's data
     label = {name: schema.column_label(name)(lang) for name in ("year", "category", "severity", "description",
                                                                "mitigation")}
     assert list(mitigations.value.columns) == list(label.values())
-    # Tall enough for its longest sentence (the sample's: 107 characters, four lines), above 4rem.
+    # Tall enough for its longest sentence (the sample's: 107 characters, four lines; five projected), above 4rem.
     longest = max(mitigations.value[label[name]].str.len().max() for name in ("description", "mitigation"))
     assert longest == 107
-    scale = 22 / 16 if presenting else 1
-    assert mitigations.proto.row_height == round((16 + 18 * 4) * scale) > 64 * scale
+    scale, lines, width = (22 / 16, 5, 280) if presenting else (1, 4, 230)
+    assert mitigations.proto.row_height == round((16 + 18 * lines) * scale) > 64 * scale
     config = json.loads(mitigations.proto.columns)
-    wide = {name for name, column in config.items() if column.get("width") == round(230 * scale)}
+    wide = {name for name, column in config.items() if column.get("width") == width}
     assert wide == {label["description"], label["mitigation"]}
 
 
@@ -1318,6 +1319,40 @@ def test_only_sentences_are_wrapped() -> None:
     frame["mitigation"] = "在出发前两周开设汉语强化班并安排每日练习" * 2 + "由带队老师负责检查"
     assert len(frame["mitigation"][0]) == 49 and components.long_text_columns(frame) == ["mitigation"]
     assert components.wrapped_row_height(frame, ["mitigation"]) == 16 + 18 * 4
+
+
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_a_projected_indicator_table_keeps_what_an_audience_reads_and_says_where_the_rest_is(
+        warehouse: Warehouse, lang: str) -> None:
+    """Its ten columns ran past a 1280 px projector (checked in the browser: tests/e2e/test_presenters.py).
+    Projected, it shows the year, category, indicator, value, unit and beneficiary, and says that every column
+    is on the page outside presentation mode and in the Data page's downloads; on screen, every column."""
+    t = toml_catalogue(lang)
+    kept = [t["chart.year"], schema.column_label("category")(lang), schema.column_label("indicator")(lang),
+            metric_name("achieved_value", lang), schema.column_label("unit")(lang),
+            schema.column_label("beneficiary")(lang)]
+    said = t["present.table_columns"].format(columns=years_text(kept, lang))
+    presenting = open_app({"lang": lang, "present": "1"}, page="views/benefits.py")
+    on_screen = open_app({"lang": lang}, page="views/benefits.py")
+    assert not presenting.exception and not on_screen.exception
+    indicators, obstacles = presenting.dataframe  # no chart's data table on a projector
+    assert list(indicators.proto.column_order) == kept
+    assert not obstacles.proto.column_order, "its five columns fit a projector"
+    assert said in [caption.value for caption in presenting.caption]
+    assert not [table.proto.column_order for table in on_screen.dataframe if table.proto.column_order]
+    assert said not in [caption.value for caption in on_screen.caption]
+
+
+def test_a_projected_sentence_column_is_narrower_and_its_rows_taller() -> None:
+    """A projector's type is PRESENTING_SCALE larger: a sentence column of 230 px scaled with it ran the obstacles'
+    table past a 1280 px screen. It is 280 px there, and a 79-character indicator name took four lines in it,
+    not the three its rows were cut at."""
+    frame = pd.DataFrame({"indicator": ["Delegasi Beijing yang menilai kunjungan ke Jakarta memperluas wawasan "
+                                        "budayanya"]})
+    assert len(frame["indicator"][0]) == 79
+    assert components.wrapped_row_height(frame, ["indicator"]) == 16 + 18 * 3
+    assert components.wrapped_row_height(frame, ["indicator"], presenting=True) == round((16 + 18 * 4) * 22 / 16)
+    assert round(components.SENTENCE_COLUMN_PX * 22 / 16) > components.PRESENTING_SENTENCE_COLUMN_PX
 
 
 # -- Data ---------------------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ else:
         show_chart(ctx, charts.benefits_category_year(ctx), charts.NONE_BENEFITS)
     show_chart(ctx, charts.benefits_level(ctx), charts.NONE_BENEFITS)
     st.markdown(f"**{ctx.t('benefits.indicator_table')}**")
-    show_table(ctx, *charts.indicator_table(ctx))
+    show_table(ctx, *charts.indicator_table(ctx), projected=charts.indicator_table_projected(ctx))
     if note := charts.indicator_table_note(ctx):
         st.caption(note)
 

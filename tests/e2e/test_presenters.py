@@ -157,6 +157,36 @@ def test_presentation_legends_do_not_squeeze_their_plots_on_a_small_projector(da
     assert any(legend["name"].startswith(ROWS_IN_PX) for legend in legends["benefits"]), legends["benefits"]
 
 
+# Each table's grid: its width and height against what its scroller holds (an audience sees no scroll bar).
+_GRIDS_JS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')].map(grid => {
+  const scroller = grid.querySelector('.dvn-scroller');
+  return {wide: scroller.scrollWidth - scroller.clientWidth, tall: scroller.scrollHeight - scroller.clientHeight,
+          right: grid.getBoundingClientRect().right};
+})"""
+
+
+@pytest.mark.parametrize("width", [1280, 1920])
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_a_projected_table_stands_whole_on_the_screen(dashboard: RunningApp, browser: Browser, width: int,
+                                                      lang: str) -> None:
+    """On a 1280 px projector the Benefits page's indicator table ran 280–600 px past the page (its ten
+    columns) and the obstacles' table 36 px in Indonesian, a mitigation cut mid-word; both showed five or
+    six rows in a grid the audience cannot scroll. Projected, every row stands on the page and every column
+    shown within the screen."""
+    context = new_context(browser, viewport={"width": width, "height": 720})
+    try:
+        page = context.new_page()
+        open_page(page, dashboard.url("/benefits", f"lang={lang}&present=1"))
+        page.locator('[data-testid="stDataFrame"]').last.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        grids = page.evaluate(_GRIDS_JS)
+    finally:
+        context.close()
+    assert len(grids) == 2, grids
+    fits = [(grid["wide"] <= 1, grid["tall"] <= 1, grid["right"] <= width) for grid in grids]
+    assert fits == [(True, True, True)] * 2, grids
+
+
 def test_slideshow_moves_to_the_next_page(dashboard: RunningApp, page: Page) -> None:
     """With slideshow=15 the Overview gives way to Participation after about 15 seconds, same filters."""
     open_page(page, dashboard.url("/overview", "lang=en&year=2018&present=1&slideshow=15"))
