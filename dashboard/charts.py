@@ -536,21 +536,26 @@ def participation_funnel(ctx: PageContext) -> Chart | None:
     figure, wide = draw(), _every_medium(draw)
     # Reached-stage counts are cumulative, so the generic per-year sum would mean nothing: say registered → delegates.
     ends = funnel.groupby("year").agg(first=("applicants", "first"), last=("applicants", "last"))
-    if len(ends) <= LISTED_YEARS:
-        items = [ctx.t("chart.funnel_item", year=int(year), registered=ctx.number(row["first"]),
-                       delegates=ctx.number(row["last"])) for year, row in ends.iterrows()]
-        alternative = ctx.t("chart.summary", metric=_name(ctx, "reached_stage"), items=format_list(items, ctx.lang))
-    else:  # each end of the funnel, named as its bars are, as a series over the years
-        alternative = sentences(*(ctx.t("chart.summary_more" if column == "last" else "chart.summary",
-                                        metric=labels[stage], items=_series_text(
-                                            ctx, {int(year): value for year, value in ends[column].items()},
-                                            ctx.number))
-                                  for stage, column in ((schema.STAGE.codes[0], "first"), (DELEGATES_STAGE, "last"))),
-                                lang=ctx.lang)
     caption = _partner_selection_said(ctx, ctx.t("participation.caption_funnel"),
                                       funnel["year"].astype(int).unique().tolist())
     return Chart("participation", "funnel", figure, data, period_caption(ctx, caption, Period.PER_YEAR),
-                 ("reached_stage", "stage_conversion", "delegates"), formats, alternative, wide=wide)
+                 ("reached_stage", "stage_conversion", "delegates"), formats, _funnel_alternative(ctx, ends, labels),
+                 wide=wide)
+
+
+def _funnel_alternative(ctx: PageContext, ends: pd.DataFrame, labels: dict[str, str]) -> str:
+    """The funnel's two ends per year (``ends``: its first and last count by year), "2019: 131 registered → 5
+    delegates"; over more than LISTED_YEARS years a sentence per end, named as its bars are (``labels``), with
+    its series (_series_text)."""
+    if len(ends) <= LISTED_YEARS:
+        items = [ctx.t("chart.funnel_item", year=int(year), registered=ctx.number(row["first"]),
+                       delegates=ctx.number(row["last"])) for year, row in ends.iterrows()]
+        return ctx.t("chart.summary", metric=_name(ctx, "reached_stage"), items=format_list(items, ctx.lang))
+    registered, delegates = ({int(year): value for year, value in ends[column].items()} for column in ("first", "last"))
+    return sentences(ctx.t("chart.summary", metric=labels[schema.STAGE.codes[0]],
+                           items=_series_text(ctx, registered, ctx.number)),
+                     ctx.t("chart.summary_more", metric=labels[DELEGATES_STAGE],
+                           items=_series_text(ctx, delegates, ctx.number)), lang=ctx.lang)
 
 
 PROFILE_DIMENSIONS: dict[str, schema.Vocabulary] = {
@@ -731,16 +736,16 @@ def _months_alternative(ctx: PageContext, counts: pd.DataFrame) -> str:
     another calendar year named with its year: "20 in 2018 (the most in July and October: 6)", "5 in 2019
     (the most in January 2020: 3)"."""
     per_month = counts.groupby(["year", "calendar_year", "month"], sort=True)["activities"].sum()
-    items, counts = {}, {}
+    items, totals = {}, {}
     for year, months in per_month.groupby(level="year"):
         most = int(months.max())
         busiest = [month_name(int(month), ctx.lang) if start_year == year
                    else format_date_part(dt.date(int(start_year), int(month), 1), "yMMMM", ctx.lang)
                    for (_, start_year, month), value in months.items() if value == most]
-        counts[int(year)] = int(months.sum())
-        items[int(year)] = ctx.t("activities.months_item", year=int(year), count=ctx.number(counts[int(year)]),
+        totals[int(year)] = int(months.sum())
+        items[int(year)] = ctx.t("activities.months_item", year=int(year), count=ctx.number(totals[int(year)]),
                                  months=joined_with_and(busiest, ctx.lang), most=ctx.number(most))
-    return ctx.t("chart.summary", metric=_name(ctx, "activities"), items=_recent_items(ctx, items, counts))
+    return ctx.t("chart.summary", metric=_name(ctx, "activities"), items=_recent_items(ctx, items, totals))
 
 
 # -- Benefits and obstacles ----------------------------------------------------------
