@@ -155,6 +155,9 @@ def _every_medium(draw: Callable[..., go.Figure]) -> Callable[[Medium], go.Figur
 
 # A text alternative names at most this many categories, types or lines: the largest ones (and any equal).
 NAMED = 3
+# ... and names the ones equal to the last of them while the list stays this short; a longer tie is counted
+# ("Cultural visit 3, then 6 tied at 2 each"): 2019's activities by type named 7 of its 7 types as "the most".
+NAMED_WITH_TIES = 5
 
 
 # A sentence gives a measure's value in each year up to this many years; over more, its first and latest
@@ -459,14 +462,27 @@ def _combined_summary(ctx: PageContext, frame: pd.DataFrame, column: str, metric
 def _largest(ctx: PageContext, frame: pd.DataFrame, column: str, vocabulary: schema.Vocabulary, metric: str) -> str:
     """The NAMED largest categories of ``frame`` by ``column``, and any equal to the last of them (three of
     the sample's obstacle categories count 3: naming two of them would rank equals), largest first, in the
-    vocabulary's order among equals."""
+    vocabulary's order among equals; where that would name more than NAMED_WITH_TIES, the ones equal to the
+    last are counted, not named (the data table names them)."""
     per_category = frame.groupby("category")[column].sum()
     ranked = sorted(per_category.items(), key=lambda item: (-item[1], vocabulary.codes.index(item[0])
                                                             if item[0] in vocabulary.codes else len(vocabulary.codes)))
     ranked = [(code, value) for code, value in ranked if value > 0]  # a category of none is not among the most
     least = ranked[:NAMED][-1][1] if ranked else 0
+    named = [(code, value) for code, value in ranked if value >= least]
+    if len(named) <= NAMED_WITH_TIES:
+        return _listed(ctx, named, vocabulary, metric)
+    above = [(code, value) for code, value in named if value > least]
+    tied = {"count": ctx.number(len(named) - len(above)), "value": METRICS[metric].format(least, ctx.lang)}
+    if not above:
+        return ctx.t("chart.most_tied", **tied)
+    return ctx.t("chart.most_tied_after", named=_listed(ctx, above, vocabulary, metric), **tied)
+
+
+def _listed(ctx: PageContext, items: list[tuple[str, float]], vocabulary: schema.Vocabulary, metric: str) -> str:
+    """Categories with their values, as a sentence lists them: "Budget 4, Language barrier 3"."""
     return format_list([f"{vocabulary.label(code, ctx.lang)} {METRICS[metric].format(value, ctx.lang)}"
-                        for code, value in ranked if value >= least], ctx.lang)
+                        for code, value in items], ctx.lang)
 
 
 def obstacles_caption(ctx: PageContext, caption_key: str) -> str:

@@ -11,7 +11,7 @@ import json
 import re
 import shutil
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,25 @@ def plural(t: dict[str, str], key: str, count: int, lang: str) -> str:
     """The form of plural message ``key`` that ``lang`` uses for ``count`` things, by the rules written out
     here rather than the app's (CLDR: English "one" for exactly 1; Indonesian and Chinese one form)."""
     return t[f"{key}.one"] if lang == "en" and count == 1 else t[f"{key}.other"]
+
+
+def said_most(ranked: list[tuple[str, float]], lang: str, write: Callable[[float], str] = str) -> str:
+    """What a chart's sentence names as "the most", from (label, value) largest first, equals in the schema's
+    order, none of none: the three largest and any equal to the third; where that is more than five, the ones
+    equal to the third counted, not named ("Cultural visit 3, then 6 tied at 2 each": 2019's activities by
+    type named 7 of 7 types as the most)."""
+    t = toml_catalogue(lang)
+    separator = "、" if lang == "zh" else ", "
+    least = ranked[:3][-1][1]
+    named = [(name, value) for name, value in ranked if value >= least]
+    if len(named) <= 5:
+        return separator.join(f"{name} {write(value)}" for name, value in named)
+    above = [(name, value) for name, value in named if value > least]
+    tied = {"count": str(len(named) - len(above)), "value": write(least)}
+    if not above:
+        return t["chart.most_tied"].format(**tied)
+    return t["chart.most_tied_after"].format(named=separator.join(f"{name} {write(value)}" for name, value in above),
+                                            **tied)
 
 
 def toml_catalogue(lang: str) -> dict[str, str]:

@@ -17,7 +17,7 @@ from dashboard.findings import overview_findings
 from dashboard.metrics import CARD_METRICS, CATALOGUE, METRICS, summary_value
 from etl import schema
 from etl.warehouse import SAMPLE_DIR, Warehouse
-from tests.apptest import SharedApp, drawn_charts, expected_connection
+from tests.apptest import SharedApp, drawn_charts, expected_connection, said_most
 from translations import format_list, format_measure, format_percentage, translate
 
 ALL_FIELDS = schema.FIELD.codes
@@ -376,6 +376,49 @@ def test_a_series_of_many_years_is_said_by_its_ends_and_extremes(warehouse: Ware
     assert charts._series_text(ctx, values, ctx.number) == said
 
 
+@pytest.mark.parametrize(("counts", "said"), [
+    ([4, 3, 3, 3], "Budget 4, Language barrier 3, Cultural differences 3, Visa and travel 3"),
+    ([2, 2, 1, 1, 1], "Language barrier 2, Budget 2, Schedule and timing 1, Cultural differences 1, Visa and "
+                      "travel 1"),  # equals in the vocabulary's order
+    ([2, 1, 1, 1, 1, 1], "Budget 2, then 5 tied at 1 each"),
+    ([3, 3, 2, 2, 2, 2, 2], "Language barrier 3, Budget 3, then 5 tied at 2 each"),
+    ([1, 1, 1, 1, 1, 1, 0], "6 tied at 1 each"),
+])
+def test_the_most_names_a_short_tie_and_counts_a_long_one(warehouse: Warehouse, counts: list[int], said: str) -> None:
+    """The three largest and any equal to the third are named while that is at most five; a longer tie is
+    counted, not named: 2019's activities by type named 7 of its 7 types as "the most"."""
+    codes = ["budget", "language", "cultural", "travel", "schedule", "bureaucracy", "outreach"]
+    assert set(codes) == set(schema.OBSTACLE_CATEGORY.codes)
+    frame = pd.DataFrame({"category": codes[:len(counts)], "obstacles": counts})
+    ctx = context((2019,), ALL_FIELDS, "both", "en")
+    assert charts._largest(ctx, frame, "obstacles", schema.OBSTACLE_CATEGORY, "obstacles") == said
+
+
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_a_tie_too_long_to_list_is_counted_in_the_sentence(warehouse: Warehouse, lang: str) -> None:
+    """2019: one cultural visit more than the six types of two activities each, and one budget obstacle more
+    than five categories of one each. Their sentences named every one of them as "the most"; they name the
+    largest and count the rest of the tie, from the test's own SQL."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse.path), read_only=True) as connection:  # before the dashboard's reader
+        def ranked(sql: str, vocabulary: schema.Vocabulary) -> list[tuple[str, float]]:
+            rows = sorted(connection.execute(sql).fetchall(), key=lambda row: (-row[1], vocabulary.codes.index(row[0])))
+            return [(vocabulary.label(code, lang), count) for code, count in rows if count > 0]
+        types = ranked("SELECT type, count(*) FROM activities WHERE partner_city = 'beijing' AND year = 2019 "
+                       "GROUP BY ALL", schema.ACTIVITY_TYPE)
+        obstacles = ranked("SELECT category, count(*) FROM obstacles WHERE partner_city = 'beijing' AND year = 2019 "
+                           "GROUP BY ALL", schema.OBSTACLE_CATEGORY)
+    assert [count for _, count in types].count(types[2][1]) > 5 and len(obstacles) > 5  # the ties in view
+    ctx = context((2019,), ALL_FIELDS, "both", lang)
+    by_type, heatmap = charts.activities_by(ctx, "type"), charts.overview_obstacles(ctx)
+    assert by_type is not None and heatmap is not None
+    for chart, named in ((by_type, said_most(types, lang)), (heatmap, said_most(obstacles, lang))):
+        opening = chart.alternative.split(". " if lang != "zh" else "。")[0].rstrip(".")
+        assert opening.endswith(named), (named, chart.alternative)
+        assert sum(name in opening for name, _ in types + obstacles) <= 2, chart.alternative
+
+
 def test_a_workbook_without_indicator_codes_stays_valid(warehouse: Warehouse, tmp_path) -> None:
     """indicator_code is optional: without the column the indicators are shown for their own year only."""
     import openpyxl
@@ -547,11 +590,9 @@ def test_a_chart_of_every_selected_year_together_is_described_as_one(warehouse: 
         indicators = counts("SELECT category, count(*) FROM benefits WHERE partner_city = 'beijing' GROUP BY ALL")
 
     def largest(rows: list[tuple[str, int]], vocabulary: schema.Vocabulary) -> str:
-        """The three largest, and any equal to the third: equals are never ranked by leaving one out."""
+        """The three largest, and any equal to the third: equals are never ranked by leaving one out (said_most)."""
         ranked = sorted(rows, key=lambda row: (-row[1], vocabulary.codes.index(row[0])))
-        ranked = [row for row in ranked if row[1] >= ranked[:charts.NAMED][-1][1]]
-        separator = "、" if lang == "zh" else ", "
-        return separator.join(f"{vocabulary.label(code, lang)} {count}" for code, count in ranked)
+        return said_most([(vocabulary.label(code, lang), count) for code, count in ranked], lang)
 
     ctx = context((2017, 2018, 2019), ALL_FIELDS, "both", lang)
     heatmap = charts.overview_obstacles(ctx)

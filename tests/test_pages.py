@@ -50,8 +50,10 @@ from tests.apptest import (
     open_app,
     open_tables,
     plural,
+    said_most,
     toml_catalogue,
     visible_texts,
+    walk,
 )
 from tests.paths import REPO_ROOT
 from tests.workbooks import another_partners_year, edited_sample, set_cells
@@ -561,7 +563,7 @@ def assert_stacked_said(at: AppTest, figure: dict[str, Any], drawn: dict[tuple[s
     city 4". It said the totals alone, not where the activities took place. With one category, that one is
     named beside the metric, by its legend's title, and nothing is ranked."""
     t = toml_catalogue(lang)
-    listed, noted = ("、", "{}（{}）") if lang == "zh" else (", ", "{} ({})")
+    noted = "{}（{}）" if lang == "zh" else "{} ({})"
     years = sorted({year for _, year in drawn})
     totals = {year: sum(n for (_, y), n in drawn.items() if y == year) for year in years}
     items = said_series(totals, lang, lambda value: number(value, lang))
@@ -577,8 +579,7 @@ def assert_stacked_said(at: AppTest, figure: dict[str, Any], drawn: dict[tuple[s
         order = [label(vocabulary, code, lang) for code in vocabulary.codes]
         ranked = sorted(((n, order.index(name_)) for name_, n in per_label.items() if n > 0),
                         key=lambda pair: (-pair[0], pair[1]))
-        least = ranked[:3][-1][0]
-        parts = listed.join(f"{order[i]} {number(n, lang)}" for n, i in ranked if n >= least)
+        parts = said_most([(order[i], n) for n, i in ranked], lang, lambda value: number(value, lang))
         if len(years) == 1:
             said = t["chart.summary_parts"].format(metric=name, items=items, parts=parts)
         else:
@@ -1081,8 +1082,8 @@ def test_activities_charts_equal_sql(shared_app: SharedApp, expected_db: duckdb.
             f"SELECT type, sum({column}) AS n FROM activities WHERE {expected.where('activities')} "
             "GROUP BY type HAVING n > 0").fetchall(),
             key=lambda row: (-row[1], schema.ACTIVITY_TYPE.codes.index(row[0])))
-        top = [(code, n) for code, n in ranked if n >= ranked[:3][-1][1]]
-        items = listed.join(f"{label(schema.ACTIVITY_TYPE, code, lang)} {number(n, lang)}" for code, n in top)
+        items = said_most([(label(schema.ACTIVITY_TYPE, code, lang), n) for code, n in ranked], lang,
+                          lambda value: number(value, lang))
         sides.append(t["chart.summary_more" if sides else "chart.summary"].format(metric=metric_name(key, lang),
                                                                                    items=items))
     spans = expected.db.execute(
@@ -1683,6 +1684,26 @@ def test_field_without_benefits_shows_obstacles_and_explains(shared_app: SharedA
     no_exception(overview)
     assert f"**{t['finding.no_benefits_year'].format(year=2019)}**" in markdowns(overview)
     assert t["empty.no_benefits"] in infos(overview)
+
+
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_each_table_on_the_benefits_page_is_headed_as_its_charts_are(shared_app: SharedApp, lang: str) -> None:
+    """The indicator and obstacle tables were titled in bold text, smaller than the chart headings beside them
+    and missing from the page's headings (a screen reader's list of them, the printed report's h3): each is
+    headed by a heading of the charts' level, right above it."""
+    t = toml_catalogue(lang)
+    at = shared_app.page(PAGES[3], View(f"tables-{lang}", lang).params())
+    no_exception(at)
+    order = []
+    for node in walk(at.main):
+        if getattr(node, "type", None) in ("header", "subheader"):
+            order.append((node.type, node.value))
+        elif getattr(node, "type", None) == "dataframe":
+            order.append(("table", None))
+    tables = [index for index, (kind, _) in enumerate(order) if kind == "table"]
+    assert [order[index - 1] for index in tables] == [("subheader", t["benefits.indicator_table"]),
+                                                      ("subheader", t["benefits.mitigation_table"])], order
+    assert not {f"**{t['benefits.indicator_table']}**", f"**{t['benefits.mitigation_table']}**"} & set(markdowns(at))
 
 
 def test_direction_and_field_without_participants(shared_app: SharedApp) -> None:

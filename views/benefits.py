@@ -27,7 +27,7 @@ else:
     with right:
         show_chart(ctx, charts.benefits_category_year(ctx), charts.NONE_BENEFITS)
     show_chart(ctx, charts.benefits_level(ctx), charts.NONE_BENEFITS)
-    st.markdown(f"**{ctx.t('benefits.indicator_table')}**")
+    st.subheader(ctx.t("benefits.indicator_table"), anchor=False)  # headed as the charts are (h3)
     show_table(ctx, *charts.indicator_table(ctx), projected=charts.indicator_table_projected(ctx))
     if note := charts.indicator_table_note(ctx):
         st.caption(note)
@@ -41,7 +41,7 @@ else:
         show_chart(ctx, charts.obstacles_severity(ctx), charts.NONE_OBSTACLES)
     with right:
         show_chart(ctx, charts.obstacles_per_year(ctx), charts.NONE_OBSTACLES)
-    st.markdown(f"**{ctx.t('benefits.mitigation_table')}**")
+    st.subheader(ctx.t("benefits.mitigation_table"), anchor=False)
     show_table(ctx, *charts.mitigation_table(ctx))
     if note := charts.mitigation_table_note(ctx):
         st.caption(note)

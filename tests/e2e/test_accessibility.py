@@ -113,11 +113,11 @@ def test_axe_finds_no_serious_violation(dashboard: RunningApp, browser: Browser,
     assert not problems, "\n".join(problems)
 
 
-# Elements that must never be cut: card labels, chart headings, the page title, and the chart titles
+# Elements that must never be cut: card labels, chart and table headings, the page title, and the chart titles
 # Plotly draws (subplot titles). An element is cut when its text overflows its own box.
 CLIPPED_JS = """() => {
   const selectors = ['[data-testid="stMetricLabel"] p', '[data-testid="stMetricLabel"]',
-                     '[class*="st-key-figure-"] h3', 'h1', 'h2', '[data-testid="stMetricValue"]',
+                     'h3', 'h1', 'h2', '[data-testid="stMetricValue"]',
                      '[data-testid="stMetricValue"] [data-testid="stMarkdownContainer"]'];
   const cut = [];
   for (const selector of selectors) {
