@@ -326,9 +326,15 @@ def _lazy_csv(data: pd.DataFrame) -> Callable[[], bytes]:
     return lambda: exports.to_csv(data)
 
 
-def empty_state(ctx: PageContext, key: str = "empty.no_data", **params: object) -> None:
-    """Explain why nothing is shown, instead of an empty axis."""
-    st.info(ctx.t(key, partner=ctx.partner_name(), **params), icon=":material/filter_alt_off:")
+def empty_state(ctx: PageContext, key: str = "empty.no_data", *, say_filters: bool = False,
+                **params: object) -> None:
+    """Explain why nothing is shown, instead of an empty axis. ``say_filters``: a page left empty also says
+    what was looked for, which a phone's closed sidebar hides and a shared link's reader did not choose (while
+    presenting, the bar above says it)."""
+    text = ctx.t(key, partner=ctx.partner_name(), **params)
+    if say_filters and not ctx.presenting:
+        text = sentences(text, ctx.t("filters.shown", filters=filter_line(ctx.filters)), lang=ctx.lang)
+    st.info(text, icon=":material/filter_alt_off:")
 
 
 def nothing_selected(ctx: PageContext) -> bool:
@@ -433,7 +439,7 @@ def begin_page(ctx: PageContext, page: str) -> None:
     if nothing_selected(ctx):
         st.stop()
     if none_key := nothing_to_draw(ctx, page):
-        empty_state(ctx, none_key)
+        empty_state(ctx, none_key, say_filters=True)
         st.stop()
     if note := direction_note(ctx.filters, page):
         st.info(markdown_text(note), icon=":material/filter_alt:")

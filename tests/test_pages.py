@@ -1706,6 +1706,25 @@ def test_each_table_on_the_benefits_page_is_headed_as_its_charts_are(shared_app:
     assert not {f"**{t['benefits.indicator_table']}**", f"**{t['benefits.mitigation_table']}**"} & set(markdowns(at))
 
 
+@pytest.mark.parametrize(("lang", "page", "said"), [
+    ("id", PAGES[1], "Tidak ada data yang cocok dengan filter yang dipilih. Perluas tahun, bidang atau arah di bilah "
+                     "samping. Filter: 2018 · Beijing · Pariwisata · Kota mitra ke Jakarta"),
+    ("zh", PAGES[1], "没有符合所选筛选条件的数据。请在侧栏中放宽年份、领域或方向。"
+                     "筛选条件：2018 · 北京 · 旅游 · 友好城市赴雅加达"),
+])
+def test_an_empty_page_says_what_was_looked_for(shared_app: SharedApp, lang: str, page: str, said: str) -> None:
+    """A page the filters leave empty said only "nothing matches the chosen filters": on a phone, whose
+    sidebar is closed, and to the reader of a shared link, not which. It says them, as the line of filters
+    writes them; while presenting, the bar above says them and the notice does not."""
+    params: dict[str, str | list[str]] = {"field": "tourism", "direction": "inbound", "year": "2018"}
+    at = shared_app.page(page, params | ({"lang": lang} if lang != "id" else {}))
+    no_exception(at)
+    assert infos(at) == [said]
+    presenting = shared_app.page(page, params | {"present": "1"} | ({"lang": lang} if lang != "id" else {}))
+    no_exception(presenting)
+    assert infos(presenting) == [said.rsplit({"id": " Filter:", "zh": "筛选条件"}[lang], 1)[0]]
+
+
 def test_direction_and_field_without_participants(shared_app: SharedApp) -> None:
     """No partner-city delegate ever came for tourism: Participation explains there is nothing to show,
     the Overview says there are no applicants and shows '–' for the selection rate."""
@@ -1713,7 +1732,7 @@ def test_direction_and_field_without_participants(shared_app: SharedApp) -> None
     t = toml_catalogue("en")
     at = shared_app.page(PAGES[1], view.params())
     no_exception(at)
-    assert infos(at) == [t["empty.no_data"]]
+    assert infos(at) == [f"{t['empty.no_data']} Filters: 2017–2019 · Beijing · Tourism · Partner city to Jakarta"]
     assert not at.get("plotly_chart")
     overview = shared_app.page(PAGES[0], view.params())
     no_exception(overview)
