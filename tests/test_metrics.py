@@ -313,8 +313,9 @@ def _trend_sentence(recurring: list[tuple[str, int, float]], unit: str, title: s
         return f"{opening}; each ended where it began."
     if len(changed) > 3:
         return f"{opening}; the 3 largest changes: {ends(changed[:3])}."
-    return (f"{opening}; {len(changed)} of them changed from their first year to their last: {ends(changed)}; "
-            f"the rest ({len(lines) - len(changed)}) ended where they began.")
+    # One and several alike: "1 of them changed from their first year" read of several.
+    return (f"{opening}; {len(changed)} changed from first year to last: {ends(changed)}; "
+            f"{len(lines) - len(changed)} did not change.")
 
 
 @pytest.mark.parametrize("years", [("2017", "2018"), ("2018", "2019"), ("2017", "2019")])

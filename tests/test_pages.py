@@ -33,7 +33,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import charts, components, db, figures, queries, report
 from dashboard.context import PageContext
 from dashboard.downloads import history_rows
-from dashboard.filters import Available, Filters
+from dashboard.filters import Available, Filters, filter_line
 from dashboard.metrics import CARD_METRICS, CATALOGUE, METRICS, THEME_NAMES
 from etl import schema
 from etl.load import load_files
@@ -53,7 +53,6 @@ from tests.apptest import (
     said_most,
     toml_catalogue,
     visible_texts,
-    walk,
 )
 from tests.paths import REPO_ROOT
 from tests.workbooks import another_partners_year, edited_sample, set_cells
@@ -727,11 +726,13 @@ def test_the_printed_report_says_what_the_page_says_where_a_chart_is_empty(share
              for key in t if key.startswith("empty.") and key not in framed_only}
     ctx = PageContext(db.reader(), Filters(view.years, PARTNER, view.fields, view.direction, view.lang))
     printed = report.build_report(ctx, Available(years=SAMPLE_YEARS, partners=(PARTNER,)))
+    shown = t["filters.shown"].format(filters=filter_line(ctx.filters))
     said_anywhere = []
     for page in report.SECTIONS:
         at = shared_app.page(f"views/{page}.py", view.params())
         no_exception(at)
-        on_page = [box for box in infos(at) if box in empty]
+        # A page left empty also says its filters, which the report's cover says.
+        on_page = [said for box in infos(at) if (said := box.removesuffix(shown).rstrip()) in empty]
         section = printed.split(f"<section data-page='{page}'>")[1].split("</section>")[0]
         in_report = [html.unescape(p) for p in re.findall(r"<p class='empty'>(.*?)</p>", section)]
         assert in_report == on_page, page
@@ -1695,11 +1696,18 @@ def test_each_table_on_the_benefits_page_is_headed_as_its_charts_are(shared_app:
     at = shared_app.page(PAGES[3], View(f"tables-{lang}", lang).params())
     no_exception(at)
     order = []
-    for node in walk(at.main):
-        if getattr(node, "type", None) in ("header", "subheader"):
-            order.append((node.type, node.value))
-        elif getattr(node, "type", None) == "dataframe":
+
+    def read(node: Any) -> None:  # the page's own elements, not the charts' folded data tables
+        kind = getattr(node, "type", None)
+        if kind in ("header", "subheader"):
+            order.append((kind, node.value))
+        elif kind == "dataframe":
             order.append(("table", None))
+        elif kind != "expander":
+            for child in getattr(node, "children", {}).values():
+                read(child)
+
+    read(at.main)
     tables = [index for index, (kind, _) in enumerate(order) if kind == "table"]
     assert [order[index - 1] for index in tables] == [("subheader", t["benefits.indicator_table"]),
                                                       ("subheader", t["benefits.mitigation_table"])], order
