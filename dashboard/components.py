@@ -408,6 +408,24 @@ def author_name(ctx: PageContext, author: str) -> str:
     return ctx.t("history.sample_data") if author == SAMPLE_AUTHOR else author
 
 
+# A reference table's narrowest columns, and those holding sentences, on a narrow screen.
+REFERENCE_COLUMN_MIN = "5em"
+REFERENCE_SENTENCE_MIN = "14em"
+
+
+def show_reference_table(data: pd.DataFrame) -> None:
+    """A short table read in full, each cell's text wrapped in place: no grid to scroll, no cell cut (in a grid
+    the data dictionary's allowed values and descriptions were cut mid-word on a laptop, its last column past
+    the page's edge). Its cells are shown as typed: st.table reads them as Markdown. On a phone it scrolls
+    across rather than squeezing a column to a word a line (Chinese labels stood a character a line)."""
+    shown = data.fillna("").astype(str)
+    styler = shown.map(markdown_text).style.set_properties(**{"min-width": REFERENCE_COLUMN_MIN})
+    sentences_ = long_text_columns(shown)
+    if sentences_:
+        styler = styler.set_properties(subset=sentences_, **{"min-width": REFERENCE_SENTENCE_MIN})
+    st.table(styler, hide_index=True)
+
+
 def show_history(ctx: PageContext, for_analysts: bool) -> None:
     """The load history table; a fingerprint's column is narrow (its start identifies it), its help says
     where the whole value is."""

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard.components import fold, nothing_selected, page_header, show_history
+from dashboard.components import fold, nothing_selected, page_header, show_history, show_reference_table
 from dashboard.context import context
 from dashboard.dictionary import dictionary
 from dashboard.downloads import api_pointer, history_download, package_download, table_download
@@ -29,7 +29,7 @@ st.header(ctx.t("data.section_dictionary"))
 for sheet in schema.SHEETS:
     with fold(ctx, with_note(sheet.label(ctx.lang), f"`{sheet.name}`", ctx.lang)):
         st.caption(sheet.description(ctx.lang))
-        st.dataframe(dictionary(sheet, ctx.lang), hide_index=True)
+        show_reference_table(dictionary(sheet, ctx.lang))
 
 st.header(ctx.t("data.section_history"))
 show_history(ctx, for_analysts=False)

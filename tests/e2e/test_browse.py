@@ -32,6 +32,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from dashboard import figures
 from dashboard.components import SMALLEST_PROJECTOR_SCREEN, TABLE_KEY_PREFIX
+from dashboard.dictionary import dictionary
 from dashboard.metrics import METRICS
 from etl import schema
 from etl.warehouse import Warehouse
@@ -807,6 +808,46 @@ def test_each_tables_two_download_buttons_stand_on_one_line(dashboard: RunningAp
     finally:
         context.close()
     assert rows == {sheet.name: (0, True) for sheet in schema.SHEETS}, rows
+
+
+# Each dictionary table as drawn: its width and its container's, each cell's text and width, in table order.
+_REFERENCE_TABLES_JS = """() => [...document.querySelectorAll('[data-testid="stTable"]')].map(box => {
+  const table = box.querySelector('table');
+  return {width: table.scrollWidth, room: box.clientWidth,
+          rows: [...table.rows].map(row => [...row.cells].map(cell => ({
+              text: cell.innerText.trim(), width: cell.getBoundingClientRect().width,
+              em: parseFloat(getComputedStyle(cell).fontSize),
+              cut: cell.scrollWidth > cell.clientWidth + 1})))};
+})"""
+
+
+@pytest.mark.parametrize(("lang", "width"), [("en", 1440), ("zh", 390)])
+def test_the_data_dictionary_is_read_whole(dashboard: RunningApp, browser: Browser, lang: str, width: int) -> None:
+    """In a grid, the dictionary's allowed values and descriptions were cut mid-word on a laptop
+    ("jeddah: Jeddah; …; tokyo: To"), its last column past the page's edge. Every cell now holds its whole
+    text as typed ("participant_id", not italics); on a laptop the table stands within the page; on a phone
+    it scrolls across rather than standing a Chinese label a character a line (no column under 5em)."""
+    context = new_context(browser, viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        open_page(page, dashboard.url("/data", f"lang={lang}"))
+        for summary in page.locator('[data-testid="stExpander"] summary').all()[:len(schema.SHEETS)]:
+            summary.click()
+        page.locator('[data-testid="stTable"]').nth(len(schema.SHEETS) - 1).wait_for()
+        drawn = page.evaluate(_REFERENCE_TABLES_JS)
+    finally:
+        context.close()
+    assert len(drawn) == len(schema.SHEETS)
+    for sheet, table in zip(schema.SHEETS, drawn, strict=True):
+        expected = dictionary(sheet, lang)
+        assert [cell["text"] for cell in table["rows"][0]] == list(expected.columns), sheet.name
+        assert [[cell["text"] for cell in row] for row in table["rows"][1:]] == [
+            [" ".join(str(value).split()) for value in row] for row in expected.itertuples(index=False)], sheet.name
+        cells = [cell for row in table["rows"] for cell in row]
+        assert not [cell["text"] for cell in cells if cell["cut"]], sheet.name
+        assert not [cell["text"] for cell in cells if cell["width"] < 5 * cell["em"] - 1], sheet.name
+        if width >= 1280:
+            assert table["width"] <= table["room"] + 1, (sheet.name, table["width"], table["room"])
 
 
 @pytest.mark.parametrize("width", [390, 1280])
