@@ -410,7 +410,7 @@ def author_name(ctx: PageContext, author: str) -> str:
 
 # A reference table's narrowest columns, and those holding sentences, on a narrow screen.
 REFERENCE_COLUMN_MIN = "5em"
-REFERENCE_SENTENCE_MIN = "14em"
+REFERENCE_SENTENCE_MIN = "11em"
 
 
 def show_reference_table(data: pd.DataFrame) -> None:

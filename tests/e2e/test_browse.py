@@ -821,16 +821,19 @@ _REFERENCE_TABLES_JS = """() => [...document.querySelectorAll('[data-testid="stT
 })"""
 
 
-@pytest.mark.parametrize(("lang", "width"), [("en", 1440), ("zh", 390)])
-def test_the_data_dictionary_is_read_whole(dashboard: RunningApp, browser: Browser, lang: str, width: int) -> None:
+@pytest.mark.parametrize(("lang", "width", "presenting"), [("en", 1440, False), ("zh", 390, False),
+                                                         ("id", 1280, True)])
+def test_the_data_dictionary_is_read_whole(dashboard: RunningApp, browser: Browser, lang: str, width: int,
+                                           presenting: bool) -> None:
     """In a grid, the dictionary's allowed values and descriptions were cut mid-word on a laptop
-    ("jeddah: Jeddah; …; tokyo: To"), its last column past the page's edge. Every cell now holds its whole
-    text as typed ("participant_id", not italics); on a laptop the table stands within the page; on a phone
-    it scrolls across rather than standing a Chinese label a character a line (no column under 5em)."""
+    ("jeddah: Jeddah; …; tokyo: To"), its last column past the page's edge, and on a projector. Every cell
+    now holds its whole text as typed ("participant_id", not italics); on a laptop and a projector (where the
+    dictionary stands open) the table stands within the page; on a phone it scrolls across rather than
+    standing a Chinese label a character a line (no column under 5em)."""
     context = new_context(browser, viewport={"width": width, "height": 900})
     try:
         page = context.new_page()
-        open_page(page, dashboard.url("/data", f"lang={lang}"))
+        open_page(page, dashboard.url("/data", f"lang={lang}" + ("&present=1" if presenting else "")))
         for summary in page.locator('[data-testid="stExpander"] summary').all()[:len(schema.SHEETS)]:
             summary.click()
         page.locator('[data-testid="stTable"]').nth(len(schema.SHEETS) - 1).wait_for()
