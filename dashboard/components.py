@@ -420,9 +420,9 @@ def show_reference_table(data: pd.DataFrame) -> None:
     across rather than squeezing a column to a word a line (Chinese labels stood a character a line)."""
     shown = data.fillna("").astype(str)
     styler = shown.map(markdown_text).style.set_properties(**{"min-width": REFERENCE_COLUMN_MIN})
-    sentences_ = long_text_columns(shown)
-    if sentences_:
-        styler = styler.set_properties(subset=sentences_, **{"min-width": REFERENCE_SENTENCE_MIN})
+    sentence_columns = long_text_columns(shown)
+    if sentence_columns:
+        styler = styler.set_properties(subset=sentence_columns, **{"min-width": REFERENCE_SENTENCE_MIN})
     st.table(styler, hide_index=True)
 
 

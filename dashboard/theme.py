@@ -53,7 +53,7 @@ STYLE = """
 /* Headings broken into lines of even length: "Sekilas pertukaran pemuda Jakarta–" above "Beijing" (a break
    after the dash, where a 1280 px laptop's line ended) becomes "Sekilas pertukaran" above "pemuda Jakarta–Beijing". */
 h1, h2, h3 { text-wrap: balance; }
-/* Every h3 heads one chart or table: one size for all, below the section's h2. */
+/* An h3 heads one chart, table or part of a section (h2): one size for all, charts' and tables' alike. */
 [data-testid="stMain"] h3 { font-size: 1.15rem !important; padding-top: 0.5rem !important; }
 @media (max-width: 640px) {
   .st-key-headline [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; gap: 0.5rem !important; }
