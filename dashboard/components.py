@@ -282,8 +282,13 @@ def embed_source(ctx: PageContext) -> str:
 
 
 def embed_source_lines(ctx: PageContext) -> list[str]:
-    return [ctx.t("filters.shown", filters=filter_line(ctx.filters)),
-            ctx.t("present.embed_source", updated=ctx.data_updated())]
+    return [filters_shown(ctx), ctx.t("present.embed_source", updated=ctx.data_updated())]
+
+
+def filters_shown(ctx: PageContext) -> str:
+    """The filters chosen, said where no sidebar shows them ("Filters: 2018 · Beijing · …"): under an embedded
+    chart, on the printed report's cover, in an empty page's notice."""
+    return ctx.t("filters.shown", filters=filter_line(ctx.filters))
 
 
 def show_chart(ctx: PageContext, chart: Chart | None, empty_key: str = NONE_PARTICIPANTS) -> None:
@@ -333,7 +338,7 @@ def empty_state(ctx: PageContext, key: str = "empty.no_data", *, say_filters: bo
     presenting, the bar above says it)."""
     text = ctx.t(key, partner=ctx.partner_name(), **params)
     if say_filters and not ctx.presenting:
-        text = sentences(text, ctx.t("filters.shown", filters=filter_line(ctx.filters)), lang=ctx.lang)
+        text = sentences(text, filters_shown(ctx), lang=ctx.lang)
     st.info(text, icon=":material/filter_alt_off:")
 
 

@@ -38,9 +38,9 @@ from plotly.io.json import to_json_plotly
 from streamlit import file_util
 
 from dashboard import charts, params
-from dashboard.components import chart_config, file_stem, shown_sample_years
+from dashboard.components import chart_config, file_stem, filters_shown, shown_sample_years
 from dashboard.context import PageContext
-from dashboard.filters import Available, direction_note, filter_line, link_query
+from dashboard.filters import Available, direction_note, link_query
 from dashboard.findings import overview_findings
 from dashboard.headline import headline_figures
 from etl.uploads import retention_days
@@ -270,7 +270,7 @@ def _cover(ctx: PageContext, available: Available, today: dt.date) -> str:
     """The first printed page: what the report shows (filters, language, data version, date), its caveats,
     the headline figures and the findings."""
     meta = ctx.t("report.meta", date=format_day(today, ctx.lang), updated=ctx.data_updated())
-    lines = [meta, ctx.t("filters.shown", filters=filter_line(ctx.filters)),
+    lines = [meta, filters_shown(ctx),
              ctx.t("report.language", language=LANGUAGE_NAMES[ctx.lang]),
              ctx.t("report.parameters", query=_query_text(ctx, available))]
     title = ctx.t("report.title", partner=ctx.partner_name())
