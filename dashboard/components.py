@@ -23,7 +23,6 @@ from dashboard.charts import (
 from dashboard.context import PageContext
 from dashboard.filters import Filters, direction_note, filter_line
 from dashboard.literal import code_span, markdown_text
-from dashboard.theme import PRESENTING_SCALE
 from etl import schema
 from etl.warehouse import SAMPLE_AUTHOR
 from translations import (
@@ -120,22 +119,23 @@ def show_table(ctx: PageContext, data: pd.DataFrame, formats: Mapping[str, objec
     page writes it itself).
 
     On a projector the table stands whole, every row on the page (an audience sees no scroll bar inside a
-    grid, and a presenter's clicker scrolls the page), its columns within the smallest projector's width:
-    ``projected`` names the columns it keeps there, and a caption says where the others are.
+    grid, and a presenter's clicker scrolls the page), each row as tall as its text: a static table
+    (show_reference_table). ``projected`` names the columns it keeps there, within the smallest projector's
+    width, and a caption says where the others are.
     """
-    columns = [column for column in projected if column in data.columns] if ctx.presenting and projected else None
-    wrapped = [column for column in long_text_columns(data) if columns is None or column in columns]
-    shown = blank_missing_text(data)
+    if ctx.presenting:
+        columns = [column for column in projected if column in data.columns] if projected else list(data.columns)
+        show_reference_table(data[columns], formats)
+        if len(columns) < len(data.columns):
+            st.caption(ctx.t("present.table_columns", columns=format_list(columns, ctx.lang)))
+        return  # a projector hides expanders: the table, whole, is all its texts
+    wrapped = long_text_columns(data)
     # A missing number is drawn empty and still sorts as a number (placeholder, not a text column).
-    sentence_px = PRESENTING_SENTENCE_COLUMN_PX if ctx.presenting else SENTENCE_COLUMN_PX
-    st.dataframe(styled(shown, formats or {}), hide_index=True, placeholder="", column_order=columns,
-                 height="content" if ctx.presenting else "auto",
-                 column_config={column: st.column_config.TextColumn(width=sentence_px) for column in wrapped} or None,
-                 row_height=wrapped_row_height(data, wrapped, ctx.presenting) if wrapped else None)
-    if columns is not None and len(columns) < len(data.columns):
-        st.caption(ctx.t("present.table_columns", columns=format_list(columns, ctx.lang)))
-    # Not on a projector, which hides expanders and data tables: its slides are the charts.
-    if wrapped and whole_texts != "off" and not ctx.presenting:  # another site's frame hides expanders
+    st.dataframe(styled(blank_missing_text(data), formats or {}), hide_index=True, placeholder="",
+                 column_config={column: st.column_config.TextColumn(width=SENTENCE_COLUMN_PX) for column in wrapped}
+                 or None, row_height=wrapped_row_height(data, wrapped) if wrapped else None)
+    # Another site's frame hides expanders too: its texts are written inline.
+    if wrapped and whole_texts != "off":
         _whole_texts(ctx, data, wrapped, formats or {}, folded=whole_texts == "folded" and not ctx.unfolded)
 
 
@@ -189,8 +189,8 @@ _CODE = re.compile(r"[!-~]+")
 # A table cell cuts its text at the column's width unless its rows are taller than 4rem (64 px), when
 # Streamlit wraps it. A table holding sentences gets rows tall enough for its longest one (3 to 5 lines),
 # and its sentence columns start 230 px wide (about 31 characters a line), so that two of them and a few
-# short columns fit a laptop's page and a 1280-pixel projector's, which share any room left among the
-# columns. A text longer than five lines is read whole by clicking its cell, and below the table.
+# short columns fit a laptop's page, which shares any room left among the columns. A text longer than five
+# lines is read whole by clicking its cell, and below the table.
 SENTENCE_COLUMN_PX = 230
 CHARACTERS_PER_LINE = 31
 LINE_PX, CELL_PADDING_PX = 18, 16
@@ -198,22 +198,14 @@ WRAPPED_LINES = (3, 5)  # 3 lines: 70 px, the fewest above 4rem
 # A text longer than four full lines may need more than five (words break early): it is also written whole
 # below its table, where it can be read, copied and quoted (clicking the cell shows it only in an overlay).
 WHOLE_FROM = CHARACTERS_PER_LINE * (WRAPPED_LINES[1] - 1)
-# On a projector each rem is PRESENTING_SCALE times larger: a sentence column of 230 px scaled with it (316 px)
-# ran the obstacles' table 36 px past a 1280 px projector's page in Indonesian, its mitigations cut mid-word.
-# Narrower, it holds fewer characters a line (seen: Indonesian indicator names broke at words after 22–27
-# characters, a 79-character one in four lines), and its rows are as many lines taller.
-PRESENTING_SENTENCE_COLUMN_PX = 280
-PRESENTING_CHARACTERS_PER_LINE = 22
 
 
-def wrapped_row_height(data: pd.DataFrame, columns: list[str], presenting: bool = False) -> int:
+def wrapped_row_height(data: pd.DataFrame, columns: list[str]) -> int:
     """Rows tall enough for the longest sentence of ``columns``, within WRAPPED_LINES lines (a Chinese
-    character takes the room of two Latin letters); on a projector in its larger type and narrower columns."""
+    character takes the room of two Latin letters)."""
     longest = max(display_width(text) for column in columns for text in data[column].dropna().astype(str))
     fewest, most = WRAPPED_LINES
-    scale, per_line = (PRESENTING_SCALE, PRESENTING_CHARACTERS_PER_LINE) if presenting else (1, CHARACTERS_PER_LINE)
-    lines = min(max(math.ceil(longest / per_line), fewest), most)
-    return round((CELL_PADDING_PX + LINE_PX * lines) * scale)
+    return CELL_PADDING_PX + LINE_PX * min(max(math.ceil(longest / CHARACTERS_PER_LINE), fewest), most)
 
 
 def long_text_columns(data: pd.DataFrame) -> list[str]:
@@ -335,9 +327,9 @@ def empty_state(ctx: PageContext, key: str = "empty.no_data", *, say_filters: bo
                 **params: object) -> None:
     """Explain why nothing is shown, instead of an empty axis. ``say_filters``: a page left empty also says
     what was looked for, which a phone's closed sidebar hides and a shared link's reader did not choose (while
-    presenting, the bar above says it)."""
+    presenting, the bar above says it; in another site's frame, the source line under the title)."""
     text = ctx.t(key, partner=ctx.partner_name(), **params)
-    if say_filters and not ctx.presenting:
+    if say_filters and not ctx.presenting and not ctx.framed:
         text = sentences(text, filters_shown(ctx), lang=ctx.lang)
     st.info(text, icon=":material/filter_alt_off:")
 
@@ -418,16 +410,31 @@ REFERENCE_COLUMN_MIN = "5em"
 REFERENCE_SENTENCE_MIN = "11em"
 
 
-def show_reference_table(data: pd.DataFrame) -> None:
-    """A short table read in full, each cell's text wrapped in place: no grid to scroll, no cell cut (in a grid
-    the data dictionary's allowed values and descriptions were cut mid-word on a laptop, its last column past
-    the page's edge). Its cells are shown as typed: st.table reads them as Markdown. On a phone it scrolls
-    across rather than squeezing a column to a word a line (Chinese labels stood a character a line)."""
-    shown = data.fillna("").astype(str)
-    styler = shown.map(markdown_text).style.set_properties(**{"min-width": REFERENCE_COLUMN_MIN})
-    sentence_columns = long_text_columns(shown)
+def show_reference_table(data: pd.DataFrame, formats: Mapping[str, object] | None = None) -> None:
+    """A table read in full, each cell's text wrapped in place by the browser: no grid to scroll, no cell cut
+    (in a grid the data dictionary's allowed values and descriptions were cut mid-word on a laptop, its last
+    column past the page's edge; and a projected grid drew an Indonesian indicator name beside Chinese labels
+    on one line, cut, as its text layout guesses a line's length from the characters it measured before,
+    Chinese ones twice as wide). Numbers are shown as ``formats`` says (see styled); texts as typed, since
+    st.table reads them as Markdown. On a phone it scrolls across rather than squeezing a column to a word a
+    line (Chinese labels stood a character a line)."""
+    text_columns = [column for column in data.columns if not pd.api.types.is_numeric_dtype(data[column])]
+    shown = data.astype(dict.fromkeys(text_columns, object))
+    shown[text_columns] = shown[text_columns].fillna("").astype(str).map(markdown_text)
+    table = styled(shown, formats or {})
+    styler = (table.style if isinstance(table, pd.DataFrame) else table).set_properties(
+        **{"min-width": REFERENCE_COLUMN_MIN})
+    sentence_columns = long_text_columns(data[text_columns].astype("string"))
     if sentence_columns:
         styler = styler.set_properties(subset=sentence_columns, **{"min-width": REFERENCE_SENTENCE_MIN})
+    # A label or an amount breaks only where it has a space ("网络与伙伴关系" left "系" alone on a line), and an
+    # amount not at all ("IDR" stood above "174,000,000"): the sentences take the lines.
+    labels = [column for column in text_columns if column not in sentence_columns]
+    if labels:
+        styler = styler.set_properties(subset=labels, **{"word-break": "keep-all"})
+    numbers = [column for column in data.columns if column not in text_columns]
+    if numbers:
+        styler = styler.set_properties(subset=numbers, **{"white-space": "nowrap"})
     st.table(styler, hide_index=True)
 
 
