@@ -125,7 +125,7 @@ def show_table(ctx: PageContext, data: pd.DataFrame, formats: Mapping[str, objec
     """
     if ctx.presenting:
         columns = [column for column in projected if column in data.columns] if projected else list(data.columns)
-        show_reference_table(data[columns], formats)
+        show_reference_table(data[columns], formats, whole_labels=True)
         if len(columns) < len(data.columns):
             st.caption(ctx.t("present.table_columns", columns=format_list(columns, ctx.lang)))
         return  # a projector hides expanders: the table, whole, is all its texts
@@ -410,27 +410,29 @@ REFERENCE_COLUMN_MIN = "5em"
 REFERENCE_SENTENCE_MIN = "11em"
 
 
-def show_reference_table(data: pd.DataFrame, formats: Mapping[str, object] | None = None) -> None:
+def show_reference_table(data: pd.DataFrame, formats: Mapping[str, object] | None = None,
+                         whole_labels: bool = False) -> None:
     """A table read in full, each cell's text wrapped in place by the browser: no grid to scroll, no cell cut
     (in a grid the data dictionary's allowed values and descriptions were cut mid-word on a laptop, its last
     column past the page's edge; and a projected grid drew an Indonesian indicator name beside Chinese labels
     on one line, cut, as its text layout guesses a line's length from the characters it measured before,
     Chinese ones twice as wide). Numbers are shown as ``formats`` says (see styled); texts as typed, since
     st.table reads them as Markdown. On a phone it scrolls across rather than squeezing a column to a word a
-    line (Chinese labels stood a character a line)."""
+    line (Chinese labels stood a character a line). ``whole_labels``: a short text breaks only at its spaces."""
     text_columns = [column for column in data.columns if not pd.api.types.is_numeric_dtype(data[column])]
     shown = data.astype(dict.fromkeys(text_columns, object))
     shown[text_columns] = shown[text_columns].fillna("").astype(str).map(markdown_text)
     table = styled(shown, formats or {})
     styler = (table.style if isinstance(table, pd.DataFrame) else table).set_properties(
-        **{"min-width": REFERENCE_COLUMN_MIN})
+        **{"min-width": REFERENCE_COLUMN_MIN, "white-space": "normal"})  # a cell's own: its block inherits it
     sentence_columns = long_text_columns(data[text_columns].astype("string"))
     if sentence_columns:
         styler = styler.set_properties(subset=sentence_columns, **{"min-width": REFERENCE_SENTENCE_MIN})
-    # A label or an amount breaks only where it has a space ("网络与伙伴关系" left "系" alone on a line), and an
-    # amount not at all ("IDR" stood above "174,000,000"): the sentences take the lines.
+    # With ``whole_labels`` a label breaks only where it has a space ("网络与伙伴关系" left "系" alone on a line):
+    # the sentences take the lines (the dictionary's Chinese labels, whole, ran its table past a projector's
+    # page). An amount never breaks ("IDR" stood above "174,000,000").
     labels = [column for column in text_columns if column not in sentence_columns]
-    if labels:
+    if labels and whole_labels:
         styler = styler.set_properties(subset=labels, **{"word-break": "keep-all"})
     numbers = [column for column in data.columns if column not in text_columns]
     if numbers:

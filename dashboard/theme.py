@@ -53,9 +53,12 @@ STYLE = """
 /* Headings broken into lines of even length: "Sekilas pertukaran pemuda Jakarta–" above "Beijing" (a break
    after the dash, where a 1280 px laptop's line ended) becomes "Sekilas pertukaran" above "pemuda Jakarta–Beijing". */
 h1, h2, h3 { text-wrap: balance; }
-/* A static table's cell breaks its text as the cell's style says (a label only at its spaces): Streamlit's
-   block inside each cell set it back to normal, and "签证与出行" stood as "签证与出" above "行". */
-[data-testid="stTable"] td > div { word-break: inherit; }
+/* A static table's cell breaks its text as the cell's style says (a label only at its spaces, an amount
+   nowhere), a heading only at its spaces: Streamlit's block inside each cell set both back to normal, and
+   "签证与出行" stood as "签证与出" above "行", "严重程度" as "严重程" above "度". */
+[data-testid="stTable"] th { word-break: keep-all; white-space: normal; }
+[data-testid="stTable"] :is(td, th) > div, [data-testid="stTable"] :is(td, th) > div * {
+    word-break: inherit !important; white-space: inherit !important; }
 /* An h3 heads one chart, table or part of a section (h2): one size for all, charts' and tables' alike. */
 [data-testid="stMain"] h3 { font-size: 1.15rem !important; padding-top: 0.5rem !important; }
 @media (max-width: 640px) {

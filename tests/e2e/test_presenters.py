@@ -16,9 +16,10 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from dashboard.framing import ANALYST_PAGES
+from dashboard.metrics import METRICS
 from dashboard.params import CHART_PAGES
 from dashboard.theme import PRESENTING_FONT_PX
-from etl.schema import column_label
+from etl import schema
 from translations import translate
 
 from .harness import (
@@ -160,13 +161,20 @@ def test_presentation_legends_do_not_squeeze_their_plots_on_a_small_projector(da
 
 
 # Each table's grid: its width and height against what its scroller holds (an audience sees no scroll bar).
-# Each static table of the main area as drawn: its width and its room, its right edge, each cell's text and
-# whether the cell cuts it.
+# Each static table of the main area as drawn: its width and its room, its right edge, each cell's text,
+# whether the cell cuts it and on how many lines it stands.
 _TABLES_JS = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stTable"]')].map(box => {
   const table = box.querySelector('table');
   return {width: table.scrollWidth, room: box.clientWidth, right: box.getBoundingClientRect().right,
-          rows: [...table.rows].map(row => [...row.cells].map(cell => ({
-              text: cell.innerText.trim(), cut: cell.scrollWidth > cell.clientWidth + 1})))};
+          rows: [...table.rows].map(row => [...row.cells].map(cell => {
+              const texts = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT), lines = new Set();
+              for (let node = texts.nextNode(); node; node = texts.nextNode()) {
+                const range = document.createRange();
+                range.selectNodeContents(node);
+                [...range.getClientRects()].filter(r => r.width > 0).forEach(r => lines.add(Math.round(r.top)));
+              }
+              return {text: cell.innerText.trim(), cut: cell.scrollWidth > cell.clientWidth + 1, lines: lines.size};
+          }))};
 })"""
 
 
@@ -180,7 +188,8 @@ def test_a_projected_table_stands_whole_on_the_screen(dashboard: RunningApp, bro
     some Indonesian indicator names on one line cut at the column's edge ("Delegasi Beijing yang berminat
     kemba"), the grid's text layout misled by the Chinese labels beside them (a canvas: no cell to measure).
     Projected, both are static tables: every row on the page, every column within the screen, every cell's
-    text whole (each indicator of the selection's years, as the warehouse holds it)."""
+    text whole (each indicator of the selection's years, as the warehouse holds it); an amount on one line
+    ("IDR" stood above "174,000,000"), and a Chinese label or heading too ("签证与出" above "行")."""
     context = new_context(browser, viewport={"width": width, "height": 720})
     try:
         page = context.new_page()
@@ -194,7 +203,8 @@ def test_a_projected_table_stands_whole_on_the_screen(dashboard: RunningApp, bro
     assert not [cell["text"] for table in tables for row in table["rows"] for cell in row if cell["cut"]]
     indicators = tables[0]["rows"]
     header = [cell["text"] for cell in indicators[0]]
-    year_at, indicator_at = header.index(translate(lang, "chart.year")), header.index(column_label("indicator")(lang))
+    year_at = header.index(translate(lang, "chart.year"))
+    indicator_at = header.index(schema.column_label("indicator")(lang))
     drawn = sorted((int(row[year_at]["text"]), row[indicator_at]["text"]) for row in indicators[1:])
     years = sorted({year for year, _ in drawn})
     with duckdb.connect(str(dashboard.database_file()), read_only=True) as connection:
@@ -202,6 +212,15 @@ def test_a_projected_table_stands_whole_on_the_screen(dashboard: RunningApp, bro
             "SELECT year, indicator FROM benefits WHERE partner_city = 'beijing' AND list_contains($years, year)",
             {"years": years}).fetchall())
     assert years and drawn == [(year, " ".join(name.split())) for year, name in held]
+    partner = schema.PARTNER_CITY.label(schema.DEFAULT_PARTNER_CITY, lang)
+    amount_at = header.index(METRICS["achieved_value"].label(lang, partner))
+    assert {row[amount_at]["lines"] for row in indicators[1:]} == {1}
+    if lang == "zh":  # words without spaces, kept whole; the sentences take the lines
+        sentences = {schema.column_label(name)(lang) for name in ("indicator", "description", "mitigation")}
+        broken = [cell["text"] for table in tables for row in table["rows"]
+                  for heading, cell in zip([cell["text"] for cell in table["rows"][0]], row, strict=True)
+                  if heading not in sentences and cell["lines"] > 1]
+        assert not broken
 
 
 def test_slideshow_moves_to_the_next_page(dashboard: RunningApp, page: Page) -> None:
