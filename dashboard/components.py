@@ -323,13 +323,23 @@ def _lazy_csv(data: pd.DataFrame) -> Callable[[], bytes]:
     return lambda: exports.to_csv(data)
 
 
+# The empty states a reader ends by changing the filters, each with its hint saying how.
+SIDEBAR_HINTS = {"empty.no_data": "empty.no_data_hint", "empty.no_years": "empty.no_years_hint",
+                 "empty.no_fields": "empty.no_fields_hint", "empty.no_activities": "empty.no_activities_hint"}
+
+
 def empty_state(ctx: PageContext, key: str = "empty.no_data", *, say_filters: bool = False,
                 **params: object) -> None:
-    """Explain why nothing is shown, instead of an empty axis. ``say_filters``: a page left empty also says
-    what was looked for, which a phone's closed sidebar hides and a shared link's reader did not choose (while
-    presenting, the bar above says it; in another site's frame, the source line under the title)."""
+    """Explain why nothing is shown, instead of an empty axis, and where the sidebar is there to change that,
+    how (in another site's frame, which has none, "widen the years in the sidebar" was advice nobody could
+    follow; a projector hides it). ``say_filters``: a page left empty also says what was looked for, which a
+    phone's closed sidebar hides and a shared link's reader did not choose (while presenting, the bar above
+    says it; in another site's frame, the source line under the title)."""
     text = ctx.t(key, partner=ctx.partner_name(), **params)
-    if say_filters and not ctx.presenting and not ctx.framed:
+    with_sidebar = not ctx.presenting and not ctx.framed
+    if with_sidebar and key in SIDEBAR_HINTS:
+        text = sentences(text, ctx.t(SIDEBAR_HINTS[key]), lang=ctx.lang)
+    if say_filters and with_sidebar:
         text = sentences(text, filters_shown(ctx), lang=ctx.lang)
     st.info(text, icon=":material/filter_alt_off:")
 

@@ -704,7 +704,7 @@ def test_an_empty_chart_the_direction_does_not_narrow_does_not_ask_to_widen_it(s
         at = shared_app.page(page, view.params())
         no_exception(at)
         shown = [box.value for box in at.info]
-        assert t["empty.no_data"] not in shown, (page, shown)
+        assert not [text for text in shown if text.startswith(t["empty.no_data"])], (page, shown)
     overview = shared_app.page("views/overview.py", view.params())
     assert t["empty.no_benefits"] in [box.value for box in overview.info]
 
@@ -724,7 +724,8 @@ def test_the_printed_report_says_what_the_page_says_where_a_chart_is_empty(share
     t = toml_catalogue(view.lang)
     framed_only = ("empty.no_chart", "empty.chart_empty")  # said of a link's chart name, in a frame
     empty = {t[key].format(partner=schema.PARTNER_CITY.label(PARTNER, view.lang))
-             for key in t if key.startswith("empty.") and key not in framed_only}
+             for key in t if key.startswith("empty.") and key not in framed_only and not key.endswith("_hint")}
+    hints = [t[key] for key in t if key.startswith("empty.") and key.endswith("_hint")]
     ctx = PageContext(db.reader(), Filters(view.years, PARTNER, view.fields, view.direction, view.lang))
     printed = report.build_report(ctx, Available(years=SAMPLE_YEARS, partners=(PARTNER,)))
     shown = t["filters.shown"].format(filters=filter_line(ctx.filters))
@@ -732,8 +733,9 @@ def test_the_printed_report_says_what_the_page_says_where_a_chart_is_empty(share
     for page in report.SECTIONS:
         at = shared_app.page(f"views/{page}.py", view.params())
         no_exception(at)
-        # A page left empty also says its filters, which the report's cover says.
-        on_page = [said for box in infos(at) if (said := box.removesuffix(shown).rstrip()) in empty]
+        # A page left empty also says its filters, which the report's cover says, and how to change them in
+        # the sidebar, which paper has not.
+        on_page = [said for box in infos(at) if (said := _without(box.removesuffix(shown).rstrip(), hints)) in empty]
         section = printed.split(f"<section data-page='{page}'>")[1].split("</section>")[0]
         in_report = [html.unescape(p) for p in re.findall(r"<p class='empty'>(.*?)</p>", section)]
         assert in_report == on_page, page
@@ -1621,6 +1623,11 @@ def infos(at: AppTest) -> list[str]:
     return [info.value for info in at.info]
 
 
+def with_hint(t: dict[str, str], key: str, lang: str) -> str:
+    """An empty state as a page with its sidebar says it: what is missing, then how to change it there."""
+    return ("" if lang == "zh" else " ").join((t[key], t[f"{key}_hint"]))
+
+
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_no_year_selected_explains_instead_of_empty_charts(shared_app: SharedApp, lang: str) -> None:
     """A link with ?year= (every year deselected) explains on each page that no year is chosen,
@@ -1635,10 +1642,10 @@ def test_no_year_selected_explains_instead_of_empty_charts(shared_app: SharedApp
         assert not at.get("plotly_chart"), page
         assert not at.warning, page
         if page in CHART_PAGES:
-            assert infos(at) == [t["empty.no_years"]], page
+            assert infos(at) == [with_hint(t, "empty.no_years", lang)], page
             assert not at.metric
         elif page == "views/data.py":  # says why its downloads hold no row
-            assert infos(at) == [t["empty.no_years"]], page
+            assert infos(at) == [with_hint(t, "empty.no_years", lang)], page
             zero = plural(t, "data.rows", 0, lang).format(count="0")
             assert sum(zero in text for text in markdowns(at)) == len(schema.SHEETS)
             assert all(button.proto.disabled for button in at.get("download_button")
@@ -1653,7 +1660,7 @@ def test_deselecting_every_year_in_the_sidebar_explains(warehouse: Warehouse) ->
     for page in CHART_PAGES:
         at.switch_page(page).run()
         no_exception(at)
-        assert infos(at) == [t["empty.no_years"]], page
+        assert infos(at) == [with_hint(t, "empty.no_years", "en")], page
         assert not at.get("plotly_chart"), page
 
 
@@ -1668,11 +1675,11 @@ def test_no_field_selected_explains(shared_app: SharedApp, expected_db: duckdb.D
         at = shared_app.page(page, params)
         no_exception(at)
         assert at.multiselect(key="field").value == []
-        assert infos(at) == [t["empty.no_fields"]], page
+        assert infos(at) == [with_hint(t, "empty.no_fields", lang)], page
         assert not at.get("plotly_chart"), page
     at = shared_app.page(PAGES[4], params)
     no_exception(at)
-    assert infos(at) == [t["empty.no_fields"]]  # why three of the four downloads hold no row
+    assert infos(at) == [with_hint(t, "empty.no_fields", lang)]  # why three of the four downloads hold no row
     obstacles = expected_db.execute("SELECT count(*) FROM obstacles").fetchone()[0]
     counts = {sheet.name: (obstacles if sheet.name == "obstacles" else 0) for sheet in schema.SHEETS}
     for sheet in schema.SHEETS:
@@ -1723,6 +1730,12 @@ def test_each_table_on_the_benefits_page_is_headed_as_its_charts_are(shared_app:
     assert not {f"**{t['benefits.indicator_table']}**", f"**{t['benefits.mitigation_table']}**"} & set(markdowns(at))
 
 
+def _without(text: str, endings: Iterable[str]) -> str:
+    for ending in endings:
+        text = text.removesuffix(ending).rstrip()
+    return text
+
+
 @pytest.mark.parametrize(("lang", "page", "said"), [
     ("id", PAGES[1], "Tidak ada data yang cocok dengan filter yang dipilih. Perluas tahun, bidang atau arah di bilah "
                      "samping. Filter: 2018 · Beijing · Pariwisata · Kota mitra ke Jakarta"),
@@ -1733,13 +1746,15 @@ def test_an_empty_page_says_what_was_looked_for(shared_app: SharedApp, lang: str
     """A page the filters leave empty said only "nothing matches the chosen filters": on a phone, whose
     sidebar is closed, and to the reader of a shared link, not which. It says them, as the line of filters
     writes them; while presenting, the bar above says them and the notice does not; in another site's frame
-    the source line under the title says them, and they were written twice."""
+    the source line under the title says them, and they were written twice. Nor do these two say to widen
+    the filters in the sidebar: a frame has none, and a projector hides it."""
     params: dict[str, str | list[str]] = {"field": "tourism", "direction": "inbound", "year": "2018"}
     at = shared_app.page(page, params | ({"lang": lang} if lang != "id" else {}))
     no_exception(at)
     assert infos(at) == [said]
-    notice = said.rsplit({"id": " Filter:", "zh": "筛选条件"}[lang], 1)[0]
-    filters = said.removeprefix(notice).strip()
+    notice = toml_catalogue(lang)["empty.no_data"]  # without "Widen the years … in the sidebar"
+    filters = said.rsplit({"id": " Filter:", "zh": "筛选条件"}[lang], 1)[1].strip()
+    filters = {"id": "Filter: ", "zh": "筛选条件"}[lang] + filters
     presenting = shared_app.page(page, params | {"present": "1"} | ({"lang": lang} if lang != "id" else {}))
     no_exception(presenting)
     assert infos(presenting) == [notice]
@@ -1756,7 +1771,8 @@ def test_direction_and_field_without_participants(shared_app: SharedApp) -> None
     t = toml_catalogue("en")
     at = shared_app.page(PAGES[1], view.params())
     no_exception(at)
-    assert infos(at) == [f"{t['empty.no_data']} Filters: 2017–2019 · Beijing · Tourism · Partner city to Jakarta"]
+    filters = "Filters: 2017–2019 · Beijing · Tourism · Partner city to Jakarta"
+    assert infos(at) == [f"{with_hint(t, 'empty.no_data', 'en')} {filters}"]
     assert not at.get("plotly_chart")
     overview = shared_app.page(PAGES[0], view.params())
     no_exception(overview)
