@@ -130,13 +130,29 @@ def show_table(ctx: PageContext, data: pd.DataFrame, formats: Mapping[str, objec
             st.caption(ctx.t("present.table_columns", columns=format_list(columns, ctx.lang)))
         return  # a projector hides expanders: the table, whole, is all its texts
     wrapped = long_text_columns(data)
+    shown = blank_missing_text(data)
     # A missing number is drawn empty and still sorts as a number (placeholder, not a text column).
-    st.dataframe(styled(blank_missing_text(data), formats or {}), hide_index=True, placeholder="",
-                 column_config={column: st.column_config.TextColumn(width=SENTENCE_COLUMN_PX) for column in wrapped}
-                 or None, row_height=wrapped_row_height(data, wrapped) if wrapped else None)
+    st.dataframe(styled(shown, formats or {}), hide_index=True, placeholder="",
+                 column_config=_wrapping_columns(shown, wrapped) or None,
+                 row_height=wrapped_row_height(data, wrapped) if wrapped else None)
     # Another site's frame hides expanders too: its texts are written inline.
     if wrapped and whole_texts != "off":
         _whole_texts(ctx, data, wrapped, formats or {}, folded=whole_texts == "folded" and not ctx.unfolded)
+
+
+def _wrapping_columns(shown: pd.DataFrame, wrapped: list[str]) -> dict[str, object]:
+    """The sentence columns wrapped at their width; beside them, the other text columns as choices (read
+    only), so that the grid draws their labels without measuring them for its line breaks. The grid guesses
+    where a line ends from the average width of the characters it has measured so far: after a column of
+    Chinese labels (each character as wide as two Latin letters) it took the first Indonesian sentences for
+    one line each and cut them at the column's edge."""
+    if not wrapped:
+        return {}
+    labels = [column for column in shown.columns
+              if column not in wrapped and pd.api.types.is_string_dtype(shown[column])]
+    return ({column: st.column_config.TextColumn(width=SENTENCE_COLUMN_PX) for column in wrapped}
+            | {column: st.column_config.SelectboxColumn(options=sorted(set(shown[column].dropna().astype(str))))
+               for column in labels})
 
 
 def _whole_texts(ctx: PageContext, data: pd.DataFrame, wrapped: list[str], formats: Mapping[str, object],

@@ -16,6 +16,7 @@ reads, not from the app's query module.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import shutil
 import urllib.request
@@ -28,6 +29,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import duckdb
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from dashboard import figures
@@ -851,6 +853,49 @@ def test_the_data_dictionary_is_read_whole(dashboard: RunningApp, browser: Brows
         assert not [cell["text"] for cell in cells if cell["width"] < 5 * cell["em"] - 1], sheet.name
         if width >= 1280:
             assert table["width"] <= table["room"] + 1, (sheet.name, table["width"], table["room"])
+
+
+def _column_borders(grid: Image.Image, header_px: int = 40) -> list[int]:
+    """The x of each vertical border of a grid's screenshot (a canvas: no cell in the page to measure): the
+    pixel columns light gray from the header down to the bottom row."""
+    width, height = grid.size
+    body = grid.crop((0, header_px, width, height - 4))
+    pixels = body.load()
+    return [x for x in range(width)
+            if sum(200 <= pixels[x, y] <= 245 for y in range(body.size[1])) > 0.9 * body.size[1]]
+
+
+def _ink_at_right_edge(grid: Image.Image, left: int, right: int, header_px: int = 40) -> int:
+    """Dark pixels in the last three of a column's pixels: a text the grid drew on one line and cut at the
+    column's edge reaches it; a wrapped one stops at the cell's padding (8 px)."""
+    strip = grid.crop((right - 4, header_px, right - 1, grid.size[1] - 3))
+    pixels = strip.load()
+    return sum(pixels[x, y] < 140 for x in range(strip.size[0]) for y in range(strip.size[1]))
+
+
+def test_sentences_beside_chinese_labels_wrap_in_a_grid(dashboard: RunningApp, browser: Browser) -> None:
+    """A grid guesses where to break a line from the width of the characters it has measured so far; after a
+    column of Chinese labels (each character twice a Latin one's width) it took the first Indonesian
+    sentences beside them for one line and cut them at the column's edge ("Anggaran perjalanan hanya cukup
+    untuk sedikit d"). The labels beside sentences are drawn as choices, which the grid does not measure that
+    way, and every sentence wraps. Arts and culture has no benefit indicators in the sample: the obstacles'
+    grid is the page's first."""
+    context = new_context(browser, viewport={"width": 1440, "height": 900})
+    try:
+        page = context.new_page()
+        open_page(page, dashboard.url("/benefits", "lang=zh&field=arts_culture"))
+        grid = page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').first
+        grid.scroll_into_view_if_needed()
+        page.wait_for_timeout(1000)  # the canvas drawn
+        shot = Image.open(io.BytesIO(grid.screenshot())).convert("L")
+    finally:
+        context.close()
+    borders = _column_borders(shot)
+    labels = ("year", "category", "severity", "description", "mitigation")
+    assert len(borders) == len(labels) + 1, borders
+    cut = {label: ink for label, left, right in zip(labels, borders[:-1], borders[1:], strict=True)
+           if (ink := _ink_at_right_edge(shot, left, right))}
+    assert cut == {}
 
 
 @pytest.mark.parametrize("width", [390, 1280])
