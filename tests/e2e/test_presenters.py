@@ -160,7 +160,6 @@ def test_presentation_legends_do_not_squeeze_their_plots_on_a_small_projector(da
     assert any(legend["name"].startswith(ROWS_IN_PX) for legend in legends["benefits"]), legends["benefits"]
 
 
-# Each table's grid: its width and height against what its scroller holds (an audience sees no scroll bar).
 # Each static table of the main area as drawn: its width and its room, its right edge, each cell's text,
 # whether the cell cuts it and on how many lines it stands.
 _TABLES_JS = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stTable"]')].map(box => {
