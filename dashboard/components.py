@@ -451,7 +451,7 @@ def show_reference_table(data: pd.DataFrame, formats: Mapping[str, object] | Non
     table = styled(shown, formats or {})
     styler = (table.style if isinstance(table, pd.DataFrame) else table).set_properties(
         **{"min-width": REFERENCE_COLUMN_MIN, "white-space": "normal"})  # a cell's own: its block inherits it
-    sentence_columns = long_text_columns(data[text_columns].astype("string"))
+    sentence_columns = long_text_columns(data)
     if sentence_columns:
         styler = styler.set_properties(subset=sentence_columns, **{"min-width": REFERENCE_SENTENCE_MIN})
     # With ``whole_labels`` a label breaks only where it has a space ("网络与伙伴关系" left "系" alone on a line):
