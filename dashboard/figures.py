@@ -483,7 +483,39 @@ def for_projector(figure: go.Figure, asked_margin: dict[str, int], width: int,
 
 
 def year_axis(draft: Draft) -> Draft:
-    return draft.update_axes("x", type="category", categoryorder="category ascending")
+    draft.update_axes("x", type="category", categoryorder="category ascending")
+    narrow_year_bars(draft)
+    return draft
+
+
+# A year's bar is never broader than in a chart of this many years (the sample's three): one year chosen, its
+# bar filled the plot (a 300 px block on a laptop, the selection's panels two of them side by side), and
+# read as an area rather than a bar beside its neighbours. Plotly has no largest bar width: the bar's width
+# (in places of its category axis) is narrowed instead, centred on its year.
+FEWEST_YEAR_PLACES = 3
+
+
+def year_bar_width(years: int) -> float | None:
+    """The breadth (in places) of the bars of ``years`` years side by side; None where Plotly's own
+    (1 - BARGAP of a place) is narrow enough."""
+    return (1 - BARGAP) * years / FEWEST_YEAR_PLACES if 0 < years < FEWEST_YEAR_PLACES else None
+
+
+def narrow_year_bars(draft: Draft) -> None:
+    """The upright bars of a draft's year axes (each panel's) as broad as in a chart of FEWEST_YEAR_PLACES
+    years, where fewer are drawn: stacked, or one per panel (bars grouped side by side share a place, and
+    are left as Plotly draws them)."""
+    if draft.layout.get("barmode") == "group":
+        return
+    places: dict[object, set[object]] = {}
+    for trace in draft.data:
+        if trace.get("type") == "bar" and trace.get("orientation") != "h":
+            places.setdefault(trace.get("xaxis", "x"), set()).update(trace["x"])  # type: ignore[arg-type]
+    for trace in draft.data:
+        if trace.get("type") == "bar" and trace.get("orientation") != "h":
+            width = year_bar_width(len(places[trace.get("xaxis", "x")]))
+            if width is not None:
+                trace["width"] = width
 
 
 def stacked_by_year(frame: pd.DataFrame, category: str, value: str, vocabulary: schema.Vocabulary,
@@ -530,12 +562,13 @@ def written_parts(draft: Draft, lang: str, width: int, sideways: bool = False,
         highest = float(max(stacks.values(), default=0) or 1)
         total_text = margins.text_width(format_number(highest, lang), TEXT_SIZE) + STACK_TOTAL_SHIFT
         per_unit = max(plot_width - total_text - 2 * BAR_TEXT_PAD, 0) / (highest * BAR_AXIS_PADDING)
-        thickness = plot_height / max(len(stacks), 1) * (1 - BARGAP)
+        per_place = plot_height / max(len(stacks), 1)
     else:
         per_unit = plot_height / float(draft.layout["yaxis"]["range"][1])  # type: ignore[index]
-        thickness = plot_width / max(len(stacks), 1) * (1 - BARGAP)
+        per_place = plot_width / max(len(stacks), 1)
     height = PART_TEXT_HEIGHT + 2 * BAR_TEXT_PAD
     for trace in draft.data if parts is None else parts:
+        thickness = per_place * float(trace.get("width") or 1 - BARGAP)  # type: ignore[arg-type]
         written = []
         for place, value in zip(trace[across], trace[along], strict=True):  # type: ignore[call-overload]
             label = format_number(value, lang)
@@ -683,6 +716,7 @@ def _selection_axes(draft: Draft, frame: pd.DataFrame, texts: tuple[list[str], l
         draft.update_layout(height=PANELS_ABOVE_HEIGHT)
     draft.update_axes("y", title={"text": None}, row=2 if above else 1, col=1 if above else 2)
     draft.update_axes("x", type="category", categoryorder="category ascending")
+    narrow_year_bars(draft)
     draft.update_axes("y", rangemode="tozero", autorangeoptions={"include": 0})
     for panel, values, labels in (("", frame["applicants"], texts[0]), ("2", frame["selected"], texts[1])):
         # Room for the text above the bars.

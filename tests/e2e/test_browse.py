@@ -1150,6 +1150,52 @@ def test_a_stacks_parts_write_their_counts_inside_them(dashboard: RunningApp, br
         assert box["top"] - 1 <= text["top"] and text["bottom"] <= box["bottom"] + 1, part
 
 
+# Every upright bar of a chart's year axes as drawn: its breadth, its middle and its plot's left edge and length.
+_YEAR_BARS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].filter(gd => gd.offsetParent !== null)
+  .map(gd => {
+    const holder = gd.closest('[class*="st-key-figure-"]');
+    const name = [...holder.classList].find(c => c.startsWith('st-key-figure-')).replace('st-key-figure-', '');
+    const bars = [...gd.querySelectorAll('.trace.bars')].flatMap(group => {
+      const trace = group.__data__[0].trace;  // Plotly's calcdata, bound to the trace's group
+      const axis = gd._fullLayout[trace.xaxis.replace('x', 'xaxis')];
+      if (trace.orientation !== 'v' || axis.type !== 'category'
+          || !axis._categories.every(year => /^\\d{4}$/.test(year))) return [];
+      return [...group.querySelectorAll('.point path')].map(path => path.getBoundingClientRect())
+        .filter(box => box.width > 0).map(box => ({breadth: box.width, middle: (box.left + box.right) / 2,
+          plot: [gd.getBoundingClientRect().left + axis._offset, axis._length]}));
+    });
+    return [name, bars];
+  }).filter(([, bars]) => bars.length)"""
+
+
+def _year_bars(browser: Browser, url: str) -> dict[str, list[dict[str, Any]]]:
+    context = new_context(browser, viewport={"width": 1440, "height": 900})
+    try:
+        page = context.new_page()
+        open_page(page, url)
+        return dict(page.evaluate(_YEAR_BARS_JS))
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/participation", "/activities", "/benefits"])
+def test_one_years_bar_is_as_broad_as_a_bar_of_three_years(dashboard: RunningApp, browser: Browser,
+                                                            path: str) -> None:
+    """One year chosen, its bar filled the plot: a 300 px block on a laptop (the selection's two panels side
+    by side, each stack of the Participation and Activities pages), read as an area rather than a bar. A
+    year's bar is no broader than in the same chart of the sample's three years, and one year's stands in
+    the middle of its plot."""
+    three = _year_bars(browser, dashboard.url(path, "lang=en"))
+    one = _year_bars(browser, dashboard.url(path, "lang=en&year=2019"))
+    assert set(one) == set(three) and one, (sorted(one), sorted(three))
+    for name, bars in one.items():
+        broadest = min(bar["breadth"] for bar in three[name])
+        assert all(bar["breadth"] <= broadest + 1 for bar in bars), (name, bars, broadest)
+        for bar in bars:
+            left, length = bar["plot"]
+            assert abs(bar["middle"] - (left + length / 2)) <= 2, (name, bar)
+
+
 # Each drawn chart's title and, per axis, its tick labels as written.
 _TICK_LABELS_JS = """() => Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot'))
   .map(gd => [(gd.querySelector('.gtitle') || {}).textContent || '',
