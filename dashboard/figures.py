@@ -484,38 +484,42 @@ def for_projector(figure: go.Figure, asked_margin: dict[str, int], width: int,
 
 def year_axis(draft: Draft) -> Draft:
     draft.update_axes("x", type="category", categoryorder="category ascending")
-    narrow_year_bars(draft)
+    narrow_few_bars(draft)
     return draft
 
 
-# A year's bar is never broader than in a chart of this many years (the sample's three): one year chosen, its
-# bar filled the plot (a 300 px block on a laptop, the selection's panels two of them side by side), and
-# read as an area rather than a bar beside its neighbours. Plotly has no largest bar width: the bar's width
-# (in places of its category axis) is narrowed instead, centred on its year.
-FEWEST_YEAR_PLACES = 3
+# A bar is never broader than in a chart of this many bars (the sample's three years): one year chosen, its
+# bar filled the plot (a 300 px block on a laptop, the selection's panels two of them side by side), as did
+# one benefit category's lying bar, and read as an area rather than a bar. Plotly has no largest bar width:
+# the bar's width (in places of its category axis) is narrowed instead, centred on its place.
+FEWEST_BAR_PLACES = 3
 
 
-def year_bar_width(years: int) -> float | None:
-    """The breadth (in places) of the bars of ``years`` years side by side; None where Plotly's own
-    (1 - BARGAP of a place) is narrow enough."""
-    return (1 - BARGAP) * years / FEWEST_YEAR_PLACES if 0 < years < FEWEST_YEAR_PLACES else None
+def few_bars_width(places: int) -> float | None:
+    """The breadth (in places) of bars standing at ``places`` places; None where Plotly's own (1 - BARGAP of
+    a place) is narrow enough."""
+    return (1 - BARGAP) * places / FEWEST_BAR_PLACES if 0 < places < FEWEST_BAR_PLACES else None
 
 
-def narrow_year_bars(draft: Draft) -> None:
-    """The upright bars of a draft's year axes (each panel's) as broad as in a chart of FEWEST_YEAR_PLACES
-    years, where fewer are drawn: stacked, or one per panel (bars grouped side by side share a place, and
-    are left as Plotly draws them)."""
+def narrow_few_bars(draft: Draft) -> None:
+    """Bars standing at fewer than FEWEST_BAR_PLACES places of their category axis (each panel's), as broad
+    as at that many: stacked, or one per panel (bars grouped side by side share a place, and bars given
+    their own width keep it). Upright bars stand along x, lying ones along y."""
     if draft.layout.get("barmode") == "group":
         return
-    places: dict[object, set[object]] = {}
-    for trace in draft.data:
-        if trace.get("type") == "bar" and trace.get("orientation") != "h":
-            places.setdefault(trace.get("xaxis", "x"), set()).update(trace["x"])  # type: ignore[arg-type]
-    for trace in draft.data:
-        if trace.get("type") == "bar" and trace.get("orientation") != "h":
-            width = year_bar_width(len(places[trace.get("xaxis", "x")]))
-            if width is not None:
-                trace["width"] = width
+    bars = [trace for trace in draft.data if trace.get("type") == "bar" and "width" not in trace]
+
+    def axis(trace: Props) -> tuple[str, object]:
+        letter = "y" if trace.get("orientation") == "h" else "x"
+        return letter, trace.get(f"{letter}axis", letter)
+
+    places: dict[tuple[str, object], set[object]] = {}
+    for trace in bars:
+        places.setdefault(axis(trace), set()).update(trace[axis(trace)[0]])  # type: ignore[arg-type]
+    for trace in bars:
+        width = few_bars_width(len(places[axis(trace)]))
+        if width is not None:
+            trace["width"] = width
 
 
 def stacked_by_year(frame: pd.DataFrame, category: str, value: str, vocabulary: schema.Vocabulary,
@@ -716,7 +720,7 @@ def _selection_axes(draft: Draft, frame: pd.DataFrame, texts: tuple[list[str], l
         draft.update_layout(height=PANELS_ABOVE_HEIGHT)
     draft.update_axes("y", title={"text": None}, row=2 if above else 1, col=1 if above else 2)
     draft.update_axes("x", type="category", categoryorder="category ascending")
-    narrow_year_bars(draft)
+    narrow_few_bars(draft)
     draft.update_axes("y", rangemode="tozero", autorangeoptions={"include": 0})
     for panel, values, labels in (("", frame["applicants"], texts[0]), ("2", frame["selected"], texts[1])):
         # Room for the text above the bars.
@@ -1233,6 +1237,7 @@ def category_by_beneficiary(frame: pd.DataFrame, lang: str, title: str, x_title:
     # a stack's legend by default, right for stacks that grow upwards).
     draft.update_layout(barmode="stack", legend={"traceorder": "normal"})
     draft.update_axes("y", tickformat=None, categoryorder="array", categoryarray=order[::-1])
+    narrow_few_bars(draft)
     # Placed by label: a category's label is never a number, which Plotly would read as a place.
     per_category = totals.groupby("category")["indicators"].sum()
     stack_totals(draft, [plain(schema.BENEFIT_CATEGORY.label(code, lang)) for code in per_category.index],

@@ -1150,32 +1150,50 @@ def test_a_stacks_parts_write_their_counts_inside_them(dashboard: RunningApp, br
         assert box["top"] - 1 <= text["top"] and text["bottom"] <= box["bottom"] + 1, part
 
 
-# Every upright bar of a chart's year axes as drawn: its breadth, its middle and its plot's left edge and length.
-_YEAR_BARS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].filter(gd => gd.offsetParent !== null)
+# Every bar standing on a category axis as drawn, by chart: whether it stands upright on years, its breadth
+# across that axis, its middle along it and its plot's start and length along it.
+_CATEGORY_BARS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].filter(gd => gd.offsetParent !== null)
   .map(gd => {
     const holder = gd.closest('[class*="st-key-figure-"]');
     const name = [...holder.classList].find(c => c.startsWith('st-key-figure-')).replace('st-key-figure-', '');
     const bars = [...gd.querySelectorAll('.trace.bars')].flatMap(group => {
       const trace = group.__data__[0].trace;  // Plotly's calcdata, bound to the trace's group
-      const axis = gd._fullLayout[trace.xaxis.replace('x', 'xaxis')];
-      if (trace.orientation !== 'v' || axis.type !== 'category'
-          || !axis._categories.every(year => /^\\d{4}$/.test(year))) return [];
+      const lying = trace.orientation === 'h';
+      const ref = lying ? trace.yaxis : trace.xaxis;
+      const axis = gd._fullLayout[ref.replace(ref[0], ref[0] + 'axis')];
+      if (axis.type !== 'category') return [];
+      const years = !lying && axis._categories.every(year => /^\\d{4}$/.test(year));
+      const frame = gd.getBoundingClientRect();
+      // A y axis runs from the plot's top: its offset counts from the figure's top.
+      const start = (lying ? frame.top : frame.left) + axis._offset;
       return [...group.querySelectorAll('.point path')].map(path => path.getBoundingClientRect())
-        .filter(box => box.width > 0).map(box => ({breadth: box.width, middle: (box.left + box.right) / 2,
-          plot: [gd.getBoundingClientRect().left + axis._offset, axis._length]}));
+        .filter(box => box.width > 0 && box.height > 0).map(box => ({
+          years, breadth: lying ? box.height : box.width,
+          middle: lying ? (box.top + box.bottom) / 2 : (box.left + box.right) / 2,
+          plot: [start, axis._length]}));
     });
     return [name, bars];
   }).filter(([, bars]) => bars.length)"""
 
 
-def _year_bars(browser: Browser, url: str) -> dict[str, list[dict[str, Any]]]:
+def _category_bars(browser: Browser, url: str) -> dict[str, list[dict[str, Any]]]:
     context = new_context(browser, viewport={"width": 1440, "height": 900})
     try:
         page = context.new_page()
         open_page(page, url)
-        return dict(page.evaluate(_YEAR_BARS_JS))
+        return dict(page.evaluate(_CATEGORY_BARS_JS))
     finally:
         context.close()
+
+
+def _year_bars(browser: Browser, url: str) -> dict[str, list[dict[str, Any]]]:
+    charts = {name: [bar for bar in bars if bar["years"]] for name, bars in _category_bars(browser, url).items()}
+    return {name: bars for name, bars in charts.items() if bars}
+
+
+def _centred(bar: dict[str, Any]) -> bool:
+    start, length = bar["plot"]
+    return abs(bar["middle"] - (start + length / 2)) <= 2
 
 
 @pytest.mark.parametrize("path", ["/", "/participation", "/activities", "/benefits"])
@@ -1191,9 +1209,21 @@ def test_one_years_bar_is_as_broad_as_a_bar_of_three_years(dashboard: RunningApp
     for name, bars in one.items():
         broadest = min(bar["breadth"] for bar in three[name])
         assert all(bar["breadth"] <= broadest + 1 for bar in bars), (name, bars, broadest)
-        for bar in bars:
-            left, length = bar["plot"]
-            assert abs(bar["middle"] - (left + length / 2)) <= 2, (name, bar)
+        assert all(_centred(bar) for bar in bars), (name, bars)
+
+
+@pytest.mark.parametrize("path", ["/", "/benefits"])
+def test_one_categorys_lying_bar_is_no_thicker_than_one_of_three(dashboard: RunningApp, browser: Browser,
+                                                                 path: str) -> None:
+    """Tourism in 2017 recorded benefits in one category (city image): its lying bar filled the plot, top
+    to bottom. It is as thick as a bar of a three-bar chart, in the middle of its plot."""
+    drawn = _category_bars(browser, dashboard.url(path, "lang=zh&year=2017&field=tourism"))
+    name = "benefits" if path == "/" else "category-beneficiary"
+    bars = drawn[name]
+    length = bars[0]["plot"][1]
+    assert all(bar["breadth"] <= length / figures.FEWEST_BAR_PLACES * (1 - figures.BARGAP) + 1
+                        for bar in bars), (length, bars)
+    assert all(_centred(bar) for bar in bars), bars
 
 
 # Each drawn chart's title and, per axis, its tick labels as written.
