@@ -28,7 +28,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from etl.schema import Text
-from translations import format_number, format_percentage
+from translations import format_number, format_percentage, no_value
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -87,8 +87,8 @@ class Metric:
         return self.definition(lang).format(partner=partner)
 
     def format(self, value: float | int | None, lang: str) -> str:
-        """The value as the reader's language writes it (1.234; 3,8%)."""
-        if value is None:
+        """The value as the reader's language writes it (1.234; 3,8%); "–" for no value (None or NaN)."""
+        if no_value(value):
             return "–"
         if self.unit is Unit.PERCENT:
             return format_percentage(float(value), lang, 1)

@@ -13,10 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pytest
 
 from dashboard import queries
-from dashboard.metrics import Period
+from dashboard.metrics import METRICS, Period
 from etl import schema
 from etl.schema import Kind
 from etl.warehouse import Warehouse
@@ -34,6 +35,11 @@ from tests.paths import REPO_ROOT
 from translations import (
     LANGUAGES,
     catalogue,
+    compact_rupiah,
+    format_measure,
+    format_number,
+    format_percentage,
+    format_rupiah,
     jakarta_time,
     jakarta_today,
     joined_with_and,
@@ -333,15 +339,20 @@ def test_category_labels_are_unique_within_each_vocabulary(lang: str) -> None:
 # -- what pages show ---------------------------------------------------------------------------------
 
 UNFILLED = re.compile(r"(?<!%){[a-z_]+}")  # %{x} is Plotly's hover template, not a catalogue placeholder
-VIEWS = ("default", "narrowed", "no-years", "no-fields")
+NOT_A_NUMBER = re.compile(r"\b(?:NaN|nan|inf)\b")  # a missing number written by Babel or Python
+VIEWS = ("default", "narrowed", "no-years", "no-fields", "a-year-without-applicants")
 
 
 def _params(view: str, lang: str) -> dict[str, str | list[str]]:
-    """The URL of a view: narrowed is 2018, arts and culture, Jakarta to partner city."""
+    """The URL of a view: narrowed is 2018, arts and culture, Jakarta to partner city; a year without
+    applicants is 2019 beside 2017 for the partner city's delegates in environment and waste management
+    (its selection rate 0 ÷ 0: "NaN,0%" in the selection chart's sentence until 5 Dec)."""
     params: dict[str, str | list[str]] = {"lang": lang} if lang != "id" else {}
     if view == "narrowed":
         params |= {"year": "2018", "field": schema.FIELD.label("arts_culture", lang),
                    "direction": schema.DIRECTION.label("outbound", lang)}
+    elif view == "a-year-without-applicants":
+        params |= {"year": ["2017", "2019"], "field": ["environment", "waste_management"], "direction": "inbound"}
     elif view == "no-years":
         params["year"] = ""
     elif view == "no-fields":
@@ -352,15 +363,16 @@ def _params(view: str, lang: str) -> dict[str, str | list[str]]:
 @pytest.mark.parametrize("view", VIEWS)
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_no_page_shows_a_raw_key_or_an_unfilled_placeholder(shared_app: SharedApp, lang: str, view: str) -> None:
-    """Every page, in every language, at the default, a narrowed and two empty selections: no visible
-    text (headings, paragraphs, notices, metrics, widgets, tables, charts) is a catalogue key or
-    still holds a {placeholder}."""
+    """Every page, in every language, at the default, a narrowed and two empty selections, and a year whose
+    rates have nothing to divide: no visible text (headings, paragraphs, notices, metrics, widgets, tables,
+    charts) is a catalogue key, still holds a {placeholder} or writes a number as NaN."""
     problems = {}
     for page in PAGES:
         at = shared_app.page(page, _params(view, lang))
         assert not at.exception, (page, [e.value for e in at.exception])
         texts = visible_texts(at)
         found = raw_keys(at) + sorted({m for text in texts for m in UNFILLED.findall(text)})
+        found += sorted({text[:120] for text in texts if NOT_A_NUMBER.search(text)})
         if found:
             problems[page] = found
     assert problems == {}
@@ -389,6 +401,17 @@ def test_every_message_is_used() -> None:
     unused = [key for key in sorted(ENGLISH) if key not in LITERAL_KEYS and key not in specs
               and not any(re.fullmatch(pattern, key) for pattern in KEY_PATTERNS)]
     assert unused == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("missing", [None, float("nan"), np.float64("nan")])
+def test_no_value_is_written_as_a_dash(lang: str, missing: float | None) -> None:
+    """A number pandas holds as missing (NaN: a rate of 0 ÷ 0) was written "NaN,0%" or "IDR NaN"."""
+    written = [format_number(missing, lang), format_number(missing, lang, 1), format_percentage(missing, lang),
+               format_rupiah(missing, lang), compact_rupiah(missing, lang),  # type: ignore[arg-type]
+               *(format_measure(missing, unit, lang) for unit in ("percent", "score", "count", "idr"))]
+    assert written == ["–"] * len(written)
+    assert METRICS["selection_rate"].format(missing, lang) == "–"
 
 
 def test_a_label_and_its_value_are_joined_as_the_language_writes_them() -> None:

@@ -85,25 +85,32 @@ def _locale(lang: str) -> Locale:
     return Locale.parse(BABEL_LOCALES[resolve_language(lang)])
 
 
+def no_value(value: object) -> bool:
+    """None, or NaN: what pandas holds for a missing number (a rate of a year without applicants, 0 ÷ 0),
+    which Babel wrote as "NaN,0%" in a chart's sentence."""
+    return value is None or value != value
+
+
 def format_number(value: float | int | None, lang: str, decimals: int = 0) -> str:
-    """A number with the language's grouping and decimal marks (id: 1.234,5)."""
-    if value is None:
+    """A number with the language's grouping and decimal marks (id: 1.234,5); "–" for no value."""
+    if no_value(value):
         return "–"
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return format_decimal(value, format=pattern, locale=BABEL_LOCALES[resolve_language(lang)])
 
 
 def format_percentage(fraction: float | None, lang: str, decimals: int = 1) -> str:
-    """0.034 -> '3,4%' in Indonesian, '3.4%' in English."""
-    if fraction is None:
+    """0.034 -> '3,4%' in Indonesian, '3.4%' in English; "–" for no value."""
+    if no_value(fraction):
         return "–"
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
     return format_percent(fraction, format=pattern, locale=BABEL_LOCALES[resolve_language(lang)])
 
 
 def format_rupiah(value: float | int | None, lang: str) -> str:
-    """An amount in rupiah without decimals: 'Rp 76.000.000' in Indonesian, 'IDR 76,000,000' in English."""
-    if value is None:
+    """An amount in rupiah without decimals: 'Rp 76.000.000' in Indonesian, 'IDR 76,000,000' in English;
+    "–" for no value."""
+    if no_value(value):
         return "–"
     return format_currency(value, "IDR", format="¤ #,##0", currency_digits=False,
                            locale=BABEL_LOCALES[resolve_language(lang)])
@@ -117,6 +124,8 @@ def compact_rupiah(value: float, lang: str) -> str:
     'IDR 1.74亿'. Babel writes the sign against the digits ('IDR174.5m'), where CLDR's currency spacing, and
     format_rupiah beside it on the same screen, leave a space; here it is a no-break one (a tick label or a
     bar's text never breaks there)."""
+    if no_value(value):
+        return "–"
     text = format_compact_currency(value, "IDR", fraction_digits=2, locale=BABEL_LOCALES[resolve_language(lang)])
     return _SIGN_AGAINST_DIGIT.sub("\\1\\2\u00a0", text)
 
@@ -128,7 +137,7 @@ def format_measure(value: float | int | None, unit: str, lang: str, compact: boo
     ``compact`` shortens rupiah to the language's own abbreviation, with at most two decimals
     (Rp174 jt, IDR174m, IDR1.74亿): for a label on a bar, where the whole amount would not fit a phone.
     """
-    if value is None or value != value:  # None or NaN
+    if no_value(value):
         return "–"
     number = float(value)
     if unit == "percent":
