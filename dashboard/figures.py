@@ -1336,8 +1336,10 @@ def indicator_values(frame: pd.DataFrame, lang: str, title: str, x_title: str, u
                                  "<extra></extra>"))
     base_layout(draft, lang, title, x_title, None, translate(lang, "chart.beneficiary"))
     rows = list(ordered["row"])
-    draft.update_axes("y", autorange="reversed", tickformat=None, type="category", categoryorder="array",
-                      categoryarray=rows, showticklabels=False, ticks="")
+    # Reversed, and exactly the rows: Plotly's autorange reached past the last row for its bar's text (one
+    # row's axis spanned 1.2 rows, its bar 22 px for 26, and Plotly shrank the value written in it to 0.82).
+    draft.update_axes("y", range=[len(rows) - 0.5, -0.5], tickformat=None, type="category",
+                      categoryorder="array", categoryarray=rows, showticklabels=False, ticks="")
     draft.update_axes("x", **unit_axis(unit, lang, ordered["value"].max()))
     draft.update_layout(barmode="overlay")  # the legend names a single beneficiary too (base_layout)
     titles, title_px = row_titles(ordered["indicator"], plot_size(draft, width)[0])

@@ -54,6 +54,7 @@ from .harness import (
     start_app,
     stop_app,
 )
+from .written import check_written_numbers
 
 PAGES = {"/": "overview", "/participation": "participation", "/activities": "activities",
          "/benefits": "benefits", "/data": "data"}
@@ -975,6 +976,27 @@ def test_every_chart_text_stands_inside_its_chart_on_a_360_px_phone(dashboard: R
         context.close()
     assert seen >= 20, seen
     assert outside == {}, outside
+
+
+@pytest.mark.parametrize(("query", "width", "lang"), [("year=2017&field=tourism", 360, "id"),
+                                                     ("year=2019", 360, "zh"),
+                                                     ("year=2017&field=tourism&present=1", 1280, "zh")])
+def test_every_written_number_keeps_its_size_when_little_is_chosen(dashboard: RunningApp, browser: Browser,
+                                                                   query: str, width: int, lang: str) -> None:
+    """One year, one field: charts of one bar or one row. Tourism's one percent indicator of 2017 wrote
+    its "75,0%" at 0.82 of its size on a phone: Plotly's own range for the rows reached 1.2 rows past the
+    one row, and its bar, 22 px for 26, was too thin for the text. Every number written on the four chart
+    pages keeps its size, stays in its chart and clear of the others (tests/e2e/written.py)."""
+    context = new_context(browser, viewport={"width": width, "height": 800})
+    checked: dict[str, int] = {}
+    try:
+        page = context.new_page()
+        for path in ("/", "/participation", "/activities", "/benefits"):
+            open_page(page, dashboard.url(path, f"lang={lang}&{query}"))
+            checked |= check_written_numbers(page, f"{path}?{query}")
+    finally:
+        context.close()
+    assert checked.get("/benefits?" + query + " values-percent"), checked  # the one indicator's chart, read
 
 
 @pytest.mark.parametrize("lang", ["id", "en", "zh"])
