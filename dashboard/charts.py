@@ -43,6 +43,7 @@ from translations import (
     format_rupiah,
     joined_with_and,
     month_name,
+    no_value,
     sentences,
     with_note,
     year_span,
@@ -77,7 +78,7 @@ class PerRow:
 
     def show(self, value: object, unit: str) -> str:
         """A benefit value in its own unit: 83,3% · 3,8 · 6 · Rp 76.000.000 (Indonesian)."""
-        return "" if _missing(value) else format_measure(float(value), unit, self.lang)  # type: ignore[arg-type]
+        return "" if no_value(value) else format_measure(float(value), unit, self.lang)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -234,11 +235,7 @@ YEAR = "year"  # a column spec: the program year (never grouped: 2019, not 2.019
 
 def metric_formatter(key: str, lang: str) -> Formatter:
     metric = METRICS[key]
-    return lambda value: "" if _missing(value) else metric.format(value, lang)  # type: ignore[arg-type]
-
-
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value))
+    return lambda value: "" if no_value(value) else metric.format(value, lang)  # type: ignore[arg-type]
 
 
 def column_formatter(name: str, lang: str) -> Formatter | None:
@@ -247,13 +244,13 @@ def column_formatter(name: str, lang: str) -> Formatter | None:
     if column is not None and column.kind is schema.Kind.DATE:
         # As the captions write a day (20 Okt 2019, Oct 20, 2019, 2019年10月20日); a table showed
         # "2019-10-20 00:00:00".
-        return lambda value: "" if _missing(value) else format_day(pd.Timestamp(value).date(), lang)  # type: ignore[arg-type]
+        return lambda value: "" if no_value(value) else format_day(pd.Timestamp(value).date(), lang)  # type: ignore[arg-type]
     if column is None or column.kind not in (schema.Kind.INTEGER, schema.Kind.NUMBER) or name == "year":
         return None
     if name == "budget_idr":
-        return lambda value: "" if _missing(value) else format_rupiah(value, lang)  # type: ignore[arg-type]
+        return lambda value: "" if no_value(value) else format_rupiah(value, lang)  # type: ignore[arg-type]
     decimals = 0 if column.kind is schema.Kind.INTEGER else 1
-    return lambda value: "" if _missing(value) else format_number(value, lang, decimals)  # type: ignore[arg-type]
+    return lambda value: "" if no_value(value) else format_number(value, lang, decimals)  # type: ignore[arg-type]
 
 
 def table(ctx: PageContext, frame: pd.DataFrame, vocabularies: dict[str, schema.Vocabulary],

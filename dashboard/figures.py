@@ -719,8 +719,7 @@ def _selection_axes(draft: Draft, frame: pd.DataFrame, texts: tuple[list[str], l
     if above:
         draft.update_layout(height=PANELS_ABOVE_HEIGHT)
     draft.update_axes("y", title={"text": None}, row=2 if above else 1, col=1 if above else 2)
-    draft.update_axes("x", type="category", categoryorder="category ascending")
-    narrow_few_bars(draft)
+    year_axis(draft)
     draft.update_axes("y", rangemode="tozero", autorangeoptions={"include": 0})
     for panel, values, labels in (("", frame["applicants"], texts[0]), ("2", frame["selected"], texts[1])):
         # Room for the text above the bars.

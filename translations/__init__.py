@@ -87,7 +87,8 @@ def _locale(lang: str) -> Locale:
 
 def no_value(value: object) -> bool:
     """None, or NaN: what pandas holds for a missing number (a rate of a year without applicants, 0 ÷ 0),
-    which Babel wrote as "NaN,0%" in a chart's sentence."""
+    which Babel wrote as "NaN,0%" in a chart's sentence; or NaT, a missing date (NaN and NaT are unequal
+    to themselves)."""
     return value is None or value != value
 
 
