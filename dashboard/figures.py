@@ -1226,7 +1226,11 @@ def category_by_beneficiary(frame: pd.DataFrame, lang: str, title: str, x_title:
     totals = frame.groupby(["category", "beneficiary"], as_index=False)["indicators"].sum()
     palette = colours(schema.BENEFICIARY)
     draft = Draft()
-    order = [plain(schema.BENEFIT_CATEGORY.label(code, lang)) for code in schema.BENEFIT_CATEGORY.codes]
+    # Only the categories recorded, in the vocabulary's order: Plotly's autorange showed an absent one lying
+    # between two recorded ones as an empty row without a total, and left out those beyond them.
+    recorded = set(totals["category"])
+    order = [plain(schema.BENEFIT_CATEGORY.label(code, lang)) for code in schema.BENEFIT_CATEGORY.codes
+             if code in recorded]
     for code, part, label in by_category(totals, "beneficiary", schema.BENEFICIARY, lang):
         draft.add("bar", y=[plain(schema.BENEFIT_CATEGORY.label(c, lang)) for c in part["category"]],
                   x=part["indicators"], orientation="h", name=label, marker={"color": palette[code]},

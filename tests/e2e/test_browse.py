@@ -1248,6 +1248,32 @@ def test_one_categorys_lying_bar_is_no_thicker_than_one_of_three(dashboard: Runn
     assert all(_centred(bar) for bar in bars), bars
 
 
+# Per benefit-category chart as drawn: the middle of each category named on its axis, and of each bar.
+_NAMED_ROWS_JS = """() => ['benefits', 'category-beneficiary'].map(name => document.querySelector(
+    `.st-key-figure-${name} .js-plotly-plot`)).filter(gd => gd).map(gd => {
+  const middle = box => Math.round((box.top + box.bottom) / 2);
+  return {
+    named: [...gd.querySelectorAll('.yaxislayer-above text')].map(t => [t.textContent,
+                                                                       middle(t.getBoundingClientRect())]),
+    bars: [...gd.querySelectorAll('.trace.bars .point path')].map(p => p.getBoundingClientRect())
+      .filter(box => box.width > 0 && box.height > 0).map(middle)};
+})"""
+
+
+@pytest.mark.parametrize("path", ["/", "/benefits"])
+def test_every_benefit_category_named_has_its_bar(dashboard: RunningApp, page: Page, path: str) -> None:
+    """Youth and sports in 2018–2019 recorded no follow-up cooperation: its name stood on the axis between two
+    recorded categories with neither a bar nor a total (Plotly's autorange kept an absent category lying
+    between present ones, and dropped those beyond them). Every category the chart names has its bar."""
+    open_page(page, dashboard.url(path, "lang=id&year=2018&year=2019&field=youth_sports"))
+    charts = page.evaluate(_NAMED_ROWS_JS)
+    assert charts, "no benefit-category chart drawn"
+    for chart in charts:
+        assert chart["named"], chart
+        empty = [name for name, row in chart["named"] if not any(abs(row - bar) <= 2 for bar in chart["bars"])]
+        assert not empty, chart
+
+
 # Each drawn chart's title and, per axis, its tick labels as written.
 _TICK_LABELS_JS = """() => Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot'))
   .map(gd => [(gd.querySelector('.gtitle') || {}).textContent || '',
