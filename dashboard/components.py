@@ -132,9 +132,10 @@ def show_table(ctx: PageContext, data: pd.DataFrame, formats: Mapping[str, objec
     wrapped = long_text_columns(data)
     shown = blank_missing_text(data)
     # A missing number is drawn empty and still sorts as a number (placeholder, not a text column).
+    row_height = wrapped_row_height(data, wrapped) if wrapped else None
     st.dataframe(styled(shown, formats or {}), hide_index=True, placeholder="",
                  column_config=_wrapping_columns(shown, wrapped) or None,
-                 row_height=wrapped_row_height(data, wrapped) if wrapped else None)
+                 row_height=row_height, height=grid_height(len(data), row_height))
     # Another site's frame hides expanders too: its texts are written inline.
     if wrapped and whole_texts != "off":
         _whole_texts(ctx, data, wrapped, formats or {}, folded=whole_texts == "folded" and not ctx.unfolded)
@@ -214,6 +215,25 @@ WRAPPED_LINES = (3, 5)  # 3 lines: 70 px, the fewest above 4rem
 # A text longer than four full lines may need more than five (words break early): it is also written whole
 # below its table, where it can be read, copied and quoted (clicking the cell shows it only in an overlay).
 WHOLE_FROM = CHARACTERS_PER_LINE * (WRAPPED_LINES[1] - 1)
+
+
+# A grid shows this many rows before it scrolls, as Streamlit's own "auto" height does with its 35 px rows.
+GRID_ROWS = 10
+GRID_HEADER_PX, GRID_BORDER_PX = 35, 2
+
+
+def grid_height(rows: int, row_height: int | None) -> int | Literal["auto", "content"]:
+    """The height of a grid of ``rows`` rows ``row_height`` px tall (None: Streamlit's own 35 px).
+
+    Streamlit's "auto" height stops at 400 px, ten of its own rows: a table of six obstacles in rows wrapped
+    to 70 px showed five and a sliver of the sixth, with no sign that a row was hidden. Up to GRID_ROWS rows
+    the grid is as tall as its rows ("content" also makes room for a scroll bar across); more rows, as tall
+    as GRID_ROWS of them, and it scrolls."""
+    if row_height is None:
+        return "auto"
+    if rows <= GRID_ROWS:
+        return "content"
+    return GRID_HEADER_PX + GRID_ROWS * row_height + GRID_BORDER_PX
 
 
 def wrapped_row_height(data: pd.DataFrame, columns: list[str]) -> int:

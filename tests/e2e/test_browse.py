@@ -32,7 +32,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from dashboard import figures
+from dashboard import components, figures
 from dashboard.components import SMALLEST_PROJECTOR_SCREEN, TABLE_KEY_PREFIX
 from dashboard.dictionary import dictionary
 from dashboard.metrics import METRICS
@@ -897,6 +897,34 @@ def test_sentences_beside_chinese_labels_wrap_in_a_grid(dashboard: RunningApp, b
     cut = {label: ink for label, left, right in zip(labels, borders[:-1], borders[1:], strict=True)
            if (ink := _ink_at_right_edge(shot, left, right))}
     assert cut == {}
+
+
+# Each grid of the main area: the px its rows take and the px it shows of them (its header included).
+_GRID_ROOM_JS = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stDataFrame"]')]
+  .map(grid => grid.querySelector('.dvn-scroller')).map(s => ({rows: s.scrollHeight, shown: s.clientHeight}))"""
+
+
+@pytest.mark.parametrize("width", [390, 1440])
+def test_a_grid_of_ten_rows_or_fewer_shows_every_row(dashboard: RunningApp, browser: Browser, width: int) -> None:
+    """Streamlit's grid stops at 400 px, ten of its own 35 px rows: 2018's six obstacles, in rows wrapped to
+    70 px, showed five and a sliver of the sixth, with no sign that a row was hidden. A grid of up to ten
+    rows shows them all; a longer one (2018's sixteen indicators) shows ten and scrolls."""
+    context = new_context(browser, viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        open_page(page, dashboard.url("/benefits", "lang=en&year=2018"))
+        page.get_by_test_id("stDataFrame").last.locator(".dvn-scroller").wait_for()
+        indicators, obstacles = page.evaluate(_GRID_ROOM_JS)
+    finally:
+        context.close()
+    with duckdb.connect(str(dashboard.database_file()), read_only=True) as connection:
+        (count,), = connection.execute("SELECT count(*) FROM benefits WHERE year = 2018").fetchall()
+        (obstacle_count,), = connection.execute("SELECT count(*) FROM obstacles WHERE year = 2018").fetchall()
+    assert count > components.GRID_ROWS >= obstacle_count > 0, (count, obstacle_count)
+    assert obstacles["rows"] <= obstacles["shown"], obstacles
+    row = (indicators["rows"] - components.GRID_HEADER_PX) / count
+    assert indicators["shown"] >= components.GRID_HEADER_PX + components.GRID_ROWS * row, (indicators, row)
+    assert indicators["shown"] < indicators["rows"], indicators
 
 
 @pytest.mark.parametrize("width", [390, 1280])
