@@ -310,7 +310,8 @@ def _summary(request: Request, data: _Data) -> Response:
     scope = data.scope(view)
     from dashboard.headline import headline_figures  # see _queries
 
-    year, compared_with, cards = headline_figures(_cached(data, "yearly_summary", scope), scope.years)
+    year, compared_with, cards = headline_figures(_cached(data, "yearly_summary", scope), scope.years,
+                                                  view.direction)
     partner = schema.PARTNER_CITY.label(scope.partner, view.lang)
     figures: list[dict[str, Any]] = []
     for card in cards:
@@ -346,7 +347,8 @@ def _index(request: Request, data: _Data) -> Response:
         {"url": f"{base}/summary.json", "parameters": filters,
          "answers": "the headline figures of the latest selected year and the year before, named and defined "
                     "as on the dashboard, in lang; each names the filters given that do not narrow it "
-                    "(not_applied)"},
+                    "(not_applied); with one direction given, the other direction's delegates have no value "
+                    "(null): the filter leaves them nothing to count"},
         *({"url": f"{base}/{sheet.name}.{extension}", "parameters": [*filters, *options],
            "not_applied": list(NOT_NARROWING[sheet.name]),
            "answers": f"{sheet.description('en')} The rows for the filters, as the Data page's downloads"

@@ -23,24 +23,28 @@ class Figure:
     metric: Metric
     value: float | None
     previous: float | None
+    excluded: bool = False  # the direction filter leaves it nothing to count (Metric.excluded_by): no card
 
     @property
     def key(self) -> str:
         return self.metric.key
 
 
-def headline_figures(summary: pd.DataFrame, years: tuple[int, ...]) -> tuple[int | None, int | None, list[Figure]]:
+def headline_figures(summary: pd.DataFrame, years: tuple[int, ...],
+                     direction: str) -> tuple[int | None, int | None, list[Figure]]:
     """(year shown, year compared with, figures): the latest selected year in which the partner city has any
     record (metrics.latest_year) against the loaded year before it in which it has any. A partner city's
     first year is compared with none: "+131 applicants against 2019" would be read as growth, where Seoul's
-    exchange began in 2020."""
+    exchange began in 2020. A figure the ``direction`` filter leaves nothing to count has no value (its 0
+    read as "none came"), and is ``excluded``."""
     year = latest_year(summary, years)
     if year is None:
         return None, None, []
     current = summary[summary["year"] == year].iloc[0]
     earlier = summary[(summary["year"] < year) & summary["partner_active"]].sort_values("year")
     previous = earlier.iloc[-1] if not earlier.empty else None
-    figures = [Figure(metric, summary_value(metric.key, current), summary_value(metric.key, previous))
+    figures = [Figure(metric, None, None, excluded=True) if metric.excluded_by(direction)
+               else Figure(metric, summary_value(metric.key, current), summary_value(metric.key, previous))
                for metric in CARD_METRICS]
     return year, (int(previous["year"]) if previous is not None else None), figures
 
@@ -73,14 +77,16 @@ def formatted(figure: Figure, lang: str, pp: str) -> tuple[str, Change | None]:
 
 
 def themes(figures: list[Figure]) -> dict[Theme, list[Figure]]:
+    """The figures with a card, by theme."""
     grouped: dict[Theme, list[Figure]] = {}
     for figure in figures:
-        grouped.setdefault(figure.metric.theme, []).append(figure)
+        if not figure.excluded:
+            grouped.setdefault(figure.metric.theme, []).append(figure)
     return grouped
 
 
 def headline_metrics(ctx: PageContext, summary: pd.DataFrame) -> None:
-    year, previous_year, figures = headline_figures(summary, ctx.filters.years)
+    year, previous_year, figures = headline_figures(summary, ctx.filters.years, ctx.filters.direction)
     if year is None:
         return
     partner = ctx.partner_name()

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from etl import schema
 from etl.schema import Text
 from translations import format_number, format_percentage, no_value
 
@@ -74,11 +75,17 @@ class Metric:
     lower_is_better: bool = False
     on_card: bool = False  # a headline card of the Overview
     of_sheet: str = ""  # the sheet whose rows it counts, where its theme does not say (outcomes)
+    direction: str = ""  # the one direction of exchange it counts, where it counts only one
 
     @property
     def sheet(self) -> str:
         """The sheet whose rows it counts: what a filter narrows or not (obstacles have no field)."""
         return self.of_sheet or THEME_SHEETS[self.theme]
+
+    def excluded_by(self, direction: str) -> bool:
+        """Whether the direction filter, set to ``direction``, leaves it nothing to count: the partner city's
+        delegates when only Jakarta's are chosen, whose 0 a card wrote as if none had come."""
+        return bool(self.direction) and direction in schema.DIRECTION.codes and direction != self.direction
 
     def label(self, lang: str, partner: str = "") -> str:
         return self.name(lang).format(partner=partner)
@@ -192,17 +199,23 @@ CATALOGUE: tuple[Metric, ...] = (
     _m("delegates_outbound", Theme.EXCHANGE, Unit.PEOPLE, "yearly_summary.delegates_outbound",
        ("Delegates Jakarta → {partner}", "Delegasi Jakarta → {partner}", "雅加达 → {partner} 代表"),
        ("Jakarta's young people sent to {partner} as delegates in the year (status 'delegate', direction "
-        "'Jakarta to partner city'). Reserves are not included.",
+        "'Jakarta to partner city'). Reserves are not included. No card when the direction filter is 'partner "
+        "city to Jakarta'.",
         "Pemuda Jakarta yang dikirim ke {partner} sebagai delegasi pada tahun itu (status 'delegasi', arah "
-        "'Jakarta ke kota mitra'). Cadangan tidak termasuk.",
-        "当年作为代表派往{partner}的雅加达青年（状态“代表”，方向“雅加达赴友好城市”），不含候补。"), on_card=True),
+        "'Jakarta ke kota mitra'). Cadangan tidak termasuk. Tanpa kartu bila filter arah 'kota mitra ke "
+        "Jakarta'.",
+        "当年作为代表派往{partner}的雅加达青年（状态“代表”，方向“雅加达赴友好城市”），不含候补。"
+        "方向筛选为“友好城市赴雅加达”时不显示此卡片。"), on_card=True,
+       direction="outbound"),
     _m("delegates_inbound", Theme.EXCHANGE, Unit.PEOPLE, "yearly_summary.delegates_inbound",
        ("Delegates {partner} → Jakarta", "Delegasi {partner} → Jakarta", "{partner} → 雅加达 代表"),
        ("Delegates of {partner} received in Jakarta in the year (status 'delegate', direction 'partner city "
-        "to Jakarta').",
+        "to Jakarta'). No card when the direction filter is 'Jakarta to partner city'.",
         "Delegasi {partner} yang diterima di Jakarta pada tahun itu (status 'delegasi', arah 'kota mitra ke "
-        "Jakarta').",
-        "当年在雅加达接待的{partner}代表（状态“代表”，方向“友好城市赴雅加达”）。"), on_card=True),
+        "Jakarta'). Tanpa kartu bila filter arah 'Jakarta ke kota mitra'.",
+        "当年在雅加达接待的{partner}代表（状态“代表”，方向“友好城市赴雅加达”）。方向筛选为“雅加达赴友好城市”时不显示此卡片。"),
+       on_card=True,
+       direction="inbound"),
     # -- activities -------------------------------------------------------------------------
     _m("activities", Theme.ACTIVITIES, Unit.ACTIVITIES, "yearly_summary.activities",
        ("Activities", "Kegiatan", "活动"),

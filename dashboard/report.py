@@ -194,11 +194,12 @@ def _markdown_bold(text: str) -> str:
 
 
 def _headline_table(ctx: PageContext) -> str:
-    year, previous, figures_ = headline_figures(ctx.fetch("yearly_summary"), ctx.filters.years)
+    year, previous, figures_ = headline_figures(ctx.fetch("yearly_summary"), ctx.filters.years,
+                                                ctx.filters.direction)
     if year is None:
         return ""
     rows = []
-    for figure in figures_:
+    for figure in (figure for figure in figures_ if not figure.excluded):
         label = figure.metric.label(ctx.lang, ctx.partner_name())
         rows.append(f"<tr><td>{html.escape(label)}</td><td>{html.escape(figure.metric.format(figure.value, ctx.lang))}"
                     f"</td><td>{html.escape(figure.metric.format(figure.previous, ctx.lang))}</td></tr>")

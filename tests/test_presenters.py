@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import escape, unescape
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
@@ -14,6 +15,7 @@ from dashboard.context import CONTEXT_KEY, PageContext
 from dashboard.dictionary import dictionary
 from dashboard.filters import Available, Filters
 from dashboard.literal import code_span
+from dashboard.metrics import CARD_METRICS, METRICS
 from dashboard.presentation import app_base_url, share_url
 from dashboard.report import build_report
 from etl import schema
@@ -191,6 +193,22 @@ def test_report_holds_every_chart_finding_and_note(warehouse: Warehouse, lang: s
     assert translate(lang, "report.title", partner=schema.PARTNER_CITY.label("beijing", lang)) in html
     assert html.count("class='finding'") == 4
     assert translate(lang, "data.note_sample").split("**")[2].strip()[:20] in html
+
+
+@pytest.mark.parametrize(("direction", "with_card", "without_card"), [
+    ("outbound", "delegates_outbound", "delegates_inbound"), ("inbound", "delegates_inbound", "delegates_outbound"),
+    ("both", "delegates_outbound", None)])
+def test_the_reports_headline_figures_leave_out_the_other_directions_delegates(
+        warehouse: Warehouse, direction: str, with_card: str, without_card: str | None) -> None:
+    """Only Jakarta's delegates chosen, the cover's table wrote "Delegates Beijing → Jakarta 0 0", as if
+    none had come: the direction leaves that figure nothing to count, and the cover leaves it out."""
+    context = PageContext(db.reader(), Filters((2018, 2019), "beijing", ALL_FIELDS, direction, "en"))
+    cover = build_report(context, AVAILABLE).split("<table class='headline'>", 1)[1].split("</table>", 1)[0]
+    beijing = schema.PARTNER_CITY.label("beijing", "en")
+    assert f"<td>{escape(METRICS[with_card].label('en', beijing))}</td>" in cover
+    if without_card:
+        assert METRICS[without_card].label("en", beijing) not in unescape(cover)
+    assert cover.count("<tr>") == len(CARD_METRICS) + (0 if without_card is None else -1) + 1  # and the header
 
 
 def test_report_escapes_text_from_the_data(warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -149,6 +149,12 @@ def test_summary_names_figures_as_the_dashboard(dashboard: RunningApp) -> None:
     assert figures["applicants"]["value"] == applicants
     assert figures["selection_rate"]["value"] == pytest.approx(delegates / applicants)
     assert figures["activities"]["value"] == activities
+    # Only Jakarta's delegates chosen, Beijing's have nothing to count: no value, not a 0 read as "none came".
+    (outbound,), = sql(dashboard, "SELECT count(*) FROM participants WHERE year = 2018 AND direction = 'outbound' "
+                                  "AND status = 'delegate'")
+    assert figures["delegates_outbound"]["value"] == outbound > 0
+    assert {key: figures["delegates_inbound"][key] for key in ("value", "previous", "change", "formatted")} == {
+        "value": None, "previous": None, "change": None, "formatted": "–"}
     # Each figure names the filters given that do not narrow it, as the pages say (only participants travel).
     assert {key: figure["not_applied"] for key, figure in figures.items()} == {
         metric.key: [] if metric.sheet == "participants" else ["direction"] for metric in CARD_METRICS}
