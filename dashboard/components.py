@@ -217,7 +217,9 @@ WRAPPED_LINES = (3, 5)  # 3 lines: 70 px, the fewest above 4rem
 WHOLE_FROM = CHARACTERS_PER_LINE * (WRAPPED_LINES[1] - 1)
 
 
-# A grid shows this many rows before it scrolls, as Streamlit's own "auto" height does with its 35 px rows.
+# A grid shows this many rows before it scrolls, as Streamlit's own "auto" height does with its 35 px rows,
+# and half of the next: a grid ending on a whole row looked like the whole table (its scroll bar shows only
+# on hover).
 GRID_ROWS = 10
 GRID_HEADER_PX, GRID_BORDER_PX = 35, 2
 
@@ -228,12 +230,12 @@ def grid_height(rows: int, row_height: int | None) -> int | Literal["auto", "con
     Streamlit's "auto" height stops at 400 px, ten of its own rows: a table of six obstacles in rows wrapped
     to 70 px showed five and a sliver of the sixth, with no sign that a row was hidden. Up to GRID_ROWS rows
     the grid is as tall as its rows ("content" also makes room for a scroll bar across); more rows, as tall
-    as GRID_ROWS of them, and it scrolls."""
+    as GRID_ROWS and a half of them, and it scrolls."""
     if row_height is None:
         return "auto"
     if rows <= GRID_ROWS:
         return "content"
-    return GRID_HEADER_PX + GRID_ROWS * row_height + GRID_BORDER_PX
+    return GRID_HEADER_PX + round((GRID_ROWS + 0.5) * row_height) + GRID_BORDER_PX
 
 
 def wrapped_row_height(data: pd.DataFrame, columns: list[str]) -> int:
