@@ -574,20 +574,30 @@ def _funnel_alternative(ctx: PageContext, ends: pd.DataFrame, labels: dict[str, 
 PROFILE_DIMENSIONS: dict[str, schema.Vocabulary] = {
     "field": schema.FIELD, "status": schema.STATUS, "gender": schema.GENDER, "origin": schema.ORIGIN,
     "institution_type": schema.INSTITUTION_TYPE}
-# The profile's measures: query column -> metric.
+# The profile's measures: query column -> metric, with every direction chosen.
 PROFILE_MEASURES = {"participants": "people_on_record", "delegates": "delegates_both_ways"}
+# ... and the delegates' metric with one direction chosen, which the delegates counted are: "Delegates, both
+# directions" stood beside the sidebar's "Jakarta to partner city".
+DIRECTION_DELEGATES = {"outbound": "delegates_outbound", "inbound": "delegates_inbound"}
+
+
+def profile_metric(measure: str, direction: str) -> str:
+    """The metric a profile ``measure`` counts with the direction filter set to ``direction``."""
+    if measure == "delegates":
+        return DIRECTION_DELEGATES.get(direction, PROFILE_MEASURES[measure])
+    return PROFILE_MEASURES[measure]
 
 
 @shared
 def participation_profile(ctx: PageContext, dimension: str, measure: str = "participants") -> Chart | None:
     """People on record (or delegates) per year by one profile dimension."""
     other = next(column for column in PROFILE_MEASURES if column != measure)
-    metric = PROFILE_MEASURES[measure]
+    metric = profile_metric(measure, ctx.filters.direction)
     return _stacked(ctx, _dimension(ctx.fetch("participation_breakdown"), dimension), dimension, measure, metric,
                     PROFILE_DIMENSIONS[dimension], ("participation", f"by-{dimension}"),
                     ctx.t(f"participation.chart_by_{dimension}", measure=_name(ctx, metric)),
                     ctx.t("participation.caption_profile"),
-                    extra={other: f"metric:{PROFILE_MEASURES[other]}"})
+                    extra={other: f"metric:{profile_metric(other, ctx.filters.direction)}"})
 
 
 @shared

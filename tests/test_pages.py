@@ -1023,6 +1023,24 @@ def test_participation_measure_switch_shows_delegates(shared_app: SharedApp,
         assert any(h.startswith(metric_name("delegates_both_ways", "en")) for h in [*headings, title]), headings
 
 
+@pytest.mark.parametrize(("direction", "key"), [("outbound", "delegates_outbound"), ("inbound", "delegates_inbound")])
+def test_the_delegates_profile_is_named_for_the_direction_chosen(shared_app: SharedApp, direction: str,
+                                                                 key: str) -> None:
+    """With "Jakarta to partner city" chosen in the sidebar, the switch and the chart said "Delegates, both
+    directions" for Jakarta's delegates alone: they say "Delegates Jakarta → Beijing" (and the other way)."""
+    view = View(f"{direction}-en", "en", direction=direction)
+    at = shared_app.fresh(PAGES[1], view.params())
+    (measure,) = [group for group in at.get("button_group") if group.key == "participation-measure"]
+    assert metric_name(key, "en") in measure.proto.options[1].content, measure.proto.options
+    measure.set_value("delegates").run()
+    no_exception(at)
+    headings = [heading.value for heading in at.subheader]
+    assert any(h.startswith(metric_name(key, "en")) for h in headings), headings
+    assert not any(metric_name("delegates_both_ways", "en") in h for h in headings), headings
+    chart = drawn_charts(at)["by-field"]
+    assert metric_name(key, "en") in str(chart["layout"]["yaxis"]["title"]), chart["layout"]["yaxis"]
+
+
 # -- Activities ------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("view", FIGURE_VIEWS, ids=str)
@@ -1505,23 +1523,23 @@ def test_the_text_alternative_names_the_one_category_a_chart_is_left(warehouse: 
 def test_a_stacked_chart_of_nothing_counted_ranks_nothing(warehouse: Warehouse, lang: str) -> None:
     """2019, tourism, Jakarta to partner city: no delegate, so the profile of delegates draws bars of 0. Its
     sentence said "Delegates, both directions: 0 (2019); the most: ." It gives the totals alone; with one
-    delegate, the one category counted ranks first."""
+    delegate, the one category counted ranks first. Its delegates are named for the direction chosen."""
     t = toml_catalogue(lang)
     listed = "、" if lang == "zh" else ", "
     for fields, most in ((("tourism",), False), (("tourism", "environment"), True)):
         ctx = PageContext(db.reader(), Filters((2019,), PARTNER, fields, "outbound", lang))
         chart = charts.participation_profile(ctx, "gender", "delegates")
         assert chart is not None
-        counted = chart.data.groupby(chart.data.columns[1])[metric_name("delegates_both_ways", lang)].sum()
+        counted = chart.data.groupby(chart.data.columns[1])[metric_name("delegates_outbound", lang)].sum()
         items = (f"{number(counted.sum(), lang)}（2019）" if lang == "zh" else f"{number(counted.sum(), lang)} (2019)")
         said = chart.alternative
         if most:
             parts = listed.join(f"{name} {number(n, lang)}" for name, n in counted[counted > 0].items())
-            assert said == t["chart.summary_parts"].format(metric=metric_name("delegates_both_ways", lang),
+            assert said == t["chart.summary_parts"].format(metric=metric_name("delegates_outbound", lang),
                                                             items=items, parts=parts), said
         else:
             assert counted.sum() == 0
-            assert said == t["chart.summary"].format(metric=metric_name("delegates_both_ways", lang),
+            assert said == t["chart.summary"].format(metric=metric_name("delegates_outbound", lang),
                                                       items=items), said
 
 

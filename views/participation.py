@@ -16,7 +16,7 @@ show_chart(ctx, charts.participation_funnel(ctx))
 
 st.header(ctx.t("participation.section_profile"))
 measure = st.segmented_control(ctx.t("participation.measure"), list(charts.PROFILE_MEASURES), default="participants",
-                               format_func=lambda m: ctx.metric_name(charts.PROFILE_MEASURES[m]),
+                               format_func=lambda m: ctx.metric_name(charts.profile_metric(m, ctx.filters.direction)),
                                key=labelled("participation-measure"), required=True) or "participants"
 # Only the open tab's chart is built and drawn (a tab switch reruns): hidden tabs used to hold four
 # more Plotly charts that the browser drew for nobody, on every visit. The key carries the language,
