@@ -30,7 +30,7 @@ import plotly.graph_objects as go
 from dashboard import figures, findings, margins, params
 from dashboard.context import PageContext, shared
 from dashboard.filters import Available, default_filters
-from dashboard.metrics import METRICS, PERIOD_NAMES, Period, Unit, latest_year
+from dashboard.metrics import CATALOGUE, METRICS, PERIOD_NAMES, Period, Unit, latest_year
 from dashboard.queries import DELEGATES_STAGE, VALUES_LIMIT
 from etl import schema
 from translations import (
@@ -577,8 +577,8 @@ PROFILE_DIMENSIONS: dict[str, schema.Vocabulary] = {
 # The profile's measures: query column -> metric, with every direction chosen.
 PROFILE_MEASURES = {"participants": "people_on_record", "delegates": "delegates_both_ways"}
 # ... and the delegates' metric with one direction chosen, which the delegates counted are: "Delegates, both
-# directions" stood beside the sidebar's "Jakarta to partner city".
-DIRECTION_DELEGATES = {"outbound": "delegates_outbound", "inbound": "delegates_inbound"}
+# directions" stood beside the sidebar's "Jakarta to partner city". The catalogue says which counts which.
+DIRECTION_DELEGATES = {metric.direction: metric.key for metric in CATALOGUE if metric.direction}
 
 
 def profile_metric(measure: str, direction: str) -> str:
