@@ -286,7 +286,8 @@ def show_preview(ctx: PageContext, checked: Checked) -> None:
                        sheet=schema.SHEETS_BY_NAME[change.sheet].label(ctx.lang)), icon=":material/delete_forever:")
     st.dataframe(_changes_table(ctx, checked), hide_index=True)
     if checked.headline is not None:
-        st.markdown(f"**{ctx.t('upload.headline_title', year=checked.year)}**")
+        # A part of the preview (h3): headed one level below it, so that a screen reader's headings name it.
+        st.markdown(f"#### {ctx.t('upload.headline_title', year=checked.year)}")
         table = headline_table(ctx, checked.headline)
         right = st.column_config.TextColumn(alignment="right")
         st.dataframe(table, hide_index=True, column_config=dict.fromkeys(table.columns[1:], right))

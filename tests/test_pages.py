@@ -1754,6 +1754,44 @@ def test_each_table_on_the_benefits_page_is_headed_as_its_charts_are(shared_app:
     assert not {f"**{t['benefits.indicator_table']}**", f"**{t['benefits.mitigation_table']}**"} & set(markdowns(at))
 
 
+WHOLLY_BOLD = re.compile(r"\*\*[^*]+\*\*")
+
+
+def main_elements(at: AppTest, kinds: set[str]) -> list[tuple[str, str]]:
+    """(kind, text) of the page's own elements of those kinds, in order (not the sidebar's)."""
+    found = []
+
+    def read(node: Any) -> None:
+        if getattr(node, "type", None) in kinds:
+            found.append((node.type, node.value))
+        for child in getattr(node, "children", {}).values():
+            read(child)
+
+    read(at.main)
+    return found
+
+
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_every_group_of_charts_or_metrics_is_headed_by_a_heading(shared_app: SharedApp, lang: str) -> None:
+    """The Benefits page's two groups of charts ("What was achieved", "Indicators recorded") and the Glossary's
+    themes of metrics were named in bold text: out of a screen reader's list of headings, and on Benefits the
+    charts' headings (h3) sat under a bold line under the section's h2. Each group is headed now: the benefits'
+    two groups as sections (h2) beside the obstacles, each theme of the glossary as a part (h3) of its metrics."""
+    t = toml_catalogue(lang)
+    benefits = shared_app.page(PAGES[3], View(f"groups-{lang}", lang).params())
+    no_exception(benefits)
+    headers = [text for kind, text in main_elements(benefits, {"header"})]
+    assert headers == [t["benefits.section_values"], t["benefits.section_counts"], t["benefits.section_obstacles"]]
+    glossary = shared_app.page(PAGES[5], View(f"glossary-groups-{lang}", lang).params())
+    no_exception(glossary)
+    subheaders = [text for kind, text in main_elements(glossary, {"subheader"})]
+    themes = [name(lang) for name in THEME_NAMES.values()]
+    assert [name for name in subheaders if name in themes] == themes
+    for at in (benefits, glossary):
+        bold_lines = [text for kind, text in main_elements(at, {"markdown"}) if WHOLLY_BOLD.fullmatch(text)]
+        assert bold_lines == []
+
+
 def _without(text: str, endings: Iterable[str]) -> str:
     for ending in endings:
         text = text.removesuffix(ending).rstrip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -586,6 +587,20 @@ def test_the_headline_preview_is_written_in_the_language_it_is_read_in(warehouse
     new_year = kept.assign(before=None)
     ctx = PageContext(db.reader(), Filters((2019,), "beijing", schema.FIELD.codes, "both", "en"))
     assert list(headline_table(ctx, new_year).columns) == ["Figure", "After loading"]
+
+
+def test_the_headline_preview_is_headed_under_the_preview(warehouse: Warehouse, secrets_file: Path,
+                                                          tmp_path: Path) -> None:
+    """The headline figures' table was named in bold text, out of a screen reader's list of headings: it is
+    headed one level below the preview's heading (h3), in the reader's language."""
+    at = sign_in(app("id"), lang="id")
+    at.switch_page("views/upload.py").run()
+    at.get("file_uploader")[0].upload("2020.xlsx", year_2020(tmp_path).read_bytes(), XLSX).run()
+    assert not at.exception
+    preview = translate("id", "upload.preview_title", year=2020)
+    assert preview in [subheader.value for subheader in at.subheader]
+    assert f"#### {translate('id', 'upload.headline_title', year=2020)}" in [md.value for md in at.markdown]
+    assert not [md.value for md in at.markdown if re.fullmatch(r"\*\*[^*]+\*\*", md.value)]
 
 
 def test_a_restore_choice_gives_jakarta_time_and_names_the_sample_in_the_readers_language(

@@ -10,17 +10,21 @@ from dashboard.literal import markdown_text
 ctx = context()
 begin_page(ctx, "benefits")
 
-st.header(ctx.t("benefits.section_benefits"))
+# Two sections of benefits, each headed as a section (h2), so that the charts under them stay h3 as on every page
+# and a screen reader's list of headings names both groups (their names were bold text until 5 Dec).
 if ctx.fetch("benefits_breakdown").empty:
+    st.header(ctx.t("benefits.section_benefits"))
     empty_state(ctx, charts.NONE_BENEFITS)
 else:
-    st.markdown(f"**{ctx.t('benefits.section_values')}**")
-    for chart in charts.outcome_charts(ctx):
-        if chart is not None:
-            show_chart(ctx, chart)
-    for note in charts.page_notes(ctx, "benefits"):
+    outcomes = [chart for chart in charts.outcome_charts(ctx) if chart is not None]
+    notes = charts.page_notes(ctx, "benefits")
+    if outcomes or notes:
+        st.header(ctx.t("benefits.section_values"))
+    for chart in outcomes:
+        show_chart(ctx, chart)
+    for note in notes:
         st.caption(markdown_text(note))
-    st.markdown(f"**{ctx.t('benefits.section_counts')}**")
+    st.header(ctx.t("benefits.section_counts"))
     left, right = columns(ctx, 2)
     with left:
         show_chart(ctx, charts.benefits_category(ctx), charts.NONE_BENEFITS)

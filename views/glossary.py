@@ -17,7 +17,7 @@ for where, which in glossary.periods(ctx.lang):
 
 st.header(ctx.t("glossary.section_metrics"))
 for theme, members in glossary.metrics_by_theme().items():
-    st.markdown(f"**{glossary.theme_name(theme, ctx.lang)}**")
+    st.subheader(glossary.theme_name(theme, ctx.lang), anchor=False)  # heads its list, as a category's name does
     st.markdown(glossary.metric_list(members, ctx.lang, ctx.partner_name()))
 
 st.header(ctx.t("glossary.section_categories"))
