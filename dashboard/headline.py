@@ -94,7 +94,10 @@ def headline_metrics(ctx: PageContext, summary: pd.DataFrame) -> None:
         " · " + ctx.t("metric.compared", previous=previous_year) if previous_year else "")
     if year in ctx.provisional_years:
         heading += f" · {ctx.t('notice.provisional_mark')}"
-    st.markdown(heading)
+    # Headings (h2, then a theme's h3), in the size of the text they head (theme.py): a screen reader's list of
+    # the page's headings reaches the cards, which bold text left out.
+    with st.container(key="headline-heading"):
+        st.header(heading, anchor=False)
     grouped = themes(figures)
     with st.container(key="headline"):  # theme.py keeps two themes side by side on a phone
         _cards(ctx, grouped, partner)
@@ -103,7 +106,7 @@ def headline_metrics(ctx: PageContext, summary: pd.DataFrame) -> None:
 def _cards(ctx: PageContext, grouped: dict[Theme, list[Figure]], partner: str) -> None:
     for column, (theme, members) in zip(st.columns(len(grouped)), grouped.items(), strict=True):
         with column:
-            st.markdown(f"**{THEME_NAMES[theme](ctx.lang)}**")
+            st.subheader(THEME_NAMES[theme](ctx.lang), anchor=False)
             for figure in members:
                 value, change = formatted(figure, ctx.lang, ctx.t("metric.pp"))
                 steady = change is not None and change.direction == 0

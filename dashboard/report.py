@@ -203,7 +203,7 @@ def _headline_table(ctx: PageContext) -> str:
         label = figure.metric.label(ctx.lang, ctx.partner_name())
         rows.append(f"<tr><td>{html.escape(label)}</td><td>{html.escape(figure.metric.format(figure.value, ctx.lang))}"
                     f"</td><td>{html.escape(figure.metric.format(figure.previous, ctx.lang))}</td></tr>")
-    heading = html.escape(ctx.t("metric.heading", year=year).strip("*"))
+    heading = html.escape(ctx.t("metric.heading", year=year))
     return (f"<h2>{heading}</h2><table class='headline'><thead><tr><th></th><th>{year}</th>"
             f"<th>{previous if previous else '–'}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
 

@@ -61,6 +61,10 @@ h1, h2, h3 { text-wrap: balance; }
     word-break: inherit !important; white-space: inherit !important; }
 /* An h3 heads one chart, table or part of a section (h2): one size for all, charts' and tables' alike. */
 [data-testid="stMain"] h3 { font-size: 1.15rem !important; padding-top: 0.5rem !important; }
+/* The headline's heading (h2) and its themes' (h3) stand in the size of the bold lines they were, above cards. */
+[data-testid="stMain"] .st-key-headline-heading h2, [data-testid="stMain"] .st-key-headline h3 {
+    font-size: 1rem !important; font-weight: 600 !important; padding: 0 0 0.25rem 0 !important; }
+[data-testid="stMain"] .st-key-headline-heading h2 { padding-bottom: 0.75rem !important; }
 @media (max-width: 640px) {
   .st-key-headline [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; gap: 0.5rem !important; }
   .st-key-headline [data-testid="stColumn"] { min-width: calc(50% - 0.5rem) !important;

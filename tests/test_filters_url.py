@@ -81,7 +81,7 @@ def test_link_sets_the_widgets_and_round_trips(warehouse: Warehouse) -> None:
     assert at.radio(key="direction").options[at.radio(key="direction").index] == "Jakarta to partner city"
     assert at.multiselect(key="year").label == "Program years"
     assert not ignored_notice(at, "en")
-    assert at.markdown[0].value == "**Headline figures for 2018** · change against 2017"
+    assert at.header[0].value == "Headline figures for 2018 · change against 2017"
     # Params in == params out: the server kept them, and the widgets serialise to them.
     assert at.query_params == LINK
     assert serialised(at) == LINK
@@ -179,7 +179,7 @@ def test_unknown_partner_city_in_a_link_is_reported(warehouse: Warehouse) -> Non
     Beijing."""
     at = open_app({"lang": "en", "partner": "Tokyo"})
     no_exception(at)
-    assert at.markdown[0].value.startswith("**Headline figures for 2019**")
+    assert at.header[0].value.startswith("Headline figures for 2019 ")
     expected = toml_catalogue("en")["filters.ignored"].format(values="` Tokyo `")
     assert ignored_notice(at, "en") == [expected]
 

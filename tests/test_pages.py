@@ -838,13 +838,13 @@ def test_overview_headline_figures_equal_sql(shared_app: SharedApp, expected_db:
     no_exception(at)
     expected = Expected(expected_db, view)
     heading, metrics = expected.headline()
-    assert markdowns(at)[0] == heading
+    assert main_elements(at, {"header"})[0] == ("header", heading)
     shown = {metric.label: (metric.value, metric.delta or None) for metric in at.metric}
     assert shown == metrics
     # Grouped by theme, in reading order: each theme's name, then its cards.
     assert [metric.label for metric in at.metric] == [metric_name(key, view.lang) for key in expected.card_keys()]
     themes = [THEME_NAMES[theme](view.lang) for theme in dict.fromkeys(m.theme for m in CARD_METRICS)]
-    assert markdowns(at)[1:1 + len(themes)] == [f"**{theme}**" for theme in themes]
+    assert [text for _, text in main_elements(at, {"subheader"})][:len(themes)] == themes
 
 
 def test_a_headline_change_is_drawn_the_way_it_went(shared_app: SharedApp) -> None:
@@ -879,10 +879,10 @@ def test_overview_findings_equal_sql(shared_app: SharedApp, expected_db: duckdb.
     at = shared_app.page(PAGES[0], view.params())
     no_exception(at)
     t = toml_catalogue(view.lang)
-    assert [s.value for s in at.header] == [t["theme.selection"], t["theme.activities"], t["theme.obstacles"],
-                                               t["theme.benefits"]]
-    themes = len({metric.theme for metric in CARD_METRICS})
-    sentences = [text.removeprefix("**").removesuffix("**") for text in markdowns(at)[1 + themes:5 + themes]]
+    # The headline's heading first, then the four themes' sections.
+    assert [s.value for s in at.header][1:] == [t["theme.selection"], t["theme.activities"], t["theme.obstacles"],
+                                                t["theme.benefits"]]
+    sentences = [text.removeprefix("**").removesuffix("**") for text in markdowns(at)[:4]]
     expected = Expected(expected_db, view).findings()
     wrong = {theme: {"shown": sentence, "expected": sorted(expected[theme])}
              for theme, sentence in zip(("selection", "activities", "obstacles", "benefits"), sentences, strict=True)
@@ -1883,8 +1883,8 @@ def test_new_year_appears_without_restarting_the_app(warehouse: Warehouse, tmp_p
     no_exception(at)
     view = View("with-2020", "en", years=(2019, 2020))
     heading, metrics = Expected(expected_connection(warehouse, tmp_path / "expected"), view).headline()
-    assert heading == "**Headline figures for 2020** · change against 2019"
-    assert markdowns(at)[0] == heading
+    assert heading == "Headline figures for 2020 · change against 2019"
+    assert main_elements(at, {"header"})[0] == ("header", heading)
     assert {metric.label: (metric.value, metric.delta or None) for metric in at.metric} == metrics
     assert sample_notice((2019,), "en") in [warning.value for warning in at.warning]
 
@@ -1909,7 +1909,7 @@ def test_untouched_year_filter_includes_a_newly_loaded_year(warehouse: Warehouse
     no_exception(at)
     assert at.multiselect(key="year").value == [2017, 2018, 2019, 2020]
     assert not [w for w in warnings if "Session State API" in w], warnings
-    assert markdowns(at)[0] == markdowns(fresh)[0] == "**Angka utama tahun 2020** · perubahan dibanding 2019"
+    assert at.header[0].value == fresh.header[0].value == "Angka utama tahun 2020 · perubahan dibanding 2019"
 
 
 def test_loading_in_the_app_process_while_pages_are_read(warehouse: Warehouse, tmp_path: Path) -> None:

@@ -224,7 +224,7 @@ def expected_headline(app: RunningApp, narrowing: Narrowing, lang: str) -> dict[
 def assert_headline(page: Page, app: RunningApp, narrowing: Narrowing, lang: str) -> None:
     """The headline metrics the warehouse gives for `narrowing` are on the page (waits for them)."""
     latest = max(narrowing.years)
-    heading = translate(lang, "metric.heading", year=latest).replace("*", "")
+    heading = translate(lang, "metric.heading", year=latest)
     expect(page.get_by_test_id("stMarkdownContainer").filter(has_text=heading).first).to_be_visible()
     expected = expected_headline(app, narrowing, lang)
     for label, (value, _) in expected.items():
