@@ -12,6 +12,7 @@ from dashboard.api import INDEX_PATH
 from dashboard.components import STAFF_COLUMNS, file_stem
 from dashboard.context import PageContext
 from dashboard.queries import export_rows
+from dashboard.theme import DOWNLOAD_LINE_KEY
 from etl import package, schema
 from etl.warehouse import Warehouse
 
@@ -25,7 +26,9 @@ def table_download(ctx: PageContext, table: str) -> None:
     count = int(counts.loc[counts["table"] == table, "rows"].iloc[0])
     label = schema.SHEETS_BY_NAME[table].label(ctx.lang)
     stem = file_stem("data", table, ctx.filters)
-    name, buttons = st.columns([3, 2], vertical_alignment="center")
+    # Keyed: the page's script names each button for its table too (theme.py), or four buttons are all "CSV".
+    line = st.container(key=f"{DOWNLOAD_LINE_KEY}{table}")
+    name, buttons = line.columns([3, 2], vertical_alignment="center")
     name.markdown(f"**{label}** · {ctx.t('data.rows', quantity=count, count=ctx.number(count))}")
     # Both formats on one line, also where a phone puts the columns one under the other (they took a line
     # each: eight lines of buttons for the four tables).

@@ -31,6 +31,9 @@ import streamlit as st
 
 from translations import LANGUAGES, translate
 
+# The key of a table's download line (dashboard.downloads): the script names its buttons for the table.
+DOWNLOAD_LINE_KEY = "download-line-"
+
 # The projector's root font size (dashboard.presentation's style): every rem of the page, its text and its
 # tables' rows, is PRESENTING_SCALE times larger than at the browser's 16 px.
 PRESENTING_FONT_PX = 22
@@ -114,6 +117,18 @@ SCRIPT = """
                         section.setAttribute('aria-labelledby', header.id); }
         });
         list.querySelectorAll('li').forEach(item => item.setAttribute('role', 'none'));
+      });
+      // A table's download buttons say their format ("CSV", "XLSX"), their line which table: each button's
+      // name says both, its visible word first (WCAG 2.5.3), or a screen reader's list of buttons reads
+      // "CSV" four times.
+      doc.querySelectorAll(`[class*="st-key-${__DOWNLOAD_LINE__}"]`).forEach(line => {
+        const table = line.querySelector('strong');
+        if (!table) return;
+        line.querySelectorAll('button').forEach(button => {
+          const format = button.querySelector('[data-testid="stMarkdownContainer"]');
+          const name = format ? `${format.textContent.trim()}, ${table.textContent.trim()}` : null;
+          if (name && button.getAttribute('aria-label') !== name) button.setAttribute('aria-label', name);
+        });
       });
       doc.querySelectorAll('[aria-label], [placeholder]').forEach(el => {
         sayAgain(el, 'aria-label');
@@ -253,5 +268,6 @@ def apply(lang: str) -> None:
         # Constant CSS, catalogue words, a constant script and one of our language codes: nothing from a
         # reader or a workbook.
         script = (SCRIPT.replace("__LANG__", json.dumps(lang)).replace("__WORDS__", framework_words(lang))
-                  .replace("__WORKBOOK_TYPES__", json.dumps(WORKBOOK_TYPES)))
+                  .replace("__WORKBOOK_TYPES__", json.dumps(WORKBOOK_TYPES))
+                  .replace("__DOWNLOAD_LINE__", json.dumps(DOWNLOAD_LINE_KEY)))
         st.html(STYLE + widget_words(lang) + script, unsafe_allow_javascript=True)

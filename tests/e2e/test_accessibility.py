@@ -23,6 +23,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from dashboard.theme import FRAMEWORK_PREFIXES, FRAMEWORK_WORDS
+from etl import schema
 from translations import translate
 
 from .harness import (
@@ -311,3 +312,23 @@ def test_streamlits_own_names_are_said_in_the_readers_language(dashboard: Runnin
         after_interaction(page, button.click)
         expect(sidebar.get_by_role("button", name="Remove 2017")).to_be_visible()  # English again, as Streamlit says it
         expect(page.get_by_test_id("stSkipToContent")).to_have_text("Skip to main content")
+
+
+def test_each_download_button_names_its_table(dashboard: RunningApp, browser: Browser) -> None:
+    """The Data page's download buttons each read "CSV" or "XLSX": a screen reader's list of buttons gave
+    "CSV, XLSX, CSV, XLSX, …" with no table named. Each button is named for its format (its visible word,
+    first) and its table, in the reader's language, also after a language switch."""
+    with _page(browser, LAPTOP) as page:
+        open_page(page, dashboard.url("/data", "lang=id"))
+        main = page.get_by_test_id("stMain")
+        for lang in ("id", "en"):
+            if lang == "en":
+                radio = page.get_by_test_id("stSidebar").get_by_test_id("stButtonGroup").get_by_role(
+                    "radio", name="en", exact=True)
+                after_interaction(page, radio.click)
+            for sheet in schema.SHEETS:
+                for file_format in ("CSV", "XLSX"):
+                    expect(main.get_by_role("button", name=f"{file_format}, {sheet.label(lang)}", exact=True)
+                           ).to_have_count(1)
+            expect(main.get_by_role("button", name="CSV", exact=True)).to_have_count(0)
+            expect(main.get_by_role("button", name="XLSX", exact=True)).to_have_count(0)
