@@ -193,6 +193,13 @@ def _markdown_bold(text: str) -> str:
     return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html.escape(text))
 
 
+def _markdown_list(text: str) -> str:
+    """The catalogue's Markdown list ("- " at the start of each line) as a list, each item as _markdown_bold
+    writes it (the privacy note read as one paragraph with its dashes in it)."""
+    items = [line.removeprefix("- ") for line in text.splitlines() if line.strip()]
+    return "<ul>" + "".join(f"<li>{_markdown_bold(item)}</li>" for item in items) + "</ul>"
+
+
 def _headline_table(ctx: PageContext) -> str:
     year, previous, figures_ = headline_figures(ctx.fetch("yearly_summary"), ctx.filters.years,
                                                 ctx.filters.direction)
@@ -262,7 +269,9 @@ def build_report(ctx: PageContext, available: Available, today: dt.date | None =
     if provisional := ctx.provisional_note():  # the selected years whose figures may still change
         parts.append(f"<p class='notice'>{html.escape(provisional)}</p>")
     days = format_number(retention_days(), ctx.lang)
-    parts += [f"<p>{_markdown_bold(ctx.t(key, days=days))}</p>" for key in ("data.note_sample", "data.note_privacy")]
+    parts += [f"<p>{_markdown_bold(ctx.t('data.note_sample'))}</p>",
+              f"<h3>{html.escape(ctx.t('data.privacy_title'))}</h3>",
+              _markdown_list(ctx.t("data.note_privacy", days=days))]
     parts.append(f"</section><script>{FIGURES_SCRIPT}</script></body></html>")
     return "\n".join(parts)
 

@@ -1773,10 +1773,11 @@ def main_elements(at: AppTest, kinds: set[str]) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("lang", ["id", "en", "zh"])
 def test_every_group_of_charts_or_metrics_is_headed_by_a_heading(shared_app: SharedApp, lang: str) -> None:
-    """The Benefits page's two groups of charts ("What was achieved", "Indicators recorded") and the Glossary's
-    themes of metrics were named in bold text: out of a screen reader's list of headings, and on Benefits the
-    charts' headings (h3) sat under a bold line under the section's h2. Each group is headed now: the benefits'
-    two groups as sections (h2) beside the obstacles, each theme of the glossary as a part (h3) of its metrics."""
+    """The Benefits page's two groups of charts ("What was achieved", "Indicators recorded"), the Glossary's
+    themes of metrics and the Data page's privacy note were named in bold text: out of a screen reader's list
+    of headings, and on Benefits the charts' headings (h3) sat under a bold line under the section's h2. Each
+    is headed now: the benefits' two groups as sections (h2) beside the obstacles, each theme of the glossary
+    as a part (h3) of its metrics, the privacy note as a part (h3) of the notes."""
     t = toml_catalogue(lang)
     benefits = shared_app.page(PAGES[3], View(f"groups-{lang}", lang).params())
     no_exception(benefits)
@@ -1787,7 +1788,10 @@ def test_every_group_of_charts_or_metrics_is_headed_by_a_heading(shared_app: Sha
     subheaders = [text for kind, text in main_elements(glossary, {"subheader"})]
     themes = [name(lang) for name in THEME_NAMES.values()]
     assert [name for name in subheaders if name in themes] == themes
-    for at in (benefits, glossary):
+    data = shared_app.page(PAGES[4], View(f"data-groups-{lang}", lang).params())
+    no_exception(data)
+    assert ("subheader", t["data.privacy_title"]) in main_elements(data, {"subheader"})
+    for at in (benefits, glossary, data):
         bold_lines = [text for kind, text in main_elements(at, {"markdown"}) if WHOLLY_BOLD.fullmatch(text)]
         assert bold_lines == []
 

@@ -193,6 +193,12 @@ def test_report_holds_every_chart_finding_and_note(warehouse: Warehouse, lang: s
     assert translate(lang, "report.title", partner=schema.PARTNER_CITY.label("beijing", lang)) in html
     assert html.count("class='finding'") == 4
     assert translate(lang, "data.note_sample").split("**")[2].strip()[:20] in html
+    # The privacy note printed as the Data page shows it: a heading, then a list of what is kept (it printed
+    # as one paragraph with the list's dashes and without its headings).
+    notes = html.split("<section class='notes'>", 1)[1]
+    assert f"<h3>{escape(translate(lang, 'data.privacy_title'))}</h3><ul><li><strong>" in notes.replace("\n", "")
+    assert notes.count("<li>") == translate(lang, "data.note_privacy").count("- **") == 4
+    assert "- <strong>" not in notes and "**" not in notes
 
 
 @pytest.mark.parametrize(("direction", "with_card", "without_card"), [
