@@ -26,14 +26,15 @@ def overview() -> None:
     st.title("Jakarta–Beijing youth exchange at a glance")
     st.caption("How many applied and were selected, which activities took place, what stood in the way.")
     st.warning("Sample data: the figures for 2017, 2018, 2019 are illustrative.", icon=":material/science:")
-    st.markdown("**Headline figures for 2019** · change against 2018")
+    with st.container(key="headline-heading"):
+        st.header("Headline figures for 2019 · change against 2018", anchor=False)
     groups: dict[object, list[str]] = {}
     for metric in CARD_METRICS:
         groups.setdefault(metric.theme, []).append(metric.label("en", "Beijing"))
     with st.container(key="headline"):
         for column, (group, labels) in zip(st.columns(len(groups)), groups.items(), strict=True):
             with column:
-                st.markdown(f"**{THEME_NAMES[group]('en')}**")
+                st.subheader(THEME_NAMES[group]("en"), anchor=False)
                 for index, label in enumerate(labels):
                     st.metric(label, f"{100 + index}", f"+{index + 1}", help="What the figure counts.", border=True)
     st.plotly_chart(go.Figure(go.Bar(x=[str(year) for year in YEARS], y=[96, 118, 131])), key="bare")
