@@ -332,3 +332,41 @@ def test_each_download_button_names_its_table(dashboard: RunningApp, browser: Br
                            ).to_have_count(1)
             expect(main.get_by_role("button", name="CSV", exact=True)).to_have_count(0)
             expect(main.get_by_role("button", name="XLSX", exact=True)).to_have_count(0)
+
+
+# Where each line of a heading starts after the first: the character before the break and the one after it.
+HEADING_BREAKS_JS = """() => {
+  const breaks = [];
+  document.querySelectorAll('[data-testid="stMain"] :is(h1, h2, h3, h4)').forEach(heading => {
+    const walker = document.createTreeWalker(heading, NodeFilter.SHOW_TEXT);
+    let previous = null, top = null;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (let index = 0; index !== node.data.length; index++) {
+        const range = document.createRange();
+        range.setStart(node, index); range.setEnd(node, index + 1);
+        const rect = range.getClientRects()[0];
+        if (!rect) continue;
+        if (top !== null && rect.top - top > rect.height / 2) breaks.push([previous, node.data[index]]);
+        if (top === null || rect.top - top > rect.height / 2) top = rect.top;
+        previous = node.data[index];
+      }
+    }
+  });
+  return breaks;
+}"""
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("path", ["/", "/activities", "/benefits", "/data"])  # each has a heading of two lines
+def test_a_chinese_heading_breaks_between_words_not_inside_them(dashboard: RunningApp, browser: Browser,
+                                                                path: str) -> None:
+    """Chinese may break a line between any two characters: on a phone the Data page's privacy heading broke
+    "数据保护法" into "数据保护" and "法". A Chinese heading breaks at its punctuation and spaces (and inside a
+    run of characters only where the run alone is wider than the line, which none of these is on a phone)."""
+    with _page(browser, PHONE) as page:
+        open_page(page, dashboard.url(path, "lang=zh"))
+        page.wait_for_timeout(300)
+        breaks = page.evaluate(HEADING_BREAKS_JS)
+    assert breaks, "a heading on this page takes two lines on a phone"
+    inside_a_word = [pair for pair in breaks if CJK.match(pair[0]) and CJK.match(pair[1])]
+    assert inside_a_word == [], breaks
