@@ -275,7 +275,9 @@ def _changes_table(ctx: PageContext, checked: Checked) -> pd.io.formats.style.St
 
 
 def show_preview(ctx: PageContext, checked: Checked) -> None:
-    st.subheader(ctx.t("upload.preview_title", year=checked.year))
+    """Step 4, a section (h2) as steps 1 to 3 are: what loading would change, sheet by sheet and in the
+    headline figures (h3 under it)."""
+    st.header(ctx.t("upload.preview_title", year=checked.year))
     if checked.existing_load is not None:
         st.warning(ctx.t("upload.replaces", year=checked.year, load_id=checked.existing_load),
                    icon=":material/swap_horiz:")
@@ -286,8 +288,7 @@ def show_preview(ctx: PageContext, checked: Checked) -> None:
                        sheet=schema.SHEETS_BY_NAME[change.sheet].label(ctx.lang)), icon=":material/delete_forever:")
     st.dataframe(_changes_table(ctx, checked), hide_index=True)
     if checked.headline is not None:
-        # A part of the preview (h3): headed one level below it, so that a screen reader's headings name it.
-        st.markdown(f"#### {ctx.t('upload.headline_title', year=checked.year)}")
+        st.subheader(ctx.t("upload.headline_title", year=checked.year))
         table = headline_table(ctx, checked.headline)
         right = st.column_config.TextColumn(alignment="right")
         st.dataframe(table, hide_index=True, column_config=dict.fromkeys(table.columns[1:], right))

@@ -589,17 +589,20 @@ def test_the_headline_preview_is_written_in_the_language_it_is_read_in(warehouse
     assert list(headline_table(ctx, new_year).columns) == ["Figure", "After loading"]
 
 
-def test_the_headline_preview_is_headed_under_the_preview(warehouse: Warehouse, secrets_file: Path,
+def test_step_four_is_a_section_with_its_headline_figures_under_it(warehouse: Warehouse, secrets_file: Path,
                                                           tmp_path: Path) -> None:
-    """The headline figures' table was named in bold text, out of a screen reader's list of headings: it is
-    headed one level below the preview's heading (h3), in the reader's language."""
+    """The headline figures' table was named in bold text, out of a screen reader's list of headings; then
+    in an h4 drawn larger than the preview's h3 above it, and step 4 an h3 under step 3's h2. Step 4 is a
+    section (h2) as steps 1 to 3 are, its headline figures an h3 under it, in the reader's language."""
     at = sign_in(app("id"), lang="id")
     at.switch_page("views/upload.py").run()
     at.get("file_uploader")[0].upload("2020.xlsx", year_2020(tmp_path).read_bytes(), XLSX).run()
     assert not at.exception
     preview = translate("id", "upload.preview_title", year=2020)
-    assert preview in [subheader.value for subheader in at.subheader]
-    assert f"#### {translate('id', 'upload.headline_title', year=2020)}" in [md.value for md in at.markdown]
+    steps = [header.value for header in at.header]
+    assert steps[-2:] == [preview, translate("id", "upload.step_history")]  # after step 3, before the history
+    assert translate("id", "upload.headline_title", year=2020) in [subheader.value for subheader in at.subheader]
+    assert not [md.value for md in at.markdown if md.value.startswith("#")]
     assert not [md.value for md in at.markdown if re.fullmatch(r"\*\*[^*]+\*\*", md.value)]
 
 

@@ -341,3 +341,27 @@ def save_screenshot(page: Page, name: str, max_height: int = 16000) -> Path:
             page.set_viewport_size(viewport)
             page.wait_for_timeout(200)
     return path
+
+
+# Each heading of the page's main part against the nearest heading above it of a higher level (its parent):
+# text of both and their font sizes in px, where the child is drawn larger than its parent.
+_HEADINGS_LARGER_THAN_PARENT_JS = """() => {
+  const found = [], open = [];
+  document.querySelectorAll('[data-testid="stMain"] :is(h1, h2, h3, h4, h5, h6)').forEach(heading => {
+    if (heading.offsetParent === null) return;
+    const level = Number(heading.tagName[1]), size = parseFloat(getComputedStyle(heading).fontSize);
+    while (open.length && open[open.length - 1].level >= level) open.pop();
+    const parent = open[open.length - 1];
+    const text = heading.innerText.trim();
+    if (parent && size > parent.size + 0.5)
+      found.push(`h${level} "${text}" ${size}px under h${parent.level} "${parent.text}" ${parent.size}px`);
+    open.push({level, size, text});
+  });
+  return found;
+}"""
+
+
+def headings_larger_than_their_parent(page: Page) -> list[str]:
+    """The headings drawn larger than the heading they sit under (an h4 larger than its h3 reads as a new
+    part, not a part of it), each with the parent's text and both sizes."""
+    return page.evaluate(_HEADINGS_LARGER_THAN_PARENT_JS)

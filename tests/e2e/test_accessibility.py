@@ -2,7 +2,8 @@
 
 - axe-core (bundled in axe-playwright-python) over every page × id/en/zh × laptop and phone: a serious or
   critical violation fails, unless its rule is listed in the README's accessibility statement (KNOWN),
-  which names the part of Streamlit that owns it and the upstream issue.
+  which names the part of Streamlit that owns it and the upstream issue. On the same pages no heading is
+  drawn larger than the heading it sits under (axe checks the levels' order, not their sizes).
 - At phone, laptop and the two projector sizes (presentation mode), in every language: no headline
   card label and no chart title is cut (an element whose text overflows its box), and a phone never
   scrolls sideways. A screenshot of every page × size × language lands in artifacts/screenshots/.
@@ -30,6 +31,7 @@ from .harness import (
     LOGS,
     RunningApp,
     after_interaction,
+    headings_larger_than_their_parent,
     new_context,
     open_page,
     save_screenshot,
@@ -108,6 +110,7 @@ def test_axe_finds_no_serious_violation(dashboard: RunningApp, browser: Browser,
                     targets = [", ".join(node["target"]) for node in violation["nodes"][:4]]
                     problems.append(f"{name}: {violation['id']} ({violation['impact']}, "
                                     f"{len(violation['nodes'])}×): {violation['help']} — {targets}")
+            problems += [f"{name}: {found}" for found in headings_larger_than_their_parent(page)]
             passed = {rule["id"] for rule in result["passes"]}
             if "html-has-lang" not in passed or "html-lang-valid" not in passed:
                 problems.append(f"{name}: axe does not see a valid <html lang>")

@@ -18,7 +18,17 @@ from etl.warehouse import Warehouse
 from tests.paths import SAMPLE_FILES
 from translations import translate
 
-from .harness import LOGS, VIEWPORT, RunningApp, after_interaction, open_page, save_screenshot, start_app, stop_app
+from .harness import (
+    LOGS,
+    VIEWPORT,
+    RunningApp,
+    after_interaction,
+    headings_larger_than_their_parent,
+    open_page,
+    save_screenshot,
+    start_app,
+    stop_app,
+)
 
 PASSWORD = "a long test password"
 # The texts a reader sees inside an element (CSS generated content aside), icons' ligatures left out.
@@ -114,6 +124,10 @@ def test_analyst_uploads_a_year(analyst_app: RunningApp, page: Page, tmp_path: P
     upload(page, workbook_2020(tmp_path / "good", mistake=False))
     page.get_by_text("The workbook is valid (year 2020).").wait_for()
     assert page.get_by_text("The year 2020 is new: loading adds it.").is_visible()
+    # Step 4 is a section as steps 1 to 3 are; its headline figures' h3 was an h4 drawn larger than it.
+    expect(page.get_by_role("heading", name="4. What changes for 2020", level=2)).to_be_visible()
+    expect(page.get_by_role("heading", name="Headline figures of 2020", level=3)).to_be_visible()
+    assert headings_larger_than_their_parent(page) == []
     save_screenshot(page, "upload-preview-en")
     after_interaction(page, lambda: page.get_by_role("button", name="5. Load year 2020").click())
     page.get_by_text("year 2020 is live on every page").wait_for()
