@@ -85,15 +85,24 @@ def themes(figures: list[Figure]) -> dict[Theme, list[Figure]]:
     return grouped
 
 
+def headline_heading(ctx: PageContext, year: int, previous_year: int | None) -> str:
+    """"Headline figures for 2019 · change against 2018 · provisional": the year shown, the year its changes
+    are against (none in a partner city's first year) and whether its figures may still change. The
+    Overview's and the printed report's."""
+    heading = ctx.t("metric.heading", year=year)
+    if previous_year:
+        heading += " · " + ctx.t("metric.compared", previous=previous_year)
+    if year in ctx.provisional_years:
+        heading += f" · {ctx.t('notice.provisional_mark')}"
+    return heading
+
+
 def headline_metrics(ctx: PageContext, summary: pd.DataFrame) -> None:
     year, previous_year, figures = headline_figures(summary, ctx.filters.years, ctx.filters.direction)
     if year is None:
         return
     partner = ctx.partner_name()
-    heading = ctx.t("metric.heading", year=year) + (
-        " · " + ctx.t("metric.compared", previous=previous_year) if previous_year else "")
-    if year in ctx.provisional_years:
-        heading += f" · {ctx.t('notice.provisional_mark')}"
+    heading = headline_heading(ctx, year, previous_year)
     # Headings (h2, then a theme's h3), in the size of the text they head (theme.py): a screen reader's list of
     # the page's headings reaches the cards, which bold text left out.
     with st.container(key="headline-heading"):

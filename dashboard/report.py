@@ -42,7 +42,7 @@ from dashboard.components import chart_config, file_stem, filters_shown, shown_s
 from dashboard.context import PageContext
 from dashboard.filters import Available, direction_note, link_query
 from dashboard.findings import overview_findings
-from dashboard.headline import headline_figures
+from dashboard.headline import formatted, headline_figures, headline_heading
 from etl.uploads import retention_days
 from translations import LANGUAGE_NAMES, format_day, format_list, format_number, jakarta_today, sentence_gap, sentences
 
@@ -201,6 +201,8 @@ def _markdown_list(text: str) -> str:
 
 
 def _headline_table(ctx: PageContext) -> str:
+    """The Overview's cards as a table under the Overview's heading: each figure, the year compared with, and
+    the change the card shows ("+22", "+0.3 pp"; none in a partner city's first year)."""
     year, previous, figures_ = headline_figures(ctx.fetch("yearly_summary"), ctx.filters.years,
                                                 ctx.filters.direction)
     if year is None:
@@ -208,11 +210,13 @@ def _headline_table(ctx: PageContext) -> str:
     rows = []
     for figure in (figure for figure in figures_ if not figure.excluded):
         label = figure.metric.label(ctx.lang, ctx.partner_name())
-        rows.append(f"<tr><td>{html.escape(label)}</td><td>{html.escape(figure.metric.format(figure.value, ctx.lang))}"
-                    f"</td><td>{html.escape(figure.metric.format(figure.previous, ctx.lang))}</td></tr>")
-    heading = html.escape(ctx.t("metric.heading", year=year))
-    return (f"<h2>{heading}</h2><table class='headline'><thead><tr><th></th><th>{year}</th>"
-            f"<th>{previous if previous else '–'}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+        value, change = formatted(figure, ctx.lang, ctx.t("metric.pp"))
+        cells = [label, value, figure.metric.format(figure.previous, ctx.lang), change.text if change else "–"]
+        rows.append("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in cells) + "</tr>")
+    header = ["", str(year), str(previous) if previous else "–", ctx.t("report.col_change")]
+    return (f"<h2>{html.escape(headline_heading(ctx, year, previous))}</h2><table class='headline'><thead><tr>"
+            + "".join(f"<th>{html.escape(cell)}</th>" for cell in header)
+            + f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
 def _empty(ctx: PageContext, key: str) -> str:
