@@ -213,7 +213,7 @@ def _headline_table(ctx: PageContext) -> str:
         value, change = formatted(figure, ctx.lang, ctx.t("metric.pp"))
         cells = [label, value, figure.metric.format(figure.previous, ctx.lang), change.text if change else "–"]
         rows.append("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in cells) + "</tr>")
-    header = ["", str(year), str(previous) if previous else "–", ctx.t("report.col_change")]
+    header = [ctx.t("metric.col_figure"), str(year), str(previous) if previous else "–", ctx.t("report.col_change")]
     return (f"<h2>{html.escape(headline_heading(ctx, year, previous))}</h2><table class='headline'><thead><tr>"
             + "".join(f"<th>{html.escape(cell)}</th>" for cell in header)
             + f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
@@ -246,7 +246,7 @@ def build_report(ctx: PageContext, available: Available, today: dt.date | None =
         f"<!DOCTYPE html><html lang='{ctx.lang}'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         f"<title>{html.escape(title)}</title><style>{source_sans_face()}{STYLE}</style>",
-        f"<script>{plotly_js()}</script></head><body>",
+        f"<script>{plotly_js()}</script></head><body><main>",
         _cover(ctx, available, today or jakarta_today()),
     ]
     number = 0
@@ -276,7 +276,7 @@ def build_report(ctx: PageContext, available: Available, today: dt.date | None =
     parts += [f"<p>{_markdown_bold(ctx.t('data.note_sample'))}</p>",
               f"<h3>{html.escape(ctx.t('data.privacy_title'))}</h3>",
               _markdown_list(ctx.t("data.note_privacy", days=days))]
-    parts.append(f"</section><script>{FIGURES_SCRIPT}</script></body></html>")
+    parts.append(f"</section></main><script>{FIGURES_SCRIPT}</script></body></html>")
     return "\n".join(parts)
 
 

@@ -303,7 +303,7 @@ def headline_table(ctx: PageContext, headline: pd.DataFrame) -> pd.DataFrame:
     def written(values: pd.Series) -> list[str]:
         return [card.format(value, ctx.lang) for card, value in zip(cards, values, strict=True)]
 
-    table = pd.DataFrame({ctx.t("upload.col_figure"): [card.label(ctx.lang, partner) for card in cards],
+    table = pd.DataFrame({ctx.t("metric.col_figure"): [card.label(ctx.lang, partner) for card in cards],
                           ctx.t("upload.col_before"): written(headline["before"]),
                           ctx.t("upload.col_after"): written(headline["after"])})
     return table.drop(columns=ctx.t("upload.col_before")) if headline["before"].isna().all() else table

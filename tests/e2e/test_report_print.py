@@ -18,6 +18,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 from pypdf import PdfReader
 
@@ -109,6 +110,14 @@ def read_pdf(pdf: bytes) -> Printed:
     return Printed(pdf, pages, runs, sizes)
 
 
+def axe_violations(page: Page) -> list[tuple[str, str, int]]:
+    """axe-core's findings on the report as it stands, of any impact: (rule, impact, elements). The report is
+    all our own markup (no framework's): it had no main landmark, so its content lay outside every landmark
+    (axe: landmark-one-main, region), and its headline table's first header cell was empty."""
+    found = Axe().run(page, options={"resultTypes": ["violations"]}).response["violations"]
+    return [(violation["id"], violation["impact"], len(violation["nodes"])) for violation in found]
+
+
 def pages_with(printed: Printed, needle: str, start: int = 0) -> list[int]:
     return [index for index, page in enumerate(printed.pages) if index >= start and contains(page, needle)]
 
@@ -129,6 +138,7 @@ def test_report_prints_to_a4_with_a_cover_whole_charts_and_repeated_table_header
         page.goto(report.as_uri())
         page.wait_for_function(_DRAWN_JS, timeout=30_000)
         assert page.locator(".chart").count() == len(every_chart)
+        assert axe_violations(page) == []
 
         check_print_layout(page, lang)
         page.emulate_media(media="no-override")  # "screen" would print with the screen's styles
@@ -303,6 +313,7 @@ def test_on_a_phone_the_report_draws_each_chart_as_the_dashboard_does_there(
         page.goto(report.as_uri())
         page.wait_for_function(_DRAWN_JS, timeout=30_000)
         assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+        assert axe_violations(page) == []
         shown = page.evaluate(_PHONE_CHARTS_JS)
         assert len(shown) == len(every_chart) and sum(chart["narrow"] for chart in shown) >= len(shown) / 2, shown
         for chart in shown:
