@@ -201,19 +201,23 @@ def _markdown_list(text: str) -> str:
 
 
 def _headline_table(ctx: PageContext) -> str:
-    """The Overview's cards as a table under the Overview's heading: each figure, the year compared with, and
-    the change the card shows ("+22", "+0.3 pp"; none in a partner city's first year)."""
+    """The Overview's cards as a table under the Overview's heading: each figure, its value the year compared
+    with, and the change the card shows ("+22", "+0.3 pp"). A partner city's first year is compared with none:
+    the figures alone, as its cards show them."""
     year, previous, figures_ = headline_figures(ctx.fetch("yearly_summary"), ctx.filters.years,
                                                 ctx.filters.direction)
     if year is None:
         return ""
+    header = [ctx.t("metric.col_figure"), str(year)]
+    if previous:
+        header += [str(previous), ctx.t("report.col_change")]
     rows = []
     for figure in (figure for figure in figures_ if not figure.excluded):
-        label = figure.metric.label(ctx.lang, ctx.partner_name())
         value, change = formatted(figure, ctx.lang, ctx.t("metric.pp"))
-        cells = [label, value, figure.metric.format(figure.previous, ctx.lang), change.text if change else "–"]
+        cells = [figure.metric.label(ctx.lang, ctx.partner_name()), value]
+        if previous:
+            cells += [figure.metric.format(figure.previous, ctx.lang), change.text if change else "–"]
         rows.append("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in cells) + "</tr>")
-    header = [ctx.t("metric.col_figure"), str(year), str(previous) if previous else "–", ctx.t("report.col_change")]
     return (f"<h2>{html.escape(headline_heading(ctx, year, previous))}</h2><table class='headline'><thead><tr>"
             + "".join(f"<th>{html.escape(cell)}</th>" for cell in header)
             + f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
