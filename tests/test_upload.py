@@ -590,7 +590,7 @@ def test_the_headline_preview_is_written_in_the_language_it_is_read_in(warehouse
 
 
 def test_step_four_is_a_section_with_its_headline_figures_under_it(warehouse: Warehouse, secrets_file: Path,
-                                                          tmp_path: Path) -> None:
+                                                                   tmp_path: Path) -> None:
     """The headline figures' table was named in bold text, out of a screen reader's list of headings; then
     in an h4 drawn larger than the preview's h3 above it, and step 4 an h3 under step 3's h2. Step 4 is a
     section (h2) as steps 1 to 3 are, its headline figures an h3 under it, in the reader's language."""
