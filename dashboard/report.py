@@ -210,7 +210,7 @@ def _headline_table(ctx: PageContext) -> str:
         return ""
     header = [ctx.t("metric.col_figure"), str(year)]
     if previous:
-        header += [str(previous), ctx.t("report.col_change")]
+        header += [str(previous), ctx.t("metric.col_change")]
     rows = []
     for figure in (figure for figure in figures_ if not figure.excluded):
         value, change = formatted(figure, ctx.lang, ctx.t("metric.pp"))

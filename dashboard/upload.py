@@ -27,6 +27,7 @@ import streamlit as st
 
 from dashboard.components import author_name, show_table
 from dashboard.context import PageContext
+from dashboard.headline import Figure, formatted
 from dashboard.literal import markdown_text
 from dashboard.metrics import CARD_METRICS, metric, summary_value
 from dashboard.queries import Scope, yearly_summary
@@ -295,8 +296,10 @@ def show_preview(ctx: PageContext, checked: Checked) -> None:
 
 
 def headline_table(ctx: PageContext, headline: pd.DataFrame) -> pd.DataFrame:
-    """The headline figures as the cards write them, in the reader's language. A year not loaded yet has no
-    figures now (not a zero of each): its table has no "Now" column."""
+    """The headline figures as the cards write them, in the reader's language, now and after loading, and
+    the change a card would show between the two ("+6", "±0.0 pp"): a corrected workbook's effect is read at a
+    glance. A year not loaded yet has no figures now (not a zero of each): its table has no "Now" column and
+    no change."""
     partner = ctx.partner_name()
     cards = [metric(key) for key in headline["metric"]]
 
@@ -306,7 +309,16 @@ def headline_table(ctx: PageContext, headline: pd.DataFrame) -> pd.DataFrame:
     table = pd.DataFrame({ctx.t("metric.col_figure"): [card.label(ctx.lang, partner) for card in cards],
                           ctx.t("upload.col_before"): written(headline["before"]),
                           ctx.t("upload.col_after"): written(headline["after"])})
-    return table.drop(columns=ctx.t("upload.col_before")) if headline["before"].isna().all() else table
+    if headline["before"].isna().all():
+        return table.drop(columns=ctx.t("upload.col_before"))
+    changes = [formatted(Figure(card, _number(after), _number(before)), ctx.lang, ctx.t("metric.pp"))[1]
+               for card, before, after in zip(cards, headline["before"], headline["after"], strict=True)]
+    return table.assign(**{ctx.t("metric.col_change"): [change.text if change else "–" for change in changes]})
+
+
+def _number(value: object) -> float | None:
+    """A kept figure as a card reads it: a missing one (NaN, None) is none."""
+    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
 
 
 def confirm(ctx: PageContext, warehouse: Warehouse, checked: Checked, analyst: str) -> LoadResult | None:

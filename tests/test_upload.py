@@ -212,7 +212,7 @@ def test_the_whole_flow(warehouse: Warehouse, secrets_file: Path, tmp_path: Path
     at.get("file_uploader")[0].upload(smaller_path.name, smaller_path.read_bytes(), XLSX).run()
     assert "already loaded" in texts(at)
     headline = next(frame.value for frame in at.dataframe if "Figure" in frame.value.columns).set_index("Figure")
-    assert list(headline.loc["Applicants"]) == ["131", "130"], "a loaded year's figures now, then after loading"
+    assert list(headline.loc["Applicants"]) == ["131", "130", "-1"], "a loaded year's figures now, after, the change"
     load_button = next(b for b in at.button if b.label == "5. Load year 2020")
     assert load_button.disabled, "replacing a year needs the second confirmation"
     at.checkbox[0].check().run()
@@ -574,7 +574,9 @@ def run_purge(warehouse: Warehouse, days: float) -> subprocess.CompletedProcess:
 
 def test_the_headline_preview_is_written_in_the_language_it_is_read_in(warehouse: Warehouse) -> None:
     """The preview keeps the figures, not their text: a reader who switches language after the check reads
-    the cards' names and numbers in the new language (Indonesian writes 3,8%)."""
+    the cards' names and numbers in the new language (Indonesian writes 3,8%). A year loaded before gets the
+    change a card would show between now and after loading: a corrected workbook's effect at a glance, a
+    change too small for the digits shown written as none ("±0,0"), never as a rise or a fall."""
     kept = pd.DataFrame({"metric": ["applicants", "selection_rate"], "before": [1234.0, 0.0381],
                          "after": [1240.0, 0.0377]})
     texts = {}
@@ -582,8 +584,12 @@ def test_the_headline_preview_is_written_in_the_language_it_is_read_in(warehouse
         ctx = PageContext(db.reader(), Filters((2019,), "beijing", schema.FIELD.codes, "both", lang))
         texts[lang] = headline_table(ctx, kept).to_dict("list")
     assert texts["id"] == {"Angka": ["Pendaftar", "Tingkat keterpilihan"], "Sekarang": ["1.234", "3,8%"],
-                           "Setelah dimuat": ["1.240", "3,8%"]}
+                           "Setelah dimuat": ["1.240", "3,8%"], "Perubahan": ["+6", "±0,0 poin persen"]}
     assert texts["en"]["Now"] == ["1,234", "3.8%"]
+    assert texts["en"]["Change"] == ["+6", "±0.0 pp"]
+    fallen = kept.assign(after=[1200.0, 0.05])
+    ctx = PageContext(db.reader(), Filters((2019,), "beijing", schema.FIELD.codes, "both", "en"))
+    assert headline_table(ctx, fallen)["Change"].tolist() == ["-34", "+1.2 pp"]
     new_year = kept.assign(before=None)
     ctx = PageContext(db.reader(), Filters((2019,), "beijing", schema.FIELD.codes, "both", "en"))
     assert list(headline_table(ctx, new_year).columns) == ["Figure", "After loading"]
