@@ -44,7 +44,7 @@ from dashboard.filters import Available, direction_note, link_query
 from dashboard.findings import overview_findings
 from dashboard.headline import formatted, headline_figures, headline_heading
 from etl.uploads import retention_days
-from translations import LANGUAGE_NAMES, format_day, format_list, format_number, jakarta_today, sentence_gap, sentences
+from translations import LANGUAGE_NAMES, format_list, format_number, jakarta_moment, sentence_gap, sentences
 
 # Print: A4 portrait. Plotly's charts are responsive: printed as they are, they keep the width
 # the screen gave them and the page cuts them. So the script FIGURES_SCRIPT draws every chart at
@@ -243,7 +243,7 @@ def _findings(ctx: PageContext) -> list[str]:
     return [finding.text for finding in overview_findings(ctx).values()]
 
 
-def build_report(ctx: PageContext, available: Available, today: dt.date | None = None) -> str:
+def build_report(ctx: PageContext, available: Available, generated: dt.datetime | None = None) -> str:
     """The whole report as one HTML document: a cover, the charts page by page, tables, notes."""
     title = ctx.t("report.title", partner=ctx.partner_name())
     parts = [
@@ -251,7 +251,7 @@ def build_report(ctx: PageContext, available: Available, today: dt.date | None =
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         f"<title>{html.escape(title)}</title><style>{source_sans_face()}{STYLE}</style>",
         f"<script>{plotly_js()}</script></head><body><main>",
-        _cover(ctx, available, today or jakarta_today()),
+        _cover(ctx, available, generated or dt.datetime.now(dt.UTC)),
     ]
     number = 0
     for page in SECTIONS:
@@ -284,10 +284,11 @@ def build_report(ctx: PageContext, available: Available, today: dt.date | None =
     return "\n".join(parts)
 
 
-def _cover(ctx: PageContext, available: Available, today: dt.date) -> str:
+def _cover(ctx: PageContext, available: Available, generated: dt.datetime) -> str:
     """The first printed page: what the report shows (filters, language, data version, date), its caveats,
     the headline figures and the findings."""
-    meta = ctx.t("report.meta", date=format_day(today, ctx.lang), updated=ctx.data_updated())
+    # When it was made, on Jakarta's clock as the data's update beside it: two reports of one day told apart.
+    meta = ctx.t("report.meta", moment=jakarta_moment(generated, ctx.lang), updated=ctx.data_updated())
     lines = [meta, filters_shown(ctx),
              ctx.t("report.language", language=LANGUAGE_NAMES[ctx.lang]),
              ctx.t("report.parameters", query=_query_text(ctx, available))]

@@ -384,7 +384,7 @@ def test_report_prints_on_a4_with_a_cover_and_charts_sized_for_paper(warehouse: 
     from translations import LANGUAGE_NAMES, format_day
 
     ctx = _context("en", (2018, 2019))
-    html = build_report(ctx, AVAILABLE, today=dt.date(2026, 3, 5))
+    html = build_report(ctx, AVAILABLE, generated=dt.datetime(2026, 3, 5, 2, 30, tzinfo=dt.UTC))
     assert "@page { size: A4 portrait;" in html and "@media print" in html
     assert translate("en", "notice.sample", years="2018, 2019") in html
     assert translate("en", "notice.sample_upload") not in html, "paper has no Upload page"

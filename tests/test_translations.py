@@ -40,8 +40,8 @@ from translations import (
     format_number,
     format_percentage,
     format_rupiah,
+    jakarta_moment,
     jakarta_time,
-    jakarta_today,
     joined_with_and,
     label_value,
     month_name,
@@ -448,8 +448,9 @@ def test_sentences_follow_each_other_as_the_language_writes_them() -> None:
 
 def test_moments_are_read_on_jakartas_clock() -> None:
     """The warehouse keeps UTC; Jakarta reads UTC+7 (WIB), also across a year's end. The report was dated
-    by the server's UTC day: printed at 06:00 WIB on 4 Dec, it said 3 Dec."""
+    by the server's UTC day: printed at 06:00 WIB on 4 Dec, it said 3 Dec (it now gives the moment it was made,
+    as jakarta_moment writes it, in Jakarta's day)."""
     assert jakarta_time(dt.datetime(2026, 12, 31, 20, 5, 9)) == "2027-01-01 03:05:09"
     assert jakarta_time(dt.datetime(2026, 12, 31, 20, 5, 9), seconds=False) == "2027-01-01 03:05"
-    assert jakarta_today(dt.datetime(2026, 12, 3, 23, 0, tzinfo=dt.UTC)) == dt.date(2026, 12, 4)
-    assert jakarta_today(dt.datetime(2026, 12, 3, 16, 59, tzinfo=dt.UTC)) == dt.date(2026, 12, 3)
+    assert jakarta_moment(dt.datetime(2026, 12, 3, 23, 0, tzinfo=dt.UTC), "en") == "4 Dec 2026 06:00"
+    assert jakarta_moment(dt.datetime(2026, 12, 3, 16, 59), "id") == "3 Des 2026 23.59"

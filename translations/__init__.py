@@ -178,12 +178,6 @@ def jakarta_moment(moment_utc: dt.datetime, lang: str) -> str:
     return f"{format_day(local.date(), lang)} {clock}"
 
 
-def jakarta_today(now: dt.datetime | None = None) -> dt.date:
-    """Today's date in Jakarta (a report printed at 06:00 WIB is dated that day, where the server's UTC
-    clock still says the day before)."""
-    return (now or dt.datetime.now(dt.UTC)).astimezone(JAKARTA_TIME).date()
-
-
 def format_date_part(day: dt.date, skeleton: str, lang: str) -> str:
     """A date by a CLDR skeleton, in the language's own order and month names: "MMMd" gives 6 Agu,
     6 Aug, 8月6日; "yMMM" gives Agu 2019, Aug 2019, 2019年8月."""

@@ -35,14 +35,14 @@ from dashboard.report import (
 )
 from etl import schema
 from etl.warehouse import Warehouse
-from translations import LANGUAGE_NAMES, format_day
+from translations import LANGUAGE_NAMES, jakarta_moment
 
 from .harness import ARTIFACTS, SCREENSHOTS, new_context
 from .written import check_written_numbers
 
 PRINTS = ARTIFACTS / "print"
 AVAILABLE = Available(years=(2017, 2018, 2019), partners=("beijing",))
-TODAY = dt.date(2026, 3, 5)
+GENERATED = dt.datetime(2026, 3, 5, 2, 30, tzinfo=dt.UTC)  # 09:30 WIB
 PT_PER_MM = 72 / 25.4
 A4_PT = (210 * PT_PER_MM, 297 * PT_PER_MM)
 SCREEN = {"width": 1400, "height": 1000}  # charts drawn on screen far wider than the page
@@ -127,7 +127,7 @@ def test_report_prints_to_a4_with_a_cover_whole_charts_and_repeated_table_header
         warehouse: Warehouse, browser: Browser, tmp_path: Path, lang: str) -> None:
     ctx = PageContext(db.reader(), Filters((2017, 2018, 2019), "beijing", schema.FIELD.codes, "both", lang))
     report = tmp_path / f"report-{lang}.html"
-    report.write_text(build_report(ctx, AVAILABLE, today=TODAY), encoding="utf-8")
+    report.write_text(build_report(ctx, AVAILABLE, generated=GENERATED), encoding="utf-8")
     every_chart = printed_charts(ctx)
 
     context = new_context(browser, viewport=SCREEN, offline=True)
@@ -215,7 +215,7 @@ def check_pages(printed: Printed, ctx: PageContext, every_chart: list[charts.Cha
         assert abs(width - A4_PT[0]) < 1 and abs(height - A4_PT[1]) < 1, (width, height)
     cover = printed.pages[0]
     expected = [ctx.t("report.title", partner=ctx.partner_name()),
-                ctx.t("report.meta", date=format_day(TODAY, ctx.lang), updated=ctx.data_updated()),
+                ctx.t("report.meta", moment=jakarta_moment(GENERATED, ctx.lang), updated=ctx.data_updated()),
                 ctx.t("filters.shown", filters=filter_line(ctx.filters)),
                 ctx.t("report.language", language=LANGUAGE_NAMES[ctx.lang]),
                 ctx.t("report.parameters", query=f"lang={ctx.lang}" if ctx.lang != "id" else "–"),
@@ -303,7 +303,7 @@ def test_on_a_phone_the_report_draws_each_chart_as_the_dashboard_does_there(
     in its own box, reachable by keyboard. Printed from the phone, the report is the A4 one."""
     ctx = PageContext(db.reader(), Filters((2017, 2018, 2019), "beijing", schema.FIELD.codes, "both", lang))
     report = tmp_path / f"report-phone-{lang}.html"
-    report.write_text(build_report(ctx, AVAILABLE, today=TODAY), encoding="utf-8")
+    report.write_text(build_report(ctx, AVAILABLE, generated=GENERATED), encoding="utf-8")
     every_chart = printed_charts(ctx)
     context = new_context(browser, viewport=PHONE, offline=True)
     try:
