@@ -285,8 +285,8 @@ def build_report(ctx: PageContext, available: Available, generated: dt.datetime 
 
 
 def _cover(ctx: PageContext, available: Available, generated: dt.datetime) -> str:
-    """The first printed page: what the report shows (filters, language, data version, date), its caveats,
-    the headline figures and the findings."""
+    """The first printed page: what the report shows (filters, language, data version, when it was made), its
+    caveats, the headline figures and the findings."""
     # When it was made, on Jakarta's clock as the data's update beside it: two reports of one day told apart.
     meta = ctx.t("report.meta", moment=jakarta_moment(generated, ctx.lang), updated=ctx.data_updated())
     lines = [meta, filters_shown(ctx),
