@@ -459,14 +459,16 @@ REFERENCE_SENTENCE_MIN = "11em"
 
 
 def show_reference_table(data: pd.DataFrame, formats: Mapping[str, object] | None = None,
-                         whole_labels: bool = False) -> None:
+                         whole_labels: bool = False, right_aligned: Sequence[str] = ()) -> None:
     """A table read in full, each cell's text wrapped in place by the browser: no grid to scroll, no cell cut
     (in a grid the data dictionary's allowed values and descriptions were cut mid-word on a laptop, its last
     column past the page's edge; and a projected grid drew an Indonesian indicator name beside Chinese labels
     on one line, cut, as its text layout guesses a line's length from the characters it measured before,
     Chinese ones twice as wide). Numbers are shown as ``formats`` says (see styled); texts as typed, since
     st.table reads them as Markdown. On a phone it scrolls across rather than squeezing a column to a word a
-    line (Chinese labels stood a character a line). ``whole_labels``: a short text breaks only at its spaces."""
+    line (Chinese labels stood a character a line). ``whole_labels``: a short text breaks only at its spaces.
+    ``right_aligned``: columns of figures already written as text ("3,8%", "+0,1 poin persen"), set as numbers
+    are."""
     text_columns = [column for column in data.columns if not pd.api.types.is_numeric_dtype(data[column])]
     shown = data.astype(dict.fromkeys(text_columns, object))
     shown[text_columns] = shown[text_columns].fillna("").astype(str).map(markdown_text)
@@ -485,6 +487,9 @@ def show_reference_table(data: pd.DataFrame, formats: Mapping[str, object] | Non
     numbers = [column for column in data.columns if column not in text_columns]
     if numbers:
         styler = styler.set_properties(subset=numbers, **{"white-space": "nowrap"})
+    if right_aligned:
+        # "!important": Streamlit writes "text-align: left" on each text cell itself.
+        styler = styler.set_properties(subset=list(right_aligned), **{"text-align": "right !important"})
     st.table(styler, hide_index=True)
 
 

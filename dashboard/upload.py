@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import author_name, show_table
+from dashboard.components import author_name, show_reference_table, show_table
 from dashboard.context import PageContext
 from dashboard.headline import Figure, formatted
 from dashboard.literal import markdown_text
@@ -290,9 +290,9 @@ def show_preview(ctx: PageContext, checked: Checked) -> None:
     st.dataframe(_changes_table(ctx, checked), hide_index=True)
     if checked.headline is not None:
         st.subheader(ctx.t("upload.headline_title", year=checked.year))
+        # A static table: a phone's grid squeezed the change column and cut "+0.1 个百分点" to "个百分点".
         table = headline_table(ctx, checked.headline)
-        right = st.column_config.TextColumn(alignment="right")
-        st.dataframe(table, hide_index=True, column_config=dict.fromkeys(table.columns[1:], right))
+        show_reference_table(table, whole_labels=True, right_aligned=list(table.columns[1:]))
 
 
 def headline_table(ctx: PageContext, headline: pd.DataFrame) -> pd.DataFrame:

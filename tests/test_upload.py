@@ -177,7 +177,7 @@ def test_the_whole_flow(warehouse: Warehouse, secrets_file: Path, tmp_path: Path
     assert "The year 2020 is new" in texts(at)
     changes = at.dataframe[0].value if "Added" in at.dataframe[0].value.columns else at.dataframe[1].value
     assert changes.set_index("Sheet").loc["Participants", "Added"] == 137
-    headline = next(frame.value for frame in at.dataframe if "Figure" in frame.value.columns)
+    headline = next(table.value for table in at.table if "Figure" in table.value.columns)
     # A new year has no figures yet: no "Now" column of zeros beside the figures it will have. Every card of
     # the Overview is there, written as the card writes it (the rate too, which no count gives).
     assert list(headline.columns) == ["Figure", "After loading"]
@@ -211,7 +211,7 @@ def test_the_whole_flow(warehouse: Warehouse, secrets_file: Path, tmp_path: Path
     at.switch_page("views/upload.py").run()
     at.get("file_uploader")[0].upload(smaller_path.name, smaller_path.read_bytes(), XLSX).run()
     assert "already loaded" in texts(at)
-    headline = next(frame.value for frame in at.dataframe if "Figure" in frame.value.columns).set_index("Figure")
+    headline = next(table.value for table in at.table if "Figure" in table.value.columns).set_index("Figure")
     assert list(headline.loc["Applicants"]) == ["131", "130", "-1"], "a loaded year's figures now, after, the change"
     load_button = next(b for b in at.button if b.label == "5. Load year 2020")
     assert load_button.disabled, "replacing a year needs the second confirmation"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -137,6 +138,25 @@ def test_analyst_uploads_a_year(analyst_app: RunningApp, page: Page, tmp_path: P
     page.get_by_text("Headline figures for 2020").wait_for()
     assert page.locator('[data-testid="stMetric"]').first.is_visible()
     save_screenshot(page, "upload-overview-2020-en")
+
+    # 2020 reloaded with one applicant fewer, read in Chinese on a phone: each headline figure now, after
+    # loading, and its change, every cell whole (a grid squeezed the change to "个百分点", its number cut off).
+    after_interaction(page, lambda: page.get_by_role("link", name="Upload").first.click())
+    after_interaction(page, lambda: page.get_by_test_id("stSidebar").get_by_text("zh", exact=True).click())
+    page.set_viewport_size({"width": 390, "height": 844})
+    fewer = openpyxl.load_workbook(workbook_2020(tmp_path / "fewer", mistake=False))
+    fewer["participants"].delete_rows(2, 1)
+    fewer.save(tmp_path / "fewer" / "2020.xlsx")
+    upload(page, tmp_path / "fewer" / "2020.xlsx")
+    expect(page.get_by_role("heading", name=translate("zh", "upload.headline_title", year=2020))).to_be_visible()
+    table = page.get_by_test_id("stTable").filter(has_text=translate("zh", "metric.col_change"))
+    cells = table.locator("th, td").evaluate_all(
+        "cells => cells.map(cell => [cell.innerText.trim(), cell.scrollWidth - cell.clientWidth])")
+    assert [text for text, overflow in cells if overflow > 1] == [], "a cell cut on a phone"
+    rate = table.locator("tr", has_text="入选率").locator("td").last
+    assert re.fullmatch(r"[+±-]\d+\.\d 个百分点", rate.inner_text().strip()), rate.inner_text()
+    assert rate.evaluate("cell => getComputedStyle(cell).textAlign") == "right", "figures set as numbers are"
+    save_screenshot(page, "upload-reload-phone-zh")
 
 
 @pytest.mark.parametrize("lang", ["id", "zh"])
