@@ -318,7 +318,7 @@ def headline_table(ctx: PageContext, headline: pd.DataFrame) -> pd.DataFrame:
 
 def _number(value: object) -> float | None:
     """A kept figure as a card reads it: a missing one (NaN, None) is none."""
-    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+    return None if pd.isna(value) else float(value)  # type: ignore[arg-type]
 
 
 def confirm(ctx: PageContext, warehouse: Warehouse, checked: Checked, analyst: str) -> LoadResult | None:
