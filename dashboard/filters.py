@@ -76,8 +76,12 @@ def current_language() -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def _unknown_values(key: str, accepted: list[str]) -> list[str]:
-    return [value for value in st.query_params.get_all(key) if value and value not in accepted]
+# A value of the link that could not be applied: (its parameter, the value as typed).
+Ignored = tuple[str, str]
+
+
+def _unknown_values(key: str, accepted: list[str]) -> list[Ignored]:
+    return [(key, value) for value in st.query_params.get_all(key) if value and value not in accepted]
 
 
 # Widgets whose options are shown as labels in the current language. Streamlit keeps
@@ -128,9 +132,10 @@ def _follow_new_years(years: list[int]) -> None:
     st.session_state[_LAST_YEARS] = list(years)
 
 
-def _from_link(name: str, accepted: list[str]) -> tuple[list[str], list[str]]:
+def _from_link(name: str, accepted: list[str]) -> tuple[list[str], list[Ignored]]:
     """(codes, values that could not be applied) of a parameter of the link; labels become codes."""
-    codes, ignored = [], []
+    codes: list[str] = []
+    ignored: list[Ignored] = []
     for value in st.query_params.get_all(name):
         if not value:
             continue
@@ -138,7 +143,7 @@ def _from_link(name: str, accepted: list[str]) -> tuple[list[str], list[str]]:
         if code in accepted:
             codes.append(code)
         else:
-            ignored.append(value)
+            ignored.append((name, value))
     return codes, ignored
 
 
@@ -148,7 +153,7 @@ def _seed(key: str, value: object) -> None:
         st.session_state[key] = value
 
 
-def _seed_from_link(partners: list[str], default_partner: str) -> list[str]:
+def _seed_from_link(partners: list[str], default_partner: str) -> list[Ignored]:
     """Partner, fields and direction from the link (codes or old labels); what could not be applied."""
     partner, bad_partner = _from_link(params.PARTNER, partners)
     fields, bad_fields = _from_link(params.FIELD, list(schema.FIELD.codes))
@@ -205,7 +210,7 @@ def render_sidebar(available: Available, *, with_filters: bool = True) -> Filter
 
 
 def _filter_widgets(lang: str, available: Available, partners: list[str],
-                    partner_default: str) -> tuple[Filters, list[str]]:
+                    partner_default: str) -> tuple[Filters, list[Ignored]]:
     """The filter widgets under their heading: (the chosen filters, years of the link that are not loaded)."""
     st.markdown(f"**{translate(lang, 'filters.title')}**")  # not a heading: the page's h1 comes first
     years, unloaded_years = _years_widget(lang, list(available.years))
@@ -215,11 +220,28 @@ def _filter_widgets(lang: str, available: Available, partners: list[str],
     return Filters(tuple(sorted(years)), partner, tuple(fields), direction, lang), unloaded_years
 
 
-def _warn_ignored(lang: str, ignored: list[str]) -> None:
+# The name a parameter of the link goes by in the sidebar, for the notice naming what was left out.
+PARAMETER_NAMES = {params.LANG: "filters.language", params.YEAR: "filters.years", params.PARTNER: "filters.partner",
+                   params.FIELD: "filters.fields", params.DIRECTION: "filters.direction"}
+
+
+def ignored_values(lang: str, ignored: list[Ignored]) -> str:
+    """What the link asked for and did not get, each value under the filter it was meant for, in the sidebar's
+    order ("Program years `1980`; Fields of cooperation `Nonsense`"): "1980, Nonsense" left the reader to
+    guess which filter each was. Each value is typed by whoever made the link: shown as typed (a code span),
+    never as a link or markup."""
+    parts = []
+    for parameter in PARAMS:
+        values = sorted({value for name, value in ignored if name == parameter})
+        if values:
+            parts.append(f"{translate(lang, PARAMETER_NAMES[parameter])} {', '.join(map(code_span, values))}")
+    return translate(lang, "filters.ignored_join").join(parts)
+
+
+def _warn_ignored(lang: str, ignored: list[Ignored]) -> None:
     if ignored:
-        # Typed by whoever made the link: each value shown as typed, never as a link or markup.
-        values = ", ".join(code_span(value) for value in sorted(set(ignored)))
-        st.warning(translate(lang, "filters.ignored", values=values), icon=":material/link_off:")
+        st.warning(translate(lang, "filters.ignored", values=ignored_values(lang, ignored)),
+                   icon=":material/link_off:")
 
 
 def _kept_filters(available: Available, lang: str) -> Filters:
@@ -243,7 +265,7 @@ def _language_widget() -> str:
     return lang
 
 
-def _years_widget(lang: str, years: list[int]) -> tuple[list[int], list[str]]:
+def _years_widget(lang: str, years: list[int]) -> tuple[list[int], list[Ignored]]:
     """(the chosen years, years of the link that are not loaded)."""
     _follow_new_years(years)
     ignored = _unknown_values("year", [str(year) for year in years])

@@ -150,12 +150,14 @@ def test_values_equal_to_the_default_stay_out_of_the_url(warehouse: Warehouse) -
 
 def test_unknown_values_fall_back_to_the_default_with_a_notice(warehouse: Warehouse) -> None:
     """year=1900, field=Nonsense and lang=xx are dropped; the reader sees the defaults and is told which
-    values of the link were not applied (in the default language), with no error."""
+    values of the link were not applied, each under the filter it was meant for (in the default language),
+    with no error."""
     at = open_app({"year": "1900", "field": "Nonsense", "lang": "xx"})
     no_exception(at)
     assert filters_of(at) == {"lang": "id", "year": ALL_YEARS, "field": list(schema.FIELD.codes),
                               "direction": "both"}
-    expected = toml_catalogue("id")["filters.ignored"].format(values="` 1900 `, ` Nonsense `, ` xx `")
+    expected = toml_catalogue("id")["filters.ignored"].format(
+        values="Bahasa ` xx `; Tahun program ` 1900 `; Bidang kerja sama ` Nonsense `")
     assert ignored_notice(at, "id") == [expected]
     assert at.query_params == {}
     assert at.get("plotly_chart")
@@ -168,9 +170,22 @@ def test_partly_unknown_link_keeps_what_it_can(warehouse: Warehouse) -> None:
                    "direction": "Partner city to Jakarta"})
     no_exception(at)
     assert filters_of(at) == {"lang": "en", "year": [2018], "field": ["arts_culture"], "direction": "inbound"}
-    expected = toml_catalogue("en")["filters.ignored"].format(values="` 1900 `, ` Nonsense `")
+    expected = toml_catalogue("en")["filters.ignored"].format(
+        values="Program years ` 1900 `; Fields of cooperation ` Nonsense `")
     assert ignored_notice(at, "en") == [expected]
     assert at.query_params == {"lang": "en", "year": "2018", "field": "arts_culture", "direction": "inbound"}
+
+
+def test_values_left_out_are_named_under_their_filter_in_the_readers_language(warehouse: Warehouse) -> None:
+    """Two years and a direction of a Chinese link that cannot be applied: both years under "项目年份", in
+    order, the direction under "交流方向", joined by the Chinese semicolon ("1900, 1980, sideways" left the
+    reader to guess which filter each was)."""
+    at = open_app({"lang": "zh", "year": ["1980", "2018", "1900"], "direction": "sideways"})
+    no_exception(at)
+    assert filters_of(at) == {"lang": "zh", "year": [2018], "field": list(schema.FIELD.codes), "direction": "both"}
+    values = "项目年份 ` 1900 `, ` 1980 `；交流方向 ` sideways `"
+    expected = toml_catalogue("zh")["filters.ignored"].format(values=values)
+    assert ignored_notice(at, "zh") == [expected]
 
 
 def test_unknown_partner_city_in_a_link_is_reported(warehouse: Warehouse) -> None:
@@ -180,7 +195,7 @@ def test_unknown_partner_city_in_a_link_is_reported(warehouse: Warehouse) -> Non
     at = open_app({"lang": "en", "partner": "Tokyo"})
     no_exception(at)
     assert at.header[0].value.startswith("Headline figures for 2019 ")
-    expected = toml_catalogue("en")["filters.ignored"].format(values="` Tokyo `")
+    expected = toml_catalogue("en")["filters.ignored"].format(values="Partner city ` Tokyo `")
     assert ignored_notice(at, "en") == [expected]
 
 

@@ -433,7 +433,10 @@ def test_link_with_unknown_values_warns_and_shows_default_view(dashboard: Runnin
     save_screenshot(page, f"unknown-values-overview-{lang}")
 
     assert_no_exception(page, f"opening /?{query}")
-    ignored = translate(lang, "filters.ignored", values="1900, Nonsense")
+    # Each value under the filter it was meant for, in the sidebar's words
+    values = {"id": "Tahun program 1900; Bidang kerja sama Nonsense",
+              "en": "Program years 1900; Fields of cooperation Nonsense"}[lang]
+    ignored = translate(lang, "filters.ignored", values=values)
     expect(page.get_by_test_id("stAlert").filter(has_text=ignored)).to_be_visible()
     years = loaded_years(dashboard)
     assert widget_state(page) == default_state(lang, years)
