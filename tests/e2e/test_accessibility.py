@@ -337,10 +337,11 @@ def test_each_download_button_names_its_table(dashboard: RunningApp, browser: Br
             expect(main.get_by_role("button", name="XLSX", exact=True)).to_have_count(0)
 
 
-# Where each line of a heading starts after the first: the character before the break and the one after it.
-HEADING_BREAKS_JS = """() => {
+# Where each line of an element the selector finds starts after the first: the character before the break and
+# the one after it.
+LINE_BREAKS_JS = """selector => {
   const breaks = [];
-  document.querySelectorAll('[data-testid="stMain"] :is(h1, h2, h3, h4)').forEach(heading => {
+  document.querySelectorAll(selector).forEach(heading => {
     const walker = document.createTreeWalker(heading, NodeFilter.SHOW_TEXT);
     let previous = null, top = null;
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -369,7 +370,20 @@ def test_a_chinese_heading_breaks_between_words_not_inside_them(dashboard: Runni
     with _page(browser, PHONE) as page:
         open_page(page, dashboard.url(path, "lang=zh"))
         page.wait_for_timeout(300)
-        breaks = page.evaluate(HEADING_BREAKS_JS)
+        breaks = page.evaluate(LINE_BREAKS_JS, '[data-testid="stMain"] :is(h1, h2, h3, h4)')
     assert breaks, "a heading on this page takes two lines on a phone"
+    inside_a_word = [pair for pair in breaks if CJK.match(pair[0]) and CJK.match(pair[1])]
+    assert inside_a_word == [], breaks
+
+
+def test_a_chinese_card_label_breaks_between_words_not_inside_them(dashboard: RunningApp, browser: Browser) -> None:
+    """A card's label of two lines on a phone broke inside a word: "雅加达→北京 代" above "表" (360 px, the
+    narrowest the product is laid out for: margins.PHONE_WIDTH), where its space was the place to break. Like
+    a heading, a Chinese card label breaks at its spaces and punctuation."""
+    with _page(browser, Size("phone", 360, 800)) as page:
+        open_page(page, dashboard.url("/", "lang=zh"))
+        page.wait_for_timeout(300)
+        breaks = page.evaluate(LINE_BREAKS_JS, '[data-testid="stMain"] [data-testid="stMetricLabel"] p')
+    assert breaks, "a card's label takes two lines on a phone"
     inside_a_word = [pair for pair in breaks if CJK.match(pair[0]) and CJK.match(pair[1])]
     assert inside_a_word == [], breaks
