@@ -19,7 +19,10 @@ a script asking for ``summary`` instead of ``summary.json`` would read HTML).
 
 Filters are the dashboard's own vocabulary of codes (dashboard.params): the
 API takes codes only and answers a label, an unknown parameter or value with
-400 and a message naming it. Responses are cached per data version (a load
+400 and a message naming it. Every message and the index's prose are written in
+the request's ``lang`` (Indonesian by default, as the dashboard; the catalogue's
+``api`` section); parameter names, codes and JSON keys are the same in every
+language. Responses are cached per data version (a load
 publishes a new version, so nothing stale is served) and carry it, with the
 years whose figures are provisional.
 """
@@ -52,11 +55,12 @@ from dashboard.params import (
     BadParameter,
     View,
     parse_api,
+    request_language,
     whole_number,
 )
 from etl import schema
 from etl.warehouse import Warehouse
-from translations import LANGUAGE_NAMES, translate
+from translations import LANGUAGE_NAMES, format_number, translate
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -74,9 +78,9 @@ CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET
         "Access-Control-Expose-Headers": "Link, X-Data-Version, X-Total-Count, X-Not-Applied"}
 CACHE = {"Cache-Control": "public, max-age=60"}
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
-PAGING = {"limit": f"rows per response (default {DEFAULT_LIMIT:,}, at most {MAX_LIMIT:,})",
-          "offset": "rows to skip (default 0)"}
-CSV_OPTIONS = {**PAGING, "header": "true (default) or false: the CSV's header row"}
+# The parameters a table's endpoint takes beside the filters, and what each means (catalogue keys).
+PAGING = {"limit": "api.means_limit", "offset": "api.means_offset"}
+CSV_OPTIONS = {**PAGING, "header": "api.means_header"}
 
 
 def _queries() -> ModuleType:
@@ -105,7 +109,15 @@ def routes(base_path: str | None) -> list[BaseRoute]:
 
 
 class NotFound(LookupError):
-    pass
+    """A path that is no endpoint; its message (a catalogue key and its values) in the request's language."""
+
+    def __init__(self, key: str, /, **details: object):
+        super().__init__(translate("en", key, **details))
+        self.key = key
+        self.details = details
+
+    def message(self, lang: str) -> str:
+        return translate(lang, self.key, **self.details)
 
 
 Handler = Callable[[Request, "_Data"], Response]
@@ -118,14 +130,15 @@ def _endpoint(handler: Handler) -> Callable[[Request], Response]:
         answered = _not_a_read(request)
         if answered is not None:
             return answered
+        lang = _language(request)
         try:
             response = handler(request, _Data.current())
         except BadParameter as bad:
-            response = _error(400, str(bad), parameter=bad.parameter, value=bad.value)
+            response = _error(400, bad.message(lang), parameter=bad.parameter, value=bad.value)
         except NotFound as missing:
-            response = _error(404, str(missing))
+            response = _error(404, missing.message(lang))
         except FileNotFoundError:
-            response = _error(503, "The warehouse is not built yet; try again in a minute.")
+            response = _error(503, translate(lang, "api.not_built"))
         response.headers.update(CORS)
         return response
 
@@ -140,9 +153,8 @@ def _no_endpoint(index: str) -> Callable[[Request], Response]:
         answered = _not_a_read(request)
         if answered is not None:
             return answered
-        response = _error(404, f"No such endpoint: {request.url.path}. The endpoints are listed at {index}: "
-                               f"summary.json, datapackage.json, and {', '.join(TABLES)} as .csv or .json.",
-                          index=index)
+        response = _error(404, translate(_language(request), "api.no_endpoint", path=request.url.path, index=index,
+                                         tables=", ".join(TABLES)), index=index)
         response.headers.update(CORS)
         return response
 
@@ -155,10 +167,16 @@ def _not_a_read(request: Request) -> Response | None:
     if request.method == "OPTIONS":
         return Response(status_code=204, headers=CORS)
     if request.method in WRITES:
-        response = _error(405, f"The API is read-only: {request.method} is not accepted; use GET.")
+        response = _error(405, translate(_language(request), "api.read_only", method=request.method))
         response.headers.update({**CORS, "Allow": "GET, HEAD, OPTIONS"})
         return response
     return None
+
+
+def _language(request: Request) -> str:
+    """The language of a request's messages: its lang, if the dashboard speaks it, else Indonesian (the API's
+    default, as the dashboard's)."""
+    return request_language(request.query_params.multi_items())
 
 
 def _error(status: int, message: str, **details: object) -> JSONResponse:
@@ -238,13 +256,13 @@ def _filters(view: View, scope: Scope) -> dict[str, object]:
 def _table(request: Request, data: _Data) -> Response:
     table, extension = request.path_params["table"], request.path_params["extension"]
     if table not in TABLES or extension not in ("csv", "json"):
-        raise NotFound(f"No such endpoint: {table}.{extension}. Tables: {', '.join(TABLES)}; formats: csv, json.")
+        raise NotFound("api.no_table", table=table, extension=extension, tables=", ".join(TABLES))
     view, options = _view(request, data, CSV_OPTIONS if extension == "csv" else PAGING)
     limit = _whole(options, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     offset = _whole(options, "offset", 0, 0, None)
     header = options.get("header", "true")
     if header not in ("true", "false"):
-        raise BadParameter("header", header, f"header='{header}' must be true or false.")
+        raise BadParameter("header", header, "api.true_or_false", name="header", value=header)
     scope = data.scope(view)
     body, total, shown = _page(data, table, scope, limit, offset, extension, header == "true")
     not_applied = params.not_applied(table, view.fields, view.direction)
@@ -271,8 +289,9 @@ def _whole(values: dict[str, str], name: str, default: int, low: int, high: int 
         return default
     number = whole_number(text)
     if number is None or number < low or (high is not None and number > high):
-        bound = f"from {low} to {high}" if high is not None else f"{low} or more"
-        raise BadParameter(name, text, f"{name}='{text}' must be a whole number {bound}.")
+        if high is None:
+            raise BadParameter(name, text, "api.whole_from", name=name, value=text, low=low)
+        raise BadParameter(name, text, "api.whole_between", name=name, value=text, low=low, high=high)
     return number
 
 
@@ -337,25 +356,20 @@ def _index(request: Request, data: _Data) -> Response:
     with their labels in ``lang`` (the years and partner cities as loaded now)."""
     for name, value in request.query_params.multi_items():
         if name != LANG:
-            raise BadParameter(name, value, f"Unknown parameter '{name}': the index takes only lang.")
+            raise BadParameter(name, value, "api.index_takes_lang", name=name)
     view, _ = _view(request, data)
     lang = view.lang
     base = str(request.url.replace(query="")).rstrip("/")
     years, partners = data.available()
     filters = list(FILTER_PARAMS)
     endpoints = [
-        {"url": f"{base}/summary.json", "parameters": filters,
-         "answers": "the headline figures of the latest selected year and the year before, named and defined "
-                    "as on the dashboard, in lang; each names the filters given that do not narrow it "
-                    "(not_applied); with one direction given, the other direction's delegates have no value "
-                    "(null): the filter leaves them nothing to count"},
+        {"url": f"{base}/summary.json", "parameters": filters, "answers": translate(lang, "api.answers_summary")},
         *({"url": f"{base}/{sheet.name}.{extension}", "parameters": [*filters, *options],
            "not_applied": list(NOT_NARROWING[sheet.name]),
-           "answers": f"{sheet.description('en')} The rows for the filters, as the Data page's downloads"
-                      + (" (CSV, UTF-8)" if extension == "csv" else "") + "."}
+           "answers": translate(lang, "api.answers_table_csv" if extension == "csv" else "api.answers_table",
+                                description=sheet.description(lang))}
           for sheet in schema.SHEETS for extension, options in (("json", PAGING), ("csv", CSV_OPTIONS))),
-        {"url": f"{base}/datapackage.json", "parameters": [],
-         "answers": "the Frictionless descriptor of the whole published data, in every language"},
+        {"url": f"{base}/datapackage.json", "parameters": [], "answers": translate(lang, "api.answers_package")},
     ]
     values = {
         LANG: [{"code": code, "label": name} for code, name in LANGUAGE_NAMES.items()],
@@ -364,17 +378,14 @@ def _index(request: Request, data: _Data) -> Response:
         FIELD: [{"code": code, "label": label} for code, label in schema.FIELD.labels(lang).items()],
         DIRECTION: [{"code": code, "label": _direction_label(code, lang)} for code in DIRECTIONS],
     }
-    parameters = {name: {"means": FILTER_HELP[name], "values": values[name]} for name in filters}
-    parameters.update({name: {"means": means} for name, means in CSV_OPTIONS.items()})
+    parameters = {name: {"means": translate(lang, FILTER_HELP[name]), "values": values[name]} for name in filters}
+    limits = {"default": format_number(DEFAULT_LIMIT, lang), "most": format_number(MAX_LIMIT, lang)}
+    parameters.update({name: {"means": translate(lang, key, **limits)} for name, key in CSV_OPTIONS.items()})
     return JSONResponse({
         "title": translate(lang, "app.title"), "api": "v1", "lang": lang, "data_version": data.version,
         "updated_at": data.updated_at(), "provisional_years": data.provisional(), "endpoints": endpoints,
         "parameters": parameters,
-        "not_applied": "filters a table's rows cannot answer (obstacles are recorded without a field; only "
-                       "participants travel in a direction): accepted, named in the answer, and every field's "
-                       "or both sides' rows given",
-        "errors": "400 names the parameter and value refused and says what to use; 404 an unknown path; "
-                  "405 a write (the API is read-only); 503 a warehouse not built yet"},
+        "not_applied": translate(lang, "api.not_applied"), "errors": translate(lang, "api.errors")},
         headers=CACHE)
 
 
@@ -416,7 +427,6 @@ def _no_parameters(request: Request) -> None:
     silently ignored (a reader asking for year=2018 would take every year for 2018's)."""
     for name, value in request.query_params.multi_items():
         if name in FILTER_PARAMS:
-            raise BadParameter(name, value, f"datapackage.json describes the whole published data, in every "
-                                            f"language, and takes no filter: for {name}={value}, ask a table's "
-                                            f"endpoint, as participants.csv?{urlencode({name: value})}.")
-        raise BadParameter(name, value, f"Unknown parameter '{name}': datapackage.json takes none.")
+            raise BadParameter(name, value, "api.package_takes_no_filter", name=name, value=value,
+                               query=urlencode({name: value}))
+        raise BadParameter(name, value, "api.package_takes_nothing", name=name)

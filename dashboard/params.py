@@ -27,14 +27,10 @@ from translations import DEFAULT_LANGUAGE, LANGUAGES, translate
 
 LANG, YEAR, PARTNER, FIELD, DIRECTION = "lang", "year", "partner", "field", "direction"
 FILTER_PARAMS = (LANG, YEAR, PARTNER, FIELD, DIRECTION)
-# What each filter selects, as the API's index says it (dashboard.api); the docstring above says the same.
-FILTER_HELP = {
-    LANG: "language of names, labels and definitions (default id)",
-    YEAR: "a loaded program year; repeat it for several; none: every year",
-    PARTNER: "a partner city (default beijing)",
-    FIELD: "a field of cooperation; repeat it for several; none: every field",
-    DIRECTION: "who travels: both (default), outbound (Jakarta to the partner city) or inbound",
-}
+# What each filter selects, as the API's index says it (dashboard.api; catalogue keys); the docstring above
+# says the same.
+FILTER_HELP = {LANG: "api.means_lang", YEAR: "api.means_year", PARTNER: "api.means_partner",
+               FIELD: "api.means_field", DIRECTION: "api.means_direction"}
 DIRECTIONS = ("both", *schema.DIRECTION.codes)
 DEFAULT_DIRECTION = "both"
 VOCABULARIES: dict[str, schema.Vocabulary] = {PARTNER: schema.PARTNER_CITY, FIELD: schema.FIELD,
@@ -116,12 +112,26 @@ class View:
 
 
 class BadParameter(ValueError):
-    """A query parameter the API does not accept; the message names it and says what to use."""
+    """A query parameter the API does not accept. Its message names it and says what to use, in the language
+    the request asked for (``message``): a catalogue key and the values it is filled with. ``str()`` of it is
+    the English message, for logs."""
 
-    def __init__(self, parameter: str, value: str | None, message: str):
-        super().__init__(message)
+    def __init__(self, parameter: str, value: str | None, key: str, /, **details: object):
+        super().__init__(translate("en", key, **details))
         self.parameter = parameter
         self.value = value
+        self.key = key
+        self.details = details
+
+    def message(self, lang: str) -> str:
+        return translate(lang, self.key, **self.details)
+
+
+def request_language(query: Iterable[tuple[str, str]]) -> str:
+    """The language a request's messages are written in: its lang if the dashboard speaks it (the first given),
+    else the default (an error about lang itself too)."""
+    lang = next((value for name, value in query if name == LANG), DEFAULT_LANGUAGE)
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def parse_api(query: Iterable[tuple[str, str]], years: Sequence[int], partners: Sequence[str],
@@ -135,24 +145,22 @@ def parse_api(query: Iterable[tuple[str, str]], years: Sequence[int], partners: 
     values: dict[str, list[str]] = {}
     for name, value in query:
         if name not in FILTER_PARAMS and name not in extra:
-            known = ", ".join([*FILTER_PARAMS, *extra])
-            raise BadParameter(name, value, f"Unknown parameter '{name}'. Known parameters: {known}.")
+            raise BadParameter(name, value, "api.unknown_parameter", name=name,
+                               known=", ".join([*FILTER_PARAMS, *extra]))
         values.setdefault(name, []).append(value)
     for name, given in values.items():
         if name in extra or name in (YEAR, FIELD):
             continue
         if len(given) > 1:
-            raise BadParameter(name, given[1], f"Parameter '{name}' is given {len(given)} times; give it once.")
+            raise BadParameter(name, given[1], "api.repeated", name=name, count=len(given))
     lang = values.get(LANG, [DEFAULT_LANGUAGE])[0]
     if lang not in LANGUAGES:
-        raise BadParameter(LANG, lang, f"lang='{lang}' is not a language of the dashboard: use one of "
-                                       f"{', '.join(LANGUAGES)}.")
+        raise BadParameter(LANG, lang, "api.not_a_language", value=lang, accepted=", ".join(LANGUAGES))
     chosen_years: list[int] = []
     for text in values.get(YEAR, []):
         year = whole_number(text)
         if year is None or year not in years:
-            raise BadParameter(YEAR, text, f"year='{text}' is not a loaded program year: use one of "
-                                           f"{', '.join(map(str, years))}.")
+            raise BadParameter(YEAR, text, "api.not_a_year", value=text, accepted=", ".join(map(str, years)))
         chosen_years.append(year)
     partner = _code(PARTNER, values.get(PARTNER, [schema.DEFAULT_PARTNER_CITY])[0], partners)
     fields = [_code(FIELD, text, schema.FIELD.codes) for text in values.get(FIELD, [])]
@@ -166,7 +174,5 @@ def _code(parameter: str, text: str, accepted: Sequence[str]) -> str:
         return text
     code = label_code(parameter, text)
     if code is not None and code in accepted:
-        raise BadParameter(parameter, text, f"{parameter}='{text}' is a label; the API takes codes: "
-                                            f"use {parameter}={code}.")
-    raise BadParameter(parameter, text, f"{parameter}='{text}' is not a known code: use one of "
-                                        f"{', '.join(accepted)}.")
+        raise BadParameter(parameter, text, "api.a_label", name=parameter, value=text, code=code)
+    raise BadParameter(parameter, text, "api.not_a_code", name=parameter, value=text, accepted=", ".join(accepted))

@@ -171,20 +171,28 @@ def test_summary_names_figures_as_the_dashboard(dashboard: RunningApp) -> None:
 
 
 @pytest.mark.parametrize(("query", "parameter", "says"), [
-    ("field=Seni+dan+budaya", "field", "use field=arts_culture"),
-    ("field=Arts+and+culture", "field", "use field=arts_culture"),
-    ("direction=Jakarta+ke+kota+mitra", "direction", "use direction=outbound"),
-    ("partner=Beijing", "partner", "use partner=beijing"),
-    ("year=2031", "year", "not a loaded program year"),
-    ("colour=red", "colour", "Unknown parameter 'colour'"),
-    ("lang=fr", "lang", "not a language"),
-    ("limit=ten", "limit", "whole number"),
+    ("lang=en&field=Seni+dan+budaya", "field", "is a label; the API takes codes: use field=arts_culture"),
+    ("lang=en&field=Arts+and+culture", "field", "use field=arts_culture"),
+    ("lang=en&direction=Jakarta+ke+kota+mitra", "direction", "use direction=outbound"),
+    ("lang=en&partner=Beijing", "partner", "use partner=beijing"),
+    ("lang=en&year=2031", "year", "not a loaded program year"),
+    ("lang=en&colour=red", "colour", "Unknown parameter 'colour'"),
+    ("lang=en&limit=ten", "limit", "must be a whole number from 1 to 50000"),
     # str.isdigit accepts both; int() refused the first (a 500) and read the second as 1
-    ("limit=%C2%B2", "limit", "whole number"),
-    ("offset=%EF%BC%91", "offset", "whole number"),
-    ("year=%C2%B2", "year", "not a loaded program year"),
+    ("lang=en&limit=%C2%B2", "limit", "whole number"),
+    ("lang=en&offset=%EF%BC%91", "offset", "must be a whole number, 0 or more"),
+    ("lang=en&year=%C2%B2", "year", "not a loaded program year"),
+    # In the language the request asks for: Indonesian by default, as the dashboard, and for a lang it lacks.
+    ("field=Arts+and+culture", "field", "adalah label; API menerima kode: gunakan field=arts_culture"),
+    ("year=2031", "year", "bukan tahun program yang dimuat: gunakan salah satu dari 2017, 2018, 2019"),
+    ("lang=fr", "lang", "lang='fr' bukan bahasa dasbor: gunakan salah satu dari id, en, zh"),
+    ("lang=zh&partner=Beijing", "partner", "是标签；API 只接受代码：请使用 partner=beijing"),
+    ("lang=zh&colour=red", "colour", "未知参数“colour”"),
+    ("lang=zh&lang=en", "lang", "参数“lang”给出了 2 次"),
 ])
 def test_bad_parameters_get_a_400_naming_them(dashboard: RunningApp, query: str, parameter: str, says: str) -> None:
+    """A 400 names the parameter and the value refused and says what to use, in the request's language (the
+    messages were English whatever the lang: an Indonesian reuser asking for lang=id read English)."""
     status, headers, body = get(dashboard, "activities.json", query)
     error = json.loads(body)["error"]
     assert status == 400 and error["parameter"] == parameter and says in error["message"], error
@@ -207,9 +215,11 @@ def test_the_data_package_served_is_valid_and_whole(dashboard: RunningApp) -> No
 
 
 @pytest.mark.parametrize(("query", "parameter", "says"), [
-    ("year=2018", "year", "takes no filter: for year=2018, ask a table's endpoint, as participants.csv?year=2018"),
-    ("lang=zh", "lang", "takes no filter"),
-    ("limit=10", "limit", "Unknown parameter 'limit'"),
+    ("year=2018", "year", "tidak menerima filter: untuk year=2018, mintalah endpoint suatu tabel, misalnya "
+                          "participants.csv?year=2018"),
+    ("lang=en", "lang", "takes no filter: for lang=en, ask a table's endpoint, as participants.csv?lang=en"),
+    ("lang=zh", "lang", "不接受筛选条件"),
+    ("limit=10", "limit", "Parameter 'limit' tidak dikenal"),
 ])
 def test_the_data_package_refuses_a_filter(dashboard: RunningApp, query: str, parameter: str, says: str) -> None:
     """It is always the whole published data: year=2018 used to be ignored, and every year served as 2018's."""
@@ -260,6 +270,14 @@ def test_the_index_lists_every_endpoint_and_the_codes_it_takes(dashboard: Runnin
             assert response.status == 200, endpoint["url"]
     obstacles = next(endpoint for endpoint in index["endpoints"] if endpoint["url"].endswith("obstacles.json"))
     assert obstacles["not_applied"] == ["field", "direction"]
+    # What each endpoint answers and each parameter means is written in lang too (it was English in every lang).
+    assert obstacles["answers"].startswith(schema.OBSTACLES.description(lang)), obstacles
+    limit = {"id": "baris per jawaban (bawaan 10.000, paling banyak 50.000)",
+             "zh": "每次响应的行数（默认 10,000，最多 50,000）"}[lang]
+    assert parameters["limit"]["means"] == limit
+    assert parameters["field"]["means"] == {"id": "bidang kerja sama; ulangi untuk beberapa bidang; tanpa bidang: "
+                                                   "semua bidang",
+                                            "zh": "合作领域；多个领域可重复此参数；不给：全部领域"}[lang]
     assert fetch(dashboard, "/api/v1/")[2] == fetch(dashboard, "/api/v1")[2]  # the slash changes nothing
 
 
@@ -281,10 +299,12 @@ def _offered(parameter: dict[str, Any]) -> str:
     return str(parameter["values"][-1]["code"])
 
 
-def test_the_index_refuses_a_filter(dashboard: RunningApp) -> None:
-    status, _, body = fetch(dashboard, "/api/v1?year=2018")
+@pytest.mark.parametrize(("query", "says"), [("year=2018", "indeks hanya menerima lang"),
+                                             ("lang=en&year=2018", "the index takes only lang")])
+def test_the_index_refuses_a_filter(dashboard: RunningApp, query: str, says: str) -> None:
+    status, _, body = fetch(dashboard, f"/api/v1?{query}")
     error = json.loads(body)["error"]
-    assert status == 400 and error["parameter"] == "year" and "takes only lang" in error["message"]
+    assert status == 400 and error["parameter"] == "year" and says in error["message"], error
 
 
 @pytest.mark.parametrize("path", ["/api", "/api/", "/api/v1/summary", "/api/v1/participants",
@@ -316,15 +336,18 @@ def test_every_response_is_taken_as_the_type_it_is_sent_as(dashboard: RunningApp
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
-@pytest.mark.parametrize("path", ["/api/v1/summary.json", "/api/v1/participants.csv", "/api/v1", "/api/nope"])
+@pytest.mark.parametrize("path", ["/api/v1/summary.json", "/api/v1/participants.csv?lang=en", "/api/v1",
+                                  "/api/nope?lang=zh"])
 def test_a_write_is_told_the_api_is_read_only(dashboard: RunningApp, method: str, path: str) -> None:
-    """Was Starlette's plain-text "Method Not Allowed" (or Streamlit's page), where every other error is JSON."""
+    """Was Starlette's plain-text "Method Not Allowed" (or Streamlit's page), where every other error is JSON;
+    said in the request's language (Indonesian by default)."""
     request = urllib.request.Request(dashboard.url(path), data=b"{}", method=method)
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=30)
     assert refused.value.code == 405 and refused.value.headers["allow"] == "GET, HEAD, OPTIONS"
     error = json.loads(refused.value.read())["error"]
-    assert error["status"] == 405 and method in error["message"] and "read-only" in error["message"]
+    says = "read-only" if "lang=en" in path else "只读" if "lang=zh" in path else "hanya-baca"
+    assert error["status"] == 405 and method in error["message"] and says in error["message"], error
 
 
 def test_preflight_allows_get_from_other_sites(dashboard: RunningApp) -> None:
