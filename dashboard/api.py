@@ -22,9 +22,9 @@ API takes codes only and answers a label, an unknown parameter or value with
 400 and a message naming it. Every message and the index's prose are written in
 the request's ``lang`` (Indonesian by default, as the dashboard; the catalogue's
 ``api`` section); parameter names, codes and JSON keys are the same in every
-language. Responses are cached per data version (a load
-publishes a new version, so nothing stale is served) and carry it, with the
-years whose figures are provisional.
+language. Responses are cached per data version (a load publishes a new
+version, so nothing stale is served) and carry it, with the years whose figures
+are provisional.
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ from dashboard.params import (
     NOT_NARROWING,
     PARTNER,
     YEAR,
+    ApiError,
     BadParameter,
     View,
     parse_api,
@@ -108,16 +109,8 @@ def routes(base_path: str | None) -> list[BaseRoute]:
     ]
 
 
-class NotFound(LookupError):
-    """A path that is no endpoint; its message (a catalogue key and its values) in the request's language."""
-
-    def __init__(self, key: str, /, **details: object):
-        super().__init__(translate("en", key, **details))
-        self.key = key
-        self.details = details
-
-    def message(self, lang: str) -> str:
-        return translate(lang, self.key, **self.details)
+class NotFound(ApiError, LookupError):
+    """A path that is no endpoint (a 404)."""
 
 
 Handler = Callable[[Request, "_Data"], Response]

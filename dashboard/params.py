@@ -111,20 +111,26 @@ class View:
         return params
 
 
-class BadParameter(ValueError):
-    """A query parameter the API does not accept. Its message names it and says what to use, in the language
-    the request asked for (``message``): a catalogue key and the values it is filled with. ``str()`` of it is
-    the English message, for logs."""
+class ApiError(Exception):
+    """An error the API answers with a message in the language the request asked for (``message``): a
+    catalogue key and the values it is filled with. ``str()`` of it is the English message, for logs."""
 
-    def __init__(self, parameter: str, value: str | None, key: str, /, **details: object):
+    def __init__(self, key: str, /, **details: object):
         super().__init__(translate("en", key, **details))
-        self.parameter = parameter
-        self.value = value
         self.key = key
         self.details = details
 
     def message(self, lang: str) -> str:
         return translate(lang, self.key, **self.details)
+
+
+class BadParameter(ApiError, ValueError):
+    """A query parameter the API does not accept; the message names it and says what to use."""
+
+    def __init__(self, parameter: str, value: str | None, key: str, /, **details: object):
+        super().__init__(key, **details)
+        self.parameter = parameter
+        self.value = value
 
 
 def request_language(query: Iterable[tuple[str, str]]) -> str:
