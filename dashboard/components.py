@@ -424,6 +424,10 @@ FINGERPRINTS = ("sha256", "snapshot_sha256")
 # public Data page and its download leave them out, as the open data package leaves out the loads
 # (etl.package: they name staff and files); an account's name is also half of what the sign-in asks.
 STAFF_COLUMNS = ("loaded_by", "file_name")
+# The history's columns on a projector: each load, its year, when, the year's status, and what it replaced or
+# restored (the row counts, the fingerprints and the analysts' columns outside presentation mode).
+PROJECTED_HISTORY = ("load_id", "year", "loaded_at", "provisional", "is_sample", "replaced_load_id",
+                     "restored_from_load_id")
 
 
 def history_table(ctx: PageContext, for_analysts: bool) -> pd.DataFrame:
@@ -495,9 +499,18 @@ def show_reference_table(data: pd.DataFrame, formats: Mapping[str, object] | Non
 
 def show_history(ctx: PageContext, for_analysts: bool) -> None:
     """The load history table; a fingerprint's column is narrow (its start identifies it), its help says
-    where the whole value is."""
+    where the whole value is. On a projector it stands whole as the page's other tables do (show_table), in
+    the columns that say which load made each year what it is (PROJECTED_HISTORY) that some load fills: a
+    grid's columns past a 1280 px projector's edge ("R…") were out of an audience's reach, and at the
+    projector's size its thirteen columns cannot stand side by side. The caption names the columns shown."""
+    history = history_table(ctx, for_analysts)
+    if ctx.presenting:
+        projected = [ctx.t(f"history.{column}") for column in PROJECTED_HISTORY]
+        show_table(ctx, history, projected=[column for column in projected if column in history.columns
+                                            and not history[column].astype(str).eq("").all()])
+        return
     narrow = st.column_config.TextColumn(width="small", help=ctx.t("history.fingerprint_help"))
-    st.dataframe(history_table(ctx, for_analysts), hide_index=True,
+    st.dataframe(history, hide_index=True,
                  column_config={ctx.t(f"history.{column}"): narrow for column in FINGERPRINTS})
 
 

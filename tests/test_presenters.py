@@ -6,6 +6,7 @@ import re
 from html import escape, unescape
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -19,10 +20,11 @@ from dashboard.metrics import CARD_METRICS, METRICS
 from dashboard.presentation import app_base_url, share_url
 from dashboard.report import build_report
 from etl import schema
+from etl.load import load_files, restore
 from etl.warehouse import Warehouse
-from tests.apptest import drawn_charts, open_app
-from tests.paths import REPO_ROOT
-from translations import translate, with_note
+from tests.apptest import drawn_charts, open_app, toml_catalogue
+from tests.paths import REPO_ROOT, SAMPLE_FILES
+from translations import format_list, translate, with_note
 
 AVAILABLE = Available(years=(2017, 2018, 2019), partners=("beijing",))
 ALL_FIELDS = schema.FIELD.codes
@@ -129,6 +131,38 @@ def test_the_data_dictionary_stands_open_where_expanders_are_hidden(warehouse: W
     assert not glossary_page.exception and not glossary_page.expander
     assert {glossary.vocabulary_title(v, "en") for v in schema.VOCABULARIES} <= {
         s.value for s in glossary_page.subheader}
+
+
+def test_the_load_history_stands_whole_on_a_projector(warehouse: Warehouse) -> None:
+    """The history was a grid of thirteen columns: on a 1280 px projector every column from "Replaced load"
+    on lay past the page's edge, out of an audience's reach. Presenting, it is a static table of the columns
+    that say which load made each year what it is, those no load fills left out, and its caption names them;
+    outside presentation mode the grid holds every column."""
+    def history(at: AppTest) -> pd.DataFrame:
+        return next(table.value for table in at.table if t["history.load_id"] in table.value.columns)
+
+    t = toml_catalogue("en")
+    at = run_app([("lang", "en"), ("present", "1")])
+    at.switch_page("views/data.py").run()
+    shown = [t[f"history.{c}"] for c in ("load_id", "year", "loaded_at", "provisional", "is_sample")]
+    assert list(history(at).columns) == shown, "the sample replaced and restored nothing: those columns left out"
+    assert history(at)[t["history.load_id"]].tolist() == [3, 2, 1]
+    assert t["present.table_columns"].format(columns=format_list(shown, "en")) in [c.value for c in at.caption]
+    assert not [frame for frame in at.dataframe if t["history.load_id"] in frame.value.columns]
+
+    load_files(warehouse, [SAMPLE_FILES[2]], replace=True, loaded_by="test")
+    restore(warehouse, 3, loaded_by="test")
+    at = run_app([("lang", "en"), ("present", "1")])
+    at.switch_page("views/data.py").run()
+    projected = history(at)
+    assert list(projected.columns) == [*shown, t["history.replaced_load_id"], t["history.restored_from_load_id"]]
+    assert projected[t["history.replaced_load_id"]].tolist()[:2] == ["4", "3"]
+    assert projected[t["history.restored_from_load_id"]].tolist()[:2] == ["3", ""]
+
+    at.button(key="present-leave").click().run()
+    grid = next(frame.value for frame in at.dataframe if t["history.load_id"] in frame.value.columns)
+    assert len(grid.columns) == 13 and t["history.sha256"] in grid.columns
+    assert not [table for table in at.table if t["history.load_id"] in table.value.columns]
 
 
 def test_the_data_dictionary_folds_on_a_screen(warehouse: Warehouse) -> None:

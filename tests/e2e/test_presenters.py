@@ -20,6 +20,9 @@ from dashboard.metrics import METRICS
 from dashboard.params import CHART_PAGES
 from dashboard.theme import PRESENTING_FONT_PX
 from etl import schema
+from etl.load import load_files, restore
+from etl.warehouse import Warehouse
+from tests.paths import SAMPLE_FILES
 from translations import translate
 
 from .harness import (
@@ -220,6 +223,37 @@ def test_a_projected_table_stands_whole_on_the_screen(dashboard: RunningApp, bro
                   for heading, cell in zip([cell["text"] for cell in table["rows"][0]], row, strict=True)
                   if heading not in sentences and cell["lines"] > 1]
         assert not broken
+
+
+def test_the_projected_load_history_stands_within_the_screen(sample_warehouse_dir: Path, tmp_path: Path,
+                                                             browser: Browser) -> None:
+    """The load history was a grid of thirteen columns: on a 1280 px projector "Replaced load", "Restored from
+    load" and the fingerprints lay past the page's edge, out of the audience's reach. Projected, with a year
+    replaced and then restored (every column the projector shows filled), it stands within the screen in
+    each language, no cell cut and each moment on one line (at first "2026-12-" stood above "05")."""
+    shutil.copytree(sample_warehouse_dir, tmp_path / "data", symlinks=True)
+    warehouse = Warehouse(tmp_path / "data" / "warehouse.duckdb")
+    load_files(warehouse, [SAMPLE_FILES[2]], replace=True, loaded_by="test")
+    restore(warehouse, 3, loaded_by="test")
+    app = start_app(warehouse.path, LOGS / "streamlit-history.log")
+    context = new_context(browser, viewport={"width": 1280, "height": 720})
+    try:
+        page = context.new_page()
+        for lang in ("id", "en", "zh"):
+            open_page(page, app.url("/data", f"lang={lang}&present=1"))
+            heading = translate(lang, "history.restored_from_load_id")
+            page.locator('[data-testid="stMain"] [data-testid="stTable"] th', has_text=heading).wait_for()
+            save_screenshot(page, f"load-history-projected-{lang}")
+            history = page.evaluate(_TABLES_JS)[-1]
+            header = [cell["text"] for cell in history["rows"][0]]
+            assert header[-1] == heading and len(history["rows"]) == 6, header
+            assert history["width"] <= history["room"] + 1 and history["right"] <= 1280, (lang, history["width"])
+            assert not [cell["text"] for row in history["rows"] for cell in row if cell["cut"]]
+            moment_at = header.index(translate(lang, "history.loaded_at"))
+            assert {row[moment_at]["lines"] for row in history["rows"][1:]} == {1}, lang
+    finally:
+        context.close()
+        stop_app(app)
 
 
 def test_slideshow_moves_to_the_next_page(dashboard: RunningApp, page: Page) -> None:
