@@ -506,8 +506,9 @@ def show_history(ctx: PageContext, for_analysts: bool) -> None:
     history = history_table(ctx, for_analysts)
     if ctx.presenting:
         projected = [ctx.t(f"history.{column}") for column in PROJECTED_HISTORY]
-        show_table(ctx, history, projected=[column for column in projected if column in history.columns
-                                            and not history[column].astype(str).eq("").all()])
+        filled = [column for column in projected if column in history.columns
+                  and (history.empty or history[column].astype(str).ne("").any())]  # no load yet: the headers
+        show_table(ctx, history, projected=filled)
         return
     narrow = st.column_config.TextColumn(width="small", help=ctx.t("history.fingerprint_help"))
     st.dataframe(history, hide_index=True,
