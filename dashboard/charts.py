@@ -549,7 +549,8 @@ def participation_funnel(ctx: PageContext) -> Chart | None:
     figure, wide = draw(), _every_medium(draw)
     # Reached-stage counts are cumulative, so the generic per-year sum would mean nothing: say registered → delegates.
     ends = funnel.groupby("year").agg(first=("applicants", "first"), last=("applicants", "last"))
-    caption = _partner_selection_said(ctx, ctx.t("participation.caption_funnel"),
+    caption = _partner_selection_said(ctx, ctx.t("participation.caption_funnel",
+                                                 selected=schema.STAGE.label("selected", ctx.lang)),
                                       funnel["year"].astype(int).unique().tolist())
     return Chart("participation", "funnel", figure, data, period_caption(ctx, caption, Period.PER_YEAR),
                  ("reached_stage", "stage_conversion", "delegates"), formats, _funnel_alternative(ctx, ends, labels),
@@ -596,7 +597,7 @@ def participation_profile(ctx: PageContext, dimension: str, measure: str = "part
     return _stacked(ctx, _dimension(ctx.fetch("participation_breakdown"), dimension), dimension, measure, metric,
                     PROFILE_DIMENSIONS[dimension], ("participation", f"by-{dimension}"),
                     ctx.t(f"participation.chart_by_{dimension}", measure=_name(ctx, metric)),
-                    ctx.t("participation.caption_profile"),
+                    ctx.t("participation.caption_profile", both=ctx.t("filters.direction_both")),
                     extra={other: f"metric:{profile_metric(other, ctx.filters.direction)}"})
 
 

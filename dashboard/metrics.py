@@ -91,7 +91,12 @@ class Metric:
         return self.name(lang).format(partner=partner)
 
     def explain(self, lang: str, partner: str = "") -> str:
-        return self.definition(lang).format(partner=partner)
+        """The definition in ``lang``, each category or figure it quotes named as the sidebar, the charts and
+        the cards name it (QUOTED_LABELS): written by hand, "'partner city to Jakarta'" and "'delegate'"
+        differed from the filter's "Partner city to Jakarta" and the status "Delegate"."""
+        quoted = {name: vocabulary.label(code, lang) for name, (vocabulary, code) in QUOTED_LABELS.items()}
+        return self.definition(lang).format(partner=partner, achieved_value=METRICS["achieved_value"].label(lang),
+                                            **quoted)
 
     def format(self, value: float | int | None, lang: str) -> str:
         """The value as the reader's language writes it (1.234; 3,8%); "–" for no value (None or NaN)."""
@@ -100,6 +105,14 @@ class Metric:
         if self.unit is Unit.PERCENT:
             return format_percentage(float(value), lang, 1)
         return format_number(value, lang, self.decimals)
+
+
+# The categories a definition quotes, by the name it gives each in braces ("{inbound}"): their labels come from
+# the workbook's vocabulary (etl.schema), as the filters' and the charts' do.
+QUOTED_LABELS: dict[str, tuple[schema.Vocabulary, str]] = {
+    "outbound": (schema.DIRECTION, "outbound"), "inbound": (schema.DIRECTION, "inbound"),
+    "delegate": (schema.STATUS, "delegate"), "reserve": (schema.STATUS, "reserve"),
+    "not_selected": (schema.STATUS, "not_selected"), "selected_stage": (schema.STAGE, "selected")}
 
 
 def _m(key: str, theme: Theme, unit: Unit, source: str, name: tuple[str, str, str],
@@ -113,45 +126,45 @@ CATALOGUE: tuple[Metric, ...] = (
     _m("applicants", Theme.SELECTION, Unit.PEOPLE, "yearly_summary.applicants",
        ("Applicants", "Pendaftar", "申请人"),
        ("People who applied to Jakarta's selection in the year: rows of the participants sheet with direction "
-        "'Jakarta to partner city'. With the direction filter set to 'partner city to Jakarta', the partner "
+        "“{outbound}”. With the direction filter set to “{inbound}”, the partner "
         "city's participants instead. Each person counts once per year.",
-        "Orang yang mendaftar seleksi Jakarta pada tahun itu: baris lembar peserta dengan arah 'Jakarta ke kota "
-        "mitra'. Jika filter arah 'kota mitra ke Jakarta', peserta dari kota mitra. Setiap orang dihitung sekali "
+        "Orang yang mendaftar seleksi Jakarta pada tahun itu: baris lembar peserta dengan arah “{outbound}”. "
+        "Jika filter arah “{inbound}”, peserta dari kota mitra. Setiap orang dihitung sekali "
         "per tahun.",
-        "当年报名参加雅加达选拔的人：参与者表中方向为“雅加达赴友好城市”的行。若方向筛选为“友好城市赴雅加达”，则为友好城市的参与者。"
+        "当年报名参加雅加达选拔的人：参与者表中方向为“{outbound}”的行。若方向筛选为“{inbound}”，则为友好城市的参与者。"
         "每人每年计一次。"), on_card=True),
     _m("delegates", Theme.SELECTION, Unit.PEOPLE, "yearly_summary.selected",
        ("Delegates selected", "Delegasi terpilih", "入选代表"),
-       ("Applicants whose final status is 'delegate': the people who actually went. Reserves are not "
+       ("Applicants whose final status is “{delegate}”: the people who actually went. Reserves are not "
         "included.",
-        "Pendaftar dengan status akhir 'delegasi': orang yang benar-benar berangkat. Cadangan tidak termasuk.",
-        "最终状态为“代表”的申请人，即实际出行的人，不含候补。")),
+        "Pendaftar dengan status akhir “{delegate}”: orang yang benar-benar berangkat. Cadangan tidak termasuk.",
+        "最终状态为“{delegate}”的申请人，即实际出行的人，不含候补。")),
     _m("reserves", Theme.SELECTION, Unit.PEOPLE, "yearly_summary.reserves",
        ("Reserves", "Cadangan", "候补"),
-       ("Applicants whose final status is 'reserve': chosen to stand in, did not go.",
-        "Pendaftar dengan status akhir 'cadangan': dipilih sebagai pengganti, tidak berangkat.",
-        "最终状态为“候补”的申请人：被选为替补，未出行。")),
+       ("Applicants whose final status is “{reserve}”: chosen to stand in, did not go.",
+        "Pendaftar dengan status akhir “{reserve}”: dipilih sebagai pengganti, tidak berangkat.",
+        "最终状态为“{reserve}”的申请人：被选为替补，未出行。")),
     _m("selection_rate", Theme.SELECTION, Unit.PERCENT, "yearly_summary.selected / yearly_summary.applicants",
        ("Selection rate", "Tingkat keterpilihan", "入选率"),
        ("Delegates selected divided by applicants, in the same year and filters. Its change against the year "
-        "before is in percentage points (pp). With the direction filter 'partner city to Jakarta' it is the share "
-        "of the partner city's participants on record who were delegates: where none is marked 'not selected', "
+        "before is in percentage points (pp). With the direction filter “{inbound}” it is the share "
+        "of the partner city's participants on record who were delegates: where none is marked “{not_selected}”, "
         "it says who was recorded, not how selective the partner city was (the Overview's finding says so).",
         "Delegasi terpilih dibagi pendaftar, pada tahun dan filter yang sama. Perubahannya dibanding tahun "
-        "sebelumnya dalam poin persentase (pp). Dengan filter arah 'kota mitra ke Jakarta', ini bagian peserta "
-        "kota mitra yang tercatat yang menjadi delegasi: jika tidak ada yang berstatus 'tidak lolos', angka ini "
+        "sebelumnya dalam poin persentase (pp). Dengan filter arah “{inbound}”, ini bagian peserta "
+        "kota mitra yang tercatat yang menjadi delegasi: jika tidak ada yang berstatus “{not_selected}”, angka ini "
         "menunjukkan siapa yang tercatat, bukan seberapa ketat seleksi kota mitra (temuan di Ikhtisar "
         "menyebutkannya).",
-        "入选代表除以申请人（同一年份与筛选条件）。与上一年的变化以百分点（pp）表示。方向筛选为“友好城市赴雅加达”时，"
-        "它是记录在案的友好城市参与者中代表所占的比例：若无人标为“未入选”，它反映的是记录了谁，并不说明友好城市选拔的"
+        "入选代表除以申请人（同一年份与筛选条件）。与上一年的变化以百分点（pp）表示。方向筛选为“{inbound}”时，"
+        "它是记录在案的友好城市参与者中代表所占的比例：若无人标为“{not_selected}”，它反映的是记录了谁，并不说明友好城市选拔的"
         "严格程度（概览的发现会说明）。"), on_card=True),
     _m("reached_stage", Theme.SELECTION, Unit.PEOPLE, "selection_funnel.applicants",
        ("Applicants reaching the stage", "Pendaftar yang mencapai tahap", "到达该阶段的申请人"),
-       ("Applicants whose last selection stage is this stage or a later one. The stage 'Selected' counts "
+       ("Applicants whose last selection stage is this stage or a later one. The stage “{selected_stage}” counts "
         "delegates and reserves; the funnel's last bar counts delegates only.",
-        "Pendaftar yang tahap seleksi terakhirnya adalah tahap ini atau sesudahnya. Tahap 'Terpilih' menghitung "
-        "delegasi dan cadangan; batang terakhir corong hanya delegasi.",
-        "最后到达的选拔阶段为该阶段或之后阶段的申请人。“入选”阶段包括代表和候补；漏斗最后一栏只计代表。")),
+        "Pendaftar yang tahap seleksi terakhirnya adalah tahap ini atau sesudahnya. Tahap “{selected_stage}” "
+        "menghitung delegasi dan cadangan; batang terakhir corong hanya delegasi.",
+        "最后到达的选拔阶段为该阶段或之后阶段的申请人。“{selected_stage}”阶段包括代表和候补；漏斗最后一栏只计代表。")),
     _m("stage_conversion", Theme.SELECTION, Unit.PERCENT, "selection_funnel.conversion",
        ("Conversion from the previous stage", "Konversi dari tahap sebelumnya", "较上一阶段的转化率"),
        ("Applicants reaching a stage divided by those reaching the stage before it. None for the first stage, "
@@ -190,30 +203,28 @@ CATALOGUE: tuple[Metric, ...] = (
         "参与者表的每一行：雅加达申请人和友好城市代表（方向筛选可缩小范围）。每人每年计一次。")),
     _m("delegates_both_ways", Theme.SELECTION, Unit.PEOPLE, "participation_breakdown.delegates",
        ("Delegates, both directions", "Delegasi, kedua arah", "代表（双向）"),
-       ("People on record whose final status is 'delegate': Jakarta's delegates and the partner city's "
+       ("People on record whose final status is “{delegate}”: Jakarta's delegates and the partner city's "
         "(the direction filter narrows it).",
-        "Orang tercatat dengan status akhir 'delegasi': delegasi Jakarta dan delegasi kota mitra (filter arah "
+        "Orang tercatat dengan status akhir “{delegate}”: delegasi Jakarta dan delegasi kota mitra (filter arah "
         "mempersempitnya).",
-        "最终状态为“代表”的登记人员：雅加达代表和友好城市代表（方向筛选可缩小范围）。")),
+        "最终状态为“{delegate}”的登记人员：雅加达代表和友好城市代表（方向筛选可缩小范围）。")),
     # -- exchange ---------------------------------------------------------------------------
     _m("delegates_outbound", Theme.EXCHANGE, Unit.PEOPLE, "yearly_summary.delegates_outbound",
        ("Delegates Jakarta → {partner}", "Delegasi Jakarta → {partner}", "雅加达 → {partner} 代表"),
-       ("Jakarta's young people sent to {partner} as delegates in the year (status 'delegate', direction "
-        "'Jakarta to partner city'). Reserves are not included. No card when the direction filter is 'partner "
-        "city to Jakarta'.",
-        "Pemuda Jakarta yang dikirim ke {partner} sebagai delegasi pada tahun itu (status 'delegasi', arah "
-        "'Jakarta ke kota mitra'). Cadangan tidak termasuk. Tanpa kartu bila filter arah 'kota mitra ke "
-        "Jakarta'.",
-        "当年作为代表派往{partner}的雅加达青年（状态“代表”，方向“雅加达赴友好城市”），不含候补。"
-        "方向筛选为“友好城市赴雅加达”时不显示此卡片。"), on_card=True,
+       ("Jakarta's young people sent to {partner} as delegates in the year (status “{delegate}”, direction "
+        "“{outbound}”). Reserves are not included. No card when the direction filter is “{inbound}”.",
+        "Pemuda Jakarta yang dikirim ke {partner} sebagai delegasi pada tahun itu (status “{delegate}”, arah "
+        "“{outbound}”). Cadangan tidak termasuk. Tanpa kartu bila filter arah “{inbound}”.",
+        "当年作为代表派往{partner}的雅加达青年（状态“{delegate}”，方向“{outbound}”），不含候补。"
+        "方向筛选为“{inbound}”时不显示此卡片。"), on_card=True,
        direction="outbound"),
     _m("delegates_inbound", Theme.EXCHANGE, Unit.PEOPLE, "yearly_summary.delegates_inbound",
        ("Delegates {partner} → Jakarta", "Delegasi {partner} → Jakarta", "{partner} → 雅加达 代表"),
-       ("Delegates of {partner} received in Jakarta in the year (status 'delegate', direction 'partner city "
-        "to Jakarta'). No card when the direction filter is 'Jakarta to partner city'.",
-        "Delegasi {partner} yang diterima di Jakarta pada tahun itu (status 'delegasi', arah 'kota mitra ke "
-        "Jakarta'). Tanpa kartu bila filter arah 'Jakarta ke kota mitra'.",
-        "当年在雅加达接待的{partner}代表（状态“代表”，方向“友好城市赴雅加达”）。方向筛选为“雅加达赴友好城市”时不显示此卡片。"),
+       ("Delegates of {partner} received in Jakarta in the year (status “{delegate}”, direction “{inbound}”). "
+        "No card when the direction filter is “{outbound}”.",
+        "Delegasi {partner} yang diterima di Jakarta pada tahun itu (status “{delegate}”, arah “{inbound}”). "
+        "Tanpa kartu bila filter arah “{outbound}”.",
+        "当年在雅加达接待的{partner}代表（状态“{delegate}”，方向“{inbound}”）。方向筛选为“{outbound}”时不显示此卡片。"),
        on_card=True,
        direction="inbound"),
     # -- activities -------------------------------------------------------------------------
@@ -238,10 +249,10 @@ CATALOGUE: tuple[Metric, ...] = (
     _m("benefit_indicators", Theme.OUTCOMES, Unit.INDICATORS, "yearly_summary.benefits",
        ("Benefit indicators recorded", "Indikator manfaat tercatat", "记录的成效指标"),
        ("Rows of the benefits sheet: each is one indicator measured for the year. A count of records, not "
-        "of what was achieved: see 'Achieved value'.",
+        "of what was achieved: see “{achieved_value}”.",
         "Baris lembar manfaat: masing-masing satu indikator yang diukur untuk tahun itu. Jumlah catatan, bukan "
-        "capaian: lihat 'Nilai capaian'.",
-        "成效表的行数：每行是当年测量的一个指标。这是记录数，而非成果：请看“达成值”。"), on_card=True,
+        "capaian: lihat “{achieved_value}”.",
+        "成效表的行数：每行是当年测量的一个指标。这是记录数，而非成果：请看“{achieved_value}”。"), on_card=True,
        of_sheet="benefits"),
     _m("achieved_value", Theme.OUTCOMES, Unit.MIXED, "benefit_values.value",
        ("Achieved value", "Nilai capaian", "达成值"),

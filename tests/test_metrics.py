@@ -41,6 +41,25 @@ def test_catalogue_entries_are_complete() -> None:
         assert metric.source, metric.key
 
 
+QUOTED = re.compile("“([^”]+)”")
+
+
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_a_definition_quotes_a_category_or_figure_as_the_dashboard_names_it(lang: str) -> None:
+    """Quoted by hand, a definition said "the direction filter 'partner city to Jakarta'" and "status
+    'delegate'" where the sidebar says "Partner city to Jakarta" and the data "Delegate" (Indonesian "'kota
+    mitra ke Jakarta'", "'delegasi'"). Every quoted name in a definition (glossary, card help, API) is a label
+    of the workbook's vocabulary, a filter's or a figure's name, in the reader's language, in the language's
+    quotation marks; and no straight quote is left."""
+    names = {label for vocabulary in schema.VOCABULARIES for label in vocabulary.labels(lang).values()}
+    names |= {translate(lang, "filters.direction_both")} | {metric.label(lang, "Beijing") for metric in CATALOGUE}
+    quoted = {metric.key: QUOTED.findall(metric.explain(lang, "Beijing")) for metric in CATALOGUE}
+    unknown = {key: [name for name in found if name not in names] for key, found in quoted.items()}
+    assert {key: found for key, found in unknown.items() if found} == {}
+    assert sum(map(len, quoted.values())) >= 15, quoted  # the catalogue quotes 15 names in each language
+    assert [metric.key for metric in CATALOGUE if re.search(r"(^|\W)'\w", metric.explain(lang, "Beijing"))] == []
+
+
 def test_every_metric_names_the_query_columns_that_compute_it(warehouse: Warehouse) -> None:
     """The glossary shows each metric's source ("query.column"). The funnel's conversion was computed in a
     chart's pandas and its source read as prose; a source that names no real column tells a reader nothing."""
