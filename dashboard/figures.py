@@ -550,11 +550,12 @@ PART_TEXT_HEIGHT = TEXT_SIZE * margins.LINE  # px a count written inside a part 
 
 
 def written_parts(draft: Draft, lang: str, width: int, sideways: bool = False,
-                  parts: Sequence[Props] | None = None) -> None:
+                  parts: Sequence[Props] | None = None, totals_written: bool = True) -> None:
     """Each part of the draft's stacks writes its count inside it, level and at the chart's text size, where
     the count fits whole in a figure ``width`` px wide (the narrowest it is drawn at): a projector's audience
     cannot hover for "how many in tourism". A thinner part writes nothing (Plotly would shrink its count to
-    a dot, or let it run over the next part), nor does a stack's only part, whose count is its total's.
+    a dot, or let it run over the next part), nor does a stack's only part, whose count is its total's
+    (unless ``totals_written`` is false: the text above a stack says something else than its total).
 
     Upright, the value axis's range is stack_totals'. Lying ``sideways``, Plotly's own range reaches past
     the longest stack by its padding and its total's text: a part's length is reckoned on that, or less.
@@ -579,7 +580,7 @@ def written_parts(draft: Draft, lang: str, width: int, sideways: bool = False,
             length, breadth = value * per_unit, margins.text_width(label, TEXT_SIZE) + 2 * BAR_TEXT_PAD
             fits = length >= breadth and thickness >= height if sideways else length >= height and thickness >= breadth
             # A stack of one part says its count in its total, once.
-            written.append(label if fits and value < stacks[place] else "")
+            written.append(label if fits and (value < stacks[place] or not totals_written) else "")
         colour = str(trace["marker"]["color"])  # type: ignore[index]
         trace.update(bar_text_style(colour), text=written, textposition="inside", insidetextanchor="middle")
 
@@ -757,8 +758,9 @@ def stacked_parts(frame: pd.DataFrame, series: dict[str, str], lang: str, title:
         if not level_labels_fit(top_text, plot_width):
             draft.data[top]["textangle"] = -90
             draft.update_axes("y", range=[0, highest * headroom(plot_height, top_text)])
-        # The parts below write their counts inside them (first-time applicants: 111 of 118).
-        written_parts(draft, lang, width, parts=draft.data[:top])
+        # The parts below write their counts inside them (first-time applicants: 111 of 118), the whole
+        # bar's too when no one returned: the text above is the returning part's "0 · 0.0%", not a total.
+        written_parts(draft, lang, width, parts=draft.data[:top], totals_written=False)
     return draft.build()
 
 

@@ -248,12 +248,16 @@ def test_the_first_loaded_year_is_not_drawn_as_no_returning_applicants(warehouse
     assert repeat((2017,)) is None, "the page explains instead (empty.no_returning)"
 
 
+@pytest.mark.parametrize("direction", ["both", "inbound"])
 @pytest.mark.parametrize("lang", ["id", "en", "zh"])
-def test_the_first_time_applicants_write_their_count_inside_their_part(warehouse: Warehouse, lang: str) -> None:
+def test_the_first_time_applicants_write_their_count_inside_their_part(warehouse: Warehouse, lang: str,
+                                                                       direction: str) -> None:
     """The returning applicants' count and share stood above each stack, and nothing said the first-time
     applicants' 111 of 118: the part most of the bar is. It writes its count inside now, in the ink that
-    reads on its blue; the returning sliver keeps its text above the stack."""
-    ctx = PageContext(db.reader(), Filters((2017, 2018, 2019), "beijing", schema.FIELD.codes, "both", lang))
+    reads on its blue; the returning sliver keeps its text above the stack. With no one returning (Beijing's
+    participants, inbound), the first-time part is the whole bar and still writes its count: the text above
+    is the returning "0 · 0.0%", not the bar's total, and the bar said no number of its own."""
+    ctx = PageContext(db.reader(), Filters((2017, 2018, 2019), "beijing", schema.FIELD.codes, direction, lang))
     chart = charts.participation_repeat(ctx)
     assert chart is not None
     for figure in (chart.figure, chart.figure_for(charts.Medium.PROJECTOR)):
