@@ -17,6 +17,7 @@ has at the moment of writing.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 from dataclasses import dataclass, field
@@ -42,9 +43,9 @@ from etl.reader import refusal_by_name
 from etl.schema import Limits
 from etl.snapshots import Snapshot
 from etl.template import build_template
-from etl.uploads import expires_on, retention_days
+from etl.uploads import expires_at, retention_days
 from etl.warehouse import LoadResult, Warehouse
-from translations import jakarta_time
+from translations import JAKARTA_TIME, jakarta_time, sentences
 
 MAX_UPLOAD_MB = 50
 # What the uploader itself takes (and the server: .streamlit/config.toml, server.maxUploadSize): a file between
@@ -223,7 +224,7 @@ def show_report(ctx: PageContext, checked: Checked) -> None:
         if not said_in_full:  # a table of where, beside the sentences, where there is a where
             show_table(ctx, problems_frame(ctx, problems), whole_texts="off")  # written in full above
     if checked.raw_path is not None:
-        _retention_note(ctx, checked.raw_path)
+        _retention_note(ctx, checked)
     if problems and checked.restore_of is None and not said_in_full:
         _problems_download(ctx, checked)
 
@@ -234,10 +235,32 @@ def _said_in_full(problems: list[Problem]) -> bool:
     return len(problems) <= PROBLEMS_IN_FULL and all(problem.sheet is None for problem in problems)
 
 
-def _retention_note(ctx: PageContext, raw_path: Path) -> None:
-    if raw_path.exists():
-        st.caption(ctx.t("upload.kept_until", date=expires_on(raw_path).isoformat(),
-                         days=ctx.number(retention_days())))
+def _retention_note(ctx: PageContext, checked: Checked) -> None:
+    """When the workbook as received is deleted, and what it is kept for until then: the load it may become
+    (restorable from its snapshot) or, refused, the copy with its problems marked. A refused file is never
+    said to be a load, nor a file that cannot be marked to be kept for marking."""
+    raw_path = checked.raw_path
+    if raw_path is None or not raw_path.exists():
+        return
+    kept = ctx.t("upload.kept_until", date=deleted_on(raw_path).isoformat(), days=ctx.number(retention_days()))
+    if checked.staged.ok:
+        kept = sentences(kept, ctx.t("upload.kept_restorable"), lang=ctx.lang)
+    elif _can_mark(checked):
+        kept = sentences(kept, ctx.t("upload.kept_marked"), lang=ctx.lang)
+    st.caption(kept)
+
+
+def deleted_on(raw_path: Path) -> dt.date:
+    """The day, on Jakarta's calendar as every moment on the page, a kept workbook is past its retention."""
+    return expires_at(raw_path).astimezone(JAKARTA_TIME).date()
+
+
+def _can_mark(checked: Checked) -> bool:
+    """Whether the workbook as received is kept and can be handed back with its problems marked."""
+    raw = checked.raw_path
+    unreadable = ("not_xlsx", "old_xls", "encrypted", "damaged", "file_missing", "empty_file", "too_large_file")
+    return (raw is not None and raw.exists() and raw.suffix == ".xlsx"
+            and not any(problem.code in unreadable for problem in checked.staged.problems))
 
 
 def _problems_download(ctx: PageContext, checked: Checked) -> None:
@@ -246,10 +269,7 @@ def _problems_download(ctx: PageContext, checked: Checked) -> None:
     stem = Path(checked.file_name).stem
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     raw = checked.raw_path
-    readable = raw is not None and raw.exists() and not any(
-        p.code in ("not_xlsx", "old_xls", "encrypted", "damaged", "file_missing", "empty_file", "too_large_file")
-        for p in problems)
-    if readable and raw is not None and raw.suffix == ".xlsx":
+    if _can_mark(checked) and raw is not None:
         st.download_button(
             ctx.t("upload.annotated"), data=lambda: annotate(raw, problems, ctx.lang),
             file_name=f"{stem}-{ctx.t('upload.annotated_suffix')}.xlsx", mime=xlsx, on_click="ignore",

@@ -113,7 +113,7 @@ class UploadStore:
         return moved
 
 
-def expires_on(path: Path, days: float | None = None) -> dt.date:
-    """The day a kept upload will be deleted."""
+def expires_at(path: Path, days: float | None = None) -> dt.datetime:
+    """The moment (UTC) a kept upload is past its retention period: the next purge deletes it."""
     days = retention_days() if days is None else days
-    return (dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC) + dt.timedelta(days=days)).date()
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC) + dt.timedelta(days=days)

@@ -23,7 +23,7 @@ from dashboard import db, upload
 from dashboard.context import PageContext
 from dashboard.filters import Filters
 from dashboard.upload import describe_load, headline_table
-from etl import accounts, schema
+from etl import accounts, schema, uploads
 from etl.annotate import annotate
 from etl.load import check_file, load_files, stage_file
 from etl.preview import compare_year
@@ -272,6 +272,41 @@ def test_hostile_upload_is_refused_clearly(warehouse: Warehouse, secrets_file: P
     assert stat.S_IMODE(warehouse.uploads.directory.stat().st_mode) == 0o700
     assert "kept on the server until" in texts(at)
     assert [b.label for b in at.get("download_button")] == [translate("en", "upload.template_button")]
+
+
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_the_retention_note_says_what_the_kept_workbook_is_for(lang: str, warehouse: Warehouse,
+                                                               secrets_file: Path, tmp_path: Path) -> None:
+    """The note under every report said "the load itself stays restorable from its snapshot", under a
+    refused workbook and a PDF too, where there was no load. Now a workbook that can be loaded is told its
+    load will be restorable; a refused one that nothing was loaded from and that it can be downloaded with
+    its problems marked until the date; a file that cannot be marked only when it is deleted."""
+    at = sign_in(app(lang), lang=lang)
+    at.switch_page("views/upload.py").run()
+    kept_until = translate(lang, "upload.kept_until", date="", days="")[:10]  # its words before the date
+    restorable, marked = translate(lang, "upload.kept_restorable"), translate(lang, "upload.kept_marked")
+    uploads = {"refused": year_2020(tmp_path, mistakes=True).read_bytes(), "pdf": b"%PDF-1.7 not a workbook",
+               "valid": year_2020(tmp_path).read_bytes()}
+    said = {}
+    for name, content in uploads.items():
+        at.get("file_uploader")[0].clear().upload("2020.xlsx", content, XLSX).run()
+        assert not at.exception
+        said[name] = [caption.value for caption in at.caption if caption.value.startswith(kept_until)]
+    assert [len(notes) for notes in said.values()] == [1, 1, 1], said
+    assert marked in said["refused"][0] and restorable not in said["refused"][0]
+    assert marked not in said["pdf"][0] and restorable not in said["pdf"][0]
+    assert restorable in said["valid"][0] and marked not in said["valid"][0]
+
+
+def test_a_kept_workbook_is_deleted_on_jakartas_calendar(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Uploaded at 05:00 WIB on 4 Dec (22:00 UTC on 3 Dec), kept 30 days: past its retention on 3 Jan in
+    Jakarta, where the page said 2 Jan (the server's UTC day) beside times written in WIB."""
+    monkeypatch.setenv(uploads.RETENTION_ENV, "30")
+    kept = tmp_path / "kept.xlsx"
+    kept.write_bytes(b"x")
+    uploaded = dt.datetime(2026, 12, 3, 22, 0, tzinfo=dt.UTC).timestamp()
+    os.utime(kept, (uploaded, uploaded))
+    assert upload.deleted_on(kept) == dt.date(2027, 1, 3)
 
 
 def no_problem_table(at: AppTest) -> bool:
