@@ -19,6 +19,7 @@ import pytest
 from dashboard import queries
 from dashboard.metrics import METRICS, Period
 from etl import schema
+from etl.problems import Problem
 from etl.schema import Kind
 from etl.warehouse import Warehouse
 from tests.apptest import (
@@ -454,3 +455,16 @@ def test_moments_are_read_on_jakartas_clock() -> None:
     assert jakarta_time(dt.datetime(2026, 12, 31, 20, 5, 9), seconds=False) == "2027-01-01 03:05"
     assert jakarta_moment(dt.datetime(2026, 12, 3, 23, 0, tzinfo=dt.UTC), "en") == "4 Dec 2026 06:00"
     assert jakarta_moment(dt.datetime(2026, 12, 3, 16, 59), "id") == "3 Des 2026 23.59"
+
+
+@pytest.mark.parametrize(("code", "params"), [
+    ("unknown_category", {"column_label": "gender", "allowed": ""}),
+    ("unknown_category_suggestion", {"column_label": "gender"}),
+    ("bad_code", {"column": "indicator_code"}),
+])
+def test_a_workbook_header_stands_apart_from_the_chinese_around_it(code: str, params: dict[str, str]) -> None:
+    """A Chinese message sets a Latin word apart by a space, as it does a number or a date ("结束日期
+    2019-07-10 早于…"): the header the analyst wrote ran into the characters ("不是gender的允许值")."""
+    message = Problem(code, value="x", suggestion="Perempuan", params=params).message("zh")
+    header = next(iter(params.values()))
+    assert re.search(rf"[^\x00-\x7f] {header} [^\x00-\x7f]|有效的 {header}：", message), message
