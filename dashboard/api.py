@@ -40,7 +40,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from dashboard import params
-from dashboard.metrics import PERIOD_NAMES, Period
+from dashboard.metrics import PERIOD_NAMES, Metric, Period
 from dashboard.params import (
     DEFAULT_DIRECTION,
     DIRECTION,
@@ -309,10 +309,19 @@ def _page(data: _Data, table: str, scope: Scope, limit: int, offset: int, extens
             # the page's downloads, meant for spreadsheets, are the ones guarded against formulas.
             body = rows.to_csv(index=False, header=header, lineterminator="\r\n").encode("utf-8")
         else:
-            body = rows.to_json(orient="records", date_format="iso", force_ascii=False).encode("utf-8")
+            body = _json_records(rows, table)
         return body, total, len(rows)
 
     return _remember(_PAGES, (data.key, table, scope, limit, offset, extension, header), PAGES_KEPT, compute)
+
+
+def _json_records(rows: Any, table: str) -> bytes:
+    """The rows as JSON records, a date written as the CSV and the data package's "date" field write it
+    ("2019-07-15"; pandas wrote a moment at midnight, "2019-07-15T00:00:00.000")."""
+    dates = {column.name: rows[column.name].dt.strftime("%Y-%m-%d")
+             for column in schema.SHEETS_BY_NAME[table].published_columns
+             if column.kind is schema.Kind.DATE and column.name in rows}
+    return rows.assign(**dates).to_json(orient="records", force_ascii=False).encode("utf-8")
 
 
 # -- /summary.json ----------------------------------------------------------------------
@@ -332,14 +341,19 @@ def _summary(request: Request, data: _Data) -> Response:
             "key": metric.key, "name": metric.label(view.lang, partner),
             "definition": metric.explain(view.lang, partner), "theme": metric.theme.value,
             "unit": metric.unit.value, "not_applied": params.not_applied(metric.sheet, view.fields, view.direction),
-            "value": value, "previous": before,
-            "change": None if value is None or before is None else value - before,
+            "value": _number(metric, value), "previous": _number(metric, before),
+            "change": None if value is None or before is None else _number(metric, value - before),
             "formatted": metric.format(value, view.lang)})
     return JSONResponse({
         "data_version": data.version, "updated_at": data.updated_at(), "provisional_years": data.provisional(),
         "provisional": year in data.provisional(), "filters": _filters(view, scope), "year": year,
         "compared_with": compared_with,
         "period": PERIOD_NAMES[Period.LATEST_YEAR](view.lang), "figures": figures}, headers=CACHE)
+
+
+def _number(metric: Metric, value: float | None) -> float | int | None:
+    """A count as a whole number (131, not 131.0, which a program reads as a fraction); a share as it is."""
+    return None if value is None else round(value) if metric.unit.counted else value
 
 
 # -- the index: /api/v1 ----------------------------------------------------------------------

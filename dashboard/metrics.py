@@ -45,6 +45,11 @@ class Unit(StrEnum):
     SCORE = "score"  # 1–5
     MIXED = "mixed"  # each row in its own unit (benefit values)
 
+    @property
+    def counted(self) -> bool:
+        """Whether a figure in this unit counts rows or people: a whole number."""
+        return self in (Unit.PEOPLE, Unit.ATTENDANCES, Unit.ACTIVITIES, Unit.INDICATORS, Unit.OBSTACLES)
+
 
 class Theme(StrEnum):
     SELECTION = "selection"

@@ -15,6 +15,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -212,6 +213,33 @@ def test_the_data_package_served_is_valid_and_whole(dashboard: RunningApp) -> No
     assert unexpected(report) == []
     rows = {task.name: task.stats["rows"] for task in report.tasks}
     assert rows == {table: sql(dashboard, f"SELECT count(*) FROM {table}")[0][0] for table in TABLES}
+
+
+FIELD_TYPES: dict[str, Callable[[Any], bool]] = {
+    "date": lambda value: isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is not None,
+    "integer": lambda value: type(value) is int, "number": lambda value: type(value) in (int, float),
+    "boolean": lambda value: type(value) is bool, "string": lambda value: type(value) is str}
+
+
+def test_json_values_have_the_types_the_data_package_gives_their_fields(dashboard: RunningApp) -> None:
+    """A program reads the JSON rows by the data package's field types: a date as the CSV writes it,
+    "2019-07-15" (it was "2019-07-15T00:00:00.000", a moment at midnight), an integer as a whole number. The
+    summary's counts are whole numbers too (131, where it sent 131.0), its shares fractions."""
+    for resource in json.loads(get(dashboard, "datapackage.json")[2])["resources"]:
+        table = resource["name"]
+        rows = json.loads(get(dashboard, f"{table}.json", "limit=1000")[2])["rows"]
+        written = list(csv.DictReader(io.StringIO(get(dashboard, f"{table}.csv", "limit=1000")[2].decode("utf-8"))))
+        assert rows and len(written) == len(rows)
+        for field in resource["schema"]["fields"]:
+            values = [row[field["name"]] for row in rows]
+            wrong = [value for value in values if value is not None and not FIELD_TYPES[field["type"]](value)]
+            assert wrong == [], (table, field["name"], wrong[:3])
+            if field["type"] == "date":
+                assert values == [row[field["name"]] or None for row in written], (table, field["name"])
+    figures = json.loads(get(dashboard, "summary.json", "lang=en&year=2018")[2])["figures"]
+    typed = {(figure["key"], key): type(figure[key]) for figure in figures for key in ("value", "previous", "change")}
+    assert typed == {(figure["key"], key): float if figure["unit"] == "percent" else int
+                     for figure in figures for key in ("value", "previous", "change")}
 
 
 @pytest.mark.parametrize(("query", "parameter", "says"), [
