@@ -81,7 +81,7 @@ def selection(ctx: PageContext, summary: pd.DataFrame, breakdown: pd.DataFrame, 
     text = translate(lang, "finding.selection", year=year,
                      delegates=format_number(row["selected"], lang), applicants=format_number(row["applicants"], lang),
                      rate=METRICS["selection_rate"].format(summary_value("selection_rate", row), lang),
-                     reserves=format_number(row["reserves"], lang))
+                     reserves=_reserves(int(row["reserves"]), lang))
     if partner_selection_unrecorded(ctx, summary, breakdown, [year]):
         text = sentences(text, partner_selection_note(ctx, str(year)), lang=lang)
     if len(ctx.filters.fields) > 1:  # with one field chosen, "most came from it" would restate the filter
@@ -92,6 +92,13 @@ def selection(ctx: PageContext, summary: pd.DataFrame, breakdown: pd.DataFrame, 
                                              count=top.count_text(lang)), lang=lang)
             metrics += ("applicants",)
     return Finding("selection", text, year, metrics)
+
+
+def _reserves(reserves: int, lang: str) -> str:
+    """The reserves named beside the delegates, none said as none ("0 more were named reserves")."""
+    if not reserves:
+        return translate(lang, "finding.no_reserves")
+    return translate(lang, "finding.reserves", reserves, count=format_number(reserves, lang))
 
 
 def partner_selection_unrecorded(ctx: PageContext, summary: pd.DataFrame, breakdown: pd.DataFrame,

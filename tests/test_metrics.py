@@ -105,6 +105,23 @@ def test_a_finding_never_restates_the_filter(warehouse: Warehouse) -> None:
     assert "Most applicants of 2018 applied in" in every_field.text
 
 
+@pytest.mark.parametrize(("lang", "none", "one", "three"), [
+    ("id", "; tidak ada yang ditetapkan sebagai cadangan.", "; 1 lainnya ditetapkan sebagai cadangan.",
+     "; 3 lainnya ditetapkan sebagai cadangan."),
+    ("en", "; none was named a reserve.", "; 1 more was named a reserve.", "; 3 more were named reserves."),
+    ("zh", "；没有人列为候补。", "；另有 1 人列为候补。", "；另有 3 人列为候补。"),
+])
+def test_the_selection_finding_names_no_reserve_as_none(warehouse: Warehouse, lang: str, none: str, one: str,
+                                                        three: str) -> None:
+    """Beijing's delegates have no reserves: the finding said "0 more were named reserves" (Indonesian "0
+    lainnya"), and one reserve would have been "1 more were named reserves"."""
+    inbound, both = context((2019,), ALL_FIELDS, "inbound", lang), context((2019,), ALL_FIELDS, "both", lang)
+    assert none in overview_findings(inbound)["selection"].text
+    assert three in overview_findings(both)["selection"].text, "the sample's 3 reserves of 2019"
+    summary = both.fetch("yearly_summary").assign(reserves=1)
+    assert one in findings.selection(both, summary, both.fetch("participation_breakdown"), 2019).text
+
+
 @pytest.mark.parametrize("lang", ["id", "en", "zh"])
 def test_the_inbound_selection_finding_says_the_partners_selection_is_not_on_record(
         warehouse: Warehouse, lang: str) -> None:

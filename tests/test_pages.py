@@ -284,6 +284,14 @@ class Expected:
 
     # -- the four finding sentences --
 
+    def reserves(self, count: int) -> str:
+        """The finding's clause on reserves: none said as none, one in English's singular."""
+        if not count:
+            return self.t["finding.no_reserves"]
+        form = "one" if count == 1 and self.view.lang == "en" else "other"
+        return self.t.get(f"finding.reserves.{form}", self.t.get("finding.reserves", "")).format(
+            count=number(count, self.view.lang))
+
     def findings(self) -> dict[str, set[str]]:
         """Each theme's sentence for the latest selected year, the cards' year (a set of one)."""
         lang, t, view = self.view.lang, self.t, self.view
@@ -296,7 +304,7 @@ class Expected:
         else:
             sentence = t["finding.selection"].format(
                 year=year, delegates=number(now["delegates"], lang), applicants=number(now["applicants"], lang),
-                rate=percent(now["delegates"] / now["applicants"], lang), reserves=number(now["reserves"], lang))
+                rate=percent(now["delegates"] / now["applicants"], lang), reserves=self.reserves(now["reserves"]))
             unselected = self.db.execute(f"SELECT count(*) FROM participants WHERE "
                                          f"{self.where('participants', [year])} AND {self.applicant} "
                                          f"AND status = 'not_selected'").fetchone()[0]
