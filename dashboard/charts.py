@@ -562,7 +562,7 @@ def _funnel_alternative(ctx: PageContext, ends: pd.DataFrame, labels: dict[str, 
     delegates"; over more than LISTED_YEARS years a sentence per end, named as its bars are (``labels``), with
     its series (_series_text)."""
     if len(ends) <= LISTED_YEARS:
-        items = [ctx.t("chart.funnel_item", year=int(year), registered=ctx.number(row["first"]),
+        items = [ctx.t("chart.funnel_item", int(row["last"]), year=int(year), registered=ctx.number(row["first"]),
                        delegates=ctx.number(row["last"])) for year, row in ends.iterrows()]
         return ctx.t("chart.summary", metric=_name(ctx, "reached_stage"), items=format_list(items, ctx.lang))
     registered, delegates = ({int(year): value for year, value in ends[column].items()} for column in ("first", "last"))

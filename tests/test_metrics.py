@@ -122,6 +122,14 @@ def test_the_selection_finding_names_no_reserve_as_none(warehouse: Warehouse, la
     assert one in findings.selection(both, summary, both.fetch("participation_breakdown"), 2019).text
 
 
+def test_the_funnels_text_says_one_delegate_in_the_singular(warehouse: Warehouse) -> None:
+    """Arts and culture in 2017 sent one delegate: the funnel's text alternative said "1 delegates"."""
+    chart = charts.participation_funnel(context((2017, 2019), ("arts_culture",), "outbound", "en"))
+    assert chart is not None
+    assert "2017: 21 registered → 1 delegate," in chart.alternative, chart.alternative
+    assert "→ 1 delegates" not in chart.alternative
+
+
 @pytest.mark.parametrize("lang", ["id", "en", "zh"])
 def test_the_inbound_selection_finding_says_the_partners_selection_is_not_on_record(
         warehouse: Warehouse, lang: str) -> None:

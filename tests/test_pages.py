@@ -555,7 +555,11 @@ def assert_funnel_said(at: AppTest, funnel: dict[tuple[str, str], int], lang: st
     for (year, _), reached in funnel.items():  # the stages in the funnel's order, the delegates last
         per_year.setdefault(year, []).append(reached)
     if len(per_year) <= charts.LISTED_YEARS:
-        items = years_text([t["chart.funnel_item"].format(year=year, registered=number(steps[0], lang),
+        def item(delegates: int) -> str:  # English says one delegate in the singular
+            return t.get(f"chart.funnel_item.{'one' if delegates == 1 and lang == 'en' else 'other'}",
+                         t.get("chart.funnel_item", ""))
+
+        items = years_text([item(steps[-1]).format(year=year, registered=number(steps[0], lang),
                                                           delegates=number(steps[-1], lang))
                             for year, steps in sorted(per_year.items())], lang)
         said = t["chart.summary"].format(metric=metric_name("reached_stage", lang), items=items)
