@@ -223,9 +223,9 @@ def show_report(ctx: PageContext, checked: Checked) -> None:
         problems_in_full(ctx, problems)
         if not said_in_full:  # a table of where, beside the sentences, where there is a where
             show_table(ctx, problems_frame(ctx, problems), whole_texts="off")  # written in full above
-    if checked.raw_path is not None:
-        _retention_note(ctx, checked)
-    if problems and checked.restore_of is None and not said_in_full:
+    marked_up = bool(problems) and checked.restore_of is None and not said_in_full  # a download is offered
+    _retention_note(ctx, checked, marked_up and _can_mark(checked))
+    if marked_up:
         _problems_download(ctx, checked)
 
 
@@ -235,17 +235,17 @@ def _said_in_full(problems: list[Problem]) -> bool:
     return len(problems) <= PROBLEMS_IN_FULL and all(problem.sheet is None for problem in problems)
 
 
-def _retention_note(ctx: PageContext, checked: Checked) -> None:
+def _retention_note(ctx: PageContext, checked: Checked, marked: bool) -> None:
     """When the workbook as received is deleted, and what it is kept for until then: the load it may become
-    (restorable from its snapshot) or, refused, the copy with its problems marked. A refused file is never
-    said to be a load, nor a file that cannot be marked to be kept for marking."""
+    (restorable from its snapshot) or, refused, the copy with its problems marked where one is ``marked``
+    (offered below). A refused file is never said to be a load, nor kept for a copy no one is offered."""
     raw_path = checked.raw_path
     if raw_path is None or not raw_path.exists():
         return
     kept = ctx.t("upload.kept_until", date=deleted_on(raw_path).isoformat(), days=ctx.number(retention_days()))
     if checked.staged.ok:
         kept = sentences(kept, ctx.t("upload.kept_restorable"), lang=ctx.lang)
-    elif _can_mark(checked):
+    elif marked:
         kept = sentences(kept, ctx.t("upload.kept_marked"), lang=ctx.lang)
     st.caption(kept)
 

@@ -280,22 +280,42 @@ def test_the_retention_note_says_what_the_kept_workbook_is_for(lang: str, wareho
     """The note under every report said "the load itself stays restorable from its snapshot", under a
     refused workbook and a PDF too, where there was no load. Now a workbook that can be loaded is told its
     load will be restorable; a refused one that nothing was loaded from and that it can be downloaded with
-    its problems marked until the date; a file that cannot be marked only when it is deleted."""
+    its problems marked until the date, where that copy is offered; a file that cannot be marked only when
+    it is deleted."""
     at = sign_in(app(lang), lang=lang)
     at.switch_page("views/upload.py").run()
     kept_until = translate(lang, "upload.kept_until", date="", days="")[:10]  # its words before the date
     restorable, marked = translate(lang, "upload.kept_restorable"), translate(lang, "upload.kept_marked")
-    uploads = {"refused": year_2020(tmp_path, mistakes=True).read_bytes(), "pdf": b"%PDF-1.7 not a workbook",
-               "valid": year_2020(tmp_path).read_bytes()}
-    said = {}
-    for name, content in uploads.items():
-        at.get("file_uploader")[0].clear().upload("2020.xlsx", content, XLSX).run()
+    workbook = year_2020(tmp_path).read_bytes()
+    uploads = {"refused": ("2020.xlsx", year_2020(tmp_path, mistakes=True).read_bytes()),
+               "pdf": ("2020.xlsx", b"%PDF-1.7 not a workbook"),
+               "misnamed": ("2021.xlsx", workbook),  # refused: the file's year is not the rows'
+               "valid": ("2020.xlsx", workbook)}
+    said, offered = {}, {}
+    for name, (file_name, content) in uploads.items():
+        at.get("file_uploader")[0].clear().upload(file_name, content, XLSX).run()
         assert not at.exception
         said[name] = [caption.value for caption in at.caption if caption.value.startswith(kept_until)]
-    assert [len(notes) for notes in said.values()] == [1, 1, 1], said
-    assert marked in said["refused"][0] and restorable not in said["refused"][0]
-    assert marked not in said["pdf"][0] and restorable not in said["pdf"][0]
-    assert restorable in said["valid"][0] and marked not in said["valid"][0]
+        offered[name] = translate(lang, "upload.annotated") in [button.label for button in at.get("download_button")]
+    assert [len(notes) for notes in said.values()] == [1, 1, 1, 1], said
+    assert offered == {"refused": True, "pdf": False, "misnamed": True, "valid": False}
+    assert {name: (marked in notes[0], restorable in notes[0]) for name, notes in said.items()} == {
+        "refused": (True, False), "pdf": (False, False), "misnamed": (True, False), "valid": (False, True)}
+
+
+def test_a_renamed_file_is_checked_again(warehouse: Warehouse, secrets_file: Path, tmp_path: Path) -> None:
+    """Refused because its name said 2021 where its rows say 2020, the workbook renamed as the report asks
+    and uploaded again kept the old report: the check was keyed on the content alone, and a rename changes
+    only the name."""
+    at = sign_in(app())
+    at.switch_page("views/upload.py").run()
+    content = year_2020(tmp_path).read_bytes()
+    at.get("file_uploader")[0].upload("2021.xlsx", content, XLSX).run()
+    assert "The file name says 2021 but the rows say 2020." in [text.value.split(" · ")[-1] for text in at.text]
+    at.get("file_uploader")[0].clear().upload("2020.xlsx", content, XLSX).run()
+    assert not at.exception
+    assert translate("en", "upload.valid", year=2020) in texts(at)
+    assert not any("2021" in text.value for text in at.text)
 
 
 def test_a_kept_workbook_is_deleted_on_jakartas_calendar(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -41,8 +41,9 @@ uploaded = st.file_uploader(ctx.t("upload.uploader", limit=upload.MAX_UPLOAD_MB)
 checked = st.session_state.get(upload.STATE_KEY)
 if uploaded is not None:
     content = uploaded.getvalue()
-    # Keyed on the content: a corrected file with the same name and size is checked again.
-    if checked is None or checked.sha256 != upload.content_sha256(content):
+    # Keyed on the name and the content: a corrected file with the same name and size is checked again, and
+    # so is the same workbook renamed (its year can come from its name).
+    if checked is None or (checked.file_name, checked.sha256) != (uploaded.name, upload.content_sha256(content)):
         checked = upload.check_upload(ctx, warehouse, uploaded.name, content)
         st.session_state[upload.STATE_KEY] = checked
 
