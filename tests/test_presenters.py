@@ -286,8 +286,8 @@ def test_report_escapes_text_from_the_data(warehouse: Warehouse, monkeypatch: py
 
     original = context.PageContext.t
 
-    def hostile(self: PageContext, key: str, **params: object) -> str:
-        text = original(self, key, **params)
+    def hostile(self: PageContext, key: str, quantity: float | None = None, **params: object) -> str:
+        text = original(self, key, quantity, **params)
         return text + "<script>alert(1)</script>" if key == "participation.caption_selection" else text
 
     monkeypatch.setattr(context.PageContext, "t", hostile)
