@@ -61,6 +61,7 @@ PROBLEMS_IN_FULL = 10
 STATE_KEY = "upload_checked"
 RESULT_KEY = "upload_result"
 UPLOADER_KEY = "upload_uploader_generation"
+REFUSED_KEY = "upload_refused"
 REMOVED_STYLE = "background-color: #FDECEA; color: #8C1D18; font-weight: 600"
 
 
@@ -373,10 +374,31 @@ def confirm(ctx: PageContext, warehouse: Warehouse, checked: Checked, analyst: s
                                      loaded_by=analyst, allow_empty=frozenset(allowed), provisional=provisional)
             return result
     except WorkbookRefused as refused:
-        # e.g. another analyst loaded the same year meanwhile: check and confirm again.
-        st.error(ctx.t("upload.rejected_now"))
-        st.error(markdown_text(refused.problem.message(ctx.lang)))
+        # e.g. another analyst loaded the same year meanwhile: the check is stale. It is dropped, so the file
+        # still in the uploader is checked again against the data as it is now (the same name and content
+        # would have kept the stale report, and its refused button, for good); the refusal is said above it.
+        st.session_state.pop(STATE_KEY, None)
+        st.session_state[REFUSED_KEY] = Refusal(refused.problem, restore=checked.restore_of is not None)
+        st.rerun()
     return None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A confirmed load or restore the warehouse refused, said on the run after (show_refusal)."""
+
+    problem: Problem
+    restore: bool
+
+
+def show_refusal(ctx: PageContext) -> None:
+    """The refusal of the last confirmation, once: what happened, and the warehouse's reason."""
+    refusal = st.session_state.pop(REFUSED_KEY, None)
+    if refusal is None:
+        return
+    st.error(ctx.t("upload.restore_rejected_now" if refusal.restore else "upload.rejected_now"),
+             icon=":material/error:")
+    st.error(markdown_text(refusal.problem.message(ctx.lang)))
 
 
 def restore_choices(history: pd.DataFrame) -> list[int]:

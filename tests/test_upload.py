@@ -318,6 +318,59 @@ def test_a_renamed_file_is_checked_again(warehouse: Warehouse, secrets_file: Pat
     assert not any("2021" in text.value for text in at.text)
 
 
+def test_a_load_refused_because_the_data_changed_is_checked_again(warehouse: Warehouse, secrets_file: Path,
+                                                                  tmp_path: Path) -> None:
+    """Checked as a new year, 2020 was loaded by another analyst before the click: the load was refused,
+    nothing written, and the page kept the stale report, whose button was refused at every click, even
+    after the same file was uploaded again. Now the refusal is said and the file checked again against the
+    data as it is now: a replacement of the other analyst's load, asking its confirmation."""
+    at = sign_in(app())
+    at.switch_page("views/upload.py").run()
+    workbook = year_2020(tmp_path)
+    at.get("file_uploader")[0].upload(workbook.name, workbook.read_bytes(), XLSX).run()
+    assert at.checkbox[0].label == translate("en", "upload.provisional"), "a new year: nothing to replace"
+    (other,) = load_files(warehouse, [workbook], loaded_by="budi")
+    version = warehouse.data_version()
+    next(b for b in at.button if b.label == "5. Load year 2020").click().run()
+    assert not at.exception
+    assert warehouse.data_version() == version, "nothing written"
+    errors = [error.value for error in at.error]
+    assert errors[:2] == [translate("en", "upload.rejected_now"),
+                          translate("en", "problem.year_exists", year=2020, load_id=other.load_id)], errors
+    replace = translate("en", "upload.confirm_replace", year=2020, load_id=other.load_id)
+    assert at.checkbox[0].label == replace, "checked again: a replacement now"
+    at.checkbox[0].check().run()
+    assert translate("en", "upload.rejected_now") not in [error.value for error in at.error], "said once"
+    next(b for b in at.button if b.label == "5. Load year 2020").click().run()
+    assert not at.exception
+    assert warehouse.history()[0]["loaded_by"] == "siti" and warehouse.data_version() != version
+
+
+def test_a_restore_refused_after_its_preview_is_said_and_asks_for_a_new_preview(warehouse: Warehouse,
+                                                                               secrets_file: Path) -> None:
+    """The snapshot changed between the preview and the click: the restore is refused, nothing written, the
+    page says so and why, and drops the stale preview (its button would be refused again)."""
+    loads = {load["year"]: load for load in warehouse.history()}
+    at = sign_in(app())
+    at.switch_page("views/upload.py").run()
+    at.selectbox(key="restore-choice").set_value(loads[2018]["load_id"]).run()
+    next(b for b in at.button if b.label == "Check and preview the restore").click().run()
+    restore = f"5. Restore load {loads[2018]['load_id']}"
+    assert any(b.label == restore for b in at.button)
+    target = warehouse.snapshots.directory / f"{loads[2018]['snapshot_sha256']}.json"
+    os.chmod(target, 0o600)
+    target.write_bytes(target.read_bytes() + b" ")
+    version = warehouse.data_version()
+    at.checkbox[0].check().run()
+    next(b for b in at.button if b.label == restore).click().run()
+    assert not at.exception
+    assert warehouse.data_version() == version, "nothing written"
+    errors = [error.value for error in at.error]
+    assert errors[:2] == [translate("en", "upload.restore_rejected_now"),
+                          translate("en", "problem.snapshot_altered", value=target.name)], errors
+    assert not any(b.label == restore for b in at.button), "the stale preview is gone"
+
+
 def test_a_kept_workbook_is_deleted_on_jakartas_calendar(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Uploaded at 05:00 WIB on 4 Dec (22:00 UTC on 3 Dec), kept 30 days: past its retention on 3 Jan in
     Jakarta, where the page said 2 Jan (the server's UTC day) beside times written in WIB."""

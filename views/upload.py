@@ -47,6 +47,7 @@ if uploaded is not None:
         checked = upload.check_upload(ctx, warehouse, uploaded.name, content)
         st.session_state[upload.STATE_KEY] = checked
 
+upload.show_refusal(ctx)  # a confirmation the data changed under: said above the file's report checked again
 if checked is not None:
     title = ctx.t("upload.step_report_restore", load_id=checked.restore_of) if checked.restore_of else ctx.t(
         "upload.step_report", file=markdown_text(checked.file_name))  # the name as typed, never as markup
