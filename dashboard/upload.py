@@ -300,7 +300,12 @@ def show_preview(ctx: PageContext, checked: Checked) -> None:
     """Step 4, a section (h2) as steps 1 to 3 are: what loading would change, sheet by sheet and in the
     headline figures (h3 under it)."""
     st.header(ctx.t("upload.preview_title", year=checked.year))
-    if checked.existing_load is not None:
+    if checked.existing_load is not None and not any(
+            change.added or change.removed or change.changed for change in checked.changes):
+        # The same rows again (a workbook uploaded twice): said, so a no-op is not mistaken for a correction.
+        st.info(ctx.t("upload.unchanged", year=checked.year, load_id=checked.existing_load),
+                icon=":material/check_circle:")
+    elif checked.existing_load is not None:
         st.warning(ctx.t("upload.replaces", year=checked.year, load_id=checked.existing_load),
                    icon=":material/swap_horiz:")
     else:

@@ -371,6 +371,28 @@ def test_a_restore_refused_after_its_preview_is_said_and_asks_for_a_new_preview(
     assert not any(b.label == restore for b in at.button), "the stale preview is gone"
 
 
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_the_same_rows_again_are_said_to_change_nothing(lang: str, warehouse: Warehouse, secrets_file: Path,
+                                                        tmp_path: Path) -> None:
+    """The year's workbook uploaded again as it was loaded read "loading replaces it" above a table of
+    zeros: an analyst could take the no-op for the correction they meant to upload. It says the rows are
+    the ones loaded now; a workbook with one row fewer is a replacement, as before."""
+    live = next(load["load_id"] for load in warehouse.history() if load["year"] == 2019)
+    unchanged = translate(lang, "upload.unchanged", year=2019, load_id=live)
+    replaces = translate(lang, "upload.replaces", year=2019, load_id=live)
+    at = sign_in(app(lang), lang=lang)
+    at.switch_page("views/upload.py").run()
+    at.get("file_uploader")[0].upload("2019.xlsx", SAMPLE_FILES[2].read_bytes(), XLSX).run()
+    assert not at.exception
+    assert unchanged in [info.value for info in at.info] and replaces not in [w.value for w in at.warning]
+    smaller = openpyxl.load_workbook(SAMPLE_FILES[2])
+    smaller["obstacles"].delete_rows(2, 1)
+    path = tmp_path / "2019.xlsx"
+    smaller.save(path)
+    at.get("file_uploader")[0].clear().upload("2019.xlsx", path.read_bytes(), XLSX).run()
+    assert replaces in [w.value for w in at.warning] and unchanged not in [info.value for info in at.info]
+
+
 def test_a_kept_workbook_is_deleted_on_jakartas_calendar(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Uploaded at 05:00 WIB on 4 Dec (22:00 UTC on 3 Dec), kept 30 days: past its retention on 3 Jan in
     Jakarta, where the page said 2 Jan (the server's UTC day) beside times written in WIB."""
