@@ -224,10 +224,11 @@ def show_report(ctx: PageContext, checked: Checked) -> None:
         problems_in_full(ctx, problems)
         if not said_in_full:  # a table of where, beside the sentences, where there is a where
             show_table(ctx, problems_frame(ctx, problems), whole_texts="off")  # written in full above
-    marked_up = bool(problems) and checked.restore_of is None and not said_in_full  # a download is offered
-    _retention_note(ctx, checked, marked_up and _can_mark(checked))
-    if marked_up:
-        _problems_download(ctx, checked)
+    offered = bool(problems) and checked.restore_of is None and not said_in_full  # a download of the problems
+    markable = offered and _can_mark(checked)  # ... as the analyst's own workbook, marked
+    _retention_note(ctx, checked, markable)
+    if offered:
+        _problems_download(ctx, checked, markable)
 
 
 def _said_in_full(problems: list[Problem]) -> bool:
@@ -256,21 +257,26 @@ def deleted_on(raw_path: Path) -> dt.date:
     return expires_at(raw_path).astimezone(JAKARTA_TIME).date()
 
 
+# Problems of a file openpyxl cannot open to mark: the analyst gets the list of problems instead.
+UNMARKABLE = frozenset({"not_xlsx", "old_xls", "encrypted", "damaged", "file_missing", "empty_file",
+                        "too_large_file"})
+
+
 def _can_mark(checked: Checked) -> bool:
     """Whether the workbook as received is kept and can be handed back with its problems marked."""
     raw = checked.raw_path
-    unreadable = ("not_xlsx", "old_xls", "encrypted", "damaged", "file_missing", "empty_file", "too_large_file")
     return (raw is not None and raw.exists() and raw.suffix == ".xlsx"
-            and not any(problem.code in unreadable for problem in checked.staged.problems))
+            and not any(problem.code in UNMARKABLE for problem in checked.staged.problems))
 
 
-def _problems_download(ctx: PageContext, checked: Checked) -> None:
-    """The analyst's own workbook annotated; after the retention period, the problem list alone."""
+def _problems_download(ctx: PageContext, checked: Checked, markable: bool) -> None:
+    """The analyst's own workbook annotated where it is ``markable`` (_can_mark); else, after the retention
+    period too, the problem list alone."""
     problems = checked.staged.problems
     stem = Path(checked.file_name).stem
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     raw = checked.raw_path
-    if _can_mark(checked) and raw is not None:
+    if markable and raw is not None:
         st.download_button(
             ctx.t("upload.annotated"), data=lambda: annotate(raw, problems, ctx.lang),
             file_name=f"{stem}-{ctx.t('upload.annotated_suffix')}.xlsx", mime=xlsx, on_click="ignore",
