@@ -295,8 +295,17 @@ def period_caption(ctx: PageContext, text: str, period: Period) -> str:
 
 
 def _period(ctx: PageContext, name: str, years: Sequence[int]) -> str:
-    """The sentence naming a chart's period and its years: Period: each selected year (2017–2019)."""
-    return ctx.t("chart.period", period=name, years=year_span(years, ctx.lang))
+    """The sentence naming a chart's period and its years: Period: each selected year (2017–2019); and
+    which of them are provisional."""
+    return sentences(ctx.t("chart.period", period=name, years=year_span(years, ctx.lang)),
+                     provisional_sentence(ctx, years), lang=ctx.lang)
+
+
+def provisional_sentence(ctx: PageContext, years: Sequence[int]) -> str:
+    """"The figures for 2020 are provisional." for those of ``years`` that are; else nothing. A chart is
+    read, shown on a projector, printed and embedded without the page's notice above it."""
+    provisional = sorted(set(years) & ctx.provisional_years)
+    return ctx.t("chart.provisional", years=format_list(provisional, ctx.lang)) if provisional else ""
 
 
 def combined_heading(ctx: PageContext, title: str) -> str:
@@ -808,7 +817,7 @@ def outcome_values(ctx: PageContext, unit: str) -> Chart | None:
     data, formats = _values_table(ctx, rows)
     partial = _values_partial(ctx, rows)
     caption = sentences(ctx.t("benefits.caption_values"), partial, ctx.t("chart.period_year", year=year),
-                        lang=ctx.lang)
+                        provisional_sentence(ctx, [year]), lang=ctx.lang)
     return Chart("benefits", f"values-{unit}", figure, data, caption, ("achieved_value",), formats,
                  _values_alternative(ctx, rows, unit), wide)
 

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from dashboard import db, exports
+from dashboard import db, exports, params
 from dashboard.context import PageContext
 from dashboard.filters import Available, Filters
 from dashboard.queries import export_columns, export_rows
@@ -188,6 +188,27 @@ def test_the_report_notes_the_provisional_years(warehouse: Warehouse, lang: str)
     notes = html.split(toml_catalogue(lang)["data.section_notes"], 1)[1]
     assert shown in notes
     assert shown not in report((2017, 2018))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_charts_caption_says_which_of_its_years_are_provisional(warehouse: Warehouse, lang: str) -> None:
+    """A chart is projected, printed and embedded without the page's notice: its caption says it."""
+    from dashboard import charts
+
+    load_files(warehouse, [SAMPLE_2019], replace=True, provisional=True)
+    said = toml_catalogue(lang)["chart.provisional"].format(years="2019")
+
+    def captions(years: tuple[int, ...]) -> dict[str, str]:
+        ctx = PageContext(db.reader(), Filters(years, "beijing", schema.FIELD.codes, "both", lang))
+        return {f"{page}/{chart.name}": chart.caption
+                for page in params.CHART_PAGES for chart in charts.page_charts(ctx, page)}
+
+    with_2019 = captions((2017, 2018, 2019))
+    assert len(with_2019) > 15
+    assert {name: caption for name, caption in with_2019.items() if said not in caption} == {}
+    assert all(caption.count(said) == 1 for caption in with_2019.values())
+    assert {name: caption for name, caption in captions((2017, 2018)).items()
+            if toml_catalogue(lang)["chart.provisional"].split("{years}")[-1] in caption} == {}
 
 
 def test_downloads_carry_the_provisional_column(warehouse: Warehouse, tmp_path: Path) -> None:
