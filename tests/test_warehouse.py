@@ -16,6 +16,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 import etl.warehouse
+from etl.cli_parser import build_parser
 from etl.load import LoadRejected, ensure_built, load_files, restore
 from etl.problems import WorkbookRefused
 from etl.warehouse import FAULT_ENV, FAULT_POINTS, PAUSE_ENV, Warehouse
@@ -65,6 +66,18 @@ def test_a_loaded_year_is_refused_unless_replace_is_asked(warehouse: Warehouse) 
     assert result.year == 2018 and result.replaced_load_id is not None
     assert warehouse.data_version() != before
     assert warehouse.history()[0]["loaded_by"] == "analyst-a"
+
+
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_the_refusal_of_a_loaded_year_says_how_to_replace_it(warehouse: Warehouse, lang: str) -> None:
+    """Shown on the command line and the Upload page alike: it names the command's option, which the
+    command accepts, rather than a step neither has ("Ask for replacement")."""
+    with pytest.raises(WorkbookRefused) as refused:
+        load_files(warehouse, [SAMPLE_2018])
+    message = refused.value.problem.message(lang)
+    assert "--replace" in message, message
+    arguments = build_parser(lang).parse_args(["load", "--replace", str(SAMPLE_2018)])
+    assert arguments.replace is True
 
 
 def test_replace_then_restore_brings_the_earlier_rows_back(warehouse: Warehouse, tmp_path: Path) -> None:
