@@ -50,7 +50,7 @@ class LocalList:
 @dataclass(frozen=True)
 class LocalChoices:
     """The values a category column accepts, as the reader's language names them, for a message that says
-    what to write instead: "Tulis salah satu dari: 'Jakarta', 'Kota mitra', 'Lainnya' …". A list longer than
+    what to write instead: "Tulis salah satu dari: “Jakarta”, “Kota mitra”, “Lainnya” …". A list longer than
     CHOICES_LISTED is left to the template's column table."""
 
     labels: tuple[tuple[str, tuple[str, ...]], ...]  # (language, its labels in the schema's order)
@@ -59,7 +59,7 @@ class LocalChoices:
         labels = dict(self.labels).get(lang) or dict(self.labels)["en"]
         if len(labels) > CHOICES_LISTED:
             return translate(lang, "problem.allowed_in_template")
-        quoted = [f"“{label}”" if lang == "zh" else f"'{label}'" for label in labels]
+        quoted = [f"“{label}”" for label in labels]
         return translate(lang, "problem.allowed_values", choices=format_list(quoted, lang))
 
 

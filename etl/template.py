@@ -182,14 +182,13 @@ def range_text(column: Column) -> str:
 
 
 def once_a_year_text(column: Column, lang: str) -> str:
-    """The rule of a code followed across years ("at most once a year with the same 'Unit' and 'Partner city',
+    """The rule of a code followed across years ("at most once a year with the same “Unit” and “Partner city”,
     so that ..."); "" if none."""
     if not column.once_a_year_with:
         return ""
     sheet = next(sheet for sheet in schema.SHEETS if column in sheet.columns)
-    quoted = "“{}”" if lang == "zh" else "'{}'"
-    names = [quoted.format(sheet.column(name).label(lang)) for name in column.once_a_year_with]
-    return _text(lang, "once_a_year", columns=babel_list(names, locale=BABEL_LOCALES[lang]))  # 'a' and 'b'
+    names = [f"“{sheet.column(name).label(lang)}”" for name in column.once_a_year_with]
+    return _text(lang, "once_a_year", columns=babel_list(names, locale=BABEL_LOCALES[lang]))  # “a” and “b”
 
 
 def near_year_text(column: Column, lang: str) -> str:

@@ -540,7 +540,7 @@ def test_formula_message_names_the_column(tmp_path: Path) -> None:
     in_both(named, "score")
     loose = next(p for p in problems_of(check, "formula") if p.cell == "P3")
     assert loose.column is None
-    in_both(loose, "'P'")
+    in_both(loose, "“P”")
 
 
 def test_many_formulas_count_every_cell(tmp_path: Path) -> None:
@@ -712,7 +712,7 @@ def test_unknown_category_with_a_near_miss_suggestion(tmp_path: Path) -> None:
     near = only(check, "unknown_category_suggestion")
     assert (near.sheet, near.row, near.cell, near.column) == ("participants", 2, "K2", "field")
     assert (near.value, near.suggestion) == ("Pariwisataa", "Pariwisata")
-    in_both(near, "'Pariwisataa'", "'Pariwisata'")
+    in_both(near, "“Pariwisataa”", "“Pariwisata”")
     far = only(check, "unknown_category")
     assert (far.cell, far.value, far.suggestion) == ("K3", "Astronomi", None)
     in_both(far, "Astronomi")
@@ -726,9 +726,9 @@ def test_an_unknown_category_says_what_to_write_instead(tmp_path: Path) -> None:
     edit = set_cells("activities", {("host_city", 2): "Tokyo"})
     edit_partner = set_cells("participants", {("partner_city", 2): "Atlantis"})
     host = only(checked(edited_sample(tmp_path / "host" / "2017.xlsx", edit)), "unknown_category")
-    assert host.message("en") == ("'Tokyo' is not an allowed value for host_city. Write one of: 'Jakarta', "
-                                  "'Partner city', 'Other' (or its label in another language, or its code).")
-    assert host.message("id").endswith("Tulis salah satu dari: 'Jakarta', 'Kota mitra', 'Lainnya' (atau labelnya "
+    assert host.message("en") == ("“Tokyo” is not an allowed value for host_city. Write one of: “Jakarta”, "
+                                  "“Partner city”, “Other” (or its label in another language, or its code).")
+    assert host.message("id").endswith("Tulis salah satu dari: “Jakarta”, “Kota mitra”, “Lainnya” (atau labelnya "
                                        "dalam bahasa lain, atau kodenya).")
     assert host.message("zh").endswith("请填写以下之一：“雅加达”、“友好城市”、“其他”（或其他语言的标签，或其代码）。")
     partner = only(checked(edited_sample(tmp_path / "partner" / "2017.xlsx", edit_partner)), "unknown_category")
@@ -1086,7 +1086,7 @@ def test_cli_validate_reports_cells_of_a_bad_file(tmp_path: Path) -> None:
     result = run_cli_process("validate", str(path), env_extra=_database(tmp_path / "db" / "warehouse.duckdb"))
     assert result.returncode == 1, result.stderr
     assert "participants!K2" in result.stdout
-    assert "Did you mean 'Pariwisata'?" in result.stdout
+    assert "Did you mean “Pariwisata”?" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
     assert not (tmp_path / "db").exists()
 
@@ -1118,7 +1118,7 @@ def test_cli_validate_prints_a_remark_and_accepts_the_file(tmp_path: Path) -> No
     lines = result.stdout.splitlines()
     assert "2017.xlsx: valid — participants 100, activities 13, benefits 12, obstacles 5 (2017)." in lines
     assert "2017.xlsx: 1 remark (it does not block the load)." in lines
-    assert "  ! benefits!H3 (indicator_code): The indicator code 'LOK-KT-01' is recorded 2 times this year " \
+    assert "  ! benefits!H3 (indicator_code): The indicator code “LOK-KT-01” is recorded 2 times this year " \
            "with the same unit and partner city (rows 3, 4)." in "\n".join(lines)
 
 

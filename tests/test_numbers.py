@@ -129,7 +129,7 @@ def test_ambiguous_text_is_refused_with_both_readings(tmp_path: Path, text: str,
     assert_clear(problem)
     for lang, written in zip(("id", "en"), decimal, strict=True):
         message = problem.message(lang)
-        assert f"'{text}'" in message and thousands in message and written in message, message
+        assert f"“{text}”" in message and thousands in message and written in message, message
     assert check.validation is not None and not check.ok
 
 
@@ -147,7 +147,7 @@ def test_text_fitting_neither_convention_is_not_a_number(tmp_path: Path, text: s
     problem = only(_budget(tmp_path, text), "not_number")
     assert problem.value == text.strip()
     # The message says how to write it ("'Rp 45.000' is not a number." left the analyst to guess).
-    assert problem.message("id") == (f"'{text.strip()}' bukan angka. Tulis angkanya saja, tanpa satuan, simbol mata "
+    assert problem.message("id") == (f"“{text.strip()}” bukan angka. Tulis angkanya saja, tanpa satuan, simbol mata "
                                      "uang, atau spasi (mis. 45000000), atau jadikan sel angka.")
     assert "without a unit, currency sign or spaces (e.g. 45000000)" in problem.message("en")
     assert "不带单位、货币符号或空格（例如 45000000）" in problem.message("zh")

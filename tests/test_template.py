@@ -518,7 +518,7 @@ def test_a_code_followed_across_years_says_so_where_the_analyst_reads(books: dic
     for each in _explained_in(lang):
         rule = template.once_a_year_text(column, each)
         if each == "en":
-            assert rule.startswith("at most once a year with the same 'Unit' and 'Partner city', so ")
+            assert rule.startswith("at most once a year with the same “Unit” and “Partner city”, so ")
         assert rule in books[lang][sheet.name][f"{letter}1"].comment.text
         assert rule in allowed[(sheet.name, column.name)]
     table = dictionary(schema.BENEFITS, lang)

@@ -503,7 +503,7 @@ def test_a_workbook_with_a_remark_is_loaded_and_its_consequence_shown(warehouse:
     assert "recorded 2 times this year with the same unit and partner city (rows 2, 3)" in remark["Problem"]
     # Above the table, whose cell cuts it, the sentence in full, as plain text.
     (line,) = [element.value for element in at.text]
-    assert line.startswith("Remark · benefits!H2 (indicator_code): The indicator code 'LOK-KT-01' is recorded 2 ")
+    assert line.startswith("Remark · benefits!H2 (indicator_code): The indicator code “LOK-KT-01” is recorded 2 ")
     assert line.endswith("If the rows measure different indicators, give each its own code.")
     next(b for b in at.button if b.label == "5. Load year 2020").click().run()
     assert not at.exception
@@ -534,7 +534,7 @@ def test_many_problems_are_written_out_errors_first_then_counted(warehouse: Ware
     assert not at.exception
     lines = [element.value for element in at.text]
     assert len(lines) == 10 and all(line.startswith("Galat · participants!K") for line in lines)
-    assert "'**Pariwisata** [x](http://example.org)'" in lines[0]
+    assert "“**Pariwisata** [x](http://example.org)”" in lines[0]
     assert "10 baris pertama dari 13 ditulis lengkap" in "\n".join(caption.value for caption in at.caption)
     table = next(frame.value for frame in at.dataframe if "Jenis" in frame.value.columns)
     assert list(table["Jenis"]).count("Galat") == 12 and list(table["Jenis"]).count("Catatan") == 1

@@ -101,9 +101,9 @@ def test_analyst_uploads_a_year(analyst_app: RunningApp, page: Page, tmp_path: P
     # Each message whole above the table (whose cells cut it), the error before the remark.
     in_full = page.locator(".st-key-problems-in-full [data-testid='stText']")
     assert in_full.all_inner_texts() == [
-        "Error · participants!K2: 'Pariwisataa' is not an allowed value for field. Did you mean 'Pariwisata'?",
-        "Remark · benefits!H2 (indicator_code): The indicator code 'LOK-KT-01' is recorded 2 times this year with "
-        "the same unit and partner city (rows 2, 3). The rows are loaded, but the page 'Benefits & obstacles' "
+        "Error · participants!K2: “Pariwisataa” is not an allowed value for field. Did you mean “Pariwisata”?",
+        "Remark · benefits!H2 (indicator_code): The indicator code “LOK-KT-01” is recorded 2 times this year with "
+        "the same unit and partner city (rows 2, 3). The rows are loaded, but the page “Benefits & obstacles” "
         "cannot follow this code across years, because which of its values to follow cannot be told. If the rows "
         "measure different indicators, give each its own code."]
     assert page.get_by_role("button", name="Download the workbook with the problems marked").is_visible()
