@@ -306,14 +306,16 @@ def show_preview(ctx: PageContext, checked: Checked) -> None:
     """Step 4, a section (h2) as steps 1 to 3 are: what loading would change, sheet by sheet and in the
     headline figures (h3 under it)."""
     st.header(ctx.t("upload.preview_title", year=checked.year))
+    # A restore says so: "loading" and "the workbook" read wrong for an earlier load's snapshot.
+    said = "_restore" if checked.restore_of is not None else ""
     if checked.existing_load is not None and not any(
             change.added or change.removed or change.changed for change in checked.changes):
         # The same rows again (a workbook uploaded twice): said, so a no-op is not mistaken for a correction.
-        st.info(ctx.t("upload.unchanged", year=checked.year, load_id=checked.existing_load),
-                icon=":material/check_circle:")
+        st.info(ctx.t(f"upload.unchanged{said}", year=checked.year, load_id=checked.existing_load,
+                      restored=checked.restore_of), icon=":material/check_circle:")
     elif checked.existing_load is not None:
-        st.warning(ctx.t("upload.replaces", year=checked.year, load_id=checked.existing_load),
-                   icon=":material/swap_horiz:")
+        st.warning(ctx.t(f"upload.replaces{said}", year=checked.year, load_id=checked.existing_load,
+                         restored=checked.restore_of), icon=":material/swap_horiz:")
     else:
         st.info(ctx.t("upload.new_year", year=checked.year), icon=":material/add_circle:")
     for change in checked.emptied:
@@ -413,7 +415,10 @@ def show_refusal(ctx: PageContext) -> None:
 
 
 def restore_choices(history: pd.DataFrame) -> list[int]:
-    return [int(load_id) for load_id in history["load_id"]]
+    """The loads that can be restored, newest first: every one but each year's live load (its latest), which
+    a restore would only write again (etl.load.restore refuses it)."""
+    live = set(history.groupby("year")["load_id"].max())
+    return [int(load_id) for load_id in history["load_id"] if load_id not in live]
 
 
 def describe_load(ctx: PageContext, history: pd.DataFrame, load_id: int) -> str:

@@ -209,6 +209,10 @@ def restore(warehouse: Warehouse, load_id: int, loaded_by: str | None = None, pr
     the restored load had, unless ``provisional`` says otherwise.
     """
     record = load_record(warehouse, load_id)
+    year = int(str(record["year"]))
+    if warehouse.current_loads().get(year) == load_id:
+        # A load once replaced never becomes live again (a restore writes a new load): no race to guard.
+        raise WorkbookRefused(Problem("load_is_live", value=str(load_id), params={"year": year}))
     snapshot = warehouse.snapshots.open(record.get("snapshot_sha256"))  # type: ignore[arg-type]
     (result,) = warehouse.write(
         [PendingLoad(snapshot, restored_from_load_id=load_id, is_sample=bool(record["is_sample"]),

@@ -112,7 +112,8 @@ def test_restore_needs_no_workbook_and_is_exact(warehouse: Warehouse, tmp_path: 
 
 @pytest.mark.parametrize("swap", ["table", "manifest"])
 def test_restore_refuses_a_swapped_snapshot(warehouse: Warehouse, swap: str) -> None:
-    loads = {load["year"]: load for load in warehouse.history()}
+    load_files(warehouse, [SAMPLE_FILES[1]], replace=True)  # 2018's first load restorable
+    loads = {load["year"]: load for load in warehouse.history()}  # newest first: each year's first load
     target, other = (warehouse.snapshots.open(str(loads[year]["snapshot_sha256"])) for year in (2018, 2019))
     if swap == "table":
         victim, replacement = target.table_path("participants"), other.table_path("participants")
@@ -130,6 +131,7 @@ def test_restore_refuses_a_swapped_snapshot(warehouse: Warehouse, swap: str) -> 
 
 def test_restore_of_a_load_without_snapshot_is_refused(warehouse: Warehouse) -> None:
     load = warehouse.history()[0]
+    load_files(warehouse, [SAMPLE_FILES[load["year"] - 2017]], replace=True)  # the load is restorable now
     for path in warehouse.snapshots.directory.iterdir():
         path.unlink()
     with pytest.raises(WorkbookRefused) as refused:

@@ -351,6 +351,7 @@ def test_a_restore_refused_after_its_preview_is_said_and_asks_for_a_new_preview(
     """The snapshot changed between the preview and the click: the restore is refused, nothing written, the
     page says so and why, and drops the stale preview (its button would be refused again)."""
     loads = {load["year"]: load for load in warehouse.history()}
+    load_files(warehouse, [SAMPLE_FILES[1]], replace=True, loaded_by="budi")  # 2018's first load restorable
     at = sign_in(app())
     at.switch_page("views/upload.py").run()
     at.selectbox(key="restore-choice").set_value(loads[2018]["load_id"]).run()
@@ -391,6 +392,40 @@ def test_the_same_rows_again_are_said_to_change_nothing(lang: str, warehouse: Wa
     smaller.save(path)
     at.get("file_uploader")[0].clear().upload("2019.xlsx", path.read_bytes(), XLSX).run()
     assert replaces in [w.value for w in at.warning] and unchanged not in [info.value for info in at.info]
+
+
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_only_a_replaced_load_is_offered_for_restoring_and_its_preview_says_restore(
+        lang: str, warehouse: Warehouse, secrets_file: Path, tmp_path: Path) -> None:
+    """Each year's live load was offered too: "restoring" it previewed "The workbook holds exactly the rows
+    … loading it would change no figure" and asked to confirm replacing load 2 by load 2. Only a replaced
+    load is offered; with none, the page says why; a restore's preview speaks of restoring, not loading."""
+    at = sign_in(app(lang), lang=lang)
+    at.switch_page("views/upload.py").run()
+    assert not at.selectbox, "the sample's loads are each their year's live one"
+    assert translate(lang, "upload.restore_none") in [caption.value for caption in at.caption]
+
+    first = next(load["load_id"] for load in warehouse.history() if load["year"] == 2019)
+    smaller = openpyxl.load_workbook(SAMPLE_FILES[2])
+    smaller["obstacles"].delete_rows(2, 1)
+    smaller.save(tmp_path / "2019.xlsx")
+    (second,) = load_files(warehouse, [tmp_path / "2019.xlsx"], replace=True, loaded_by="budi")
+    at.switch_page("views/upload.py").run()
+    ctx = PageContext(db.reader(), Filters((2019,), "beijing", schema.FIELD.codes, "both", lang))
+    assert at.selectbox(key="restore-choice").options == [describe_load(ctx, ctx.fetch("load_history"), first)]
+    at.selectbox(key="restore-choice").set_value(first).run()
+    next(b for b in at.button if b.label == translate(lang, "upload.restore_preview")).click().run()
+    assert not at.exception
+    replaces = translate(lang, "upload.replaces_restore", restored=first, year=2019, load_id=second.load_id)
+    assert [w.value for w in at.warning if "2019" in w.value] == [replaces]
+
+    (third,) = load_files(warehouse, [SAMPLE_FILES[2]], replace=True, loaded_by="budi")  # load 1's rows again
+    at.switch_page("views/upload.py").run()
+    at.selectbox(key="restore-choice").set_value(first).run()
+    next(b for b in at.button if b.label == translate(lang, "upload.restore_preview")).click().run()
+    unchanged = translate(lang, "upload.unchanged_restore", restored=first, year=2019, load_id=third.load_id)
+    assert unchanged in [info.value for info in at.info]
+    assert translate(lang, "upload.unchanged", year=2019, load_id=third.load_id) not in texts(at)
 
 
 def test_a_kept_workbook_is_deleted_on_jakartas_calendar(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

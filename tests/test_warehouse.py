@@ -107,6 +107,21 @@ def test_restore_of_an_unknown_load_is_refused(warehouse: Warehouse) -> None:
     assert refused.value.problem.code == "load_not_found"
 
 
+def test_restoring_the_live_load_is_refused_and_writes_nothing(warehouse: Warehouse) -> None:
+    """It would write the year's rows again as a new load, changing nothing but the history; once replaced,
+    the same load is restored."""
+    live = next(load["load_id"] for load in warehouse.history() if load["year"] == 2018)
+    before = warehouse.data_version()
+    with pytest.raises(WorkbookRefused) as refused:
+        restore(warehouse, live)
+    assert refused.value.problem.code == "load_is_live"
+    assert refused.value.problem.message("en") == (
+        f"Load {live} is the load of 2018 shown now: restoring it would change nothing.")
+    assert warehouse.data_version() == before and len(warehouse.history()) == 3
+    load_files(warehouse, [SAMPLE_2018], replace=True)
+    assert restore(warehouse, live).restored_from_load_id == live
+
+
 def test_bad_workbook_writes_nothing(warehouse: Warehouse, tmp_path: Path) -> None:
     bad = tmp_path / "2020.xlsx"
     bad.write_bytes(SAMPLE_2018.read_bytes())  # rows say 2018, the file name says 2020

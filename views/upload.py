@@ -74,3 +74,5 @@ if choices:
         st.session_state[upload.STATE_KEY] = upload.check_restore(ctx, warehouse, int(chosen))
         st.session_state[upload.UPLOADER_KEY] = generation + 1  # the restore, not a file left in the uploader
         st.rerun()
+elif not history.empty:
+    st.caption(ctx.t("upload.restore_none"))
