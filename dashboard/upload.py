@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -414,11 +415,10 @@ def show_refusal(ctx: PageContext) -> None:
     st.error(markdown_text(refusal.problem.message(ctx.lang)))
 
 
-def restore_choices(history: pd.DataFrame) -> list[int]:
-    """The loads that can be restored, newest first: every one but each year's live load (its latest), which
-    a restore would only write again (etl.load.restore refuses it)."""
-    live = set(history.groupby("year")["load_id"].max())
-    return [int(load_id) for load_id in history["load_id"] if load_id not in live]
+def restore_choices(history: pd.DataFrame, live: Collection[int]) -> list[int]:
+    """The loads that can be restored, newest first: every one but the ``live`` ones (each year's, as
+    Warehouse.current_loads says), which a restore would only write again (etl.load.restore refuses them)."""
+    return [int(load_id) for load_id in history["load_id"] if int(load_id) not in live]
 
 
 def describe_load(ctx: PageContext, history: pd.DataFrame, load_id: int) -> str:

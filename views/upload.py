@@ -65,7 +65,7 @@ if checked is not None:
 st.header(ctx.t("upload.step_history"))
 history = ctx.fetch("load_history")
 show_history(ctx, for_analysts=True)
-choices = upload.restore_choices(history)
+choices = upload.restore_choices(history, set(warehouse.current_loads().values()))
 if choices:
     chosen = st.selectbox(ctx.t("upload.restore_choose"), choices, index=None, key=labelled("restore-choice"),
                           format_func=lambda load_id: upload.describe_load(ctx, history, load_id),
