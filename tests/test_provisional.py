@@ -22,7 +22,7 @@ from etl.warehouse import Warehouse
 from tests.apptest import expected_connection, open_app, toml_catalogue, visible_texts
 from tests.paths import SAMPLE_FILES
 from tests.test_upload import XLSX, app, secrets_file, sign_in, texts, year_2020  # noqa: F401  (fixture)
-from translations import LANGUAGES
+from translations import LANGUAGES, translate
 
 SAMPLE_2018, SAMPLE_2019 = SAMPLE_FILES[1], SAMPLE_FILES[2]
 
@@ -150,6 +150,26 @@ def test_upload_checkbox_loads_a_provisional_year(warehouse: Warehouse, secrets_
 
     at.switch_page("views/overview.py").run()
     assert any("Figures for 2020 are provisional" in notice for notice in notices(at))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_load_that_makes_a_provisional_year_final_says_so(lang: str, warehouse: Warehouse,
+                                                           secrets_file: Path) -> None:  # noqa: F811
+    """The command line said "Year 2019 was provisional; this load is final, so it is final now."; the page
+    said only that the load was live, and the analyst had to find the notice gone to learn the status."""
+    load_files(warehouse, [SAMPLE_2019], replace=True, provisional=True)
+    at = sign_in(app(lang), lang=lang)
+    at.switch_page("views/upload.py").run()
+    at.get("file_uploader")[0].upload("2019.xlsx", SAMPLE_2019.read_bytes(), XLSX).run()
+    box = next(b for b in at.checkbox if b.label == translate(lang, "upload.provisional"))
+    assert box.value is True, "a provisional year stays provisional unless the analyst says otherwise"
+    box.uncheck().run()
+    next(b for b in at.checkbox if b.label != translate(lang, "upload.provisional")).check().run()  # replace
+    next(b for b in at.button if b.label == translate(lang, "upload.load_button", year=2019)).click().run()
+    assert not at.exception
+    load_id = warehouse.history()[0]["load_id"]
+    assert [s.value for s in at.success] == [translate(lang, "upload.done_now_final", load_id=load_id, year=2019)]
+    assert provisional_now(warehouse) == []
 
 
 # -- every page, the report, the downloads -----------------------------------------------------

@@ -25,7 +25,9 @@ st.caption(ctx.t("upload.intro", analyst=markdown_text(analyst), days=ctx.number
 
 result = st.session_state.pop(upload.RESULT_KEY, None)
 if result is not None:
-    done = "upload.done_provisional" if result.provisional else "upload.done"
+    # A year made final by a load unticked "provisional" says so: its notice leaves every page.
+    done = ("upload.done_provisional" if result.provisional
+            else "upload.done_now_final" if result.was_provisional else "upload.done")
     st.success(ctx.t(done, load_id=result.load_id, year=result.year), icon=":material/task_alt:")
 
 st.header(ctx.t("upload.step_template"))
