@@ -308,15 +308,15 @@ def show_preview(ctx: PageContext, checked: Checked) -> None:
     headline figures (h3 under it)."""
     st.header(ctx.t("upload.preview_title", year=checked.year))
     # A restore says so: "loading" and "the workbook" read wrong for an earlier load's snapshot.
-    said = "_restore" if checked.restore_of is not None else ""
+    restoring = checked.restore_of is not None
     if checked.existing_load is not None and not any(
             change.added or change.removed or change.changed for change in checked.changes):
         # The same rows again (a workbook uploaded twice): said, so a no-op is not mistaken for a correction.
-        st.info(ctx.t(f"upload.unchanged{said}", year=checked.year, load_id=checked.existing_load,
-                      restored=checked.restore_of), icon=":material/check_circle:")
+        st.info(ctx.t("upload.unchanged_restore" if restoring else "upload.unchanged", year=checked.year,
+                      load_id=checked.existing_load, restored=checked.restore_of), icon=":material/check_circle:")
     elif checked.existing_load is not None:
-        st.warning(ctx.t(f"upload.replaces{said}", year=checked.year, load_id=checked.existing_load,
-                         restored=checked.restore_of), icon=":material/swap_horiz:")
+        st.warning(ctx.t("upload.replaces_restore" if restoring else "upload.replaces", year=checked.year,
+                         load_id=checked.existing_load, restored=checked.restore_of), icon=":material/swap_horiz:")
     else:
         st.info(ctx.t("upload.new_year", year=checked.year), icon=":material/add_circle:")
     for change in checked.emptied:
