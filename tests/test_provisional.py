@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from dashboard import db, exports, params
+from dashboard import charts, db, exports, params
 from dashboard.context import PageContext
 from dashboard.filters import Available, Filters
 from dashboard.queries import export_columns, export_rows
@@ -213,8 +213,6 @@ def test_the_report_notes_the_provisional_years(warehouse: Warehouse, lang: str)
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_charts_caption_says_which_of_its_years_are_provisional(warehouse: Warehouse, lang: str) -> None:
     """A chart is projected, printed and embedded without the page's notice: its caption says it."""
-    from dashboard import charts
-
     load_files(warehouse, [SAMPLE_2019], replace=True, provisional=True)
     said = toml_catalogue(lang)["chart.provisional"].format(years="2019")
 

@@ -419,7 +419,7 @@ def test_only_a_replaced_load_is_offered_for_restoring_and_its_preview_says_rest
     replaces = translate(lang, "upload.replaces_restore", restored=first, year=2019, load_id=second.load_id)
     assert [w.value for w in at.warning if "2019" in w.value] == [replaces]
 
-    (third,) = load_files(warehouse, [SAMPLE_FILES[2]], replace=True, loaded_by="budi")  # load 1's rows again
+    (third,) = load_files(warehouse, [SAMPLE_FILES[2]], replace=True, loaded_by="budi")  # the first load's rows again
     at.switch_page("views/upload.py").run()
     at.selectbox(key="restore-choice").set_value(first).run()
     next(b for b in at.button if b.label == translate(lang, "upload.restore_preview")).click().run()
