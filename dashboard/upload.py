@@ -326,24 +326,25 @@ def show_preview(ctx: PageContext, checked: Checked) -> None:
     if checked.headline is not None:
         st.subheader(ctx.t("upload.headline_title", year=checked.year))
         # A static table: a phone's grid squeezed the change column and cut "+0.1 个百分点" to "个百分点".
-        table = headline_table(ctx, checked.headline)
+        table = headline_table(ctx, checked.headline, restoring)
         show_reference_table(table, whole_labels=True, right_aligned=list(table.columns[1:]))
 
 
-def headline_table(ctx: PageContext, headline: pd.DataFrame) -> pd.DataFrame:
-    """The headline figures as the cards write them, in the reader's language, now and after loading, and
-    the change a card would show between the two ("+6", "±0.0 pp"): a corrected workbook's effect is read at a
-    glance. A year not loaded yet has no figures now (not a zero of each): its table has no "Now" column and
-    no change."""
+def headline_table(ctx: PageContext, headline: pd.DataFrame, restoring: bool = False) -> pd.DataFrame:
+    """The headline figures as the cards write them, in the reader's language, now and after loading (after
+    restoring, when ``restoring`` an earlier load), and the change a card would show between the two ("+6",
+    "±0.0 pp"): a corrected workbook's effect is read at a glance. A year not loaded yet has no figures now
+    (not a zero of each): its table has no "Now" column and no change."""
     partner = ctx.partner_name()
     cards = [metric(key) for key in headline["metric"]]
 
     def written(values: pd.Series) -> list[str]:
         return [card.format(value, ctx.lang) for card, value in zip(cards, values, strict=True)]
 
+    after_column = ctx.t("upload.col_after_restore") if restoring else ctx.t("upload.col_after")
     table = pd.DataFrame({ctx.t("metric.col_figure"): [card.label(ctx.lang, partner) for card in cards],
                           ctx.t("upload.col_before"): written(headline["before"]),
-                          ctx.t("upload.col_after"): written(headline["after"])})
+                          after_column: written(headline["after"])})
     if headline["before"].isna().all():
         return table.drop(columns=ctx.t("upload.col_before"))
     changes = [formatted(Figure(card, _number(after), _number(before)), ctx.lang, ctx.t("metric.pp"))[1]

@@ -24,7 +24,7 @@ from etl.load import load_files, restore
 from etl.warehouse import Warehouse
 from tests.apptest import drawn_charts, open_app, toml_catalogue
 from tests.paths import REPO_ROOT, SAMPLE_FILES
-from translations import format_list, translate, with_note
+from translations import format_list, translate
 
 AVAILABLE = Available(years=(2017, 2018, 2019), partners=("beijing",))
 ALL_FIELDS = schema.FIELD.codes
@@ -170,7 +170,7 @@ def test_the_data_dictionary_folds_on_a_screen(warehouse: Warehouse) -> None:
     at = run_app([("lang", "en")])
     at.switch_page("views/data.py").run()
     assert [e.label for e in at.expander][:len(schema.SHEETS)] == [
-        with_note(sheet.label("en"), f"`{sheet.name}`", "en") for sheet in schema.SHEETS]
+        f"{sheet.label('en')} · sheet `{sheet.name}`" for sheet in schema.SHEETS]
 
 
 def test_toggle_enters_presentation_mode(warehouse: Warehouse) -> None:

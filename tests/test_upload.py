@@ -399,7 +399,8 @@ def test_only_a_replaced_load_is_offered_for_restoring_and_its_preview_says_rest
         lang: str, warehouse: Warehouse, secrets_file: Path, tmp_path: Path) -> None:
     """Each year's live load was offered too: "restoring" it previewed "The workbook holds exactly the rows
     … loading it would change no figure" and asked to confirm replacing load 2 by load 2. Only a replaced
-    load is offered; with none, the page says why; a restore's preview speaks of restoring, not loading."""
+    load is offered; with none, the page says why; a restore's preview (its message, its headline table's
+    column) speaks of restoring, not loading."""
     at = sign_in(app(lang), lang=lang)
     at.switch_page("views/upload.py").run()
     assert not at.selectbox, "the sample's loads are each their year's live one"
@@ -418,6 +419,9 @@ def test_only_a_replaced_load_is_offered_for_restoring_and_its_preview_says_rest
     assert not at.exception
     replaces = translate(lang, "upload.replaces_restore", restored=first, year=2019, load_id=second.load_id)
     assert [w.value for w in at.warning if "2019" in w.value] == [replaces]
+    headline = next(table.value for table in at.table if translate(lang, "metric.col_figure") in table.value.columns)
+    assert list(headline.columns) == [translate(lang, key) for key in (
+        "metric.col_figure", "upload.col_before", "upload.col_after_restore", "metric.col_change")]
 
     (third,) = load_files(warehouse, [SAMPLE_FILES[2]], replace=True, loaded_by="budi")  # the first load's rows again
     at.switch_page("views/upload.py").run()

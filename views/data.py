@@ -8,7 +8,6 @@ from dashboard.dictionary import dictionary
 from dashboard.downloads import api_pointer, history_download, package_download, table_download
 from etl import schema
 from etl.uploads import retention_days
-from translations import with_note
 
 ctx = context()
 page_header(ctx, "data.title", "data.intro")
@@ -28,7 +27,8 @@ api_pointer(ctx)
 
 st.header(ctx.t("data.section_dictionary"))
 for sheet in schema.SHEETS:
-    with fold(ctx, with_note(sheet.label(ctx.lang), f"`{sheet.name}`", ctx.lang)):
+    # The sheet's name as typed in the workbook, in a code span: in brackets, its padding read "( participants )".
+    with fold(ctx, ctx.t("data.dictionary_sheet", label=sheet.label(ctx.lang), sheet=sheet.name)):
         st.caption(sheet.description(ctx.lang))
         show_reference_table(dictionary(sheet, ctx.lang))
 
