@@ -78,8 +78,11 @@ def selection(ctx: PageContext, summary: pd.DataFrame, breakdown: pd.DataFrame, 
     if year is None or not _row(summary, year)["applicants"]:
         return Finding("selection", translate(lang, "finding.no_applicants"), year, ())
     row = _row(summary, year)
-    text = translate(lang, "finding.selection", year=year,
-                     delegates=format_number(row["selected"], lang), applicants=format_number(row["applicants"], lang),
+    applicants = translate(lang, "finding.applicants", quantity=row["applicants"],
+                           count=format_number(row["applicants"], lang))
+    # The verb agrees with the delegates: "1 of 11 applicants was selected as a delegate".
+    text = translate(lang, "finding.selection", quantity=row["selected"], year=year,
+                     delegates=format_number(row["selected"], lang), applicants=applicants,
                      rate=METRICS["selection_rate"].format(summary_value("selection_rate", row), lang),
                      reserves=_reserves(int(row["reserves"]), lang))
     if partner_selection_unrecorded(ctx, summary, breakdown, [year]):

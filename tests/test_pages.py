@@ -108,6 +108,10 @@ FIGURE_VIEWS = (DEFAULT_ID, NARROW_EN, INBOUND_ZH, TWO_YEARS_ID)
 # Ties for the lead: 2018's benefit categories (three of 3), 2017's obstacles (five of 1, two most severe).
 TIED_VIEWS = (View("2018-en", "en", years=(2018,)), View("2017-zh", "zh", years=(2017,)),
               View("2017-id", "id", years=(2017,)))
+# One delegate of 2019's eleven environment applicants (and of 2018's 32 in NARROW_EN): the verb agrees
+# with the one ("1 of 11 applicants was selected as a delegate", where "… were selected as delegates" was
+# written).
+ONE_DELEGATE_VIEWS = tuple(View(f"2019-environment-{lang}", lang, fields=("environment",)) for lang in ("en", "id"))
 
 
 # -- numbers as the reader's language writes them -------------------------------------------------
@@ -284,12 +288,16 @@ class Expected:
 
     # -- the four finding sentences --
 
+    def plural(self, key: str, count: int) -> str:
+        """The message ``key`` for ``count`` things: English's singular for one, else the other form."""
+        form = "one" if count == 1 and self.view.lang == "en" else "other"
+        return self.t.get(f"{key}.{form}", self.t.get(key, ""))
+
     def reserves(self, count: int) -> str:
         """The finding's clause on reserves: none said as none, one in English's singular."""
         if not count:
             return self.t["finding.no_reserves"]
-        form = "one" if count == 1 and self.view.lang == "en" else "other"
-        return self.t.get(f"finding.reserves.{form}", self.t.get("finding.reserves", "")).format(
+        return self.plural("finding.reserves", count).format(
             count=number(count, self.view.lang))
 
     def findings(self) -> dict[str, set[str]]:
@@ -302,8 +310,10 @@ class Expected:
         if not now["applicants"]:
             out["selection"] = {t["finding.no_applicants"]}
         else:
-            sentence = t["finding.selection"].format(
-                year=year, delegates=number(now["delegates"], lang), applicants=number(now["applicants"], lang),
+            applicants = self.plural("finding.applicants", now["applicants"]).format(
+                count=number(now["applicants"], lang))
+            sentence = self.plural("finding.selection", now["delegates"]).format(
+                year=year, delegates=number(now["delegates"], lang), applicants=applicants,
                 rate=percent(now["delegates"] / now["applicants"], lang), reserves=self.reserves(now["reserves"]))
             unselected = self.db.execute(f"SELECT count(*) FROM participants WHERE "
                                          f"{self.where('participants', [year])} AND {self.applicant} "
@@ -882,7 +892,7 @@ def test_a_headline_change_is_drawn_the_way_it_went(shared_app: SharedApp) -> No
     assert not wrong, wrong
 
 
-@pytest.mark.parametrize("view", [*FIGURE_VIEWS, *TIED_VIEWS], ids=str)
+@pytest.mark.parametrize("view", [*FIGURE_VIEWS, *TIED_VIEWS, *ONE_DELEGATE_VIEWS], ids=str)
 def test_overview_findings_equal_sql(shared_app: SharedApp, expected_db: duckdb.DuckDBPyConnection,
                                      view: View) -> None:
     """Each theme's finding sentence states the warehouse's numbers and the leading category, or every
