@@ -440,9 +440,10 @@ def history_table(ctx: PageContext, for_analysts: bool) -> pd.DataFrame:
         history["loaded_by"] = [author_name(ctx, author) for author in history["loaded_by"]]
     # Kept in UTC; read as Jakarta's clock read it, the zone named in the column's name.
     history["loaded_at"] = [jakarta_time(moment) for moment in history["loaded_at"]]
-    # A load that replaced or restored nothing has an empty cell there (Streamlit writes "None", in English).
+    # Load numbers, as the Load column's: they sort as numbers ("10" came before "9" as text); where a load
+    # replaced or restored nothing, the cell is drawn empty (show_history), not Streamlit's English "None".
     for column in ("replaced_load_id", "restored_from_load_id"):
-        history[column] = [str(value) if pd.notna(value) else "" for value in history[column]]
+        history[column] = history[column].astype("Int64")
     # Yes or no in words, as the data dictionary writes them: a checkbox cell is read out "true" or "false",
     # in English, by a screen reader (the table's accessible copy).
     for column in ("provisional", "is_sample"):
@@ -504,14 +505,16 @@ def show_history(ctx: PageContext, for_analysts: bool) -> None:
     grid's columns past a 1280 px projector's edge ("R…") were out of an audience's reach, and at the
     projector's size its thirteen columns cannot stand side by side. The caption names the columns shown."""
     history = history_table(ctx, for_analysts)
+    # Written as the Load column is; a load that replaced or restored nothing, empty.
+    load_numbers = {ctx.t(f"history.{column}"): "{:d}" for column in ("replaced_load_id", "restored_from_load_id")}
     if ctx.presenting:
         projected = [ctx.t(f"history.{column}") for column in PROJECTED_HISTORY]
         filled = [column for column in projected if column in history.columns
-                  and (history.empty or history[column].astype(str).ne("").any())]  # no load yet: the headers
-        show_table(ctx, history, projected=filled)
+                  and (history.empty or history[column].notna().any())]  # no load yet: the headers
+        show_table(ctx, history, formats=load_numbers, projected=filled)
         return
     narrow = st.column_config.TextColumn(width="small", help=ctx.t("history.fingerprint_help"))
-    st.dataframe(history, hide_index=True,
+    st.dataframe(styled(history, load_numbers), hide_index=True, placeholder="",
                  column_config={ctx.t(f"history.{column}"): narrow for column in FINGERPRINTS})
 
 

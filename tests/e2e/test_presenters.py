@@ -247,6 +247,10 @@ def test_the_projected_load_history_stands_within_the_screen(sample_warehouse_di
             history = page.evaluate(_TABLES_JS)[-1]
             header = [cell["text"] for cell in history["rows"][0]]
             assert header[-1] == heading and len(history["rows"]) == 6, header
+            # Load 5 restored load 3 and replaced load 4, which replaced load 3; the others, nothing (empty).
+            replaced_at = header.index(translate(lang, "history.replaced_load_id"))
+            assert [[row[replaced_at]["text"], row[-1]["text"]] for row in history["rows"][1:]] == [
+                ["4", "3"], ["3", ""], ["", ""], ["", ""], ["", ""]], lang
             assert history["width"] <= history["room"] + 1 and history["right"] <= 1280, (lang, history["width"])
             assert not [cell["text"] for row in history["rows"] for cell in row if cell["cut"]]
             moment_at = header.index(translate(lang, "history.loaded_at"))
