@@ -326,11 +326,11 @@ def show_preview(ctx: PageContext, checked: Checked) -> None:
     if checked.headline is not None:
         st.subheader(ctx.t("upload.headline_title", year=checked.year))
         # A static table: a phone's grid squeezed the change column and cut "+0.1 个百分点" to "个百分点".
-        table = headline_table(ctx, checked.headline, restoring)
+        table = headline_table(ctx, checked.headline, restoring=restoring)
         show_reference_table(table, whole_labels=True, right_aligned=list(table.columns[1:]))
 
 
-def headline_table(ctx: PageContext, headline: pd.DataFrame, restoring: bool = False) -> pd.DataFrame:
+def headline_table(ctx: PageContext, headline: pd.DataFrame, *, restoring: bool = False) -> pd.DataFrame:
     """The headline figures as the cards write them, in the reader's language, now and after loading (after
     restoring, when ``restoring`` an earlier load), and the change a card would show between the two ("+6",
     "±0.0 pp"): a corrected workbook's effect is read at a glance. A year not loaded yet has no figures now
