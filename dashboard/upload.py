@@ -291,11 +291,17 @@ def _problems_download(ctx: PageContext, checked: Checked, markable: bool) -> No
         key="problem-list", icon=":material/download:")
 
 
+def _after_heading(ctx: PageContext, *, restoring: bool) -> str:
+    """The preview tables' heading of the figures to come: "After restoring" for an earlier load's snapshot."""
+    return ctx.t("upload.col_after_restore") if restoring else ctx.t("upload.col_after")
+
+
 def _changes_table(ctx: PageContext, checked: Checked) -> pd.io.formats.style.Styler:
     """Rows per sheet before and after, a sheet that would be emptied in red."""
+    after = _after_heading(ctx, restoring=checked.restore_of is not None)
     frame = pd.DataFrame([{
         ctx.t("upload.col_sheet"): schema.SHEETS_BY_NAME[change.sheet].label(ctx.lang),
-        ctx.t("upload.col_before"): change.before, ctx.t("upload.col_after"): change.after,
+        ctx.t("upload.col_before"): change.before, after: change.after,
         ctx.t("upload.col_added"): change.added, ctx.t("upload.col_removed"): change.removed,
         ctx.t("upload.col_changed"): change.changed,
     } for change in checked.changes])
@@ -341,10 +347,9 @@ def headline_table(ctx: PageContext, headline: pd.DataFrame, *, restoring: bool 
     def written(values: pd.Series) -> list[str]:
         return [card.format(value, ctx.lang) for card, value in zip(cards, values, strict=True)]
 
-    after_column = ctx.t("upload.col_after_restore") if restoring else ctx.t("upload.col_after")
     table = pd.DataFrame({ctx.t("metric.col_figure"): [card.label(ctx.lang, partner) for card in cards],
                           ctx.t("upload.col_before"): written(headline["before"]),
-                          after_column: written(headline["after"])})
+                          _after_heading(ctx, restoring=restoring): written(headline["after"])})
     if headline["before"].isna().all():
         return table.drop(columns=ctx.t("upload.col_before"))
     changes = [formatted(Figure(card, _number(after), _number(before)), ctx.lang, ctx.t("metric.pp"))[1]

@@ -422,6 +422,9 @@ def test_only_a_replaced_load_is_offered_for_restoring_and_its_preview_says_rest
     headline = next(table.value for table in at.table if translate(lang, "metric.col_figure") in table.value.columns)
     assert list(headline.columns) == [translate(lang, key) for key in (
         "metric.col_figure", "upload.col_before", "upload.col_after_restore", "metric.col_change")]
+    sheets = next(frame.value for frame in at.dataframe if translate(lang, "upload.col_added") in frame.value.columns)
+    assert list(sheets.columns) == [translate(lang, f"upload.col_{key}") for key in (
+        "sheet", "before", "after_restore", "added", "removed", "changed")]
 
     (third,) = load_files(warehouse, [SAMPLE_FILES[2]], replace=True, loaded_by="budi")  # the first load's rows again
     at.switch_page("views/upload.py").run()
