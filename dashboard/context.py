@@ -22,7 +22,7 @@ from dashboard.filters import Filters
 from dashboard.metrics import METRICS
 from dashboard.queries import Scope, fetch
 from etl import schema
-from translations import format_list, format_number, jakarta_moment, translate
+from translations import format_days, format_list, format_number, jakarta_moment, translate
 
 CONTEXT_KEY = "_page_context"
 
@@ -56,6 +56,10 @@ class PageContext:
 
     def number(self, value: float | int | None, decimals: int = 0) -> str:
         return format_number(value, self.lang, decimals)
+
+    def days(self, days: float) -> str:
+        """A period in days in the reader's language: "1 day", "30 days", "0.5 days"."""
+        return format_days(days, self.lang)
 
     def fetch(self, query: str) -> pd.DataFrame:
         return fetch(self.reader, query, self.scope)

@@ -44,7 +44,7 @@ from dashboard.filters import Available, direction_note, link_query
 from dashboard.findings import overview_findings
 from dashboard.headline import formatted, headline_figures, headline_heading
 from etl.uploads import retention_days
-from translations import LANGUAGE_NAMES, format_list, format_number, jakarta_moment, sentence_gap, sentences
+from translations import LANGUAGE_NAMES, format_list, jakarta_moment, sentence_gap, sentences
 
 # Print: A4 portrait. Plotly's charts are responsive: printed as they are, they keep the width
 # the screen gave them and the page cuts them. So the script FIGURES_SCRIPT draws every chart at
@@ -276,7 +276,7 @@ def build_report(ctx: PageContext, available: Available, generated: dt.datetime 
     parts.append(f"<section class='notes'><h2>{html.escape(ctx.t('data.section_notes'))}</h2>")
     if provisional := ctx.provisional_note():  # the selected years whose figures may still change
         parts.append(f"<p class='notice'>{html.escape(provisional)}</p>")
-    days = format_number(retention_days(), ctx.lang)
+    days = ctx.days(retention_days())
     parts += [f"<p>{_markdown_bold(ctx.t('data.note_sample'))}</p>",
               f"<h3>{html.escape(ctx.t('data.privacy_title'))}</h3>",
               _markdown_list(ctx.t("data.note_privacy", days=days))]

@@ -245,7 +245,7 @@ def _retention_note(ctx: PageContext, checked: Checked, marked: bool) -> None:
     raw_path = checked.raw_path
     if raw_path is None or not raw_path.exists():
         return
-    kept = ctx.t("upload.kept_until", date=deleted_on(raw_path).isoformat(), days=ctx.number(retention_days()))
+    kept = ctx.t("upload.kept_until", date=deleted_on(raw_path).isoformat(), days=ctx.days(retention_days()))
     if checked.staged.ok:
         kept = sentences(kept, ctx.t("upload.kept_restorable"), lang=ctx.lang)
     elif marked:
@@ -284,7 +284,7 @@ def _problems_download(ctx: PageContext, checked: Checked, markable: bool) -> No
             key="annotated", icon=":material/download:", help=ctx.t("upload.annotated_help"))
         return
     if raw is not None and not raw.exists():
-        st.info(ctx.t("upload.raw_purged", days=ctx.number(retention_days())), icon=":material/auto_delete:")
+        st.info(ctx.t("upload.raw_purged", days=ctx.days(retention_days())), icon=":material/auto_delete:")
     st.download_button(
         ctx.t("upload.problem_list"), data=lambda: problem_report(problems, ctx.lang),
         file_name=f"{stem}-{ctx.t('upload.annotated_suffix')}.xlsx", mime=xlsx, on_click="ignore",

@@ -21,7 +21,7 @@ from etl.cli_parser import EXIT_USAGE, build_parser, language_of
 from etl.load import FileCheck, LoadRejected, Staged, check_file, load_files, restore, upgrade_if_needed
 from etl.problems import Problem, Severity, WorkbookRefused, error_count
 from etl.warehouse import LoadResult, Warehouse
-from translations import format_number, translate
+from translations import format_days, format_number, translate
 
 EXIT_OK, EXIT_REJECTED = 0, 1
 
@@ -272,7 +272,7 @@ def _cannot_write(error: OSError, path: Path, lang: str) -> int:
 def _purge(args: argparse.Namespace, lang: str) -> int:
     purged = Warehouse().uploads.purge(days=args.days)
     print(translate(lang, "cli.purged", removed=purged.removed, kept=purged.kept,
-                    days=format_number(purged.days, lang, 0 if float(purged.days).is_integer() else 2)))
+                    days=format_days(purged.days, lang)))
     return EXIT_OK
 
 

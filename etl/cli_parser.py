@@ -20,7 +20,7 @@ from typing import NoReturn
 
 from etl import schema
 from etl.uploads import DEFAULT_RETENTION_DAYS, RETENTION_ENV
-from translations import DEFAULT_LANGUAGE, LANGUAGES, format_number, translate
+from translations import DEFAULT_LANGUAGE, LANGUAGES, format_days, translate
 
 EXIT_USAGE = 2
 PROG = "python -m etl"
@@ -131,7 +131,7 @@ def build_parser(lang: str = DEFAULT_LANGUAGE) -> LocalisedParser:
     export = commands.add_parser("export-package", help=says("cli_help.export"), description=says("cli_help.export"))
     export.add_argument("directory", type=Path, metavar="DIR", help=says("cli_help.directory"))
 
-    retention = says("cli_help.purge", env=RETENTION_ENV, days=format_number(DEFAULT_RETENTION_DAYS, lang))
+    retention = says("cli_help.purge", env=RETENTION_ENV, days=format_days(DEFAULT_RETENTION_DAYS, lang))
     purge = commands.add_parser("purge", help=retention, description=retention)
     purge.add_argument("--days", type=float, default=None, help=says("cli_help.days"))
 

@@ -167,8 +167,8 @@ def test_purge_refuses_a_retention_that_is_not_a_number_of_days(warehouse: Wareh
 
 
 def test_purge_says_a_fraction_of_a_day_as_it_was_given(warehouse: Warehouse) -> None:
-    result = run_cli("purge", "--days", "0.5")
-    assert result.returncode == 0 and "older than 0.50 days" in result.stdout, result.stdout
+    result = run_cli("purge", "--days", "0.5")  # as the pages say the retention (translations.format_days)
+    assert result.returncode == 0 and "older than 0.5 days" in result.stdout, result.stdout
 
 
 # -- a warehouse of the release before snapshots ----------------------------------------------

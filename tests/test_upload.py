@@ -32,7 +32,7 @@ from etl.warehouse import Warehouse
 from tests.apptest import HALF_WIDTH_PUNCTUATION, visible_texts
 from tests.paths import REPO_ROOT, SAMPLE_FILES
 from tests.workbooks import SHEET_PARTS, read_parts, write_zip
-from translations import format_number, translate
+from translations import format_days, format_number, translate
 
 PASSWORD = "correct horse battery"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -444,6 +444,24 @@ def test_a_kept_workbook_is_deleted_on_jakartas_calendar(tmp_path: Path, monkeyp
     uploaded = dt.datetime(2026, 12, 3, 22, 0, tzinfo=dt.UTC).timestamp()
     os.utime(kept, (uploaded, uploaded))
     assert upload.deleted_on(kept) == dt.date(2027, 1, 3)
+
+
+@pytest.mark.parametrize(("retention", "lang", "said"), [
+    ("1", "en", "1 day"), ("30", "en", "30 days"), ("0.5", "en", "0.5 days"), ("0.5", "id", "0,5 hari"),
+    ("1", "zh", "1 天")])
+def test_the_retention_period_is_said_in_days_as_configured(retention: str, lang: str, said: str,
+                                                           warehouse: Warehouse, secrets_file: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A retention of one day read "1 days"; half a day read "0 days" on the pages (the command line said
+    "0.50"). The Data page's privacy note, the Upload page's note and the command line's help say the
+    configured period, in the reader's language."""
+    monkeypatch.setenv(uploads.RETENTION_ENV, retention)
+    at = sign_in(app(lang), lang=lang)
+    at.switch_page("views/upload.py").run()
+    assert translate(lang, "upload.intro", analyst="siti", days=said) in [caption.value for caption in at.caption]
+    at.switch_page("views/data.py").run()
+    assert translate(lang, "data.note_privacy", days=said) in [text.value for text in at.markdown]
+    assert said in translate(lang, "cli_help.purge", env="", days=format_days(float(retention), lang))
 
 
 def no_problem_table(at: AppTest) -> bool:

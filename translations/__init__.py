@@ -100,6 +100,14 @@ def format_number(value: float | int | None, lang: str, decimals: int = 0) -> st
     return format_decimal(value, format=pattern, locale=BABEL_LOCALES[resolve_language(lang)])
 
 
+def format_days(days: float, lang: str) -> str:
+    """A period in days as the language says it: "1 day", "30 days", "0.5 days" in English, "0,5 hari" in
+    Indonesian; whole days without decimals, a part of a day to two decimals at most (a retention of half a
+    day read "0 days" on the pages)."""
+    count = format_decimal(days, format="#,##0.##", locale=BABEL_LOCALES[resolve_language(lang)])
+    return translate(lang, "duration.days", quantity=days, count=count)
+
+
 def format_percentage(fraction: float | None, lang: str, decimals: int = 1) -> str:
     """0.034 -> '3,4%' in Indonesian, '3.4%' in English; "–" for no value."""
     if no_value(fraction):

@@ -15,7 +15,7 @@ page_header(ctx, "data.title", "data.intro")
 st.header(ctx.t("data.section_notes"))
 st.markdown(ctx.t("data.note_sample"))
 st.subheader(ctx.t("data.privacy_title"), anchor=False)
-st.markdown(ctx.t("data.note_privacy", days=ctx.number(retention_days())))
+st.markdown(ctx.t("data.note_privacy", days=ctx.days(retention_days())))
 
 st.header(ctx.t("data.section_downloads"))
 st.caption(ctx.t("data.downloads_intro"))

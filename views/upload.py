@@ -21,7 +21,7 @@ if analyst is None:
     st.stop()
 
 warehouse = Warehouse()
-st.caption(ctx.t("upload.intro", analyst=markdown_text(analyst), days=ctx.number(retention_days())))
+st.caption(ctx.t("upload.intro", analyst=markdown_text(analyst), days=ctx.days(retention_days())))
 
 result = st.session_state.pop(upload.RESULT_KEY, None)
 if result is not None:
