@@ -85,6 +85,11 @@ class Checked:
         return self.staged.year
 
     @property
+    def restoring(self) -> bool:
+        """An earlier load's snapshot to restore, not an uploaded workbook."""
+        return self.restore_of is not None
+
+    @property
     def emptied(self) -> list[SheetChange]:
         return [change for change in self.changes if change.emptied]
 
@@ -214,7 +219,7 @@ def show_report(ctx: PageContext, checked: Checked) -> None:
     elif problems:
         st.warning(ctx.t("upload.warnings", quantity=len(problems), count=ctx.number(len(problems))),
                    icon=":material/warning:")
-    elif checked.restore_of is not None:
+    elif checked.restoring:
         st.success(ctx.t("upload.snapshot_valid", load_id=checked.restore_of, year=checked.year),
                    icon=":material/check_circle:")
     else:
@@ -225,7 +230,7 @@ def show_report(ctx: PageContext, checked: Checked) -> None:
         problems_in_full(ctx, problems)
         if not said_in_full:  # a table of where, beside the sentences, where there is a where
             show_table(ctx, problems_frame(ctx, problems), whole_texts="off")  # written in full above
-    offered = bool(problems) and checked.restore_of is None and not said_in_full  # a download of the problems
+    offered = bool(problems) and not checked.restoring and not said_in_full  # a download of the problems
     markable = offered and _can_mark(checked)  # ... as the analyst's own workbook, marked
     _retention_note(ctx, checked, markable)
     if offered:
@@ -298,7 +303,7 @@ def _after_heading(ctx: PageContext, *, restoring: bool) -> str:
 
 def _changes_table(ctx: PageContext, checked: Checked) -> pd.io.formats.style.Styler:
     """Rows per sheet before and after, a sheet that would be emptied in red."""
-    after = _after_heading(ctx, restoring=checked.restore_of is not None)
+    after = _after_heading(ctx, restoring=checked.restoring)
     frame = pd.DataFrame([{
         ctx.t("upload.col_sheet"): schema.SHEETS_BY_NAME[change.sheet].label(ctx.lang),
         ctx.t("upload.col_before"): change.before, after: change.after,
@@ -314,7 +319,7 @@ def show_preview(ctx: PageContext, checked: Checked) -> None:
     headline figures (h3 under it)."""
     st.header(ctx.t("upload.preview_title", year=checked.year))
     # A restore says so: "loading" and "the workbook" read wrong for an earlier load's snapshot.
-    restoring = checked.restore_of is not None
+    restoring = checked.restoring
     if checked.existing_load is not None and not any(
             change.added or change.removed or change.changed for change in checked.changes):
         # The same rows again (a workbook uploaded twice): said, so a no-op is not mistaken for a correction.
@@ -386,7 +391,7 @@ def confirm(ctx: PageContext, warehouse: Warehouse, checked: Checked, analyst: s
         return None
     try:
         with st.spinner(ctx.t("cli.progress_write")):
-            if checked.restore_of is not None:
+            if checked.restoring:
                 asked = None if provisional == checked.provisional_now else provisional  # None: keep the status
                 return restore(warehouse, checked.restore_of, loaded_by=analyst, allow_empty=frozenset(allowed),
                                provisional=asked)
@@ -398,7 +403,7 @@ def confirm(ctx: PageContext, warehouse: Warehouse, checked: Checked, analyst: s
         # still in the uploader is checked again against the data as it is now (the same name and content
         # would have kept the stale report, and its refused button, for good); the refusal is said above it.
         st.session_state.pop(STATE_KEY, None)
-        st.session_state[REFUSED_KEY] = Refusal(refused.problem, restore=checked.restore_of is not None)
+        st.session_state[REFUSED_KEY] = Refusal(refused.problem, restore=checked.restoring)
         st.rerun()
     return None
 
