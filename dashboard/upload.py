@@ -46,7 +46,7 @@ from etl.snapshots import Snapshot
 from etl.template import build_template
 from etl.uploads import expires_at, retention_days
 from etl.warehouse import LoadResult, Warehouse
-from translations import JAKARTA_TIME, jakarta_time, sentences
+from translations import JAKARTA_TIME, format_day, jakarta_time, sentences
 
 MAX_UPLOAD_MB = 50
 # What the uploader itself takes (and the server: .streamlit/config.toml, server.maxUploadSize): a file between
@@ -250,7 +250,7 @@ def _retention_note(ctx: PageContext, checked: Checked, marked: bool) -> None:
     raw_path = checked.raw_path
     if raw_path is None or not raw_path.exists():
         return
-    kept = ctx.t("upload.kept_until", date=deleted_on(raw_path).isoformat(), days=ctx.days(retention_days()))
+    kept = ctx.t("upload.kept_until", date=format_day(deleted_on(raw_path), ctx.lang), days=ctx.days(retention_days()))
     if checked.staged.ok:
         kept = sentences(kept, ctx.t("upload.kept_restorable"), lang=ctx.lang)
     elif marked:

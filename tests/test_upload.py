@@ -32,7 +32,7 @@ from etl.warehouse import Warehouse
 from tests.apptest import HALF_WIDTH_PUNCTUATION, visible_texts
 from tests.paths import REPO_ROOT, SAMPLE_FILES
 from tests.workbooks import SHEET_PARTS, read_parts, write_zip
-from translations import format_days, format_number, translate
+from translations import format_day, format_days, format_number, translate
 
 PASSWORD = "correct horse battery"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -301,6 +301,11 @@ def test_the_retention_note_says_what_the_kept_workbook_is_for(lang: str, wareho
     assert offered == {"refused": True, "pdf": False, "misnamed": True, "valid": False}
     assert {name: (marked in notes[0], restorable in notes[0]) for name, notes in said.items()} == {
         "refused": (True, False), "pdf": (False, False), "misnamed": (True, False), "valid": (False, True)}
+    # The day as the reader's language writes it (5 Jan 2027, 5 Jan 2027, 2027年1月5日), as "data updated" is:
+    # it read 2027-01-05 in every language, and broke at its hyphen on a phone.
+    days = {format_day(upload.deleted_on(path), lang) for path in warehouse.uploads.directory.iterdir()}
+    assert all(any(day in notes[0] for day in days) for notes in said.values()), (days, said)
+    assert not any(re.search(r"\d{4}-\d{2}-\d{2}", notes[0]) for notes in said.values()), said
 
 
 def test_a_renamed_file_is_checked_again(warehouse: Warehouse, secrets_file: Path, tmp_path: Path) -> None:
