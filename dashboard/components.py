@@ -316,8 +316,8 @@ def embed_source_lines(ctx: PageContext) -> list[str]:
 
 
 def filters_shown(ctx: PageContext) -> str:
-    """The filters chosen, said where no sidebar shows them ("Filters: 2018 · Beijing · …"): under an embedded
-    chart, on the printed report's cover, in an empty page's notice."""
+    """The filters chosen ("Filters: 2018 · Beijing · …"), said where no sidebar shows them or one may be
+    hidden: under an embedded chart, on the printed report's cover, under a filtered page's intro."""
     return ctx.t("filters.shown", filters=filter_line(ctx.filters))
 
 
@@ -366,19 +366,13 @@ SIDEBAR_HINTS = {"empty.no_data": "empty.no_data_hint", "empty.no_years": "empty
                  "empty.no_fields": "empty.no_fields_hint", "empty.no_activities": "empty.no_activities_hint"}
 
 
-def empty_state(ctx: PageContext, key: str = "empty.no_data", *, say_filters: bool = False,
-                **params: object) -> None:
+def empty_state(ctx: PageContext, key: str = "empty.no_data", **params: object) -> None:
     """Explain why nothing is shown, instead of an empty axis, and where the sidebar is there to change that,
     how (in another site's frame, which has none, "widen the years in the sidebar" was advice nobody could
-    follow; a projector hides it). ``say_filters``: a page left empty also says what was looked for, which a
-    phone's closed sidebar hides and a shared link's reader did not choose (while presenting, the bar above
-    says it; in another site's frame, the source line under the title)."""
+    follow; a projector hides it). What was looked for, the page's header says (``page_header``)."""
     text = ctx.t(key, partner=ctx.partner_name(), **params)
-    with_sidebar = not ctx.presenting and not ctx.framed
-    if with_sidebar and key in SIDEBAR_HINTS:
+    if not ctx.presenting and not ctx.framed and key in SIDEBAR_HINTS:
         text = sentences(text, ctx.t(SIDEBAR_HINTS[key]), lang=ctx.lang)
-    if say_filters and with_sidebar:
-        text = sentences(text, filters_shown(ctx), lang=ctx.lang)
     st.info(text, icon=":material/filter_alt_off:")
 
 
@@ -525,23 +519,27 @@ def provisional_notice(ctx: PageContext) -> None:
         st.info(note, icon=":material/hourglass_top:")
 
 
-def page_header(ctx: PageContext, title_key: str, intro_key: str) -> None:
+def page_header(ctx: PageContext, title_key: str, intro_key: str, *, filtered: bool = False) -> None:
+    """Title, intro and as of when the data is. A ``filtered`` page (its figures depend on the filters) also
+    says them under its intro: a phone hides the sidebar, and a shared link's reader did not choose them
+    ("Applicants 26" of one field read as the year's applicants). Presenting, the bar says them."""
     st.title(ctx.t(title_key, partner=ctx.partner_name()))  # "Jakarta–Seoul …" when Seoul is chosen
     if ctx.framed:  # another site's reader has no sidebar: what the page shows, and whose it is
         st.caption(f"{ctx.t(intro_key)}  \n{embed_source(ctx)}")
-    elif not ctx.presenting:  # one element: the intro, and below it as of when the data is
-        st.caption(f"{ctx.t(intro_key)}  \n{ctx.data_updated()}")
+    elif not ctx.presenting:  # one element: the intro, the filters, as of when the data is
+        lines = [ctx.t(intro_key), markdown_text(filters_shown(ctx)) if filtered else "", ctx.data_updated()]
+        st.caption("  \n".join(line for line in lines if line))
     sample_notice(ctx)
     provisional_notice(ctx)
 
 
 def begin_page(ctx: PageContext, page: str) -> None:
     """Title, intro and sample notice; stops the page, saying why, when the filters leave nothing to draw."""
-    page_header(ctx, f"{page}.title", f"{page}.intro")
+    page_header(ctx, f"{page}.title", f"{page}.intro", filtered=True)
     if nothing_selected(ctx):
         st.stop()
     if none_key := nothing_to_draw(ctx, page):
-        empty_state(ctx, none_key, say_filters=True)
+        empty_state(ctx, none_key)
         st.stop()
     if note := direction_note(ctx.filters, page):
         st.info(markdown_text(note), icon=":material/filter_alt:")

@@ -381,7 +381,8 @@ def test_an_embedded_chart_or_page_says_which_filters_it_shows(warehouse: Wareho
     """Another site's reader has no sidebar. The Activities timeline embedded for 2019 and tourism said
     "Activities: 1" with nothing saying that one field was chosen, and an embedded page named neither its
     filters nor its source. Both frames say the filters (as the printed report's cover and the presentation
-    bar write them) and the source; the app's own pages, whose sidebar says them, do not."""
+    bar write them) and the source. The app's own pages say them once, under their intro: a phone hides the
+    sidebar, and a shared link's reader did not choose them."""
     query = {"lang": lang, "year": "2019", "field": "tourism", "direction": "outbound"}
     shown = translate(lang, "filters.shown", filters=" · ".join([
         "2019", schema.PARTNER_CITY.label("beijing", lang), schema.FIELD.label("tourism", lang),
@@ -393,8 +394,16 @@ def test_an_embedded_chart_or_page_says_which_filters_it_shows(warehouse: Wareho
         assert not at.exception
         lines = [line for caption in at.caption for line in caption.value.split("  \n")]
         assert shown in lines and any(line.startswith(source) for line in lines), (frame, page, lines)
-    on_screen = open_app(query, "views/activities.py")
-    assert not [c.value for c in on_screen.caption if shown in c.value]
+    for page in ("views/overview.py", "views/participation.py", "views/activities.py", "views/benefits.py"):
+        on_screen = open_app(query, page)
+        header = on_screen.caption[0].value.split("  \n")
+        assert header[0] == translate(lang, page.removeprefix("views/").removesuffix(".py") + ".intro"), header
+        assert header[1] == shown, (page, header)
+        assert [c.value for c in on_screen.caption if shown in c.value] == [on_screen.caption[0].value], "once"
+    # The Data page's notes and dictionary do not depend on them: its downloads say them.
+    data = open_app(query, "views/data.py")
+    assert [c.value for c in data.caption if shown in c.value] == [
+        f"{translate(lang, 'data.downloads_intro')}  \n{shown}"]
 
 
 def test_share_offers_an_iframe_of_the_page_or_a_chart(warehouse: Warehouse) -> None:
