@@ -9,14 +9,20 @@ import streamlit as st
 
 from dashboard import exports
 from dashboard.api import INDEX_PATH
-from dashboard.components import STAFF_COLUMNS, file_stem
+from dashboard.components import STAFF_COLUMNS, file_stem, filters_shown
 from dashboard.context import PageContext
+from dashboard.literal import markdown_text
 from dashboard.queries import export_rows
 from dashboard.theme import DOWNLOAD_LINE_KEY
 from etl import package, schema
 from etl.warehouse import Warehouse
 
 CSV_MAX_ROWS = 2_000_000  # beyond this, use the CLI or DuckDB directly (README)
+
+
+def downloads_intro(ctx: PageContext) -> None:
+    """What the downloads hold, and for which filters (a phone hides the sidebar that says them)."""
+    st.caption(f"{ctx.t('data.downloads_intro')}  \n{markdown_text(filters_shown(ctx))}")
 
 
 def table_download(ctx: PageContext, table: str) -> None:

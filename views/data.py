@@ -2,18 +2,10 @@
 
 import streamlit as st
 
-from dashboard.components import (
-    filters_shown,
-    fold,
-    nothing_selected,
-    page_header,
-    show_history,
-    show_reference_table,
-)
+from dashboard.components import fold, nothing_selected, page_header, show_history, show_reference_table
 from dashboard.context import context
 from dashboard.dictionary import dictionary
-from dashboard.downloads import api_pointer, history_download, package_download, table_download
-from dashboard.literal import markdown_text
+from dashboard.downloads import api_pointer, downloads_intro, history_download, package_download, table_download
 from etl import schema
 from etl.uploads import retention_days
 
@@ -26,7 +18,7 @@ st.subheader(ctx.t("data.privacy_title"), anchor=False)
 st.markdown(ctx.t("data.note_privacy", days=ctx.days(retention_days())))
 
 st.header(ctx.t("data.section_downloads"))
-st.caption(f"{ctx.t('data.downloads_intro')}  \n{markdown_text(filters_shown(ctx))}")  # what the downloads hold
+downloads_intro(ctx)
 nothing_selected(ctx)  # says why the downloads hold no row; the rest of the page does not depend on the filters
 for sheet in schema.SHEETS:
     table_download(ctx, sheet.name)
