@@ -61,7 +61,7 @@ from dashboard.params import (
 )
 from etl import schema
 from etl.warehouse import Warehouse
-from translations import LANGUAGE_NAMES, format_number, translate
+from translations import LANGUAGE_NAMES, format_list, format_number, translate
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -146,8 +146,9 @@ def _no_endpoint(index: str) -> Callable[[Request], Response]:
         answered = _not_a_read(request)
         if answered is not None:
             return answered
-        response = _error(404, translate(_language(request), "api.no_endpoint", path=request.url.path, index=index,
-                                         tables=", ".join(TABLES)), index=index)
+        lang = _language(request)
+        response = _error(404, translate(lang, "api.no_endpoint", path=request.url.path, index=index,
+                                         tables=format_list(TABLES, lang)), index=index)
         response.headers.update(CORS)
         return response
 
@@ -249,7 +250,7 @@ def _filters(view: View, scope: Scope) -> dict[str, object]:
 def _table(request: Request, data: _Data) -> Response:
     table, extension = request.path_params["table"], request.path_params["extension"]
     if table not in TABLES or extension not in ("csv", "json"):
-        raise NotFound("api.no_table", table=table, extension=extension, tables=", ".join(TABLES))
+        raise NotFound("api.no_table", table=table, extension=extension, tables=TABLES)
     view, options = _view(request, data, CSV_OPTIONS if extension == "csv" else PAGING)
     limit = _whole(options, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     offset = _whole(options, "offset", 0, 0, None)

@@ -189,6 +189,11 @@ def test_summary_names_figures_as_the_dashboard(dashboard: RunningApp) -> None:
     ("lang=fr", "lang", "lang='fr' bukan bahasa dasbor: gunakan salah satu dari id, en, zh"),
     ("lang=zh&partner=Beijing", "partner", "是标签；API 只接受代码：请使用 partner=beijing"),
     ("lang=zh&colour=red", "colour", "未知参数“colour”"),
+    # A list as the message's language writes one: Chinese with 、, as its catalogue ("csv、json"), not ", ".
+    ("lang=zh&year=2031", "year", "请使用 2017、2018、2019 之一。"),
+    ("lang=zh&direction=up", "direction", "请使用 both、outbound、inbound 之一。"),
+    ("lang=zh&colour=red", "colour", "可用参数：lang、year、partner、field、direction、limit、offset。"),
+    ("lang=en&direction=up", "direction", "use one of both, outbound, inbound."),
     ("lang=zh&lang=en", "lang", "参数“lang”给出了 2 次"),
 ])
 def test_bad_parameters_get_a_400_naming_them(dashboard: RunningApp, query: str, parameter: str, says: str) -> None:
@@ -258,6 +263,11 @@ def test_the_data_package_refuses_a_filter(dashboard: RunningApp, query: str, pa
 
 def test_unknown_endpoint_is_404(dashboard: RunningApp) -> None:
     assert get(dashboard, "people.json")[0] == 404
+    tables = "participants、activities、benefits、obstacles"  # listed as Chinese lists them
+    status, _, body = get(dashboard, "people.json", "lang=zh")
+    assert status == 404 and f"表：{tables}；" in json.loads(body)["error"]["message"]
+    status, _, body = fetch(dashboard, "/api/v1/summary?lang=zh")
+    assert status == 404 and f"以及 {tables}（" in json.loads(body)["error"]["message"]
 
 
 def fetch(app: RunningApp, path: str, accept: str = "*/*") -> tuple[int, dict[str, str], bytes]:
