@@ -21,7 +21,7 @@ from etl.cli_parser import EXIT_USAGE, build_parser, language_of
 from etl.load import FileCheck, LoadRejected, Staged, check_file, load_files, restore, upgrade_if_needed
 from etl.problems import Problem, Severity, WorkbookRefused, error_count
 from etl.warehouse import LoadResult, Warehouse
-from translations import format_days, format_number, translate
+from translations import format_days, format_list, format_number, translate
 
 EXIT_OK, EXIT_REJECTED = 0, 1
 
@@ -65,8 +65,8 @@ def _progress(lang: str):
 
 
 def _rows_text(rows: dict[str, int], lang: str) -> str:
-    return ", ".join(translate(lang, "cli.rows_per_sheet", sheet=sheet, count=format_number(count, lang))
-                     for sheet, count in rows.items())
+    return format_list((translate(lang, "cli.rows_per_sheet", sheet=sheet, count=format_number(count, lang))
+                        for sheet, count in rows.items()), lang)
 
 
 def print_problems(check: FileCheck | Staged, lang: str) -> None:

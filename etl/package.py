@@ -57,7 +57,7 @@ import duckdb
 from etl import schema
 from etl.schema import Kind, quote
 from etl.warehouse import PROVISIONAL_YEARS_SQL, Warehouse
-from translations import LANGUAGES, translate
+from translations import LANGUAGES, format_list, translate
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 NAME = "jakarta-sister-city-youth-program"
@@ -151,16 +151,16 @@ def _languages(text: Callable[[str], str]) -> dict[str, str]:
     return {lang: text(lang) for lang in LANGUAGES}
 
 
-def _years(years: tuple[int, ...]) -> str:
-    return ", ".join(str(year) for year in years)
+def _years(years: tuple[int, ...], lang: str) -> str:
+    return format_list(years, lang)  # 2017, 2018 · 2017、2018
 
 
 def _description(state: _State, lang: str) -> str:
-    parts = [translate(lang, "package.description", years=_years(state.years) or "–")]
+    parts = [translate(lang, "package.description", years=_years(state.years, lang) or "–")]
     if state.provisional:
-        parts.append(translate(lang, "package.note_provisional", years=_years(state.provisional)))
+        parts.append(translate(lang, "package.note_provisional", years=_years(state.provisional, lang)))
     if state.sample:
-        parts.append(translate(lang, "package.note_sample", years=_years(state.sample)))
+        parts.append(translate(lang, "package.note_sample", years=_years(state.sample, lang)))
     return "\n\n".join(parts)
 
 

@@ -35,7 +35,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from etl import schema
 from etl.schema import Column, Kind, Sheet, Vocabulary
-from translations import BABEL_LOCALES, LANGUAGE_NAMES, LANGUAGES, display_width, translate
+from translations import BABEL_LOCALES, LANGUAGE_NAMES, LANGUAGES, display_width, format_list, translate
 
 HEADER_ROW = 1
 FIRST_DATA_ROW = 2
@@ -472,12 +472,13 @@ def _step_params(lang: str, template_lang: str, lists_title: str) -> dict[str, s
         column.name for sheet in schema.SHEETS for column in sheet.columns if column.private)
     age_day = dt.date(2000, *schema.AGE_REFERENCE_MONTH_DAY)
     return {
-        "required_sheets": ", ".join(sheet.name for sheet in schema.SHEETS if sheet.required),
-        "optional_sheets": ", ".join(sheet.name for sheet in schema.SHEETS if not sheet.required),
-        "id_columns": ", ".join(f"{sheet.name}.{sheet.id_column.name}" for sheet in schema.SHEETS),
-        "private_columns": ", ".join(private),
+        # Lists as the text's language writes them: "participants, activities" · "participants、activities".
+        "required_sheets": format_list((sheet.name for sheet in schema.SHEETS if sheet.required), lang),
+        "optional_sheets": format_list((sheet.name for sheet in schema.SHEETS if not sheet.required), lang),
+        "id_columns": format_list((f"{sheet.name}.{sheet.id_column.name}" for sheet in schema.SHEETS), lang),
+        "private_columns": format_list(private, lang),
         "age_day": format_skeleton("MMMMd", age_day, locale=BABEL_LOCALES[lang]),
-        "aux_sheets": f"{instructions_title}, {lists_title}",
+        "aux_sheets": format_list((instructions_title, lists_title), lang),
         "lists_sheet": lists_title,
     }
 

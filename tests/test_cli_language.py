@@ -9,6 +9,7 @@ import io
 import pytest
 
 from etl.cli import main
+from tests.paths import SAMPLE_FILES
 from translations import translate
 
 
@@ -72,3 +73,13 @@ def test_the_help_is_written_in_the_readers_language(lang: str) -> None:
         headings = [line for line in (stdout + load_help).splitlines() if line and not line.startswith(" ")
                     and line.endswith((":", "："))]
         assert headings and all(line.endswith("：") for line in headings), headings
+
+
+@pytest.mark.parametrize(("lang", "separator"), [("zh", "、"), ("en", ", ")])
+def test_a_checked_files_rows_are_listed_as_the_language_lists(lang: str, separator: str) -> None:
+    """"participants 137, activities 17, …" stood inside a Chinese sentence; Chinese lists with 、."""
+    code, out, _ = run("--lang", lang, "validate", str(SAMPLE_FILES[2]))
+    counts = {"participants": 137, "activities": 17, "benefits": 20, "obstacles": 7}  # the 2019 sample's rows
+    rows = separator.join(translate(lang, "cli.rows_per_sheet", sheet=sheet, count=count)
+                          for sheet, count in counts.items())
+    assert code == 0 and translate(lang, "cli.ok_file", file="2019.xlsx", year=2019, rows=rows) in out, out

@@ -251,6 +251,9 @@ def test_the_catalogue_metadata(warehouse: Warehouse, db: duckdb.DuckDBPyConnect
     listed = ", ".join(map(str, years))
     assert descriptor["description"] == "\n\n".join([catalogues["en"]["package.description"].format(years=listed),
                                                       catalogues["en"]["package.note_sample"].format(years=listed)])
+    # Chinese lists with 、 (its catalogue's own lists do), not ", " inside a Chinese sentence.
+    assert catalogues["zh"]["package.note_sample"].format(years="、".join(map(str, years))) in (
+        descriptor["i18n:description"]["zh"])
 
 
 def test_a_provisional_year_is_noted_and_marked_on_its_rows(warehouse: Warehouse, tmp_path: Path) -> None:

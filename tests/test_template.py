@@ -376,6 +376,12 @@ def test_instructions_are_in_indonesian_and_english(books: dict[str, Workbook], 
     assert optional and all(name in joined for name in optional)
     private = [column.name for sheet in schema.SHEETS for column in sheet.columns if column.private]
     assert private and all(name in joined for name in private)
+    # Lists as each text's language writes them: the Chinese steps read "participants, activities, benefits"
+    # inside Chinese sentences.
+    required = [sheet.name for sheet in schema.SHEETS if sheet.required]
+    for each in _explained_in(lang):
+        listed = ("、" if each == "zh" else ", ").join(required)
+        assert _t(each, "step_sheets").split("{")[0] + listed in joined, (each, listed)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
