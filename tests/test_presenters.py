@@ -439,7 +439,7 @@ def test_report_prints_on_a4_with_a_cover_and_charts_sized_for_paper(warehouse: 
     cover = html.split("<header class='cover'>", 1)[1].split("</header>", 1)[0]
     for text in (ctx.t("report.title", partner="Beijing"), format_day(dt.date(2026, 3, 5), "en"),
                  ctx.reader.data_version,
-                 "2018–2019 · Beijing · all fields · Both directions", LANGUAGE_NAMES["en"],
+                 "2018–2019 · Beijing · All fields · Both directions", LANGUAGE_NAMES["en"],
                  "lang=en&amp;year=2018&amp;year=2019"):
         assert text in cover, text
     # Figures numbered in order; each drawn for print no taller than fits a page with its caption.

@@ -87,7 +87,7 @@ def test_presentation_mode_from_a_link_and_back(dashboard: RunningApp, page: Pag
     """present=1 hides the sidebar and shows the filters in one line; Leave brings the controls back."""
     open_page(page, dashboard.url("/activities", "lang=en&year=2018&present=1"))
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
-    assert page.get_by_text("2018 · Beijing · all fields · Both directions").is_visible()
+    assert page.get_by_text("2018 · Beijing · All fields · Both directions").is_visible()
     assert page.locator(CHART).count() >= 4
     title_size = float(page.locator("h1").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
     save_screenshot(page, "presentation-activities-en-2018")
@@ -268,7 +268,7 @@ def test_slideshow_moves_to_the_next_page(dashboard: RunningApp, page: Page) -> 
                            arg=translate("en", "participation.title"), timeout=45_000)
     page.wait_for_selector(f"{CHART} svg.main-svg", timeout=30_000)
     assert re.search(r"/participation\?", page.url)
-    assert page.get_by_text("2018 · Beijing · all fields · Both directions").is_visible()
+    assert page.get_by_text("2018 · Beijing · All fields · Both directions").is_visible()
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
 
 
