@@ -60,6 +60,7 @@ from dashboard.params import (
     whole_number,
 )
 from etl import schema
+from etl.problems import LocalList
 from etl.warehouse import Warehouse
 from translations import LANGUAGE_NAMES, format_list, format_number, translate
 
@@ -250,7 +251,7 @@ def _filters(view: View, scope: Scope) -> dict[str, object]:
 def _table(request: Request, data: _Data) -> Response:
     table, extension = request.path_params["table"], request.path_params["extension"]
     if table not in TABLES or extension not in ("csv", "json"):
-        raise NotFound("api.no_table", table=table, extension=extension, tables=TABLES)
+        raise NotFound("api.no_table", table=table, extension=extension, tables=LocalList(TABLES))
     view, options = _view(request, data, CSV_OPTIONS if extension == "csv" else PAGING)
     limit = _whole(options, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     offset = _whole(options, "offset", 0, 0, None)

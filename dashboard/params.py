@@ -23,7 +23,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from etl import schema
-from translations import DEFAULT_LANGUAGE, LANGUAGES, format_list, translate
+from etl.problems import LocalList
+from translations import DEFAULT_LANGUAGE, LANGUAGES, translate
 
 LANG, YEAR, PARTNER, FIELD, DIRECTION = "lang", "year", "partner", "field", "direction"
 FILTER_PARAMS = (LANG, YEAR, PARTNER, FIELD, DIRECTION)
@@ -121,10 +122,9 @@ class ApiError(Exception):
         super().__init__(self.message("en"))
 
     def message(self, lang: str) -> str:
-        """A detail given as a tuple (the codes to use, the known parameters) is listed as ``lang`` lists:
-        "2017, 2018, 2019" in English, "2017、2018、2019" in Chinese, whose catalogue lists with 、 too."""
-        details = {name: format_list(value, lang) if isinstance(value, tuple) else value
-                   for name, value in self.details.items()}
+        """Details that depend on the language are callables taking it, as a validation problem's parameters
+        (``etl.problems.LocalList``: "2017, 2018, 2019" in English, "2017、2018、2019" in Chinese)."""
+        details = {name: value(lang) if callable(value) else value for name, value in self.details.items()}
         return translate(lang, self.key, **details)
 
 
@@ -156,7 +156,7 @@ def parse_api(query: Iterable[tuple[str, str]], years: Sequence[int], partners: 
     for name, value in query:
         if name not in FILTER_PARAMS and name not in extra:
             raise BadParameter(name, value, "api.unknown_parameter", name=name,
-                               known=(*FILTER_PARAMS, *extra))
+                               known=LocalList((*FILTER_PARAMS, *extra)))
         values.setdefault(name, []).append(value)
     for name, given in values.items():
         if name in extra or name in (YEAR, FIELD):
@@ -165,12 +165,12 @@ def parse_api(query: Iterable[tuple[str, str]], years: Sequence[int], partners: 
             raise BadParameter(name, given[1], "api.repeated", name=name, count=len(given))
     lang = values.get(LANG, [DEFAULT_LANGUAGE])[0]
     if lang not in LANGUAGES:
-        raise BadParameter(LANG, lang, "api.not_a_language", value=lang, accepted=tuple(LANGUAGES))
+        raise BadParameter(LANG, lang, "api.not_a_language", value=lang, accepted=LocalList(tuple(LANGUAGES)))
     chosen_years: list[int] = []
     for text in values.get(YEAR, []):
         year = whole_number(text)
         if year is None or year not in years:
-            raise BadParameter(YEAR, text, "api.not_a_year", value=text, accepted=tuple(map(str, years)))
+            raise BadParameter(YEAR, text, "api.not_a_year", value=text, accepted=LocalList(tuple(map(str, years))))
         chosen_years.append(year)
     partner = _code(PARTNER, values.get(PARTNER, [schema.DEFAULT_PARTNER_CITY])[0], partners)
     fields = [_code(FIELD, text, schema.FIELD.codes) for text in values.get(FIELD, [])]
@@ -185,4 +185,5 @@ def _code(parameter: str, text: str, accepted: Sequence[str]) -> str:
     code = label_code(parameter, text)
     if code is not None and code in accepted:
         raise BadParameter(parameter, text, "api.a_label", name=parameter, value=text, code=code)
-    raise BadParameter(parameter, text, "api.not_a_code", name=parameter, value=text, accepted=tuple(accepted))
+    raise BadParameter(parameter, text, "api.not_a_code", name=parameter, value=text,
+                       accepted=LocalList(tuple(accepted)))

@@ -151,16 +151,12 @@ def _languages(text: Callable[[str], str]) -> dict[str, str]:
     return {lang: text(lang) for lang in LANGUAGES}
 
 
-def _years(years: tuple[int, ...], lang: str) -> str:
-    return format_list(years, lang)  # 2017, 2018 · 2017、2018
-
-
 def _description(state: _State, lang: str) -> str:
-    parts = [translate(lang, "package.description", years=_years(state.years, lang) or "–")]
+    parts = [translate(lang, "package.description", years=format_list(state.years, lang) or "–")]
     if state.provisional:
-        parts.append(translate(lang, "package.note_provisional", years=_years(state.provisional, lang)))
+        parts.append(translate(lang, "package.note_provisional", years=format_list(state.provisional, lang)))
     if state.sample:
-        parts.append(translate(lang, "package.note_sample", years=_years(state.sample, lang)))
+        parts.append(translate(lang, "package.note_sample", years=format_list(state.sample, lang)))
     return "\n\n".join(parts)
 
 
