@@ -86,7 +86,10 @@ def toml_catalogue(lang: str) -> dict[str, str]:
         return flat
 
     with open(REPO_ROOT / "translations" / f"{lang}.toml", "rb") as handle:
-        return flatten(tomllib.load(handle))
+        messages = flatten(tomllib.load(handle))
+    if lang == "zh":  # as Chinese is typeset: a number keeps the word after it (2019 年), a no-break space between
+        return {key: re.sub(r"(?<=[}\d]) (?=[\u4e00-\u9fff])", "\u00a0", text) for key, text in messages.items()}
+    return messages
 
 
 def _decoded(value: Any) -> Any:

@@ -666,8 +666,8 @@ def test_activities_counted_per_month_stand_in_their_program_years_panel() -> No
            "November: 6), 45 pada 2019 (terbanyak pada Januari 2020: 10)."),
     ("en", "In numbers — Activities: 30 in 2018 (the most in July, August, September, October and November: 6), "
            "45 in 2019 (the most in January 2020: 10)."),
-    ("zh", "数字概要——活动：2018 年 30 项（最多在7月、8月、9月、10月和11月：6 项）、"
-           "2019 年 45 项（最多在2020年1月：10 项）。"),
+    ("zh", "数字概要——活动：2018\u00a0年 30\u00a0项（最多在7月、8月、9月、10月和11月：6\u00a0项）、"
+           "2019\u00a0年 45\u00a0项（最多在2020年1月：10\u00a0项）。"),
 ])
 def test_the_month_panels_text_alternative_counts_program_years(lang: str, expected: str) -> None:
     """Its counts per year are the program years' (the by-type chart's), a busiest month of the next calendar
@@ -856,7 +856,7 @@ def test_offline_report_holds_no_hostile_markup(hostile_warehouse: Warehouse) ->
 @pytest.mark.parametrize(("lang", "expected"), [
     ("id", "Dalam angka — Nilai capaian (Jumlah): 1 indikator, dengan penerima manfaat Jakarta, bernilai 3."),
     ("en", "In numbers — Achieved value (Count): 1 indicator, benefiting Jakarta, at 3."),
-    ("zh", "数字概要——达成值（数量）：1 项指标，受益方为雅加达，数值为 3。"),
+    ("zh", "数字概要——达成值（数量）：1\u00a0项指标，受益方为雅加达，数值为 3。"),
 ])
 def test_one_achieved_value_is_described_by_its_beneficiary_and_value(lang: str, expected: str) -> None:
     """The sample's 2019 in waste management holds one counted indicator, of value 3 for Jakarta. Its text

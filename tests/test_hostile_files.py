@@ -1158,6 +1158,6 @@ def test_an_activity_dated_years_away_from_its_program_year_is_a_remark(tmp_path
         "and the timeline places it on that date; if the row was copied from another year's workbook, correct "
         "the date.")
     assert "Tanggal 2014-08-07 berjarak lebih dari setahun dari tahun program 2017." in remarks[0].message("id")
-    assert "日期 2014-08-07 与项目年份 2017 相差一年以上。" in remarks[0].message("zh")
+    assert "日期 2014-08-07\u00a0与项目年份 2017\u00a0相差一年以上。" in remarks[0].message("zh")
     assert error_codes(check) == set() and check.ok
     assert len(clean(check)["activities"]) == 13

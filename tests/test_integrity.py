@@ -61,7 +61,7 @@ def test_a_refusal_naming_two_sheets_lists_them_and_gives_a_command_that_parses(
     # Today only obstacles may be empty, so no workbook can empty two sheets; the message must still
     # hold when the schema gains another optional sheet (or a restore empties more than one).
     problem = emptying_refused([Emptied(2019, "benefits", 3), Emptied(2019, "obstacles", 1)]).problem
-    assert "成效（3 行）、障碍（1 行）的全部行" in problem.message("zh")
+    assert "成效（3\u00a0行）、障碍（1\u00a0行）的全部行" in problem.message("zh")
     assert "Benefits (3 rows), Obstacles (1 row):" in problem.message("en")
     way_out = re.search(r"tambahkan ((?:--allow-empty \w+ ?)+);", problem.message("id"))
     assert way_out, problem.message("id")

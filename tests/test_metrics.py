@@ -109,7 +109,7 @@ def test_a_finding_never_restates_the_filter(warehouse: Warehouse) -> None:
     ("id", "; tidak ada yang ditetapkan sebagai cadangan.", "; 1 lainnya ditetapkan sebagai cadangan.",
      "; 3 lainnya ditetapkan sebagai cadangan."),
     ("en", "; none was named a reserve.", "; 1 more was named a reserve.", "; 3 more were named reserves."),
-    ("zh", "；没有人列为候补。", "；另有 1 人列为候补。", "；另有 3 人列为候补。"),
+    ("zh", "；没有人列为候补。", "；另有 1\u00a0人列为候补。", "；另有 3\u00a0人列为候补。"),
 ])
 def test_the_selection_finding_names_no_reserve_as_none(warehouse: Warehouse, lang: str, none: str, one: str,
                                                         three: str) -> None:
@@ -519,7 +519,7 @@ def test_a_code_recorded_twice_in_a_year_is_named_not_followed(warehouse: Wareho
     assert "LOK-NW-03" not in trend.data.to_string()
     sentence = {"en": "Not followed: 1 indicator code recorded more than once in a year (LOK-NW-03)",
                 "id": "Tidak diikuti: 1 kode indikator yang tercatat lebih dari sekali dalam satu tahun (LOK-NW-03)",
-                "zh": "未跟踪：1 个指标代码在同一年中记录了不止一次（LOK-NW-03）"}[lang]
+                "zh": "未跟踪：1\u00a0个指标代码在同一年中记录了不止一次（LOK-NW-03）"}[lang]
     assert sentence in trend.caption
     # Both of its 2019 values are still drawn, as that year's achieved values.
     values = charts.outcome_values(ctx, "count")

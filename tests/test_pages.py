@@ -279,7 +279,7 @@ class Expected:
             elif key == "selection_rate":
                 delta = None
                 if old is not None:
-                    delta = f"{signed((value - old) * 100, lang, 1)} {t['metric.pp']}"
+                    delta = f"{signed((value - old) * 100, lang, 1)}\u00a0{t['metric.pp']}"
                 metrics[metric_name(key, lang)] = (percent(value, lang), delta)
             else:
                 delta = None if old is None else signed(value - old, lang, 0)
@@ -947,7 +947,7 @@ def test_overview_charts_equal_sql(shared_app: SharedApp, expected_db: duckdb.Du
 
 
 SUMMED_YEARS = {"default-id": ", 2017–2019 digabung", "2018-arts-outbound-en": ", 2018",
-                "2017-inbound-zh": "（2017 年）", "2017-2019-two-fields-id": ", 2017, 2019 digabung"}
+                "2017-inbound-zh": "（2017\u00a0年）", "2017-2019-two-fields-id": ", 2017, 2019 digabung"}
 
 
 # -- Participation -------------------------------------------------------------------------------------

@@ -140,9 +140,27 @@ def test_a_plural_message_takes_the_form_of_its_number() -> None:
 
 
 def test_the_app_reads_the_same_catalogues() -> None:
-    """translations.catalogue() (what the app uses) is the TOML files, key for key."""
+    """translations.catalogue() (what the app uses) is the TOML files, key for key, Chinese typeset as below."""
     for lang in LANGUAGES:
         assert catalogue(lang) == CATALOGUES[lang]
+
+
+@pytest.mark.parametrize(("key", "params", "expected"), [
+    ("upload.preview_title", {"year": 2020}, "4. 2020\u00a0年将发生的变化"),
+    ("metric.heading", {"year": 2019}, "2019\u00a0年主要数据"),
+    ("template.step_rows", {}, "从第 2\u00a0行起"),
+    ("upload.step_report", {"file": "2020.xlsx"}, "3. 2020.xlsx\u00a0的检查报告"),
+])
+def test_chinese_keeps_a_number_with_the_word_after_it(key: str, params: dict, expected: str) -> None:
+    """Chinese typesetting does not break a line between a number and its word (2020 年, 26 项, 第 2 行): the
+    space after a placeholder or a digit, before a Han character, is a no-break one. A phone broke the Upload
+    page's heading "4. 2020" from "年将发生的变化". The space before a number still breaks, and Indonesian and
+    English keep their spaces as written."""
+    assert expected in translate("zh", key, **params)
+    after_number = re.compile(r"[}\d] [\u4e00-\u9fff]")
+    assert [text for text in catalogue("zh").values() if after_number.search(text)] == []
+    assert "第 " in translate("zh", "template.step_rows"), "the space before a number is as written"
+    assert not any("\u00a0" in text for lang in ("id", "en") for text in catalogue(lang).values())
 
 
 # -- keys used by the code ------------------------------------------------------------------------
@@ -469,4 +487,4 @@ def test_a_workbook_header_stands_apart_from_the_chinese_around_it(code: str, pa
     2019-07-10 早于…"): the header the analyst wrote ran into the characters ("不是gender的允许值")."""
     message = Problem(code, value="x", suggestion="Perempuan", params=params).message("zh")
     header = next(iter(params.values()))
-    assert re.search(rf"[^\x00-\x7f] {header} [^\x00-\x7f]|有效的 {header}：", message), message
+    assert re.search(rf"[^\x00-\x7f] {header}[ \u00a0][^\x00-\x7f]|有效的 {header}：", message), message

@@ -453,7 +453,7 @@ def test_a_kept_workbook_is_deleted_on_jakartas_calendar(tmp_path: Path, monkeyp
 
 @pytest.mark.parametrize(("retention", "lang", "said"), [
     ("1", "en", "1 day"), ("30", "en", "30 days"), ("0.5", "en", "0.5 days"), ("0.5", "id", "0,5 hari"),
-    ("1", "zh", "1 天")])
+    ("1", "zh", "1\u00a0天")])
 def test_the_retention_period_is_said_in_days_as_configured(retention: str, lang: str, said: str,
                                                            warehouse: Warehouse, secrets_file: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
@@ -779,12 +779,12 @@ def test_the_headline_preview_is_written_in_the_language_it_is_read_in(warehouse
         ctx = PageContext(db.reader(), Filters((2019,), "beijing", schema.FIELD.codes, "both", lang))
         texts[lang] = headline_table(ctx, kept).to_dict("list")
     assert texts["id"] == {"Angka": ["Pendaftar", "Tingkat keterpilihan"], "Sekarang": ["1.234", "3,8%"],
-                           "Setelah dimuat": ["1.240", "3,8%"], "Perubahan": ["+6", "±0,0 poin persen"]}
+                           "Setelah dimuat": ["1.240", "3,8%"], "Perubahan": ["+6", "±0,0\u00a0poin persen"]}
     assert texts["en"]["Now"] == ["1,234", "3.8%"]
-    assert texts["en"]["Change"] == ["+6", "±0.0 pp"]
+    assert texts["en"]["Change"] == ["+6", "±0.0\u00a0pp"]
     fallen = kept.assign(after=[1200.0, 0.05])
     ctx = PageContext(db.reader(), Filters((2019,), "beijing", schema.FIELD.codes, "both", "en"))
-    assert headline_table(ctx, fallen)["Change"].tolist() == ["-34", "+1.2 pp"]
+    assert headline_table(ctx, fallen)["Change"].tolist() == ["-34", "+1.2\u00a0pp"]
     new_year = kept.assign(before=None)
     ctx = PageContext(db.reader(), Filters((2019,), "beijing", schema.FIELD.codes, "both", "en"))
     assert list(headline_table(ctx, new_year).columns) == ["Figure", "After loading"]

@@ -41,11 +41,20 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
     return flat
 
 
+# Chinese keeps a number with the word after it, as Chinese typesetting does (2020 年, 26 项, 30 天, 第 1 行): the
+# space its catalogue writes after a placeholder or a digit, before a Han character, is a no-break one. A phone
+# broke "4. 2020" from "年将发生的变化" in the Upload page's heading.
+_SPACE_BEFORE_HAN = re.compile(r"(?<=[}\d]) (?=[\u3400-\u4dbf\u4e00-\u9fff])")
+
+
 @cache
 def catalogue(lang: str) -> dict[str, str]:
     """All messages of one language, by dotted key."""
     with open(CATALOGUE_DIR / f"{lang}.toml", "rb") as handle:
-        return _flatten(tomllib.load(handle))
+        messages = _flatten(tomllib.load(handle))
+    if lang == "zh":
+        return {key: _SPACE_BEFORE_HAN.sub("\u00a0", text) for key, text in messages.items()}
+    return messages
 
 
 def resolve_language(lang: str | None) -> str:
