@@ -191,7 +191,7 @@ def test_summary_names_figures_as_the_dashboard(dashboard: RunningApp) -> None:
     ("lang=zh&colour=red", "colour", "未知参数“colour”"),
     # A list as the message's language writes one: Chinese with 、, as its catalogue ("csv、json"), not ", ".
     ("lang=zh&year=2031", "year", "请使用 2017、2018、2019\u00a0之一。"),
-    ("lang=zh&direction=up", "direction", "请使用 both、outbound、inbound 之一。"),
+    ("lang=zh&direction=up", "direction", "请使用 both、outbound、inbound\u00a0之一。"),
     ("lang=zh&colour=red", "colour", "可用参数：lang、year、partner、field、direction、limit、offset。"),
     ("lang=en&direction=up", "direction", "use one of both, outbound, inbound."),
     ("lang=zh&lang=en", "lang", "参数“lang”给出了 2\u00a0次"),
