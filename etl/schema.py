@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from translations import DEFAULT_LANGUAGE, LANGUAGES  # noqa: F401  (re-exported)
+from translations import DEFAULT_LANGUAGE, LANGUAGES, typeset  # noqa: F401  (re-exported)
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,9 @@ class Text:
     en: str
     id: str
     zh: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "zh", typeset(self.zh, "zh"))  # "1 轻微" keeps its number, as the catalogue does
 
     def __call__(self, lang: str) -> str:
         return getattr(self, lang, self.en)

@@ -163,6 +163,18 @@ def test_chinese_keeps_a_number_with_the_word_after_it(key: str, params: dict, e
     assert not any("\u00a0" in text for lang in ("id", "en") for text in catalogue(lang).values())
 
 
+def test_the_metrics_and_the_schema_keep_a_number_with_its_word_in_chinese() -> None:
+    """The metrics' and the schema's texts (etl.schema.Text) are set as the catalogue is: the glossary's
+    severity scale read "1 轻微 – 5 严重阻碍" with breakable spaces."""
+    assert "（1\u00a0轻微 – 5\u00a0严重阻碍）" in METRICS["mean_severity"].explain("zh")
+    assert "(1 minor – 5 blocking)" in METRICS["mean_severity"].explain("en")
+    after_number = re.compile(r"[}\d] [\u4e00-\u9fff]")
+    texts = [text for metric in METRICS.values() for text in (metric.name, metric.definition)]
+    texts += [column.label for sheet in schema.SHEETS for column in sheet.columns]
+    texts += [column.description for sheet in schema.SHEETS for column in sheet.columns]
+    assert [text.zh for text in texts if after_number.search(text.zh)] == []
+
+
 # -- keys used by the code ------------------------------------------------------------------------
 
 # Call name -> positions of its message-key argument, and the prefix the callee adds to it.

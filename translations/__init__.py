@@ -42,8 +42,8 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
 
 
 # Chinese keeps a number with the word after it, as Chinese typesetting does (2020 年, 26 项, 30 天, 第 1 行): the
-# space its catalogue writes after a placeholder or a digit, before a Han character, is a no-break one. A phone
-# broke "4. 2020" from "年将发生的变化" in the Upload page's heading.
+# space its catalogue, the schema and the metrics (etl.schema.Text) write after a placeholder or a digit, before
+# a Han character, is a no-break one. A phone broke "4. 2020" from "年将发生的变化" in the Upload page's heading.
 _SPACE_BEFORE_HAN = re.compile(r"(?<=[}\d]) (?=[\u3400-\u4dbf\u4e00-\u9fff])")
 
 
@@ -52,9 +52,12 @@ def catalogue(lang: str) -> dict[str, str]:
     """All messages of one language, by dotted key."""
     with open(CATALOGUE_DIR / f"{lang}.toml", "rb") as handle:
         messages = _flatten(tomllib.load(handle))
-    if lang == "zh":
-        return {key: _SPACE_BEFORE_HAN.sub("\u00a0", text) for key, text in messages.items()}
-    return messages
+    return {key: typeset(text, lang) for key, text in messages.items()}
+
+
+def typeset(text: str, lang: str) -> str:
+    """Text as its language is set: Chinese keeps a number with the word after it (a no-break space)."""
+    return _SPACE_BEFORE_HAN.sub("\u00a0", text) if lang == "zh" else text
 
 
 def resolve_language(lang: str | None) -> str:
