@@ -73,8 +73,7 @@ def formatted(figure: Figure, lang: str, pp: str) -> tuple[str, Change | None]:
     direction = ((change > 0) - (change < 0)) if any(digit in size for digit in "123456789") else 0
     # An ASCII minus: st.metric picks the arrow by whether the delta starts with "-".
     sign = {1: "+", -1: "-", 0: "±"}[direction]
-    # A no-break space keeps the change with its unit on a narrow card: "+0.3 pp", "+0.3 个百分点".
-    return value, Change(f"{sign}{size}" + (f"\u00a0{pp}" if percent else ""), direction)
+    return value, Change(f"{sign}{size}" + (f" {pp}" if percent else ""), direction)
 
 
 def themes(figures: list[Figure]) -> dict[Theme, list[Figure]]:

@@ -57,9 +57,10 @@ STYLE = """
    after the dash, where a 1280 px laptop's line ended) becomes "Sekilas pertukaran" above "pemuda Jakarta–Beijing". */
 h1, h2, h3 { text-wrap: balance; }
 /* Chinese may break between any two characters: a heading broke inside a word ("数据保护 / 法"), a card's label
-   too ("雅加达→北京 代 / 表"). They break at their punctuation and spaces, and inside a run of characters only
-   where the run alone is wider than the line. */
-:lang(zh) :is(h1, h2, h3, h4, [data-testid="stMetricLabel"] p) { word-break: keep-all; overflow-wrap: anywhere; }
+   too ("雅加达→北京 代 / 表"), its change on a 320 px phone ("+0.4 个百分 / 点"). They break at their punctuation
+   and spaces, and inside a run of characters only where the run alone is wider than the line. */
+:lang(zh) :is(h1, h2, h3, h4, [data-testid="stMetricLabel"] p, [data-testid="stMetricDelta"] p) {
+    word-break: keep-all; overflow-wrap: anywhere; }
 /* A static table's cell breaks its text as the cell's style says (a label only at its spaces, an amount
    nowhere), a heading only at its spaces: Streamlit's block inside each cell set both back to normal, and
    "签证与出行" stood as "签证与出" above "行", "严重程度" as "严重程" above "度". */

@@ -279,7 +279,7 @@ class Expected:
             elif key == "selection_rate":
                 delta = None
                 if old is not None:
-                    delta = f"{signed((value - old) * 100, lang, 1)}\u00a0{t['metric.pp']}"
+                    delta = f"{signed((value - old) * 100, lang, 1)} {t['metric.pp']}"
                 metrics[metric_name(key, lang)] = (percent(value, lang), delta)
             else:
                 delta = None if old is None else signed(value - old, lang, 0)

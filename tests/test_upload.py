@@ -779,12 +779,12 @@ def test_the_headline_preview_is_written_in_the_language_it_is_read_in(warehouse
         ctx = PageContext(db.reader(), Filters((2019,), "beijing", schema.FIELD.codes, "both", lang))
         texts[lang] = headline_table(ctx, kept).to_dict("list")
     assert texts["id"] == {"Angka": ["Pendaftar", "Tingkat keterpilihan"], "Sekarang": ["1.234", "3,8%"],
-                           "Setelah dimuat": ["1.240", "3,8%"], "Perubahan": ["+6", "±0,0\u00a0poin persen"]}
+                           "Setelah dimuat": ["1.240", "3,8%"], "Perubahan": ["+6", "±0,0 poin persen"]}
     assert texts["en"]["Now"] == ["1,234", "3.8%"]
-    assert texts["en"]["Change"] == ["+6", "±0.0\u00a0pp"]
+    assert texts["en"]["Change"] == ["+6", "±0.0 pp"]
     fallen = kept.assign(after=[1200.0, 0.05])
     ctx = PageContext(db.reader(), Filters((2019,), "beijing", schema.FIELD.codes, "both", "en"))
-    assert headline_table(ctx, fallen)["Change"].tolist() == ["-34", "+1.2\u00a0pp"]
+    assert headline_table(ctx, fallen)["Change"].tolist() == ["-34", "+1.2 pp"]
     new_year = kept.assign(before=None)
     ctx = PageContext(db.reader(), Filters((2019,), "beijing", schema.FIELD.codes, "both", "en"))
     assert list(headline_table(ctx, new_year).columns) == ["Figure", "After loading"]

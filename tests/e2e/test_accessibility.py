@@ -387,3 +387,16 @@ def test_a_chinese_card_label_breaks_between_words_not_inside_them(dashboard: Ru
     assert breaks, "a card's label takes two lines on a phone"
     inside_a_word = [pair for pair in breaks if CJK.match(pair[0]) and CJK.match(pair[1])]
     assert inside_a_word == [], breaks
+
+
+def test_a_chinese_cards_change_breaks_before_its_unit_not_inside_it(dashboard: RunningApp,
+                                                                    browser: Browser) -> None:
+    """On a 320 px phone the selection rate's change took two lines inside its unit: "+0.4 个百分" above "点".
+    It breaks at its space, "+0.4" above "个百分点", as a card's label does."""
+    with _page(browser, Size("phone", 320, 800)) as page:
+        open_page(page, dashboard.url("/", "lang=zh"))
+        page.wait_for_timeout(300)
+        breaks = page.evaluate(LINE_BREAKS_JS, '[data-testid="stMain"] [data-testid="stMetricDelta"] p')
+    assert breaks, "a card's change takes two lines on a 320 px phone"
+    inside_a_word = [pair for pair in breaks if CJK.match(pair[0]) and CJK.match(pair[1])]
+    assert inside_a_word == [], breaks

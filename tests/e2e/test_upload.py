@@ -154,7 +154,7 @@ def test_analyst_uploads_a_year(analyst_app: RunningApp, page: Page, tmp_path: P
         "cells => cells.map(cell => [cell.innerText.trim(), cell.scrollWidth - cell.clientWidth])")
     assert [text for text, overflow in cells if overflow > 1] == [], "a cell cut on a phone"
     rate = table.locator("tr", has_text="入选率").locator("td").last
-    assert re.fullmatch(r"[+±-]\d+\.\d\u00a0个百分点", rate.inner_text().strip()), rate.inner_text()
+    assert re.fullmatch(r"[+±-]\d+\.\d 个百分点", rate.inner_text().strip()), rate.inner_text()
     assert rate.evaluate("cell => getComputedStyle(cell).textAlign") == "right", "figures set as numbers are"
     save_screenshot(page, "upload-reload-phone-zh")
 
