@@ -376,27 +376,17 @@ def test_a_chinese_heading_breaks_between_words_not_inside_them(dashboard: Runni
     assert inside_a_word == [], breaks
 
 
-def test_a_chinese_card_label_breaks_between_words_not_inside_them(dashboard: RunningApp, browser: Browser) -> None:
+@pytest.mark.parametrize(("part", "width"), [("stMetricLabel", 360), ("stMetricDelta", 320)])
+def test_a_chinese_card_breaks_between_words_not_inside_them(dashboard: RunningApp, browser: Browser, part: str,
+                                                             width: int) -> None:
     """A card's label of two lines on a phone broke inside a word: "雅加达→北京 代" above "表" (360 px, the
-    narrowest the product is laid out for: margins.PHONE_WIDTH), where its space was the place to break. Like
-    a heading, a Chinese card label breaks at its spaces and punctuation."""
-    with _page(browser, Size("phone", 360, 800)) as page:
+    narrowest the product is laid out for: margins.PHONE_WIDTH), where its space was the place to break; on a
+    320 px phone the selection rate's change broke inside its unit, "+0.4 个百分" above "点". Like a heading,
+    a Chinese card's label and change break at their spaces and punctuation ("+0.4" above "个百分点")."""
+    with _page(browser, Size("phone", width, 800)) as page:
         open_page(page, dashboard.url("/", "lang=zh"))
         page.wait_for_timeout(300)
-        breaks = page.evaluate(LINE_BREAKS_JS, '[data-testid="stMain"] [data-testid="stMetricLabel"] p')
-    assert breaks, "a card's label takes two lines on a phone"
-    inside_a_word = [pair for pair in breaks if CJK.match(pair[0]) and CJK.match(pair[1])]
-    assert inside_a_word == [], breaks
-
-
-def test_a_chinese_cards_change_breaks_before_its_unit_not_inside_it(dashboard: RunningApp,
-                                                                    browser: Browser) -> None:
-    """On a 320 px phone the selection rate's change took two lines inside its unit: "+0.4 个百分" above "点".
-    It breaks at its space, "+0.4" above "个百分点", as a card's label does."""
-    with _page(browser, Size("phone", 320, 800)) as page:
-        open_page(page, dashboard.url("/", "lang=zh"))
-        page.wait_for_timeout(300)
-        breaks = page.evaluate(LINE_BREAKS_JS, '[data-testid="stMain"] [data-testid="stMetricDelta"] p')
-    assert breaks, "a card's change takes two lines on a 320 px phone"
+        breaks = page.evaluate(LINE_BREAKS_JS, f'[data-testid="stMain"] [data-testid="{part}"] p')
+    assert breaks, f"a card's {part} takes two lines on a {width} px phone"
     inside_a_word = [pair for pair in breaks if CJK.match(pair[0]) and CJK.match(pair[1])]
     assert inside_a_word == [], breaks
