@@ -165,7 +165,7 @@ def parse_api(query: Iterable[tuple[str, str]], years: Sequence[int], partners: 
             raise BadParameter(name, given[1], "api.repeated", name=name, count=len(given))
     lang = values.get(LANG, [DEFAULT_LANGUAGE])[0]
     if lang not in LANGUAGES:
-        raise BadParameter(LANG, lang, "api.not_a_language", value=lang, accepted=LocalList(tuple(LANGUAGES)))
+        raise BadParameter(LANG, lang, "api.not_a_language", value=lang, accepted=LocalList(LANGUAGES))
     chosen_years: list[int] = []
     for text in values.get(YEAR, []):
         year = whole_number(text)

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from translations import DEFAULT_LANGUAGE, LANGUAGES, typeset  # noqa: F401  (the two languages re-exported)
+from translations import DEFAULT_LANGUAGE, LANGUAGES, typeset  # noqa: F401  (DEFAULT_LANGUAGE, LANGUAGES re-exported)
 
 
 @dataclass(frozen=True)
