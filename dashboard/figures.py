@@ -1421,17 +1421,39 @@ def fit_lines(text: object, width: float, size: float, most: int) -> str:
     """``text`` in at most ``most`` lines of at most ``width`` px at ``size`` px (dashboard.margins' advance
     widths: a Chinese name fits half the characters of a Latin one), broken at a space where there is one,
     the last line cut with "…"; each line made ``plain``, joined by "<br>"."""
-    rest = " ".join(_as_str(text).split())
+    rest = _WHITESPACE.sub(" ", _as_str(text)).strip()
     lines: list[str] = []
     while len(lines) < most - 1 and _width(rest, size) > width:
-        cut = _fitting(rest, width, size)
-        space = rest.rfind(" ", 0, cut + 1)
-        cut = space if space > 0 else cut
+        cut = _line_break(rest, _fitting(rest, width, size))
         lines.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     if _width(rest, size) > width:
         rest = rest[:_fitting(rest, width - _width(ELLIPSIS, size), size)].rstrip() + ELLIPSIS
     return "<br>".join(plain(line) for line in [*lines, rest])
+
+
+# Whitespace a chart's line folds into one space: all but the no-break space, which keeps a number with its word
+# ("2019\u00a0年", translations.typeset) and a workbook's own joined words.
+_WHITESPACE = re.compile(r"[^\S\u00a0]+")
+# Punctuation a line never starts with, or never ends with (the core of Chinese typesetting's 避头尾 rule).
+_NO_LINE_START = frozenset("，。、；：！？）》」』】〕…·%,.;:!?)]}")
+_NO_LINE_END = frozenset("（《「『【〔([{")
+
+
+def _line_break(text: str, cut: int) -> int:
+    """Where a line of ``text`` whose first ``cut`` characters fit ends: at its last space there; else before
+    the last character where Chinese may break (next to a Han character, never inside a number or a Latin
+    word, nor at a no-break space or before closing punctuation); else at ``cut``."""
+    space = text.rfind(" ", 0, cut + 1)
+    if space > 0:
+        return space
+    return next((end for end in range(min(cut, len(text) - 1), 0, -1) if _may_break(text[end - 1], text[end])), cut)
+
+
+def _may_break(before: str, after: str) -> bool:
+    if "\u00a0" in (before, after) or after in _NO_LINE_START or before in _NO_LINE_END:
+        return False
+    return margins.char_width(before) == margins.WIDE or margins.char_width(after) == margins.WIDE
 
 
 def _width(text: str, size: float) -> float:

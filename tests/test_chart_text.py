@@ -123,6 +123,27 @@ def test_fit_lines_breaks_at_spaces_within_a_width_and_cuts_the_last_line() -> N
     assert not MARKUP.search(fitted) and shown(fitted.split("<br>")[0]) == "<a", fitted
 
 
+@pytest.mark.parametrize(("text", "fitting", "first_line"), [
+    # A line that would end inside "2019", or between it and its 年, breaks before the year.
+    ("参与者在2019\u00a0年的交流中更自信地与北京同龄人交流", 8, "参与者在"),
+    ("参与者在2019\u00a0年的交流中更自信地与北京同龄人交流", 6, "参与者在"),
+    ("参与者在2019年的交流中更自信地与北京同龄人交流", 6, "参与者在"),
+    # A comma never starts a line: the character before it goes down with it.
+    ("参与者更自信地与北京同龄人，交流并建立了持续的联系", 13, "参与者更自信地与北京同龄"),
+])
+def test_fit_lines_breaks_chinese_between_characters_never_inside_a_number_or_before_a_comma(
+        text: str, fitting: int, first_line: str) -> None:
+    """A Chinese name without spaces breaks between its characters by width (as above), but not where a
+    reader would see the text torn: inside a number, at the no-break space that keeps a year with its 年
+    (translations.typeset), or before closing punctuation. The no-break space is kept, not folded."""
+    size = figures.TICK_SIZE
+    width = margins.text_width(text[:fitting], size)  # the first ``fitting`` characters fit, no more
+    lines = figures.fit_lines(text, width, size, most=2).split("<br>")
+    assert lines[0] == first_line, lines
+    assert lines[1].startswith(text[len(first_line):len(first_line) + 3]), lines
+    assert ("\u00a0" in text) == ("\u00a0" in lines[1]), lines
+
+
 def _row_titles(figure: go.Figure) -> list[list[str]]:
     """A trend chart's row titles as shown (code · name), top row first: the lines of each."""
     return [shown(annotation.text).split("\n") for annotation in figure.layout.annotations]
