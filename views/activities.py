@@ -9,6 +9,7 @@ from dashboard.context import context
 ctx = context()
 begin_page(ctx, "activities")
 
+st.header(ctx.t("activities.section_counts"))
 left, right = columns(ctx, 2)
 with left:
     show_chart(ctx, charts.activities_by(ctx, "type"), charts.NONE_ACTIVITIES)

@@ -67,6 +67,10 @@ SIZES = (PHONE, LAPTOP, PROJECTOR, PROJECTOR_HD)
 # Empty today: the sidebar navigation's broken list (axe: list, listitem) is worked around in
 # dashboard/theme.py, and the statement lists it as such.
 KNOWN: dict[str, str] = {}
+# Findings axe rates moderate that a page of this dashboard is held to as well: a heading level skipped (an h3
+# under the h1) tells a screen reader's list of headings that a part is missing. The Activities page's first
+# charts had no section heading, in every mode.
+HELD: frozenset[str] = frozenset({"heading-order"})
 
 
 @pytest.fixture(scope="module")
@@ -84,12 +88,15 @@ def _page(browser: Browser, size: Size) -> Iterator[Page]:
 
 
 def _views(dashboard: RunningApp, lang: str, size: Size) -> Iterator[tuple[str, str, bool]]:
-    """(name, address, narrowed) of every page, then of the Overview with unchanged figures."""
+    """(name, address, narrowed) of every page, then of the Overview with unchanged figures, then of a page
+    as another site frames it (no sidebar) and as presented (no controls)."""
     query = "&".join([f"lang={lang}"] + (["present=1"] if size.presenting else []))
     for name, path in PAGES.items():
         yield name, dashboard.url(path, query), False
     name, path, narrowing = UNCHANGED
     yield name, dashboard.url(path, f"{query}&{narrowing}"), True
+    yield "activities-framed", dashboard.url("/activities", f"lang={lang}&frame=page"), False
+    yield "benefits-presented", dashboard.url("/benefits", f"lang={lang}&present=1"), False
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -106,7 +113,8 @@ def test_axe_finds_no_serious_violation(dashboard: RunningApp, browser: Browser,
                 assert any(delta.startswith("±") for delta in deltas), f"{name}: no unchanged figure in {deltas}"
             result = axe.run(page, options={"resultTypes": ["violations", "passes"]}).response
             for violation in result["violations"]:
-                if violation["impact"] in ("serious", "critical") and violation["id"] not in KNOWN:
+                held = violation["impact"] in ("serious", "critical") or violation["id"] in HELD
+                if held and violation["id"] not in KNOWN:
                     targets = [", ".join(node["target"]) for node in violation["nodes"][:4]]
                     problems.append(f"{name}: {violation['id']} ({violation['impact']}, "
                                     f"{len(violation['nodes'])}×): {violation['help']} — {targets}")
@@ -195,6 +203,36 @@ def test_keyboard_reaches_the_controls_with_a_visible_focus(dashboard: RunningAp
     assert any(stop["testid"] == "stButtonGroup" and stop["text"] in ("id", "en", "zh") for stop in stops), stops
     invisible = [stop for stop in stops if not stop["ring"]]
     assert not invisible, f"focus without a visible ring: {invisible[:5]}"
+
+
+# Each static table's own box (Streamlit scrolls a table across in it): its width, the width it scrolls, and
+# what it says to the keyboard and a screen reader.
+TABLE_BOXES_JS = """() => [...document.querySelectorAll('[data-testid="stTable"] > div')].map(box => ({
+  scrolls: box.scrollWidth > box.clientWidth + 1, tabindex: box.getAttribute('tabindex'),
+  role: box.getAttribute('role'), name: box.getAttribute('aria-label'), left: box.scrollLeft}))"""
+
+
+def test_a_table_wider_than_a_phone_scrolls_from_the_keyboard(dashboard: RunningApp, browser: Browser) -> None:
+    """A presented table on a phone is wider than the screen and scrolls across in its own box: Tab reaches
+    the box (it is named by the table's heading, a region) and the arrow key scrolls it. At a projector's
+    width the same table fits, and its box takes no tab stop."""
+    with _page(browser, PHONE) as page:
+        open_page(page, dashboard.url("/benefits", "lang=en&present=1"))
+        boxes = page.evaluate(TABLE_BOXES_JS)
+        assert boxes and all(box["scrolls"] for box in boxes), boxes
+        assert [(box["tabindex"], box["role"]) for box in boxes] == [("0", "region")] * len(boxes), boxes
+        assert boxes[0]["name"] == translate("en", "benefits.indicator_table"), boxes
+        for _ in range(300):  # past each chart's toolbar: eight buttons a chart
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.getAttribute('aria-label')") == boxes[0]["name"]:
+                break
+        else:
+            raise AssertionError(f"Tab never reaches the table {boxes[0]['name']!r}")
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => document.activeElement.scrollLeft > 0")
+        page.set_viewport_size({"width": PROJECTOR.width, "height": PROJECTOR.height})
+        page.wait_for_function("() => !document.querySelector('[data-testid=\"stTable\"] > div[tabindex]')")
+        assert not any(box["scrolls"] or box["tabindex"] for box in page.evaluate(TABLE_BOXES_JS))
 
 
 # Every accessible name and placeholder on the page whose words are Streamlit's own English.
