@@ -166,20 +166,19 @@ SCRIPT = """
       });
       // A static table wider than its page scrolls across in its own box (a phone; a projected table's
       // columns): the box then takes the keyboard's focus, so arrow keys scroll it (WCAG 2.1.1; axe:
-      // scrollable-region-focusable), named by its expander's label or else the heading above it; a box
-      // that fits takes none.
+      // scrollable-region-focusable), named by its expander's label or else the heading above it (named
+      // again at each pass: a language switch keeps the box); a box that fits takes none.
       doc.querySelectorAll('[data-testid="stTable"]').forEach(table => {
         table.querySelectorAll(':scope > div').forEach(box => {
-          const scrolls = box.scrollWidth - box.clientWidth > 1;
-          if (scrolls && box.getAttribute('tabindex') !== '0') {
+          if (box.scrollWidth - box.clientWidth > 1) {
             const summary = table.closest('details')?.querySelector('summary [data-testid="stMarkdownContainer"]');
             const heading = [...doc.querySelectorAll('[data-testid="stMain"] :is(h2, h3)')].filter(
               h => h.compareDocumentPosition(table) & Node.DOCUMENT_POSITION_FOLLOWING).pop();
-            const name = (summary || heading)?.innerText.trim();
-            box.setAttribute('tabindex', '0');
-            box.setAttribute('role', 'region');
-            if (name) box.setAttribute('aria-label', name);
-          } else if (!scrolls && box.getAttribute('tabindex') === '0') {
+            const name = (summary || heading)?.innerText.trim() || '';
+            if (box.getAttribute('tabindex') !== '0') box.setAttribute('tabindex', '0');
+            if (box.getAttribute('role') !== 'region') box.setAttribute('role', 'region');
+            if (box.getAttribute('aria-label') !== name) box.setAttribute('aria-label', name);
+          } else if (box.getAttribute('tabindex') === '0') {
             ['tabindex', 'role', 'aria-label'].forEach(name => box.removeAttribute(name));
           }
         });
