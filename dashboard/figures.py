@@ -1443,7 +1443,7 @@ _NO_LINE_END = frozenset("（《「『【〔([{")
 def _line_break(text: str, cut: int) -> int:
     """Where a line of ``text`` whose first ``cut`` characters fit ends: at its last space there; else before
     the last character where Chinese may break (next to a Han character, never inside a number or a Latin
-    word, nor at a no-break space or before closing punctuation); else at ``cut``."""
+    word, nor at a no-break space, before closing punctuation or after opening punctuation); else at ``cut``."""
     space = text.rfind(" ", 0, cut + 1)
     if space > 0:
         return space

@@ -168,11 +168,12 @@ SCRIPT = """
       // columns): the box then takes the keyboard's focus, so arrow keys scroll it (WCAG 2.1.1; axe:
       // scrollable-region-focusable), named by its expander's label or else the heading above it (named
       // again at each pass: a language switch keeps the box); a box that fits takes none.
+      const headings = doc.querySelectorAll('[data-testid="stMain"] :is(h2, h3)');  // in the page's order
       doc.querySelectorAll('[data-testid="stTable"]').forEach(table => {
         table.querySelectorAll(':scope > div').forEach(box => {
           if (box.scrollWidth - box.clientWidth > 1) {
             const summary = table.closest('details')?.querySelector('summary [data-testid="stMarkdownContainer"]');
-            const heading = [...doc.querySelectorAll('[data-testid="stMain"] :is(h2, h3)')].filter(
+            const heading = [...headings].filter(
               h => h.compareDocumentPosition(table) & Node.DOCUMENT_POSITION_FOLLOWING).pop();
             const name = (summary || heading)?.innerText.trim() || '';
             if (box.getAttribute('tabindex') !== '0') box.setAttribute('tabindex', '0');
