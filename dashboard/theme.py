@@ -17,6 +17,7 @@ workbook or a reader ever goes into either):
   ascending", "Connection error") are said in the reader's language, from the catalogues' "framework"
   table (FRAMEWORK_WORDS): accessible names, placeholders and titles, and the text of its tooltips, menus
   and dialogs;
+- a collapsed sidebar leaves the tab order (it is moved off screen, not hidden);
 - captions and card labels at ≥ 4.5:1, card labels wrap instead of being cut,
   focus stays visible, and the headline cards keep two themes side by side on
   a phone (reading order stays the document order: theme after theme).
@@ -106,6 +107,7 @@ SCRIPT = """
   const TEXT_PLACES = '#portal, #stFloatingOverlayPortal, [data-testid="stMainMenuPopover"], ' +
                       '[data-testid="stStatusWidget"], section[role="dialog"], [data-testid="stSkipToContent"]';
   const saidTexts = window.__dashboardSaidTexts = window.__dashboardSaidTexts || new WeakMap();
+  const sidebarsCollapsed = window.__dashboardSidebars = window.__dashboardSidebars || new WeakMap();
   const apply = () => {
     const root = window.parent && window.parent !== window ? window.parent.document : document;
     for (const doc of new Set([document, root])) {
@@ -184,6 +186,23 @@ SCRIPT = """
           }
         });
       });
+      // A collapsed sidebar (a phone's, or one the reader closed) is moved off screen, not hidden: Tab
+      // walked through its links, language and filters unseen, nine stops and more before the page
+      // (WCAG 2.4.7, 2.4.11). Collapsed, it is inert (out of the tab order and of what a screen reader
+      // reads). The button that opened or closed it is gone once it has (Streamlit draws the other one),
+      // and the focus with it: the focus moves to the other button, so that the next Tab goes into the
+      // opened sidebar, or on from where the closed one was.
+      doc.querySelectorAll('[data-testid="stSidebar"]').forEach(bar => {
+        const collapsed = bar.getAttribute('data-collapsed') === 'true';
+        if (bar.inert !== collapsed) bar.inert = collapsed;
+        const before = sidebarsCollapsed.get(bar);
+        sidebarsCollapsed.set(bar, collapsed);
+        const focusLost = !doc.activeElement || doc.activeElement === doc.body;
+        if (before === undefined || before === collapsed || !focusLost) return;
+        const other = collapsed ? doc.querySelector('button[data-testid="stExpandSidebarButton"]')
+                                : bar.querySelector('[data-testid="stSidebarCollapseButton"] button');
+        if (other) other.focus();
+      });
       doc.querySelectorAll('[class*="st-key-figure-"]').forEach((box, index) => {
         const heading = box.querySelector('h3');
         const caption = box.querySelector('[data-testid="stCaptionContainer"]');
@@ -202,7 +221,8 @@ SCRIPT = """
                                            requestAnimationFrame(() => { pending = false; apply(); }); } };
   if (!window.__dashboardObserver) {
     window.__dashboardObserver = new MutationObserver(schedule);
-    window.__dashboardObserver.observe(document.body, {childList: true, subtree: true});
+    window.__dashboardObserver.observe(document.body, {childList: true, subtree: true, attributes: true,
+                                                       attributeFilter: ['data-collapsed']});
     window.addEventListener('resize', schedule);  // a table may start or stop scrolling across
   }
 })();

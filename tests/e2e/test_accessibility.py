@@ -205,6 +205,44 @@ def test_keyboard_reaches_the_controls_with_a_visible_focus(dashboard: RunningAp
     assert not invisible, f"focus without a visible ring: {invisible[:5]}"
 
 
+# Where the focus is: the element's test id, whether it sits in the sidebar, and its accessible name.
+FOCUS_PLACE_JS = """() => { const el = document.activeElement;
+  return {testid: el.closest('[data-testid]')?.getAttribute('data-testid') || el.tagName,
+          inSidebar: !!el.closest('[data-testid="stSidebar"]'), name: el.getAttribute('aria-label') || ''}; }"""
+
+
+def _tab_stops(page: Page, count: int) -> list[dict]:
+    stops = []
+    for _ in range(count):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate(FOCUS_PLACE_JS))
+    return stops
+
+
+@pytest.mark.parametrize("lang", ["id", "zh"])
+def test_a_collapsed_sidebar_is_out_of_the_tab_order_until_opened(dashboard: RunningApp, browser: Browser,
+                                                                  lang: str) -> None:
+    """On a phone the sidebar is collapsed, moved off screen: Tab walked through its links, language and
+    filters unseen before it reached the page. Collapsed, Tab passes it by; opened from its button, the
+    focus stands on the button that closes it and the next Tab goes to its first link; closed again, the
+    focus is back on the button that opens it."""
+    with _page(browser, PHONE) as page:
+        open_page(page, dashboard.url("/", f"lang={lang}"))
+        stops = _tab_stops(page, 3)  # "Skip to main content", then the button that opens the sidebar
+        assert [stop["testid"] for stop in stops[:2]] == ["stSkipToContent", "stExpandSidebarButton"], stops
+        assert not [stop for stop in stops + _tab_stops(page, 10) if stop["inSidebar"]], stops
+        page.get_by_test_id("stExpandSidebarButton").focus()  # where Tab reached it, above
+        assert page.evaluate(FOCUS_PLACE_JS)["name"] == translate(lang, "framework.expand_sidebar")
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.activeElement.closest('[data-testid=\"stSidebar\"]')")
+        assert page.evaluate(FOCUS_PLACE_JS)["name"] == translate(lang, "framework.collapse_sidebar")
+        assert _tab_stops(page, 1)[0]["testid"] == "stSidebarNavLink"
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.activeElement.getAttribute('data-testid') === 'stExpandSidebarButton'")
+        assert not [stop for stop in _tab_stops(page, 6) if stop["inSidebar"]]
+
+
 # Each static table's own box (Streamlit scrolls a table across in it): its width, the width it scrolls, and
 # what it says to the keyboard and a screen reader.
 TABLE_BOXES_JS = """() => [...document.querySelectorAll('[data-testid="stTable"] > div')].map(box => ({
