@@ -147,6 +147,14 @@ SCRIPT = """
       doc.querySelectorAll('[data-testid="stFileUploaderDropzoneInput"]:not([accept])').forEach(input => {
         input.setAttribute('accept', __WORKBOOK_TYPES__);
       });
+      // The uploader's button says its word by CSS (WIDGET_WORDS: Streamlit's own is hidden), which axe
+      // does not count as a name (button-name, critical): the button is named by the same word.
+      // (Only that button: the one that adds a file once one is taken has its own name, "Add files".)
+      const browse = window.__dashboardWords.browse;
+      const worded = '[data-testid="stFileUploaderDropzone"] button:has([data-testid="stMarkdownContainer"])';
+      doc.querySelectorAll(worded).forEach(button => {
+        if (button.getAttribute('aria-label') !== browse) button.setAttribute('aria-label', browse);
+      });
       // What the pointer shows too: a chart's "Fullscreen" (Plotly draws a button's tooltip from its
       // data-title) and the tooltips of the data tables' toolbar, drawn when hovered, each a new element.
       doc.querySelectorAll('.modebar-btn[data-title]').forEach(el => sayAgain(el, 'data-title'));
@@ -279,12 +287,13 @@ FRAMEWORK_PREFIXES = {"Help for ": "help_for", "Remove ": "remove"}  # followed 
 
 @functools.cache  # built on every script run of every session; the same for a language
 def framework_words(lang: str) -> str:
-    """The catalogue's words for FRAMEWORK_WORDS and FRAMEWORK_PREFIXES in ``lang``, as a script's JSON
-    ("<" escaped: nothing in it can end the script element)."""
+    """The catalogue's words for FRAMEWORK_WORDS and FRAMEWORK_PREFIXES in ``lang``, and the uploader
+    button's (WIDGET_WORDS), as a script's JSON ("<" escaped: nothing in it can end the script element)."""
     exact = {english: translate(lang, f"framework.{key}") for english, key in FRAMEWORK_WORDS.items()}
     prefixed = [[prefix, translate(lang, f"framework.{key}", label="{label}")]
                 for prefix, key in FRAMEWORK_PREFIXES.items()]
-    return json.dumps({"exact": exact, "prefixed": prefixed}, ensure_ascii=False).replace("<", "\\u003c")
+    words = {"exact": exact, "prefixed": prefixed, "browse": translate(lang, "upload.browse")}
+    return json.dumps(words, ensure_ascii=False).replace("<", "\\u003c")
 
 
 def css_string(text: str) -> str:
