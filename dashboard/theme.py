@@ -74,6 +74,27 @@ h1, h2, h3 { text-wrap: balance; }
 [data-testid="stMain"] .st-key-headline-heading h2, [data-testid="stMain"] .st-key-headline h3 {
     font-size: 1rem !important; font-weight: 600 !important; padding: 0 0 0.25rem 0 !important; }
 [data-testid="stMain"] .st-key-headline-heading h2 { padding-bottom: 0.75rem !important; }
+/* Windows' high contrast themes (forced colours) drop the background colours Streamlit marks a choice with:
+   the chosen direction, language, measure and tab looked like the others, a switch showed no knob. Each is
+   drawn in the reader's own theme colours: the chosen one in Highlight, a box or track outlined. */
+@media (forced-colors: active) {
+  [data-testid="stRadioOption"] > div > div:first-child, [data-testid="stCheckbox"] label > div:first-of-type {
+      forced-color-adjust: none; background: Canvas !important; border: 1px solid CanvasText !important; }
+  [data-testid="stRadioOption"][data-selected="true"] > div > div:first-child,
+  [data-testid="stCheckbox"] label:has(input:checked) > div:first-of-type {
+      background: Highlight !important; border-color: Highlight !important; }
+  [data-testid="stRadioOption"][data-selected="true"] > div > div:first-child > div,
+  [data-testid="stCheckbox"] label:has(input:checked) > div:first-of-type > div {
+      background: HighlightText !important; }
+  [data-testid="stCheckbox"] label > div:first-of-type > div { background: CanvasText; }  /* a switch's knob */
+  [data-testid="stCheckbox"] label > div:first-of-type svg { stroke: HighlightText !important; }  /* a tick */
+  [data-testid="stButtonGroup"] button[aria-checked="true"] { forced-color-adjust: none;
+      background: Highlight !important; border-color: Highlight !important; }
+  [data-testid="stButtonGroup"] button[aria-checked="true"] p { color: HighlightText !important; }
+  /* the chosen tab's bar (the element after its label) */
+  [data-testid="stTab"][aria-selected="true"] > div:not([data-testid]) { forced-color-adjust: none;
+      background: Highlight !important; }
+}
 @media (max-width: 640px) {
   .st-key-headline [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; gap: 0.5rem !important; }
   .st-key-headline [data-testid="stColumn"] { min-width: calc(50% - 0.5rem) !important;

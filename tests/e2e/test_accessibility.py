@@ -243,6 +243,55 @@ def test_a_collapsed_sidebar_is_out_of_the_tab_order_until_opened(dashboard: Run
         assert not [stop for stop in _tab_stops(page, 6) if stop["inSidebar"]]
 
 
+# The colours a choice is drawn in, in Chromium's forced colours: each direction's circle, each language's
+# button, the presentation switch's track and knob ([background, border colour, border width]).
+CHOICE_COLOURS_JS = """() => {
+  const look = el => { const style = getComputedStyle(el);
+                       return [style.backgroundColor, style.borderTopColor, style.borderTopWidth]; };
+  const sidebar = document.querySelector('[data-testid="stSidebar"]');
+  return {
+    directions: [...sidebar.querySelectorAll('[data-testid="stRadioOption"]')].map(option =>
+      ({chosen: option.getAttribute('data-selected') === 'true', look: look(option.querySelector('div > div'))})),
+    languages: [...sidebar.querySelectorAll('[data-testid="stButtonGroup"] button[role="radio"]')].map(button =>
+      ({chosen: button.getAttribute('aria-checked') === 'true', look: look(button)})),
+    track: look(sidebar.querySelector('[data-testid="stCheckbox"] label > div')),
+    knob: look(sidebar.querySelector('[data-testid="stCheckbox"] label > div > div')),
+  };
+}"""
+
+# The chosen tab's bar (the element after its label) and the page's background.
+TAB_BAR_JS = """() => [getComputedStyle(document.querySelector(
+    '[data-testid="stTab"][aria-selected="true"] > div:not([data-testid])')).backgroundColor,
+  getComputedStyle(document.querySelector('[data-testid="stMain"]')).backgroundColor]"""
+
+
+
+def test_a_choice_is_seen_in_a_high_contrast_theme(dashboard: RunningApp, browser: Browser) -> None:
+    """Windows' high contrast themes (forced colours) drop the background colours Streamlit marks a choice
+    with: the chosen direction, language and tab looked like the others, and the presentation switch showed
+    no knob. In Chromium's forced colours the chosen one is drawn apart, the chosen tab has its bar, and the
+    switch has a track and a knob of different colours."""
+    context = new_context(browser, viewport={"width": LAPTOP.width, "height": LAPTOP.height},
+                          forced_colors="active")
+    try:
+        page = context.new_page()
+        open_page(page, dashboard.url("/", "lang=id"))
+        drawn = page.evaluate(CHOICE_COLOURS_JS)
+        save_screenshot(page, "overview-forced-colours-id")
+        open_page(page, dashboard.url("/participation", "lang=id"))
+        tab_bar, page_background = page.evaluate(TAB_BAR_JS)
+    finally:
+        context.close()
+    for group in ("directions", "languages"):
+        chosen = [choice["look"][0] for choice in drawn[group] if choice["chosen"]]
+        others = {choice["look"][0] for choice in drawn[group] if not choice["chosen"]}
+        assert len(chosen) == 1 and others and chosen[0] not in others, (group, drawn[group])
+    track_background, track_border, track_border_width = drawn["track"]
+    assert float(track_border_width.removesuffix("px")) >= 1 and track_border != track_background, drawn
+    assert drawn["knob"][0] != track_background, drawn
+    assert tab_bar not in (page_background, "rgba(0, 0, 0, 0)"), "the chosen tab's bar is drawn"
+
+
 # Each static table's own box (Streamlit scrolls a table across in it): its width, the width it scrolls, and
 # what it says to the keyboard and a screen reader.
 TABLE_BOXES_JS = """() => [...document.querySelectorAll('[data-testid="stTable"] > div')].map(box => ({
