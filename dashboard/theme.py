@@ -129,6 +129,7 @@ SCRIPT = """
                       '[data-testid="stStatusWidget"], section[role="dialog"], [data-testid="stSkipToContent"]';
   const saidTexts = window.__dashboardSaidTexts = window.__dashboardSaidTexts || new WeakMap();
   const sidebarsCollapsed = window.__dashboardSidebars = window.__dashboardSidebars || new WeakMap();
+  const popover = window.__dashboardPopover = window.__dashboardPopover || {opener: null};
   const apply = () => {
     const root = window.parent && window.parent !== window ? window.parent.document : document;
     for (const doc of new Set([document, root])) {
@@ -232,6 +233,26 @@ SCRIPT = """
                                 : bar.querySelector('[data-testid="stSidebarCollapseButton"] button');
         if (other) other.focus();
       });
+      // Streamlit's popover (the sidebar's "Share this view") opens as a dialog at the end of the page and
+      // left the focus on its button: Tab went on down the sidebar, and the link in the dialog came some
+      // fifty stops later, after the whole page. Opened from its button, the dialog takes the focus, so
+      // Tab walks its content next (also once the page's rerun has drawn it again); closed with Escape,
+      // the focus goes back to the button.
+      const dialog = [...doc.querySelectorAll('[data-testid="stPopoverBody"]')].pop();
+      const focused = doc.activeElement;
+      const lost = !focused || focused === doc.body;
+      if (dialog && !dialog.hasAttribute('data-focus-taken')) {
+        const fromOpener = focused?.closest('[data-testid="stPopoverButton"]');
+        if (fromOpener) popover.opener = focused;
+        if (fromOpener || (lost && popover.opener)) {
+          dialog.setAttribute('data-focus-taken', '');
+          dialog.setAttribute('tabindex', '-1');
+          dialog.focus({preventScroll: true});
+        }
+      } else if (!dialog && popover.opener) {
+        if (lost && popover.opener.isConnected) popover.opener.focus();
+        popover.opener = null;
+      }
       doc.querySelectorAll('[class*="st-key-figure-"]').forEach((box, index) => {
         const heading = box.querySelector('h3');
         const caption = box.querySelector('[data-testid="stCaptionContainer"]');
@@ -253,6 +274,24 @@ SCRIPT = """
     window.__dashboardObserver.observe(document.body, {childList: true, subtree: true, attributes: true,
                                                        attributeFilter: ['data-collapsed']});
     window.addEventListener('resize', schedule);  // a table may start or stop scrolling across
+    // The dialog stands at the end of the page but belongs after its button: Tab from its last control goes
+    // on to what follows the button, Shift+Tab from the dialog itself back to the button.
+    document.addEventListener('keydown', event => {
+      const dialog = event.target instanceof Element && event.target.closest('[data-testid="stPopoverBody"]');
+      if (event.key !== 'Tab' || !dialog || !popover.opener?.isConnected) return;
+      const tabbable = root => [...root.querySelectorAll(
+          'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])')]
+        .filter(el => el.tabIndex >= 0 && !el.disabled && !el.closest('[inert]') && el.getClientRects().length &&
+                      getComputedStyle(el).visibility !== 'hidden');  // a code block's copy button until pointed at
+      const inside = tabbable(dialog);
+      let next = null;
+      if (event.shiftKey && event.target === dialog) next = popover.opener;
+      if (!event.shiftKey && event.target === (inside.pop() || dialog)) {
+        const page = tabbable(document).filter(el => !dialog.contains(el));
+        next = page[page.indexOf(popover.opener) + 1] || null;
+      }
+      if (next) { event.preventDefault(); next.focus(); }
+    }, true);
   }
 })();
 </script>
@@ -302,6 +341,8 @@ FRAMEWORK_WORDS = {
     "Average": "stat_average", "Standard deviation": "stat_std", "Minimum": "stat_min",
     "25th percentile": "stat_p25", "Median": "stat_median", "75th percentile": "stat_p75", "Maximum": "stat_max",
     "Sum": "stat_sum", "Skip to main content": "skip_to_content", "file upload": "file_upload",
+    # A code block's copy button (the share link and the embed snippet)
+    "Copy to clipboard": "copy_to_clipboard", "Copied": "copied",
 }
 FRAMEWORK_PREFIXES = {"Help for ": "help_for", "Remove ": "remove"}  # followed by the widget's own label
 

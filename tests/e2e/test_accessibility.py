@@ -243,6 +243,40 @@ def test_a_collapsed_sidebar_is_out_of_the_tab_order_until_opened(dashboard: Run
         assert not [stop for stop in _tab_stops(page, 6) if stop["inSidebar"]]
 
 
+def test_the_share_dialog_takes_the_focus_and_gives_it_back(dashboard: RunningApp, browser: Browser) -> None:
+    """"Share this view" opens a dialog at the end of the page and left the focus on its button: the link in
+    it came some fifty Tab stops later, after the whole page. Opened from the keyboard, the dialog takes the
+    focus and Tab walks its content (the link first, its copy buttons named in the reader's language);
+    Tab from its last control goes on to what follows the button; Escape gives the focus back to it."""
+    in_dialog = "() => !!document.activeElement.closest('[data-testid=\"stPopoverBody\"]')"
+    with _page(browser, LAPTOP) as page:
+        open_page(page, dashboard.url("/", "lang=id"))
+        for _ in range(60):
+            page.keyboard.press("Tab")
+            if page.evaluate(FOCUS_PLACE_JS)["testid"] == "stPopoverButton":
+                break
+        else:
+            raise AssertionError("Tab never reaches the share button")
+        page.keyboard.press("Enter")
+        page.wait_for_function(in_dialog)
+        link = page.get_by_test_id("stPopoverBody").get_by_test_id("stCode").first
+        expect(link).to_be_visible()  # drawn by the rerun that opening starts
+        assert _tab_stops(page, 1)[0]["testid"] == "stCode"  # the link to share
+        copy = page.get_by_test_id("stPopoverBody").get_by_role(
+            "button", name=translate("id", "framework.copy_to_clipboard"), include_hidden=True)
+        expect(copy).to_have_count(2)  # the link's and the embed snippet's
+        page.keyboard.press("Escape")
+        page.wait_for_function("() => !document.querySelector('[data-testid=\"stPopoverBody\"]')")
+        assert page.evaluate(FOCUS_PLACE_JS)["testid"] == "stPopoverButton"
+        page.keyboard.press("Enter")
+        page.wait_for_function(in_dialog)
+        expect(link).to_be_visible()
+        stops = _tab_stops(page, 8)
+        first_outside = next(stop for stop in stops if stop["testid"] not in ("stPopoverBody", "stCode",
+                                                                              "stTooltipHoverTarget", "stSelectbox"))
+        assert first_outside["name"] == translate("id", "present.mode"), stops
+
+
 # The colours a choice is drawn in, in Chromium's forced colours: each direction's circle, each language's
 # button, the presentation switch's track and knob ([background, border colour, border width]).
 CHOICE_COLOURS_JS = """() => {
