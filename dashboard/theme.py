@@ -17,7 +17,9 @@ workbook or a reader ever goes into either):
   ascending", "Connection error") are said in the reader's language, from the catalogues' "framework"
   table (FRAMEWORK_WORDS): accessible names, placeholders and titles, and the text of its tooltips, menus
   and dialogs;
-- a collapsed sidebar leaves the tab order (it is moved off screen, not hidden);
+- a collapsed sidebar leaves the tab order (it is moved off screen, not hidden), and a popover's dialog
+  ("Share this view") takes the focus when opened and gives it back to its button;
+- in forced colours (Windows' high contrast themes) a chosen option, tab or switch is drawn apart;
 - captions and card labels at ≥ 4.5:1, card labels wrap instead of being cut,
   focus stays visible, and the headline cards keep two themes side by side on
   a phone (reading order stays the document order: theme after theme).
