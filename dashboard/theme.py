@@ -243,8 +243,10 @@ SCRIPT = """
       const dialog = [...doc.querySelectorAll('[data-testid="stPopoverBody"]')].pop();
       const focused = doc.activeElement;
       const lost = !focused || focused === doc.body;
-      if (dialog && !dialog.hasAttribute('data-focus-taken')) {
-        const fromOpener = focused?.closest('[data-testid="stPopoverButton"]');
+      if (dialog) {
+        // (A rerun that draws the dialog again can drop the focus to the page's body: it is given back.)
+        const fromOpener = !dialog.hasAttribute('data-focus-taken') &&
+                           focused?.closest('[data-testid="stPopoverButton"]');
         if (fromOpener) popover.opener = focused;
         if (fromOpener || (lost && popover.opener)) {
           dialog.setAttribute('data-focus-taken', '');

@@ -257,7 +257,7 @@ def test_the_share_dialog_takes_the_focus_and_gives_it_back(dashboard: RunningAp
                 break
         else:
             raise AssertionError("Tab never reaches the share button")
-        page.keyboard.press("Enter")
+        after_interaction(page, lambda: page.keyboard.press("Enter"))  # opening reruns the page's script
         page.wait_for_function(in_dialog)
         link = page.get_by_test_id("stPopoverBody").get_by_test_id("stCode").first
         expect(link).to_be_visible()  # drawn by the rerun that opening starts
@@ -265,10 +265,10 @@ def test_the_share_dialog_takes_the_focus_and_gives_it_back(dashboard: RunningAp
         copy = page.get_by_test_id("stPopoverBody").get_by_role(
             "button", name=translate("id", "framework.copy_to_clipboard"), include_hidden=True)
         expect(copy).to_have_count(2)  # the link's and the embed snippet's
-        page.keyboard.press("Escape")
+        after_interaction(page, lambda: page.keyboard.press("Escape"))  # and so does closing
         page.wait_for_function("() => !document.querySelector('[data-testid=\"stPopoverBody\"]')")
         assert page.evaluate(FOCUS_PLACE_JS)["testid"] == "stPopoverButton"
-        page.keyboard.press("Enter")
+        after_interaction(page, lambda: page.keyboard.press("Enter"))
         page.wait_for_function(in_dialog)
         expect(link).to_be_visible()
         stops = _tab_stops(page, 8)
