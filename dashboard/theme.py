@@ -218,6 +218,8 @@ SCRIPT = """
           }
         });
       });
+      // The focus fell to the page's body: its element was drawn again or taken away.
+      const focusLost = () => !doc.activeElement || doc.activeElement === doc.body;
       // A collapsed sidebar (a phone's, or one the reader closed) is moved off screen, not hidden: Tab
       // walked through its links, language and filters unseen, nine stops and more before the page
       // (WCAG 2.4.7, 2.4.11). Collapsed, it is inert (out of the tab order and of what a screen reader
@@ -229,8 +231,7 @@ SCRIPT = """
         if (bar.inert !== collapsed) bar.inert = collapsed;
         const before = sidebarsCollapsed.get(bar);
         sidebarsCollapsed.set(bar, collapsed);
-        const focusLost = !doc.activeElement || doc.activeElement === doc.body;
-        if (before === undefined || before === collapsed || !focusLost) return;
+        if (before === undefined || before === collapsed || !focusLost()) return;
         const other = collapsed ? doc.querySelector('button[data-testid="stExpandSidebarButton"]')
                                 : bar.querySelector('[data-testid="stSidebarCollapseButton"] button');
         if (other) other.focus();
@@ -241,20 +242,18 @@ SCRIPT = """
       // Tab walks its content next (also once the page's rerun has drawn it again); closed with Escape,
       // the focus goes back to the button.
       const dialog = [...doc.querySelectorAll('[data-testid="stPopoverBody"]')].pop();
-      const focused = doc.activeElement;
-      const lost = !focused || focused === doc.body;
       if (dialog) {
         // (A rerun that draws the dialog again can drop the focus to the page's body: it is given back.)
         const fromOpener = !dialog.hasAttribute('data-focus-taken') &&
-                           focused?.closest('[data-testid="stPopoverButton"]');
-        if (fromOpener) popover.opener = focused;
-        if (fromOpener || (lost && popover.opener)) {
+                           doc.activeElement?.closest('[data-testid="stPopoverButton"]');
+        if (fromOpener) popover.opener = doc.activeElement;
+        if (fromOpener || (focusLost() && popover.opener)) {
           dialog.setAttribute('data-focus-taken', '');
           dialog.setAttribute('tabindex', '-1');
           dialog.focus({preventScroll: true});
         }
-      } else if (!dialog && popover.opener) {
-        if (lost && popover.opener.isConnected) popover.opener.focus();
+      } else if (popover.opener) {
+        if (focusLost() && popover.opener.isConnected) popover.opener.focus();
         popover.opener = null;
       }
       doc.querySelectorAll('[class*="st-key-figure-"]').forEach((box, index) => {
