@@ -19,7 +19,8 @@ workbook or a reader ever goes into either):
   and dialogs;
 - a collapsed sidebar leaves the tab order (it is moved off screen, not hidden), and a popover's dialog
   ("Share this view") takes the focus when opened and gives it back to its button;
-- in forced colours (Windows' high contrast themes) a chosen option, tab or switch is drawn apart;
+- in forced colours (Windows' high contrast themes) a chosen option, tab or switch, and the page one is on, is
+  drawn apart;
 - captions and card labels at ≥ 4.5:1, card labels wrap instead of being cut,
   focus stays visible, and the headline cards keep two themes side by side on
   a phone (reading order stays the document order: theme after theme).
@@ -77,7 +78,8 @@ h1, h2, h3 { text-wrap: balance; }
     font-size: 1rem !important; font-weight: 600 !important; padding: 0 0 0.25rem 0 !important; }
 [data-testid="stMain"] .st-key-headline-heading h2 { padding-bottom: 0.75rem !important; }
 /* Windows' high contrast themes (forced colours) drop the background colours Streamlit marks a choice with:
-   the chosen direction, language, measure and tab looked like the others, a switch showed no knob. Each is
+   the chosen direction, language, measure and tab and the page one is on looked like the others (the page's
+   link only bolder), a switch showed no knob. Each is
    drawn in the reader's own theme colours: the chosen one in Highlight, a box or track outlined. */
 @media (forced-colors: active) {
   [data-testid="stRadioOption"] > div > div:first-child, [data-testid="stCheckbox"] label > div:first-of-type {
@@ -93,6 +95,9 @@ h1, h2, h3 { text-wrap: balance; }
   [data-testid="stButtonGroup"] button[aria-checked="true"] { forced-color-adjust: none;
       background: Highlight !important; border-color: Highlight !important; }
   [data-testid="stButtonGroup"] button[aria-checked="true"] p { color: HighlightText !important; }
+  /* the page the reader is on, in the sidebar's navigation (Streamlit marks it by a background and bold) */
+  [data-testid="stSidebarNavLink"][aria-current="page"] { forced-color-adjust: none; background: Highlight !important; }
+  [data-testid="stSidebarNavLink"][aria-current="page"] * { color: HighlightText !important; }
   /* the chosen tab's bar (the element after its label) */
   [data-testid="stTab"][aria-selected="true"] > div:not([data-testid]) { forced-color-adjust: none;
       background: Highlight !important; }

@@ -282,6 +282,19 @@ def test_the_share_dialog_takes_the_focus_and_gives_it_back(dashboard: RunningAp
 CHOICE_COLOURS_JS = """() => {
   const look = el => { const style = getComputedStyle(el);
                        return [style.backgroundColor, style.borderTopColor, style.borderTopWidth]; };
+  // The colour an element's background is seen in: its own blended over its ancestors' (forced colours keep a
+  // background's transparency: the current page's link, Canvas at a quarter, is seen as the Canvas around it).
+  const seen = el => {
+    const layers = [];
+    for (let at = el; at; at = at.parentElement) {
+      const [r, g, b, a = 1] = getComputedStyle(at).backgroundColor.match(/[0-9.]+/g).map(Number);
+      layers.push([r, g, b, a]);
+      if (a === 1) break;
+    }
+    const [r, g, b] = layers.reduceRight(([r0, g0, b0], [r, g, b, a]) =>
+      [r * a + r0 * (1 - a), g * a + g0 * (1 - a), b * a + b0 * (1 - a)], [255, 255, 255]);
+    return `rgb(${[r, g, b].map(Math.round).join(', ')})`;
+  };
   const sidebar = document.querySelector('[data-testid="stSidebar"]');
   return {
     directions: [...sidebar.querySelectorAll('[data-testid="stRadioOption"]')].map(option =>
@@ -290,6 +303,8 @@ CHOICE_COLOURS_JS = """() => {
       ({chosen: button.getAttribute('aria-checked') === 'true', look: look(button)})),
     track: look(sidebar.querySelector('[data-testid="stCheckbox"] label > div')),
     knob: look(sidebar.querySelector('[data-testid="stCheckbox"] label > div > div')),
+    pages: [...sidebar.querySelectorAll('[data-testid="stSidebarNavLink"]')].map(link =>
+      ({chosen: link.getAttribute('aria-current') === 'page', look: [seen(link)]})),
   };
 }"""
 
@@ -302,9 +317,9 @@ TAB_BAR_JS = """() => [getComputedStyle(document.querySelector(
 
 def test_a_choice_is_seen_in_a_high_contrast_theme(dashboard: RunningApp, browser: Browser) -> None:
     """Windows' high contrast themes (forced colours) drop the background colours Streamlit marks a choice
-    with: the chosen direction, language and tab looked like the others, and the presentation switch showed
-    no knob. In Chromium's forced colours the chosen one is drawn apart, the chosen tab has its bar, and the
-    switch has a track and a knob of different colours."""
+    with: the chosen direction, language and tab and the sidebar's link to the page one is on looked like the
+    others, and the presentation switch showed no knob. In Chromium's forced colours the chosen one is drawn
+    apart, the chosen tab has its bar, and the switch has a track and a knob of different colours."""
     context = new_context(browser, viewport={"width": LAPTOP.width, "height": LAPTOP.height},
                           forced_colors="active")
     try:
@@ -316,7 +331,7 @@ def test_a_choice_is_seen_in_a_high_contrast_theme(dashboard: RunningApp, browse
         tab_bar, page_background = page.evaluate(TAB_BAR_JS)
     finally:
         context.close()
-    for group in ("directions", "languages"):
+    for group in ("directions", "languages", "pages"):
         chosen = [choice["look"][0] for choice in drawn[group] if choice["chosen"]]
         others = {choice["look"][0] for choice in drawn[group] if not choice["chosen"]}
         assert len(chosen) == 1 and others and chosen[0] not in others, (group, drawn[group])
