@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.context import PageContext
+from dashboard.theme import ask_focus
 from etl.accounts import SignInGuard, read_accounts
 from etl.warehouse import Warehouse
 
@@ -67,6 +68,7 @@ def sign_in_form(ctx: PageContext) -> None:
         attempt = guard().attempt(name, password, accounts)  # a locked name is refused before any check
     if attempt.ok:
         st.session_state[SESSION_KEY] = name
+        ask_focus("signed-in")  # the form it replaces had the focus
         st.rerun()
     if attempt.status == "unavailable":
         st.error(ctx.t("auth.unavailable"))

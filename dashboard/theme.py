@@ -19,6 +19,8 @@ workbook or a reader ever goes into either):
   and dialogs;
 - a collapsed sidebar leaves the tab order (it is moved off screen, not hidden), and a popover's dialog
   ("Share this view") takes the focus when opened and gives it back to its button;
+- a part the page asks to be read next (a restore's report, a load's outcome, "Signed in as …") takes the
+  focus once drawn (ask_focus, focus_part);
 - in forced colours (Windows' high contrast themes) a chosen option, tab or switch, and the page one is on, is
   drawn apart;
 - captions and card labels at ≥ 4.5:1, card labels wrap instead of being cut,
@@ -30,13 +32,21 @@ from __future__ import annotations
 
 import functools
 import json
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from translations import LANGUAGES, translate
 
+if TYPE_CHECKING:
+    from streamlit.delta_generator import DeltaGenerator
+
 # The key of a table's download line (dashboard.downloads): the script names its buttons for the table.
 DOWNLOAD_LINE_KEY = "download-line-"
+
+# The key of a part the page asks to be read next (ask_focus, focus_part): the script moves the focus to it once.
+FOCUS_KEY = "take-focus-"
+_FOCUS_ASKED = "focus-asked"  # the session's (part asked for, how many asks so far)
 
 # The projector's root font size (dashboard.presentation's style): every rem of the page, its text and its
 # tables' rows, is PRESENTING_SCALE times larger than at the browser's 16 px.
@@ -137,6 +147,7 @@ SCRIPT = """
   const saidTexts = window.__dashboardSaidTexts = window.__dashboardSaidTexts || new WeakMap();
   const sidebarsCollapsed = window.__dashboardSidebars = window.__dashboardSidebars || new WeakMap();
   const popover = window.__dashboardPopover = window.__dashboardPopover || {opener: null};
+  const focusTaken = window.__dashboardFocusTaken = window.__dashboardFocusTaken || new Set();
   const apply = () => {
     const root = window.parent && window.parent !== window ? window.parent.document : document;
     for (const doc of new Set([document, root])) {
@@ -261,6 +272,18 @@ SCRIPT = """
         if (focusLost() && popover.opener.isConnected) popover.opener.focus();
         popover.opener = null;
       }
+      // A part the page asks to be read next (focus_part): a restore's report, drawn far above the button
+      // that asked for it, where the focus stayed; a load's outcome and "Signed in as …", drawn where the
+      // button or the form was, whose focus fell to the page's body. It takes the focus once (its heading
+      // or its message), so Tab and a screen reader go on from there.
+      doc.querySelectorAll(`[class*="st-key-${__FOCUS__}"]`).forEach(part => {
+        const key = [...part.classList].find(name => name.startsWith(`st-key-${__FOCUS__}`));
+        const target = part.querySelector('h1, h2, h3, [data-testid="stAlert"]');
+        if (!target || focusTaken.has(key)) return;
+        focusTaken.add(key);
+        target.setAttribute('tabindex', '-1');
+        target.focus();
+      });
       doc.querySelectorAll('[class*="st-key-figure-"]').forEach((box, index) => {
         const heading = box.querySelector('h3');
         const caption = box.querySelector('[data-testid="stCaptionContainer"]');
@@ -327,8 +350,9 @@ WIDGET_WORDS = """
 # "Clear all" in English on an Indonesian page (WCAG 3.1.2, language of parts).
 FRAMEWORK_WORDS = {
     "Sidebar": "sidebar", "Collapse sidebar": "collapse_sidebar", "Expand sidebar": "expand_sidebar",
-    "App pages": "app_pages", "Selected values": "selected_values", "Clear all": "clear_all", "Open": "open",
-    "Close": "close", "Main menu": "main_menu", "Link to heading": "link_to_heading",
+    "App pages": "app_pages", "Selected values": "selected_values", "Clear all": "clear_all",
+    "Clear value": "clear_value", "Open": "open", "Close": "close", "Main menu": "main_menu",
+    "Link to heading": "link_to_heading",
     "Choose an option": "choose_option", "Show password": "show_password", "Hide password": "hide_password",
     "Download as CSV": "download_csv", "Search": "search", "Fullscreen": "fullscreen",
     "Close fullscreen": "close_fullscreen", "Show/hide columns": "show_hide_columns", "Add files": "add_files",
@@ -394,5 +418,23 @@ def apply(lang: str) -> None:
         # reader or a workbook.
         script = (SCRIPT.replace("__LANG__", json.dumps(lang)).replace("__WORDS__", framework_words(lang))
                   .replace("__WORKBOOK_TYPES__", json.dumps(WORKBOOK_TYPES))
-                  .replace("__DOWNLOAD_LINE__", json.dumps(DOWNLOAD_LINE_KEY)))
+                  .replace("__DOWNLOAD_LINE__", json.dumps(DOWNLOAD_LINE_KEY))
+                  .replace("__FOCUS__", json.dumps(FOCUS_KEY)))
         st.html(STYLE + widget_words(lang) + script, unsafe_allow_javascript=True)
+
+
+def ask_focus(part: str) -> None:
+    """Ask that ``part`` take the keyboard's focus once the next run draws it (focus_part): for an action whose
+    outcome is drawn away from the control that asked for it, or in its place."""
+    _, asks = st.session_state.get(_FOCUS_ASKED, ("", 0))
+    st.session_state[_FOCUS_ASKED] = (part, asks + 1)
+
+
+def focus_part(part: str) -> DeltaGenerator:
+    """A container for ``part``; when it was asked for (ask_focus), keyed for the page script to move the focus
+    to its heading or message, once (a key of its own each time: a part asked for again takes it again)."""
+    asked, asks = st.session_state.get(_FOCUS_ASKED, ("", 0))
+    if asked != part:
+        return st.container()
+    st.session_state[_FOCUS_ASKED] = ("", asks)
+    return st.container(key=f"{FOCUS_KEY}{asks}")

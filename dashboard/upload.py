@@ -33,6 +33,7 @@ from dashboard.headline import Figure, formatted
 from dashboard.literal import markdown_text
 from dashboard.metrics import CARD_METRICS, metric, summary_value
 from dashboard.queries import Scope, yearly_summary
+from dashboard.theme import ask_focus, focus_part
 from etl import schema
 from etl.annotate import annotate, problem_report
 from etl.guard import size_refusal
@@ -404,6 +405,7 @@ def confirm(ctx: PageContext, warehouse: Warehouse, checked: Checked, analyst: s
         # would have kept the stale report, and its refused button, for good); the refusal is said above it.
         st.session_state.pop(STATE_KEY, None)
         st.session_state[REFUSED_KEY] = Refusal(refused.problem, restore=checked.restoring)
+        ask_focus("refusal")
         st.rerun()
     return None
 
@@ -421,9 +423,10 @@ def show_refusal(ctx: PageContext) -> None:
     refusal = st.session_state.pop(REFUSED_KEY, None)
     if refusal is None:
         return
-    st.error(ctx.t("upload.restore_rejected_now" if refusal.restore else "upload.rejected_now"),
-             icon=":material/error:")
-    st.error(markdown_text(refusal.problem.message(ctx.lang)))
+    with focus_part("refusal"):  # drawn above the report, whose button asked for it
+        st.error(ctx.t("upload.restore_rejected_now" if refusal.restore else "upload.rejected_now"),
+                 icon=":material/error:")
+        st.error(markdown_text(refusal.problem.message(ctx.lang)))
 
 
 def restore_choices(history: pd.DataFrame, live: Collection[int]) -> list[int]:

@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard.auth import current_analyst, sign_in_form, sign_out
 from dashboard.context import context
 from dashboard.literal import markdown_text
+from dashboard.theme import focus_part
 
 ctx = context()
 analyst = current_analyst()
@@ -13,7 +14,8 @@ if analyst is None:
     st.caption(ctx.t("auth.intro"))
     sign_in_form(ctx)
 else:
-    st.success(ctx.t("auth.signed_in_as", name=markdown_text(analyst)), icon=":material/verified_user:")
+    with focus_part("signed-in"):  # in the form's place (auth.sign_in_form)
+        st.success(ctx.t("auth.signed_in_as", name=markdown_text(analyst)), icon=":material/verified_user:")
     st.page_link("views/upload.py", label=ctx.t("nav.upload"), icon=":material/upload_file:")
     if st.button(ctx.t("auth.sign_out")):
         sign_out()

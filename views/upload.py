@@ -8,6 +8,7 @@ from dashboard.components import show_history
 from dashboard.context import context
 from dashboard.filters import labelled
 from dashboard.literal import markdown_text
+from dashboard.theme import ask_focus, focus_part
 from etl.uploads import retention_days
 from etl.warehouse import Warehouse
 
@@ -28,7 +29,8 @@ if result is not None:
     # A year made final by a load unticked "provisional" says so: its notice leaves every page.
     done = ("upload.done_provisional" if result.provisional
             else "upload.done_now_final" if result.was_provisional else "upload.done")
-    st.success(ctx.t(done, load_id=result.load_id, year=result.year), icon=":material/task_alt:")
+    with focus_part("outcome"):  # drawn at the top: the button it answers is gone
+        st.success(ctx.t(done, load_id=result.load_id, year=result.year), icon=":material/task_alt:")
 
 st.header(ctx.t("upload.step_template"))
 st.download_button(ctx.t("upload.template_button"), data=lambda: upload.template_bytes(ctx.lang),
@@ -53,7 +55,8 @@ upload.show_refusal(ctx)  # a confirmation the data changed under: said above th
 if checked is not None:
     title = ctx.t("upload.step_report_restore", load_id=checked.restore_of) if checked.restore_of else ctx.t(
         "upload.step_report", file=markdown_text(checked.file_name))  # the name as typed, never as markup
-    st.header(title)
+    with focus_part("report"):  # a restore's report stands far above the button that asked for it
+        st.header(title)
     upload.show_report(ctx, checked)
     if checked.staged.ok:
         upload.show_preview(ctx, checked)
@@ -61,6 +64,7 @@ if checked is not None:
         if done is not None:
             st.session_state.pop(upload.STATE_KEY, None)
             st.session_state[upload.RESULT_KEY] = done
+            ask_focus("outcome")
             st.session_state[upload.UPLOADER_KEY] = generation + 1  # an empty uploader for the next file
             st.rerun()
 
@@ -74,6 +78,7 @@ if choices:
                           placeholder=ctx.t("upload.restore_placeholder"))
     if chosen is not None and st.button(ctx.t("upload.restore_preview"), key="restore-preview"):
         st.session_state[upload.STATE_KEY] = upload.check_restore(ctx, warehouse, int(chosen))
+        ask_focus("report")
         st.session_state[upload.UPLOADER_KEY] = generation + 1  # the restore, not a file left in the uploader
         st.rerun()
 elif not history.empty:

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dashboard.theme import WORKBOOK_TYPES
 from etl import accounts
@@ -207,3 +208,89 @@ def test_an_analyst_reads_streamlits_own_words_in_their_language(analyst_app: Ru
     expect(page.get_by_test_id("stFileUploaderDropzoneInput")).to_have_attribute(
         "aria-label", translate(lang, "framework.file_upload"))
     save_screenshot(page, f"upload-other-type-{lang}")
+
+
+# What has the keyboard's focus: its text (what is hidden from a screen reader left out: icons' ligatures), and
+# the test id of the Streamlit element it is in.
+FOCUSED_JS = """() => { const el = document.activeElement, copy = el.cloneNode(true);
+  copy.querySelectorAll('[aria-hidden="true"]').forEach(hidden => hidden.remove());
+  return [copy.textContent.replace(/\\s+/g, ' ').trim(),
+          el.closest('[data-testid]')?.getAttribute('data-testid') ?? null]; }"""
+
+
+def focus_comes_to(page: Page, text: str) -> str | None:
+    """Wait (up to 10 s) for the focus to come to an element whose text is ``text``; the test id of the
+    Streamlit element it is in. Fails saying where the focus is instead."""
+    try:
+        page.wait_for_function(f"text => ({FOCUSED_JS})()[0] === text", arg=text, timeout=10_000)
+    except PlaywrightTimeout:
+        where, testid = page.evaluate(FOCUSED_JS)
+        raise AssertionError(f"the focus never came to {text!r}: it is on {where[:80]!r} ({testid})") from None
+    return page.evaluate(FOCUSED_JS)[1]
+
+
+def tab_to(page: Page, name: str, most: int = 8) -> None:
+    """Tab until the focus is on the control named ``name`` (at most ``most`` stops)."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.innerText.trim()") == name:
+            return
+    raise AssertionError(f"{most} Tab stops never reached {name!r}: {page.evaluate(FOCUSED_JS)}")
+
+
+def test_an_analyst_loads_and_restores_a_year_from_the_keyboard(analyst_app: RunningApp, page: Page,
+                                                                 tmp_path: Path) -> None:
+    """Each outcome takes the focus, in Indonesian: "Signed in as" (the form that had it is gone), a load's
+    outcome at the top of the page (its button is gone), and a restore's report, drawn far above the button
+    that asks for it. Before, the focus fell to the page's body, or stayed on the button at the page's end."""
+    lang = "id"
+    warehouse = Warehouse(analyst_app.warehouse)
+    before = warehouse.current_loads()[2019]
+    open_page(page, analyst_app.url("/signin", f"lang={lang}"))
+    page.get_by_role("textbox", name=translate(lang, "auth.name")).fill("siti")
+    page.get_by_role("textbox", name=translate(lang, "auth.password")).fill(PASSWORD)
+    after_interaction(page, lambda: page.get_by_role("textbox", name=translate(lang, "auth.password")).press("Enter"))
+    assert focus_comes_to(page, translate(lang, "auth.signed_in_as", name="siti")) == "stAlert"
+
+    after_interaction(page, lambda: page.get_by_role("link", name=translate(lang, "nav.upload")).first.click())
+    fewer = openpyxl.load_workbook(SAMPLE_FILES[2])  # 2019 with one applicant fewer
+    fewer["participants"].delete_rows(2, 1)
+    fewer.save(tmp_path / "2019.xlsx")
+    upload(page, tmp_path / "2019.xlsx")
+    understood = page.get_by_role("checkbox", name=translate(lang, "upload.confirm_replace", year=2019,
+                                                             load_id=before))
+    understood.focus()
+    after_interaction(page, lambda: page.keyboard.press("Space"))
+    tab_to(page, translate(lang, "upload.load_button", year=2019))
+    after_interaction(page, lambda: page.keyboard.press("Enter"))
+    loaded = warehouse.current_loads()[2019]
+    assert loaded > before
+    assert focus_comes_to(page, translate(lang, "upload.done", load_id=loaded, year=2019)) == "stAlert"
+
+    # The load it replaced, chosen and checked from the keyboard; the check's report takes the focus.
+    choice = page.get_by_role("combobox", name=translate(lang, "upload.restore_choose"))
+    choice.focus()
+    page.keyboard.press("ArrowDown")  # opens its list at the newest load it can restore: the one replaced
+    page.get_by_role("option").first.wait_for()
+    after_interaction(page, lambda: page.keyboard.press("Enter"))
+    page.keyboard.press("Tab")  # the choice's clear button, named in the reader's language
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == translate(
+        lang, "framework.clear_value")
+    tab_to(page, translate(lang, "upload.restore_preview"), most=1)
+    after_interaction(page, lambda: page.keyboard.press("Enter"))
+    focus_comes_to(page, translate(lang, "upload.step_report_restore", load_id=before))
+    assert page.evaluate("() => document.activeElement.tagName") == "H2"
+    assert page.evaluate("() => document.activeElement.getBoundingClientRect().top") >= 0, "scrolled to it"
+    save_screenshot(page, f"upload-restore-report-{lang}")
+    assert _serious_axe_findings(page) == []
+
+    understood = page.get_by_role("checkbox", name=translate(lang, "upload.confirm_replace", year=2019,
+                                                             load_id=loaded))
+    understood.focus()
+    after_interaction(page, lambda: page.keyboard.press("Space"))
+    tab_to(page, translate(lang, "upload.restore_button", load_id=before))
+    after_interaction(page, lambda: page.keyboard.press("Enter"))
+    restored = warehouse.current_loads()[2019]
+    newest = warehouse.history()[0]
+    assert (newest["load_id"], newest["restored_from_load_id"], newest["rows_participants"]) == (restored, before, 137)
+    assert focus_comes_to(page, translate(lang, "upload.done", load_id=restored, year=2019)) == "stAlert"
