@@ -82,7 +82,7 @@ elif dashboard_page:  # presenter tools belong to the dashboard pages, not to si
     presentation.render_tools(context, available, page.url_path)
 if presenting:
     presentation.presentation_bar(context, filtered=dashboard_page)
-    if presentation.slideshow_seconds() and dashboard_page:
+    if presentation.slideshow_running() and dashboard_page:
         position = pages.index(page) if page in pages else 0  # the "/overview" alias is the first page
         presentation.advance_slides(presentation.slideshow_seconds(), pages[(position + 1) % len(pages)])
 page.run()

@@ -48,6 +48,7 @@ FRAME_CSS = """
 """
 SLIDESHOW_CHOICES = (0, 15, 30, 60, 120)
 SLIDE_STARTED = "_slide_started"
+SLIDESHOW_PAUSED = "slideshow-paused"  # the session's pause (the presentation bar's button); not in the link
 # Fixed style, no user data: hide the controls and enlarge everything for a projector.
 PRESENTATION_CSS = """
 <style>
@@ -101,6 +102,20 @@ def slideshow_seconds() -> int:
     return int(st.session_state[SLIDESHOW_KEY])
 
 
+def slideshow_running() -> bool:
+    """A slideshow was chosen (slideshow_seconds) and is not paused."""
+    return bool(slideshow_seconds()) and not st.session_state.get(SLIDESHOW_PAUSED, False)
+
+
+def _pause_slideshow() -> None:
+    st.session_state[SLIDESHOW_PAUSED] = True
+
+
+def _resume_slideshow() -> None:
+    st.session_state[SLIDESHOW_PAUSED] = False
+    st.session_state.pop(SLIDE_STARTED, None)  # the page it resumes on is shown a whole interval
+
+
 def frame_target() -> str | None:
     """None, FRAME_PAGE or a chart's name: what an embedding site asked for (framing.frame_target)."""
     return framing.frame_target(st.query_params.get_all(FRAME_PARAM))
@@ -123,7 +138,9 @@ def iframe_snippet(url: str, title: str, height: int) -> str:
 
 
 def _sync_url() -> None:
-    """Keep present=1 and slideshow=N in the URL in step with the session, so a copied link carries them."""
+    """Keep present=1 and slideshow=N in the URL in step with the session, so a copied link carries them.
+    A slideshow chosen again, or presentation mode left, is no longer paused."""
+    st.session_state.pop(SLIDESHOW_PAUSED, None)
     if st.session_state.get(PRESENTING_KEY):
         st.query_params[PRESENT_PARAM] = "1"
     else:
@@ -227,10 +244,24 @@ def framed_chart_height(ctx: PageContext, chart: Chart) -> int:
 
 def presentation_bar(ctx: PageContext, filtered: bool = True) -> None:
     """While presenting: the projector style, the active filters in one line and as of when the data is below
-    it (the page's intro, which says it on a screen, is left out), and the way out. A page no filter acts on
-    (``filtered`` false: sign-in, upload) names none."""
+    it (the page's intro, which says it on a screen, is left out), the slideshow's pause, and the way out. A
+    page no filter acts on (``filtered`` false: sign-in, upload) names none."""
     st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)  # constant CSS only, never user data
-    line, leave = st.columns([6, 1], vertical_alignment="center")
-    line.caption(f"{filter_line(ctx.filters)}  \n{ctx.data_updated()}" if filtered else ctx.data_updated())
-    leave.button(ctx.t("present.leave"), icon=":material/close_fullscreen:", key="present-leave",
-                 on_click=leave_presentation)
+    seconds = slideshow_seconds() if filtered else 0  # a slideshow walks the dashboard's pages only
+    # The buttons side by side at their own width, to the right (wrapping on a phone): in a column each, a
+    # projector's "Keluar" was cut to "Kel…" beside "Lanjutkan tayangan slide".
+    line, controls = st.columns([1, 1] if seconds else [6, 1], vertical_alignment="center")
+    said = [filter_line(ctx.filters), ctx.data_updated()] if filtered else [ctx.data_updated()]
+    with controls.container(horizontal=True, horizontal_alignment="right"):
+        if seconds:
+            # A reader who opened a slideshow's link can stop it without leaving the presentation (WCAG
+            # 2.2.2), and a presenter hold a page while a question is answered; the line says which it is.
+            running = slideshow_running()
+            said.append(ctx.t("present.seconds", seconds=seconds) if running
+                        else ctx.t("present.slideshow_paused"))
+            st.button(ctx.t("present.pause") if running else ctx.t("present.resume"),
+                      icon=":material/pause:" if running else ":material/play_arrow:", key="slideshow-pause",
+                      on_click=_pause_slideshow if running else _resume_slideshow)
+        st.button(ctx.t("present.leave"), icon=":material/close_fullscreen:", key="present-leave",
+                  on_click=leave_presentation)
+    line.caption("  \n".join(said))

@@ -193,6 +193,27 @@ def test_a_slideshow_link_starts_the_slideshow(warehouse: Warehouse) -> None:
     assert still.selectbox(key="slideshow-choice").value == 0
 
 
+def test_a_slideshow_pauses_without_leaving_the_presentation(warehouse: Warehouse) -> None:
+    """The sidebar is hidden while presenting, and "Leave" was the only way to stop a slideshow. The
+    presentation bar pauses and resumes it and says which it is doing; the link keeps the slideshow."""
+    at = run_app([("lang", "en"), ("present", "1"), ("slideshow", "15")])
+    assert at.button(key="slideshow-pause").label == translate("en", "present.pause")
+    assert any(translate("en", "present.seconds", seconds=15) in c.value for c in at.caption)
+    at.button(key="slideshow-pause").click().run()
+    assert at.button(key="slideshow-pause").label == translate("en", "present.resume")
+    assert any(translate("en", "present.slideshow_paused") in c.value for c in at.caption)
+    assert not any(translate("en", "present.seconds", seconds=15) in c.value for c in at.caption)
+    assert at.query_params["slideshow"] in ("15", ["15"]) and at.selectbox(key="slideshow-choice").value == 15
+    at.button(key="slideshow-pause").click().run()
+    assert at.button(key="slideshow-pause").label == translate("en", "present.pause")
+    at.button(key="slideshow-pause").click().run()  # paused again, then out of the presentation and back
+    at.button(key="present-leave").click().run()
+    at.toggle(key="present-toggle").set_value(True).run()
+    assert at.button(key="slideshow-pause").label == translate("en", "present.pause"), "left, no longer paused"
+    without = run_app([("lang", "en"), ("present", "1")])
+    assert not [b for b in without.button if b.key == "slideshow-pause"]
+
+
 @pytest.mark.parametrize("seconds", ["²", "１５", "7", "15.0"])
 def test_a_slideshow_link_with_another_number_leaves_it_off(warehouse: Warehouse, seconds: str) -> None:
     """Only a choice written in ASCII digits starts the slideshow; "²" passed str.isdigit and then failed

@@ -261,9 +261,23 @@ def test_the_projected_load_history_stands_within_the_screen(sample_warehouse_di
 
 
 def test_slideshow_moves_to_the_next_page(dashboard: RunningApp, page: Page) -> None:
-    """With slideshow=15 the Overview gives way to Participation after about 15 seconds, same filters."""
+    """With slideshow=15 the Overview gives way to Participation after about 15 seconds, same filters. Paused
+    from the keyboard (the presentation bar's button, the first control after the skip link and the bar's
+    line), it stays for 20 seconds; resumed, it moves on."""
     open_page(page, dashboard.url("/overview", "lang=en&year=2018&present=1&slideshow=15"))
-    assert page.locator("h1").first.inner_text() == translate("en", "overview.title", partner="Beijing")
+    overview = translate("en", "overview.title", partner="Beijing")
+    assert page.locator("h1").first.inner_text() == overview
+    for _ in range(3):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.innerText").endswith(translate("en", "present.pause")):
+            break
+    else:
+        raise AssertionError("Tab never reached the slideshow's pause")
+    after_interaction(page, lambda: page.keyboard.press("Enter"))
+    page.get_by_text(translate("en", "present.slideshow_paused")).wait_for()
+    page.wait_for_timeout(20_000)
+    assert page.locator("h1").first.inner_text() == overview and "/overview" in page.url, "paused"
+    after_interaction(page, lambda: page.get_by_role("button", name=translate("en", "present.resume")).click())
     page.wait_for_function("t => document.querySelector('h1') && document.querySelector('h1').innerText === t",
                            arg=translate("en", "participation.title"), timeout=45_000)
     page.wait_for_selector(f"{CHART} svg.main-svg", timeout=30_000)
