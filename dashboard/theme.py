@@ -113,6 +113,10 @@ h1, h2, h3 { text-wrap: balance; }
       background: Highlight !important; }
 }
 @media (max-width: 640px) {
+  /* Streamlit's heading sizes are a laptop's: on a 320 px phone the Overview's title took five lines (44 px),
+     and a Chinese step heading left its number alone above the words ("2." / "上传填好的工作簿"). */
+  [data-testid="stMain"] h1 { font-size: 2rem !important; }
+  [data-testid="stMain"] h2 { font-size: 1.5rem !important; }
   .st-key-headline [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; gap: 0.5rem !important; }
   .st-key-headline [data-testid="stColumn"] { min-width: calc(50% - 0.5rem) !important;
       flex: 1 1 calc(50% - 0.5rem) !important; }
