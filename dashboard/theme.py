@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import functools
 import json
+import secrets
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -46,7 +47,7 @@ DOWNLOAD_LINE_KEY = "download-line-"
 
 # The key of a part the page asks to be read next (ask_focus, focus_part): the script moves the focus to it once.
 FOCUS_KEY = "take-focus-"
-_FOCUS_ASKED = "focus-asked"  # the session's (part asked for, how many asks so far)
+_FOCUS_ASKED = "focus-asked"  # the session's (part asked for, the ask's own token)
 
 # The projector's root font size (dashboard.presentation's style): every rem of the page, its text and its
 # tables' rows, is PRESENTING_SCALE times larger than at the browser's 16 px.
@@ -88,9 +89,9 @@ h1, h2, h3 { text-wrap: balance; }
     font-size: 1rem !important; font-weight: 600 !important; padding: 0 0 0.25rem 0 !important; }
 [data-testid="stMain"] .st-key-headline-heading h2 { padding-bottom: 0.75rem !important; }
 /* Windows' high contrast themes (forced colours) drop the background colours Streamlit marks a choice with:
-   the chosen direction, language, measure and tab and the page one is on looked like the others (the page's
-   link only bolder), a switch showed no knob. Each is
-   drawn in the reader's own theme colours: the chosen one in Highlight, a box or track outlined. */
+   the chosen direction, language, measure and tab, and the page one is on, looked like the others (the page's
+   link only bolder), a switch showed no knob. Each is drawn in the reader's own theme colours: the chosen one
+   in Highlight, a box or track outlined. */
 @media (forced-colors: active) {
   [data-testid="stRadioOption"] > div > div:first-child, [data-testid="stCheckbox"] label > div:first-of-type {
       forced-color-adjust: none; background: Canvas !important; border: 1px solid CanvasText !important; }
@@ -106,7 +107,8 @@ h1, h2, h3 { text-wrap: balance; }
       background: Highlight !important; border-color: Highlight !important; }
   [data-testid="stButtonGroup"] button[aria-checked="true"] p { color: HighlightText !important; }
   /* the page the reader is on, in the sidebar's navigation (Streamlit marks it by a background and bold) */
-  [data-testid="stSidebarNavLink"][aria-current="page"] { forced-color-adjust: none; background: Highlight !important; }
+  [data-testid="stSidebarNavLink"][aria-current="page"] { forced-color-adjust: none;
+      background: Highlight !important; }
   [data-testid="stSidebarNavLink"][aria-current="page"] * { color: HighlightText !important; }
   /* the chosen tab's bar (the element after its label) */
   [data-testid="stTab"][aria-selected="true"] > div:not([data-testid]) { forced-color-adjust: none;
@@ -430,15 +432,16 @@ def apply(lang: str) -> None:
 def ask_focus(part: str) -> None:
     """Ask that ``part`` take the keyboard's focus once the next run draws it (focus_part): for an action whose
     outcome is drawn away from the control that asked for it, or in its place."""
-    _, asks = st.session_state.get(_FOCUS_ASKED, ("", 0))
-    st.session_state[_FOCUS_ASKED] = (part, asks + 1)
+    # A token of its own each time (the page script moves the focus once per key): a part asked for again
+    # takes it again, also after a new session in the same browser page (a reconnection) counted from 1 again.
+    st.session_state[_FOCUS_ASKED] = (part, secrets.token_hex(8))
 
 
 def focus_part(part: str) -> DeltaGenerator:
     """A container for ``part``; when it was asked for (ask_focus), keyed for the page script to move the focus
-    to its heading or message, once (a key of its own each time: a part asked for again takes it again)."""
-    asked, asks = st.session_state.get(_FOCUS_ASKED, ("", 0))
+    to its heading or message, once."""
+    asked, token = st.session_state.get(_FOCUS_ASKED, ("", ""))
     if asked != part:
         return st.container()
-    st.session_state[_FOCUS_ASKED] = ("", asks)
-    return st.container(key=f"{FOCUS_KEY}{asks}")
+    del st.session_state[_FOCUS_ASKED]
+    return st.container(key=f"{FOCUS_KEY}{token}")
