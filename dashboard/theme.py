@@ -433,7 +433,8 @@ def ask_focus(part: str) -> None:
     """Ask that ``part`` take the keyboard's focus once the next run draws it (focus_part): for an action whose
     outcome is drawn away from the control that asked for it, or in its place."""
     # A token of its own each time (the page script moves the focus once per key): a part asked for again
-    # takes it again, also after a new session in the same browser page (a reconnection) counted from 1 again.
+    # takes it again, also in a new session of the same browser page (a reconnection), where a count would
+    # start again at a key the script has used.
     st.session_state[_FOCUS_ASKED] = (part, secrets.token_hex(8))
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, ViewportSize
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dashboard.bundles import CACHE_ENV
 from etl.warehouse import DB_ENV, PAUSE_ENV, Warehouse
@@ -365,3 +366,31 @@ def headings_larger_than_their_parent(page: Page) -> list[str]:
     """The headings drawn larger than the heading they sit under (an h4 larger than its h3 reads as a new
     part, not a part of it), each with the parent's text and both sizes."""
     return page.evaluate(_HEADINGS_LARGER_THAN_PARENT_JS)
+
+
+# What has the keyboard's focus: its text (what is hidden from a screen reader left out: icons' ligatures), and
+# the test id of the Streamlit element it is in.
+FOCUSED_JS = """() => { const el = document.activeElement, copy = el.cloneNode(true);
+  copy.querySelectorAll('[aria-hidden="true"]').forEach(hidden => hidden.remove());
+  return [copy.textContent.replace(/\\s+/g, ' ').trim(),
+          el.closest('[data-testid]')?.getAttribute('data-testid') ?? null]; }"""
+
+
+def focus_comes_to(page: Page, text: str) -> str | None:
+    """Wait (up to 10 s) for the focus to come to an element whose text is ``text``; the test id of the
+    Streamlit element it is in. Fails saying where the focus is instead."""
+    try:
+        page.wait_for_function(f"text => ({FOCUSED_JS})()[0] === text", arg=text, timeout=10_000)
+    except PlaywrightTimeout:
+        where, testid = page.evaluate(FOCUSED_JS)
+        raise AssertionError(f"the focus never came to {text!r}: it is on {where[:80]!r} ({testid})") from None
+    return page.evaluate(FOCUSED_JS)[1]
+
+
+def tab_to(page: Page, name: str, most: int = 8) -> None:
+    """Tab until the focus is on the control named ``name`` (at most ``most`` stops)."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if page.evaluate(FOCUSED_JS)[0] == name:
+            return
+    raise AssertionError(f"{most} Tab stops never reached {name!r}: {page.evaluate(FOCUSED_JS)}")

@@ -39,6 +39,7 @@ from .harness import (
     save_screenshot,
     start_app,
     stop_app,
+    tab_to,
 )
 
 CHART = '[data-testid="stPlotlyChart"]'
@@ -267,12 +268,7 @@ def test_slideshow_moves_to_the_next_page(dashboard: RunningApp, page: Page) -> 
     open_page(page, dashboard.url("/overview", "lang=en&year=2018&present=1&slideshow=15"))
     overview = translate("en", "overview.title", partner="Beijing")
     assert page.locator("h1").first.inner_text() == overview
-    for _ in range(3):
-        page.keyboard.press("Tab")
-        if page.evaluate("() => document.activeElement.innerText").endswith(translate("en", "present.pause")):
-            break
-    else:
-        raise AssertionError("Tab never reached the slideshow's pause")
+    tab_to(page, translate("en", "present.pause"), most=3)
     after_interaction(page, lambda: page.keyboard.press("Enter"))
     page.get_by_text(translate("en", "present.slideshow_paused")).wait_for()
     page.wait_for_timeout(20_000)

@@ -11,7 +11,6 @@ import openpyxl
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dashboard.theme import WORKBOOK_TYPES
 from etl import accounts
@@ -25,11 +24,13 @@ from .harness import (
     VIEWPORT,
     RunningApp,
     after_interaction,
+    focus_comes_to,
     headings_larger_than_their_parent,
     open_page,
     save_screenshot,
     start_app,
     stop_app,
+    tab_to,
 )
 
 PASSWORD = "a long test password"
@@ -208,34 +209,6 @@ def test_an_analyst_reads_streamlits_own_words_in_their_language(analyst_app: Ru
     expect(page.get_by_test_id("stFileUploaderDropzoneInput")).to_have_attribute(
         "aria-label", translate(lang, "framework.file_upload"))
     save_screenshot(page, f"upload-other-type-{lang}")
-
-
-# What has the keyboard's focus: its text (what is hidden from a screen reader left out: icons' ligatures), and
-# the test id of the Streamlit element it is in.
-FOCUSED_JS = """() => { const el = document.activeElement, copy = el.cloneNode(true);
-  copy.querySelectorAll('[aria-hidden="true"]').forEach(hidden => hidden.remove());
-  return [copy.textContent.replace(/\\s+/g, ' ').trim(),
-          el.closest('[data-testid]')?.getAttribute('data-testid') ?? null]; }"""
-
-
-def focus_comes_to(page: Page, text: str) -> str | None:
-    """Wait (up to 10 s) for the focus to come to an element whose text is ``text``; the test id of the
-    Streamlit element it is in. Fails saying where the focus is instead."""
-    try:
-        page.wait_for_function(f"text => ({FOCUSED_JS})()[0] === text", arg=text, timeout=10_000)
-    except PlaywrightTimeout:
-        where, testid = page.evaluate(FOCUSED_JS)
-        raise AssertionError(f"the focus never came to {text!r}: it is on {where[:80]!r} ({testid})") from None
-    return page.evaluate(FOCUSED_JS)[1]
-
-
-def tab_to(page: Page, name: str, most: int = 8) -> None:
-    """Tab until the focus is on the control named ``name`` (at most ``most`` stops)."""
-    for _ in range(most):
-        page.keyboard.press("Tab")
-        if page.evaluate("() => document.activeElement.innerText.trim()") == name:
-            return
-    raise AssertionError(f"{most} Tab stops never reached {name!r}: {page.evaluate(FOCUSED_JS)}")
 
 
 def test_an_analyst_loads_and_restores_a_year_from_the_keyboard(analyst_app: RunningApp, page: Page,
