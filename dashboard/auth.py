@@ -10,11 +10,12 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.context import PageContext
-from dashboard.theme import ask_focus
+from dashboard.theme import ask_focus, focus_part
 from etl.accounts import SignInGuard, read_accounts
 from etl.warehouse import Warehouse
 
 SESSION_KEY = "analyst"
+SIGNED_OUT_KEY = "analyst_signed_out"
 
 
 def _secrets() -> dict:
@@ -80,6 +81,17 @@ def sign_in_form(ctx: PageContext) -> None:
 
 
 def sign_out() -> None:
+    """Sign the session out; the next run says so (show_signed_out). What the session holds of an upload is
+    dropped by the caller (dashboard.upload.forget_work: that module is not imported by every page's start)."""
     if oidc_configured():
         st.logout()
     st.session_state.pop(SESSION_KEY, None)
+    st.session_state[SIGNED_OUT_KEY] = True
+    ask_focus("signed-out")  # the button that had the focus is gone
+
+
+def show_signed_out(ctx: PageContext) -> None:
+    """After a sign-out, once: that it took place, and that the work in hand is gone with it."""
+    if st.session_state.pop(SIGNED_OUT_KEY, False):
+        with focus_part("signed-out"):
+            st.success(ctx.t("auth.signed_out"), icon=":material/logout:")

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard.components import author_name, show_reference_table, show_table
 from dashboard.context import PageContext
@@ -64,6 +66,9 @@ STATE_KEY = "upload_checked"
 RESULT_KEY = "upload_result"
 UPLOADER_KEY = "upload_uploader_generation"
 REFUSED_KEY = "upload_refused"
+# Everything an analyst's session holds of a workbook: its check (with the staged rows and the preview), the
+# last outcome and refusal. Dropped at sign-out (forget_work).
+WORK_KEYS = (STATE_KEY, RESULT_KEY, REFUSED_KEY)
 REMOVED_STYLE = "background-color: #FDECEA; color: #8C1D18; font-weight: 600"
 
 
@@ -427,6 +432,25 @@ def show_refusal(ctx: PageContext) -> None:
         st.error(ctx.t("upload.restore_rejected_now" if refusal.restore else "upload.rejected_now"),
                  icon=":material/error:")
         st.error(markdown_text(refusal.problem.message(ctx.lang)))
+
+
+def new_uploader() -> None:
+    """An empty uploader on the next run (a new widget key), and the workbook the last one held dropped from
+    the server's memory now: Streamlit keeps an uploaded file until its session ends, and a file here is a
+    year's personal data, archived already (etl.uploads) if it was checked."""
+    st.session_state[UPLOADER_KEY] = st.session_state.get(UPLOADER_KEY, 0) + 1
+    run = get_script_run_ctx()
+    # Streamlit's own chat input drops its files so, from the in-memory manager only (the one a server uses).
+    if run is not None and isinstance(run.uploaded_file_mgr, MemoryUploadedFileManager):
+        run.uploaded_file_mgr.remove_session_files(run.session_id)
+
+
+def forget_work() -> None:
+    """Drop what the session holds of an analyst's work (at sign-out): the next analyst to sign in in this
+    browser tab starts from an empty uploader, not from the last one's report, preview and confirmation."""
+    for key in WORK_KEYS:
+        st.session_state.pop(key, None)
+    new_uploader()
 
 
 def restore_choices(history: pd.DataFrame, live: Collection[int]) -> list[int]:

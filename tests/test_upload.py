@@ -308,6 +308,57 @@ def test_the_retention_note_says_what_the_kept_workbook_is_for(lang: str, wareho
     assert not any(re.search(r"\d{4}-\d{2}-\d{2}", notes[0]) for notes in said.values()), said
 
 
+@pytest.mark.parametrize("lang", ["id", "zh"])
+def test_signing_out_drops_the_workbook_in_hand(lang: str, warehouse: Warehouse, secrets_file: Path,
+                                               tmp_path: Path) -> None:
+    """Sign-out kept the session's check of a workbook: the next analyst to sign in in the same tab found the
+    last one's report, preview (a year's personal data) and load button, ready to load as themselves."""
+    at = sign_in(app(lang), lang=lang)
+    at.switch_page("views/upload.py").run()
+    at.get("file_uploader")[0].upload("2020.xlsx", year_2020(tmp_path).read_bytes(), XLSX).run()
+    load_label = translate(lang, "upload.load_button", year=2020)
+    assert any(button.label == load_label for button in at.button), "the valid workbook's load is offered"
+    at.switch_page("views/signin.py").run()
+    next(button for button in at.button if button.label == translate(lang, "auth.sign_out")).click().run()
+    assert not at.exception
+    assert [title.value for title in at.title] == [translate(lang, "auth.title")]
+    assert [message.value for message in at.success] == [translate(lang, "auth.signed_out")]
+    at = sign_in(at, lang=lang)
+    at.switch_page("views/upload.py").run()
+    assert not at.exception
+    assert translate(lang, "upload.valid", year=2020) not in texts(at)
+    assert not any(button.label == load_label for button in at.button)
+    uploader = at.get("file_uploader")[0]
+    assert uploader.key != "uploader-0" and at.session_state[uploader.key] is None, "a new, empty uploader"
+
+
+def test_a_new_uploader_drops_the_last_ones_file_from_the_servers_memory() -> None:
+    """Streamlit keeps an uploaded file in memory until the session ends; the workbook in a replaced uploader
+    (after a load, a restore's preview, a sign-out) is dropped at once."""
+
+    def script() -> None:
+        import streamlit as st
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        from dashboard import upload
+
+        uploaded = st.file_uploader("Workbook", key=f"uploader-{st.session_state.get(upload.UPLOADER_KEY, 0)}")
+        if uploaded is not None and st.button("Replace the uploader"):
+            run = get_script_run_ctx()
+            held = run.uploaded_file_mgr.get_files(run.session_id, [uploaded.file_id])
+            upload.new_uploader()
+            st.text(f"held before: {len(held)}, "
+                    f"after: {len(run.uploaded_file_mgr.get_files(run.session_id, [uploaded.file_id]))}")
+
+    at = AppTest.from_function(script, default_timeout=30).run()
+    at.get("file_uploader")[0].upload("2019.xlsx", b"a year's rows", XLSX).run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert [text.value for text in at.text] == ["held before: 1, after: 0"]
+    at.run()
+    assert len(at.button) == 0, "the next run's uploader is a new one, empty"
+
+
 def test_a_renamed_file_is_checked_again(warehouse: Warehouse, secrets_file: Path, tmp_path: Path) -> None:
     """Refused because its name said 2021 where its rows say 2020, the workbook renamed as the report asks
     and uploaded again kept the old report: the check was keyed on the content alone, and a rename changes

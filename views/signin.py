@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from dashboard.auth import current_analyst, sign_in_form, sign_out
+from dashboard import upload
+from dashboard.auth import current_analyst, show_signed_out, sign_in_form, sign_out
 from dashboard.context import context
 from dashboard.literal import markdown_text
 from dashboard.theme import focus_part
@@ -11,6 +12,7 @@ ctx = context()
 analyst = current_analyst()
 st.title(ctx.t("auth.title" if analyst is None else "auth.account"))
 if analyst is None:
+    show_signed_out(ctx)
     st.caption(ctx.t("auth.intro"))
     sign_in_form(ctx)
 else:
@@ -18,5 +20,6 @@ else:
         st.success(ctx.t("auth.signed_in_as", name=markdown_text(analyst)), icon=":material/verified_user:")
     st.page_link("views/upload.py", label=ctx.t("nav.upload"), icon=":material/upload_file:")
     if st.button(ctx.t("auth.sign_out")):
+        upload.forget_work()  # the workbook in hand, its report and preview: not the next analyst's
         sign_out()
         st.rerun()

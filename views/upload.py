@@ -65,7 +65,7 @@ if checked is not None:
             st.session_state.pop(upload.STATE_KEY, None)
             st.session_state[upload.RESULT_KEY] = done
             ask_focus("outcome")
-            st.session_state[upload.UPLOADER_KEY] = generation + 1  # an empty uploader for the next file
+            upload.new_uploader()  # for the next file
             st.rerun()
 
 st.header(ctx.t("upload.step_history"))
@@ -79,7 +79,7 @@ if choices:
     if chosen is not None and st.button(ctx.t("upload.restore_preview"), key="restore-preview"):
         st.session_state[upload.STATE_KEY] = upload.check_restore(ctx, warehouse, int(chosen))
         ask_focus("report")
-        st.session_state[upload.UPLOADER_KEY] = generation + 1  # the restore, not a file left in the uploader
+        upload.new_uploader()  # the restore, not a file left in the uploader
         st.rerun()
 elif not history.empty:
     st.caption(ctx.t("upload.restore_none"))

@@ -214,8 +214,9 @@ def test_an_analyst_reads_streamlits_own_words_in_their_language(analyst_app: Ru
 def test_an_analyst_loads_and_restores_a_year_from_the_keyboard(analyst_app: RunningApp, page: Page,
                                                                  tmp_path: Path) -> None:
     """Each outcome takes the focus, in Indonesian: "Signed in as" (the form that had it is gone), a load's
-    outcome at the top of the page (its button is gone), and a restore's report, drawn far above the button
-    that asks for it. Before, the focus fell to the page's body, or stayed on the button at the page's end."""
+    outcome at the top of the page (its button is gone), a restore's report, drawn far above the button that
+    asks for it, and a sign-out's message. Before, the focus fell to the page's body, or stayed on the button
+    at the page's end."""
     lang = "id"
     warehouse = Warehouse(analyst_app.warehouse)
     before = warehouse.current_loads()[2019]
@@ -267,3 +268,11 @@ def test_an_analyst_loads_and_restores_a_year_from_the_keyboard(analyst_app: Run
     newest = warehouse.history()[0]
     assert (newest["load_id"], newest["restored_from_load_id"], newest["rows_participants"]) == (restored, before, 137)
     assert focus_comes_to(page, translate(lang, "upload.done", load_id=restored, year=2019)) == "stAlert"
+
+    # Signed out from the keyboard: the sign-in page says so, and takes the focus (the button that had it is
+    # gone); the Upload page leaves the navigation.
+    after_interaction(page, lambda: page.get_by_role("link", name=translate(lang, "auth.account")).first.click())
+    page.get_by_role("button", name=translate(lang, "auth.sign_out")).focus()
+    after_interaction(page, lambda: page.keyboard.press("Enter"))
+    assert focus_comes_to(page, translate(lang, "auth.signed_out")) == "stAlert"
+    assert page.get_by_role("link", name=translate(lang, "nav.upload")).count() == 0
