@@ -255,7 +255,7 @@ def test_report_holds_every_chart_finding_and_note(warehouse: Warehouse, lang: s
     # as one paragraph with the list's dashes and without its headings).
     notes = html.split("<section class='notes'>", 1)[1]
     assert f"<h3>{escape(translate(lang, 'data.privacy_title'))}</h3><ul><li><strong>" in notes.replace("\n", "")
-    assert notes.count("<li>") == translate(lang, "data.note_privacy").count("- **") == 4
+    assert notes.count("<li>") == translate(lang, "data.note_privacy").count("- **") == 5
     assert "- <strong>" not in notes and "**" not in notes
 
 
