@@ -154,6 +154,7 @@ SCRIPT = """
   const sidebarsCollapsed = window.__dashboardSidebars = window.__dashboardSidebars || new WeakMap();
   const popover = window.__dashboardPopover = window.__dashboardPopover || {opener: null};
   const focusTaken = window.__dashboardFocusTaken = window.__dashboardFocusTaken || new Set();
+  const download = window.__dashboardDownload = window.__dashboardDownload || {button: null};
   const apply = () => {
     const root = window.parent && window.parent !== window ? window.parent.document : document;
     for (const doc of new Set([document, root])) {
@@ -278,6 +279,12 @@ SCRIPT = """
         if (focusLost() && popover.opener.isConnected) popover.opener.focus();
         popover.opener = null;
       }
+      // The download button that lost the focus while its file was made (below) has it back once enabled,
+      // unless the reader has put it elsewhere meanwhile.
+      if (download.button && !download.button.disabled) {
+        if (focusLost() && download.button.isConnected) download.button.focus({preventScroll: true});
+        download.button = null;
+      }
       // A part the page asks to be read next (focus_part): a restore's report, drawn far above the button
       // that asked for it, where the focus stayed; a load's outcome and "Signed in as …", drawn where the
       // button or the form was, whose focus fell to the page's body. It takes the focus once (its heading
@@ -309,8 +316,15 @@ SCRIPT = """
   if (!window.__dashboardObserver) {
     window.__dashboardObserver = new MutationObserver(schedule);
     window.__dashboardObserver.observe(document.body, {childList: true, subtree: true, attributes: true,
-                                                       attributeFilter: ['data-collapsed']});
+                                                       attributeFilter: ['data-collapsed', 'disabled']});
     window.addEventListener('resize', schedule);  // a table may start or stop scrolling across
+    // A download made when asked for (a table's CSV, the open data package, the report) disables its button
+    // while the server makes the file, and a disabled button drops the focus to the page's body: the next
+    // Tab started again at "Skip to main content". The button is remembered, and given the focus back above.
+    document.addEventListener('focusout', event => {
+      const button = event.target instanceof Element && event.target.closest('[data-testid="stDownloadButton"] button');
+      if (button && button.disabled && !event.relatedTarget) download.button = button;
+    }, true);
     // The dialog stands at the end of the page but belongs after its button: Tab from its last control goes
     // on to what follows the button, Shift+Tab from the dialog itself back to the button.
     document.addEventListener('keydown', event => {

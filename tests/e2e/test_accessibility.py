@@ -511,6 +511,31 @@ def test_each_download_button_names_its_table(dashboard: RunningApp, browser: Br
             expect(main.get_by_role("button", name="XLSX", exact=True)).to_have_count(0)
 
 
+def test_a_download_gives_the_focus_back_to_its_button(dashboard: RunningApp, browser: Browser) -> None:
+    """A download made when asked for (a table's CSV, the open data package, the report) disables its button
+    while the server makes the file, and the disabled button dropped the focus to the page's body: the next
+    Tab went back to "Skip to main content". The focus comes back to the button, and Tab goes on from it."""
+    lang = "id"
+    participants = schema.SHEETS[0].label(lang)
+    with _page(browser, LAPTOP) as page:
+        open_page(page, dashboard.url("/data", f"lang={lang}"))
+        downloads = (
+            (page.get_by_role("button", name=f"CSV, {participants}", exact=True), f"XLSX, {participants}"),
+            (page.get_by_role("button", name=translate(lang, "data.package_download")), None),
+            (page.get_by_test_id("stSidebar").get_by_role("button", name=translate(lang, "present.report")), None))
+        for button, after in downloads:
+            name = button.evaluate("el => el.getAttribute('aria-label') || el.innerText.split('\\n').pop()")
+            button.focus()
+            with page.expect_download() as download:
+                page.keyboard.press("Enter")
+            assert download.value.path().stat().st_size > 0
+            page.wait_for_function("el => document.activeElement === el", arg=button.element_handle(),
+                                   timeout=10_000)
+            if after:
+                page.keyboard.press("Tab")
+                assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == after, name
+
+
 # Where each line of an element the selector finds starts after the first: the character before the break and
 # the one after it.
 LINE_BREAKS_JS = """selector => {
