@@ -2,20 +2,28 @@
 
 Browsing needs no sign-in and no secret. The navigation shows the Upload
 page only to analysts, and the page checks the role again itself, because
-its URL can be opened directly.
+its URL can be opened directly. A sign-in left unused ends by itself
+(idle_minutes), and with it the workbook in hand.
 """
 
 from __future__ import annotations
+
+import time
 
 import streamlit as st
 
 from dashboard.context import PageContext
 from dashboard.theme import ask_focus, focus_part
-from etl.accounts import SignInGuard, read_accounts
+from etl.accounts import SignInGuard, idle_minutes, read_accounts
 from etl.warehouse import Warehouse
 
 SESSION_KEY = "analyst"
-SIGNED_OUT_KEY = "analyst_signed_out"
+SIGNED_OUT_KEY = "analyst_signed_out"  # why the last sign-in ended ("asked", "idle"), said once
+ACTIVE_KEY = "analyst_active_at"  # time.monotonic() of the signed-in session's last run
+# How often the Upload page looks whether its sign-in has run out, as a share of the idle time (at least every
+# IDLE_CHECK_MIN_S): a sign-in of 30 minutes ends 30 to 35 minutes after its last action.
+IDLE_CHECKS = 6
+IDLE_CHECK_MIN_S = 5.0
 
 
 def _secrets() -> dict:
@@ -37,7 +45,35 @@ def guard() -> SignInGuard:
 
 
 def current_analyst() -> str | None:
-    """The signed-in analyst's name, or None."""
+    """The signed-in analyst's name, or None. A sign-in unused for idle_minutes() ends here: every run of the
+    whole page (an action of the reader's, a slideshow's page turn) counts as use, the Upload page's check of
+    the time (end_when_idle) does not."""
+    analyst = _signed_in()
+    if analyst is None:
+        return None
+    now = time.monotonic()
+    if now - st.session_state.get(ACTIVE_KEY, now) > idle_minutes() * 60:
+        sign_out(idle=True)
+        return None
+    st.session_state[ACTIVE_KEY] = now
+    return analyst
+
+
+def end_when_idle() -> None:
+    """A timer on the Upload page (a year's personal data on screen): a sign-in that runs out ends when it does,
+    and the page is drawn again without it, not left on an unattended screen until the next action."""
+    seconds = idle_minutes() * 60
+
+    @st.fragment(run_every=max(seconds / IDLE_CHECKS, IDLE_CHECK_MIN_S))
+    def check() -> None:
+        last = st.session_state.get(ACTIVE_KEY)
+        if last is not None and time.monotonic() - last > seconds:
+            st.rerun(scope="app")  # the page's run signs out (current_analyst)
+
+    check()
+
+
+def _signed_in() -> str | None:
     if oidc_configured():
         user = st.user
         if not user.is_logged_in:
@@ -80,18 +116,29 @@ def sign_in_form(ctx: PageContext) -> None:
         st.error(ctx.t("auth.locked", minutes=max(1, round(attempt.locked_for / 60))))
 
 
-def sign_out() -> None:
-    """Sign the session out; the next run says so (show_signed_out). What the session holds of an upload is
-    dropped by the caller (dashboard.upload.forget_work: that module is not imported by every page's start)."""
+def sign_out(*, idle: bool = False) -> None:
+    """End the session's sign-in, asked for or ``idle``, and drop the workbook in hand with it: its check,
+    report, preview and load button are not the next analyst's in this browser tab. The next run says so
+    (show_signed_out)."""
+    from dashboard import upload  # the analysts' module: imported here, not by every page's start
+
+    upload.forget_work()
     if oidc_configured():
         st.logout()
     st.session_state.pop(SESSION_KEY, None)
-    st.session_state[SIGNED_OUT_KEY] = True
-    ask_focus("signed-out")  # the button that had the focus is gone
+    st.session_state.pop(ACTIVE_KEY, None)
+    st.session_state[SIGNED_OUT_KEY] = "idle" if idle else "asked"
+    ask_focus("signed-out")  # the button that had the focus, or the page's content, is gone
 
 
 def show_signed_out(ctx: PageContext) -> None:
-    """After a sign-out, once: that it took place, and that the work in hand is gone with it."""
-    if st.session_state.pop(SIGNED_OUT_KEY, False):
-        with focus_part("signed-out"):
+    """After a sign-out, once: that it took place (and why, when it ran out), and that the work in hand is gone
+    with it."""
+    reason = st.session_state.pop(SIGNED_OUT_KEY, None)
+    if reason is None:
+        return
+    with focus_part("signed-out"):
+        if reason == "idle":
+            st.info(ctx.t("auth.signed_out_idle", period=ctx.minutes(idle_minutes())), icon=":material/timer_off:")
+        else:
             st.success(ctx.t("auth.signed_out"), icon=":material/logout:")

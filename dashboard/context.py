@@ -22,7 +22,9 @@ from dashboard.filters import Filters
 from dashboard.metrics import METRICS
 from dashboard.queries import Scope, fetch
 from etl import schema
-from translations import format_days, format_list, format_number, jakarta_moment, translate
+from etl.accounts import idle_minutes
+from etl.uploads import retention_days
+from translations import format_days, format_list, format_minutes, format_number, jakarta_moment, translate
 
 CONTEXT_KEY = "_page_context"
 
@@ -61,6 +63,10 @@ class PageContext:
         """A period in days in the reader's language: "1 day", "30 days", "0.5 days"."""
         return format_days(days, self.lang)
 
+    def minutes(self, minutes: float) -> str:
+        """A period in minutes in the reader's language: "1 minute", "30 minutes"."""
+        return format_minutes(minutes, self.lang)
+
     def fetch(self, query: str) -> pd.DataFrame:
         return fetch(self.reader, query, self.scope)
 
@@ -88,6 +94,11 @@ class PageContext:
         """
         years = fetch(self.reader, "provisional_years")["year"]
         return frozenset(int(year) for year in years) & frozenset(self.filters.years)
+
+    def privacy_note(self) -> str:
+        """What is kept of whom, where and for how long (the Data page's note, the report's), with the periods
+        configured: the retention of uploaded workbooks and how long an unused sign-in lasts."""
+        return self.t("data.note_privacy", days=self.days(retention_days()), idle=self.minutes(idle_minutes()))
 
     def provisional_note(self) -> str:
         """'Figures for 2019, 2020 are provisional…' in the reader's language; '' when no selected year is."""

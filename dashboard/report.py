@@ -43,7 +43,6 @@ from dashboard.context import PageContext
 from dashboard.filters import Available, direction_note, link_query
 from dashboard.findings import overview_findings
 from dashboard.headline import formatted, headline_figures, headline_heading
-from etl.uploads import retention_days
 from translations import LANGUAGE_NAMES, format_list, jakarta_moment, sentence_gap, sentences
 
 # Print: A4 portrait. Plotly's charts are responsive: printed as they are, they keep the width
@@ -276,10 +275,8 @@ def build_report(ctx: PageContext, available: Available, generated: dt.datetime 
     parts.append(f"<section class='notes'><h2>{html.escape(ctx.t('data.section_notes'))}</h2>")
     if provisional := ctx.provisional_note():  # the selected years whose figures may still change
         parts.append(f"<p class='notice'>{html.escape(provisional)}</p>")
-    days = ctx.days(retention_days())
     parts += [f"<p>{_markdown_bold(ctx.t('data.note_sample'))}</p>",
-              f"<h3>{html.escape(ctx.t('data.privacy_title'))}</h3>",
-              _markdown_list(ctx.t("data.note_privacy", days=days))]
+              f"<h3>{html.escape(ctx.t('data.privacy_title'))}</h3>", _markdown_list(ctx.privacy_note())]
     parts.append(f"</section></main><script>{FIGURES_SCRIPT}</script></body></html>")
     return "\n".join(parts)
 

@@ -50,7 +50,19 @@ FAILURE_DELAY_CAP = 8.0
 LOCK_AFTER_FAILURES = 8
 LOCK_SECONDS = 15 * 60
 FORGET_AFTER_SECONDS = 24 * 60 * 60  # an unlocked name not tried for this long starts again from 0
+IDLE_ENV = "DASHBOARD_ANALYST_IDLE_MINUTES"  # a sign-in unused this long ends (dashboard.auth)
+DEFAULT_IDLE_MINUTES = 30.0
 MAX_TRACKED_NAMES = 10_000  # unlocked names kept in the state file, most recently tried first
+
+
+def idle_minutes() -> float:
+    """How long a sign-in lasts without an action; a bad or non-positive value is the default, never 'forever'."""
+    value = os.environ.get(IDLE_ENV, "").strip()
+    try:
+        minutes = float(value) if value else DEFAULT_IDLE_MINUTES
+    except ValueError:
+        return DEFAULT_IDLE_MINUTES
+    return minutes if minutes > 0 else DEFAULT_IDLE_MINUTES
 
 
 def secrets_path() -> Path:

@@ -10,6 +10,7 @@ import stat
 import subprocess
 import sys
 import threading
+import time
 import tomllib
 import zipfile
 from pathlib import Path
@@ -19,7 +20,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import db, upload
+from dashboard import auth, db, upload
 from dashboard.context import PageContext
 from dashboard.filters import Filters
 from dashboard.upload import describe_load, headline_table
@@ -32,7 +33,7 @@ from etl.warehouse import Warehouse
 from tests.apptest import HALF_WIDTH_PUNCTUATION, visible_texts
 from tests.paths import REPO_ROOT, SAMPLE_FILES
 from tests.workbooks import SHEET_PARTS, read_parts, write_zip
-from translations import format_day, format_days, format_number, translate
+from translations import format_day, format_days, format_minutes, format_number, translate
 
 PASSWORD = "correct horse battery"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -332,6 +333,39 @@ def test_signing_out_drops_the_workbook_in_hand(lang: str, warehouse: Warehouse,
     assert uploader.key != "uploader-0" and at.session_state[uploader.key] is None, "a new, empty uploader"
 
 
+def test_an_unused_sign_in_ends_by_itself_with_the_workbook_in_hand(warehouse: Warehouse, secrets_file: Path,
+                                                                    tmp_path: Path) -> None:
+    """A sign-in left open on a shared computer kept the Upload page, with a year's personal data in its preview,
+    and its load button for anyone: it ends after DASHBOARD_ANALYST_IDLE_MINUTES without an action (30)."""
+    at = sign_in(app())
+    at.switch_page("views/upload.py").run()
+    at.get("file_uploader")[0].upload("2020.xlsx", year_2020(tmp_path).read_bytes(), XLSX).run()
+    assert translate("en", "upload.valid", year=2020) in texts(at)
+    # An action within the time keeps the sign-in, and starts the time again.
+    at.session_state[auth.ACTIVE_KEY] -= 29 * 60
+    at.run()
+    assert translate("en", "upload.valid", year=2020) in texts(at)
+    assert time.monotonic() - at.session_state[auth.ACTIVE_KEY] < 60
+    # Past it, the next run signs out on the page it is on, says why, and keeps nothing of the workbook.
+    at.session_state[auth.ACTIVE_KEY] -= 31 * 60
+    at.run()
+    assert not at.exception
+    assert [message.value for message in at.info] == [translate("en", "auth.signed_out_idle", period="30 minutes")]
+    assert translate("en", "upload.sign_in_first") in texts(at)
+    assert len(at.get("file_uploader")) == 0 and translate("en", "upload.valid", year=2020) not in texts(at)
+    at = sign_in(at)
+    at.switch_page("views/upload.py").run()
+    assert translate("en", "upload.valid", year=2020) not in texts(at)
+
+
+@pytest.mark.parametrize(("configured", "minutes"), [("", 30.0), ("10", 10.0), ("0.5", 0.5), ("0", 30.0),
+                                                      ("-5", 30.0), ("half an hour", 30.0)])
+def test_the_idle_time_is_configured_and_never_forever(configured: str, minutes: float,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(accounts.IDLE_ENV, configured)
+    assert accounts.idle_minutes() == minutes
+
+
 def test_a_new_uploader_drops_the_last_ones_file_from_the_servers_memory() -> None:
     """Streamlit keeps an uploaded file in memory until the session ends; the workbook in a replaced uploader
     (after a load, a restore's preview, a sign-out) is dropped at once."""
@@ -516,7 +550,8 @@ def test_the_retention_period_is_said_in_days_as_configured(retention: str, lang
     at.switch_page("views/upload.py").run()
     assert translate(lang, "upload.intro", analyst="siti", days=said) in [caption.value for caption in at.caption]
     at.switch_page("views/data.py").run()
-    assert translate(lang, "data.note_privacy", days=said) in [text.value for text in at.markdown]
+    assert translate(lang, "data.note_privacy", days=said, idle=format_minutes(30, lang)) in [
+        text.value for text in at.markdown]
     assert said in translate(lang, "cli_help.purge", env="", days=format_days(float(retention), lang))
 
 

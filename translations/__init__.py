@@ -116,8 +116,17 @@ def format_days(days: float, lang: str) -> str:
     """A period in days as the language says it: "1 day", "30 days", "0.5 days" in English, "0,5 hari" in
     Indonesian; whole days without decimals, a part of a day to two decimals at most (a retention of half a
     day read "0 days" on the pages)."""
-    count = format_decimal(days, format="#,##0.##", locale=BABEL_LOCALES[resolve_language(lang)])
-    return translate(lang, "duration.days", quantity=days, count=count)
+    return _format_period(days, "duration.days", lang)
+
+
+def format_minutes(minutes: float, lang: str) -> str:
+    """A period in minutes, as format_days writes days: "1 minute", "30 minutes", "30 menit", "30 分钟"."""
+    return _format_period(minutes, "duration.minutes", lang)
+
+
+def _format_period(amount: float, key: str, lang: str) -> str:
+    count = format_decimal(amount, format="#,##0.##", locale=BABEL_LOCALES[resolve_language(lang)])
+    return translate(lang, key, quantity=amount, count=count)
 
 
 def format_percentage(fraction: float | None, lang: str, decimals: int = 1) -> str:

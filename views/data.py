@@ -7,7 +7,6 @@ from dashboard.context import context
 from dashboard.dictionary import dictionary
 from dashboard.downloads import api_pointer, downloads_intro, history_download, package_download, table_download
 from etl import schema
-from etl.uploads import retention_days
 
 ctx = context()
 page_header(ctx, "data.title", "data.intro")
@@ -15,7 +14,7 @@ page_header(ctx, "data.title", "data.intro")
 st.header(ctx.t("data.section_notes"))
 st.markdown(ctx.t("data.note_sample"))
 st.subheader(ctx.t("data.privacy_title"), anchor=False)
-st.markdown(ctx.t("data.note_privacy", days=ctx.days(retention_days())))
+st.markdown(ctx.privacy_note())
 
 st.header(ctx.t("data.section_downloads"))
 downloads_intro(ctx)

@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from dashboard import upload
 from dashboard.auth import current_analyst, show_signed_out, sign_in_form, sign_out
 from dashboard.context import context
 from dashboard.literal import markdown_text
@@ -20,6 +19,5 @@ else:
         st.success(ctx.t("auth.signed_in_as", name=markdown_text(analyst)), icon=":material/verified_user:")
     st.page_link("views/upload.py", label=ctx.t("nav.upload"), icon=":material/upload_file:")
     if st.button(ctx.t("auth.sign_out")):
-        upload.forget_work()  # the workbook in hand, its report and preview: not the next analyst's
         sign_out()
         st.rerun()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import upload
-from dashboard.auth import current_analyst
+from dashboard.auth import current_analyst, end_when_idle, show_signed_out
 from dashboard.components import show_history
 from dashboard.context import context
 from dashboard.filters import labelled
@@ -16,11 +16,13 @@ ctx = context()
 st.title(ctx.t("upload.title"))
 analyst = current_analyst()
 if analyst is None:
+    show_signed_out(ctx)  # a sign-in that ran out here
     # The page is only in the navigation for analysts, but its URL can be opened directly.
     st.error(ctx.t("upload.sign_in_first"), icon=":material/lock:")
     st.page_link("views/signin.py", label=ctx.t("nav.signin"), icon=":material/login:")
     st.stop()
 
+end_when_idle()
 warehouse = Warehouse()
 st.caption(ctx.t("upload.intro", analyst=markdown_text(analyst), days=ctx.days(retention_days())))
 

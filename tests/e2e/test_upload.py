@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import openpyxl
@@ -17,7 +18,7 @@ from etl import accounts
 from etl.reader import XLSX_SUFFIXES
 from etl.warehouse import Warehouse
 from tests.paths import SAMPLE_FILES
-from translations import translate
+from translations import format_minutes, translate
 
 from .harness import (
     LOGS,
@@ -49,12 +50,19 @@ SHOWN_WORDS_JS = """el => {
 @pytest.fixture(scope="module")
 def analyst_app(sample_warehouse_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     """Its own server and warehouse copy (the test writes to it), with one analyst account."""
-    root = tmp_path_factory.mktemp("upload-e2e")
+    with analyst_server(sample_warehouse_dir, tmp_path_factory.mktemp("upload-e2e")) as app:
+        yield app
+
+
+@contextmanager
+def analyst_server(sample_warehouse_dir: Path, root: Path, log_name: str = "streamlit-upload.log",
+                   **extra_env: str) -> Iterator[RunningApp]:
+    """A server on a copy of the sample warehouse in ``root``, with one analyst account."""
     shutil.copytree(sample_warehouse_dir, root / "data", symlinks=True)
     secrets = root / "secrets.toml"
     accounts.write_account("siti", accounts.hash_password(PASSWORD), secrets)
-    app = start_app(root / "data" / "warehouse.duckdb", LOGS / "streamlit-upload.log",
-                    extra_env={accounts.SECRETS_ENV: str(secrets)})
+    app = start_app(root / "data" / "warehouse.duckdb", LOGS / log_name,
+                    extra_env={accounts.SECRETS_ENV: str(secrets), **extra_env})
     try:
         yield app
     finally:
@@ -276,3 +284,28 @@ def test_an_analyst_loads_and_restores_a_year_from_the_keyboard(analyst_app: Run
     after_interaction(page, lambda: page.keyboard.press("Enter"))
     assert focus_comes_to(page, translate(lang, "auth.signed_out")) == "stAlert"
     assert page.get_by_role("link", name=translate(lang, "nav.upload")).count() == 0
+
+
+def test_an_unused_sign_in_ends_on_screen_without_an_action(sample_warehouse_dir: Path, page: Page,
+                                                            tmp_path: Path) -> None:
+    """Left signed in with a year's preview on screen, the Upload page signs out by itself when the sign-in
+    runs out (6 s here, 30 minutes by default), without waiting for someone's next action: the preview and its
+    load button leave the screen, the page says why, and the Upload page leaves the navigation."""
+    lang, minutes = "zh", 0.1
+    with analyst_server(sample_warehouse_dir, tmp_path / "server", "streamlit-upload-idle.log",
+                        **{accounts.IDLE_ENV: str(minutes)}) as app:
+        open_page(page, app.url("/signin", f"lang={lang}"))
+        page.get_by_role("textbox", name=translate(lang, "auth.name")).fill("siti")
+        page.get_by_role("textbox", name=translate(lang, "auth.password")).fill(PASSWORD)
+        after_interaction(page, lambda: page.get_by_role("textbox", name=translate(lang, "auth.password")).press(
+            "Enter"))
+        after_interaction(page, lambda: page.get_by_role("link", name=translate(lang, "nav.upload")).first.click())
+        upload(page, workbook_2020(tmp_path, mistake=False))
+        load = page.get_by_role("button", name=translate(lang, "upload.load_button", year=2020))
+        expect(load).to_be_visible()
+        said = translate(lang, "auth.signed_out_idle", period=format_minutes(minutes, lang))
+        expect(page.get_by_text(said)).to_be_visible(timeout=30_000)  # no action since the upload
+        expect(load).to_have_count(0)
+        expect(page.get_by_text(translate(lang, "upload.sign_in_first"))).to_be_visible()
+        expect(page.get_by_role("link", name=translate(lang, "nav.upload"))).to_have_count(0)
+        save_screenshot(page, f"upload-idle-signed-out-{lang}")
