@@ -55,7 +55,7 @@ pages = [
 # for everyone (hidden page), and the page checks the role itself before showing anything.
 aliases = [st.Page("views/overview.py", title=translate(lang, "nav.overview"), url_path="overview",
                    visibility="hidden")]
-signed_in = current_analyst() is not None
+signed_in = current_analyst(renew=not presentation.turned_by_slideshow()) is not None
 analyst_pages = [
     st.Page("views/upload.py", title=translate(lang, "nav.upload"), icon=":material/upload_file:",
             url_path="upload", visibility="visible" if signed_in else "hidden"),

@@ -44,10 +44,10 @@ def guard() -> SignInGuard:
     return SignInGuard(log_path=Warehouse().directory / "signins.log")
 
 
-def current_analyst() -> str | None:
-    """The signed-in analyst's name, or None. A sign-in unused for idle_minutes() ends here: every run of the
-    whole page (an action of the reader's, a slideshow's page turn) counts as use, the Upload page's check of
-    the time (end_when_idle) does not."""
+def current_analyst(*, renew: bool = True) -> str | None:
+    """The signed-in analyst's name, or None. A sign-in unused for idle_minutes() ends here. A run of the whole
+    page is a reader's action and ``renew``s it; a slideshow's page turn does not (the navigation says which),
+    nor does the Upload page's check of the time (end_when_idle), which runs alone."""
     analyst = _signed_in()
     if analyst is None:
         return None
@@ -55,7 +55,8 @@ def current_analyst() -> str | None:
     if now - st.session_state.get(ACTIVE_KEY, now) > idle_minutes() * 60:
         sign_out(idle=True)
         return None
-    st.session_state[ACTIVE_KEY] = now
+    if renew or ACTIVE_KEY not in st.session_state:
+        st.session_state[ACTIVE_KEY] = now
     return analyst
 
 

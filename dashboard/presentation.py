@@ -47,6 +47,7 @@ FRAME_CSS = """
 </style>
 """
 SLIDESHOW_CHOICES = (0, 15, 30, 60, 120)
+TURNED_BY_SLIDESHOW = "turned_by_slideshow"  # set by a page turn, read by the run it starts
 SLIDE_STARTED = "_slide_started"
 SLIDESHOW_PAUSED = "slideshow-paused"  # the session's pause (the presentation bar's button); not in the link
 # Fixed style, no user data: hide the controls and enlarge everything for a projector.
@@ -100,6 +101,12 @@ def slideshow_seconds() -> int:
         seconds = whole_number(value)
         st.session_state[SLIDESHOW_KEY] = seconds if seconds in SLIDESHOW_CHOICES else 0
     return int(st.session_state[SLIDESHOW_KEY])
+
+
+def turned_by_slideshow() -> bool:
+    """Whether this run is a slideshow's page turn rather than a reader's action; asked once a run (by the
+    navigation: an analyst's sign-in is not kept alive by a slideshow left running, dashboard.auth)."""
+    return bool(st.session_state.pop(TURNED_BY_SLIDESHOW, False))
 
 
 def slideshow_running() -> bool:
@@ -184,6 +191,7 @@ def advance_slides(seconds: int, next_page: st.Page) -> None:
     def tick() -> None:
         if time.monotonic() - started >= seconds:
             st.session_state.pop(SLIDE_STARTED, None)
+            st.session_state[TURNED_BY_SLIDESHOW] = True  # not a reader's action (turned_by_slideshow)
             # Only the unbound parameters are passed: the filters (bound to widgets) keep
             # their values through the switch, and Streamlit refuses to clear them.
             st.switch_page(next_page, query_params={PRESENT_PARAM: "1", SLIDESHOW_PARAM: str(seconds)})

@@ -309,3 +309,31 @@ def test_an_unused_sign_in_ends_on_screen_without_an_action(sample_warehouse_dir
         expect(page.get_by_text(translate(lang, "upload.sign_in_first"))).to_be_visible()
         expect(page.get_by_role("link", name=translate(lang, "nav.upload"))).to_have_count(0)
         save_screenshot(page, f"upload-idle-signed-out-{lang}")
+
+
+def test_a_slideshow_left_running_does_not_keep_a_sign_in_alive(sample_warehouse_dir: Path, page: Page,
+                                                                tmp_path: Path) -> None:
+    """A slideshow's page turn is not an analyst's action: started after signing in and left running (a
+    projector in a meeting room), it kept the sign-in, and the way back to the Upload page, alive for good.
+    Here the sign-in lasts 24 s and the slideshow turns every 15 s: after two turns (30 s), leaving the
+    presentation finds it ended."""
+    lang = "en"
+    with analyst_server(sample_warehouse_dir, tmp_path / "server", "streamlit-upload-slideshow.log",
+                        **{accounts.IDLE_ENV: "0.4"}) as app:
+        open_page(page, app.url("/signin", f"lang={lang}"))
+        page.get_by_role("textbox", name=translate(lang, "auth.name")).fill("siti")
+        page.get_by_role("textbox", name=translate(lang, "auth.password")).fill(PASSWORD)
+        after_interaction(page, lambda: page.get_by_role("textbox", name=translate(lang, "auth.password")).press(
+            "Enter"))
+        after_interaction(page, lambda: page.get_by_role("link", name=translate(lang, "nav.overview")).first.click())
+        page.get_by_role("combobox", name=translate(lang, "present.slideshow")).focus()
+        page.keyboard.press("ArrowDown")  # opens its list
+        after_interaction(page, lambda: page.get_by_role("option", name=translate(lang, "present.seconds",
+                                                                                   seconds=15)).click())
+        after_interaction(page, lambda: page.get_by_text(translate(lang, "present.mode"), exact=True).click())
+        for title in (translate(lang, "participation.title"), translate(lang, "activities.title")):
+            page.wait_for_function("t => document.querySelector('h1')?.innerText === t", arg=title, timeout=45_000)
+        after_interaction(page, lambda: page.get_by_role("button", name=translate(lang, "present.leave")).click())
+        navigation = page.get_by_test_id("stSidebarNav")
+        expect(navigation.get_by_role("link", name=translate(lang, "nav.signin"))).to_be_visible()
+        expect(navigation.get_by_role("link", name=translate(lang, "nav.upload"))).to_have_count(0)
