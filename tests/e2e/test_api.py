@@ -265,7 +265,10 @@ def test_unknown_endpoint_is_404(dashboard: RunningApp) -> None:
     assert get(dashboard, "people.json")[0] == 404
     tables = "participants、activities、benefits、obstacles"  # listed as Chinese lists them
     status, _, body = get(dashboard, "people.json", "lang=zh")
-    assert status == 404 and f"表：{tables}；" in json.loads(body)["error"]["message"]
+    assert status == 404 and f"表：{tables}，" in json.loads(body)["error"]["message"]
+    # The summary is JSON alone: asked as CSV, the answer names the JSON (it named the tables only).
+    status, _, body = get(dashboard, "summary.csv")
+    assert status == 404 and "summary.json" in json.loads(body)["error"]["message"]
     status, _, body = fetch(dashboard, "/api/v1/summary?lang=zh")
     assert status == 404 and f"以及 {tables}（" in json.loads(body)["error"]["message"]
 
