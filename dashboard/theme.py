@@ -322,7 +322,8 @@ SCRIPT = """
     // while the server makes the file, and a disabled button drops the focus to the page's body: the next
     // Tab started again at "Skip to main content". The button is remembered, and given the focus back above.
     document.addEventListener('focusout', event => {
-      const button = event.target instanceof Element && event.target.closest('[data-testid="stDownloadButton"] button');
+      const button = event.target instanceof Element &&
+                     event.target.closest('[data-testid="stDownloadButton"] button');
       if (button && button.disabled && !event.relatedTarget) download.button = button;
     }, true);
     // The dialog stands at the end of the page but belongs after its button: Tab from its last control goes
