@@ -8,6 +8,7 @@ its URL can be opened directly. A sign-in left unused ends by itself
 
 from __future__ import annotations
 
+import math
 import time
 
 import streamlit as st
@@ -20,10 +21,13 @@ from etl.warehouse import Warehouse
 SESSION_KEY = "analyst"
 SIGNED_OUT_KEY = "analyst_signed_out"  # why the last sign-in ended ("asked", "idle"), said once
 ACTIVE_KEY = "analyst_active_at"  # time.monotonic() of the signed-in session's last run
-# How often the Upload page looks whether its sign-in has run out, as a share of the idle time (at least every
-# IDLE_CHECK_MIN_S): a sign-in of 30 minutes ends 30 to 35 minutes after its last action.
+# How often the Upload page looks whether its sign-in runs out: a sixth of the idle time, between 1 s and a
+# minute (a sign-in of 30 minutes ends 30 to 31 minutes after its last action) ...
 IDLE_CHECKS = 6
-IDLE_CHECK_MIN_S = 5.0
+IDLE_CHECK_S = (1.0, 60.0)
+# ... and warns, with a button that keeps it, this long before at least (WCAG 2.2.1: 20 s to extend a time
+# limit; two checks' time, two minutes for 30): a warning drawn at a check is up for a check's time at least.
+IDLE_WARNING_MIN_S = 20.0
 
 
 def _secrets() -> dict:
@@ -60,18 +64,32 @@ def current_analyst(*, renew: bool = True) -> str | None:
     return analyst
 
 
-def end_when_idle() -> None:
-    """A timer on the Upload page (a year's personal data on screen): a sign-in that runs out ends when it does,
-    and the page is drawn again without it, not left on an unattended screen until the next action."""
+def end_when_idle(ctx: PageContext) -> None:
+    """A timer on the Upload page (a year's personal data on screen): a sign-in about to run out says so, with
+    a button that keeps it; one that runs out ends when it does, and the page is drawn again without it, not
+    left on an unattended screen until the next action."""
     seconds = idle_minutes() * 60
+    every = min(max(seconds / IDLE_CHECKS, IDLE_CHECK_S[0]), IDLE_CHECK_S[1])
+    warn_within = max(2 * every, IDLE_WARNING_MIN_S + every)
 
-    @st.fragment(run_every=max(seconds / IDLE_CHECKS, IDLE_CHECK_MIN_S))
+    @st.fragment(run_every=every)
     def check() -> None:
         last = st.session_state.get(ACTIVE_KEY)
-        if last is not None and time.monotonic() - last > seconds:
+        if last is None:
+            return
+        left = seconds - (time.monotonic() - last)
+        if left < 0:
             st.rerun(scope="app")  # the page's run signs out (current_analyst)
+        if left <= warn_within:
+            st.warning(ctx.t("auth.idle_warning", period=ctx.minutes(max(1, math.ceil(left / 60)))),
+                       icon=":material/timer:")
+            st.button(ctx.t("auth.stay_signed_in"), on_click=_renew, key="stay-signed-in")
 
     check()
+
+
+def _renew() -> None:
+    st.session_state[ACTIVE_KEY] = time.monotonic()
 
 
 def _signed_in() -> str | None:

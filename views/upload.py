@@ -22,7 +22,7 @@ if analyst is None:
     st.page_link("views/signin.py", label=ctx.t("nav.signin"), icon=":material/login:")
     st.stop()
 
-end_when_idle()
+end_when_idle(ctx)
 warehouse = Warehouse()
 st.caption(ctx.t("upload.intro", analyst=markdown_text(analyst), days=ctx.days(retention_days())))
 

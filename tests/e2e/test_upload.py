@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -309,6 +310,35 @@ def test_an_unused_sign_in_ends_on_screen_without_an_action(sample_warehouse_dir
         expect(page.get_by_text(translate(lang, "upload.sign_in_first"))).to_be_visible()
         expect(page.get_by_role("link", name=translate(lang, "nav.upload"))).to_have_count(0)
         save_screenshot(page, f"upload-idle-signed-out-{lang}")
+
+
+def test_a_sign_in_about_to_end_warns_and_is_kept_with_one_action(sample_warehouse_dir: Path, page: Page,
+                                                                  tmp_path: Path) -> None:
+    """A time limit is announced before it ends, with a simple action that extends it (WCAG 2.2.1): the Upload
+    page warns that the sign-in ends without an action, and "Stay signed in" keeps it, past the time it would
+    have ended. Here it lasts 45 s, checked every 7.5 s, and warns 27.5 s before (2 minutes before for 30).
+    """
+    lang = "id"
+    with analyst_server(sample_warehouse_dir, tmp_path / "server", "streamlit-upload-warning.log",
+                        **{accounts.IDLE_ENV: "0.75"}) as app:
+        open_page(page, app.url("/signin", f"lang={lang}"))
+        page.get_by_role("textbox", name=translate(lang, "auth.name")).fill("siti")
+        page.get_by_role("textbox", name=translate(lang, "auth.password")).fill(PASSWORD)
+        after_interaction(page, lambda: page.get_by_role("textbox", name=translate(lang, "auth.password")).press(
+            "Enter"))
+        after_interaction(page, lambda: page.get_by_role("link", name=translate(lang, "nav.upload")).first.click())
+        last_action = time.monotonic()
+        warning = page.get_by_text(translate(lang, "auth.idle_warning", period=format_minutes(1, lang)))
+        expect(warning).to_be_visible(timeout=40_000)
+        save_screenshot(page, f"upload-idle-warning-{lang}")
+        stay = page.get_by_role("button", name=translate(lang, "auth.stay_signed_in"))
+        stay.focus()
+        after_interaction(page, lambda: page.keyboard.press("Enter"))
+        expect(warning).to_have_count(0)
+        # Past the first time's end and the check after it; before the kept one's (45 s after "Stay").
+        page.wait_for_timeout(max(0.0, last_action + 45 + 7.5 + 2 - time.monotonic()) * 1000)
+        expect(page.get_by_text(translate(lang, "upload.sign_in_first"))).to_have_count(0)
+        expect(page.locator('[data-testid="stFileUploaderDropzoneInput"]')).to_have_count(1)
 
 
 def test_a_slideshow_left_running_does_not_keep_a_sign_in_alive(sample_warehouse_dir: Path, page: Page,
