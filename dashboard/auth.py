@@ -81,9 +81,12 @@ def end_when_idle(ctx: PageContext) -> None:
         if left < 0:
             st.rerun(scope="app")  # the page's run signs out (current_analyst)
         if left <= warn_within:
-            st.warning(ctx.t("auth.idle_warning", period=ctx.minutes(max(1, math.ceil(left / 60)))),
-                       icon=":material/timer:")
+            period = ctx.minutes(max(1, math.ceil(left / 60)))
+            st.warning(ctx.t("auth.idle_warning", period=period), icon=":material/timer:")
             st.button(ctx.t("auth.stay_signed_in"), on_click=_renew, key="stay-signed-in")
+            # Said where the analyst is too, in a few words (a longer toast is cut, with an English "view
+            # more"): the warning stands at the page's top, above a long preview.
+            st.toast(ctx.t("auth.idle_toast", period=period), icon=":material/timer:", duration="long")
 
     check()
 

@@ -330,6 +330,10 @@ def test_a_sign_in_about_to_end_warns_and_is_kept_with_one_action(sample_warehou
         last_action = time.monotonic()
         warning = page.get_by_text(translate(lang, "auth.idle_warning", period=format_minutes(1, lang)))
         expect(warning).to_be_visible(timeout=40_000)
+        # Said where the analyst is too (the warning stands at the page's top, above a long preview).
+        toast = page.get_by_test_id("stToast")
+        expect(toast).to_contain_text(translate(lang, "auth.idle_toast", period=format_minutes(1, lang)))
+        expect(toast).not_to_contain_text("view more")  # whole, not cut
         save_screenshot(page, f"upload-idle-warning-{lang}")
         stay = page.get_by_role("button", name=translate(lang, "auth.stay_signed_in"))
         stay.focus()
