@@ -37,6 +37,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
+from etl.settings import period_setting
 from translations import translate
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -56,13 +57,8 @@ MAX_TRACKED_NAMES = 10_000  # unlocked names kept in the state file, most recent
 
 
 def idle_minutes() -> float:
-    """How long a sign-in lasts without an action; a bad or non-positive value is the default, never 'forever'."""
-    value = os.environ.get(IDLE_ENV, "").strip()
-    try:
-        minutes = float(value) if value else DEFAULT_IDLE_MINUTES
-    except ValueError:
-        return DEFAULT_IDLE_MINUTES
-    return minutes if minutes > 0 else DEFAULT_IDLE_MINUTES
+    """How long a sign-in lasts without an action (a bad or non-positive value: the default)."""
+    return period_setting(IDLE_ENV, DEFAULT_IDLE_MINUTES, zero_allowed=False)
 
 
 def secrets_path() -> Path:

@@ -27,6 +27,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from etl.settings import period_setting
 from etl.snapshots import private_directory, sha256_of, write_private
 
 RETENTION_ENV = "DASHBOARD_RAW_RETENTION_DAYS"
@@ -34,13 +35,8 @@ DEFAULT_RETENTION_DAYS = 30.0
 
 
 def retention_days() -> float:
-    """The configured retention period in days (a bad value falls back to the default, never to 'forever')."""
-    value = os.environ.get(RETENTION_ENV, "").strip()
-    try:
-        days = float(value) if value else DEFAULT_RETENTION_DAYS
-    except ValueError:
-        return DEFAULT_RETENTION_DAYS
-    return days if days >= 0 else DEFAULT_RETENTION_DAYS
+    """The configured retention period in days (0: deleted at the next purge; a bad value: the default)."""
+    return period_setting(RETENTION_ENV, DEFAULT_RETENTION_DAYS, zero_allowed=True)
 
 
 @dataclass(frozen=True)

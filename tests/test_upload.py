@@ -358,12 +358,16 @@ def test_an_unused_sign_in_ends_by_itself_with_the_workbook_in_hand(warehouse: W
     assert translate("en", "upload.valid", year=2020) not in texts(at)
 
 
-@pytest.mark.parametrize(("configured", "minutes"), [("", 30.0), ("10", 10.0), ("0.5", 0.5), ("0", 30.0),
-                                                      ("-5", 30.0), ("half an hour", 30.0)])
-def test_the_idle_time_is_configured_and_never_forever(configured: str, minutes: float,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("configured", "minutes", "days"), [
+    ("", 30.0, 30.0), ("10", 10.0, 10.0), ("0.5", 0.5, 0.5), ("0", 30.0, 0.0), ("-5", 30.0, 30.0),
+    ("half an hour", 30.0, 30.0), ("inf", 30.0, 30.0), ("nan", 30.0, 30.0)])
+def test_the_periods_are_configured_and_never_forever(configured: str, minutes: float, days: float,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """How long a sign-in lasts and an upload is kept: a bad value is the default ("inf" kept uploads for
+    good); zero deletes uploads at the next purge, but would end every sign-in at once."""
     monkeypatch.setenv(accounts.IDLE_ENV, configured)
-    assert accounts.idle_minutes() == minutes
+    monkeypatch.setenv(uploads.RETENTION_ENV, configured)
+    assert (accounts.idle_minutes(), uploads.retention_days()) == (minutes, days)
 
 
 def test_a_new_uploader_drops_the_last_ones_file_from_the_servers_memory() -> None:

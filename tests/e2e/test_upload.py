@@ -94,6 +94,15 @@ def _serious_axe_findings(page: Page) -> list[tuple[str, int]]:
     return [(v["id"], len(v["nodes"])) for v in found if v["impact"] in ("serious", "critical")]
 
 
+def sign_in(page: Page, app: RunningApp, lang: str) -> None:
+    """Sign in as the analyst on the sign-in page, the form sent with Enter."""
+    open_page(page, app.url("/signin", f"lang={lang}"))
+    page.get_by_role("textbox", name=translate(lang, "auth.name")).fill("siti")
+    password = page.get_by_role("textbox", name=translate(lang, "auth.password"))
+    password.fill(PASSWORD)
+    after_interaction(page, lambda: password.press("Enter"))
+
+
 def upload(page: Page, path: Path) -> None:
     chooser_input = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
     after_interaction(page, lambda: chooser_input.set_input_files(str(path)))
@@ -229,10 +238,7 @@ def test_an_analyst_loads_and_restores_a_year_from_the_keyboard(analyst_app: Run
     lang = "id"
     warehouse = Warehouse(analyst_app.warehouse)
     before = warehouse.current_loads()[2019]
-    open_page(page, analyst_app.url("/signin", f"lang={lang}"))
-    page.get_by_role("textbox", name=translate(lang, "auth.name")).fill("siti")
-    page.get_by_role("textbox", name=translate(lang, "auth.password")).fill(PASSWORD)
-    after_interaction(page, lambda: page.get_by_role("textbox", name=translate(lang, "auth.password")).press("Enter"))
+    sign_in(page, analyst_app, lang)
     assert focus_comes_to(page, translate(lang, "auth.signed_in_as", name="siti")) == "stAlert"
 
     after_interaction(page, lambda: page.get_by_role("link", name=translate(lang, "nav.upload")).first.click())
@@ -295,11 +301,7 @@ def test_an_unused_sign_in_ends_on_screen_without_an_action(sample_warehouse_dir
     lang, minutes = "zh", 0.1
     with analyst_server(sample_warehouse_dir, tmp_path / "server", "streamlit-upload-idle.log",
                         **{accounts.IDLE_ENV: str(minutes)}) as app:
-        open_page(page, app.url("/signin", f"lang={lang}"))
-        page.get_by_role("textbox", name=translate(lang, "auth.name")).fill("siti")
-        page.get_by_role("textbox", name=translate(lang, "auth.password")).fill(PASSWORD)
-        after_interaction(page, lambda: page.get_by_role("textbox", name=translate(lang, "auth.password")).press(
-            "Enter"))
+        sign_in(page, app, lang)
         after_interaction(page, lambda: page.get_by_role("link", name=translate(lang, "nav.upload")).first.click())
         upload(page, workbook_2020(tmp_path, mistake=False))
         load = page.get_by_role("button", name=translate(lang, "upload.load_button", year=2020))
@@ -321,11 +323,7 @@ def test_a_sign_in_about_to_end_warns_and_is_kept_with_one_action(sample_warehou
     lang = "id"
     with analyst_server(sample_warehouse_dir, tmp_path / "server", "streamlit-upload-warning.log",
                         **{accounts.IDLE_ENV: "0.75"}) as app:
-        open_page(page, app.url("/signin", f"lang={lang}"))
-        page.get_by_role("textbox", name=translate(lang, "auth.name")).fill("siti")
-        page.get_by_role("textbox", name=translate(lang, "auth.password")).fill(PASSWORD)
-        after_interaction(page, lambda: page.get_by_role("textbox", name=translate(lang, "auth.password")).press(
-            "Enter"))
+        sign_in(page, app, lang)
         after_interaction(page, lambda: page.get_by_role("link", name=translate(lang, "nav.upload")).first.click())
         last_action = time.monotonic()
         warning = page.get_by_text(translate(lang, "auth.idle_warning", period=format_minutes(1, lang)))
@@ -354,11 +352,7 @@ def test_a_slideshow_left_running_does_not_keep_a_sign_in_alive(sample_warehouse
     lang = "en"
     with analyst_server(sample_warehouse_dir, tmp_path / "server", "streamlit-upload-slideshow.log",
                         **{accounts.IDLE_ENV: "0.4"}) as app:
-        open_page(page, app.url("/signin", f"lang={lang}"))
-        page.get_by_role("textbox", name=translate(lang, "auth.name")).fill("siti")
-        page.get_by_role("textbox", name=translate(lang, "auth.password")).fill(PASSWORD)
-        after_interaction(page, lambda: page.get_by_role("textbox", name=translate(lang, "auth.password")).press(
-            "Enter"))
+        sign_in(page, app, lang)
         after_interaction(page, lambda: page.get_by_role("link", name=translate(lang, "nav.overview")).first.click())
         page.get_by_role("combobox", name=translate(lang, "present.slideshow")).focus()
         page.keyboard.press("ArrowDown")  # opens its list
