@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 import os
 import re
 import stat
@@ -358,16 +359,24 @@ def test_an_unused_sign_in_ends_by_itself_with_the_workbook_in_hand(warehouse: W
     assert translate("en", "upload.valid", year=2020) not in texts(at)
 
 
-@pytest.mark.parametrize(("configured", "minutes", "days"), [
-    ("", 30.0, 30.0), ("10", 10.0, 10.0), ("0.5", 0.5, 0.5), ("0", 30.0, 0.0), ("-5", 30.0, 30.0),
-    ("half an hour", 30.0, 30.0), ("inf", 30.0, 30.0), ("nan", 30.0, 30.0)])
+IDLE, KEPT = accounts.IDLE_ENV, uploads.RETENTION_ENV
+
+
+@pytest.mark.parametrize(("configured", "minutes", "days", "refused"), [
+    ("", 30.0, 30.0, set()), ("10", 10.0, 10.0, set()), ("0.5", 0.5, 0.5, set()), ("0", 30.0, 0.0, {IDLE}),
+    ("-5", 30.0, 30.0, {IDLE, KEPT}), ("half an hour", 30.0, 30.0, {IDLE, KEPT}), ("inf", 30.0, 30.0, {IDLE, KEPT}),
+    ("nan", 30.0, 30.0, {IDLE, KEPT})])
 def test_the_periods_are_configured_and_never_forever(configured: str, minutes: float, days: float,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+                                                      refused: set[str], monkeypatch: pytest.MonkeyPatch,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
     """How long a sign-in lasts and an upload is kept: a bad value is the default ("inf" kept uploads for
-    good); zero deletes uploads at the next purge, but would end every sign-in at once."""
-    monkeypatch.setenv(accounts.IDLE_ENV, configured)
-    monkeypatch.setenv(uploads.RETENTION_ENV, configured)
-    assert (accounts.idle_minutes(), uploads.retention_days()) == (minutes, days)
+    good), and the server's log says so (it was taken silently); zero deletes uploads at the next purge, but
+    would end every sign-in at once."""
+    monkeypatch.setenv(IDLE, configured)
+    monkeypatch.setenv(KEPT, configured)
+    with caplog.at_level(logging.WARNING, logger="etl.settings"):
+        assert (accounts.idle_minutes(), uploads.retention_days()) == (minutes, days)
+    assert {name for name in (IDLE, KEPT) if f"{name}={configured!r} is not a usable period" in caplog.text} == refused
 
 
 def test_a_new_uploader_drops_the_last_ones_file_from_the_servers_memory() -> None:
