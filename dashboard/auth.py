@@ -24,7 +24,7 @@ ACTIVE_KEY = "analyst_active_at"  # time.monotonic() of the signed-in session's 
 # How often the Upload page looks whether its sign-in runs out: a sixth of the idle time, between 1 s and a
 # minute (a sign-in of 30 minutes ends 30 to 31 minutes after its last action) ...
 IDLE_CHECKS = 6
-IDLE_CHECK_S = (1.0, 60.0)
+IDLE_CHECK_MIN_S, IDLE_CHECK_MAX_S = 1.0, 60.0
 # ... and warns, with a button that keeps it, this long before at least (WCAG 2.2.1: 20 s to extend a time
 # limit; two checks' time, two minutes for 30): a warning drawn at a check is up for a check's time at least.
 IDLE_WARNING_MIN_S = 20.0
@@ -69,7 +69,7 @@ def end_when_idle(ctx: PageContext) -> None:
     a button that keeps it; one that runs out ends when it does, and the page is drawn again without it, not
     left on an unattended screen until the next action."""
     seconds = idle_minutes() * 60
-    every = min(max(seconds / IDLE_CHECKS, IDLE_CHECK_S[0]), IDLE_CHECK_S[1])
+    every = min(max(seconds / IDLE_CHECKS, IDLE_CHECK_MIN_S), IDLE_CHECK_MAX_S)
     warn_within = max(2 * every, IDLE_WARNING_MIN_S + every)
 
     @st.fragment(run_every=every)
