@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -365,3 +365,36 @@ def test_a_slideshow_left_running_does_not_keep_a_sign_in_alive(sample_warehouse
         navigation = page.get_by_test_id("stSidebarNav")
         expect(navigation.get_by_role("link", name=translate(lang, "nav.signin"))).to_be_visible()
         expect(navigation.get_by_role("link", name=translate(lang, "nav.upload"))).to_have_count(0)
+
+
+def test_a_load_refused_because_another_analyst_loaded_first_takes_the_focus(
+        sample_warehouse_dir: Path, page: Page, new_page: Callable[[], Page], tmp_path: Path) -> None:
+    """Two analysts check the same new year in two browsers; the second loads it first. The first one's load,
+    asked for from the keyboard, is refused: the refusal is drawn above the file's report checked again (now a
+    replacement asking its confirmation), far above the button that asked for it, and takes the focus, so a
+    screen reader reads why nothing was loaded. Stop 71 asked for it; no browser had walked it."""
+    lang = "zh"
+    with analyst_server(sample_warehouse_dir, tmp_path / "server", "streamlit-upload-refused.log") as app:
+        warehouse = Warehouse(app.warehouse)
+        workbook = workbook_2020(tmp_path / "2020", mistake=False)
+        first, second = page, new_page()
+        for analyst in (first, second):
+            sign_in(analyst, app, lang)
+            after_interaction(analyst, lambda tab=analyst: tab.get_by_role(
+                "link", name=translate(lang, "nav.upload")).first.click())
+            upload(analyst, workbook)
+        load = translate(lang, "upload.load_button", year=2020)
+        after_interaction(second, lambda: second.get_by_role("button", name=load).click())
+        other = warehouse.current_loads()[2020]
+        version = warehouse.data_version()
+
+        first.get_by_role("button", name=load).focus()
+        after_interaction(first, lambda: first.keyboard.press("Enter"))
+        assert focus_comes_to(first, translate(lang, "upload.rejected_now")) == "stAlert"
+        assert first.evaluate("() => document.activeElement.getBoundingClientRect().top") >= 0, "scrolled to it"
+        assert warehouse.data_version() == version, "nothing written"
+        expect(first.get_by_text(translate(lang, "problem.year_exists", year=2020, load_id=other))).to_be_visible()
+        expect(first.get_by_role("checkbox", name=translate(lang, "upload.confirm_replace", year=2020,
+                                                            load_id=other))).to_be_visible()
+        save_screenshot(first, f"upload-refused-{lang}")
+        assert _serious_axe_findings(first) == []
