@@ -14,14 +14,14 @@ import time
 import streamlit as st
 
 from dashboard.context import PageContext
-from dashboard.theme import ask_focus, focus_part
+from dashboard.theme import ask_focus, focus_part, withdraw_focus
 from etl.accounts import SignInGuard, idle_minutes, read_accounts
 from etl.warehouse import Warehouse
 
 SESSION_KEY = "analyst"
 SIGNED_OUT_KEY = "analyst_signed_out"  # why the last sign-in ended ("asked", "idle"), said once
 ACTIVE_KEY = "analyst_active_at"  # time.monotonic() of the signed-in session's last run
-# How often the Upload page looks whether its sign-in runs out: a sixth of the idle time, between 1 s and a
+# How often a signed-in page looks whether its sign-in runs out: a sixth of the idle time, between 1 s and a
 # minute (a sign-in of 30 minutes ends 30 to 31 minutes after its last action) ...
 IDLE_CHECKS = 6
 IDLE_CHECK_MIN_S, IDLE_CHECK_MAX_S = 1.0, 60.0
@@ -51,7 +51,7 @@ def guard() -> SignInGuard:
 def current_analyst(*, renew: bool = True) -> str | None:
     """The signed-in analyst's name, or None. A sign-in unused for idle_minutes() ends here. A run of the whole
     page is a reader's action and ``renew``s it; a slideshow's page turn does not (the navigation says which),
-    nor does the Upload page's check of the time (end_when_idle), which runs alone."""
+    nor does a page's check of the time (end_when_idle), which runs alone."""
     analyst = _signed_in()
     if analyst is None:
         return None
@@ -65,9 +65,10 @@ def current_analyst(*, renew: bool = True) -> str | None:
 
 
 def end_when_idle(ctx: PageContext) -> None:
-    """A timer on the Upload page (a year's personal data on screen): a sign-in about to run out says so, with
-    a button that keeps it; one that runs out ends when it does, and the page is drawn again without it, not
-    left on an unattended screen until the next action."""
+    """A timer on every page of a signed-in session (the Upload page's top, the sidebar elsewhere): a sign-in
+    about to run out says so, with a button that keeps it (WCAG 2.2.1, wherever the analyst is); one that runs
+    out ends when it does, and the page is drawn again without it, not left on an unattended screen (a year's
+    personal data on the Upload page) until the next action."""
     seconds = idle_minutes() * 60
     every = min(max(seconds / IDLE_CHECKS, IDLE_CHECK_MIN_S), IDLE_CHECK_MAX_S)
     warn_within = max(2 * every, IDLE_WARNING_MIN_S + every)
@@ -89,6 +90,19 @@ def end_when_idle(ctx: PageContext) -> None:
             st.toast(ctx.t("auth.idle_toast", period=period), icon=":material/timer:", duration="long")
 
     check()
+
+
+def say_ended_here(ctx: PageContext) -> None:
+    """On a page other than sign-in and Upload (which say it in their place, taking the focus): a sign-in that
+    ran out is said once under the navigation, which lost the Upload page, and in a toast where the analyst
+    is; the focus stays where the reader has it."""
+    if st.session_state.get(SIGNED_OUT_KEY) != "idle":
+        return
+    del st.session_state[SIGNED_OUT_KEY]
+    withdraw_focus("signed-out")
+    period = ctx.minutes(idle_minutes())
+    st.info(ctx.t("auth.signed_out_idle", period=period), icon=":material/timer_off:")
+    st.toast(ctx.t("auth.signed_out_toast", period=period), icon=":material/timer_off:", duration="long")
 
 
 def _renew() -> None:

@@ -68,6 +68,9 @@ STYLE = """
     white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 :focus-visible { outline: 3px solid #0b62c4 !important; outline-offset: 2px !important; }
 .st-key-page-semantics { display: none !important; }
+/* The sign-in's notes under the navigation take no room until they say something (a gap for every analyst). */
+div:has(> .st-key-account-notes) { display: none !important; }
+div:has(> .st-key-account-notes [data-testid="stAlert"]) { display: flex !important; }
 /* Headings broken into lines of even length: "Sekilas pertukaran pemuda Jakarta–" above "Beijing" (a break
    after the dash, where a 1280 px laptop's line ended) becomes "Sekilas pertukaran" above "pemuda Jakarta–Beijing". */
 h1, h2, h3 { text-wrap: balance; }
@@ -451,6 +454,12 @@ def ask_focus(part: str) -> None:
     # takes it again, also in a new session of the same browser page (a reconnection), where a count would
     # start again at a key the script has used.
     st.session_state[_FOCUS_ASKED] = (part, secrets.token_hex(8))
+
+
+def withdraw_focus(part: str) -> None:
+    """Withdraw an ask for ``part`` that the page will not draw (said elsewhere, without taking the focus)."""
+    if st.session_state.get(_FOCUS_ASKED, ("", ""))[0] == part:
+        del st.session_state[_FOCUS_ASKED]
 
 
 def focus_part(part: str) -> DeltaGenerator:

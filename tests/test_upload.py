@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth, db, upload
+from dashboard import auth, db, theme, upload
 from dashboard.context import PageContext
 from dashboard.filters import Filters
 from dashboard.upload import describe_load, headline_table
@@ -357,6 +357,31 @@ def test_an_unused_sign_in_ends_by_itself_with_the_workbook_in_hand(warehouse: W
     at = sign_in(at)
     at.switch_page("views/upload.py").run()
     assert translate("en", "upload.valid", year=2020) not in texts(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_sign_in_that_runs_out_on_a_chart_page_is_said_there_once(warehouse: Warehouse, secrets_file: Path,
+                                                                    lang: str) -> None:
+    """Run out while the analyst read the Overview, a sign-in ended silently: the Upload page left the
+    navigation, and why was said only on the sign-in and Upload pages. It is said under the navigation and in
+    a toast, once, in the reader's language; the page itself is drawn as before."""
+    at = sign_in(app(lang), lang=lang)
+    at.switch_page("views/overview.py").run()
+    assert [message.value for message in at.sidebar.info] == [], "signed in: nothing to say"
+    at.session_state[auth.ACTIVE_KEY] -= 31 * 60
+    at.run()
+    assert not at.exception
+    said = translate(lang, "auth.signed_out_idle", period=format_minutes(30, lang))
+    assert [message.value for message in at.sidebar.info] == [said]
+    assert [toast.value for toast in at.toast] == [translate(lang, "auth.signed_out_toast",
+                                                             period=format_minutes(30, lang))]
+    assert len(at.metric) >= 4, "the Overview drawn as before, its cards too"
+    assert theme._FOCUS_ASKED not in at.session_state, "the focus stays on the page the analyst reads"
+    at.run()
+    assert [message.value for message in at.sidebar.info] == [] and len(at.toast) == 0, "said once"
+    at.switch_page("views/signin.py").run()
+    assert said not in texts(at), "not said again on the sign-in page"
+    assert at.text_input(key="sign-in-name") is not None
 
 
 IDLE, KEPT = accounts.IDLE_ENV, uploads.RETENTION_ENV

@@ -398,3 +398,32 @@ def test_a_load_refused_because_another_analyst_loaded_first_takes_the_focus(
                                                             load_id=other))).to_be_visible()
         save_screenshot(first, f"upload-refused-{lang}")
         assert _serious_axe_findings(first) == []
+
+
+def test_a_sign_in_left_on_a_chart_page_warns_there_and_ends_saying_so(sample_warehouse_dir: Path,
+                                                                       page: Page, tmp_path: Path) -> None:
+    """The time limit is announced wherever the analyst is, not only on the Upload page: reading the
+    Participation page, the sidebar warns under the navigation (with "Stay signed in", and a toast), and at the
+    end the page is drawn again without the sign-in and says so there. Before, a chart page gave no warning,
+    and the sign-in ended silently at the next action. Here it lasts 45 s, checked every 7.5 s."""
+    lang = "en"
+    with analyst_server(sample_warehouse_dir, tmp_path / "server", "streamlit-upload-chart-idle.log",
+                        **{accounts.IDLE_ENV: "0.75"}) as app:
+        sign_in(page, app, lang)
+        after_interaction(page, lambda: page.get_by_role("link", name=translate(lang, "nav.participation"))
+                          .first.click())
+        sidebar = page.get_by_test_id("stSidebar")
+        expect(sidebar.locator(".st-key-account-notes")).to_be_hidden()  # no room taken until it says something
+        warning = sidebar.get_by_text(translate(lang, "auth.idle_warning", period=format_minutes(1, lang)))
+        expect(warning).to_be_visible(timeout=40_000)
+        expect(sidebar.get_by_role("button", name=translate(lang, "auth.stay_signed_in"))).to_be_visible()
+        expect(page.get_by_test_id("stToast")).to_contain_text(translate(lang, "auth.idle_toast",
+                                                                         period=format_minutes(1, lang)))
+        save_screenshot(page, f"chart-idle-warning-{lang}")
+        said = translate(lang, "auth.signed_out_idle", period=format_minutes(0.75, lang))
+        expect(sidebar.get_by_text(said)).to_be_visible(timeout=40_000)
+        expect(warning).to_have_count(0)
+        navigation = page.get_by_test_id("stSidebarNav")
+        expect(navigation.get_by_role("link", name=translate(lang, "nav.upload"))).to_have_count(0)
+        expect(page.get_by_role("heading", name=translate(lang, "participation.title"), level=1)).to_be_visible()
+        save_screenshot(page, f"chart-idle-signed-out-{lang}")
