@@ -348,7 +348,7 @@ def test_a_slideshow_left_running_does_not_keep_a_sign_in_alive(sample_warehouse
     """A slideshow's page turn is not an analyst's action: started after signing in and left running (a
     projector in a meeting room), it kept the sign-in, and the way back to the Upload page, alive for good.
     Here the sign-in lasts 24 s and the slideshow turns every 15 s: after two turns (30 s), leaving the
-    presentation finds it ended."""
+    presentation finds it ended, and says so."""
     lang = "en"
     with analyst_server(sample_warehouse_dir, tmp_path / "server", "streamlit-upload-slideshow.log",
                         **{accounts.IDLE_ENV: "0.4"}) as app:
@@ -365,6 +365,9 @@ def test_a_slideshow_left_running_does_not_keep_a_sign_in_alive(sample_warehouse
         navigation = page.get_by_test_id("stSidebarNav")
         expect(navigation.get_by_role("link", name=translate(lang, "nav.signin"))).to_be_visible()
         expect(navigation.get_by_role("link", name=translate(lang, "nav.upload"))).to_have_count(0)
+        # Nothing of it was said on the projector; it is said now, under the navigation.
+        said = translate(lang, "auth.signed_out_idle", period=format_minutes(0.4, lang))
+        expect(page.get_by_test_id("stSidebar").get_by_text(said)).to_be_visible()
 
 
 def test_a_load_refused_because_another_analyst_loaded_first_takes_the_focus(
