@@ -70,14 +70,18 @@ STYLE = """
 .st-key-page-semantics { display: none !important; }
 /* The sign-in's notes under the navigation take no room until they say something (a gap for every analyst). */
 div:has(> .st-key-account-notes) { display: none !important; }
+/* A toast is 21rem wide: on a 320 px phone it began off the screen, its icon and first characters cut. */
+[data-testid="stToastContainer"] { max-width: 100vw !important; }
+[data-testid="stToast"] { width: min(21rem, calc(100vw - 2rem)) !important; }
 div:has(> .st-key-account-notes [data-testid="stAlert"]) { display: flex !important; }
 /* Headings broken into lines of even length: "Sekilas pertukaran pemuda Jakarta–" above "Beijing" (a break
    after the dash, where a 1280 px laptop's line ended) becomes "Sekilas pertukaran" above "pemuda Jakarta–Beijing". */
 h1, h2, h3 { text-wrap: balance; }
 /* Chinese may break between any two characters: a heading broke inside a word ("数据保护 / 法"), a card's label
-   too ("雅加达→北京 代 / 表"), its change on a 320 px phone ("+0.4 个百分 / 点"). They break at their punctuation
-   and spaces, and inside a run of characters only where the run alone is wider than the line. */
-:lang(zh) :is(h1, h2, h3, h4, [data-testid="stMetricLabel"] p, [data-testid="stMetricDelta"] p) {
+   too ("雅加达→北京 代 / 表"), its change on a 320 px phone ("+0.4 个百分 / 点"), a toast ("结 / 束"). They break at
+   their punctuation and spaces, and inside a run of characters only where the run alone is wider than the line. */
+:lang(zh) :is(h1, h2, h3, h4, [data-testid="stMetricLabel"] p, [data-testid="stMetricDelta"] p,
+              [data-testid="stToast"] p) {
     word-break: keep-all; overflow-wrap: anywhere; }
 /* A static table's cell breaks its text as the cell's style says (a label only at its spaces, an amount
    nowhere), a heading only at its spaces: Streamlit's block inside each cell set both back to normal, and

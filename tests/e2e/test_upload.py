@@ -423,6 +423,10 @@ def test_a_sign_in_left_on_a_chart_page_warns_there_and_ends_saying_so(sample_wa
         expect(page.get_by_test_id("stToast")).to_contain_text(translate(lang, "auth.idle_toast",
                                                                          period=format_minutes(1, lang)))
         save_screenshot(page, f"chart-idle-warning-{lang}")
+        page.set_viewport_size({"width": 320, "height": 700})  # whole on a small phone (it began off the screen)
+        box = page.get_by_test_id("stToast").bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 320, box
+        page.set_viewport_size(VIEWPORT)
         said = translate(lang, "auth.signed_out_idle", period=format_minutes(0.75, lang))
         expect(sidebar.get_by_text(said)).to_be_visible(timeout=40_000)
         expect(warning).to_have_count(0)
