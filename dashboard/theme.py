@@ -191,6 +191,14 @@ SCRIPT = """
           if (name && button.getAttribute('aria-label') !== name) button.setAttribute('aria-label', name);
         });
       });
+      // Streamlit's toast is an alert dialog named by an element it never draws (axe: aria-dialog-name,
+      // serious): it is named by its own text.
+      doc.querySelectorAll('[data-testid="stToast"]').forEach(toast => {
+        const text = toast.querySelector('[data-testid="stToastText"]');
+        if (!text) return;
+        if (!text.id) text.id = `toast-text-${window.__dashboardToasts = (window.__dashboardToasts || 0) + 1}`;
+        if (toast.getAttribute('aria-labelledby') !== text.id) toast.setAttribute('aria-labelledby', text.id);
+      });
       doc.querySelectorAll('[aria-label], [placeholder]').forEach(el => {
         sayAgain(el, 'aria-label');
         sayAgain(el, 'placeholder');
@@ -387,7 +395,7 @@ FRAMEWORK_WORDS = {
     "Print": "print", "Record screen": "record_screen", "Copy version to clipboard": "copy_version",
     "Made with Streamlit v": "made_with",  # the main menu's last line; Streamlit's version follows it
     "Running...": "running", "Stop": "stop", "Stopping...": "stopping", "Connecting": "connecting",
-    "Connection error": "connection_error",
+    "Connection error": "connection_error", "Notifications": "notifications",  # the toasts' region
     "Streamlit server is not responding. Are you connected to the internet?": "server_not_responding",
     "Dataframe column menu": "column_menu", "Copy column name": "copy_column_name",
     "Sort ascending": "sort_ascending", "Sort descending": "sort_descending", "Statistics": "statistics",

@@ -332,6 +332,12 @@ def test_a_sign_in_about_to_end_warns_and_is_kept_with_one_action(sample_warehou
         toast = page.get_by_test_id("stToast")
         expect(toast).to_contain_text(translate(lang, "auth.idle_toast", period=format_minutes(1, lang)))
         expect(toast).not_to_contain_text("view more")  # whole, not cut
+        # Named by its text, in a region named in the reader's language (Streamlit named the toast by an
+        # element it never draws, and its region "Notifications").
+        expect(page.get_by_role("region", name=translate(lang, "framework.notifications"))
+               .get_by_role("alertdialog", name=translate(lang, "auth.idle_toast", period=format_minutes(1, lang))
+                            )).to_be_visible()
+        assert _serious_axe_findings(page) == []
         save_screenshot(page, f"upload-idle-warning-{lang}")
         stay = page.get_by_role("button", name=translate(lang, "auth.stay_signed_in"))
         stay.focus()
@@ -423,6 +429,7 @@ def test_a_sign_in_left_on_a_chart_page_warns_there_and_ends_saying_so(sample_wa
         expect(page.get_by_test_id("stToast")).to_contain_text(translate(lang, "auth.idle_toast",
                                                                          period=format_minutes(1, lang)))
         save_screenshot(page, f"chart-idle-warning-{lang}")
+        assert _serious_axe_findings(page) == []
         page.set_viewport_size({"width": 320, "height": 700})  # whole on a small phone (it began off the screen)
         box = page.get_by_test_id("stToast").bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 320, box
