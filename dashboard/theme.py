@@ -68,12 +68,14 @@ STYLE = """
     white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 :focus-visible { outline: 3px solid #0b62c4 !important; outline-offset: 2px !important; }
 .st-key-page-semantics { display: none !important; }
-/* The sign-in's notes under the navigation take no room until they say something (a gap for every analyst). */
-div:has(> .st-key-account-notes) { display: none !important; }
+/* The sign-in's notes under the navigation take no room until they say something (a gap for every analyst).
+   Their box stands for its wrapper, so that each :has() looks at one element's children, not at every div's
+   descendants (a style pass of every page would pay for it). */
+[data-testid="stLayoutWrapper"]:has(> .st-key-account-notes) { display: contents; }
+.st-key-account-notes:not(:has([data-testid="stAlert"])) { display: none !important; }
 /* A toast is 21rem wide: on a 320 px phone it began off the screen, its icon and first characters cut. */
 [data-testid="stToastContainer"] { max-width: 100vw !important; }
 [data-testid="stToast"] { width: min(21rem, calc(100vw - 2rem)) !important; }
-div:has(> .st-key-account-notes [data-testid="stAlert"]) { display: flex !important; }
 /* Headings broken into lines of even length: "Sekilas pertukaran pemuda Jakarta–" above "Beijing" (a break
    after the dash, where a 1280 px laptop's line ended) becomes "Sekilas pertukaran" above "pemuda Jakarta–Beijing". */
 h1, h2, h3 { text-wrap: balance; }
