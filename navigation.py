@@ -15,7 +15,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import db, presentation, theme
-from dashboard.auth import SIGNED_OUT_KEY, current_analyst, end_when_idle, say_ended_here
+from dashboard.auth import current_analyst, notes_slot, sign_in_notes
 from dashboard.components import framed_chart
 from dashboard.context import PageContext, set_context
 from dashboard.filters import Available, current_language, render_sidebar
@@ -67,9 +67,7 @@ page = st.navigation({translate(lang, "nav.section_dashboard"): pages + aliases,
                       translate(lang, "nav.section_analysts"): analyst_pages},
                      position="hidden" if presenting or framed else "sidebar")
 dashboard_page = page in pages or page in aliases
-# Under the navigation, for an analyst's session only: the sign-in's time limit, or that it ran out.
-account_notes = (st.sidebar.container(key="account-notes") if signed_in or SIGNED_OUT_KEY in st.session_state
-                 else None)
+account_notes = notes_slot(signed_in)  # under the navigation, for an analyst's session only
 # Drawn below the navigation whenever they are drawn. Upload and sign-in get the language alone.
 filters = render_sidebar(available, with_filters=dashboard_page)
 context = PageContext(reader, filters, presenting, framed=framed is not None)
@@ -78,10 +76,7 @@ set_context(context)
 page_name = page.url_path or "overview"  # the default page's path is the root
 if account_notes is not None and not (presenting or framed):  # nothing of it on a projector or another site
     with account_notes:
-        if signed_in and page_name != "upload":  # the Upload page times its sign-in at its top
-            end_when_idle(context)
-        elif dashboard_page:  # the sign-in and Upload pages say it in their place
-            say_ended_here(context)
+        sign_in_notes(context, signed_in=signed_in, page=page_name)
 if framed:
     presentation.frame_style()
     if framed != presentation.FRAME_PAGE and dashboard_page:

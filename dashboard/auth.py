@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -17,6 +18,9 @@ from dashboard.context import PageContext
 from dashboard.theme import ask_focus, focus_part, withdraw_focus
 from etl.accounts import SignInGuard, idle_minutes, read_accounts
 from etl.warehouse import Warehouse
+
+if TYPE_CHECKING:
+    from streamlit.delta_generator import DeltaGenerator
 
 SESSION_KEY = "analyst"
 SIGNED_OUT_KEY = "analyst_signed_out"  # why the last sign-in ended ("asked", "idle"), said once
@@ -90,6 +94,29 @@ def end_when_idle(ctx: PageContext) -> None:
             st.toast(ctx.t("auth.idle_toast", period=period), icon=":material/timer:", duration="long")
 
     check()
+
+
+# The pages that time their sign-in themselves (at their top), and those that say in their place that it ended.
+PAGES_TIMING_THEMSELVES = frozenset({"upload"})
+PAGES_SAYING_THE_END = frozenset({"upload", "signin"})
+
+
+def notes_slot(signed_in: bool) -> DeltaGenerator | None:
+    """A place under the navigation for the sign-in's notes (sign_in_notes), made only in a session that is or
+    was signed in: a public reader's has none."""
+    if signed_in or SIGNED_OUT_KEY in st.session_state:
+        return st.sidebar.container(key="account-notes")
+    return None
+
+
+def sign_in_notes(ctx: PageContext, *, signed_in: bool, page: str) -> None:
+    """The sign-in's timer on a page that does not time it itself; or, once signed out, that it ran out, on a page
+    that does not say so in its place. ``page`` is the page's URL path."""
+    if signed_in:
+        if page not in PAGES_TIMING_THEMSELVES:
+            end_when_idle(ctx)
+    elif page not in PAGES_SAYING_THE_END:
+        say_ended_here(ctx)
 
 
 def say_ended_here(ctx: PageContext) -> None:
