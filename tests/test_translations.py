@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pytest
+from babel.dates import format_interval
 
 from dashboard import queries
 from dashboard.metrics import METRICS, Period
@@ -34,9 +35,11 @@ from tests.apptest import (
 )
 from tests.paths import REPO_ROOT
 from translations import (
+    BABEL_LOCALES,
     LANGUAGES,
     catalogue,
     compact_rupiah,
+    format_date_part,
     format_measure,
     format_number,
     format_percentage,
@@ -173,6 +176,36 @@ def test_the_metrics_and_the_schema_keep_a_number_with_its_word_in_chinese() -> 
     texts += [column.label for sheet in schema.SHEETS for column in sheet.columns]
     texts += [column.description for sheet in schema.SHEETS for column in sheet.columns]
     assert [text.zh for text in texts if after_number.search(text.zh)] == []
+
+
+# A month and day written in Chinese (7月1日, 7 月 1 日), with a year before it or a day range (至30日, –30日) after it.
+ZH_DATE = re.compile(r"(?:(?:\{year\}|\d{4})[ \u00a0]*年[ \u00a0]*)?(\d{1,2})[ \u00a0]*月[ \u00a0]*(\d{1,2})"
+                     r"(?:[ \u00a0]*日?[ \u00a0]*(?:至|–|-)[ \u00a0]*(\d{1,2}))?[ \u00a0]*日")
+
+
+def _as_cldr_writes_it(date_text: str) -> str:
+    """The same month and day (and year, and range) as Babel writes them from CLDR, as every chart, the
+    timeline and the template do ("{year}" kept as it is in the message)."""
+    found = ZH_DATE.fullmatch(date_text)
+    assert found, date_text
+    month, day, last_day = found.groups()
+    start = dt.date(2017, int(month), int(day))
+    if last_day:
+        return format_interval(start, start.replace(day=int(last_day)), "MMMd", locale=BABEL_LOCALES["zh"])
+    if "年" in date_text:
+        return format_date_part(start, "yMMMd", "zh").replace("2017", "{year}" if "{year}" in date_text else "2017")
+    return format_date_part(start, "MMMd", "zh")
+
+
+def test_a_chinese_date_in_the_catalogue_is_written_as_the_charts_write_theirs() -> None:
+    """The catalogue's Chinese dates are written as CLDR writes them, the way of every date the pages draw
+    (the timeline's 8月6日): the Data page's notes wrote "7 月 22–30 日" under "项目年份7月1日", two styles
+    on one screen, and a problem "{year} 年7月1日", a third."""
+    assert _as_cldr_writes_it("7 月 22–30 日") == "7月22日至30日"
+    assert _as_cldr_writes_it("{year} 年7月1日") == "{year}年7月1日"
+    dates = [date.group() for text in CATALOGUES["zh"].values() for date in ZH_DATE.finditer(text)]
+    assert len(dates) >= 3, dates
+    assert [date for date in dates if date != _as_cldr_writes_it(date)] == []
 
 
 # -- keys used by the code ------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from etl.warehouse import FAULT_ENV, FAULT_POINTS, PAUSE_ENV, Warehouse
 from tests.cli import run_cli, run_cli_process
 from tests.paths import REPO_ROOT, SAMPLE_FILES
 from tests.workbooks import edited_sample
+from translations import translate
 
 SAMPLE_2018 = SAMPLE_FILES[1]
 
@@ -71,11 +72,13 @@ def test_a_loaded_year_is_refused_unless_replace_is_asked(warehouse: Warehouse) 
 @pytest.mark.parametrize("lang", ["id", "en", "zh"])
 def test_the_refusal_of_a_loaded_year_says_how_to_replace_it(warehouse: Warehouse, lang: str) -> None:
     """Shown on the command line and the Upload page alike: it names the command's option, which the
-    command accepts, rather than a step neither has ("Ask for replacement")."""
+    command accepts, rather than a step neither has ("Ask for replacement"), and the Upload page's own way
+    (its confirmation; the page had named only the command line's --replace to an analyst on the web)."""
     with pytest.raises(WorkbookRefused) as refused:
         load_files(warehouse, [SAMPLE_2018])
     message = refused.value.problem.message(lang)
     assert "--replace" in message, message
+    assert translate(lang, "nav.upload") in message, message
     arguments = build_parser(lang).parse_args(["load", "--replace", str(SAMPLE_2018)])
     assert arguments.replace is True
 
