@@ -98,6 +98,10 @@ class Chart:
     # The figure built again for a wide medium, for a chart whose labels the page's figure must fit to a
     # phone (or whose rows a printed page squeezes); built only when that medium asks, once per medium.
     wide: Callable[[Medium], go.Figure] | None = None
+    # The page's figure cuts text to a phone's width where a laptop has room for more (the timeline's titles,
+    # "Pertandingan persahabatan bulu tangkis pemuda Jaka…" over 600 px of empty rows): the page also sends
+    # the wide media's figure, shown where the chart is at least margins.WIDE_WIDTH wide (wide_screen_figure).
+    wide_on_screen: bool = False
 
     # The chart's title as text. It is shown as the figure's heading on the page (it wraps on a phone,
     # and headings stay in order), not inside the plot: the figure's own title is taken out here.
@@ -135,6 +139,16 @@ class Chart:
     def projector_figure(self) -> go.Figure:
         """The figure as presentation mode draws it, made once: a chart is shared by every session."""
         return figures.for_projector(self.figure_for(Medium.PROJECTOR), self.asked_margin, margins.PROJECTOR_WIDTH)
+
+    @functools.cached_property
+    def wide_screen_figure(self) -> go.Figure:
+        """The wide media's figure as the page draws it where the chart has room for it (wide_on_screen): laid
+        out for margins.WIDE_WIDTH at the page's text size, its margins reserved as the page's figure's are.
+        Made once: a chart is shared by every session."""
+        figure = go.Figure(self.figure_for(Medium.PROJECTOR))
+        figure.layout.margin = self.asked_margin
+        figure.layout.margin = margins.reserve(figure.to_dict(), self.width)
+        return figure
 
     def figure_for(self, medium: Medium) -> go.Figure:
         """The figure for a wide ``medium``, its title taken out as the page's: the page's own where the chart
@@ -729,7 +743,7 @@ def activities_timeline(ctx: PageContext) -> Chart | None:
     figure = draw()
     # Every activity is a row of the table here, so one type in it is the one colour of the chart.
     return Chart("activities", "timeline", figure, data, caption, ("activities",), formats,
-                 _timeline_alternative(ctx, timeline, _one_category(ctx, figure, data)), wide)
+                 _timeline_alternative(ctx, timeline, _one_category(ctx, figure, data)), wide, wide_on_screen=True)
 
 
 def _activities_per_month(ctx: PageContext, total: int, data: pd.DataFrame,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import re
@@ -50,6 +51,11 @@ CHART_KEY = "chart-"  # a chart's figure: "chart-<chart name>"
 # (dashboard.presentation) shows the one made for the screen's width.
 SMALLEST_PROJECTOR_SCREEN = 1280
 SCREEN_CHART_KEY = "screen-"
+# Off a projector, a chart whose page figure is cut to a phone's width (Chart.wide_on_screen) is sent in both,
+# the page's ("chart-<name>") and the wide one ("wide-<name>"), in a box keyed "widths-<name>": the page's
+# style (dashboard.theme) shows the one made for the box's width.
+WIDE_SCREEN_CHART_KEY = "wide-"
+CHART_WIDTHS_KEY = "widths-"
 IMAGE_SCALE = 3  # PNG at 3x the on-screen size: sharp on a projector and in slides
 
 
@@ -337,10 +343,17 @@ def _figure(ctx: PageContext, chart: Chart) -> None:
     st.subheader(chart.heading, anchor=False)
     config = chart_config(stem, ctx.lang)
     # While presenting, both figures: the presentation style shows the one made for the screen's width.
-    drawn = {CHART_KEY: chart.projector_figure, SCREEN_CHART_KEY: chart.figure} if ctx.presenting \
-        else {CHART_KEY: chart.figure}
-    for key, figure in drawn.items():
-        st.plotly_chart(figure, key=f"{key}{chart.name}", theme=None, config=config)
+    if ctx.presenting:
+        drawn = {CHART_KEY: chart.projector_figure, SCREEN_CHART_KEY: chart.figure}
+    elif chart.wide_on_screen:
+        drawn = {CHART_KEY: chart.figure, WIDE_SCREEN_CHART_KEY: chart.wide_screen_figure}
+    else:
+        drawn = {CHART_KEY: chart.figure}
+    holder = st.container(key=f"{CHART_WIDTHS_KEY}{chart.name}") if WIDE_SCREEN_CHART_KEY in drawn \
+        else contextlib.nullcontext()
+    with holder:
+        for key, figure in drawn.items():
+            st.plotly_chart(figure, key=f"{key}{chart.name}", theme=None, config=config)
     # A projector and another site's frame hide expanders: no data table there, and the caption says none.
     caption = shown_caption(ctx, chart, list(drawn.values()), table=not ctx.unfolded)
     st.caption(markdown_text(sentences(chart.alternative, caption, lang=ctx.lang)))

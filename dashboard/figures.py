@@ -64,12 +64,8 @@ TEXT_SIZE = 14
 TICK_SIZE = 12
 LEGEND_SIZE = 13
 LEGEND_TITLE_SIZE = 12
-PROJECTOR_SCALE = 20 / 14  # presentation mode: 14 px text becomes 20 px
-# Text over bars standing side by side is laid out for the narrowest width a figure is drawn at: the page's
-# for a phone (margins.PHONE_WIDTH), the wide media's for this many px at the page's text size: a small
-# projector's 1060 px with text PROJECTOR_SCALE larger leaves each letter as much room as 742 px do (the
-# printed report draws at 850 px).
-WIDE_WIDTH = round(margins.SMALL_PROJECTOR_WIDTH / PROJECTOR_SCALE)
+PROJECTOR_SCALE = margins.PROJECTOR_SCALE
+WIDE_WIDTH = margins.WIDE_WIDTH  # the narrowest a wide medium's figure is laid out for (margins.WIDE_WIDTH)
 # The selection's two panels one above the other: the figure's height and the space between them (a share of
 # the plot's height: the upper panel's year labels and the lower one's title).
 PANELS_ABOVE_HEIGHT = 720

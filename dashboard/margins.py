@@ -36,6 +36,13 @@ PROJECTOR_WIDTH = 1700
 # ... and 1060 px on a 1280 × 720 projector, the smallest presentation mode is made for. A legend of long
 # names needs more rows there; the figure is made tall enough for them (dashboard.figures.for_projector).
 SMALL_PROJECTOR_WIDTH = 1060
+PROJECTOR_SCALE = 20 / 14  # presentation mode: 14 px text becomes 20 px
+# Text over bars standing side by side is laid out for the narrowest width a figure is drawn at: the page's
+# for a phone (PHONE_WIDTH), the wide media's for this many px at the page's text size: a small projector's
+# 1060 px with text PROJECTOR_SCALE larger leaves each letter as much room as 742 px do (the printed report
+# draws at 850 px). A page's chart at least this wide draws the wide media's figure where it has one for the
+# screen (dashboard.charts.Chart.wide_on_screen).
+WIDE_WIDTH = round(SMALL_PROJECTOR_WIDTH / PROJECTOR_SCALE)
 
 # Advance widths of Source Sans 3 (regular) in thousandths of an em, measured in Chromium with the
 # page's own web font (tests/e2e/test_chart_margins.py measures them again). U+0020..U+007E, then

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from dashboard.margins import WIDE_WIDTH
 from translations import LANGUAGES, translate
 
 if TYPE_CHECKING:
@@ -91,6 +92,11 @@ h1, h2, h3 { text-wrap: balance; }
 [data-testid="stTable"] th { word-break: keep-all; white-space: normal; }
 [data-testid="stTable"] :is(td, th) > div, [data-testid="stTable"] :is(td, th) > div * {
     word-break: inherit !important; white-space: inherit !important; }
+/* A chart sent in two figures (dashboard.components.CHART_WIDTHS_KEY) shows the wide one where its box is at least
+   as wide as that one is laid out for, the page's own (cut to a phone's width) where it is narrower. */
+[class*="st-key-widths-"] { container: chart-widths / inline-size; }
+@container chart-widths (min-width: __WIDE__px) { [class*="st-key-chart-"] { display: none !important; } }
+@container chart-widths (max-width: __NARROWER__px) { [class*="st-key-wide-"] { display: none !important; } }
 /* An h3 heads one chart, table or part of a section (h2): one size for all, charts' and tables' alike. */
 [data-testid="stMain"] h3 { font-size: 1.15rem !important; padding-top: 0.5rem !important; }
 /* The headline's heading (h2) and its themes' (h3) stand in the size of the bold lines they were, above cards. */
@@ -134,7 +140,8 @@ h1, h2, h3 { text-wrap: balance; }
   .st-key-headline [data-testid="stMetricValue"] { font-size: 1.6rem !important; }
 }
 </style>
-""".replace("__CAPTION__", CAPTION_INK)
+""".replace("__CAPTION__", CAPTION_INK).replace("__WIDE__", str(WIDE_WIDTH)) \
+    .replace("__NARROWER__", str(WIDE_WIDTH - 0.02))  # no width between the two
 
 # Runs once per browser page; a language switch updates window.__dashboardLang and the observer applies it.
 SCRIPT = """

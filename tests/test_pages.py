@@ -657,6 +657,32 @@ def test_every_page_renders_with_its_charts_and_the_sample_notice(shared_app: Sh
     assert not problems, problems
 
 
+def _timeline_titles(figure: dict) -> list[str]:
+    return [text for trace in figure["data"] if trace.get("mode") == "text" for text in trace["text"]]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_laptop_is_sent_the_timeline_with_its_titles_cut_for_its_width(shared_app: SharedApp, lang: str) -> None:
+    """The timeline's titles are cut to one line of a phone's width; a laptop showed that figure too, with
+    "Pertandingan persahabatan bulu tangkis pemuda Jaka…" over 600 px of empty rows. The page also sends the
+    wide figure (key "wide-timeline"; the page's style shows it where the chart is at least margins.WIDE_WIDTH
+    wide), whose titles are cut for that width: the sample's whole. No other chart is sent twice, and while
+    presenting the timeline is sent as every chart is (the projector's and the page's)."""
+    at = shared_app.page("views/activities.py", View(lang, lang).params())
+    no_exception(at)
+    phone = _timeline_titles(drawn_charts(at)["timeline"])
+    wide = drawn_charts(at, components.WIDE_SCREEN_CHART_KEY)
+    assert list(wide) == ["timeline"]
+    titles = _timeline_titles(wide["timeline"])
+    assert len(titles) == len(phone) == 46
+    cut = [(short, whole) for short, whole in zip(phone, titles, strict=True) if short != whole]
+    assert cut and all(short.endswith(figures.ELLIPSIS) and whole.startswith(short[:-1]) for short, whole in cut)
+    assert not any(title.endswith(figures.ELLIPSIS) for title in titles), titles
+    presenting = shared_app.page("views/activities.py", {**View(lang, lang).params(), "present": "1"})
+    assert "timeline" in drawn_charts(presenting, components.SCREEN_CHART_KEY)
+    assert not drawn_charts(presenting, components.WIDE_SCREEN_CHART_KEY)
+
+
 @pytest.mark.parametrize("view", [DEFAULT_ID, DEFAULT_EN, DEFAULT_ZH, NARROW_EN, INBOUND_ZH], ids=str)
 def test_every_chart_has_a_text_alternative(shared_app: SharedApp, view: View) -> None:
     """Each chart's caption opens with its numbers in words ("In numbers — …"), for a reader who cannot see
@@ -668,7 +694,7 @@ def test_every_chart_has_a_text_alternative(shared_app: SharedApp, view: View) -
         at = shared_app.page(page, view.params())
         no_exception(at)
         described = [caption.value for caption in at.caption if caption.value.startswith(opening)]
-        assert len(described) == len(at.get("plotly_chart")), (page, [c.value[:80] for c in at.caption])
+        assert len(described) == len(drawn_charts(at)), (page, [c.value[:80] for c in at.caption])
 
 
 # Each sample year alone with each field alone, and each year's inbound delegates: the smallest views a

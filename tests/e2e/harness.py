@@ -48,8 +48,9 @@ SHOWN_CHARTS_JS = "[...document.querySelectorAll('.js-plotly-plot')].filter(plot
 # how many cards show a change.
 READING_JS = """() => {
   const shown = e => e.offsetParent !== null;
-  const keys = [...document.querySelectorAll('[class*="st-key-chart-"], [class*="st-key-screen-"]')].filter(shown)
-      .map(e => [...e.classList].find(c => /^st-key-(chart|screen)-/.test(c)).replace('st-key-', ''));
+  const charts = '[class*="st-key-chart-"], [class*="st-key-screen-"], [class*="st-key-wide-"]';
+  const keys = [...document.querySelectorAll(charts)].filter(shown)
+      .map(e => [...e.classList].find(c => /^st-key-(chart|screen|wide)-/.test(c)).replace('st-key-', ''));
   const broken = [];
   for (const label of document.querySelectorAll('[data-testid="stMetricLabel"] p')) {
     const text = label.firstChild;

@@ -643,10 +643,11 @@ def test_dates_and_chart_toolbar_are_in_the_readers_language(dashboard: RunningA
     open_page(page, dashboard.url("/activities", f"lang={lang}"))
     timeline = page.locator(".st-key-figure-timeline")
     timeline.scroll_into_view_if_needed()
-    timeline.locator(".xaxislayer-above text").first.wait_for()
-    ticks = timeline.locator(".xaxislayer-above text").evaluate_all("els => els.map(e => e.textContent)")
+    shown = timeline.locator(SHOWN_CHART)
+    shown.locator(".xaxislayer-above text").first.wait_for()
+    ticks = shown.locator(".xaxislayer-above text").evaluate_all("els => els.map(e => e.textContent)")
     assert ticks and all(DATE_TICK[lang].fullmatch(tick) for tick in ticks), ticks
-    timeline.locator(".js-plotly-plot").first.hover()
+    shown.hover()
     titles = timeline.locator(".modebar-btn").evaluate_all("els => els.map(e => e.getAttribute('data-title'))")
     assert translate(lang, "plotly.download_png") in titles, titles
     assert not {"Download plot as a PNG", "Autoscale", "Reset axes"} & set(titles), titles
@@ -706,6 +707,49 @@ def test_a_phone_timeline_gives_the_dates_the_charts_width(dashboard: RunningApp
         months = (end.year - first.year) * 12 + end.month - first.month
         assert len(panel["months"]) == months and all(DATE_TICK["id"].fullmatch(m) for m in panel["months"]), panel
 
+
+
+# The timeline's figure shown (its element's key), the titles it writes, and how far they reach past its right edge.
+_TIMELINE_TITLES_JS = """box => {
+    const shown = [...box.querySelectorAll('.js-plotly-plot')].filter(plot => plot.offsetParent !== null);
+    return shown.map(plot => {
+        const right = plot.getBoundingClientRect().right;
+        const titles = [...plot.querySelectorAll('.textpoint text')];
+        return {key: [...plot.closest('[class*="st-key-"]').classList].find(c => c.startsWith('st-key-')),
+                width: Math.round(plot.getBoundingClientRect().width), titles: titles.map(t => t.textContent),
+                past: Math.max(...titles.map(t => t.getBoundingClientRect().right - right))};
+    });
+}"""
+
+
+def test_a_laptop_timeline_writes_whole_the_titles_a_phone_has_cut(dashboard: RunningApp, browser: Browser) -> None:
+    """The timeline's titles were cut to a phone's width on every screen: on a 1366 px laptop "Pertandingan
+    persahabatan bulu tangkis pemuda Jaka…" ended halfway across the chart. Where the chart is at least as wide
+    as the wide figure is laid out for, that figure is shown, its titles whole; narrower (a 900 px window with
+    the sidebar open), the phone's; a window resized switches between them, each drawn to the chart's width."""
+    context = new_context(browser, viewport={"width": 1366, "height": 900})
+    try:
+        page = context.new_page()
+        open_page(page, dashboard.url("/activities", "lang=en"))
+        box = page.locator(".st-key-widths-timeline")
+        box.locator(f"{SHOWN_CHART} .textpoint text").first.wait_for()
+        box.scroll_into_view_if_needed()
+        (laptop,) = box.evaluate(_TIMELINE_TITLES_JS)
+        save_screenshot(page, "activities-en-1366-timeline")
+        assert laptop["key"] == f"st-key-{components.WIDE_SCREEN_CHART_KEY}timeline", laptop
+        assert laptop["width"] >= figures.WIDE_WIDTH and laptop["past"] <= 0, laptop
+        assert len(laptop["titles"]) == 46 and not [t for t in laptop["titles"] if t.endswith(figures.ELLIPSIS)]
+        page.set_viewport_size({"width": 900, "height": 900})
+        page.wait_for_function("""() => [...document.querySelectorAll('.st-key-widths-timeline .js-plotly-plot')]
+            .some(plot => plot.offsetParent !== null && plot.querySelector('.textpoint text'))""")
+        (narrow,) = box.evaluate(_TIMELINE_TITLES_JS)
+        assert narrow["key"] == "st-key-chart-timeline" and narrow["width"] < figures.WIDE_WIDTH, narrow
+        assert narrow["past"] <= 0 and [t for t in narrow["titles"] if t.endswith(figures.ELLIPSIS)], narrow
+        page.set_viewport_size({"width": 1366, "height": 900})
+        page.wait_for_timeout(500)
+        assert box.evaluate(_TIMELINE_TITLES_JS) == [laptop], "the laptop's figure again, as first drawn"
+    finally:
+        context.close()
 
 # The boxes of a chart's legend entries (each symbol and text as drawn) and of its panels' titles (the years).
 _LEGEND_AND_YEARS_JS = """gd => {

@@ -22,7 +22,7 @@ from tests.workbooks import set_cells
 from translations import month_names
 
 from .edited import edited_sample_app
-from .harness import RunningApp, new_context, open_page, save_screenshot
+from .harness import SHOWN_CHART, RunningApp, new_context, open_page, save_screenshot
 
 # The sample's last three activities of 2019 (Excel rows 16 to 18): a closing event in June (environment,
 # beside August's), a one-night stay over the new year (the only tourism activity of 2019), and a follow-up
@@ -64,7 +64,7 @@ def _timeline_ticks(app: RunningApp, browser: Browser, width: int, lang: str, qu
     try:
         page = context.new_page()
         open_page(page, app.url("/activities", f"lang={lang}&{query}"))
-        chart = page.locator(".st-key-figure-timeline .js-plotly-plot")
+        chart = page.locator(f".st-key-figure-timeline {SHOWN_CHART}")
         chart.scroll_into_view_if_needed()
         chart.locator(".xaxislayer-above text").first.wait_for()
         save_screenshot(page, shot)
