@@ -72,9 +72,10 @@ CHART_PROBLEMS_JS = """(el) => {
   if (!svg) return title + ': no svg.main-svg (chart not drawn)';
   const marks = el.querySelectorAll('.trace .point, .trace path.js-line, .heatmaplayer image').length;
   if (marks === 0) return title + ': svg drawn but holds no data marks';
-  const hiddenTab = el.closest('[data-testid="stTabPanel"]') && el.offsetParent === null;
+  // Hidden: in a tab not chosen, or the figure of a chart sent in two that is not for this width (st-key-widths-).
+  const hidden = el.closest('[data-testid="stTabPanel"], [class*="st-key-widths-"]') && el.offsetParent === null;
   const box = svg.getBoundingClientRect();
-  if (!hiddenTab && (box.width < 50 || box.height < 50)) return title + ': drawn ' + box.width + 'x' + box.height;
+  if (!hidden && (box.width < 50 || box.height < 50)) return title + ': drawn ' + box.width + 'x' + box.height;
   return null;
 }"""
 

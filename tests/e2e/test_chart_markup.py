@@ -22,7 +22,7 @@ from tests.workbooks import set_cells
 from translations import translate
 
 from .edited import edited_sample_app
-from .harness import RunningApp, open_page
+from .harness import SHOWN_CHART, RunningApp, open_page
 
 LINK = '<a href="https://evil.example/login">Klik di sini</a>'
 SPAN = '<span style="font-size:90px">Besar sekali</span>'
@@ -82,20 +82,23 @@ def test_activities_timeline_draws_workbook_markup_as_text(hostile_dashboard: Ru
     title = translate("en", "activities.chart_timeline")
     # The chart's title is the heading of its figure, outside the plot (dashboard.components._figure).
     figure = page.locator('[class*="st-key-figure-"]').filter(has=page.get_by_role("heading", name=title))
-    chart = figure.get_by_test_id("stPlotlyChart")
-    expect(chart).to_have_count(1)
-    chart.scroll_into_view_if_needed()
-    expect(chart.locator(".textpoint text").first).to_be_attached()
-    drawn = chart.evaluate(DRAWN_JS)
-
-    assert [href for href in drawn["links"] if "evil.example" in href] == []
-    assert [size for size in drawn["sizes"] if "90px" in size[0] or size[1] == "90px"] == []
-    # The markup is there to read, as the words the analyst typed.
-    assert written_whole_or_cut(LINK, drawn["titles"]) and written_whole_or_cut(SPAN, drawn["titles"])
-    expect(chart.locator(".textpoint text").filter(has_text='<a href="https://evil.example/login">')).to_be_visible()
-    # The long title is cut above its row, within the chart.
-    assert written_whole_or_cut(LONG, drawn["titles"]) and LONG not in drawn["titles"]
-    assert all(right <= drawn["right"] for right in drawn["rights"]), "every title inside the chart"
+    # Sent in two figures, a phone's and a wide screen's (Chart.wide_on_screen), one of them shown: both checked.
+    charts = figure.get_by_test_id("stPlotlyChart")
+    expect(charts).to_have_count(2)
+    shown = figure.locator(SHOWN_CHART)
+    shown.scroll_into_view_if_needed()
+    expect(shown.locator(".textpoint text").first).to_be_attached()
+    for chart in charts.all():
+        expect(chart.locator(".textpoint text").first).to_be_attached()
+        drawn = chart.evaluate(DRAWN_JS)
+        assert [href for href in drawn["links"] if "evil.example" in href] == []
+        assert [size for size in drawn["sizes"] if "90px" in size[0] or size[1] == "90px"] == []
+        # The markup is there to read, as the words the analyst typed.
+        assert written_whole_or_cut(LINK, drawn["titles"]) and written_whole_or_cut(SPAN, drawn["titles"])
+        # The long title is cut above its row, within the chart.
+        assert written_whole_or_cut(LONG, drawn["titles"]) and LONG not in drawn["titles"]
+        assert all(right <= drawn["right"] for right in drawn["rights"]), "every title inside the chart"
+    expect(shown.locator(".textpoint text").filter(has_text='<a href="https://evil.example/login">')).to_be_visible()
 
 
 def test_a_workbook_code_in_a_text_alternative_is_shown_as_typed(hostile_dashboard: RunningApp, page: Page) -> None:
