@@ -39,6 +39,7 @@ from translations import (
 if TYPE_CHECKING:
     # Only a type here: importing pandas' Styler loads jinja2 (0.04-0.05 s of a cold start's first
     # visit); `data.style` loads it when a data table is first shown.
+    import plotly.graph_objects as go
     from pandas.io.formats.style import Styler
     from streamlit.delta_generator import DeltaGenerator
 
@@ -302,8 +303,7 @@ def framed_chart(ctx: PageContext, page: str, name: str) -> None:
         st.caption(embed_source(ctx))
         return
     st.subheader(chart.heading, anchor=False)  # as on the pages: a heading, outside the plot
-    st.plotly_chart(chart.figure, key=f"{CHART_KEY}{chart.name}", theme=None,
-                    config=chart_config(file_stem(page, name, ctx.filters), ctx.lang))
+    _draw_figures(_figures_drawn(ctx, chart), chart.name, chart_config(file_stem(page, name, ctx.filters), ctx.lang))
     # It can name workbook codes (the trends' codes not followed): markdown_text.
     st.caption(markdown_text(framed_caption(ctx, chart)))
     sample_notice(ctx)
@@ -342,18 +342,8 @@ def _figure(ctx: PageContext, chart: Chart) -> None:
     # being cut, and headings stay in order (page h1, section h2, chart h3).
     st.subheader(chart.heading, anchor=False)
     config = chart_config(stem, ctx.lang)
-    # While presenting, both figures: the presentation style shows the one made for the screen's width.
-    if ctx.presenting:
-        drawn = {CHART_KEY: chart.projector_figure, SCREEN_CHART_KEY: chart.figure}
-    elif chart.wide_on_screen:
-        drawn = {CHART_KEY: chart.figure, WIDE_SCREEN_CHART_KEY: chart.wide_screen_figure}
-    else:
-        drawn = {CHART_KEY: chart.figure}
-    holder = st.container(key=f"{CHART_WIDTHS_KEY}{chart.name}") if WIDE_SCREEN_CHART_KEY in drawn \
-        else contextlib.nullcontext()
-    with holder:
-        for key, figure in drawn.items():
-            st.plotly_chart(figure, key=f"{key}{chart.name}", theme=None, config=config)
+    drawn = _figures_drawn(ctx, chart)
+    _draw_figures(drawn, chart.name, config)
     # A projector and another site's frame hide expanders: no data table there, and the caption says none.
     caption = shown_caption(ctx, chart, list(drawn.values()), table=not ctx.unfolded)
     st.caption(markdown_text(sentences(chart.alternative, caption, lang=ctx.lang)))
@@ -368,6 +358,27 @@ def _figure(ctx: PageContext, chart: Chart) -> None:
             st.download_button(ctx.t("chart.download_csv"), data=_lazy_csv(chart.data), file_name=f"{stem}.csv",
                                mime="text/csv", key=f"csv-{chart.name}", on_click="ignore",
                                icon=":material/download:")
+
+
+def _figures_drawn(ctx: PageContext, chart: Chart) -> dict[str, go.Figure]:
+    """The figures a chart is sent in, by key prefix. While presenting, the projector's and the page's: the
+    presentation style shows the one made for the screen's width. Elsewhere, a chart cut to a phone's width
+    (Chart.wide_on_screen) also in the wide one, shown where the chart is as wide (dashboard.theme)."""
+    if ctx.presenting:
+        return {CHART_KEY: chart.projector_figure, SCREEN_CHART_KEY: chart.figure}
+    if chart.wide_on_screen:
+        return {CHART_KEY: chart.figure, WIDE_SCREEN_CHART_KEY: chart.wide_screen_figure}
+    return {CHART_KEY: chart.figure}
+
+
+def _draw_figures(drawn: Mapping[str, go.Figure], name: str, config: dict[str, object]) -> None:
+    """Each figure of chart ``name`` keyed "<prefix><name>"; a phone's and a wide one in their box, whose width
+    decides which is shown."""
+    holder = st.container(key=f"{CHART_WIDTHS_KEY}{name}") if WIDE_SCREEN_CHART_KEY in drawn \
+        else contextlib.nullcontext()
+    with holder:
+        for key, figure in drawn.items():
+            st.plotly_chart(figure, key=f"{key}{name}", theme=None, config=config)
 
 
 def _lazy_csv(data: pd.DataFrame) -> Callable[[], bytes]:

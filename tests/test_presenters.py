@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import charts, db, framing, glossary
-from dashboard.components import SCREEN_CHART_KEY
+from dashboard.components import SCREEN_CHART_KEY, WIDE_SCREEN_CHART_KEY
 from dashboard.context import CONTEXT_KEY, PageContext
 from dashboard.dictionary import dictionary
 from dashboard.filters import Available, Filters
@@ -343,6 +343,12 @@ def test_a_framed_chart_shows_that_chart_alone(warehouse: Warehouse) -> None:
     page = open_app({"lang": "en", "frame": "page"}, "views/activities.py")
     assert not page.exception and len(drawn_charts(page)) >= 4
     assert not [b for b in page.get("download_button") if b.label == translate("en", "present.report")]
+    # The timeline framed alone or with its page is sent in the wide figure as well, for a frame as wide as a
+    # laptop's chart (its titles were cut to a phone's width in every frame).
+    timeline = open_app({"lang": "en", "frame": "timeline"}, "views/activities.py")
+    assert not timeline.exception and list(drawn_charts(timeline)) == ["timeline"]
+    assert list(drawn_charts(timeline, WIDE_SCREEN_CHART_KEY)) == list(drawn_charts(page, WIDE_SCREEN_CHART_KEY)) \
+        == ["timeline"]
     missing = open_app({"lang": "id", "frame": "no-such-chart"}, "views/overview.py")
     # The link's name, as typed: a chart renamed since an embed was made is told apart from an empty one.
     assert [info.value for info in missing.info] == [translate("id", "empty.no_chart",
