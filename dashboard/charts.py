@@ -130,10 +130,7 @@ class Chart:
         """The printed report's figure, in a copy with its margins reserved for ``width`` px, not for a
         laptop's half width: printed full width, a side-by-side chart kept a band of space above its legend
         for the rows its legend needed at half width."""
-        figure = go.Figure(self.figure_for(Medium.PAPER))
-        figure.layout.margin = self.asked_margin
-        figure.layout.margin = margins.reserve(figure.to_dict(), width)
-        return figure
+        return self._laid_out(Medium.PAPER, width)
 
     @functools.cached_property
     def projector_figure(self) -> go.Figure:
@@ -145,9 +142,13 @@ class Chart:
         """The wide media's figure as the page draws it where the chart has room for it (wide_on_screen): laid
         out for margins.WIDE_WIDTH at the page's text size, its margins reserved as the page's figure's are.
         Made once: a chart is shared by every session."""
-        figure = go.Figure(self.figure_for(Medium.PROJECTOR))
+        return self._laid_out(Medium.PROJECTOR, self.width)
+
+    def _laid_out(self, medium: Medium, width: int) -> go.Figure:
+        """A copy of ``medium``'s figure with its margins reserved for ``width`` px (the shared one stays)."""
+        figure = go.Figure(self.figure_for(medium))
         figure.layout.margin = self.asked_margin
-        figure.layout.margin = margins.reserve(figure.to_dict(), self.width)
+        figure.layout.margin = margins.reserve(figure.to_dict(), width)
         return figure
 
     def figure_for(self, medium: Medium) -> go.Figure:

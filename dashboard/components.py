@@ -24,6 +24,7 @@ from dashboard.charts import (
 from dashboard.context import PageContext
 from dashboard.filters import Filters, direction_note, filter_line
 from dashboard.literal import code_span, markdown_text
+from dashboard.theme import CHART_KEY, CHART_WIDTHS_KEY, WIDE_SCREEN_CHART_KEY
 from etl import schema
 from etl.warehouse import SAMPLE_AUTHOR
 from translations import (
@@ -45,18 +46,12 @@ if TYPE_CHECKING:
 
 WholeTexts = Literal["folded", "inline", "off"]
 TABLE_KEY_PREFIX = "table-"  # the expander of a chart's data table: "table-<chart name>"
-CHART_KEY = "chart-"  # a chart's figure: "chart-<chart name>"
 # Presentation mode is made for a projector 1280 px wide at least (dashboard.margins.SMALL_PROJECTOR_WIDTH
 # is a chart's width there). A phone opening the presenter's link is narrower: each chart is sent in both
 # figures, the projector's ("chart-<name>") and the page's ("screen-<name>"), and the presentation style
 # (dashboard.presentation) shows the one made for the screen's width.
 SMALLEST_PROJECTOR_SCREEN = 1280
 SCREEN_CHART_KEY = "screen-"
-# Off a projector, a chart whose page figure is cut to a phone's width (Chart.wide_on_screen) is sent in both,
-# the page's ("chart-<name>") and the wide one ("wide-<name>"), in a box keyed "widths-<name>": the page's
-# style (dashboard.theme) shows the one made for the box's width.
-WIDE_SCREEN_CHART_KEY = "wide-"
-CHART_WIDTHS_KEY = "widths-"
 IMAGE_SCALE = 3  # PNG at 3x the on-screen size: sharp on a projector and in slides
 
 

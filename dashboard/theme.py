@@ -56,6 +56,12 @@ PRESENTING_FONT_PX = 22
 PRESENTING_SCALE = PRESENTING_FONT_PX / 16
 
 CAPTION_INK = "#4a5561"  # 7.5:1 on white
+CHART_KEY = "chart-"  # a chart's figure: "chart-<chart name>"
+# Off a projector, a chart whose page figure is cut to a phone's width (dashboard.charts.Chart.wide_on_screen) is
+# sent in both, the page's ("chart-<name>") and the wide one ("wide-<name>"), in a box keyed "widths-<name>"
+# (dashboard.components): the style below shows the one made for the box's width.
+WIDE_SCREEN_CHART_KEY = "wide-"
+CHART_WIDTHS_KEY = "widths-"
 STYLE = """
 <style>
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
@@ -92,11 +98,11 @@ h1, h2, h3 { text-wrap: balance; }
 [data-testid="stTable"] th { word-break: keep-all; white-space: normal; }
 [data-testid="stTable"] :is(td, th) > div, [data-testid="stTable"] :is(td, th) > div * {
     word-break: inherit !important; white-space: inherit !important; }
-/* A chart sent in two figures (dashboard.components.CHART_WIDTHS_KEY) shows the wide one where its box is at least
-   as wide as that one is laid out for, the page's own (cut to a phone's width) where it is narrower. */
-[class*="st-key-widths-"] { container: chart-widths / inline-size; }
-@container chart-widths (min-width: __WIDE__px) { [class*="st-key-chart-"] { display: none !important; } }
-@container chart-widths (max-width: __NARROWER__px) { [class*="st-key-wide-"] { display: none !important; } }
+/* A chart sent in two figures (CHART_WIDTHS_KEY) shows the wide one where its box is at least as wide as that one
+   is laid out for, the page's own (cut to a phone's width) where it is narrower. */
+[class*="st-key-__WIDTHS__"] { container: chart-widths / inline-size; }
+@container chart-widths (min-width: __WIDE__px) { [class*="st-key-__CHART__"] { display: none !important; } }
+@container chart-widths (max-width: __NARROWER__px) { [class*="st-key-__WIDE_CHART__"] { display: none !important; } }
 /* An h3 heads one chart, table or part of a section (h2): one size for all, charts' and tables' alike. */
 [data-testid="stMain"] h3 { font-size: 1.15rem !important; padding-top: 0.5rem !important; }
 /* The headline's heading (h2) and its themes' (h3) stand in the size of the bold lines they were, above cards. */
@@ -141,7 +147,8 @@ h1, h2, h3 { text-wrap: balance; }
 }
 </style>
 """.replace("__CAPTION__", CAPTION_INK).replace("__WIDE__", str(WIDE_WIDTH)) \
-    .replace("__NARROWER__", str(WIDE_WIDTH - 0.02))  # no width between the two
+    .replace("__NARROWER__", str(WIDE_WIDTH - 0.02)).replace("__WIDTHS__", CHART_WIDTHS_KEY) \
+    .replace("__CHART__", CHART_KEY).replace("__WIDE_CHART__", WIDE_SCREEN_CHART_KEY)
 
 # Runs once per browser page; a language switch updates window.__dashboardLang and the observer applies it.
 SCRIPT = """
