@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bench.report import Row, Section, Target, Unit, render_section
-from bench.visits import VisitResult, visits_section
+from bench.visits import FILTERED, SWITCHED_TO, Timing, VisitResult, visits_section
 from translations import translate
 
 
@@ -82,6 +82,45 @@ def test_the_framed_page_splits_the_cold_starts_ratio_too() -> None:
     assert _row(section, "the bare page in the dashboard's frame: cold")[1] == "2.80 s"
     # The dashboard's 3.7 s ÷ the framed page's 2.8 s.
     assert _row(section, "dashboard: cold")[1] == "3.70 s (1.32× the framed page's)"
+
+
+def test_a_page_switch_is_judged_for_each_page_switched_to() -> None:
+    """Target 2 is each next page's first chart: the Participation page alone was timed, while the Activities
+    page sends its timeline in two figures. Each page has its own row, target and verdict."""
+    assert SWITCHED_TO == ("participation", "activities", "benefits")
+    result = _result()
+    result.switch = {"participation": [Timing(0.2, 0.3), Timing(0.3, 0.4)],
+                     "activities": [Timing(0.5, 0.6), Timing(0.7, 0.8)],
+                     "benefits": [Timing(0.3, 0.4), Timing(0.4, 0.5)]}
+    section = visits_section(result, is_sample=True)
+    rows = [row.cells() for row in section.rows if row.measure.startswith("page switch")]
+    assert [(row[0].rsplit(": ", 1)[1], row[1], row[3], row[5]) for row in rows] == [
+        ("participation", "250.0 ms", "≤ 0.5 s", "met"),
+        ("activities", "600.0 ms", "≤ 0.5 s", rows[1][5]),
+        ("benefits", "350.0 ms", "≤ 0.5 s", "met")]
+    assert rows[1][5].startswith("MISSED")
+    # At 10M rows each page has a second to draw its first chart.
+    assert _row(visits_section(result, is_sample=False), "page switch (sidebar click) → next page's first chart: "
+                                                         "activities")[3:6:2] == ["≤ 1 s", "met"]
+    # The driver's clock over every switch: 0.3, 0.4, 0.4, 0.5, 0.6, 0.8.
+    assert "took 0.45 s (median) (every switch)" in render_section(section)
+
+
+def test_a_filter_change_is_judged_on_each_chart_page() -> None:
+    """Target 4 is "the page's charts redrawn": the Overview's alone were timed. Each chart page has its row."""
+    assert FILTERED == ("overview", "participation", "activities", "benefits")
+    result = _result()
+    result.filter = {page: [Timing(0.25, 0.3), Timing(0.35, 0.4)] for page in FILTERED}
+    result.filter["benefits"] = [Timing(0.45, 0.5), Timing(0.65, 0.7)]
+    rows = [row.cells() for row in visits_section(result, is_sample=True).rows
+            if row.measure.startswith("filter change")]
+    assert [(row[0].rsplit(": ", 1)[1], row[1], row[2]) for row in rows] == [
+        ("overview", "300.0 ms", "n=2"), ("participation", "300.0 ms", "n=2"), ("activities", "300.0 ms", "n=2"),
+        ("benefits", "550.0 ms", "n=2")]
+    assert [row[5] == "met" for row in rows] == [True, True, True, False]
+    # The driver's clock over every change (0.3 × 6, 0.4 × 6, 0.5, 0.7); no switch was timed.
+    assert "took — (every switch) and 0.40 s (median) (every change)" in render_section(
+        visits_section(result, is_sample=True))
 
 
 def test_the_upload_bench_waits_for_every_outcome_of_the_report() -> None:
