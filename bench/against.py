@@ -4,7 +4,8 @@
 the bare page, this checkout's dashboard and REF's side by side, on copies of the same sample warehouse.
 Each round times a new visitor on each of the three (first chart, every chart; then, on a 1920 × 1080
 projector, every chart shown of the Benefits page in presentation mode, the bare page's one chart beside
-them), in an order that turns round by round, so neither dashboard always follows the other; with
+them; and on each dashboard a filter change on the Activities and Benefits pages, FILTERED_PAGES), in an
+order that turns round by round, so neither dashboard always follows the other; with
 --cold-repeats, each round also starts each of the three from cold. What the section judges is each
 round's pair, this checkout and REF measured one after the other: a change is only called faster or
 slower when the rounds agree beyond chance (a sign test). An A/A run (--against HEAD, nothing changed)
@@ -26,22 +27,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser, sync_playwright
 
 from bench.measure import error_line, log, median, middle_half
 from bench.report import Row, Section, Unit
-from bench.visits import BARE_SCRIPT, _cold, _kept_bundles, _projector_visit, _timed_visit, as_set_up
-from tests.e2e.harness import launch_chromium, start_app, stop_app
+from bench.visits import BARE_SCRIPT, _cold, _filter, _kept_bundles, _projector_visit, _timed_visit, as_set_up
+from tests.e2e.harness import VIEWPORT, launch_chromium, new_context, start_app, stop_app
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 KINDS = ("bare", "this", "ref")
 T = TypeVar("T")
-# Four measures are judged in each run: each at 0.05 / 4, so that identical code is called faster or slower
-# in about one run in twenty (Bonferroni), not one in six. Fewer than 8 rounds can never reach it.
-SIGNIFICANCE = 0.05 / 4
+# Six measures are judged in each run: each at 0.05 / 6, so that identical code is called faster or slower
+# in about one run in twenty (Bonferroni), not one in four. Fewer than 8 rounds can never reach it (8 of 8:
+# p = 0.008).
+JUDGED = 6
+SIGNIFICANCE = 0.05 / JUDGED
 MIN_ROUNDS = 8
 # Presentation mode's heaviest page: 13 charts of the sample, each sent in two figures since 4 Dec.
 PRESENTED_PAGE = "/benefits"
+# The pages whose filter change is compared (the bench's visits section times every chart page's): the
+# Activities page sends its timeline in two figures, the Benefits page redraws the most charts (11-13).
+FILTERED_PAGES = ("/activities", "/benefits")
 
 
 @dataclass
@@ -52,6 +58,9 @@ class AgainstResult:
     all_charts_s: dict[str, list[float]] = field(default_factory=lambda: {kind: [] for kind in KINDS})
     presenting_s: dict[str, list[float]] = field(default_factory=lambda: {kind: [] for kind in KINDS})
     cold_s: dict[str, list[float]] = field(default_factory=lambda: {kind: [] for kind in KINDS})
+    # By page: each round's two changes (a year removed, one field chosen) added up, per dashboard.
+    filtered_s: dict[str, dict[str, list[float]]] = field(
+        default_factory=lambda: {page: {kind: [] for kind in KINDS} for page in FILTERED_PAGES})
     load: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -149,6 +158,11 @@ def measure_against(warehouse: Path, ref: str, repeats: int, cold_repeats: int, 
                                 else servers[kind].url(PRESENTED_PAGE, "lang=en&present=1")))
                             for kind, seconds in presented.items():
                                 result.presenting_s[kind].append(seconds)
+                            for page in FILTERED_PAGES:  # the bare page has no filters
+                                changes = _timed_round(result, _dashboards(rotated(run)), lambda kind, page=page:
+                                                       _filtered(browser, servers[kind].url(page, queries[kind])))
+                                for kind, seconds in changes.items():
+                                    result.filtered_s[page][kind].append(seconds)
                         for server in servers.values():
                             stop_app(server)
                         for run in range(cold_repeats):
@@ -165,6 +179,21 @@ def measure_against(warehouse: Path, ref: str, repeats: int, cold_repeats: int, 
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return result
+
+
+def _dashboards(order: tuple[str, ...]) -> tuple[str, ...]:
+    """The round's order without the bare page."""
+    return tuple(kind for kind in order if kind != "bare")
+
+
+def _filtered(browser: Browser, url: str) -> float:
+    """A year removed, then one field chosen, on the page at ``url``: the two changes' seconds (each the click
+    → the last chart redrawn, on the page's clock), added up."""
+    context = new_context(browser, viewport=VIEWPORT)
+    try:
+        return sum(timing.page_s for timing in _filter(context.new_page(), url))
+    finally:
+        context.close()
 
 
 def _timed_round(result: AgainstResult, order: tuple[str, ...], measure: Callable[[str], T]) -> dict[str, T]:
@@ -201,7 +230,7 @@ def sign_test(this: list[float], ref: list[float]) -> float:
 
 
 def verdict(this: list[float], ref: list[float]) -> str:
-    """'faster' or 'slower' only when the rounds agree beyond chance (sign test, p < 0.05 / 4: 8 of 8,
+    """'faster' or 'slower' only when the rounds agree beyond chance (sign test, p < 0.05 / 6: 8 of 8,
     10 of 10, 11 of 12); otherwise 'no change beyond the noise'."""
     if len(this) < MIN_ROUNDS:
         return f"too few rounds to tell (at least {MIN_ROUNDS})"
@@ -217,12 +246,16 @@ def against_section(result: AgainstResult) -> Section:
                 ("new visitor → every chart of the Overview", result.all_charts_s),
                 ("new visitor on a 1920 px projector → every chart shown of Benefits, presenting",
                  result.presenting_s),
+                *((f"filter change on {page.lstrip('/')} (a year removed, then one field: both changes)", times)
+                  for page, times in result.filtered_s.items()),
                 ("cold `streamlit run` → first chart", result.cold_s))
     for measure, times in measures:
         if not times["this"]:
             continue
         bare = median(times["bare"])
         for kind, who in (("bare", "bare page"), ("ref", f"{result.commit}"), ("this", "this checkout")):
+            if not times[kind]:  # the filter changes have no bare page
+                continue
             value = median(times[kind])
             ratio = f"{value / bare:.2f}× the bare page" if kind != "bare" and value and bare else ""
             if kind == "this":
@@ -237,7 +270,8 @@ def against_section(result: AgainstResult) -> Section:
         "Each round times the three one after the other; this checkout and REF swap places every round and the "
         "bare page takes each place in turn (each of the 6 orders once in every 6 rounds). 'Faster' or 'slower' "
         "is said only when the rounds agree beyond chance: a two-sided sign test on the rounds in which this "
-        "checkout was faster or slower than REF, p < 0.05 / 4 (four measures judged; at least 8 rounds).",
+        f"checkout was faster or slower than REF, p < 0.05 / {JUDGED} ({JUDGED} measures judged; at least 8 "
+        "rounds).",
         "On the projector the dashboards show the Benefits page in presentation mode (each chart sent in the "
         "projector's figure and the page's, one of them hidden) and the bare page its one chart at the same size; "
         "the measure ends when every chart a reader sees is drawn.",
