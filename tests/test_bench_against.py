@@ -19,6 +19,7 @@ from bench.against import (
     verdict,
 )
 from bench.cli import parse_args
+from bench.report import render_section
 from tests.paths import REPO_ROOT
 
 
@@ -66,6 +67,7 @@ def test_a_filter_change_is_compared_between_the_two_dashboards_alone() -> None:
     this = rows[f"this checkout: {measure}"]
     assert this.value == pytest.approx(0.8) and "the bare page" not in this.ratio
     assert "1.33× REF's per round" in this.ratio and "slower (sign test p = 0.008)" in this.ratio
+    assert "p < 0.05 / 6 (6 measures judged" in render_section(against_section(result))
 
 
 @pytest.mark.parametrize(("faster", "rounds", "said"), [
