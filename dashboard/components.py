@@ -24,7 +24,7 @@ from dashboard.charts import (
 from dashboard.context import PageContext
 from dashboard.filters import Filters, direction_note, filter_line
 from dashboard.literal import code_span, markdown_text
-from dashboard.theme import CHART_KEY, CHART_WIDTHS_KEY, WIDE_SCREEN_CHART_KEY
+from dashboard.theme import CHART_KEY, CHART_WIDTHS_KEY, SCREEN_CHART_KEY, WIDE_SCREEN_CHART_KEY
 from etl import schema
 from etl.warehouse import SAMPLE_AUTHOR
 from translations import (
@@ -51,7 +51,6 @@ TABLE_KEY_PREFIX = "table-"  # the expander of a chart's data table: "table-<cha
 # figures, the projector's ("chart-<name>") and the page's ("screen-<name>"), and the presentation style
 # (dashboard.presentation) shows the one made for the screen's width.
 SMALLEST_PROJECTOR_SCREEN = 1280
-SCREEN_CHART_KEY = "screen-"
 IMAGE_SCALE = 3  # PNG at 3x the on-screen size: sharp on a projector and in slides
 
 

@@ -17,19 +17,13 @@ import streamlit as st
 
 from dashboard import framing
 from dashboard.charts import Chart, page_charts
-from dashboard.components import (
-    CHART_KEY,
-    SCREEN_CHART_KEY,
-    SMALLEST_PROJECTOR_SCREEN,
-    embed_source_lines,
-    framed_caption,
-)
+from dashboard.components import SMALLEST_PROJECTOR_SCREEN, embed_source_lines, framed_caption
 from dashboard.context import PageContext
 from dashboard.filters import Available, Filters, filter_line, labelled, link_query
 from dashboard.framing import FRAME_PAGE, FRAME_PARAM
 from dashboard.params import whole_number
 from dashboard.report import build_report, report_file_name
-from dashboard.theme import PRESENTING_FONT_PX
+from dashboard.theme import CHART_KEY, PRESENTING_FONT_PX, SCREEN_CHART_KEY
 from translations import display_width
 
 PRESENT_PARAM = "present"

@@ -57,6 +57,9 @@ PRESENTING_SCALE = PRESENTING_FONT_PX / 16
 
 CAPTION_INK = "#4a5561"  # 7.5:1 on white
 CHART_KEY = "chart-"  # a chart's figure: "chart-<chart name>"
+# While presenting, each chart is also sent in the page's figure ("screen-<name>") beside the projector's
+# ("chart-<name>"): the presentation style (dashboard.presentation) shows the one made for the screen's width.
+SCREEN_CHART_KEY = "screen-"
 # Off a projector, a chart whose page figure is cut to a phone's width (dashboard.charts.Chart.wide_on_screen) is
 # sent in both, the page's ("chart-<name>") and the wide one ("wide-<name>"), in a box keyed "widths-<name>"
 # (dashboard.components): the style below shows the one made for the box's width.
