@@ -231,9 +231,10 @@ def _remember(cache: dict, entry: tuple, kept: int, compute: Callable[[], Any]) 
 
 
 def _cached(data: _Data, query: str, scope: Scope | None) -> pd.DataFrame:
-    """A query's answer, cached per (data version, query, filters), as the pages cache theirs."""
-    return _remember(_ANSWERS, (data.key, query, scope), ANSWERS_KEPT,
-                     lambda: _queries().QUERIES[query](data.cursor, scope))  # type: ignore[arg-type]
+    """A query's answer, cached per (data version, query, the filters it reads), as the pages cache theirs."""
+    narrowed = _queries().answer_scope(query, scope)
+    return _remember(_ANSWERS, (data.key, query, narrowed), ANSWERS_KEPT,
+                     lambda: _queries().QUERIES[query](data.cursor, narrowed))  # type: ignore[arg-type]
 
 
 def _view(request: Request, data: _Data, extra: dict[str, str] | None = None) -> tuple[View, dict[str, str]]:
