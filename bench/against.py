@@ -31,8 +31,16 @@ from playwright.sync_api import Browser, sync_playwright
 
 from bench.measure import error_line, log, median, middle_half
 from bench.report import Row, Section, Unit
-from bench.visits import BARE_SCRIPT, _cold, _filter, _kept_bundles, _projector_visit, _timed_visit, as_set_up
-from tests.e2e.harness import VIEWPORT, RunningApp, launch_chromium, new_context, start_app, stop_app
+from bench.visits import (
+    BARE_SCRIPT,
+    _cold,
+    _kept_bundles,
+    _new_selections,
+    _projector_visit,
+    _timed_visit,
+    as_set_up,
+)
+from tests.e2e.harness import RunningApp, launch_chromium, start_app, stop_app
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 KINDS = ("bare", "this", "ref")
@@ -194,15 +202,7 @@ def _filtered(browser: Browser, page: str, started: Callable[[], RunningApp]) ->
     """A year removed, then one field chosen, on ``page`` of a server ``started`` for them (both selections new to
     it, as in the visits section): the two changes' seconds (each the click → the last chart redrawn, on the
     page's clock), added up."""
-    server = started()
-    try:
-        context = new_context(browser, viewport=VIEWPORT)
-        try:
-            return sum(timing.page_s for timing in _filter(context.new_page(), server.url(page, "lang=en")))
-        finally:
-            context.close()
-    finally:
-        stop_app(server)
+    return sum(timing.page_s for timing in _new_selections(browser, started, page))
 
 
 def _timed_round(result: AgainstResult, order: tuple[str, ...], measure: Callable[[str], T]) -> dict[str, T]:

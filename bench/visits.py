@@ -251,17 +251,15 @@ def _filter(page: Page, url: str) -> list[Timing]:
     return times
 
 
-def _new_selections(browser: Browser, warehouse: Path, log_path: Path, env: dict[str, str],
-                    filtered: str) -> list[Timing]:
-    """_filter on page ``filtered`` of a server started for it: neither change's selection has been asked of it,
+def _new_selections(browser: Browser, started: Callable[[], RunningApp], path: str) -> list[Timing]:
+    """_filter on page ``path`` of a server ``started`` for it: neither change's selection has been asked of it,
     so its queries run and its charts are built, as for a reader's own new choice (the server's warm-up, the
     default view's answers, has run: the page is opened before the changes)."""
-    server = start_app(warehouse, log_path, extra_env=env)
+    server = started()
     try:
         context = new_context(browser, viewport=VIEWPORT)
         try:
-            return _filter(context.new_page(), server.url("/" if filtered == "overview" else f"/{filtered}",
-                                                          "lang=en"))
+            return _filter(context.new_page(), server.url(path, "lang=en"))
         finally:
             context.close()
     finally:
@@ -360,7 +358,9 @@ def measure_visits(warehouse: Path, label: str, repeats: int, log_dir: Path, col
                         context.close()
                         for filtered in FILTERED:
                             result.filter.setdefault(filtered, []).extend(_new_selections(
-                                browser, warehouse, log_dir / f"streamlit-filters-{label}.log", kept, filtered))
+                                browser, lambda: start_app(warehouse, log_dir / f"streamlit-filters-{label}.log",
+                                                           extra_env=kept),
+                                "/" if filtered == "overview" else f"/{filtered}"))
                         if phone:
                             bare_seconds, bare_megabytes = _phone_visit(browser, bare.url("/"))
                             seconds, megabytes = _phone_visit(browser, dashboard.url("/", "lang=en"))
