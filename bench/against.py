@@ -144,9 +144,12 @@ def measure_against(warehouse: Path, ref: str, repeats: int, cold_repeats: int, 
             scripts = {"bare": BARE_SCRIPT, "this": "app.py", "ref": "app.py"}
             envs = {"bare": {}, "this": kept, "ref": kept}
             queries = {"bare": "", "this": "lang=en", "ref": "lang=en"}
-            servers = {kind: start_app(warehouses[kind], log_dir / f"streamlit-against-{kind}.log",
-                                       script=scripts[kind], extra_env=envs[kind], root=roots[kind])
-                       for kind in KINDS}
+
+            def started(kind: str, log_name: str) -> RunningApp:
+                return start_app(warehouses[kind], log_dir / f"{log_name}-{kind}.log", script=scripts[kind],
+                                 extra_env=envs[kind], root=roots[kind])
+
+            servers = {kind: started(kind, "streamlit-against") for kind in KINDS}
             try:
                 with sync_playwright() as playwright:
                     browser = launch_chromium(playwright)
@@ -168,11 +171,8 @@ def measure_against(warehouse: Path, ref: str, repeats: int, cold_repeats: int, 
                                 result.presenting_s[kind].append(seconds)
                             for page in FILTERED_PAGES:  # the bare page has no filters
                                 changes = _timed_round(result, _dashboards(rotated(run)), lambda kind, page=page:
-                                                       _filtered(browser, page, lambda kind=kind: start_app(
-                                                           warehouses[kind],
-                                                           log_dir / f"streamlit-against-filters-{kind}.log",
-                                                           script=scripts[kind], extra_env=envs[kind],
-                                                           root=roots[kind])))
+                                                       _filtered(browser, page, lambda kind=kind: started(
+                                                           kind, "streamlit-against-filters")))
                                 for kind, seconds in changes.items():
                                     result.filtered_s[page][kind].append(seconds)
                         for server in servers.values():

@@ -53,17 +53,9 @@ class Scope:
                 "all_fields": self.all_fields, "direction": self.direction}
 
     def narrowed(self, reads: frozenset[str]) -> Scope:
-        """The scope with each part not in ``reads`` (names of its fields) set to one fixed value: the same
-        answer, whatever the reader chose for a part the query does not read."""
-        return Scope(years=self.years if "years" in reads else (),
-                     partner=self.partner if "partner" in reads else schema.DEFAULT_PARTNER_CITY,
-                     fields=self.fields if "fields" in reads else schema.FIELD.codes,
-                     direction=self.direction if "direction" in reads else "both")
-
-
-# The parameters Scope.params gives a statement, by the part of the scope each comes from.
-SCOPE_PARAMETERS = {"years": "years", "partner": "partner", "fields": "fields", "all_fields": "fields",
-                    "direction": "direction"}
+        """The scope with each part not in ``reads`` (names of its fields) set to one fixed value (no years, or
+        the field's default): the same answer, whatever the reader chose for a part the query does not read."""
+        return Scope(**{"years": (), **{part: getattr(self, part) for part in reads}})
 
 
 # WHERE clauses per table. Direction only exists for participants; obstacles have no field.

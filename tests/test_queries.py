@@ -15,8 +15,12 @@ import pandas as pd
 import pytest
 
 from dashboard import db, queries
-from dashboard.queries import QUERIES, READS, SCOPE_PARAMETERS, Scope
+from dashboard.queries import QUERIES, READS, Scope
 from etl.warehouse import Warehouse
+
+# The parameters Scope.params gives a statement, by the part of the scope each comes from.
+SCOPE_PARAMETERS = {"years": "years", "partner": "partner", "fields": "fields", "all_fields": "fields",
+                    "direction": "direction"}
 
 
 class StatementsKept:
