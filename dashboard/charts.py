@@ -146,7 +146,7 @@ class Chart:
 
     def _laid_out(self, medium: Medium, width: int) -> go.Figure:
         """A copy of ``medium``'s figure with its margins reserved for ``width`` px (the shared one stays)."""
-        figure = go.Figure(self.figure_for(medium))
+        figure = figures.made(self.figure_for(medium))
         figure.layout.margin = self.asked_margin
         figure.layout.margin = margins.reserve(figure.to_dict(), width)
         return figure
