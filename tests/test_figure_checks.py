@@ -2,8 +2,8 @@
 
 Each view's charts are built twice on the sample warehouse, with the figures checked as they are made and
 unchecked, and every figure each medium draws must be the same JSON: the page's, the wide screen's, the
-projector's and the printed report's (its whole HTML). Made checked, a figure with a property Plotly does not
-know, or a value it refuses, raises here.
+projector's, and the printed report's (its HTML, and each figure in it). Made checked, a figure with a
+property Plotly does not know, or a value it refuses, raises here.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from dashboard.filters import Available, Filters
 from etl import schema
 from etl.warehouse import Warehouse
 
-PARTNER = "beijing"
+PARTNER = schema.DEFAULT_PARTNER_CITY
 SAMPLE_YEARS = (2017, 2018, 2019)
-ALL_FIELDS = tuple(schema.FIELD.codes)
+ALL_FIELDS = schema.FIELD.codes
 VIEWS = {
     "every-year-id": Filters(SAMPLE_YEARS, PARTNER, ALL_FIELDS, "both", "id"),
     "2018-arts-outbound-zh": Filters((2018,), PARTNER, ("arts_culture",), "outbound", "zh"),
@@ -34,6 +34,7 @@ VIEWS = {
 }
 GENERATED = dt.datetime(2026, 12, 7, 9, 30, tzinfo=dt.UTC)
 REPORT_FIGURE = re.compile(r"(?<=<script type='application/json'>).*?(?=</script>)")  # a figure's JSON
+
 
 def sent(ctx: PageContext) -> dict[str, object]:
     """Every figure of every chart as a medium is sent it (its JSON read back: Plotly's validators order a
@@ -53,7 +54,7 @@ def sent(ctx: PageContext) -> dict[str, object]:
 
 
 @pytest.fixture
-def built_afresh(warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def built_afresh(warehouse: Warehouse) -> Iterator[None]:
     """Charts built anew for each way of making figures (a shared chart would be the other way's)."""
     context._shared_answer.clear()
     yield
