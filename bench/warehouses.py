@@ -29,9 +29,9 @@ import duckdb
 
 from etl import schema
 from etl.load import ensure_built
-from etl.warehouse import LOADS_DDL, YEAR_STATUS_DDL, Warehouse, refresh_first_years, table_ddl
+from etl.warehouse import LOADS_DDL, YEAR_STATUS_DDL, Warehouse, refresh_first_years, refresh_year_totals, table_ddl
 
-GENERATOR_VERSION = 3  # 2: participants.first_year; 3: benefits.indicator_code, year_status
+GENERATOR_VERSION = 4  # 2: participants.first_year; 3: benefits.indicator_code, year_status; 4: year totals
 FIRST_YEAR, YEARS = 2017, 10  # 2017..2026
 OTHER_PARTNERS = ("seoul", "tokyo")  # 5% of rows, so the partner filter has something to drop
 STEM = "warehouse"
@@ -110,6 +110,7 @@ def _fill(database: Path, counts: dict[str, int]) -> None:
         connection.execute(_obstacles_sql(counts["obstacles"]))
         connection.execute(_loads_sql())
         refresh_first_years(connection)  # as the loader does after every write
+        refresh_year_totals(connection)  # as every change does
         connection.execute("CHECKPOINT")
 
 

@@ -19,7 +19,7 @@ import duckdb
 from etl import schema
 from etl.schema import quote
 from etl.snapshots import Snapshot
-from etl.warehouse import Warehouse, snapshot_columns
+from etl.warehouse import YEAR_TOTALS, Warehouse, snapshot_columns
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,8 @@ def staged_connection(warehouse: Warehouse, snapshot: Snapshot) -> duckdb.DuckDB
     if attached:
         loads = f"SELECT year FROM warehouse.loads UNION {loads}"
     connection.execute(f"CREATE VIEW loads AS {loads}")
+    for table, totals in YEAR_TOTALS.items():  # as the load will rebuild them, from the staged rows
+        connection.execute(f"CREATE VIEW {quote(table)} AS {totals}")
     return connection
 
 
