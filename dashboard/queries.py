@@ -162,17 +162,19 @@ BREAKDOWN_DIMENSIONS = ("field", "status", "gender", "origin", "institution_type
 def participation_breakdown(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Participants and delegates per year by each dimension.
 
-    One scan groups at the finest grain (a few thousand rows even at 10M
-    participants); GROUPING SETS then roll that small result up per dimension.
-    Measured at 10M rows: 0.33 s with GROUPING SETS on the table itself, 0.22 s this way.
+    The warehouse's year totals are grouped at the finest grain (a few thousand
+    rows even at 10M participants); GROUPING SETS then roll that small result up
+    per dimension. Measured at 10M rows: 0.33 s with GROUPING SETS on the table
+    itself, 0.22 s from the table grouped first, 90 ms for one field from it.
     """
     sets, category, dimension = _per_year_sets(BREAKDOWN_DIMENSIONS)
     columns = ", ".join(BREAKDOWN_DIMENSIONS)
     sql = f"""
         WITH fine AS (
-            SELECT year, {columns}, count(*) AS n, count(*) FILTER (status = 'delegate') AS d,
-                   count(*) FILTER ({IS_APPLICANT}) AS a
-            FROM participants WHERE {IN_YEARS} AND {PARTICIPANT_FILTER}
+            SELECT year, {columns}, sum(row_count) AS n,
+                   coalesce(sum(row_count) FILTER (status = 'delegate'), 0) AS d,
+                   coalesce(sum(row_count) FILTER ({IS_APPLICANT}), 0) AS a
+            FROM participants_by_year WHERE {IN_YEARS} AND {PARTICIPANT_FILTER}
             GROUP BY year, {columns})
         SELECT {dimension} AS dimension, {category} AS category, year,
                sum(n)::BIGINT AS participants, sum(d)::BIGINT AS delegates, sum(a)::BIGINT AS applicants
@@ -198,8 +200,8 @@ def selection_funnel(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Data
     sql = f"""
         WITH reached AS (
             SELECT year, list_position($stages, stage_reached) AS position, status = 'delegate' AS delegate,
-                   count(*) AS n
-            FROM participants WHERE {IN_YEARS} AND {PARTICIPANT_FILTER} AND {IS_APPLICANT}
+                   sum(row_count)::BIGINT AS n
+            FROM participants_by_year WHERE {IN_YEARS} AND {PARTICIPANT_FILTER} AND {IS_APPLICANT}
             GROUP BY ALL),
         stages AS (SELECT unnest($stages) AS stage, generate_subscripts($stages, 1) AS position),
         funnel AS (
@@ -221,16 +223,17 @@ def repeat_applicants(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Dat
     """Per selected year: applicants, and those who had applied in an earlier year.
 
     "Earlier" looks at every field and direction (participants.first_year, kept
-    by the warehouse at each load): someone who applied in tourism before and in
+    by the warehouse at each load, counted in its year totals as applied_before):
+    someone who applied in tourism before and in
     arts and culture now is a returning applicant of arts and culture. The
     partner city's first loaded year has no earlier year to return from: its
     returning applicants are unknown (NULL), not none.
     """
     sql = f"""
-        SELECT year, count(*) AS applicants,
-               CASE WHEN year > (SELECT min(year) FROM participants WHERE partner_city = $partner)
-                    THEN count(*) FILTER (first_year < year) END AS returning
-        FROM participants WHERE {IN_YEARS} AND {PARTICIPANT_FILTER} AND {IS_APPLICANT}
+        SELECT year, {_count("sum(row_count)")} AS applicants,
+               CASE WHEN year > (SELECT min(year) FROM participants_by_year WHERE partner_city = $partner)
+                    THEN {_count("sum(row_count) FILTER (applied_before)")} END AS returning
+        FROM participants_by_year WHERE {IN_YEARS} AND {PARTICIPANT_FILTER} AND {IS_APPLICANT}
         GROUP BY year ORDER BY year"""
     return _frame(cursor, sql, scope.params())
 
@@ -438,9 +441,11 @@ def export_rows(cursor: duckdb.DuckDBPyConnection, table: str, scope: Scope, lim
 
 
 def export_counts(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """Rows each table's download would hold, in one statement (cached like every figure)."""
+    """Rows each table's download would hold, in one statement (cached like every figure), counted from the
+    table's year totals (``<table>_by_year``, etl.warehouse.YEAR_TOTALS) with the download's own filter."""
     sql = " UNION ALL ".join(
-        f"SELECT '{table}' AS \"table\", count(*) AS \"rows\" FROM \"{table}\" WHERE {IN_YEARS} AND {where}"
+        f"SELECT '{table}' AS \"table\", {_count('sum(row_count)')} AS \"rows\" FROM \"{table}_by_year\" "
+        f"WHERE {IN_YEARS} AND {where}"
         for table, where in EXPORT_FILTERS.items())
     return _frame(cursor, sql, scope.params())
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 import openpyxl
+import pandas as pd
 import pytest
 
 from bench.pandas_baseline import TABLES, compute, load_table, same_figure
@@ -60,29 +61,46 @@ def test_the_totals_count_the_rows_after_a_load_a_replacement_and_a_restore(ware
     assert stored_and_recounted(warehouse) == (original, original)
 
 
-SCOPES = [queries.Scope(()), queries.Scope((), fields=("tourism",)),
-          queries.Scope((), fields=("arts_culture", "environment"), direction="outbound"),
-          queries.Scope((), direction="inbound"), queries.Scope((), fields=()),
-          queries.Scope((), partner="seoul")]
+SCOPES = [queries.Scope((2017, 2018, 2019)), queries.Scope((2018, 2019), fields=("tourism",)),
+          queries.Scope((2019,), fields=("arts_culture", "environment"), direction="outbound"),
+          queries.Scope((2017, 2019), direction="inbound"), queries.Scope((2017, 2018, 2019), fields=()),
+          queries.Scope((2018,), partner="seoul")]
+# The queries that read the totals, and the columns they count into: whole numbers, as count(*) gave them (a sum of
+# counts is a 128-bit integer, which pandas would receive as a float).
+READ_FROM_TOTALS = {
+    "yearly_summary": ("applicants", "selected", "reserves", "delegates_outbound", "delegates_inbound", "activities",
+                       "benefits", "obstacles"),
+    "participation_breakdown": ("participants", "delegates", "applicants"),
+    "selection_funnel": ("position",),
+    "repeat_applicants": ("applicants", "returning"), "export_counts": ("rows",)}
 
 
 @pytest.mark.parametrize("replaced", [False, True], ids=["sample", "2018 replaced"])
-def test_the_summary_read_from_the_totals_is_the_summary_of_the_rows(warehouse: Warehouse, tmp_path: Path,
-                                                                    replaced: bool) -> None:
+def test_the_counts_read_from_the_totals_are_the_counts_of_the_rows(warehouse: Warehouse, tmp_path: Path,
+                                                                   replaced: bool) -> None:
     """Compared with the benchmark's pandas baseline, which counts the rows themselves, for scopes that keep
     every row, some rows, a direction, no field and a partner city without rows."""
     if replaced:
         load_files(warehouse, [edited_2018(tmp_path)], replace=True)
     with warehouse.connect_reader() as connection:
         cursor = connection.cursor()
-        frames = {table: load_table(cursor, table) for table in TABLES["yearly_summary"]}
-        for scope in SCOPES:
-            ours = queries.yearly_summary(cursor, scope)
-            assert same_figure(ours, compute(("yearly_summary", None), frames, scope)), scope
-            counts = ours.drop(columns=["year", "participants_jakarta", "participants_partner", "budget_idr",
-                                        "mean_severity", "partner_active"])
-            assert set(counts.dtypes.astype(str)) == {"int64"}, "whole counts, as count(*) gives them"
-    assert ours["partner_active"].tolist() == [False, False, False], "Seoul has no rows"
+        frames = {table: load_table(cursor, table)
+                  for name in READ_FROM_TOTALS for table in TABLES[name]}
+        for name, counts in READ_FROM_TOTALS.items():
+            for scope in SCOPES:
+                ours = queries.QUERIES[name](cursor, scope)
+                assert same_figure(ours, compute((name, None), frames, scope)), (name, scope)
+                floats = [column for column in counts if not pd.api.types.is_integer_dtype(ours[column])]
+                assert floats == [], name
+        summary = queries.yearly_summary(cursor, SCOPES[-1])
+        funnel = queries.selection_funnel(cursor, SCOPES[0])
+    assert summary["partner_active"].tolist() == [False, False, False], "Seoul has no rows"
+    assert funnel["applicants"].sum() > 0
+
+
+def test_every_downloadable_table_has_its_totals() -> None:
+    """export_counts reads ``<table>_by_year`` for each table a reader downloads."""
+    assert set(YEAR_TOTALS) == {f"{table}_by_year" for table in queries.EXPORT_FILTERS}
 
 
 def test_a_warehouse_from_before_the_totals_is_upgraded_on_start(warehouse: Warehouse) -> None:
