@@ -103,10 +103,17 @@ def test_every_downloadable_table_has_its_totals() -> None:
     assert set(YEAR_TOTALS) == {f"{table}_by_year" for table in queries.EXPORT_FILTERS}
 
 
-def test_a_warehouse_from_before_the_totals_is_upgraded_on_start(warehouse: Warehouse) -> None:
+EARLIER_TOTALS = {
+    "none": [f"DROP TABLE {table}" for table in YEAR_TOTALS],
+    "an earlier definition": ["""CREATE OR REPLACE TABLE participants_by_year AS SELECT year, partner_city, field,
+                                 direction, status, count(*) AS row_count FROM participants GROUP BY ALL"""]}
+
+
+@pytest.mark.parametrize("earlier", EARLIER_TOTALS)
+def test_a_warehouse_with_earlier_totals_or_none_is_upgraded_on_start(warehouse: Warehouse, earlier: str) -> None:
     with duckdb.connect(str(warehouse.current_file())) as connection:  # as an older release left it
-        for table in YEAR_TOTALS:
-            connection.execute(f"DROP TABLE {table}")
+        for statement in EARLIER_TOTALS[earlier]:
+            connection.execute(statement)
     assert warehouse.outdated()
     assert ensure_built(warehouse) is False  # upgraded in place, not rebuilt from the samples
     assert not warehouse.outdated()
