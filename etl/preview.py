@@ -72,7 +72,7 @@ def staged_connection(warehouse: Warehouse, snapshot: Snapshot) -> duckdb.DuckDB
         loads = f"SELECT year FROM warehouse.loads UNION {loads}"
     connection.execute(f"CREATE VIEW loads AS {loads}")
     for table, totals in YEAR_TOTALS.items():  # as the load will rebuild them, from the staged rows
-        connection.execute(f"CREATE VIEW {quote(table)} AS {totals}")
+        connection.execute(f"CREATE VIEW {quote(table)} AS {totals.select()}")
     return connection
 
 

@@ -23,7 +23,7 @@ def stored_and_recounted(warehouse: Warehouse) -> tuple[dict[str, list[tuple]], 
     """Each totals table as published, and the same totals counted again from the published rows."""
     with warehouse.connect_reader() as connection:
         stored = {table: connection.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall() for table in YEAR_TOTALS}
-        recounted = {table: connection.execute(f"SELECT * FROM ({totals}) ORDER BY ALL").fetchall()
+        recounted = {table: connection.execute(f"SELECT * FROM ({totals.select()}) ORDER BY ALL").fetchall()
                      for table, totals in YEAR_TOTALS.items()}
     return stored, recounted
 
