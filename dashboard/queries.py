@@ -25,7 +25,7 @@ import streamlit as st
 from dashboard.db import Reader
 from etl import schema
 from etl.package import PROVISIONAL_COLUMN, published_columns
-from etl.warehouse import PROVISIONAL_YEARS_SQL
+from etl.warehouse import PROVISIONAL_YEARS_SQL, YEAR_TOTALS
 
 ROW_LIMIT = 500  # rows shown in a table or timeline; downloads are not capped
 # Achieved values a unit's chart draws for one year, a bar each: 50 bars run about 2,000 px on a laptop (two
@@ -443,9 +443,10 @@ def export_rows(cursor: duckdb.DuckDBPyConnection, table: str, scope: Scope, lim
 
 def export_counts(cursor: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Rows each table's download would hold, in one statement (cached like every figure), counted from the
-    table's year totals (``<table>_by_year``, etl.warehouse.YEAR_TOTALS) with the download's own filter."""
+    table's year totals (etl.warehouse.YEAR_TOTALS) with the download's own filter."""
+    totals_of = {totals.sheet: totals.table for totals in YEAR_TOTALS.values()}
     sql = " UNION ALL ".join(
-        f"SELECT '{table}' AS \"table\", {_count('sum(row_count)')} AS \"rows\" FROM \"{table}_by_year\" "
+        f"SELECT '{table}' AS \"table\", {_count('sum(row_count)')} AS \"rows\" FROM {schema.quote(totals_of[table])} "
         f"WHERE {IN_YEARS} AND {where}"
         for table, where in EXPORT_FILTERS.items())
     return _frame(cursor, sql, scope.params())

@@ -216,7 +216,10 @@ def fault_point(point: str) -> None:
 def missing_columns(connection: duckdb.DuckDBPyConnection,
                     sheet: schema.Sheet) -> list[schema.Column | schema.DerivedColumn]:
     """Stored columns of the schema that the sheet's table does not have (yet)."""
-    present = _table_columns(connection, sheet.name)
+    return _missing_from(sheet, _table_columns(connection, sheet.name))
+
+
+def _missing_from(sheet: schema.Sheet, present: set[str]) -> list[schema.Column | schema.DerivedColumn]:
     if not present:
         return []  # no table at all: CREATE TABLE makes it whole
     return [column for column in sheet.stored_columns if column.name not in present]
@@ -225,6 +228,15 @@ def missing_columns(connection: duckdb.DuckDBPyConnection,
 def _table_columns(connection: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     return {row[0] for row in connection.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
+
+
+def _every_table_columns(connection: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    """table -> its columns, for every table, in one lookup (an upgrade check asks about a dozen tables)."""
+    tables: dict[str, set[str]] = {}
+    for table, column in connection.execute(
+            "SELECT table_name, column_name FROM information_schema.columns").fetchall():
+        tables.setdefault(table, set()).add(column)
+    return tables
 
 
 def refresh_first_years(connection: duckdb.DuckDBPyConnection, people: str | None = None) -> None:
@@ -723,11 +735,12 @@ class Warehouse:
         if not self.exists():
             return False
         with self.connect_reader() as connection:
-            return (any(missing_columns(connection, sheet) for sheet in schema.SHEETS)
-                    or _table_columns(connection, "loads") != set(LOADS_COLUMN_NAMES)
-                    or not _table_columns(connection, "year_status")
-                    or any(_table_columns(connection, table) != totals.columns
-                           for table, totals in YEAR_TOTALS.items()))
+            tables = _every_table_columns(connection)
+        no_columns: set[str] = set()
+        return (any(_missing_from(sheet, tables.get(sheet.name, no_columns)) for sheet in schema.SHEETS)
+                or tables.get("loads", no_columns) != set(LOADS_COLUMN_NAMES)
+                or "year_status" not in tables
+                or any(tables.get(table, no_columns) != totals.columns for table, totals in YEAR_TOTALS.items()))
 
     def upgrade(self, migrate_loads: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
                 progress: Progress | None = None) -> None:
