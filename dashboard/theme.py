@@ -162,6 +162,10 @@ SCRIPT = """
   // Streamlit's own accessible names and placeholders, said in the reader's language. Each pass starts
   // from Streamlit's English word (kept in data-word-*), so a language switch or a re-rendered widget
   // is said again from it.
+  // An attribute is written only when its value changes: each write is a DOM mutation, and the pass runs in
+  // every frame that adds nodes, over every chart's toolbar, so rewriting the same values kept "changing"
+  // every chart for as long as anything on the page was drawn (a data table's grid, 0.3 s after the charts).
+  const setAttr = (el, name, value) => { if (el.getAttribute(name) !== value) el.setAttribute(name, value); };
   const sayAgain = (el, name) => {
     const now = el.getAttribute(name);
     if (now === null) return;
@@ -169,8 +173,8 @@ SCRIPT = """
     const word = el.getAttribute('data-word-' + name), words = window.__dashboardWords;
     const prefix = words.prefixed.find(([start]) => word.startsWith(start));
     const said = words.exact[word] || (prefix ? prefix[1].replace('{label}', word.slice(prefix[0].length)) : word);
-    if (now !== said) el.setAttribute(name, said);
-    el.setAttribute('data-said-' + name, said);
+    setAttr(el, name, said);
+    setAttr(el, 'data-said-' + name, said);
   };
   // Where Streamlit draws its own words as text: the layers of tooltips, menus and dialogs, its
   // "running" corner, and the link a keyboard or screen reader meets first ("Skip to main content").
@@ -189,14 +193,14 @@ SCRIPT = """
       // read it as labelled groups of links instead of a broken list. (No angle brackets in this
       // script: st.html reads it as HTML first.)
       doc.querySelectorAll('[data-testid="stSidebarNavItems"]').forEach(list => {
-        list.setAttribute('role', 'none');
+        setAttr(list, 'role', 'none');
         list.querySelectorAll(':scope > div').forEach((section, index) => {
           const header = section.querySelector('header');
-          section.setAttribute('role', 'group');
-          if (header) { header.id = header.id || `nav-section-${index}`;
-                        section.setAttribute('aria-labelledby', header.id); }
+          setAttr(section, 'role', 'group');
+          if (header) { if (!header.id) header.id = `nav-section-${index}`;
+                        setAttr(section, 'aria-labelledby', header.id); }
         });
-        list.querySelectorAll('li').forEach(item => item.setAttribute('role', 'none'));
+        list.querySelectorAll('li').forEach(item => setAttr(item, 'role', 'none'));
       });
       // A table's download buttons say their format ("CSV", "XLSX"), their line which table: each button's
       // name says both, its visible word first (WCAG 2.5.3), or a screen reader's list of buttons reads
