@@ -211,7 +211,7 @@ SCRIPT = """
         line.querySelectorAll('button').forEach(button => {
           const format = button.querySelector('[data-testid="stMarkdownContainer"]');
           const name = format ? `${format.textContent.trim()}, ${table.textContent.trim()}` : null;
-          if (name && button.getAttribute('aria-label') !== name) button.setAttribute('aria-label', name);
+          if (name) setAttr(button, 'aria-label', name);
         });
       });
       // Streamlit's toast is an alert dialog named by an element it never draws (axe: aria-dialog-name,
@@ -220,7 +220,7 @@ SCRIPT = """
         const text = toast.querySelector('[data-testid="stToastText"]');
         if (!text) return;
         if (!text.id) text.id = `toast-text-${window.__dashboardToasts = (window.__dashboardToasts || 0) + 1}`;
-        if (toast.getAttribute('aria-labelledby') !== text.id) toast.setAttribute('aria-labelledby', text.id);
+        setAttr(toast, 'aria-labelledby', text.id);
       });
       doc.querySelectorAll('[aria-label], [placeholder]').forEach(el => {
         sayAgain(el, 'aria-label');
@@ -238,7 +238,7 @@ SCRIPT = """
       const browse = window.__dashboardWords.browse;
       const worded = '[data-testid="stFileUploaderDropzone"] button:has([data-testid="stMarkdownContainer"])';
       doc.querySelectorAll(worded).forEach(button => {
-        if (button.getAttribute('aria-label') !== browse) button.setAttribute('aria-label', browse);
+        setAttr(button, 'aria-label', browse);
       });
       // What the pointer shows too: a chart's "Fullscreen" (Plotly draws a button's tooltip from its
       // data-title) and the tooltips of the data tables' toolbar, drawn when hovered, each a new element.
@@ -271,9 +271,9 @@ SCRIPT = """
             const heading = [...headings].filter(
               h => h.compareDocumentPosition(table) & Node.DOCUMENT_POSITION_FOLLOWING).pop();
             const name = (summary || heading)?.innerText.trim() || '';
-            if (box.getAttribute('tabindex') !== '0') box.setAttribute('tabindex', '0');
-            if (box.getAttribute('role') !== 'region') box.setAttribute('role', 'region');
-            if (box.getAttribute('aria-label') !== name) box.setAttribute('aria-label', name);
+            setAttr(box, 'tabindex', '0');
+            setAttr(box, 'role', 'region');
+            setAttr(box, 'aria-label', name);
           } else if (box.getAttribute('tabindex') === '0') {
             ['tabindex', 'role', 'aria-label'].forEach(name => box.removeAttribute(name));
           }
