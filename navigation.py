@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import db, presentation, theme
+from dashboard import db, presentation, theme, warmup
 from dashboard.auth import current_analyst, notes_slot, sign_in_notes
 from dashboard.components import framed_chart
 from dashboard.context import PageContext, set_context
@@ -23,6 +23,7 @@ from dashboard.missing_pages import missing_page_notice
 from dashboard.queries import fetch
 from translations import translate
 
+warmup.settle_between_runs()  # first: the run's own objects are not made yet
 lang = current_language()
 st.set_page_config(page_title=translate(lang, "app.title"), page_icon="🤝", layout="wide")
 theme.apply(lang)
