@@ -1,5 +1,5 @@
 """Warm the server before its first visitor: imports, the default view's answers and Overview charts,
-then keep what it loaded out of later garbage collections.
+then keep what it loaded out of later garbage collections, and, run after run, what outlives the runs.
 
 app.py starts this in a background thread when the server starts, so it overlaps with the browser
 loading Streamlit's own files: the first visitor's first run then finds pandas, Plotly and the
@@ -88,12 +88,13 @@ def settle_between_runs() -> None:
 
     Streamlit collects fully after every run (runner.postScriptGC), and that collection walks every object made
     since the last freeze, holding the interpreter while the run's last messages wait to be sent: on a server
-    answering new selections it grew from 10 ms over the first 20 runs to 40 ms after 80 (sample size), and grows
-    with the caches. So every RUNS_PER_FREEZE runs what is alive is frozen. A frozen object is still freed when
-    nothing refers to it, but a frozen cycle (a Plotly figure, a session's state) is not collected: a chart evicted
-    from the shared answers would stay. So nothing is frozen while another session's run is under way (an upload's
-    parsed sheets are in memory during its run), and every FREEZES_PER_THAW freezes everything is thawed: the
-    collection after that run walks all once and frees them, and the next run freezes what is left.
+    answering new selections at sample size it grew from 15 ms over the first 20 runs to 56-86 ms after 120 (with
+    this, 2-12 ms; docs/speed-history.md, 8 Dec). So every RUNS_PER_FREEZE runs what is alive is frozen. A frozen
+    object is still freed when nothing refers to it, but a frozen cycle (a Plotly figure, a session's state) is not
+    collected: a chart evicted from the shared answers would stay. So nothing is frozen while another session's run
+    is under way (an upload's parsed sheets are in memory during its run), and every FREEZES_PER_THAW freezes
+    everything is thawed: the collection after that run walks all once and frees them, and the next run freezes
+    what is left.
     """
     with _settling.lock:
         _settling.runs += 1
@@ -116,4 +117,3 @@ SCRIPT_THREAD = "ScriptRunner.scriptThread"
 def _other_runs_in_flight() -> bool:
     current = threading.current_thread()
     return any(thread is not current and thread.name == SCRIPT_THREAD for thread in threading.enumerate())
-
