@@ -8,6 +8,7 @@ import weakref
 from collections.abc import Iterator
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from dashboard import warmup
 
@@ -70,3 +71,20 @@ def test_nothing_is_frozen_while_another_sessions_run_is_under_way(settling: Non
         other.join()
     runs(1)
     assert gc.get_freeze_count() > 0, "frozen at the first run after it ended"
+
+
+def test_streamlit_runs_each_script_in_the_thread_named_here() -> None:
+    """Other runs in flight are found by their thread's name, Streamlit's: a release that renamed it would let a
+    freeze take another run's objects half made."""
+
+    def script() -> None:
+        import threading
+
+        import streamlit as st
+
+        st.text(threading.current_thread().name)
+
+    app = AppTest.from_function(script)
+    app.run()
+    assert app.text[0].value == warmup.SCRIPT_THREAD
+
